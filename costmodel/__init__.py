@@ -1,0 +1,22 @@
+"""costmodel: the cost and capacity model of one production AWS microservice.
+
+>>> import costmodel
+>>> arch = costmodel.load_architecture()          # the bundled production architecture
+>>> items = costmodel.estimate(arch)              # tidy DataFrame of priced line items
+>>> round(items.groupby("service").monthly_cost.sum().sum(), 2) > 0
+True
+"""
+
+from costmodel.architecture import Architecture, load_architecture
+from costmodel.constants import HOURS_PER_MONTH
+from costmodel.estimate import estimate
+from costmodel.pricing.catalog import PriceCatalog, load_snapshot
+
+__all__ = [
+    "HOURS_PER_MONTH",
+    "Architecture",
+    "PriceCatalog",
+    "estimate",
+    "load_architecture",
+    "load_snapshot",
+]

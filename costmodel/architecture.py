@@ -1,0 +1,357 @@
+"""The architecture as data: a YAML file, validated against a schema, turned into specs.
+
+Each service section has *configuration* keys (what is deployed: instance types, counts,
+storage) and *usage assumptions* (quantities no infrastructure document states: GB
+transferred, log volume, request counts). Usage assumptions have defaults, and every
+estimate shows the values it used and whether they came from the file or the default.
+
+Bad input fails with :class:`~costmodel.errors.InputError` naming the file, the dotted key
+and what was expected (valid keys, valid instance types, the allowed range).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from costmodel.data_files import data_path
+from costmodel.errors import InputError
+
+DEFAULT_ARCHITECTURE = "production.yaml"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of an architecture section.
+
+    ``kind`` is ``int``, ``float``, ``bool``, ``str`` or ``list``; ``choices`` restricts a
+    ``str``; ``instance_service`` restricts it to the known types of that service in
+    ``data/instance_types.csv``; ``usage`` marks a usage assumption (shown with the estimate).
+    """
+
+    kind: str
+    unit: str = ""
+    default: Any = None
+    required: bool = False
+    minimum: float | None = 0
+    choices: tuple[str, ...] = ()
+    instance_service: str = ""
+    usage: bool = False
+    only_for_class: tuple[str, ...] = ()
+    doc: str = ""
+    item_schema: dict[str, Field] = field(default_factory=dict)
+
+
+F = Field
+S3_CLASSES = (
+    "standard",
+    "standard_ia",
+    "one_zone_ia",
+    "intelligent_tiering",
+    "glacier_flexible",
+    "glacier_deep_archive",
+)
+
+SCHEMA: dict[str, dict[str, Field]] = {
+    "eks": {
+        "clusters": F("int", "clusters", 1, doc="EKS clusters"),
+        "support": F("str", default="standard", choices=("standard", "extended"),
+                     doc="Kubernetes version support tier"),
+        "instance_type": F("str", required=True, instance_service="ec2", doc="node group instance type"),
+        "node_count": F("int", "nodes", required=True, doc="nodes running (desired capacity)"),
+        "min_nodes": F("int", "nodes", None, doc="node group minimum size"),
+        "max_nodes": F("int", "nodes", None, doc="node group maximum size"),
+        "root_volume_gb": F("float", "GB", 100, doc="gp3 root volume per node (volumeSize)"),
+    },
+    "rds": {
+        "engine": F("str", default="postgres", choices=("postgres",), doc="database engine"),
+        "instance_class": F("str", required=True, instance_service="rds", doc="primary instance class"),
+        "multi_az": F("bool", default=True, doc="primary deployed Multi-AZ"),
+        "read_replicas": F("int", "instances", 0, doc="read replicas (each its own instance)"),
+        "replica_instance_class": F("str", default=None, instance_service="rds",
+                                    doc="replica class (default: the primary's)"),
+        "replica_multi_az": F("bool", default=False, doc="replicas deployed Multi-AZ"),
+        "storage_gb": F("float", "GB", required=True, doc="allocated gp3 storage per instance"),
+        "iops": F("float", "IOPS", 3000, doc="provisioned gp3 IOPS per instance"),
+        "throughput_mibps": F("float", "MiB/s", 125, doc="provisioned gp3 throughput per instance"),
+        "backup_retention_days": F("int", "days", 7, minimum=0, doc="automated backup retention"),
+        "backup_storage_gb": F("float", "GB", 0, usage=True,
+                               doc="total automated backup and snapshot storage of the primary"),
+    },
+    "elasticache": {
+        "engine": F("str", default="redis", choices=("redis",), doc="cache engine"),
+        "node_type": F("str", required=True, instance_service="elasticache", doc="node type"),
+        "node_count": F("int", "nodes", required=True, doc="cache nodes (primaries and replicas)"),
+        "backup_storage_gb": F("float", "GB", 0, usage=True, doc="snapshot storage beyond the free one"),
+    },
+    "msk": {
+        "broker_type": F("str", required=True, instance_service="msk", doc="broker instance type"),
+        "broker_count": F("int", "brokers", required=True, doc="brokers"),
+        "storage_gb": F("float", "GB", 1000, doc="EBS storage per broker"),
+        "provisioned_throughput_mibps": F("float", "MiB/s", 0, doc="provisioned storage throughput per broker"),
+    },
+    "s3": {
+        "buckets": F("list", default=[], doc="buckets", item_schema={
+            "name": F("str", required=True, doc="bucket name"),
+            "storage_class": F("str", required=True, choices=S3_CLASSES, doc="storage class"),
+            "storage_gb": F("float", "GB", 0, usage=True, doc="average stored"),
+            "frequent_access_pct": F("float", "%", 40, usage=True,
+                                     only_for_class=("intelligent_tiering",), doc="Intelligent-Tiering share in the frequent tier (rest infrequent)"),
+            "objects_thousands": F("float", "1K objects", 0, usage=True,
+                                   only_for_class=("intelligent_tiering",), doc="objects monitored (Intelligent-Tiering)"),
+            "monthly_put_requests": F("float", "requests", 0, usage=True, doc="PUT/COPY/POST/LIST per month"),
+            "monthly_get_requests": F("float", "requests", 0, usage=True, doc="GET/SELECT per month"),
+            "monthly_transitions": F("float", "requests", 0, usage=True,
+                                     doc="lifecycle transitions into this bucket's class per month"),
+        }),
+    },
+    "ebs": {
+        "volumes": F("list", default=[], doc="EBS volumes (Kubernetes persistent volumes)", item_schema={
+            "name": F("str", required=True, doc="volume group name"),
+            "count": F("int", "volumes", 1, doc="volumes"),
+            "size_gb": F("float", "GB", required=True, doc="size per volume"),
+            "iops": F("float", "IOPS", 3000, doc="provisioned IOPS per volume"),
+            "throughput_mibps": F("float", "MiB/s", 125, doc="provisioned throughput per volume"),
+        }),
+        "snapshot_storage_gb": F("float", "GB", 0, usage=True, doc="EBS snapshot storage"),
+    },
+    "network": {
+        "nat_gateways": F("int", "gateways", 0, usage=True,
+                          doc="NAT gateways (private node networking needs one per AZ)"),
+        "nat_processed_gb": F("float", "GB", 0, usage=True, doc="data processed by NAT gateways per month"),
+        "internet_egress_gb": F("float", "GB", 0, usage=True, doc="data transfer out to the internet per month"),
+        "inter_az_gb": F("float", "GB", 0, usage=True,
+                         doc="data crossing AZs per month (billed on both sides)"),
+        "inter_region_gb": F("float", "GB", 0, usage=True, doc="data sent to another region per month"),
+        "inter_region_destination": F("str", default="us-west-2", doc="destination of inter-region transfer"),
+        "load_balancers": F("int", "ALBs", 0, doc="application load balancers"),
+        "alb_lcu": F("float", "LCU", 0, usage=True, doc="average LCUs per load balancer"),
+        "cloudfront_egress_gb": F("float", "GB", 0, usage=True, doc="CloudFront data transfer out (US)"),
+        "cloudfront_https_requests_millions": F("float", "1M requests", 0, usage=True,
+                                                doc="CloudFront HTTPS requests per month"),
+        "hosted_zones": F("int", "zones", 0, doc="Route 53 hosted zones"),
+        "dns_queries_millions": F("float", "1M queries", 0, usage=True, doc="Route 53 standard queries"),
+    },
+    "observability": {
+        "custom_metrics": F("int", "metrics", 0, usage=True, doc="CloudWatch custom metrics"),
+        "log_ingest_gb": F("float", "GB", 0, usage=True, doc="CloudWatch Logs ingested per month"),
+        "log_storage_gb": F("float", "GB", 0, usage=True, doc="CloudWatch Logs stored"),
+        "insights_scanned_gb": F("float", "GB", 0, usage=True, doc="Logs Insights data scanned per month"),
+        "alarms": F("int", "alarms", 0, usage=True, doc="standard-resolution alarms"),
+    },
+    "security": {
+        "waf_web_acls": F("int", "web ACLs", 0, doc="WAF web ACLs"),
+        "waf_rules": F("int", "rules", 0, doc="WAF rules"),
+        "waf_requests_millions": F("float", "1M requests", 0, usage=True, doc="requests inspected by WAF"),
+        "secrets": F("int", "secrets", 0, doc="Secrets Manager secrets"),
+        "secrets_api_calls_thousands": F("float", "1K calls", 0, usage=True,
+                                         doc="Secrets Manager API calls per month"),
+    },
+}
+TOP_LEVEL = ("name", "region", "description", "source", *SCHEMA)
+
+# Short what-if keys of the command-line contract, as aliases of the dotted paths above.
+ALIASES = {
+    "eks.node_type": "eks.instance_type",
+    "rds.instance_type": "rds.instance_class",
+}
+
+
+@cache
+def instance_types() -> pd.DataFrame:
+    """Known instance types with vCPU, memory [GiB] and normalization factor."""
+    return pd.read_csv(data_path("instance_types.csv"), keep_default_na=False)
+
+
+@cache
+def regions() -> pd.DataFrame:
+    """Known regions with their billing codes (usage type prefixes)."""
+    return pd.read_csv(data_path("regions.csv"), keep_default_na=False)
+
+
+def billing_code(region: str) -> str:
+    """Usage-type prefix of ``region``, e.g. ``USW2`` for us-west-2."""
+    table = regions()
+    match = table.loc[table["region"] == region, "billing_code"]
+    if match.empty:
+        raise InputError(f"unknown region {region!r}; known: {', '.join(table['region'])}")
+    return str(match.iloc[0])
+
+
+def _check_value(value: Any, spec: Field, where: str) -> Any:
+    kinds = {"int": int, "float": (int, float), "bool": bool, "str": str, "list": list}
+    if value is None and not spec.required:
+        return value
+    if spec.kind in ("int", "float") and isinstance(value, bool):
+        raise InputError(f"{where} = {value!r} must be a number, not true/false")
+    if not isinstance(value, kinds[spec.kind]):
+        if spec.kind == "int" and isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise InputError(f"{where} = {value!r} must be of type {spec.kind}")
+    if spec.kind in ("int", "float") and spec.minimum is not None and value < spec.minimum:
+        raise InputError(f"{where} = {value} must be >= {spec.minimum:g}" + (f" {spec.unit}" if spec.unit else ""))
+    if spec.choices and value not in spec.choices:
+        raise InputError(f"{where} = {value!r} is not valid; valid choices: {', '.join(spec.choices)}")
+    if spec.instance_service:
+        table = instance_types()
+        valid = table.loc[table["service"] == spec.instance_service, "instance_type"].tolist()
+        if value not in valid:
+            raise InputError(
+                f"{where} = {value!r} is not a known {spec.instance_service} instance type; "
+                f"valid choices: {', '.join(valid)}"
+            )
+    return value
+
+
+def _validate_section(raw: Any, schema: dict[str, Field], where: str) -> tuple[dict, set[str]]:
+    if not isinstance(raw, dict):
+        raise InputError(f"{where} must be a mapping of keys to values, got {type(raw).__name__}")
+    unknown = [k for k in raw if k not in schema]
+    if unknown:
+        raise InputError(
+            f"{where}: unknown key {unknown[0]!r}; valid keys: {', '.join(schema)}"
+        )
+    out, given = {}, set()
+    for key, spec in schema.items():
+        path = f"{where}.{key}"
+        if key in raw:
+            given.add(key)
+            value = _check_value(raw[key], spec, path)
+            if spec.kind == "list":
+                items = []
+                for i, item in enumerate(value):
+                    checked, _ = _validate_section(item, spec.item_schema, f"{path}[{i}]")
+                    items.append(checked)
+                value = items
+            out[key] = value
+        elif spec.required:
+            raise InputError(f"{where}: required key {key!r} is missing ({spec.doc})")
+        else:
+            out[key] = copy.deepcopy(spec.default)
+    return out, given
+
+
+def _check_consistency(sections: dict[str, dict], origin: str) -> None:
+    eks = sections.get("eks")
+    if eks:
+        lo = eks["min_nodes"] if eks["min_nodes"] is not None else eks["node_count"]
+        hi = eks["max_nodes"] if eks["max_nodes"] is not None else eks["node_count"]
+        if not lo <= eks["node_count"] <= hi:
+            raise InputError(
+                f"{origin}: eks.node_count = {eks['node_count']} must lie within "
+                f"eks.min_nodes..eks.max_nodes = {lo}..{hi}"
+            )
+    for i, bucket in enumerate(sections.get("s3", {}).get("buckets", [])):
+        if not 0 <= bucket["frequent_access_pct"] <= 100:
+            raise InputError(f"{origin}: s3.buckets[{i}].frequent_access_pct must be within 0..100")
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """A validated architecture: name, region and one spec dict per service section present."""
+
+    name: str
+    region: str
+    sections: dict[str, dict]
+    given: dict[str, set[str]]
+    origin: str = "<memory>"
+    raw: dict = field(default_factory=dict, repr=False)
+
+    def get(self, dotted: str) -> Any:
+        """Value at a dotted path, e.g. ``arch.get("eks.node_count")``."""
+        section, _, key = resolve_key(dotted).partition(".")
+        return self.sections[section][key]
+
+    def assumptions(self) -> pd.DataFrame:
+        """Usage assumptions in force: key, value, unit, whether set in the file, meaning."""
+        rows = []
+        for section, spec in self.sections.items():
+            for key, fld in SCHEMA[section].items():
+                if fld.kind == "list":
+                    raw_items = self.raw.get(section, {}).get(key, [])
+                    for item, raw_item in zip(spec[key], raw_items, strict=True):
+                        for sub, sub_fld in fld.item_schema.items():
+                            if sub_fld.only_for_class and item.get("storage_class") not in sub_fld.only_for_class:
+                                continue
+                            if sub_fld.usage:
+                                rows.append((f"{section}.{key}[{item['name']}].{sub}",
+                                             item[sub], sub_fld.unit, sub in raw_item, sub_fld.doc))
+                elif fld.usage:
+                    rows.append((f"{section}.{key}", spec[key], fld.unit,
+                                 key in self.given.get(section, set()), fld.doc))
+        return pd.DataFrame(rows, columns=["key", "value", "unit", "set_in_file", "meaning"])
+
+    def with_changes(self, changes: dict[str, Any]) -> Architecture:
+        """A new, re-validated architecture with dotted-path ``changes`` applied."""
+        raw = copy.deepcopy(self.raw)
+        for dotted, value in changes.items():
+            path = resolve_key(dotted)
+            section, _, key = path.partition(".")
+            if section not in SCHEMA or key not in SCHEMA[section]:
+                valid = [f"{s}.{k}" for s, keys in SCHEMA.items() for k in keys if keys[k].kind != "list"]
+                raise InputError(f"unknown key {dotted!r}; valid keys: {', '.join(valid)}")
+            if section not in raw:
+                raise InputError(f"{self.origin} has no {section!r} section to change {dotted!r} in")
+            raw.setdefault(section, {})[key] = value
+        return architecture_from_dict(raw, origin=f"{self.origin} with {changes}")
+
+
+def resolve_key(dotted: str) -> str:
+    """The schema path of a what-if key (short forms of the command-line contract)."""
+    return ALIASES.get(dotted, dotted)
+
+
+def architecture_from_dict(raw: Any, origin: str = "<memory>") -> Architecture:
+    """Validate a parsed architecture mapping; ``origin`` names it in error messages."""
+    if not isinstance(raw, dict):
+        raise InputError(f"{origin}: expected a mapping at the top level, got {type(raw).__name__}")
+    unknown = [k for k in raw if k not in TOP_LEVEL]
+    if unknown:
+        raise InputError(f"{origin}: unknown key {unknown[0]!r}; valid keys: {', '.join(TOP_LEVEL)}")
+    region = raw.get("region")
+    if not isinstance(region, str):
+        raise InputError(f"{origin}: 'region' is required, e.g. region: us-east-1")
+    try:
+        billing_code(region)
+    except InputError as exc:
+        raise InputError(f"{origin}: {exc}") from None
+    sections, given = {}, {}
+    for name, schema in SCHEMA.items():
+        if name in raw:
+            sections[name], given[name] = _validate_section(raw[name], schema, f"{origin}: {name}")
+    _check_consistency(sections, origin)
+    return Architecture(
+        name=str(raw.get("name", Path(origin).stem)),
+        region=region,
+        sections=sections,
+        given=given,
+        origin=origin,
+        raw=copy.deepcopy(raw),
+    )
+
+
+def load_architecture(path: str | Path | None = None) -> Architecture:
+    """Load and validate an architecture file (default: the bundled production architecture).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A YAML file like ``data/architectures/production.yaml``.
+    """
+    chosen = Path(path) if path is not None else data_path("architectures", DEFAULT_ARCHITECTURE)
+    try:
+        text = chosen.read_text()
+    except FileNotFoundError:
+        raise InputError(f"architecture file not found: {chosen}") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InputError(f"{chosen.name}: not valid YAML ({exc})") from None
+    return architecture_from_dict(raw, origin=chosen.name)

@@ -1,0 +1,10 @@
+"""Time and money conventions shared by every model.
+
+``HOURS_PER_MONTH`` is the AWS Pricing Calculator convention (and infracost's
+``HourToMonthUnitMultiplier``): 8,760 h / 12 rounded down to 730. Calendar months
+carry their real hours (672..744); the difference is a reconciliation line of its own.
+"""
+
+HOURS_PER_MONTH = 730  # [h / month], estimate basis
+HOURS_PER_YEAR = 8760  # [h / year], reserved-term basis (365 days)
+CURRENCY = "USD"

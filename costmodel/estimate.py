@@ -1,0 +1,84 @@
+"""The orchestrator: an architecture and a price catalog in, a table of priced line items out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from costmodel.architecture import Architecture, load_architecture
+from costmodel.constants import HOURS_PER_MONTH
+from costmodel.pricing.catalog import PriceCatalog, load_snapshot
+from costmodel.services import ebs, eks, elasticache, msk, network, observability, rds, s3, security
+
+# One cost model per architecture section; each returns unpriced components.
+SERVICE_MODELS: dict[str, Callable[[dict, str, float], list[dict]]] = {
+    "eks": eks.components,
+    "rds": rds.components,
+    "elasticache": elasticache.components,
+    "msk": msk.components,
+    "s3": s3.components,
+    "ebs": ebs.components,
+    "network": network.components,
+    "observability": observability.components,
+    "security": security.components,
+}
+
+# Columns of the line-item contract (DESIGN.md, `costmodel estimate --format json`).
+LINE_ITEM_COLUMNS = [
+    "service",
+    "resource",
+    "component",
+    "usage_type",
+    "unit",
+    "quantity",
+    "unit_price",
+    "monthly_cost",
+    "purchase_option",
+    "price_source",
+]
+EXTRA_COLUMNS = ["category", "service_code", "region", "price_status", "price_usd"]
+
+
+def components(arch: Architecture, hours: float = HOURS_PER_MONTH) -> pd.DataFrame:
+    """Unpriced components of every service section of ``arch`` for a month of ``hours`` [h]."""
+    rows = [
+        item
+        for section, spec in arch.sections.items()
+        for item in SERVICE_MODELS[section](spec, arch.region, hours)
+    ]
+    return pd.DataFrame(rows)
+
+
+def estimate(
+    arch: Architecture | None = None,
+    catalog: PriceCatalog | None = None,
+    hours: float = HOURS_PER_MONTH,
+) -> pd.DataFrame:
+    """Priced line items of an architecture: one row per priced component (and price tier).
+
+    Parameters
+    ----------
+    arch : Architecture, optional
+        Default: the bundled production architecture.
+    catalog : PriceCatalog, optional
+        Default: the shipped price snapshot.
+    hours : float
+        Hours in the month [h]; 730 (the AWS Pricing Calculator convention) by default.
+
+    Returns
+    -------
+    DataFrame
+        :data:`LINE_ITEM_COLUMNS` (``quantity`` in ``unit`` per month, ``unit_price`` [USD
+        per unit], ``monthly_cost`` [USD]) followed by ``category``, ``service_code``,
+        ``region``, ``price_status`` and ``price_usd`` (the published price string).
+    """
+    arch = arch if arch is not None else load_architecture()
+    catalog = catalog if catalog is not None else load_snapshot()
+    priced = catalog.price(components(arch, hours))
+    return priced.loc[:, LINE_ITEM_COLUMNS + EXTRA_COLUMNS]
+
+
+def total(items: pd.DataFrame) -> float:
+    """Total monthly cost of line items [USD]."""
+    return float(items["monthly_cost"].sum())

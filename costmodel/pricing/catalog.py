@@ -1,0 +1,356 @@
+"""The price catalog: one row per AWS price dimension, and a vectorized pricer.
+
+A row is identified by :data:`KEY_COLUMNS` (service code, region, usage type, operation,
+term, lease, offering class, purchase option, price dimension) plus a tier range
+``[begin_range, end_range)`` in the row's own unit. Prices are kept as the published
+strings (``price_usd``) and as float64 (``price``) for arithmetic. A row whose status is
+``unknown`` records that the price exists but that no published value was found: looking
+it up is an error, never a zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from costmodel.data_files import data_path
+from costmodel.errors import (
+    AmbiguousPriceError,
+    InputError,
+    PriceNotFoundError,
+    PriceUnknownError,
+)
+
+SNAPSHOT_FILE = "aws-price-snapshot-2026-11.csv"
+
+KEY_COLUMNS = (
+    "service_code",
+    "region",
+    "usage_type",
+    "operation",
+    "term_type",
+    "lease_contract_length",
+    "offering_class",
+    "purchase_option",
+    "price_dimension",
+)
+ATTRIBUTE_COLUMNS = ("instance_type", "deployment_option", "engine")
+PROVENANCE_COLUMNS = ("effective_date", "retrieved", "source", "status", "description", "note")
+SNAPSHOT_COLUMNS = (
+    *KEY_COLUMNS[:4],
+    *ATTRIBUTE_COLUMNS,
+    *KEY_COLUMNS[4:],
+    "unit",
+    "begin_range",
+    "end_range",
+    "price_usd",
+    *PROVENANCE_COLUMNS,
+)
+STATUSES = ("sourced", "derived", "suspect", "effective", "unknown", "override", "api")
+TERM_TYPES = ("OnDemand", "Reserved", "SavingsPlan")
+PRICE_DIMENSIONS = ("usage", "upfront", "effective")
+# Defaults for the key columns a caller leaves out: an on-demand, per-usage price.
+KEY_DEFAULTS = {c: "" for c in KEY_COLUMNS} | {"term_type": "OnDemand", "price_dimension": "usage"}
+
+HOW_TO_GET_A_PRICE = (
+    "Refresh the snapshot from the AWS Pricing API (`costmodel prices refresh --out FILE`) "
+    "or supply the price in an overrides file (`--overrides FILE`)."
+)
+
+
+def _parse_range(value: str, *, where: str) -> float:
+    if value in ("", "Inf"):
+        return np.inf
+    try:
+        return float(Decimal(value))
+    except InvalidOperation:
+        raise InputError(f"{where}: tier range {value!r} is not a number or 'Inf'") from None
+
+
+def validate_rows(raw: pd.DataFrame, *, origin: str) -> pd.DataFrame:
+    """Check a raw catalog table (all strings) and add the numeric columns.
+
+    Parameters
+    ----------
+    raw : DataFrame
+        Columns :data:`SNAPSHOT_COLUMNS`, every value a string.
+    origin : str
+        File name used in error messages.
+
+    Returns
+    -------
+    DataFrame
+        ``raw`` plus ``price`` [USD per unit, float, NaN when unknown], ``begin`` and
+        ``end`` [unit of the row], and ``derived`` (bool).
+    """
+    missing = [c for c in SNAPSHOT_COLUMNS if c not in raw.columns]
+    if missing:
+        raise InputError(f"{origin}: missing column(s) {', '.join(missing)}")
+    rows = raw.loc[:, list(SNAPSHOT_COLUMNS)].copy()
+    prices = []
+    for i, rec in enumerate(rows.itertuples(index=False), start=2):  # line 1 is the header
+        where = f"{origin}, line {i} ({rec.service_code} {rec.usage_type})"
+        if rec.status not in STATUSES:
+            raise InputError(f"{where}: status {rec.status!r} is not one of {', '.join(STATUSES)}")
+        if rec.term_type not in TERM_TYPES:
+            raise InputError(f"{where}: term_type {rec.term_type!r} is not one of {TERM_TYPES}")
+        if rec.price_dimension not in PRICE_DIMENSIONS:
+            raise InputError(
+                f"{where}: price_dimension {rec.price_dimension!r} is not one of {PRICE_DIMENSIONS}"
+            )
+        if rec.status == "unknown":
+            if rec.price_usd != "":
+                raise InputError(f"{where}: an 'unknown' row must leave price_usd empty")
+            prices.append(np.nan)
+            continue
+        try:
+            value = Decimal(rec.price_usd)
+        except InvalidOperation:
+            raise InputError(f"{where}: price_usd {rec.price_usd!r} is not a number") from None
+        if value < 0:
+            raise InputError(f"{where}: price_usd {rec.price_usd} is negative")
+        if rec.source == "" or rec.effective_date == "":
+            raise InputError(f"{where}: a priced row needs a source and an effective_date")
+        prices.append(float(value))
+    rows["price"] = np.array(prices, dtype=float)
+    rows["begin"] = [
+        _parse_range(v, where=f"{origin}, line {i}")
+        for i, v in enumerate(rows["begin_range"], start=2)
+    ]
+    rows["end"] = [
+        _parse_range(v, where=f"{origin}, line {i}") for i, v in enumerate(rows["end_range"], start=2)
+    ]
+    rows["derived"] = rows["status"].eq("derived")
+    return rows.reset_index(drop=True)
+
+
+def read_catalog_csv(path: str | Path) -> pd.DataFrame:
+    """Read a catalog CSV (the shipped snapshot or a refreshed one) into validated rows."""
+    path = Path(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise InputError(f"price catalog file not found: {path}") from None
+    except pd.errors.ParserError as exc:
+        raise InputError(f"{path}: not a readable CSV file ({exc})") from None
+    return validate_rows(raw, origin=path.name)
+
+
+def _describe_key(rec: dict) -> str:
+    parts = [f"{c}={rec[c]!r}" for c in KEY_COLUMNS if rec.get(c, "") != ""]
+    return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class PriceCatalog:
+    """Tidy table of prices with provenance; see the module docstring for its columns."""
+
+    rows: pd.DataFrame
+    name: str = SNAPSHOT_FILE
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    # ------------------------------------------------------------------ lookups
+    def lookup(self, **attributes: str) -> pd.DataFrame:
+        """All rows whose columns equal ``attributes`` (any subset of the columns).
+
+        Raises
+        ------
+        PriceNotFoundError
+            Nothing matches; the message names every attribute looked up.
+        """
+        unknown_cols = [k for k in attributes if k not in self.rows.columns]
+        if unknown_cols:
+            raise KeyError(f"not catalog columns: {unknown_cols}")
+        mask = np.ones(len(self.rows), dtype=bool)
+        for column, value in attributes.items():
+            mask &= (self.rows[column] == value).to_numpy()
+        found = self.rows.loc[mask]
+        if found.empty:
+            looked_up = ", ".join(f"{k}={v!r}" for k, v in attributes.items())
+            raise PriceNotFoundError(
+                f"no price in catalog {self.name} for {looked_up}. {HOW_TO_GET_A_PRICE}"
+            )
+        return found
+
+    def unit_price(self, **attributes: str) -> pd.Series:
+        """The single priced row matching ``attributes``.
+
+        ``term_type`` defaults to ``"OnDemand"`` and ``price_dimension`` to ``"usage"``;
+        every other column is matched only if given.
+
+        Raises
+        ------
+        PriceNotFoundError, AmbiguousPriceError, PriceUnknownError
+        """
+        query = {"term_type": "OnDemand", "price_dimension": "usage"} | attributes
+        found = self.lookup(**query)
+        if len(found) > 1:
+            raise AmbiguousPriceError(
+                f"{len(found)} prices in catalog {self.name} match "
+                f"{', '.join(f'{k}={v!r}' for k, v in query.items())}; add attributes "
+                f"(tiers begin at {sorted(found['begin_range'].unique())})"
+            )
+        row = found.iloc[0]
+        if row["status"] == "unknown":
+            raise PriceUnknownError(
+                f"price unknown for {_describe_key(row.to_dict())} in catalog {self.name}: "
+                f"{row['note']}. {HOW_TO_GET_A_PRICE}"
+            )
+        return row
+
+    # ------------------------------------------------------------------ pricing
+    def price(self, components: pd.DataFrame) -> pd.DataFrame:
+        """Price many components at once (vectorized: a merge, no Python loop per row).
+
+        Parameters
+        ----------
+        components : DataFrame
+            One row per priced component with a ``quantity`` column [catalog unit per month]
+            and the :data:`KEY_COLUMNS` (missing ones take :data:`KEY_DEFAULTS`). An optional
+            ``unit`` column is checked against the catalog's unit. Other columns are kept.
+
+        Returns
+        -------
+        DataFrame
+            One row per component and price tier used, with ``unit``, ``quantity`` (the part
+            of the quantity in that tier), ``unit_price`` [USD per unit], ``monthly_cost``
+            [USD], ``price_usd`` (published string), ``price_status`` and ``price_source``.
+
+        Notes
+        -----
+        A component's ``purchase_option`` column is the line item's own (``on_demand``,
+        ``reserved``, ...) and is kept as is; the catalog's AWS ``purchase_option`` key
+        (``No Upfront``, ...) is read from ``price_purchase_option`` when given.
+
+        Raises
+        ------
+        PriceNotFoundError, PriceUnknownError, AmbiguousPriceError, InputError
+        """
+        comp = components.copy()
+        line_purchase_option = comp.pop("purchase_option") if "purchase_option" in comp else None
+        if "price_purchase_option" in comp.columns:
+            comp["purchase_option"] = comp.pop("price_purchase_option")
+        for column, default in KEY_DEFAULTS.items():
+            if column not in comp.columns:
+                comp[column] = default
+            else:
+                comp[column] = comp[column].fillna(default).astype(str)
+        quantity = pd.to_numeric(comp["quantity"], errors="coerce")
+        if quantity.isna().any() or (quantity < 0).any():
+            bad = comp.loc[quantity.isna() | (quantity < 0)].iloc[0]
+            raise InputError(
+                f"quantity {bad['quantity']!r} for {bad.get('resource', '')} "
+                f"{bad.get('component', '')} ({_describe_key(bad.to_dict())}) "
+                "must be a number >= 0"
+            )
+        comp["quantity"] = quantity.astype(float)
+        comp["_component"] = np.arange(len(comp))
+        expected_unit = comp.pop("unit") if "unit" in comp.columns else None
+
+        catalog_cols = [
+            *KEY_COLUMNS,
+            "unit",
+            "begin",
+            "end",
+            "price",
+            "price_usd",
+            "status",
+            "source",
+            "effective_date",
+        ]
+        catalog = self.rows.loc[:, catalog_cols].rename(columns={"status": "price_status"})
+        merged = comp.merge(catalog, on=list(KEY_COLUMNS), how="left", indicator=True)
+
+        not_found = merged["_merge"].eq("left_only")
+        if not_found.any():
+            first = merged.loc[not_found].iloc[0].to_dict()
+            raise PriceNotFoundError(
+                f"{int(not_found.sum())} component(s) have no price in catalog {self.name}; "
+                f"first: {first.get('resource', '')} {first.get('component', '')} looked up "
+                f"{_describe_key(first)}. {HOW_TO_GET_A_PRICE}"
+            )
+        unknown = merged["price_status"].eq("unknown")
+        if unknown.any():
+            first = merged.loc[unknown].iloc[0].to_dict()
+            raise PriceUnknownError(
+                f"price unknown for {first.get('resource', '')} {first.get('component', '')} "
+                f"({_describe_key(first)}) in catalog {self.name}. {HOW_TO_GET_A_PRICE}"
+            )
+        first_tier = merged["begin"].eq(0)
+        n_first = first_tier.groupby(merged["_component"]).sum()
+        if (n_first > 1).any():
+            comp_id = n_first.index[(n_first > 1).to_numpy()][0]
+            first = merged.loc[merged["_component"].eq(comp_id)].iloc[0].to_dict()
+            raise AmbiguousPriceError(
+                f"{int(n_first[comp_id])} prices in catalog {self.name} match "
+                f"{_describe_key(first)}; the catalog has duplicate rows for it"
+            )
+        if expected_unit is not None:
+            expected = expected_unit.to_numpy()[merged["_component"].to_numpy()]
+            wrong = (expected != merged["unit"].to_numpy()) & (expected != "")
+            if wrong.any():
+                i = int(np.flatnonzero(wrong)[0])
+                rec = merged.iloc[i].to_dict()
+                raise InputError(
+                    f"unit mismatch for {_describe_key(rec)}: the model counts "
+                    f"{expected[i]!r} but catalog {self.name} prices per {rec['unit']!r}"
+                )
+        top = merged.groupby("_component")["end"].transform("max")
+        beyond = merged["quantity"] > top
+        if beyond.any():
+            rec = merged.loc[beyond].iloc[0].to_dict()
+            raise PriceNotFoundError(
+                f"quantity {rec['quantity']:g} {rec['unit']} of {_describe_key(rec)} exceeds "
+                f"the highest tier known in catalog {self.name} (up to {rec['end']:g}). "
+                f"{HOW_TO_GET_A_PRICE}"
+            )
+
+        tiers = merged.groupby("_component")["begin"].transform("size")
+        in_tier = (
+            np.minimum(merged["quantity"], merged["end"]) - merged["begin"]
+        ).clip(lower=0)
+        keep = (in_tier > 0) | first_tier
+        out = merged.loc[keep].copy()
+        out["quantity"] = in_tier[keep]
+        multi = tiers[keep] > 1
+        if "component" in out.columns and multi.any():
+            label = out.loc[multi].apply(
+                lambda r: f" (tier {r['begin']:g}-{r['end']:g} {r['unit']})", axis=1
+            )
+            out.loc[multi, "component"] = out.loc[multi, "component"] + label
+        if line_purchase_option is not None:
+            out["purchase_option"] = line_purchase_option.to_numpy()[out["_component"].to_numpy()]
+        out["unit_price"] = out["price"]
+        out["monthly_cost"] = out["quantity"] * out["unit_price"]
+        out["price_source"] = (
+            out["source"] + " " + out["effective_date"] + " (" + out["price_status"] + ")"
+        )
+        out = out.drop(
+            columns=["_merge", "begin", "end", "price", "source", "effective_date"]
+        )
+        return out.sort_values("_component", kind="stable").drop(columns="_component").reset_index(
+            drop=True
+        )
+
+    def with_rows(self, rows: pd.DataFrame, name: str | None = None) -> PriceCatalog:
+        """A copy of this catalog with other rows (used by overrides and refresh)."""
+        return PriceCatalog(rows=rows.reset_index(drop=True), name=name or self.name, sources=self.sources)
+
+
+def load_snapshot(path: str | Path | None = None) -> PriceCatalog:
+    """Load the shipped price snapshot (or another catalog CSV) with its sources table.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A catalog CSV, e.g. one written by ``costmodel prices refresh``. Default: the
+        snapshot shipped in ``data/prices/``.
+    """
+    chosen = Path(path) if path is not None else data_path("prices", SNAPSHOT_FILE)
+    rows = read_catalog_csv(chosen)
+    sources = pd.read_csv(data_path("prices", "sources.csv"), dtype=str, keep_default_na=False)
+    return PriceCatalog(rows=rows, name=chosen.name, sources=sources)

@@ -1,0 +1,60 @@
+"""Amazon EKS: the control plane and the managed node group (instances and root volumes)."""
+
+from __future__ import annotations
+
+from costmodel.services._items import (
+    CE_EC2,
+    CE_EC2_OTHER,
+    CE_EKS,
+    component,
+    usage_type,
+)
+
+
+def components(spec: dict, region: str, hours: float) -> list[dict]:
+    """Line items of an EKS cluster and its node group.
+
+    Parameters
+    ----------
+    spec : dict
+        The ``eks`` section: ``clusters``, ``support`` (standard | extended),
+        ``instance_type``, ``node_count`` [nodes], ``root_volume_gb`` [GB per node].
+    region : str
+    hours : float
+        Hours in the month [h] (730 for estimates).
+
+    Notes
+    -----
+    A cluster on extended support is billed $0.10/h per cluster plus an
+    ``extendedSupport`` surcharge per hour (AWS EKS pricing). Root volumes are gp3 at the
+    baseline 3,000 IOPS / 125 MiB/s, so only their storage is charged.
+    """
+    items = [
+        component(
+            service=CE_EKS, service_code="AmazonEKS", resource="eks-cluster",
+            component="Control plane (standard support)", category="EKS control plane",
+            usage_type=usage_type(region, "AmazonEKS-Hours:perCluster", prefixed_in_us_east_1=True),
+            unit="Hrs", quantity=spec["clusters"] * hours, region=region,
+        )
+    ]
+    if spec["support"] == "extended":
+        items.append(component(
+            service=CE_EKS, service_code="AmazonEKS", resource="eks-cluster",
+            component="Control plane (extended support surcharge)", category="EKS control plane",
+            usage_type=usage_type(region, "AmazonEKS-Hours:extendedSupport", prefixed_in_us_east_1=True),
+            unit="Hrs", quantity=spec["clusters"] * hours, region=region,
+        ))
+    itype = spec["instance_type"]
+    items.append(component(
+        service=CE_EC2, service_code="AmazonEC2", resource="eks-node-group",
+        component=f"Node instances (on-demand, {itype})", category="EKS nodes",
+        usage_type=usage_type(region, f"BoxUsage:{itype}", prefixed_in_us_east_1=False),
+        unit="Hrs", quantity=spec["node_count"] * hours, region=region, operation="RunInstances",
+    ))
+    items.append(component(
+        service=CE_EC2_OTHER, service_code="AmazonEC2", resource="eks-node-group",
+        component="Node root volumes (gp3)", category="EKS node EBS",
+        usage_type=usage_type(region, "EBS:VolumeUsage.gp3", prefixed_in_us_east_1=False),
+        unit="GB-Mo", quantity=spec["node_count"] * spec["root_volume_gb"], region=region,
+    ))
+    return items

@@ -1,0 +1,35 @@
+"""Amazon ElastiCache for Redis: node hours and backup storage."""
+
+from __future__ import annotations
+
+from costmodel.services._items import CE_ELASTICACHE, component, usage_type
+
+
+def components(spec: dict, region: str, hours: float) -> list[dict]:
+    """Line items of an ElastiCache replication group.
+
+    Parameters
+    ----------
+    spec : dict
+        The ``elasticache`` section: ``node_type``, ``node_count`` [nodes],
+        ``backup_storage_gb`` [GB beyond the free snapshot].
+    region : str
+    hours : float
+        Hours in the month [h].
+    """
+    node = spec["node_type"]
+    items = [component(
+        service=CE_ELASTICACHE, service_code="AmazonElastiCache", resource="redis",
+        component=f"Cache nodes (on-demand, {node})", category="ElastiCache nodes",
+        usage_type=usage_type(region, f"NodeUsage:{node}", prefixed_in_us_east_1=False),
+        unit="Hrs", quantity=spec["node_count"] * hours, region=region,
+        operation="CreateCacheCluster:0002",
+    )]
+    if spec["backup_storage_gb"] > 0:
+        items.append(component(
+            service=CE_ELASTICACHE, service_code="AmazonElastiCache", resource="redis",
+            component="Backup storage", category="ElastiCache backup",
+            usage_type=usage_type(region, "BackupUsage", prefixed_in_us_east_1=True),
+            unit="GB-Mo", quantity=spec["backup_storage_gb"], region=region,
+        ))
+    return items

@@ -1,0 +1,33 @@
+"""Amazon CloudWatch: custom metrics, logs (ingestion, storage, Insights) and alarms."""
+
+from __future__ import annotations
+
+from costmodel.services._items import CE_CLOUDWATCH, component, usage_type
+
+
+def components(spec: dict, region: str, hours: float) -> list[dict]:
+    """Line items of the ``observability`` section.
+
+    Parameters
+    ----------
+    spec : dict
+        ``custom_metrics`` [metrics], ``log_ingest_gb`` [GB/month], ``log_storage_gb`` [GB],
+        ``insights_scanned_gb`` [GB/month], ``alarms`` [alarms].
+    region : str
+    hours : float
+        Unused: CloudWatch charges per month or per GB.
+    """
+    rows = [
+        ("Custom metrics", "CW:MetricMonitorUsage", False, "metric-Mo", spec["custom_metrics"]),
+        ("Logs ingestion", "DataProcessing-Bytes", True, "GB", spec["log_ingest_gb"]),
+        ("Logs storage", "TimedStorage-ByteHrs", True, "GB-Mo", spec["log_storage_gb"]),
+        ("Logs Insights data scanned", "DataScanned-Bytes", True, "GB", spec["insights_scanned_gb"]),
+        ("Standard alarms", "CW:AlarmMonitorUsage", False, "alarm-Mo", spec["alarms"]),
+    ]
+    return [
+        component(service=CE_CLOUDWATCH, service_code="AmazonCloudWatch", resource="cloudwatch",
+                  component=name, category="CloudWatch", unit=unit, quantity=qty, region=region,
+                  usage_type=usage_type(region, base, prefixed_in_us_east_1=prefixed))
+        for name, base, prefixed, unit, qty in rows
+        if qty > 0
+    ]

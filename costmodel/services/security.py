@@ -1,0 +1,36 @@
+"""AWS WAF and AWS Secrets Manager."""
+
+from __future__ import annotations
+
+from costmodel.services._items import CE_SECRETS, CE_WAF, component, usage_type
+
+
+def components(spec: dict, region: str, hours: float) -> list[dict]:
+    """Line items of the ``security`` section.
+
+    Parameters
+    ----------
+    spec : dict
+        ``waf_web_acls``, ``waf_rules``, ``waf_requests_millions`` [1M requests],
+        ``secrets``, ``secrets_api_calls_thousands`` [1K calls].
+    region : str
+    hours : float
+        Unused: both services charge per month or per request.
+    """
+    rows = [
+        (CE_WAF, "awswaf", "waf", "Web ACLs", "WAF", "WebACLV2", "ACL-Mo", spec["waf_web_acls"]),
+        (CE_WAF, "awswaf", "waf", "Rules", "WAF", "RuleV2", "rule-Mo", spec["waf_rules"]),
+        (CE_WAF, "awswaf", "waf", "Requests inspected", "WAF", "RequestV2-Tier1", "1M requests",
+         spec["waf_requests_millions"]),
+        (CE_SECRETS, "AWSSecretsManager", "secrets", "Secrets", "Secrets Manager",
+         "AWSSecretsManager-Secrets", "secret-Mo", spec["secrets"]),
+        (CE_SECRETS, "AWSSecretsManager", "secrets", "API calls", "Secrets Manager",
+         "AWSSecretsManagerAPIRequest", "10K requests", spec["secrets_api_calls_thousands"] / 10),
+    ]
+    return [
+        component(service=svc, service_code=code, resource=res, component=name, category=cat,
+                  unit=unit, quantity=qty, region=region,
+                  usage_type=usage_type(region, base, prefixed_in_us_east_1=True))
+        for svc, code, res, name, cat, base, unit, qty in rows
+        if qty > 0
+    ]

@@ -1,0 +1,1 @@
+"""Shipped data of costmodel: price snapshot, architectures, documented estimate (see README.md here)."""
