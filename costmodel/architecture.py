@@ -61,9 +61,15 @@ S3_CLASSES = (
 SCHEMA: dict[str, dict[str, Field]] = {
     "eks": {
         "clusters": F("int", "clusters", 1, doc="EKS clusters"),
-        "support": F("str", default="standard", choices=("standard", "extended"),
-                     doc="Kubernetes version support tier"),
-        "instance_type": F("str", required=True, instance_service="ec2", doc="node group instance type"),
+        "support": F(
+            "str",
+            default="standard",
+            choices=("standard", "extended"),
+            doc="Kubernetes version support tier",
+        ),
+        "instance_type": F(
+            "str", required=True, instance_service="ec2", doc="node group instance type"
+        ),
         "node_count": F("int", "nodes", required=True, doc="nodes running (desired capacity)"),
         "min_nodes": F("int", "nodes", None, doc="node group minimum size"),
         "max_nodes": F("int", "nodes", None, doc="node group maximum size"),
@@ -71,87 +77,159 @@ SCHEMA: dict[str, dict[str, Field]] = {
     },
     "rds": {
         "engine": F("str", default="postgres", choices=("postgres",), doc="database engine"),
-        "instance_class": F("str", required=True, instance_service="rds", doc="primary instance class"),
+        "instance_class": F(
+            "str", required=True, instance_service="rds", doc="primary instance class"
+        ),
         "multi_az": F("bool", default=True, doc="primary deployed Multi-AZ"),
         "read_replicas": F("int", "instances", 0, doc="read replicas (each its own instance)"),
-        "replica_instance_class": F("str", default=None, instance_service="rds",
-                                    doc="replica class (default: the primary's)"),
+        "replica_instance_class": F(
+            "str",
+            default=None,
+            instance_service="rds",
+            doc="replica class (default: the primary's)",
+        ),
         "replica_multi_az": F("bool", default=False, doc="replicas deployed Multi-AZ"),
         "storage_gb": F("float", "GB", required=True, doc="allocated gp3 storage per instance"),
         "iops": F("float", "IOPS", 3000, doc="provisioned gp3 IOPS per instance"),
         "throughput_mibps": F("float", "MiB/s", 125, doc="provisioned gp3 throughput per instance"),
         "backup_retention_days": F("int", "days", 7, minimum=0, doc="automated backup retention"),
-        "backup_storage_gb": F("float", "GB", 0, usage=True,
-                               doc="total automated backup and snapshot storage of the primary"),
+        "backup_storage_gb": F(
+            "float",
+            "GB",
+            0,
+            usage=True,
+            doc="total automated backup and snapshot storage of the primary",
+        ),
     },
     "elasticache": {
         "engine": F("str", default="redis", choices=("redis",), doc="cache engine"),
         "node_type": F("str", required=True, instance_service="elasticache", doc="node type"),
         "node_count": F("int", "nodes", required=True, doc="cache nodes (primaries and replicas)"),
-        "backup_storage_gb": F("float", "GB", 0, usage=True, doc="snapshot storage beyond the free one"),
+        "backup_storage_gb": F(
+            "float", "GB", 0, usage=True, doc="snapshot storage beyond the free one"
+        ),
     },
     "msk": {
         "broker_type": F("str", required=True, instance_service="msk", doc="broker instance type"),
         "broker_count": F("int", "brokers", required=True, doc="brokers"),
         "storage_gb": F("float", "GB", 1000, doc="EBS storage per broker"),
-        "provisioned_throughput_mibps": F("float", "MiB/s", 0, doc="provisioned storage throughput per broker"),
+        "provisioned_throughput_mibps": F(
+            "float", "MiB/s", 0, doc="provisioned storage throughput per broker"
+        ),
     },
     "s3": {
-        "buckets": F("list", default=[], doc="buckets", item_schema={
-            "name": F("str", required=True, doc="bucket name"),
-            "storage_class": F("str", required=True, choices=S3_CLASSES, doc="storage class"),
-            "storage_gb": F("float", "GB", 0, usage=True, doc="average stored"),
-            "frequent_access_pct": F("float", "%", 40, usage=True,
-                                     only_for_class=("intelligent_tiering",), doc="Intelligent-Tiering share in the frequent tier (rest infrequent)"),
-            "objects_thousands": F("float", "1K objects", 0, usage=True,
-                                   only_for_class=("intelligent_tiering",), doc="objects monitored (Intelligent-Tiering)"),
-            "monthly_put_requests": F("float", "requests", 0, usage=True, doc="PUT/COPY/POST/LIST per month"),
-            "monthly_get_requests": F("float", "requests", 0, usage=True, doc="GET/SELECT per month"),
-            "monthly_transitions": F("float", "requests", 0, usage=True,
-                                     doc="lifecycle transitions into this bucket's class per month"),
-        }),
+        "buckets": F(
+            "list",
+            default=[],
+            doc="buckets",
+            item_schema={
+                "name": F("str", required=True, doc="bucket name"),
+                "storage_class": F("str", required=True, choices=S3_CLASSES, doc="storage class"),
+                "storage_gb": F("float", "GB", 0, usage=True, doc="average stored"),
+                "frequent_access_pct": F(
+                    "float",
+                    "%",
+                    40,
+                    usage=True,
+                    only_for_class=("intelligent_tiering",),
+                    doc="Intelligent-Tiering share in the frequent tier (rest infrequent)",
+                ),
+                "objects_thousands": F(
+                    "float",
+                    "1K objects",
+                    0,
+                    usage=True,
+                    only_for_class=("intelligent_tiering",),
+                    doc="objects monitored (Intelligent-Tiering)",
+                ),
+                "monthly_put_requests": F(
+                    "float", "requests", 0, usage=True, doc="PUT/COPY/POST/LIST per month"
+                ),
+                "monthly_get_requests": F(
+                    "float", "requests", 0, usage=True, doc="GET/SELECT per month"
+                ),
+                "monthly_transitions": F(
+                    "float",
+                    "requests",
+                    0,
+                    usage=True,
+                    doc="lifecycle transitions into this bucket's class per month",
+                ),
+            },
+        ),
     },
     "ebs": {
-        "volumes": F("list", default=[], doc="EBS volumes (Kubernetes persistent volumes)", item_schema={
-            "name": F("str", required=True, doc="volume group name"),
-            "count": F("int", "volumes", 1, doc="volumes"),
-            "size_gb": F("float", "GB", required=True, doc="size per volume"),
-            "iops": F("float", "IOPS", 3000, doc="provisioned IOPS per volume"),
-            "throughput_mibps": F("float", "MiB/s", 125, doc="provisioned throughput per volume"),
-        }),
+        "volumes": F(
+            "list",
+            default=[],
+            doc="EBS volumes (Kubernetes persistent volumes)",
+            item_schema={
+                "name": F("str", required=True, doc="volume group name"),
+                "count": F("int", "volumes", 1, doc="volumes"),
+                "size_gb": F("float", "GB", required=True, doc="size per volume"),
+                "iops": F("float", "IOPS", 3000, doc="provisioned IOPS per volume"),
+                "throughput_mibps": F(
+                    "float", "MiB/s", 125, doc="provisioned throughput per volume"
+                ),
+            },
+        ),
         "snapshot_storage_gb": F("float", "GB", 0, usage=True, doc="EBS snapshot storage"),
     },
     "network": {
-        "nat_gateways": F("int", "gateways", 0, usage=True,
-                          doc="NAT gateways (private node networking needs one per AZ)"),
-        "nat_processed_gb": F("float", "GB", 0, usage=True, doc="data processed by NAT gateways per month"),
-        "internet_egress_gb": F("float", "GB", 0, usage=True, doc="data transfer out to the internet per month"),
-        "inter_az_gb": F("float", "GB", 0, usage=True,
-                         doc="data crossing AZs per month (billed on both sides)"),
-        "inter_region_gb": F("float", "GB", 0, usage=True, doc="data sent to another region per month"),
-        "inter_region_destination": F("str", default="us-west-2", doc="destination of inter-region transfer"),
+        "nat_gateways": F(
+            "int",
+            "gateways",
+            0,
+            usage=True,
+            doc="NAT gateways (private node networking needs one per AZ)",
+        ),
+        "nat_processed_gb": F(
+            "float", "GB", 0, usage=True, doc="data processed by NAT gateways per month"
+        ),
+        "internet_egress_gb": F(
+            "float", "GB", 0, usage=True, doc="data transfer out to the internet per month"
+        ),
+        "inter_az_gb": F(
+            "float", "GB", 0, usage=True, doc="data crossing AZs per month (billed on both sides)"
+        ),
+        "inter_region_gb": F(
+            "float", "GB", 0, usage=True, doc="data sent to another region per month"
+        ),
+        "inter_region_destination": F(
+            "str", default="us-west-2", doc="destination of inter-region transfer"
+        ),
         "load_balancers": F("int", "ALBs", 0, doc="application load balancers"),
         "alb_lcu": F("float", "LCU", 0, usage=True, doc="average LCUs per load balancer"),
-        "cloudfront_egress_gb": F("float", "GB", 0, usage=True, doc="CloudFront data transfer out (US)"),
-        "cloudfront_https_requests_millions": F("float", "1M requests", 0, usage=True,
-                                                doc="CloudFront HTTPS requests per month"),
+        "cloudfront_egress_gb": F(
+            "float", "GB", 0, usage=True, doc="CloudFront data transfer out (US)"
+        ),
+        "cloudfront_https_requests_millions": F(
+            "float", "1M requests", 0, usage=True, doc="CloudFront HTTPS requests per month"
+        ),
         "hosted_zones": F("int", "zones", 0, doc="Route 53 hosted zones"),
-        "dns_queries_millions": F("float", "1M queries", 0, usage=True, doc="Route 53 standard queries"),
+        "dns_queries_millions": F(
+            "float", "1M queries", 0, usage=True, doc="Route 53 standard queries"
+        ),
     },
     "observability": {
         "custom_metrics": F("int", "metrics", 0, usage=True, doc="CloudWatch custom metrics"),
         "log_ingest_gb": F("float", "GB", 0, usage=True, doc="CloudWatch Logs ingested per month"),
         "log_storage_gb": F("float", "GB", 0, usage=True, doc="CloudWatch Logs stored"),
-        "insights_scanned_gb": F("float", "GB", 0, usage=True, doc="Logs Insights data scanned per month"),
+        "insights_scanned_gb": F(
+            "float", "GB", 0, usage=True, doc="Logs Insights data scanned per month"
+        ),
         "alarms": F("int", "alarms", 0, usage=True, doc="standard-resolution alarms"),
     },
     "security": {
         "waf_web_acls": F("int", "web ACLs", 0, doc="WAF web ACLs"),
         "waf_rules": F("int", "rules", 0, doc="WAF rules"),
-        "waf_requests_millions": F("float", "1M requests", 0, usage=True, doc="requests inspected by WAF"),
+        "waf_requests_millions": F(
+            "float", "1M requests", 0, usage=True, doc="requests inspected by WAF"
+        ),
         "secrets": F("int", "secrets", 0, doc="Secrets Manager secrets"),
-        "secrets_api_calls_thousands": F("float", "1K calls", 0, usage=True,
-                                         doc="Secrets Manager API calls per month"),
+        "secrets_api_calls_thousands": F(
+            "float", "1K calls", 0, usage=True, doc="Secrets Manager API calls per month"
+        ),
     },
 }
 TOP_LEVEL = ("name", "region", "description", "source", *SCHEMA)
@@ -196,9 +274,14 @@ def _check_value(value: Any, spec: Field, where: str) -> Any:
         else:
             raise InputError(f"{where} = {value!r} must be of type {spec.kind}")
     if spec.kind in ("int", "float") and spec.minimum is not None and value < spec.minimum:
-        raise InputError(f"{where} = {value} must be >= {spec.minimum:g}" + (f" {spec.unit}" if spec.unit else ""))
+        raise InputError(
+            f"{where} = {value} must be >= {spec.minimum:g}"
+            + (f" {spec.unit}" if spec.unit else "")
+        )
     if spec.choices and value not in spec.choices:
-        raise InputError(f"{where} = {value!r} is not valid; valid choices: {', '.join(spec.choices)}")
+        raise InputError(
+            f"{where} = {value!r} is not valid; valid choices: {', '.join(spec.choices)}"
+        )
     if spec.instance_service:
         table = instance_types()
         valid = table.loc[table["service"] == spec.instance_service, "instance_type"].tolist()
@@ -215,9 +298,7 @@ def _validate_section(raw: Any, schema: dict[str, Field], where: str) -> tuple[d
         raise InputError(f"{where} must be a mapping of keys to values, got {type(raw).__name__}")
     unknown = [k for k in raw if k not in schema]
     if unknown:
-        raise InputError(
-            f"{where}: unknown key {unknown[0]!r}; valid keys: {', '.join(schema)}"
-        )
+        raise InputError(f"{where}: unknown key {unknown[0]!r}; valid keys: {', '.join(schema)}")
     out, given = {}, set()
     for key, spec in schema.items():
         path = f"{where}.{key}"
@@ -278,14 +359,31 @@ class Architecture:
                     raw_items = self.raw.get(section, {}).get(key, [])
                     for item, raw_item in zip(spec[key], raw_items, strict=True):
                         for sub, sub_fld in fld.item_schema.items():
-                            if sub_fld.only_for_class and item.get("storage_class") not in sub_fld.only_for_class:
+                            if (
+                                sub_fld.only_for_class
+                                and item.get("storage_class") not in sub_fld.only_for_class
+                            ):
                                 continue
                             if sub_fld.usage:
-                                rows.append((f"{section}.{key}[{item['name']}].{sub}",
-                                             item[sub], sub_fld.unit, sub in raw_item, sub_fld.doc))
+                                rows.append(
+                                    (
+                                        f"{section}.{key}[{item['name']}].{sub}",
+                                        item[sub],
+                                        sub_fld.unit,
+                                        sub in raw_item,
+                                        sub_fld.doc,
+                                    )
+                                )
                 elif fld.usage:
-                    rows.append((f"{section}.{key}", spec[key], fld.unit,
-                                 key in self.given.get(section, set()), fld.doc))
+                    rows.append(
+                        (
+                            f"{section}.{key}",
+                            spec[key],
+                            fld.unit,
+                            key in self.given.get(section, set()),
+                            fld.doc,
+                        )
+                    )
         return pd.DataFrame(rows, columns=["key", "value", "unit", "set_in_file", "meaning"])
 
     def with_changes(self, changes: dict[str, Any]) -> Architecture:
@@ -295,10 +393,14 @@ class Architecture:
             path = resolve_key(dotted)
             section, _, key = path.partition(".")
             if section not in SCHEMA or key not in SCHEMA[section]:
-                valid = [f"{s}.{k}" for s, keys in SCHEMA.items() for k in keys if keys[k].kind != "list"]
+                valid = [
+                    f"{s}.{k}" for s, keys in SCHEMA.items() for k in keys if keys[k].kind != "list"
+                ]
                 raise InputError(f"unknown key {dotted!r}; valid keys: {', '.join(valid)}")
             if section not in raw:
-                raise InputError(f"{self.origin} has no {section!r} section to change {dotted!r} in")
+                raise InputError(
+                    f"{self.origin} has no {section!r} section to change {dotted!r} in"
+                )
             raw.setdefault(section, {})[key] = value
         return architecture_from_dict(raw, origin=f"{self.origin} with {changes}")
 
@@ -314,7 +416,9 @@ def architecture_from_dict(raw: Any, origin: str = "<memory>") -> Architecture:
         raise InputError(f"{origin}: expected a mapping at the top level, got {type(raw).__name__}")
     unknown = [k for k in raw if k not in TOP_LEVEL]
     if unknown:
-        raise InputError(f"{origin}: unknown key {unknown[0]!r}; valid keys: {', '.join(TOP_LEVEL)}")
+        raise InputError(
+            f"{origin}: unknown key {unknown[0]!r}; valid keys: {', '.join(TOP_LEVEL)}"
+        )
     region = raw.get("region")
     if not isinstance(region, str):
         raise InputError(f"{origin}: 'region' is required, e.g. region: us-east-1")

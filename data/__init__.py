@@ -1,1 +1,1 @@
-"""Shipped data of costmodel: price snapshot, architectures, documented estimate (see README.md here)."""
+"""Shipped data: price snapshot, architectures, documented estimate (see README.md here)."""

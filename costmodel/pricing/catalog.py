@@ -41,7 +41,9 @@ KEY_COLUMNS = (
 ATTRIBUTE_COLUMNS = ("instance_type", "deployment_option", "engine")
 PROVENANCE_COLUMNS = ("effective_date", "retrieved", "source", "status", "description", "note")
 SNAPSHOT_COLUMNS = (
-    *KEY_COLUMNS[:4],
+    *KEY_COLUMNS[:2],
+    "sku",
+    *KEY_COLUMNS[2:4],
     *ATTRIBUTE_COLUMNS,
     *KEY_COLUMNS[4:],
     "unit",
@@ -54,7 +56,10 @@ STATUSES = ("sourced", "derived", "suspect", "effective", "unknown", "override",
 TERM_TYPES = ("OnDemand", "Reserved", "SavingsPlan")
 PRICE_DIMENSIONS = ("usage", "upfront", "effective")
 # Defaults for the key columns a caller leaves out: an on-demand, per-usage price.
-KEY_DEFAULTS = {c: "" for c in KEY_COLUMNS} | {"term_type": "OnDemand", "price_dimension": "usage"}
+KEY_DEFAULTS = dict.fromkeys(KEY_COLUMNS, "") | {
+    "term_type": "OnDemand",
+    "price_dimension": "usage",
+}
 
 HOW_TO_GET_A_PRICE = (
     "Refresh the snapshot from the AWS Pricing API (`costmodel prices refresh --out FILE`) "
@@ -122,7 +127,8 @@ def validate_rows(raw: pd.DataFrame, *, origin: str) -> pd.DataFrame:
         for i, v in enumerate(rows["begin_range"], start=2)
     ]
     rows["end"] = [
-        _parse_range(v, where=f"{origin}, line {i}") for i, v in enumerate(rows["end_range"], start=2)
+        _parse_range(v, where=f"{origin}, line {i}")
+        for i, v in enumerate(rows["end_range"], start=2)
     ]
     rows["derived"] = rows["status"].eq("derived")
     return rows.reset_index(drop=True)
@@ -310,9 +316,7 @@ class PriceCatalog:
             )
 
         tiers = merged.groupby("_component")["begin"].transform("size")
-        in_tier = (
-            np.minimum(merged["quantity"], merged["end"]) - merged["begin"]
-        ).clip(lower=0)
+        in_tier = (np.minimum(merged["quantity"], merged["end"]) - merged["begin"]).clip(lower=0)
         keep = (in_tier > 0) | first_tier
         out = merged.loc[keep].copy()
         out["quantity"] = in_tier[keep]
@@ -329,16 +333,18 @@ class PriceCatalog:
         out["price_source"] = (
             out["source"] + " " + out["effective_date"] + " (" + out["price_status"] + ")"
         )
-        out = out.drop(
-            columns=["_merge", "begin", "end", "price", "source", "effective_date"]
-        )
-        return out.sort_values("_component", kind="stable").drop(columns="_component").reset_index(
-            drop=True
+        out = out.drop(columns=["_merge", "begin", "end", "price", "source", "effective_date"])
+        return (
+            out.sort_values("_component", kind="stable")
+            .drop(columns="_component")
+            .reset_index(drop=True)
         )
 
     def with_rows(self, rows: pd.DataFrame, name: str | None = None) -> PriceCatalog:
         """A copy of this catalog with other rows (used by overrides and refresh)."""
-        return PriceCatalog(rows=rows.reset_index(drop=True), name=name or self.name, sources=self.sources)
+        return PriceCatalog(
+            rows=rows.reset_index(drop=True), name=name or self.name, sources=self.sources
+        )
 
 
 def load_snapshot(path: str | Path | None = None) -> PriceCatalog:

@@ -23,24 +23,64 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
     """
 
     def item(resource: str, comp: str, category: str, base: str, unit: str, qty: float) -> dict:
-        return component(service=CE_EC2_OTHER, service_code="AmazonEC2", resource=resource,
-                         component=comp, category=category, unit=unit, quantity=qty, region=region,
-                         usage_type=usage_type(region, base, prefixed_in_us_east_1=False))
+        return component(
+            service=CE_EC2_OTHER,
+            service_code="AmazonEC2",
+            resource=resource,
+            component=comp,
+            category=category,
+            unit=unit,
+            quantity=qty,
+            region=region,
+            usage_type=usage_type(region, base, prefixed_in_us_east_1=False),
+        )
 
     items = []
     for vol in spec["volumes"]:
         n, name = vol["count"], vol["name"]
-        items.append(item(name, f"Storage (gp3, {n} x {vol['size_gb']:g} GB)", "EBS volumes",
-                          "EBS:VolumeUsage.gp3", "GB-Mo", n * vol["size_gb"]))
+        items.append(
+            item(
+                name,
+                f"Storage (gp3, {n} x {vol['size_gb']:g} GB)",
+                "EBS volumes",
+                "EBS:VolumeUsage.gp3",
+                "GB-Mo",
+                n * vol["size_gb"],
+            )
+        )
         extra_iops = max(0.0, vol["iops"] - GP3_BASELINE_IOPS)
         if extra_iops > 0:
-            items.append(item(name, "IOPS above 3,000 (gp3)", "EBS volumes", "EBS:VolumeP-IOPS.gp3",
-                              "IOPS-Mo", n * extra_iops))
+            items.append(
+                item(
+                    name,
+                    "IOPS above 3,000 (gp3)",
+                    "EBS volumes",
+                    "EBS:VolumeP-IOPS.gp3",
+                    "IOPS-Mo",
+                    n * extra_iops,
+                )
+            )
         extra_tput = max(0.0, vol["throughput_mibps"] - GP3_BASELINE_THROUGHPUT)
         if extra_tput > 0:
-            items.append(item(name, "Throughput above 125 MiB/s (gp3)", "EBS volumes",
-                              "EBS:VolumeP-Throughput.gp3", "MiBps-Mo", n * extra_tput))
+            items.append(
+                item(
+                    name,
+                    "Throughput above 125 MiB/s (gp3)",
+                    "EBS volumes",
+                    "EBS:VolumeP-Throughput.gp3",
+                    "MiBps-Mo",
+                    n * extra_tput,
+                )
+            )
     if spec["snapshot_storage_gb"] > 0:
-        items.append(item("ebs-snapshots", "Snapshot storage", "EBS snapshots", "EBS:SnapshotUsage",
-                          "GB-Mo", spec["snapshot_storage_gb"]))
+        items.append(
+            item(
+                "ebs-snapshots",
+                "Snapshot storage",
+                "EBS snapshots",
+                "EBS:SnapshotUsage",
+                "GB-Mo",
+                spec["snapshot_storage_gb"],
+            )
+        )
     return items

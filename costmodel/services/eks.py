@@ -31,30 +31,59 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
     """
     items = [
         component(
-            service=CE_EKS, service_code="AmazonEKS", resource="eks-cluster",
-            component="Control plane (standard support)", category="EKS control plane",
+            service=CE_EKS,
+            service_code="AmazonEKS",
+            resource="eks-cluster",
+            component="Control plane (standard support)",
+            category="EKS control plane",
             usage_type=usage_type(region, "AmazonEKS-Hours:perCluster", prefixed_in_us_east_1=True),
-            unit="Hrs", quantity=spec["clusters"] * hours, region=region,
+            unit="Hrs",
+            quantity=spec["clusters"] * hours,
+            region=region,
         )
     ]
     if spec["support"] == "extended":
-        items.append(component(
-            service=CE_EKS, service_code="AmazonEKS", resource="eks-cluster",
-            component="Control plane (extended support surcharge)", category="EKS control plane",
-            usage_type=usage_type(region, "AmazonEKS-Hours:extendedSupport", prefixed_in_us_east_1=True),
-            unit="Hrs", quantity=spec["clusters"] * hours, region=region,
-        ))
+        items.append(
+            component(
+                service=CE_EKS,
+                service_code="AmazonEKS",
+                resource="eks-cluster",
+                component="Control plane (extended support surcharge)",
+                category="EKS control plane",
+                usage_type=usage_type(
+                    region, "AmazonEKS-Hours:extendedSupport", prefixed_in_us_east_1=True
+                ),
+                unit="Hrs",
+                quantity=spec["clusters"] * hours,
+                region=region,
+            )
+        )
     itype = spec["instance_type"]
-    items.append(component(
-        service=CE_EC2, service_code="AmazonEC2", resource="eks-node-group",
-        component=f"Node instances (on-demand, {itype})", category="EKS nodes",
-        usage_type=usage_type(region, f"BoxUsage:{itype}", prefixed_in_us_east_1=False),
-        unit="Hrs", quantity=spec["node_count"] * hours, region=region, operation="RunInstances",
-    ))
-    items.append(component(
-        service=CE_EC2_OTHER, service_code="AmazonEC2", resource="eks-node-group",
-        component="Node root volumes (gp3)", category="EKS node EBS",
-        usage_type=usage_type(region, "EBS:VolumeUsage.gp3", prefixed_in_us_east_1=False),
-        unit="GB-Mo", quantity=spec["node_count"] * spec["root_volume_gb"], region=region,
-    ))
+    items.append(
+        component(
+            service=CE_EC2,
+            service_code="AmazonEC2",
+            resource="eks-node-group",
+            component=f"Node instances (on-demand, {itype})",
+            category="EKS nodes",
+            usage_type=usage_type(region, f"BoxUsage:{itype}", prefixed_in_us_east_1=False),
+            unit="Hrs",
+            quantity=spec["node_count"] * hours,
+            region=region,
+            operation="RunInstances",
+        )
+    )
+    items.append(
+        component(
+            service=CE_EC2_OTHER,
+            service_code="AmazonEC2",
+            resource="eks-node-group",
+            component="Node root volumes (gp3)",
+            category="EKS node EBS",
+            usage_type=usage_type(region, "EBS:VolumeUsage.gp3", prefixed_in_us_east_1=False),
+            unit="GB-Mo",
+            quantity=spec["node_count"] * spec["root_volume_gb"],
+            region=region,
+        )
+    )
     return items

@@ -18,18 +18,32 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
         Hours in the month [h].
     """
     node = spec["node_type"]
-    items = [component(
-        service=CE_ELASTICACHE, service_code="AmazonElastiCache", resource="redis",
-        component=f"Cache nodes (on-demand, {node})", category="ElastiCache nodes",
-        usage_type=usage_type(region, f"NodeUsage:{node}", prefixed_in_us_east_1=False),
-        unit="Hrs", quantity=spec["node_count"] * hours, region=region,
-        operation="CreateCacheCluster:0002",
-    )]
+    items = [
+        component(
+            service=CE_ELASTICACHE,
+            service_code="AmazonElastiCache",
+            resource="redis",
+            component=f"Cache nodes (on-demand, {node})",
+            category="ElastiCache nodes",
+            usage_type=usage_type(region, f"NodeUsage:{node}", prefixed_in_us_east_1=False),
+            unit="Hrs",
+            quantity=spec["node_count"] * hours,
+            region=region,
+            operation="CreateCacheCluster:0002",
+        )
+    ]
     if spec["backup_storage_gb"] > 0:
-        items.append(component(
-            service=CE_ELASTICACHE, service_code="AmazonElastiCache", resource="redis",
-            component="Backup storage", category="ElastiCache backup",
-            usage_type=usage_type(region, "BackupUsage", prefixed_in_us_east_1=True),
-            unit="GB-Mo", quantity=spec["backup_storage_gb"], region=region,
-        ))
+        items.append(
+            component(
+                service=CE_ELASTICACHE,
+                service_code="AmazonElastiCache",
+                resource="redis",
+                component="Backup storage",
+                category="ElastiCache backup",
+                usage_type=usage_type(region, "BackupUsage", prefixed_in_us_east_1=True),
+                unit="GB-Mo",
+                quantity=spec["backup_storage_gb"],
+                region=region,
+            )
+        )
     return items

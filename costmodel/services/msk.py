@@ -7,8 +7,13 @@ from costmodel.services._items import CE_MSK, component, usage_type
 
 # Provisioned storage throughput needs kafka.m5.4xlarge / m7g.4xlarge or larger (AWS MSK
 # Developer Guide, "Provision storage throughput").
-PST_ELIGIBLE = {"kafka.m5.4xlarge", "kafka.m5.8xlarge", "kafka.m5.12xlarge", "kafka.m5.16xlarge",
-                "kafka.m5.24xlarge"}
+PST_ELIGIBLE = {
+    "kafka.m5.4xlarge",
+    "kafka.m5.8xlarge",
+    "kafka.m5.12xlarge",
+    "kafka.m5.16xlarge",
+    "kafka.m5.24xlarge",
+}
 
 
 def components(spec: dict, region: str, hours: float) -> list[dict]:
@@ -27,16 +32,26 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
     family_size = broker.removeprefix("kafka.")
     items = [
         component(
-            service=CE_MSK, service_code="AmazonMSK", resource="msk-cluster",
-            component=f"Broker instances ({broker})", category="MSK brokers",
+            service=CE_MSK,
+            service_code="AmazonMSK",
+            resource="msk-cluster",
+            component=f"Broker instances ({broker})",
+            category="MSK brokers",
             usage_type=usage_type(region, f"Kafka.{family_size}", prefixed_in_us_east_1=True),
-            unit="Hrs", quantity=spec["broker_count"] * hours, region=region,
+            unit="Hrs",
+            quantity=spec["broker_count"] * hours,
+            region=region,
         ),
         component(
-            service=CE_MSK, service_code="AmazonMSK", resource="msk-cluster",
-            component="Broker storage", category="MSK storage",
+            service=CE_MSK,
+            service_code="AmazonMSK",
+            resource="msk-cluster",
+            component="Broker storage",
+            category="MSK storage",
             usage_type=usage_type(region, "Kafka.Storage.GP2", prefixed_in_us_east_1=True),
-            unit="GB-Mo", quantity=spec["broker_count"] * spec["storage_gb"], region=region,
+            unit="GB-Mo",
+            quantity=spec["broker_count"] * spec["storage_gb"],
+            region=region,
         ),
     ]
     if spec["provisioned_throughput_mibps"] > 0:
@@ -44,11 +59,19 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
             raise InputError(
                 f"msk.provisioned_throughput_mibps needs kafka.m5.4xlarge or larger, not {broker}"
             )
-        items.append(component(
-            service=CE_MSK, service_code="AmazonMSK", resource="msk-cluster",
-            component="Provisioned storage throughput", category="MSK storage",
-            usage_type=usage_type(region, "Kafka.Storage.Throughput", prefixed_in_us_east_1=True),
-            unit="MiBps-Mo", quantity=spec["broker_count"] * spec["provisioned_throughput_mibps"],
-            region=region,
-        ))
+        items.append(
+            component(
+                service=CE_MSK,
+                service_code="AmazonMSK",
+                resource="msk-cluster",
+                component="Provisioned storage throughput",
+                category="MSK storage",
+                usage_type=usage_type(
+                    region, "Kafka.Storage.Throughput", prefixed_in_us_east_1=True
+                ),
+                unit="MiBps-Mo",
+                quantity=spec["broker_count"] * spec["provisioned_throughput_mibps"],
+                region=region,
+            )
+        )
     return items

@@ -21,13 +21,27 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
         ("Custom metrics", "CW:MetricMonitorUsage", False, "metric-Mo", spec["custom_metrics"]),
         ("Logs ingestion", "DataProcessing-Bytes", True, "GB", spec["log_ingest_gb"]),
         ("Logs storage", "TimedStorage-ByteHrs", True, "GB-Mo", spec["log_storage_gb"]),
-        ("Logs Insights data scanned", "DataScanned-Bytes", True, "GB", spec["insights_scanned_gb"]),
+        (
+            "Logs Insights data scanned",
+            "DataScanned-Bytes",
+            True,
+            "GB",
+            spec["insights_scanned_gb"],
+        ),
         ("Standard alarms", "CW:AlarmMonitorUsage", False, "alarm-Mo", spec["alarms"]),
     ]
     return [
-        component(service=CE_CLOUDWATCH, service_code="AmazonCloudWatch", resource="cloudwatch",
-                  component=name, category="CloudWatch", unit=unit, quantity=qty, region=region,
-                  usage_type=usage_type(region, base, prefixed_in_us_east_1=prefixed))
+        component(
+            service=CE_CLOUDWATCH,
+            service_code="AmazonCloudWatch",
+            resource="cloudwatch",
+            component=name,
+            category="CloudWatch",
+            unit=unit,
+            quantity=qty,
+            region=region,
+            usage_type=usage_type(region, base, prefixed_in_us_east_1=prefixed),
+        )
         for name, base, prefixed, unit, qty in rows
         if qty > 0
     ]

@@ -23,8 +23,17 @@ def instance_usage_type(region: str, instance_class: str, multi_az: bool) -> str
     return usage_type(region, f"{kind}:{short}", prefixed_in_us_east_1=False)
 
 
-def _instance(spec: dict, region: str, hours: float, *, name: str, role: str, category: str,
-              instance_class: str, multi_az: bool) -> list[dict]:
+def _instance(
+    spec: dict,
+    region: str,
+    hours: float,
+    *,
+    name: str,
+    role: str,
+    category: str,
+    instance_class: str,
+    multi_az: bool,
+) -> list[dict]:
     deployment = "Multi-AZ" if multi_az else "Single-AZ"
     maz = "Multi-AZ-" if multi_az else ""
     storage = spec["storage_gb"]
@@ -33,25 +42,56 @@ def _instance(spec: dict, region: str, hours: float, *, name: str, role: str, ca
     extra_tput = max(0.0, spec["throughput_mibps"] - base_tput)
 
     def item(comp: str, cat: str, base: str, unit: str, qty: float, **kw) -> dict:
-        return component(service=CE_RDS, service_code="AmazonRDS", resource=name, component=comp,
-                         category=cat, usage_type=base, unit=unit, quantity=qty, region=region, **kw)
+        return component(
+            service=CE_RDS,
+            service_code="AmazonRDS",
+            resource=name,
+            component=comp,
+            category=cat,
+            usage_type=base,
+            unit=unit,
+            quantity=qty,
+            region=region,
+            **kw,
+        )
 
     items = [
-        item(f"{role} instance (on-demand, {deployment}, {instance_class})", category,
-             instance_usage_type(region, instance_class, multi_az), "Hrs", hours,
-             operation="CreateDBInstance:0014"),
-        item(f"Storage (gp3, {deployment})", "RDS storage",
-             usage_type(region, f"RDS:{maz}GP3-Storage", prefixed_in_us_east_1=True), "GB-Mo", storage),
+        item(
+            f"{role} instance (on-demand, {deployment}, {instance_class})",
+            category,
+            instance_usage_type(region, instance_class, multi_az),
+            "Hrs",
+            hours,
+            operation="CreateDBInstance:0014",
+        ),
+        item(
+            f"Storage (gp3, {deployment})",
+            "RDS storage",
+            usage_type(region, f"RDS:{maz}GP3-Storage", prefixed_in_us_east_1=True),
+            "GB-Mo",
+            storage,
+        ),
     ]
     if extra_iops > 0:
-        items.append(item(f"Provisioned IOPS above the {base_iops:,} baseline (gp3, {deployment})",
-                          "RDS IOPS", usage_type(region, f"RDS:{maz}GP3-PIOPS", prefixed_in_us_east_1=True),
-                          "IOPS-Mo", extra_iops))
+        items.append(
+            item(
+                f"Provisioned IOPS above the {base_iops:,} baseline (gp3, {deployment})",
+                "RDS IOPS",
+                usage_type(region, f"RDS:{maz}GP3-PIOPS", prefixed_in_us_east_1=True),
+                "IOPS-Mo",
+                extra_iops,
+            )
+        )
     if extra_tput > 0:
-        items.append(item(f"Throughput above the {base_tput} MiB/s baseline (gp3, {deployment})",
-                          "RDS storage",
-                          usage_type(region, f"RDS:{maz}GP3-Throughput", prefixed_in_us_east_1=True),
-                          "MiBps-Mo", extra_tput))
+        items.append(
+            item(
+                f"Throughput above the {base_tput} MiB/s baseline (gp3, {deployment})",
+                "RDS storage",
+                usage_type(region, f"RDS:{maz}GP3-Throughput", prefixed_in_us_east_1=True),
+                "MiBps-Mo",
+                extra_tput,
+            )
+        )
     return items
 
 
@@ -75,20 +115,41 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
     provisioned storage of the primary (AWS RDS pricing, "Backup Storage"); only the
     excess is charged.
     """
-    items = _instance(spec, region, hours, name="rds-primary", role="Primary", category="RDS primary",
-                      instance_class=spec["instance_class"], multi_az=spec["multi_az"])
+    items = _instance(
+        spec,
+        region,
+        hours,
+        name="rds-primary",
+        role="Primary",
+        category="RDS primary",
+        instance_class=spec["instance_class"],
+        multi_az=spec["multi_az"],
+    )
     replica_class = spec["replica_instance_class"] or spec["instance_class"]
     for i in range(1, spec["read_replicas"] + 1):
-        items += _instance(spec, region, hours, name=f"rds-replica-{i}", role="Read replica",
-                           category="RDS read replicas", instance_class=replica_class,
-                           multi_az=spec["replica_multi_az"])
+        items += _instance(
+            spec,
+            region,
+            hours,
+            name=f"rds-replica-{i}",
+            role="Read replica",
+            category="RDS read replicas",
+            instance_class=replica_class,
+            multi_az=spec["replica_multi_az"],
+        )
     charged_backup = max(0.0, spec["backup_storage_gb"] - spec["storage_gb"])
-    items.append(component(
-        service=CE_RDS, service_code="AmazonRDS", resource="rds-primary",
-        component=f"Backup storage beyond the free {spec['storage_gb']:,.0f} GB "
-                  f"({spec['backup_retention_days']}-day retention)",
-        category="RDS backup",
-        usage_type=usage_type(region, "RDS:ChargedBackupUsage", prefixed_in_us_east_1=False),
-        unit="GB-Mo", quantity=charged_backup, region=region,
-    ))
+    items.append(
+        component(
+            service=CE_RDS,
+            service_code="AmazonRDS",
+            resource="rds-primary",
+            component=f"Backup storage beyond the free {spec['storage_gb']:,.0f} GB "
+            f"({spec['backup_retention_days']}-day retention)",
+            category="RDS backup",
+            usage_type=usage_type(region, "RDS:ChargedBackupUsage", prefixed_in_us_east_1=False),
+            unit="GB-Mo",
+            quantity=charged_backup,
+            region=region,
+        )
+    )
     return items

@@ -47,32 +47,82 @@ def bucket_components(bucket: dict, region: str) -> list[dict]:
     name, cls = bucket["name"], bucket["storage_class"]
 
     def item(comp: str, category: str, base: str, unit: str, qty: float) -> dict:
-        return component(service=CE_S3, service_code="AmazonS3", resource=name, component=comp,
-                         category=category, unit=unit, quantity=qty, region=region,
-                         usage_type=usage_type(region, base, prefixed_in_us_east_1=False))
+        return component(
+            service=CE_S3,
+            service_code="AmazonS3",
+            resource=name,
+            component=comp,
+            category=category,
+            unit=unit,
+            quantity=qty,
+            region=region,
+            usage_type=usage_type(region, base, prefixed_in_us_east_1=False),
+        )
 
     items = []
     if cls == "intelligent_tiering":
         frequent = bucket["storage_gb"] * bucket["frequent_access_pct"] / 100
-        items.append(item("Storage (Intelligent-Tiering, frequent access)", "S3 Intelligent-Tiering",
-                          "TimedStorage-INT-FA-ByteHrs", "GB-Mo", frequent))
-        items.append(item("Storage (Intelligent-Tiering, infrequent access)", "S3 Intelligent-Tiering",
-                          "TimedStorage-INT-IA-ByteHrs", "GB-Mo", bucket["storage_gb"] - frequent))
-        items.append(item("Monitoring and automation", "S3 Intelligent-Tiering",
-                          "Monitoring-Automation-INT", "1K objects", bucket["objects_thousands"]))
+        items.append(
+            item(
+                "Storage (Intelligent-Tiering, frequent access)",
+                "S3 Intelligent-Tiering",
+                "TimedStorage-INT-FA-ByteHrs",
+                "GB-Mo",
+                frequent,
+            )
+        )
+        items.append(
+            item(
+                "Storage (Intelligent-Tiering, infrequent access)",
+                "S3 Intelligent-Tiering",
+                "TimedStorage-INT-IA-ByteHrs",
+                "GB-Mo",
+                bucket["storage_gb"] - frequent,
+            )
+        )
+        items.append(
+            item(
+                "Monitoring and automation",
+                "S3 Intelligent-Tiering",
+                "Monitoring-Automation-INT",
+                "1K objects",
+                bucket["objects_thousands"],
+            )
+        )
     else:
         base, label = STORAGE_USAGE[cls]
         items.append(item(f"Storage ({label})", label, base, "GB-Mo", bucket["storage_gb"]))
     category = "S3 requests"
     if bucket["monthly_put_requests"] > 0:
-        items.append(item("PUT/COPY/POST/LIST requests", category, PUT_USAGE[cls], "1K requests",
-                          bucket["monthly_put_requests"] / 1000))
+        items.append(
+            item(
+                "PUT/COPY/POST/LIST requests",
+                category,
+                PUT_USAGE[cls],
+                "1K requests",
+                bucket["monthly_put_requests"] / 1000,
+            )
+        )
     if bucket["monthly_get_requests"] > 0:
-        items.append(item("GET/SELECT requests", category, GET_USAGE[cls], "1K requests",
-                          bucket["monthly_get_requests"] / 1000))
+        items.append(
+            item(
+                "GET/SELECT requests",
+                category,
+                GET_USAGE[cls],
+                "1K requests",
+                bucket["monthly_get_requests"] / 1000,
+            )
+        )
     if bucket["monthly_transitions"] > 0:
-        items.append(item("Lifecycle transitions into this class", category, PUT_USAGE[cls],
-                          "1K requests", bucket["monthly_transitions"] / 1000))
+        items.append(
+            item(
+                "Lifecycle transitions into this class",
+                category,
+                PUT_USAGE[cls],
+                "1K requests",
+                bucket["monthly_transitions"] / 1000,
+            )
+        )
     return items
 
 

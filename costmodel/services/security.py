@@ -20,17 +20,49 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
     rows = [
         (CE_WAF, "awswaf", "waf", "Web ACLs", "WAF", "WebACLV2", "ACL-Mo", spec["waf_web_acls"]),
         (CE_WAF, "awswaf", "waf", "Rules", "WAF", "RuleV2", "rule-Mo", spec["waf_rules"]),
-        (CE_WAF, "awswaf", "waf", "Requests inspected", "WAF", "RequestV2-Tier1", "1M requests",
-         spec["waf_requests_millions"]),
-        (CE_SECRETS, "AWSSecretsManager", "secrets", "Secrets", "Secrets Manager",
-         "AWSSecretsManager-Secrets", "secret-Mo", spec["secrets"]),
-        (CE_SECRETS, "AWSSecretsManager", "secrets", "API calls", "Secrets Manager",
-         "AWSSecretsManagerAPIRequest", "10K requests", spec["secrets_api_calls_thousands"] / 10),
+        (
+            CE_WAF,
+            "awswaf",
+            "waf",
+            "Requests inspected",
+            "WAF",
+            "RequestV2-Tier1",
+            "1M requests",
+            spec["waf_requests_millions"],
+        ),
+        (
+            CE_SECRETS,
+            "AWSSecretsManager",
+            "secrets",
+            "Secrets",
+            "Secrets Manager",
+            "AWSSecretsManager-Secrets",
+            "secret-Mo",
+            spec["secrets"],
+        ),
+        (
+            CE_SECRETS,
+            "AWSSecretsManager",
+            "secrets",
+            "API calls",
+            "Secrets Manager",
+            "AWSSecretsManagerAPIRequest",
+            "10K requests",
+            spec["secrets_api_calls_thousands"] / 10,
+        ),
     ]
     return [
-        component(service=svc, service_code=code, resource=res, component=name, category=cat,
-                  unit=unit, quantity=qty, region=region,
-                  usage_type=usage_type(region, base, prefixed_in_us_east_1=True))
+        component(
+            service=svc,
+            service_code=code,
+            resource=res,
+            component=name,
+            category=cat,
+            unit=unit,
+            quantity=qty,
+            region=region,
+            usage_type=usage_type(region, base, prefixed_in_us_east_1=True),
+        )
         for svc, code, res, name, cat, base, unit, qty in rows
         if qty > 0
     ]

@@ -1,0 +1,220 @@
+"""The ``costmodel`` command. Every command takes ``--format table|csv|json``; JSON goes to
+stdout and nothing else does. Errors are one line on stderr and exit status 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import pandas as pd
+
+from costmodel.architecture import Architecture, load_architecture
+from costmodel.constants import CURRENCY, HOURS_PER_MONTH
+from costmodel.documented import compare
+from costmodel.errors import CostModelError
+from costmodel.estimate import LINE_ITEM_COLUMNS, estimate
+from costmodel.output import FORMATS, money, records, table_text, write_json
+from costmodel.pricing.catalog import PriceCatalog, load_snapshot
+from costmodel.pricing.overrides import apply_overrides
+
+
+def _add_common(parser: argparse.ArgumentParser, *, arch: bool = True) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    if arch:
+        parser.add_argument(
+            "arch_file", nargs="?", help="architecture YAML (default: bundled production)"
+        )
+        parser.add_argument("--prices", help="price catalog CSV (default: the shipped snapshot)")
+        parser.add_argument("--overrides", help="YAML of custom prices / discounts to apply")
+
+
+def _catalog(args: argparse.Namespace) -> PriceCatalog:
+    catalog = load_snapshot(args.prices)
+    if args.overrides:
+        catalog = apply_overrides(catalog, args.overrides)
+    return catalog
+
+
+def _architecture(args: argparse.Namespace) -> Architecture:
+    return load_architecture(args.arch_file)
+
+
+# ---------------------------------------------------------------------------- estimate
+def cmd_estimate(args: argparse.Namespace) -> None:
+    arch, catalog = _architecture(args), _catalog(args)
+    items = estimate(arch, catalog)
+    total = float(items["monthly_cost"].sum())
+    comparison = compare(items) if args.compare_documented else None
+    if args.format == "json":
+        payload = {
+            "currency": CURRENCY,
+            "hours_per_month": HOURS_PER_MONTH,
+            "region": arch.region,
+            "price_snapshot": catalog.name,
+            "line_items": records(items, LINE_ITEM_COLUMNS),
+            "total_monthly_cost": round(total, 6),
+            "architecture": arch.name,
+            "assumptions": arch.assumptions().to_dict(orient="records"),
+        }
+        if comparison is not None:
+            payload["documented_comparison"] = records(comparison, list(comparison.columns))
+        write_json(payload)
+        return
+    if args.format == "csv":
+        frame = comparison if comparison is not None else items
+        frame.to_csv(sys.stdout, index=False)
+        return
+    print(
+        f"{arch.name} ({arch.region}), priced with {catalog.name} on a {HOURS_PER_MONTH}-hour month"
+    )
+    print()
+    shown = items.assign(quantity=items["quantity"].map(lambda q: f"{q:,.2f}"))
+    print(
+        table_text(
+            shown[
+                [
+                    "service",
+                    "resource",
+                    "component",
+                    "quantity",
+                    "unit",
+                    "unit_price",
+                    "monthly_cost",
+                    "price_source",
+                ]
+            ],
+            money_columns=("monthly_cost",),
+        )
+    )
+    print()
+    by_service = items.groupby("service", sort=False)["monthly_cost"].sum().reset_index()
+    print(table_text(by_service, money_columns=("monthly_cost",)))
+    print(f"\nTotal (on-demand list prices): {money(total)} per month")
+    assumptions = arch.assumptions()
+    if len(assumptions):
+        print("\nUsage assumptions (not stated by the document; set in the architecture file):")
+        print(table_text(assumptions))
+    if comparison is not None:
+        print("\nDocumented vs modelled (modelled = on-demand list prices):")
+        print(
+            table_text(
+                comparison.drop(columns="categories"),
+                money_columns=("documented", "modelled", "difference"),
+            )
+        )
+    derived = items.loc[items["price_status"] != "sourced"]
+    if len(derived):
+        print(
+            f"\n{len(derived)} line(s) use prices that are not directly sourced "
+            f"({', '.join(sorted(derived['price_status'].unique()))}); see data/prices/README.md."
+        )
+
+
+# ---------------------------------------------------------------------------- prices
+def cmd_prices_show(args: argparse.Namespace) -> None:
+    catalog = _catalog(args)
+    rows = catalog.rows
+    if args.service:
+        rows = rows.loc[rows["service_code"] == args.service]
+    columns = [
+        "service_code",
+        "region",
+        "usage_type",
+        "term_type",
+        "lease_contract_length",
+        "purchase_option",
+        "price_dimension",
+        "unit",
+        "begin_range",
+        "end_range",
+        "price_usd",
+        "effective_date",
+        "source",
+        "status",
+    ]
+    if args.format == "json":
+        write_json(
+            {
+                "price_snapshot": catalog.name,
+                "rows": rows[columns].to_dict(orient="records"),
+                "sources": catalog.sources.to_dict(orient="records"),
+            }
+        )
+    elif args.format == "csv":
+        rows[columns].to_csv(sys.stdout, index=False)
+    else:
+        print(table_text(rows[columns], max_width=40))
+        print()
+        print(table_text(catalog.sources, max_width=90))
+
+
+def cmd_prices_refresh(args: argparse.Namespace) -> None:
+    from costmodel.pricing.refresh import refresh_snapshot
+
+    regions = args.region or ["us-east-1", "us-west-2"]
+    catalog = refresh_snapshot(regions=regions, out=args.out, profile=args.profile)
+    summary = catalog.rows.groupby(["service_code", "region"]).size().rename("rows").reset_index()
+    if args.format == "json":
+        write_json(
+            {
+                "out": args.out,
+                "rows": len(catalog.rows),
+                "by_service": summary.to_dict(orient="records"),
+            }
+        )
+    elif args.format == "csv":
+        summary.to_csv(sys.stdout, index=False)
+    else:
+        print(table_text(summary))
+        print(f"\nwrote {len(catalog.rows)} price rows to {args.out}", file=sys.stderr)
+
+
+# ---------------------------------------------------------------------------- main
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="costmodel", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("estimate", help="priced line items of an architecture")
+    _add_common(p)
+    p.add_argument(
+        "--compare-documented",
+        action="store_true",
+        help="show the document's figures beside the modelled ones",
+    )
+    p.set_defaults(func=cmd_estimate)
+
+    prices = sub.add_parser("prices", help="the price catalog")
+    psub = prices.add_subparsers(dest="prices_command", required=True)
+    p = psub.add_parser("show", help="list catalog rows with their sources")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--service", help="service code, e.g. AmazonRDS")
+    p.add_argument("--prices", help="price catalog CSV (default: the shipped snapshot)")
+    p.add_argument("--overrides", help="YAML of custom prices / discounts to apply")
+    p.set_defaults(func=cmd_prices_show)
+    p = psub.add_parser("refresh", help="rebuild the snapshot from the AWS Pricing API (read-only)")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--region", action="append", help="region to fetch (repeatable)")
+    p.add_argument("--profile", help="AWS named profile")
+    p.add_argument("--out", required=True, help="catalog CSV to write")
+    p.set_defaults(func=cmd_prices_refresh)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``costmodel`` console script."""
+    args = build_parser().parse_args(argv)
+    pd.set_option("display.width", 250)
+    try:
+        args.func(args)
+    except CostModelError as exc:
+        print(f"costmodel: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

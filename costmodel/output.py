@@ -1,0 +1,65 @@
+"""Presenting numbers: currency formatting and the three output formats of every command."""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TextIO
+
+import pandas as pd
+
+FORMATS = ("table", "csv", "json")
+
+
+def cents(value: float) -> Decimal:
+    """Round to cents, half up, after dropping float noise (16.425 -> 16.43, as by hand)."""
+    return Decimal(repr(round(float(value), 6))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def money(value: float) -> str:
+    """``1234.5`` -> ``$1,234.50`` (rounded to cents only here, for display)."""
+    amount = cents(value)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.2f}"
+
+
+def table_text(
+    frame: pd.DataFrame, money_columns: tuple[str, ...] = (), max_width: int = 60
+) -> str:
+    """A plain-text table with money columns formatted and long text cut at ``max_width``."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if column in money_columns:
+            shown[column] = shown[column].map(money)
+        elif shown[column].dtype == object:
+            shown[column] = (
+                shown[column]
+                .astype(str)
+                .map(lambda s: s if len(s) <= max_width else s[: max_width - 1] + "…")
+            )
+    return shown.to_string(index=False)
+
+
+def write_json(payload: Any, out: TextIO | None = None) -> None:
+    """JSON to ``out`` (stdout by default), nothing else."""
+    out = out if out is not None else sys.stdout
+    json.dump(payload, out, indent=2, default=_json_default)
+    out.write("\n")
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if isinstance(value, (set, tuple)):
+        return list(value)
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+def records(frame: pd.DataFrame, columns: list[str], decimals: int = 6) -> list[dict]:
+    """Rows of ``frame`` as dicts, floats rounded to ``decimals`` to drop float noise."""
+    out = frame.loc[:, columns].copy()
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column]):
+            out[column] = out[column].round(decimals)
+    return out.to_dict(orient="records")

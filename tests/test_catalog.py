@@ -1,0 +1,322 @@
+"""The price catalog: snapshot provenance, lookups and the vectorized pricer."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from costmodel.errors import AmbiguousPriceError, InputError, PriceNotFoundError, PriceUnknownError
+from costmodel.pricing.catalog import SNAPSHOT_COLUMNS, load_snapshot, read_catalog_csv
+from tests.conftest import DATA
+
+# prices_key.csv item -> catalog lookup (the reference names items in words).
+REFERENCE_LOOKUPS = {
+    ("EC2", "c5.large"): dict(usage_type="BoxUsage:c5.large"),
+    ("EC2", "c5.xlarge"): dict(usage_type="BoxUsage:c5.xlarge"),
+    ("EC2", "c5.2xlarge"): dict(usage_type="BoxUsage:c5.2xlarge"),
+    ("EC2", "c5.4xlarge"): dict(usage_type="BoxUsage:c5.4xlarge"),
+    ("EC2", "c5.2xlarge std 1yr NoUpfront"): dict(
+        usage_type="BoxUsage:c5.2xlarge",
+        term_type="Reserved",
+        lease_contract_length="1yr",
+        offering_class="standard",
+        purchase_option="No Upfront",
+    ),
+    ("RDS-PostgreSQL", "db.r5.large Single-AZ"): dict(usage_type="InstanceUsage:db.r5.large"),
+    ("RDS-PostgreSQL", "db.r5.xlarge Single-AZ"): dict(usage_type="InstanceUsage:db.r5.xl"),
+    ("RDS-PostgreSQL", "db.r5.2xlarge Single-AZ"): dict(usage_type="InstanceUsage:db.r5.2xl"),
+    ("RDS-PostgreSQL", "db.r5.4xlarge Single-AZ"): dict(usage_type="InstanceUsage:db.r5.4xl"),
+    ("RDS", "gp3 storage Single-AZ"): dict(usage_type="USE1-RDS:GP3-Storage"),
+    ("RDS", "gp3 storage Multi-AZ"): dict(usage_type="USE1-RDS:Multi-AZ-GP3-Storage"),
+    ("RDS", "gp3 IOPS above baseline Single-AZ"): dict(usage_type="USE1-RDS:GP3-PIOPS"),
+    ("RDS", "gp3 IOPS above baseline Multi-AZ"): dict(usage_type="USE1-RDS:Multi-AZ-GP3-PIOPS"),
+    ("RDS", "backup storage beyond free"): dict(usage_type="RDS:ChargedBackupUsage"),
+    ("ElastiCache", "cache.r6g.large"): dict(usage_type="NodeUsage:cache.r6g.large"),
+    ("ElastiCache", "cache.r6g.xlarge"): dict(usage_type="NodeUsage:cache.r6g.xlarge"),
+    ("ElastiCache", "cache.r6g.2xlarge"): dict(usage_type="NodeUsage:cache.r6g.2xlarge"),
+    ("ElastiCache", "cache.r6g.xlarge 1yr NoUpfront"): dict(
+        usage_type="NodeUsage:cache.r6g.xlarge",
+        term_type="Reserved",
+        lease_contract_length="1yr",
+        purchase_option="No Upfront",
+    ),
+    ("ElastiCache", "cache.r6g.xlarge 1yr PartialUpfront effective"): dict(
+        usage_type="NodeUsage:cache.r6g.xlarge",
+        term_type="Reserved",
+        lease_contract_length="1yr",
+        purchase_option="Partial Upfront",
+        price_dimension="effective",
+    ),
+    ("ElastiCache", "cache.r6g.xlarge 3yr NoUpfront"): dict(
+        usage_type="NodeUsage:cache.r6g.xlarge",
+        term_type="Reserved",
+        lease_contract_length="3yr",
+        purchase_option="No Upfront",
+    ),
+    ("ElastiCache", "cache.r6g.xlarge 3yr PartialUpfront effective"): dict(
+        usage_type="NodeUsage:cache.r6g.xlarge",
+        term_type="Reserved",
+        lease_contract_length="3yr",
+        purchase_option="Partial Upfront",
+        price_dimension="effective",
+    ),
+    ("MSK", "kafka.m5.large"): dict(usage_type="USE1-Kafka.m5.large"),
+    ("MSK", "kafka.m5.xlarge"): dict(usage_type="USE1-Kafka.m5.xlarge"),
+    ("MSK", "kafka.m5.2xlarge"): dict(usage_type="USE1-Kafka.m5.2xlarge"),
+    ("MSK", "storage"): dict(usage_type="USE1-Kafka.Storage.GP2"),
+    ("MSK", "provisioned storage throughput"): dict(usage_type="USE1-Kafka.Storage.Throughput"),
+    ("EKS", "cluster standard support"): dict(usage_type="USE1-AmazonEKS-Hours:perCluster"),
+    # billed as $0.10 perCluster + the extendedSupport surcharge; the reference gives the sum
+    ("EKS", "cluster extended support"): [
+        dict(usage_type="USE1-AmazonEKS-Hours:perCluster"),
+        dict(usage_type="USE1-AmazonEKS-Hours:extendedSupport"),
+    ],
+    ("S3", "Standard"): dict(usage_type="TimedStorage-ByteHrs"),
+    ("S3", "Standard-IA"): dict(usage_type="TimedStorage-SIA-ByteHrs"),
+    ("S3", "Intelligent-Tiering frequent"): dict(usage_type="TimedStorage-INT-FA-ByteHrs"),
+    ("S3", "Glacier Flexible Retrieval"): dict(usage_type="TimedStorage-GlacierByteHrs"),
+    ("S3", "Glacier Deep Archive"): dict(usage_type="TimedStorage-GDA-ByteHrs"),
+    ("S3", "Standard PUT"): dict(usage_type="Requests-Tier1"),
+    ("S3", "Standard GET"): dict(usage_type="Requests-Tier2"),
+    ("EBS", "gp3 storage"): dict(usage_type="EBS:VolumeUsage.gp3"),
+    ("EBS", "gp3 IOPS above 3000"): dict(usage_type="EBS:VolumeP-IOPS.gp3"),
+    ("EBS", "gp3 throughput above 125MBps"): dict(usage_type="EBS:VolumeP-Throughput.gp3"),
+    ("EBS", "snapshot"): dict(usage_type="EBS:SnapshotUsage"),
+    ("CloudWatch", "custom metric"): dict(usage_type="CW:MetricMonitorUsage"),
+    ("CloudWatch", "logs ingestion"): dict(usage_type="USE1-DataProcessing-Bytes"),
+    ("CloudWatch", "logs storage"): dict(usage_type="USE1-TimedStorage-ByteHrs"),
+    ("CloudWatch", "alarm standard"): dict(usage_type="CW:AlarmMonitorUsage"),
+    ("DataTransfer", "out to internet first 10TB"): dict(
+        usage_type="DataTransfer-Out-Bytes", begin_range="0"
+    ),
+    ("DataTransfer", "inter-AZ per direction"): dict(usage_type="DataTransfer-Regional-Bytes"),
+    ("ELB", "ALB"): dict(usage_type="LoadBalancerUsage"),
+    ("ELB", "ALB LCU"): dict(usage_type="LCUUsage"),
+    ("VPC", "NAT gateway"): dict(usage_type="NatGateway-Hours"),
+    ("VPC", "NAT data processed"): dict(usage_type="NatGateway-Bytes"),
+    ("CloudFront", "US first 10TB"): dict(usage_type="US-DataTransfer-Out-Bytes", begin_range="0"),
+    ("Route53", "hosted zone"): dict(usage_type="HostedZone"),
+    ("Route53", "standard queries first 1B"): dict(usage_type="DNS-Queries", begin_range="0"),
+    ("WAF", "web ACL"): dict(usage_type="USE1-WebACLV2"),
+    ("WAF", "rule"): dict(usage_type="USE1-RuleV2"),
+    ("WAF", "requests"): dict(usage_type="USE1-RequestV2-Tier1"),
+    ("SecretsManager", "secret"): dict(usage_type="USE1-AWSSecretsManager-Secrets"),
+}
+REGION_OF = {"us-east-1": "us-east-1", "us-west-2": "us-west-2", "global": "global"}
+
+
+def sourced_reference_rows():
+    ref = pd.read_csv(DATA / "prices_key.csv", dtype=str, keep_default_na=False)
+    return ref.loc[ref["status"].str.startswith("sourced") & ~ref["item"].str.contains("/")]
+
+
+@pytest.mark.parametrize(
+    "ref",
+    sourced_reference_rows().to_dict("records"),
+    ids=lambda r: f"{r['service']}:{r['item']}:{r['region']}",
+)
+def test_snapshot_agrees_with_every_sourced_reference_price(catalog, ref):
+    key = (ref["service"], ref["item"])
+    if key not in REFERENCE_LOOKUPS:
+        pytest.fail(f"reference row {key} has no lookup in this test: add one")
+    lookups = REFERENCE_LOOKUPS[key]
+    total = 0.0
+    for lookup in lookups if isinstance(lookups, list) else [lookups]:
+        query = dict(lookup)
+        if ref["region"] == "us-west-2":
+            query["usage_type"] = "USW2-" + query["usage_type"]
+        row = catalog.unit_price(region=REGION_OF[ref["region"]], **query)
+        if not isinstance(lookups, list):
+            assert row["status"] in ("sourced", "effective")
+        total += float(row["price_usd"])
+    assert total == pytest.approx(float(ref["price_usd"]), abs=1e-9)
+
+
+def test_every_sourced_reference_row_is_checked():
+    # Multi-value rows ("0.25/0.50/1.00") are checked through their single-value twins.
+    assert len(sourced_reference_rows()) >= 55
+
+
+def test_multi_az_rds_prices_are_marked_derived(catalog):
+    row = catalog.unit_price(region="us-east-1", usage_type="Multi-AZUsage:db.r5.2xl")
+    assert row["price_usd"] == "2.00"  # 2 x the 1.00 Single-AZ rate (EIO-RDS)
+    assert row["status"] == "derived" and bool(row["derived"])
+
+
+def test_suspect_us_west_2_rds_price_is_flagged(catalog):
+    row = catalog.unit_price(region="us-west-2", usage_type="USW2-InstanceUsage:db.r5.4xl")
+    assert row["status"] == "suspect"
+
+
+def test_every_priced_row_has_provenance(catalog):
+    priced = catalog.rows.loc[catalog.rows["status"] != "unknown"]
+    assert (priced["source"] != "").all()
+    assert (priced["effective_date"] != "").all()
+    assert (priced["retrieved"] != "").all()
+    known_sources = set(catalog.sources["source"])
+    for source in priced["source"].unique():
+        # composite keys such as "2xGP-C5XL" or "KARP+AWSDOC-SPOT" name sources in the table
+        assert any(key in source for key in known_sources), source
+
+
+def test_unknown_price_is_an_error_naming_what_was_looked_up(catalog):
+    with pytest.raises(PriceUnknownError, match=r"USW2-BoxUsage:c5.2xlarge.*prices refresh"):
+        catalog.unit_price(region="us-west-2", usage_type="USW2-BoxUsage:c5.2xlarge")
+
+
+def test_missing_price_is_an_error_naming_the_attributes(catalog):
+    with pytest.raises(
+        PriceNotFoundError, match=r"usage_type='BoxUsage:c5.18xlarge'.*region='us-east-1'"
+    ):
+        catalog.unit_price(usage_type="BoxUsage:c5.18xlarge", region="us-east-1")
+
+
+def test_ambiguous_lookup_is_an_error(catalog):
+    with pytest.raises(AmbiguousPriceError, match="2 prices"):
+        catalog.unit_price(usage_type="US-DataTransfer-Out-Bytes")  # two tiers
+
+
+def test_tiered_price_splits_quantity_across_tiers(catalog):
+    comp = pd.DataFrame(
+        [
+            dict(
+                resource="r",
+                component="egress",
+                service_code="AWSDataTransfer",
+                region="us-east-1",
+                usage_type="DataTransfer-Out-Bytes",
+                quantity=60_000,
+            )
+        ]
+    )
+    items = catalog.price(comp)
+    # 10,240 GB x 0.09 + 40,960 GB x 0.085 + 8,800 GB x 0.07 = 921.60 + 3,481.60 + 616.00
+    assert items["quantity"].tolist() == [10_240, 40_960, 8_800]
+    assert items["monthly_cost"].sum() == pytest.approx(921.60 + 3481.60 + 616.00)
+
+
+def test_quantity_beyond_the_known_tiers_is_an_error(catalog):
+    comp = pd.DataFrame(
+        [
+            dict(
+                service_code="AWSDataTransfer",
+                region="us-west-2",
+                usage_type="USW2-DataTransfer-Out-Bytes",
+                quantity=20_000,
+            )
+        ]
+    )
+    with pytest.raises(PriceNotFoundError, match="highest tier"):
+        catalog.price(comp)
+
+
+def test_negative_quantity_is_an_error(catalog):
+    comp = pd.DataFrame(
+        [
+            dict(
+                resource="nodes",
+                component="x",
+                service_code="AmazonEC2",
+                region="us-east-1",
+                usage_type="BoxUsage:c5.large",
+                operation="RunInstances",
+                quantity=-1,
+            )
+        ]
+    )
+    with pytest.raises(InputError, match="nodes x .* must be a number >= 0"):
+        catalog.price(comp)
+
+
+def test_unit_mismatch_is_an_error(catalog):
+    comp = pd.DataFrame(
+        [
+            dict(
+                service_code="AmazonS3",
+                region="us-east-1",
+                usage_type="Requests-Tier1",
+                unit="Requests",
+                quantity=1000,
+            )
+        ]
+    )
+    with pytest.raises(InputError, match="unit mismatch"):
+        catalog.price(comp)
+
+
+def test_vectorized_pricing_equals_one_by_one(catalog):
+    rng = np.random.default_rng(7)
+    types = ["c5.large", "c5.xlarge", "c5.2xlarge", "c5.4xlarge"]
+    fleet = pd.DataFrame(
+        {
+            "service_code": "AmazonEC2",
+            "region": "us-east-1",
+            "operation": "RunInstances",
+            "usage_type": [f"BoxUsage:{t}" for t in rng.choice(types, 2000)],
+            "quantity": rng.integers(0, 744, 2000).astype(float),
+        }
+    )
+    priced = catalog.price(fleet)
+    assert len(priced) == len(fleet)
+    one_by_one = [
+        q * float(catalog.unit_price(region="us-east-1", usage_type=u)["price_usd"])
+        for u, q in zip(fleet["usage_type"], fleet["quantity"], strict=True)
+    ]
+    np.testing.assert_allclose(priced["monthly_cost"], one_by_one)
+
+
+def _write_catalog(tmp_path, rows):
+    frame = pd.DataFrame(rows, columns=list(SNAPSHOT_COLUMNS), dtype=str).fillna("")
+    path = tmp_path / "cat.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+GOOD = dict(
+    service_code="AmazonEC2",
+    region="us-east-1",
+    sku="",
+    usage_type="BoxUsage:c5.large",
+    operation="RunInstances",
+    term_type="OnDemand",
+    price_dimension="usage",
+    unit="Hrs",
+    begin_range="0",
+    end_range="Inf",
+    price_usd="0.085",
+    effective_date="2026-07-20",
+    retrieved="2026-11",
+    source="KARP",
+    status="sourced",
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            dict(price_usd="abc"),
+            r"cat.csv, line 2 \(AmazonEC2 BoxUsage:c5.large\): price_usd 'abc' is not a number",
+        ),
+        (dict(price_usd="-1"), "is negative"),
+        (dict(status="guessed"), "status 'guessed' is not one of"),
+        (dict(status="unknown"), "an 'unknown' row must leave price_usd empty"),
+        (dict(source=""), "needs a source and an effective_date"),
+        (dict(term_type="Spot"), "term_type 'Spot'"),
+        (dict(end_range="lots"), "tier range 'lots'"),
+    ],
+)
+def test_malformed_catalog_rows_name_file_and_line(tmp_path, change, message):
+    with pytest.raises(InputError, match=message):
+        read_catalog_csv(_write_catalog(tmp_path, [GOOD | change]))
+
+
+def test_catalog_missing_columns_is_an_error(tmp_path):
+    path = tmp_path / "cat.csv"
+    path.write_text("service_code,price_usd\nAmazonEC2,1\n")
+    with pytest.raises(InputError, match="cat.csv: missing column"):
+        read_catalog_csv(path)
+
+
+def test_load_snapshot_from_another_file(tmp_path):
+    catalog = load_snapshot(_write_catalog(tmp_path, [GOOD]))
+    assert catalog.name == "cat.csv" and len(catalog.rows) == 1

@@ -1,0 +1,102 @@
+"""The `costmodel` command line: formats, the JSON contract, and one-line errors."""
+
+import io
+import json
+from contextlib import redirect_stderr, redirect_stdout
+
+import pandas as pd
+import pytest
+
+from costmodel.cli import main
+
+CONTRACT_ITEM_KEYS = {
+    "service",
+    "resource",
+    "component",
+    "usage_type",
+    "unit",
+    "quantity",
+    "unit_price",
+    "monthly_cost",
+    "purchase_option",
+    "price_source",
+}
+
+
+def run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_estimate_json_contract():
+    code, out, err = run("estimate", "--format", "json")
+    assert code == 0 and err == ""
+    payload = json.loads(out)
+    assert {
+        "currency",
+        "hours_per_month",
+        "region",
+        "price_snapshot",
+        "line_items",
+        "total_monthly_cost",
+    } <= set(payload)
+    assert payload["currency"] == "USD" and payload["hours_per_month"] == 730
+    assert payload["region"] == "us-east-1"
+    assert payload["price_snapshot"] == "aws-price-snapshot-2026-11.csv"
+    assert all(set(item) >= CONTRACT_ITEM_KEYS for item in payload["line_items"])
+    total = sum(item["monthly_cost"] for item in payload["line_items"])
+    assert payload["total_monthly_cost"] == pytest.approx(total, abs=1e-4)
+    nodes = [i for i in payload["line_items"] if i["usage_type"] == "BoxUsage:c5.2xlarge"]
+    assert nodes[0]["quantity"] == 2190 and nodes[0]["monthly_cost"] == pytest.approx(744.60)
+
+
+def test_estimate_table_shows_total_assumptions_and_comparison():
+    code, out, _ = run("estimate", "--compare-documented")
+    assert code == 0
+    assert "Total (on-demand list prices): $7,668.62 per month"  # 7,668.615 by hand, half up in out
+    assert "network.nat_gateways" in out
+    assert "Documented vs modelled" in out and "$5,700.00" in out
+
+
+def test_estimate_csv_is_readable():
+    code, out, _ = run("estimate", "--format", "csv")
+    frame = pd.read_csv(io.StringIO(out))
+    assert code == 0 and set(frame.columns) >= CONTRACT_ITEM_KEYS
+
+
+def test_other_architecture_file(write_yaml):
+    path = write_yaml(
+        "region: us-east-1\nelasticache:\n  node_type: cache.r6g.large\n  node_count: 2\n"
+    )
+    code, out, _ = run("estimate", str(path), "--format", "json")
+    payload = json.loads(out)
+    # 2 x $0.206 x 730 = $300.76
+    assert code == 0 and payload["total_monthly_cost"] == pytest.approx(300.76)
+
+
+def test_bad_input_is_one_line_on_stderr_with_status_2(write_yaml):
+    path = write_yaml("region: us-east-1\nmsk:\n  broker_type: kafka.m9.huge\n  broker_count: 3\n")
+    code, out, err = run("estimate", str(path), "--format", "json")
+    assert code == 2 and out == ""
+    assert err.startswith("costmodel: error: arch.yaml: msk.broker_type = 'kafka.m9.huge'")
+    assert "Traceback" not in err
+
+
+def test_overrides_option(write_yaml):
+    path = write_yaml(
+        "discounts:\n  - service_code: AmazonElastiCache\n    percent: 50\n", "o.yaml"
+    )
+    code, out, _ = run("estimate", "--overrides", str(path), "--format", "json")
+    items = json.loads(out)["line_items"]
+    cache = next(i for i in items if i["usage_type"] == "NodeUsage:cache.r6g.xlarge")
+    assert code == 0 and cache["monthly_cost"] == pytest.approx(900.09 / 2)
+    assert "less 50%" in cache["price_source"]
+
+
+def test_prices_show_json():
+    code, out, _ = run("prices", "show", "--service", "AmazonMSK", "--format", "json")
+    payload = json.loads(out)
+    assert code == 0 and {r["service_code"] for r in payload["rows"]} == {"AmazonMSK"}
+    assert any(s["source"] == "ATK-MSK" for s in payload["sources"])

@@ -1,0 +1,204 @@
+"""Hand-checked service models: every expected value is worked out in a comment."""
+
+import pytest
+
+from costmodel.architecture import architecture_from_dict
+from costmodel.estimate import estimate
+
+
+def cost(items, category=None, **match):
+    rows = items if category is None else items.loc[items["category"] == category]
+    for column, value in match.items():
+        rows = rows.loc[rows[column] == value]
+    return round(float(rows["monthly_cost"].sum()), 2)
+
+
+@pytest.fixture(scope="module")
+def items(production, catalog):
+    return estimate(production, catalog)
+
+
+def test_eks_nodes(items):
+    # 3 x c5.2xlarge at $0.34/h x 730 h = $744.60
+    assert cost(items, "EKS nodes") == 744.60
+
+
+def test_eks_control_plane_and_root_volumes(items):
+    assert cost(items, "EKS control plane") == 73.00  # 1 cluster x $0.10/h x 730 h
+    assert cost(items, "EKS node EBS") == 24.00  # 3 nodes x 100 GB x $0.08/GB-month
+
+
+def test_eks_extended_support(catalog):
+    arch = architecture_from_dict(
+        {
+            "region": "us-east-1",
+            "eks": {"instance_type": "c5.large", "node_count": 1, "support": "extended"},
+        }
+    )
+    # $0.10 + $0.50 per cluster-hour = $0.60 (infracost's extended support price) x 730 h
+    assert cost(estimate(arch, catalog), "EKS control plane") == 438.00
+
+
+def test_rds_primary_multi_az(items):
+    # db.r5.2xlarge Multi-AZ: 2 x $1.00/h x 730 h = $1,460
+    assert cost(items, "RDS primary") == 1460.00
+    # gp3 Multi-AZ: 1,000 GB x $0.23 = $230; 16,000 - 12,000 baseline = 4,000 IOPS x $0.04 = $160
+    assert cost(items, "RDS storage", resource="rds-primary") == 230.00
+    assert cost(items, "RDS IOPS", resource="rds-primary") == 160.00
+
+
+def test_rds_read_replicas_are_instances_with_their_own_storage(items):
+    # each: $1.00/h x 730 = $730 + 1,000 GB x $0.115 = $115 + 4,000 IOPS x $0.02 = $80
+    for name in ("rds-replica-1", "rds-replica-2"):
+        assert cost(items, resource=name) == 730 + 115 + 80
+    assert cost(items, "RDS read replicas") == 1460.00
+
+
+def test_rds_backup_beyond_free_allowance(items):
+    # 2,750 GB stored - 1,000 GB free (100% of provisioned storage) = 1,750 GB x $0.095 = $166.25
+    assert cost(items, "RDS backup") == 166.25
+
+
+def _rds(**changes):
+    spec = {"instance_class": "db.r5.large", "multi_az": False, "storage_gb": 300} | changes
+    return architecture_from_dict({"region": "us-east-1", "rds": spec})
+
+
+def test_rds_gp3_baseline_below_400_gb(catalog):
+    # 300 GB: baseline 3,000 IOPS / 125 MiB/s; 5,000 IOPS -> 2,000 x $0.02 = $40;
+    # 200 MiB/s -> 75 MiB/s x $0.080 (derived rate) = $6.00
+    items = estimate(_rds(iops=5000, throughput_mibps=200), catalog)
+    assert cost(items, "RDS IOPS") == 40.00
+    assert cost(items, "RDS storage", unit="MiBps-Mo") == 6.00
+    assert items.loc[items["unit"] == "MiBps-Mo", "price_source"].str.contains("derived").all()
+
+
+def test_rds_at_baseline_has_no_iops_line(catalog):
+    items = estimate(_rds(iops=3000), catalog)
+    assert "RDS IOPS" not in set(items["category"])
+    # 300 GB x $0.115 = $34.50; db.r5.large $0.25 x 730 = $182.50
+    assert cost(items, "RDS storage") == 34.50
+    assert cost(items, "RDS primary") == 182.50
+
+
+def test_elasticache_nodes(items):
+    # 3 x cache.r6g.xlarge at $0.411/h x 730 h = $900.09
+    assert cost(items, "ElastiCache nodes") == 900.09
+
+
+def test_msk_brokers_and_storage(items):
+    # 3 x kafka.m5.large at $0.21/h x 730 h = $459.90; 3 x 1,000 GB x $0.10 = $300
+    assert cost(items, "MSK brokers") == 459.90
+    assert cost(items, "MSK storage") == 300.00
+
+
+def test_msk_provisioned_throughput_needs_a_large_broker(catalog):
+    from costmodel.errors import InputError
+
+    arch = architecture_from_dict(
+        {
+            "region": "us-east-1",
+            "msk": {
+                "broker_type": "kafka.m5.large",
+                "broker_count": 3,
+                "provisioned_throughput_mibps": 250,
+            },
+        }
+    )
+    with pytest.raises(InputError, match="kafka.m5.4xlarge or larger"):
+        estimate(arch, catalog)
+
+
+def test_s3_buckets(items):
+    # company-backups: 2,000 GB x $0.0125 = $25; 30K PUT x $0.01/1K = $0.30; 10K GET x $0.001/1K = $0.01
+    assert cost(items, resource="company-backups") == 25.31
+    # company-logs: 1,200 GB x $0.023 + 1,800 GB x $0.0125 = $27.60 + $22.50; monitoring
+    # 1,000K objects x $0.0025 = $2.50; 2,000K PUT x $0.005 = $10; 500K GET x $0.0004 = $0.20
+    assert cost(items, resource="company-logs") == 62.80
+    # company-archives: 10,000 GB x $0.0036 = $36; 100K transitions at the Glacier PUT rate $0.03/1K = $3
+    assert cost(items, resource="company-archives") == 39.00
+
+
+def test_ebs_and_snapshots(items):
+    # 3 x 100 GB gp3 x $0.08 = $24 (baseline IOPS/throughput); 300 GB snapshots x $0.05 = $15
+    assert cost(items, "EBS volumes") == 24.00
+    assert cost(items, "EBS snapshots") == 15.00
+
+
+def test_ebs_gp3_above_baseline(catalog):
+    arch = architecture_from_dict(
+        {
+            "region": "us-east-1",
+            "ebs": {
+                "volumes": [
+                    {
+                        "name": "db",
+                        "count": 2,
+                        "size_gb": 500,
+                        "iops": 16000,
+                        "throughput_mibps": 250,
+                    }
+                ]
+            },
+        }
+    )
+    items = estimate(arch, catalog)
+    # 2 x 500 GB x $0.08 = $80; 2 x 13,000 IOPS x $0.005 = $130; 2 x 125 MiB/s x $0.04 = $10
+    assert cost(items) == 80 + 130 + 10
+
+
+def test_network(items):
+    # 3 NAT gateways x $0.045 x 730 = $98.55; 1,000 GB x $0.045 = $45
+    assert cost(items, "NAT gateway") == 143.55
+    # 1,411 GB out x $0.09 = $126.99; 2,000 GB across AZs billed both ways: 4,000 GB x $0.01 = $40
+    assert cost(items, "Data transfer") == 166.99
+    # ALB: $0.0225 x 730 = $16.425; 5 LCU x 730 h x $0.008 = $29.20
+    assert cost(items, "ALB") == 45.62
+    # CloudFront: 5,000 GB x $0.085 = $425; 50M HTTPS = 5,000 x 10K x $0.01 = $50
+    assert cost(items, "CloudFront") == 475.00
+    # Route 53: 2 zones x $0.50 + 100M queries x $0.40/M = $41
+    assert cost(items, "Route 53") == 41.00
+
+
+def test_cloudwatch_waf_secrets(items):
+    # 150 metrics x $0.30 + 250 GB x $0.50 + 1,000 GB x $0.03 + 100 GB x $0.005 + 40 alarms x $0.10
+    assert cost(items, "CloudWatch") == 45 + 125 + 30 + 0.5 + 4
+    # 1 ACL x $5 + 10 rules x $1 + 50M requests x $0.60/M = $45
+    assert cost(items, "WAF") == 45.00
+    # 20 secrets x $0.40 + 1,000K calls = 100 x 10K x $0.05 = $13
+    assert cost(items, "Secrets Manager") == 13.00
+
+
+def test_line_items_carry_contract_columns_and_cost_explorer_names(items):
+    assert {
+        "Amazon Elastic Compute Cloud - Compute",
+        "EC2 - Other",
+        "Amazon Relational Database Service",
+        "Amazon ElastiCache",
+        "Amazon Managed Streaming for Apache Kafka",
+        "Amazon Elastic Container Service for Kubernetes",
+    } <= set(items["service"])
+    assert (items["monthly_cost"] == items["quantity"] * items["unit_price"]).all()
+    assert items["price_source"].str.match(r".+ \d{4}-\d{2}-\d{2} \(\w+\)").all()
+
+
+def test_us_west_2_uses_prefixed_usage_types_and_names_missing_prices(catalog):
+    from costmodel.errors import PriceNotFoundError
+
+    arch = architecture_from_dict(
+        {
+            "region": "us-west-2",
+            "rds": {"instance_class": "db.r5.2xlarge", "multi_az": False, "storage_gb": 100},
+        }
+    )
+    # the instance is in the snapshot (USW2-InstanceUsage:db.r5.2xl, $1.00) but us-west-2
+    # gp3 storage is not: the error names the prefixed usage type that was looked up
+    with pytest.raises(PriceNotFoundError, match="usage_type='USW2-RDS:GP3-Storage'"):
+        estimate(arch, catalog)
+    arch = architecture_from_dict(
+        {"region": "us-west-2", "elasticache": {"node_type": "cache.r6g.xlarge", "node_count": 1}}
+    )
+    # $0.411/h x 730 h = $300.03 (EIO-CACHE gives the same price in us-west-2)
+    items = estimate(arch, catalog)
+    assert items["usage_type"].tolist() == ["USW2-NodeUsage:cache.r6g.xlarge"]
+    assert cost(items) == 300.03
