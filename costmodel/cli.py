@@ -111,6 +111,115 @@ def cmd_estimate(args: argparse.Namespace) -> None:
         )
 
 
+# ---------------------------------------------------------------------------- commitments
+OPTION_COLUMNS = [
+    "resource",
+    "service",
+    "offering",
+    "term_years",
+    "payment_option",
+    "upfront",
+    "recurring_monthly",
+    "effective_monthly",
+    "on_demand_monthly",
+    "savings_pct",
+    "break_even_months",
+]
+
+
+def _nullable(frame: pd.DataFrame) -> list[dict]:
+    """Records with NaN turned into None (JSON null: unknown, never zero)."""
+    rows = records(frame, list(frame.columns))
+    return [
+        {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()} for r in rows
+    ]
+
+
+def cmd_commitments(args: argparse.Namespace) -> None:
+    from costmodel.commitments import documented_table, options
+
+    arch, catalog = _architecture(args), _catalog(args)
+    opts = options(arch, catalog)
+    table = documented_table(arch, catalog)
+    if args.format == "json":
+        write_json(
+            {
+                "currency": CURRENCY,
+                "hours_per_month": HOURS_PER_MONTH,
+                "price_snapshot": catalog.name,
+                "options": _nullable(opts[[*OPTION_COLUMNS, "status", "price_source", "note"]]),
+                "documented_table": _nullable(table),
+            }
+        )
+        return
+    if args.format == "csv":
+        opts.to_csv(sys.stdout, index=False)
+        return
+    print(
+        f"Commitment options for {arch.name} ({arch.region}), {catalog.name}, "
+        f"per {HOURS_PER_MONTH}-hour month"
+    )
+    for resource, group in opts.groupby("resource", sort=False):
+        first = group.iloc[0]
+        print(
+            f"\n{resource}: {first['count']} x {first['instance_type']} "
+            f"{first['deployment_option']}".rstrip()
+        )
+        if first["status"] == "not offered":
+            print(f"  not offered: {first['note']}")
+            continue
+        print(f"  on demand: {money(first['on_demand_monthly'])} per month")
+        shown = group.assign(
+            term=group["term_years"].map(lambda y: f"{y:.0f}yr"),
+            upfront=group["upfront"].map(lambda v: "unknown" if v != v else money(v)),
+            recurring=group["recurring_monthly"].map(lambda v: "unknown" if v != v else money(v)),
+            effective=group["effective_monthly"].map(lambda v: "unknown" if v != v else money(v)),
+            savings=group["savings_pct"].map(lambda v: "" if v != v else f"{v:.1f}%"),
+            break_even=group["break_even_months"].map(lambda v: "" if v != v else f"{v:.1f} mo"),
+        )
+        print(
+            table_text(
+                shown[
+                    [
+                        "offering",
+                        "term",
+                        "payment_option",
+                        "upfront",
+                        "recurring",
+                        "effective",
+                        "savings",
+                        "break_even",
+                        "status",
+                    ]
+                ]
+            )
+        )
+        unknown = group.loc[group["status"] == "price unknown"]
+        if len(unknown):
+            print(f"  price unknown: {unknown.iloc[0]['note']}")
+    print(
+        "\nThe document's on-demand vs reserved table, recomputed from list prices "
+        "(instance hours):"
+    )
+    shown = table.copy()
+    for column in (
+        "documented_on_demand",
+        "documented_reserved",
+        "list_on_demand",
+        "list_reserved",
+        "difference_on_demand",
+        "difference_reserved",
+    ):
+        shown[column] = shown[column].map(lambda v: "unknown" if v is None or v != v else money(v))
+    print(
+        table_text(
+            shown.drop(columns=["explanation", "documented_savings_pct", "list_savings_pct"])
+        )
+    )
+    for row in table.itertuples():
+        print(f"- {row.item}: {row.explanation}")
+
+
 # ---------------------------------------------------------------------------- prices
 def cmd_prices_show(args: argparse.Namespace) -> None:
     catalog = _catalog(args)
@@ -183,6 +292,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="show the document's figures beside the modelled ones",
     )
     p.set_defaults(func=cmd_estimate)
+
+    p = sub.add_parser("commitments", help="on-demand vs every reserved / savings-plan option")
+    _add_common(p)
+    p.set_defaults(func=cmd_commitments)
 
     prices = sub.add_parser("prices", help="the price catalog")
     psub = prices.add_subparsers(dest="prices_command", required=True)

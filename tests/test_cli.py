@@ -100,3 +100,48 @@ def test_prices_show_json():
     payload = json.loads(out)
     assert code == 0 and {r["service_code"] for r in payload["rows"]} == {"AmazonMSK"}
     assert any(s["source"] == "ATK-MSK" for s in payload["sources"])
+
+
+def test_commitments_json_contract():
+    code, out, _ = run("commitments", "--format", "json")
+    payload = json.loads(out)
+    assert code == 0 and {"options", "documented_table"} <= set(payload)
+    keys = {
+        "resource",
+        "service",
+        "offering",
+        "term_years",
+        "payment_option",
+        "upfront",
+        "recurring_monthly",
+        "effective_monthly",
+        "on_demand_monthly",
+        "savings_pct",
+        "break_even_months",
+    }
+    assert all(keys <= set(o) for o in payload["options"])
+    nu = next(
+        o
+        for o in payload["options"]
+        if o["resource"] == "eks-node-group"
+        and o["offering"] == "EC2 Standard Reserved Instance"
+        and o["term_years"] == 1
+        and o["payment_option"] == "No Upfront"
+    )
+    # 3 x $0.214 x 730 = $468.66; 1 - 0.214 / 0.34 = 37.06%
+    assert nu["effective_monthly"] == pytest.approx(468.66) and nu["savings_pct"] == pytest.approx(
+        37.06, abs=0.01
+    )
+    rds = [o for o in payload["options"] if o["resource"] == "rds-primary"]
+    assert all(o["effective_monthly"] is None and o["status"] == "price unknown" for o in rds)
+    msk = next(o for o in payload["options"] if o["resource"] == "msk-cluster")
+    assert msk["status"] == "not offered" and msk["effective_monthly"] is None
+    items = {row["item"] for row in payload["documented_table"]}
+    assert items == {"EKS Nodes (c5.2xlarge)", "RDS PostgreSQL", "ElastiCache", "Total"}
+
+
+def test_commitments_table_shows_documented_table():
+    code, out, _ = run("commitments")
+    assert code == 0
+    assert "not offered: Amazon MSK has no reserved pricing" in out
+    assert "recomputed from list prices" in out and "$7,650.00" in out
