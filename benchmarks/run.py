@@ -37,9 +37,7 @@ def fleet(n: int) -> pd.DataFrame:
         ("AWSDataTransfer", "DataTransfer-Out-Bytes", ""),
     ]
     picks = rng.integers(0, len(choices), n)
-    table = pd.DataFrame(
-        [choices[i] for i in picks], columns=["service_code", "usage_type", "operation"]
-    )
+    table = pd.DataFrame([choices[i] for i in picks], columns=["service_code", "usage_type", "operation"])
     table["region"] = "us-east-1"
     table["quantity"] = rng.uniform(0, 744, n)
     return table
@@ -58,11 +56,7 @@ def commitment_benchmarks(catalog: object) -> list[tuple[str, float, str]]:
         for _ in range(100)
     ]
     portfolio = Portfolio(
-        [
-            Commitment(
-                "reserved_instance", instance_type="c5.2xlarge", count=6, recurring_hourly=0.214
-            )
-        ]
+        [Commitment("reserved_instance", instance_type="c5.2xlarge", count=6, recurring_hourly=0.214)]
     )
 
     def apply_all() -> None:
@@ -92,9 +86,7 @@ def main() -> None:
         )
     )
     resources = fleet(100_000)
-    rows.append(
-        ("vectorized pricing of 100,000 resources", best_of(lambda: catalog.price(resources)), "s")
-    )
+    rows.append(("vectorized pricing of 100,000 resources", best_of(lambda: catalog.price(resources)), "s"))
     cli = [sys.executable, "-m", "costmodel.cli", "estimate", "--format", "json"]
     rows.append(
         (

@@ -67,9 +67,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
             choices=("standard", "extended"),
             doc="Kubernetes version support tier",
         ),
-        "instance_type": F(
-            "str", required=True, instance_service="ec2", doc="node group instance type"
-        ),
+        "instance_type": F("str", required=True, instance_service="ec2", doc="node group instance type"),
         "node_count": F("int", "nodes", required=True, doc="nodes running (desired capacity)"),
         "min_nodes": F("int", "nodes", None, doc="node group minimum size"),
         "max_nodes": F("int", "nodes", None, doc="node group maximum size"),
@@ -77,9 +75,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
     },
     "rds": {
         "engine": F("str", default="postgres", choices=("postgres",), doc="database engine"),
-        "instance_class": F(
-            "str", required=True, instance_service="rds", doc="primary instance class"
-        ),
+        "instance_class": F("str", required=True, instance_service="rds", doc="primary instance class"),
         "multi_az": F("bool", default=True, doc="primary deployed Multi-AZ"),
         "read_replicas": F("int", "instances", 0, doc="read replicas (each its own instance)"),
         "replica_instance_class": F(
@@ -105,9 +101,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "engine": F("str", default="redis", choices=("redis",), doc="cache engine"),
         "node_type": F("str", required=True, instance_service="elasticache", doc="node type"),
         "node_count": F("int", "nodes", required=True, doc="cache nodes (primaries and replicas)"),
-        "backup_storage_gb": F(
-            "float", "GB", 0, usage=True, doc="snapshot storage beyond the free one"
-        ),
+        "backup_storage_gb": F("float", "GB", 0, usage=True, doc="snapshot storage beyond the free one"),
     },
     "msk": {
         "broker_type": F("str", required=True, instance_service="msk", doc="broker instance type"),
@@ -145,9 +139,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
                 "monthly_put_requests": F(
                     "float", "requests", 0, usage=True, doc="PUT/COPY/POST/LIST per month"
                 ),
-                "monthly_get_requests": F(
-                    "float", "requests", 0, usage=True, doc="GET/SELECT per month"
-                ),
+                "monthly_get_requests": F("float", "requests", 0, usage=True, doc="GET/SELECT per month"),
                 "monthly_transitions": F(
                     "float",
                     "requests",
@@ -168,9 +160,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
                 "count": F("int", "volumes", 1, doc="volumes"),
                 "size_gb": F("float", "GB", required=True, doc="size per volume"),
                 "iops": F("float", "IOPS", 3000, doc="provisioned IOPS per volume"),
-                "throughput_mibps": F(
-                    "float", "MiB/s", 125, doc="provisioned throughput per volume"
-                ),
+                "throughput_mibps": F("float", "MiB/s", 125, doc="provisioned throughput per volume"),
             },
         ),
         "snapshot_storage_gb": F("float", "GB", 0, usage=True, doc="EBS snapshot storage"),
@@ -183,49 +173,35 @@ SCHEMA: dict[str, dict[str, Field]] = {
             usage=True,
             doc="NAT gateways (private node networking needs one per AZ)",
         ),
-        "nat_processed_gb": F(
-            "float", "GB", 0, usage=True, doc="data processed by NAT gateways per month"
-        ),
+        "nat_processed_gb": F("float", "GB", 0, usage=True, doc="data processed by NAT gateways per month"),
         "internet_egress_gb": F(
             "float", "GB", 0, usage=True, doc="data transfer out to the internet per month"
         ),
         "inter_az_gb": F(
             "float", "GB", 0, usage=True, doc="data crossing AZs per month (billed on both sides)"
         ),
-        "inter_region_gb": F(
-            "float", "GB", 0, usage=True, doc="data sent to another region per month"
-        ),
-        "inter_region_destination": F(
-            "str", default="us-west-2", doc="destination of inter-region transfer"
-        ),
+        "inter_region_gb": F("float", "GB", 0, usage=True, doc="data sent to another region per month"),
+        "inter_region_destination": F("str", default="us-west-2", doc="destination of inter-region transfer"),
         "load_balancers": F("int", "ALBs", 0, doc="application load balancers"),
         "alb_lcu": F("float", "LCU", 0, usage=True, doc="average LCUs per load balancer"),
-        "cloudfront_egress_gb": F(
-            "float", "GB", 0, usage=True, doc="CloudFront data transfer out (US)"
-        ),
+        "cloudfront_egress_gb": F("float", "GB", 0, usage=True, doc="CloudFront data transfer out (US)"),
         "cloudfront_https_requests_millions": F(
             "float", "1M requests", 0, usage=True, doc="CloudFront HTTPS requests per month"
         ),
         "hosted_zones": F("int", "zones", 0, doc="Route 53 hosted zones"),
-        "dns_queries_millions": F(
-            "float", "1M queries", 0, usage=True, doc="Route 53 standard queries"
-        ),
+        "dns_queries_millions": F("float", "1M queries", 0, usage=True, doc="Route 53 standard queries"),
     },
     "observability": {
         "custom_metrics": F("int", "metrics", 0, usage=True, doc="CloudWatch custom metrics"),
         "log_ingest_gb": F("float", "GB", 0, usage=True, doc="CloudWatch Logs ingested per month"),
         "log_storage_gb": F("float", "GB", 0, usage=True, doc="CloudWatch Logs stored"),
-        "insights_scanned_gb": F(
-            "float", "GB", 0, usage=True, doc="Logs Insights data scanned per month"
-        ),
+        "insights_scanned_gb": F("float", "GB", 0, usage=True, doc="Logs Insights data scanned per month"),
         "alarms": F("int", "alarms", 0, usage=True, doc="standard-resolution alarms"),
     },
     "security": {
         "waf_web_acls": F("int", "web ACLs", 0, doc="WAF web ACLs"),
         "waf_rules": F("int", "rules", 0, doc="WAF rules"),
-        "waf_requests_millions": F(
-            "float", "1M requests", 0, usage=True, doc="requests inspected by WAF"
-        ),
+        "waf_requests_millions": F("float", "1M requests", 0, usage=True, doc="requests inspected by WAF"),
         "secrets": F("int", "secrets", 0, doc="Secrets Manager secrets"),
         "secrets_api_calls_thousands": F(
             "float", "1K calls", 0, usage=True, doc="Secrets Manager API calls per month"
@@ -275,13 +251,10 @@ def _check_value(value: Any, spec: Field, where: str) -> Any:
             raise InputError(f"{where} = {value!r} must be of type {spec.kind}")
     if spec.kind in ("int", "float") and spec.minimum is not None and value < spec.minimum:
         raise InputError(
-            f"{where} = {value} must be >= {spec.minimum:g}"
-            + (f" {spec.unit}" if spec.unit else "")
+            f"{where} = {value} must be >= {spec.minimum:g}" + (f" {spec.unit}" if spec.unit else "")
         )
     if spec.choices and value not in spec.choices:
-        raise InputError(
-            f"{where} = {value!r} is not valid; valid choices: {', '.join(spec.choices)}"
-        )
+        raise InputError(f"{where} = {value!r} is not valid; valid choices: {', '.join(spec.choices)}")
     if spec.instance_service:
         table = instance_types()
         valid = table.loc[table["service"] == spec.instance_service, "instance_type"].tolist()
@@ -393,14 +366,10 @@ class Architecture:
             path = resolve_key(dotted)
             section, _, key = path.partition(".")
             if section not in SCHEMA or key not in SCHEMA[section]:
-                valid = [
-                    f"{s}.{k}" for s, keys in SCHEMA.items() for k in keys if keys[k].kind != "list"
-                ]
+                valid = [f"{s}.{k}" for s, keys in SCHEMA.items() for k in keys if keys[k].kind != "list"]
                 raise InputError(f"unknown key {dotted!r}; valid keys: {', '.join(valid)}")
             if section not in raw:
-                raise InputError(
-                    f"{self.origin} has no {section!r} section to change {dotted!r} in"
-                )
+                raise InputError(f"{self.origin} has no {section!r} section to change {dotted!r} in")
             raw.setdefault(section, {})[key] = value
         return architecture_from_dict(raw, origin=f"{self.origin} with {changes}")
 
@@ -416,9 +385,7 @@ def architecture_from_dict(raw: Any, origin: str = "<memory>") -> Architecture:
         raise InputError(f"{origin}: expected a mapping at the top level, got {type(raw).__name__}")
     unknown = [k for k in raw if k not in TOP_LEVEL]
     if unknown:
-        raise InputError(
-            f"{origin}: unknown key {unknown[0]!r}; valid keys: {', '.join(TOP_LEVEL)}"
-        )
+        raise InputError(f"{origin}: unknown key {unknown[0]!r}; valid keys: {', '.join(TOP_LEVEL)}")
     region = raw.get("region")
     if not isinstance(region, str):
         raise InputError(f"{origin}: 'region' is required, e.g. region: us-east-1")

@@ -22,9 +22,7 @@ from costmodel.pricing.overrides import apply_overrides
 def _add_common(parser: argparse.ArgumentParser, *, arch: bool = True) -> None:
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format")
     if arch:
-        parser.add_argument(
-            "arch_file", nargs="?", help="architecture YAML (default: bundled production)"
-        )
+        parser.add_argument("arch_file", nargs="?", help="architecture YAML (default: bundled production)")
         parser.add_argument("--prices", help="price catalog CSV (default: the shipped snapshot)")
         parser.add_argument("--overrides", help="YAML of custom prices / discounts to apply")
 
@@ -65,9 +63,7 @@ def cmd_estimate(args: argparse.Namespace) -> None:
         frame = comparison if comparison is not None else items
         frame.to_csv(sys.stdout, index=False)
         return
-    print(
-        f"{arch.name} ({arch.region}), priced with {catalog.name} on a {HOURS_PER_MONTH}-hour month"
-    )
+    print(f"{arch.name} ({arch.region}), priced with {catalog.name} on a {HOURS_PER_MONTH}-hour month")
     print()
     shown = items.assign(quantity=items["quantity"].map(lambda q: f"{q:,.2f}"))
     print(
@@ -130,9 +126,7 @@ OPTION_COLUMNS = [
 def _nullable(frame: pd.DataFrame) -> list[dict]:
     """Records with NaN turned into None (JSON null: unknown, never zero)."""
     rows = records(frame, list(frame.columns))
-    return [
-        {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()} for r in rows
-    ]
+    return [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()} for r in rows]
 
 
 def cmd_commitments(args: argparse.Namespace) -> None:
@@ -162,8 +156,7 @@ def cmd_commitments(args: argparse.Namespace) -> None:
     for resource, group in opts.groupby("resource", sort=False):
         first = group.iloc[0]
         print(
-            f"\n{resource}: {first['count']} x {first['instance_type']} "
-            f"{first['deployment_option']}".rstrip()
+            f"\n{resource}: {first['count']} x {first['instance_type']} {first['deployment_option']}".rstrip()
         )
         if first["status"] == "not offered":
             print(f"  not offered: {first['note']}")
@@ -197,10 +190,7 @@ def cmd_commitments(args: argparse.Namespace) -> None:
         unknown = group.loc[group["status"] == "price unknown"]
         if len(unknown):
             print(f"  price unknown: {unknown.iloc[0]['note']}")
-    print(
-        "\nThe document's on-demand vs reserved table, recomputed from list prices "
-        "(instance hours):"
-    )
+    print("\nThe document's on-demand vs reserved table, recomputed from list prices (instance hours):")
     shown = table.copy()
     for column in (
         "documented_on_demand",
@@ -211,11 +201,7 @@ def cmd_commitments(args: argparse.Namespace) -> None:
         "difference_reserved",
     ):
         shown[column] = shown[column].map(lambda v: "unknown" if v is None or v != v else money(v))
-    print(
-        table_text(
-            shown.drop(columns=["explanation", "documented_savings_pct", "list_savings_pct"])
-        )
-    )
+    print(table_text(shown.drop(columns=["explanation", "documented_savings_pct", "list_savings_pct"])))
     for row in table.itertuples():
         print(f"- {row.item}: {row.explanation}")
 

@@ -22,9 +22,7 @@ NOT_DOCUMENTED = "Not in the documented breakdown"
 @cache
 def load_documented() -> pd.DataFrame:
     """Every figure of the document: table, group, item, amount, unit, basis, quote."""
-    table = pd.read_csv(
-        data_path("documented", "infrastructure-doc-costs.csv"), keep_default_na=False
-    )
+    table = pd.read_csv(data_path("documented", "infrastructure-doc-costs.csv"), keep_default_na=False)
     table["amount_usd"] = table["amount_usd"].astype(float)
     table["source"] = DOCUMENT
     return table
@@ -64,8 +62,7 @@ def compare(items: pd.DataFrame, documented: pd.DataFrame | None = None) -> pd.D
     unmapped = sorted(set(items["category"]) - set(mapping["category"]))
     if unmapped:
         raise InputError(
-            f"line-item categories {unmapped} have no documented group in "
-            "data/documented/category-groups.csv"
+            f"line-item categories {unmapped} have no documented group in data/documented/category-groups.csv"
         )
     by_category = items.groupby("category")["monthly_cost"].sum()
     merged = mapping.assign(modelled=mapping["category"].map(by_category).fillna(0.0))
@@ -114,6 +111,40 @@ def compare(items: pd.DataFrame, documented: pd.DataFrame | None = None) -> pd.D
     )
     out = pd.DataFrame(rows)
     out["difference"] = out["modelled"] - out["documented"]
-    return out[
-        ["group", "item", "documented", "documented_basis", "modelled", "difference", "categories"]
-    ]
+    return out[["group", "item", "documented", "documented_basis", "modelled", "difference", "categories"]]
+
+
+def documented_by_category(items: pd.DataFrame, documented: pd.DataFrame | None = None) -> pd.Series:
+    """The document's figures spread over the model's categories [USD/month].
+
+    A documented line (e.g. "Worker nodes: $900") goes to the categories mapped to it; what
+    a group's total leaves beyond its lines goes to the group's other categories in
+    proportion to their modelled cost (to the first one when none is modelled). The result
+    sums to the document's total; categories the document never mentions get 0.
+    """
+    documented = load_documented() if documented is None else documented
+    mapping = category_groups()
+    modelled = items.groupby("category")["monthly_cost"].sum()
+    breakdown = documented.loc[documented["table"] == "cost_breakdown"]
+    out = pd.Series(0.0, index=mapping["category"])
+    for group, rows in mapping.groupby("documented_group", sort=False):
+        if group == NOT_DOCUMENTED:
+            continue
+        lines = breakdown.loc[breakdown["group"] == group]
+        remaining = float(lines.loc[lines["item"] == "total", "amount_usd"].sum())
+        for item, cats in rows.loc[rows["documented_item"] != ""].groupby("documented_item"):
+            amount = float(lines.loc[lines["item"] == item, "amount_usd"].sum())
+            out[cats["category"]] = _spread(amount, cats["category"], modelled)
+            remaining -= amount
+        rest = rows.loc[rows["documented_item"] == "", "category"]
+        if len(rest) and abs(remaining) > 1e-9:
+            out[rest] = _spread(remaining, rest, modelled)
+    return out
+
+
+def _spread(amount: float, categories: pd.Series, modelled: pd.Series) -> list[float]:
+    weights = categories.map(modelled).fillna(0.0).to_numpy()
+    if weights.sum() <= 0:
+        weights = [1.0] + [0.0] * (len(categories) - 1)
+        return [amount * w for w in weights]
+    return list(amount * weights / weights.sum())

@@ -24,9 +24,7 @@ def money(value: float) -> str:
     return f"{sign}${abs(amount):,.2f}"
 
 
-def table_text(
-    frame: pd.DataFrame, money_columns: tuple[str, ...] = (), max_width: int = 60
-) -> str:
+def table_text(frame: pd.DataFrame, money_columns: tuple[str, ...] = (), max_width: int = 60) -> str:
     """A plain-text table with money columns formatted and long text cut at ``max_width``."""
     shown = frame.copy()
     for column in shown.columns:

@@ -164,9 +164,7 @@ def test_unknown_price_is_an_error_naming_what_was_looked_up(catalog):
 
 
 def test_missing_price_is_an_error_naming_the_attributes(catalog):
-    with pytest.raises(
-        PriceNotFoundError, match=r"usage_type='BoxUsage:c5.18xlarge'.*region='us-east-1'"
-    ):
+    with pytest.raises(PriceNotFoundError, match=r"usage_type='BoxUsage:c5.18xlarge'.*region='us-east-1'"):
         catalog.unit_price(usage_type="BoxUsage:c5.18xlarge", region="us-east-1")
 
 

@@ -67,9 +67,7 @@ def test_estimate_csv_is_readable():
 
 
 def test_other_architecture_file(write_yaml):
-    path = write_yaml(
-        "region: us-east-1\nelasticache:\n  node_type: cache.r6g.large\n  node_count: 2\n"
-    )
+    path = write_yaml("region: us-east-1\nelasticache:\n  node_type: cache.r6g.large\n  node_count: 2\n")
     code, out, _ = run("estimate", str(path), "--format", "json")
     payload = json.loads(out)
     # 2 x $0.206 x 730 = $300.76
@@ -85,9 +83,7 @@ def test_bad_input_is_one_line_on_stderr_with_status_2(write_yaml):
 
 
 def test_overrides_option(write_yaml):
-    path = write_yaml(
-        "discounts:\n  - service_code: AmazonElastiCache\n    percent: 50\n", "o.yaml"
-    )
+    path = write_yaml("discounts:\n  - service_code: AmazonElastiCache\n    percent: 50\n", "o.yaml")
     code, out, _ = run("estimate", "--overrides", str(path), "--format", "json")
     items = json.loads(out)["line_items"]
     cache = next(i for i in items if i["usage_type"] == "NodeUsage:cache.r6g.xlarge")

@@ -78,14 +78,10 @@ def test_options_ec2_3yr_all_upfront_is_derived(opts):
 def test_options_elasticache(opts):
     row = option(opts, "redis", "ElastiCache Reserved Node", 3, "All Upfront")
     # 3 x $4,867 upfront; 3 x $0.185198 x 730 = $405.58
-    assert row["upfront"] == 3 * 4867 and row["effective_monthly"] == pytest.approx(
-        405.58, abs=0.01
-    )
+    assert row["upfront"] == 3 * 4867 and row["effective_monthly"] == pytest.approx(405.58, abs=0.01)
     pu = option(opts, "redis", "ElastiCache Reserved Node", 1, "Partial Upfront")
     # only the effective rate $0.267447/h is published: 3 x 0.267447 x 730 = $585.71; split unknown
-    assert pu["status"] == "effective only" and pu["effective_monthly"] == pytest.approx(
-        585.71, abs=0.01
-    )
+    assert pu["status"] == "effective only" and pu["effective_monthly"] == pytest.approx(585.71, abs=0.01)
     assert pd.isna(pu["upfront"]) and pd.isna(pu["break_even_months"])
 
 
@@ -111,9 +107,7 @@ def test_effective_hourly_of_an_unknown_offering_raises(production, catalog):
 
     primary = next(r for r in resources(production) if r.name == "rds-primary")
     off = offering(catalog, RULES["rds"][0], primary, 1, "No Upfront", 2.0)
-    with pytest.raises(
-        PriceUnknownError, match=r"db.r5.2xlarge Multi-AZ 1-year No Upfront.*prices refresh"
-    ):
+    with pytest.raises(PriceUnknownError, match=r"db.r5.2xlarge Multi-AZ 1-year No Upfront.*prices refresh"):
         commitments.effective_hourly(off)
 
 
@@ -142,9 +136,7 @@ def test_size_flexible_ri_covers_smallest_sizes_first():
     usage = pd.DataFrame({"c5.large": [2, 2, 0, 0], "c5.2xlarge": [1, 2, 3, 0]}, index=HOURS)
     # one c5.2xlarge RI = 16 units; hour 0: 2 x large (8 units) covered first, then 8 of the
     # 16 units of the 2xlarge (half an instance-hour) -> covered 2 + 0.5 instance-hours
-    ri = Commitment(
-        "reserved_instance", instance_type="c5.2xlarge", count=1, recurring_hourly=0.214
-    )
+    ri = Commitment("reserved_instance", instance_type="c5.2xlarge", count=1, recurring_hourly=0.214)
     result = apply(Portfolio([ri]), usage, RATES)
     hourly = result.hourly
     assert hourly["ri_covered_units"].tolist() == [16, 16, 16, 0]
@@ -163,9 +155,7 @@ def test_size_flexible_ri_covers_smallest_sizes_first():
 def test_savings_plan_applies_to_highest_discount_first():
     usage = pd.DataFrame({"c5.large": [1.0], "c5.xlarge": [1.0]}, index=HOURS[:1])
     # SP rates: large 0.06 (29% off 0.085), xlarge 0.10 (41% off 0.17); $0.12/h commitment
-    sp = Commitment(
-        "savings_plan", hourly_commitment=0.12, sp_rates={"c5.large": 0.06, "c5.xlarge": 0.10}
-    )
+    sp = Commitment("savings_plan", hourly_commitment=0.12, sp_rates={"c5.large": 0.06, "c5.xlarge": 0.10})
     result = apply(Portfolio([sp]), usage, {"c5.large": 0.085, "c5.xlarge": 0.17})
     # xlarge first: $0.10 covers it; the $0.02 left covers 1/3 of the large hour
     assert result.by_type.loc["c5.xlarge", "sp_covered_hours"] == pytest.approx(1.0)
@@ -228,10 +218,7 @@ def test_recommend_matches_brute_force_minimum(catalog):
     usage = autoscaling_history()
     rec = recommend(usage, service="ec2", term="1yr", payment="no_upfront", catalog=catalog)
     od, eff = 0.34, 0.214
-    costs = [
-        (k, k * eff * len(usage) + np.clip(usage.to_numpy() - k, 0, None).sum() * od)
-        for k in range(11)
-    ]
+    costs = [(k, k * eff * len(usage) + np.clip(usage.to_numpy() - k, 0, None).sum() * od) for k in range(11)]
     best = min(costs, key=lambda kv: kv[1])[0]
     assert rec["recommended_count"] == best
     assert rec["recommended_count"] >= 3  # the floor of the node group is always busy

@@ -66,9 +66,7 @@ def test_normalized_units_are_conserved(rows, ris):
         hourly["ri_covered_units"] + hourly["on_demand_units"], hourly["usage_units"], atol=1e-9
     )
     purchased = sum(c * NF[t] for t, c, _ in ris)
-    np.testing.assert_allclose(
-        hourly["ri_covered_units"] + hourly["ri_unused_units"], purchased, atol=1e-9
-    )
+    np.testing.assert_allclose(hourly["ri_covered_units"] + hourly["ri_unused_units"], purchased, atol=1e-9)
 
 
 @settings(max_examples=150, deadline=None)
@@ -106,9 +104,7 @@ def test_at_or_above_break_even_utilization_commitment_never_costs_more(usage, l
         max_value=pd.Timestamp("2028-12-31").to_pydatetime(),
     ),
 )
-def test_amortized_and_billed_totals_over_a_full_term_are_equal(
-    upfront, recurring, years, count, start
-):
+def test_amortized_and_billed_totals_over_a_full_term_are_equal(upfront, recurring, years, count, start):
     sched = payment_schedule(upfront, recurring, years, pd.Timestamp(start).floor("h"), count)
     assert np.isclose(sched["billed"].sum(), sched["amortized"].sum(), rtol=1e-9, atol=1e-6)
     assert sched["hours"].sum() == years * 8760

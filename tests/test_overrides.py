@@ -59,9 +59,7 @@ prices:
     price_usd: "0.045"
     add: true
 """)
-    row = apply_overrides(catalog, path).unit_price(
-        region="us-west-2", usage_type="USW2-NatGateway-Hours"
-    )
+    row = apply_overrides(catalog, path).unit_price(region="us-west-2", usage_type="USW2-NatGateway-Hours")
     assert row["price_usd"] == "0.045"
 
 

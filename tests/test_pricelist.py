@@ -20,9 +20,7 @@ def m5_rows():
     import pandas as pd
 
     return pd.DataFrame(
-        parse_get_products_item(
-            json.loads(M5.read_text()), retrieved="2026-11-28", source="fixture"
-        )
+        parse_get_products_item(json.loads(M5.read_text()), retrieved="2026-11-28", source="fixture")
     )
 
 
@@ -66,9 +64,7 @@ def test_get_products_reserved_terms(m5_rows, lease, klass, option, upfront, hou
 
 def test_get_products_has_all_twelve_reserved_terms(m5_rows):
     reserved = m5_rows.loc[m5_rows["term_type"] == "Reserved"]
-    terms = reserved[
-        ["lease_contract_length", "offering_class", "purchase_option"]
-    ].drop_duplicates()
+    terms = reserved[["lease_contract_length", "offering_class", "purchase_option"]].drop_duplicates()
     assert len(terms) == 12
 
 

@@ -15,8 +15,8 @@ from costmodel.pricing.refresh import (
     QUERIES,
     pricing_client,
     refresh_snapshot,
-    strip_region_prefix,
 )
+from costmodel.usage_types import strip_region_prefix
 from tests.conftest import DATA
 
 
@@ -32,9 +32,7 @@ def client():
 
 def c5_item(price: str) -> str:
     """The real m5.large GetProducts item re-labelled as c5.2xlarge, on-demand term only."""
-    item = json.loads(
-        (DATA / "aws" / "ec2_getproducts_m5.large_us-east-1_2021-02-05.json").read_text()
-    )
+    item = json.loads((DATA / "aws" / "ec2_getproducts_m5.large_us-east-1_2021-02-05.json").read_text())
     item = copy.deepcopy(item)
     item["product"]["attributes"] |= {
         "instanceType": "c5.2xlarge",
@@ -53,8 +51,7 @@ def m5_item() -> str:
 def test_refresh_paginates_filters_and_merges_over_the_snapshot(client, tmp_path):
     stub = Stubber(client)
     first_filters = [
-        {"Type": "TERM_MATCH", "Field": f, "Value": v.format(region="us-east-1")}
-        for f, v in QUERIES[0][1]
+        {"Type": "TERM_MATCH", "Field": f, "Value": v.format(region="us-east-1")} for f, v in QUERIES[0][1]
     ]
     # first query: two pages (NextToken), the m5.large item is outside the snapshot and dropped
     stub.add_response(
@@ -80,9 +77,7 @@ def test_refresh_paginates_filters_and_merges_over_the_snapshot(client, tmp_path
         )
     out = tmp_path / "refreshed.csv"
     with stub:
-        catalog = refresh_snapshot(
-            regions=["us-east-1"], out=out, client=client, today=dt.date(2026, 11, 28)
-        )
+        catalog = refresh_snapshot(regions=["us-east-1"], out=out, client=client, today=dt.date(2026, 11, 28))
         stub.assert_no_pending_responses()
     row = catalog.unit_price(region="us-east-1", usage_type="BoxUsage:c5.2xlarge")
     assert (row["price_usd"], row["status"], row["retrieved"]) == (

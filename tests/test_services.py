@@ -69,7 +69,7 @@ def test_rds_gp3_baseline_below_400_gb(catalog):
     # 200 MiB/s -> 75 MiB/s x $0.080 (derived rate) = $6.00
     items = estimate(_rds(iops=5000, throughput_mibps=200), catalog)
     assert cost(items, "RDS IOPS") == 40.00
-    assert cost(items, "RDS storage", unit="MiBps-Mo") == 6.00
+    assert cost(items, "RDS throughput") == 6.00
     assert items.loc[items["unit"] == "MiBps-Mo", "price_source"].str.contains("derived").all()
 
 

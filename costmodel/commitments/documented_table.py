@@ -37,9 +37,7 @@ def _pick(opts: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
     return chosen
 
 
-def _explain(
-    item: str, picked: pd.DataFrame, doc_od: float, doc_ri: float, list_ri: float | None
-) -> str:
+def _explain(item: str, picked: pd.DataFrame, doc_od: float, doc_ri: float, list_ri: float | None) -> str:
     if picked.empty:
         return "not in this architecture"
     first = picked.iloc[0]
@@ -100,9 +98,7 @@ def documented_table(arch: Architecture, catalog: PriceCatalog | None = None) ->
                 "documented_savings_pct": table.loc[item, "savings_pct"],
                 "list_on_demand": list_od,
                 "list_reserved": list_ri,
-                "list_savings_pct": None
-                if list_ri is None or not list_od
-                else 100 * (1 - list_ri / list_od),
+                "list_savings_pct": None if list_ri is None or not list_od else 100 * (1 - list_ri / list_od),
                 "reference_offering": f"{REFERENCE_TERM[0]}-year {REFERENCE_TERM[1]}",
                 "explanation": _explain(item, picked, doc_od, doc_ri, list_ri),
             }
@@ -117,9 +113,7 @@ def documented_table(arch: Architecture, catalog: PriceCatalog | None = None) ->
             "documented_savings_pct": table.loc["Total", "savings_pct"],
             "list_on_demand": list_od_total,
             "list_reserved": list_ri_total,
-            "list_savings_pct": None
-            if list_ri_total is None
-            else 100 * (1 - list_ri_total / list_od_total),
+            "list_savings_pct": None if list_ri_total is None else 100 * (1 - list_ri_total / list_od_total),
             "reference_offering": f"{REFERENCE_TERM[0]}-year {REFERENCE_TERM[1]}",
             "explanation": (
                 f"list on-demand instance cost is {money(list_od_total)} for "

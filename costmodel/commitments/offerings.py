@@ -83,9 +83,7 @@ def effective_hourly(offering: Offering) -> float:
         Neither the upfront/recurring split nor a published effective rate is known.
     """
     if offering.upfront is not None and offering.recurring_hourly is not None:
-        return ar.effective_hourly_rate(
-            offering.upfront, offering.recurring_hourly, offering.term_years
-        )
+        return ar.effective_hourly_rate(offering.upfront, offering.recurring_hourly, offering.term_years)
     if offering.published_effective_hourly is not None:
         return offering.published_effective_hourly
     raise PriceUnknownError(
@@ -100,9 +98,7 @@ def resources(arch: Architecture) -> list[Resource]:
     out, region = [], arch.region
     if "eks" in arch.sections:
         eks = arch.sections["eks"]
-        out.append(
-            Resource("eks-node-group", "ec2", eks["instance_type"], eks["node_count"], region)
-        )
+        out.append(Resource("eks-node-group", "ec2", eks["instance_type"], eks["node_count"], region))
         out.append(Resource("eks-cluster", "eks", "cluster", eks["clusters"], region))
     if "rds" in arch.sections:
         rds = arch.sections["rds"]
@@ -130,18 +126,14 @@ def resources(arch: Architecture) -> list[Resource]:
             )
     if "elasticache" in arch.sections:
         cache = arch.sections["elasticache"]
-        out.append(
-            Resource("redis", "elasticache", cache["node_type"], cache["node_count"], region)
-        )
+        out.append(Resource("redis", "elasticache", cache["node_type"], cache["node_count"], region))
     if "msk" in arch.sections:
         msk = arch.sections["msk"]
         out.append(Resource("msk-cluster", "msk", msk["broker_type"], msk["broker_count"], region))
     return out
 
 
-def usage_type_of(
-    service: str, instance_type: str, region: str, deployment_option: str = ""
-) -> str:
+def usage_type_of(service: str, instance_type: str, region: str, deployment_option: str = "") -> str:
     """The billing usage type of one instance-hour (the key of its on-demand and RI prices)."""
     if service == "ec2":
         return _items.usage_type(region, f"BoxUsage:{instance_type}", prefixed_in_us_east_1=False)
@@ -178,9 +170,7 @@ def offering(
     od_hourly: float,
 ) -> Offering:
     """Price one commitment option for one instance of ``resource`` from the catalog."""
-    ut = usage_type_of(
-        resource.service, resource.instance_type, resource.region, resource.deployment_option
-    )
+    ut = usage_type_of(resource.service, resource.instance_type, resource.region, resource.deployment_option)
     service_code = SAVINGS_PLAN_SERVICE_CODES.get(rule.kind, SERVICE_CODES[resource.service])
     rows = catalog.rows
     mask = (
@@ -333,9 +323,7 @@ def options(arch: Architecture, catalog: PriceCatalog | None = None) -> pd.DataF
                 )
             )
             continue
-        od = on_demand_hourly(
-            catalog, res.service, res.instance_type, res.region, res.deployment_option
-        )
+        od = on_demand_hourly(catalog, res.service, res.instance_type, res.region, res.deployment_option)
         od_monthly = od * HOURS_PER_MONTH * res.count
         for rule in RULES[res.service]:
             for years, payment in rule.terms:

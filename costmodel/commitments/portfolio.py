@@ -68,15 +68,8 @@ class Commitment:
 
     def __post_init__(self) -> None:
         if self.kind not in ("reserved_instance", "savings_plan"):
-            raise InputError(
-                f"commitment kind {self.kind!r}: use reserved_instance or savings_plan"
-            )
-        if (
-            self.count < 0
-            or self.hourly_commitment < 0
-            or self.upfront < 0
-            or self.recurring_hourly < 0
-        ):
+            raise InputError(f"commitment kind {self.kind!r}: use reserved_instance or savings_plan")
+        if self.count < 0 or self.hourly_commitment < 0 or self.upfront < 0 or self.recurring_hourly < 0:
             raise InputError(f"commitment {self.kind} {self.instance_type}: amounts must be >= 0")
         ar.term_hours(self.term_years)
 
@@ -92,9 +85,7 @@ class Commitment:
         """Amortized cost per active hour [USD/h], all instances."""
         if self.kind == "savings_plan":
             return self.hourly_commitment
-        return self.count * ar.effective_hourly_rate(
-            self.upfront, self.recurring_hourly, self.term_years
-        )
+        return self.count * ar.effective_hourly_rate(self.upfront, self.recurring_hourly, self.term_years)
 
     def billed_hourly(self) -> float:
         """Cash cost per active hour, upfront excluded [USD/h]."""
@@ -129,8 +120,7 @@ class ApplyResult:
 def _check_usage(usage: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(usage, pd.DataFrame) or not isinstance(usage.index, pd.DatetimeIndex):
         raise InputError(
-            "hourly usage must be a DataFrame indexed by hour (DatetimeIndex), "
-            "one column per instance type"
+            "hourly usage must be a DataFrame indexed by hour (DatetimeIndex), one column per instance type"
         )
     values = usage.to_numpy(dtype=float)
     if np.isnan(values).any() or (values < 0).any():
@@ -221,9 +211,7 @@ def apply(
         rates = np.array([sp.sp_rates.get(t, np.nan) for t in types])
         if np.isnan(rates).any():
             unknown = [t for t, r in zip(types, rates, strict=True) if np.isnan(r)]
-            raise InputError(
-                f"Savings Plan has no rate for {unknown}: give sp_rates for every type used"
-            )
+            raise InputError(f"Savings Plan has no rate for {unknown}: give sp_rates for every type used")
         discount = 1 - rates / od
         for j in np.argsort(-discount, kind="stable"):  # highest discount first
             take = np.minimum(spill[:, j] - sp_covered[:, j], left / rates[j])
@@ -244,9 +232,7 @@ def apply(
             first = int(np.argmax(mask))
             starts_inside = c.start is None or pd.Timestamp(c.start) >= usage.index[0]
             if starts_inside:
-                commit_billed[first] += c.upfront * (
-                    c.count if c.kind == "reserved_instance" else 1
-                )
+                commit_billed[first] += c.upfront * (c.count if c.kind == "reserved_instance" else 1)
     all_on_demand = counts @ od
 
     hourly = pd.DataFrame(

@@ -36,9 +36,7 @@ def committed_cost(usage: np.ndarray, level: float, effective: float, on_demand:
     return float(level * effective * usage.size + np.clip(usage - level, 0, None).sum() * on_demand)
 
 
-def _as_units_of(
-    hourly_usage: pd.Series | pd.DataFrame, service: str, instance_type: str
-) -> np.ndarray:
+def _as_units_of(hourly_usage: pd.Series | pd.DataFrame, service: str, instance_type: str) -> np.ndarray:
     """Usage expressed in instances of ``instance_type`` (size flexibility, normalized units)."""
     if isinstance(hourly_usage, pd.Series):
         values = hourly_usage.to_numpy(dtype=float)
@@ -94,9 +92,7 @@ def recommend(
         )
     usage = _as_units_of(hourly_usage, service, instance_type)
     years, option = term_years(term), payment_option(payment)
-    rules = [
-        r for r in RULES[service] if r.term_type == "Reserved" and (kind is None or r.kind == kind)
-    ]
+    rules = [r for r in RULES[service] if r.term_type == "Reserved" and (kind is None or r.kind == kind)]
     if not rules:
         raise InputError(f"no reserved offering {kind!r} for service {service!r}")
     od = on_demand_hourly(catalog, service, instance_type, region)
@@ -131,9 +127,7 @@ def recommend(
         "expected_coverage_pct": 100 * used / usage.sum() if usage.sum() else 0.0,
         "upfront_cost": upfront,
         "recurring_monthly": (
-            off.recurring_hourly * HOURS_PER_MONTH * level
-            if off.recurring_hourly is not None
-            else None
+            off.recurring_hourly * HOURS_PER_MONTH * level if off.recurring_hourly is not None else None
         ),
         "monthly_on_demand": on_demand_cost * scale,
         "monthly_with_commitment": with_commitment * scale,

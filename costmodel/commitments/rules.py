@@ -58,18 +58,12 @@ RDS_TERMS = (
 
 RULES: dict[str, tuple[OfferingRule, ...]] = {
     "ec2": (
-        OfferingRule(
-            "ec2", "EC2 Standard Reserved Instance", "Reserved", "standard", ALL_TERMS, True
-        ),
-        OfferingRule(
-            "ec2", "EC2 Convertible Reserved Instance", "Reserved", "convertible", ALL_TERMS, True
-        ),
+        OfferingRule("ec2", "EC2 Standard Reserved Instance", "Reserved", "standard", ALL_TERMS, True),
+        OfferingRule("ec2", "EC2 Convertible Reserved Instance", "Reserved", "convertible", ALL_TERMS, True),
         OfferingRule("ec2", "Compute Savings Plan", "SavingsPlan", "", ALL_TERMS, True),
         OfferingRule("ec2", "EC2 Instance Savings Plan", "SavingsPlan", "", ALL_TERMS, True),
     ),
-    "rds": (
-        OfferingRule("rds", "RDS Reserved DB Instance", "Reserved", "standard", RDS_TERMS, True),
-    ),
+    "rds": (OfferingRule("rds", "RDS Reserved DB Instance", "Reserved", "standard", RDS_TERMS, True),),
     "elasticache": (
         OfferingRule("elasticache", "ElastiCache Reserved Node", "Reserved", "", ALL_TERMS, True),
     ),

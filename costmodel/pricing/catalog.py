@@ -123,12 +123,10 @@ def validate_rows(raw: pd.DataFrame, *, origin: str) -> pd.DataFrame:
         prices.append(float(value))
     rows["price"] = np.array(prices, dtype=float)
     rows["begin"] = [
-        _parse_range(v, where=f"{origin}, line {i}")
-        for i, v in enumerate(rows["begin_range"], start=2)
+        _parse_range(v, where=f"{origin}, line {i}") for i, v in enumerate(rows["begin_range"], start=2)
     ]
     rows["end"] = [
-        _parse_range(v, where=f"{origin}, line {i}")
-        for i, v in enumerate(rows["end_range"], start=2)
+        _parse_range(v, where=f"{origin}, line {i}") for i, v in enumerate(rows["end_range"], start=2)
     ]
     rows["derived"] = rows["status"].eq("derived")
     return rows.reset_index(drop=True)
@@ -177,9 +175,7 @@ class PriceCatalog:
         found = self.rows.loc[mask]
         if found.empty:
             looked_up = ", ".join(f"{k}={v!r}" for k, v in attributes.items())
-            raise PriceNotFoundError(
-                f"no price in catalog {self.name} for {looked_up}. {HOW_TO_GET_A_PRICE}"
-            )
+            raise PriceNotFoundError(f"no price in catalog {self.name} for {looked_up}. {HOW_TO_GET_A_PRICE}")
         return found
 
     def unit_price(self, **attributes: str) -> pd.Series:
@@ -322,29 +318,19 @@ class PriceCatalog:
         out["quantity"] = in_tier[keep]
         multi = tiers[keep] > 1
         if "component" in out.columns and multi.any():
-            label = out.loc[multi].apply(
-                lambda r: f" (tier {r['begin']:g}-{r['end']:g} {r['unit']})", axis=1
-            )
+            label = out.loc[multi].apply(lambda r: f" (tier {r['begin']:g}-{r['end']:g} {r['unit']})", axis=1)
             out.loc[multi, "component"] = out.loc[multi, "component"] + label
         if line_purchase_option is not None:
             out["purchase_option"] = line_purchase_option.to_numpy()[out["_component"].to_numpy()]
         out["unit_price"] = out["price"]
         out["monthly_cost"] = out["quantity"] * out["unit_price"]
-        out["price_source"] = (
-            out["source"] + " " + out["effective_date"] + " (" + out["price_status"] + ")"
-        )
+        out["price_source"] = out["source"] + " " + out["effective_date"] + " (" + out["price_status"] + ")"
         out = out.drop(columns=["_merge", "begin", "end", "price", "source", "effective_date"])
-        return (
-            out.sort_values("_component", kind="stable")
-            .drop(columns="_component")
-            .reset_index(drop=True)
-        )
+        return out.sort_values("_component", kind="stable").drop(columns="_component").reset_index(drop=True)
 
     def with_rows(self, rows: pd.DataFrame, name: str | None = None) -> PriceCatalog:
         """A copy of this catalog with other rows (used by overrides and refresh)."""
-        return PriceCatalog(
-            rows=rows.reset_index(drop=True), name=name or self.name, sources=self.sources
-        )
+        return PriceCatalog(rows=rows.reset_index(drop=True), name=name or self.name, sources=self.sources)
 
 
 def load_snapshot(path: str | Path | None = None) -> PriceCatalog:

@@ -84,9 +84,7 @@ def apply_overrides(catalog: PriceCatalog, path: str | Path) -> PriceCatalog:
     for i, entry in enumerate(raw.get("discounts") or []):
         where = f"{path.name}: discounts[{i}]"
         if not isinstance(entry, dict) or "percent" not in entry:
-            raise InputError(
-                f"{where}: needs 'percent' and at least one filter such as service_code"
-            )
+            raise InputError(f"{where}: needs 'percent' and at least one filter such as service_code")
         pct = _decimal(entry["percent"], where, "percent")
         if pct > 100:
             raise InputError(f"{where}: percent {pct} must be within 0..100")
@@ -94,9 +92,7 @@ def apply_overrides(catalog: PriceCatalog, path: str | Path) -> PriceCatalog:
         if not mask.any():
             raise InputError(f"{where}: matches no priced catalog row")
         factor = 1 - pct / 100
-        rows.loc[mask, "price_usd"] = [
-            str(Decimal(p) * factor) for p in rows.loc[mask, "price_usd"]
-        ]
+        rows.loc[mask, "price_usd"] = [str(Decimal(p) * factor) for p in rows.loc[mask, "price_usd"]]
         rows.loc[mask, "price"] = rows.loc[mask, "price"] * float(factor)
         rows.loc[mask, "source"] = rows.loc[mask, "source"] + f" less {pct}% ({path.name}"
         rows.loc[mask, "source"] += f": {entry['note']})" if entry.get("note") else ")"
@@ -104,14 +100,10 @@ def apply_overrides(catalog: PriceCatalog, path: str | Path) -> PriceCatalog:
     for i, entry in enumerate(raw.get("prices") or []):
         where = f"{path.name}: prices[{i}]"
         if not isinstance(entry, dict) or "price_usd" not in entry:
-            raise InputError(
-                f"{where}: needs 'price_usd' and filters such as service_code, usage_type"
-            )
+            raise InputError(f"{where}: needs 'price_usd' and filters such as service_code, usage_type")
         price = _decimal(entry["price_usd"], where, "price_usd")
         mask = _mask(catalog, entry, where)
-        source = f"override {path.name} prices[{i}]" + (
-            f": {entry['note']}" if entry.get("note") else ""
-        )
+        source = f"override {path.name} prices[{i}]" + (f": {entry['note']}" if entry.get("note") else "")
         if not mask.any():
             if not entry.get("add"):
                 raise InputError(

@@ -14,7 +14,6 @@ API) are kept as they were, with their own provenance.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -30,9 +29,9 @@ from costmodel.pricing.catalog import (
     validate_rows,
 )
 from costmodel.pricing.pricelist import parse_get_products_response
+from costmodel.usage_types import strip_region_prefix
 
 PRICING_ENDPOINT_REGION = "us-east-1"
-_PREFIX = re.compile(r"^(?:[A-Z]{2,4}\d?|EU|US|Global)-(?=[A-Za-z])")
 
 # (service code, filters) per region: filters are (field, value); "{region}" is filled in.
 # Fields and values are Price List attribute names (pricing:GetAttributeValues).
@@ -85,11 +84,6 @@ UNIT_CONVERSIONS = {
 }
 
 
-def strip_region_prefix(usage_type: str) -> str:
-    """``USW2-BoxUsage:c5.large`` -> ``BoxUsage:c5.large`` (unprefixed names unchanged)."""
-    return _PREFIX.sub("", usage_type, count=1)
-
-
 def pricing_client(profile: str | None = None) -> Any:
     """A read-only boto3 Pricing client on the us-east-1 endpoint with standard retries."""
     import boto3
@@ -103,9 +97,7 @@ def pricing_client(profile: str | None = None) -> Any:
     )
 
 
-def fetch_products(
-    client: Any, service_code: str, filters: Iterable[tuple[str, str]]
-) -> list[dict]:
+def fetch_products(client: Any, service_code: str, filters: Iterable[tuple[str, str]]) -> list[dict]:
     """All GetProducts pages for one query, as raw response dicts (pagination via NextToken)."""
     request = {
         "ServiceCode": service_code,
@@ -160,9 +152,7 @@ def refresh_snapshot(
         (s, strip_region_prefix(u))
         for s, u in zip(base.rows["service_code"], base.rows["usage_type"], strict=True)
     }
-    queries = [
-        (s, [(f, v.format(region=r)) for f, v in flt]) for r in regions for s, flt in QUERIES
-    ]
+    queries = [(s, [(f, v.format(region=r)) for f, v in flt]) for r in regions for s, flt in QUERIES]
     queries += GLOBAL_QUERIES
     fetched: list[dict] = []
     for service_code, filters in queries:
@@ -175,9 +165,7 @@ def refresh_snapshot(
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
             if code in ("AccessDeniedException", "UnauthorizedOperation"):
-                raise CostModelError(
-                    "access denied: the IAM policy must allow pricing:GetProducts"
-                ) from None
+                raise CostModelError("access denied: the IAM policy must allow pricing:GetProducts") from None
             if code in ("ExpiredTokenException", "ExpiredToken", "RequestExpired"):
                 raise CostModelError(
                     "AWS credentials expired: renew the session (e.g. aws sso login)"
@@ -197,13 +185,9 @@ def refresh_snapshot(
         api = _normalize_units(api.loc[keep].copy())
     api_rows = validate_rows(api, origin="Pricing API response") if len(api) else api
     key = [*KEY_COLUMNS, "begin_range"]
-    replaced = (
-        base.rows.set_index(key).index.isin(api_rows.set_index(key).index) if len(api_rows) else []
-    )
+    replaced = base.rows.set_index(key).index.isin(api_rows.set_index(key).index) if len(api_rows) else []
     kept = (
-        base.rows.loc[~pd.Series(replaced, index=base.rows.index, dtype=bool)]
-        if len(api_rows)
-        else base.rows
+        base.rows.loc[~pd.Series(replaced, index=base.rows.index, dtype=bool)] if len(api_rows) else base.rows
     )
     merged = pd.concat([api_rows, kept], ignore_index=True) if len(api_rows) else kept
     merged = merged.drop_duplicates(subset=key, keep="first")

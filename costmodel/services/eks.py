@@ -50,9 +50,7 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
                 resource="eks-cluster",
                 component="Control plane (extended support surcharge)",
                 category="EKS control plane",
-                usage_type=usage_type(
-                    region, "AmazonEKS-Hours:extendedSupport", prefixed_in_us_east_1=True
-                ),
+                usage_type=usage_type(region, "AmazonEKS-Hours:extendedSupport", prefixed_in_us_east_1=True),
                 unit="Hrs",
                 quantity=spec["clusters"] * hours,
                 region=region,

@@ -66,9 +66,7 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
                 resource="msk-cluster",
                 component="Provisioned storage throughput",
                 category="MSK storage",
-                usage_type=usage_type(
-                    region, "Kafka.Storage.Throughput", prefixed_in_us_east_1=True
-                ),
+                usage_type=usage_type(region, "Kafka.Storage.Throughput", prefixed_in_us_east_1=True),
                 unit="MiBps-Mo",
                 quantity=spec["broker_count"] * spec["provisioned_throughput_mibps"],
                 region=region,

@@ -86,7 +86,7 @@ def _instance(
         items.append(
             item(
                 f"Throughput above the {base_tput} MiB/s baseline (gp3, {deployment})",
-                "RDS storage",
+                "RDS throughput",
                 usage_type(region, f"RDS:{maz}GP3-Throughput", prefixed_in_us_east_1=True),
                 "MiBps-Mo",
                 extra_tput,

@@ -1,0 +1,158 @@
+"""Map Cost Explorer rows (service, usage type, record type) to model categories.
+
+Precedence, first match wins:
+
+1. credits, refunds and tax (RECORD_TYPE, or SERVICE ``Tax``) -> their own categories;
+2. the model's own usage types (same region, prefix-insensitive) -> the model's category;
+3. an RI fee (``HeavyUsage:<type>``) of an instance type the model runs -> its category;
+4. the table ``data/reconcile/usage-type-categories.csv`` (service + regex on the usage
+   type without its region prefix);
+5. nothing -> ``unmapped``: kept with its amounts, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from costmodel.architecture import regions
+from costmodel.data_files import data_path
+from costmodel.usage_types import split_region
+
+SPECIAL_RECORD_TYPES = ("Credit", "Refund", "Tax")
+
+
+@cache
+def category_rules() -> pd.DataFrame:
+    """The static mapping table with compiled patterns."""
+    table = pd.read_csv(data_path("reconcile", "usage-type-categories.csv"), keep_default_na=False)
+    table["regex"] = [re.compile(p) for p in table["usage_type_pattern"]]
+    return table
+
+
+@cache
+def unit_conversions() -> dict[tuple[str, str], float]:
+    """(Cost Explorer unit, model unit) -> factor turning the former into the latter."""
+    table = pd.read_csv(data_path("reconcile", "unit-conversions.csv"), keep_default_na=False)
+    return {
+        (a, b): float(f)
+        for a, b, f in zip(table["ce_unit"], table["model_unit"], table["factor"], strict=True)
+    }
+
+
+def region_of(code: str, home: str = "us-east-1") -> str:
+    """Region of a usage-type prefix: none or ``USE1`` -> us-east-1; ``USW2`` -> us-west-2."""
+    if code in ("", "USE1"):
+        return "us-east-1"
+    table = regions()
+    match = table.loc[table["billing_code"] == code, "region"]
+    if len(match):
+        return str(match.iloc[0])
+    return code if re.match(r"^[a-z]{2}-", code) else f"({code})"
+
+
+def line_key(usage_type: str, region: str = "") -> tuple[str, str]:
+    """(region, usage type without prefix): the key model and bill are matched on.
+
+    Global services (CloudFront, Route 53) keep their whole usage type: their prefix is an
+    edge location (``US-``, ``EU-``), not a region.
+    """
+    if region == "global":
+        return "global", usage_type
+    code, base = split_region(usage_type)
+    return region_of(code), base
+
+
+def model_keys(items: pd.DataFrame) -> dict[tuple[str, str, str], str]:
+    """(service, region, base usage type) -> category, from priced line items.
+
+    The service is part of the key: different services share usage-type names
+    (``TimedStorage-ByteHrs`` is S3 Standard, CloudWatch Logs storage and ECR storage).
+    """
+    return {
+        (s, *line_key(u, r)): c
+        for s, u, r, c in zip(
+            items["service"], items["usage_type"], items["region"], items["category"], strict=True
+        )
+    }
+
+
+def _static_category(service: str, base: str, record_type: str) -> str:
+    for rule in category_rules().itertuples():
+        if rule.record_type and rule.record_type != record_type:
+            continue
+        if rule.service not in ("*", service):
+            continue
+        if rule.regex.fullmatch(base):
+            return rule.category
+    return ""
+
+
+def shared_usage_categories(items: pd.DataFrame) -> dict[str, str]:
+    """Categories the bill cannot tell apart, merged: category -> reconciliation category.
+
+    Two model categories billed under the same usage type (node root volumes and
+    Kubernetes volumes are both ``EBS:VolumeUsage.gp3``) can only be reconciled together,
+    as ``"A + B"``. Others map to themselves.
+    """
+    owners: dict[tuple, set[str]] = {}
+    for s, u, r, c in zip(
+        items["service"], items["usage_type"], items["region"], items["category"], strict=True
+    ):
+        owners.setdefault((s, *line_key(u, r)), set()).add(c)
+    alias = {c: c for c in items["category"]}
+    for cats in owners.values():
+        if len(cats) > 1:
+            merged = set().union(*(set(alias[c].split(" + ")) for c in cats))
+            name = " + ".join(sorted(merged))
+            for c in list(alias):
+                if alias[c] in {alias[x] for x in cats} or c in merged:
+                    alias[c] = name
+    return alias
+
+
+def map_rows(actual: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+    """``actual`` (tidy Cost Explorer rows) with ``region``, ``base_usage_type`` and ``category``
+    (empty when unmapped) added."""
+    keys = model_keys(items)
+    out = actual.copy()
+    regions_, bases, categories, fees = [], [], [], []
+    for service, usage_type, record_type in zip(
+        out["service"], out["usage_type"], out["record_type"], strict=True
+    ):
+        region, base = line_key(usage_type)
+        if record_type in SPECIAL_RECORD_TYPES or service == "Tax":
+            category = _static_category(service, base, record_type or "Tax")
+        elif (service, region, base) in keys:
+            category = keys[(service, region, base)]
+        elif (service, "global", usage_type) in keys:
+            region, base = "global", usage_type
+            category = keys[(service, region, base)]
+        elif base.startswith("HeavyUsage:") and (service, region, "BoxUsage:" + base[11:]) in keys:
+            # An RI fee pays for the instance hours of that type: it joins their line, so
+            # that it shows as rate (commitment), not as extra hours.
+            base = "BoxUsage:" + base[11:]
+            category = keys[(service, region, base)]
+            fees.append(len(categories))
+        else:
+            category = _static_category(service, base, record_type)
+        regions_.append(region)
+        bases.append(base)
+        categories.append(category)
+    out["region"] = regions_
+    out["base_usage_type"] = bases
+    out["category"] = categories
+    out["is_fee"] = False
+    out.iloc[fees, out.columns.get_loc("is_fee")] = True
+    out.loc[out["is_fee"], "usage_quantity"] = 0.0  # fee hours are not usage hours
+    return out
+
+
+def quantity_factor(ce_unit: str, model_unit: str) -> float:
+    """Factor from a Cost Explorer quantity to the model's unit; NaN when not convertible."""
+    if ce_unit == model_unit or not ce_unit:
+        return 1.0
+    return unit_conversions().get((ce_unit, model_unit), np.nan)

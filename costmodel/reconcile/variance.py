@@ -1,0 +1,294 @@
+"""Documented vs modelled vs actual, per month and category, with the variance decomposition.
+
+For each usage type (region-insensitive prefix, same region) with modelled quantity
+``Qm`` on the 730-hour basis, list unit price ``Pm``, actual quantity ``Qa`` and actual
+(unblended) cost ``Ca``, in a month of ``H`` hours (DESIGN.md, contract):
+
+* ``calendar_variance = (Qm * H / 730 - Qm) * Pm`` for hour-based quantities, 0 otherwise;
+* ``volume_variance   = (Qa - Qm * H / 730) * Pm`` (hour-based) or ``(Qa - Qm) * Pm``;
+* ``rate_variance     = Ca - Qa * Pm``;
+
+so ``actual - modelled = calendar + volume + rate`` exactly. A category line is the sum of
+its usage types. Usage types in the bill but not in the model have ``modelled = 0`` and
+all of their cost in ``volume_variance``; rows mapped to no category go to ``unmapped``
+with their amounts, so that every month's input total equals the lines plus unmapped.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from costmodel.architecture import Architecture
+from costmodel.constants import HOURS_PER_MONTH
+from costmodel.documented import documented_by_category
+from costmodel.errors import InputError
+from costmodel.estimate import estimate
+from costmodel.pricing.catalog import PriceCatalog
+from costmodel.reconcile.mapping import line_key, map_rows, quantity_factor, shared_usage_categories
+
+HOURLY_UNITS = ("Hrs", "LCU-Hrs")
+LINE_COLUMNS = [
+    "category",
+    "usage_types",
+    "documented",
+    "modelled",
+    "modelled_quantity",
+    "actual",
+    "actual_quantity",
+    "calendar_variance",
+    "volume_variance",
+    "rate_variance",
+    "explanation",
+    "unit",
+    "actual_amortized",
+    "flag",
+]
+
+
+def hours_in_period(start: pd.Timestamp, end: pd.Timestamp) -> float:
+    """Hours between two dates [h] (672..744 for a calendar month)."""
+    return (end - start) / pd.Timedelta(hours=1)
+
+
+def model_lines(items: pd.DataFrame) -> pd.DataFrame:
+    """Modelled sub-lines keyed by (category, service, region, base usage type): Qm, Cm, Pm, unit."""
+    keyed = items.assign(
+        key=[line_key(u, r) for u, r in zip(items["usage_type"], items["region"], strict=True)]
+    )
+    keyed["region_key"] = [k[0] for k in keyed["key"]]
+    keyed["base_usage_type"] = [k[1] for k in keyed["key"]]
+    grouped = keyed.groupby(["category", "service", "region_key", "base_usage_type"], sort=False).agg(
+        Qm=("quantity", "sum"),
+        Cm=("monthly_cost", "sum"),
+        unit=("unit", "first"),
+        unit_price=("unit_price", "first"),
+        model_usage_type=("usage_type", "first"),
+    )
+    grouped["Pm"] = np.where(
+        grouped["Qm"] > 0,
+        grouped["Cm"] / grouped["Qm"].where(grouped["Qm"] > 0, 1),
+        grouped["unit_price"],
+    )
+    return grouped.drop(columns="unit_price").reset_index()
+
+
+def _actual_lines(mapped: pd.DataFrame) -> pd.DataFrame:
+    rows = mapped.loc[mapped["category"] != ""]
+    return (
+        rows.groupby(["category", "service", "region", "base_usage_type"], sort=False, dropna=False)
+        .agg(
+            Ca=("unblended_cost", "sum"),
+            Aa=("amortized_cost", lambda s: s.sum(min_count=1)),
+            Qa_raw=("usage_quantity", lambda s: s.sum(min_count=1)),
+            ce_unit=("usage_unit", "first"),
+            actual_usage_types=("usage_type", lambda s: sorted(set(s))),
+        )
+        .reset_index()
+        .rename(columns={"region": "region_key"})
+    )
+
+
+def decompose(sub: pd.DataFrame, hours: float) -> pd.DataFrame:
+    """Calendar, volume and rate variance of sub-lines with Qm, Pm, Cm, Qa, Ca, unit [USD]."""
+    out = sub.copy()
+    hourly = out["unit"].isin(HOURLY_UNITS)
+    scale = np.where(hourly, hours / HOURS_PER_MONTH, 1.0)
+    unmodelled = out["Cm"].eq(0) & out["Qm"].eq(0)
+    out["calendar_variance"] = np.where(hourly, (out["Qm"] * scale - out["Qm"]) * out["Pm"], 0.0)
+    out["volume_variance"] = (out["Qa"] - out["Qm"] * scale) * out["Pm"]
+    out["rate_variance"] = out["Ca"] - out["Qa"] * out["Pm"]
+    # Unmodelled usage: all of its cost is volume (contract), whatever its quantity.
+    out.loc[unmodelled, ["calendar_variance", "rate_variance"]] = 0.0
+    out.loc[unmodelled, "volume_variance"] = out.loc[unmodelled, "Ca"]
+    return out
+
+
+def _quantities(sub: pd.DataFrame) -> pd.DataFrame:
+    factors = np.array(
+        [
+            quantity_factor(c if isinstance(c, str) else "", u)
+            for c, u in zip(sub["ce_unit"], sub["unit"].fillna(""), strict=True)
+        ]
+    )
+    qa = sub["Qa_raw"].to_numpy(dtype=float) * factors
+    # No usable quantity (console CSV, unknown unit): infer it at list price, so that the
+    # difference shows as volume, and say so in the explanation.
+    missing = np.isnan(qa) & (sub["Pm"].to_numpy() > 0)
+    qa = np.where(missing, sub["Ca"] / sub["Pm"].where(sub["Pm"] > 0, 1), qa)
+    sub = sub.assign(Qa=np.nan_to_num(qa), quantity_inferred=missing)
+    return sub
+
+
+def _explain(row: pd.Series, hours: float) -> str:
+    cat, unit = row["category"], row["unit"]
+    if cat in ("Credits", "Refunds", "Tax"):
+        return f"{cat.lower()} on the bill (not modelled)"
+    if row["modelled"] == 0 and row["actual"] == 0:
+        return "no cost"
+    if row["modelled"] == 0:
+        return f"not in the model: {', '.join(row['usage_types'][:3])}"
+    if row["actual"] == 0 and not row["usage_types"]:
+        return "modelled but absent from the bill"
+    parts = []
+    qm, qa = row["modelled_quantity"], row["actual_quantity"]
+    if isinstance(unit, str) and unit in HOURLY_UNITS and pd.notna(qa):
+        parts.append(
+            f"{qa / hours:,.2f} running on average ({unit} per hour) vs {qm / HOURS_PER_MONTH:,.2f} modelled"
+        )
+    elif isinstance(unit, str) and unit and pd.notna(qa):
+        parts.append(f"{qa:,.1f} {unit} vs {qm:,.1f} modelled")
+    elif row.get("detail"):
+        parts.append(str(row["detail"]))
+    variances = {
+        "calendar": row["calendar_variance"],
+        "volume": row["volume_variance"],
+        "rate": row["rate_variance"],
+    }
+    if abs(variances["rate"]) >= max(0.5, 0.01 * abs(row["actual"])):
+        cause = "commitments, credits or discounts" if variances["rate"] < 0 else "price above list"
+        parts.append(f"rate {variances['rate']:+,.2f} ({cause})")
+    if abs(variances["calendar"]) >= 0.5:
+        parts.append(f"{hours:.0f} h in the month vs {HOURS_PER_MONTH}")
+    if max(abs(v) for v in variances.values()) < 0.005:
+        return "as modelled" + (f": {parts[0]}" if parts else "")
+    driver = max(variances, key=lambda k: abs(variances[k]))
+    if row.get("quantity_inferred"):
+        parts.append("no usage quantity in the data: quantity inferred at list price")
+    return f"mostly {driver}: " + "; ".join(parts) if parts else f"mostly {driver}"
+
+
+def month(
+    actual: pd.DataFrame,
+    arch: Architecture,
+    month: str,
+    catalog: PriceCatalog | None = None,
+    items: pd.DataFrame | None = None,
+    threshold_pct: float = 10.0,
+    threshold_usd: float = 50.0,
+) -> pd.DataFrame:
+    """Reconcile one month: one row per category.
+
+    Parameters
+    ----------
+    actual : DataFrame
+        Tidy Cost Explorer rows (:func:`costmodel.actuals.read`).
+    arch : Architecture
+    month : str
+        ``YYYY-MM``.
+    items : DataFrame, optional
+        Priced line items (default: ``estimate(arch, catalog)`` on 730 hours).
+    threshold_pct, threshold_usd : float
+        A line is flagged when |actual - modelled| exceeds both.
+
+    Returns
+    -------
+    DataFrame
+        :data:`LINE_COLUMNS` [USD, quantities in the model's unit]; ``attrs`` carry
+        ``month``, ``hours_in_month``, ``estimated``, ``totals`` (documented, modelled,
+        actual), ``unmapped`` (DataFrame of service, usage_type, actual) and ``input_total``.
+    """
+    rows = actual.loc[actual["month"] == month]
+    if rows.empty:
+        months = sorted(actual["month"].unique())
+        raise InputError(f"no actuals for month {month}; the file has {', '.join(months)}")
+    start = rows["period_start"].min()
+    end = rows["period_end"].max()
+    hours = hours_in_period(start, end)
+    items = items if items is not None else estimate(arch, catalog)
+    alias = shared_usage_categories(items)
+    documented = documented_by_category(items).groupby(lambda c: alias.get(c, c)).sum()
+    items = items.assign(category=items["category"].map(alias))
+    mapped = map_rows(rows, items)
+    model = model_lines(items)
+    act = _actual_lines(mapped)
+    sub = model.merge(act, on=["category", "service", "region_key", "base_usage_type"], how="outer")
+    sub[["Qm", "Cm", "Ca"]] = sub[["Qm", "Cm", "Ca"]].fillna(0.0)
+    sub["unit"] = sub["unit"].fillna("")
+    sub["Pm"] = sub["Pm"].fillna(0.0)
+    sub["actual_usage_types"] = sub["actual_usage_types"].map(lambda v: v if isinstance(v, list) else [])
+    sub = decompose(_quantities(sub), hours)
+
+    lines = []
+    for category, group in sub.groupby("category", sort=False):
+        units = set(group["unit"]) - {""}
+        single = len(units) == 1
+        usage_types = sorted(
+            {u for lst in group["actual_usage_types"] for u in lst} | set(group["model_usage_type"].dropna())
+        )
+        mover = group.loc[(group["Ca"] - group["Cm"]).abs().idxmax()]
+        lines.append(
+            {
+                "category": category,
+                "usage_types": usage_types,
+                "documented": float(documented.get(category, 0.0)),
+                "modelled": float(group["Cm"].sum()),
+                "modelled_quantity": float(group["Qm"].sum()) if single else None,
+                "actual": float(group["Ca"].sum()),
+                "actual_quantity": float(group["Qa"].sum()) if single else None,
+                "calendar_variance": float(group["calendar_variance"].sum()),
+                "volume_variance": float(group["volume_variance"].sum()),
+                "rate_variance": float(group["rate_variance"].sum()),
+                "unit": units.pop() if single else "",
+                "actual_amortized": float(group["Aa"].sum(min_count=1))
+                if group["Aa"].notna().any()
+                else None,
+                "quantity_inferred": bool(group["quantity_inferred"].any()),
+                "detail": ""
+                if single
+                else f"{mover['base_usage_type']} {mover['Qa']:,.1f} vs "
+                f"{mover['Qm']:,.1f} {mover['unit']} modelled",
+            }
+        )
+    table = pd.DataFrame(lines)
+    diff = (table["actual"] - table["modelled"]).abs()
+    table["flag"] = (diff >= threshold_usd) & (diff >= threshold_pct / 100 * table["modelled"].abs())
+    table["explanation"] = [_explain(r, hours) for _, r in table.iterrows()]
+    table = table[[*LINE_COLUMNS, "quantity_inferred"]]  # "detail" only feeds the explanation
+
+    unmapped_rows = mapped.loc[mapped["category"] == ""]
+    unmapped = (
+        unmapped_rows.groupby(["service", "usage_type"], sort=False)["unblended_cost"]
+        .sum()
+        .reset_index()
+        .rename(columns={"unblended_cost": "actual"})
+    )
+    input_total = float(rows["unblended_cost"].sum())
+    table.attrs.update(
+        {
+            "month": month,
+            "hours_in_month": hours,
+            "estimated": bool(rows["estimated"].any()),
+            "totals": {
+                "documented": float(table["documented"].sum()),
+                "modelled": float(table["modelled"].sum()),
+                "actual": input_total,
+            },
+            "unmapped": unmapped,
+            "input_total": input_total,
+        }
+    )
+    return table
+
+
+def months(
+    actual: pd.DataFrame,
+    arch: Architecture,
+    catalog: PriceCatalog | None = None,
+    only: str | None = None,
+) -> list[pd.DataFrame]:
+    """:func:`month` for every month in ``actual`` (or only ``only``), priced once."""
+    items = estimate(arch, catalog)
+    wanted = [only] if only else sorted(actual["month"].unique())
+    return [month(actual, arch, m, items=items) for m in wanted]
+
+
+def trend(reconciled: list[pd.DataFrame]) -> pd.DataFrame:
+    """Month-over-month actual cost per category [USD], with the total and its change."""
+    frame = pd.DataFrame({t.attrs["month"]: t.set_index("category")["actual"] for t in reconciled}).fillna(
+        0.0
+    )
+    unmapped = {t.attrs["month"]: float(t.attrs["unmapped"]["actual"].sum()) for t in reconciled}
+    frame.loc["(unmapped)"] = pd.Series(unmapped)
+    frame.loc["Total"] = frame.sum()
+    return frame
