@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/costmodel estimate --compare-documented
+	$(BIN)/costmodel reconcile --actuals "data/actuals/ce-2026-06..2026-10.json"
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest

@@ -73,6 +73,43 @@ def commitment_benchmarks(catalog: object) -> list[tuple[str, float, str]]:
     ]
 
 
+def reconcile_benchmarks(catalog: object) -> list[tuple[str, float, str]]:
+    """Reconcile 12 simulated months; count Cost Explorer calls of a first and a cached fetch."""
+    import tempfile
+
+    from costmodel.actuals import fetch, read_cost_and_usage
+    from costmodel.actuals.simulate import simulate
+    from costmodel.reconcile import months
+
+    arch = load_architecture()
+    twelve = tuple(str(p) for p in pd.period_range("2025-11", "2026-10", freq="M"))
+    ce = read_cost_and_usage(simulate(arch, catalog, months=twelve), origin="simulated")
+    seconds = best_of(lambda: months(ce, arch, catalog))
+
+    class CountingClient:
+        """Answers every GetCostAndUsage with an empty final month and counts the calls."""
+
+        calls = 0
+
+        def get_cost_and_usage(self, **request: object) -> dict:
+            CountingClient.calls += 1
+            period = request["TimePeriod"]
+            return {"ResultsByTime": [{"TimePeriod": period, "Total": {}, "Groups": [], "Estimated": False}]}
+
+    with tempfile.TemporaryDirectory() as cache:
+        first = fetch(
+            "2025-11-01", "2026-11-01", client=CountingClient(), cache_dir=cache, progress=lambda *a: None
+        )
+        second = fetch(
+            "2025-11-01", "2026-11-01", client=CountingClient(), cache_dir=cache, progress=lambda *a: None
+        )
+    return [
+        ("reconcile 12 months (simulated actuals)", seconds, "s"),
+        ("Cost Explorer calls, first fetch of 12 months", float(first["api_calls"]), " calls"),
+        ("Cost Explorer calls, second (cached) fetch", float(second["api_calls"]), " calls"),
+    ]
+
+
 def main() -> None:
     rows = []
     rows.append(("catalog load (shipped snapshot)", best_of(load_snapshot), "s"))
@@ -96,9 +133,11 @@ def main() -> None:
         )
     )
     rows += commitment_benchmarks(catalog)
+    rows += reconcile_benchmarks(catalog)
     print(f"{'benchmark (best of 3; commitment rows: 1 run)':<50} {'time':>10}")
     for name, seconds, unit in rows:
-        print(f"{name:<50} {seconds:>9.3f}{unit}")
+        value = f"{seconds:>9.0f}" if unit == " calls" else f"{seconds:>9.3f}"
+        print(f"{name:<50} {value}{unit}")
 
 
 if __name__ == "__main__":

@@ -206,6 +206,171 @@ def cmd_commitments(args: argparse.Namespace) -> None:
         print(f"- {row.item}: {row.explanation}")
 
 
+# ---------------------------------------------------------------------------- reconcile
+CONTRACT_LINE_COLUMNS = [
+    "category",
+    "usage_types",
+    "documented",
+    "modelled",
+    "modelled_quantity",
+    "actual",
+    "actual_quantity",
+    "calendar_variance",
+    "volume_variance",
+    "rate_variance",
+    "explanation",
+]
+
+
+def month_payload(table: pd.DataFrame) -> dict:
+    """One month of the reconcile JSON contract (plus unit, amortized actual and flag per line)."""
+    attrs = table.attrs
+    lines = _nullable(table[[*CONTRACT_LINE_COLUMNS, "unit", "actual_amortized", "flag"]])
+    return {
+        "month": attrs["month"],
+        "hours_in_month": attrs["hours_in_month"],
+        "estimated": attrs["estimated"],
+        "totals": {k: round(v, 6) for k, v in attrs["totals"].items()},
+        "lines": lines,
+        "unmapped": records(attrs["unmapped"], ["service", "usage_type", "actual"]),
+    }
+
+
+def _print_month(table: pd.DataFrame) -> None:
+    a = table.attrs
+    t = a["totals"]
+    est = " (ESTIMATED: the month is not final)" if a["estimated"] else ""
+    print(f"\n=== {a['month']}: {a['hours_in_month']:.0f} hours{est}")
+    print(
+        f"documented {money(t['documented'])}   modelled {money(t['modelled'])} (730 h, list)   "
+        f"actual {money(t['actual'])} (unblended)   actual - modelled {money(t['actual'] - t['modelled'])}"
+    )
+    shown = table.assign(flag=table["flag"].map({True: "!", False: ""}))
+    print(
+        table_text(
+            shown[
+                [
+                    "flag",
+                    "category",
+                    "documented",
+                    "modelled",
+                    "actual",
+                    "calendar_variance",
+                    "volume_variance",
+                    "rate_variance",
+                    "explanation",
+                ]
+            ],
+            money_columns=(
+                "documented",
+                "modelled",
+                "actual",
+                "calendar_variance",
+                "volume_variance",
+                "rate_variance",
+            ),
+            max_width=90,
+        )
+    )
+    unmapped = a["unmapped"]
+    if len(unmapped):
+        print(f"unmapped (on the bill, in no model category): {money(unmapped['actual'].sum())}")
+        print(table_text(unmapped, money_columns=("actual",)))
+    lines_total = table["actual"].sum() + unmapped["actual"].sum()
+    print(
+        f"conservation: lines {money(table['actual'].sum())} + unmapped {money(unmapped['actual'].sum())} "
+        f"= {money(lines_total)}; bill {money(a['input_total'])}"
+    )
+
+
+def cmd_reconcile(args: argparse.Namespace) -> None:
+    from costmodel import actuals
+    from costmodel.reconcile import audit, internal_checks, months, trend
+
+    arch, catalog = _architecture(args), _catalog(args)
+    if not args.actuals:
+        checks, lines = internal_checks(), audit(arch, catalog)
+        if args.format == "json":
+            write_json(
+                {
+                    "documented_audit": {
+                        "internal_checks": _nullable(checks),
+                        "against_list_prices": _nullable(lines),
+                    }
+                }
+            )
+        elif args.format == "csv":
+            lines.to_csv(sys.stdout, index=False)
+        else:
+            print("Documented estimate audit (no --actuals given): the document against itself")
+            shown = checks.assign(ok=checks["consistent"].map({True: "ok", False: "INCONSISTENT"}))
+            print(table_text(shown[["ok", "check", "computed", "stated", "note"]], max_width=80))
+            print("\n... and against list prices (modelled = on-demand list, 730 h):")
+            print(
+                table_text(
+                    lines[
+                        ["group", "item", "documented", "basis", "modelled", "difference", "corresponds_to"]
+                    ],
+                    money_columns=("documented", "modelled", "difference"),
+                    max_width=110,
+                )
+            )
+        return
+    ce = actuals.read(args.actuals)
+    tables = months(ce, arch, catalog, only=args.month)
+    if args.format == "json":
+        write_json({"months": [month_payload(t) for t in tables]})
+        return
+    if args.format == "csv":
+        frames = [t.assign(month=t.attrs["month"]) for t in tables]
+        pd.concat(frames)[["month", *CONTRACT_LINE_COLUMNS, "flag"]].to_csv(sys.stdout, index=False)
+        return
+    for table in tables:
+        _print_month(table)
+    if len(tables) > 1:
+        print("\nMonth over month (actual, unblended):")
+        mom = trend(tables)
+        print(
+            table_text(
+                mom.reset_index().rename(columns={"index": "category"}), money_columns=tuple(mom.columns)
+            )
+        )
+
+
+def cmd_fetch_actuals(args: argparse.Namespace) -> None:
+    import json
+
+    from costmodel.actuals import fetch
+
+    payload = fetch(
+        args.start,
+        args.end,
+        profile=args.profile,
+        region=args.region,
+        granularity=args.granularity,
+        use_cache=not args.no_cache,
+    )
+    with open(args.out, "w") as handle:
+        json.dump(payload, handle, indent=1)
+    summary = {
+        "out": args.out,
+        "api_calls": payload["api_calls"],
+        "cache_hits": payload["cache_hits"],
+        "requests": len(payload["requests"]),
+        "estimated_cost_usd": payload["api_calls"] * 0.01,
+    }
+    if args.format == "json":
+        write_json(summary)
+    elif args.format == "csv":
+        pd.DataFrame([summary]).to_csv(sys.stdout, index=False)
+    else:
+        print(
+            f"wrote {args.out}: {payload['api_calls']} Cost Explorer calls "
+            f"(${payload['api_calls'] * 0.01:.2f}), "
+            f"{payload['cache_hits']} requests from the cache"
+        )
+
+
 # ---------------------------------------------------------------------------- prices
 def cmd_prices_show(args: argparse.Namespace) -> None:
     catalog = _catalog(args)
@@ -282,6 +447,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("commitments", help="on-demand vs every reserved / savings-plan option")
     _add_common(p)
     p.set_defaults(func=cmd_commitments)
+
+    p = sub.add_parser("reconcile", help="documented vs modelled vs actual (or the documented audit)")
+    _add_common(p)
+    p.add_argument("--actuals", help="saved Cost Explorer responses (JSON) or console CSV export")
+    p.add_argument("--month", help="only this month, YYYY-MM")
+    p.set_defaults(func=cmd_reconcile)
+
+    p = sub.add_parser("fetch-actuals", help="call Cost Explorer and save the raw responses")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--start", required=True, help="first day, YYYY-MM-DD (inclusive)")
+    p.add_argument("--end", required=True, help="end day, YYYY-MM-DD (exclusive)")
+    p.add_argument("--profile", help="AWS named profile")
+    p.add_argument("--region", default="us-east-1", help="Cost Explorer endpoint region")
+    p.add_argument("--granularity", choices=("MONTHLY", "DAILY"), default="MONTHLY")
+    p.add_argument("--no-cache", action="store_true", help="ignore and do not write the local cache")
+    p.add_argument("--out", required=True, help="JSON file to write")
+    p.set_defaults(func=cmd_fetch_actuals)
 
     prices = sub.add_parser("prices", help="the price catalog")
     psub = prices.add_subparsers(dest="prices_command", required=True)

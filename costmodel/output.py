@@ -24,6 +24,11 @@ def money(value: float) -> str:
     return f"{sign}${abs(amount):,.2f}"
 
 
+def rate(value: float) -> str:
+    """A unit price as published, to 4 significant digits: ``0.411`` -> ``$0.411``."""
+    return f"${value:.4g}"
+
+
 def table_text(frame: pd.DataFrame, money_columns: tuple[str, ...] = (), max_width: int = 60) -> str:
     """A plain-text table with money columns formatted and long text cut at ``max_width``."""
     shown = frame.copy()

@@ -79,15 +79,18 @@ def _granularity(start: pd.Timestamp, end: pd.Timestamp) -> str:
     return "MONTHLY"
 
 
-def _group_dimensions(page: dict, n_keys: int) -> list[str]:
+def _group_dimensions(page: dict, keys: list[str]) -> list[str]:
     definitions = page.get("GroupDefinitions")
     if definitions:
         return [
             d.get("Key", "") if d.get("Type") == "DIMENSION" else f"{d.get('Type')}:{d.get('Key')}"
             for d in definitions
         ]
-    # Transcribed samples lack GroupDefinitions: the contract's default is SERVICE, USAGE_TYPE.
-    return ["SERVICE", "USAGE_TYPE"][:n_keys] if n_keys <= 2 else [f"KEY{i}" for i in range(n_keys)]
+    # Saved samples may lack GroupDefinitions: tag keys read "key$value"; otherwise the
+    # contract's grouping (SERVICE, USAGE_TYPE) is assumed.
+    if any("$" in k for k in keys):
+        return [f"TAG:{k.split('$', 1)[0]}" if "$" in k else f"KEY{i}" for i, k in enumerate(keys)]
+    return ["SERVICE", "USAGE_TYPE"][: len(keys)] if len(keys) <= 2 else [f"KEY{i}" for i in range(len(keys))]
 
 
 def rows_of_page(page: dict, where: str, record_type: str = "") -> list[dict]:
@@ -130,7 +133,7 @@ def rows_of_page(page: dict, where: str, record_type: str = "") -> list[dict]:
             keys = group.get("Keys")
             if not isinstance(keys, list) or "Metrics" not in group:
                 raise InputError(f"{period}: a group lacks 'Keys' or 'Metrics'")
-            dims = _group_dimensions(page, len(keys))
+            dims = _group_dimensions(page, keys)
             row = base | {"service": "", "usage_type": ""}
             for dim, key in zip(dims, keys, strict=True):
                 column = KEY_TO_COLUMN.get(dim)

@@ -6,6 +6,7 @@
 >>> rec.attrs["unmapped"]                              # bill rows the model cannot place
 """
 
+from costmodel.reconcile.audit import audit, internal_checks
 from costmodel.reconcile.variance import month, months, trend
 
-__all__ = ["month", "months", "trend"]
+__all__ = ["audit", "internal_checks", "month", "months", "trend"]

@@ -1,0 +1,208 @@
+"""Fetching from Cost Explorer: moto's server on 127.0.0.1, a throttling endpoint, Stubber errors.
+
+No test reaches any address but loopback, and none needs real credentials.
+"""
+
+import json
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import boto3
+import pytest
+import requests
+from botocore.stub import Stubber
+
+from costmodel.actuals import fetch, read_cost_and_usage
+from costmodel.actuals.fetch import ce_client, month_periods, request_bodies
+from costmodel.errors import CostModelError
+
+FAKE = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def page(month_start: str, month_end: str, groups: list, token: str | None = None) -> dict:
+    body = {
+        "GroupDefinitions": [
+            {"Type": "DIMENSION", "Key": "SERVICE"},
+            {"Type": "DIMENSION", "Key": "USAGE_TYPE"},
+        ],
+        "ResultsByTime": [
+            {
+                "TimePeriod": {"Start": month_start, "End": month_end},
+                "Total": {},
+                "Groups": groups,
+                "Estimated": False,
+            }
+        ],
+        "DimensionValueAttributes": [],
+    }
+    if token:
+        body["NextPageToken"] = token
+    return body
+
+
+def group(service: str, usage_type: str, amount: str, quantity: str, unit: str) -> dict:
+    return {
+        "Keys": [service, usage_type],
+        "Metrics": {
+            "UnblendedCost": {"Amount": amount, "Unit": "USD"},
+            "AmortizedCost": {"Amount": amount, "Unit": "USD"},
+            "NetAmortizedCost": {"Amount": amount, "Unit": "USD"},
+            "UsageQuantity": {"Amount": quantity, "Unit": unit},
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def moto_server():
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def moto_ce(moto_server):
+    requests.post(f"{moto_server}/moto-api/reset", timeout=5)
+    client = boto3.client("ce", region_name="us-east-1", endpoint_url=moto_server, **FAKE)
+    return moto_server, client
+
+
+def seed(url: str, results: list[dict]) -> None:
+    response = requests.post(
+        f"{url}/moto-api/static/ce/cost-and-usage-results", json={"results": results}, timeout=5
+    )
+    assert response.status_code == 201
+
+
+def test_multi_page_response_and_cache(moto_ce, tmp_path):
+    url, client = moto_ce
+    usage_1 = page(
+        "2026-10-01",
+        "2026-11-01",
+        [group("Amazon ElastiCache", "NodeUsage:cache.r6g.xlarge", "917.352", "2232", "Hrs")],
+        token="next-page",
+    )
+    usage_2 = page(
+        "2026-10-01",
+        "2026-11-01",
+        [group("Amazon Managed Streaming for Apache Kafka", "USE1-Kafka.m5.large", "468.72", "2232", "Hrs")],
+    )
+    credits = page("2026-10-01", "2026-11-01", [])
+    seed(url, [usage_1, usage_2, credits])  # consumed in call order: page 1, page 2, second request
+    first = fetch("2026-10-01", "2026-11-01", client=client, cache_dir=tmp_path)
+    assert first["api_calls"] == 3 and first["cache_hits"] == 0
+    rows = read_cost_and_usage(first, origin="fetched")
+    # 917.352 + 468.72: both pages were read, nothing else
+    assert rows["unblended_cost"].sum() == pytest.approx(1386.072)
+    assert sorted(rows["service"]) == ["Amazon ElastiCache", "Amazon Managed Streaming for Apache Kafka"]
+    again = fetch("2026-10-01", "2026-11-01", client=client, cache_dir=tmp_path)
+    assert again["api_calls"] == 0 and again["cache_hits"] == 2
+    assert read_cost_and_usage(again)["unblended_cost"].sum() == pytest.approx(1386.072)
+
+
+def test_estimated_months_are_not_cached(moto_ce, tmp_path):
+    url, client = moto_ce
+    current = page(
+        "2026-11-01",
+        "2026-12-01",
+        [group("Amazon ElastiCache", "NodeUsage:cache.r6g.xlarge", "100", "240", "Hrs")],
+    )
+    current["ResultsByTime"][0]["Estimated"] = True
+    seed(url, [current, page("2026-11-01", "2026-12-01", [])])
+    fetch("2026-11-01", "2026-12-01", client=client, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("*.json"))) == 1  # only the final (credits) request
+
+
+class Throttling(BaseHTTPRequestHandler):
+    """Answers LimitExceededException twice, then a valid GetCostAndUsage response."""
+
+    calls = 0
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).calls += 1
+        if type(self).calls <= 2:
+            body, status = {"__type": "LimitExceededException", "message": "You made too many calls"}, 400
+        else:
+            body, status = page("2026-10-01", "2026-11-01", []), 200
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/x-amz-json-1.1")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_throttled_then_successful_call_is_retried():
+    server = HTTPServer(("127.0.0.1", 0), Throttling)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        from botocore.config import Config
+
+        client = boto3.client(
+            "ce",
+            region_name="us-east-1",
+            endpoint_url=f"http://127.0.0.1:{server.server_port}",
+            config=Config(retries={"mode": "standard", "max_attempts": 5}),
+            **FAKE,
+        )
+        pages = fetch("2026-10-01", "2026-11-01", client=client, use_cache=False)
+        assert Throttling.calls == 4  # two throttled attempts, then the two requests succeed
+        assert pages["api_calls"] == 2
+    finally:
+        server.shutdown()
+
+
+def test_ce_client_uses_standard_retries(monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    assert ce_client().meta.config.retries["mode"] == "standard"
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("DataUnavailableException", "no data for this period yet"),
+        ("BillExpirationException", "older than Cost Explorer keeps"),
+        ("AccessDeniedException", "must allow ce:GetCostAndUsage"),
+        ("ExpiredTokenException", "credentials expired"),
+    ],
+)
+def test_errors_are_explained(code, message, tmp_path):
+    client = boto3.client("ce", region_name="us-east-1", **FAKE)
+    stub = Stubber(client)
+    stub.add_client_error(
+        "get_cost_and_usage", service_error_code=code, service_message="x", http_status_code=400
+    )
+    with stub, pytest.raises(CostModelError, match=message):
+        fetch("2026-10-01", "2026-11-01", client=client, cache_dir=tmp_path)
+
+
+def test_month_periods_and_requests():
+    assert month_periods("2026-06-15", "2026-08-01") == [
+        ("2026-06-15", "2026-07-01"),
+        ("2026-07-01", "2026-08-01"),
+    ]
+    with pytest.raises(CostModelError, match="must be after"):
+        month_periods("2026-08-01", "2026-06-01")
+    usage, special = request_bodies("2026-06-01", "2026-07-01")
+    assert usage["GroupBy"] == [
+        {"Type": "DIMENSION", "Key": "SERVICE"},
+        {"Type": "DIMENSION", "Key": "USAGE_TYPE"},
+    ]
+    assert set(usage["Metrics"]) == {"UnblendedCost", "AmortizedCost", "NetAmortizedCost", "UsageQuantity"}
+    assert special["Filter"]["Dimensions"]["Values"] == ["Credit", "Refund", "Tax"]

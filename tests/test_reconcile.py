@@ -1,0 +1,250 @@
+"""Reconciliation: conservation of money, the variance identity, and a hand-checked month."""
+
+import io
+import json
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from costmodel.actuals import read, read_cost_and_usage
+from costmodel.cli import main
+from costmodel.reconcile import audit, internal_checks, month, months, trend
+from tests.conftest import DATA
+
+SAMPLE = Path(__file__).parent.parent / "data" / "actuals" / "ce-2026-06..2026-10.json"
+REAL = [
+    "ce_get_cost_and_usage.by_service.real_2i2c_2025-09_all.json",
+    "ce_get_cost_and_usage.filtered_ec2_region.real_2019-11.json",
+    "ce_console_costs_download.real_2022-03.csv",
+]
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return read(SAMPLE)
+
+
+def check_conserved(table):
+    lines = table["actual"].sum()
+    unmapped = table.attrs["unmapped"]["actual"].sum()
+    assert round(lines + unmapped, 2) == round(table.attrs["input_total"], 2)
+    variances = table["calendar_variance"] + table["volume_variance"] + table["rate_variance"]
+    assert ((table["actual"] - table["modelled"]) - variances).abs().max() < 1e-9
+
+
+def test_every_sample_month_conserves_money(sample, production, catalog):
+    tables = months(sample, production, catalog)
+    assert [t.attrs["month"] for t in tables] == ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
+    for table in tables:
+        check_conserved(table)
+        assert table["documented"].sum() == pytest.approx(5700)
+        assert table.attrs["totals"]["modelled"] == pytest.approx(7668.615)
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_real_samples_conserve_money(name, production, catalog):
+    rows = read(DATA / "aws" / name)
+    for m in rows["month"].unique():
+        check_conserved(month(rows, production, m, catalog))
+
+
+def test_sample_effects_are_explained(sample, production, catalog):
+    sept = month(sample, production, "2026-09", catalog).set_index("category")
+    # a third replica from 15 September: 16 days x 24 h = 384 h x $1.00 = $384 of volume
+    assert sept.loc["RDS read replicas", "volume_variance"] == pytest.approx(384.0)
+    # 720 h in September: 2 replicas x (720 - 730) h x $1.00 = -$20 calendar
+    assert sept.loc["RDS read replicas", "calendar_variance"] == pytest.approx(-20.0)
+    assert sept.loc["EKS nodes", "rate_variance"] < 0  # RIs from August
+    assert "commitments" in sept.loc["EKS nodes", "explanation"]
+    july = month(sample, production, "2026-07", catalog).set_index("category")
+    assert july.loc["Credits", "actual"] == pytest.approx(-300.0)
+    assert july.loc["Credits", "volume_variance"] == pytest.approx(-300.0)
+    unmapped = set(july.attrs["unmapped"]["service"])
+    assert unmapped == {"Amazon EC2 Container Registry (ECR)", "AWS Key Management Service"}
+
+
+def hand_response():
+    def g(service, usage_type, amount, quantity, unit):
+        return {
+            "Keys": [service, usage_type],
+            "Metrics": {
+                "UnblendedCost": {"Amount": amount, "Unit": "USD"},
+                "UsageQuantity": {"Amount": quantity, "Unit": unit},
+            },
+        }
+
+    period = {"Start": "2026-10-01", "End": "2026-11-01"}
+    usage = {
+        "GroupDefinitions": [
+            {"Type": "DIMENSION", "Key": "SERVICE"},
+            {"Type": "DIMENSION", "Key": "USAGE_TYPE"},
+        ],
+        "ResultsByTime": [
+            {
+                "TimePeriod": period,
+                "Total": {},
+                "Estimated": False,
+                "Groups": [
+                    g(
+                        "Amazon Elastic Compute Cloud - Compute",
+                        "BoxUsage:c5.2xlarge",
+                        "465.12",
+                        "3600",
+                        "Hrs",
+                    ),
+                    g(
+                        "Amazon Elastic Compute Cloud - Compute",
+                        "HeavyUsage:c5.2xlarge",
+                        "477.648",
+                        "2232",
+                        "Hrs",
+                    ),
+                    g(
+                        "Amazon Relational Database Service",
+                        "USE1-RDS:Multi-AZ-GP3-Storage",
+                        "220",
+                        "1000",
+                        "GB-Mo",
+                    ),
+                    g("Amazon Simple Storage Service", "Requests-Tier1", "12.50", "2500000", "Requests"),
+                    g("Amazon EC2 Container Registry (ECR)", "TimedStorage-ByteHrs", "15.30", "153", "GB-Mo"),
+                ],
+            }
+        ],
+    }
+    special = {
+        "GroupDefinitions": [
+            {"Type": "DIMENSION", "Key": "RECORD_TYPE"},
+            {"Type": "DIMENSION", "Key": "SERVICE"},
+        ],
+        "ResultsByTime": [
+            {
+                "TimePeriod": period,
+                "Total": {},
+                "Estimated": False,
+                "Groups": [
+                    {
+                        "Keys": ["Credit", "Amazon Relational Database Service"],
+                        "Metrics": {"UnblendedCost": {"Amount": "-100", "Unit": "USD"}},
+                    }
+                ],
+            }
+        ],
+    }
+    return {"requests": [{"request": {}, "pages": [usage]}, {"request": {}, "pages": [special]}]}
+
+
+def test_hand_checked_month(production, catalog):
+    rows = read_cost_and_usage(hand_response(), origin="hand.json")
+    table = month(rows, production, "2026-10", catalog)
+    line = table.set_index("category")
+    assert table.attrs["hours_in_month"] == 744
+    nodes = line.loc["EKS nodes"]
+    # Qm = 3 x 730 = 2,190 h at Pm = $0.34; H = 744; Qa = 3,600 h (the RI fee's hours are not usage)
+    # calendar = (2,190 x 744/730 - 2,190) x 0.34 = 42 x 0.34 = 14.28
+    # volume   = (3,600 - 2,232) x 0.34 = 465.12
+    # rate     = (465.12 + 477.648) - 3,600 x 0.34 = 942.768 - 1,224 = -281.232
+    assert nodes["calendar_variance"] == pytest.approx(14.28)
+    assert nodes["volume_variance"] == pytest.approx(465.12)
+    assert nodes["rate_variance"] == pytest.approx(-281.232)
+    assert nodes["actual_quantity"] == pytest.approx(3600)
+    assert nodes["actual"] - nodes["modelled"] == pytest.approx(942.768 - 744.60)
+    storage = line.loc["RDS storage"]
+    # primary Multi-AZ: 1,000 GB-Mo at $0.23 = $230 billed $220 -> rate -10; the two replicas'
+    # Single-AZ storage (2 x $115) is absent from this bill -> volume -230
+    assert storage["rate_variance"] == pytest.approx(-10.0)
+    assert storage["volume_variance"] == pytest.approx(-230.0)
+    assert storage["calendar_variance"] == 0
+    requests = line.loc["S3 requests"]
+    # Requests-Tier1: 2,500,000 requests = 2,500 (1K) vs 2,000 modelled x $0.005 = +2.50;
+    # the other modelled request lines (SIA PUT 0.30 + SIA GET 0.01 + GET 0.20 + Glacier
+    # transitions 3.00 = 3.51) are absent: volume 2.50 - 3.51 = -1.01, rate 0
+    assert requests["volume_variance"] == pytest.approx(-1.01)
+    assert requests["rate_variance"] == pytest.approx(0.0, abs=1e-9)
+    assert line.loc["Credits", "actual"] == -100 and line.loc["Credits", "volume_variance"] == -100
+    assert table.attrs["unmapped"].to_dict("records") == [
+        {
+            "service": "Amazon EC2 Container Registry (ECR)",
+            "usage_type": "TimedStorage-ByteHrs",
+            "actual": 15.30,
+        }
+    ]
+    # input total 465.12 + 477.648 + 220 + 12.50 + 15.30 - 100 = 1,090.568
+    assert table.attrs["input_total"] == pytest.approx(1090.568)
+    check_conserved(table)
+
+
+def test_missing_month_is_an_error(sample, production, catalog):
+    from costmodel.errors import InputError
+
+    with pytest.raises(InputError, match="no actuals for month 2025-01; the file has 2026-06"):
+        month(sample, production, "2025-01", catalog)
+
+
+def test_trend(sample, production, catalog):
+    tables = months(sample, production, catalog)
+    frame = trend(tables)
+    for t in tables:
+        assert frame.loc["Total", t.attrs["month"]] == pytest.approx(t.attrs["input_total"])
+
+
+def test_audit_finds_the_documents_inconsistencies():
+    checks = internal_checks().set_index("check")
+    # 73 + 900 + 127 = 1,100; 1,600 + 1,400 + 200 = 3,200; groups add up to 5,700
+    assert checks.loc["Compute (EKS) lines add up to its total", "consistent"]
+    assert checks.loc["breakdown groups add up to the total", "consistent"]
+    # 1 - 4,550 / 7,650 = 40.5%, stated as 40%
+    assert not checks.loc["savings % of Total", "consistent"]
+    assert checks.loc["savings % of Total", "computed"] == pytest.approx(40.52, abs=0.01)
+    # $5,700 = $4,550 + 73 + 127 + 600 + 150 + 200
+    assert checks.loc["$5,700 = the table's $4,550 reserved + the lines the table leaves out", "consistent"]
+
+
+def test_audit_against_list_prices(production, catalog):
+    lines = audit(production, catalog).set_index(["group", "item"])
+    nodes = lines.loc[("Compute (EKS)", "Worker nodes")]
+    # $900 / ($0.34 x 730) = 3.63 nodes on demand; / $156.22 (1yr NU) = 5.8 nodes
+    assert "3.63 running" in nodes["corresponds_to"] and "5.8 instances" in nodes["corresponds_to"]
+    backup = lines.loc[("Database (RDS)", "Backup storage")]
+    assert "2,105 GB-Mo" in backup["corresponds_to"]  # $200 / $0.095 = 2,105 GB charged
+
+
+def run(*argv):
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = main(list(argv))
+    return code, out.getvalue()
+
+
+def test_reconcile_json_contract():
+    code, out = run("reconcile", "--actuals", str(SAMPLE), "--month", "2026-10", "--format", "json")
+    payload = json.loads(out)
+    assert code == 0 and len(payload["months"]) == 1
+    m = payload["months"][0]
+    assert {"month", "hours_in_month", "estimated", "totals", "lines", "unmapped"} <= set(m)
+    assert set(m["totals"]) == {"documented", "modelled", "actual"}
+    keys = {
+        "category",
+        "usage_types",
+        "documented",
+        "modelled",
+        "modelled_quantity",
+        "actual",
+        "actual_quantity",
+        "calendar_variance",
+        "volume_variance",
+        "rate_variance",
+        "explanation",
+    }
+    assert all(keys <= set(line) for line in m["lines"])
+    assert all(set(u) == {"service", "usage_type", "actual"} for u in m["unmapped"])
+    total = sum(line["actual"] for line in m["lines"]) + sum(u["actual"] for u in m["unmapped"])
+    assert round(total, 2) == round(m["totals"]["actual"], 2)
+
+
+def test_reconcile_without_actuals_prints_the_audit():
+    code, out = run("reconcile")
+    assert code == 0 and "Documented estimate audit" in out and "INCONSISTENT" in out
+    code, out = run("reconcile", "--format", "json")
+    assert {"internal_checks", "against_list_prices"} <= set(json.loads(out)["documented_audit"])
