@@ -110,6 +110,35 @@ def reconcile_benchmarks(catalog: object) -> list[tuple[str, float, str]]:
     ]
 
 
+def scaling_benchmarks(catalog: object) -> list[tuple[str, float, str]]:
+    """A 10,000-scenario x 36-month Monte Carlo and a 1,000-point cost curve per service."""
+    from costmodel import scaling
+
+    arch = load_architecture()
+    rows = [
+        (
+            "Monte Carlo: 10,000 scenarios x 36 months",
+            best_of(lambda: scaling.monte_carlo(arch, months=36, n=10_000, catalog=catalog), 1),
+            "s",
+        )
+    ]
+    loads = {
+        "eks": np.linspace(1000, 30000, 1000),
+        "rds": np.linspace(0.5, 10, 1000),
+        "elasticache": np.linspace(10, 400, 1000),
+        "msk": np.linspace(1, 100, 1000),
+    }
+    for service, load in loads.items():
+        rows.append(
+            (
+                f"cost curve, 1,000 points: {service}",
+                best_of(lambda s=service, x=load: scaling.cost_curve(arch, s, x, catalog)),
+                "s",
+            )
+        )
+    return rows
+
+
 def main() -> None:
     rows = []
     rows.append(("catalog load (shipped snapshot)", best_of(load_snapshot), "s"))
@@ -134,7 +163,8 @@ def main() -> None:
     )
     rows += commitment_benchmarks(catalog)
     rows += reconcile_benchmarks(catalog)
-    print(f"{'benchmark (best of 3; commitment rows: 1 run)':<50} {'time':>10}")
+    rows += scaling_benchmarks(catalog)
+    print(f"{'benchmark (best of 3; apply/recommend/Monte Carlo: 1 run)':<50} {'time':>10}")
     for name, seconds, unit in rows:
         value = f"{seconds:>9.0f}" if unit == " calls" else f"{seconds:>9.3f}"
         print(f"{name:<50} {value}{unit}")

@@ -3,8 +3,9 @@
 >>> import costmodel
 >>> arch = costmodel.load_architecture()          # the bundled production architecture
 >>> items = costmodel.estimate(arch)              # tidy DataFrame of priced line items
->>> round(items.groupby("service").monthly_cost.sum().sum(), 2) > 0
-True
+>>> from costmodel.output import money
+>>> money(items.groupby("service").monthly_cost.sum().sum())   # hand-checked in tests/test_golden.py
+'$7,668.62'
 """
 
 from costmodel.architecture import Architecture, load_architecture

@@ -41,8 +41,9 @@ def _architecture(args: argparse.Namespace) -> Architecture:
 # ---------------------------------------------------------------------------- estimate
 def cmd_estimate(args: argparse.Namespace) -> None:
     arch, catalog = _architecture(args), _catalog(args)
-    items = estimate(arch, catalog)
+    items = estimate(arch, catalog, missing="report" if args.allow_unknown else "raise")
     total = float(items["monthly_cost"].sum())
+    unknown = items.loc[items["monthly_cost"].isna()]
     comparison = compare(items) if args.compare_documented else None
     if args.format == "json":
         payload = {
@@ -87,6 +88,11 @@ def cmd_estimate(args: argparse.Namespace) -> None:
     by_service = items.groupby("service", sort=False)["monthly_cost"].sum().reset_index()
     print(table_text(by_service, money_columns=("monthly_cost",)))
     print(f"\nTotal (on-demand list prices): {money(total)} per month")
+    if len(unknown):
+        print(f"... plus {len(unknown)} line(s) whose price is unknown (not counted in the total):")
+        print(
+            table_text(unknown[["service", "component", "quantity", "unit", "price_source"]], max_width=110)
+        )
     assumptions = arch.assumptions()
     if len(assumptions):
         print("\nUsage assumptions (not stated by the document; set in the architecture file):")
@@ -371,6 +377,59 @@ def cmd_fetch_actuals(args: argparse.Namespace) -> None:
         )
 
 
+# ---------------------------------------------------------------------------- whatif
+def parse_set(values: list[str]) -> dict:
+    """``["eks.node_count=5"]`` -> ``{"eks.node_count": 5}`` (values read as YAML scalars)."""
+    import yaml
+
+    from costmodel.errors import InputError
+
+    changes = {}
+    for item in values:
+        key, sep, raw = item.partition("=")
+        if not sep or not key:
+            raise InputError(f"--set {item!r}: expected KEY=VALUE, e.g. --set eks.node_count=5")
+        changes[key.strip()] = yaml.safe_load(raw)
+    return changes
+
+
+def cmd_whatif(args: argparse.Namespace) -> None:
+    from costmodel.whatif import compare
+
+    arch, catalog = _architecture(args), _catalog(args)
+    if not args.set:
+        from costmodel.errors import InputError
+
+        raise InputError(
+            "give at least one change, e.g. --set eks.node_count=5 --set rds.instance_class=db.r5.4xlarge"
+        )
+    table = compare(arch, parse_set(args.set), catalog)
+    a = table.attrs
+    if args.format == "json":
+        write_json(
+            {
+                "base_total": round(a["base_total"], 6),
+                "scenario_total": round(a["scenario_total"], 6),
+                "difference": round(a["difference"], 6),
+                "changes": a["changes"],
+                "line_items": records(table, list(table.columns)),
+            }
+        )
+    elif args.format == "csv":
+        table.to_csv(sys.stdout, index=False)
+    else:
+        changed = table.loc[table["difference"].abs() > 1e-9]
+        print(
+            f"What if {', '.join(f'{k} = {v}' for k, v in a['changes'].items())} "
+            f"({arch.name}, {catalog.name}):"
+        )
+        print(table_text(changed, money_columns=("base_monthly_cost", "scenario_monthly_cost", "difference")))
+        print(
+            f"\nbase {money(a['base_total'])} -> scenario {money(a['scenario_total'])} per month: "
+            f"{money(a['difference'])} ({len(table) - len(changed)} line items unchanged)"
+        )
+
+
 # ---------------------------------------------------------------------------- prices
 def cmd_prices_show(args: argparse.Namespace) -> None:
     catalog = _catalog(args)
@@ -442,6 +501,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="show the document's figures beside the modelled ones",
     )
+    p.add_argument(
+        "--allow-unknown",
+        action="store_true",
+        help="list lines whose price is unknown instead of stopping (their cost is left out)",
+    )
     p.set_defaults(func=cmd_estimate)
 
     p = sub.add_parser("commitments", help="on-demand vs every reserved / savings-plan option")
@@ -453,6 +517,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--actuals", help="saved Cost Explorer responses (JSON) or console CSV export")
     p.add_argument("--month", help="only this month, YYYY-MM")
     p.set_defaults(func=cmd_reconcile)
+
+    p = sub.add_parser("whatif", help="price the architecture with changes, diffed against the base")
+    _add_common(p)
+    p.add_argument(
+        "--set", action="append", metavar="KEY=VALUE", help="a change, e.g. eks.node_count=5 (repeatable)"
+    )
+    p.set_defaults(func=cmd_whatif)
 
     p = sub.add_parser("fetch-actuals", help="call Cost Explorer and save the raw responses")
     p.add_argument("--format", choices=FORMATS, default="table")

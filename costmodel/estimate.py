@@ -22,6 +22,7 @@ SERVICE_MODELS: dict[str, Callable[[dict, str, float], list[dict]]] = {
     "network": network.components,
     "observability": observability.components,
     "security": security.components,
+    "load": lambda spec, region, hours: [],  # load assumptions drive the scaling models, not prices
 }
 
 # Columns of the line-item contract (DESIGN.md, `costmodel estimate --format json`).
@@ -54,6 +55,7 @@ def estimate(
     arch: Architecture | None = None,
     catalog: PriceCatalog | None = None,
     hours: float = HOURS_PER_MONTH,
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """Priced line items of an architecture: one row per priced component (and price tier).
 
@@ -65,6 +67,9 @@ def estimate(
         Default: the shipped price snapshot.
     hours : float
         Hours in the month [h]; 730 (the AWS Pricing Calculator convention) by default.
+    missing : str
+        ``"raise"`` (default) on a price the catalog lacks, or ``"report"``: keep the line
+        with a NaN cost and a ``price_status`` of ``unknown`` / ``not found``.
 
     Returns
     -------
@@ -75,7 +80,7 @@ def estimate(
     """
     arch = arch if arch is not None else load_architecture()
     catalog = catalog if catalog is not None else load_snapshot()
-    priced = catalog.price(components(arch, hours))
+    priced = catalog.price(components(arch, hours), missing=missing)
     return priced.loc[:, LINE_ITEM_COLUMNS + EXTRA_COLUMNS]
 
 

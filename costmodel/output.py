@@ -18,7 +18,9 @@ def cents(value: float) -> Decimal:
 
 
 def money(value: float) -> str:
-    """``1234.5`` -> ``$1,234.50`` (rounded to cents only here, for display)."""
+    """``1234.5`` -> ``$1,234.50`` (rounded to cents only here, for display); NaN -> ``unknown``."""
+    if value is None or value != value:
+        return "unknown"
     amount = cents(value)
     sign = "-" if amount < 0 else ""
     return f"{sign}${abs(amount):,.2f}"

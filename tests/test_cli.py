@@ -141,3 +141,55 @@ def test_commitments_table_shows_documented_table():
     assert code == 0
     assert "not offered: Amazon MSK has no reserved pricing" in out
     assert "recomputed from list prices" in out and "$7,650.00" in out
+
+
+def test_whatif_json_contract():
+    code, out, _ = run(
+        "whatif", "--set", "eks.node_count=5", "--set", "rds.instance_class=db.r5.4xlarge", "--format", "json"
+    )
+    payload = json.loads(out)
+    assert code == 0 and {"base_total", "scenario_total", "difference", "line_items"} <= set(payload)
+    keys = {
+        "service",
+        "resource",
+        "component",
+        "usage_type",
+        "base_monthly_cost",
+        "scenario_monthly_cost",
+        "difference",
+    }
+    assert all(keys <= set(i) for i in payload["line_items"])
+    # 2 nodes x $0.34 x 730 + 2 x 100 GB x $0.08 = $512.40; db.r5.4xlarge primary (+$1,460) and
+    # replicas following the primary class (2 x $730) = $2,920
+    assert payload["difference"] == pytest.approx(512.40 + 2920)
+    assert payload["base_total"] == pytest.approx(7668.615)
+
+
+def test_whatif_short_keys_and_errors():
+    for key, value in [
+        ("eks.instance_type", "c5.4xlarge"),
+        ("rds.read_replicas", "1"),
+        ("elasticache.node_type", "cache.r6g.2xlarge"),
+        ("elasticache.node_count", "4"),
+        ("msk.broker_type", "kafka.m5.xlarge"),
+        ("msk.broker_count", "6"),
+        ("msk.storage_gb", "2000"),
+    ]:
+        code, out, err = run("whatif", "--set", f"{key}={value}", "--format", "json")
+        assert code == 0, err
+        assert json.loads(out)["difference"] != 0
+    code, _, err = run("whatif", "--set", "eks.node_count=-2")
+    assert code == 2 and "eks.node_count = -2 must be >= 0" in err
+    code, _, err = run("whatif", "--set", "eks.nodes")
+    assert code == 2 and "expected KEY=VALUE" in err
+
+
+def test_estimate_allow_unknown(tmp_path):
+    path = tmp_path / "west.yaml"
+    path.write_text(
+        "region: us-west-2\nrds:\n  instance_class: db.r5.large\n  multi_az: false\n  storage_gb: 100\n"
+    )
+    code, _, err = run("estimate", str(path))
+    assert code == 2 and "USW2-RDS:GP3-Storage" in err
+    code, out, _ = run("estimate", str(path), "--allow-unknown")
+    assert code == 0 and "price is unknown (not counted in the total)" in out

@@ -1,8 +1,10 @@
 """Cost Explorer actuals: fetch through boto3, read saved responses offline.
 
->>> from costmodel import actuals
->>> raw = actuals.fetch(start="2026-06-01", end="2026-11-01", profile="production")
->>> ce = actuals.read("data/actuals/ce-2026-06..2026-10.json")
+Example::
+
+    from costmodel import actuals
+    raw = actuals.fetch(start="2026-06-01", end="2026-11-01", profile="production")
+    ce = actuals.read("data/actuals/ce-2026-06..2026-10.json")
 """
 
 from costmodel.actuals.fetch import fetch

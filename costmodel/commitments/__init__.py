@@ -1,11 +1,13 @@
 """Reserved vs on-demand: the commitment rules engine.
 
->>> from costmodel import commitments
->>> opts = commitments.options(arch)                       # every offering per resource, priced
->>> commitments.effective_hourly(offering)                 # upfront amortized + recurring [USD/h]
->>> portfolio = commitments.Portfolio([commitments.Commitment("reserved_instance", ...)])
->>> result = commitments.apply(portfolio, hourly_usage, on_demand_rates)
->>> commitments.recommend(hourly_usage, service="ec2", term="1yr", payment="no_upfront")
+Example::
+
+    from costmodel import commitments
+    opts = commitments.options(arch)                       # every offering per resource, priced
+    commitments.effective_hourly(offering)                 # upfront amortized + recurring [USD/h]
+    portfolio = commitments.Portfolio([commitments.Commitment("reserved_instance", ...)])
+    result = commitments.apply(portfolio, hourly_usage, on_demand_rates)
+    commitments.recommend(hourly_usage, service="ec2", term="1yr", payment="no_upfront")
 """
 
 from costmodel.commitments.arithmetic import (

@@ -205,7 +205,7 @@ class PriceCatalog:
         return row
 
     # ------------------------------------------------------------------ pricing
-    def price(self, components: pd.DataFrame) -> pd.DataFrame:
+    def price(self, components: pd.DataFrame, missing: str = "raise") -> pd.DataFrame:
         """Price many components at once (vectorized: a merge, no Python loop per row).
 
         Parameters
@@ -224,6 +224,11 @@ class PriceCatalog:
 
         Notes
         -----
+        With ``missing="report"``, a component without a known price is kept as one row
+        with ``unit_price`` and ``monthly_cost`` NaN, ``price_status`` ``not found`` or
+        ``unknown`` and a ``price_source`` saying what was looked up (used by what-ifs in
+        regions the snapshot covers only in part); the default raises.
+
         A component's ``purchase_option`` column is the line item's own (``on_demand``,
         ``reserved``, ...) and is kept as is; the catalog's AWS ``purchase_option`` key
         (``No Upfront``, ...) is read from ``price_purchase_option`` when given.
@@ -268,6 +273,32 @@ class PriceCatalog:
         merged = comp.merge(catalog, on=list(KEY_COLUMNS), how="left", indicator=True)
 
         not_found = merged["_merge"].eq("left_only")
+        reported = None
+        if missing == "report":
+            gap = not_found | merged["price_status"].eq("unknown")
+            gap_ids = merged.loc[gap, "_component"].unique()
+            reported = merged.loc[merged["_component"].isin(gap_ids)].drop_duplicates("_component").copy()
+            reported["price_status"] = np.where(reported["_merge"].eq("left_only"), "not found", "unknown")
+            reported["unit_price"] = np.nan
+            # zero quantity costs zero at any price: known even though the price is not
+            reported["monthly_cost"] = np.where(reported["quantity"].eq(0), 0.0, np.nan)
+            reported["price_usd"] = ""
+            reported["price_source"] = (
+                "price "
+                + reported["price_status"]
+                + ": "
+                + [_describe_key(r) for r in reported.to_dict("records")]
+            )
+            if line_purchase_option is not None:
+                reported["purchase_option"] = line_purchase_option.to_numpy()[
+                    reported["_component"].to_numpy()
+                ]
+            reported["unit"] = reported["unit"].fillna("")
+            reported = reported.drop(columns=["_merge", "begin", "end", "price", "source", "effective_date"])
+            merged = merged.loc[~merged["_component"].isin(gap_ids)]
+            not_found = merged["_merge"].eq("left_only")
+        elif missing != "raise":
+            raise ValueError(f"missing must be 'raise' or 'report', not {missing!r}")
         if not_found.any():
             first = merged.loc[not_found].iloc[0].to_dict()
             raise PriceNotFoundError(
@@ -326,6 +357,8 @@ class PriceCatalog:
         out["monthly_cost"] = out["quantity"] * out["unit_price"]
         out["price_source"] = out["source"] + " " + out["effective_date"] + " (" + out["price_status"] + ")"
         out = out.drop(columns=["_merge", "begin", "end", "price", "source", "effective_date"])
+        if reported is not None and len(reported):
+            out = pd.concat([out, reported], ignore_index=True)
         return out.sort_values("_component", kind="stable").drop(columns="_component").reset_index(drop=True)
 
     def with_rows(self, rows: pd.DataFrame, name: str | None = None) -> PriceCatalog:

@@ -1,9 +1,11 @@
 """Documented vs modelled vs actual, month by month, with every difference explained.
 
->>> from costmodel import actuals, reconcile
->>> ce = actuals.read("data/actuals/ce-2026-06..2026-10.json")
->>> rec = reconcile.month(ce, arch, month="2026-10")   # one row per category
->>> rec.attrs["unmapped"]                              # bill rows the model cannot place
+Example::
+
+    from costmodel import actuals, reconcile
+    ce = actuals.read("data/actuals/ce-2026-06..2026-10.json")
+    rec = reconcile.month(ce, arch, month="2026-10")   # one row per category
+    rec.attrs["unmapped"]                              # bill rows the model cannot place
 """
 
 from costmodel.reconcile.audit import audit, internal_checks

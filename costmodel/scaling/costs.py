@@ -1,0 +1,248 @@
+"""Load -> capacity -> monthly cost for EKS, RDS, ElastiCache and MSK, vectorized.
+
+Every function takes a *load factor* (today's load = 1; any numpy shape, one value per
+scenario and month) that scales all load drivers of the architecture's ``load`` section
+(requests/s, records, hot dataset, Kafka ingress), and returns arrays of that shape. Prices
+are looked up once from the catalog. A capacity whose price is not in the catalog (an RDS
+class above db.r5.4xlarge, say) costs NaN: unknown, never zero.
+
+Assumptions beyond the ``load`` section, named here and overridable by argument:
+
+* the database's CPU demand scales with requests; today it uses ``rds_cpu_share`` of the
+  configured class (the class then changes when the demand no longer fits at 70%);
+* allocated RDS storage never shrinks below the configured size and grows in 100 GB steps
+  keeping 20% free;
+* cache replicas per shard stay as configured; MSK brokers and storage never shrink
+  below the configured ones, and broker storage grows by MSK autoscaling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from costmodel.architecture import Architecture
+from costmodel.commitments.offerings import on_demand_hourly
+from costmodel.constants import HOURS_PER_MONTH
+from costmodel.errors import CostModelError
+from costmodel.pricing.catalog import PriceCatalog, load_snapshot
+from costmodel.scaling import eks as eks_model
+from costmodel.scaling import elasticache as cache_model
+from costmodel.scaling import msk as msk_model
+from costmodel.scaling import rds as rds_model
+from costmodel.services import _items
+
+SERVICES = ("eks", "rds", "elasticache", "msk")
+
+
+def _price(catalog: PriceCatalog, **key: str) -> float:
+    try:
+        return float(catalog.unit_price(**key)["price"])
+    except CostModelError:
+        return float("nan")
+
+
+@dataclass(frozen=True)
+class ScalingPrices:
+    """Unit prices the capacity cost functions need [USD per unit]."""
+
+    node_hour: float
+    gp3_gb: float
+    rds_ladder: list[str]
+    rds_primary_hour: np.ndarray  # per class of the ladder, primary deployment
+    rds_replica_hour: np.ndarray
+    rds_storage_primary_gb: float
+    rds_storage_replica_gb: float
+    rds_backup_gb: float
+    rds_iops_primary: float
+    rds_iops_replica: float
+    cache_node_hour: float
+    broker_hour: float
+    broker_storage_gb: float
+
+    @classmethod
+    def of(cls, arch: Architecture, catalog: PriceCatalog) -> ScalingPrices:
+        region, s = arch.region, arch.sections
+        ladder, _, _ = rds_model.instance_ladder()
+        rds = s.get("rds", {})
+        maz, rmaz = rds.get("multi_az", False), rds.get("replica_multi_az", False)
+
+        def rds_hour(klass: str, multi: bool) -> float:
+            try:
+                return on_demand_hourly(catalog, "rds", klass, region, "Multi-AZ" if multi else "Single-AZ")
+            except CostModelError:
+                return float("nan")
+
+        def storage(multi: bool, what: str = "Storage") -> float:
+            ut = _items.usage_type(
+                region, f"RDS:{'Multi-AZ-' if multi else ''}GP3-{what}", prefixed_in_us_east_1=True
+            )
+            return _price(catalog, service_code="AmazonRDS", region=region, usage_type=ut)
+
+        ut = lambda base, pre: _items.usage_type(region, base, prefixed_in_us_east_1=pre)  # noqa: E731
+        eks, cache, msk = s.get("eks"), s.get("elasticache"), s.get("msk")
+        return cls(
+            node_hour=on_demand_hourly(catalog, "ec2", eks["instance_type"], region) if eks else float("nan"),
+            gp3_gb=_price(
+                catalog, service_code="AmazonEC2", region=region, usage_type=ut("EBS:VolumeUsage.gp3", False)
+            ),
+            rds_ladder=ladder,
+            rds_primary_hour=np.array([rds_hour(k, maz) for k in ladder]),
+            rds_replica_hour=np.array([rds_hour(k, rmaz) for k in ladder]),
+            rds_storage_primary_gb=storage(maz),
+            rds_storage_replica_gb=storage(rmaz),
+            rds_iops_primary=storage(maz, "PIOPS"),
+            rds_iops_replica=storage(rmaz, "PIOPS"),
+            rds_backup_gb=_price(
+                catalog,
+                service_code="AmazonRDS",
+                region=region,
+                usage_type=ut("RDS:ChargedBackupUsage", False),
+            ),
+            cache_node_hour=(
+                on_demand_hourly(catalog, "elasticache", cache["node_type"], region)
+                if cache
+                else float("nan")
+            ),
+            broker_hour=(
+                _price(
+                    catalog,
+                    service_code="AmazonMSK",
+                    region=region,
+                    usage_type=ut(f"Kafka.{msk['broker_type'].removeprefix('kafka.')}", True),
+                )
+                if msk
+                else float("nan")
+            ),
+            broker_storage_gb=_price(
+                catalog, service_code="AmazonMSK", region=region, usage_type=ut("Kafka.Storage.GP2", True)
+            ),
+        )
+
+
+def capacity_and_cost(
+    arch: Architecture,
+    factor,
+    catalog: PriceCatalog | None = None,
+    prices: ScalingPrices | None = None,
+    rds_cpu_share: float = 0.5,
+) -> dict[str, np.ndarray]:
+    """Capacity and monthly cost [USD per 730 h] per service for load ``factor`` (any shape).
+
+    Returns
+    -------
+    dict
+        ``eks_nodes`` (average nodes), ``eks_peak_nodes``, ``eks_cost``, ``rds_class_index``,
+        ``rds_storage_gb``,
+        ``rds_cost``, ``cache_nodes``, ``elasticache_cost``, ``msk_brokers``,
+        ``msk_storage_gb`` (per broker), ``msk_cost``; costs are NaN where a price is unknown.
+    """
+    catalog = catalog if catalog is not None else load_snapshot()
+    prices = prices if prices is not None else ScalingPrices.of(arch, catalog)
+    f = np.asarray(factor, dtype=float)
+    load, s, out = arch.sections.get("load") or {}, arch.sections, {}
+    if not load:
+        raise CostModelError(
+            f"{arch.origin} has no 'load' section: the capacity models need load assumptions"
+        )
+    if "eks" in s:
+        e = s["eks"]
+        nodes = (
+            eks_model.node_hours_per_month(
+                load["requests_per_s_peak"] * f,
+                load["requests_per_s_trough"] * f,
+                HOURS_PER_MONTH,
+                instance_type=e["instance_type"],
+                requests_per_pod=load["requests_per_pod"],
+                pod_cpu=load["pod_cpu"],
+                pod_memory_gib=load["pod_memory_gib"],
+                min_pods=load["min_pods"],
+                target_utilization=load["target_utilization"],
+                min_nodes=e["min_nodes"] or e["node_count"],
+                max_nodes=e["max_nodes"] or e["node_count"],
+            )
+            / HOURS_PER_MONTH
+        )
+        out["eks_nodes"] = nodes
+        out["eks_peak_nodes"] = eks_model.eks_nodes(
+            load["requests_per_s_peak"] * f,
+            instance_type=e["instance_type"],
+            requests_per_pod=load["requests_per_pod"],
+            pod_cpu=load["pod_cpu"],
+            pod_memory_gib=load["pod_memory_gib"],
+            min_pods=load["min_pods"],
+            target_utilization=load["target_utilization"],
+            min_nodes=e["min_nodes"] or e["node_count"],
+            max_nodes=e["max_nodes"] or e["node_count"],
+        )
+        out["eks_cost"] = (
+            nodes * HOURS_PER_MONTH * prices.node_hour + nodes * e["root_volume_gb"] * prices.gp3_gb
+        )
+    if "rds" in s:
+        r = s["rds"]
+        names, vcpu, _ = rds_model.instance_ladder()
+        base = names.index(r["instance_class"])
+        need = vcpu[base] * rds_cpu_share * f
+        index = np.searchsorted(vcpu, need / load["target_utilization"], side="left")
+        index = np.maximum(index, base)
+        over = index >= len(names)
+        index = np.minimum(index, len(names) - 1)
+        data = rds_model.storage_gb(
+            load["records_billions"] * 1e9 * f,
+            load["bytes_per_record"],
+            load["index_overhead"],
+            load["bloat"],
+        )
+        storage = np.maximum(r["storage_gb"], rds_model.allocated_storage_gb(data))
+        backup = rds_model.backup_storage_gb(storage, r["backup_retention_days"], load["daily_change_pct"])
+        replicas = r["read_replicas"]
+        instance = HOURS_PER_MONTH * (
+            prices.rds_primary_hour[index] + replicas * prices.rds_replica_hour[index]
+        )
+        iops, _ = rds_model.gp3_provisioned(storage, r["iops"], r["throughput_mibps"])
+        extra_iops = iops - np.where(storage >= 400, 12000, 3000)
+        cost = (
+            instance
+            + storage * (prices.rds_storage_primary_gb + replicas * prices.rds_storage_replica_gb)
+            + extra_iops * (prices.rds_iops_primary + replicas * prices.rds_iops_replica)
+            + np.maximum(backup - storage, 0) * prices.rds_backup_gb
+        )
+        out["rds_class_index"] = np.where(over, np.nan, index)
+        out["rds_storage_gb"] = storage
+        out["rds_cost"] = np.where(over, np.nan, cost)
+    if "elasticache" in s:
+        c = s["elasticache"]
+        today = float(cache_model.shards(load["hot_dataset_gb"], c["node_type"]))
+        replicas = max(0, round(c["node_count"] / today) - 1)
+        nodes = np.maximum(
+            cache_model.cache_nodes(load["hot_dataset_gb"] * f, c["node_type"], replicas), c["node_count"]
+        )
+        out["cache_nodes"] = nodes
+        out["elasticache_cost"] = nodes * HOURS_PER_MONTH * prices.cache_node_hour
+    if "msk" in s:
+        m = s["msk"]
+        brokers = np.maximum(
+            msk_model.brokers(load["kafka_peak_ingress_mibps"] * f, m["broker_type"], load["kafka_fan_out"]),
+            m["broker_count"],
+        )
+        used = msk_model.storage_per_broker_gb(
+            load["kafka_ingress_mibps"] * f,
+            load["kafka_retention_hours"],
+            load["kafka_replication_factor"],
+            brokers,
+            headroom=1.0,
+        )
+        storage = msk_model.autoscaled_storage_gb(m["storage_gb"], used)
+        out["msk_brokers"] = brokers
+        out["msk_storage_gb"] = storage
+        out["msk_cost"] = brokers * (
+            HOURS_PER_MONTH * prices.broker_hour + storage * prices.broker_storage_gb
+        )
+    return out
+
+
+def total_cost(costs: dict[str, np.ndarray]) -> np.ndarray:
+    """Sum of the scaled services' costs [USD per month] (NaN if any is unknown)."""
+    parts = [costs[f"{k}_cost"] for k in ("eks", "rds", "elasticache", "msk") if f"{k}_cost" in costs]
+    return np.sum(np.stack(np.broadcast_arrays(*parts)), axis=0)

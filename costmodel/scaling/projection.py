@@ -1,0 +1,267 @@
+"""Cost curves, month-by-month projections, Monte Carlo percentiles and a tornado table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from costmodel.architecture import Architecture
+from costmodel.commitments.portfolio import Commitment
+from costmodel.constants import HOURS_PER_MONTH
+from costmodel.estimate import estimate
+from costmodel.pricing.catalog import PriceCatalog, load_snapshot
+from costmodel.scaling.costs import SERVICES, ScalingPrices, capacity_and_cost, total_cost
+from costmodel.scaling.rds import instance_ladder
+
+# The load driver of each service: the `load` key a cost curve's x axis is in.
+DRIVERS = {
+    "eks": ("requests_per_s_peak", "peak requests/s"),
+    "rds": ("records_billions", "records [billions]"),
+    "elasticache": ("hot_dataset_gb", "hot dataset [GB]"),
+    "msk": ("kafka_peak_ingress_mibps", "peak Kafka ingress [MiB/s]"),
+}
+CAPACITY = {
+    "eks": "eks_peak_nodes",
+    "rds": "rds_class_index",
+    "elasticache": "cache_nodes",
+    "msk": "msk_brokers",
+}
+SCALED_CATEGORIES = ("EKS nodes", "EKS node EBS", "RDS", "ElastiCache nodes", "MSK")
+
+
+def fixed_monthly_cost(arch: Architecture, catalog: PriceCatalog) -> float:
+    """Cost of everything the capacity models do not scale (control plane, S3, network...) [USD]."""
+    items = estimate(arch, catalog)
+    scaled = items["category"].str.startswith(SCALED_CATEGORIES)
+    return float(items.loc[~scaled, "monthly_cost"].sum())
+
+
+def cost_curve(arch: Architecture, service: str, load, catalog: PriceCatalog | None = None) -> pd.DataFrame:
+    """Monthly cost of one service against its load driver (vectorized over ``load``).
+
+    Parameters
+    ----------
+    service : str
+        ``eks`` (load: peak requests/s), ``rds`` (records, billions), ``elasticache`` (hot
+        dataset, GB) or ``msk`` (peak ingress, MiB/s).
+    load : array
+        Values of the driver.
+
+    Returns
+    -------
+    DataFrame
+        ``load``, ``capacity`` (nodes, RDS class, cache nodes, brokers), ``monthly_cost``
+        [USD per 730 h; NaN where a price is unknown] and ``step`` (capacity changed).
+    """
+    if service not in DRIVERS:
+        raise ValueError(f"service must be one of {', '.join(DRIVERS)}, not {service!r}")
+    catalog = catalog if catalog is not None else load_snapshot()
+    key, _ = DRIVERS[service]
+    base = arch.get(f"load.{key}")
+    load = np.asarray(load, dtype=float)
+    costs = capacity_and_cost(arch, load / base, catalog)
+    capacity = costs[CAPACITY[service]]
+    frame = pd.DataFrame({"load": load, "capacity": capacity, "monthly_cost": costs[f"{service}_cost"]})
+    if service == "rds":
+        names = instance_ladder()[0]
+        frame["capacity"] = [names[int(i)] if i == i else "beyond db.r5.24xlarge" for i in capacity]
+    frame["step"] = frame["capacity"].ne(frame["capacity"].shift()) & (frame.index > 0)
+    frame.attrs.update(service=service, driver=DRIVERS[service][1])
+    return frame
+
+
+def _ri_savings(
+    nodes: np.ndarray, node_hour: float, months: pd.PeriodIndex, commitments: list[Commitment]
+) -> np.ndarray:
+    """Saving of EC2 reservations on the node group per month, while each is active [USD]."""
+    saving = np.zeros_like(nodes, dtype=float)
+    for c in commitments:
+        start = pd.Period(pd.Timestamp(c.start), "M") if c.start is not None else months[0]
+        active = (months >= start) & (months < start + 12 * c.term_years)
+        # covered node-hours stop costing on-demand; the reservation costs its full term
+        covered = np.minimum(nodes, c.count) * HOURS_PER_MONTH
+        saving += np.where(active, covered * node_hour - c.amortized_hourly() * HOURS_PER_MONTH, 0.0)
+    return saving
+
+
+def project(
+    arch: Architecture,
+    months: int = 36,
+    growth: float = 0.05,
+    start: str = "2026-12",
+    commitments: list[Commitment] | None = None,
+    catalog: PriceCatalog | None = None,
+) -> pd.DataFrame:
+    """Month-by-month cost over a horizon with compound load growth and step changes.
+
+    Parameters
+    ----------
+    months : int
+        Horizon [months].
+    growth : float
+        Monthly load growth [fraction], compounded.
+    commitments : list of Commitment, optional
+        EC2 reservations on the node type; each saves its discount while its term runs and
+        stops at expiry.
+
+    Returns
+    -------
+    DataFrame
+        One row per month: ``load_factor``, capacities, cost per service, ``fixed_cost``,
+        ``commitment_saving``, ``total_cost`` [USD] and ``events`` (the step changes).
+    """
+    catalog = catalog if catalog is not None else load_snapshot()
+    periods = pd.period_range(start, periods=months, freq="M")
+    factor = (1 + growth) ** np.arange(months)
+    prices = ScalingPrices.of(arch, catalog)
+    costs = capacity_and_cost(arch, factor, catalog, prices)
+    frame = pd.DataFrame({"month": periods.astype(str), "load_factor": factor})
+    for key, values in costs.items():
+        frame[key] = values
+    if "rds_class_index" in frame:
+        names = instance_ladder()[0]
+        frame["rds_class"] = [
+            names[int(i)] if i == i else "beyond ladder" for i in frame.pop("rds_class_index")
+        ]
+    frame["fixed_cost"] = fixed_monthly_cost(arch, catalog)
+    saving = _ri_savings(
+        costs.get("eks_nodes", np.zeros(months)), prices.node_hour, periods, commitments or []
+    )
+    frame["commitment_saving"] = saving
+    frame["total_cost"] = total_cost(costs) + frame["fixed_cost"] - saving
+    events = []
+    watched = [
+        c for c in ("eks_nodes", "rds_class", "cache_nodes", "msk_brokers", "msk_storage_gb") if c in frame
+    ]
+    for i in range(months):
+        changes = (
+            []
+            if i == 0
+            else [
+                f"{c} {_fmt(frame[c].iloc[i - 1])} -> {_fmt(frame[c].iloc[i])}"
+                for c in watched
+                if frame[c].iloc[i] != frame[c].iloc[i - 1] and c != "eks_nodes"
+            ]
+        )
+        if i and np.floor(frame["eks_nodes"].iloc[i]) > np.floor(frame["eks_nodes"].iloc[i - 1]):
+            changes.append(f"eks average nodes {frame['eks_nodes'].iloc[i]:.1f}")
+        events.append("; ".join(changes))
+    frame["events"] = events
+    return frame
+
+
+def _fmt(value: object) -> str:
+    return f"{value:,.0f}" if isinstance(value, float) else str(value)
+
+
+@dataclass(frozen=True)
+class Normal:
+    """A normal distribution of a monthly growth rate [fraction per month]."""
+
+    mean: float
+    sd: float
+
+    def sample(self, rng: np.random.Generator, size: tuple[int, ...]) -> np.ndarray:
+        return rng.normal(self.mean, self.sd, size)
+
+
+@dataclass(frozen=True)
+class Uniform:
+    """A uniform distribution of a monthly growth rate [fraction per month]."""
+
+    low: float
+    high: float
+
+    def sample(self, rng: np.random.Generator, size: tuple[int, ...]) -> np.ndarray:
+        return rng.uniform(self.low, self.high, size)
+
+
+def monte_carlo(
+    arch: Architecture,
+    months: int = 24,
+    growth: Normal | Uniform = Normal(0.05, 0.02),
+    n: int = 10_000,
+    start: str = "2026-12",
+    seed: int = 0,
+    per_month: bool = False,
+    percentiles: tuple[float, ...] = (5, 25, 50, 75, 95),
+    max_unknown_share: float = 0.01,
+    catalog: PriceCatalog | None = None,
+) -> pd.DataFrame:
+    """Percentiles of the monthly cost over ``n`` growth scenarios (vectorized, no loop per scenario).
+
+    Each scenario draws one growth rate (or one per month with ``per_month=True``) and
+    compounds it. Scenarios whose capacity has no known price are counted in
+    ``unknown_share``; a month with more than ``max_unknown_share`` of them gets NaN
+    percentiles, because the known scenarios alone would understate the cost.
+
+    Returns
+    -------
+    DataFrame
+        One row per month: ``p5`` ... ``p95`` and ``mean`` of the total cost [USD], and
+        ``unknown_share`` [fraction of scenarios].
+    """
+    catalog = catalog if catalog is not None else load_snapshot()
+    rng = np.random.default_rng(seed)
+    shape = (n, months) if per_month else (n, 1)
+    rates = growth.sample(rng, shape)
+    steps = np.broadcast_to(1 + rates, (n, months)).copy()
+    steps[:, 0] = 1.0  # month 0 is today's load
+    factor = np.cumprod(steps, axis=1)
+    costs = total_cost(capacity_and_cost(arch, factor, catalog)) + fixed_monthly_cost(arch, catalog)
+    known = ~np.isnan(costs)
+    masked = np.where(known, costs, np.nan)
+    frame = pd.DataFrame({"month": pd.period_range(start, periods=months, freq="M").astype(str)})
+    for p in percentiles:
+        frame[f"p{p:g}"] = np.nanpercentile(masked, p, axis=0) if known.any() else np.nan
+    frame["mean"] = np.nanmean(masked, axis=0) if known.any() else np.nan
+    frame["unknown_share"] = 1 - known.mean(axis=0)
+    biased = frame["unknown_share"] > max_unknown_share
+    frame.loc[biased, [*(f"p{p:g}" for p in percentiles), "mean"]] = np.nan
+    frame.attrs.update(n=n, growth=growth)
+    return frame
+
+
+def tornado(arch: Architecture, swing: float = 0.25, catalog: PriceCatalog | None = None) -> pd.DataFrame:
+    """Which load assumption moves today's monthly cost most, each moved by +/- ``swing``.
+
+    Returns
+    -------
+    DataFrame
+        ``assumption``, ``low_value``, ``high_value``, ``low_cost``, ``high_cost`` and
+        ``range`` [USD per month], sorted by range, largest first.
+    """
+    catalog = catalog if catalog is not None else load_snapshot()
+    rows = []
+    for key, value in arch.sections["load"].items():
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value == 0:
+            continue
+        outcomes = []
+        for direction in (-1, 1):
+            moved = value * (1 + direction * swing)
+            moved = max(1, round(moved)) if isinstance(value, int) else moved
+            try:
+                scenario = arch.with_changes({f"load.{key}": moved})
+            except Exception:  # a move outside the allowed range: skip that side
+                outcomes.append((moved, np.nan))
+                continue
+            cost = float(total_cost(capacity_and_cost(scenario, 1.0, catalog)))
+            outcomes.append((moved, cost))
+        (lo, lo_cost), (hi, hi_cost) = outcomes
+        rows.append(
+            {
+                "assumption": f"load.{key}",
+                "low_value": lo,
+                "high_value": hi,
+                "low_cost": lo_cost,
+                "high_cost": hi_cost,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["range"] = (frame["high_cost"] - frame["low_cost"]).abs()
+    return frame.sort_values("range", ascending=False, ignore_index=True)
+
+
+__all__ = ["SERVICES", "Normal", "Uniform", "cost_curve", "monte_carlo", "project", "tornado"]
