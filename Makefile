@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/costmodel estimate --compare-documented
-	$(BIN)/costmodel reconcile --actuals "data/actuals/ce-2026-06..2026-10.json"
+	$(BIN)/costmodel reconcile --actuals "data/actuals/ce-2026-06..2026-10.json" --month 2026-10
+	$(BIN)/costmodel report --month 2026-10 --out reports
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest

@@ -139,6 +139,33 @@ def scaling_benchmarks(catalog: object) -> list[tuple[str, float, str]]:
     return rows
 
 
+def report_benchmarks() -> list[tuple[str, float, str]]:
+    """Execute every notebook once; build one monthly report."""
+    import tempfile
+    from pathlib import Path
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from costmodel.report import build_report
+
+    notebooks = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
+
+    def run_all() -> None:
+        for path in notebooks:
+            book = nbformat.read(path, as_version=4)
+            NotebookClient(
+                book, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+            ).execute()
+
+    with tempfile.TemporaryDirectory() as out:
+        report = best_of(lambda: build_report("2026-10", out))
+    return [
+        (f"execute all {len(notebooks)} notebooks", best_of(run_all, 1), "s"),
+        ("build one monthly report (HTML)", report, "s"),
+    ]
+
+
 def main() -> None:
     rows = []
     rows.append(("catalog load (shipped snapshot)", best_of(load_snapshot), "s"))
@@ -164,7 +191,8 @@ def main() -> None:
     rows += commitment_benchmarks(catalog)
     rows += reconcile_benchmarks(catalog)
     rows += scaling_benchmarks(catalog)
-    print(f"{'benchmark (best of 3; apply/recommend/Monte Carlo: 1 run)':<50} {'time':>10}")
+    rows += report_benchmarks()
+    print(f"{'benchmark (best of 3; apply/recommend/MC/notebooks: 1 run)':<50} {'time':>10}")
     for name, seconds, unit in rows:
         value = f"{seconds:>9.0f}" if unit == " calls" else f"{seconds:>9.3f}"
         print(f"{name:<50} {value}{unit}")

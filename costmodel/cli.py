@@ -430,6 +430,19 @@ def cmd_whatif(args: argparse.Namespace) -> None:
         )
 
 
+# ---------------------------------------------------------------------------- report
+def cmd_report(args: argparse.Namespace) -> None:
+    from costmodel.report import build_report
+
+    path = build_report(args.month, args.out, args.actuals, _architecture(args), _catalog(args))
+    if args.format == "json":
+        write_json({"report": str(path), "month": args.month})
+    elif args.format == "csv":
+        pd.DataFrame([{"report": str(path), "month": args.month}]).to_csv(sys.stdout, index=False)
+    else:
+        print(f"wrote the {args.month} cost report: {path.resolve()}")
+
+
 # ---------------------------------------------------------------------------- prices
 def cmd_prices_show(args: argparse.Namespace) -> None:
     catalog = _catalog(args)
@@ -524,6 +537,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--set", action="append", metavar="KEY=VALUE", help="a change, e.g. eks.node_count=5 (repeatable)"
     )
     p.set_defaults(func=cmd_whatif)
+
+    p = sub.add_parser("report", help="the monthly cost report as one self-contained HTML file")
+    _add_common(p)
+    p.add_argument("--month", required=True, help="YYYY-MM")
+    p.add_argument("--actuals", help="saved Cost Explorer data (default: the bundled synthetic sample)")
+    p.add_argument("--out", default="reports", help="output folder (default: reports/)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("fetch-actuals", help="call Cost Explorer and save the raw responses")
     p.add_argument("--format", choices=FORMATS, default="table")

@@ -1,0 +1,142 @@
+"""The monthly cost report: one self-contained HTML file (charts embedded as PNG data URIs)."""
+
+from __future__ import annotations
+
+import base64
+import io
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import jinja2
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from costmodel.actuals import read
+from costmodel.architecture import Architecture, load_architecture
+from costmodel.constants import HOURS_PER_MONTH
+from costmodel.data_files import data_path
+from costmodel.errors import InputError
+from costmodel.output import money
+from costmodel.pricing.catalog import PriceCatalog, load_snapshot
+from costmodel.reconcile import months
+from costmodel.report import analysis, charts
+
+SAMPLE_ACTUALS = ("actuals", "ce-2026-06..2026-10.json")
+
+
+def png(fig: Figure) -> str:
+    """A figure as a base64 PNG (for a data: URI); the figure is closed."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110)
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def signed(value: float) -> str:
+    return ("+" if value >= 0 else "-") + money(abs(value))
+
+
+def report_context(
+    month: str,
+    actuals_path: str | Path | None = None,
+    arch: Architecture | None = None,
+    catalog: PriceCatalog | None = None,
+) -> dict:
+    """Everything the report shows, as plain data (the notebook form uses it too)."""
+    arch = arch if arch is not None else load_architecture()
+    catalog = catalog if catalog is not None else load_snapshot()
+    path = Path(actuals_path) if actuals_path is not None else data_path(*SAMPLE_ACTUALS)
+    actual = read(path)
+    if month not in set(actual["month"]):
+        raise InputError(
+            f"{path.name} has no data for {month}; it has {', '.join(sorted(actual['month'].unique()))}"
+        )
+    tables = months(actual, arch, catalog)
+    table = next(t for t in tables if t.attrs["month"] == month)
+    ordered = sorted(t.attrs["month"] for t in tables)
+    i = ordered.index(month)
+    previous = (
+        tables[[t.attrs["month"] for t in tables].index(ordered[i - 1])].attrs["totals"]["actual"]
+        if i
+        else None
+    )
+    steps = analysis.waterfall(table)
+    top = analysis.movers(tables, month)
+    history = actual.loc[actual["month"] <= month]
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:300]
+    except OSError:
+        head = ""
+    return {
+        "month": month,
+        "arch_name": arch.name,
+        "region": arch.region,
+        "actuals_source": path.name,
+        "synthetic": "SYNTHETIC" in head,
+        "estimated": table.attrs["estimated"],
+        "totals": table.attrs["totals"],
+        "previous_total": previous,
+        "lines_total": float(table["actual"].sum()),
+        "unmapped_total": float(table.attrs["unmapped"]["actual"].sum()),
+        "hours_in_month": table.attrs["hours_in_month"],
+        "hours_per_month": HOURS_PER_MONTH,
+        "waterfall": steps.to_dict("records"),
+        "lines": table.to_dict("records"),
+        "unmapped": table.attrs["unmapped"].to_dict("records"),
+        "coverage": analysis.ri_coverage(actual, month, catalog, arch.region).to_dict("records"),
+        "opportunities": analysis.opportunities(arch, catalog).to_dict("records"),
+        "assumptions": arch.assumptions().to_dict("records"),
+        "price_snapshot": catalog.name,
+        "sources": catalog.sources.to_dict("records"),
+        "images": {
+            "waterfall": png(charts.plot_waterfall(steps, month)),
+            "by_service": png(charts.plot_cost_by_service(history)),
+            "movers": png(charts.plot_movers(top, month)) if len(top) else "",
+        },
+        "tables": {"reconciliation": table, "movers": top, "waterfall": steps},
+    }
+
+
+def render(context: dict) -> str:
+    """The report's HTML from :func:`report_context`."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("costmodel.report", "."),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+    )
+    try:
+        package_version = version("costmodel")
+    except PackageNotFoundError:
+        package_version = "(not installed)"
+    return env.get_template("monthly.j2").render(
+        **context, money=money, signed=signed, version=package_version
+    )
+
+
+def build_report(
+    month: str,
+    out_dir: str | Path,
+    actuals_path: str | Path | None = None,
+    arch: Architecture | None = None,
+    catalog: PriceCatalog | None = None,
+) -> Path:
+    """Write ``cost-report-<month>.html`` into ``out_dir`` and return its path.
+
+    Parameters
+    ----------
+    month : str
+        ``YYYY-MM``.
+    actuals_path : path, optional
+        Saved Cost Explorer data (default: the bundled synthetic sample, flagged as such).
+    """
+    try:
+        pd.Period(month, "M")
+    except ValueError:
+        raise InputError(f"--month must be YYYY-MM, got {month!r}") from None
+    html = render(report_context(month, actuals_path, arch, catalog))
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"cost-report-{month}.html"
+    path.write_text(html, encoding="utf-8")
+    return path

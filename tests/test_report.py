@@ -1,0 +1,120 @@
+"""The monthly HTML report: valid, self-contained, and showing the reconciled totals."""
+
+import io
+import json
+import re
+from contextlib import redirect_stdout
+from html.parser import HTMLParser
+
+import pytest
+
+from costmodel.cli import main
+from costmodel.output import money
+from costmodel.report import build_report
+from costmodel.report.analysis import waterfall
+from tests.test_notebooks import raw_total
+
+
+class Checker(HTMLParser):
+    """Collects tags, image sources and any reference that would need the network."""
+
+    VOID = frozenset({"meta", "img", "br", "link", "hr", "input"})
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.errors, self.images, self.external = [], [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "img":
+            self.images.append(attrs.get("src", ""))
+        for key in ("src", "href"):
+            if re.match(r"^(https?:)?//", attrs.get(key) or ""):
+                self.external.append(attrs[key])
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"unbalanced </{tag}> (open: {self.stack[-3:]})")
+        else:
+            self.stack.pop()
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    return build_report("2026-10", out)
+
+
+def test_report_is_valid_self_contained_html(report):
+    html = report.read_text()
+    assert html.startswith("<!DOCTYPE html>")
+    checker = Checker()
+    checker.feed(html)
+    assert checker.errors == [] and checker.stack == []
+    assert len(checker.images) >= 3 and all(
+        src.startswith("data:image/png;base64,") for src in checker.images
+    )
+    assert checker.external == []  # opens without network
+    assert "<script" not in html
+
+
+def test_report_totals_match_reconcile_json(report):
+    out = io.StringIO()
+    with redirect_stdout(out):
+        main(
+            [
+                "reconcile",
+                "--actuals",
+                "data/actuals/ce-2026-06..2026-10.json",
+                "--month",
+                "2026-10",
+                "--format",
+                "json",
+            ]
+        )
+    totals = json.loads(out.getvalue())["months"][0]["totals"]
+    html = report.read_text()
+    for key in ("actual", "documented", "modelled"):
+        assert f'id="{key}-total">{money(totals[key])}</b>' in html
+    # the actual total is the bill itself, summed from the file's Amount strings
+    assert totals["actual"] == pytest.approx(raw_total("2026-10-01"))
+    assert "SYNTHETIC" in html and "aws-price-snapshot-2026-11.csv" in html
+
+
+def test_waterfall_steps_add_up(sample_rec):
+    steps = waterfall(sample_rec)
+    assert steps["amount"].iloc[:-1].sum() == pytest.approx(steps["amount"].iloc[-1])
+    assert steps["step"].iloc[0] == "documented" and steps["amount"].iloc[0] == pytest.approx(5700)
+
+
+@pytest.fixture
+def sample_rec(production, catalog):
+    from costmodel import actuals, reconcile
+
+    return reconcile.month(
+        actuals.read("data/actuals/ce-2026-06..2026-10.json"), production, "2026-10", catalog
+    )
+
+
+def test_ri_coverage_from_the_bill(production, catalog):
+    from costmodel import actuals
+    from costmodel.report.analysis import ri_coverage
+
+    rows = actuals.read("data/actuals/ce-2026-06..2026-10.json")
+    june = ri_coverage(rows, "2026-06", catalog)
+    assert june.empty  # the sample's reservations start in August
+    oct_ = ri_coverage(rows, "2026-10", catalog).iloc[0]
+    # 3 RIs x 744 h = 2,232 reserved hours, all used (the group never runs fewer than 3 nodes)
+    assert oct_["reserved_hours"] == pytest.approx(2232) and oct_["utilization_pct"] == pytest.approx(100)
+    assert oct_["covered_hours"] == pytest.approx(2232)
+
+
+def test_report_cli_and_bad_month(tmp_path):
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["report", "--month", "2026-08", "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "cost-report-2026-08.html").exists()
+    assert main(["report", "--month", "2025-01", "--out", str(tmp_path)]) == 2
+    assert main(["report", "--month", "October", "--out", str(tmp_path)]) == 2
