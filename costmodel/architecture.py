@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from costmodel.data_files import data_path
+from costmodel.data_files import data_path, read_text
 from costmodel.errors import InputError
 
 DEFAULT_ARCHITECTURE = "production.yaml"
@@ -453,10 +453,7 @@ def load_architecture(path: str | Path | None = None) -> Architecture:
         A YAML file like ``data/architectures/production.yaml``.
     """
     chosen = Path(path) if path is not None else data_path("architectures", DEFAULT_ARCHITECTURE)
-    try:
-        text = chosen.read_text()
-    except FileNotFoundError:
-        raise InputError(f"architecture file not found: {chosen}") from None
+    text = read_text(chosen, "architecture")
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:

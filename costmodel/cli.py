@@ -17,6 +17,7 @@ from costmodel.estimate import LINE_ITEM_COLUMNS, estimate
 from costmodel.output import FORMATS, money, records, table_text, write_json
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.pricing.overrides import apply_overrides
+from costmodel.reconcile.variance import CONTRACT_LINE_COLUMNS, LINE_COLUMNS
 
 
 def _add_common(parser: argparse.ArgumentParser, *, arch: bool = True) -> None:
@@ -213,25 +214,12 @@ def cmd_commitments(args: argparse.Namespace) -> None:
 
 
 # ---------------------------------------------------------------------------- reconcile
-CONTRACT_LINE_COLUMNS = [
-    "category",
-    "usage_types",
-    "documented",
-    "modelled",
-    "modelled_quantity",
-    "actual",
-    "actual_quantity",
-    "calendar_variance",
-    "volume_variance",
-    "rate_variance",
-    "explanation",
-]
 
 
 def month_payload(table: pd.DataFrame) -> dict:
     """One month of the reconcile JSON contract (plus unit, amortized actual and flag per line)."""
     attrs = table.attrs
-    lines = _nullable(table[[*CONTRACT_LINE_COLUMNS, "unit", "actual_amortized", "flag"]])
+    lines = _nullable(table[LINE_COLUMNS])
     return {
         "month": attrs["month"],
         "hours_in_month": attrs["hours_in_month"],

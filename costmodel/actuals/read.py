@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from costmodel.data_files import data_path
+from costmodel.data_files import data_path, read_text
 from costmodel.errors import InputError
 
 METRIC_COLUMNS = {
@@ -299,10 +299,7 @@ def read(path: str | Path) -> pd.DataFrame:
         requested], ``usage_quantity`` and ``usage_unit``, ``estimated`` (bool), ``source``.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"actuals file not found: {path}") from None
+    text = read_text(path, "actuals")
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         try:

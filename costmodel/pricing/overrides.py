@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from costmodel.data_files import read_text
 from costmodel.errors import InputError
 from costmodel.pricing.catalog import KEY_COLUMNS, SNAPSHOT_COLUMNS, PriceCatalog
 
@@ -39,10 +40,9 @@ VALUE_KEYS = {"percent", "price_usd", "note", "effective_date", "add", "unit"}
 
 
 def _read(path: Path) -> dict:
+    text = read_text(path, "overrides")
     try:
-        raw = yaml.safe_load(path.read_text())
-    except FileNotFoundError:
-        raise InputError(f"overrides file not found: {path}") from None
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise InputError(f"{path.name}: not valid YAML ({exc})") from None
     if raw is None:

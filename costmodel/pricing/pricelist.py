@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from costmodel.architecture import regions
+from costmodel.data_files import read_text
 from costmodel.errors import InputError
 from costmodel.pricing.catalog import SNAPSHOT_COLUMNS, validate_rows
 
@@ -138,10 +139,7 @@ def read_bulk_csv(path: str | Path, *, retrieved: str = "") -> pd.DataFrame:
         Validated catalog rows (see :func:`~costmodel.pricing.catalog.validate_rows`).
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"bulk offer file not found: {path}") from None
+    text = read_text(path, "bulk offer")
     lines = text.splitlines()
     meta_rows = list(csv.reader(lines[:5]))
     meta = {r[0]: r[1] for r in meta_rows if len(r) >= 2}

@@ -28,7 +28,8 @@ from costmodel.pricing.catalog import PriceCatalog
 from costmodel.reconcile.mapping import line_key, map_rows, quantity_factor, shared_usage_categories
 
 HOURLY_UNITS = ("Hrs", "LCU-Hrs")
-LINE_COLUMNS = [
+# Line fields of the reconcile JSON contract (DESIGN.md), then the extra ones.
+CONTRACT_LINE_COLUMNS = [
     "category",
     "usage_types",
     "documented",
@@ -40,10 +41,8 @@ LINE_COLUMNS = [
     "volume_variance",
     "rate_variance",
     "explanation",
-    "unit",
-    "actual_amortized",
-    "flag",
 ]
+LINE_COLUMNS = [*CONTRACT_LINE_COLUMNS, "unit", "actual_amortized", "flag"]
 
 
 def hours_in_period(start: pd.Timestamp, end: pd.Timestamp) -> float:

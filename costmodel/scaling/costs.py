@@ -148,34 +148,20 @@ def capacity_and_cost(
         )
     if "eks" in s:
         e = s["eks"]
-        nodes = (
-            eks_model.node_hours_per_month(
-                load["requests_per_s_peak"] * f,
-                load["requests_per_s_trough"] * f,
-                HOURS_PER_MONTH,
-                instance_type=e["instance_type"],
-                requests_per_pod=load["requests_per_pod"],
-                pod_cpu=load["pod_cpu"],
-                pod_memory_gib=load["pod_memory_gib"],
-                min_pods=load["min_pods"],
-                target_utilization=load["target_utilization"],
-                min_nodes=e["min_nodes"] or e["node_count"],
-                max_nodes=e["max_nodes"] or e["node_count"],
-            )
-            / HOURS_PER_MONTH
-        )
+        node_model = {
+            "instance_type": e["instance_type"],
+            "requests_per_pod": load["requests_per_pod"],
+            "pod_cpu": load["pod_cpu"],
+            "pod_memory_gib": load["pod_memory_gib"],
+            "min_pods": load["min_pods"],
+            "target_utilization": load["target_utilization"],
+            "min_nodes": e["min_nodes"] or e["node_count"],
+            "max_nodes": e["max_nodes"] or e["node_count"],
+        }
+        peak, trough = load["requests_per_s_peak"] * f, load["requests_per_s_trough"] * f
+        nodes = eks_model.node_hours_per_month(peak, trough, HOURS_PER_MONTH, **node_model) / HOURS_PER_MONTH
         out["eks_nodes"] = nodes
-        out["eks_peak_nodes"] = eks_model.eks_nodes(
-            load["requests_per_s_peak"] * f,
-            instance_type=e["instance_type"],
-            requests_per_pod=load["requests_per_pod"],
-            pod_cpu=load["pod_cpu"],
-            pod_memory_gib=load["pod_memory_gib"],
-            min_pods=load["min_pods"],
-            target_utilization=load["target_utilization"],
-            min_nodes=e["min_nodes"] or e["node_count"],
-            max_nodes=e["max_nodes"] or e["node_count"],
-        )
+        out["eks_peak_nodes"] = eks_model.eks_nodes(peak, **node_model)
         out["eks_cost"] = (
             nodes * HOURS_PER_MONTH * prices.node_hour + nodes * e["root_volume_gb"] * prices.gp3_gb
         )
