@@ -206,3 +206,64 @@ def test_month_periods_and_requests():
     ]
     assert set(usage["Metrics"]) == {"UnblendedCost", "AmortizedCost", "NetAmortizedCost", "UsageQuantity"}
     assert special["Filter"]["Dimensions"]["Values"] == ["Credit", "Refund", "Tax"]
+
+
+def test_fetch_actuals_command_end_to_end(moto_ce, tmp_path, monkeypatch, capsys):
+    """The real command, its boto3 client pointed at moto on 127.0.0.1 by botocore's endpoint variable."""
+    from costmodel.cli import main
+
+    url, _ = moto_ce
+    monkeypatch.setenv("AWS_ENDPOINT_URL_COST_EXPLORER", url)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("COSTMODEL_CACHE_DIR", str(tmp_path / "cache"))
+    usage = page(
+        "2026-09-01",
+        "2026-10-01",
+        [group("Amazon ElastiCache", "NodeUsage:cache.r6g.xlarge", "887.76", "2160", "Hrs")],
+    )
+    seed(
+        url,
+        [
+            usage,
+            page("2026-09-01", "2026-10-01", []),
+            page("2026-10-01", "2026-11-01", []),
+            page("2026-10-01", "2026-11-01", []),
+        ],
+    )
+    out = tmp_path / "ce.json"
+    code = main(
+        [
+            "fetch-actuals",
+            "--start",
+            "2026-09-01",
+            "--end",
+            "2026-11-01",
+            "--out",
+            str(out),
+            "--format",
+            "json",
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    summary = json.loads(captured.out)
+    assert summary["api_calls"] == 4 and summary["cache_hits"] == 0  # 2 months x (usage + credits/tax)
+    assert "fetching" in captured.err  # the progress bar goes to stderr, JSON alone to stdout
+    code = main(["reconcile", "--actuals", str(out), "--month", "2026-09", "--format", "json"])
+    month = json.loads(capsys.readouterr().out)["months"][0]
+    assert code == 0 and month["totals"]["actual"] == pytest.approx(887.76)
+    code = main(
+        [
+            "fetch-actuals",
+            "--start",
+            "2026-09-01",
+            "--end",
+            "2026-11-01",
+            "--out",
+            str(out),
+            "--format",
+            "json",
+        ]
+    )
+    assert json.loads(capsys.readouterr().out)["api_calls"] == 0  # the re-run costs nothing

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from costmodel.architecture import Architecture
 from costmodel.commitments.offerings import on_demand_hourly
@@ -123,7 +124,7 @@ class ScalingPrices:
 
 def capacity_and_cost(
     arch: Architecture,
-    factor,
+    factor: ArrayLike,
     catalog: PriceCatalog | None = None,
     prices: ScalingPrices | None = None,
     rds_cpu_share: float = 0.5,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from costmodel.architecture import instance_types
 
@@ -64,13 +65,13 @@ def pods_per_node(shape: NodeShape, pod_cpu: float, pod_memory_gib: float, targe
     return int(max(0, min(by_cpu, by_memory, shape.max_pods - DAEMONSET_PODS)))
 
 
-def pods_needed(requests_per_s, requests_per_pod: float, min_pods: int = 1):
+def pods_needed(requests_per_s: ArrayLike, requests_per_pod: float, min_pods: int = 1) -> np.ndarray:
     """Pods to serve ``requests_per_s`` [requests/s] at ``requests_per_pod`` each [pods]."""
     return np.maximum(np.ceil(np.asarray(requests_per_s, dtype=float) / requests_per_pod), min_pods)
 
 
 def eks_nodes(
-    requests_per_s,
+    requests_per_s: ArrayLike,
     instance_type: str = "c5.2xlarge",
     requests_per_pod: float = 250,
     pod_cpu: float = 0.5,
@@ -79,7 +80,7 @@ def eks_nodes(
     target_utilization: float = 0.7,
     min_nodes: int = 3,
     max_nodes: int = 10,
-):
+) -> np.ndarray:
     """Nodes the node group runs for a load, bounded by its min and max size [nodes].
 
     Parameters
@@ -114,7 +115,7 @@ def eks_nodes(
     return np.clip(nodes, min_nodes, max_nodes)
 
 
-def saturated(requests_per_s, max_nodes: int = 10, **kwargs) -> np.ndarray:
+def saturated(requests_per_s: ArrayLike, max_nodes: int = 10, **kwargs) -> np.ndarray:
     """True where the load needs more nodes than the node group's maximum."""
     unbounded = eks_nodes(requests_per_s, max_nodes=np.iinfo(np.int32).max, **kwargs)
     return np.asarray(unbounded > max_nodes)
@@ -126,7 +127,9 @@ def daily_profile(peak: float, trough: float, hours: int = 24) -> np.ndarray:
     return trough + (peak - trough) * (1 - np.cos((hour - 3) / 24 * 2 * np.pi)) / 2
 
 
-def node_hours_per_month(peak, trough, hours_per_month: float = 730, **kwargs):
+def node_hours_per_month(
+    peak: ArrayLike, trough: ArrayLike, hours_per_month: float = 730, **kwargs
+) -> np.ndarray:
     """Node-hours a month of the daily profile costs, as Cluster Autoscaler would run it [h].
 
     ``peak`` and ``trough`` may be arrays (one value per scenario); the result has their shape.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from costmodel.architecture import instance_types
 
@@ -20,8 +21,11 @@ def usable_memory_gb(node_type: str, reserved: float = RESERVED_MEMORY) -> float
 
 
 def shards(
-    dataset_gb, node_type: str = "cache.r6g.xlarge", overhead: float = 0.2, reserved: float = RESERVED_MEMORY
-):
+    dataset_gb: ArrayLike,
+    node_type: str = "cache.r6g.xlarge",
+    overhead: float = 0.2,
+    reserved: float = RESERVED_MEMORY,
+) -> np.ndarray:
     """Shards (primaries) to hold ``dataset_gb`` plus ``overhead`` (keys, fragmentation) [shards].
 
     >>> int(shards(40))   # 40 x 1.2 = 48 GB over 26.32 x 0.75 = 19.74 GB per node -> 3
@@ -31,6 +35,8 @@ def shards(
     return np.maximum(np.ceil(needed / usable_memory_gb(node_type, reserved)), 1)
 
 
-def cache_nodes(dataset_gb, node_type: str = "cache.r6g.xlarge", replicas_per_shard: int = 0, **kwargs):
+def cache_nodes(
+    dataset_gb: ArrayLike, node_type: str = "cache.r6g.xlarge", replicas_per_shard: int = 0, **kwargs
+) -> np.ndarray:
     """Nodes of a cluster: shards x (1 + replicas per shard) [nodes]."""
     return shards(dataset_gb, node_type, **kwargs) * (1 + replicas_per_shard)

@@ -15,6 +15,7 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from costmodel.data_files import data_path
 
@@ -47,12 +48,12 @@ def ingress_per_broker(broker_type: str, fan_out: float = 2.0, utilization: floa
 
 
 def brokers(
-    peak_ingress_mibps,
+    peak_ingress_mibps: ArrayLike,
     broker_type: str = "kafka.m5.large",
     fan_out: float = 2.0,
     utilization: float = 0.6,
     minimum: int = 3,
-):
+) -> np.ndarray:
     """Brokers for a peak ingress, in multiples of 3 AZs [brokers]."""
     raw = np.ceil(
         np.asarray(peak_ingress_mibps, dtype=float) / ingress_per_broker(broker_type, fan_out, utilization)
@@ -61,8 +62,12 @@ def brokers(
 
 
 def storage_per_broker_gb(
-    ingress_mibps, retention_hours: float, replication_factor: int, broker_count, headroom: float = 2.0
-):
+    ingress_mibps: ArrayLike,
+    retention_hours: float,
+    replication_factor: int,
+    broker_count: ArrayLike,
+    headroom: float = 2.0,
+) -> np.ndarray:
     """Broker volume to keep ``retention_hours`` of data with ``headroom`` [GiB per broker].
 
     >>> round(float(storage_per_broker_gb(5, 72, 3, 3)), 1)   # 5 x 72 x 3600 x 3 / 1024 / 3 x 2
@@ -72,7 +77,9 @@ def storage_per_broker_gb(
     return data / np.asarray(broker_count, dtype=float) * headroom
 
 
-def autoscaled_storage_gb(provisioned_gb: float, used_gb, target_utilization: float = 0.6):
+def autoscaled_storage_gb(
+    provisioned_gb: float, used_gb: ArrayLike, target_utilization: float = 0.6
+) -> np.ndarray | float:
     """Provisioned storage after autoscaling for ``used_gb`` of data on one broker [GiB].
 
     Each step adds max(10 GiB, 10%); storage never shrinks. Vectorized over ``used_gb``.

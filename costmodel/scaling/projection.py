@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from costmodel.architecture import Architecture
 from costmodel.commitments.portfolio import Commitment
@@ -38,7 +39,9 @@ def fixed_monthly_cost(arch: Architecture, catalog: PriceCatalog) -> float:
     return float(items.loc[~scaled, "monthly_cost"].sum())
 
 
-def cost_curve(arch: Architecture, service: str, load, catalog: PriceCatalog | None = None) -> pd.DataFrame:
+def cost_curve(
+    arch: Architecture, service: str, load: ArrayLike, catalog: PriceCatalog | None = None
+) -> pd.DataFrame:
     """Monthly cost of one service against its load driver (vectorized over ``load``).
 
     Parameters

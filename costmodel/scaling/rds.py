@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from costmodel.architecture import instance_types
 from costmodel.services.rds import GP3_BASELINE_LARGE, GP3_BASELINE_SMALL, GP3_BASELINE_THRESHOLD_GB
@@ -10,7 +11,9 @@ from costmodel.services.rds import GP3_BASELINE_LARGE, GP3_BASELINE_SMALL, GP3_B
 GIB = 1024**3
 
 
-def storage_gb(records, bytes_per_record: float = 300, index_overhead: float = 0.3, bloat: float = 0.2):
+def storage_gb(
+    records: ArrayLike, bytes_per_record: float = 300, index_overhead: float = 0.3, bloat: float = 0.2
+) -> np.ndarray:
     """Database size: rows x row size x (1 + indexes) x (1 + bloat) [GB].
 
     >>> round(float(storage_gb(2e9)), 1)   # 2e9 x 300 B x 1.3 x 1.2 / 2^30
@@ -19,12 +22,16 @@ def storage_gb(records, bytes_per_record: float = 300, index_overhead: float = 0
     return np.asarray(records, dtype=float) * bytes_per_record * (1 + index_overhead) * (1 + bloat) / GIB
 
 
-def allocated_storage_gb(needed_gb, free_space: float = 0.2, increment_gb: float = 100):
+def allocated_storage_gb(
+    needed_gb: ArrayLike, free_space: float = 0.2, increment_gb: float = 100
+) -> np.ndarray:
     """Storage to allocate for ``needed_gb`` with ``free_space`` kept free, in whole increments [GB]."""
     return np.ceil(np.asarray(needed_gb, dtype=float) / (1 - free_space) / increment_gb) * increment_gb
 
 
-def gp3_provisioned(storage, iops_needed, throughput_needed):
+def gp3_provisioned(
+    storage: ArrayLike, iops_needed: ArrayLike, throughput_needed: ArrayLike
+) -> tuple[np.ndarray, np.ndarray]:
     """(IOPS, MiB/s) to provision: the need, never below the gp3 baseline of the volume size."""
     storage = np.asarray(storage, dtype=float)
     large = storage >= GP3_BASELINE_THRESHOLD_GB
@@ -42,8 +49,11 @@ def instance_ladder(family: str = "db.r5") -> tuple[list[str], np.ndarray, np.nd
 
 
 def instance_class_index(
-    vcpu_needed, memory_gib_needed, family: str = "db.r5", target_utilization: float = 0.7
-):
+    vcpu_needed: ArrayLike,
+    memory_gib_needed: ArrayLike,
+    family: str = "db.r5",
+    target_utilization: float = 0.7,
+) -> np.ndarray:
     """Index in :func:`instance_ladder` of the smallest class meeting both needs (vectorized).
 
     Raises
@@ -74,12 +84,12 @@ def instance_class(
     return names[int(instance_class_index(vcpu_needed, memory_gib_needed, family, target_utilization))]
 
 
-def read_replicas(read_qps, qps_per_replica: float, minimum: int = 0):
+def read_replicas(read_qps: ArrayLike, qps_per_replica: float, minimum: int = 0) -> np.ndarray:
     """Read replicas for a read load [instances]."""
     return np.maximum(np.ceil(np.asarray(read_qps, dtype=float) / qps_per_replica), minimum)
 
 
-def backup_storage_gb(database_gb, retention_days: float, daily_change_pct: float):
+def backup_storage_gb(database_gb: ArrayLike, retention_days: float, daily_change_pct: float) -> np.ndarray:
     """Automated backup storage: one full copy + the daily changes over the retention [GB].
 
     >>> float(backup_storage_gb(1000, 35, 5))   # 1,000 + 35 x 50
