@@ -248,3 +248,31 @@ def test_reconcile_without_actuals_prints_the_audit():
     assert code == 0 and "Documented estimate audit" in out and "INCONSISTENT" in out
     code, out = run("reconcile", "--format", "json")
     assert {"internal_checks", "against_list_prices"} <= set(json.loads(out)["documented_audit"])
+
+
+def test_service_level_data_is_compared_in_total(production, catalog):
+    """A response grouped by SERVICE only (real 2i2c data, 3 days of September 2025)."""
+    rows = read(DATA / "aws" / "ce_get_cost_and_usage.by_service.real_2i2c_2025-09_all.json")
+    table = month(rows, production, "2025-09", catalog)
+    assert table.attrs["hours_in_month"] == 72  # 1-4 September, End exclusive
+    eks = table.set_index("category").loc["Amazon Elastic Container Service for Kubernetes (service total)"]
+    # the real bill: 3 x $2.40 = $7.20 = 1 cluster x 72 h x $0.10, exactly the model on 72 h:
+    # calendar = (730 x 72/730 - 730) x 0.10 = -65.80; volume = 7.20 - 7.20 = 0; rate 0
+    assert eks["actual"] == pytest.approx(7.20)
+    assert eks["calendar_variance"] == pytest.approx(-65.80)
+    assert abs(eks["volume_variance"]) < 1e-9 and abs(eks["rate_variance"]) < 1e-9
+    assert "no usage types" in eks["explanation"]
+    assert table["documented"].sum() == pytest.approx(5700)  # documented figures follow their categories
+    check_conserved(table)
+
+
+def test_console_csv_reconciles_by_service(production, catalog):
+    rows = read(DATA / "aws" / "ce_console_costs_download.real_2022-03.csv")
+    table = month(rows, production, "2022-03", catalog).set_index("category")
+    # the 2022-03-01 row: EC2-Instances 3.4704, Tax 53.33
+    assert table.loc["Amazon Elastic Compute Cloud - Compute (service total)", "actual"] == pytest.approx(
+        3.4704
+    )
+    assert table.loc["Tax", "actual"] == pytest.approx(53.33)
+    assert table.loc["ElastiCache nodes", "explanation"] == "modelled but absent from the bill"
+    assert "AWS Support (Developer)" in set(table.attrs["unmapped"]["service"])

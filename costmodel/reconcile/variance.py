@@ -113,7 +113,8 @@ def _quantities(sub: pd.DataFrame) -> pd.DataFrame:
     qa = sub["Qa_raw"].to_numpy(dtype=float) * factors
     # No usable quantity (console CSV, unknown unit): infer it at list price, so that the
     # difference shows as volume, and say so in the explanation.
-    missing = np.isnan(qa) & (sub["Pm"].to_numpy() > 0)
+    on_bill = sub["actual_usage_types"].map(len).to_numpy() > 0
+    missing = np.isnan(qa) & (sub["Pm"].to_numpy() > 0) & on_bill
     qa = np.where(missing, sub["Ca"] / sub["Pm"].where(sub["Pm"] > 0, 1), qa)
     sub = sub.assign(Qa=np.nan_to_num(qa), quantity_inferred=missing)
     return sub
@@ -127,7 +128,12 @@ def _explain(row: pd.Series, hours: float) -> str:
         return "no cost"
     if row["modelled"] == 0:
         return f"not in the model: {', '.join(row['usage_types'][:3])}"
-    if row["actual"] == 0 and not row["usage_types"]:
+    if row.get("service_level"):
+        return (
+            "the data has no usage types for this service (grouped by service only): "
+            f"compared in total; {hours:.0f} h in the period vs {HOURS_PER_MONTH}"
+        )
+    if not row.get("on_bill", True):
         return "modelled but absent from the bill"
     parts = []
     qm, qa = row["modelled_quantity"], row["actual_quantity"]
@@ -199,6 +205,22 @@ def month(
     documented = documented_by_category(items).groupby(lambda c: alias.get(c, c)).sum()
     items = items.assign(category=items["category"].map(alias))
     mapped = map_rows(rows, items)
+    # Services the data gives without usage types (GroupBy SERVICE only, console CSV) can
+    # only be compared in total: their model lines and bill rows meet in one category.
+    plain = mapped.loc[
+        ~mapped["record_type"].isin(("Credit", "Refund", "Tax")) & (mapped["service"] != "Tax")
+    ]
+    service_level = sorted(set(plain["service"]) - set(plain.loc[plain["usage_type"] != "", "service"]))
+    service_level = [s for s in service_level if s in set(items["service"])]
+    if service_level:
+        level = {s: f"{s} (service total)" for s in service_level}
+        service_of = dict(zip(items["category"], items["service"], strict=True))
+        documented = documented.groupby(lambda c: level.get(service_of.get(c, ""), c)).sum()
+        items = items.assign(
+            category=[level.get(s, c) for s, c in zip(items["service"], items["category"], strict=True)]
+        )
+        moved = mapped["service"].isin(service_level) & (mapped["usage_type"] == "")
+        mapped.loc[moved, "category"] = mapped.loc[moved, "service"].map(level)
     model = model_lines(items)
     act = _actual_lines(mapped)
     sub = model.merge(act, on=["category", "service", "region_key", "base_usage_type"], how="outer")
@@ -233,6 +255,8 @@ def month(
                 if group["Aa"].notna().any()
                 else None,
                 "quantity_inferred": bool(group["quantity_inferred"].any()),
+                "on_bill": bool(group["actual_usage_types"].map(len).sum() > 0),
+                "service_level": category.endswith("(service total)"),
                 "detail": ""
                 if single
                 else f"{mover['base_usage_type']} {mover['Qa']:,.1f} vs "
