@@ -5,6 +5,7 @@ import json
 from contextlib import redirect_stdout
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from costmodel.actuals import read, read_cost_and_usage
@@ -151,11 +152,13 @@ def test_hand_checked_month(production, catalog):
     assert nodes["actual_quantity"] == pytest.approx(3600)
     assert nodes["actual"] - nodes["modelled"] == pytest.approx(942.768 - 744.60)
     storage = line.loc["RDS storage"]
-    # primary Multi-AZ: 1,000 GB-Mo at $0.23 = $230 billed $220 -> rate -10; the two replicas'
-    # Single-AZ storage (2 x $115) is absent from this bill -> volume -230
+    # primary Multi-AZ: 1,000 GB-Mo at $0.23 = $230 billed $220 -> rate -10, volume 0
     assert storage["rate_variance"] == pytest.approx(-10.0)
-    assert storage["volume_variance"] == pytest.approx(-230.0)
+    assert storage["volume_variance"] == pytest.approx(0.0)
     assert storage["calendar_variance"] == 0
+    assert (storage["modelled_quantity"], storage["actual_quantity"]) == (1000, 1000)
+    # the replicas' Single-AZ storage (2 x 1,000 GB x $0.115 = $230) is absent -> volume -230
+    assert line.loc["RDS replica storage", "volume_variance"] == pytest.approx(-230.0)
     requests = line.loc["S3 requests"]
     # Requests-Tier1: 2,500,000 requests = 2,500 (1K) vs 2,000 modelled x $0.005 = +2.50;
     # the other modelled request lines (SIA PUT 0.30 + SIA GET 0.01 + GET 0.20 + Glacier
@@ -276,3 +279,21 @@ def test_console_csv_reconciles_by_service(production, catalog):
     assert table.loc["Tax", "actual"] == pytest.approx(53.33)
     assert table.loc["ElastiCache nodes", "explanation"] == "modelled but absent from the bill"
     assert "AWS Support (Developer)" in set(table.attrs["unmapped"]["service"])
+
+
+def test_line_quantities_satisfy_the_contract_formulas(sample, production, catalog):
+    """Where a line reports quantities, the DESIGN.md formulas hold from the line's own fields."""
+    checked = 0
+    for table in months(sample, production, catalog):
+        h = table.attrs["hours_in_month"]
+        for line in table.to_dict("records"):
+            qm, qa = line["modelled_quantity"], line["actual_quantity"]
+            if pd.isna(qm) or pd.isna(qa) or not qm:
+                continue
+            pm = line["modelled"] / qm
+            scale = h / 730 if line["unit"] in ("Hrs", "LCU-Hrs") else 1.0
+            assert line["calendar_variance"] == pytest.approx((qm * scale - qm) * pm, abs=1e-6)
+            assert line["volume_variance"] == pytest.approx((qa - qm * scale) * pm, abs=1e-6)
+            assert line["rate_variance"] == pytest.approx(line["actual"] - qa * pm, abs=1e-6)
+            checked += 1
+    assert checked >= 50  # most lines of the five months carry quantities

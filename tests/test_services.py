@@ -151,7 +151,8 @@ def test_network(items):
     # 3 NAT gateways x $0.045 x 730 = $98.55; 1,000 GB x $0.045 = $45
     assert cost(items, "NAT gateway") == 143.55
     # 1,411 GB out x $0.09 = $126.99; 2,000 GB across AZs billed both ways: 4,000 GB x $0.01 = $40
-    assert cost(items, "Data transfer") == 166.99
+    assert cost(items, "Data transfer out") == 126.99
+    assert cost(items, "Inter-AZ transfer") == 40.00
     # ALB: $0.0225 x 730 = $16.425; 5 LCU x 730 h x $0.008 = $29.20
     assert cost(items, "ALB") == 45.62
     # CloudFront: 5,000 GB x $0.085 = $425; 50M HTTPS = 5,000 x 10K x $0.01 = $50

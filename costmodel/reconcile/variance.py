@@ -120,6 +120,14 @@ def _quantities(sub: pd.DataFrame) -> pd.DataFrame:
     return sub
 
 
+def _sub_line_prices(group: pd.DataFrame) -> np.ndarray:
+    """Unit price of each sub-line with a quantity: the model's, or the bill's own for
+    usage the model lacks (credits, tax and fees without quantity are left out)."""
+    own = np.where(group["Qa"] > 0, group["Ca"] / group["Qa"].where(group["Qa"] > 0, 1), np.nan)
+    price = np.where(group["Qm"] > 0, group["Pm"], own)
+    return price[~np.isnan(price)]
+
+
 def _explain(row: pd.Series, hours: float) -> str:
     cat, unit = row["category"], row["unit"]
     if cat in ("Credits", "Refunds", "Tax"):
@@ -233,7 +241,11 @@ def month(
     lines = []
     for category, group in sub.groupby("category", sort=False):
         units = set(group["unit"]) - {""}
-        single = len(units) == 1
+        # Line quantities are reported when the line has one unit and one unit price, so
+        # that the contract's formulas hold from the line's own fields; otherwise they are
+        # null and the explanation names the usage type that moved most.
+        prices = _sub_line_prices(group)
+        single = len(units) == 1 and (len(prices) <= 1 or np.ptp(prices) <= 1e-9 * np.abs(prices).max())
         usage_types = sorted(
             {u for lst in group["actual_usage_types"] for u in lst} | set(group["model_usage_type"].dropna())
         )

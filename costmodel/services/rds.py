@@ -40,6 +40,9 @@ def _instance(
     base_iops, base_tput = gp3_baseline(storage)
     extra_iops = max(0.0, spec["iops"] - base_iops)
     extra_tput = max(0.0, spec["throughput_mibps"] - base_tput)
+    # Replicas' storage is its own category: priced apart from the primary's (Single- vs
+    # Multi-AZ), so that each reconciliation line has one unit price.
+    prefix = "RDS replica" if role == "Read replica" else "RDS"
 
     def item(comp: str, cat: str, base: str, unit: str, qty: float, **kw) -> dict:
         return component(
@@ -66,7 +69,7 @@ def _instance(
         ),
         item(
             f"Storage (gp3, {deployment})",
-            "RDS storage",
+            f"{prefix} storage",
             usage_type(region, f"RDS:{maz}GP3-Storage", prefixed_in_us_east_1=True),
             "GB-Mo",
             storage,
@@ -76,7 +79,7 @@ def _instance(
         items.append(
             item(
                 f"Provisioned IOPS above the {base_iops:,} baseline (gp3, {deployment})",
-                "RDS IOPS",
+                f"{prefix} IOPS",
                 usage_type(region, f"RDS:{maz}GP3-PIOPS", prefixed_in_us_east_1=True),
                 "IOPS-Mo",
                 extra_iops,
@@ -86,7 +89,7 @@ def _instance(
         items.append(
             item(
                 f"Throughput above the {base_tput} MiB/s baseline (gp3, {deployment})",
-                "RDS throughput",
+                f"{prefix} throughput",
                 usage_type(region, f"RDS:{maz}GP3-Throughput", prefixed_in_us_east_1=True),
                 "MiBps-Mo",
                 extra_tput,
