@@ -32,18 +32,21 @@ def rate(value: float) -> str:
 
 
 def table_text(frame: pd.DataFrame, money_columns: tuple[str, ...] = (), max_width: int = 60) -> str:
-    """A plain-text table with money columns formatted and long text cut at ``max_width``."""
+    """A plain-text table: money formatted and right-aligned, text left-aligned and cut at
+    ``max_width`` characters."""
     shown = frame.copy()
+    text_columns = []
     for column in shown.columns:
         if column in money_columns:
             shown[column] = shown[column].map(money)
-        elif shown[column].dtype == object:
-            shown[column] = (
-                shown[column]
-                .astype(str)
-                .map(lambda s: s if len(s) <= max_width else s[: max_width - 1] + "…")
+        elif not pd.api.types.is_numeric_dtype(shown[column]):
+            shown[column] = shown[column].map(
+                lambda v: (s := str(v)) if len(s := str(v)) <= max_width else s[: max_width - 1] + "…"
             )
-    return shown.to_string(index=False)
+            text_columns.append(column)
+    widths = {c: max([len(str(c)), *shown[c].map(len)]) for c in text_columns}
+    formatters = {c: (lambda w: lambda v: str(v).ljust(w))(widths[c]) for c in text_columns}
+    return shown.to_string(index=False, formatters=formatters, justify="left")
 
 
 def write_json(payload: Any, out: TextIO | None = None) -> None:
