@@ -226,6 +226,17 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "bytes_per_record": F("float", "bytes", 300, usage=True, doc="average row size"),
         "index_overhead": F("float", "fraction", 0.3, usage=True, doc="index size relative to data"),
         "bloat": F("float", "fraction", 0.2, usage=True, doc="dead tuples and fill factor"),
+        "read_queries_per_s": F(
+            "float", "queries/s", 8000, usage=True, doc="read queries served by the read replicas at peak"
+        ),
+        "queries_per_replica": F(
+            "float",
+            "queries/s",
+            5000,
+            minimum=1,
+            usage=True,
+            doc="read queries one replica serves at the target utilization",
+        ),
         "daily_change_pct": F("float", "%", 5, usage=True, doc="share of the database changed per day"),
         "hot_dataset_gb": F("float", "GB", 40, usage=True, doc="data kept in Redis"),
         "kafka_ingress_mibps": F("float", "MiB/s", 2, usage=True, doc="average producer throughput"),

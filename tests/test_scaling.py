@@ -141,7 +141,11 @@ def test_monte_carlo_percentiles(production, catalog):
 def test_tornado(production, catalog):
     table = scaling.tornado(production, catalog=catalog)
     assert table["range"].is_monotonic_decreasing
-    assert table["assumption"].iloc[0] in {"load.records_billions", "load.bytes_per_record"}
+    top = table.iloc[0]
+    # -25% read queries per replica: 8,000 / 3,750 = 2.13 -> 3 replicas, one more db.r5.2xlarge
+    # replica ($730) with its storage ($115) and IOPS ($80) = +$925 at least
+    assert top["assumption"] in {"load.queries_per_replica", "load.read_queries_per_s"}
+    assert top["range"] >= 925
 
 
 def test_runbook_what_ifs(production, catalog):
@@ -164,3 +168,13 @@ def test_cold_standby_prices_what_it_can_and_reports_the_rest(production, catalo
         "USW2-RDS:ChargedBackupUsage",
     }
     assert unknown["price_source"].str.contains("looked up|price not found").all()
+
+
+def test_read_traffic_adds_replicas(production, catalog):
+    # 8,000 read queries/s x factor / 5,000 per replica: 1.25 -> 10,000 / 5,000 = 2; 1.26 -> 2.02 -> 3
+    costs = capacity_and_cost(production, np.array([1.0, 1.25, 1.26]), catalog)
+    assert costs["rds_read_replicas"].tolist() == [2, 2, 3]
+    assert rds_model.read_replicas(10_080, 5000) == 3
+    proj = scaling.project(production, months=12, growth=0.05, catalog=catalog)
+    # 1.05^5 = 1.276 > 1.25: the third replica arrives in the sixth month
+    assert "rds_read_replicas 2 -> 3" in proj["events"].iloc[5]

@@ -135,7 +135,7 @@ def capacity_and_cost(
     -------
     dict
         ``eks_nodes`` (average nodes), ``eks_peak_nodes``, ``eks_cost``, ``rds_class_index``,
-        ``rds_storage_gb``,
+        ``rds_storage_gb``, ``rds_read_replicas``,
         ``rds_cost``, ``cache_nodes``, ``elasticache_cost``, ``msk_brokers``,
         ``msk_storage_gb`` (per broker), ``msk_cost``; costs are NaN where a price is unknown.
     """
@@ -183,7 +183,11 @@ def capacity_and_cost(
         )
         storage = np.maximum(r["storage_gb"], rds_model.allocated_storage_gb(data))
         backup = rds_model.backup_storage_gb(storage, r["backup_retention_days"], load["daily_change_pct"])
-        replicas = r["read_replicas"]
+        # read traffic -> replicas, never fewer than configured
+        replicas = np.maximum(
+            rds_model.read_replicas(load["read_queries_per_s"] * f, load["queries_per_replica"]),
+            r["read_replicas"],
+        )
         instance = HOURS_PER_MONTH * (
             prices.rds_primary_hour[index] + replicas * prices.rds_replica_hour[index]
         )
@@ -197,6 +201,7 @@ def capacity_and_cost(
         )
         out["rds_class_index"] = np.where(over, np.nan, index)
         out["rds_storage_gb"] = storage
+        out["rds_read_replicas"] = replicas * np.ones_like(f)
         out["rds_cost"] = np.where(over, np.nan, cost)
     if "elasticache" in s:
         c = s["elasticache"]

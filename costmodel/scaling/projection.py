@@ -136,7 +136,16 @@ def project(
     frame["total_cost"] = total_cost(costs) + frame["fixed_cost"] - saving
     events = []
     watched = [
-        c for c in ("eks_nodes", "rds_class", "cache_nodes", "msk_brokers", "msk_storage_gb") if c in frame
+        c
+        for c in (
+            "eks_nodes",
+            "rds_class",
+            "rds_read_replicas",
+            "cache_nodes",
+            "msk_brokers",
+            "msk_storage_gb",
+        )
+        if c in frame
     ]
     for i in range(months):
         changes = (
