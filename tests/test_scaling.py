@@ -178,3 +178,11 @@ def test_read_traffic_adds_replicas(production, catalog):
     proj = scaling.project(production, months=12, growth=0.05, catalog=catalog)
     # 1.05^5 = 1.276 > 1.25: the third replica arrives in the sixth month
     assert "rds_read_replicas 2 -> 3" in proj["events"].iloc[5]
+
+
+def test_hourly_nodes_follow_the_daily_profile(production):
+    nodes = scaling.hourly_nodes(production, "2026-10-01", days=2, factor=2.0)
+    assert len(nodes) == 48 and nodes.name == "c5.2xlarge"
+    # 15:00 is the peak: 2 x 6,000 = 12,000 requests/s -> 48 pods -> 5 nodes of 10 pods;
+    # 03:00 the trough: 2 x 1,500 = 3,000 -> 12 pods -> 2 nodes, held at the minimum 3
+    assert nodes["2026-10-01 15:00"] == 5 and nodes["2026-10-01 03:00"] == 3

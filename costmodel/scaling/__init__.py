@@ -11,7 +11,7 @@ Example::
 """
 
 from costmodel.scaling.charts import plot_cost_curve, plot_projection_fan, plot_tornado
-from costmodel.scaling.costs import capacity_and_cost
+from costmodel.scaling.costs import capacity_and_cost, hourly_nodes
 from costmodel.scaling.eks import eks_nodes, node_hours_per_month
 from costmodel.scaling.elasticache import cache_nodes
 from costmodel.scaling.msk import autoscaled_storage_gb, brokers
@@ -28,6 +28,7 @@ __all__ = [
     "capacity_and_cost",
     "cost_curve",
     "eks_nodes",
+    "hourly_nodes",
     "instance_class",
     "monte_carlo",
     "node_hours_per_month",

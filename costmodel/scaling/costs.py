@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike
 
 from costmodel.architecture import Architecture
@@ -122,6 +123,35 @@ class ScalingPrices:
         )
 
 
+def _node_model(arch: Architecture) -> dict:
+    """Keyword arguments of :func:`costmodel.scaling.eks.eks_nodes` for ``arch``."""
+    e, load = arch.sections["eks"], arch.sections["load"]
+    return {
+        "instance_type": e["instance_type"],
+        "requests_per_pod": load["requests_per_pod"],
+        "pod_cpu": load["pod_cpu"],
+        "pod_memory_gib": load["pod_memory_gib"],
+        "min_pods": load["min_pods"],
+        "target_utilization": load["target_utilization"],
+        "min_nodes": e["min_nodes"] or e["node_count"],
+        "max_nodes": e["max_nodes"] or e["node_count"],
+    }
+
+
+def hourly_nodes(arch: Architecture, start: str, days: int, factor: float = 1.0) -> pd.Series:
+    """Nodes the node group runs each hour over ``days`` of the daily load profile [nodes].
+
+    The history a reservation recommendation looks back on; ``factor`` scales the load.
+    """
+    load = arch.sections["load"]
+    hours = pd.date_range(start, periods=24 * days, freq="h")
+    profile = eks_model.daily_profile(
+        load["requests_per_s_peak"] * factor, load["requests_per_s_trough"] * factor
+    )
+    nodes = eks_model.eks_nodes(profile[hours.hour], **_node_model(arch))
+    return pd.Series(nodes, index=hours, name=arch.sections["eks"]["instance_type"])
+
+
 def capacity_and_cost(
     arch: Architecture,
     factor: ArrayLike,
@@ -149,16 +179,7 @@ def capacity_and_cost(
         )
     if "eks" in s:
         e = s["eks"]
-        node_model = {
-            "instance_type": e["instance_type"],
-            "requests_per_pod": load["requests_per_pod"],
-            "pod_cpu": load["pod_cpu"],
-            "pod_memory_gib": load["pod_memory_gib"],
-            "min_pods": load["min_pods"],
-            "target_utilization": load["target_utilization"],
-            "min_nodes": e["min_nodes"] or e["node_count"],
-            "max_nodes": e["max_nodes"] or e["node_count"],
-        }
+        node_model = _node_model(arch)
         peak, trough = load["requests_per_s_peak"] * f, load["requests_per_s_trough"] * f
         nodes = eks_model.node_hours_per_month(peak, trough, HOURS_PER_MONTH, **node_model) / HOURS_PER_MONTH
         out["eks_nodes"] = nodes

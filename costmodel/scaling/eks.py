@@ -121,22 +121,23 @@ def saturated(requests_per_s: ArrayLike, max_nodes: int = 10, **kwargs) -> np.nd
     return np.asarray(unbounded > max_nodes)
 
 
-def daily_profile(peak: float, trough: float, hours: int = 24) -> np.ndarray:
-    """Requests/s per hour of a day: trough at 03:00, peak at 15:00 (a cosine) [requests/s]."""
-    hour = np.arange(hours)
-    return trough + (peak - trough) * (1 - np.cos((hour - 3) / 24 * 2 * np.pi)) / 2
+def daily_profile(peak: ArrayLike, trough: ArrayLike) -> np.ndarray:
+    """Requests/s in each hour of a day: trough at 03:00, peak at 15:00 (a cosine) [requests/s].
+
+    ``peak`` and ``trough`` may be arrays (one value per scenario): the 24 hours are the
+    last axis of the result.
+    """
+    shape = (1 - np.cos((np.arange(24) - 3) / 24 * 2 * np.pi)) / 2
+    trough = np.asarray(trough, dtype=float)
+    return trough[..., None] + (np.asarray(peak, dtype=float) - trough)[..., None] * shape
 
 
 def node_hours_per_month(
-    peak: ArrayLike, trough: ArrayLike, hours_per_month: float = 730, **kwargs
+    peak: ArrayLike, trough: ArrayLike, hours_per_month: float = 730, **kwargs: object
 ) -> np.ndarray:
     """Node-hours a month of the daily profile costs, as Cluster Autoscaler would run it [h].
 
     ``peak`` and ``trough`` may be arrays (one value per scenario); the result has their shape.
     """
-    peak = np.asarray(peak, dtype=float)
-    trough = np.asarray(trough, dtype=float)
-    hour = np.arange(24)
-    shape = (1 - np.cos((hour - 3) / 24 * 2 * np.pi)) / 2
-    load = trough[..., None] + (peak - trough)[..., None] * shape
+    load = daily_profile(peak, trough)
     return eks_nodes(load, **kwargs).mean(axis=-1) * hours_per_month
