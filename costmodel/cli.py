@@ -14,7 +14,7 @@ from costmodel.constants import CURRENCY, HOURS_PER_MONTH
 from costmodel.documented import compare
 from costmodel.errors import CostModelError
 from costmodel.estimate import LINE_ITEM_COLUMNS, estimate
-from costmodel.output import FORMATS, money, records, table_text, write_json
+from costmodel.output import FORMATS, json_number, money, records, table_text, write_json
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.pricing.overrides import apply_overrides
 from costmodel.reconcile.variance import CONTRACT_LINE_COLUMNS, LINE_COLUMNS
@@ -53,12 +53,12 @@ def cmd_estimate(args: argparse.Namespace) -> None:
             "region": arch.region,
             "price_snapshot": catalog.name,
             "line_items": records(items, LINE_ITEM_COLUMNS),
-            "total_monthly_cost": round(total, 6),
+            "total_monthly_cost": json_number(total),
             "architecture": arch.name,
             "assumptions": arch.assumptions().to_dict(orient="records"),
         }
         if comparison is not None:
-            payload["documented_comparison"] = records(comparison, list(comparison.columns))
+            payload["documented_comparison"] = records(comparison)
         write_json(payload)
         return
     if args.format == "csv":
@@ -130,12 +130,6 @@ OPTION_COLUMNS = [
 ]
 
 
-def _nullable(frame: pd.DataFrame) -> list[dict]:
-    """Records with NaN turned into None (JSON null: unknown, never zero)."""
-    rows = records(frame, list(frame.columns))
-    return [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()} for r in rows]
-
-
 def cmd_commitments(args: argparse.Namespace) -> None:
     from costmodel.commitments import documented_table, options
 
@@ -148,8 +142,8 @@ def cmd_commitments(args: argparse.Namespace) -> None:
                 "currency": CURRENCY,
                 "hours_per_month": HOURS_PER_MONTH,
                 "price_snapshot": catalog.name,
-                "options": _nullable(opts[[*OPTION_COLUMNS, "status", "price_source", "note"]]),
-                "documented_table": _nullable(table),
+                "options": records(opts[[*OPTION_COLUMNS, "status", "price_source", "note"]]),
+                "documented_table": records(table),
             }
         )
         return
@@ -219,12 +213,12 @@ def cmd_commitments(args: argparse.Namespace) -> None:
 def month_payload(table: pd.DataFrame) -> dict:
     """One month of the reconcile JSON contract (plus unit, amortized actual and flag per line)."""
     attrs = table.attrs
-    lines = _nullable(table[LINE_COLUMNS])
+    lines = records(table[LINE_COLUMNS])
     return {
         "month": attrs["month"],
         "hours_in_month": attrs["hours_in_month"],
         "estimated": attrs["estimated"],
-        "totals": {k: round(v, 6) for k, v in attrs["totals"].items()},
+        "totals": {k: json_number(v) for k, v in attrs["totals"].items()},
         "lines": lines,
         "unmapped": records(attrs["unmapped"], ["service", "usage_type", "actual"]),
     }
@@ -288,8 +282,8 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
             write_json(
                 {
                     "documented_audit": {
-                        "internal_checks": _nullable(checks),
-                        "against_list_prices": _nullable(lines),
+                        "internal_checks": records(checks),
+                        "against_list_prices": records(lines),
                     }
                 }
             )
@@ -396,11 +390,11 @@ def cmd_whatif(args: argparse.Namespace) -> None:
     if args.format == "json":
         write_json(
             {
-                "base_total": round(a["base_total"], 6),
-                "scenario_total": round(a["scenario_total"], 6),
-                "difference": round(a["difference"], 6),
+                "base_total": json_number(a["base_total"]),
+                "scenario_total": json_number(a["scenario_total"]),
+                "difference": json_number(a["difference"]),
                 "changes": a["changes"],
-                "line_items": records(table, list(table.columns)),
+                "line_items": records(table),
             }
         )
     elif args.format == "csv":

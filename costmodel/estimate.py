@@ -82,8 +82,3 @@ def estimate(
     catalog = catalog if catalog is not None else load_snapshot()
     priced = catalog.price(components(arch, hours), missing=missing)
     return priced.loc[:, LINE_ITEM_COLUMNS + EXTRA_COLUMNS]
-
-
-def total(items: pd.DataFrame) -> float:
-    """Total monthly cost of line items [USD]."""
-    return float(items["monthly_cost"].sum())

@@ -52,7 +52,8 @@ def table_text(frame: pd.DataFrame, money_columns: tuple[str, ...] = (), max_wid
 def write_json(payload: Any, out: TextIO | None = None) -> None:
     """JSON to ``out`` (stdout by default), nothing else."""
     out = out if out is not None else sys.stdout
-    json.dump(payload, out, indent=2, default=_json_default)
+    # allow_nan=False: NaN/Infinity are not JSON; an unknown value must arrive as null
+    json.dump(payload, out, indent=2, default=_json_default, allow_nan=False)
     out.write("\n")
 
 
@@ -64,10 +65,19 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
-def records(frame: pd.DataFrame, columns: list[str], decimals: int = 6) -> list[dict]:
-    """Rows of ``frame`` as dicts, floats rounded to ``decimals`` to drop float noise."""
-    out = frame.loc[:, columns].copy()
+def json_number(value: float, decimals: int = 6) -> float | None:
+    """A number for JSON: rounded to drop float noise; unknown (NaN) as None, i.e. null."""
+    return None if value is None or value != value else round(float(value), decimals)
+
+
+def records(frame: pd.DataFrame, columns: list[str] | None = None, decimals: int = 6) -> list[dict]:
+    """Rows of ``frame`` as dicts for JSON: floats rounded to ``decimals`` to drop float
+    noise, and an unknown value (NaN) as None, i.e. JSON null, never zero."""
+    out = frame.loc[:, columns if columns is not None else list(frame.columns)].copy()
     for column in out.columns:
         if pd.api.types.is_float_dtype(out[column]):
             out[column] = out[column].round(decimals)
-    return out.to_dict(orient="records")
+    return [
+        {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+        for row in out.to_dict(orient="records")
+    ]

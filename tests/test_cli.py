@@ -30,6 +30,34 @@ def run(*argv):
     return code, out.getvalue(), err.getvalue()
 
 
+def strict_json(text):
+    """Parse JSON as a strict reader would: NaN and Infinity are errors."""
+
+    def refuse(constant):
+        raise ValueError(f"not JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["estimate"],
+        ["estimate", "--compare-documented"],
+        ["commitments"],
+        ["reconcile"],
+        ["reconcile", "--actuals", "data/actuals/ce-2026-06..2026-10.json"],
+        ["whatif", "--set", "eks.node_count=5"],
+        ["prices", "show"],
+        ["estimate", "data/architectures/dr-standby-us-west-2.yaml", "--allow-unknown"],
+    ],
+)
+def test_every_json_output_is_strict_json(argv):
+    code, out, err = run(*argv, "--format", "json")
+    assert code == 0, err
+    strict_json(out)
+
+
 def test_estimate_json_contract():
     code, out, err = run("estimate", "--format", "json")
     assert code == 0 and err == ""
@@ -193,3 +221,8 @@ def test_estimate_allow_unknown(tmp_path):
     assert code == 2 and "USW2-RDS:GP3-Storage" in err
     code, out, _ = run("estimate", str(path), "--allow-unknown")
     assert code == 0 and "price is unknown (not counted in the total)" in out
+    code, out, _ = run("estimate", str(path), "--allow-unknown", "--format", "json")
+    items = strict_json(out)["line_items"]
+    # gp3 storage has no us-west-2 price: null, not NaN and not 0; the instance is $0.25 x 730
+    assert [i["monthly_cost"] for i in items if i["usage_type"] == "USW2-RDS:GP3-Storage"] == [None]
+    assert [i["monthly_cost"] for i in items if i["usage_type"].startswith("USW2-InstanceUsage")] == [182.5]

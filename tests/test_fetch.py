@@ -232,19 +232,18 @@ def test_fetch_actuals_command_end_to_end(moto_ce, tmp_path, monkeypatch, capsys
         ],
     )
     out = tmp_path / "ce.json"
-    code = main(
-        [
-            "fetch-actuals",
-            "--start",
-            "2026-09-01",
-            "--end",
-            "2026-11-01",
-            "--out",
-            str(out),
-            "--format",
-            "json",
-        ]
-    )
+    fetch_two_months = [
+        "fetch-actuals",
+        "--start",
+        "2026-09-01",
+        "--end",
+        "2026-11-01",
+        "--out",
+        str(out),
+        "--format",
+        "json",
+    ]
+    code = main(fetch_two_months)
     captured = capsys.readouterr()
     assert code == 0, captured.err
     summary = json.loads(captured.out)
@@ -253,17 +252,5 @@ def test_fetch_actuals_command_end_to_end(moto_ce, tmp_path, monkeypatch, capsys
     code = main(["reconcile", "--actuals", str(out), "--month", "2026-09", "--format", "json"])
     month = json.loads(capsys.readouterr().out)["months"][0]
     assert code == 0 and month["totals"]["actual"] == pytest.approx(887.76)
-    code = main(
-        [
-            "fetch-actuals",
-            "--start",
-            "2026-09-01",
-            "--end",
-            "2026-11-01",
-            "--out",
-            str(out),
-            "--format",
-            "json",
-        ]
-    )
+    code = main(fetch_two_months)
     assert json.loads(capsys.readouterr().out)["api_calls"] == 0  # the re-run costs nothing
