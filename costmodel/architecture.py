@@ -12,16 +12,17 @@ and what was expected (valid keys, valid instance types, the allowed range).
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from costmodel.data_files import data_path, read_text
+from costmodel.data_files import data_path
 from costmodel.errors import InputError
+from costmodel.inputs import load_yaml, read_text
 
 DEFAULT_ARCHITECTURE = "production.yaml"
 
@@ -40,6 +41,7 @@ class Field:
     default: Any = None
     required: bool = False
     minimum: float | None = 0
+    maximum: float = 1e12  # no AWS quantity comes near; keeps every cost finite in float64
     choices: tuple[str, ...] = ()
     instance_service: str = ""
     usage: bool = False
@@ -289,6 +291,8 @@ def _check_value(value: Any, spec: Field, where: str) -> Any:
     kinds = {"int": int, "float": (int, float), "bool": bool, "str": str, "list": list}
     if value is None and not spec.required:
         return value
+    if value is None:
+        raise InputError(f"{where} is empty; it is required ({spec.doc})")
     if spec.kind in ("int", "float") and isinstance(value, bool):
         raise InputError(f"{where} = {value!r} must be a number, not true/false")
     if not isinstance(value, kinds[spec.kind]):
@@ -296,6 +300,13 @@ def _check_value(value: Any, spec: Field, where: str) -> Any:
             value = int(value)
         else:
             raise InputError(f"{where} = {value!r} must be of type {spec.kind}")
+    if spec.kind in ("int", "float") and not math.isfinite(value):
+        raise InputError(f"{where} = {value} must be a finite number")
+    if spec.kind in ("int", "float") and value > spec.maximum:
+        raise InputError(
+            f"{where} = {value:g} is beyond any plausible value (at most {spec.maximum:g}"
+            + (f" {spec.unit})" if spec.unit else ")")
+        )
     if spec.kind in ("int", "float") and spec.minimum is not None and value < spec.minimum:
         raise InputError(
             f"{where} = {value} must be >= {spec.minimum:g}" + (f" {spec.unit}" if spec.unit else "")
@@ -464,9 +475,5 @@ def load_architecture(path: str | Path | None = None) -> Architecture:
         A YAML file like ``data/architectures/production.yaml``.
     """
     chosen = Path(path) if path is not None else data_path("architectures", DEFAULT_ARCHITECTURE)
-    text = read_text(chosen, "architecture")
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(f"{chosen.name}: not valid YAML ({exc})") from None
+    raw = load_yaml(read_text(chosen, "architecture"), chosen.name)
     return architecture_from_dict(raw, origin=chosen.name)

@@ -12,7 +12,7 @@ import pandas as pd
 from costmodel.architecture import Architecture, load_architecture
 from costmodel.constants import CURRENCY, HOURS_PER_MONTH
 from costmodel.documented import compare
-from costmodel.errors import CostModelError
+from costmodel.errors import CostModelError, InputError
 from costmodel.estimate import LINE_ITEM_COLUMNS, estimate
 from costmodel.output import FORMATS, json_number, money, records, table_text, write_json
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
@@ -52,6 +52,7 @@ def cmd_estimate(args: argparse.Namespace) -> None:
             "hours_per_month": HOURS_PER_MONTH,
             "region": arch.region,
             "price_snapshot": catalog.name,
+            "price_basis": catalog.basis,
             "line_items": records(items, LINE_ITEM_COLUMNS),
             "total_monthly_cost": json_number(total),
             "architecture": arch.name,
@@ -88,7 +89,7 @@ def cmd_estimate(args: argparse.Namespace) -> None:
     print()
     by_service = items.groupby("service", sort=False)["monthly_cost"].sum().reset_index()
     print(table_text(by_service, money_columns=("monthly_cost",)))
-    print(f"\nTotal (on-demand list prices): {money(total)} per month")
+    print(f"\nTotal (on-demand {catalog.basis}): {money(total)} per month")
     if len(unknown):
         print(f"... plus {len(unknown)} line(s) whose price is unknown (not counted in the total):")
         print(
@@ -99,7 +100,7 @@ def cmd_estimate(args: argparse.Namespace) -> None:
         print("\nUsage assumptions (not stated by the document; set in the architecture file):")
         print(table_text(assumptions))
     if comparison is not None:
-        print("\nDocumented vs modelled (modelled = on-demand list prices):")
+        print(f"\nDocumented vs modelled (modelled = on-demand {catalog.basis}):")
         print(
             table_text(
                 comparison.drop(columns="categories"),
@@ -142,6 +143,7 @@ def cmd_commitments(args: argparse.Namespace) -> None:
                 "currency": CURRENCY,
                 "hours_per_month": HOURS_PER_MONTH,
                 "price_snapshot": catalog.name,
+                "price_basis": catalog.basis,
                 "options": records(opts[[*OPTION_COLUMNS, "status", "price_source", "note"]]),
                 "documented_table": records(table),
             }
@@ -191,7 +193,7 @@ def cmd_commitments(args: argparse.Namespace) -> None:
         unknown = group.loc[group["status"] == "price unknown"]
         if len(unknown):
             print(f"  price unknown: {unknown.iloc[0]['note']}")
-    print("\nThe document's on-demand vs reserved table, recomputed from list prices (instance hours):")
+    print(f"\nThe document's on-demand vs reserved table, recomputed from {catalog.basis} (instance hours):")
     shown = table.copy()
     for column in (
         "documented_on_demand",
@@ -221,16 +223,22 @@ def month_payload(table: pd.DataFrame) -> dict:
         "totals": {k: json_number(v) for k, v in attrs["totals"].items()},
         "lines": lines,
         "unmapped": records(attrs["unmapped"], ["service", "usage_type", "actual"]),
+        "conservation": {
+            "lines": json_number(float(table["actual"].sum())),
+            "unmapped": json_number(float(attrs["unmapped"]["actual"].sum())),
+            "bill_total": json_number(attrs["input_total"]),
+            "bill_total_source": attrs["input_total_source"],
+        },
     }
 
 
-def _print_month(table: pd.DataFrame) -> None:
+def _print_month(table: pd.DataFrame, basis: str) -> None:
     a = table.attrs
     t = a["totals"]
     est = " (ESTIMATED: the month is not final)" if a["estimated"] else ""
     print(f"\n=== {a['month']}: {a['hours_in_month']:.0f} hours{est}")
     print(
-        f"documented {money(t['documented'])}   modelled {money(t['modelled'])} (730 h, list)   "
+        f"documented {money(t['documented'])}   modelled {money(t['modelled'])} (730 h, {basis})   "
         f"actual {money(t['actual'])} (unblended)   actual - modelled {money(t['actual'] - t['modelled'])}"
     )
     shown = table.assign(flag=table["flag"].map({True: "!", False: ""}))
@@ -267,7 +275,7 @@ def _print_month(table: pd.DataFrame) -> None:
     lines_total = table["actual"].sum() + unmapped["actual"].sum()
     print(
         f"conservation: lines {money(table['actual'].sum())} + unmapped {money(unmapped['actual'].sum())} "
-        f"= {money(lines_total)}; bill {money(a['input_total'])}"
+        f"= {money(lines_total)}; bill {money(a['input_total'])} ({a['input_total_source']})"
     )
 
 
@@ -293,7 +301,7 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
             print("Documented estimate audit (no --actuals given): the document against itself")
             shown = checks.assign(ok=checks["consistent"].map({True: "ok", False: "INCONSISTENT"}))
             print(table_text(shown[["ok", "check", "computed", "stated", "note"]], max_width=80))
-            print("\n... and against list prices (modelled = on-demand list, 730 h):")
+            print(f"\n... and against {catalog.basis} (modelled = on-demand, 730 h):")
             print(
                 table_text(
                     lines[
@@ -304,17 +312,27 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
                 )
             )
         return
-    ce = actuals.read(args.actuals)
+    ce = actuals.read_actuals(args.actuals)
+    if args.month and args.month not in set(ce.rows["month"]):
+        raise InputError(
+            f"{ce.origin} has no data for --month {args.month}; it has {', '.join(ce.controls['month'])}"
+        )
     tables = months(ce, arch, catalog, only=args.month)
     if args.format == "json":
-        write_json({"months": [month_payload(t) for t in tables]})
+        write_json(
+            {
+                "price_snapshot": catalog.name,
+                "price_basis": catalog.basis,
+                "months": [month_payload(t) for t in tables],
+            }
+        )
         return
     if args.format == "csv":
         frames = [t.assign(month=t.attrs["month"]) for t in tables]
         pd.concat(frames)[["month", *CONTRACT_LINE_COLUMNS, "flag"]].to_csv(sys.stdout, index=False)
         return
     for table in tables:
-        _print_month(table)
+        _print_month(table, catalog.basis)
     if len(tables) > 1:
         print("\nMonth over month (actual, unblended):")
         mom = trend(tables)
@@ -326,10 +344,10 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
 
 
 def cmd_fetch_actuals(args: argparse.Namespace) -> None:
-    import json
+    from costmodel.actuals.fetch import fetch, save_fetched
+    from costmodel.files import check_writable
 
-    from costmodel.actuals import fetch
-
+    check_writable(args.out, "--out")  # before any paid call
     payload = fetch(
         args.start,
         args.end,
@@ -338,8 +356,7 @@ def cmd_fetch_actuals(args: argparse.Namespace) -> None:
         granularity=args.granularity,
         use_cache=not args.no_cache,
     )
-    with open(args.out, "w") as handle:
-        json.dump(payload, handle, indent=1)
+    save_fetched(payload, args.out)
     summary = {
         "out": args.out,
         "api_calls": payload["api_calls"],
@@ -361,17 +378,30 @@ def cmd_fetch_actuals(args: argparse.Namespace) -> None:
 
 # ---------------------------------------------------------------------------- whatif
 def parse_set(values: list[str]) -> dict:
-    """``["eks.node_count=5"]`` -> ``{"eks.node_count": 5}`` (values read as YAML scalars)."""
-    import yaml
+    """``["eks.node_count=5"]`` -> ``{"eks.node_count": 5}`` (values read as plain YAML scalars).
 
+    A key given twice (also under two names of one key, e.g. ``eks.node_type`` and
+    ``eks.instance_type``) is an error: the last one must not win silently.
+    """
+    from costmodel.architecture import resolve_key
     from costmodel.errors import InputError
+    from costmodel.inputs import load_yaml
 
-    changes = {}
+    changes: dict = {}
+    seen: dict[str, str] = {}
     for item in values:
         key, sep, raw = item.partition("=")
+        key = key.strip()
         if not sep or not key:
             raise InputError(f"--set {item!r}: expected KEY=VALUE, e.g. --set eks.node_count=5")
-        changes[key.strip()] = yaml.safe_load(raw)
+        target = resolve_key(key)
+        if target in seen:
+            raise InputError(f"--set {key} given twice (also as --set {seen[target]}); give each key once")
+        seen[target] = key
+        value = load_yaml(raw, f"--set {key}")
+        if isinstance(value, (dict, list)):
+            raise InputError(f"--set {key}={raw}: expected a single value (number, text or true/false)")
+        changes[key] = value
     return changes
 
 
@@ -393,6 +423,7 @@ def cmd_whatif(args: argparse.Namespace) -> None:
                 "base_total": json_number(a["base_total"]),
                 "scenario_total": json_number(a["scenario_total"]),
                 "difference": json_number(a["difference"]),
+                "price_basis": catalog.basis,
                 "changes": a["changes"],
                 "line_items": records(table),
             }
@@ -464,8 +495,10 @@ def cmd_prices_show(args: argparse.Namespace) -> None:
 
 
 def cmd_prices_refresh(args: argparse.Namespace) -> None:
+    from costmodel.files import check_writable
     from costmodel.pricing.refresh import refresh_snapshot
 
+    check_writable(args.out, "--out")  # before any API call
     regions = args.region or ["us-east-1", "us-west-2"]
     catalog = refresh_snapshot(regions=regions, out=args.out, profile=args.profile)
     summary = catalog.rows.groupby(["service_code", "region"]).size().rename("rows").reset_index()
@@ -487,6 +520,7 @@ def cmd_prices_refresh(args: argparse.Namespace) -> None:
 # ---------------------------------------------------------------------------- main
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="costmodel", description=__doc__)
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("estimate", help="priced line items of an architecture")
@@ -552,21 +586,61 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", help="AWS named profile")
     p.add_argument("--out", required=True, help="catalog CSV to write")
     p.set_defaults(func=cmd_prices_refresh)
+    # --debug is accepted after the command too (``costmodel estimate --debug``).
+    for command in [*sub.choices.values(), *psub.choices.values()]:
+        if command is not prices:
+            command.add_argument(
+                "--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on errors"
+            )
     return parser
 
 
+def expected_failure(exc: BaseException) -> str | None:
+    """The one line a user sees for an expected failure, or None for a bug (a traceback).
+
+    Expected: costmodel's own errors, files that cannot be read or written, text that is
+    not UTF-8, YAML errors, and AWS errors (unknown profile, no credentials, API errors).
+    Credentials never appear: botocore's messages name the profile, not its keys.
+    """
+    import yaml
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if isinstance(exc, CostModelError):
+        return str(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return f"a file is not UTF-8 text ({exc.reason} at byte {exc.start})"
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        return f"cannot use{where}: {exc.strerror or exc}"
+    if isinstance(exc, yaml.YAMLError):
+        return f"not valid YAML: {' '.join(str(exc).split())}"
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        return f"AWS error {error.get('Code', '')}: {error.get('Message', '')}".strip()
+    if isinstance(exc, BotoCoreError):
+        return f"AWS: {exc}"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``costmodel`` console script."""
+    """Entry point of the ``costmodel`` console script.
+
+    Exit status (DESIGN.md): 0 done, 1 a check the user asked for failed, 2 bad input or an
+    expected failure, with one line on stderr. ``--debug`` shows the traceback as well.
+    """
     args = build_parser().parse_args(argv)
     pd.set_option("display.width", 250)
     try:
         args.func(args)
-    except CostModelError as exc:
-        print(f"costmodel: error: {exc}", file=sys.stderr)
-        return 2
     except BrokenPipeError:  # output piped into `head` and closed early
         sys.stderr.close()
         return 0
+    except Exception as exc:
+        message = expected_failure(exc)
+        if message is None or args.debug:
+            raise
+        print(f"costmodel: error: {' '.join(message.split())}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -19,3 +19,7 @@ class PriceUnknownError(CostModelError):
 
 class AmbiguousPriceError(CostModelError):
     """More than one catalog row matches the attributes looked up."""
+
+
+class ConservationError(CostModelError):
+    """Reconciled money does not add up to the bill's independent total: refused, not shown."""

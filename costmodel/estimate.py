@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from costmodel.architecture import Architecture, load_architecture
 from costmodel.constants import HOURS_PER_MONTH
+from costmodel.errors import InputError
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.services import ebs, eks, elasticache, msk, network, observability, rds, s3, security
 
@@ -81,4 +83,18 @@ def estimate(
     arch = arch if arch is not None else load_architecture()
     catalog = catalog if catalog is not None else load_snapshot()
     priced = catalog.price(components(arch, hours), missing=missing)
+    check_finite_costs(priced, arch.origin)
     return priced.loc[:, LINE_ITEM_COLUMNS + EXTRA_COLUMNS]
+
+
+def check_finite_costs(items: pd.DataFrame, origin: str) -> None:
+    """Every priced line's cost must be a finite number (an unknown price stays NaN, reported
+    as unknown); an overflow from huge inputs is refused, naming the line."""
+    known = ~items["price_status"].isin(("not found", "unknown"))
+    bad = known & ~np.isfinite(items["monthly_cost"].to_numpy(dtype=float))
+    if bad.any():
+        row = items.loc[bad].iloc[0]
+        raise InputError(
+            f"{origin}: {row['resource']} {row['component']} costs {row['monthly_cost']} "
+            f"({row['quantity']:g} {row['unit']} at {row['unit_price']}): the inputs are out of range"
+        )

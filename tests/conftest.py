@@ -1,6 +1,9 @@
+import socket
 from pathlib import Path
 
+import boto3
 import pytest
+import requests
 
 DATA = Path(__file__).parent / "data"
 
@@ -40,3 +43,31 @@ def write_yaml(tmp_path: Path):
         return path
 
     return write
+
+
+FAKE_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    """moto's server on 127.0.0.1 (Cost Explorer and STS); no network beyond loopback."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def moto_ce(moto_server):
+    requests.post(f"{moto_server}/moto-api/reset", timeout=5)
+    client = boto3.client("ce", region_name="us-east-1", endpoint_url=moto_server, **FAKE_CREDENTIALS)
+    return moto_server, client

@@ -41,13 +41,22 @@ def test_tag_keys_are_not_taken_for_services():
 
 
 def test_console_csv_export():
-    rows = read(AWS / "ce_console_costs_download.real_2022-03.csv")
+    rows = read(AWS / "ce_console_costs_download.real_2022-03.period-row-only.csv")
     # the 2022-03-01 row: EC2-Instances 3.4704, Tax 53.33, total 90.6091201938
     by_service = rows.set_index("service")["unblended_cost"]
     assert by_service["Amazon Elastic Compute Cloud - Compute"] == 3.4704
     assert by_service["Tax"] == 53.33
     assert rows["unblended_cost"].sum() == pytest.approx(90.6091201938, abs=1e-9)
     assert rows.loc[rows["service"] == "Tax", "record_type"].tolist() == ["Tax"]
+
+
+def test_console_csv_whose_service_total_covers_missing_rows_is_refused():
+    # The published excerpt: one period row (EC2-Instances 3.4704) under a 'Service total'
+    # of 1771.6043260751 for the whole export: the other rows are missing.
+    with pytest.raises(
+        InputError, match=r"'EC2-Instances' add up to 3.4704 but its 'Service total' says 1771"
+    ):
+        read(AWS / "ce_console_costs_download.real_2022-03.csv")
 
 
 def test_console_csv_total_mismatch_is_an_error(tmp_path):

@@ -221,7 +221,7 @@ def test_negative_quantity_is_an_error(catalog):
             )
         ]
     )
-    with pytest.raises(InputError, match="nodes x .* must be a number >= 0"):
+    with pytest.raises(InputError, match="nodes x .* must be a finite number >= 0"):
         catalog.price(comp)
 
 
@@ -300,7 +300,7 @@ GOOD = dict(
         (dict(status="unknown"), "an 'unknown' row must leave price_usd empty"),
         (dict(source=""), "needs a source and an effective_date"),
         (dict(term_type="Spot"), "term_type 'Spot'"),
-        (dict(end_range="lots"), "tier range 'lots'"),
+        (dict(end_range="lots"), "end_range 'lots' is not a number"),
     ],
 )
 def test_malformed_catalog_rows_name_file_and_line(tmp_path, change, message):

@@ -4,7 +4,6 @@ No test reaches any address but loopback, and none needs real credentials.
 """
 
 import json
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -15,15 +14,11 @@ from botocore.stub import Stubber
 
 from costmodel.actuals import fetch, read_cost_and_usage
 from costmodel.actuals.fetch import ce_client, month_periods, request_bodies
+from costmodel.actuals.read import read_cost_and_usage_with_controls
 from costmodel.errors import CostModelError
+from tests.conftest import FAKE_CREDENTIALS
 
-FAKE = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+FAKE = FAKE_CREDENTIALS
 
 
 def page(month_start: str, month_end: str, groups: list, token: str | None = None) -> dict:
@@ -47,6 +42,24 @@ def page(month_start: str, month_end: str, groups: list, token: str | None = Non
     return body
 
 
+def total_page(month_start: str, month_end: str, amount: str, estimated: bool = False) -> dict:
+    """The ungrouped, unfiltered response: Cost Explorer's own total of the month."""
+    return {
+        "ResultsByTime": [
+            {
+                "TimePeriod": {"Start": month_start, "End": month_end},
+                "Total": {"UnblendedCost": {"Amount": amount, "Unit": "USD"}},
+                "Groups": [],
+                "Estimated": estimated,
+            }
+        ],
+        "DimensionValueAttributes": [],
+    }
+
+
+ACCOUNT = "123456789012"  # moto's default account
+
+
 def group(service: str, usage_type: str, amount: str, quantity: str, unit: str) -> dict:
     return {
         "Keys": [service, usage_type],
@@ -57,24 +70,6 @@ def group(service: str, usage_type: str, amount: str, quantity: str, unit: str) 
             "UsageQuantity": {"Amount": quantity, "Unit": unit},
         },
     }
-
-
-@pytest.fixture(scope="module")
-def moto_server():
-    from moto.server import ThreadedMotoServer
-
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def moto_ce(moto_server):
-    requests.post(f"{moto_server}/moto-api/reset", timeout=5)
-    client = boto3.client("ce", region_name="us-east-1", endpoint_url=moto_server, **FAKE)
-    return moto_server, client
 
 
 def seed(url: str, results: list[dict]) -> None:
@@ -98,15 +93,19 @@ def test_multi_page_response_and_cache(moto_ce, tmp_path):
         [group("Amazon Managed Streaming for Apache Kafka", "USE1-Kafka.m5.large", "468.72", "2232", "Hrs")],
     )
     credits = page("2026-10-01", "2026-11-01", [])
-    seed(url, [usage_1, usage_2, credits])  # consumed in call order: page 1, page 2, second request
-    first = fetch("2026-10-01", "2026-11-01", client=client, cache_dir=tmp_path)
-    assert first["api_calls"] == 3 and first["cache_hits"] == 0
+    # consumed in call order: page 1, page 2, the credits request, the ungrouped total
+    seed(url, [usage_1, usage_2, credits, total_page("2026-10-01", "2026-11-01", "1386.072")])
+    first = fetch("2026-10-01", "2026-11-01", client=client, cache_dir=tmp_path, account=ACCOUNT)
+    assert first["api_calls"] == 4 and first["cache_hits"] == 0
     rows = read_cost_and_usage(first, origin="fetched")
-    # 917.352 + 468.72: both pages were read, nothing else
+    # 917.352 + 468.72: both pages were read, nothing else (the total is a control, not a row)
     assert rows["unblended_cost"].sum() == pytest.approx(1386.072)
     assert sorted(rows["service"]) == ["Amazon ElastiCache", "Amazon Managed Streaming for Apache Kafka"]
-    again = fetch("2026-10-01", "2026-11-01", client=client, cache_dir=tmp_path)
-    assert again["api_calls"] == 0 and again["cache_hits"] == 2
+    control = read_cost_and_usage_with_controls(first, "fetched").controls.iloc[0]
+    assert control["control_total"] == 1386.072 and "ungrouped total" in control["control_source"]
+    again = fetch("2026-10-01", "2026-11-01", client=client, cache_dir=tmp_path, account=ACCOUNT)
+    # usage and total cached; the credits request had no data at all, so it is not final
+    assert again["api_calls"] == 1 and again["cache_hits"] == 2
     assert read_cost_and_usage(again)["unblended_cost"].sum() == pytest.approx(1386.072)
 
 
@@ -118,9 +117,10 @@ def test_estimated_months_are_not_cached(moto_ce, tmp_path):
         [group("Amazon ElastiCache", "NodeUsage:cache.r6g.xlarge", "100", "240", "Hrs")],
     )
     current["ResultsByTime"][0]["Estimated"] = True
-    seed(url, [current, page("2026-11-01", "2026-12-01", [])])
-    fetch("2026-11-01", "2026-12-01", client=client, cache_dir=tmp_path)
-    assert len(list(tmp_path.glob("*.json"))) == 1  # only the final (credits) request
+    credits = page("2026-11-01", "2026-12-01", [group("Tax", "", "8.0", "0", "N/A")])
+    seed(url, [current, credits, total_page("2026-11-01", "2026-12-01", "108.0", estimated=True)])
+    fetch("2026-11-01", "2026-12-01", client=client, cache_dir=tmp_path, account=ACCOUNT)
+    assert len(list(tmp_path.glob("*.json"))) == 1  # only the final credits request
 
 
 class Throttling(BaseHTTPRequestHandler):
@@ -161,8 +161,8 @@ def test_throttled_then_successful_call_is_retried():
             **FAKE,
         )
         pages = fetch("2026-10-01", "2026-11-01", client=client, use_cache=False)
-        assert Throttling.calls == 4  # two throttled attempts, then the two requests succeed
-        assert pages["api_calls"] == 2
+        assert Throttling.calls == 5  # two throttled attempts, then the three requests succeed
+        assert pages["api_calls"] == 3
     finally:
         server.shutdown()
 
@@ -189,7 +189,7 @@ def test_errors_are_explained(code, message, tmp_path):
         "get_cost_and_usage", service_error_code=code, service_message="x", http_status_code=400
     )
     with stub, pytest.raises(CostModelError, match=message):
-        fetch("2026-10-01", "2026-11-01", client=client, cache_dir=tmp_path)
+        fetch("2026-10-01", "2026-11-01", client=client, cache_dir=tmp_path, account=ACCOUNT)
 
 
 def test_month_periods_and_requests():
@@ -199,7 +199,8 @@ def test_month_periods_and_requests():
     ]
     with pytest.raises(CostModelError, match="must be after"):
         month_periods("2026-08-01", "2026-06-01")
-    usage, special = request_bodies("2026-06-01", "2026-07-01")
+    usage, special, control = request_bodies("2026-06-01", "2026-07-01")
+    assert "GroupBy" not in control and "Filter" not in control  # Cost Explorer's own total
     assert usage["GroupBy"] == [
         {"Type": "DIMENSION", "Key": "SERVICE"},
         {"Type": "DIMENSION", "Key": "USAGE_TYPE"},
@@ -214,6 +215,7 @@ def test_fetch_actuals_command_end_to_end(moto_ce, tmp_path, monkeypatch, capsys
 
     url, _ = moto_ce
     monkeypatch.setenv("AWS_ENDPOINT_URL_COST_EXPLORER", url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", url)  # the cache is keyed by the caller's account
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("COSTMODEL_CACHE_DIR", str(tmp_path / "cache"))
@@ -222,13 +224,20 @@ def test_fetch_actuals_command_end_to_end(moto_ce, tmp_path, monkeypatch, capsys
         "2026-10-01",
         [group("Amazon ElastiCache", "NodeUsage:cache.r6g.xlarge", "887.76", "2160", "Hrs")],
     )
+    october = page(
+        "2026-10-01",
+        "2026-11-01",
+        [group("Amazon ElastiCache", "NodeUsage:cache.r6g.xlarge", "917.352", "2232", "Hrs")],
+    )
     seed(
         url,
         [
             usage,
             page("2026-09-01", "2026-10-01", []),
+            total_page("2026-09-01", "2026-10-01", "887.76"),
+            october,
             page("2026-10-01", "2026-11-01", []),
-            page("2026-10-01", "2026-11-01", []),
+            total_page("2026-10-01", "2026-11-01", "917.352"),
         ],
     )
     out = tmp_path / "ce.json"
@@ -247,10 +256,12 @@ def test_fetch_actuals_command_end_to_end(moto_ce, tmp_path, monkeypatch, capsys
     captured = capsys.readouterr()
     assert code == 0, captured.err
     summary = json.loads(captured.out)
-    assert summary["api_calls"] == 4 and summary["cache_hits"] == 0  # 2 months x (usage + credits/tax)
+    assert summary["api_calls"] == 6 and summary["cache_hits"] == 0  # 2 months x (usage, credits/tax, total)
     assert "fetching" in captured.err  # the progress bar goes to stderr, JSON alone to stdout
     code = main(["reconcile", "--actuals", str(out), "--month", "2026-09", "--format", "json"])
     month = json.loads(capsys.readouterr().out)["months"][0]
     assert code == 0 and month["totals"]["actual"] == pytest.approx(887.76)
+    assert "ungrouped total" in month["conservation"]["bill_total_source"]
     code = main(fetch_two_months)
-    assert json.loads(capsys.readouterr().out)["api_calls"] == 0  # the re-run costs nothing
+    # the re-run costs nothing but the empty credits requests (no data is never final)
+    assert json.loads(capsys.readouterr().out)["api_calls"] == 2

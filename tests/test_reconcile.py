@@ -17,7 +17,7 @@ SAMPLE = Path(__file__).parent.parent / "data" / "actuals" / "ce-2026-06..2026-1
 REAL = [
     "ce_get_cost_and_usage.by_service.real_2i2c_2025-09_all.json",
     "ce_get_cost_and_usage.filtered_ec2_region.real_2019-11.json",
-    "ce_console_costs_download.real_2022-03.csv",
+    "ce_console_costs_download.real_2022-03.period-row-only.csv",
 ]
 
 
@@ -270,7 +270,7 @@ def test_service_level_data_is_compared_in_total(production, catalog):
 
 
 def test_console_csv_reconciles_by_service(production, catalog):
-    rows = read(DATA / "aws" / "ce_console_costs_download.real_2022-03.csv")
+    rows = read(DATA / "aws" / "ce_console_costs_download.real_2022-03.period-row-only.csv")
     table = month(rows, production, "2022-03", catalog).set_index("category")
     # the 2022-03-01 row: EC2-Instances 3.4704, Tax 53.33
     assert table.loc["Amazon Elastic Compute Cloud - Compute (service total)", "actual"] == pytest.approx(

@@ -8,6 +8,12 @@ Example::
 """
 
 from costmodel.actuals.fetch import fetch
-from costmodel.actuals.read import read, read_console_csv, read_cost_and_usage
+from costmodel.actuals.read import (
+    Actuals,
+    read,
+    read_actuals,
+    read_console_csv,
+    read_cost_and_usage,
+)
 
-__all__ = ["fetch", "read", "read_console_csv", "read_cost_and_usage"]
+__all__ = ["Actuals", "fetch", "read", "read_actuals", "read_console_csv", "read_cost_and_usage"]

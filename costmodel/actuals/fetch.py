@@ -1,14 +1,19 @@
 """Fetch Cost Explorer actuals through boto3 (read-only: ``ce:GetCostAndUsage``).
 
-* Two requests per month: usage grouped by SERVICE and USAGE_TYPE without credits,
-  refunds and tax; and credits, refunds and tax grouped by RECORD_TYPE and SERVICE, so
-  that they reconcile as lines of their own and nothing is netted away.
+* Three requests per month: usage grouped by SERVICE and USAGE_TYPE without credits,
+  refunds and tax; credits, refunds and tax grouped by RECORD_TYPE and SERVICE, so
+  that they reconcile as lines of their own and nothing is netted away; and the month's
+  ungrouped, unfiltered total (grouped responses carry an empty ``Total``), the independent
+  figure the reconciliation conserves money against.
 * ``NextPageToken`` pagination by hand (boto3 has no paginator for GetCostAndUsage),
   resending identical parameters.
 * ``Config(retries={"mode": "standard"})``: throttling (``LimitExceededException``) is
   retried with backoff; in legacy mode it would not be.
-* A local cache keyed by the request (and profile), so that a re-run makes no API call:
-  each request costs $0.01. Months still ``Estimated`` are never cached.
+* A local cache keyed by the AWS account (``sts get-caller-identity``, one call), the
+  endpoint and the request, so that a re-run makes no API call (each costs $0.01) and a
+  second account is never served the first one's bill. The cache folder is 0700 and its
+  files 0600; months still ``Estimated`` or without any data are never cached; a corrupt
+  entry is fetched again with a warning.
 * Clear errors for data not yet available, expired bills, missing permissions and
   credentials. Credentials are never printed or logged.
 """
@@ -26,15 +31,28 @@ from typing import Any
 import pandas as pd
 
 from costmodel.errors import CostModelError
+from costmodel.files import atomic_write_text, private_dir
+from costmodel.inputs import load_json
 
 METRICS = ["UnblendedCost", "AmortizedCost", "NetAmortizedCost", "UsageQuantity"]
+CONTROL_METRICS = ["UnblendedCost", "AmortizedCost", "NetAmortizedCost"]
 SPECIAL = ["Credit", "Refund", "Tax"]
 MAX_PAGES = 1000
 
 
 def request_bodies(start: str, end: str, granularity: str = "MONTHLY") -> list[dict]:
-    """The two GetCostAndUsage requests for one period (usage; credits, refunds, tax)."""
+    """The three GetCostAndUsage requests for one period (usage; credits, refunds, tax; total)."""
     period = {"Start": start, "End": end}
+    return [*grouped_request_bodies(period, granularity), control_request_body(period, granularity)]
+
+
+def control_request_body(period: dict, granularity: str = "MONTHLY") -> dict:
+    """The ungrouped, unfiltered request: Cost Explorer's own total of the period."""
+    return {"TimePeriod": period, "Granularity": granularity, "Metrics": CONTROL_METRICS}
+
+
+def grouped_request_bodies(period: dict, granularity: str = "MONTHLY") -> list[dict]:
+    """Usage by SERVICE and USAGE_TYPE; credits, refunds and tax by RECORD_TYPE and SERVICE."""
     return [
         {
             "TimePeriod": period,
@@ -80,12 +98,12 @@ def ce_client(
     region: str = "us-east-1",
     endpoint_url: str | None = None,
     max_attempts: int = 5,
+    session: Any = None,
 ) -> Any:
     """A boto3 Cost Explorer client with standard retry mode."""
-    import boto3
     from botocore.config import Config
 
-    session = boto3.Session(profile_name=profile) if profile else boto3.Session()
+    session = session if session is not None else _session(profile)
     return session.client(
         "ce",
         region_name=region,
@@ -95,14 +113,54 @@ def ce_client(
 
 
 def default_cache_dir() -> Path:
-    """``$COSTMODEL_CACHE_DIR``, else ``~/.cache/costmodel/ce``."""
+    """``$COSTMODEL_CACHE_DIR``, else ``~/.cache/costmodel``; entries live in its ``ce/``."""
     return Path(os.environ.get("COSTMODEL_CACHE_DIR", Path.home() / ".cache" / "costmodel")) / "ce"
 
 
-def cache_key(request: dict, profile: str | None) -> str:
-    """SHA-256 of the canonical request and the profile name (never credentials)."""
-    canonical = json.dumps({"request": request, "profile": profile or "default"}, sort_keys=True)
+def cache_key(request: dict, account: str, endpoint: str | None = None) -> str:
+    """SHA-256 of the AWS account, the endpoint and the canonical request (never credentials)."""
+    canonical = json.dumps(
+        {"account": account, "endpoint": endpoint or "", "request": request}, sort_keys=True
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def caller_account(session: Any, region: str = "us-east-1") -> str:
+    """The AWS account the credentials belong to (``sts get-caller-identity``)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        identity = session.client("sts", region_name=region).get_caller_identity()
+    except (ClientError, BotoCoreError) as exc:
+        raise _explain_error(exc) from None
+    return str(identity["Account"])
+
+
+def is_final(pages: list[dict]) -> bool:
+    """Cacheable: every period final (not ``Estimated``) and at least one with data."""
+    results = [r for p in pages for r in p.get("ResultsByTime", [])]
+    if not results or any(r.get("Estimated") for r in results):
+        return False
+    return any(r.get("Groups") or r.get("Total") for r in results)
+
+
+def _read_cache_entry(path: Path, warn: Callable[[str], None]) -> list[dict] | None:
+    """Cached pages, or None (with a warning) when the entry is unreadable or not pages."""
+    try:
+        pages = load_json(path.read_text(encoding="utf-8"), path.name)
+    except (OSError, UnicodeDecodeError, CostModelError) as exc:
+        warn(f"costmodel: warning: cache entry {path} is unreadable ({exc}); fetching again")
+        return None
+    if not isinstance(pages, list) or not all(
+        isinstance(p, dict) and isinstance(p.get("ResultsByTime"), list) for p in pages
+    ):
+        warn(f"costmodel: warning: cache entry {path} is not a saved response; fetching again")
+        return None
+    return pages
+
+
+def _warn(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 def _explain_error(exc: Exception) -> CostModelError:
@@ -122,6 +180,8 @@ def _explain_error(exc: Exception) -> CostModelError:
             "UnrecognizedClientException": "the AWS credentials are not valid",
             "ExpiredTokenException": "AWS credentials expired: renew the session (e.g. aws sso login)",
             "LimitExceededException": "Cost Explorer kept throttling after retries: try again later",
+            "InvalidClientTokenId": "the AWS credentials are not valid",
+            "SignatureDoesNotMatch": "the AWS credentials are not valid (secret key does not match)",
         }
         if code in messages:
             return CostModelError(messages[code])
@@ -171,36 +231,73 @@ def fetch(
     cache_dir: str | Path | None = None,
     use_cache: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
+    account: str | None = None,
 ) -> dict:
     """Fetch actuals for [start, end) month by month, from the cache where possible.
+
+    Parameters
+    ----------
+    client : botocore client, optional
+        A Cost Explorer client (tests pass one for moto's server); then ``account`` must be
+        given for the cache, since the client's credentials are not read back.
+    account : str, optional
+        The AWS account id the cache is keyed by (default: asked of STS, one call).
 
     Returns
     -------
     dict
         The fetch-actuals file format ``{"requests": [{"request", "pages"}], "api_calls",
-        "cache_hits"}``, readable by :func:`costmodel.actuals.read`.
+        "cache_hits", "account"}``, readable by :func:`costmodel.actuals.read`.
     """
     if granularity not in ("MONTHLY", "DAILY"):
         raise CostModelError(f"granularity must be MONTHLY or DAILY, not {granularity!r}")
-    client = client if client is not None else ce_client(profile, region)
-    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     periods = month_periods(start, end)
+    if client is None:
+        session = _session(profile)
+        client = ce_client(profile, region, session=session)
+        if use_cache and account is None:
+            account = caller_account(session, region)
+    if use_cache and account is None:
+        raise ValueError("fetch(client=...) with the cache needs account= (the AWS account id)")
+    cache = (
+        private_dir(Path(cache_dir) if cache_dir is not None else default_cache_dir()) if use_cache else None
+    )
+    endpoint = getattr(getattr(client, "meta", None), "endpoint_url", None)
     show = progress if progress is not None else (_progress if len(periods) > 1 else None)
     entries, calls, hits = [], 0, 0
     for i, (period_start, period_end) in enumerate(periods, start=1):
         for request in request_bodies(period_start, period_end, granularity):
-            path = cache / f"{cache_key(request, profile)}.json"
-            if use_cache and path.exists():
-                pages = json.loads(path.read_text())
+            path = cache / f"{cache_key(request, account or '', endpoint)}.json" if cache else None
+            pages = _read_cache_entry(path, _warn) if path is not None and path.exists() else None
+            if pages is not None:
                 hits += 1
             else:
                 pages, n = get_cost_and_usage(client, request)
                 calls += n
-                final = not any(r.get("Estimated") for p in pages for r in p.get("ResultsByTime", []))
-                if use_cache and final:
-                    cache.mkdir(parents=True, exist_ok=True)
-                    path.write_text(json.dumps(pages))
+                if path is not None and is_final(pages):
+                    atomic_write_text(path, json.dumps(pages), mode=0o600)
             entries.append({"request": request, "pages": pages})
         if show:
             show(i, len(periods), f"{period_start}..{period_end}")
-    return {"requests": entries, "api_calls": calls, "cache_hits": hits}
+    return {"requests": entries, "api_calls": calls, "cache_hits": hits, "account": account}
+
+
+def save_fetched(payload: dict, out: str | Path, cache_dir: str | Path | None = None) -> Path:
+    """Write a fetch result to ``out`` atomically; if that fails, keep it in the cache folder
+    (the API calls are paid for) and say where in the error."""
+    text = json.dumps(payload, indent=1)
+    try:
+        return atomic_write_text(out, text)
+    except OSError as exc:
+        folder = private_dir(Path(cache_dir) if cache_dir is not None else default_cache_dir())
+        stamp = pd.Timestamp.now(tz="UTC").strftime("%Y%m%dT%H%M%SZ")
+        kept = atomic_write_text(folder / f"unsaved-fetch-{stamp}.json", text, mode=0o600)
+        raise CostModelError(
+            f"could not write {out} ({exc.strerror or exc}); the fetched data is kept in {kept}"
+        ) from None
+
+
+def _session(profile: str | None) -> Any:
+    import boto3
+
+    return boto3.Session(profile_name=profile) if profile else boto3.Session()

@@ -20,16 +20,17 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from costmodel.data_files import data_path, read_text
+from costmodel.data_files import data_path
 from costmodel.errors import InputError
+from costmodel.inputs import finite_decimal, load_json, read_text
 
 METRIC_COLUMNS = {
     "UnblendedCost": "unblended_cost",
@@ -56,18 +57,38 @@ TIDY_COLUMNS = [
 KEY_TO_COLUMN = {"SERVICE": "service", "USAGE_TYPE": "usage_type", "RECORD_TYPE": "record_type"}
 
 
-def _amount(metric: Any, where: str, name: str) -> float:
+# The metric every reconciliation is made of: a group without it would be money lost.
+REQUIRED_METRIC = "UnblendedCost"
+# How far two totals of the same money may differ [USD]: Cost Explorer amounts carry
+# about ten decimals, so sums of groups and the ungrouped total agree well within a cent.
+CONSERVATION_TOLERANCE_USD = 0.005
+
+
+def _amount_decimal(metric: Any, where: str, name: str) -> Decimal:
     if not isinstance(metric, dict) or "Amount" not in metric:
         raise InputError(f"{where}: metric {name} has no 'Amount'")
-    raw = metric["Amount"]
-    try:
-        value = Decimal(str(raw))
-    except InvalidOperation:
-        raise InputError(f"{where}: metric {name} Amount {raw!r} is not a number") from None
+    value = finite_decimal(metric["Amount"], f"{where}: metric {name} Amount")
     unit = metric.get("Unit", "")
     if name in COST_METRICS and unit != "USD":
         raise InputError(f"{where}: metric {name} is in {unit!r}; costmodel reconciles USD only")
-    return float(value)
+    return value
+
+
+def _amount(metric: Any, where: str, name: str) -> float:
+    return float(_amount_decimal(metric, where, name))
+
+
+def _metrics(metrics: Any, where: str, required: list[str]) -> dict[str, Any]:
+    """The metrics of a group (or Total), each checked, with every ``required`` one present."""
+    if not isinstance(metrics, dict):
+        raise InputError(f"{where}: 'Metrics' must be a mapping of metric name to Amount/Unit")
+    missing = [m for m in required if m not in metrics]
+    if missing:
+        raise InputError(
+            f"{where}: metric {missing[0]} is missing; every group must carry "
+            f"{', '.join(required)} (a group without it would drop its cost)"
+        )
+    return metrics
 
 
 def _granularity(start: pd.Timestamp, end: pd.Timestamp) -> str:
@@ -93,17 +114,39 @@ def _group_dimensions(page: dict, keys: list[str]) -> list[str]:
     return ["SERVICE", "USAGE_TYPE"][: len(keys)] if len(keys) <= 2 else [f"KEY{i}" for i in range(len(keys))]
 
 
-def rows_of_page(page: dict, where: str, record_type: str = "") -> list[dict]:
-    """Tidy rows of one GetCostAndUsage response page."""
+def _period(result: Any, where: str, i: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    try:
+        start = pd.Timestamp(result["TimePeriod"]["Start"])
+        end = pd.Timestamp(result["TimePeriod"]["End"])
+    except (KeyError, TypeError, ValueError):
+        raise InputError(f"{where}: ResultsByTime[{i}] has no valid TimePeriod Start/End") from None
+    if pd.isna(start) or pd.isna(end) or end <= start:
+        raise InputError(f"{where}: ResultsByTime[{i}] TimePeriod End must be after Start")
+    return start, end
+
+
+def _results(page: Any, where: str) -> list:
     if not isinstance(page, dict) or "ResultsByTime" not in page:
         raise InputError(f"{where}: not a GetCostAndUsage response (no 'ResultsByTime')")
+    results = page["ResultsByTime"]
+    if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
+        raise InputError(f"{where}: 'ResultsByTime' must be a list of results")
+    return results
+
+
+def rows_of_page(
+    page: dict, where: str, record_type: str = "", required: list[str] | None = None
+) -> list[dict]:
+    """Tidy rows of one GetCostAndUsage response page.
+
+    Every group must carry the ``required`` metrics (default: UnblendedCost) with a finite
+    USD amount, and as many ``Keys`` as the page has ``GroupDefinitions``: anything else
+    is an :class:`InputError`, never a group left out.
+    """
+    required = required if required is not None else [REQUIRED_METRIC]
     rows = []
-    for i, result in enumerate(page["ResultsByTime"]):
-        try:
-            start = pd.Timestamp(result["TimePeriod"]["Start"])
-            end = pd.Timestamp(result["TimePeriod"]["End"])
-        except (KeyError, TypeError, ValueError):
-            raise InputError(f"{where}: ResultsByTime[{i}] has no valid TimePeriod Start/End") from None
+    for i, result in enumerate(_results(page, where)):
+        start, end = _period(result, where, i)
         period = f"{where}, period {start.date()}"
         base = {
             "period_start": start,
@@ -115,25 +158,35 @@ def rows_of_page(page: dict, where: str, record_type: str = "") -> list[dict]:
             "source": where,
         }
         groups = result.get("Groups") or []
+        if not isinstance(groups, list):
+            raise InputError(f"{period}: 'Groups' must be a list")
         if not groups:
             total = result.get("Total") or {}
             if total:
+                metrics = _metrics(total, f"{period}, Total", required)
                 rows.append(
                     base
                     | {"service": "(total)", "usage_type": ""}
                     | {
-                        METRIC_COLUMNS[m]: _amount(v, period, m)
-                        for m, v in total.items()
+                        METRIC_COLUMNS[m]: _amount(v, f"{period}, Total", m)
+                        for m, v in metrics.items()
                         if m in METRIC_COLUMNS
                     }
-                    | {"usage_unit": total.get("UsageQuantity", {}).get("Unit", "")}
+                    | {"usage_unit": _unit(metrics)}
                 )
             continue
-        for group in groups:
-            keys = group.get("Keys")
+        for g, group in enumerate(groups):
+            keys = group.get("Keys") if isinstance(group, dict) else None
             if not isinstance(keys, list) or "Metrics" not in group:
-                raise InputError(f"{period}: a group lacks 'Keys' or 'Metrics'")
+                raise InputError(f"{period}, group {g + 1}: a group lacks 'Keys' or 'Metrics'")
+            if not all(isinstance(k, str) for k in keys):
+                raise InputError(f"{period}, group {keys}: every key must be text")
             dims = _group_dimensions(page, keys)
+            if len(dims) != len(keys):
+                raise InputError(
+                    f"{period}, group {keys}: {len(keys)} key(s) but the response groups by "
+                    f"{len(dims)} ({', '.join(dims)})"
+                )
             row = base | {"service": "", "usage_type": ""}
             for dim, key in zip(dims, keys, strict=True):
                 column = KEY_TO_COLUMN.get(dim)
@@ -142,22 +195,46 @@ def rows_of_page(page: dict, where: str, record_type: str = "") -> list[dict]:
                 else:
                     row.setdefault("other_keys", []).append(f"{dim}={key}")
             where_group = f"{period}, group {keys}"
-            for metric, value in group["Metrics"].items():
+            metrics = _metrics(group["Metrics"], where_group, required)
+            for metric, value in metrics.items():
                 if metric in METRIC_COLUMNS:
                     row[METRIC_COLUMNS[metric]] = _amount(value, where_group, metric)
-            row["usage_unit"] = group["Metrics"].get("UsageQuantity", {}).get("Unit", "")
+            row["usage_unit"] = _unit(metrics)
             rows.append(row)
     return rows
+
+
+def _unit(metrics: dict) -> str:
+    quantity = metrics.get("UsageQuantity")
+    return str(quantity.get("Unit", "")) if isinstance(quantity, dict) else ""
+
+
+def _ungrouped_totals(pages: list, where: str) -> list[tuple[str, Decimal, bool]]:
+    """(month, UnblendedCost, estimated) of each period of an ungrouped request's pages."""
+    out = []
+    for p, page in enumerate(pages):
+        for i, result in enumerate(_results(page, f"{where}, page {p + 1}")):
+            start, _ = _period(result, where, i)
+            total = result.get("Total") or {}
+            metrics = _metrics(total, f"{where}, period {start.date()}, Total", [REQUIRED_METRIC])
+            amount = _amount_decimal(metrics[REQUIRED_METRIC], f"{where}, period {start.date()}", "Total")
+            out.append((start.strftime("%Y-%m"), amount, bool(result.get("Estimated", False))))
+    return out
 
 
 def _requests_of(payload: Any, origin: str) -> list[tuple[dict, list[dict]]]:
     """(request, pages) pairs of any accepted JSON shape."""
     if isinstance(payload, dict) and "requests" in payload:
+        if not isinstance(payload["requests"], list):
+            raise InputError(f"{origin}: 'requests' must be a list")
         out = []
         for i, entry in enumerate(payload["requests"]):
             if not isinstance(entry, dict) or not isinstance(entry.get("pages"), list):
                 raise InputError(f"{origin}: requests[{i}] needs a 'pages' list")
-            out.append((entry.get("request", {}), entry["pages"]))
+            request = entry.get("request", {})
+            if not isinstance(request, dict):
+                raise InputError(f"{origin}: requests[{i}].request must be a mapping")
+            out.append((request, entry["pages"]))
         return out
     if isinstance(payload, dict) and "boto3_shape" in payload:
         return [({}, [payload["boto3_shape"]])]
@@ -173,19 +250,113 @@ def _requests_of(payload: Any, origin: str) -> list[tuple[dict, list[dict]]]:
 def _record_type_of(request: dict) -> str:
     """The RECORD_TYPE a request was filtered to, when it names exactly one."""
     flt = request.get("Filter", {}) if isinstance(request, dict) else {}
-    dims = flt.get("Dimensions", {})
-    if dims.get("Key") == "RECORD_TYPE" and len(dims.get("Values", [])) == 1:
-        return dims["Values"][0]
+    dims = flt.get("Dimensions", {}) if isinstance(flt, dict) else {}
+    values = dims.get("Values", []) if isinstance(dims, dict) else []
+    if dims.get("Key") == "RECORD_TYPE" and isinstance(values, list) and len(values) == 1:
+        return str(values[0])
     return ""
 
 
-def read_cost_and_usage(payload: Any, origin: str = "<memory>") -> pd.DataFrame:
-    """Tidy rows of parsed GetCostAndUsage JSON (any shape of the module docstring)."""
-    rows = []
-    for r, (request, pages) in enumerate(_requests_of(payload, origin)):
+def _is_control_request(request: dict, pages: list) -> bool:
+    """An unfiltered request without GroupBy: Cost Explorer's own total of the period, which
+    ``fetch-actuals`` saves beside the grouped requests to check them against."""
+    if request:
+        return not request.get("GroupBy") and not request.get("Filter")
+    return False
+
+
+@dataclass(frozen=True)
+class Actuals:
+    """Actuals as read: the tidy rows and, per month, the totals they must conserve.
+
+    Attributes
+    ----------
+    rows : DataFrame
+        One row per period and group (see :func:`read`).
+    controls : DataFrame
+        One row per month: ``month``, ``groups`` (rows read), ``groups_total`` [USD, the
+        Decimal sum of the group amounts as written in the file], ``control_total`` [USD,
+        an independent total of the same money] and ``control_source`` (what that total
+        is: Cost Explorer's ungrouped total, the console's ``Total costs($)`` column, or,
+        when the file carries none, the groups' own sum, said so).
+    origin : str
+        The file name.
+    """
+
+    rows: pd.DataFrame
+    controls: pd.DataFrame
+    origin: str = "<memory>"
+
+    def control(self, month: str) -> pd.Series:
+        """The control row of ``month``."""
+        found = self.controls.loc[self.controls["month"] == month]
+        if found.empty:
+            raise InputError(f"{self.origin}: no data for {month}")
+        return found.iloc[0]
+
+
+def _controls(
+    rows: pd.DataFrame,
+    group_sums: dict[str, Decimal],
+    independent: dict[str, Decimal],
+    source: str,
+    origin: str,
+) -> pd.DataFrame:
+    """Per-month control table; groups that disagree with the independent total are refused."""
+    counts = rows.groupby("month").size() if len(rows) else pd.Series(dtype=int)
+    out = []
+    for month in sorted(set(group_sums) | set(independent)):
+        groups_total = group_sums.get(month, Decimal(0))
+        if month in independent:
+            control = independent[month]
+            if abs(control - groups_total) > Decimal(str(CONSERVATION_TOLERANCE_USD)):
+                raise InputError(
+                    f"{origin}, {month}: the groups add up to {groups_total:.2f} USD but {source} "
+                    f"says {control:.2f} USD: a page or group is missing, repeated or altered"
+                )
+            what = source
+        else:
+            control, what = groups_total, "sum of the groups as read (the file has no independent total)"
+        out.append(
+            {
+                "month": month,
+                "groups": int(counts.get(month, 0)),
+                "groups_total": float(groups_total),
+                "control_total": float(control),
+                "control_source": what,
+            }
+        )
+    return pd.DataFrame(out, columns=["month", "groups", "groups_total", "control_total", "control_source"])
+
+
+def _group_sums(rows: list[dict], amounts: list[Decimal]) -> dict[str, Decimal]:
+    sums: dict[str, Decimal] = {}
+    for row, amount in zip(rows, amounts, strict=True):
+        sums[row["month"]] = sums.get(row["month"], Decimal(0)) + amount
+    return sums
+
+
+def read_cost_and_usage_with_controls(payload: Any, origin: str = "<memory>") -> Actuals:
+    """Rows and per-month controls of parsed GetCostAndUsage JSON (any shape of the module
+    docstring). Ungrouped, unfiltered requests (``fetch-actuals`` saves one per month) are
+    the independent totals the grouped rows are checked against, not rows themselves."""
+    rows: list[dict] = []
+    amounts: list[Decimal] = []
+    independent: dict[str, Decimal] = {}
+    requests = _requests_of(payload, origin)
+    grouped = [(r, pg) for r, pg in requests if not _is_control_request(r, pg)]
+    for r, (request, pages) in enumerate(requests):
+        where_request = f"{origin}, request {r + 1}"
+        if _is_control_request(request, pages) and grouped:
+            for month, amount, _ in _ungrouped_totals(pages, where_request):
+                independent[month] = independent.get(month, Decimal(0)) + amount
+            continue
+        required = _required_metrics(request)
         for p, page in enumerate(pages):
-            where = f"{origin}, request {r + 1}, page {p + 1}" if len(pages) > 1 or r else origin
-            rows += rows_of_page(page, where, _record_type_of(request))
+            where = f"{where_request}, page {p + 1}" if len(pages) > 1 or r else origin
+            page_rows = rows_of_page(page, where, _record_type_of(request), required)
+            rows += page_rows
+            amounts += _raw_unblended(page, len(page_rows))
     frame = pd.DataFrame(rows)
     for column in TIDY_COLUMNS:
         if column not in frame.columns:
@@ -193,7 +364,36 @@ def read_cost_and_usage(payload: Any, origin: str = "<memory>") -> pd.DataFrame:
     if "other_keys" in frame.columns:
         frame["other_keys"] = frame["other_keys"].map(lambda v: ";".join(v) if isinstance(v, list) else "")
     _check_consistency(frame, origin)
-    return frame
+    controls = _controls(
+        frame, _group_sums(rows, amounts), independent, "Cost Explorer's ungrouped total", origin
+    )
+    return Actuals(rows=frame, controls=controls, origin=origin)
+
+
+def _required_metrics(request: dict) -> list[str]:
+    """Cost metrics every group must carry: those the request asked for, and UnblendedCost."""
+    asked = request.get("Metrics") if isinstance(request, dict) else None
+    asked = [m for m in asked if m in COST_METRICS] if isinstance(asked, list) else []
+    return [REQUIRED_METRIC, *[m for m in asked if m != REQUIRED_METRIC]]
+
+
+def _raw_unblended(page: dict, expected: int) -> list[Decimal]:
+    """UnblendedCost of each row of a page, as exact Decimals of the strings in the file."""
+    out = []
+    for result in page["ResultsByTime"]:
+        groups = result.get("Groups") or []
+        if groups:
+            out += [Decimal(str(g["Metrics"][REQUIRED_METRIC]["Amount"]).strip()) for g in groups]
+        elif result.get("Total"):
+            out.append(Decimal(str(result["Total"][REQUIRED_METRIC]["Amount"]).strip()))
+    if len(out) != expected:  # rows_of_page and this walk must see the same groups
+        raise AssertionError(f"{len(out)} amounts for {expected} rows")
+    return out
+
+
+def read_cost_and_usage(payload: Any, origin: str = "<memory>") -> pd.DataFrame:
+    """Tidy rows of parsed GetCostAndUsage JSON (any shape of the module docstring)."""
+    return read_cost_and_usage_with_controls(payload, origin).rows
 
 
 def _check_consistency(frame: pd.DataFrame, origin: str) -> None:
@@ -220,39 +420,69 @@ def console_labels() -> dict[str, str]:
     return dict(zip(table["console_label"], table["service"], strict=True))
 
 
-def read_console_csv(text: str, origin: str = "<memory>") -> pd.DataFrame:
-    """Tidy rows of a Cost Explorer console "Download CSV" export (grouped by service).
+def _console_cell(cell: str, where: str) -> Decimal:
+    return finite_decimal(cell, f"{where}:")
+
+
+def read_console_csv_with_controls(text: str, origin: str = "<memory>") -> Actuals:
+    """Rows and controls of a Cost Explorer console "Download CSV" export (grouped by service).
 
     The export is wide: a header of ``<label>($)`` columns ending with ``Total costs($)``, a
     ``Service total`` row, then one row per period. Labels are console names (``EC2-Instances``),
     mapped to API SERVICE values where known and kept as they are otherwise. The export
     carries one cost metric (the console's, unblended by default) and no usage quantities.
+
+    Each period's cells must add up to its ``Total costs($)``, each column to its ``Service
+    total``, and no period may appear twice: the ``Total costs($)`` column is then the
+    independent total that reconciliation conserves.
     """
-    reader = list(csv.reader(io.StringIO(text)))
+    try:
+        reader = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise InputError(f"{origin}: not a readable CSV file ({exc})") from None
     if not reader or not reader[0] or not reader[0][-1].startswith("Total costs"):
         raise InputError(f"{origin}: not a Cost Explorer console export (no 'Total costs($)' column)")
     header, labels = reader[0], console_labels()
     services = [h.removesuffix("($)") for h in header[1:-1]]
-    rows, dates = [], []
+    if len(set(services)) != len(services):
+        repeated = next(s for s in services if services.count(s) > 1)
+        raise InputError(f"{origin}, line 1: column {repeated!r} appears twice")
+    rows, amounts, seen = [], [], {}
+    stated_service_totals: dict[str, Decimal] | None = None
+    column_sums = dict.fromkeys(services, Decimal(0))
     for n, line in enumerate(reader[1:], start=2):
-        if not line or line[0] in ("Service total", ""):
+        if not line or all(c.strip() == "" for c in line):
             continue
         if len(line) != len(header):
             raise InputError(f"{origin}, line {n}: {len(line)} cells, header has {len(header)}")
+        if line[0] == "Service total":
+            if stated_service_totals is not None:
+                raise InputError(f"{origin}, line {n}: a second 'Service total' row")
+            stated_service_totals = {
+                service: _console_cell(cell or "0", f"{origin}, line {n}, {service}")
+                for service, cell in zip(services, line[1:-1], strict=True)
+            }
+            continue
         try:
             start = pd.Timestamp(line[0])
         except ValueError:
             raise InputError(f"{origin}, line {n}: period {line[0]!r} is not a date") from None
-        dates.append(start)
+        if pd.isna(start):
+            raise InputError(f"{origin}, line {n}: period {line[0]!r} is not a date")
+        if start in seen:
+            raise InputError(
+                f"{origin}, line {n}: period {start.date()} already given on line {seen[start]} "
+                "(the same rows pasted twice?)"
+            )
+        seen[start] = n
         total = Decimal(0)
         for service, cell in zip(services, line[1:-1], strict=True):
-            if cell == "":
+            if cell.strip() == "":
                 continue
-            try:
-                amount = Decimal(cell)
-            except InvalidOperation:
-                raise InputError(f"{origin}, line {n}, {service}: {cell!r} is not a number") from None
+            amount = _console_cell(cell, f"{origin}, line {n}, {service}")
             total += amount
+            column_sums[service] += amount
+            amounts.append(amount)
             rows.append(
                 {
                     "period_start": start,
@@ -263,17 +493,34 @@ def read_console_csv(text: str, origin: str = "<memory>") -> pd.DataFrame:
                     "source": f"{origin}, line {n}",
                 }
             )
-        stated = Decimal(line[-1] or "0")
+        if line[-1].strip() == "":
+            raise InputError(f"{origin}, line {n}: 'Total costs($)' is empty")
+        stated = _console_cell(line[-1], f"{origin}, line {n}, Total costs($)")
         if abs(stated - total) > Decimal("0.01"):
             raise InputError(
                 f"{origin}, line {n}: services add up to {total} but 'Total costs($)' says {stated}"
             )
+        rows.append({"_period_total": stated, "period_start": start})
+    if stated_service_totals is not None:
+        for service, stated in stated_service_totals.items():
+            if abs(stated - column_sums[service]) > Decimal("0.01"):
+                raise InputError(
+                    f"{origin}: the periods of {service!r} add up to {column_sums[service]} but its "
+                    f"'Service total' says {stated} (a period row missing or repeated?)"
+                )
+    period_totals = [r for r in rows if "_period_total" in r]
+    rows = [r for r in rows if "_period_total" not in r]
     frame = pd.DataFrame(rows)
-    if frame.empty:
+    if not period_totals:
         raise InputError(f"{origin}: no period rows")
-    distinct = sorted(set(dates))
+    distinct = sorted(seen)
     step = (distinct[1] - distinct[0]).days if len(distinct) > 1 else 1
     monthly = len(distinct) > 1 and step >= 28
+    if frame.empty:
+        frame = pd.DataFrame(
+            columns=["period_start", "service", "usage_type", "record_type", "unblended_cost"]
+        )
+    frame["period_start"] = pd.to_datetime(frame["period_start"])
     frame["period_end"] = frame["period_start"] + (
         pd.DateOffset(months=1) if monthly else pd.Timedelta(days=1)
     )
@@ -283,7 +530,36 @@ def read_console_csv(text: str, origin: str = "<memory>") -> pd.DataFrame:
     for column in TIDY_COLUMNS:
         if column not in frame.columns:
             frame[column] = np.nan if column in METRIC_COLUMNS.values() else ""
-    return frame[TIDY_COLUMNS]
+    frame = frame[TIDY_COLUMNS]
+    independent: dict[str, Decimal] = {}
+    for row in period_totals:
+        month = row["period_start"].strftime("%Y-%m")
+        independent[month] = independent.get(month, Decimal(0)) + row["_period_total"]
+    group_sums = _group_sums(frame.to_dict("records"), amounts)
+    controls = _controls(frame, group_sums, independent, "the console's 'Total costs($)' column", origin)
+    return Actuals(rows=frame, controls=controls, origin=origin)
+
+
+def read_console_csv(text: str, origin: str = "<memory>") -> pd.DataFrame:
+    """Tidy rows of a Cost Explorer console export (see :func:`read_console_csv_with_controls`)."""
+    return read_console_csv_with_controls(text, origin).rows
+
+
+def read_actuals(path: str | Path) -> Actuals:
+    """Read a saved Cost Explorer file (JSON response(s) or console CSV): rows and controls.
+
+    The controls are what reconciliation conserves money against: an independent total per
+    month where the file has one (``fetch-actuals`` saves Cost Explorer's ungrouped total; the
+    console export has its ``Total costs($)`` column), else the groups' own sum, said so.
+    """
+    path = Path(path)
+    text = read_text(path, "actuals")
+    stripped = text.lstrip()
+    if not stripped:
+        raise InputError(f"{path.name}: the actuals file is empty")
+    if stripped.startswith(("{", "[")):
+        return read_cost_and_usage_with_controls(load_json(text, path.name), origin=path.name)
+    return read_console_csv_with_controls(text, origin=path.name)
 
 
 def read(path: str | Path) -> pd.DataFrame:
@@ -297,14 +573,6 @@ def read(path: str | Path) -> pd.DataFrame:
         ``unblended_cost``, ``amortized_cost``, ``net_amortized_cost``,
         ``net_unblended_cost``, ``blended_cost`` [USD; NaN when the metric was not
         requested], ``usage_quantity`` and ``usage_unit``, ``estimated`` (bool), ``source``.
+        :func:`read_actuals` also returns the per-month totals to conserve.
     """
-    path = Path(path)
-    text = read_text(path, "actuals")
-    stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
-        try:
-            payload = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path.name}: not valid JSON ({exc})") from None
-        return read_cost_and_usage(payload, origin=path.name)
-    return read_console_csv(text, origin=path.name)
+    return read_actuals(path).rows

@@ -10,8 +10,9 @@ it up is an error, never a zero.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from costmodel.errors import (
     PriceNotFoundError,
     PriceUnknownError,
 )
+from costmodel.inputs import finite_decimal, finite_float, read_text
 
 SNAPSHOT_FILE = "aws-price-snapshot-2026-11.csv"
 
@@ -61,19 +63,43 @@ KEY_DEFAULTS = dict.fromkeys(KEY_COLUMNS, "") | {
     "price_dimension": "usage",
 }
 
+# The dearest AWS list price is a few hundred thousand dollars (3-year all-upfront fees of
+# the largest instances); a price beyond this is a typo, not a price.
+MAX_UNIT_PRICE_USD = 10_000_000
 HOW_TO_GET_A_PRICE = (
     "Refresh the snapshot from the AWS Pricing API (`costmodel prices refresh --out FILE`) "
     "or supply the price in an overrides file (`--overrides FILE`)."
 )
 
 
-def _parse_range(value: str, *, where: str) -> float:
-    if value in ("", "Inf"):
+def _parse_range(value: str, *, where: str, end: bool) -> float:
+    if end and value in ("", "Inf"):
         return np.inf
-    try:
-        return float(Decimal(value))
-    except InvalidOperation:
-        raise InputError(f"{where}: tier range {value!r} is not a number or 'Inf'") from None
+    return finite_float(value, f"{where}: {'end' if end else 'begin'}_range", minimum=0)
+
+
+def check_tiers(rows: pd.DataFrame, *, origin: str) -> None:
+    """Every price's tiers must start at 0 and follow each other without gap or overlap, so
+    that every quantity up to the top tier is priced exactly once (never dropped)."""
+    ordered = rows.sort_values([*KEY_COLUMNS, "begin"], kind="stable")
+    for key, tiers in ordered.groupby(list(KEY_COLUMNS), sort=False):
+        begins, ends = tiers["begin"].to_numpy(), tiers["end"].to_numpy()
+        name = ", ".join(f"{c}={v!r}" for c, v in zip(KEY_COLUMNS, key, strict=True) if v != "")
+        if begins[0] != 0:
+            raise InputError(
+                f"{origin}: the tiers of {name} start at {begins[0]:g}, not 0: "
+                f"quantities below {begins[0]:g} would have no price"
+            )
+        if (ends <= begins).any():
+            i = int(np.flatnonzero(ends <= begins)[0])
+            raise InputError(f"{origin}: a tier of {name} ends ({ends[i]:g}) where it begins ({begins[i]:g})")
+        if len(begins) > 1 and (begins[1:] != ends[:-1]).any():
+            i = int(np.flatnonzero(begins[1:] != ends[:-1])[0])
+            kind = "overlap" if begins[i + 1] < ends[i] else "gap"
+            raise InputError(
+                f"{origin}: the tiers of {name} {kind} between {ends[i]:g} and {begins[i + 1]:g} "
+                "(each tier must begin where the previous one ends)"
+            )
 
 
 def validate_rows(raw: pd.DataFrame, *, origin: str) -> pd.DataFrame:
@@ -112,35 +138,41 @@ def validate_rows(raw: pd.DataFrame, *, origin: str) -> pd.DataFrame:
                 raise InputError(f"{where}: an 'unknown' row must leave price_usd empty")
             prices.append(np.nan)
             continue
-        try:
-            value = Decimal(rec.price_usd)
-        except InvalidOperation:
-            raise InputError(f"{where}: price_usd {rec.price_usd!r} is not a number") from None
-        if value < 0:
-            raise InputError(f"{where}: price_usd {rec.price_usd} is negative")
+        value = finite_decimal(rec.price_usd, f"{where}: price_usd", minimum=0)
+        if value > MAX_UNIT_PRICE_USD:
+            raise InputError(f"{where}: price_usd {rec.price_usd} is beyond any AWS price")
         if rec.source == "" or rec.effective_date == "":
             raise InputError(f"{where}: a priced row needs a source and an effective_date")
         prices.append(float(value))
     rows["price"] = np.array(prices, dtype=float)
     rows["begin"] = [
-        _parse_range(v, where=f"{origin}, line {i}") for i, v in enumerate(rows["begin_range"], start=2)
+        _parse_range(v, where=f"{origin}, line {i}", end=False)
+        for i, v in enumerate(rows["begin_range"], start=2)
     ]
     rows["end"] = [
-        _parse_range(v, where=f"{origin}, line {i}") for i, v in enumerate(rows["end_range"], start=2)
+        _parse_range(v, where=f"{origin}, line {i}", end=True)
+        for i, v in enumerate(rows["end_range"], start=2)
     ]
     rows["derived"] = rows["status"].eq("derived")
-    return rows.reset_index(drop=True)
+    rows = rows.reset_index(drop=True)
+    check_tiers(rows, origin=origin)
+    return rows
 
 
 def read_catalog_csv(path: str | Path) -> pd.DataFrame:
     """Read a catalog CSV (the shipped snapshot or a refreshed one) into validated rows."""
     path = Path(path)
+    text = read_text(path, "price catalog")
+    header = next(csv.reader(io.StringIO(text)), [])
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:
+        raise InputError(f"{path.name}, line 1: column {repeated[0]!r} appears twice")
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise InputError(f"price catalog file not found: {path}") from None
-    except pd.errors.ParserError as exc:
-        raise InputError(f"{path}: not a readable CSV file ({exc})") from None
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path.name}: the price catalog is empty") from None
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise InputError(f"{path.name}: not a readable CSV file ({' '.join(str(exc).split())})") from None
     return validate_rows(raw, origin=path.name)
 
 
@@ -156,6 +188,16 @@ class PriceCatalog:
     rows: pd.DataFrame
     name: str = SNAPSHOT_FILE
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    overrides: tuple[str, ...] = ()  # one description per override entry applied
+
+    @property
+    def basis(self) -> str:
+        """What the prices are, for every total shown: ``list prices``, or ``list prices with
+        2 overrides (file.yaml)`` once a user's overrides changed any of them."""
+        if not self.overrides:
+            return "list prices"
+        n = len(self.overrides)
+        return f"list prices with {n} override{'s' if n > 1 else ''} ({'; '.join(self.overrides)})"
 
     # ------------------------------------------------------------------ lookups
     def lookup(self, **attributes: str) -> pd.DataFrame:
@@ -247,12 +289,13 @@ class PriceCatalog:
             else:
                 comp[column] = comp[column].fillna(default).astype(str)
         quantity = pd.to_numeric(comp["quantity"], errors="coerce")
-        if quantity.isna().any() or (quantity < 0).any():
-            bad = comp.loc[quantity.isna() | (quantity < 0)].iloc[0]
+        invalid = ~np.isfinite(quantity.to_numpy(dtype=float)) | (quantity < 0).to_numpy()
+        if invalid.any():
+            bad = comp.loc[invalid].iloc[0]
             raise InputError(
                 f"quantity {bad['quantity']!r} for {bad.get('resource', '')} "
                 f"{bad.get('component', '')} ({_describe_key(bad.to_dict())}) "
-                "must be a number >= 0"
+                "must be a finite number >= 0"
             )
         comp["quantity"] = quantity.astype(float)
         comp["_component"] = np.arange(len(comp))
@@ -344,6 +387,15 @@ class PriceCatalog:
 
         tiers = merged.groupby("_component")["begin"].transform("size")
         in_tier = (np.minimum(merged["quantity"], merged["end"]) - merged["begin"]).clip(lower=0)
+        covered = in_tier.groupby(merged["_component"]).sum()
+        wanted = merged.groupby("_component")["quantity"].first()
+        gap = (covered - wanted).abs() > 1e-9 * wanted.abs().clip(lower=1)
+        if gap.any():
+            rec = merged.loc[merged["_component"].eq(gap.index[gap.to_numpy()][0])].iloc[0].to_dict()
+            raise PriceNotFoundError(
+                f"quantity {rec['quantity']:g} {rec['unit']} of {_describe_key(rec)}: the tiers of "
+                f"catalog {self.name} price only {covered[gap].iloc[0]:g} of it"
+            )
         keep = (in_tier > 0) | first_tier
         out = merged.loc[keep].copy()
         out["quantity"] = in_tier[keep]
@@ -361,9 +413,18 @@ class PriceCatalog:
             out = pd.concat([out, reported], ignore_index=True)
         return out.sort_values("_component", kind="stable").drop(columns="_component").reset_index(drop=True)
 
-    def with_rows(self, rows: pd.DataFrame, name: str | None = None) -> PriceCatalog:
+    def with_rows(
+        self, rows: pd.DataFrame, name: str | None = None, overrides: tuple[str, ...] = ()
+    ) -> PriceCatalog:
         """A copy of this catalog with other rows (used by overrides and refresh)."""
-        return PriceCatalog(rows=rows.reset_index(drop=True), name=name or self.name, sources=self.sources)
+        rows = rows.reset_index(drop=True)
+        check_tiers(rows, origin=name or self.name)
+        return PriceCatalog(
+            rows=rows,
+            name=name or self.name,
+            sources=self.sources,
+            overrides=(*self.overrides, *overrides),
+        )
 
 
 def load_snapshot(path: str | Path | None = None) -> PriceCatalog:

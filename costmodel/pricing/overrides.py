@@ -19,40 +19,45 @@ An overrides file (YAML) has two optional lists::
         note: quote from the account team
 
 Every overridden row gets status ``override`` and a source naming the file and entry, so
-each line item priced with it shows where its price came from.
+each line item priced with it shows where its price came from, and every total priced with
+the catalog says "list prices with N overrides".
+
+A ``prices`` entry sets one price: if its filters match rows of more than one kind (term,
+price dimension or unit: an hourly rate and an upfront fee, Hrs and GB-Mo), it is refused
+and the message counts the rows of each kind, unless the entry says ``scope: all``. A
+discount is a percentage, so it may span kinds.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from costmodel.data_files import read_text
 from costmodel.errors import InputError
+from costmodel.inputs import finite_decimal, load_yaml, read_text
 from costmodel.pricing.catalog import KEY_COLUMNS, SNAPSHOT_COLUMNS, PriceCatalog
 
-VALUE_KEYS = {"percent", "price_usd", "note", "effective_date", "add", "unit"}
+VALUE_KEYS = {"percent", "price_usd", "note", "effective_date", "add", "unit", "scope"}
+KIND_COLUMNS = ["term_type", "price_dimension", "unit"]
 
 
 def _read(path: Path) -> dict:
-    text = read_text(path, "overrides")
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path.name}: not valid YAML ({exc})") from None
+    raw = load_yaml(read_text(path, "overrides"), path.name)
     if raw is None:
         return {}
     if not isinstance(raw, dict) or set(raw) - {"discounts", "prices"}:
         raise InputError(f"{path.name}: expected top-level keys 'discounts' and/or 'prices'")
+    for section in ("discounts", "prices"):
+        if raw.get(section) is not None and not isinstance(raw[section], list):
+            raise InputError(f"{path.name}: '{section}' must be a list of entries")
     return raw
 
 
-def _mask(catalog: PriceCatalog, entry: dict, where: str) -> np.ndarray:
+def _mask(rows: pd.DataFrame, entry: dict, where: str) -> np.ndarray:
     filters = {k: v for k, v in entry.items() if k not in VALUE_KEYS}
     bad = [k for k in filters if k not in SNAPSHOT_COLUMNS]
     if bad:
@@ -60,20 +65,28 @@ def _mask(catalog: PriceCatalog, entry: dict, where: str) -> np.ndarray:
             f"{where}: unknown key {bad[0]!r}; valid keys: "
             f"{', '.join([*SNAPSHOT_COLUMNS, *sorted(VALUE_KEYS)])}"
         )
-    mask = np.ones(len(catalog.rows), dtype=bool)
+    mask = np.ones(len(rows), dtype=bool)
     for column, value in filters.items():
-        mask &= (catalog.rows[column] == str(value)).to_numpy()
+        mask &= (rows[column] == str(value)).to_numpy()
     return mask
 
 
 def _decimal(value: Any, where: str, key: str) -> Decimal:
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise InputError(f"{where}: {key} {value!r} is not a number") from None
-    if number < 0:
-        raise InputError(f"{where}: {key} {value} must be >= 0")
-    return number
+    return finite_decimal(value, f"{where}: {key}", minimum=0)
+
+
+def _check_scope(rows: pd.DataFrame, mask: np.ndarray, entry: dict, where: str) -> None:
+    """One price for rows of one kind only, unless the entry says ``scope: all``."""
+    scope = entry.get("scope")
+    if scope not in (None, "all"):
+        raise InputError(f"{where}: scope {scope!r} must be 'all' or left out")
+    kinds = rows.loc[mask].groupby(KIND_COLUMNS).size()
+    if len(kinds) > 1 and scope != "all":
+        listed = ", ".join(f"{n} {t} {d} per {u}" for (t, d, u), n in kinds.items())
+        raise InputError(
+            f"{where}: one price would replace {int(mask.sum())} rows of {len(kinds)} kinds ({listed}); "
+            "narrow the filters (term_type, price_dimension, usage_type) or add 'scope: all'"
+        )
 
 
 def apply_overrides(catalog: PriceCatalog, path: str | Path) -> PriceCatalog:
@@ -88,7 +101,7 @@ def apply_overrides(catalog: PriceCatalog, path: str | Path) -> PriceCatalog:
         pct = _decimal(entry["percent"], where, "percent")
         if pct > 100:
             raise InputError(f"{where}: percent {pct} must be within 0..100")
-        mask = _mask(catalog, entry, where) & (rows["status"] != "unknown").to_numpy()
+        mask = _mask(rows, entry, where) & (rows["status"] != "unknown").to_numpy()
         if not mask.any():
             raise InputError(f"{where}: matches no priced catalog row")
         factor = 1 - pct / 100
@@ -102,7 +115,9 @@ def apply_overrides(catalog: PriceCatalog, path: str | Path) -> PriceCatalog:
         if not isinstance(entry, dict) or "price_usd" not in entry:
             raise InputError(f"{where}: needs 'price_usd' and filters such as service_code, usage_type")
         price = _decimal(entry["price_usd"], where, "price_usd")
-        mask = _mask(catalog, entry, where)
+        mask = _mask(rows, entry, where)
+        if mask.any():
+            _check_scope(rows, mask, entry, where)
         source = f"override {path.name} prices[{i}]" + (f": {entry['note']}" if entry.get("note") else "")
         if not mask.any():
             if not entry.get("add"):
@@ -118,7 +133,12 @@ def apply_overrides(catalog: PriceCatalog, path: str | Path) -> PriceCatalog:
         rows.loc[mask, "source"] = source
         rows.loc[mask, "status"] = "override"
         rows.loc[mask, "effective_date"] = str(entry.get("effective_date", "unspecified"))
-    return catalog.with_rows(rows, name=f"{catalog.name} + {path.name}")
+    applied = [
+        f"{path.name} {section}[{i}]"
+        for section in ("discounts", "prices")
+        for i, _ in enumerate(raw.get(section) or [])
+    ]
+    return catalog.with_rows(rows, name=f"{catalog.name} + {path.name}", overrides=tuple(applied))
 
 
 def _append(rows: pd.DataFrame, entry: dict, where: str) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from costmodel.errors import CostModelError
+from costmodel.files import atomic_write_text, check_writable
 from costmodel.pricing.catalog import (
     KEY_COLUMNS,
     SNAPSHOT_COLUMNS,
@@ -145,6 +146,8 @@ def refresh_snapshot(
     """
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+    if out:
+        check_writable(out, "--out")  # before any API call
     base = base if base is not None else load_snapshot()
     client = client if client is not None else pricing_client(profile)
     retrieved = (today or dt.date.today()).isoformat()
@@ -194,5 +197,5 @@ def refresh_snapshot(
     name = Path(out).name if out else f"refreshed-{retrieved}"
     catalog = base.with_rows(merged, name=name)
     if out:
-        merged.loc[:, list(SNAPSHOT_COLUMNS)].to_csv(out, index=False)
+        atomic_write_text(out, merged.loc[:, list(SNAPSHOT_COLUMNS)].to_csv(index=False))
     return catalog

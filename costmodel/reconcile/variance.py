@@ -19,10 +19,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from costmodel.actuals.read import CONSERVATION_TOLERANCE_USD, Actuals
 from costmodel.architecture import Architecture
 from costmodel.constants import HOURS_PER_MONTH
 from costmodel.documented import documented_by_category
-from costmodel.errors import InputError
+from costmodel.errors import ConservationError, InputError
 from costmodel.estimate import estimate
 from costmodel.pricing.catalog import PriceCatalog
 from costmodel.reconcile.mapping import line_key, map_rows, quantity_factor, shared_usage_categories
@@ -172,7 +173,7 @@ def _explain(row: pd.Series, hours: float) -> str:
 
 
 def month(
-    actual: pd.DataFrame,
+    actual: pd.DataFrame | Actuals,
     arch: Architecture,
     month: str,
     catalog: PriceCatalog | None = None,
@@ -201,6 +202,8 @@ def month(
         ``month``, ``hours_in_month``, ``estimated``, ``totals`` (documented, modelled,
         actual), ``unmapped`` (DataFrame of service, usage_type, actual) and ``input_total``.
     """
+    actuals = actual if isinstance(actual, Actuals) else None
+    actual = actuals.rows if actuals is not None else actual
     rows = actual.loc[actual["month"] == month]
     if rows.empty:
         months = sorted(actual["month"].unique())
@@ -288,7 +291,7 @@ def month(
         .reset_index()
         .rename(columns={"unblended_cost": "actual"})
     )
-    input_total = float(rows["unblended_cost"].sum())
+    input_total = conserve(table, unmapped, mapped, rows, month, actuals)
     table.attrs.update(
         {
             "month": month,
@@ -301,20 +304,70 @@ def month(
             },
             "unmapped": unmapped,
             "input_total": input_total,
+            "input_total_source": actuals.control(month)["control_source"]
+            if actuals is not None
+            else "sum of the rows given",
         }
     )
     return table
 
 
+def conserve(
+    table: pd.DataFrame,
+    unmapped: pd.DataFrame,
+    mapped: pd.DataFrame,
+    rows: pd.DataFrame,
+    month: str,
+    actuals: Actuals | None,
+) -> float:
+    """Check that no money was lost or made between the bill and the reconciled month.
+
+    Every row read must be in a line or in the unmapped list (counted), and the lines plus
+    unmapped must equal the month's independent total (:class:`Actuals` controls) to the
+    cent. Returns that total [USD]; raises :class:`ConservationError` otherwise, since a
+    reconciliation that lost money must not be shown.
+    """
+    if rows["unblended_cost"].isna().any():
+        bad = rows.loc[rows["unblended_cost"].isna()].iloc[0]
+        raise InputError(
+            f"{bad['source']}: {month} {bad['service']!r} {bad['usage_type']!r} has no UnblendedCost"
+        )
+    in_lines = int((mapped["category"] != "").sum())
+    in_unmapped = int((mapped["category"] == "").sum())
+    if len(mapped) != len(rows) or in_lines + in_unmapped != len(rows):
+        raise ConservationError(
+            f"{month}: {len(rows)} rows read but {in_lines} in lines and {in_unmapped} unmapped"
+        )
+    if actuals is not None:
+        control = actuals.control(month)
+        if int(control["groups"]) != len(rows):
+            raise ConservationError(f"{month}: {control['groups']} groups read but {len(rows)} reconciled")
+        total, source = float(control["control_total"]), str(control["control_source"])
+    else:
+        total, source = float(rows["unblended_cost"].sum()), "sum of the rows given"
+    reconciled = float(table["actual"].sum()) + float(unmapped["actual"].sum())
+    if abs(reconciled - total) > CONSERVATION_TOLERANCE_USD:
+        raise ConservationError(
+            f"{month}: lines and unmapped add up to {reconciled:,.2f} USD but {source} is "
+            f"{total:,.2f} USD; the reconciliation would not conserve money"
+        )
+    return total
+
+
 def months(
-    actual: pd.DataFrame,
+    actual: pd.DataFrame | Actuals,
     arch: Architecture,
     catalog: PriceCatalog | None = None,
     only: str | None = None,
 ) -> list[pd.DataFrame]:
-    """:func:`month` for every month in ``actual`` (or only ``only``), priced once."""
+    """:func:`month` for every month in ``actual`` (or only ``only``), priced once.
+
+    Pass the :class:`~costmodel.actuals.Actuals` of :func:`~costmodel.actuals.read_actuals`
+    to conserve each month against the file's independent total.
+    """
     items = estimate(arch, catalog)
-    wanted = [only] if only else sorted(actual["month"].unique())
+    rows = actual.rows if isinstance(actual, Actuals) else actual
+    wanted = [only] if only else sorted(rows["month"].unique())
     return [month(actual, arch, m, items=items) for m in wanted]
 
 

@@ -12,11 +12,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from costmodel.actuals import read
+from costmodel.actuals import read_actuals
 from costmodel.architecture import Architecture, load_architecture
 from costmodel.constants import HOURS_PER_MONTH
 from costmodel.data_files import data_path
 from costmodel.errors import InputError
+from costmodel.files import atomic_write_text, check_writable_dir
 from costmodel.output import money
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.reconcile import months
@@ -47,12 +48,13 @@ def report_context(
     arch = arch if arch is not None else load_architecture()
     catalog = catalog if catalog is not None else load_snapshot()
     path = Path(actuals_path) if actuals_path is not None else data_path(*SAMPLE_ACTUALS)
-    actual = read(path)
+    actuals = read_actuals(path)
+    actual = actuals.rows
     if month not in set(actual["month"]):
         raise InputError(
             f"{path.name} has no data for {month}; it has {', '.join(sorted(actual['month'].unique()))}"
         )
-    tables = months(actual, arch, catalog)
+    tables = months(actuals, arch, catalog)
     table = next(t for t in tables if t.attrs["month"] == month)
     ordered = sorted(t.attrs["month"] for t in tables)
     i = ordered.index(month)
@@ -88,6 +90,7 @@ def report_context(
         "opportunities": analysis.opportunities(arch, catalog).to_dict("records"),
         "assumptions": arch.assumptions().to_dict("records"),
         "price_snapshot": catalog.name,
+        "price_basis": catalog.basis,
         "sources": catalog.sources.to_dict("records"),
         "images": {
             "waterfall": png(charts.plot_waterfall(steps, month)),
@@ -134,9 +137,6 @@ def build_report(
         pd.Period(month, "M")
     except ValueError:
         raise InputError(f"--month must be YYYY-MM, got {month!r}") from None
+    out = check_writable_dir(out_dir, "report folder")
     html = render(report_context(month, actuals_path, arch, catalog))
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"cost-report-{month}.html"
-    path.write_text(html, encoding="utf-8")
-    return path
+    return atomic_write_text(out / f"cost-report-{month}.html", html)

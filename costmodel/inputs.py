@@ -1,0 +1,185 @@
+"""The one boundary every user input crosses: files, YAML, JSON and numbers.
+
+Whatever a user gives costmodel (an architecture file, ``--set`` values, saved Cost
+Explorer responses, a console CSV, a price catalog, an overrides file, a cache entry) is
+read through these functions, so that the same promises hold everywhere:
+
+* a file that is missing, a directory, unreadable, or not UTF-8 text is one
+  :class:`~costmodel.errors.InputError` naming the file;
+* YAML and JSON with a repeated key are refused (the last value would otherwise win
+  silently); YAML tags (``!!python/...``, ``!!float``) are refused, since an architecture is
+  plain data;
+* every number is finite (no ``NaN``, ``inf``, ``1e400``: Python's ``float`` and
+  ``Decimal`` both accept them) and, where a domain is given, within it.
+
+Each error names the file and the key, line or row, and what was expected.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from costmodel.errors import InputError
+
+
+# ---------------------------------------------------------------------------- files
+def read_text(path: str | Path, what: str) -> str:
+    """Text of a user file, or an :class:`InputError` saying what is wrong with ``what`` file.
+
+    A leading byte-order mark (Excel and the AWS console write one) is dropped.
+    """
+    path = Path(path)
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{what} file not found: {path}") from None
+    except IsADirectoryError:
+        raise InputError(f"{what} file {path} is a directory, expected a file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{what} file {path} is not UTF-8 text (byte {exc.start}: {exc.reason}); "
+            "save it as UTF-8 (CSV UTF-8 in Excel)"
+        ) from None
+    except OSError as exc:
+        raise InputError(f"{what} file {path} cannot be read: {exc.strerror or exc}") from None
+
+
+# ---------------------------------------------------------------------------- numbers
+def finite_decimal(raw: Any, where: str, *, minimum: Decimal | int | None = None) -> Decimal:
+    """``raw`` (a string or number as read) as a finite :class:`Decimal`.
+
+    Raises :class:`InputError` naming ``where`` for text that is not a number, for NaN
+    and infinities, and for values below ``minimum``.
+    """
+    if isinstance(raw, bool) or raw is None:
+        raise InputError(f"{where} {raw!r} is not a number")
+    try:
+        value = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise InputError(f"{where} {raw!r} is not a number") from None
+    if not value.is_finite():
+        raise InputError(f"{where} {raw!r} is not a finite number")
+    if minimum is not None and value < minimum:
+        raise InputError(f"{where} {raw} is negative; it must be >= {minimum}")
+    return value
+
+
+def finite_float(raw: Any, where: str, *, minimum: float | None = None) -> float:
+    """``raw`` as a finite float (through :func:`finite_decimal`, so strings are exact)."""
+    value = float(finite_decimal(raw, where, minimum=None if minimum is None else Decimal(str(minimum))))
+    if not math.isfinite(value):  # a finite Decimal beyond float range, e.g. 1e400
+        raise InputError(f"{where} {raw!r} is too large")
+    return value
+
+
+def check_finite_tree(value: Any, where: str) -> None:
+    """Refuse a non-finite float anywhere in parsed YAML / JSON (``where`` names the file)."""
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise InputError(f"{where}: {path or 'value'} = {item} is not a finite number")
+        if isinstance(item, dict):
+            stack += [(v, f"{path}.{k}" if path else str(k)) for k, v in item.items()]
+        elif isinstance(item, list):
+            stack += [(v, f"{path}[{i}]") for i, v in enumerate(item)]
+
+
+# ---------------------------------------------------------------------------- YAML
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses repeated mapping keys."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark
+            ) from None
+        if key in seen:
+            raise InputError(
+                f"line {key_node.start_mark.line + 1}: key {key!r} repeated "
+                f"(first on line {seen[key]}); give each key once"
+            )
+        seen[key] = key_node.start_mark.line + 1
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(text: str, origin: str) -> Any:
+    """Parse YAML as plain data: no tags, no repeated keys, finite numbers only.
+
+    Parameters
+    ----------
+    text : str
+    origin : str
+        Names the file (or ``--set`` value) in error messages.
+    """
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            tag = getattr(event, "tag", None)
+            if tag is not None:
+                raise InputError(
+                    f"{origin}, line {event.start_mark.line + 1}: YAML tag {tag!r} is not allowed; "
+                    "give plain values"
+                )
+        data = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
+    except InputError as exc:
+        raise InputError(f"{origin}, {exc}" if str(exc).startswith("line") else str(exc)) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{origin}: not valid YAML ({' '.join(str(exc).split())})") from None
+    except (ValueError, OverflowError, RecursionError) as exc:  # e.g. a timestamp out of range
+        raise InputError(f"{origin}: a value cannot be read ({exc})") from None
+    check_finite_tree(data, origin)
+    return data
+
+
+# ---------------------------------------------------------------------------- JSON
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _finite_json_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text} is out of range")
+    return value
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict:
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"key {key!r} repeated in one object")
+        out[key] = value
+    return out
+
+
+def load_json(text: str, origin: str) -> Any:
+    """Parse JSON strictly: no ``NaN`` / ``Infinity``, no out-of-range numbers, no repeated keys."""
+    import json
+
+    try:
+        return json.loads(
+            text,
+            object_pairs_hook=_unique_pairs,
+            parse_constant=_reject_constant,
+            parse_float=_finite_json_float,
+        )
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{origin}: not valid JSON ({exc})") from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"{origin}: not valid JSON ({exc})") from None
