@@ -290,6 +290,14 @@ def test_a_failed_report_write_leaves_the_previous_report_whole(tmp_path, monkey
     assert [p.name for p in tmp_path.iterdir()] == ["cost-report-2026-10.html"]  # no temp file left
 
 
+def test_prices_refresh_checks_out_before_any_api_call(tmp_path, monkeypatch):
+    import botocore.client
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", lambda *a: pytest.fail("API called"))
+    err = refused("prices", "refresh", "--out", tmp_path / "missing" / "cat.csv")
+    assert "the folder" in err and "does not exist" in err
+
+
 def test_debug_shows_the_traceback_on_purpose(tmp_path):
     with pytest.raises(Exception, match="given twice"):
         run("whatif", "--set", "eks.node_count=5", "--set", "eks.node_count=6", "--debug")

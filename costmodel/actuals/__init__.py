@@ -14,6 +14,15 @@ from costmodel.actuals.read import (
     read_actuals,
     read_console_csv,
     read_cost_and_usage,
+    read_cost_and_usage_with_controls,
 )
 
-__all__ = ["Actuals", "fetch", "read", "read_actuals", "read_console_csv", "read_cost_and_usage"]
+__all__ = [
+    "Actuals",
+    "fetch",
+    "read",
+    "read_actuals",
+    "read_console_csv",
+    "read_cost_and_usage",
+    "read_cost_and_usage_with_controls",
+]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ import pandas as pd
 from costmodel.architecture import regions
 from costmodel.data_files import read_text
 from costmodel.errors import InputError
+from costmodel.inputs import load_json
 from costmodel.pricing.catalog import SNAPSHOT_COLUMNS, validate_rows
 
 UPFRONT_UNITS = {"Quantity"}
@@ -59,7 +59,7 @@ def parse_get_products_item(item: str | dict, *, retrieved: str, source: str) ->
     InputError
         The item lacks ``product.attributes`` or a price is not in USD.
     """
-    data = json.loads(item) if isinstance(item, str) else item
+    data = load_json(item, source) if isinstance(item, str) else item
     try:
         product = data["product"]
         attributes = product["attributes"]
