@@ -267,20 +267,28 @@ ALIASES = {
 
 
 @cache
-def instance_types() -> pd.DataFrame:
-    """Known instance types with vCPU, memory [GiB] and normalization factor."""
+def _instance_types() -> pd.DataFrame:
     return pd.read_csv(data_path("instance_types.csv"), keep_default_na=False)
 
 
 @cache
-def regions() -> pd.DataFrame:
-    """Known regions with their billing codes (usage type prefixes)."""
+def _regions() -> pd.DataFrame:
     return pd.read_csv(data_path("regions.csv"), keep_default_na=False)
+
+
+def instance_types() -> pd.DataFrame:
+    """Known instance types with vCPU, memory [GiB] and normalization factor (a copy)."""
+    return _instance_types().copy()
+
+
+def regions() -> pd.DataFrame:
+    """Known regions with their billing codes (usage type prefixes) (a copy)."""
+    return _regions().copy()
 
 
 def billing_code(region: str) -> str:
     """Usage-type prefix of ``region``, e.g. ``USW2`` for us-west-2."""
-    table = regions()
+    table = _regions()  # read only here: no copy needed
     match = table.loc[table["region"] == region, "billing_code"]
     if match.empty:
         raise InputError(f"unknown region {region!r}; known: {', '.join(table['region'])}")
@@ -314,7 +322,7 @@ def _check_value(value: Any, spec: Field, where: str) -> Any:
     if spec.choices and value not in spec.choices:
         raise InputError(f"{where} = {value!r} is not valid; valid choices: {', '.join(spec.choices)}")
     if spec.instance_service:
-        table = instance_types()
+        table = _instance_types()  # read only here: no copy needed
         valid = table.loc[table["service"] == spec.instance_service, "instance_type"].tolist()
         if value not in valid:
             raise InputError(

@@ -3,7 +3,8 @@
 ``data/documented/infrastructure-doc-costs.csv`` holds every cost figure the
 infrastructure document states (its cost breakdown, its on-demand vs reserved table and
 the per-service figures of its service sections), each with the quoted text.
-``category-groups.csv`` maps the model's line-item categories onto the document's groups.
+Where each model category sits in the document's groups is a property of the category
+(:mod:`costmodel.categories`).
 """
 
 from __future__ import annotations
@@ -12,26 +13,37 @@ from functools import cache
 
 import pandas as pd
 
+from costmodel import categories
+from costmodel.categories import NOT_DOCUMENTED
 from costmodel.data_files import data_path
 from costmodel.errors import InputError
 
 DOCUMENT = "Infrastructure Documentation (seed 000_8c74355d07b0f7ad)"
-NOT_DOCUMENTED = "Not in the documented breakdown"
 
 
 @cache
-def load_documented() -> pd.DataFrame:
-    """Every figure of the document: table, group, item, amount, unit, basis, quote."""
+def _documented_table() -> pd.DataFrame:
     table = pd.read_csv(data_path("documented", "infrastructure-doc-costs.csv"), keep_default_na=False)
     table["amount_usd"] = table["amount_usd"].astype(float)
     table["source"] = DOCUMENT
     return table
 
 
-@cache
+def load_documented() -> pd.DataFrame:
+    """Every figure of the document: table, group, item, amount, unit, basis, quote.
+
+    A copy on every call: the file is read once, and no caller's edit reaches another.
+    """
+    return _documented_table().copy()
+
+
 def category_groups() -> pd.DataFrame:
-    """Model category -> documented group (and documented line item where there is one)."""
-    return pd.read_csv(data_path("documented", "category-groups.csv"), keep_default_na=False)
+    """Model category -> documented group (and documented line item where there is one),
+    from the categories' definitions; a new DataFrame on every call."""
+    table = categories.table()
+    return table.loc[table["modelled"], ["category", "documented_group", "documented_item"]].reset_index(
+        drop=True
+    )
 
 
 def _documented_groups(documented: pd.DataFrame) -> pd.DataFrame:
@@ -61,9 +73,7 @@ def compare(items: pd.DataFrame, documented: pd.DataFrame | None = None) -> pd.D
     mapping = category_groups()
     unmapped = sorted(set(items["category"]) - set(mapping["category"]))
     if unmapped:
-        raise InputError(
-            f"line-item categories {unmapped} have no documented group in data/documented/category-groups.csv"
-        )
+        raise InputError(f"line-item categories {unmapped} are not defined in costmodel/categories.py")
     by_category = items.groupby("category")["monthly_cost"].sum()
     merged = mapping.assign(modelled=mapping["category"].map(by_category).fillna(0.0))
     merged = merged.loc[merged["category"].isin(by_category.index)]

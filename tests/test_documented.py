@@ -4,6 +4,7 @@ import pytest
 
 from costmodel.documented import category_groups, compare, load_documented
 from costmodel.estimate import SERVICE_MODELS, estimate
+from costmodel.reconcile import internal_checks
 
 
 def amount(table, group, item, name="cost_breakdown"):
@@ -72,3 +73,33 @@ def test_compare_documented_vs_modelled(production, catalog):
     groups = table.xs("total", level="item").drop(index="All")
     # every modelled dollar is in exactly one group
     assert groups["modelled"].sum() == pytest.approx(everything["modelled"])
+
+
+def test_internal_checks_find_exactly_the_two_inconsistencies_found_by_hand():
+    checks = internal_checks().set_index("check")
+    total = checks.loc["savings % of Total"]
+    # (7,650 - 4,550) / 7,650 = 40.52%, printed as "40%"
+    assert total["computed"] == pytest.approx(100 * 3100 / 7650) and total["stated"] == 40
+    s3 = checks.loc["S3 section figure vs the Storage (S3 + EBS) line"]
+    assert (s3["computed"], s3["stated"]) == (100, 150)  # the S3 section's $100 vs the $150 line
+    assert sorted(checks.index[~checks["consistent"]]) == sorted([total.name, s3.name])
+
+
+def test_loaders_hand_out_copies(production):
+    first = load_documented()
+    first.loc[:, "amount_usd"] = 0.0
+    assert load_documented()["amount_usd"].sum() > 0  # the edit did not reach the next caller
+    groups = category_groups()
+    groups.loc[:, "documented_group"] = "edited"
+    assert "edited" not in set(category_groups()["documented_group"])
+    from costmodel.architecture import instance_types
+    from costmodel.reconcile.mapping import category_rules, unit_conversions
+
+    types = instance_types()
+    types.loc[:, "vcpu"] = -1
+    assert (instance_types()["vcpu"] > 0).all()
+    rules = category_rules()
+    rules.loc[:, "category"] = "edited"
+    assert "edited" not in set(category_rules()["category"])
+    with pytest.raises(TypeError):
+        unit_conversions()[("Hrs", "Hrs")] = 2.0  # read-only

@@ -60,3 +60,67 @@ def test_golden_total_is_the_hand_checked_sum():
         + 13
     )
     assert abs(golden["monthly_cost"].sum() - hand) < 0.01
+
+
+# Every line of the golden table, computed by hand from the architecture file and the AWS
+# list price of its row (quantity x price; 730 h a month). A line the code adds, drops or
+# prices differently fails here, whatever `make golden` wrote.
+HAND = {
+    ("eks-cluster", "USE1-AmazonEKS-Hours:perCluster"): 730 * 0.10,  # 73.00: 1 cluster, standard support
+    ("eks-node-group", "BoxUsage:c5.2xlarge"): 3 * 730 * 0.34,  # 744.60
+    ("eks-node-group", "EBS:VolumeUsage.gp3"): 3 * 100 * 0.08,  # 24.00: 100 GB root volume per node
+    ("rds-primary", "Multi-AZUsage:db.r5.2xl"): 730 * 2.00,  # 1,460.00
+    ("rds-primary", "USE1-RDS:Multi-AZ-GP3-Storage"): 1000 * 0.23,  # 230.00
+    ("rds-primary", "USE1-RDS:Multi-AZ-GP3-PIOPS"): (16000 - 12000) * 0.04,  # 160.00 above the 12k baseline
+    ("rds-replica-1", "InstanceUsage:db.r5.2xl"): 730 * 1.00,  # 730.00
+    ("rds-replica-1", "USE1-RDS:GP3-Storage"): 1000 * 0.115,  # 115.00
+    ("rds-replica-1", "USE1-RDS:GP3-PIOPS"): 4000 * 0.02,  # 80.00
+    ("rds-replica-2", "InstanceUsage:db.r5.2xl"): 730 * 1.00,
+    ("rds-replica-2", "USE1-RDS:GP3-Storage"): 1000 * 0.115,
+    ("rds-replica-2", "USE1-RDS:GP3-PIOPS"): 4000 * 0.02,
+    ("rds-primary", "RDS:ChargedBackupUsage"): (2750 - 1000) * 0.095,  # 166.25
+    ("redis", "NodeUsage:cache.r6g.xlarge"): 3 * 730 * 0.411,  # 900.09
+    ("msk-cluster", "USE1-Kafka.m5.large"): 3 * 730 * 0.21,  # 459.90
+    ("msk-cluster", "USE1-Kafka.Storage.GP2"): 3 * 1000 * 0.10,  # 300.00
+    ("company-backups", "TimedStorage-SIA-ByteHrs"): 2000 * 0.0125,  # 25.00
+    ("company-backups", "Requests-SIA-Tier1"): 30 * 0.01,  # 0.30: 30,000 PUTs
+    ("company-backups", "Requests-SIA-Tier2"): 10 * 0.001,  # 0.01: 10,000 GETs
+    ("company-logs", "TimedStorage-INT-FA-ByteHrs"): 1200 * 0.023,  # 27.60: 40% of 3,000 GB
+    ("company-logs", "TimedStorage-INT-IA-ByteHrs"): 1800 * 0.0125,  # 22.50: the other 60%
+    ("company-logs", "Monitoring-Automation-INT"): 1000 * 0.0025,  # 2.50: 1M objects
+    ("company-logs", "Requests-Tier1"): 2000 * 0.005,  # 10.00
+    ("company-logs", "Requests-Tier2"): 500 * 0.0004,  # 0.20
+    ("company-archives", "TimedStorage-GlacierByteHrs"): 10000 * 0.0036,  # 36.00
+    ("company-archives", "Requests-GLACIER-Tier1"): 100 * 0.03,  # 3.00
+    ("kubernetes-pv", "EBS:VolumeUsage.gp3"): 3 * 100 * 0.08,  # 24.00
+    ("ebs-snapshots", "EBS:SnapshotUsage"): 300 * 0.05,  # 15.00
+    ("nat-gateways", "NatGateway-Hours"): 3 * 730 * 0.045,  # 98.55
+    ("nat-gateways", "NatGateway-Bytes"): 1000 * 0.045,  # 45.00
+    ("data-transfer", "DataTransfer-Out-Bytes"): 1411 * 0.09,  # 126.99 (first 10 TB tier)
+    ("data-transfer", "DataTransfer-Regional-Bytes"): 2 * 2000 * 0.01,  # 40.00: both sides
+    ("alb", "LoadBalancerUsage"): 730 * 0.0225,  # 16.425
+    ("alb", "LCUUsage"): 5 * 730 * 0.008,  # 29.20
+    ("cloudfront", "US-DataTransfer-Out-Bytes"): 5000 * 0.085,  # 425.00
+    ("cloudfront", "US-Requests-Tier2-HTTPS"): 50 * 100 * 0.01,  # 50.00: 50M requests
+    ("route53", "HostedZone"): 2 * 0.50,  # 1.00
+    ("route53", "DNS-Queries"): 100 * 0.40,  # 40.00
+    ("cloudwatch", "CW:MetricMonitorUsage"): 150 * 0.30,  # 45.00
+    ("cloudwatch", "USE1-DataProcessing-Bytes"): 250 * 0.50,  # 125.00
+    ("cloudwatch", "USE1-TimedStorage-ByteHrs"): 1000 * 0.03,  # 30.00
+    ("cloudwatch", "USE1-DataScanned-Bytes"): 100 * 0.005,  # 0.50
+    ("cloudwatch", "CW:AlarmMonitorUsage"): 40 * 0.10,  # 4.00
+    ("waf", "USE1-WebACLV2"): 1 * 5.00,  # 5.00
+    ("waf", "USE1-RuleV2"): 10 * 1.00,  # 10.00
+    ("waf", "USE1-RequestV2-Tier1"): 50 * 0.60,  # 30.00
+    ("secrets", "USE1-AWSSecretsManager-Secrets"): 20 * 0.40,  # 8.00
+    ("secrets", "USE1-AWSSecretsManagerAPIRequest"): 100 * 0.05,  # 5.00: 1M calls
+}
+
+
+def test_golden_lines_match_the_hand_calculation_line_by_line():
+    golden = pd.read_csv(GOLDEN)
+    keys = list(zip(golden["resource"], golden["usage_type"], strict=True))
+    assert len(keys) == len(set(keys)) == len(HAND)
+    for key, cost in zip(keys, golden["monthly_cost"], strict=True):
+        assert key in HAND, f"golden line {key} has no hand calculation"
+        assert abs(cost - HAND[key]) <= 0.005 + 1e-9, (key, cost, HAND[key])

@@ -134,8 +134,15 @@ def test_monte_carlo_percentiles(production, catalog):
         production, months=12, growth=scaling.Normal(0.03, 0.01), n=2000, catalog=catalog
     )
     assert mc["p50"].iloc[0] == pytest.approx(7668.615)  # month 0 is today's load in every scenario
-    assert (mc["p5"] <= mc["p50"]).all() and (mc["p50"] <= mc["p95"]).all()
     assert mc["p95"].iloc[-1] > mc["p5"].iloc[-1]
+    # Growth without spread: every scenario is the deterministic projection at 3% a month,
+    # computed by the other code path (scaling.project).
+    fixed = scaling.monte_carlo(
+        production, months=12, growth=scaling.Normal(0.03, 0.0), n=50, catalog=catalog
+    )
+    deterministic = scaling.project(production, months=12, growth=0.03, catalog=catalog)
+    assert fixed["p5"].to_numpy() == pytest.approx(fixed["p95"].to_numpy())
+    assert fixed["p50"].to_numpy() == pytest.approx(deterministic["total_cost"].to_numpy())
 
 
 def test_tornado(production, catalog):

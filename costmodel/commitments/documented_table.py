@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from costmodel import categories as cat
 from costmodel.architecture import Architecture
 from costmodel.commitments.offerings import options
 from costmodel.constants import HOURS_PER_MONTH
 from costmodel.documented import load_documented
 from costmodel.output import money
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
+from costmodel.resources import resources_of
 
 # The document does not say which term it means; 1-year No Upfront is the common default
 # and the one Cost Explorer recommends first. Every other option is in `options()`.
@@ -19,10 +21,11 @@ REFERENCE = {
     "elasticache": "ElastiCache Reserved Node",
 }
 REFERENCE_TERM = (1, "No Upfront")
+# The document's table rows and the model categories whose instances each row prices.
 ROWS = (
-    ("EKS Nodes (c5.2xlarge)", ("eks-node-group",)),
-    ("RDS PostgreSQL", ("rds-primary", "rds-replica-1", "rds-replica-2")),
-    ("ElastiCache", ("redis",)),
+    ("EKS Nodes (c5.2xlarge)", (cat.EKS_NODES,)),
+    ("RDS PostgreSQL", (cat.RDS_PRIMARY, cat.RDS_READ_REPLICAS)),
+    ("ElastiCache", (cat.ELASTICACHE_NODES,)),
 )
 
 
@@ -83,8 +86,8 @@ def documented_table(arch: Architecture, catalog: PriceCatalog | None = None) ->
         index="group", columns="item", values="amount_usd"
     )
     rows, any_unknown = [], False
-    for item, names in ROWS:
-        picked = _pick(opts, names)
+    for item, categories in ROWS:
+        picked = _pick(opts, resources_of(arch, *categories))
         list_od = float(picked["on_demand_monthly"].sum()) if len(picked) else None
         unknown = picked["effective_monthly"].isna().any() or picked.empty
         any_unknown |= bool(unknown)

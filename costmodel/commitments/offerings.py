@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from costmodel import resources as names
 from costmodel.architecture import Architecture
 from costmodel.commitments import arithmetic as ar
 from costmodel.commitments.rules import (
@@ -98,13 +99,13 @@ def resources(arch: Architecture) -> list[Resource]:
     out, region = [], arch.region
     if "eks" in arch.sections:
         eks = arch.sections["eks"]
-        out.append(Resource("eks-node-group", "ec2", eks["instance_type"], eks["node_count"], region))
-        out.append(Resource("eks-cluster", "eks", "cluster", eks["clusters"], region))
+        out.append(Resource(names.EKS_NODE_GROUP, "ec2", eks["instance_type"], eks["node_count"], region))
+        out.append(Resource(names.EKS_CLUSTER, "eks", "cluster", eks["clusters"], region))
     if "rds" in arch.sections:
         rds = arch.sections["rds"]
         out.append(
             Resource(
-                "rds-primary",
+                names.RDS_PRIMARY,
                 "rds",
                 rds["instance_class"],
                 1,
@@ -116,7 +117,7 @@ def resources(arch: Architecture) -> list[Resource]:
         for i in range(1, rds["read_replicas"] + 1):
             out.append(
                 Resource(
-                    f"rds-replica-{i}",
+                    names.rds_replica(i),
                     "rds",
                     replica,
                     1,
@@ -126,10 +127,10 @@ def resources(arch: Architecture) -> list[Resource]:
             )
     if "elasticache" in arch.sections:
         cache = arch.sections["elasticache"]
-        out.append(Resource("redis", "elasticache", cache["node_type"], cache["node_count"], region))
+        out.append(Resource(names.REDIS, "elasticache", cache["node_type"], cache["node_count"], region))
     if "msk" in arch.sections:
         msk = arch.sections["msk"]
-        out.append(Resource("msk-cluster", "msk", msk["broker_type"], msk["broker_count"], region))
+        out.append(Resource(names.MSK_CLUSTER, "msk", msk["broker_type"], msk["broker_count"], region))
     return out
 
 

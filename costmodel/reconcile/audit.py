@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from costmodel import categories
 from costmodel.architecture import Architecture
 from costmodel.constants import HOURS_PER_MONTH
 from costmodel.documented import category_groups, load_documented
@@ -11,13 +12,6 @@ from costmodel.estimate import estimate
 from costmodel.output import money, rate
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.reconcile.variance import HOURLY_UNITS, model_lines
-
-RESERVED_RESOURCES = {
-    "EKS nodes": ("eks-node-group",),
-    "ElastiCache nodes": ("redis",),
-    "RDS primary": ("rds-primary",),
-    "RDS read replicas": ("rds-replica-1", "rds-replica-2"),
-}
 
 
 def _figure(doc: pd.DataFrame, table: str, group: str, item: str) -> float:
@@ -135,7 +129,12 @@ def internal_checks(documented: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 def _corresponds_to(
-    category_rows: pd.DataFrame, model: pd.DataFrame, amount: float, basis: str, options: pd.DataFrame
+    category_rows: pd.DataFrame,
+    model: pd.DataFrame,
+    amount: float,
+    basis: str,
+    options: pd.DataFrame,
+    items: pd.DataFrame,
 ) -> str:
     cats = list(category_rows["category"])
     lines = model.loc[model["category"].isin(cats)]
@@ -154,10 +153,10 @@ def _corresponds_to(
         elif price > 0:
             text = f"{amount / price:,.0f} {unit} at {rate(price)} per {unit} (modelled {qm:,.0f})"
     if basis == "reserved":
-        for cat in cats:
-            names = RESERVED_RESOURCES.get(cat)
-            if not names:
+        for name in cats:
+            if not categories.get(name).reservable:
                 continue
+            names = list(dict.fromkeys(items.loc[items["category"] == name, "resource"]))
             nu = options.loc[
                 options["resource"].isin(names)
                 & (options["term_years"] == 1)
@@ -213,7 +212,7 @@ def audit(arch: Architecture, catalog: PriceCatalog | None = None) -> pd.DataFra
                 "basis": rec.basis,
                 "modelled": modelled,
                 "difference": rec.amount_usd - modelled,
-                "corresponds_to": _corresponds_to(cats, model, rec.amount_usd, rec.basis, opts),
+                "corresponds_to": _corresponds_to(cats, model, rec.amount_usd, rec.basis, opts, items),
             }
         )
     return pd.DataFrame(rows)

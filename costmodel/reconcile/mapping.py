@@ -14,33 +14,52 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
+from costmodel import categories
 from costmodel.architecture import regions
 from costmodel.data_files import data_path
+from costmodel.errors import InputError
 from costmodel.usage_types import split_region
 
 SPECIAL_RECORD_TYPES = ("Credit", "Refund", "Tax")
 
 
 @cache
-def category_rules() -> pd.DataFrame:
-    """The static mapping table with compiled patterns."""
-    table = pd.read_csv(data_path("reconcile", "usage-type-categories.csv"), keep_default_na=False)
+def _category_rules() -> pd.DataFrame:
+    path = data_path("reconcile", "usage-type-categories.csv")
+    table = pd.read_csv(path, keep_default_na=False)
+    for line, name in enumerate(table["category"], start=2):
+        if name not in categories.ALL:
+            raise InputError(
+                f"{path.name}, line {line}: category {name!r} is not defined in costmodel/categories.py"
+            )
     table["regex"] = [re.compile(p) for p in table["usage_type_pattern"]]
     return table
 
 
+def category_rules() -> pd.DataFrame:
+    """The static mapping table with compiled patterns (a copy: callers may change it)."""
+    return _category_rules().copy()
+
+
 @cache
-def unit_conversions() -> dict[tuple[str, str], float]:
-    """(Cost Explorer unit, model unit) -> factor turning the former into the latter."""
+def _unit_conversions() -> MappingProxyType:
     table = pd.read_csv(data_path("reconcile", "unit-conversions.csv"), keep_default_na=False)
-    return {
-        (a, b): float(f)
-        for a, b, f in zip(table["ce_unit"], table["model_unit"], table["factor"], strict=True)
-    }
+    return MappingProxyType(
+        {
+            (a, b): float(f)
+            for a, b, f in zip(table["ce_unit"], table["model_unit"], table["factor"], strict=True)
+        }
+    )
+
+
+def unit_conversions() -> MappingProxyType:
+    """(Cost Explorer unit, model unit) -> factor turning the former into the latter (read-only)."""
+    return _unit_conversions()
 
 
 def region_of(code: str, home: str = "us-east-1") -> str:

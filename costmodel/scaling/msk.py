@@ -27,8 +27,13 @@ MAX_STORAGE_GB = 16384  # [GiB per broker]
 
 
 @cache
-def broker_limits() -> pd.DataFrame:
+def _broker_limits() -> pd.DataFrame:
     return pd.read_csv(data_path("scaling", "msk-broker-throughput.csv")).set_index("broker_type")
+
+
+def broker_limits() -> pd.DataFrame:
+    """Network and storage throughput limits per broker type [MiB/s] (a copy)."""
+    return _broker_limits().copy()
 
 
 def ingress_per_broker(broker_type: str, fan_out: float = 2.0, utilization: float = 0.6) -> float:

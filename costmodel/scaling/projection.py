@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from costmodel import categories
 from costmodel.architecture import Architecture
 from costmodel.commitments.portfolio import Commitment
 from costmodel.constants import HOURS_PER_MONTH
@@ -29,13 +30,12 @@ CAPACITY = {
     "elasticache": "cache_nodes",
     "msk": "msk_brokers",
 }
-SCALED_CATEGORIES = ("EKS nodes", "EKS node EBS", "RDS", "ElastiCache nodes", "MSK")
 
 
 def fixed_monthly_cost(arch: Architecture, catalog: PriceCatalog) -> float:
     """Cost of everything the capacity models do not scale (control plane, S3, network...) [USD]."""
     items = estimate(arch, catalog)
-    scaled = items["category"].str.startswith(SCALED_CATEGORIES)
+    scaled = categories.scaled_by(items["category"]) != ""
     return float(items.loc[~scaled, "monthly_cost"].sum())
 
 

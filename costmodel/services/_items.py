@@ -8,6 +8,7 @@ components of an architecture in one vectorized call.
 from __future__ import annotations
 
 from costmodel.architecture import billing_code
+from costmodel.categories import Category
 
 # Cost Explorer SERVICE dimension values (real GetDimensionValues / GetCostAndUsage output).
 CE_EKS = "Amazon Elastic Container Service for Kubernetes"
@@ -46,7 +47,7 @@ def component(
     service_code: str,
     resource: str,
     component: str,
-    category: str,
+    category: Category,
     usage_type: str,
     unit: str,
     quantity: float,
@@ -54,12 +55,17 @@ def component(
     operation: str = "",
     purchase_option: str = ON_DEMAND,
 ) -> dict:
-    """One unpriced line item; ``quantity`` is in ``unit`` per month."""
+    """One unpriced line item; ``quantity`` is in ``unit`` per month.
+
+    ``category`` is one of :mod:`costmodel.categories` (never a free-text label).
+    """
+    if not isinstance(category, Category):
+        raise TypeError(f"category must be a costmodel.categories.Category, not {category!r}")
     return {
         "service": service,
         "resource": resource,
         "component": component,
-        "category": category,
+        "category": category.name,
         "usage_type": usage_type,
         "unit": unit,
         "quantity": float(quantity),

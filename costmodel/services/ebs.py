@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from costmodel import categories as cat
 from costmodel.services._items import CE_EC2_OTHER, component, usage_type
 
 # EBS gp3 baseline per volume, whatever its size (AWS EBS User Guide, "gp3 volumes").
@@ -22,7 +23,7 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
         Unused: EBS is billed per GB-month, prorated by the hour within a month.
     """
 
-    def item(resource: str, comp: str, category: str, base: str, unit: str, qty: float) -> dict:
+    def item(resource: str, comp: str, category: cat.Category, base: str, unit: str, qty: float) -> dict:
         return component(
             service=CE_EC2_OTHER,
             service_code="AmazonEC2",
@@ -42,7 +43,7 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
             item(
                 name,
                 f"Storage (gp3, {n} x {vol['size_gb']:g} GB)",
-                "EBS volumes",
+                cat.EBS_VOLUMES,
                 "EBS:VolumeUsage.gp3",
                 "GB-Mo",
                 n * vol["size_gb"],
@@ -54,7 +55,7 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
                 item(
                     name,
                     "IOPS above 3,000 (gp3)",
-                    "EBS volumes",
+                    cat.EBS_VOLUMES,
                     "EBS:VolumeP-IOPS.gp3",
                     "IOPS-Mo",
                     n * extra_iops,
@@ -66,7 +67,7 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
                 item(
                     name,
                     "Throughput above 125 MiB/s (gp3)",
-                    "EBS volumes",
+                    cat.EBS_VOLUMES,
                     "EBS:VolumeP-Throughput.gp3",
                     "MiBps-Mo",
                     n * extra_tput,
@@ -77,7 +78,7 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
             item(
                 "ebs-snapshots",
                 "Snapshot storage",
-                "EBS snapshots",
+                cat.EBS_SNAPSHOTS,
                 "EBS:SnapshotUsage",
                 "GB-Mo",
                 spec["snapshot_storage_gb"],

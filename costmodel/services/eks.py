@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from costmodel import categories as cat
+from costmodel import resources as names
 from costmodel.services._items import (
     CE_EC2,
     CE_EC2_OTHER,
@@ -33,9 +35,9 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
         component(
             service=CE_EKS,
             service_code="AmazonEKS",
-            resource="eks-cluster",
+            resource=names.EKS_CLUSTER,
             component="Control plane (standard support)",
-            category="EKS control plane",
+            category=cat.EKS_CONTROL_PLANE,
             usage_type=usage_type(region, "AmazonEKS-Hours:perCluster", prefixed_in_us_east_1=True),
             unit="Hrs",
             quantity=spec["clusters"] * hours,
@@ -47,9 +49,9 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
             component(
                 service=CE_EKS,
                 service_code="AmazonEKS",
-                resource="eks-cluster",
+                resource=names.EKS_CLUSTER,
                 component="Control plane (extended support surcharge)",
-                category="EKS control plane",
+                category=cat.EKS_CONTROL_PLANE,
                 usage_type=usage_type(region, "AmazonEKS-Hours:extendedSupport", prefixed_in_us_east_1=True),
                 unit="Hrs",
                 quantity=spec["clusters"] * hours,
@@ -61,9 +63,9 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
         component(
             service=CE_EC2,
             service_code="AmazonEC2",
-            resource="eks-node-group",
+            resource=names.EKS_NODE_GROUP,
             component=f"Node instances (on-demand, {itype})",
-            category="EKS nodes",
+            category=cat.EKS_NODES,
             usage_type=usage_type(region, f"BoxUsage:{itype}", prefixed_in_us_east_1=False),
             unit="Hrs",
             quantity=spec["node_count"] * hours,
@@ -75,9 +77,9 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
         component(
             service=CE_EC2_OTHER,
             service_code="AmazonEC2",
-            resource="eks-node-group",
+            resource=names.EKS_NODE_GROUP,
             component="Node root volumes (gp3)",
-            category="EKS node EBS",
+            category=cat.EKS_NODE_EBS,
             usage_type=usage_type(region, "EBS:VolumeUsage.gp3", prefixed_in_us_east_1=False),
             unit="GB-Mo",
             quantity=spec["node_count"] * spec["root_volume_gb"],

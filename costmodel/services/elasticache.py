@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from costmodel import categories as cat
+from costmodel import resources as names
 from costmodel.services._items import CE_ELASTICACHE, component, usage_type
 
 
@@ -22,9 +24,9 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
         component(
             service=CE_ELASTICACHE,
             service_code="AmazonElastiCache",
-            resource="redis",
+            resource=names.REDIS,
             component=f"Cache nodes (on-demand, {node})",
-            category="ElastiCache nodes",
+            category=cat.ELASTICACHE_NODES,
             usage_type=usage_type(region, f"NodeUsage:{node}", prefixed_in_us_east_1=False),
             unit="Hrs",
             quantity=spec["node_count"] * hours,
@@ -37,9 +39,9 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
             component(
                 service=CE_ELASTICACHE,
                 service_code="AmazonElastiCache",
-                resource="redis",
+                resource=names.REDIS,
                 component="Backup storage",
-                category="ElastiCache backup",
+                category=cat.ELASTICACHE_BACKUP,
                 usage_type=usage_type(region, "BackupUsage", prefixed_in_us_east_1=True),
                 unit="GB-Mo",
                 quantity=spec["backup_storage_gb"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from costmodel import categories as cat
+from costmodel import resources as names
 from costmodel.errors import InputError
 from costmodel.services._items import CE_MSK, component, usage_type
 
@@ -34,9 +36,9 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
         component(
             service=CE_MSK,
             service_code="AmazonMSK",
-            resource="msk-cluster",
+            resource=names.MSK_CLUSTER,
             component=f"Broker instances ({broker})",
-            category="MSK brokers",
+            category=cat.MSK_BROKERS,
             usage_type=usage_type(region, f"Kafka.{family_size}", prefixed_in_us_east_1=True),
             unit="Hrs",
             quantity=spec["broker_count"] * hours,
@@ -45,9 +47,9 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
         component(
             service=CE_MSK,
             service_code="AmazonMSK",
-            resource="msk-cluster",
+            resource=names.MSK_CLUSTER,
             component="Broker storage",
-            category="MSK storage",
+            category=cat.MSK_STORAGE,
             usage_type=usage_type(region, "Kafka.Storage.GP2", prefixed_in_us_east_1=True),
             unit="GB-Mo",
             quantity=spec["broker_count"] * spec["storage_gb"],
@@ -63,9 +65,9 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
             component(
                 service=CE_MSK,
                 service_code="AmazonMSK",
-                resource="msk-cluster",
+                resource=names.MSK_CLUSTER,
                 component="Provisioned storage throughput",
-                category="MSK storage",
+                category=cat.MSK_STORAGE,
                 usage_type=usage_type(region, "Kafka.Storage.Throughput", prefixed_in_us_east_1=True),
                 unit="MiBps-Mo",
                 quantity=spec["broker_count"] * spec["provisioned_throughput_mibps"],

@@ -1,7 +1,12 @@
-"""Networking: NAT gateways, data transfer, the ALB, CloudFront and Route 53."""
+"""Networking: NAT gateways, data transfer, the ALB, CloudFront and Route 53.
+
+One function per resource, each returning its unpriced line items; :func:`components`
+joins them for the ``network`` section.
+"""
 
 from __future__ import annotations
 
+from costmodel import categories as cat
 from costmodel.architecture import billing_code
 from costmodel.services._items import (
     CE_CLOUDFRONT,
@@ -11,6 +16,171 @@ from costmodel.services._items import (
     component,
     usage_type,
 )
+
+GLOBAL = "global"  # CloudFront and Route 53 usage types carry no region prefix
+
+
+def _global(**fields: object) -> dict:
+    return component(region=GLOBAL, **fields)  # type: ignore[arg-type]
+
+
+def nat_gateways(spec: dict, region: str, hours: float) -> list[dict]:
+    """NAT gateway hours [Hrs] and data processed [GB]."""
+    if spec["nat_gateways"] <= 0:
+        return []
+    common = dict(
+        service=CE_EC2_OTHER, service_code="AmazonEC2", resource="nat-gateways", category=cat.NAT_GATEWAY
+    )
+    return [
+        component(
+            **common,
+            component=f"NAT gateway hours ({spec['nat_gateways']} gateways)",
+            usage_type=usage_type(region, "NatGateway-Hours", prefixed_in_us_east_1=False),
+            unit="Hrs",
+            quantity=spec["nat_gateways"] * hours,
+            region=region,
+        ),
+        component(
+            **common,
+            component="NAT data processed",
+            usage_type=usage_type(region, "NatGateway-Bytes", prefixed_in_us_east_1=False),
+            unit="GB",
+            quantity=spec["nat_processed_gb"],
+            region=region,
+        ),
+    ]
+
+
+def data_transfer(spec: dict, region: str) -> list[dict]:
+    """Data transfer out to the internet, across AZs (billed on both sides) and to another region [GB]."""
+    common = dict(
+        service=CE_EC2_OTHER, service_code="AWSDataTransfer", resource="data-transfer", region=region
+    )
+    items = []
+    if spec["internet_egress_gb"] > 0:
+        items.append(
+            component(
+                **common,
+                component="Data transfer out to the internet",
+                category=cat.DATA_TRANSFER_OUT,
+                usage_type=usage_type(region, "DataTransfer-Out-Bytes", prefixed_in_us_east_1=False),
+                unit="GB",
+                quantity=spec["internet_egress_gb"],
+            )
+        )
+    if spec["inter_az_gb"] > 0:
+        items.append(
+            component(
+                **common,
+                component="Inter-AZ data transfer (both directions)",
+                category=cat.INTER_AZ_TRANSFER,
+                usage_type=usage_type(region, "DataTransfer-Regional-Bytes", prefixed_in_us_east_1=False),
+                unit="GB",
+                quantity=2 * spec["inter_az_gb"],
+            )
+        )
+    if spec["inter_region_gb"] > 0:
+        destination = spec["inter_region_destination"]
+        items.append(
+            component(
+                **common,
+                component=f"Inter-region data transfer to {destination}",
+                category=cat.INTER_REGION_TRANSFER,
+                usage_type=usage_type(
+                    region, f"{billing_code(destination)}-AWS-Out-Bytes", prefixed_in_us_east_1=True
+                ),
+                unit="GB",
+                quantity=spec["inter_region_gb"],
+            )
+        )
+    return items
+
+
+def load_balancers(spec: dict, region: str, hours: float) -> list[dict]:
+    """Application load balancer hours [Hrs] and capacity units [LCU-Hrs]."""
+    n = spec["load_balancers"]
+    if n <= 0:
+        return []
+    common = dict(
+        service=CE_ELB,
+        service_code="AWSELB",
+        resource="alb",
+        category=cat.ALB,
+        region=region,
+        operation="LoadBalancing:Application",
+    )
+    return [
+        component(
+            **common,
+            component=f"Application load balancer hours ({n})",
+            usage_type=usage_type(region, "LoadBalancerUsage", prefixed_in_us_east_1=False),
+            unit="Hrs",
+            quantity=n * hours,
+        ),
+        component(
+            **common,
+            component=f"Load balancer capacity units ({spec['alb_lcu']:g} LCU average)",
+            usage_type=usage_type(region, "LCUUsage", prefixed_in_us_east_1=False),
+            unit="LCU-Hrs",
+            quantity=n * spec["alb_lcu"] * hours,
+        ),
+    ]
+
+
+def cloudfront(spec: dict) -> list[dict]:
+    """CloudFront data transfer out [GB] and HTTPS requests [10K requests], United States."""
+    common = dict(service=CE_CLOUDFRONT, service_code="AmazonCloudFront", resource="cloudfront")
+    items = []
+    if spec["cloudfront_egress_gb"] > 0:
+        items.append(
+            _global(
+                **common,
+                component="Data transfer out (United States)",
+                category=cat.CLOUDFRONT,
+                usage_type="US-DataTransfer-Out-Bytes",
+                unit="GB",
+                quantity=spec["cloudfront_egress_gb"],
+            )
+        )
+    if spec["cloudfront_https_requests_millions"] > 0:
+        items.append(
+            _global(
+                **common,
+                component="HTTPS requests (United States)",
+                category=cat.CLOUDFRONT,
+                usage_type="US-Requests-Tier2-HTTPS",
+                unit="10K requests",
+                quantity=spec["cloudfront_https_requests_millions"] * 100,
+            )
+        )
+    return items
+
+
+def route53(spec: dict) -> list[dict]:
+    """Route 53 hosted zones [zone-Mo] and standard queries [1M queries]."""
+    common = dict(service=CE_ROUTE53, service_code="AmazonRoute53", resource="route53", category=cat.ROUTE_53)
+    items = []
+    if spec["hosted_zones"] > 0:
+        items.append(
+            _global(
+                **common,
+                component="Hosted zones",
+                usage_type="HostedZone",
+                unit="zone-Mo",
+                quantity=spec["hosted_zones"],
+            )
+        )
+    if spec["dns_queries_millions"] > 0:
+        items.append(
+            _global(
+                **common,
+                component="Standard DNS queries",
+                usage_type="DNS-Queries",
+                unit="1M queries",
+                quantity=spec["dns_queries_millions"],
+            )
+        )
+    return items
 
 
 def components(spec: dict, region: str, hours: float) -> list[dict]:
@@ -34,164 +204,10 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
     gateways: their count and processed GB are explicit assumptions. Inter-AZ traffic is
     billed per GB on both sides ($0.01 out + $0.01 in), hence twice the GB crossing.
     """
-    items = []
-
-    def add(
-        service: str,
-        code: str,
-        resource: str,
-        comp: str,
-        category: str,
-        base: str,
-        unit: str,
-        qty: float,
-        *,
-        prefixed: bool = False,
-        rgn: str = region,
-        op: str = "",
-    ) -> None:
-        ut = base if rgn == "global" else usage_type(rgn, base, prefixed_in_us_east_1=prefixed)
-        items.append(
-            component(
-                service=service,
-                service_code=code,
-                resource=resource,
-                component=comp,
-                category=category,
-                usage_type=ut,
-                unit=unit,
-                quantity=qty,
-                region=rgn,
-                operation=op,
-            )
-        )
-
-    if spec["nat_gateways"] > 0:
-        add(
-            CE_EC2_OTHER,
-            "AmazonEC2",
-            "nat-gateways",
-            f"NAT gateway hours ({spec['nat_gateways']} gateways)",
-            "NAT gateway",
-            "NatGateway-Hours",
-            "Hrs",
-            spec["nat_gateways"] * hours,
-        )
-        add(
-            CE_EC2_OTHER,
-            "AmazonEC2",
-            "nat-gateways",
-            "NAT data processed",
-            "NAT gateway",
-            "NatGateway-Bytes",
-            "GB",
-            spec["nat_processed_gb"],
-        )
-    if spec["internet_egress_gb"] > 0:
-        add(
-            CE_EC2_OTHER,
-            "AWSDataTransfer",
-            "data-transfer",
-            "Data transfer out to the internet",
-            "Data transfer out",
-            "DataTransfer-Out-Bytes",
-            "GB",
-            spec["internet_egress_gb"],
-        )
-    if spec["inter_az_gb"] > 0:
-        add(
-            CE_EC2_OTHER,
-            "AWSDataTransfer",
-            "data-transfer",
-            "Inter-AZ data transfer (both directions)",
-            "Inter-AZ transfer",
-            "DataTransfer-Regional-Bytes",
-            "GB",
-            2 * spec["inter_az_gb"],
-        )
-    if spec["inter_region_gb"] > 0:
-        dest = billing_code(spec["inter_region_destination"])
-        add(
-            CE_EC2_OTHER,
-            "AWSDataTransfer",
-            "data-transfer",
-            f"Inter-region data transfer to {spec['inter_region_destination']}",
-            "Inter-region transfer",
-            f"{dest}-AWS-Out-Bytes",
-            "GB",
-            spec["inter_region_gb"],
-            prefixed=True,
-        )
-    if spec["load_balancers"] > 0:
-        n = spec["load_balancers"]
-        add(
-            CE_ELB,
-            "AWSELB",
-            "alb",
-            f"Application load balancer hours ({n})",
-            "ALB",
-            "LoadBalancerUsage",
-            "Hrs",
-            n * hours,
-            op="LoadBalancing:Application",
-        )
-        add(
-            CE_ELB,
-            "AWSELB",
-            "alb",
-            f"Load balancer capacity units ({spec['alb_lcu']:g} LCU average)",
-            "ALB",
-            "LCUUsage",
-            "LCU-Hrs",
-            n * spec["alb_lcu"] * hours,
-            op="LoadBalancing:Application",
-        )
-    if spec["cloudfront_egress_gb"] > 0:
-        add(
-            CE_CLOUDFRONT,
-            "AmazonCloudFront",
-            "cloudfront",
-            "Data transfer out (United States)",
-            "CloudFront",
-            "US-DataTransfer-Out-Bytes",
-            "GB",
-            spec["cloudfront_egress_gb"],
-            rgn="global",
-        )
-    if spec["cloudfront_https_requests_millions"] > 0:
-        add(
-            CE_CLOUDFRONT,
-            "AmazonCloudFront",
-            "cloudfront",
-            "HTTPS requests (United States)",
-            "CloudFront",
-            "US-Requests-Tier2-HTTPS",
-            "10K requests",
-            spec["cloudfront_https_requests_millions"] * 100,
-            rgn="global",
-        )
-    if spec["hosted_zones"] > 0:
-        add(
-            CE_ROUTE53,
-            "AmazonRoute53",
-            "route53",
-            "Hosted zones",
-            "Route 53",
-            "HostedZone",
-            "zone-Mo",
-            spec["hosted_zones"],
-            rgn="global",
-        )
-    if spec["dns_queries_millions"] > 0:
-        add(
-            CE_ROUTE53,
-            "AmazonRoute53",
-            "route53",
-            "Standard DNS queries",
-            "Route 53",
-            "DNS-Queries",
-            "1M queries",
-            spec["dns_queries_millions"],
-            rgn="global",
-        )
-    return items
+    return [
+        *nat_gateways(spec, region, hours),
+        *data_transfer(spec, region),
+        *load_balancers(spec, region, hours),
+        *cloudfront(spec),
+        *route53(spec),
+    ]

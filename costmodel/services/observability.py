@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from costmodel import categories as cat
 from costmodel.services._items import CE_CLOUDWATCH, component, usage_type
 
 
@@ -36,7 +37,7 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
             service_code="AmazonCloudWatch",
             resource="cloudwatch",
             component=name,
-            category="CloudWatch",
+            category=cat.CLOUDWATCH,
             unit=unit,
             quantity=qty,
             region=region,

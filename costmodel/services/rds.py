@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from costmodel import categories as cat
+from costmodel import resources as names
 from costmodel.services._items import CE_RDS, component, usage_type
 
+# Storage, IOPS and throughput categories of each instance role.
+STORAGE_CATEGORIES = {
+    "Primary": (cat.RDS_STORAGE, cat.RDS_IOPS, cat.RDS_THROUGHPUT),
+    "Read replica": (cat.RDS_REPLICA_STORAGE, cat.RDS_REPLICA_IOPS, cat.RDS_REPLICA_THROUGHPUT),
+}
 GP3_BASELINE_THRESHOLD_GB = 400  # [GB]
 # RDS gp3 included performance (AWS RDS User Guide, "gp3 storage"): below 400 GB
 # 3,000 IOPS and 125 MiB/s; at 400 GB and above 12,000 IOPS and 500 MiB/s.
@@ -30,7 +37,7 @@ def _instance(
     *,
     name: str,
     role: str,
-    category: str,
+    category: cat.Category,
     instance_class: str,
     multi_az: bool,
 ) -> list[dict]:
@@ -42,15 +49,15 @@ def _instance(
     extra_tput = max(0.0, spec["throughput_mibps"] - base_tput)
     # Replicas' storage is its own category: priced apart from the primary's (Single- vs
     # Multi-AZ), so that each reconciliation line has one unit price.
-    prefix = "RDS replica" if role == "Read replica" else "RDS"
+    storage_cat, iops_cat, tput_cat = STORAGE_CATEGORIES[role]
 
-    def item(comp: str, cat: str, base: str, unit: str, qty: float, **kw) -> dict:
+    def item(comp: str, category: cat.Category, base: str, unit: str, qty: float, **kw) -> dict:
         return component(
             service=CE_RDS,
             service_code="AmazonRDS",
             resource=name,
             component=comp,
-            category=cat,
+            category=category,
             usage_type=base,
             unit=unit,
             quantity=qty,
@@ -69,7 +76,7 @@ def _instance(
         ),
         item(
             f"Storage (gp3, {deployment})",
-            f"{prefix} storage",
+            storage_cat,
             usage_type(region, f"RDS:{maz}GP3-Storage", prefixed_in_us_east_1=True),
             "GB-Mo",
             storage,
@@ -79,7 +86,7 @@ def _instance(
         items.append(
             item(
                 f"Provisioned IOPS above the {base_iops:,} baseline (gp3, {deployment})",
-                f"{prefix} IOPS",
+                iops_cat,
                 usage_type(region, f"RDS:{maz}GP3-PIOPS", prefixed_in_us_east_1=True),
                 "IOPS-Mo",
                 extra_iops,
@@ -89,7 +96,7 @@ def _instance(
         items.append(
             item(
                 f"Throughput above the {base_tput} MiB/s baseline (gp3, {deployment})",
-                f"{prefix} throughput",
+                tput_cat,
                 usage_type(region, f"RDS:{maz}GP3-Throughput", prefixed_in_us_east_1=True),
                 "MiBps-Mo",
                 extra_tput,
@@ -122,9 +129,9 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
         spec,
         region,
         hours,
-        name="rds-primary",
+        name=names.RDS_PRIMARY,
         role="Primary",
-        category="RDS primary",
+        category=cat.RDS_PRIMARY,
         instance_class=spec["instance_class"],
         multi_az=spec["multi_az"],
     )
@@ -134,9 +141,9 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
             spec,
             region,
             hours,
-            name=f"rds-replica-{i}",
+            name=names.rds_replica(i),
             role="Read replica",
-            category="RDS read replicas",
+            category=cat.RDS_READ_REPLICAS,
             instance_class=replica_class,
             multi_az=spec["replica_multi_az"],
         )
@@ -145,10 +152,10 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
         component(
             service=CE_RDS,
             service_code="AmazonRDS",
-            resource="rds-primary",
+            resource=names.RDS_PRIMARY,
             component=f"Backup storage beyond the free {spec['storage_gb']:,.0f} GB "
             f"({spec['backup_retention_days']}-day retention)",
-            category="RDS backup",
+            category=cat.RDS_BACKUP,
             usage_type=usage_type(region, "RDS:ChargedBackupUsage", prefixed_in_us_east_1=False),
             unit="GB-Mo",
             quantity=charged_backup,

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from costmodel import categories as cat
 from costmodel.services._items import CE_S3, component, usage_type
 
 # Usage types per storage class (us-east-1 forms, no prefix there).
 STORAGE_USAGE = {
-    "standard": ("TimedStorage-ByteHrs", "S3 Standard"),
-    "standard_ia": ("TimedStorage-SIA-ByteHrs", "S3 Standard-IA"),
-    "one_zone_ia": ("TimedStorage-ZIA-ByteHrs", "S3 One Zone-IA"),
-    "glacier_flexible": ("TimedStorage-GlacierByteHrs", "S3 Glacier Flexible Retrieval"),
-    "glacier_deep_archive": ("TimedStorage-GDA-ByteHrs", "S3 Glacier Deep Archive"),
+    "standard": ("TimedStorage-ByteHrs", cat.S3_STANDARD),
+    "standard_ia": ("TimedStorage-SIA-ByteHrs", cat.S3_STANDARD_IA),
+    "one_zone_ia": ("TimedStorage-ZIA-ByteHrs", cat.S3_ONE_ZONE_IA),
+    "glacier_flexible": ("TimedStorage-GlacierByteHrs", cat.S3_GLACIER_FLEXIBLE),
+    "glacier_deep_archive": ("TimedStorage-GDA-ByteHrs", cat.S3_GLACIER_DEEP_ARCHIVE),
 }
 # PUT-class and GET-class request usage types. Intelligent-Tiering requests are priced as
 # Standard. Lifecycle transitions are charged at the PUT rate of the destination class
@@ -46,7 +47,7 @@ def bucket_components(bucket: dict, region: str) -> list[dict]:
     """
     name, cls = bucket["name"], bucket["storage_class"]
 
-    def item(comp: str, category: str, base: str, unit: str, qty: float) -> dict:
+    def item(comp: str, category: cat.Category, base: str, unit: str, qty: float) -> dict:
         return component(
             service=CE_S3,
             service_code="AmazonS3",
@@ -65,7 +66,7 @@ def bucket_components(bucket: dict, region: str) -> list[dict]:
         items.append(
             item(
                 "Storage (Intelligent-Tiering, frequent access)",
-                "S3 Intelligent-Tiering",
+                cat.S3_INTELLIGENT_TIERING,
                 "TimedStorage-INT-FA-ByteHrs",
                 "GB-Mo",
                 frequent,
@@ -74,7 +75,7 @@ def bucket_components(bucket: dict, region: str) -> list[dict]:
         items.append(
             item(
                 "Storage (Intelligent-Tiering, infrequent access)",
-                "S3 Intelligent-Tiering",
+                cat.S3_INTELLIGENT_TIERING,
                 "TimedStorage-INT-IA-ByteHrs",
                 "GB-Mo",
                 bucket["storage_gb"] - frequent,
@@ -83,7 +84,7 @@ def bucket_components(bucket: dict, region: str) -> list[dict]:
         items.append(
             item(
                 "Monitoring and automation",
-                "S3 Intelligent-Tiering",
+                cat.S3_INTELLIGENT_TIERING,
                 "Monitoring-Automation-INT",
                 "1K objects",
                 bucket["objects_thousands"],
@@ -92,7 +93,7 @@ def bucket_components(bucket: dict, region: str) -> list[dict]:
     else:
         base, label = STORAGE_USAGE[cls]
         items.append(item(f"Storage ({label})", label, base, "GB-Mo", bucket["storage_gb"]))
-    category = "S3 requests"
+    category = cat.S3_REQUESTS
     if bucket["monthly_put_requests"] > 0:
         items.append(
             item(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from costmodel import categories as cat
 from costmodel.services._items import CE_SECRETS, CE_WAF, component, usage_type
 
 
@@ -18,14 +19,14 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
         Unused: both services charge per month or per request.
     """
     rows = [
-        (CE_WAF, "awswaf", "waf", "Web ACLs", "WAF", "WebACLV2", "ACL-Mo", spec["waf_web_acls"]),
-        (CE_WAF, "awswaf", "waf", "Rules", "WAF", "RuleV2", "rule-Mo", spec["waf_rules"]),
+        (CE_WAF, "awswaf", "waf", "Web ACLs", cat.WAF, "WebACLV2", "ACL-Mo", spec["waf_web_acls"]),
+        (CE_WAF, "awswaf", "waf", "Rules", cat.WAF, "RuleV2", "rule-Mo", spec["waf_rules"]),
         (
             CE_WAF,
             "awswaf",
             "waf",
             "Requests inspected",
-            "WAF",
+            cat.WAF,
             "RequestV2-Tier1",
             "1M requests",
             spec["waf_requests_millions"],
@@ -35,7 +36,7 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
             "AWSSecretsManager",
             "secrets",
             "Secrets",
-            "Secrets Manager",
+            cat.SECRETS_MANAGER,
             "AWSSecretsManager-Secrets",
             "secret-Mo",
             spec["secrets"],
@@ -45,7 +46,7 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
             "AWSSecretsManager",
             "secrets",
             "API calls",
-            "Secrets Manager",
+            cat.SECRETS_MANAGER,
             "AWSSecretsManagerAPIRequest",
             "10K requests",
             spec["secrets_api_calls_thousands"] / 10,
@@ -57,12 +58,12 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
             service_code=code,
             resource=res,
             component=name,
-            category=cat,
+            category=category,
             unit=unit,
             quantity=qty,
             region=region,
             usage_type=usage_type(region, base, prefixed_in_us_east_1=True),
         )
-        for svc, code, res, name, cat, base, unit, qty in rows
+        for svc, code, res, name, category, base, unit, qty in rows
         if qty > 0
     ]
