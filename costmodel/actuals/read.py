@@ -424,6 +424,90 @@ def _console_cell(cell: str, where: str) -> Decimal:
     return finite_decimal(cell, f"{where}:")
 
 
+def _console_header(reader: list[list[str]], origin: str) -> list[str]:
+    """The service labels of a console export's header (between the first and last cells)."""
+    if not reader or not reader[0] or not reader[0][-1].startswith("Total costs"):
+        raise InputError(f"{origin}: not a Cost Explorer console export (no 'Total costs($)' column)")
+    services = [h.removesuffix("($)") for h in reader[0][1:-1]]
+    repeated = [s for s in services if services.count(s) > 1]
+    if repeated:
+        raise InputError(f"{origin}, line 1: column {repeated[0]!r} appears twice")
+    return services
+
+
+def _console_period(
+    line: list[str], n: int, services: list[str], labels: dict[str, str], origin: str
+) -> tuple[pd.Timestamp, list[dict], list[Decimal], Decimal]:
+    """One period row: its date, tidy rows, their exact amounts and its stated total."""
+    try:
+        start = pd.Timestamp(line[0])
+    except ValueError:
+        raise InputError(f"{origin}, line {n}: period {line[0]!r} is not a date") from None
+    if pd.isna(start):
+        raise InputError(f"{origin}, line {n}: period {line[0]!r} is not a date")
+    rows, amounts = [], []
+    for service, cell in zip(services, line[1:-1], strict=True):
+        if cell.strip() == "":
+            continue
+        amount = _console_cell(cell, f"{origin}, line {n}, {service}")
+        amounts.append(amount)
+        rows.append(
+            {
+                "period_start": start,
+                "service": labels.get(service, service),
+                "usage_type": "",
+                "record_type": "Tax" if service == "Tax" else "",
+                "unblended_cost": float(amount),
+                "source": f"{origin}, line {n}",
+                "_label": service,
+            }
+        )
+    if line[-1].strip() == "":
+        raise InputError(f"{origin}, line {n}: 'Total costs($)' is empty")
+    stated = _console_cell(line[-1], f"{origin}, line {n}, Total costs($)")
+    if abs(stated - sum(amounts, Decimal(0))) > Decimal("0.01"):
+        raise InputError(
+            f"{origin}, line {n}: services add up to {sum(amounts, Decimal(0))} but "
+            f"'Total costs($)' says {stated}"
+        )
+    return start, rows, amounts, stated
+
+
+def _check_service_totals(
+    stated: dict[str, Decimal], rows: list[dict], amounts: list[Decimal], origin: str
+) -> None:
+    """Each column's periods must add up to its 'Service total' (a missing row shows here)."""
+    sums = dict.fromkeys(stated, Decimal(0))
+    for row, amount in zip(rows, amounts, strict=True):
+        sums[row["_label"]] += amount
+    for service, total in stated.items():
+        if abs(total - sums[service]) > Decimal("0.01"):
+            raise InputError(
+                f"{origin}: the periods of {service!r} add up to {sums[service]} but its "
+                f"'Service total' says {total} (a period row missing or repeated?)"
+            )
+
+
+def _console_frame(rows: list[dict], periods: list[pd.Timestamp]) -> pd.DataFrame:
+    """Tidy columns for console rows; the granularity is read from the period spacing."""
+    frame = pd.DataFrame(
+        rows, columns=["period_start", "service", "usage_type", "record_type", "unblended_cost", "source"]
+    )
+    distinct = sorted(periods)
+    monthly = len(distinct) > 1 and (distinct[1] - distinct[0]).days >= 28
+    frame["period_start"] = pd.to_datetime(frame["period_start"])
+    frame["period_end"] = frame["period_start"] + (
+        pd.DateOffset(months=1) if monthly else pd.Timedelta(days=1)
+    )
+    frame["granularity"] = "MONTHLY" if monthly else "DAILY"
+    frame["month"] = frame["period_start"].dt.strftime("%Y-%m")
+    frame["estimated"] = False
+    for column in TIDY_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = np.nan if column in METRIC_COLUMNS.values() else ""
+    return frame[TIDY_COLUMNS]
+
+
 def read_console_csv_with_controls(text: str, origin: str = "<memory>") -> Actuals:
     """Rows and controls of a Cost Explorer console "Download CSV" export (grouped by service).
 
@@ -440,101 +524,42 @@ def read_console_csv_with_controls(text: str, origin: str = "<memory>") -> Actua
         reader = list(csv.reader(io.StringIO(text)))
     except csv.Error as exc:
         raise InputError(f"{origin}: not a readable CSV file ({exc})") from None
-    if not reader or not reader[0] or not reader[0][-1].startswith("Total costs"):
-        raise InputError(f"{origin}: not a Cost Explorer console export (no 'Total costs($)' column)")
-    header, labels = reader[0], console_labels()
-    services = [h.removesuffix("($)") for h in header[1:-1]]
-    if len(set(services)) != len(services):
-        repeated = next(s for s in services if services.count(s) > 1)
-        raise InputError(f"{origin}, line 1: column {repeated!r} appears twice")
-    rows, amounts, seen = [], [], {}
-    stated_service_totals: dict[str, Decimal] | None = None
-    column_sums = dict.fromkeys(services, Decimal(0))
+    services, labels = _console_header(reader, origin), console_labels()
+    rows: list[dict] = []
+    amounts: list[Decimal] = []
+    seen: dict[pd.Timestamp, int] = {}
+    independent: dict[str, Decimal] = {}
+    service_totals: dict[str, Decimal] | None = None
     for n, line in enumerate(reader[1:], start=2):
         if not line or all(c.strip() == "" for c in line):
             continue
-        if len(line) != len(header):
-            raise InputError(f"{origin}, line {n}: {len(line)} cells, header has {len(header)}")
+        if len(line) != len(reader[0]):
+            raise InputError(f"{origin}, line {n}: {len(line)} cells, header has {len(reader[0])}")
         if line[0] == "Service total":
-            if stated_service_totals is not None:
+            if service_totals is not None:
                 raise InputError(f"{origin}, line {n}: a second 'Service total' row")
-            stated_service_totals = {
-                service: _console_cell(cell or "0", f"{origin}, line {n}, {service}")
-                for service, cell in zip(services, line[1:-1], strict=True)
+            where = f"{origin}, line {n}"
+            service_totals = {
+                svc: _console_cell(cell or "0", f"{where}, {svc}")
+                for svc, cell in zip(services, line[1:-1], strict=True)
             }
             continue
-        try:
-            start = pd.Timestamp(line[0])
-        except ValueError:
-            raise InputError(f"{origin}, line {n}: period {line[0]!r} is not a date") from None
-        if pd.isna(start):
-            raise InputError(f"{origin}, line {n}: period {line[0]!r} is not a date")
+        start, period_rows, period_amounts, stated = _console_period(line, n, services, labels, origin)
         if start in seen:
             raise InputError(
                 f"{origin}, line {n}: period {start.date()} already given on line {seen[start]} "
                 "(the same rows pasted twice?)"
             )
         seen[start] = n
-        total = Decimal(0)
-        for service, cell in zip(services, line[1:-1], strict=True):
-            if cell.strip() == "":
-                continue
-            amount = _console_cell(cell, f"{origin}, line {n}, {service}")
-            total += amount
-            column_sums[service] += amount
-            amounts.append(amount)
-            rows.append(
-                {
-                    "period_start": start,
-                    "service": labels.get(service, service),
-                    "usage_type": "",
-                    "record_type": "Tax" if service == "Tax" else "",
-                    "unblended_cost": float(amount),
-                    "source": f"{origin}, line {n}",
-                }
-            )
-        if line[-1].strip() == "":
-            raise InputError(f"{origin}, line {n}: 'Total costs($)' is empty")
-        stated = _console_cell(line[-1], f"{origin}, line {n}, Total costs($)")
-        if abs(stated - total) > Decimal("0.01"):
-            raise InputError(
-                f"{origin}, line {n}: services add up to {total} but 'Total costs($)' says {stated}"
-            )
-        rows.append({"_period_total": stated, "period_start": start})
-    if stated_service_totals is not None:
-        for service, stated in stated_service_totals.items():
-            if abs(stated - column_sums[service]) > Decimal("0.01"):
-                raise InputError(
-                    f"{origin}: the periods of {service!r} add up to {column_sums[service]} but its "
-                    f"'Service total' says {stated} (a period row missing or repeated?)"
-                )
-    period_totals = [r for r in rows if "_period_total" in r]
-    rows = [r for r in rows if "_period_total" not in r]
-    frame = pd.DataFrame(rows)
-    if not period_totals:
+        rows += period_rows
+        amounts += period_amounts
+        month = start.strftime("%Y-%m")
+        independent[month] = independent.get(month, Decimal(0)) + stated
+    if not seen:
         raise InputError(f"{origin}: no period rows")
-    distinct = sorted(seen)
-    step = (distinct[1] - distinct[0]).days if len(distinct) > 1 else 1
-    monthly = len(distinct) > 1 and step >= 28
-    if frame.empty:
-        frame = pd.DataFrame(
-            columns=["period_start", "service", "usage_type", "record_type", "unblended_cost"]
-        )
-    frame["period_start"] = pd.to_datetime(frame["period_start"])
-    frame["period_end"] = frame["period_start"] + (
-        pd.DateOffset(months=1) if monthly else pd.Timedelta(days=1)
-    )
-    frame["granularity"] = "MONTHLY" if monthly else "DAILY"
-    frame["month"] = frame["period_start"].dt.strftime("%Y-%m")
-    frame["estimated"] = False
-    for column in TIDY_COLUMNS:
-        if column not in frame.columns:
-            frame[column] = np.nan if column in METRIC_COLUMNS.values() else ""
-    frame = frame[TIDY_COLUMNS]
-    independent: dict[str, Decimal] = {}
-    for row in period_totals:
-        month = row["period_start"].strftime("%Y-%m")
-        independent[month] = independent.get(month, Decimal(0)) + row["_period_total"]
+    if service_totals is not None:
+        _check_service_totals(service_totals, rows, amounts, origin)
+    frame = _console_frame(rows, list(seen))
     group_sums = _group_sums(frame.to_dict("records"), amounts)
     controls = _controls(frame, group_sums, independent, "the console's 'Total costs($)' column", origin)
     return Actuals(rows=frame, controls=controls, origin=origin)

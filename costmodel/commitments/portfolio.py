@@ -128,6 +128,122 @@ def _check_usage(usage: pd.DataFrame) -> pd.DataFrame:
     return usage
 
 
+def _cover_with_reservations(
+    portfolio: Portfolio,
+    counts: np.ndarray,
+    nf: np.ndarray,
+    types: list[str],
+    index: pd.DatetimeIndex,
+    service: str,
+    deployment_option: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Instance-hours covered by reservations [hours, types], and units purchased per hour.
+
+    Size-specific reservations cover their own type first; size-flexible ones then cover
+    what remains, smallest size first, in normalized units (AWS's order of application).
+    """
+    n_hours = len(index)
+    ri_covered = np.zeros_like(counts)
+    purchased_units = np.zeros(n_hours)
+    flex_capacity = np.zeros(n_hours)  # normalized units
+    for ri in portfolio.reservations():
+        capacity = ri.active(index) * ri.count
+        units_each = normalized_units(service, ri.instance_type, deployment_option)
+        if ri.size_flexible:
+            flex_capacity += capacity * units_each
+        elif ri.instance_type not in types:
+            purchased_units += capacity * units_each  # paid for, nothing of that type runs
+        else:
+            j = types.index(ri.instance_type)
+            ri_covered[:, j] += np.minimum(capacity, counts[:, j] - ri_covered[:, j])
+            purchased_units += capacity * nf[j]
+    purchased_units += flex_capacity
+    remaining_units = counts * nf - ri_covered * nf
+    before = np.cumsum(remaining_units, axis=1) - remaining_units
+    flex_units = np.clip(flex_capacity[:, None] - before, 0, remaining_units)
+    return ri_covered + flex_units / nf, purchased_units
+
+
+def _cover_with_savings_plans(
+    portfolio: Portfolio, spill: np.ndarray, od: np.ndarray, types: list[str], index: pd.DatetimeIndex
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Instance-hours covered by Savings Plans [hours, types], the hourly commitment and the
+    part of it used [USD]; each plan applies to the highest discount first (as AWS does)."""
+    n_hours = len(index)
+    sp_covered = np.zeros_like(spill)
+    sp_commitment = np.zeros(n_hours)
+    sp_used = np.zeros(n_hours)
+    for sp in portfolio.savings_plans():
+        left = sp.active(index) * sp.hourly_commitment
+        sp_commitment += left
+        rates = np.array([sp.sp_rates.get(t, np.nan) for t in types])
+        if np.isnan(rates).any():
+            unknown = [t for t, r in zip(types, rates, strict=True) if np.isnan(r)]
+            raise InputError(f"Savings Plan has no rate for {unknown}: give sp_rates for every type used")
+        discount = 1 - rates / od
+        for j in np.argsort(-discount, kind="stable"):  # highest discount first
+            take = np.minimum(spill[:, j] - sp_covered[:, j], left / rates[j])
+            sp_covered[:, j] += take
+            spend = take * rates[j]
+            left = left - spend
+            sp_used += spend
+    return sp_covered, sp_commitment, sp_used
+
+
+def _commitment_cost(portfolio: Portfolio, index: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Hourly cost of the commitments themselves [USD]: amortized, and billed (upfront fees
+    in the first hour of a term that starts inside the period)."""
+    n_hours = len(index)
+    amortized = np.zeros(n_hours)
+    billed = np.zeros(n_hours)
+    for c in portfolio.commitments:
+        mask = c.active(index)
+        amortized += mask * c.amortized_hourly()
+        billed += mask * c.billed_hourly()
+        if mask.any() and c.upfront:
+            first = int(np.argmax(mask))
+            starts_inside = c.start is None or pd.Timestamp(c.start) >= index[0]
+            if starts_inside:
+                billed[first] += c.upfront * (c.count if c.kind == "reserved_instance" else 1)
+    return amortized, billed
+
+
+def _summary(
+    counts: np.ndarray,
+    ri_covered: np.ndarray,
+    sp_covered: np.ndarray,
+    on_demand: np.ndarray,
+    purchased_units: np.ndarray,
+    ri_units: np.ndarray,
+    sp_used: np.ndarray,
+    sp_commitment: np.ndarray,
+    hourly: pd.DataFrame,
+) -> dict:
+    """Coverage and utilization [%] and costs [USD] of a whole application."""
+    total_hours = counts.sum()
+    purchased = purchased_units.sum()
+    summary = {
+        "instance_hours": float(total_hours),
+        "ri_covered_hours": float(ri_covered.sum()),
+        "sp_covered_hours": float(sp_covered.sum()),
+        "on_demand_hours": float(on_demand.sum()),
+        "ri_coverage_pct": float(100 * ri_covered.sum() / total_hours) if total_hours else 0.0,
+        "coverage_pct": float(100 * (ri_covered.sum() + sp_covered.sum()) / total_hours)
+        if total_hours
+        else 0.0,
+        "ri_utilization_pct": float(100 * ri_units.sum() / purchased) if purchased else None,
+        "ri_unused_units": float(purchased - ri_units.sum()),
+        "sp_utilization_pct": float(100 * sp_used.sum() / sp_commitment.sum())
+        if sp_commitment.sum()
+        else None,
+        "on_demand_equivalent_cost": float(hourly["on_demand_equivalent_cost"].sum()),
+        "amortized_cost": float(hourly["amortized_cost"].sum()),
+        "billed_cost": float(hourly["billed_cost"].sum()),
+    }
+    summary["savings"] = summary["on_demand_equivalent_cost"] - summary["amortized_cost"]
+    return summary
+
+
 def apply(
     portfolio: Portfolio,
     hourly_usage: pd.DataFrame,
@@ -167,72 +283,15 @@ def apply(
     counts = usage.to_numpy(dtype=float)[:, order]  # [hours, types] instances
     units = counts * nf
     od = np.array([on_demand_rates[t] for t in types])
-    n_hours = len(usage)
-
-    ri_covered = np.zeros_like(counts)  # instance-hours covered by RIs
-    purchased_units = np.zeros(n_hours)
-    for ri in portfolio.reservations():
-        if ri.size_flexible:
-            continue
-        if ri.instance_type not in types:
-            purchased_units += (
-                ri.active(usage.index)
-                * ri.count
-                * normalized_units(service, ri.instance_type, deployment_option)
-            )
-            continue
-        j = types.index(ri.instance_type)
-        capacity = ri.active(usage.index) * ri.count
-        take = np.minimum(capacity, counts[:, j] - ri_covered[:, j])
-        ri_covered[:, j] += take
-        purchased_units += capacity * nf[j]
-    flex_capacity = np.zeros(n_hours)  # normalized units
-    for ri in portfolio.reservations():
-        if ri.size_flexible:
-            flex_capacity += (
-                ri.active(usage.index)
-                * ri.count
-                * normalized_units(service, ri.instance_type, deployment_option)
-            )
-    purchased_units += flex_capacity
-    remaining_units = units - ri_covered * nf
-    before = np.cumsum(remaining_units, axis=1) - remaining_units
-    flex_units = np.clip(flex_capacity[:, None] - before, 0, remaining_units)
-    ri_covered += flex_units / nf
+    ri_covered, purchased_units = _cover_with_reservations(
+        portfolio, counts, nf, types, usage.index, service, deployment_option
+    )
     ri_units = ri_covered * nf
-
     spill = counts - ri_covered  # instance-hours still on demand
-    sp_covered = np.zeros_like(counts)
-    sp_commitment = np.zeros(n_hours)
-    sp_used = np.zeros(n_hours)
-    for sp in portfolio.savings_plans():
-        left = sp.active(usage.index) * sp.hourly_commitment
-        sp_commitment += left
-        rates = np.array([sp.sp_rates.get(t, np.nan) for t in types])
-        if np.isnan(rates).any():
-            unknown = [t for t, r in zip(types, rates, strict=True) if np.isnan(r)]
-            raise InputError(f"Savings Plan has no rate for {unknown}: give sp_rates for every type used")
-        discount = 1 - rates / od
-        for j in np.argsort(-discount, kind="stable"):  # highest discount first
-            take = np.minimum(spill[:, j] - sp_covered[:, j], left / rates[j])
-            sp_covered[:, j] += take
-            spend = take * rates[j]
-            left = left - spend
-            sp_used += spend
+    sp_covered, sp_commitment, sp_used = _cover_with_savings_plans(portfolio, spill, od, types, usage.index)
     on_demand = spill - sp_covered
-
     on_demand_cost = on_demand @ od
-    commit_amortized = np.zeros(n_hours)
-    commit_billed = np.zeros(n_hours)
-    for c in portfolio.commitments:
-        mask = c.active(usage.index)
-        commit_amortized += mask * c.amortized_hourly()
-        commit_billed += mask * c.billed_hourly()
-        if mask.any() and c.upfront:
-            first = int(np.argmax(mask))
-            starts_inside = c.start is None or pd.Timestamp(c.start) >= usage.index[0]
-            if starts_inside:
-                commit_billed[first] += c.upfront * (c.count if c.kind == "reserved_instance" else 1)
+    commit_amortized, commit_billed = _commitment_cost(portfolio, usage.index)
     all_on_demand = counts @ od
 
     hourly = pd.DataFrame(
@@ -262,27 +321,9 @@ def apply(
         },
         index=pd.Index(types, name="instance_type"),
     )
-    total_hours = counts.sum()
-    purchased = purchased_units.sum()
-    summary = {
-        "instance_hours": float(total_hours),
-        "ri_covered_hours": float(ri_covered.sum()),
-        "sp_covered_hours": float(sp_covered.sum()),
-        "on_demand_hours": float(on_demand.sum()),
-        "ri_coverage_pct": float(100 * ri_covered.sum() / total_hours) if total_hours else 0.0,
-        "coverage_pct": float(100 * (ri_covered.sum() + sp_covered.sum()) / total_hours)
-        if total_hours
-        else 0.0,
-        "ri_utilization_pct": float(100 * ri_units.sum() / purchased) if purchased else None,
-        "ri_unused_units": float(purchased - ri_units.sum()),
-        "sp_utilization_pct": float(100 * sp_used.sum() / sp_commitment.sum())
-        if sp_commitment.sum()
-        else None,
-        "on_demand_equivalent_cost": float(all_on_demand.sum()),
-        "amortized_cost": float(hourly["amortized_cost"].sum()),
-        "billed_cost": float(hourly["billed_cost"].sum()),
-    }
-    summary["savings"] = summary["on_demand_equivalent_cost"] - summary["amortized_cost"]
+    summary = _summary(
+        counts, ri_covered, sp_covered, on_demand, purchased_units, ri_units, sp_used, sp_commitment, hourly
+    )
     monthly = (
         hourly[["on_demand_equivalent_cost", "billed_cost", "amortized_cost"]]
         .groupby(usage.index.strftime("%Y-%m"))

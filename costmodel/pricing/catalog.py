@@ -181,6 +181,138 @@ def _describe_key(rec: dict) -> str:
     return ", ".join(parts)
 
 
+_MERGED_CATALOG_COLUMNS = (
+    *KEY_COLUMNS,
+    "unit",
+    "begin",
+    "end",
+    "price",
+    "price_usd",
+    "status",
+    "source",
+    "effective_date",
+)
+
+
+def _prepare_components(components: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series | None, pd.Series | None]:
+    """Components with every key column filled and a finite quantity >= 0; also the line
+    items' own purchase options and the units the models count in (both set aside)."""
+    comp = components.copy()
+    line_purchase_option = comp.pop("purchase_option") if "purchase_option" in comp else None
+    if "price_purchase_option" in comp.columns:
+        comp["purchase_option"] = comp.pop("price_purchase_option")
+    for column, default in KEY_DEFAULTS.items():
+        if column not in comp.columns:
+            comp[column] = default
+        else:
+            comp[column] = comp[column].fillna(default).astype(str)
+    quantity = pd.to_numeric(comp["quantity"], errors="coerce")
+    invalid = ~np.isfinite(quantity.to_numpy(dtype=float)) | (quantity < 0).to_numpy()
+    if invalid.any():
+        bad = comp.loc[invalid].iloc[0]
+        raise InputError(
+            f"quantity {bad['quantity']!r} for {bad.get('resource', '')} "
+            f"{bad.get('component', '')} ({_describe_key(bad.to_dict())}) "
+            "must be a finite number >= 0"
+        )
+    comp["quantity"] = quantity.astype(float)
+    comp["_component"] = np.arange(len(comp))
+    expected_unit = comp.pop("unit") if "unit" in comp.columns else None
+    return comp, line_purchase_option, expected_unit
+
+
+def _split_off_gaps(
+    merged: pd.DataFrame, line_purchase_option: pd.Series | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(priced rows, one reported row per component whose price is not found or unknown)."""
+    gap = merged["_merge"].eq("left_only") | merged["price_status"].eq("unknown")
+    gap_ids = merged.loc[gap, "_component"].unique()
+    reported = merged.loc[merged["_component"].isin(gap_ids)].drop_duplicates("_component").copy()
+    reported["price_status"] = np.where(reported["_merge"].eq("left_only"), "not found", "unknown")
+    reported["unit_price"] = np.nan
+    # zero quantity costs zero at any price: known even though the price is not
+    reported["monthly_cost"] = np.where(reported["quantity"].eq(0), 0.0, np.nan)
+    reported["price_usd"] = ""
+    reported["price_source"] = (
+        "price " + reported["price_status"] + ": " + [_describe_key(r) for r in reported.to_dict("records")]
+    )
+    if line_purchase_option is not None:
+        reported["purchase_option"] = line_purchase_option.to_numpy()[reported["_component"].to_numpy()]
+    reported["unit"] = reported["unit"].fillna("")
+    reported = reported.drop(columns=["_merge", "begin", "end", "price", "source", "effective_date"])
+    return merged.loc[~merged["_component"].isin(gap_ids)], reported
+
+
+def _check_matches(merged: pd.DataFrame, expected_unit: pd.Series | None, name: str) -> None:
+    """Every component matched exactly one known price in the unit its model counts in."""
+    not_found = merged["_merge"].eq("left_only")
+    if not_found.any():
+        first = merged.loc[not_found].iloc[0].to_dict()
+        raise PriceNotFoundError(
+            f"{int(not_found.sum())} component(s) have no price in catalog {name}; "
+            f"first: {first.get('resource', '')} {first.get('component', '')} looked up "
+            f"{_describe_key(first)}. {HOW_TO_GET_A_PRICE}"
+        )
+    unknown = merged["price_status"].eq("unknown")
+    if unknown.any():
+        first = merged.loc[unknown].iloc[0].to_dict()
+        raise PriceUnknownError(
+            f"price unknown for {first.get('resource', '')} {first.get('component', '')} "
+            f"({_describe_key(first)}) in catalog {name}. {HOW_TO_GET_A_PRICE}"
+        )
+    n_first = merged["begin"].eq(0).groupby(merged["_component"]).sum()
+    if (n_first > 1).any():
+        comp_id = n_first.index[(n_first > 1).to_numpy()][0]
+        first = merged.loc[merged["_component"].eq(comp_id)].iloc[0].to_dict()
+        raise AmbiguousPriceError(
+            f"{int(n_first[comp_id])} prices in catalog {name} match "
+            f"{_describe_key(first)}; the catalog has duplicate rows for it"
+        )
+    if expected_unit is not None:
+        expected = expected_unit.to_numpy()[merged["_component"].to_numpy()]
+        wrong = (expected != merged["unit"].to_numpy()) & (expected != "")
+        if wrong.any():
+            i = int(np.flatnonzero(wrong)[0])
+            rec = merged.iloc[i].to_dict()
+            raise InputError(
+                f"unit mismatch for {_describe_key(rec)}: the model counts "
+                f"{expected[i]!r} but catalog {name} prices per {rec['unit']!r}"
+            )
+
+
+def _split_into_tiers(merged: pd.DataFrame, name: str) -> pd.DataFrame:
+    """One row per component and tier it reaches, with the quantity in that tier; every
+    unit of every quantity lands in exactly one tier, or the component is refused."""
+    top = merged.groupby("_component")["end"].transform("max")
+    beyond = merged["quantity"] > top
+    if beyond.any():
+        rec = merged.loc[beyond].iloc[0].to_dict()
+        raise PriceNotFoundError(
+            f"quantity {rec['quantity']:g} {rec['unit']} of {_describe_key(rec)} exceeds "
+            f"the highest tier known in catalog {name} (up to {rec['end']:g}). "
+            f"{HOW_TO_GET_A_PRICE}"
+        )
+    tiers = merged.groupby("_component")["begin"].transform("size")
+    in_tier = (np.minimum(merged["quantity"], merged["end"]) - merged["begin"]).clip(lower=0)
+    covered = in_tier.groupby(merged["_component"]).sum()
+    wanted = merged.groupby("_component")["quantity"].first()
+    gap = (covered - wanted).abs() > 1e-9 * wanted.abs().clip(lower=1)
+    if gap.any():
+        rec = merged.loc[merged["_component"].eq(gap.index[gap.to_numpy()][0])].iloc[0].to_dict()
+        raise PriceNotFoundError(
+            f"quantity {rec['quantity']:g} {rec['unit']} of {_describe_key(rec)}: the tiers of "
+            f"catalog {name} price only {covered[gap].iloc[0]:g} of it"
+        )
+    keep = (in_tier > 0) | merged["begin"].eq(0)
+    out = merged.loc[keep].copy()
+    out["quantity"] = in_tier[keep]
+    multi = tiers[keep] > 1
+    if "component" in out.columns and multi.any():
+        label = out.loc[multi].apply(lambda r: f" (tier {r['begin']:g}-{r['end']:g} {r['unit']})", axis=1)
+        out.loc[multi, "component"] = out.loc[multi, "component"] + label
+    return out
+
+
 @dataclass(frozen=True)
 class PriceCatalog:
     """Tidy table of prices with provenance; see the module docstring for its columns."""
@@ -279,130 +411,16 @@ class PriceCatalog:
         ------
         PriceNotFoundError, PriceUnknownError, AmbiguousPriceError, InputError
         """
-        comp = components.copy()
-        line_purchase_option = comp.pop("purchase_option") if "purchase_option" in comp else None
-        if "price_purchase_option" in comp.columns:
-            comp["purchase_option"] = comp.pop("price_purchase_option")
-        for column, default in KEY_DEFAULTS.items():
-            if column not in comp.columns:
-                comp[column] = default
-            else:
-                comp[column] = comp[column].fillna(default).astype(str)
-        quantity = pd.to_numeric(comp["quantity"], errors="coerce")
-        invalid = ~np.isfinite(quantity.to_numpy(dtype=float)) | (quantity < 0).to_numpy()
-        if invalid.any():
-            bad = comp.loc[invalid].iloc[0]
-            raise InputError(
-                f"quantity {bad['quantity']!r} for {bad.get('resource', '')} "
-                f"{bad.get('component', '')} ({_describe_key(bad.to_dict())}) "
-                "must be a finite number >= 0"
-            )
-        comp["quantity"] = quantity.astype(float)
-        comp["_component"] = np.arange(len(comp))
-        expected_unit = comp.pop("unit") if "unit" in comp.columns else None
-
-        catalog_cols = [
-            *KEY_COLUMNS,
-            "unit",
-            "begin",
-            "end",
-            "price",
-            "price_usd",
-            "status",
-            "source",
-            "effective_date",
-        ]
-        catalog = self.rows.loc[:, catalog_cols].rename(columns={"status": "price_status"})
+        if missing not in ("raise", "report"):
+            raise ValueError(f"missing must be 'raise' or 'report', not {missing!r}")
+        comp, line_purchase_option, expected_unit = _prepare_components(components)
+        catalog = self.rows.loc[:, list(_MERGED_CATALOG_COLUMNS)].rename(columns={"status": "price_status"})
         merged = comp.merge(catalog, on=list(KEY_COLUMNS), how="left", indicator=True)
-
-        not_found = merged["_merge"].eq("left_only")
         reported = None
         if missing == "report":
-            gap = not_found | merged["price_status"].eq("unknown")
-            gap_ids = merged.loc[gap, "_component"].unique()
-            reported = merged.loc[merged["_component"].isin(gap_ids)].drop_duplicates("_component").copy()
-            reported["price_status"] = np.where(reported["_merge"].eq("left_only"), "not found", "unknown")
-            reported["unit_price"] = np.nan
-            # zero quantity costs zero at any price: known even though the price is not
-            reported["monthly_cost"] = np.where(reported["quantity"].eq(0), 0.0, np.nan)
-            reported["price_usd"] = ""
-            reported["price_source"] = (
-                "price "
-                + reported["price_status"]
-                + ": "
-                + [_describe_key(r) for r in reported.to_dict("records")]
-            )
-            if line_purchase_option is not None:
-                reported["purchase_option"] = line_purchase_option.to_numpy()[
-                    reported["_component"].to_numpy()
-                ]
-            reported["unit"] = reported["unit"].fillna("")
-            reported = reported.drop(columns=["_merge", "begin", "end", "price", "source", "effective_date"])
-            merged = merged.loc[~merged["_component"].isin(gap_ids)]
-            not_found = merged["_merge"].eq("left_only")
-        elif missing != "raise":
-            raise ValueError(f"missing must be 'raise' or 'report', not {missing!r}")
-        if not_found.any():
-            first = merged.loc[not_found].iloc[0].to_dict()
-            raise PriceNotFoundError(
-                f"{int(not_found.sum())} component(s) have no price in catalog {self.name}; "
-                f"first: {first.get('resource', '')} {first.get('component', '')} looked up "
-                f"{_describe_key(first)}. {HOW_TO_GET_A_PRICE}"
-            )
-        unknown = merged["price_status"].eq("unknown")
-        if unknown.any():
-            first = merged.loc[unknown].iloc[0].to_dict()
-            raise PriceUnknownError(
-                f"price unknown for {first.get('resource', '')} {first.get('component', '')} "
-                f"({_describe_key(first)}) in catalog {self.name}. {HOW_TO_GET_A_PRICE}"
-            )
-        first_tier = merged["begin"].eq(0)
-        n_first = first_tier.groupby(merged["_component"]).sum()
-        if (n_first > 1).any():
-            comp_id = n_first.index[(n_first > 1).to_numpy()][0]
-            first = merged.loc[merged["_component"].eq(comp_id)].iloc[0].to_dict()
-            raise AmbiguousPriceError(
-                f"{int(n_first[comp_id])} prices in catalog {self.name} match "
-                f"{_describe_key(first)}; the catalog has duplicate rows for it"
-            )
-        if expected_unit is not None:
-            expected = expected_unit.to_numpy()[merged["_component"].to_numpy()]
-            wrong = (expected != merged["unit"].to_numpy()) & (expected != "")
-            if wrong.any():
-                i = int(np.flatnonzero(wrong)[0])
-                rec = merged.iloc[i].to_dict()
-                raise InputError(
-                    f"unit mismatch for {_describe_key(rec)}: the model counts "
-                    f"{expected[i]!r} but catalog {self.name} prices per {rec['unit']!r}"
-                )
-        top = merged.groupby("_component")["end"].transform("max")
-        beyond = merged["quantity"] > top
-        if beyond.any():
-            rec = merged.loc[beyond].iloc[0].to_dict()
-            raise PriceNotFoundError(
-                f"quantity {rec['quantity']:g} {rec['unit']} of {_describe_key(rec)} exceeds "
-                f"the highest tier known in catalog {self.name} (up to {rec['end']:g}). "
-                f"{HOW_TO_GET_A_PRICE}"
-            )
-
-        tiers = merged.groupby("_component")["begin"].transform("size")
-        in_tier = (np.minimum(merged["quantity"], merged["end"]) - merged["begin"]).clip(lower=0)
-        covered = in_tier.groupby(merged["_component"]).sum()
-        wanted = merged.groupby("_component")["quantity"].first()
-        gap = (covered - wanted).abs() > 1e-9 * wanted.abs().clip(lower=1)
-        if gap.any():
-            rec = merged.loc[merged["_component"].eq(gap.index[gap.to_numpy()][0])].iloc[0].to_dict()
-            raise PriceNotFoundError(
-                f"quantity {rec['quantity']:g} {rec['unit']} of {_describe_key(rec)}: the tiers of "
-                f"catalog {self.name} price only {covered[gap].iloc[0]:g} of it"
-            )
-        keep = (in_tier > 0) | first_tier
-        out = merged.loc[keep].copy()
-        out["quantity"] = in_tier[keep]
-        multi = tiers[keep] > 1
-        if "component" in out.columns and multi.any():
-            label = out.loc[multi].apply(lambda r: f" (tier {r['begin']:g}-{r['end']:g} {r['unit']})", axis=1)
-            out.loc[multi, "component"] = out.loc[multi, "component"] + label
+            merged, reported = _split_off_gaps(merged, line_purchase_option)
+        _check_matches(merged, expected_unit, self.name)
+        out = _split_into_tiers(merged, self.name)
         if line_purchase_option is not None:
             out["purchase_option"] = line_purchase_option.to_numpy()[out["_component"].to_numpy()]
         out["unit_price"] = out["price"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from costmodel import categories
@@ -32,11 +34,13 @@ def _check(name: str, parts: dict[str, float], stated: float, note: str = "", to
     }
 
 
-def internal_checks(documented: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The document's figures checked against each other (sums, the reserved table, rates)."""
-    doc = load_documented() if documented is None else documented
-    bd, rt = "cost_breakdown", "od_vs_reserved"
-    fig = lambda table, group, item: _figure(doc, table, group, item)  # noqa: E731
+BREAKDOWN, RESERVED_TABLE = "cost_breakdown", "od_vs_reserved"
+TABLE_ROWS = ("EKS Nodes (c5.2xlarge)", "RDS PostgreSQL", "ElastiCache")
+
+
+def _sum_checks(fig: Callable[[str, str, str], float], doc: pd.DataFrame) -> list[dict]:
+    """The breakdown's lines and groups, and the reserved table's columns, add up."""
+    bd, rt = BREAKDOWN, RESERVED_TABLE
     rows = [
         _check(
             "Compute (EKS) lines add up to its total",
@@ -60,15 +64,21 @@ def internal_checks(documented: pd.DataFrame | None = None) -> pd.DataFrame:
             fig(bd, "All", "total"),
         )
     )
-    table_rows = ("EKS Nodes (c5.2xlarge)", "RDS PostgreSQL", "ElastiCache")
     for column in ("on_demand", "reserved"):
         rows.append(
             _check(
                 f"on-demand vs reserved table: {column.replace('_', '-')} column adds up",
-                {g: fig(rt, g, column) for g in table_rows},
+                {g: fig(rt, g, column) for g in TABLE_ROWS},
                 fig(rt, "Total", column),
             )
         )
+    return rows
+
+
+def _reserved_table_checks(fig: Callable[[str, str, str], float]) -> list[dict]:
+    """The breakdown uses the table's reserved figures, and the table's savings percentages."""
+    bd, rt = BREAKDOWN, RESERVED_TABLE
+    rows = []
     for group, (bgroup, bitem) in {
         "EKS Nodes (c5.2xlarge)": ("Compute (EKS)", "Worker nodes"),
         "RDS PostgreSQL": ("Database (RDS)", "total"),
@@ -82,7 +92,7 @@ def internal_checks(documented: pd.DataFrame | None = None) -> pd.DataFrame:
                 "the breakdown prices this service at its reserved figure",
             )
         )
-    for group in (*table_rows, "Total"):
+    for group in (*TABLE_ROWS, "Total"):
         od, ri = fig(rt, group, "on_demand"), fig(rt, group, "reserved")
         pct = 100 * (1 - ri / od)
         rows.append(
@@ -94,6 +104,12 @@ def internal_checks(documented: pd.DataFrame | None = None) -> pd.DataFrame:
                 tolerance=0.5,
             )
         )
+    return rows
+
+
+def _cross_checks(fig: Callable[[str, str, str], float]) -> list[dict]:
+    """The total's make-up, the control plane rate, and the S3 section against its line."""
+    bd, rt = BREAKDOWN, RESERVED_TABLE
     others = {
         "Control plane": fig(bd, "Compute (EKS)", "Control plane"),
         "Data transfer": fig(bd, "Compute (EKS)", "Data transfer"),
@@ -101,31 +117,36 @@ def internal_checks(documented: pd.DataFrame | None = None) -> pd.DataFrame:
         "Storage": fig(bd, "Storage (S3 + EBS)", "total"),
         "Monitoring": fig(bd, "Monitoring (CloudWatch)", "total"),
     }
-    rows.append(
+    return [
         _check(
             "$5,700 = the table's $4,550 reserved + the lines the table leaves out",
             {"reserved table": fig(rt, "Total", "reserved")} | others,
             fig(bd, "All", "total"),
             "the breakdown total is not an on-demand figure: three services are at reserved "
             "prices, the rest on demand",
-        )
-    )
-    rows.append(
+        ),
         _check(
             "control plane = the stated $0.10/hour x 730 h",
             {"$0.10/h x 730 h": fig("service_section", "Amazon EKS", "control plane rate") * 730},
             fig(bd, "Compute (EKS)", "Control plane"),
-        )
-    )
-    rows.append(
+        ),
         _check(
             "S3 section figure vs the Storage (S3 + EBS) line",
             {"S3 section": fig("service_section", "Amazon S3", "total")},
             fig(bd, "Storage (S3 + EBS)", "total"),
             "consistent only if EBS costs the remaining $50/month, which the document does not state",
-        )
-    )
-    return pd.DataFrame(rows)
+        ),
+    ]
+
+
+def internal_checks(documented: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The document's figures checked against each other (sums, the reserved table, rates)."""
+    doc = load_documented() if documented is None else documented
+
+    def fig(table: str, group: str, item: str) -> float:
+        return _figure(doc, table, group, item)
+
+    return pd.DataFrame([*_sum_checks(fig, doc), *_reserved_table_checks(fig), *_cross_checks(fig)])
 
 
 def _corresponds_to(

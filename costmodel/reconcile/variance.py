@@ -172,6 +172,64 @@ def _explain(row: pd.Series, hours: float) -> str:
     return f"mostly {driver}: " + "; ".join(parts) if parts else f"mostly {driver}"
 
 
+def _compare_service_level(
+    documented: pd.Series, items: pd.DataFrame, mapped: pd.DataFrame
+) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame]:
+    """Services the data gives without usage types (GroupBy SERVICE only, console CSV) can
+    only be compared in total: their model lines and bill rows meet in one category."""
+    plain = mapped.loc[
+        ~mapped["record_type"].isin(("Credit", "Refund", "Tax")) & (mapped["service"] != "Tax")
+    ]
+    service_level = sorted(set(plain["service"]) - set(plain.loc[plain["usage_type"] != "", "service"]))
+    service_level = [s for s in service_level if s in set(items["service"])]
+    if not service_level:
+        return documented, items, mapped
+    level = {s: f"{s} (service total)" for s in service_level}
+    service_of = dict(zip(items["category"], items["service"], strict=True))
+    documented = documented.groupby(lambda c: level.get(service_of.get(c, ""), c)).sum()
+    items = items.assign(
+        category=[level.get(s, c) for s, c in zip(items["service"], items["category"], strict=True)]
+    )
+    mapped = mapped.copy()
+    moved = mapped["service"].isin(service_level) & (mapped["usage_type"] == "")
+    mapped.loc[moved, "category"] = mapped.loc[moved, "service"].map(level)
+    return documented, items, mapped
+
+
+def _line(category: str, group: pd.DataFrame, documented: pd.Series) -> dict:
+    """One reconciliation line from its sub-lines (one per usage type) [USD]."""
+    units = set(group["unit"]) - {""}
+    # Line quantities are reported when the line has one unit and one unit price, so
+    # that the contract's formulas hold from the line's own fields; otherwise they are
+    # null and the explanation names the usage type that moved most.
+    prices = _sub_line_prices(group)
+    single = len(units) == 1 and (len(prices) <= 1 or np.ptp(prices) <= 1e-9 * np.abs(prices).max())
+    usage_types = sorted(
+        {u for lst in group["actual_usage_types"] for u in lst} | set(group["model_usage_type"].dropna())
+    )
+    mover = group.loc[(group["Ca"] - group["Cm"]).abs().idxmax()]
+    return {
+        "category": category,
+        "usage_types": usage_types,
+        "documented": float(documented.get(category, 0.0)),
+        "modelled": float(group["Cm"].sum()),
+        "modelled_quantity": float(group["Qm"].sum()) if single else None,
+        "actual": float(group["Ca"].sum()),
+        "actual_quantity": float(group["Qa"].sum()) if single else None,
+        "calendar_variance": float(group["calendar_variance"].sum()),
+        "volume_variance": float(group["volume_variance"].sum()),
+        "rate_variance": float(group["rate_variance"].sum()),
+        "unit": units.pop() if single else "",
+        "actual_amortized": float(group["Aa"].sum(min_count=1)) if group["Aa"].notna().any() else None,
+        "quantity_inferred": bool(group["quantity_inferred"].any()),
+        "on_bill": bool(group["actual_usage_types"].map(len).sum() > 0),
+        "service_level": category.endswith("(service total)"),
+        "detail": ""
+        if single
+        else f"{mover['base_usage_type']} {mover['Qa']:,.1f} vs {mover['Qm']:,.1f} {mover['unit']} modelled",
+    }
+
+
 def month(
     actual: pd.DataFrame | Actuals,
     arch: Architecture,
@@ -216,22 +274,7 @@ def month(
     documented = documented_by_category(items).groupby(lambda c: alias.get(c, c)).sum()
     items = items.assign(category=items["category"].map(alias))
     mapped = map_rows(rows, items)
-    # Services the data gives without usage types (GroupBy SERVICE only, console CSV) can
-    # only be compared in total: their model lines and bill rows meet in one category.
-    plain = mapped.loc[
-        ~mapped["record_type"].isin(("Credit", "Refund", "Tax")) & (mapped["service"] != "Tax")
-    ]
-    service_level = sorted(set(plain["service"]) - set(plain.loc[plain["usage_type"] != "", "service"]))
-    service_level = [s for s in service_level if s in set(items["service"])]
-    if service_level:
-        level = {s: f"{s} (service total)" for s in service_level}
-        service_of = dict(zip(items["category"], items["service"], strict=True))
-        documented = documented.groupby(lambda c: level.get(service_of.get(c, ""), c)).sum()
-        items = items.assign(
-            category=[level.get(s, c) for s, c in zip(items["service"], items["category"], strict=True)]
-        )
-        moved = mapped["service"].isin(service_level) & (mapped["usage_type"] == "")
-        mapped.loc[moved, "category"] = mapped.loc[moved, "service"].map(level)
+    documented, items, mapped = _compare_service_level(documented, items, mapped)
     model = model_lines(items)
     act = _actual_lines(mapped)
     sub = model.merge(act, on=["category", "service", "region_key", "base_usage_type"], how="outer")
@@ -241,43 +284,7 @@ def month(
     sub["actual_usage_types"] = sub["actual_usage_types"].map(lambda v: v if isinstance(v, list) else [])
     sub = decompose(_quantities(sub), hours)
 
-    lines = []
-    for category, group in sub.groupby("category", sort=False):
-        units = set(group["unit"]) - {""}
-        # Line quantities are reported when the line has one unit and one unit price, so
-        # that the contract's formulas hold from the line's own fields; otherwise they are
-        # null and the explanation names the usage type that moved most.
-        prices = _sub_line_prices(group)
-        single = len(units) == 1 and (len(prices) <= 1 or np.ptp(prices) <= 1e-9 * np.abs(prices).max())
-        usage_types = sorted(
-            {u for lst in group["actual_usage_types"] for u in lst} | set(group["model_usage_type"].dropna())
-        )
-        mover = group.loc[(group["Ca"] - group["Cm"]).abs().idxmax()]
-        lines.append(
-            {
-                "category": category,
-                "usage_types": usage_types,
-                "documented": float(documented.get(category, 0.0)),
-                "modelled": float(group["Cm"].sum()),
-                "modelled_quantity": float(group["Qm"].sum()) if single else None,
-                "actual": float(group["Ca"].sum()),
-                "actual_quantity": float(group["Qa"].sum()) if single else None,
-                "calendar_variance": float(group["calendar_variance"].sum()),
-                "volume_variance": float(group["volume_variance"].sum()),
-                "rate_variance": float(group["rate_variance"].sum()),
-                "unit": units.pop() if single else "",
-                "actual_amortized": float(group["Aa"].sum(min_count=1))
-                if group["Aa"].notna().any()
-                else None,
-                "quantity_inferred": bool(group["quantity_inferred"].any()),
-                "on_bill": bool(group["actual_usage_types"].map(len).sum() > 0),
-                "service_level": category.endswith("(service total)"),
-                "detail": ""
-                if single
-                else f"{mover['base_usage_type']} {mover['Qa']:,.1f} vs "
-                f"{mover['Qm']:,.1f} {mover['unit']} modelled",
-            }
-        )
+    lines = [_line(category, group, documented) for category, group in sub.groupby("category", sort=False)]
     table = pd.DataFrame(lines)
     diff = (table["actual"] - table["modelled"]).abs()
     table["flag"] = (diff >= threshold_usd) & (diff >= threshold_pct / 100 * table["modelled"].abs())

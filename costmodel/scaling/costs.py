@@ -19,6 +19,7 @@ Assumptions beyond the ``load`` section, named here and overridable by argument:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -152,6 +153,93 @@ def hourly_nodes(arch: Architecture, start: str, days: int, factor: float = 1.0)
     return pd.Series(nodes, index=hours, name=arch.sections["eks"]["instance_type"])
 
 
+def _eks_capacity(arch: Architecture, f: np.ndarray, prices: ScalingPrices, load: dict) -> dict:
+    """EKS nodes (average and peak) and their cost at load factor ``f`` [USD per 730 h]."""
+    e, out = arch.sections["eks"], {}
+    node_model = _node_model(arch)
+    peak, trough = load["requests_per_s_peak"] * f, load["requests_per_s_trough"] * f
+    nodes = eks_model.node_hours_per_month(peak, trough, HOURS_PER_MONTH, **node_model) / HOURS_PER_MONTH
+    out["eks_nodes"] = nodes
+    out["eks_peak_nodes"] = eks_model.eks_nodes(peak, **node_model)
+    out["eks_cost"] = nodes * HOURS_PER_MONTH * prices.node_hour + nodes * e["root_volume_gb"] * prices.gp3_gb
+    return out
+
+
+def _rds_capacity(
+    arch: Architecture, f: np.ndarray, prices: ScalingPrices, load: dict, rds_cpu_share: float = 0.5
+) -> dict:
+    """RDS class, storage, replicas and cost at load factor ``f`` [USD per 730 h]."""
+    r, out = arch.sections["rds"], {}
+    names, vcpu, _ = rds_model.instance_ladder()
+    base = names.index(r["instance_class"])
+    need = vcpu[base] * rds_cpu_share * f
+    index = np.searchsorted(vcpu, need / load["target_utilization"], side="left")
+    index = np.maximum(index, base)
+    over = index >= len(names)
+    index = np.minimum(index, len(names) - 1)
+    data = rds_model.storage_gb(
+        load["records_billions"] * 1e9 * f,
+        load["bytes_per_record"],
+        load["index_overhead"],
+        load["bloat"],
+    )
+    storage = np.maximum(r["storage_gb"], rds_model.allocated_storage_gb(data))
+    backup = rds_model.backup_storage_gb(storage, r["backup_retention_days"], load["daily_change_pct"])
+    # read traffic -> replicas, never fewer than configured
+    replicas = np.maximum(
+        rds_model.read_replicas(load["read_queries_per_s"] * f, load["queries_per_replica"]),
+        r["read_replicas"],
+    )
+    instance = HOURS_PER_MONTH * (prices.rds_primary_hour[index] + replicas * prices.rds_replica_hour[index])
+    iops, _ = rds_model.gp3_provisioned(storage, r["iops"], r["throughput_mibps"])
+    extra_iops = iops - np.where(storage >= 400, 12000, 3000)
+    cost = (
+        instance
+        + storage * (prices.rds_storage_primary_gb + replicas * prices.rds_storage_replica_gb)
+        + extra_iops * (prices.rds_iops_primary + replicas * prices.rds_iops_replica)
+        + np.maximum(backup - storage, 0) * prices.rds_backup_gb
+    )
+    out["rds_class_index"] = np.where(over, np.nan, index)
+    out["rds_storage_gb"] = storage
+    out["rds_read_replicas"] = replicas * np.ones_like(f)
+    out["rds_cost"] = np.where(over, np.nan, cost)
+    return out
+
+
+def _cache_capacity(arch: Architecture, f: np.ndarray, prices: ScalingPrices, load: dict) -> dict:
+    """ElastiCache nodes and cost at load factor ``f`` [USD per 730 h]."""
+    c, out = arch.sections["elasticache"], {}
+    today = float(cache_model.shards(load["hot_dataset_gb"], c["node_type"]))
+    replicas = max(0, round(c["node_count"] / today) - 1)
+    nodes = np.maximum(
+        cache_model.cache_nodes(load["hot_dataset_gb"] * f, c["node_type"], replicas), c["node_count"]
+    )
+    out["cache_nodes"] = nodes
+    out["elasticache_cost"] = nodes * HOURS_PER_MONTH * prices.cache_node_hour
+    return out
+
+
+def _msk_capacity(arch: Architecture, f: np.ndarray, prices: ScalingPrices, load: dict) -> dict:
+    """MSK brokers, storage per broker and cost at load factor ``f`` [USD per 730 h]."""
+    m, out = arch.sections["msk"], {}
+    brokers = np.maximum(
+        msk_model.brokers(load["kafka_peak_ingress_mibps"] * f, m["broker_type"], load["kafka_fan_out"]),
+        m["broker_count"],
+    )
+    used = msk_model.storage_per_broker_gb(
+        load["kafka_ingress_mibps"] * f,
+        load["kafka_retention_hours"],
+        load["kafka_replication_factor"],
+        brokers,
+        headroom=1.0,
+    )
+    storage = msk_model.autoscaled_storage_gb(m["storage_gb"], used)
+    out["msk_brokers"] = brokers
+    out["msk_storage_gb"] = storage
+    out["msk_cost"] = brokers * (HOURS_PER_MONTH * prices.broker_hour + storage * prices.broker_storage_gb)
+    return out
+
+
 def capacity_and_cost(
     arch: Architecture,
     factor: ArrayLike,
@@ -177,81 +265,15 @@ def capacity_and_cost(
         raise CostModelError(
             f"{arch.origin} has no 'load' section: the capacity models need load assumptions"
         )
-    if "eks" in s:
-        e = s["eks"]
-        node_model = _node_model(arch)
-        peak, trough = load["requests_per_s_peak"] * f, load["requests_per_s_trough"] * f
-        nodes = eks_model.node_hours_per_month(peak, trough, HOURS_PER_MONTH, **node_model) / HOURS_PER_MONTH
-        out["eks_nodes"] = nodes
-        out["eks_peak_nodes"] = eks_model.eks_nodes(peak, **node_model)
-        out["eks_cost"] = (
-            nodes * HOURS_PER_MONTH * prices.node_hour + nodes * e["root_volume_gb"] * prices.gp3_gb
-        )
-    if "rds" in s:
-        r = s["rds"]
-        names, vcpu, _ = rds_model.instance_ladder()
-        base = names.index(r["instance_class"])
-        need = vcpu[base] * rds_cpu_share * f
-        index = np.searchsorted(vcpu, need / load["target_utilization"], side="left")
-        index = np.maximum(index, base)
-        over = index >= len(names)
-        index = np.minimum(index, len(names) - 1)
-        data = rds_model.storage_gb(
-            load["records_billions"] * 1e9 * f,
-            load["bytes_per_record"],
-            load["index_overhead"],
-            load["bloat"],
-        )
-        storage = np.maximum(r["storage_gb"], rds_model.allocated_storage_gb(data))
-        backup = rds_model.backup_storage_gb(storage, r["backup_retention_days"], load["daily_change_pct"])
-        # read traffic -> replicas, never fewer than configured
-        replicas = np.maximum(
-            rds_model.read_replicas(load["read_queries_per_s"] * f, load["queries_per_replica"]),
-            r["read_replicas"],
-        )
-        instance = HOURS_PER_MONTH * (
-            prices.rds_primary_hour[index] + replicas * prices.rds_replica_hour[index]
-        )
-        iops, _ = rds_model.gp3_provisioned(storage, r["iops"], r["throughput_mibps"])
-        extra_iops = iops - np.where(storage >= 400, 12000, 3000)
-        cost = (
-            instance
-            + storage * (prices.rds_storage_primary_gb + replicas * prices.rds_storage_replica_gb)
-            + extra_iops * (prices.rds_iops_primary + replicas * prices.rds_iops_replica)
-            + np.maximum(backup - storage, 0) * prices.rds_backup_gb
-        )
-        out["rds_class_index"] = np.where(over, np.nan, index)
-        out["rds_storage_gb"] = storage
-        out["rds_read_replicas"] = replicas * np.ones_like(f)
-        out["rds_cost"] = np.where(over, np.nan, cost)
-    if "elasticache" in s:
-        c = s["elasticache"]
-        today = float(cache_model.shards(load["hot_dataset_gb"], c["node_type"]))
-        replicas = max(0, round(c["node_count"] / today) - 1)
-        nodes = np.maximum(
-            cache_model.cache_nodes(load["hot_dataset_gb"] * f, c["node_type"], replicas), c["node_count"]
-        )
-        out["cache_nodes"] = nodes
-        out["elasticache_cost"] = nodes * HOURS_PER_MONTH * prices.cache_node_hour
-    if "msk" in s:
-        m = s["msk"]
-        brokers = np.maximum(
-            msk_model.brokers(load["kafka_peak_ingress_mibps"] * f, m["broker_type"], load["kafka_fan_out"]),
-            m["broker_count"],
-        )
-        used = msk_model.storage_per_broker_gb(
-            load["kafka_ingress_mibps"] * f,
-            load["kafka_retention_hours"],
-            load["kafka_replication_factor"],
-            brokers,
-            headroom=1.0,
-        )
-        storage = msk_model.autoscaled_storage_gb(m["storage_gb"], used)
-        out["msk_brokers"] = brokers
-        out["msk_storage_gb"] = storage
-        out["msk_cost"] = brokers * (
-            HOURS_PER_MONTH * prices.broker_hour + storage * prices.broker_storage_gb
-        )
+    models = {
+        "eks": _eks_capacity,
+        "rds": partial(_rds_capacity, rds_cpu_share=rds_cpu_share),
+        "elasticache": _cache_capacity,
+        "msk": _msk_capacity,
+    }
+    for section, model in models.items():
+        if section in s:
+            out |= model(arch, f, prices, load)
     return out
 
 
