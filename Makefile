@@ -1,6 +1,6 @@
 # Two commands from a fresh machine (python3 and make only):
 #   make demo   - build .venv, install, price the bundled production architecture
-#   make test   - build .venv, install, lint, run the whole test suite (notebooks included)
+#   make test   - build .venv, install, lint and type-check, run the whole test suite (notebooks included)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -25,6 +25,7 @@ test: $(STAMP) lint
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .

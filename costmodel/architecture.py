@@ -296,7 +296,13 @@ def billing_code(region: str) -> str:
 
 
 def _check_value(value: Any, spec: Field, where: str) -> Any:
-    kinds = {"int": int, "float": (int, float), "bool": bool, "str": str, "list": list}
+    kinds: dict[str, type | tuple[type, ...]] = {
+        "int": int,
+        "float": (int, float),
+        "bool": bool,
+        "str": str,
+        "list": list,
+    }
     if value is None and not spec.required:
         return value
     if value is None:

@@ -14,7 +14,7 @@ from costmodel.constants import CURRENCY, HOURS_PER_MONTH
 from costmodel.documented import compare
 from costmodel.errors import CostModelError, InputError
 from costmodel.estimate import LINE_ITEM_COLUMNS, estimate
-from costmodel.output import FORMATS, json_number, money, records, table_text, write_json
+from costmodel.output import FORMATS, is_unknown, json_number, money, records, table_text, write_json
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.pricing.overrides import apply_overrides
 from costmodel.reconcile.variance import CONTRACT_LINE_COLUMNS, LINE_COLUMNS
@@ -167,11 +167,11 @@ def cmd_commitments(args: argparse.Namespace) -> None:
         print(f"  on demand: {money(first['on_demand_monthly'])} per month")
         shown = group.assign(
             term=group["term_years"].map(lambda y: f"{y:.0f}yr"),
-            upfront=group["upfront"].map(lambda v: "unknown" if v != v else money(v)),
-            recurring=group["recurring_monthly"].map(lambda v: "unknown" if v != v else money(v)),
-            effective=group["effective_monthly"].map(lambda v: "unknown" if v != v else money(v)),
-            savings=group["savings_pct"].map(lambda v: "" if v != v else f"{v:.1f}%"),
-            break_even=group["break_even_months"].map(lambda v: "" if v != v else f"{v:.1f} mo"),
+            upfront=group["upfront"].map(lambda v: "unknown" if is_unknown(v) else money(v)),
+            recurring=group["recurring_monthly"].map(lambda v: "unknown" if is_unknown(v) else money(v)),
+            effective=group["effective_monthly"].map(lambda v: "unknown" if is_unknown(v) else money(v)),
+            savings=group["savings_pct"].map(lambda v: "" if is_unknown(v) else f"{v:.1f}%"),
+            break_even=group["break_even_months"].map(lambda v: "" if is_unknown(v) else f"{v:.1f} mo"),
         )
         print(
             table_text(
@@ -203,7 +203,7 @@ def cmd_commitments(args: argparse.Namespace) -> None:
         "difference_on_demand",
         "difference_reserved",
     ):
-        shown[column] = shown[column].map(lambda v: "unknown" if v is None or v != v else money(v))
+        shown[column] = shown[column].map(lambda v: "unknown" if is_unknown(v) else money(v))
     print(table_text(shown.drop(columns=["explanation", "documented_savings_pct", "list_savings_pct"])))
     for row in table.itertuples():
         print(f"- {row.item}: {row.explanation}")

@@ -132,10 +132,8 @@ def load_yaml(text: str, origin: str) -> Any:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             tag = getattr(event, "tag", None)
             if tag is not None:
-                raise InputError(
-                    f"{origin}, line {event.start_mark.line + 1}: YAML tag {tag!r} is not allowed; "
-                    "give plain values"
-                )
+                line = event.start_mark.line + 1 if event.start_mark is not None else "?"
+                raise InputError(f"{origin}, line {line}: YAML tag {tag!r} is not allowed; give plain values")
         data = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
     except InputError as exc:
         raise InputError(f"{origin}, {exc}" if str(exc).startswith("line") else str(exc)) from None

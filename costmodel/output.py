@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TextIO
@@ -17,9 +18,14 @@ def cents(value: float) -> Decimal:
     return Decimal(repr(round(float(value), 6))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def is_unknown(value: object) -> bool:
+    """None or NaN: a value that is not known (shown as ``unknown``, written as null)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def money(value: float) -> str:
     """``1234.5`` -> ``$1,234.50`` (rounded to cents only here, for display); NaN -> ``unknown``."""
-    if value is None or value != value:
+    if is_unknown(value):
         return "unknown"
     amount = cents(value)
     sign = "-" if amount < 0 else ""
@@ -67,7 +73,7 @@ def _json_default(value: Any) -> Any:
 
 def json_number(value: float, decimals: int = 6) -> float | None:
     """A number for JSON: rounded to drop float noise; unknown (NaN) as None, i.e. null."""
-    return None if value is None or value != value else round(float(value), decimals)
+    return None if is_unknown(value) else round(float(value), decimals)
 
 
 def records(frame: pd.DataFrame, columns: list[str] | None = None, decimals: int = 6) -> list[dict]:
@@ -78,6 +84,5 @@ def records(frame: pd.DataFrame, columns: list[str] | None = None, decimals: int
         if pd.api.types.is_float_dtype(out[column]):
             out[column] = out[column].round(decimals)
     return [
-        {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
-        for row in out.to_dict(orient="records")
+        {k: (None if is_unknown(v) else v) for k, v in row.items()} for row in out.to_dict(orient="records")
     ]

@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -253,7 +254,8 @@ def simulate(
     arch = arch or load_architecture()
     catalog = catalog or load_snapshot()
     rng = np.random.default_rng(seed)
-    usage_results, special_results = [], []
+    usage_results: list[dict[str, Any]] = []
+    special_results: list[dict[str, Any]] = []
     for i, month in enumerate(months):
         start = pd.Timestamp(f"{month}-01")
         period = {"Start": str(start.date()), "End": str((start + pd.DateOffset(months=1)).date())}

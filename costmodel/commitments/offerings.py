@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -184,7 +185,7 @@ def offering(
         & (rows["offering_class"] == rule.offering_class)
     )
     found = rows.loc[mask]
-    base = dict(
+    base: dict[str, Any] = dict(
         service=resource.service,
         instance_type=resource.instance_type,
         region=resource.region,

@@ -18,6 +18,7 @@ used commitment / total commitment (GetSavingsPlansUtilization).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -222,7 +223,7 @@ def _summary(
     """Coverage and utilization [%] and costs [USD] of a whole application."""
     total_hours = counts.sum()
     purchased = purchased_units.sum()
-    summary = {
+    summary: dict[str, Any] = {
         "instance_hours": float(total_hours),
         "ri_covered_hours": float(ri_covered.sum()),
         "sp_covered_hours": float(sp_covered.sum()),

@@ -155,5 +155,5 @@ def _append(rows: pd.DataFrame, entry: dict, where: str) -> pd.DataFrame:
         "description": "added by override",
     }
     new |= {k: str(v) for k, v in entry.items() if k in SNAPSHOT_COLUMNS}
-    new |= {"begin": 0.0, "end": np.inf, "derived": False}
-    return pd.concat([rows, pd.DataFrame([new])], ignore_index=True)
+    numeric: dict[str, float | bool] = {"begin": 0.0, "end": np.inf, "derived": False}
+    return pd.concat([rows, pd.DataFrame([{**new, **numeric}])], ignore_index=True)

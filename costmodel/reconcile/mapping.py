@@ -138,7 +138,10 @@ def map_rows(actual: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
     (empty when unmapped) added."""
     keys = model_keys(items)
     out = actual.copy()
-    regions_, bases, categories, fees = [], [], [], []
+    regions_: list[str] = []
+    bases: list[str] = []
+    categories: list[str] = []
+    fees: list[int] = []
     for service, usage_type, record_type in zip(
         out["service"], out["usage_type"], out["record_type"], strict=True
     ):

@@ -261,8 +261,9 @@ def month(
         actual), ``unmapped`` (DataFrame of service, usage_type, actual) and ``input_total``.
     """
     actuals = actual if isinstance(actual, Actuals) else None
-    actual = actuals.rows if actuals is not None else actual
-    rows = actual.loc[actual["month"] == month]
+    table_in: pd.DataFrame = actuals.rows if actuals is not None else actual
+    actual = table_in
+    rows = table_in.loc[table_in["month"] == month]
     if rows.empty:
         months = sorted(actual["month"].unique())
         raise InputError(f"no actuals for month {month}; the file has {', '.join(months)}")

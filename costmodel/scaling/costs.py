@@ -18,6 +18,7 @@ Assumptions beyond the ``load`` section, named here and overridable by argument:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -260,12 +261,13 @@ def capacity_and_cost(
     catalog = catalog if catalog is not None else load_snapshot()
     prices = prices if prices is not None else ScalingPrices.of(arch, catalog)
     f = np.asarray(factor, dtype=float)
-    load, s, out = arch.sections.get("load") or {}, arch.sections, {}
+    load, s = arch.sections.get("load") or {}, arch.sections
+    out: dict[str, np.ndarray] = {}
     if not load:
         raise CostModelError(
             f"{arch.origin} has no 'load' section: the capacity models need load assumptions"
         )
-    models = {
+    models: dict[str, Callable[..., dict]] = {
         "eks": _eks_capacity,
         "rds": partial(_rds_capacity, rds_cpu_share=rds_cpu_share),
         "elasticache": _cache_capacity,

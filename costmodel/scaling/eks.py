@@ -11,6 +11,7 @@ take a share of every node. All functions accept scalars or numpy arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -133,7 +134,7 @@ def daily_profile(peak: ArrayLike, trough: ArrayLike) -> np.ndarray:
 
 
 def node_hours_per_month(
-    peak: ArrayLike, trough: ArrayLike, hours_per_month: float = 730, **kwargs: object
+    peak: ArrayLike, trough: ArrayLike, hours_per_month: float = 730, **kwargs: Any
 ) -> np.ndarray:
     """Node-hours a month of the daily profile costs, as Cluster Autoscaler would run it [h].
 

@@ -69,7 +69,7 @@ def cost_curve(
     frame = pd.DataFrame({"load": load, "capacity": capacity, "monthly_cost": costs[f"{service}_cost"]})
     if service == "rds":
         names = instance_ladder()[0]
-        frame["capacity"] = [names[int(i)] if i == i else "beyond db.r5.24xlarge" for i in capacity]
+        frame["capacity"] = [names[int(i)] if not np.isnan(i) else "beyond db.r5.24xlarge" for i in capacity]
     frame["step"] = frame["capacity"].ne(frame["capacity"].shift()) & (frame.index > 0)
     frame.attrs.update(service=service, driver=DRIVERS[service][1])
     return frame
@@ -126,7 +126,7 @@ def project(
     if "rds_class_index" in frame:
         names = instance_ladder()[0]
         frame["rds_class"] = [
-            names[int(i)] if i == i else "beyond ladder" for i in frame.pop("rds_class_index")
+            names[int(i)] if not np.isnan(i) else "beyond ladder" for i in frame.pop("rds_class_index")
         ]
     frame["fixed_cost"] = fixed_monthly_cost(arch, catalog)
     saving = _ri_savings(

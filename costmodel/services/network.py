@@ -6,6 +6,8 @@ joins them for the ``network`` section.
 
 from __future__ import annotations
 
+from typing import Any
+
 from costmodel import categories as cat
 from costmodel.architecture import billing_code
 from costmodel.services._items import (
@@ -20,15 +22,15 @@ from costmodel.services._items import (
 GLOBAL = "global"  # CloudFront and Route 53 usage types carry no region prefix
 
 
-def _global(**fields: object) -> dict:
-    return component(region=GLOBAL, **fields)  # type: ignore[arg-type]
+def _global(**fields: Any) -> dict:
+    return component(region=GLOBAL, **fields)
 
 
 def nat_gateways(spec: dict, region: str, hours: float) -> list[dict]:
     """NAT gateway hours [Hrs] and data processed [GB]."""
     if spec["nat_gateways"] <= 0:
         return []
-    common = dict(
+    common: dict[str, Any] = dict(
         service=CE_EC2_OTHER, service_code="AmazonEC2", resource="nat-gateways", category=cat.NAT_GATEWAY
     )
     return [
@@ -53,7 +55,7 @@ def nat_gateways(spec: dict, region: str, hours: float) -> list[dict]:
 
 def data_transfer(spec: dict, region: str) -> list[dict]:
     """Data transfer out to the internet, across AZs (billed on both sides) and to another region [GB]."""
-    common = dict(
+    common: dict[str, Any] = dict(
         service=CE_EC2_OTHER, service_code="AWSDataTransfer", resource="data-transfer", region=region
     )
     items = []
@@ -101,7 +103,7 @@ def load_balancers(spec: dict, region: str, hours: float) -> list[dict]:
     n = spec["load_balancers"]
     if n <= 0:
         return []
-    common = dict(
+    common: dict[str, Any] = dict(
         service=CE_ELB,
         service_code="AWSELB",
         resource="alb",
@@ -129,7 +131,9 @@ def load_balancers(spec: dict, region: str, hours: float) -> list[dict]:
 
 def cloudfront(spec: dict) -> list[dict]:
     """CloudFront data transfer out [GB] and HTTPS requests [10K requests], United States."""
-    common = dict(service=CE_CLOUDFRONT, service_code="AmazonCloudFront", resource="cloudfront")
+    common: dict[str, Any] = dict(
+        service=CE_CLOUDFRONT, service_code="AmazonCloudFront", resource="cloudfront"
+    )
     items = []
     if spec["cloudfront_egress_gb"] > 0:
         items.append(
@@ -158,7 +162,9 @@ def cloudfront(spec: dict) -> list[dict]:
 
 def route53(spec: dict) -> list[dict]:
     """Route 53 hosted zones [zone-Mo] and standard queries [1M queries]."""
-    common = dict(service=CE_ROUTE53, service_code="AmazonRoute53", resource="route53", category=cat.ROUTE_53)
+    common: dict[str, Any] = dict(
+        service=CE_ROUTE53, service_code="AmazonRoute53", resource="route53", category=cat.ROUTE_53
+    )
     items = []
     if spec["hosted_zones"] > 0:
         items.append(
