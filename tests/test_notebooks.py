@@ -1,5 +1,6 @@
 """Every notebook runs top to bottom on the bundled data, without AWS credentials."""
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -25,11 +26,27 @@ def test_there_are_three_notebooks():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_executes(path):
+def test_notebook_executes_and_shows_every_chart_once(path):
     book = execute(path)  # raises CellExecutionError on any failing cell
     outputs = [o for c in book.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert any(o.get("output_type") in ("display_data", "execute_result") for o in outputs)
+    for cell in book.cells:
+        if cell.cell_type != "code":
+            continue
+        # A figure's text/plain fallback is fine beside its image/png; alone, the chart was printed.
+        texts = [
+            o.get("data", {}).get("text/plain", "") + o.get("text", "")
+            for o in cell.outputs
+            if "image/png" not in o.get("data", {})
+        ]
+        assert not [t for t in texts if "<Figure size" in t], cell.source
+        charts = len(re.findall(r"\bplot_\w+\(|\bImage\(|\.plot\(", cell.source))
+        images = sum("image/png" in o.get("data", {}) for o in cell.outputs)
+        if "for " in cell.source and charts:
+            assert images >= charts, cell.source  # a loop shows one chart per pass
+        else:
+            assert images == charts, (images, cell.source)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -67,3 +84,17 @@ def test_monthly_report_notebook_takes_parameters(tmp_path):
     text = "".join(o.get("text", "") for c in book.cells for o in c.get("outputs", []))
     assert f"Actual {money(raw_total('2026-09-01'))}" in text
     assert (tmp_path / "cost-report-2026-09.html").exists()
+
+
+def test_importing_costmodel_leaves_the_matplotlib_backend_alone():
+    import subprocess
+    import sys
+
+    code = (
+        "import matplotlib; matplotlib.use('pdf'); import pkgutil, importlib, costmodel\n"
+        "for m in pkgutil.walk_packages(costmodel.__path__, 'costmodel.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "print(matplotlib.get_backend())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "pdf", out.stderr

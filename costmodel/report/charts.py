@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -15,7 +10,8 @@ from costmodel.scaling.charts import USD
 
 def plot_waterfall(steps: pd.DataFrame, month: str) -> Figure:
     """Documented total, the steps to the actual total, and the actual total."""
-    fig, ax = plt.subplots(figsize=(10, 4.8))
+    fig = Figure(figsize=(10, 4.8))
+    ax = fig.subplots()
     running = 0.0
     for i, amount in enumerate(steps["amount"]):
         if i in (0, len(steps) - 1):
@@ -53,7 +49,8 @@ def plot_cost_by_service(actual: pd.DataFrame, top: int = 8) -> Figure:
     shown = table[order[:top]].copy()
     if len(order) > top:
         shown["other services"] = table[order[top:]].sum(axis=1)
-    fig, ax = plt.subplots(figsize=(10, 4.8))
+    fig = Figure(figsize=(10, 4.8))
+    ax = fig.subplots()
     shown.plot.bar(stacked=True, ax=ax, width=0.7)
     ax.set_title("Actual cost by service (unblended)")
     ax.set_xlabel("month")
@@ -67,7 +64,8 @@ def plot_cost_by_service(actual: pd.DataFrame, top: int = 8) -> Figure:
 
 def plot_movers(movers: pd.DataFrame, month: str) -> Figure:
     """Change of each top-moving category against the previous month."""
-    fig, ax = plt.subplots(figsize=(8, 0.4 * max(len(movers), 1) + 1.5))
+    fig = Figure(figsize=(8, 0.4 * max(len(movers), 1) + 1.5))
+    ax = fig.subplots()
     shown = movers.iloc[::-1]
     ax.barh(
         shown["category"],

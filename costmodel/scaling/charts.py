@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display needed; notebooks render the returned Figure inline
-
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
@@ -16,7 +11,8 @@ USD = FuncFormatter(lambda v, _: f"${v:,.0f}")
 
 def plot_cost_curve(curve: pd.DataFrame, title: str | None = None) -> Figure:
     """Monthly cost against load, with the capacity step changes marked."""
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig = Figure(figsize=(8, 4.5))
+    ax = fig.subplots()
     ax.step(curve["load"], curve["monthly_cost"], where="post", color="tab:blue")
     steps = curve.loc[curve["step"]]
     for _, row in steps.iterrows():
@@ -42,7 +38,8 @@ def plot_projection_fan(
     mc: pd.DataFrame, projection: pd.DataFrame | None = None, title: str = "Projected monthly cost"
 ) -> Figure:
     """Percentile fan of a Monte Carlo projection (5-95 and 25-75 bands, median)."""
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fig = Figure(figsize=(9, 4.5))
+    ax = fig.subplots()
     x = range(len(mc))
     ax.fill_between(x, mc["p5"], mc["p95"], alpha=0.2, color="tab:blue", label="5th-95th percentile")
     ax.fill_between(x, mc["p25"], mc["p75"], alpha=0.35, color="tab:blue", label="25th-75th percentile")
@@ -66,7 +63,8 @@ def plot_projection_fan(
 def plot_tornado(table: pd.DataFrame, base: float, title: str = "Sensitivity of the monthly cost") -> Figure:
     """Bars from the low to the high cost of each assumption, largest range on top."""
     shown = table.dropna(subset=["low_cost", "high_cost"]).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(8, 0.4 * len(shown) + 1.5))
+    fig = Figure(figsize=(8, 0.4 * len(shown) + 1.5))
+    ax = fig.subplots()
     for i, row in enumerate(shown.itertuples()):
         lo, hi = sorted([row.low_cost, row.high_cost])
         ax.barh(i, hi - lo, left=lo, color="tab:orange")
