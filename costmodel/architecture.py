@@ -74,6 +74,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "min_nodes": F("int", "nodes", None, doc="node group minimum size"),
         "max_nodes": F("int", "nodes", None, doc="node group maximum size"),
         "root_volume_gb": F("float", "GB", 100, doc="gp3 root volume per node (volumeSize)"),
+        "ecr_storage_gb": F("float", "GB", 0, usage=True, doc="container images stored in ECR"),
     },
     "rds": {
         "engine": F("str", default="postgres", choices=("postgres",), doc="database engine"),
@@ -149,6 +150,14 @@ SCHEMA: dict[str, dict[str, Field]] = {
                     usage=True,
                     doc="lifecycle transitions into this bucket's class per month",
                 ),
+                "monthly_retrieval_gb": F(
+                    "float",
+                    "GB",
+                    0,
+                    usage=True,
+                    only_for_class=("standard_ia", "one_zone_ia"),
+                    doc="data retrieved per month (Standard-IA / One Zone-IA retrieval fee)",
+                ),
             },
         ),
     },
@@ -191,6 +200,14 @@ SCHEMA: dict[str, dict[str, Field]] = {
             "float", "1M requests", 0, usage=True, doc="CloudFront HTTPS requests per month"
         ),
         "hosted_zones": F("int", "zones", 0, doc="Route 53 hosted zones"),
+        "health_checks": F("int", "checks", 0, usage=True, doc="Route 53 health checks of AWS endpoints"),
+        "public_ipv4_addresses": F(
+            "int",
+            "addresses",
+            0,
+            usage=True,
+            doc="public IPv4 addresses in use (NAT gateways' Elastic IPs, the internet-facing ALB's per AZ)",
+        ),
         "dns_queries_millions": F("float", "1M queries", 0, usage=True, doc="Route 53 standard queries"),
     },
     "observability": {
@@ -199,6 +216,12 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "log_storage_gb": F("float", "GB", 0, usage=True, doc="CloudWatch Logs stored"),
         "insights_scanned_gb": F("float", "GB", 0, usage=True, doc="Logs Insights data scanned per month"),
         "alarms": F("int", "alarms", 0, usage=True, doc="standard-resolution alarms"),
+        "xray_traces_recorded_millions": F(
+            "float", "1M traces", 0, usage=True, doc="X-Ray traces recorded per month"
+        ),
+        "xray_traces_retrieved_millions": F(
+            "float", "1M traces", 0, usage=True, doc="X-Ray traces retrieved or scanned per month"
+        ),
     },
     "load": {
         "requests_per_s_peak": F("float", "requests/s", 6000, usage=True, doc="peak API requests per second"),
@@ -255,6 +278,8 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "secrets_api_calls_thousands": F(
             "float", "1K calls", 0, usage=True, doc="Secrets Manager API calls per month"
         ),
+        "kms_keys": F("int", "keys", 0, usage=True, doc="KMS customer managed keys"),
+        "kms_requests_thousands": F("float", "1K requests", 0, usage=True, doc="KMS API requests per month"),
     },
 }
 TOP_LEVEL = ("name", "region", "description", "source", *SCHEMA)
@@ -263,6 +288,7 @@ TOP_LEVEL = ("name", "region", "description", "source", *SCHEMA)
 ALIASES = {
     "eks.node_type": "eks.instance_type",
     "rds.instance_type": "rds.instance_class",
+    "rds.replica_class": "rds.replica_instance_class",
 }
 
 
@@ -432,8 +458,17 @@ class Architecture:
         return pd.DataFrame(rows, columns=["key", "value", "unit", "set_in_file", "meaning"])
 
     def with_changes(self, changes: dict[str, Any]) -> Architecture:
-        """A new, re-validated architecture with dotted-path ``changes`` applied."""
+        """A new, re-validated architecture with dotted-path ``changes`` applied.
+
+        Resizing the RDS primary (``rds.instance_class``) resizes the primary only: read
+        replicas keep their class unless ``rds.replica_class`` is changed too.
+        """
         raw = copy.deepcopy(self.raw)
+        targets = {resolve_key(k) for k in changes}
+        if "rds.instance_class" in targets and "rds.replica_instance_class" not in targets:
+            rds = raw.get("rds")
+            if isinstance(rds, dict) and rds.get("replica_instance_class") is None:
+                rds["replica_instance_class"] = self.sections["rds"]["instance_class"]
         for dotted, value in changes.items():
             path = resolve_key(dotted)
             section, _, key = path.partition(".")

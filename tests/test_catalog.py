@@ -83,7 +83,9 @@ REFERENCE_LOOKUPS = {
     ("EBS", "snapshot"): dict(usage_type="EBS:SnapshotUsage"),
     ("CloudWatch", "custom metric"): dict(usage_type="CW:MetricMonitorUsage"),
     ("CloudWatch", "logs ingestion"): dict(usage_type="USE1-DataProcessing-Bytes"),
-    ("CloudWatch", "logs storage"): dict(usage_type="USE1-TimedStorage-ByteHrs"),
+    ("CloudWatch", "logs storage"): dict(
+        service_code="AmazonCloudWatch", usage_type="USE1-TimedStorage-ByteHrs"
+    ),
     ("CloudWatch", "alarm standard"): dict(usage_type="CW:AlarmMonitorUsage"),
     ("DataTransfer", "out to internet first 10TB"): dict(
         usage_type="DataTransfer-Out-Bytes", begin_range="0"
@@ -94,7 +96,7 @@ REFERENCE_LOOKUPS = {
     ("VPC", "NAT gateway"): dict(usage_type="NatGateway-Hours"),
     ("VPC", "NAT data processed"): dict(usage_type="NatGateway-Bytes"),
     ("CloudFront", "US first 10TB"): dict(usage_type="US-DataTransfer-Out-Bytes", begin_range="0"),
-    ("Route53", "hosted zone"): dict(usage_type="HostedZone"),
+    ("Route53", "hosted zone"): dict(usage_type="HostedZone", begin_range="0"),
     ("Route53", "standard queries first 1B"): dict(usage_type="DNS-Queries", begin_range="0"),
     ("WAF", "web ACL"): dict(usage_type="USE1-WebACLV2"),
     ("WAF", "rule"): dict(usage_type="USE1-RuleV2"),

@@ -83,7 +83,7 @@ def test_estimate_json_contract():
 def test_estimate_table_shows_total_assumptions_and_comparison():
     code, out, _ = run("estimate", "--compare-documented")
     assert code == 0
-    assert "Total (on-demand list prices): $7,668.62 per month" in out  # 7,668.615 by hand, half up
+    assert "Total (on-demand list prices): $7,582.91 per month" in out  # 7,582.905 by hand, half up
     assert "network.nat_gateways" in out
     assert "Documented vs modelled" in out and "$5,700.00" in out
 
@@ -187,10 +187,11 @@ def test_whatif_json_contract():
         "difference",
     }
     assert all(keys <= set(i) for i in payload["line_items"])
-    # 2 nodes x $0.34 x 730 + 2 x 100 GB x $0.08 = $512.40; db.r5.4xlarge primary (+$1,460) and
-    # replicas following the primary class (2 x $730) = $2,920
-    assert payload["difference"] == pytest.approx(512.40 + 2920)
-    assert payload["base_total"] == pytest.approx(7668.615)
+    # 2 nodes x $0.34 x 730 + 2 x 100 GB x $0.08 = $512.40; the primary to db.r5.4xlarge
+    # Multi-AZ: ($4.00 - $2.00) x 730 = +$1,460; the replicas keep their class (AWS resizes
+    # each instance on its own)
+    assert payload["difference"] == pytest.approx(512.40 + 1460)
+    assert payload["base_total"] == pytest.approx(7582.905)  # the golden hand sum
 
 
 def test_whatif_short_keys_and_errors():

@@ -30,9 +30,10 @@ def test_production_estimate_matches_golden(production, catalog, update_golden):
 
 def test_golden_total_is_the_hand_checked_sum():
     golden = pd.read_csv(GOLDEN)
-    # EKS 73 + 744.60 + 24; RDS 1,460 + 230 + 160 + 2 x (730 + 115 + 80) + 166.25;
+    # EKS 73 + 744.60 + 24; RDS 1,460 + 230 + 160 + 2 x (730 + 115 + 80) + backup 0 (free);
     # ElastiCache 900.09; MSK 459.90 + 300; S3 25.31 + 62.80 + 39; EBS 24 + 15; NAT 143.55;
-    # transfer 166.99; ALB 45.625; CloudFront 475; Route 53 41; CloudWatch 204.50; WAF 45; Secrets 13
+    # transfer 166.99; ALB 45.625; CloudFront 475; Route 53 41 + 1 (health checks); CloudWatch
+    # 204.50; WAF 45; Secrets 13; ECR 15; S3 retrieval 0.50; public IPv4 21.90; X-Ray 25; KMS 17.14
     hand = (
         73
         + 744.60
@@ -41,7 +42,6 @@ def test_golden_total_is_the_hand_checked_sum():
         + 230
         + 160
         + 2 * (730 + 115 + 80)
-        + 166.25
         + 900.09
         + 459.90
         + 300
@@ -55,6 +55,12 @@ def test_golden_total_is_the_hand_checked_sum():
         + 45.625
         + 475
         + 41
+        + 1
+        + 15
+        + 0.50
+        + 21.90
+        + 25
+        + 17.14
         + 204.50
         + 45
         + 13
@@ -78,7 +84,8 @@ HAND = {
     ("rds-replica-2", "InstanceUsage:db.r5.2xl"): 730 * 1.00,
     ("rds-replica-2", "USE1-RDS:GP3-Storage"): 1000 * 0.115,
     ("rds-replica-2", "USE1-RDS:GP3-PIOPS"): 4000 * 0.02,
-    ("rds-primary", "RDS:ChargedBackupUsage"): (2750 - 1000) * 0.095,  # 166.25
+    # free up to all database storage in the region: 2,750 GB < 3 x 1,000 GB -> $0.00
+    ("rds-primary", "RDS:ChargedBackupUsage"): max(0, 2750 - 3 * 1000) * 0.095,
     ("redis", "NodeUsage:cache.r6g.xlarge"): 3 * 730 * 0.411,  # 900.09
     ("msk-cluster", "USE1-Kafka.m5.large"): 3 * 730 * 0.21,  # 459.90
     ("msk-cluster", "USE1-Kafka.Storage.GP2"): 3 * 1000 * 0.10,  # 300.00
@@ -114,12 +121,31 @@ HAND = {
     ("waf", "USE1-RequestV2-Tier1"): 50 * 0.60,  # 30.00
     ("secrets", "USE1-AWSSecretsManager-Secrets"): 20 * 0.40,  # 8.00
     ("secrets", "USE1-AWSSecretsManagerAPIRequest"): 100 * 0.05,  # 5.00: 1M calls
+    ("ecr", "USE1-TimedStorage-ByteHrs"): 150 * 0.10,  # 15.00
+    ("company-backups", "Retrieval-SIA"): 50 * 0.01,  # 0.50: Standard-IA retrieval fee
+    ("route53", "Health-Check-AWS"): 2 * 0.50,  # 1.00
+    ("public-ipv4", "USE1-PublicIPv4:InUseAddress"): 6 * 730 * 0.005,  # 21.90
+    # tiers: the free tier is a line of its own at $0
+    ("xray", "USE1-XRay-TracesStored", 0): 0.1 * 0.0,  # first 100,000 traces free
+    ("xray", "USE1-XRay-TracesStored", 1): (5 - 0.1) * 5.00,  # 24.50
+    ("xray", "USE1-XRay-TracesAccessed", 0): 1 * 0.0,  # first 1M free
+    ("xray", "USE1-XRay-TracesAccessed", 1): (2 - 1) * 0.50,  # 0.50
+    ("kms", "us-east-1-KMS-Keys"): 10 * 1.00,  # 10.00
+    ("kms", "us-east-1-KMS-Requests", 0): 2 * 0.0,  # first 20,000 requests free
+    ("kms", "us-east-1-KMS-Requests", 1): (240 - 2) * 0.03,  # 7.14
 }
 
 
 def test_golden_lines_match_the_hand_calculation_line_by_line():
     golden = pd.read_csv(GOLDEN)
     keys = list(zip(golden["resource"], golden["usage_type"], strict=True))
+    # a tiered price gives one line per tier: number them (0, 1, ...) in golden order
+    tiered = {k for k in keys if keys.count(k) > 1}
+    seen: dict = {}
+    for i, key in enumerate(keys):
+        if key in tiered:
+            keys[i] = (*key, seen.get(key, 0))
+            seen[key] = seen.get(key, 0) + 1
     assert len(keys) == len(set(keys)) == len(HAND)
     for key, cost in zip(keys, golden["monthly_cost"], strict=True):
         assert key in HAND, f"golden line {key} has no hand calculation"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from costmodel.architecture import architecture_from_dict
+from costmodel.architecture import architecture_from_dict, load_architecture
 from costmodel.estimate import estimate
 
 
@@ -54,9 +54,14 @@ def test_rds_read_replicas_are_instances_with_their_own_storage(items):
     assert cost(items, "RDS read replicas") == 1460.00
 
 
-def test_rds_backup_beyond_free_allowance(items):
-    # 2,750 GB stored - 1,000 GB free (100% of provisioned storage) = 1,750 GB x $0.095 = $166.25
-    assert cost(items, "RDS backup") == 166.25
+def test_rds_backup_is_free_up_to_all_database_storage_in_the_region(items, catalog):
+    # AWS RDS pricing, "Backup Storage": free up to 100% of the total database storage in
+    # the region. Production: 2,750 GB of backups vs 1,000 GB x (primary + 2 replicas) =
+    # 3,000 GB free -> $0.00.
+    assert cost(items, "RDS backup") == 0.0
+    # Without replicas only the primary's 1,000 GB is free: (2,750 - 1,000) x $0.095 = $166.25
+    alone = estimate(load_architecture().with_changes({"rds.read_replicas": 0}), catalog)
+    assert cost(alone, "RDS backup") == pytest.approx(166.25)
 
 
 def _rds(**changes):
@@ -110,8 +115,9 @@ def test_msk_provisioned_throughput_needs_a_large_broker(catalog):
 
 
 def test_s3_buckets(items):
-    # company-backups: 2,000 GB x $0.0125 = $25; 30K PUT x $0.01/1K = $0.30; 10K GET x $0.001/1K = $0.01
-    assert cost(items, resource="company-backups") == 25.31
+    # company-backups: 2,000 GB x $0.0125 = $25; 30K PUT x $0.01/1K = $0.30; 10K GET x $0.001/1K = $0.01;
+    # 50 GB retrieved from Standard-IA x $0.01 = $0.50
+    assert cost(items, resource="company-backups") == 25.81
     # company-logs: 1,200 GB x $0.023 + 1,800 GB x $0.0125 = $27.60 + $22.50; monitoring
     # 1,000K objects x $0.0025 = $2.50; 2,000K PUT x $0.005 = $10; 500K GET x $0.0004 = $0.20
     assert cost(items, resource="company-logs") == 62.80
@@ -157,8 +163,48 @@ def test_network(items):
     assert cost(items, "ALB") == 45.62
     # CloudFront: 5,000 GB x $0.085 = $425; 50M HTTPS = 5,000 x 10K x $0.01 = $50
     assert cost(items, "CloudFront") == 475.00
-    # Route 53: 2 zones x $0.50 + 100M queries x $0.40/M = $41
-    assert cost(items, "Route 53") == 41.00
+    # Route 53: 2 zones x $0.50 + 100M queries x $0.40/M + 2 health checks x $0.50 = $42
+    assert cost(items, "Route 53") == 42.00
+
+
+def test_public_ipv4_addresses_cost_half_a_cent_an_hour_each(items):
+    # AWS charges every public IPv4 address $0.005/h since 2024-02-01:
+    # 3 NAT Elastic IPs + the ALB in 3 AZs = 6 x 730 h x $0.005 = $21.90
+    assert cost(items, "Public IPv4") == 21.90
+
+
+def test_kms_keys_and_requests_beyond_the_free_20000(items):
+    # 10 keys x $1 = $10; 2,400K requests = 240 (10K), the first 2 (20,000) free:
+    # 238 x $0.03 = $7.14
+    assert cost(items, "KMS") == pytest.approx(17.14)
+
+
+def test_ecr_storage_and_xray_traces_beyond_the_free_tier(items):
+    # ECR: 150 GB x $0.10 = $15.00
+    assert cost(items, "ECR") == 15.00
+    # X-Ray: 5M recorded, 0.1M free: 4.9 x $5.00 = $24.50; 2M retrieved, 1M free: 1 x $0.50
+    assert cost(items, "X-Ray") == pytest.approx(25.00)
+
+
+def test_lifecycle_transitions_into_intelligent_tiering_cost_a_cent_per_thousand(catalog):
+    arch = load_architecture().with_changes({})
+    raw = dict(arch.raw)
+    raw["s3"] = {
+        "buckets": [
+            {"name": "logs", "storage_class": "intelligent_tiering", "monthly_transitions": 100000},
+            {"name": "ia", "storage_class": "standard_ia", "monthly_transitions": 100000},
+        ]
+    }
+    from costmodel.architecture import architecture_from_dict
+
+    items = estimate(architecture_from_dict(raw, "t.yaml"), catalog)
+    transitions = items.loc[items["component"] == "Lifecycle transitions into this class"].set_index(
+        "resource"
+    )
+    # into Intelligent-Tiering: 100 x 1K x $0.01 = $1.00 (not the $0.005 PUT rate: $0.50)
+    assert transitions.loc["logs", "monthly_cost"] == pytest.approx(1.00)
+    # into Standard-IA at its PUT rate: 100 x 1K x $0.01 = $1.00
+    assert transitions.loc["ia", "monthly_cost"] == pytest.approx(1.00)
 
 
 def test_cloudwatch_waf_secrets(items):
@@ -180,7 +226,7 @@ def test_line_items_carry_contract_columns_and_cost_explorer_names(items):
         "Amazon Elastic Container Service for Kubernetes",
     } <= set(items["service"])
     # the hand sum of the golden table (tests/test_golden.py): nothing priced twice or left out
-    assert items["monthly_cost"].sum() == pytest.approx(7668.615)
+    assert items["monthly_cost"].sum() == pytest.approx(7582.905)
     assert items["price_source"].str.match(r".+ \d{4}-\d{2}-\d{2} \(\w+\)").all()
 
 

@@ -15,14 +15,14 @@ prices, with the effects a real bill has and a 730-hour estimate does not:
 * NAT gateway traffic 40-80% above the modelled GB;
 * MSK broker storage autoscaling by 60 GB per broker per month;
 * a promotional credit in ``credit_month``; sales tax at ``tax_rate`` on every month;
-* services nobody modelled: ECR storage, KMS keys and requests, public IPv4 addresses.
+* spend no architecture models (``data/samples/unmodelled-spend.csv``: the AWS Developer
+  support plan), at its published price.
 
-Output is the file format of ``costmodel fetch-actuals``: two requests (usage grouped by
-SERVICE and USAGE_TYPE without credits/refunds/tax, in two pages; and credits/refunds/tax
-grouped by RECORD_TYPE and SERVICE), amounts as strings with 10 decimals.
-
-Unmodelled services are priced at AWS's published list prices (ECR storage $0.10/GB-month,
-KMS $1/key-month and $0.03 per 10,000 requests, public IPv4 $0.005/h).
+Output is the file format of ``costmodel fetch-actuals``: three requests (usage grouped by
+SERVICE and USAGE_TYPE without credits/refunds/tax, in two pages; credits/refunds/tax
+grouped by RECORD_TYPE and SERVICE; and each month's ungrouped total), amounts as strings
+with 10 decimals. Every price comes from the catalog (through the estimate) or, for
+unmodelled spend, from a data file that names its source; usage types follow the region.
 
 Run ``python -m costmodel.actuals.simulate --out data/actuals/ce-2026-06..2026-10.json``.
 """
@@ -31,27 +31,25 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from costmodel.actuals.fetch import CONTROL_METRICS
+from costmodel.actuals.fetch import CONTROL_METRICS, request_bodies
 from costmodel.architecture import Architecture, load_architecture
+from costmodel.data_files import data_path
 from costmodel.estimate import estimate
 from costmodel.files import atomic_write_text
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.reconcile.mapping import unit_conversions
-from costmodel.services.rds import instance_usage_type
+from costmodel.services._items import CE_EC2, CE_EC2_OTHER, CE_RDS, usage_type
+from costmodel.services.rds import gp3_baseline, instance_usage_type
 
 DEFAULT_MONTHS = ("2026-06", "2026-07", "2026-08", "2026-09", "2026-10")
 METRICS = ["UnblendedCost", "AmortizedCost", "NetAmortizedCost", "UsageQuantity"]
-UNMODELLED = [  # (service, usage type, CE unit, quantity per month, USD per unit)
-    ("Amazon EC2 Container Registry (ECR)", "TimedStorage-ByteHrs", "GB-Mo", 150.0, 0.10),
-    ("AWS Key Management Service", "us-east-1-KMS-Keys", "Keys", 10.0, 1.00),
-    ("AWS Key Management Service", "us-east-1-KMS-Requests", "Requests", 2_400_000.0, 0.000003),
-]
 
 
 def node_hours(
@@ -90,6 +88,135 @@ def _group(
     }
 
 
+@dataclass
+class Line:
+    """One usage type of the simulated month: quantity [model unit], costs [USD]."""
+
+    quantity: float
+    unblended: float
+    amortized: float
+    unit: str
+
+    def rescale(self, quantity: float) -> None:
+        """Change the quantity at the line's own unit price (list price from the catalog)."""
+        price = self.unblended / self.quantity if self.quantity else 0.0
+        self.quantity = quantity
+        self.unblended = self.amortized = quantity * price
+
+
+def _month_lines(items: pd.DataFrame) -> dict[tuple[str, str], Line]:
+    """The month's estimate summed per (service, usage type)."""
+    by_type = items.groupby(["service", "usage_type"], sort=False).agg(
+        quantity=("quantity", "sum"), cost=("monthly_cost", "sum"), unit=("unit", "first")
+    )
+    return {
+        key: Line(r.quantity, r.cost, r.cost, r.unit)
+        for key, r in zip(by_type.index, by_type.itertuples(), strict=True)
+    }
+
+
+def _node_group(
+    lines: dict,
+    arch: Architecture,
+    catalog: PriceCatalog,
+    month: str,
+    hours: float,
+    nodes: np.ndarray,
+    ri: tuple,
+) -> None:
+    """Node-hours from the daily load curve; from ``ri_start``, ``ri_count`` reserved nodes
+    at $0 unblended plus the RI fee as ``HeavyUsage``; root volumes follow the node-hours."""
+    ri_start, ri_count = ri
+    eks = arch.sections["eks"]
+    box = (CE_EC2, usage_type(arch.region, f"BoxUsage:{eks['instance_type']}", prefixed_in_us_east_1=False))
+    on_demand = lines[box].unblended / lines[box].quantity
+    covered = np.minimum(nodes, ri_count) if month >= ri_start else np.zeros_like(nodes)
+    rate = float(
+        catalog.unit_price(
+            usage_type=box[1],
+            region=arch.region,
+            term_type="Reserved",
+            lease_contract_length="1yr",
+            offering_class="standard",
+            purchase_option="No Upfront",
+        )["price"]
+    )
+    lines[box].quantity = nodes.sum()
+    lines[box].unblended = (nodes - covered).sum() * on_demand
+    lines[box].amortized = (nodes - covered).sum() * on_demand + covered.sum() * rate
+    if month >= ri_start:
+        fee_type = usage_type(arch.region, f"HeavyUsage:{eks['instance_type']}", prefixed_in_us_east_1=False)
+        lines[(CE_EC2, fee_type)] = Line(
+            ri_count * hours, ri_count * hours * rate, (ri_count * hours - covered.sum()) * rate, "Hrs"
+        )
+    root = (CE_EC2_OTHER, usage_type(arch.region, "EBS:VolumeUsage.gp3", prefixed_in_us_east_1=False))
+    extra = (nodes.sum() / hours - eks["node_count"]) * eks["root_volume_gb"]
+    lines[root].rescale(lines[root].quantity + extra)
+
+
+def _replica_added(lines: dict, arch: Architecture, start: pd.Timestamp, replica_added: str) -> None:
+    """A read replica added on ``replica_added``: its hours, gp3 storage and IOPS, prorated."""
+    rds, region = arch.sections["rds"], arch.region
+    end = start + pd.DateOffset(months=1)
+    added = pd.Timestamp(replica_added)
+    share = 1.0 if added < start else (end - added) / (end - start)
+    hours = (end - start) / pd.Timedelta(hours=1)
+    replica_class = rds["replica_instance_class"] or rds["instance_class"]
+    extra_iops = max(0.0, rds["iops"] - gp3_baseline(rds["storage_gb"])[0])
+    for base, quantity in [
+        (instance_usage_type(region, replica_class, rds["replica_multi_az"]), hours * share),
+        (usage_type(region, "RDS:GP3-Storage", prefixed_in_us_east_1=True), rds["storage_gb"] * share),
+        (usage_type(region, "RDS:GP3-PIOPS", prefixed_in_us_east_1=True), extra_iops * share),
+    ]:
+        line = lines.get((CE_RDS, base))
+        if line is not None and quantity > 0:
+            line.rescale(line.quantity + quantity)
+
+
+def _drift(lines: dict, arch: Architecture, index: int, rng: np.random.Generator) -> None:
+    """NAT traffic above the assumption, MSK storage autoscaling, noise on request counts."""
+    for (_, usage), line in lines.items():
+        if usage.endswith("NatGateway-Bytes"):
+            factor = 1.4 + 0.1 * index + rng.normal(0, 0.05)
+        elif usage.endswith("Kafka.Storage.GP2"):
+            storage = arch.sections["msk"]["storage_gb"]
+            factor = (storage + 60 * (index + 1)) / storage
+        elif any(s in usage for s in ("Bytes", "Requests", "DNS-Queries", "LCU", "RequestV2", "APIRequest")):
+            factor = 1 + rng.normal(0, 0.05)
+        else:
+            continue
+        if line.quantity > 0:
+            line.rescale(line.quantity * factor)
+
+
+def unmodelled_spend() -> pd.DataFrame:
+    """Spend a real bill carries that no architecture models (``data/samples/unmodelled-spend.csv``,
+    each row with its published price and source)."""
+    return pd.read_csv(data_path("samples", "unmodelled-spend.csv"), keep_default_na=False)
+
+
+def _special_groups(
+    usage_total: float, month: str, credit_month: str, credit: float, tax_rate: float
+) -> list:
+    """Tax on the month's usage, and a promotional credit in ``credit_month``."""
+    zero = {"UsageQuantity": {"Amount": "0", "Unit": "N/A"}}
+    special = [
+        {
+            "Keys": ["Tax", "Tax"],
+            "Metrics": {m: {"Amount": f"{usage_total * tax_rate:.10f}", "Unit": "USD"} for m in METRICS[:3]}
+            | zero,
+        }
+    ]
+    if month == credit_month:
+        special.append(
+            {
+                "Keys": ["Credit", CE_RDS],
+                "Metrics": {m: {"Amount": f"{-credit:.10f}", "Unit": "USD"} for m in METRICS[:3]} | zero,
+            }
+        )
+    return special
+
+
 def simulate_month(
     arch: Architecture,
     catalog: PriceCatalog,
@@ -106,142 +233,27 @@ def simulate_month(
 ) -> tuple[list, list]:
     """Usage groups and credit/tax groups of one month (see the module docstring)."""
     start = pd.Timestamp(f"{month}-01")
-    end = start + pd.DateOffset(months=1)
-    hours = (end - start) / pd.Timedelta(hours=1)
-    items = estimate(arch, catalog, hours=hours)
-    by_type = (
-        items.groupby(["service", "usage_type"], sort=False)
-        .agg(
-            quantity=("quantity", "sum"),
-            cost=("monthly_cost", "sum"),
-            unit=("unit", "first"),
-            price=("unit_price", "first"),
-            category=("category", "first"),
-        )
-        .reset_index()
-    )
-    lines = {
-        (r.service, r.usage_type): [r.quantity, r.cost, r.cost, r.unit, r.category]
-        for r in by_type.itertuples()
-    }
-
+    hours = (start + pd.DateOffset(months=1) - start) / pd.Timedelta(hours=1)
+    lines = _month_lines(estimate(arch, catalog, hours=hours))
     eks = arch.sections.get("eks")
     if eks:
-        nodes = node_hours(
-            month,
-            eks["min_nodes"] or eks["node_count"],
-            eks["max_nodes"] or eks["node_count"],
-            1.04**index,
-            rng,
-        )
-        box = ("Amazon Elastic Compute Cloud - Compute", f"BoxUsage:{eks['instance_type']}")
-        od = lines[box][1] / lines[box][0]
-        covered = np.minimum(nodes, ri_count) if month >= ri_start else np.zeros_like(nodes)
-        rate = float(
-            catalog.unit_price(
-                usage_type=f"BoxUsage:{eks['instance_type']}",
-                region=arch.region,
-                term_type="Reserved",
-                lease_contract_length="1yr",
-                offering_class="standard",
-                purchase_option="No Upfront",
-            )["price"]
-        )
-        lines[box][0] = nodes.sum()
-        lines[box][1] = (nodes - covered).sum() * od
-        lines[box][2] = (nodes - covered).sum() * od + covered.sum() * rate
-        if month >= ri_start:
-            fee = ri_count * hours * rate
-            unused = (ri_count * hours - covered.sum()) * rate
-            lines[("Amazon Elastic Compute Cloud - Compute", f"HeavyUsage:{eks['instance_type']}")] = [
-                ri_count * hours,
-                fee,
-                unused,
-                "Hrs",
-                "EKS nodes",
-            ]
-        root = ("EC2 - Other", "EBS:VolumeUsage.gp3")
-        per_gb = lines[root][1] / lines[root][0]
-        extra = (nodes.sum() / hours - eks["node_count"]) * eks["root_volume_gb"]
-        lines[root][0] += extra
-        lines[root][1] = lines[root][2] = lines[root][0] * per_gb
-
-    rds = arch.sections.get("rds")
-    if rds and month >= replica_added[:7]:
-        added = pd.Timestamp(replica_added)
-        share = 1.0 if added < start else (end - added) / (end - start)
-        instance = (
-            "Amazon Relational Database Service",
-            instance_usage_type(arch.region, rds["instance_class"], False),
-        )
-        for key, qty in [
-            (instance, hours * share),
-            (
-                ("Amazon Relational Database Service", "USE1-RDS:GP3-Storage"),
-                rds["storage_gb"] * share,
-            ),
-            (
-                ("Amazon Relational Database Service", "USE1-RDS:GP3-PIOPS"),
-                max(0.0, rds["iops"] - 12000) * share,
-            ),
-        ]:
-            if key in lines and qty > 0:
-                price = lines[key][1] / lines[key][0]
-                lines[key][0] += qty
-                lines[key][1] = lines[key][2] = lines[key][0] * price
-
-    for key, line in lines.items():
-        usage_type = key[1]
-        if usage_type == "NatGateway-Bytes":
-            factor = 1.4 + 0.1 * index + rng.normal(0, 0.05)
-        elif usage_type.endswith("Kafka.Storage.GP2"):
-            factor = (arch.sections["msk"]["storage_gb"] + 60 * (index + 1)) / arch.sections["msk"][
-                "storage_gb"
-            ]
-        elif any(
-            s in usage_type for s in ("Bytes", "Requests", "DNS-Queries", "LCU", "RequestV2", "APIRequest")
-        ):
-            factor = 1 + rng.normal(0, 0.05)
-        else:
-            continue
-        if line[0] > 0:
-            price = line[1] / line[0]
-            line[0] *= factor
-            line[1] = line[2] = line[0] * price
-
-    groups = [_group(s, u, c, a, *_ce_quantity(q, unit)) for (s, u), (q, c, a, unit, _) in lines.items()]
-    region_hours = hours * arch.sections.get("network", {}).get("nat_gateways", 0)
-    if region_hours:
-        groups.append(
-            _group(
-                "Amazon Virtual Private Cloud",
-                "USE1-PublicIPv4:InUseAddress",
-                region_hours * 0.005,
-                region_hours * 0.005,
-                region_hours,
-                "Hrs",
-            )
-        )
-    for service, usage_type, unit, qty, price in UNMODELLED:
-        q = qty * (1 + 0.02 * index)
-        groups.append(_group(service, usage_type, q * price, q * price, q, unit))
-    usage_total = sum(float(g["Metrics"]["UnblendedCost"]["Amount"]) for g in groups)
-    special = [
-        {
-            "Keys": ["Tax", "Tax"],
-            "Metrics": {m: {"Amount": f"{usage_total * tax_rate:.10f}", "Unit": "USD"} for m in METRICS[:3]}
-            | {"UsageQuantity": {"Amount": "0", "Unit": "N/A"}},
-        }
+        low, high = eks["min_nodes"] or eks["node_count"], eks["max_nodes"] or eks["node_count"]
+        nodes = node_hours(month, low, high, 1.04**index, rng)
+        _node_group(lines, arch, catalog, month, hours, nodes, (ri_start, ri_count))
+    if arch.sections.get("rds") and month >= replica_added[:7]:
+        _replica_added(lines, arch, start, replica_added)
+    _drift(lines, arch, index, rng)
+    groups = [
+        _group(service, usage, line.unblended, line.amortized, *_ce_quantity(line.quantity, line.unit))
+        for (service, usage), line in lines.items()
     ]
-    if month == credit_month:
-        special.append(
-            {
-                "Keys": ["Credit", "Amazon Relational Database Service"],
-                "Metrics": {m: {"Amount": f"{-credit:.10f}", "Unit": "USD"} for m in METRICS[:3]}
-                | {"UsageQuantity": {"Amount": "0", "Unit": "N/A"}},
-            }
-        )
-    return groups, special
+    usage_total = sum(float(g["Metrics"]["UnblendedCost"]["Amount"]) for g in groups)
+    for row in unmodelled_spend().itertuples():
+        # e.g. a support plan: the greater of a minimum and a share of the month's usage
+        cost = max(float(row.minimum_usd), float(row.share_of_usage_pct) / 100 * usage_total)
+        groups.append(_group(row.service, row.usage_type, cost, cost, cost, "Dollar"))
+    usage_total = sum(float(g["Metrics"]["UnblendedCost"]["Amount"]) for g in groups)
+    return groups, _special_groups(usage_total, month, credit_month, credit, tax_rate)
 
 
 def simulate(
@@ -267,28 +279,9 @@ def simulate(
         "End": str((pd.Timestamp(f"{months[-1]}-01") + pd.DateOffset(months=1)).date()),
     }
     split = max(1, len(usage_results) // 2 + 1)
-    usage_request = {
-        "TimePeriod": span,
-        "Granularity": "MONTHLY",
-        "Metrics": METRICS,
-        "GroupBy": [
-            {"Type": "DIMENSION", "Key": "SERVICE"},
-            {"Type": "DIMENSION", "Key": "USAGE_TYPE"},
-        ],
-        "Filter": {"Not": {"Dimensions": {"Key": "RECORD_TYPE", "Values": ["Credit", "Refund", "Tax"]}}},
-    }
-    special_request = {
-        "TimePeriod": span,
-        "Granularity": "MONTHLY",
-        "Metrics": METRICS,
-        "GroupBy": [
-            {"Type": "DIMENSION", "Key": "RECORD_TYPE"},
-            {"Type": "DIMENSION", "Key": "SERVICE"},
-        ],
-        "Filter": {"Dimensions": {"Key": "RECORD_TYPE", "Values": ["Credit", "Refund", "Tax"]}},
-    }
+    # the same three requests fetch-actuals makes, over the whole span
+    usage_request, special_request, control_request = request_bodies(span["Start"], span["End"])
     usage_defs = usage_request["GroupBy"]
-    control_request = {"TimePeriod": span, "Granularity": "MONTHLY", "Metrics": CONTROL_METRICS}
     control_results = [
         {
             "TimePeriod": u["TimePeriod"],

@@ -130,6 +130,69 @@ def _lease(length: str, unit: str = "") -> str:
     return length
 
 
+def _savings_plan_row(rec: dict, meta: dict, published: str, retrieved: str, source: str) -> dict:
+    """A catalog row of a Savings Plans offer file line (a discounted rate)."""
+    return _row(
+        service_code=meta["OfferCode"],
+        region=rec.get("DiscountedRegionCode", ""),
+        sku=rec["SKU"],
+        usage_type=rec.get("DiscountedUsageType", ""),
+        operation=rec.get("DiscountedOperation", ""),
+        instance_type=rec.get("DiscountedInstanceType", ""),
+        term_type="SavingsPlan",
+        lease_contract_length=_lease(
+            rec.get("LeaseContractLength", ""), rec.get("LeaseContractLengthUnit", "")
+        ),
+        purchase_option=rec.get("PurchaseOption", ""),
+        price_dimension="usage",
+        unit=rec.get("Unit", ""),
+        begin_range="0",
+        end_range="Inf",
+        price_usd=rec["DiscountedRate"],
+        effective_date=rec.get("EffectiveDate", published)[:10],
+        retrieved=retrieved,
+        source=source,
+        status="api",
+        description=rec.get("Description", ""),
+        note=f"discounts {rec.get('DiscountedServiceCode', '')}",
+    )
+
+
+def _offer_row(rec: dict, meta: dict, published: str, retrieved: str, source: str, where: str) -> dict:
+    """A catalog row of a standard offer file line (on-demand or reserved term)."""
+    try:
+        term_type = rec["TermType"]
+        price = rec["PricePerUnit"]
+    except KeyError as exc:
+        raise InputError(f"{where}: missing column {exc.args[0]!r}") from None
+    unit = rec.get("Unit", "")
+    return _row(
+        service_code=rec.get("serviceCode") or meta["OfferCode"],
+        region=rec.get("Region Code")
+        or _region_of({"location": rec.get("Location", ""), "locationType": rec.get("Location Type")}),
+        sku=rec.get("SKU", ""),
+        usage_type=rec.get("usageType", ""),
+        operation=rec.get("operation", ""),
+        instance_type=rec.get("Instance Type", ""),
+        deployment_option=rec.get("Deployment Option", ""),
+        engine=rec.get("Database Engine") or rec.get("Cache Engine", ""),
+        term_type=term_type,
+        lease_contract_length=rec.get("LeaseContractLength", ""),
+        offering_class=rec.get("OfferingClass", ""),
+        purchase_option=rec.get("PurchaseOption", ""),
+        price_dimension="upfront" if unit in UPFRONT_UNITS else "usage",
+        unit=unit,
+        begin_range=_range(rec.get("StartingRange"), "0"),
+        end_range=_range(rec.get("EndingRange"), "Inf"),
+        price_usd=price,
+        effective_date=rec.get("EffectiveDate", published)[:10],
+        retrieved=retrieved,
+        source=source,
+        status="api",
+        description=rec.get("PriceDescription", ""),
+    )
+
+
 def read_bulk_csv(path: str | Path, *, retrieved: str = "") -> pd.DataFrame:
     """Catalog rows of a bulk offer CSV (standard or Savings Plans offer file).
 
@@ -158,66 +221,7 @@ def read_bulk_csv(path: str | Path, *, retrieved: str = "") -> pd.DataFrame:
         if currency != "USD":
             raise InputError(f"{where}: price in {currency!r}, expected USD")
         if "DiscountedRate" in rec:  # Savings Plans offer file
-            rows.append(
-                _row(
-                    service_code=meta["OfferCode"],
-                    region=rec.get("DiscountedRegionCode", ""),
-                    sku=rec["SKU"],
-                    usage_type=rec.get("DiscountedUsageType", ""),
-                    operation=rec.get("DiscountedOperation", ""),
-                    instance_type=rec.get("DiscountedInstanceType", ""),
-                    term_type="SavingsPlan",
-                    lease_contract_length=_lease(
-                        rec.get("LeaseContractLength", ""), rec.get("LeaseContractLengthUnit", "")
-                    ),
-                    purchase_option=rec.get("PurchaseOption", ""),
-                    price_dimension="usage",
-                    unit=rec.get("Unit", ""),
-                    begin_range="0",
-                    end_range="Inf",
-                    price_usd=rec["DiscountedRate"],
-                    effective_date=rec.get("EffectiveDate", published)[:10],
-                    retrieved=retrieved,
-                    source=source,
-                    status="api",
-                    description=rec.get("Description", ""),
-                    note=f"discounts {rec.get('DiscountedServiceCode', '')}",
-                )
-            )
-            continue
-        try:
-            term_type = rec["TermType"]
-            price = rec["PricePerUnit"]
-        except KeyError as exc:
-            raise InputError(f"{where}: missing column {exc.args[0]!r}") from None
-        unit = rec.get("Unit", "")
-        rows.append(
-            _row(
-                service_code=rec.get("serviceCode") or meta["OfferCode"],
-                region=rec.get("Region Code")
-                or _region_of(
-                    {"location": rec.get("Location", ""), "locationType": rec.get("Location Type")}
-                ),
-                sku=rec.get("SKU", ""),
-                usage_type=rec.get("usageType", ""),
-                operation=rec.get("operation", ""),
-                instance_type=rec.get("Instance Type", ""),
-                deployment_option=rec.get("Deployment Option", ""),
-                engine=rec.get("Database Engine") or rec.get("Cache Engine", ""),
-                term_type=term_type,
-                lease_contract_length=rec.get("LeaseContractLength", ""),
-                offering_class=rec.get("OfferingClass", ""),
-                purchase_option=rec.get("PurchaseOption", ""),
-                price_dimension="upfront" if unit in UPFRONT_UNITS else "usage",
-                unit=unit,
-                begin_range=_range(rec.get("StartingRange"), "0"),
-                end_range=_range(rec.get("EndingRange"), "Inf"),
-                price_usd=price,
-                effective_date=rec.get("EffectiveDate", published)[:10],
-                retrieved=retrieved,
-                source=source,
-                status="api",
-                description=rec.get("PriceDescription", ""),
-            )
-        )
+            rows.append(_savings_plan_row(rec, meta, published, retrieved, source))
+        else:
+            rows.append(_offer_row(rec, meta, published, retrieved, source, where))
     return validate_rows(pd.DataFrame(rows, columns=list(SNAPSHOT_COLUMNS)), origin=path.name)

@@ -162,7 +162,11 @@ def _corresponds_to(
     if lines.empty:
         return "not modelled"
     modelled = lines["Cm"].sum()
-    text = f"{amount / modelled:.0%} of the modelled list cost {money(modelled)}"
+    text = (
+        f"{amount / modelled:.0%} of the modelled list cost {money(modelled)}"
+        if modelled > 0
+        else "the model has no charge here at list prices"
+    )
     units = set(lines["unit"])
     if len(lines) == 1 or (len(units) == 1 and lines["Pm"].nunique() == 1):
         unit, price, qm = lines["unit"].iloc[0], float(lines["Pm"].iloc[0]), float(lines["Qm"].sum())
@@ -202,7 +206,8 @@ def audit(arch: Architecture, catalog: PriceCatalog | None = None) -> pd.DataFra
     -------
     DataFrame
         ``table``, ``group``, ``item``, ``documented`` [USD/month], ``basis``, ``modelled``
-        [USD/month, on-demand list, 730 h], ``difference`` (documented - modelled),
+        [USD/month, on-demand list, 730 h], ``difference`` (modelled - documented: the
+        later figure minus the earlier, as everywhere in costmodel),
         ``corresponds_to`` (the quantity or rate the documented figure implies).
     """
     from costmodel.commitments import options as commitment_options
@@ -232,7 +237,7 @@ def audit(arch: Architecture, catalog: PriceCatalog | None = None) -> pd.DataFra
                 "documented": rec.amount_usd,
                 "basis": rec.basis,
                 "modelled": modelled,
-                "difference": rec.amount_usd - modelled,
+                "difference": modelled - rec.amount_usd,
                 "corresponds_to": _corresponds_to(cats, model, rec.amount_usd, rec.basis, opts, items),
             }
         )

@@ -36,6 +36,7 @@ from costmodel.scaling import elasticache as cache_model
 from costmodel.scaling import msk as msk_model
 from costmodel.scaling import rds as rds_model
 from costmodel.services import _items
+from costmodel.services.rds import free_backup_gb
 
 SERVICES = ("eks", "rds", "elasticache", "msk")
 
@@ -198,7 +199,7 @@ def _rds_capacity(
         instance
         + storage * (prices.rds_storage_primary_gb + replicas * prices.rds_storage_replica_gb)
         + extra_iops * (prices.rds_iops_primary + replicas * prices.rds_iops_replica)
-        + np.maximum(backup - storage, 0) * prices.rds_backup_gb
+        + np.maximum(backup - free_backup_gb(storage, replicas), 0) * prices.rds_backup_gb
     )
     out["rds_class_index"] = np.where(over, np.nan, index)
     out["rds_storage_gb"] = storage

@@ -25,6 +25,9 @@ CE_ROUTE53 = "Amazon Route 53"
 CE_WAF = "AWS WAF"
 CE_SECRETS = "AWS Secrets Manager"
 CE_VPC = "Amazon Virtual Private Cloud"
+CE_KMS = "AWS Key Management Service"
+CE_ECR = "Amazon EC2 Container Registry (ECR)"
+CE_XRAY = "AWS X-Ray"
 
 ON_DEMAND = "on_demand"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from costmodel import categories as cat
 from costmodel import resources as names
+from costmodel.services import ecr
 from costmodel.services._items import (
     CE_EC2,
     CE_EC2_OTHER,
@@ -86,4 +87,4 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
             region=region,
         )
     )
-    return items
+    return items + ecr.components(spec, region, hours)

@@ -15,6 +15,7 @@ from costmodel.services._items import (
     CE_EC2_OTHER,
     CE_ELB,
     CE_ROUTE53,
+    CE_VPC,
     component,
     usage_type,
 )
@@ -176,6 +177,16 @@ def route53(spec: dict) -> list[dict]:
                 quantity=spec["hosted_zones"],
             )
         )
+    if spec["health_checks"] > 0:
+        items.append(
+            _global(
+                **common,
+                component="Health checks (AWS endpoints)",
+                usage_type="Health-Check-AWS",
+                unit="check-Mo",
+                quantity=spec["health_checks"],
+            )
+        )
     if spec["dns_queries_millions"] > 0:
         items.append(
             _global(
@@ -187,6 +198,26 @@ def route53(spec: dict) -> list[dict]:
             )
         )
     return items
+
+
+def public_ipv4(spec: dict, region: str, hours: float) -> list[dict]:
+    """Public IPv4 addresses in use [Hrs]: $0.005 per address-hour since February 2024."""
+    n = spec["public_ipv4_addresses"]
+    if n <= 0:
+        return []
+    return [
+        component(
+            service=CE_VPC,
+            service_code="AmazonVPC",
+            resource="public-ipv4",
+            component=f"Public IPv4 addresses in use ({n})",
+            category=cat.PUBLIC_IPV4,
+            usage_type=usage_type(region, "PublicIPv4:InUseAddress", prefixed_in_us_east_1=True),
+            unit="Hrs",
+            quantity=n * hours,
+            region=region,
+        )
+    ]
 
 
 def components(spec: dict, region: str, hours: float) -> list[dict]:
@@ -216,4 +247,5 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
         *load_balancers(spec, region, hours),
         *cloudfront(spec),
         *route53(spec),
+        *public_ipv4(spec, region, hours),
     ]

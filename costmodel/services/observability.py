@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from costmodel import categories as cat
-from costmodel.services._items import CE_CLOUDWATCH, component, usage_type
+from costmodel.services._items import CE_CLOUDWATCH, CE_XRAY, component, usage_type
 
 
 def components(spec: dict, region: str, hours: float) -> list[dict]:
@@ -31,6 +31,34 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
         ),
         ("Standard alarms", "CW:AlarmMonitorUsage", False, "alarm-Mo", spec["alarms"]),
     ]
+    return _cloudwatch(rows, region) + xray(spec, region)
+
+
+def xray(spec: dict, region: str) -> list[dict]:
+    """X-Ray traces recorded and retrieved or scanned [1M traces]; the monthly free tier
+    (100,000 recorded, 1,000,000 retrieved) is the catalog's first, free price tier."""
+    rows = [
+        ("Traces recorded", "XRay-TracesStored", spec["xray_traces_recorded_millions"]),
+        ("Traces retrieved or scanned", "XRay-TracesAccessed", spec["xray_traces_retrieved_millions"]),
+    ]
+    return [
+        component(
+            service=CE_XRAY,
+            service_code="AWSXRay",
+            resource="xray",
+            component=name,
+            category=cat.X_RAY,
+            unit="1M traces",
+            quantity=qty,
+            region=region,
+            usage_type=usage_type(region, base, prefixed_in_us_east_1=True),
+        )
+        for name, base, qty in rows
+        if qty > 0
+    ]
+
+
+def _cloudwatch(rows: list[tuple], region: str) -> list[dict]:
     return [
         component(
             service=CE_CLOUDWATCH,

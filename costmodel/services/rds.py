@@ -23,6 +23,12 @@ def gp3_baseline(storage_gb: float) -> tuple[int, int]:
     return GP3_BASELINE_LARGE if storage_gb >= GP3_BASELINE_THRESHOLD_GB else GP3_BASELINE_SMALL
 
 
+def free_backup_gb(storage_gb: float, read_replicas: int) -> float:
+    """Backup storage AWS does not charge [GB]: 100% of all database storage in the region,
+    the primary's and each read replica's (``storage_gb`` per instance)."""
+    return storage_gb * (1 + read_replicas)
+
+
 def instance_usage_type(region: str, instance_class: str, multi_az: bool) -> str:
     """RDS instance usage type; sizes are abbreviated (``db.r5.2xlarge`` -> ``db.r5.2xl``)."""
     short = instance_class.replace("xlarge", "xl")
@@ -121,9 +127,9 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
     Notes
     -----
     Each read replica is its own instance with its own storage and IOPS (AWS bills
-    replicas as standard DB instances). Backup storage is free up to 100% of the
-    provisioned storage of the primary (AWS RDS pricing, "Backup Storage"); only the
-    excess is charged.
+    replicas as standard DB instances). Backup storage is free up to 100% of the total
+    database storage in the region, the primary's and every replica's (AWS RDS pricing,
+    "Backup Storage"); only the excess is charged.
     """
     items = _instance(
         spec,
@@ -147,14 +153,15 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
             instance_class=replica_class,
             multi_az=spec["replica_multi_az"],
         )
-    charged_backup = max(0.0, spec["backup_storage_gb"] - spec["storage_gb"])
+    allowance = free_backup_gb(spec["storage_gb"], spec["read_replicas"])
+    charged_backup = max(0.0, spec["backup_storage_gb"] - allowance)
     items.append(
         component(
             service=CE_RDS,
             service_code="AmazonRDS",
             resource=names.RDS_PRIMARY,
-            component=f"Backup storage beyond the free {spec['storage_gb']:,.0f} GB "
-            f"({spec['backup_retention_days']}-day retention)",
+            # static label, so that what-ifs diff the same line; the allowance is in the docstring
+            component="Backup storage beyond the free allowance (100% of all database storage)",
             category=cat.RDS_BACKUP,
             usage_type=usage_type(region, "RDS:ChargedBackupUsage", prefixed_in_us_east_1=False),
             unit="GB-Mo",

@@ -14,8 +14,7 @@ STORAGE_USAGE = {
     "glacier_deep_archive": ("TimedStorage-GDA-ByteHrs", cat.S3_GLACIER_DEEP_ARCHIVE),
 }
 # PUT-class and GET-class request usage types. Intelligent-Tiering requests are priced as
-# Standard. Lifecycle transitions are charged at the PUT rate of the destination class
-# (AWS S3 pricing, "Requests & data retrievals").
+# Standard.
 PUT_USAGE = {
     "standard": "Requests-Tier1",
     "intelligent_tiering": "Requests-Tier1",
@@ -24,6 +23,12 @@ PUT_USAGE = {
     "glacier_flexible": "Requests-GLACIER-Tier1",
     "glacier_deep_archive": "Requests-GDA-Tier1",
 }
+# Lifecycle transitions into a class (AWS S3 pricing, "Requests & data retrievals"): the
+# PUT rate of the destination class, except Intelligent-Tiering, which has its own
+# transition price ($0.01 per 1,000; Infracost's golden tests agree).
+TRANSITION_USAGE = PUT_USAGE | {"intelligent_tiering": "Requests-Tier4"}
+# Retrieval fee per GB of the infrequent-access classes.
+RETRIEVAL_USAGE = {"standard_ia": "Retrieval-SIA", "one_zone_ia": "Retrieval-ZIA"}
 GET_USAGE = {
     "standard": "Requests-Tier2",
     "intelligent_tiering": "Requests-Tier2",
@@ -34,6 +39,84 @@ GET_USAGE = {
 }
 
 
+def _line(
+    bucket: dict, region: str, comp: str, category: cat.Category, base: str, unit: str, qty: float
+) -> dict:
+    return component(
+        service=CE_S3,
+        service_code="AmazonS3",
+        resource=bucket["name"],
+        component=comp,
+        category=category,
+        unit=unit,
+        quantity=qty,
+        region=region,
+        usage_type=usage_type(region, base, prefixed_in_us_east_1=False),
+    )
+
+
+def storage_components(bucket: dict, region: str) -> list[dict]:
+    """Storage [GB-Mo] of one bucket; Intelligent-Tiering split into its frequent and
+    infrequent tiers, plus its monitoring fee [1K objects]."""
+    cls = bucket["storage_class"]
+    if cls != "intelligent_tiering":
+        base, category = STORAGE_USAGE[cls]
+        return [_line(bucket, region, f"Storage ({category})", category, base, "GB-Mo", bucket["storage_gb"])]
+    frequent = bucket["storage_gb"] * bucket["frequent_access_pct"] / 100
+    tiering = cat.S3_INTELLIGENT_TIERING
+    return [
+        _line(
+            bucket,
+            region,
+            "Storage (Intelligent-Tiering, frequent access)",
+            tiering,
+            "TimedStorage-INT-FA-ByteHrs",
+            "GB-Mo",
+            frequent,
+        ),
+        _line(
+            bucket,
+            region,
+            "Storage (Intelligent-Tiering, infrequent access)",
+            tiering,
+            "TimedStorage-INT-IA-ByteHrs",
+            "GB-Mo",
+            bucket["storage_gb"] - frequent,
+        ),
+        _line(
+            bucket,
+            region,
+            "Monitoring and automation",
+            tiering,
+            "Monitoring-Automation-INT",
+            "1K objects",
+            bucket["objects_thousands"],
+        ),
+    ]
+
+
+def request_components(bucket: dict, region: str) -> list[dict]:
+    """Requests and lifecycle transitions [1K requests] and retrievals [GB] of one bucket."""
+    cls = bucket["storage_class"]
+    wanted = [
+        ("PUT/COPY/POST/LIST requests", PUT_USAGE[cls], "1K requests", bucket["monthly_put_requests"] / 1000),
+        ("GET/SELECT requests", GET_USAGE[cls], "1K requests", bucket["monthly_get_requests"] / 1000),
+        (
+            "Lifecycle transitions into this class",
+            TRANSITION_USAGE[cls],
+            "1K requests",
+            bucket["monthly_transitions"] / 1000,
+        ),
+    ]
+    if cls in RETRIEVAL_USAGE:
+        wanted.append(("Data retrievals", RETRIEVAL_USAGE[cls], "GB", bucket.get("monthly_retrieval_gb", 0)))
+    return [
+        _line(bucket, region, name, cat.S3_REQUESTS, base, unit, qty)
+        for name, base, unit, qty in wanted
+        if qty > 0
+    ]
+
+
 def bucket_components(bucket: dict, region: str) -> list[dict]:
     """Line items of one bucket.
 
@@ -42,89 +125,11 @@ def bucket_components(bucket: dict, region: str) -> list[dict]:
     bucket : dict
         ``name``, ``storage_class``, ``storage_gb`` [GB], ``frequent_access_pct`` [%]
         (Intelligent-Tiering), ``objects_thousands`` [1K objects],
-        ``monthly_put_requests``, ``monthly_get_requests``, ``monthly_transitions`` [requests].
+        ``monthly_put_requests``, ``monthly_get_requests``, ``monthly_transitions`` [requests],
+        ``monthly_retrieval_gb`` [GB] (Standard-IA, One Zone-IA).
     region : str
     """
-    name, cls = bucket["name"], bucket["storage_class"]
-
-    def item(comp: str, category: cat.Category, base: str, unit: str, qty: float) -> dict:
-        return component(
-            service=CE_S3,
-            service_code="AmazonS3",
-            resource=name,
-            component=comp,
-            category=category,
-            unit=unit,
-            quantity=qty,
-            region=region,
-            usage_type=usage_type(region, base, prefixed_in_us_east_1=False),
-        )
-
-    items = []
-    if cls == "intelligent_tiering":
-        frequent = bucket["storage_gb"] * bucket["frequent_access_pct"] / 100
-        items.append(
-            item(
-                "Storage (Intelligent-Tiering, frequent access)",
-                cat.S3_INTELLIGENT_TIERING,
-                "TimedStorage-INT-FA-ByteHrs",
-                "GB-Mo",
-                frequent,
-            )
-        )
-        items.append(
-            item(
-                "Storage (Intelligent-Tiering, infrequent access)",
-                cat.S3_INTELLIGENT_TIERING,
-                "TimedStorage-INT-IA-ByteHrs",
-                "GB-Mo",
-                bucket["storage_gb"] - frequent,
-            )
-        )
-        items.append(
-            item(
-                "Monitoring and automation",
-                cat.S3_INTELLIGENT_TIERING,
-                "Monitoring-Automation-INT",
-                "1K objects",
-                bucket["objects_thousands"],
-            )
-        )
-    else:
-        base, label = STORAGE_USAGE[cls]
-        items.append(item(f"Storage ({label})", label, base, "GB-Mo", bucket["storage_gb"]))
-    category = cat.S3_REQUESTS
-    if bucket["monthly_put_requests"] > 0:
-        items.append(
-            item(
-                "PUT/COPY/POST/LIST requests",
-                category,
-                PUT_USAGE[cls],
-                "1K requests",
-                bucket["monthly_put_requests"] / 1000,
-            )
-        )
-    if bucket["monthly_get_requests"] > 0:
-        items.append(
-            item(
-                "GET/SELECT requests",
-                category,
-                GET_USAGE[cls],
-                "1K requests",
-                bucket["monthly_get_requests"] / 1000,
-            )
-        )
-    if bucket["monthly_transitions"] > 0:
-        items.append(
-            item(
-                "Lifecycle transitions into this class",
-                category,
-                PUT_USAGE[cls],
-                "1K requests",
-                bucket["monthly_transitions"] / 1000,
-            )
-        )
-    return items
+    return storage_components(bucket, region) + request_components(bucket, region)
 
 
 def components(spec: dict, region: str, hours: float) -> list[dict]:

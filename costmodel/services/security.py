@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from costmodel import categories as cat
-from costmodel.services._items import CE_SECRETS, CE_WAF, component, usage_type
+from costmodel.services._items import CE_KMS, CE_SECRETS, CE_WAF, component, usage_type
 
 
 def components(spec: dict, region: str, hours: float) -> list[dict]:
@@ -65,5 +65,30 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
             usage_type=usage_type(region, base, prefixed_in_us_east_1=True),
         )
         for svc, code, res, name, category, base, unit, qty in rows
+        if qty > 0
+    ] + kms(spec, region)
+
+
+def kms(spec: dict, region: str) -> list[dict]:
+    """KMS customer managed keys [key-Mo] and API requests [10K requests]; the 20,000 free
+    requests a month are the catalog's first, free price tier. KMS usage types carry the
+    region name itself (``us-east-1-KMS-Keys``), not a billing code."""
+    rows = [
+        ("Customer managed keys", "KMS-Keys", "key-Mo", spec["kms_keys"]),
+        ("API requests", "KMS-Requests", "10K requests", spec["kms_requests_thousands"] / 10),
+    ]
+    return [
+        component(
+            service=CE_KMS,
+            service_code="awskms",
+            resource="kms",
+            component=name,
+            category=cat.KMS,
+            unit=unit,
+            quantity=qty,
+            region=region,
+            usage_type=f"{region}-{base}",
+        )
+        for name, base, unit, qty in rows
         if qty > 0
     ]
