@@ -63,11 +63,14 @@ S3_CLASSES = (
 SCHEMA: dict[str, dict[str, Field]] = {
     "eks": {
         "clusters": F("int", "clusters", 1, doc="EKS clusters"),
+        "kubernetes_version": F(
+            "str", default=None, doc="Kubernetes minor version, e.g. '1.28' (sets the support tier)"
+        ),
         "support": F(
             "str",
-            default="standard",
+            default=None,
             choices=("standard", "extended"),
-            doc="Kubernetes version support tier",
+            doc="force a support tier (default: from kubernetes_version and the month priced)",
         ),
         "instance_type": F("str", required=True, instance_service="ec2", doc="node group instance type"),
         "node_count": F("int", "nodes", required=True, doc="nodes running (desired capacity)"),

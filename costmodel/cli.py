@@ -14,6 +14,7 @@ from costmodel.constants import CURRENCY, HOURS_PER_MONTH
 from costmodel.documented import compare
 from costmodel.errors import CostModelError, InputError
 from costmodel.estimate import LINE_ITEM_COLUMNS, estimate
+from costmodel.inputs import parse_month
 from costmodel.output import FORMATS, is_unknown, json_number, money, records, table_text, write_json
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.pricing.overrides import apply_overrides
@@ -41,8 +42,12 @@ def _architecture(args: argparse.Namespace) -> Architecture:
 
 # ---------------------------------------------------------------------------- estimate
 def cmd_estimate(args: argparse.Namespace) -> None:
+    from costmodel.estimate import warnings
+
     arch, catalog = _architecture(args), _catalog(args)
-    items = estimate(arch, catalog, missing="report" if args.allow_unknown else "raise")
+    priced_month = parse_month(args.month, "--month") if args.month else catalog.as_of
+    items = estimate(arch, catalog, missing="report" if args.allow_unknown else "raise", month=priced_month)
+    notes = warnings(arch, priced_month)
     total = float(items["monthly_cost"].sum())
     unknown = items.loc[items["monthly_cost"].isna()]
     comparison = compare(items) if args.compare_documented else None
@@ -53,6 +58,8 @@ def cmd_estimate(args: argparse.Namespace) -> None:
             "region": arch.region,
             "price_snapshot": catalog.name,
             "price_basis": catalog.basis,
+            "priced_month": priced_month,
+            "warnings": notes,
             "line_items": records(items, LINE_ITEM_COLUMNS),
             "total_monthly_cost": json_number(total),
             "architecture": arch.name,
@@ -66,7 +73,12 @@ def cmd_estimate(args: argparse.Namespace) -> None:
         frame = comparison if comparison is not None else items
         frame.to_csv(sys.stdout, index=False)
         return
-    print(f"{arch.name} ({arch.region}), priced with {catalog.name} on a {HOURS_PER_MONTH}-hour month")
+    for note in notes:
+        print(f"costmodel: warning: {note}", file=sys.stderr)
+    print(
+        f"{arch.name} ({arch.region}), priced with {catalog.name} on a {HOURS_PER_MONTH}-hour month "
+        f"as of {priced_month}"
+    )
     print()
     shown = items.assign(quantity=items["quantity"].map(lambda q: f"{q:,.2f}"))
     print(
@@ -312,6 +324,8 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
                 )
             )
         return
+    if args.month:
+        parse_month(args.month, "--month")
     ce = actuals.read_actuals(args.actuals)
     if args.month and args.month not in set(ce.rows["month"]):
         raise InputError(
@@ -525,6 +539,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("estimate", help="priced line items of an architecture")
     _add_common(p)
+    p.add_argument("--month", help="the month priced, YYYY-MM (default: the price snapshot's month)")
     p.add_argument(
         "--compare-documented",
         action="store_true",

@@ -12,6 +12,7 @@ from costmodel.constants import HOURS_PER_MONTH
 from costmodel.errors import InputError
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.services import ebs, eks, elasticache, msk, network, observability, rds, s3, security
+from costmodel.services.eks_versions import SupportTier, support_tier
 
 # One cost model per architecture section; each returns unpriced components.
 SERVICE_MODELS: dict[str, Callable[[dict, str, float], list[dict]]] = {
@@ -43,14 +44,45 @@ LINE_ITEM_COLUMNS = [
 EXTRA_COLUMNS = ["category", "service_code", "region", "price_status", "price_usd"]
 
 
-def components(arch: Architecture, hours: float = HOURS_PER_MONTH) -> pd.DataFrame:
-    """Unpriced components of every service section of ``arch`` for a month of ``hours`` [h]."""
+def components(arch: Architecture, hours: float = HOURS_PER_MONTH, month: str | None = None) -> pd.DataFrame:
+    """Unpriced components of every service section of ``arch`` for a month of ``hours`` [h].
+
+    ``month`` (YYYY-MM) is the month priced: it sets facts that depend on the date, such as
+    the EKS support tier of the cluster's Kubernetes version (default: standard support
+    unless the architecture forces a tier).
+    """
     rows = [
         item
         for section, spec in arch.sections.items()
-        for item in SERVICE_MODELS[section](spec, arch.region, hours)
+        for item in SERVICE_MODELS[section](resolve_dated(section, spec, month), arch.region, hours)
     ]
     return pd.DataFrame(rows)
+
+
+def resolve_dated(section: str, spec: dict, month: str | None) -> dict:
+    """``spec`` with the facts that depend on the month priced filled in (EKS support tier)."""
+    if section != "eks":
+        return spec
+    return spec | {"support": eks_support(spec, month).tier}
+
+
+def eks_support(spec: dict, month: str | None) -> SupportTier:
+    """The EKS support tier billed in ``month``: forced by ``support``, else from the version."""
+    if spec.get("support"):
+        return SupportTier(spec["support"], spec.get("kubernetes_version") or "", "set in the architecture")
+    if spec.get("kubernetes_version") and month:
+        return support_tier(spec["kubernetes_version"], month)
+    return SupportTier("standard", "", "no kubernetes_version given: standard support assumed")
+
+
+def warnings(arch: Architecture, month: str | None) -> list[str]:
+    """What a reader of the estimate for ``month`` should know (e.g. a version past support)."""
+    out = []
+    if "eks" in arch.sections:
+        warning = eks_support(arch.sections["eks"], month).warning
+        if warning:
+            out.append(warning)
+    return out
 
 
 def estimate(
@@ -58,6 +90,7 @@ def estimate(
     catalog: PriceCatalog | None = None,
     hours: float = HOURS_PER_MONTH,
     missing: str = "raise",
+    month: str | None = None,
 ) -> pd.DataFrame:
     """Priced line items of an architecture: one row per priced component (and price tier).
 
@@ -72,6 +105,8 @@ def estimate(
     missing : str
         ``"raise"`` (default) on a price the catalog lacks, or ``"report"``: keep the line
         with a NaN cost and a ``price_status`` of ``unknown`` / ``not found``.
+    month : str, optional
+        The month priced, YYYY-MM (default: the price snapshot's month, ``catalog.as_of``).
 
     Returns
     -------
@@ -82,7 +117,7 @@ def estimate(
     """
     arch = arch if arch is not None else load_architecture()
     catalog = catalog if catalog is not None else load_snapshot()
-    priced = catalog.price(components(arch, hours), missing=missing)
+    priced = catalog.price(components(arch, hours, month or catalog.as_of), missing=missing)
     check_finite_costs(priced, arch.origin)
     return priced.loc[:, LINE_ITEM_COLUMNS + EXTRA_COLUMNS]
 

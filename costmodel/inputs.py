@@ -90,6 +90,17 @@ def check_finite_tree(value: Any, where: str) -> None:
             stack += [(v, f"{path}[{i}]") for i, v in enumerate(item)]
 
 
+def parse_month(value: Any, where: str) -> str:
+    """``value`` as a calendar month ``YYYY-MM`` (1 <= MM <= 12), or an InputError naming ``where``."""
+    import re
+
+    text = str(value).strip() if value is not None else ""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise InputError(f"{where} must be a month YYYY-MM, e.g. 2026-10, got {value!r}")
+    return text
+
+
 # ---------------------------------------------------------------------------- YAML
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that refuses repeated mapping keys."""

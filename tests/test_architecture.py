@@ -35,7 +35,9 @@ def test_assumptions_list_usage_quantities_with_origin(production):
 def test_defaults_apply_to_omitted_keys(write_yaml):
     arch = load_architecture(write_yaml(MINIMAL))
     assert arch.get("eks.root_volume_gb") == 100
-    assert arch.get("eks.support") == "standard"
+    assert (
+        arch.get("eks.support") is None and arch.get("eks.kubernetes_version") is None
+    )  # tier: from the version, else standard
     assert list(arch.sections) == ["eks"]
 
 
@@ -52,7 +54,7 @@ def test_defaults_apply_to_omitted_keys(write_yaml):
         ),
         (
             MINIMAL.replace("node_count: 3", "node_cnt: 3"),
-            r"arch.yaml: eks: unknown key 'node_cnt'; valid keys: clusters, support, instance_type, node_count",
+            r"arch.yaml: eks: unknown key 'node_cnt'; valid keys: clusters, kubernetes_version, support, instance_type, node_count",
         ),
         (
             MINIMAL.replace("node_count: 3", "node_count: 12"),

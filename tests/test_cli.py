@@ -83,7 +83,7 @@ def test_estimate_json_contract():
 def test_estimate_table_shows_total_assumptions_and_comparison():
     code, out, _ = run("estimate", "--compare-documented")
     assert code == 0
-    assert "Total (on-demand list prices): $7,582.91 per month" in out  # 7,582.905 by hand, half up
+    assert "Total (on-demand list prices): $7,947.91 per month" in out  # 7,947.905 by hand, half up
     assert "network.nat_gateways" in out
     assert "Documented vs modelled" in out and "$5,700.00" in out
 
@@ -191,7 +191,7 @@ def test_whatif_json_contract():
     # Multi-AZ: ($4.00 - $2.00) x 730 = +$1,460; the replicas keep their class (AWS resizes
     # each instance on its own)
     assert payload["difference"] == pytest.approx(512.40 + 1460)
-    assert payload["base_total"] == pytest.approx(7582.905)  # the golden hand sum
+    assert payload["base_total"] == pytest.approx(7947.905)  # the golden hand sum
 
 
 def test_whatif_short_keys_and_errors():

@@ -30,12 +30,13 @@ def test_production_estimate_matches_golden(production, catalog, update_golden):
 
 def test_golden_total_is_the_hand_checked_sum():
     golden = pd.read_csv(GOLDEN)
-    # EKS 73 + 744.60 + 24; RDS 1,460 + 230 + 160 + 2 x (730 + 115 + 80) + backup 0 (free);
+    # EKS 73 + 365 (extended support) + 744.60 + 24; RDS 1,460 + 230 + 160 + 2 x (730 + 115 + 80) + backup 0 (free);
     # ElastiCache 900.09; MSK 459.90 + 300; S3 25.31 + 62.80 + 39; EBS 24 + 15; NAT 143.55;
     # transfer 166.99; ALB 45.625; CloudFront 475; Route 53 41 + 1 (health checks); CloudWatch
     # 204.50; WAF 45; Secrets 13; ECR 15; S3 retrieval 0.50; public IPv4 21.90; X-Ray 25; KMS 17.14
     hand = (
         73
+        + 365
         + 744.60
         + 24
         + 1460
@@ -72,7 +73,10 @@ def test_golden_total_is_the_hand_checked_sum():
 # list price of its row (quantity x price; 730 h a month). A line the code adds, drops or
 # prices differently fails here, whatever `make golden` wrote.
 HAND = {
-    ("eks-cluster", "USE1-AmazonEKS-Hours:perCluster"): 730 * 0.10,  # 73.00: 1 cluster, standard support
+    ("eks-cluster", "USE1-AmazonEKS-Hours:perCluster"): 730 * 0.10,  # 73.00: 1 cluster
+    # EKS 1.28 ended extended support on 2025-11-26; in 2026-11 (the snapshot's month) AWS has
+    # upgraded the cluster to 1.31, itself in extended support: + $0.50 x 730 h = $365.00
+    ("eks-cluster", "USE1-AmazonEKS-Hours:extendedSupport"): 730 * 0.50,
     ("eks-node-group", "BoxUsage:c5.2xlarge"): 3 * 730 * 0.34,  # 744.60
     ("eks-node-group", "EBS:VolumeUsage.gp3"): 3 * 100 * 0.08,  # 24.00: 100 GB root volume per node
     ("rds-primary", "Multi-AZUsage:db.r5.2xl"): 730 * 2.00,  # 1,460.00

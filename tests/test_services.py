@@ -24,8 +24,34 @@ def test_eks_nodes(items):
 
 
 def test_eks_control_plane_and_root_volumes(items):
-    assert cost(items, "EKS control plane") == 73.00  # 1 cluster x $0.10/h x 730 h
+    # EKS 1.28 in 2026-11 (the snapshot's month): past its extended support (2025-11-26), so
+    # AWS has upgraded it to 1.31, in extended support until 2026-11-26: ($0.10 + $0.50) x 730
+    assert cost(items, "EKS control plane") == 438.00
     assert cost(items, "EKS node EBS") == 24.00  # 3 nodes x 100 GB x $0.08/GB-month
+
+
+@pytest.mark.parametrize(
+    ("version", "month", "expected"),
+    [
+        ("1.28", "2024-06", 73.00),  # standard support until 2024-11-26: $0.10 x 730
+        ("1.28", "2025-01", 438.00),  # extended support until 2025-11-26: $0.60 x 730
+        ("1.28", "2026-11", 438.00),  # auto-upgraded to 1.31, extended until 2026-11-26
+        ("1.33", "2026-11", 438.00),  # standard support ended 2026-07-29
+        ("1.35", "2026-11", 73.00),  # standard support until 2027-03-27
+    ],
+)
+def test_eks_support_tier_follows_the_kubernetes_version_calendar(catalog, version, month, expected):
+    arch = load_architecture().with_changes({"eks.kubernetes_version": version})
+    assert cost(estimate(arch, catalog, month=month), "EKS control plane") == expected
+    forced = arch.with_changes({"eks.support": "standard"})  # support: may still force a tier
+    assert cost(estimate(forced, catalog, month=month), "EKS control plane") == 73.00
+
+
+def test_a_version_past_its_support_is_warned_about():
+    from costmodel.estimate import warnings
+
+    (note,) = warnings(load_architecture(), "2026-11")
+    assert "EKS 1.28 is past its end of support (2025-11-26)" in note and "1.31" in note
 
 
 def test_eks_extended_support(catalog):
@@ -226,7 +252,7 @@ def test_line_items_carry_contract_columns_and_cost_explorer_names(items):
         "Amazon Elastic Container Service for Kubernetes",
     } <= set(items["service"])
     # the hand sum of the golden table (tests/test_golden.py): nothing priced twice or left out
-    assert items["monthly_cost"].sum() == pytest.approx(7582.905)
+    assert items["monthly_cost"].sum() == pytest.approx(7947.905)
     assert items["price_source"].str.match(r".+ \d{4}-\d{2}-\d{2} \(\w+\)").all()
 
 

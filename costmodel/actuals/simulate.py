@@ -234,7 +234,7 @@ def simulate_month(
     """Usage groups and credit/tax groups of one month (see the module docstring)."""
     start = pd.Timestamp(f"{month}-01")
     hours = (start + pd.DateOffset(months=1) - start) / pd.Timedelta(hours=1)
-    lines = _month_lines(estimate(arch, catalog, hours=hours))
+    lines = _month_lines(estimate(arch, catalog, hours=hours, month=month))
     eks = arch.sections.get("eks")
     if eks:
         low, high = eks["min_nodes"] or eks["node_count"], eks["max_nodes"] or eks["node_count"]

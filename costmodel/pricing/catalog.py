@@ -323,6 +323,12 @@ class PriceCatalog:
     overrides: tuple[str, ...] = ()  # one description per override entry applied
 
     @property
+    def as_of(self) -> str:
+        """The month the prices were collected (YYYY-MM): the latest ``retrieved`` of any row."""
+        retrieved = [r[:7] for r in self.rows["retrieved"] if isinstance(r, str) and len(r) >= 7]
+        return max(retrieved) if retrieved else pd.Timestamp.now().strftime("%Y-%m")
+
+    @property
     def basis(self) -> str:
         """What the prices are, for every total shown: ``list prices``, or ``list prices with
         2 overrides (file.yaml)`` once a user's overrides changed any of them."""

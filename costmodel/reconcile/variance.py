@@ -270,7 +270,7 @@ def month(
     start = rows["period_start"].min()
     end = rows["period_end"].max()
     hours = hours_in_period(start, end)
-    items = items if items is not None else estimate(arch, catalog)
+    items = items if items is not None else estimate(arch, catalog, month=month)
     alias = shared_usage_categories(items)
     documented = documented_by_category(items).groupby(lambda c: alias.get(c, c)).sum()
     items = items.assign(category=items["category"].map(alias))
@@ -373,10 +373,10 @@ def months(
     Pass the :class:`~costmodel.actuals.Actuals` of :func:`~costmodel.actuals.read_actuals`
     to conserve each month against the file's independent total.
     """
-    items = estimate(arch, catalog)
     rows = actual.rows if isinstance(actual, Actuals) else actual
     wanted = [only] if only else sorted(rows["month"].unique())
-    return [month(actual, arch, m, items=items) for m in wanted]
+    # each month is modelled as of that month (e.g. the EKS support tier of its date)
+    return [month(actual, arch, m, catalog) for m in wanted]
 
 
 def trend(reconciled: list[pd.DataFrame]) -> pd.DataFrame:

@@ -8,7 +8,6 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import jinja2
-import pandas as pd
 from matplotlib.figure import Figure
 
 from costmodel.actuals import read_actuals
@@ -17,6 +16,7 @@ from costmodel.constants import HOURS_PER_MONTH
 from costmodel.data_files import data_path
 from costmodel.errors import InputError
 from costmodel.files import atomic_write_text, check_writable_dir
+from costmodel.inputs import parse_month
 from costmodel.output import money
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.reconcile import months
@@ -132,10 +132,7 @@ def build_report(
     actuals_path : path, optional
         Saved Cost Explorer data (default: the bundled synthetic sample, flagged as such).
     """
-    try:
-        pd.Period(month, "M")
-    except ValueError:
-        raise InputError(f"--month must be YYYY-MM, got {month!r}") from None
+    parse_month(month, "--month")
     out = check_writable_dir(out_dir, "report folder")
     html = render(report_context(month, actuals_path, arch, catalog))
     return atomic_write_text(out / f"cost-report-{month}.html", html)

@@ -29,7 +29,9 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
     Notes
     -----
     A cluster on extended support is billed $0.10/h per cluster plus an
-    ``extendedSupport`` surcharge per hour (AWS EKS pricing). Root volumes are gp3 at the
+    ``extendedSupport`` surcharge per hour (AWS EKS pricing); ``support`` is resolved from
+    the Kubernetes version and the month priced by the orchestrator
+    (:func:`costmodel.estimate.resolve_dated`). Root volumes are gp3 at the
     baseline 3,000 IOPS / 125 MiB/s, so only their storage is charged.
     """
     items = [
@@ -37,7 +39,7 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
             service=CE_EKS,
             service_code="AmazonEKS",
             resource=names.EKS_CLUSTER,
-            component="Control plane (standard support)",
+            component="Control plane (cluster hours)",
             category=cat.EKS_CONTROL_PLANE,
             usage_type=usage_type(region, "AmazonEKS-Hours:perCluster", prefixed_in_us_east_1=True),
             unit="Hrs",
