@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from costmodel import limits
 from costmodel.data_files import data_path
 from costmodel.errors import InputError
 from costmodel.inputs import load_yaml, read_text
@@ -401,7 +402,7 @@ def _check_consistency(sections: dict[str, dict], origin: str) -> None:
         if not lo <= eks["node_count"] <= hi:
             raise InputError(
                 f"{origin}: eks.node_count = {eks['node_count']} must lie within "
-                f"eks.min_nodes..eks.max_nodes = {lo}..{hi}"
+                f"eks.min_nodes = {lo} and eks.max_nodes = {hi}"
             )
     for i, bucket in enumerate(sections.get("s3", {}).get("buckets", [])):
         if not 0 <= bucket["frequent_access_pct"] <= 100:
@@ -481,7 +482,10 @@ class Architecture:
             if section not in raw:
                 raise InputError(f"{self.origin} has no {section!r} section to change {dotted!r} in")
             raw.setdefault(section, {})[key] = value
-        return architecture_from_dict(raw, origin=f"{self.origin} with {changes}")
+        origin = f"{self.origin} with {changes}"
+        changed = architecture_from_dict(raw, origin=origin)
+        limits.check_no_decrease(self.sections, changed.sections, origin)
+        return changed
 
 
 def resolve_key(dotted: str) -> str:
@@ -508,6 +512,7 @@ def architecture_from_dict(raw: Any, origin: str = "<memory>") -> Architecture:
         if name in raw:
             sections[name], given[name] = _validate_section(raw[name], schema, f"{origin}: {name}")
     _check_consistency(sections, origin)
+    limits.check(sections, origin)
     return Architecture(
         name=str(raw.get("name", Path(origin).stem)),
         region=region,

@@ -58,7 +58,7 @@ def test_defaults_apply_to_omitted_keys(write_yaml):
         ),
         (
             MINIMAL.replace("node_count: 3", "node_count: 12"),
-            r"eks.node_count = 12 must lie within eks.min_nodes..eks.max_nodes = 3..10",
+            r"eks.node_count = 12 must lie within eks.min_nodes = 3 and eks.max_nodes = 10",
         ),
         (
             MINIMAL.replace("node_count: 3", "node_count: three"),

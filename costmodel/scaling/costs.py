@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from costmodel import limits
 from costmodel.architecture import Architecture
 from costmodel.commitments.offerings import on_demand_hourly
 from costmodel.constants import HOURS_PER_MONTH
@@ -201,10 +202,13 @@ def _rds_capacity(
         + extra_iops * (prices.rds_iops_primary + replicas * prices.rds_iops_replica)
         + np.maximum(backup - free_backup_gb(storage, replicas), 0) * prices.rds_backup_gb
     )
+    # beyond the largest class or the AWS replica limit: no price, said so by rds_beyond_limit
+    beyond = over | (replicas > (limits.maximum("rds.read_replicas") or np.inf))
     out["rds_class_index"] = np.where(over, np.nan, index)
     out["rds_storage_gb"] = storage
     out["rds_read_replicas"] = replicas * np.ones_like(f)
-    out["rds_cost"] = np.where(over, np.nan, cost)
+    out["rds_beyond_limit"] = beyond * np.ones_like(f, dtype=bool)
+    out["rds_cost"] = np.where(beyond, np.nan, cost)
     return out
 
 
@@ -236,9 +240,14 @@ def _msk_capacity(arch: Architecture, f: np.ndarray, prices: ScalingPrices, load
         headroom=1.0,
     )
     storage = msk_model.autoscaled_storage_gb(m["storage_gb"], used)
+    # data that would need more than the per-broker storage limit cannot be priced as is
+    cap = limits.maximum("msk.storage_gb") or np.inf
+    beyond = np.asarray(used, dtype=float) > cap
     out["msk_brokers"] = brokers
     out["msk_storage_gb"] = storage
-    out["msk_cost"] = brokers * (HOURS_PER_MONTH * prices.broker_hour + storage * prices.broker_storage_gb)
+    out["msk_beyond_limit"] = beyond * np.ones_like(f, dtype=bool)
+    cost = brokers * (HOURS_PER_MONTH * prices.broker_hour + storage * prices.broker_storage_gb)
+    out["msk_cost"] = np.where(beyond, np.nan, cost)
     return out
 
 

@@ -70,6 +70,11 @@ def cost_curve(
     if service == "rds":
         names = instance_ladder()[0]
         frame["capacity"] = [names[int(i)] if not np.isnan(i) else "beyond db.r5.24xlarge" for i in capacity]
+    # past an AWS limit (15 read replicas, 16 TiB per MSK broker) there is no price: say why
+    beyond = costs.get(f"{service}_beyond_limit")
+    frame["beyond_limit"] = (
+        np.broadcast_to(beyond, frame.shape[:1]) if beyond is not None else np.zeros(len(frame), dtype=bool)
+    )
     frame["step"] = frame["capacity"].ne(frame["capacity"].shift()) & (frame.index > 0)
     frame.attrs.update(service=service, driver=DRIVERS[service][1])
     return frame
