@@ -194,3 +194,30 @@ def test_hourly_nodes_follow_the_daily_profile(production):
     # 15:00 is the peak: 2 x 6,000 = 12,000 requests/s -> 48 pods -> 5 nodes of 10 pods;
     # 03:00 the trough: 2 x 1,500 = 3,000 -> 12 pods -> 2 nodes, held at the minimum 3
     assert nodes["2026-10-01 15:00"] == 5 and nodes["2026-10-01 03:00"] == 3
+
+
+def test_a_portfolio_is_applied_hour_by_hour_so_two_reservations_of_3_save_what_one_of_6_saves(
+    production, catalog
+):
+    from costmodel.commitments import Commitment
+
+    def ri(count):
+        return Commitment(
+            "reserved_instance",
+            instance_type="c5.2xlarge",
+            count=count,
+            recurring_hourly=0.214,
+            start="2026-12-01",
+        )
+
+    def saving(portfolio):
+        return scaling.project(production, months=13, growth=0.0, commitments=portfolio, catalog=catalog)[
+            "commitment_saving"
+        ]
+
+    # the fleet runs 3 nodes every hour at today's load: 6 RIs cover 3 nodes and 3 sit idle:
+    # 3 x 730 x $0.34 - 6 x 730 x $0.214 = 744.60 - 937.32 = -$192.72 (not 2 x $275.94)
+    two_of_three, one_of_six = saving([ri(3), ri(3)]), saving([ri(6)])
+    assert two_of_three.iloc[0] == pytest.approx(-192.72) and one_of_six.iloc[0] == pytest.approx(-192.72)
+    assert two_of_three.tolist() == pytest.approx(one_of_six.tolist())
+    assert two_of_three.iloc[12] == 0  # both expired after 12 months

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -10,11 +10,12 @@ from numpy.typing import ArrayLike
 
 from costmodel import categories
 from costmodel.architecture import Architecture
-from costmodel.commitments.portfolio import Commitment
+from costmodel.commitments.portfolio import Commitment, Portfolio
+from costmodel.commitments.portfolio import apply as apply_portfolio
 from costmodel.constants import HOURS_PER_MONTH
 from costmodel.estimate import estimate
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
-from costmodel.scaling.costs import SERVICES, ScalingPrices, capacity_and_cost, total_cost
+from costmodel.scaling.costs import SERVICES, ScalingPrices, capacity_and_cost, hourly_nodes, total_cost
 from costmodel.scaling.rds import instance_ladder
 
 # The load driver of each service: the `load` key a cost curve's x axis is in.
@@ -81,16 +82,34 @@ def cost_curve(
 
 
 def _ri_savings(
-    nodes: np.ndarray, node_hour: float, months: pd.PeriodIndex, commitments: list[Commitment]
+    arch: Architecture,
+    factor: np.ndarray,
+    node_hour: float,
+    months: pd.PeriodIndex,
+    commitments: list[Commitment],
 ) -> np.ndarray:
-    """Saving of EC2 reservations on the node group per month, while each is active [USD]."""
-    saving = np.zeros_like(nodes, dtype=float)
-    for c in commitments:
-        start = pd.Period(pd.Timestamp(c.start), "M") if c.start is not None else months[0]
-        active = (months >= start) & (months < start + 12 * c.term_years)
-        # covered node-hours stop costing on-demand; the reservation costs its full term
-        covered = np.minimum(nodes, c.count) * HOURS_PER_MONTH
-        saving += np.where(active, covered * node_hour - c.amortized_hourly() * HOURS_PER_MONTH, 0.0)
+    """Saving of the whole commitment portfolio on the node group per month [USD per 730 h].
+
+    Each month's hourly node profile (the daily load curve at that month's load) is covered
+    hour by hour by every commitment active in that hour together, as
+    :func:`costmodel.commitments.apply` does for a bill: two reservations of 3 save what one
+    of 6 saves. A commitment without a start begins with the projection.
+    """
+    saving = np.zeros(len(months))
+    if not commitments or "eks" not in arch.sections:
+        return saving
+    instance_type = arch.sections["eks"]["instance_type"]
+    portfolio = Portfolio(
+        [c if c.start is not None else replace(c, start=months[0].start_time) for c in commitments]
+    )
+    for i, (period, f) in enumerate(zip(months, factor, strict=True)):
+        nodes = hourly_nodes(arch, str(period.start_time.date()), period.days_in_month, float(f))
+        result = apply_portfolio(portfolio, nodes.to_frame(), {instance_type: node_hour}, service="ec2")
+        summary = result.summary
+        # the projection is on the 730-hour basis: scale the calendar month to it
+        saving[i] = (
+            (summary["on_demand_equivalent_cost"] - summary["amortized_cost"]) * HOURS_PER_MONTH / len(nodes)
+        )
     return saving
 
 
@@ -134,9 +153,7 @@ def project(
             names[int(i)] if not np.isnan(i) else "beyond ladder" for i in frame.pop("rds_class_index")
         ]
     frame["fixed_cost"] = fixed_monthly_cost(arch, catalog)
-    saving = _ri_savings(
-        costs.get("eks_nodes", np.zeros(months)), prices.node_hour, periods, commitments or []
-    )
+    saving = _ri_savings(arch, factor, prices.node_hour, periods, commitments or [])
     frame["commitment_saving"] = saving
     frame["total_cost"] = total_cost(costs) + frame["fixed_cost"] - saving
     events = []
