@@ -107,7 +107,17 @@ SCHEMA: dict[str, dict[str, Field]] = {
     "elasticache": {
         "engine": F("str", default="redis", choices=("redis",), doc="cache engine"),
         "node_type": F("str", required=True, instance_service="elasticache", doc="node type"),
-        "node_count": F("int", "nodes", required=True, doc="cache nodes (primaries and replicas)"),
+        "node_count": F(
+            "int",
+            "nodes",
+            required=True,
+            minimum=1,
+            doc="cache nodes in all: shards x (1 primary + replicas)",
+        ),
+        "shards": F("int", "shards", 1, minimum=1, doc="shards (node groups); 1 = cluster mode disabled"),
+        "automatic_failover": F(
+            "bool", default=None, doc="Multi-AZ automatic failover (needs a replica in each shard)"
+        ),
         "backup_storage_gb": F("float", "GB", 0, usage=True, doc="snapshot storage beyond the free one"),
     },
     "msk": {
@@ -267,7 +277,18 @@ SCHEMA: dict[str, dict[str, Field]] = {
             doc="read queries one replica serves at the target utilization",
         ),
         "daily_change_pct": F("float", "%", 5, usage=True, doc="share of the database changed per day"),
-        "hot_dataset_gb": F("float", "GB", 40, usage=True, doc="data kept in Redis"),
+        "hot_dataset_gb": F("float", "GB", 15, usage=True, doc="data kept in Redis"),
+        "cache_reads_per_s": F(
+            "float", "ops/s", 60000, usage=True, doc="Redis read operations per second at peak"
+        ),
+        "cache_reads_per_node": F(
+            "float",
+            "ops/s",
+            25000,
+            minimum=1,
+            usage=True,
+            doc="read operations one cache node serves at the target utilization",
+        ),
         "kafka_ingress_mibps": F("float", "MiB/s", 2, usage=True, doc="average producer throughput"),
         "kafka_peak_ingress_mibps": F("float", "MiB/s", 6, usage=True, doc="peak producer throughput"),
         "kafka_fan_out": F("float", "ratio", 2, usage=True, doc="consumer / producer throughput"),
@@ -394,6 +415,26 @@ def _validate_section(raw: Any, schema: dict[str, Field], where: str) -> tuple[d
     return out, given
 
 
+def replicas_per_shard(cache: dict) -> int:
+    """Replicas in each shard of an ``elasticache`` section: node_count / shards - 1."""
+    return cache["node_count"] // cache["shards"] - 1
+
+
+def _check_cache_topology(cache: dict, origin: str) -> None:
+    """A replication group is ``shards`` x (1 primary + the same replicas in each shard)."""
+    if cache["node_count"] % cache["shards"]:
+        raise InputError(
+            f"{origin}: elasticache.node_count = {cache['node_count']} is not a multiple of "
+            f"elasticache.shards = {cache['shards']}: every shard has one primary and the same replicas"
+        )
+    if cache["automatic_failover"] is True and replicas_per_shard(cache) < 1:
+        raise InputError(
+            f"{origin}: elasticache.automatic_failover needs a replica in each shard: node_count = "
+            f"{cache['node_count']} for {cache['shards']} shard(s) leaves none "
+            "(or set automatic_failover: false)"
+        )
+
+
 def _check_consistency(sections: dict[str, dict], origin: str) -> None:
     eks = sections.get("eks")
     if eks:
@@ -404,6 +445,9 @@ def _check_consistency(sections: dict[str, dict], origin: str) -> None:
                 f"{origin}: eks.node_count = {eks['node_count']} must lie within "
                 f"eks.min_nodes = {lo} and eks.max_nodes = {hi}"
             )
+    cache = sections.get("elasticache")
+    if cache:
+        _check_cache_topology(cache, origin)
     for i, bucket in enumerate(sections.get("s3", {}).get("buckets", [])):
         if not 0 <= bucket["frequent_access_pct"] <= 100:
             raise InputError(f"{origin}: s3.buckets[{i}].frequent_access_pct must be within 0..100")

@@ -65,6 +65,12 @@ def _broken(rule: Any, spec: dict, field: str) -> str | None:
 
 def check(sections: dict, origin: str) -> None:
     """Refuse ``sections`` (validated architecture sections) if they break a limit."""
+    cache = sections.get("elasticache")
+    if cache and cache.get("shards"):
+        # a derived fact the limits speak of: replicas in each shard
+        sections = sections | {
+            "elasticache": cache | {"replicas_per_shard": cache["node_count"] // cache["shards"] - 1}
+        }
     for rule in _limits().itertuples():
         field = rule.key.rsplit(".", 1)[-1]
         for where, spec in _specs(sections, rule.key):

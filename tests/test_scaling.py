@@ -221,3 +221,23 @@ def test_a_portfolio_is_applied_hour_by_hour_so_two_reservations_of_3_save_what_
     assert two_of_three.iloc[0] == pytest.approx(-192.72) and one_of_six.iloc[0] == pytest.approx(-192.72)
     assert two_of_three.tolist() == pytest.approx(one_of_six.tolist())
     assert two_of_three.iloc[12] == 0  # both expired after 12 months
+
+
+def test_elasticache_scales_by_replicas_for_reads_and_by_shards_for_memory(production, catalog):
+    costs = capacity_and_cost(production, np.array([1.0, 1.5, 4.0]), catalog)
+    # x1: 15 GB x 1.2 = 18 GB fits one shard (26.32 GiB x 0.75 = 19.74); 60,000 reads / 25,000
+    #     per node -> 3 nodes: 1 shard x (1 + 2 replicas)
+    # x1.5: 27 GB needs 2 shards; each keeps its 2 replicas -> 6 nodes (never one node at a time)
+    # x4: 72 GB -> 4 shards; 240,000 reads -> 10 nodes over 4 shards -> still 2 replicas -> 12
+    assert costs["cache_shards"].tolist() == [1, 2, 4]
+    assert costs["cache_replicas_per_shard"].tolist() == [2, 2, 2]
+    assert costs["cache_nodes"].tolist() == [3, 6, 12]
+
+
+def test_elasticache_read_load_adds_replicas_then_shards():
+    from costmodel.scaling.elasticache import topology
+
+    # 150,000 reads / 25,000 = 6 nodes on 1 shard: 1 primary + 5 replicas (the AWS maximum)
+    assert [int(v) for v in topology(15, 150_000, "cache.r6g.xlarge", 25_000)] == [1, 5]
+    # 175,000 reads = 7 nodes > 6: two shards, ceil(7 / 2) - 1 = 3 replicas each
+    assert [int(v) for v in topology(15, 175_000, "cache.r6g.xlarge", 25_000)] == [2, 3]

@@ -276,3 +276,22 @@ def test_us_west_2_uses_prefixed_usage_types_and_names_missing_prices(catalog):
     items = estimate(arch, catalog)
     assert items["usage_type"].tolist() == ["USW2-NodeUsage:cache.r6g.xlarge"]
     assert cost(items) == 300.03
+
+
+def test_elasticache_is_shards_of_one_primary_and_its_replicas(catalog):
+    from costmodel.errors import InputError
+
+    arch = load_architecture()
+    # the document's cluster: 1 shard x (1 primary + 2 replicas) = 3 nodes x 730 h x $0.411
+    items = estimate(arch, catalog)
+    nodes = items.loc[items["category"] == "ElastiCache nodes"].iloc[0]
+    assert "1 shard x (1 primary + 2 replicas)" in nodes["component"]
+    assert nodes["monthly_cost"] == pytest.approx(900.09)
+    two = arch.with_changes({"elasticache.shards": 2, "elasticache.node_count": 6})
+    assert cost(estimate(two, catalog), "ElastiCache nodes") == pytest.approx(6 * 730 * 0.411)
+    with pytest.raises(InputError, match="node_count = 4 is not a multiple of elasticache.shards = 3"):
+        arch.with_changes({"elasticache.shards": 3, "elasticache.node_count": 4})
+    with pytest.raises(InputError, match="automatic_failover needs a replica in each shard"):
+        arch.with_changes({"elasticache.node_count": 1, "elasticache.automatic_failover": True})
+    with pytest.raises(InputError, match="replicas_per_shard = 6 must be at most 5 replicas"):
+        arch.with_changes({"elasticache.node_count": 7})

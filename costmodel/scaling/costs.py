@@ -215,11 +215,17 @@ def _rds_capacity(
 def _cache_capacity(arch: Architecture, f: np.ndarray, prices: ScalingPrices, load: dict) -> dict:
     """ElastiCache nodes and cost at load factor ``f`` [USD per 730 h]."""
     c, out = arch.sections["elasticache"], {}
-    today = float(cache_model.shards(load["hot_dataset_gb"], c["node_type"]))
-    replicas = max(0, round(c["node_count"] / today) - 1)
-    nodes = np.maximum(
-        cache_model.cache_nodes(load["hot_dataset_gb"] * f, c["node_type"], replicas), c["node_count"]
+    shards, replicas = cache_model.topology(
+        load["hot_dataset_gb"] * f,
+        load["cache_reads_per_s"] * f,
+        c["node_type"],
+        load["cache_reads_per_node"],
+        min_shards=c["shards"],
+        min_replicas=c["node_count"] // c["shards"] - 1,  # never fewer than configured
     )
+    nodes = shards * (1 + replicas)
+    out["cache_shards"] = shards
+    out["cache_replicas_per_shard"] = replicas
     out["cache_nodes"] = nodes
     out["elasticache_cost"] = nodes * HOURS_PER_MONTH * prices.cache_node_hour
     return out

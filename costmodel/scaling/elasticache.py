@@ -1,4 +1,10 @@
-"""ElastiCache Redis capacity: hot dataset -> memory per node -> shards and nodes."""
+"""ElastiCache Redis capacity: memory -> shards, read load -> replicas per shard.
+
+A replication group is ``shards`` x (1 primary + ``replicas`` per shard). Memory (the hot
+dataset) sets the shards; read operations set the replicas in each shard, up to AWS's 5,
+beyond which more shards (each with its replicas) carry the reads. Nodes are never added
+one at a time.
+"""
 
 from __future__ import annotations
 
@@ -40,3 +46,33 @@ def cache_nodes(
 ) -> np.ndarray:
     """Nodes of a cluster: shards x (1 + replicas per shard) [nodes]."""
     return shards(dataset_gb, node_type, **kwargs) * (1 + replicas_per_shard)
+
+
+MAX_REPLICAS_PER_SHARD = 5  # Amazon ElastiCache User Guide (data/limits.csv)
+
+
+def topology(
+    dataset_gb: ArrayLike,
+    reads_per_s: ArrayLike,
+    node_type: str,
+    reads_per_node: float,
+    min_shards: int = 1,
+    min_replicas: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(shards, replicas per shard) for a dataset [GB] and a read load [ops/s].
+
+    >>> [int(v) for v in topology(15, 60_000, "cache.r6g.xlarge", 25_000)]  # 1 shard, 3 nodes
+    [1, 2]
+    >>> [int(v) for v in topology(15, 200_000, "cache.r6g.xlarge", 25_000)]  # 8 nodes > 1 + 5
+    [2, 3]
+    """
+    memory_shards = np.maximum(shards(dataset_gb, node_type), min_shards)
+    read_nodes = np.ceil(np.asarray(reads_per_s, dtype=float) / reads_per_node)
+    replicas = np.maximum(np.ceil(read_nodes / memory_shards) - 1, min_replicas)
+    # past 5 replicas per shard, reads need more shards, each with its own replicas
+    read_shards = np.ceil(read_nodes / (1 + MAX_REPLICAS_PER_SHARD))
+    n_shards = np.where(
+        replicas > MAX_REPLICAS_PER_SHARD, np.maximum(memory_shards, read_shards), memory_shards
+    )
+    replicas = np.maximum(np.ceil(read_nodes / n_shards) - 1, min_replicas)
+    return n_shards, np.minimum(replicas, MAX_REPLICAS_PER_SHARD)

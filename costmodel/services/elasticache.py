@@ -13,19 +13,21 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
     Parameters
     ----------
     spec : dict
-        The ``elasticache`` section: ``node_type``, ``node_count`` [nodes],
-        ``backup_storage_gb`` [GB beyond the free snapshot].
+        The ``elasticache`` section: ``node_type``, ``node_count`` [nodes] = ``shards`` x
+        (1 primary + replicas per shard), ``backup_storage_gb`` [GB beyond the free snapshot].
     region : str
     hours : float
         Hours in the month [h].
     """
     node = spec["node_type"]
+    replicas = spec["node_count"] // spec["shards"] - 1
+    shards = f"{spec['shards']} shard{'s' if spec['shards'] > 1 else ''}"
     items = [
         component(
             service=CE_ELASTICACHE,
             service_code="AmazonElastiCache",
             resource=names.REDIS,
-            component=f"Cache nodes (on-demand, {node})",
+            component=f"Cache nodes (on-demand, {node}; {shards} x (1 primary + {replicas} replicas))",
             category=cat.ELASTICACHE_NODES,
             usage_type=usage_type(region, f"NodeUsage:{node}", prefixed_in_us_east_1=False),
             unit="Hrs",
