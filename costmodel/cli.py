@@ -80,7 +80,10 @@ def cmd_estimate(args: argparse.Namespace) -> None:
         f"as of {priced_month}"
     )
     print()
-    shown = items.assign(quantity=items["quantity"].map(lambda q: f"{q:,.2f}"))
+    shown = items.assign(
+        quantity=items["quantity"].map(lambda q: f"{q:,.2f}"),
+        unit_price=items["unit_price"].map(lambda p: "unknown" if is_unknown(p) else f"{p:.4f}"),
+    )
     print(
         table_text(
             shown[
@@ -99,7 +102,12 @@ def cmd_estimate(args: argparse.Namespace) -> None:
         )
     )
     print()
-    by_service = items.groupby("service", sort=False)["monthly_cost"].sum().reset_index()
+    # a service with any unknown line has an unknown total, never a partial sum or $0.00
+    by_service = (
+        items.groupby("service", sort=False)["monthly_cost"]
+        .agg(lambda costs: costs.sum() if costs.notna().all() else float("nan"))
+        .reset_index()
+    )
     print(table_text(by_service, money_columns=("monthly_cost",)))
     print(f"\nTotal (on-demand {catalog.basis}): {money(total)} per month")
     if len(unknown):

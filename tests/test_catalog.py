@@ -171,7 +171,7 @@ def test_missing_price_is_an_error_naming_the_attributes(catalog):
 
 
 def test_ambiguous_lookup_is_an_error(catalog):
-    with pytest.raises(AmbiguousPriceError, match="2 prices"):
+    with pytest.raises(AmbiguousPriceError, match="7 prices"):
         catalog.unit_price(usage_type="US-DataTransfer-Out-Bytes")  # two tiers
 
 

@@ -295,3 +295,42 @@ def test_elasticache_is_shards_of_one_primary_and_its_replicas(catalog):
         arch.with_changes({"elasticache.node_count": 1, "elasticache.automatic_failover": True})
     with pytest.raises(InputError, match="replicas_per_shard = 6 must be at most 5 replicas"):
         arch.with_changes({"elasticache.node_count": 7})
+
+
+def test_cloudfront_us_transfer_tiers_above_50_tb(catalog):
+    arch = load_architecture().with_changes({"network.cloudfront_egress_gb": 200_000})
+    items = estimate(arch, catalog)
+    transfer = items.loc[items["usage_type"] == "US-DataTransfer-Out-Bytes", "monthly_cost"].sum()
+    # AWS CloudFront pricing, United States: 10,240 GB x $0.085 + 40,960 x $0.080
+    # + 102,400 x $0.060 + 46,400 x $0.040 = 870.40 + 3,276.80 + 6,144.00 + 1,856.00
+    assert transfer == pytest.approx(12147.20)
+
+
+def test_route_53_hosted_zones_beyond_25_cost_ten_cents(catalog):
+    arch = load_architecture().with_changes({"network.hosted_zones": 30})
+    zones = estimate(arch, catalog)
+    # 25 x $0.50 + 5 x $0.10 = $13.00
+    assert zones.loc[zones["usage_type"] == "HostedZone", "monthly_cost"].sum() == pytest.approx(13.00)
+
+
+def test_a_quantity_beyond_the_top_tier_names_the_top_of_the_highest_tier(catalog):
+    import pandas as pd
+
+    from costmodel.errors import PriceNotFoundError
+
+    arch = load_architecture().with_changes({})
+    raw = arch.raw | {"region": "us-west-2", "network": {"internet_egress_gb": 20_000}}
+    for section in ("eks", "rds", "elasticache", "msk", "s3", "ebs", "observability", "security", "load"):
+        raw.pop(section, None)
+    from costmodel.architecture import architecture_from_dict
+
+    west = architecture_from_dict(raw, "west.yaml")
+    with pytest.raises(PriceNotFoundError, match=r"exceeds the highest tier known .*\(up to 10240\)"):
+        estimate(west, catalog)
+    two_tiers = catalog.rows.loc[catalog.rows["usage_type"] == "US-DataTransfer-Out-Bytes"].head(2)
+    short = catalog.with_rows(
+        pd.concat([catalog.rows.loc[catalog.rows["usage_type"] != "US-DataTransfer-Out-Bytes"], two_tiers])
+    )
+    big = load_architecture().with_changes({"network.cloudfront_egress_gb": 60_000})
+    with pytest.raises(PriceNotFoundError, match=r"\(up to 51200\)"):  # not the first tier's 10,240
+        estimate(big, short)

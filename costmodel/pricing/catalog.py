@@ -287,9 +287,10 @@ def _split_into_tiers(merged: pd.DataFrame, name: str) -> pd.DataFrame:
     beyond = merged["quantity"] > top
     if beyond.any():
         rec = merged.loc[beyond].iloc[0].to_dict()
+        highest = float(top[beyond].iloc[0])  # the top of the highest tier, not of the first row
         raise PriceNotFoundError(
             f"quantity {rec['quantity']:g} {rec['unit']} of {_describe_key(rec)} exceeds "
-            f"the highest tier known in catalog {name} (up to {rec['end']:g}). "
+            f"the highest tier known in catalog {name} (up to {highest:g}). "
             f"{HOW_TO_GET_A_PRICE}"
         )
     tiers = merged.groupby("_component")["begin"].transform("size")
@@ -374,7 +375,7 @@ class PriceCatalog:
             raise AmbiguousPriceError(
                 f"{len(found)} prices in catalog {self.name} match "
                 f"{', '.join(f'{k}={v!r}' for k, v in query.items())}; add attributes "
-                f"(tiers begin at {sorted(found['begin_range'].unique())})"
+                f"(tiers begin at {', '.join(sorted(found['begin_range'].unique(), key=float))})"
             )
         row = found.iloc[0]
         if row["status"] == "unknown":
