@@ -185,14 +185,7 @@ def cmd_commitments(args: argparse.Namespace) -> None:
             print(f"  not offered: {first['note']}")
             continue
         print(f"  on demand: {money(first['on_demand_monthly'])} per month")
-        shown = group.assign(
-            term=group["term_years"].map(lambda y: f"{y:.0f}yr"),
-            upfront=group["upfront"].map(lambda v: "unknown" if is_unknown(v) else money(v)),
-            recurring=group["recurring_monthly"].map(lambda v: "unknown" if is_unknown(v) else money(v)),
-            effective=group["effective_monthly"].map(lambda v: "unknown" if is_unknown(v) else money(v)),
-            savings=group["savings_pct"].map(lambda v: "" if is_unknown(v) else f"{v:.1f}%"),
-            break_even=group["break_even_months"].map(lambda v: "" if is_unknown(v) else f"{v:.1f} mo"),
-        )
+        shown = group.assign(term=group["term_years"].map(lambda y: f"{y:.0f}yr"))
         print(
             table_text(
                 shown[
@@ -201,10 +194,10 @@ def cmd_commitments(args: argparse.Namespace) -> None:
                         "term",
                         "payment_option",
                         "upfront",
-                        "recurring",
-                        "effective",
-                        "savings",
-                        "break_even",
+                        "recurring_monthly",
+                        "effective_monthly",
+                        "savings_pct",
+                        "break_even_months",
                         "status",
                     ]
                 ]
@@ -252,39 +245,38 @@ def month_payload(table: pd.DataFrame) -> dict:
     }
 
 
-def _print_month(table: pd.DataFrame, basis: str) -> None:
+def _change(now: float, before: float) -> str:
+    """``+$1,234.56 (+17.2%)``: the later figure minus the earlier, and as a share of it."""
+    diff = now - before
+    pct = f" ({diff / before * 100:+.1f}%)" if before else ""
+    return f"{'+' if diff >= 0 else ''}{money(diff)}{pct}"
+
+
+def _print_month(table: pd.DataFrame, basis: str, previous: float | None = None) -> None:
     a = table.attrs
     t = a["totals"]
     est = " (ESTIMATED: the month is not final)" if a["estimated"] else ""
     print(f"\n=== {a['month']}: {a['hours_in_month']:.0f} hours{est}")
     print(
-        f"documented {money(t['documented'])}   modelled {money(t['modelled'])} (730 h, {basis})   "
-        f"actual {money(t['actual'])} (unblended)   actual - modelled {money(t['actual'] - t['modelled'])}"
+        f"actual {money(t['actual'])} (unblended): {_change(t['actual'], t['modelled'])} vs modelled "
+        f"{money(t['modelled'])} (730 h, {basis}), {_change(t['actual'], t['documented'])} vs documented "
+        f"{money(t['documented'])}"
+        + (f", {_change(t['actual'], previous)} vs last month" if previous is not None else "")
     )
-    shown = table.assign(flag=table["flag"].map({True: "!", False: ""}))
+    variance = (table["actual"] - table["modelled"]).abs()
+    ordered = table.assign(_size=variance).sort_values("_size", ascending=False, kind="stable")
+    shown = ordered.assign(flag=ordered["flag"].map({True: "!", False: ""}))
+    columns = ["documented", "modelled", "actual", "calendar_variance", "volume_variance", "rate_variance"]
+    total = {"flag": "", "category": "Total (lines)", "explanation": ""} | {
+        c: table[c].sum() for c in columns
+    }
+    shown = pd.concat([shown, pd.DataFrame([total])], ignore_index=True)
+    # a category the document never priced has no documented figure, not a documented $0.00
+    documented = shown["documented"].map(money).where(shown["documented"] != 0, "no documented line")
     print(
         table_text(
-            shown[
-                [
-                    "flag",
-                    "category",
-                    "documented",
-                    "modelled",
-                    "actual",
-                    "calendar_variance",
-                    "volume_variance",
-                    "rate_variance",
-                    "explanation",
-                ]
-            ],
-            money_columns=(
-                "documented",
-                "modelled",
-                "actual",
-                "calendar_variance",
-                "volume_variance",
-                "rate_variance",
-            ),
+            shown[["flag", "category", *columns, "explanation"]].assign(documented=documented),
+            money_columns=tuple(columns[1:]),
             max_width=90,
         )
     )
@@ -353,8 +345,10 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
         frames = [t.assign(month=t.attrs["month"]) for t in tables]
         pd.concat(frames)[["month", *CONTRACT_LINE_COLUMNS, "flag"]].to_csv(sys.stdout, index=False)
         return
+    previous = None
     for table in tables:
-        _print_month(table, catalog.basis)
+        _print_month(table, catalog.basis, previous)
+        previous = table.attrs["totals"]["actual"]
     if len(tables) > 1:
         print("\nMonth over month (actual, unblended):")
         mom = trend(tables)

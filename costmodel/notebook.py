@@ -9,53 +9,40 @@ from __future__ import annotations
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from costmodel.output import money
+from costmodel.formatting import USD, format_value, formatters, kind_of
+from costmodel.output import is_unknown
 
 VARIANCES = ("calendar_variance", "volume_variance", "rate_variance")
 
 
 def money_columns(frame: pd.DataFrame) -> list[str]:
-    """Columns holding USD amounts, by the project's naming (cost, total, variance, ...)."""
-    words = (
-        "cost",
-        "total",
-        "variance",
-        "documented",
-        "modelled",
-        "actual",
-        "monthly",
-        "saving",
-        "upfront",
-        "difference",
-        "amount",
-        "previous",
-        "current",
-        "change",
-        "fee",
-        "p5",
-        "p25",
-        "p50",
-        "p75",
-        "p95",
-        "mean",
-    )
-    return [
-        c
-        for c in frame.columns
-        if pd.api.types.is_numeric_dtype(frame[c]) and any(w in c for w in words) and "quantity" not in c
-    ]
+    """Columns holding USD amounts, by their unit (see :mod:`costmodel.formatting`)."""
+    return [c for c in frame.columns if kind_of(str(c), frame[c]) == USD]
+
+
+def _sign_colour(value: object) -> str:
+    if not isinstance(value, (int, float)) or is_unknown(value):
+        return ""
+    return "color: #b00020" if value > 0.005 else ("color: #1b7f3a" if value < -0.005 else "")
 
 
 def styled(frame: pd.DataFrame, money_cols: list[str] | None = None, highlight: str | None = None) -> Styler:
-    """A Styler with money as ``$1,234.56`` (``unknown`` for NaN) and, optionally, a column
-    whose sign is coloured (red: costs more, green: costs less)."""
-    cols = money_columns(frame) if money_cols is None else money_cols
-    style = frame.style.format(dict.fromkeys(cols, money)).hide(axis="index")
+    """A Styler in the one formatting scheme: every column formatted by its unit (money
+    ``$1,234.56``, ``40.5%``, counts, ``unknown`` for a missing value), numbers right-aligned,
+    text left-aligned, no index; ``highlight`` colours a column by sign (red: costs more,
+    green: costs less). ``money_cols`` forces columns to money."""
+    formats = formatters(frame)
+    for column in money_cols or []:
+        formats[column] = lambda v: format_value(v, USD)
+    style = frame.style.format(formats).hide(axis="index")
+    numeric = [c for c in frame.columns if kind_of(str(c), frame[c]) != "text" or c in (money_cols or [])]
+    text = [c for c in frame.columns if c not in numeric]
+    if numeric:
+        style = style.set_properties(subset=numeric, **{"text-align": "right"})
+    if text:
+        style = style.set_properties(subset=text, **{"text-align": "left"})
     if highlight and highlight in frame.columns:
-        style = style.map(
-            lambda v: "color: #b00020" if v > 0.005 else ("color: #1b7f3a" if v < -0.005 else ""),
-            subset=[highlight],
-        )
+        style = style.map(_sign_colour, subset=[highlight])
     return style
 
 
@@ -64,8 +51,5 @@ def styled_reconciliation(table: pd.DataFrame) -> Styler:
     shown = table[["category", "documented", "modelled", "actual", *VARIANCES, "explanation", "flag"]]
     style = styled(shown, ["documented", "modelled", "actual", *VARIANCES])
     for column in VARIANCES:
-        style = style.map(
-            lambda v: "color: #b00020" if v > 0.005 else ("color: #1b7f3a" if v < -0.005 else ""),
-            subset=[column],
-        )
+        style = style.map(_sign_colour, subset=[column])
     return style.apply(lambda row: ["background-color: #fff4e5" if row["flag"] else "" for _ in row], axis=1)

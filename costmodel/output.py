@@ -38,21 +38,29 @@ def rate(value: float) -> str:
 
 
 def table_text(frame: pd.DataFrame, money_columns: tuple[str, ...] = (), max_width: int = 60) -> str:
-    """A plain-text table: money formatted and right-aligned, text left-aligned and cut at
-    ``max_width`` characters."""
-    shown = frame.copy()
-    text_columns = []
-    for column in shown.columns:
-        if column in money_columns:
-            shown[column] = shown[column].map(money)
-        elif not pd.api.types.is_numeric_dtype(shown[column]):
-            shown[column] = shown[column].map(
-                lambda v: (s := str(v)) if len(s := str(v)) <= max_width else s[: max_width - 1] + "…"
-            )
-            text_columns.append(column)
-    widths = {c: max([len(str(c)), *shown[c].map(len)]) for c in text_columns}
-    formatters = {c: (lambda w: lambda v: str(v).ljust(w))(widths[c]) for c in text_columns}
-    return shown.to_string(index=False, formatters=formatters, justify="left")
+    """A plain-text table in the one formatting scheme (:mod:`costmodel.formatting`): money
+    ``$1,234.56``, percentages ``40.5%``, unknown as ``unknown``; text left-aligned and cut at
+    ``max_width`` characters, numbers right-aligned; no index. ``money_columns`` forces
+    columns to money whatever their name."""
+    from costmodel.formatting import USD, format_value, kind_of
+
+    cells: dict[str, list[str]] = {}
+    right: dict[str, bool] = {}
+    for column in frame.columns:
+        kind = USD if column in money_columns else kind_of(str(column), frame[column])
+        texts = [format_value(v, kind) for v in frame[column]]
+        if kind == "text":
+            texts = [t if len(t) <= max_width else t[: max_width - 1] + "…" for t in texts]
+        cells[str(column)] = texts
+        right[str(column)] = kind != "text"
+    widths = {c: max([len(c), *map(len, v)]) for c, v in cells.items()}
+
+    def cell(column: str, text: str) -> str:
+        return text.rjust(widths[column]) if right[column] else text.ljust(widths[column])
+
+    lines = [" ".join(cell(c, c) for c in cells)]
+    lines += [" ".join(cell(c, cells[c][i]) for c in cells) for i in range(len(frame))]
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def write_json(payload: Any, out: TextIO | None = None) -> None:
