@@ -1,5 +1,7 @@
-"""The ``costmodel`` command. Every command takes ``--format table|csv|json``; JSON goes to
-stdout and nothing else does. Errors are one line on stderr and exit status 2."""
+"""The costmodel command: the cost of one AWS microservice, priced, reconciled and reported.
+
+Every command takes --format table|csv|json; JSON goes to stdout and nothing else does.
+Exit status: 0 done, 1 a check you asked for failed, 2 bad input (one line on stderr)."""
 
 from __future__ import annotations
 
@@ -15,14 +17,32 @@ from costmodel.documented import compare
 from costmodel.errors import CostModelError, InputError
 from costmodel.estimate import LINE_ITEM_COLUMNS, estimate
 from costmodel.inputs import parse_month
-from costmodel.output import FORMATS, is_unknown, json_number, money, records, table_text, write_json
+from costmodel.output import (
+    FORMATS,
+    is_unknown,
+    json_number,
+    money,
+    records,
+    table_text,
+    write_csv,
+    write_json,
+)
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.pricing.overrides import apply_overrides
 from costmodel.reconcile.variance import CONTRACT_LINE_COLUMNS, LINE_COLUMNS
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("costmodel")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
 def _add_common(parser: argparse.ArgumentParser, *, arch: bool = True) -> None:
-    parser.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     if arch:
         parser.add_argument("arch_file", nargs="?", help="architecture YAML (default: bundled production)")
         parser.add_argument("--prices", help="price catalog CSV (default: the shipped snapshot)")
@@ -71,7 +91,7 @@ def cmd_estimate(args: argparse.Namespace) -> None:
         return
     if args.format == "csv":
         frame = comparison if comparison is not None else items
-        frame.to_csv(sys.stdout, index=False)
+        write_csv(frame)
         return
     for note in notes:
         print(f"costmodel: warning: {note}", file=sys.stderr)
@@ -79,6 +99,16 @@ def cmd_estimate(args: argparse.Namespace) -> None:
         f"{arch.name} ({arch.region}), priced with {catalog.name} on a {HOURS_PER_MONTH}-hour month "
         f"as of {priced_month}"
     )
+    if comparison is not None:  # what the reader asked for first, the long tables after
+        print(f"\nDocumented vs modelled (modelled = on-demand {catalog.basis}), per month:")
+        print(
+            table_text(
+                comparison.drop(columns="categories"),
+                money_columns=("documented", "modelled", "difference"),
+            )
+        )
+        documented_total = comparison["documented"].iloc[-1]
+        print(f"Total modelled: {money(total)} per month; documented: {money(documented_total)}")
     print()
     shown = items.assign(
         quantity=items["quantity"].map(lambda q: f"{q:,.2f}"),
@@ -119,14 +149,6 @@ def cmd_estimate(args: argparse.Namespace) -> None:
     if len(assumptions):
         print("\nUsage assumptions (not stated by the document; set in the architecture file):")
         print(table_text(assumptions))
-    if comparison is not None:
-        print(f"\nDocumented vs modelled (modelled = on-demand {catalog.basis}):")
-        print(
-            table_text(
-                comparison.drop(columns="categories"),
-                money_columns=("documented", "modelled", "difference"),
-            )
-        )
     derived = items.loc[items["price_status"] != "sourced"]
     if len(derived):
         print(
@@ -170,7 +192,7 @@ def cmd_commitments(args: argparse.Namespace) -> None:
         )
         return
     if args.format == "csv":
-        opts.to_csv(sys.stdout, index=False)
+        write_csv(opts)
         return
     print(
         f"Commitment options for {arch.name} ({arch.region}), {catalog.name}, "
@@ -308,7 +330,7 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
                 }
             )
         elif args.format == "csv":
-            lines.to_csv(sys.stdout, index=False)
+            write_csv(lines)
         else:
             print("Documented estimate audit (no --actuals given): the document against itself")
             shown = checks.assign(ok=checks["consistent"].map({True: "ok", False: "INCONSISTENT"}))
@@ -343,7 +365,7 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
         return
     if args.format == "csv":
         frames = [t.assign(month=t.attrs["month"]) for t in tables]
-        pd.concat(frames)[["month", *CONTRACT_LINE_COLUMNS, "flag"]].to_csv(sys.stdout, index=False)
+        write_csv(pd.concat(frames)[["month", *CONTRACT_LINE_COLUMNS, "flag"]])
         return
     previous = None
     for table in tables:
@@ -445,7 +467,7 @@ def cmd_whatif(args: argparse.Namespace) -> None:
             }
         )
     elif args.format == "csv":
-        table.to_csv(sys.stdout, index=False)
+        write_csv(table)
     else:
         changed = table.loc[table["difference"].abs() > 1e-9]
         print(
@@ -478,6 +500,9 @@ def cmd_prices_show(args: argparse.Namespace) -> None:
     rows = catalog.rows
     if args.service:
         rows = rows.loc[rows["service_code"] == args.service]
+        if rows.empty:
+            known = ", ".join(sorted(catalog.rows["service_code"].unique()))
+            raise InputError(f"no price in {catalog.name} has service code {args.service!r}; known: {known}")
     columns = [
         "service_code",
         "region",
@@ -503,7 +528,7 @@ def cmd_prices_show(args: argparse.Namespace) -> None:
             }
         )
     elif args.format == "csv":
-        rows[columns].to_csv(sys.stdout, index=False)
+        write_csv(rows[columns])
     else:
         print(table_text(rows[columns], max_width=40))
         print()
@@ -527,7 +552,7 @@ def cmd_prices_refresh(args: argparse.Namespace) -> None:
             }
         )
     elif args.format == "csv":
-        summary.to_csv(sys.stdout, index=False)
+        write_csv(summary)
     else:
         print(table_text(summary))
         print(f"\nwrote {len(catalog.rows)} price rows to {args.out}", file=sys.stderr)
@@ -535,7 +560,10 @@ def cmd_prices_refresh(args: argparse.Namespace) -> None:
 
 # ---------------------------------------------------------------------------- main
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="costmodel", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="costmodel", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"costmodel {_version()}")
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -579,12 +607,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("fetch-actuals", help="call Cost Explorer and save the raw responses")
-    p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     p.add_argument("--start", required=True, help="first day, YYYY-MM-DD (inclusive)")
     p.add_argument("--end", required=True, help="end day, YYYY-MM-DD (exclusive)")
     p.add_argument("--profile", help="AWS named profile")
     p.add_argument("--region", default="us-east-1", help="Cost Explorer endpoint region")
-    p.add_argument("--granularity", choices=("MONTHLY", "DAILY"), default="MONTHLY")
+    p.add_argument(
+        "--granularity", choices=("MONTHLY", "DAILY"), default="MONTHLY", help="Cost Explorer granularity"
+    )
     p.add_argument("--no-cache", action="store_true", help="ignore and do not write the local cache")
     p.add_argument("--out", required=True, help="JSON file to write")
     p.set_defaults(func=cmd_fetch_actuals)
@@ -592,13 +622,13 @@ def build_parser() -> argparse.ArgumentParser:
     prices = sub.add_parser("prices", help="the price catalog")
     psub = prices.add_subparsers(dest="prices_command", required=True)
     p = psub.add_parser("show", help="list catalog rows with their sources")
-    p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     p.add_argument("--service", help="service code, e.g. AmazonRDS")
     p.add_argument("--prices", help="price catalog CSV (default: the shipped snapshot)")
     p.add_argument("--overrides", help="YAML of custom prices / discounts to apply")
     p.set_defaults(func=cmd_prices_show)
     p = psub.add_parser("refresh", help="rebuild the snapshot from the AWS Pricing API (read-only)")
-    p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     p.add_argument("--region", action="append", help="region to fetch (repeatable)")
     p.add_argument("--profile", help="AWS named profile")
     p.add_argument("--out", required=True, help="catalog CSV to write")

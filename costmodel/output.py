@@ -63,6 +63,16 @@ def table_text(frame: pd.DataFrame, money_columns: tuple[str, ...] = (), max_wid
     return "\n".join(line.rstrip() for line in lines)
 
 
+def write_csv(frame: pd.DataFrame, out: TextIO | None = None) -> None:
+    """CSV to ``out`` (stdout by default): floats rounded to 6 decimals, so that float noise
+    (468.65999999999997) never reaches a spreadsheet; prices keep up to 6 decimals."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].round(6)
+    shown.to_csv(out if out is not None else sys.stdout, index=False)
+
+
 def write_json(payload: Any, out: TextIO | None = None) -> None:
     """JSON to ``out`` (stdout by default), nothing else."""
     out = out if out is not None else sys.stdout
