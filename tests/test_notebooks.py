@@ -43,6 +43,10 @@ def test_notebook_executes_and_shows_every_chart_once(path):
         assert not [t for t in texts if "<Figure size" in t], cell.source
         charts = len(re.findall(r"\bplot_\w+\(|\bImage\(|\.plot\(", cell.source))
         images = sum("image/png" in o.get("data", {}) for o in cell.outputs)
+        # no raw number a reviewer would have to read around: 744.600000, nan
+        shown = "".join(o.get("text", "") + o.get("data", {}).get("text/html", "") for o in cell.outputs)
+        raw = re.findall(r"(?<![\d.,$])\d+\.\d{3,}(?!\d*%)|\bnan\b|\bNaN\b", shown)
+        assert not raw, (raw[:5], cell.source[:200])
         if "for " in cell.source and charts:
             assert images >= charts, cell.source  # a loop shows one chart per pass
         else:
