@@ -118,3 +118,11 @@ def test_report_cli_and_bad_month(tmp_path):
     assert (tmp_path / "cost-report-2026-08.html").exists()
     assert main(["report", "--month", "2025-01", "--out", str(tmp_path)]) == 2
     assert main(["report", "--month", "October", "--out", str(tmp_path)]) == 2
+
+
+def test_report_assumptions_read_as_numbers_not_raw_floats(tmp_path):
+    from costmodel.report import build_report
+
+    html = build_report("2026-10", tmp_path).read_text()
+    # the logs bucket's 2,000,000 PUT requests, formatted as a reader writes them
+    assert "2,000,000" in html and ">2000000<" not in html and ">2000000.0<" not in html

@@ -16,6 +16,7 @@ from costmodel.constants import HOURS_PER_MONTH
 from costmodel.data_files import data_path
 from costmodel.errors import InputError
 from costmodel.files import atomic_write_text, check_writable_dir
+from costmodel.formatting import format_value
 from costmodel.inputs import parse_month
 from costmodel.output import money
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
@@ -31,6 +32,13 @@ def png(fig: Figure) -> str:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
     return base64.b64encode(buffer.getvalue()).decode()
+
+
+def number(value: object) -> str:
+    """An assumption's value as a reader expects it: ``2,000,000``, ``0.7``, ``true``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return format_value(value, "number") if float(value).is_integer() else f"{value:,g}"
 
 
 def signed(value: float) -> str:
@@ -112,7 +120,7 @@ def render(context: dict) -> str:
     except PackageNotFoundError:
         package_version = "(not installed)"
     return env.get_template("monthly.j2").render(
-        **context, money=money, signed=signed, version=package_version
+        **context, money=money, signed=signed, number=number, version=package_version
     )
 
 
