@@ -8,30 +8,54 @@ from matplotlib.figure import Figure
 from costmodel.scaling.charts import USD
 
 
+def _short_money(value: float, signed: bool) -> str:
+    """``$5,700``, ``+$1,561``, ``-$281``: whole dollars for chart labels."""
+    sign = "-" if value < 0 else ("+" if signed else "")
+    return f"{sign}${abs(value):,.0f}"
+
+
+TOTAL_COLOUR, MODEL_COLOUR, UP, DOWN = "#1f4e79", "#8c8c8c", "#b00020", "#1b7f3a"
+
+
 def plot_waterfall(steps: pd.DataFrame, month: str) -> Figure:
-    """Documented total, the steps to the actual total, and the actual total."""
+    """Documented total, the steps to the actual total, and the actual total.
+
+    Steps under 50 cents are left out (their amounts stay in the table); the step from the
+    document to the model is grey, since it is a difference of estimates, not of the bill.
+    """
+    first, last = steps.iloc[0], steps.iloc[-1]
+    middle = steps.iloc[1:-1]
+    middle = middle.loc[middle["amount"].abs() >= 0.5]
+    shown = pd.concat([first.to_frame().T, middle, last.to_frame().T], ignore_index=True)
     fig = Figure(figsize=(10, 4.8))
     ax = fig.subplots()
-    running = 0.0
-    for i, amount in enumerate(steps["amount"]):
-        if i in (0, len(steps) - 1):
-            ax.bar(i, amount, color="tab:blue")
-            running = amount if i == 0 else running
-            label = amount
+    running, top = 0.0, 0.0
+    for i, (name, amount) in enumerate(zip(shown["step"], shown["amount"].astype(float), strict=True)):
+        if i in (0, len(shown) - 1):
+            ax.bar(i, amount, color=TOTAL_COLOUR)
+            low, high, running = 0.0, amount, amount
+            label = _short_money(amount, signed=False)
         else:
-            bottom = running if amount >= 0 else running + amount
-            ax.bar(i, abs(amount), bottom=bottom, color="tab:red" if amount > 0 else "tab:green")
+            low, high = sorted((running, running + amount))
+            colour = MODEL_COLOUR if name == "model vs document" else (UP if amount > 0 else DOWN)
+            ax.bar(i, high - low, bottom=low, color=colour)
             running += amount
-            label = amount
+            label = _short_money(amount, signed=True)
+        if i < len(shown) - 1:  # connector to the next bar
+            ax.plot([i + 0.4, i + 0.6], [running, running], color="#555555", lw=0.8, ls="--")
+        top = max(top, high)
+        below = i not in (0, len(shown) - 1) and amount < 0
         ax.annotate(
-            f"${label:,.0f}",
-            (i, max(running, amount if i == 0 else running)),
+            label,
+            (i, low if below else high),
             ha="center",
-            xytext=(0, 3),
+            va="top" if below else "bottom",
+            xytext=(0, -4 if below else 4),
             textcoords="offset points",
             fontsize=8,
         )
-    ax.set_xticks(range(len(steps)), steps["step"], rotation=30, ha="right")
+    ax.set_ylim(0, top * 1.12)
+    ax.set_xticks(range(len(shown)), shown["step"], rotation=30, ha="right")
     ax.set_title(f"From the documented estimate to the {month} bill")
     ax.set_ylabel("monthly cost [USD]")
     ax.yaxis.set_major_formatter(USD)
@@ -40,8 +64,9 @@ def plot_waterfall(steps: pd.DataFrame, month: str) -> Figure:
     return fig
 
 
-def plot_cost_by_service(actual: pd.DataFrame, top: int = 8) -> Figure:
-    """Stacked monthly actual cost (unblended) of the largest services, the rest grouped."""
+def plot_cost_by_service(actual: pd.DataFrame, top: int = 8, documented: float | None = 5700.0) -> Figure:
+    """Stacked monthly actual cost (unblended) of the largest services, the rest grouped,
+    with each month's total on its bar and the documented monthly estimate as a line."""
     table = actual.pivot_table(
         index="month", columns="service", values="unblended_cost", aggfunc="sum"
     ).fillna(0.0)
@@ -52,11 +77,34 @@ def plot_cost_by_service(actual: pd.DataFrame, top: int = 8) -> Figure:
     fig = Figure(figsize=(10, 4.8))
     ax = fig.subplots()
     shown.plot.bar(stacked=True, ax=ax, width=0.7)
+    totals = table.sum(axis=1)
+    for i, total in enumerate(totals):
+        ax.annotate(
+            _short_money(total, signed=False),
+            (i, total),
+            ha="center",
+            va="bottom",
+            xytext=(0, 3),
+            textcoords="offset points",
+            fontsize=8,
+        )
+    if documented is not None:
+        ax.axhline(documented, color="black", ls="--", lw=1)
+        ax.annotate(
+            f"documented {_short_money(documented, signed=False)}",
+            (len(totals) - 0.5, documented),
+            ha="right",
+            va="bottom",
+            fontsize=8,
+        )
+    ax.set_ylim(0, max(float(totals.max()), documented or 0) * 1.12)
     ax.set_title("Actual cost by service (unblended)")
     ax.set_xlabel("month")
     ax.set_ylabel("monthly cost [USD]")
     ax.yaxis.set_major_formatter(USD)
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1, 1))
+    handles, labels = ax.get_legend_handles_labels()
+    # legend in stack order: the top of the stack first
+    ax.legend(handles[::-1], labels[::-1], fontsize=7, loc="upper left", bbox_to_anchor=(1, 1))
     ax.tick_params(axis="x", rotation=0)
     fig.tight_layout()
     return fig
