@@ -29,7 +29,7 @@ from costmodel.output import (
 )
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.pricing.overrides import apply_overrides
-from costmodel.reconcile.variance import CONTRACT_LINE_COLUMNS, LINE_COLUMNS
+from costmodel.reconcile.variance import CONTRACT_LINE_COLUMNS, LINE_COLUMNS, ReconciledMonth
 
 
 def _version() -> str:
@@ -247,22 +247,20 @@ def cmd_commitments(args: argparse.Namespace) -> None:
 # ---------------------------------------------------------------------------- reconcile
 
 
-def month_payload(table: pd.DataFrame) -> dict:
+def month_payload(rec: ReconciledMonth) -> dict:
     """One month of the reconcile JSON contract (plus unit, amortized actual and flag per line)."""
-    attrs = table.attrs
-    lines = records(table[LINE_COLUMNS])
     return {
-        "month": attrs["month"],
-        "hours_in_month": attrs["hours_in_month"],
-        "estimated": attrs["estimated"],
-        "totals": {k: json_number(v) for k, v in attrs["totals"].items()},
-        "lines": lines,
-        "unmapped": records(attrs["unmapped"], ["service", "usage_type", "actual"]),
+        "month": rec.month,
+        "hours_in_month": rec.hours_in_month,
+        "estimated": rec.estimated,
+        "totals": {k: json_number(v) for k, v in rec.totals.items()},
+        "lines": records(rec.lines[LINE_COLUMNS]),
+        "unmapped": records(rec.unmapped, ["service", "usage_type", "actual"]),
         "conservation": {
-            "lines": json_number(float(table["actual"].sum())),
-            "unmapped": json_number(float(attrs["unmapped"]["actual"].sum())),
-            "bill_total": json_number(attrs["input_total"]),
-            "bill_total_source": attrs["input_total_source"],
+            "lines": json_number(float(rec.lines["actual"].sum())),
+            "unmapped": json_number(float(rec.unmapped["actual"].sum())),
+            "bill_total": json_number(rec.input_total),
+            "bill_total_source": rec.input_total_source,
         },
     }
 
@@ -274,11 +272,10 @@ def _change(now: float, before: float) -> str:
     return f"{'+' if diff >= 0 else ''}{money(diff)}{pct}"
 
 
-def _print_month(table: pd.DataFrame, basis: str, previous: float | None = None) -> None:
-    a = table.attrs
-    t = a["totals"]
-    est = " (ESTIMATED: the month is not final)" if a["estimated"] else ""
-    print(f"\n=== {a['month']}: {a['hours_in_month']:.0f} hours{est}")
+def _print_month(rec: ReconciledMonth, basis: str, previous: float | None = None) -> None:
+    table, t = rec.lines, rec.totals
+    est = " (ESTIMATED: the month is not final)" if rec.estimated else ""
+    print(f"\n=== {rec.month}: {rec.hours_in_month:.0f} hours{est}")
     print(
         f"actual {money(t['actual'])} (unblended): {_change(t['actual'], t['modelled'])} vs modelled "
         f"{money(t['modelled'])} (730 h, {basis}), {_change(t['actual'], t['documented'])} vs documented "
@@ -302,14 +299,14 @@ def _print_month(table: pd.DataFrame, basis: str, previous: float | None = None)
             max_width=90,
         )
     )
-    unmapped = a["unmapped"]
+    unmapped = rec.unmapped
     if len(unmapped):
         print(f"unmapped (on the bill, in no model category): {money(unmapped['actual'].sum())}")
         print(table_text(unmapped, money_columns=("actual",)))
     lines_total = table["actual"].sum() + unmapped["actual"].sum()
     print(
         f"conservation: lines {money(table['actual'].sum())} + unmapped {money(unmapped['actual'].sum())} "
-        f"= {money(lines_total)}; bill {money(a['input_total'])} ({a['input_total_source']})"
+        f"= {money(lines_total)}; bill {money(rec.input_total)} ({rec.input_total_source})"
     )
 
 
@@ -364,13 +361,13 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
         )
         return
     if args.format == "csv":
-        frames = [t.assign(month=t.attrs["month"]) for t in tables]
+        frames = [t.lines.assign(month=t.month) for t in tables]
         write_csv(pd.concat(frames)[["month", *CONTRACT_LINE_COLUMNS, "flag"]])
         return
     previous = None
     for table in tables:
         _print_month(table, catalog.basis, previous)
-        previous = table.attrs["totals"]["actual"]
+        previous = table.totals["actual"]
     if len(tables) > 1:
         print("\nMonth over month (actual, unblended):")
         mom = trend(tables)
@@ -453,16 +450,16 @@ def cmd_whatif(args: argparse.Namespace) -> None:
         raise InputError(
             "give at least one change, e.g. --set eks.node_count=5 --set rds.instance_class=db.r5.4xlarge"
         )
-    table = compare(arch, parse_set(args.set), catalog)
-    a = table.attrs
+    result = compare(arch, parse_set(args.set), catalog)
+    table = result.line_items
     if args.format == "json":
         write_json(
             {
-                "base_total": json_number(a["base_total"]),
-                "scenario_total": json_number(a["scenario_total"]),
-                "difference": json_number(a["difference"]),
+                "base_total": json_number(result.base_total),
+                "scenario_total": json_number(result.scenario_total),
+                "difference": json_number(result.difference),
                 "price_basis": catalog.basis,
-                "changes": a["changes"],
+                "changes": result.changes,
                 "line_items": records(table),
             }
         )
@@ -471,13 +468,13 @@ def cmd_whatif(args: argparse.Namespace) -> None:
     else:
         changed = table.loc[table["difference"].abs() > 1e-9]
         print(
-            f"What if {', '.join(f'{k} = {v}' for k, v in a['changes'].items())} "
+            f"What if {', '.join(f'{k} = {v}' for k, v in result.changes.items())} "
             f"({arch.name}, {catalog.name}):"
         )
         print(table_text(changed, money_columns=("base_monthly_cost", "scenario_monthly_cost", "difference")))
         print(
-            f"\nbase {money(a['base_total'])} -> scenario {money(a['scenario_total'])} per month: "
-            f"{money(a['difference'])} ({len(table) - len(changed)} line items unchanged)"
+            f"\nbase {money(result.base_total)} -> scenario {money(result.scenario_total)} per month: "
+            f"{money(result.difference)} ({len(table) - len(changed)} line items unchanged)"
         )
 
 

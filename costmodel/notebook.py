@@ -11,6 +11,7 @@ from pandas.io.formats.style import Styler
 
 from costmodel.formatting import USD, format_value, formatters, kind_of
 from costmodel.output import is_unknown
+from costmodel.reconcile.variance import ReconciledMonth
 
 VARIANCES = ("calendar_variance", "volume_variance", "rate_variance")
 
@@ -46,10 +47,26 @@ def styled(frame: pd.DataFrame, money_cols: list[str] | None = None, highlight: 
     return style
 
 
-def styled_reconciliation(table: pd.DataFrame) -> Styler:
-    """A reconciled month: flagged lines shaded, variances coloured by sign."""
-    shown = table[["category", "documented", "modelled", "actual", *VARIANCES, "explanation", "flag"]]
-    style = styled(shown, ["documented", "modelled", "actual", *VARIANCES])
+def styled_reconciliation(rec: ReconciledMonth | pd.DataFrame) -> Styler:
+    """A reconciled month for review: lines sorted by the size of the difference, a total
+    row, flagged lines shaded, variances coloured by sign (red: costs more), and "no
+    documented line" where the document has no figure."""
+    table = rec.lines if isinstance(rec, ReconciledMonth) else rec
+    columns = ["documented", "modelled", "actual", *VARIANCES]
+    ordered = table.assign(_size=(table["actual"] - table["modelled"]).abs()).sort_values(
+        "_size", ascending=False, kind="stable"
+    )
+    total = {"category": "Total (lines)", "explanation": "", "flag": False} | {
+        c: table[c].sum() for c in columns
+    }
+    shown = pd.concat([ordered, pd.DataFrame([total])], ignore_index=True)[
+        ["category", *columns, "explanation", "flag"]
+    ]
+    formats = dict.fromkeys(columns, lambda v: format_value(v, USD))
+    formats["documented"] = lambda v: "no documented line" if v == 0 else format_value(v, USD)
+    style = shown.style.format(formats).hide(axis="index").hide(["flag"], axis="columns")
+    style = style.set_properties(subset=columns, **{"text-align": "right"})
+    style = style.set_properties(subset=["category", "explanation"], **{"text-align": "left"})
     for column in VARIANCES:
         style = style.map(_sign_colour, subset=[column])
     return style.apply(lambda row: ["background-color: #fff4e5" if row["flag"] else "" for _ in row], axis=1)

@@ -9,6 +9,7 @@ Example::
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -44,18 +45,36 @@ def diff(base_items: pd.DataFrame, scenario_items: pd.DataFrame) -> pd.DataFrame
     return table.reset_index()
 
 
+@dataclass(frozen=True)
+class WhatIf:
+    """A priced what-if: the line items beside the base and the totals, as fields.
+
+    ``line_items``: ``service``, ``resource``, ``component``, ``usage_type``,
+    ``base_monthly_cost``, ``scenario_monthly_cost``, ``difference`` [USD per 730-h month];
+    totals are NaN when a price is unknown.
+    """
+
+    changes: dict[str, Any]
+    base_total: float
+    scenario_total: float
+    difference: float
+    line_items: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Standby:
+    """The cold standby priced: its line items, the known extra cost [USD/month] and how many
+    lines have no known price."""
+
+    known_difference: float
+    unknown_lines: int
+    line_items: pd.DataFrame
+
+
 def compare(
     arch: Architecture, changes: dict[str, Any], catalog: PriceCatalog | None = None, missing: str = "raise"
-) -> pd.DataFrame:
-    """Price ``arch`` with ``changes`` (dotted keys, e.g. ``eks.node_count``) against the base.
-
-    Returns
-    -------
-    DataFrame
-        ``service``, ``resource``, ``component``, ``usage_type``, ``base_monthly_cost``,
-        ``scenario_monthly_cost``, ``difference`` [USD per 730-h month]; ``attrs`` carry
-        ``base_total``, ``scenario_total`` and ``difference`` (NaN when a price is unknown).
-    """
+) -> WhatIf:
+    """Price ``arch`` with ``changes`` (dotted keys, e.g. ``eks.node_count``) against the base."""
     catalog = catalog if catalog is not None else load_snapshot()
     scenario = arch.with_changes(changes)
     table = diff(estimate(arch, catalog, missing=missing), estimate(scenario, catalog, missing=missing))
@@ -69,10 +88,7 @@ def compare(
         if table["scenario_monthly_cost"].notna().all()
         else np.nan
     )
-    table.attrs.update(
-        base_total=base_total, scenario_total=scen_total, difference=scen_total - base_total, changes=changes
-    )
-    return table
+    return WhatIf(changes, base_total, scen_total, scen_total - base_total, table)
 
 
 def cold_standby(
@@ -80,7 +96,7 @@ def cold_standby(
     catalog: PriceCatalog | None = None,
     snapshot_copy_gb: float = 1500.0,
     standby: Architecture | None = None,
-) -> pd.DataFrame:
+) -> Standby:
     """The planned us-west-2 cold standby: extra cost in the primary region plus the standby.
 
     The primary region pays the cross-region snapshot copies (``snapshot_copy_gb`` per month
@@ -101,7 +117,7 @@ def cold_standby(
         {"network.inter_region_gb": snapshot_copy_gb, "network.inter_region_destination": standby.region},
         catalog,
     )
-    extra = copies.loc[copies["difference"] != 0].assign(region=arch.region)
+    extra = copies.line_items.loc[copies.line_items["difference"] != 0].assign(region=arch.region)
     remote = estimate(standby, catalog, missing="report")
     remote_rows = remote.assign(
         base_monthly_cost=0.0,
@@ -113,7 +129,4 @@ def cold_standby(
     table = pd.concat([extra[cols], remote_rows[[*cols, "price_status", "price_source"]]], ignore_index=True)
     table["price_status"] = table["price_status"].fillna("sourced")
     known = table["difference"].notna()
-    table.attrs.update(
-        known_difference=float(table.loc[known, "difference"].sum()), unknown_lines=int((~known).sum())
-    )
-    return table
+    return Standby(float(table.loc[known, "difference"].sum()), int((~known).sum()), table)

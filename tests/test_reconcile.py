@@ -26,21 +26,22 @@ def sample():
     return read(SAMPLE)
 
 
-def check_conserved(table):
+def check_conserved(rec):
+    table = rec.lines
     lines = table["actual"].sum()
-    unmapped = table.attrs["unmapped"]["actual"].sum()
-    assert round(lines + unmapped, 2) == round(table.attrs["input_total"], 2)
+    unmapped = rec.unmapped["actual"].sum()
+    assert round(lines + unmapped, 2) == round(rec.input_total, 2)
     variances = table["calendar_variance"] + table["volume_variance"] + table["rate_variance"]
     assert ((table["actual"] - table["modelled"]) - variances).abs().max() < 1e-9
 
 
 def test_every_sample_month_conserves_money(sample, production, catalog):
     tables = months(sample, production, catalog)
-    assert [t.attrs["month"] for t in tables] == ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
+    assert [t.month for t in tables] == ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
     for table in tables:
         check_conserved(table)
-        assert table["documented"].sum() == pytest.approx(5700)
-        assert table.attrs["totals"]["modelled"] == pytest.approx(7947.905)  # the golden hand sum
+        assert table.lines["documented"].sum() == pytest.approx(5700)
+        assert table.totals["modelled"] == pytest.approx(7947.905)  # the golden hand sum
 
 
 @pytest.mark.parametrize("name", REAL)
@@ -51,17 +52,18 @@ def test_real_samples_conserve_money(name, production, catalog):
 
 
 def test_sample_effects_are_explained(sample, production, catalog):
-    sept = month(sample, production, "2026-09", catalog).set_index("category")
+    sept = month(sample, production, "2026-09", catalog).lines.set_index("category")
     # a third replica from 15 September: 16 days x 24 h = 384 h x $1.00 = $384 of volume
     assert sept.loc["RDS read replicas", "volume_variance"] == pytest.approx(384.0)
     # 720 h in September: 2 replicas x (720 - 730) h x $1.00 = -$20 calendar
     assert sept.loc["RDS read replicas", "calendar_variance"] == pytest.approx(-20.0)
     assert sept.loc["EKS nodes", "rate_variance"] < 0  # RIs from August
     assert "commitments" in sept.loc["EKS nodes", "explanation"]
-    july = month(sample, production, "2026-07", catalog).set_index("category")
+    july_rec = month(sample, production, "2026-07", catalog)
+    july = july_rec.lines.set_index("category")
     assert july.loc["Credits", "actual"] == pytest.approx(-300.0)
     assert july.loc["Credits", "volume_variance"] == pytest.approx(-300.0)
-    unmapped = july.attrs["unmapped"].set_index("service")["actual"]
+    unmapped = july_rec.unmapped.set_index("service")["actual"]
     assert list(unmapped.index) == ["AWS Support (Developer)"]  # ECR, KMS, IPv4 are modelled now
     # the Developer plan: the greater of $29 and 3% of the month's usage, summed here from
     # the sample's own July usage groups
@@ -155,8 +157,8 @@ def hand_response():
 def test_hand_checked_month(production, catalog):
     rows = read_cost_and_usage(hand_response(), origin="hand.json")
     table = month(rows, production, "2026-10", catalog)
-    line = table.set_index("category")
-    assert table.attrs["hours_in_month"] == 744
+    line = table.lines.set_index("category")
+    assert table.hours_in_month == 744
     nodes = line.loc["EKS nodes"]
     # Qm = 3 x 730 = 2,190 h at Pm = $0.34; H = 744; Qa = 3,600 h (the RI fee's hours are not usage)
     # calendar = (2,190 x 744/730 - 2,190) x 0.34 = 42 x 0.34 = 14.28
@@ -189,9 +191,9 @@ def test_hand_checked_month(production, catalog):
     assert ecr["volume_variance"] == pytest.approx(0.30) and ecr["rate_variance"] == pytest.approx(
         0.0, abs=1e-9
     )
-    assert table.attrs["unmapped"].empty
+    assert table.unmapped.empty
     # input total 465.12 + 477.648 + 220 + 12.50 + 15.30 - 100 = 1,090.568
-    assert table.attrs["input_total"] == pytest.approx(1090.568)
+    assert table.input_total == pytest.approx(1090.568)
     check_conserved(table)
 
 
@@ -206,7 +208,7 @@ def test_trend(sample, production, catalog):
     tables = months(sample, production, catalog)
     frame = trend(tables)
     for t in tables:
-        assert frame.loc["Total", t.attrs["month"]] == pytest.approx(t.attrs["input_total"])
+        assert frame.loc["Total", t.month] == pytest.approx(t.input_total)
 
 
 def test_audit_finds_the_documents_inconsistencies():
@@ -276,36 +278,41 @@ def test_service_level_data_is_compared_in_total(production, catalog):
     # 2i2c's cluster paid standard support: model a version in standard support in 2025-09
     current = production.with_changes({"eks.kubernetes_version": "1.33"})
     table = month(rows, current, "2025-09", catalog)
-    assert table.attrs["hours_in_month"] == 72  # 1-4 September, End exclusive
-    eks = table.set_index("category").loc["Amazon Elastic Container Service for Kubernetes (service total)"]
+    assert table.hours_in_month == 72  # 1-4 September, End exclusive
+    eks = table.lines.set_index("category").loc[
+        "Amazon Elastic Container Service for Kubernetes (service total)"
+    ]
     # the real bill: 3 x $2.40 = $7.20 = 1 cluster x 72 h x $0.10, exactly the model on 72 h:
     # calendar = (730 x 72/730 - 730) x 0.10 = -65.80; volume = 7.20 - 7.20 = 0; rate 0
     assert eks["actual"] == pytest.approx(7.20)
     assert eks["calendar_variance"] == pytest.approx(-65.80)
     assert abs(eks["volume_variance"]) < 1e-9 and abs(eks["rate_variance"]) < 1e-9
     assert "no usage types" in eks["explanation"]
-    assert table["documented"].sum() == pytest.approx(5700)  # documented figures follow their categories
+    assert table.lines["documented"].sum() == pytest.approx(
+        5700
+    )  # documented figures follow their categories
     check_conserved(table)
 
 
 def test_console_csv_reconciles_by_service(production, catalog):
     rows = read(DATA / "aws" / "ce_console_costs_download.real_2022-03.period-row-only.csv")
-    table = month(rows, production, "2022-03", catalog).set_index("category")
+    rec = month(rows, production, "2022-03", catalog)
+    table = rec.lines.set_index("category")
     # the 2022-03-01 row: EC2-Instances 3.4704, Tax 53.33
     assert table.loc["Amazon Elastic Compute Cloud - Compute (service total)", "actual"] == pytest.approx(
         3.4704
     )
     assert table.loc["Tax", "actual"] == pytest.approx(53.33)
     assert table.loc["ElastiCache nodes", "explanation"] == "modelled but absent from the bill"
-    assert "AWS Support (Developer)" in set(table.attrs["unmapped"]["service"])
+    assert "AWS Support (Developer)" in set(rec.unmapped["service"])
 
 
 def test_line_quantities_satisfy_the_contract_formulas(sample, production, catalog):
     """Where a line reports quantities, the DESIGN.md formulas hold from the line's own fields."""
     checked = 0
     for table in months(sample, production, catalog):
-        h = table.attrs["hours_in_month"]
-        for line in table.to_dict("records"):
+        h = table.hours_in_month
+        for line in table.lines.to_dict("records"):
             qm, qa = line["modelled_quantity"], line["actual_quantity"]
             if pd.isna(qm) or pd.isna(qa) or not qm:
                 continue

@@ -159,16 +159,17 @@ def test_tornado(production, catalog):
 def test_runbook_what_ifs(production, catalog):
     nodes = compare(production, RUNBOOK["scale EKS nodes to 5"], catalog)
     # 2 more nodes: 2 x $0.34 x 730 = $496.40 + 2 x 100 GB root volumes x $0.08 = $16
-    assert nodes.attrs["difference"] == pytest.approx(512.40)
+    assert nodes.difference == pytest.approx(512.40)
     rds = compare(production, RUNBOOK["RDS to db.r5.4xlarge"], catalog)
     # the primary only: Multi-AZ $4.00 - $2.00 = $2.00/h x 730 h = $1,460
-    assert rds.attrs["difference"] == pytest.approx(1460.0)
+    assert rds.difference == pytest.approx(1460.0)
 
 
 def test_cold_standby_prices_what_it_can_and_reports_the_rest(production, catalog):
-    table = cold_standby(production, catalog)
+    standby = cold_standby(production, catalog)
+    table = standby.line_items
     # snapshot copies: 1,500 GB x $0.02 inter-region; standby db.r5.large us-west-2 $0.25 x 730
-    assert table.attrs["known_difference"] == pytest.approx(30.0 + 182.5)
+    assert standby.known_difference == pytest.approx(30.0 + 182.5)
     unknown = table.loc[table["difference"].isna()]
     assert set(unknown["usage_type"]) == {
         "USW2-AmazonEKS-Hours:perCluster",

@@ -4,11 +4,12 @@ Example::
 
     from costmodel import actuals, reconcile
     ce = actuals.read("data/actuals/ce-2026-06..2026-10.json")
-    rec = reconcile.month(ce, arch, month="2026-10")   # one row per category
-    rec.attrs["unmapped"]                              # bill rows the model cannot place
+    rec = reconcile.month(ce, arch, month="2026-10")   # a ReconciledMonth
+    rec.lines                                          # one row per category
+    rec.totals, rec.unmapped                           # totals; bill rows the model cannot place
 """
 
 from costmodel.reconcile.audit import audit, internal_checks
-from costmodel.reconcile.variance import month, months, trend
+from costmodel.reconcile.variance import ReconciledMonth, month, months, trend
 
-__all__ = ["audit", "internal_checks", "month", "months", "trend"]
+__all__ = ["ReconciledMonth", "audit", "internal_checks", "month", "months", "trend"]

@@ -16,6 +16,8 @@ with their amounts, so that every month's input total equals the lines plus unma
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -172,6 +174,39 @@ def _explain(row: pd.Series, hours: float) -> str:
     return f"mostly {driver}: " + "; ".join(parts) if parts else f"mostly {driver}"
 
 
+@dataclass(frozen=True)
+class ReconciledMonth:
+    """One reconciled month: the lines and the totals they carry, as fields (pandas drops
+    ``DataFrame.attrs`` in many operations; a field is never lost).
+
+    Attributes
+    ----------
+    month : str
+        YYYY-MM.
+    hours_in_month : float
+        Calendar hours of the period [h].
+    estimated : bool
+        Cost Explorer had not finalised the month.
+    totals : dict
+        ``documented``, ``modelled`` (730 h, list prices) and ``actual`` [USD].
+    lines : DataFrame
+        One row per category: :data:`LINE_COLUMNS` [USD].
+    unmapped : DataFrame
+        Bill rows in no model category: ``service``, ``usage_type``, ``actual`` [USD].
+    input_total, input_total_source
+        The independent total the month conserves money against, and what it is.
+    """
+
+    month: str
+    hours_in_month: float
+    estimated: bool
+    totals: dict[str, float]
+    lines: pd.DataFrame
+    unmapped: pd.DataFrame
+    input_total: float
+    input_total_source: str
+
+
 def _compare_service_level(
     documented: pd.Series, items: pd.DataFrame, mapped: pd.DataFrame
 ) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame]:
@@ -238,7 +273,7 @@ def month(
     items: pd.DataFrame | None = None,
     threshold_pct: float = 10.0,
     threshold_usd: float = 50.0,
-) -> pd.DataFrame:
+) -> ReconciledMonth:
     """Reconcile one month: one row per category.
 
     Parameters
@@ -255,10 +290,9 @@ def month(
 
     Returns
     -------
-    DataFrame
-        :data:`LINE_COLUMNS` [USD, quantities in the model's unit]; ``attrs`` carry
-        ``month``, ``hours_in_month``, ``estimated``, ``totals`` (documented, modelled,
-        actual), ``unmapped`` (DataFrame of service, usage_type, actual) and ``input_total``.
+    ReconciledMonth
+        ``lines`` (:data:`LINE_COLUMNS` [USD, quantities in the model's unit]) with the
+        month's ``totals``, ``unmapped`` rows and the conserved ``input_total`` as fields.
     """
     actuals = actual if isinstance(actual, Actuals) else None
     table_in: pd.DataFrame = actuals.rows if actuals is not None else actual
@@ -300,24 +334,22 @@ def month(
         .rename(columns={"unblended_cost": "actual"})
     )
     input_total = conserve(table, unmapped, mapped, rows, month, actuals)
-    table.attrs.update(
-        {
-            "month": month,
-            "hours_in_month": hours,
-            "estimated": bool(rows["estimated"].any()),
-            "totals": {
-                "documented": float(table["documented"].sum()),
-                "modelled": float(table["modelled"].sum()),
-                "actual": input_total,
-            },
-            "unmapped": unmapped,
-            "input_total": input_total,
-            "input_total_source": actuals.control(month)["control_source"]
-            if actuals is not None
-            else "sum of the rows given",
-        }
+    return ReconciledMonth(
+        month=month,
+        hours_in_month=hours,
+        estimated=bool(rows["estimated"].any()),
+        totals={
+            "documented": float(table["documented"].sum()),
+            "modelled": float(table["modelled"].sum()),
+            "actual": input_total,
+        },
+        lines=table,
+        unmapped=unmapped,
+        input_total=input_total,
+        input_total_source=str(actuals.control(month)["control_source"])
+        if actuals is not None
+        else "sum of the rows given",
     )
-    return table
 
 
 def conserve(
@@ -367,7 +399,7 @@ def months(
     arch: Architecture,
     catalog: PriceCatalog | None = None,
     only: str | None = None,
-) -> list[pd.DataFrame]:
+) -> list[ReconciledMonth]:
     """:func:`month` for every month in ``actual`` (or only ``only``), priced once.
 
     Pass the :class:`~costmodel.actuals.Actuals` of :func:`~costmodel.actuals.read_actuals`
@@ -379,12 +411,10 @@ def months(
     return [month(actual, arch, m, catalog) for m in wanted]
 
 
-def trend(reconciled: list[pd.DataFrame]) -> pd.DataFrame:
+def trend(reconciled: list[ReconciledMonth]) -> pd.DataFrame:
     """Month-over-month actual cost per category [USD], with the total and its change."""
-    frame = pd.DataFrame({t.attrs["month"]: t.set_index("category")["actual"] for t in reconciled}).fillna(
-        0.0
-    )
-    unmapped = {t.attrs["month"]: float(t.attrs["unmapped"]["actual"].sum()) for t in reconciled}
+    frame = pd.DataFrame({t.month: t.lines.set_index("category")["actual"] for t in reconciled}).fillna(0.0)
+    unmapped = {t.month: float(t.unmapped["actual"].sum()) for t in reconciled}
     frame.loc["(unmapped)"] = pd.Series(unmapped)
     frame.loc["Total"] = frame.sum()
     return frame

@@ -10,41 +10,42 @@ from costmodel.commitments import options
 from costmodel.commitments.offerings import on_demand_hourly
 from costmodel.errors import CostModelError
 from costmodel.pricing.catalog import PriceCatalog
+from costmodel.reconcile.variance import ReconciledMonth
 from costmodel.usage_types import split_region
 
 SPECIAL = ("Credits", "Refunds", "Tax")
 
 
-def waterfall(table: pd.DataFrame) -> pd.DataFrame:
+def waterfall(rec: ReconciledMonth) -> pd.DataFrame:
     """Steps from the documented total to the actual total of one reconciled month [USD].
 
     documented -> modelled (the model vs the document) -> calendar hours -> volume of
     modelled usage -> rate -> unmodelled usage -> unmapped -> credits and refunds -> tax ->
     actual. The steps add up exactly: their sum is actual - documented.
     """
+    table, totals = rec.lines, rec.totals
     special = table["category"].isin(SPECIAL)
     unmodelled = (table["modelled"] == 0) & ~special
     modelled = ~special & ~unmodelled
-    attrs = table.attrs
     steps = [
-        ("documented", attrs["totals"]["documented"]),
-        ("model vs document", attrs["totals"]["modelled"] - attrs["totals"]["documented"]),
+        ("documented", totals["documented"]),
+        ("model vs document", totals["modelled"] - totals["documented"]),
         ("calendar hours", table.loc[modelled, "calendar_variance"].sum()),
         ("volume", table.loc[modelled, "volume_variance"].sum()),
         ("rate", table.loc[modelled, "rate_variance"].sum()),
         ("unmodelled", table.loc[unmodelled, "actual"].sum()),
-        ("unmapped", attrs["unmapped"]["actual"].sum()),
+        ("unmapped", rec.unmapped["actual"].sum()),
         ("credits and refunds", table.loc[table["category"].isin(("Credits", "Refunds")), "actual"].sum()),
         ("tax", table.loc[table["category"] == "Tax", "actual"].sum()),
     ]
     frame = pd.DataFrame(steps, columns=["step", "amount"])
-    frame.loc[len(frame)] = ("actual", attrs["totals"]["actual"])
+    frame.loc[len(frame)] = ("actual", totals["actual"])
     return frame
 
 
-def movers(tables: list[pd.DataFrame], month: str, top: int = 8) -> pd.DataFrame:
+def movers(tables: list[ReconciledMonth], month: str, top: int = 8) -> pd.DataFrame:
     """Categories whose actual cost changed most against the previous month [USD]."""
-    by_month = {t.attrs["month"]: t.set_index("category")["actual"] for t in tables}
+    by_month = {t.month: t.lines.set_index("category")["actual"] for t in tables}
     months = sorted(by_month)
     i = months.index(month)
     if i == 0:

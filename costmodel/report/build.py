@@ -62,15 +62,12 @@ def report_context(
             f"{path.name} has no data for {month}; it has {', '.join(sorted(actual['month'].unique()))}"
         )
     tables = months(actuals, arch, catalog)
-    table = next(t for t in tables if t.attrs["month"] == month)
-    ordered = sorted(t.attrs["month"] for t in tables)
+    rec = next(t for t in tables if t.month == month)
+    table = rec.lines
+    ordered = sorted(t.month for t in tables)
     i = ordered.index(month)
-    previous = (
-        tables[[t.attrs["month"] for t in tables].index(ordered[i - 1])].attrs["totals"]["actual"]
-        if i
-        else None
-    )
-    steps = analysis.waterfall(table)
+    previous = tables[[t.month for t in tables].index(ordered[i - 1])].totals["actual"] if i else None
+    steps = analysis.waterfall(rec)
     top = analysis.movers(tables, month)
     history = actual.loc[actual["month"] <= month]
     try:
@@ -83,16 +80,16 @@ def report_context(
         "region": arch.region,
         "actuals_source": path.name,
         "synthetic": "SYNTHETIC" in head,
-        "estimated": table.attrs["estimated"],
-        "totals": table.attrs["totals"],
+        "estimated": rec.estimated,
+        "totals": rec.totals,
         "previous_total": previous,
         "lines_total": float(table["actual"].sum()),
-        "unmapped_total": float(table.attrs["unmapped"]["actual"].sum()),
-        "hours_in_month": table.attrs["hours_in_month"],
+        "unmapped_total": float(rec.unmapped["actual"].sum()),
+        "hours_in_month": rec.hours_in_month,
         "hours_per_month": HOURS_PER_MONTH,
         "waterfall": steps.to_dict("records"),
         "lines": table.to_dict("records"),
-        "unmapped": table.attrs["unmapped"].to_dict("records"),
+        "unmapped": rec.unmapped.to_dict("records"),
         "coverage": analysis.ri_coverage(actual, month, catalog, arch.region).to_dict("records"),
         "opportunities": analysis.opportunities(arch, catalog).to_dict("records"),
         "assumptions": arch.assumptions().to_dict("records"),
