@@ -87,21 +87,36 @@ def reconcile_benchmarks(catalog: object) -> list[tuple[str, float, str]]:
     seconds = best_of(lambda: months(ce, arch, catalog))
 
     class CountingClient:
-        """Answers every GetCostAndUsage with an empty final month and counts the calls."""
+        """Answers every GetCostAndUsage with a final month of $1 and counts the calls."""
 
         calls = 0
 
         def get_cost_and_usage(self, **request: object) -> dict:
             CountingClient.calls += 1
-            period = request["TimePeriod"]
-            return {"ResultsByTime": [{"TimePeriod": period, "Total": {}, "Groups": [], "Estimated": False}]}
+            one = {"UnblendedCost": {"Amount": "1", "Unit": "USD"}}
+            result = {"TimePeriod": request["TimePeriod"], "Total": {}, "Groups": [], "Estimated": False}
+            if request.get("GroupBy"):
+                result["Groups"] = [{"Keys": ["Tax", "Tax"], "Metrics": one}]
+            else:
+                result["Total"] = one
+            return {"ResultsByTime": [result]}
 
     with tempfile.TemporaryDirectory() as cache:
         first = fetch(
-            "2025-11-01", "2026-11-01", client=CountingClient(), cache_dir=cache, progress=lambda *a: None
+            "2025-11-01",
+            "2026-11-01",
+            client=CountingClient(),
+            cache_dir=cache,
+            progress=lambda *a: None,
+            account="000000000000",
         )
         second = fetch(
-            "2025-11-01", "2026-11-01", client=CountingClient(), cache_dir=cache, progress=lambda *a: None
+            "2025-11-01",
+            "2026-11-01",
+            client=CountingClient(),
+            cache_dir=cache,
+            progress=lambda *a: None,
+            account="000000000000",
         )
     return [
         ("reconcile 12 months (simulated actuals)", seconds, "s"),

@@ -15,10 +15,11 @@ from costmodel.scaling.costs import capacity_and_cost, hourly_nodes
 from costmodel.scaling.eks import eks_nodes, node_hours_per_month
 from costmodel.scaling.elasticache import cache_nodes
 from costmodel.scaling.msk import autoscaled_storage_gb, brokers
-from costmodel.scaling.projection import Normal, Uniform, cost_curve, monte_carlo, project, tornado
+from costmodel.scaling.projection import DRIVERS, Normal, Uniform, cost_curve, monte_carlo, project, tornado
 from costmodel.scaling.rds import backup_storage_gb, instance_class, storage_gb
 
 __all__ = [
+    "DRIVERS",
     "Normal",
     "Uniform",
     "autoscaled_storage_gb",
