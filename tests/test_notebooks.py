@@ -41,7 +41,7 @@ def test_notebook_executes_and_shows_every_chart_once(path):
             if "image/png" not in o.get("data", {})
         ]
         assert not [t for t in texts if "<Figure size" in t], cell.source
-        charts = len(re.findall(r"\bplot_\w+\(|\bImage\(|\.plot\(", cell.source))
+        charts = len(re.findall(r"\bplot_\w+\(|\bImage\(|\.plot(?:\.\w+)?\(", cell.source))
         images = sum("image/png" in o.get("data", {}) for o in cell.outputs)
         # no raw number a reviewer would have to read around: 744.600000, nan
         shown = "".join(o.get("text", "") + o.get("data", {}).get("text/html", "") for o in cell.outputs)

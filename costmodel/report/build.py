@@ -88,6 +88,7 @@ def report_context(
         "hours_in_month": rec.hours_in_month,
         "hours_per_month": HOURS_PER_MONTH,
         "waterfall": steps.to_dict("records"),
+        "movers": top.to_dict("records"),
         "lines": table.to_dict("records"),
         "unmapped": rec.unmapped.to_dict("records"),
         "coverage": analysis.ri_coverage(actual, month, catalog, arch.region).to_dict("records"),
