@@ -334,3 +334,32 @@ def test_a_quantity_beyond_the_top_tier_names_the_top_of_the_highest_tier(catalo
     big = load_architecture().with_changes({"network.cloudfront_egress_gb": 60_000})
     with pytest.raises(PriceNotFoundError, match=r"\(up to 51200\)"):  # not the first tier's 10,240
         estimate(big, short)
+
+
+def test_glacier_and_deep_archive_standard_retrievals(catalog):
+    from costmodel.architecture import architecture_from_dict
+
+    raw = {
+        "region": "us-east-1",
+        "s3": {
+            "buckets": [
+                {
+                    "name": "fr",
+                    "storage_class": "glacier_flexible",
+                    "monthly_retrieval_gb": 1000,
+                    "monthly_retrieval_requests": 10000,
+                },
+                {
+                    "name": "da",
+                    "storage_class": "glacier_deep_archive",
+                    "monthly_retrieval_gb": 1000,
+                    "monthly_retrieval_requests": 10000,
+                },
+            ]
+        },
+    }
+    items = estimate(architecture_from_dict(raw, "archive.yaml"), catalog)
+    # Glacier Flexible Retrieval: 1,000 GB x $0.01 + 10 x 1K requests x $0.03 = $10.30 (+ storage 0)
+    assert cost(items, resource="fr") == pytest.approx(10.30)
+    # Deep Archive: 1,000 GB x $0.02 + 10 x 1K requests x $0.10 = $21.00
+    assert cost(items, resource="da") == pytest.approx(21.00)

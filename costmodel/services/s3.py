@@ -29,6 +29,12 @@ PUT_USAGE = {
 TRANSITION_USAGE = PUT_USAGE | {"intelligent_tiering": "Requests-Tier4"}
 # Retrieval fee per GB of the infrequent-access classes.
 RETRIEVAL_USAGE = {"standard_ia": "Retrieval-SIA", "one_zone_ia": "Retrieval-ZIA"}
+# Standard retrievals from the archive classes: (price list service code, usage type) of the
+# retrieved GB and of the retrieval requests, as Infracost queries them.
+ARCHIVE_RETRIEVAL = {
+    "glacier_flexible": ("AmazonGlacier", "Standard-Retrieval-Bytes", "Requests-Tier1"),
+    "glacier_deep_archive": ("AmazonS3GlacierDeepArchive", "Standard-Retrieval-Bytes", "Requests-GDA-Tier3"),
+}
 GET_USAGE = {
     "standard": "Requests-Tier2",
     "intelligent_tiering": "Requests-Tier2",
@@ -40,11 +46,18 @@ GET_USAGE = {
 
 
 def _line(
-    bucket: dict, region: str, comp: str, category: cat.Category, base: str, unit: str, qty: float
+    bucket: dict,
+    region: str,
+    comp: str,
+    category: cat.Category,
+    base: str,
+    unit: str,
+    qty: float,
+    service_code: str = "AmazonS3",
 ) -> dict:
     return component(
         service=CE_S3,
-        service_code="AmazonS3",
+        service_code=service_code,
         resource=bucket["name"],
         component=comp,
         category=category,
@@ -110,11 +123,28 @@ def request_components(bucket: dict, region: str) -> list[dict]:
     ]
     if cls in RETRIEVAL_USAGE:
         wanted.append(("Data retrievals", RETRIEVAL_USAGE[cls], "GB", bucket.get("monthly_retrieval_gb", 0)))
-    return [
+    lines = [
         _line(bucket, region, name, cat.S3_REQUESTS, base, unit, qty)
         for name, base, unit, qty in wanted
         if qty > 0
     ]
+    if cls in ARCHIVE_RETRIEVAL:
+        code, data, requests = ARCHIVE_RETRIEVAL[cls]
+        archive = [
+            ("Standard retrievals", data, "GB", bucket.get("monthly_retrieval_gb", 0)),
+            (
+                "Standard retrieval requests",
+                requests,
+                "1K requests",
+                bucket.get("monthly_retrieval_requests", 0) / 1000,
+            ),
+        ]
+        lines += [
+            _line(bucket, region, name, cat.S3_REQUESTS, base, unit, qty, service_code=code)
+            for name, base, unit, qty in archive
+            if qty > 0
+        ]
+    return lines
 
 
 def bucket_components(bucket: dict, region: str) -> list[dict]:
