@@ -41,6 +41,11 @@ def number(value: object) -> str:
     return format_value(value, "number") if float(value).is_integer() else f"{value:,g}"
 
 
+def pct(now: float, before: float) -> str:
+    """``+28.2%``: the later figure against the earlier one."""
+    return f"{(now - before) / before * 100:+.1f}%" if before else "n/a"
+
+
 def signed(value: float) -> str:
     return ("+" if value >= 0 else "-") + money(abs(value))
 
@@ -90,6 +95,9 @@ def report_context(
         "waterfall": steps.to_dict("records"),
         "movers": top.to_dict("records"),
         "lines": table.to_dict("records"),
+        "lines_by_size": table.assign(_size=(table["actual"] - table["modelled"]).abs())
+        .sort_values("_size", ascending=False, kind="stable")
+        .to_dict("records"),
         "unmapped": rec.unmapped.to_dict("records"),
         "coverage": analysis.ri_coverage(actual, month, catalog, arch.region).to_dict("records"),
         "opportunities": analysis.opportunities(arch, catalog).to_dict("records"),
@@ -118,7 +126,7 @@ def render(context: dict) -> str:
     except PackageNotFoundError:
         package_version = "(not installed)"
     return env.get_template("monthly.j2").render(
-        **context, money=money, signed=signed, number=number, version=package_version
+        **context, money=money, signed=signed, number=number, pct=pct, version=package_version
     )
 
 
