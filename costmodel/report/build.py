@@ -20,7 +20,7 @@ from costmodel.formatting import format_value
 from costmodel.inputs import parse_month
 from costmodel.output import money
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
-from costmodel.reconcile import months
+from costmodel.reconcile import months, trend
 from costmodel.report import analysis, charts
 
 SAMPLE_ACTUALS = ("actuals", "ce-2026-06..2026-10.json")
@@ -74,7 +74,6 @@ def report_context(
     previous = tables[[t.month for t in tables].index(ordered[i - 1])].totals["actual"] if i else None
     steps = analysis.waterfall(rec)
     top = analysis.movers(tables, month)
-    history = actual.loc[actual["month"] <= month]
     try:
         head = path.read_text(encoding="utf-8", errors="replace")[:300]
     except OSError:
@@ -107,7 +106,7 @@ def report_context(
         "sources": catalog.sources.to_dict("records"),
         "images": {
             "waterfall": png(charts.plot_waterfall(steps, month)),
-            "by_service": png(charts.plot_cost_by_service(history)),
+            "by_service": png(charts.plot_cost_by_category(trend([t for t in tables if t.month <= month]))),
             "movers": png(charts.plot_movers(top, month)) if len(top) else "",
         },
         "tables": {"reconciliation": table, "movers": top, "waterfall": steps},

@@ -64,9 +64,20 @@ def plot_waterfall(steps: pd.DataFrame, month: str) -> Figure:
     return fig
 
 
+def plot_cost_by_category(trend: pd.DataFrame, top: int = 8, documented: float | None = 5700.0) -> Figure:
+    """Stacked monthly actual cost by model category (the rows of
+    :func:`costmodel.reconcile.trend`), the largest ``top`` and the rest grouped, with each
+    month's total on its bar and the documented monthly estimate as a dashed line."""
+    table = trend.drop(index=["Total"], errors="ignore").T.fillna(0.0)
+    order = table.sum().sort_values(ascending=False).index
+    shown = table[order[:top]].copy()
+    if len(order) > top:
+        shown["other categories"] = table[order[top:]].sum(axis=1)
+    return _stacked(shown, "Actual cost by model category (unblended)", documented)
+
+
 def plot_cost_by_service(actual: pd.DataFrame, top: int = 8, documented: float | None = 5700.0) -> Figure:
-    """Stacked monthly actual cost (unblended) of the largest services, the rest grouped,
-    with each month's total on its bar and the documented monthly estimate as a line."""
+    """Stacked monthly actual cost (unblended) of the largest Cost Explorer services."""
     table = actual.pivot_table(
         index="month", columns="service", values="unblended_cost", aggfunc="sum"
     ).fillna(0.0)
@@ -74,10 +85,15 @@ def plot_cost_by_service(actual: pd.DataFrame, top: int = 8, documented: float |
     shown = table[order[:top]].copy()
     if len(order) > top:
         shown["other services"] = table[order[top:]].sum(axis=1)
+    return _stacked(shown, "Actual cost by service (unblended)", documented)
+
+
+def _stacked(shown: pd.DataFrame, title: str, documented: float | None) -> Figure:
+    """Stacked bars per month, totals on the bars, the documented line, legend in stack order."""
     fig = Figure(figsize=(10, 4.8))
     ax = fig.subplots()
     shown.plot.bar(stacked=True, ax=ax, width=0.7)
-    totals = table.sum(axis=1)
+    totals = shown.sum(axis=1)
     for i, total in enumerate(totals):
         ax.annotate(
             _short_money(total, signed=False),
@@ -98,7 +114,7 @@ def plot_cost_by_service(actual: pd.DataFrame, top: int = 8, documented: float |
             fontsize=8,
         )
     ax.set_ylim(0, max(float(totals.max()), documented or 0) * 1.12)
-    ax.set_title("Actual cost by service (unblended)")
+    ax.set_title(title)
     ax.set_xlabel("month")
     ax.set_ylabel("monthly cost [USD]")
     ax.yaxis.set_major_formatter(USD)
