@@ -55,8 +55,9 @@ def plot_cost_curve(curve: pd.DataFrame, title: str | None = None, today: float 
             fontsize=8,
             va="top",
         )
-    ax.set_title(title or f"{curve.attrs.get('service', '').upper()} monthly cost vs load")
-    ax.set_xlabel(curve.attrs.get("driver", "load"))
+    service = str(curve["service"].iloc[0]) if "service" in curve and len(curve) else ""
+    ax.set_title(title or f"{service.upper()} monthly cost vs load")
+    ax.set_xlabel(str(curve["driver"].iloc[0]) if "driver" in curve and len(curve) else "load")
     ax.set_ylabel("monthly cost [USD, 730 h]")
     ax.yaxis.set_major_formatter(USD)
     ax.grid(alpha=0.3)
@@ -110,7 +111,8 @@ def plot_projection_fan(
         ax.set_yscale("log")
     ticks = list(range(0, len(mc), max(1, len(mc) // 8)))
     ax.set_xticks(ticks, [mc["month"].iloc[i] for i in ticks], rotation=45)
-    ax.set_title(f"{title} ({mc.attrs.get('n', '')} scenarios)")
+    scenarios = f" ({int(mc['scenarios'].iloc[0]):,} scenarios)" if "scenarios" in mc and len(mc) else ""
+    ax.set_title(f"{title}{scenarios}")
     ax.set_xlabel("month")
     ax.set_ylabel("monthly cost [USD]")
     ax.yaxis.set_major_formatter(USD)

@@ -77,7 +77,9 @@ def cost_curve(
         np.broadcast_to(beyond, frame.shape[:1]) if beyond is not None else np.zeros(len(frame), dtype=bool)
     )
     frame["step"] = frame["capacity"].ne(frame["capacity"].shift()) & (frame.index > 0)
-    frame.attrs.update(service=service, driver=DRIVERS[service][1])
+    # what the curve is of travels with it as columns (DataFrame.attrs are dropped by pandas)
+    frame["service"] = service
+    frame["driver"] = DRIVERS[service][1]
     return frame
 
 
@@ -254,7 +256,7 @@ def monte_carlo(
     frame["unknown_share"] = 1 - known.mean(axis=0)
     biased = frame["unknown_share"] > max_unknown_share
     frame.loc[biased, [*(f"p{p:g}" for p in percentiles), "mean"]] = np.nan
-    frame.attrs.update(n=n, growth=growth)
+    frame["scenarios"] = n
     return frame
 
 
