@@ -443,7 +443,22 @@ def _check_cache_topology(cache: dict, origin: str) -> None:
         )
 
 
+def _check_unique_names(sections: dict[str, dict], origin: str) -> None:
+    """Buckets and volume groups are resources: a repeated name is a copy-paste that would
+    count one resource twice and merge two in every table keyed by resource."""
+    for section, key in (("s3", "buckets"), ("ebs", "volumes")):
+        first: dict[str, int] = {}
+        for i, item in enumerate(sections.get(section, {}).get(key, [])):
+            if item["name"] in first:
+                raise InputError(
+                    f"{origin}: {section}.{key}[{i}].name = {item['name']!r} repeats "
+                    f"{section}.{key}[{first[item['name']]}]; give each one its own name"
+                )
+            first[item["name"]] = i
+
+
 def _check_consistency(sections: dict[str, dict], origin: str) -> None:
+    _check_unique_names(sections, origin)
     eks = sections.get("eks")
     if eks:
         lo = eks["min_nodes"] if eks["min_nodes"] is not None else eks["node_count"]

@@ -153,7 +153,7 @@ def cmd_estimate(args: argparse.Namespace) -> None:
     if len(derived):
         print(
             f"\n{len(derived)} line(s) use prices that are not directly sourced "
-            f"({', '.join(sorted(derived['price_status'].unique()))}); see data/prices/README.md."
+            f"({', '.join(sorted(derived['price_status'].unique()))}); see data/README.md."
         )
 
 

@@ -18,6 +18,7 @@ Each error names the file and the key, line or row, and what was expected.
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -50,11 +51,17 @@ def read_text(path: str | Path, what: str) -> str:
 
 
 # ---------------------------------------------------------------------------- numbers
+# No amount, price or usage quantity on an AWS bill comes near this; ``1e400`` is a finite
+# Decimal but no number anyone was billed, and summing it would swamp every real figure.
+PLAUSIBLE_MAXIMUM = Decimal("1e15")
+
+
 def finite_decimal(raw: Any, where: str, *, minimum: Decimal | int | None = None) -> Decimal:
     """``raw`` (a string or number as read) as a finite :class:`Decimal`.
 
     Raises :class:`InputError` naming ``where`` for text that is not a number, for NaN
-    and infinities, and for values below ``minimum``.
+    and infinities, for magnitudes beyond :data:`PLAUSIBLE_MAXIMUM`, and for values below
+    ``minimum``.
     """
     if isinstance(raw, bool) or raw is None:
         raise InputError(f"{where} {raw!r} is not a number")
@@ -64,6 +71,8 @@ def finite_decimal(raw: Any, where: str, *, minimum: Decimal | int | None = None
         raise InputError(f"{where} {raw!r} is not a number") from None
     if not value.is_finite():
         raise InputError(f"{where} {raw!r} is not a finite number")
+    if abs(value) > PLAUSIBLE_MAXIMUM:
+        raise InputError(f"{where} {raw!r} is beyond any plausible value (at most {PLAUSIBLE_MAXIMUM:,f})")
     if minimum is not None and value < minimum:
         raise InputError(f"{where} {raw} is negative; it must be >= {minimum}")
     return value
@@ -92,8 +101,6 @@ def check_finite_tree(value: Any, where: str) -> None:
 
 def parse_month(value: Any, where: str) -> str:
     """``value`` as a calendar month ``YYYY-MM`` (1 <= MM <= 12), or an InputError naming ``where``."""
-    import re
-
     text = str(value).strip() if value is not None else ""
     match = re.fullmatch(r"(\d{4})-(\d{2})", text)
     if not match or not 1 <= int(match.group(2)) <= 12:
@@ -128,6 +135,14 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# YAML 1.1 (PyYAML) reads ``1e6`` as text, since its floats need a dot; YAML 1.2 and JSON read
+# a number, and so does everyone who writes it. add_implicit_resolver copies the class's
+# table first, so SafeLoader itself is unchanged.
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
 
 
 def load_yaml(text: str, origin: str) -> Any:

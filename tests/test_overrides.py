@@ -87,3 +87,25 @@ prices:
 def test_bad_override_files_name_the_entry(catalog, write_yaml, text, message):
     with pytest.raises(InputError, match=message):
         apply_overrides(catalog, write_yaml(text, "ovr.yaml"))
+
+
+def test_a_discount_repeated_with_the_same_filters_is_refused_not_compounded(catalog, write_yaml):
+    # two 5% entries on AmazonEC2 would bill 0.95 x 0.95 = 90.25% of list, not the 95% meant
+    path = write_yaml(
+        "discounts:\n  - service_code: AmazonEC2\n    percent: 5\n  - service_code: AmazonEC2\n    percent: 5\n",
+        "twice.yaml",
+    )
+    with pytest.raises(InputError, match=r"discounts\[1\] has the same filters as discounts\[0\]"):
+        apply_overrides(catalog, path)
+
+
+def test_overlapping_discounts_with_different_filters_compound_and_say_so(catalog, production, write_yaml):
+    path = write_yaml(
+        "discounts:\n  - service_code: AmazonEC2\n    percent: 10\n"
+        "  - service_code: AmazonEC2\n    usage_type: BoxUsage:c5.2xlarge\n    percent: 10\n",
+        "two.yaml",
+    )
+    nodes = estimate(production, apply_overrides(catalog, path)).query("category == 'EKS nodes'").iloc[0]
+    # $0.34 x 0.9 x 0.9 = $0.2754/h; both discounts named in the source
+    assert nodes["unit_price"] == pytest.approx(0.2754)
+    assert nodes["price_source"].count("less 10%") == 2

@@ -60,6 +60,14 @@ def test_nan_amount_in_a_cost_explorer_group_is_refused_not_dropped(tmp_path):
     assert "ce.json" in err and "UnblendedCost Amount 'NaN' is not a finite number" in err
 
 
+def test_an_implausible_amount_is_refused_by_its_group_not_summed(tmp_path):
+    # Decimal('1e400') is finite: without a bound it would swamp the month's total
+    payload = sample()
+    first_group(payload)["Metrics"]["UnblendedCost"]["Amount"] = "1e400"
+    err = refused("reconcile", "--actuals", write_json(tmp_path, payload))
+    assert "Amount '1e400' is beyond any plausible value" in err and "group [" in err
+
+
 def test_group_without_the_requested_cost_metric_is_refused(tmp_path):
     payload = sample()
     group = first_group(payload)
@@ -130,6 +138,10 @@ def arch_with(tmp_path, old, new, name="arch.yaml"):
         ("node_count: 3 ", "node_count: 3\n  node_count: 7 ", "key 'node_count' repeated"),
         ("node_count: 3 ", "node_count: !!float 3 ", "YAML tag"),
         ("node_count: 3 ", "node_count: ", "eks.node_count is empty"),
+        # YAML 1.2 / JSON exponent form without a dot is a number, not the text '1e400'
+        ("storage_gb: 1000 ", "storage_gb: 1e400 ", "storage_gb = inf is not a finite number"),
+        ("storage_gb: 1000 ", "storage_gb: 1e308 ", "beyond any plausible value"),
+        ("name: company-logs ", "name: company-backups ", "repeats s3.buckets[0]"),
     ],
 )
 def test_damaged_architecture_numbers_and_keys_are_refused(tmp_path, old, new, message):

@@ -71,6 +71,22 @@ def _mask(rows: pd.DataFrame, entry: dict, where: str) -> np.ndarray:
     return mask
 
 
+def _check_not_repeated(entries: list, section: str, origin: str) -> None:
+    """An entry with the same filters as an earlier one is a copy-paste: two 5% discounts
+    would compound to 9.75% and a second price would silently win."""
+    first: dict[tuple, int] = {}
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            continue
+        filters = tuple(sorted((k, str(v)) for k, v in entry.items() if k not in VALUE_KEYS))
+        if filters in first:
+            raise InputError(
+                f"{origin}: {section}[{i}] has the same filters as {section}[{first[filters]}]; "
+                "give each set of rows one entry (combine the percentages yourself)"
+            )
+        first[filters] = i
+
+
 def _decimal(value: Any, where: str, key: str) -> Decimal:
     return finite_decimal(value, f"{where}: {key}", minimum=0)
 
@@ -94,6 +110,8 @@ def apply_overrides(catalog: PriceCatalog, path: str | Path) -> PriceCatalog:
     path = Path(path)
     raw = _read(path)
     rows = catalog.rows.copy()
+    for section in ("discounts", "prices"):
+        _check_not_repeated(raw.get(section) or [], section, path.name)
     for i, entry in enumerate(raw.get("discounts") or []):
         where = f"{path.name}: discounts[{i}]"
         if not isinstance(entry, dict) or "percent" not in entry:
