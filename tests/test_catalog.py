@@ -72,8 +72,12 @@ REFERENCE_LOOKUPS = {
     ],
     ("S3", "Standard"): dict(service_code="AmazonS3", usage_type="TimedStorage-ByteHrs"),
     ("S3", "Standard-IA"): dict(service_code="AmazonS3", usage_type="TimedStorage-SIA-ByteHrs"),
-    ("S3", "Intelligent-Tiering frequent"): dict(service_code="AmazonS3", usage_type="TimedStorage-INT-FA-ByteHrs"),
-    ("S3", "Glacier Flexible Retrieval"): dict(service_code="AmazonS3", usage_type="TimedStorage-GlacierByteHrs"),
+    ("S3", "Intelligent-Tiering frequent"): dict(
+        service_code="AmazonS3", usage_type="TimedStorage-INT-FA-ByteHrs"
+    ),
+    ("S3", "Glacier Flexible Retrieval"): dict(
+        service_code="AmazonS3", usage_type="TimedStorage-GlacierByteHrs"
+    ),
     ("S3", "Glacier Deep Archive"): dict(service_code="AmazonS3", usage_type="TimedStorage-GDA-ByteHrs"),
     ("S3", "Standard PUT"): dict(service_code="AmazonS3", usage_type="Requests-Tier1"),
     ("S3", "Standard GET"): dict(service_code="AmazonS3", usage_type="Requests-Tier2"),
