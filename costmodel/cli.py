@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import pandas as pd
 
@@ -556,8 +557,16 @@ def cmd_prices_refresh(args: argparse.Namespace) -> None:
 
 
 # ---------------------------------------------------------------------------- main
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse prints the usage block and then the error; the contract is one line on
+    stderr, which points at --help instead."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="costmodel", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"costmodel {_version()}")

@@ -313,3 +313,32 @@ def test_prices_refresh_checks_out_before_any_api_call(tmp_path, monkeypatch):
 def test_debug_shows_the_traceback_on_purpose(tmp_path):
     with pytest.raises(Exception, match="given twice"):
         run("whatif", "--set", "eks.node_count=5", "--set", "eks.node_count=6", "--debug")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["estimate", "--format", "xml"],
+        ["no-such-command"],
+        ["report"],  # --month is required
+        ["prices"],
+    ],
+)
+def test_command_line_usage_errors_are_one_line_too(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert err.count("\n") == 1 and "error:" in err and "--help" in err, err
+
+
+@pytest.mark.parametrize("day", ["june", "1", "2026/06/01", "2026-02-30"])
+def test_fetch_dates_are_checked_strictly_before_any_aws_call(tmp_path, day):
+    # pandas alone reads 'june' as a date of this year and would send it to AWS
+    err = refused("fetch-actuals", "--start", day, "--end", "2026-11-01", "--out", tmp_path / "ce.json")
+    assert "--start must be a day YYYY-MM-DD" in err
+
+
+def test_prices_refresh_names_an_unknown_region_before_any_aws_call(tmp_path):
+    err = refused("prices", "refresh", "--region", "us-esat-1", "--out", tmp_path / "p.csv")
+    assert "unknown region 'us-esat-1'" in err

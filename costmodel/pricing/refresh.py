@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from costmodel.architecture import billing_code
 from costmodel.errors import CostModelError
 from costmodel.files import atomic_write_text, check_writable
 from costmodel.pricing.catalog import (
@@ -148,6 +149,9 @@ def refresh_snapshot(
 
     if out:
         check_writable(out, "--out")  # before any API call
+    regions = list(regions)
+    for region in regions:  # a typo is one line here, not a query for nothing
+        billing_code(region)
     base = base if base is not None else load_snapshot()
     client = client if client is not None else pricing_client(profile)
     retrieved = (today or dt.date.today()).isoformat()
