@@ -62,6 +62,18 @@ def _architecture(args: argparse.Namespace) -> Architecture:
 
 
 # ---------------------------------------------------------------------------- estimate
+ESTIMATE_TABLE_COLUMNS = [
+    "service",
+    "resource",
+    "component",
+    "quantity",
+    "unit",
+    "unit_price",
+    "monthly_cost",
+    "price_source",
+]
+
+
 def cmd_estimate(args: argparse.Namespace) -> None:
     from costmodel.estimate import warnings
 
@@ -69,30 +81,12 @@ def cmd_estimate(args: argparse.Namespace) -> None:
     priced_month = parse_month(args.month, "--month") if args.month else catalog.as_of
     items = estimate(arch, catalog, missing="report" if args.allow_unknown else "raise", month=priced_month)
     notes = warnings(arch, priced_month)
-    total = float(items["monthly_cost"].sum())
-    unknown = items.loc[items["monthly_cost"].isna()]
     comparison = compare(items) if args.compare_documented else None
     if args.format == "json":
-        payload = {
-            "currency": CURRENCY,
-            "hours_per_month": HOURS_PER_MONTH,
-            "region": arch.region,
-            "price_snapshot": catalog.name,
-            "price_basis": catalog.basis,
-            "priced_month": priced_month,
-            "warnings": notes,
-            "line_items": records(items, LINE_ITEM_COLUMNS),
-            "total_monthly_cost": json_number(total),
-            "architecture": arch.name,
-            "assumptions": arch.assumptions().to_dict(orient="records"),
-        }
-        if comparison is not None:
-            payload["documented_comparison"] = records(comparison)
-        write_json(payload)
+        write_json(_estimate_payload(arch, catalog, items, priced_month, notes, comparison))
         return
     if args.format == "csv":
-        frame = comparison if comparison is not None else items
-        write_csv(frame)
+        write_csv(comparison if comparison is not None else items)
         return
     for note in notes:
         print(f"costmodel: warning: {note}", file=sys.stderr)
@@ -101,37 +95,54 @@ def cmd_estimate(args: argparse.Namespace) -> None:
         f"as of {priced_month}"
     )
     if comparison is not None:  # what the reader asked for first, the long tables after
-        print(f"\nDocumented vs modelled (modelled = on-demand {catalog.basis}), per month:")
-        print(
-            table_text(
-                comparison.drop(columns="categories"),
-                money_columns=("documented", "modelled", "difference"),
-            )
-        )
-        documented_total = comparison["documented"].iloc[-1]
-        print(f"Total modelled: {money(total)} per month; documented: {money(documented_total)}")
-    print()
-    shown = items.assign(
-        quantity=items["quantity"].map(lambda q: f"{q:,.2f}"),
-        unit_price=items["unit_price"].map(lambda p: "unknown" if is_unknown(p) else f"{p:.4f}"),
-    )
+        _print_documented_comparison(comparison, catalog.basis, float(items["monthly_cost"].sum()))
+    _print_line_items(items, catalog.basis)
+    _print_estimate_notes(arch, items)
+
+
+def _estimate_payload(
+    arch: Architecture,
+    catalog: PriceCatalog,
+    items: pd.DataFrame,
+    priced_month: str,
+    notes: list[str],
+    comparison: pd.DataFrame | None,
+) -> dict:
+    """The ``estimate --format json`` contract (DESIGN.md) plus provenance fields."""
+    payload = {
+        "currency": CURRENCY,
+        "hours_per_month": HOURS_PER_MONTH,
+        "region": arch.region,
+        "price_snapshot": catalog.name,
+        "price_basis": catalog.basis,
+        "priced_month": priced_month,
+        "warnings": notes,
+        "line_items": records(items, LINE_ITEM_COLUMNS),
+        "total_monthly_cost": json_number(float(items["monthly_cost"].sum())),
+        "architecture": arch.name,
+        "assumptions": arch.assumptions().to_dict(orient="records"),
+    }
+    if comparison is not None:
+        payload["documented_comparison"] = records(comparison)
+    return payload
+
+
+def _print_documented_comparison(comparison: pd.DataFrame, basis: str, total: float) -> None:
+    print(f"\nDocumented vs modelled (modelled = on-demand {basis}), per month:")
     print(
         table_text(
-            shown[
-                [
-                    "service",
-                    "resource",
-                    "component",
-                    "quantity",
-                    "unit",
-                    "unit_price",
-                    "monthly_cost",
-                    "price_source",
-                ]
-            ],
-            money_columns=("monthly_cost",),
+            comparison.drop(columns="categories"),
+            money_columns=("documented", "modelled", "difference"),
         )
     )
+    documented_total = comparison["documented"].iloc[-1]
+    print(f"Total modelled: {money(total)} per month; documented: {money(documented_total)}")
+
+
+def _print_line_items(items: pd.DataFrame, basis: str) -> None:
+    """Every line item, the total per service and the total; unknown prices listed apart."""
+    print()
+    print(table_text(items[ESTIMATE_TABLE_COLUMNS], money_columns=("monthly_cost",)))
     print()
     # a service with any unknown line has an unknown total, never a partial sum or $0.00
     by_service = (
@@ -140,12 +151,16 @@ def cmd_estimate(args: argparse.Namespace) -> None:
         .reset_index()
     )
     print(table_text(by_service, money_columns=("monthly_cost",)))
-    print(f"\nTotal (on-demand {catalog.basis}): {money(total)} per month")
+    print(f"\nTotal (on-demand {basis}): {money(float(items['monthly_cost'].sum()))} per month")
+    unknown = items.loc[items["monthly_cost"].isna()]
     if len(unknown):
         print(f"... plus {len(unknown)} line(s) whose price is unknown (not counted in the total):")
         print(
             table_text(unknown[["service", "component", "quantity", "unit", "price_source"]], max_width=110)
         )
+
+
+def _print_estimate_notes(arch: Architecture, items: pd.DataFrame) -> None:
     assumptions = arch.assumptions()
     if len(assumptions):
         print("\nUsage assumptions (not stated by the document; set in the architecture file):")

@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
-from costmodel.output import is_unknown, money
+from costmodel.output import is_unknown, money, rate
 
 USD, PCT, MONTHS, COUNT, NUMBER, RATE = "usd", "pct", "months", "count", "number", "rate"
 
@@ -105,18 +106,18 @@ FORMATTERS: dict[str, Callable[[float], str]] = {
     MONTHS: lambda v: f"{v:,.1f}",
     COUNT: lambda v: f"{v:,.0f}",
     NUMBER: _number,
-    RATE: lambda v: f"${v:.4g}",
+    RATE: rate,
 }
 
 
 def format_value(value: object, kind: str) -> str:
     """``value`` as text for its kind; unknown (None, NaN) as ``unknown``."""
+    if isinstance(value, (bool, np.bool_)):  # numpy's bool is not a bool subclass
+        return "yes" if value else "no"
     if kind == "text":
         return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
     if is_unknown(value):
         return "unknown"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
     try:
         return FORMATTERS[kind](float(value))  # type: ignore[arg-type]
     except (TypeError, ValueError):

@@ -33,8 +33,16 @@ def money(value: float) -> str:
 
 
 def rate(value: float) -> str:
-    """A unit price as published, to 4 significant digits: ``0.411`` -> ``$0.411``."""
-    return f"${value:.4g}"
+    """A unit price with the digits it was published with, and at least cents:
+    ``2`` -> ``$2.00``, ``0.411`` -> ``$0.411``, ``0.0004`` -> ``$0.0004``; NaN -> ``unknown``."""
+    if is_unknown(value):
+        return "unknown"
+    # 10 decimals hold every published AWS price (e.g. $0.0000166667 per Lambda GB-s);
+    # the round drops float noise from derived prices (0.34 x 0.9 = 0.30600000000000005)
+    digits = f"{abs(round(float(value), 10)):,.10f}".rstrip("0")
+    whole, _, fraction = digits.partition(".")
+    sign = "-" if value < 0 else ""
+    return f"{sign}${whole}.{fraction.ljust(2, '0')}"
 
 
 def table_text(frame: pd.DataFrame, money_columns: tuple[str, ...] = (), max_width: int = 60) -> str:
