@@ -63,13 +63,17 @@ def resolve_dated(section: str, spec: dict, month: str | None) -> dict:
     """``spec`` with the facts that depend on the month priced filled in (EKS support tier)."""
     if section != "eks":
         return spec
-    return spec | {"support": eks_support(spec, month).tier}
+    tier = eks_support(spec, month)
+    return spec | {"support": tier.tier, "extended_share": tier.extended_share}
 
 
 def eks_support(spec: dict, month: str | None) -> SupportTier:
     """The EKS support tier billed in ``month``: forced by ``support``, else from the version."""
     if spec.get("support"):
-        return SupportTier(spec["support"], spec.get("kubernetes_version") or "", "set in the architecture")
+        share = 1.0 if spec["support"] == "extended" else 0.0
+        return SupportTier(
+            spec["support"], spec.get("kubernetes_version") or "", "set in the architecture", "", share
+        )
     if spec.get("kubernetes_version") and month:
         return support_tier(spec["kubernetes_version"], month)
     return SupportTier("standard", "", "no kubernetes_version given: standard support assumed")

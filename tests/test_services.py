@@ -35,7 +35,11 @@ def test_eks_control_plane_and_root_volumes(items):
     [
         ("1.28", "2024-06", 73.00),  # standard support until 2024-11-26: $0.10 x 730
         ("1.28", "2025-01", 438.00),  # extended support until 2025-11-26: $0.60 x 730
-        ("1.28", "2026-11", 438.00),  # auto-upgraded to 1.31, extended until 2026-11-26
+        ("1.28", "2026-11", 438.00),  # auto-upgraded to 1.31 (extended until 2026-11-26), then 1.32
+        # standard support ends 2024-11-26: 5 of 30 days extended, $73.00 + 730 x 5/30 x $0.50 = $133.83
+        ("1.28", "2024-11", 133.83),
+        # 1.31 ends extended support 2026-11-26 and is upgraded to 1.32, itself extended: all month
+        ("1.31", "2026-11", 438.00),
         ("1.33", "2026-11", 438.00),  # standard support ended 2026-07-29
         ("1.35", "2026-11", 73.00),  # standard support until 2027-03-27
     ],

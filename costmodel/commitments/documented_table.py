@@ -46,11 +46,13 @@ def _explain(item: str, picked: pd.DataFrame, doc_od: float, doc_ri: float, list
     first = picked.iloc[0]
     count = int(picked["count"].sum())
     per_unit_od = float(picked["on_demand_monthly"].sum()) / count
+    # e.g. a Multi-AZ primary beside Single-AZ replicas: the per-instance figure is an average
+    rates = (picked["on_demand_monthly"] / picked["count"]).round(6).nunique()
     text = (
         f"documented on-demand {money(doc_od)} = {doc_od / per_unit_od:.1f} x "
         f"{first['instance_type']} "
         f"at list ({money(per_unit_od)} per instance-month, "
-        f"{'Multi-AZ primary and replicas averaged' if item.startswith('RDS') else 'on-demand'}) "
+        f"{'averaged over instances at different rates' if rates > 1 else 'on-demand'}) "
         f"vs {count} modelled"
     )
     if list_ri is None:

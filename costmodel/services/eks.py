@@ -20,7 +20,8 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
     Parameters
     ----------
     spec : dict
-        The ``eks`` section: ``clusters``, ``support`` (standard | extended),
+        The ``eks`` section: ``clusters``, ``support`` (standard | extended | mixed),
+        ``extended_share`` (share of the month's hours in extended support [0..1]),
         ``instance_type``, ``node_count`` [nodes], ``root_volume_gb`` [GB per node].
     region : str
     hours : float
@@ -29,7 +30,8 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
     Notes
     -----
     A cluster on extended support is billed $0.10/h per cluster plus an
-    ``extendedSupport`` surcharge per hour (AWS EKS pricing); ``support`` is resolved from
+    ``extendedSupport`` surcharge per hour (AWS EKS pricing), for the hours of the month in
+    extended support; ``support`` and ``extended_share`` are resolved from
     the Kubernetes version and the month priced by the orchestrator
     (:func:`costmodel.estimate.resolve_dated`). Root volumes are gp3 at the
     baseline 3,000 IOPS / 125 MiB/s, so only their storage is charged.
@@ -47,7 +49,8 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
             region=region,
         )
     ]
-    if spec["support"] == "extended":
+    extended_share = spec.get("extended_share", 1.0 if spec["support"] == "extended" else 0.0)
+    if extended_share > 0:
         items.append(
             component(
                 service=CE_EKS,
@@ -57,7 +60,7 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
                 category=cat.EKS_CONTROL_PLANE,
                 usage_type=usage_type(region, "AmazonEKS-Hours:extendedSupport", prefixed_in_us_east_1=True),
                 unit="Hrs",
-                quantity=spec["clusters"] * hours,
+                quantity=spec["clusters"] * hours * extended_share,
                 region=region,
             )
         )

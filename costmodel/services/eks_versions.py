@@ -21,12 +21,19 @@ from costmodel.inputs import parse_month
 
 @dataclass(frozen=True)
 class SupportTier:
-    """The tier billed for a month [``standard`` | ``extended``] and why."""
+    """The tier billed for a month and why.
+
+    ``extended_share`` is the share of the month's hours billed at the extended rate [0..1]:
+    a version that leaves standard support on the 26th is billed standard for 25 days and
+    extended for the rest, as AWS bills it. ``tier`` is ``standard`` (share 0), ``extended``
+    (share 1) or ``mixed``.
+    """
 
     tier: str
-    version: str  # the version the cluster runs that month (after any AWS auto-upgrade)
+    version: str  # the version the cluster runs at the end of the month (after AWS upgrades)
     explanation: str
     warning: str = ""
+    extended_share: float = 0.0
 
 
 @cache
@@ -42,9 +49,22 @@ def calendar() -> pd.DataFrame:
     return _calendar().copy()
 
 
+def _running_on(version: str, day: pd.Timestamp) -> tuple[str, bool]:
+    """(version running, extended?) on ``day``: past its extended support, AWS has
+    upgraded the cluster to the oldest version still supported that day."""
+    table = _calendar()
+    row = table.loc[version]
+    if day < row["end_of_extended_support"]:
+        return version, row["release"] <= day and day >= row["end_of_standard_support"]
+    supported = table.loc[(table["release"] <= day) & (table["end_of_extended_support"] > day)]
+    if supported.empty:
+        raise InputError(f"no EKS version in the calendar is supported on {day.date()}; update the calendar")
+    oldest = supported.sort_values("release").iloc[0]
+    return str(oldest.name), day >= oldest["end_of_standard_support"]
+
+
 def support_tier(version: str, month: str) -> SupportTier:
-    """The support tier of a cluster at ``version`` during ``month`` (YYYY-MM, priced as of
-    its first day)."""
+    """The support tier of a cluster at ``version`` during ``month`` (YYYY-MM), day by day."""
     table = _calendar()
     version = str(version)
     if version not in table.index:
@@ -52,44 +72,44 @@ def support_tier(version: str, month: str) -> SupportTier:
             f"eks.kubernetes_version {version!r} is not in the EKS release calendar "
             f"(data/eks/kubernetes-versions.csv); known: {', '.join(table.index)}"
         )
-    day = pd.Period(parse_month(month, "the month priced"), "M").start_time
+    period = pd.Period(parse_month(month, "the month priced"), "M")
+    days = pd.date_range(period.start_time, period.end_time.normalize(), freq="D")
+    running = [_running_on(version, day) for day in days]
+    extended_days = sum(extended for _, extended in running)
+    share = extended_days / len(days)
+    tier = "standard" if share == 0 else "extended" if share == 1 else "mixed"
+    now = running[-1][0]
     row = table.loc[version]
-    if day < row["release"]:  # e.g. an old bill reconciled against today's architecture
-        return SupportTier(
-            "standard",
-            version,
-            f"{month} is before EKS {version} was released ({row['release'].date()}): "
-            "standard support assumed",
+    end_std, end_ext = row["end_of_standard_support"].date(), row["end_of_extended_support"].date()
+    days_text = (
+        f" ({extended_days} of {len(days)} days in {month} at the extended rate)" if tier == "mixed" else ""
+    )
+    if period.end_time < row["release"]:  # e.g. an old bill reconciled against today's architecture
+        why = f"{month} is before EKS {version} was released ({row['release'].date()}): standard support assumed"
+        return SupportTier("standard", version, why)
+    if now != version:
+        # each version the cluster runs this month, with the day AWS upgrades it to the next
+        path, seen = [], {version}
+        for day, (running_version, _) in zip(days, running, strict=True):
+            if running_version not in seen:
+                seen.add(running_version)
+                path.append(running_version if day == days[0] else f"{running_version} from {day.date()}")
+        upgraded = ", then ".join(path)
+        why = (
+            f"EKS {version} ended extended support on {end_ext}; AWS upgrades the cluster to the "
+            f"oldest supported version: {upgraded}{days_text}"
         )
-    if day < row["end_of_standard_support"]:
-        return SupportTier(
-            "standard",
-            version,
-            f"EKS {version} in standard support until {row['end_of_standard_support'].date()}",
+        warn = (
+            f"EKS {version} is past its end of support ({end_ext}): AWS will have upgraded the cluster "
+            f"to {upgraded} ({tier} support in {month})"
         )
-    if day < row["end_of_extended_support"]:
-        end = row["end_of_extended_support"].date()
-        return SupportTier(
-            "extended",
-            version,
-            f"EKS {version} in extended support since {row['end_of_standard_support'].date()} (until {end})",
-            f"EKS {version} is past its end of standard support ({row['end_of_standard_support'].date()}): "
-            f"billed at the extended support rate until {end}",
-        )
-    supported = table.loc[(table["release"] <= day) & (table["end_of_extended_support"] > day)]
-    if supported.empty:
-        raise InputError(f"no EKS version in the calendar is supported in {month}; update the calendar")
-    oldest = supported.sort_values("release").iloc[0]
-    upgraded = SupportTier(
-        "standard" if day < oldest["end_of_standard_support"] else "extended",
-        str(oldest.name),
-        "",
+        return SupportTier(tier, now, why, warn, share)
+    if tier == "standard":
+        return SupportTier(tier, version, f"EKS {version} in standard support until {end_std}")
+    warn = (
+        f"EKS {version} is past its end of standard support ({end_std}): billed at the extended "
+        f"support rate until {end_ext}{days_text}"
     )
     return SupportTier(
-        upgraded.tier,
-        upgraded.version,
-        f"EKS {version} ended extended support on {row['end_of_extended_support'].date()}; AWS upgrades the "
-        f"cluster to the oldest supported version, {oldest.name}, in {upgraded.tier} support",
-        f"EKS {version} is past its end of support ({row['end_of_extended_support'].date()}): AWS will have "
-        f"upgraded the cluster to {oldest.name} ({upgraded.tier} support in {month})",
+        tier, version, f"EKS {version} in extended support since {end_std}{days_text}", warn, share
     )
