@@ -165,8 +165,15 @@ def test_every_priced_row_has_provenance(catalog):
 
 
 def test_unknown_price_is_an_error_naming_what_was_looked_up(catalog):
-    with pytest.raises(PriceUnknownError, match=r"USW2-BoxUsage:c5.2xlarge.*prices refresh"):
-        catalog.unit_price(region="us-west-2", usage_type="USW2-BoxUsage:c5.2xlarge")
+    # no public source gives RDS PostgreSQL db.r5.2xlarge reservations (data/README.md)
+    with pytest.raises(PriceUnknownError, match=r"InstanceUsage:db.r5.2xl.*prices refresh"):
+        catalog.unit_price(
+            usage_type="InstanceUsage:db.r5.2xl",
+            term_type="Reserved",
+            lease_contract_length="1yr",
+            purchase_option="No Upfront",
+            price_dimension="usage",
+        )
 
 
 def test_missing_price_is_an_error_naming_the_attributes(catalog):

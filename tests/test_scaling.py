@@ -168,11 +168,13 @@ def test_runbook_what_ifs(production, catalog):
 def test_cold_standby_prices_what_it_can_and_reports_the_rest(production, catalog):
     standby = cold_standby(production, catalog)
     table = standby.line_items
-    # snapshot copies: 1,500 GB x $0.02 inter-region; standby db.r5.large us-west-2 $0.25 x 730
-    assert standby.known_difference == pytest.approx(30.0 + 182.5)
+    # snapshot copies: 1,500 GB x $0.02 inter-region; EKS control plane $0.10 x 730 (AWS's one
+    # per-cluster rate); standby db.r5.large us-west-2 $0.25 x 730; 0 nodes cost $0 at $0.34/h
+    assert standby.known_difference == pytest.approx(30.0 + 73.0 + 182.5)
+    nodes = table.set_index("usage_type").loc["USW2-BoxUsage:c5.2xlarge"]
+    assert (nodes["difference"], nodes["price_status"]) == (0.0, "sourced")
     unknown = table.loc[table["difference"].isna()]
     assert set(unknown["usage_type"]) == {
-        "USW2-AmazonEKS-Hours:perCluster",
         "USW2-RDS:GP3-Storage",
         "USW2-RDS:ChargedBackupUsage",
     }
