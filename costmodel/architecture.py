@@ -73,6 +73,13 @@ SCHEMA: dict[str, dict[str, Field]] = {
             choices=("standard", "extended"),
             doc="force a support tier (default: from kubernetes_version and the month priced)",
         ),
+        "upgrade_policy": F(
+            "str",
+            default="extended",
+            choices=("extended", "standard"),
+            doc="cluster upgrade policy: extended (the API and eksctl default) or standard (AWS "
+            "upgrades the cluster when standard support ends)",
+        ),
         "instance_type": F("str", required=True, instance_service="ec2", doc="node group instance type"),
         "node_count": F("int", "nodes", required=True, doc="nodes running (desired capacity)"),
         "min_nodes": F("int", "nodes", None, doc="node group minimum size"),

@@ -75,7 +75,7 @@ def eks_support(spec: dict, month: str | None) -> SupportTier:
             spec["support"], spec.get("kubernetes_version") or "", "set in the architecture", "", share
         )
     if spec.get("kubernetes_version") and month:
-        return support_tier(spec["kubernetes_version"], month)
+        return support_tier(spec["kubernetes_version"], month, spec.get("upgrade_policy") or "extended")
     return SupportTier("standard", "", "no kubernetes_version given: standard support assumed")
 
 

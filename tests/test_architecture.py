@@ -54,7 +54,7 @@ def test_defaults_apply_to_omitted_keys(write_yaml):
         ),
         (
             MINIMAL.replace("node_count: 3", "node_cnt: 3"),
-            r"arch.yaml: eks: unknown key 'node_cnt'; valid keys: clusters, kubernetes_version, support, instance_type, node_count",
+            r"arch.yaml: eks: unknown key 'node_cnt'; valid keys: clusters, kubernetes_version, support, upgrade_policy, instance_type, node_count",
         ),
         (
             MINIMAL.replace("node_count: 3", "node_count: 12"),

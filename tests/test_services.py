@@ -51,11 +51,27 @@ def test_eks_support_tier_follows_the_kubernetes_version_calendar(catalog, versi
     assert cost(estimate(forced, catalog, month=month), "EKS control plane") == 73.00
 
 
+@pytest.mark.parametrize(
+    ("month", "expected"),
+    [
+        ("2024-11", 73.00),  # upgraded to 1.29 on 2024-11-26 instead of entering extended support
+        ("2026-11", 73.00),  # kept in standard support by AWS's upgrades: $0.10 x 730
+    ],
+)
+def test_an_eks_cluster_with_the_standard_upgrade_policy_is_never_billed_extended_support(
+    catalog, month, expected
+):
+    arch = load_architecture().with_changes({"eks.upgrade_policy": "standard"})
+    assert cost(estimate(arch, catalog, month=month), "EKS control plane") == expected
+    # the default, extended (the API and eksctl default), bills 1.28 in 2026-11 at $0.60 x 730
+    assert cost(estimate(load_architecture(), catalog, month=month), "EKS control plane") > expected
+
+
 def test_a_version_past_its_support_is_warned_about():
     from costmodel.estimate import warnings
 
     (note,) = warnings(load_architecture(), "2026-11")
-    assert "EKS 1.28 is past its end of support (2025-11-26)" in note and "1.31" in note
+    assert "EKS 1.28 is past its end of extended support (2025-11-26)" in note and "1.31" in note
 
 
 def test_eks_extended_support(catalog):

@@ -49,22 +49,29 @@ def calendar() -> pd.DataFrame:
     return _calendar().copy()
 
 
-def _running_on(version: str, day: pd.Timestamp) -> tuple[str, bool]:
-    """(version running, extended?) on ``day``: past its extended support, AWS has
-    upgraded the cluster to the oldest version still supported that day."""
+def _running_on(version: str, day: pd.Timestamp, policy: str = "extended") -> tuple[str, bool]:
+    """(version running, extended?) on ``day``. Past the end of support its upgrade policy
+    allows (extended support under ``extended``, standard support under ``standard``),
+    AWS has upgraded the cluster to the oldest version still supported that day."""
     table = _calendar()
     row = table.loc[version]
-    if day < row["end_of_extended_support"]:
+    last = "end_of_extended_support" if policy == "extended" else "end_of_standard_support"
+    if day < row[last]:
         return version, row["release"] <= day and day >= row["end_of_standard_support"]
-    supported = table.loc[(table["release"] <= day) & (table["end_of_extended_support"] > day)]
+    supported = table.loc[(table["release"] <= day) & (table[last] > day)]
     if supported.empty:
         raise InputError(f"no EKS version in the calendar is supported on {day.date()}; update the calendar")
     oldest = supported.sort_values("release").iloc[0]
     return str(oldest.name), day >= oldest["end_of_standard_support"]
 
 
-def support_tier(version: str, month: str) -> SupportTier:
-    """The support tier of a cluster at ``version`` during ``month`` (YYYY-MM), day by day."""
+def support_tier(version: str, month: str, policy: str = "extended") -> SupportTier:
+    """The support tier of a cluster at ``version`` during ``month`` (YYYY-MM), day by day.
+
+    ``policy`` is the cluster's upgrade policy: ``extended`` (the default of clusters made
+    through the API, eksctl or CloudFormation) enters extended support when standard
+    support ends; ``standard`` is upgraded by AWS then, and never billed the extended rate.
+    """
     table = _calendar()
     version = str(version)
     if version not in table.index:
@@ -74,7 +81,7 @@ def support_tier(version: str, month: str) -> SupportTier:
         )
     period = pd.Period(parse_month(month, "the month priced"), "M")
     days = pd.date_range(period.start_time, period.end_time.normalize(), freq="D")
-    running = [_running_on(version, day) for day in days]
+    running = [_running_on(version, day, policy) for day in days]
     extended_days = sum(extended for _, extended in running)
     share = extended_days / len(days)
     tier = "standard" if share == 0 else "extended" if share == 1 else "mixed"
@@ -85,8 +92,10 @@ def support_tier(version: str, month: str) -> SupportTier:
         f" ({extended_days} of {len(days)} days in {month} at the extended rate)" if tier == "mixed" else ""
     )
     if period.end_time < row["release"]:  # e.g. an old bill reconciled against today's architecture
-        why = f"{month} is before EKS {version} was released ({row['release'].date()}): standard support assumed"
+        released = row["release"].date()
+        why = f"{month} is before EKS {version} was released ({released}): standard support assumed"
         return SupportTier("standard", version, why)
+    ended = end_ext if policy == "extended" else end_std
     if now != version:
         # each version the cluster runs this month, with the day AWS upgrades it to the next
         path, seen = [], {version}
@@ -96,12 +105,12 @@ def support_tier(version: str, month: str) -> SupportTier:
                 path.append(running_version if day == days[0] else f"{running_version} from {day.date()}")
         upgraded = ", then ".join(path)
         why = (
-            f"EKS {version} ended extended support on {end_ext}; AWS upgrades the cluster to the "
+            f"EKS {version} ended {policy} support on {ended}; AWS upgrades the cluster to the "
             f"oldest supported version: {upgraded}{days_text}"
         )
         warn = (
-            f"EKS {version} is past its end of support ({end_ext}): AWS will have upgraded the cluster "
-            f"to {upgraded} ({tier} support in {month})"
+            f"EKS {version} is past its end of {policy} support ({ended}): AWS will have upgraded the "
+            f"cluster to {upgraded} ({tier} support in {month})"
         )
         return SupportTier(tier, now, why, warn, share)
     if tier == "standard":
