@@ -1,10 +1,11 @@
 """AWS service limits an architecture must respect (``data/limits.csv``, each with its source).
 
 A limit is a rule on one key: ``min``/``max`` (a bound), ``max_per_gb`` (IOPS per GiB of
-the same volume), ``max_per_iops`` (throughput per provisioned IOPS of the same volume) or
-``no_decrease`` (a what-if may not shrink it: AWS cannot). An architecture file, a
-``--set`` what-if or a capacity result that breaks one is refused with the limit, its value
-and its source, never priced.
+the same volume), ``max_per_iops`` (throughput per provisioned IOPS of the same volume),
+``no_decrease`` (a what-if may not shrink it: AWS cannot) or ``quota`` (a default quota an
+account can have raised). An architecture file or a ``--set`` what-if that breaks a limit is
+refused with the limit, its value and its source; a file may exceed a quota (the account
+may have raised it). A capacity result beyond a limit or a quota is never priced.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def _specs(sections: dict, key: str) -> list[tuple[str, dict]]:
 
 def _broken(rule: Any, spec: dict, field: str) -> str | None:
     value = spec.get(field)
-    if value is None or rule.kind == "no_decrease":
+    if value is None or rule.kind in ("no_decrease", "quota"):
         return None
     limit = float(rule.value)
     if rule.kind == "max" and value > limit:
@@ -92,7 +93,9 @@ def check_no_decrease(base: dict, changed: dict, origin: str) -> None:
             )
 
 
-def maximum(key: str) -> float | None:
-    """The ``max`` limit of ``key`` (e.g. ``rds.read_replicas``), if any."""
-    rows = _limits().loc[(_limits()["key"] == key) & (_limits()["kind"] == "max")]
-    return float(rows["value"].iloc[0]) if len(rows) else None
+def maximum(key: str, *, with_quota: bool = False) -> float | None:
+    """The ``max`` limit of ``key`` (e.g. ``rds.read_replicas``), if any; ``with_quota`` also
+    counts a default ``quota`` (capacity results stop at either)."""
+    kinds = ("max", "quota") if with_quota else ("max",)
+    rows = _limits().loc[(_limits()["key"] == key) & (_limits()["kind"].isin(kinds))]
+    return float(rows["value"].astype(float).min()) if len(rows) else None

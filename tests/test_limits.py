@@ -75,3 +75,42 @@ def test_a_capacity_result_beyond_the_replica_limit_is_not_priced(production, ca
     assert costs["rds_read_replicas"].tolist() == [2, 15, 16]
     assert costs["rds_beyond_limit"].tolist() == [False, False, True]
     assert np.isnan(costs["rds_cost"][2]) and not np.isnan(costs["rds_cost"][1])
+
+
+def test_eks_load_beyond_the_node_groups_max_nodes_is_not_priced(production, catalog):
+    # c5.2xlarge holds 10 pods of 250 requests/s: 25,000 requests/s at peak = 100 pods = 10
+    # nodes (max_nodes); 26,000 = 104 pods = 11 nodes > 10: the group cannot serve it
+    peak = production.get("load.requests_per_s_peak")
+    costs = capacity_and_cost(production, np.array([25_000, 26_000]) / peak, catalog)
+    assert costs["eks_beyond_limit"].tolist() == [False, True]
+    assert not np.isnan(costs["eks_cost"][0]) and np.isnan(costs["eks_cost"][1])
+
+
+def test_elasticache_beyond_500_nodes_per_cluster_is_not_priced(production, catalog):
+    # 15 GB hot data x 200 = 3,000 GB x 1.2 / 19.74 GB per node = 183 shards; the read load
+    # (60,000 x 200 / 25,000 = 480 nodes) gives each shard 2 replicas: 183 x 3 = 549 > 500
+    costs = capacity_and_cost(production, np.array([1.0, 200.0]), catalog)
+    assert costs["cache_nodes"].tolist() == [3, 549]
+    assert costs["elasticache_beyond_limit"].tolist() == [False, True]
+    assert np.isnan(costs["elasticache_cost"][1])
+
+
+def test_msk_beyond_the_brokers_per_cluster_quota_is_not_priced_but_a_file_may_exceed_it(production, catalog):
+    costs = capacity_and_cost(production, np.array([1.0, 100.0]), catalog)
+    # 6 MiB/s peak x 100 = 600 MiB/s needs 93 brokers > 60 (KRaft default quota)
+    assert costs["msk_brokers"][1] > 60 and costs["msk_beyond_limit"].tolist() == [False, True]
+    # the quota can be raised for an account: an architecture with 90 brokers is accepted
+    assert production.with_changes({"msk.broker_count": 90}).get("msk.broker_count") == 90
+    with pytest.raises(InputError, match="elasticache.node_count = 504 must be at most 500 nodes"):
+        production.with_changes({"elasticache.node_count": 504, "elasticache.shards": 84})
+
+
+def test_msk_storage_per_broker_never_shrinks_when_a_projection_adds_brokers(production, catalog):
+    from costmodel.scaling import project
+
+    proj = project(production, months=30, growth=0.05, catalog=catalog)
+    doubled = proj.index[proj["msk_brokers"].diff() > 0][0]
+    # the brokers double (3 -> 6) in 2029-01; each still has the 2,853.12 GiB it had
+    assert proj["msk_storage_gb"].iloc[doubled] == proj["msk_storage_gb"].iloc[doubled - 1]
+    assert proj["msk_storage_gb"].is_monotonic_increasing
+    assert proj["rds_storage_gb"].is_monotonic_increasing

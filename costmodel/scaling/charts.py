@@ -6,6 +6,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from costmodel.scaling.costs import LIMIT_NAMES
+
 USD = FuncFormatter(lambda v, _: f"${v:,.0f}")
 
 
@@ -46,8 +48,9 @@ def plot_cost_curve(curve: pd.DataFrame, title: str | None = None, today: float 
     if "beyond_limit" in curve and curve["beyond_limit"].any():
         first = curve.loc[curve["beyond_limit"], "load"].iloc[0]
         ax.axvspan(first, curve["load"].max(), color="#f2d7d5", alpha=0.6, lw=0)
+        service = str(curve["service"].iloc[0]) if "service" in curve else ""
         ax.annotate(
-            "beyond an AWS limit: not priced",
+            f"beyond {LIMIT_NAMES.get(service, 'a limit')}: not priced",
             (first, 0.95),
             xycoords=("data", "axes fraction"),
             xytext=(4, 0),
@@ -98,7 +101,7 @@ def plot_projection_fan(
         stop = int(unknown.to_numpy().argmax())
         ax.axvline(stop, color="#b00020", lw=1, ls=":")
         ax.annotate(
-            f"from {mc['month'].iloc[stop]}: capacity beyond any price\n(largest RDS class or an AWS limit)",
+            f"from {mc['month'].iloc[stop]}: not priced, scenarios reach\n{_limits_reached(mc, stop)}",
             (stop, 0.95),
             xycoords=("data", "axes fraction"),
             xytext=(4, 0),
@@ -161,3 +164,14 @@ def plot_tornado(table: pd.DataFrame, base: float, title: str = "Sensitivity of 
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def _limits_reached(mc: pd.DataFrame, row: int) -> str:
+    """The limits the unpriced scenarios of month ``row`` reach, largest share first."""
+    shares = {
+        service: float(mc[f"{service}_beyond_share"].iloc[row])
+        for service in LIMIT_NAMES
+        if f"{service}_beyond_share" in mc and mc[f"{service}_beyond_share"].iloc[row] > 0
+    }
+    reached = sorted(shares, key=shares.get, reverse=True)  # type: ignore[arg-type]
+    return " and ".join(LIMIT_NAMES[s] for s in reached) or "capacity without a price"

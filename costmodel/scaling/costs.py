@@ -164,14 +164,27 @@ def _eks_capacity(arch: Architecture, f: np.ndarray, prices: ScalingPrices, load
     nodes = eks_model.node_hours_per_month(peak, trough, HOURS_PER_MONTH, **node_model) / HOURS_PER_MONTH
     out["eks_nodes"] = nodes
     out["eks_peak_nodes"] = eks_model.eks_nodes(peak, **node_model)
-    out["eks_cost"] = nodes * HOURS_PER_MONTH * prices.node_hour + nodes * e["root_volume_gb"] * prices.gp3_gb
+    # a peak that needs more nodes than the group's max_nodes is not served by it: not priced
+    beyond = eks_model.saturated(peak, **node_model) * np.ones_like(f, dtype=bool)
+    out["eks_beyond_limit"] = beyond
+    cost = nodes * HOURS_PER_MONTH * prices.node_hour + nodes * e["root_volume_gb"] * prices.gp3_gb
+    out["eks_cost"] = np.where(beyond, np.nan, cost)
     return out
 
 
 def _rds_capacity(
-    arch: Architecture, f: np.ndarray, prices: ScalingPrices, load: dict, rds_cpu_share: float = 0.5
+    arch: Architecture,
+    f: np.ndarray,
+    prices: ScalingPrices,
+    load: dict,
+    rds_cpu_share: float = 0.5,
+    storage_floor: np.ndarray | None = None,
 ) -> dict:
-    """RDS class, storage, replicas and cost at load factor ``f`` [USD per 730 h]."""
+    """RDS class, storage, replicas and cost at load factor ``f`` [USD per 730 h].
+
+    ``storage_floor`` [GiB] is storage already allocated (a projection's earlier months):
+    AWS cannot decrease allocated storage.
+    """
     r, out = arch.sections["rds"], {}
     names, vcpu, _ = rds_model.instance_ladder()
     base = names.index(r["instance_class"])
@@ -187,6 +200,8 @@ def _rds_capacity(
         load["bloat"],
     )
     storage = np.maximum(r["storage_gb"], rds_model.allocated_storage_gb(data))
+    if storage_floor is not None:
+        storage = np.maximum(storage, storage_floor)
     backup = rds_model.backup_storage_gb(storage, r["backup_retention_days"], load["daily_change_pct"])
     # read traffic -> replicas, never fewer than configured
     replicas = np.maximum(
@@ -224,15 +239,30 @@ def _cache_capacity(arch: Architecture, f: np.ndarray, prices: ScalingPrices, lo
         min_replicas=c["node_count"] // c["shards"] - 1,  # never fewer than configured
     )
     nodes = shards * (1 + replicas)
+    # more nodes than one cluster may have (or shards beyond AWS's 500): not priced
+    beyond = (nodes > (limits.maximum("elasticache.node_count") or np.inf)) | (
+        shards > (limits.maximum("elasticache.shards") or np.inf)
+    )
     out["cache_shards"] = shards
     out["cache_replicas_per_shard"] = replicas
     out["cache_nodes"] = nodes
-    out["elasticache_cost"] = nodes * HOURS_PER_MONTH * prices.cache_node_hour
+    out["elasticache_beyond_limit"] = beyond * np.ones_like(f, dtype=bool)
+    out["elasticache_cost"] = np.where(beyond, np.nan, nodes * HOURS_PER_MONTH * prices.cache_node_hour)
     return out
 
 
-def _msk_capacity(arch: Architecture, f: np.ndarray, prices: ScalingPrices, load: dict) -> dict:
-    """MSK brokers, storage per broker and cost at load factor ``f`` [USD per 730 h]."""
+def _msk_capacity(
+    arch: Architecture,
+    f: np.ndarray,
+    prices: ScalingPrices,
+    load: dict,
+    storage_floor: np.ndarray | None = None,
+) -> dict:
+    """MSK brokers, storage per broker and cost at load factor ``f`` [USD per 730 h].
+
+    ``storage_floor`` [GiB per broker] is storage already provisioned: MSK storage never
+    shrinks, and brokers added later get the cluster's volume size.
+    """
     m, out = arch.sections["msk"], {}
     brokers = np.maximum(
         msk_model.brokers(load["kafka_peak_ingress_mibps"] * f, m["broker_type"], load["kafka_fan_out"]),
@@ -245,10 +275,13 @@ def _msk_capacity(arch: Architecture, f: np.ndarray, prices: ScalingPrices, load
         brokers,
         headroom=1.0,
     )
-    storage = msk_model.autoscaled_storage_gb(m["storage_gb"], used)
+    provisioned = m["storage_gb"] if storage_floor is None else np.maximum(m["storage_gb"], storage_floor)
+    storage = msk_model.autoscaled_storage_gb(provisioned, used)
     # data that would need more than the per-broker storage limit cannot be priced as is
     cap = limits.maximum("msk.storage_gb") or np.inf
-    beyond = np.asarray(used, dtype=float) > cap
+    beyond = (np.asarray(used, dtype=float) > cap) | (
+        brokers > (limits.maximum("msk.broker_count", with_quota=True) or np.inf)
+    )
     out["msk_brokers"] = brokers
     out["msk_storage_gb"] = storage
     out["msk_beyond_limit"] = beyond * np.ones_like(f, dtype=bool)
@@ -263,6 +296,7 @@ def capacity_and_cost(
     catalog: PriceCatalog | None = None,
     prices: ScalingPrices | None = None,
     rds_cpu_share: float = 0.5,
+    storage_floor: dict[str, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
     """Capacity and monthly cost [USD per 730 h] per service for load ``factor`` (any shape).
 
@@ -272,7 +306,11 @@ def capacity_and_cost(
         ``eks_nodes`` (average nodes), ``eks_peak_nodes``, ``eks_cost``, ``rds_class_index``,
         ``rds_storage_gb``, ``rds_read_replicas``,
         ``rds_cost``, ``cache_nodes``, ``elasticache_cost``, ``msk_brokers``,
-        ``msk_storage_gb`` (per broker), ``msk_cost``; costs are NaN where a price is unknown.
+        ``msk_storage_gb`` (per broker), ``msk_cost``; costs are NaN where a price is unknown
+        or the capacity is beyond a limit (``*_beyond_limit``).
+
+    ``storage_floor`` maps ``rds`` / ``msk`` to storage already allocated [GiB], which AWS
+    never shrinks (see :func:`capacity_over_time`).
     """
     catalog = catalog if catalog is not None else load_snapshot()
     prices = prices if prices is not None else ScalingPrices.of(arch, catalog)
@@ -283,16 +321,47 @@ def capacity_and_cost(
         raise CostModelError(
             f"{arch.origin} has no 'load' section: the capacity models need load assumptions"
         )
+    floors = storage_floor or {}
     models: dict[str, Callable[..., dict]] = {
         "eks": _eks_capacity,
-        "rds": partial(_rds_capacity, rds_cpu_share=rds_cpu_share),
+        "rds": partial(_rds_capacity, rds_cpu_share=rds_cpu_share, storage_floor=floors.get("rds")),
         "elasticache": _cache_capacity,
-        "msk": _msk_capacity,
+        "msk": partial(_msk_capacity, storage_floor=floors.get("msk")),
     }
     for section, model in models.items():
         if section in s:
             out |= model(arch, f, prices, load)
     return out
+
+
+# What each service's capacity stops at, as a reader names it (data/limits.csv has the sources).
+LIMIT_NAMES = {
+    "eks": "the node group's max_nodes",
+    "rds": "the largest db.r5 class or 15 read replicas",
+    "elasticache": "500 nodes per cluster",
+    "msk": "16,384 GiB per broker or the brokers-per-cluster quota",
+}
+
+
+def capacity_over_time(
+    arch: Architecture,
+    factor: ArrayLike,
+    catalog: PriceCatalog | None = None,
+    prices: ScalingPrices | None = None,
+) -> dict[str, np.ndarray]:
+    """:func:`capacity_and_cost` along a path of months (the last axis of ``factor``).
+
+    Storage AWS cannot shrink keeps the largest size any earlier month needed: RDS allocated
+    storage, and MSK storage per broker (brokers added later get the cluster's volume size,
+    so doubling the brokers does not halve it).
+    """
+    first = capacity_and_cost(arch, factor, catalog, prices)
+    floors = {
+        service: np.maximum.accumulate(first[f"{service}_storage_gb"], axis=-1)
+        for service in ("rds", "msk")
+        if f"{service}_storage_gb" in first
+    }
+    return capacity_and_cost(arch, factor, catalog, prices, storage_floor=floors)
 
 
 def total_cost(costs: dict[str, np.ndarray]) -> np.ndarray:

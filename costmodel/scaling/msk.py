@@ -83,7 +83,7 @@ def storage_per_broker_gb(
 
 
 def autoscaled_storage_gb(
-    provisioned_gb: float, used_gb: ArrayLike, target_utilization: float = 0.6
+    provisioned_gb: ArrayLike, used_gb: ArrayLike, target_utilization: float = 0.6
 ) -> np.ndarray | float:
     """Provisioned storage after autoscaling for ``used_gb`` of data on one broker [GiB].
 
@@ -92,8 +92,10 @@ def autoscaled_storage_gb(
     >>> float(autoscaled_storage_gb(1000, 700))   # 700 > 60% of 1,000 -> 1,100 -> 1,210
     1210.0
     """
-    used = np.asarray(used_gb, dtype=float)
-    size = np.full(used.shape, float(provisioned_gb))
+    used, provisioned = np.broadcast_arrays(
+        np.asarray(used_gb, dtype=float), np.asarray(provisioned_gb, dtype=float)
+    )
+    size = provisioned.copy()
     for _ in range(200):  # each step grows >= 10%: 200 steps cover any size up to the 16 TiB cap
         grow = (used > target_utilization * size) & (size < MAX_STORAGE_GB)
         if not grow.any():

@@ -13,9 +13,18 @@ from costmodel.architecture import Architecture
 from costmodel.commitments.portfolio import Commitment, Portfolio
 from costmodel.commitments.portfolio import apply as apply_portfolio
 from costmodel.constants import HOURS_PER_MONTH
+from costmodel.errors import InputError
 from costmodel.estimate import estimate
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
-from costmodel.scaling.costs import SERVICES, ScalingPrices, capacity_and_cost, hourly_nodes, total_cost
+from costmodel.scaling.costs import (
+    LIMIT_NAMES,
+    SERVICES,
+    ScalingPrices,
+    capacity_and_cost,
+    capacity_over_time,
+    hourly_nodes,
+    total_cost,
+)
 from costmodel.scaling.rds import instance_ladder
 
 # The load driver of each service: the `load` key a cost curve's x axis is in.
@@ -145,7 +154,7 @@ def project(
     periods = pd.period_range(start, periods=months, freq="M")
     factor = (1 + growth) ** np.arange(months)
     prices = ScalingPrices.of(arch, catalog)
-    costs = capacity_and_cost(arch, factor, catalog, prices)
+    costs = capacity_over_time(arch, factor, catalog, prices)
     frame = pd.DataFrame({"month": periods.astype(str), "load_factor": factor})
     for key, values in costs.items():
         frame[key] = values
@@ -183,6 +192,13 @@ def project(
         )
         if i and np.floor(frame["eks_nodes"].iloc[i]) > np.floor(frame["eks_nodes"].iloc[i - 1]):
             changes.append(f"eks average nodes {frame['eks_nodes'].iloc[i]:.1f}")
+        changes += [
+            f"{service} beyond {LIMIT_NAMES[service]}: not priced"
+            for service in LIMIT_NAMES
+            if f"{service}_beyond_limit" in frame
+            and frame[f"{service}_beyond_limit"].iloc[i]
+            and (i == 0 or not frame[f"{service}_beyond_limit"].iloc[i - 1])
+        ]
         events.append("; ".join(changes))
     frame["events"] = events
     return frame
@@ -236,8 +252,9 @@ def monte_carlo(
     Returns
     -------
     DataFrame
-        One row per month: ``p5`` ... ``p95`` and ``mean`` of the total cost [USD], and
-        ``unknown_share`` [fraction of scenarios].
+        One row per month: ``p5`` ... ``p95`` and ``mean`` of the total cost [USD],
+        ``unknown_share`` [fraction of scenarios] and, per service, ``*_beyond_share`` (the
+        fraction beyond the limit named in :data:`LIMIT_NAMES`).
     """
     catalog = catalog if catalog is not None else load_snapshot()
     rng = np.random.default_rng(seed)
@@ -246,7 +263,8 @@ def monte_carlo(
     steps = np.broadcast_to(1 + rates, (n, months)).copy()
     steps[:, 0] = 1.0  # month 0 is today's load
     factor = np.cumprod(steps, axis=1)
-    costs = total_cost(capacity_and_cost(arch, factor, catalog)) + fixed_monthly_cost(arch, catalog)
+    capacity = capacity_over_time(arch, factor, catalog)
+    costs = total_cost(capacity) + fixed_monthly_cost(arch, catalog)
     known = ~np.isnan(costs)
     masked = np.where(known, costs, np.nan)
     frame = pd.DataFrame({"month": pd.period_range(start, periods=months, freq="M").astype(str)})
@@ -254,6 +272,9 @@ def monte_carlo(
         frame[f"p{p:g}"] = np.nanpercentile(masked, p, axis=0) if known.any() else np.nan
     frame["mean"] = np.nanmean(masked, axis=0) if known.any() else np.nan
     frame["unknown_share"] = 1 - known.mean(axis=0)
+    for service in LIMIT_NAMES:  # which limit the unpriced scenarios reach
+        if f"{service}_beyond_limit" in capacity:
+            frame[f"{service}_beyond_share"] = capacity[f"{service}_beyond_limit"].mean(axis=0)
     biased = frame["unknown_share"] > max_unknown_share
     frame.loc[biased, [*(f"p{p:g}" for p in percentiles), "mean"]] = np.nan
     frame["scenarios"] = n
@@ -280,7 +301,7 @@ def tornado(arch: Architecture, swing: float = 0.25, catalog: PriceCatalog | Non
             moved = max(1, round(moved)) if isinstance(value, int) else moved
             try:
                 scenario = arch.with_changes({f"load.{key}": moved})
-            except Exception:  # a move outside the allowed range: skip that side
+            except InputError:  # a move outside the allowed range: skip that side
                 outcomes.append((moved, np.nan))
                 continue
             cost = float(total_cost(capacity_and_cost(scenario, 1.0, catalog)))
