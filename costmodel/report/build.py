@@ -88,6 +88,9 @@ def report_context(
         "totals": rec.totals,
         "previous_total": previous,
         "lines_total": float(table["actual"].sum()),
+        "variance_totals": [
+            float(table[c].sum()) for c in ("calendar_variance", "volume_variance", "rate_variance")
+        ],
         "unmapped_total": float(rec.unmapped["actual"].sum()),
         "hours_in_month": rec.hours_in_month,
         "hours_per_month": HOURS_PER_MONTH,
