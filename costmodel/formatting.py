@@ -17,9 +17,10 @@ import pandas as pd
 
 from costmodel.output import is_unknown, money, rate
 
-USD, PCT, MONTHS, COUNT, NUMBER, RATE = "usd", "pct", "months", "count", "number", "rate"
+USD, PCT, SHARE, MONTHS, COUNT, NUMBER, RATE = "usd", "pct", "share", "months", "count", "number", "rate"
 
-SUFFIX_KINDS = {"_usd": USD, "_pct": PCT, "_months": MONTHS, "_count": COUNT}
+# A share is a fraction [0..1] shown as a percentage; a pct is already in percent.
+SUFFIX_KINDS = {"_usd": USD, "_pct": PCT, "_share": SHARE, "_months": MONTHS, "_count": COUNT}
 
 # Columns of the tables costmodel returns, by their unit (USD per month unless stated).
 COLUMN_KINDS: dict[str, str] = {
@@ -67,6 +68,14 @@ COLUMN_KINDS: dict[str, str] = {
             "low",
             "high",
             "base",
+            "low_cost",
+            "high_cost",
+            "range",
+            "ri_fee",
+            "upfront_cost",
+            "monthly_on_demand",
+            "monthly_with_commitment",
+            "estimated_monthly_savings",
         ],
         USD,
     ),
@@ -74,7 +83,26 @@ COLUMN_KINDS: dict[str, str] = {
         ["savings_pct", "documented_savings_pct", "list_savings_pct", "coverage_pct", "utilization_pct"], PCT
     ),
     **dict.fromkeys(["break_even_months", "term_years"], MONTHS),
-    **dict.fromkeys(["count", "nodes", "cache_nodes", "msk_brokers", "eks_peak_nodes"], COUNT),
+    "break_even_utilization": SHARE,
+    **dict.fromkeys(
+        [
+            "count",
+            "nodes",
+            "cache_nodes",
+            "cache_shards",
+            "cache_replicas_per_shard",
+            "msk_brokers",
+            "eks_peak_nodes",
+            "rds_read_replicas",
+            "scenarios",
+            "usage_hours",
+            "reserved_hours",
+            "covered_hours",
+            "lookback_hours",
+            "lookback_days",
+        ],
+        COUNT,
+    ),
     "unit_price": RATE,
 }
 
@@ -103,6 +131,7 @@ def _number(value: float) -> str:
 FORMATTERS: dict[str, Callable[[float], str]] = {
     USD: money,
     PCT: lambda v: f"{v:.1f}%",
+    SHARE: lambda v: f"{100 * v:.1f}%",
     MONTHS: lambda v: f"{v:,.1f}",
     COUNT: lambda v: f"{v:,.0f}",
     NUMBER: _number,

@@ -86,3 +86,73 @@ def test_notebook_styler_uses_the_same_scheme_and_shows_no_nan():
     assert "37.1%" in html and "$4,867.00" in html and "unknown" in html
     assert "nan" not in html.lower().replace("unknown", "")
     assert "$37" not in html  # a percentage never gets a dollar sign
+
+
+# Numeric columns that are plain quantities in the unit their table states (GB, requests/s,
+# nodes on average, a load factor): every other numeric column must have a kind.
+PLAIN = {
+    "quantity",
+    "modelled_quantity",
+    "actual_quantity",
+    "value",
+    "load",
+    "load_factor",
+    "capacity",
+    "eks_nodes",
+    "rds_storage_gb",
+    "msk_storage_gb",
+    "low_value",
+    "high_value",
+}
+
+
+def public_tables(production, catalog):
+    import numpy as np
+
+    from costmodel import commitments, scaling, whatif
+    from costmodel.actuals import read
+    from costmodel.documented import compare
+    from costmodel.estimate import estimate
+    from costmodel.reconcile import months
+    from costmodel.report import analysis
+
+    actuals = read("data/actuals/ce-2026-06..2026-10.json")
+    rec = months(actuals, production, catalog)[-1]
+    items = estimate(production, catalog)
+    history = scaling.hourly_nodes(production, start="2026-10-01", days=7, factor=1.4)
+    recommendation = commitments.recommend(
+        history, service="ec2", term="1yr", payment="no_upfront", catalog=catalog
+    )
+    return {
+        "estimate": items,
+        "compare": compare(items),
+        "documented_table": commitments.documented_table(production, catalog),
+        "options": commitments.options(production, catalog),
+        "recommend": pd.DataFrame([recommendation]),
+        "project": scaling.project(production, months=3, catalog=catalog),
+        "monte_carlo": scaling.monte_carlo(production, months=3, n=50, catalog=catalog),
+        "tornado": scaling.tornado(production, catalog=catalog),
+        "cost_curve": scaling.cost_curve(production, "eks", np.linspace(1000, 9000, 5), catalog),
+        "whatif": whatif.compare(production, {"eks.node_count": 5}, catalog).line_items,
+        "reconciled lines": rec.lines,
+        "waterfall": analysis.waterfall(rec),
+        "ri_coverage": analysis.ri_coverage(actuals, "2026-10", catalog),
+        "opportunities": analysis.opportunities(production, catalog),
+    }
+
+
+def test_every_numeric_column_of_every_public_table_has_a_unit(production, catalog):
+    missing = {
+        name: [
+            c
+            for c in table.columns
+            if kind_of(str(c), table[c]) == "number" and c not in PLAIN and table[c].dtype != bool
+        ]
+        for name, table in public_tables(production, catalog).items()
+    }
+    assert not {k: v for k, v in missing.items() if v}, "give these a unit in costmodel.formatting"
+
+
+def test_a_share_reads_as_a_percentage():
+    assert format_value(0.114, kind_of("unknown_share")) == "11.4%"
+    assert format_value(0.6294, kind_of("break_even_utilization")) == "62.9%"

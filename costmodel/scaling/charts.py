@@ -50,13 +50,13 @@ def plot_cost_curve(curve: pd.DataFrame, title: str | None = None, today: float 
         ax.axvspan(first, curve["load"].max(), color="#f2d7d5", alpha=0.6, lw=0)
         service = str(curve["service"].iloc[0]) if "service" in curve else ""
         ax.annotate(
-            f"beyond {LIMIT_NAMES.get(service, 'a limit')}: not priced",
-            (first, 0.95),
-            xycoords=("data", "axes fraction"),
-            xytext=(4, 0),
-            textcoords="offset points",
+            f"beyond {LIMIT_NAMES.get(service, 'a limit')}:\nnot priced",
+            (0.99, 0.97),
+            xycoords="axes fraction",
+            ha="right",
             fontsize=8,
             va="top",
+            bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "#b00020", "lw": 0.8},
         )
     service = str(curve["service"].iloc[0]) if "service" in curve and len(curve) else ""
     ax.set_title(title or f"{service.upper()} monthly cost vs load")
