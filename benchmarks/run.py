@@ -78,8 +78,8 @@ def reconcile_benchmarks(catalog: object) -> list[tuple[str, float, str]]:
     import tempfile
 
     from costmodel.actuals import fetch, read_cost_and_usage
-    from costmodel.actuals.simulate import simulate
     from costmodel.reconcile import months
+    from costmodel.samples import simulate
 
     arch = load_architecture()
     twelve = tuple(str(p) for p in pd.period_range("2025-11", "2026-10", freq="M"))

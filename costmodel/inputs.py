@@ -32,11 +32,21 @@ from costmodel.errors import InputError
 def read_text(path: str | Path, what: str) -> str:
     """Text of a user file, or an :class:`InputError` saying what is wrong with ``what`` file.
 
-    A leading byte-order mark (Excel and the AWS console write one) is dropped.
+    A leading byte-order mark (Excel and the AWS console write one) is dropped; a gzip file
+    (``.gz``, or any file that starts with gzip's magic bytes) is decompressed first.
     """
+    import gzip
+    import zlib
+
     path = Path(path)
     try:
-        return path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            try:
+                data = gzip.decompress(data)
+            except (OSError, EOFError, zlib.error) as exc:
+                raise InputError(f"{what} file {path} is not a readable gzip file ({exc})") from None
+        return data.decode("utf-8-sig")
     except FileNotFoundError:
         raise InputError(f"{what} file not found: {path}") from None
     except IsADirectoryError:

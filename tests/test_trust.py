@@ -342,3 +342,17 @@ def test_fetch_dates_are_checked_strictly_before_any_aws_call(tmp_path, day):
 def test_prices_refresh_names_an_unknown_region_before_any_aws_call(tmp_path):
     err = refused("prices", "refresh", "--region", "us-esat-1", "--out", tmp_path / "p.csv")
     assert "unknown region 'us-esat-1'" in err
+
+
+def test_gzipped_actuals_are_read_and_a_truncated_gzip_is_one_line(tmp_path):
+    import gzip
+
+    whole = tmp_path / "ce.json.gz"
+    whole.write_bytes(gzip.compress(ACTUALS.read_bytes()))
+    code, out, _ = run("reconcile", "--actuals", whole, "--month", "2026-10", "--format", "json")
+    assert code == 0 and json.loads(out)["months"][0]["conservation"]["bill_total"] == pytest.approx(
+        10192.394452
+    )
+    cut = tmp_path / "cut.json.gz"
+    cut.write_bytes(whole.read_bytes()[:300])
+    assert "is not a readable gzip file" in refused("reconcile", "--actuals", cut)

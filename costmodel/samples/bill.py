@@ -24,13 +24,12 @@ grouped by RECORD_TYPE and SERVICE; and each month's ungrouped total), amounts a
 with 10 decimals. Every price comes from the catalog (through the estimate) or, for
 unmodelled spend, from a data file that names its source; usage types follow the region.
 
-Run ``python -m costmodel.actuals.simulate --out data/actuals/ce-2026-06..2026-10.json``.
+``python -m costmodel.samples --out-dir data/actuals`` writes the shipped samples (this
+monthly bill, the same bill by day: :mod:`costmodel.samples.daily`).
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -42,7 +41,6 @@ from costmodel.actuals.fetch import CONTROL_METRICS, request_bodies
 from costmodel.architecture import Architecture, load_architecture
 from costmodel.data_files import data_path
 from costmodel.estimate import estimate
-from costmodel.files import atomic_write_text
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.reconcile.mapping import unit_conversions
 from costmodel.services._items import CE_EC2, CE_EC2_OTHER, CE_RDS, usage_type
@@ -123,9 +121,10 @@ def _node_group(
     hours: float,
     nodes: np.ndarray,
     ri: tuple,
-) -> None:
+) -> np.ndarray:
     """Node-hours from the daily load curve; from ``ri_start``, ``ri_count`` reserved nodes
-    at $0 unblended plus the RI fee as ``HeavyUsage``; root volumes follow the node-hours."""
+    at $0 unblended plus the RI fee as ``HeavyUsage``; root volumes follow the node-hours.
+    Returns the reserved (covered) nodes of each hour."""
     ri_start, ri_count = ri
     eks = arch.sections["eks"]
     box = (CE_EC2, usage_type(arch.region, f"BoxUsage:{eks['instance_type']}", prefixed_in_us_east_1=False))
@@ -152,10 +151,14 @@ def _node_group(
     root = (CE_EC2_OTHER, usage_type(arch.region, "EBS:VolumeUsage.gp3", prefixed_in_us_east_1=False))
     extra = (nodes.sum() / hours - eks["node_count"]) * eks["root_volume_gb"]
     lines[root].rescale(lines[root].quantity + extra)
+    return covered
 
 
-def _replica_added(lines: dict, arch: Architecture, start: pd.Timestamp, replica_added: str) -> None:
-    """A read replica added on ``replica_added``: its hours, gp3 storage and IOPS, prorated."""
+def _replica_added(
+    lines: dict, arch: Architecture, start: pd.Timestamp, replica_added: str
+) -> dict[tuple[str, str], tuple[float, pd.Timestamp]]:
+    """A read replica added on ``replica_added``: its hours, gp3 storage and IOPS, prorated.
+    Returns, per (service, usage type), the quantity added and the moment it starts."""
     rds, region = arch.sections["rds"], arch.region
     end = start + pd.DateOffset(months=1)
     added = pd.Timestamp(replica_added)
@@ -163,6 +166,7 @@ def _replica_added(lines: dict, arch: Architecture, start: pd.Timestamp, replica
     hours = (end - start) / pd.Timedelta(hours=1)
     replica_class = rds["replica_instance_class"] or rds["instance_class"]
     extra_iops = max(0.0, rds["iops"] - gp3_baseline(rds["storage_gb"])[0])
+    additions = {}
     for base, quantity in [
         (instance_usage_type(region, replica_class, rds["replica_multi_az"]), hours * share),
         (usage_type(region, "RDS:GP3-Storage", prefixed_in_us_east_1=True), rds["storage_gb"] * share),
@@ -171,6 +175,8 @@ def _replica_added(lines: dict, arch: Architecture, start: pd.Timestamp, replica
         line = lines.get((CE_RDS, base))
         if line is not None and quantity > 0:
             line.rescale(line.quantity + quantity)
+            additions[(CE_RDS, base)] = (quantity, max(added, start))
+    return additions
 
 
 def _drift(lines: dict, arch: Architecture, index: int, rng: np.random.Generator) -> None:
@@ -217,6 +223,23 @@ def _special_groups(
     return special
 
 
+@dataclass(frozen=True)
+class SimulatedMonth:
+    """One simulated month: its Cost Explorer groups and what a finer grain needs.
+
+    ``nodes`` and ``covered`` are the node group's nodes and reserved nodes in each hour
+    [nodes]; ``additions`` maps (service, usage type) to a quantity added mid-month and the
+    moment it starts (a new read replica).
+    """
+
+    month: str
+    groups: list
+    special: list
+    nodes: np.ndarray
+    covered: np.ndarray
+    additions: dict
+
+
 def simulate_month(
     arch: Architecture,
     catalog: PriceCatalog,
@@ -230,18 +253,20 @@ def simulate_month(
     credit_month: str = "2026-07",
     credit: float = 300.0,
     tax_rate: float = 0.06,
-) -> tuple[list, list]:
+) -> SimulatedMonth:
     """Usage groups and credit/tax groups of one month (see the module docstring)."""
     start = pd.Timestamp(f"{month}-01")
     hours = (start + pd.DateOffset(months=1) - start) / pd.Timedelta(hours=1)
     lines = _month_lines(estimate(arch, catalog, hours=hours, month=month))
     eks = arch.sections.get("eks")
+    nodes = covered = np.zeros(int(hours))
     if eks:
         low, high = eks["min_nodes"] or eks["node_count"], eks["max_nodes"] or eks["node_count"]
         nodes = node_hours(month, low, high, 1.04**index, rng)
-        _node_group(lines, arch, catalog, month, hours, nodes, (ri_start, ri_count))
+        covered = _node_group(lines, arch, catalog, month, hours, nodes, (ri_start, ri_count))
+    additions = {}
     if arch.sections.get("rds") and month >= replica_added[:7]:
-        _replica_added(lines, arch, start, replica_added)
+        additions = _replica_added(lines, arch, start, replica_added)
     _drift(lines, arch, index, rng)
     groups = [
         _group(service, usage, line.unblended, line.amortized, *_ce_quantity(line.quantity, line.unit))
@@ -253,7 +278,21 @@ def simulate_month(
         cost = max(float(row.minimum_usd), float(row.share_of_usage_pct) / 100 * usage_total)
         groups.append(_group(row.service, row.usage_type, cost, cost, cost, "Dollar"))
     usage_total = sum(float(g["Metrics"]["UnblendedCost"]["Amount"]) for g in groups)
-    return groups, _special_groups(usage_total, month, credit_month, credit, tax_rate)
+    special = _special_groups(usage_total, month, credit_month, credit, tax_rate)
+    return SimulatedMonth(month, groups, special, nodes, covered, additions)
+
+
+def simulate_months(
+    arch: Architecture | None = None,
+    catalog: PriceCatalog | None = None,
+    months: tuple[str, ...] = DEFAULT_MONTHS,
+    seed: int = 2026,
+) -> list[SimulatedMonth]:
+    """Each month of the sample bill, simulated in order from one random generator."""
+    arch = arch or load_architecture()
+    catalog = catalog or load_snapshot()
+    rng = np.random.default_rng(seed)
+    return [simulate_month(arch, catalog, month, i, rng) for i, month in enumerate(months)]
 
 
 def simulate(
@@ -264,16 +303,19 @@ def simulate(
 ) -> dict:
     """Cost Explorer responses for ``months`` of ``arch``, in the fetch-actuals file format."""
     arch = arch or load_architecture()
-    catalog = catalog or load_snapshot()
-    rng = np.random.default_rng(seed)
+    return monthly_payload(simulate_months(arch, catalog, months, seed), arch.origin, seed)
+
+
+def monthly_payload(simulated: list[SimulatedMonth], origin: str, seed: int) -> dict:
+    """The fetch-actuals file of simulated months, granularity MONTHLY."""
+    months = [m.month for m in simulated]
     usage_results: list[dict[str, Any]] = []
     special_results: list[dict[str, Any]] = []
-    for i, month in enumerate(months):
-        start = pd.Timestamp(f"{month}-01")
+    for sim in simulated:
+        start = pd.Timestamp(f"{sim.month}-01")
         period = {"Start": str(start.date()), "End": str((start + pd.DateOffset(months=1)).date())}
-        groups, special = simulate_month(arch, catalog, month, i, rng)
-        usage_results.append({"TimePeriod": period, "Total": {}, "Groups": groups, "Estimated": False})
-        special_results.append({"TimePeriod": period, "Total": {}, "Groups": special, "Estimated": False})
+        usage_results.append({"TimePeriod": period, "Total": {}, "Groups": sim.groups, "Estimated": False})
+        special_results.append({"TimePeriod": period, "Total": {}, "Groups": sim.special, "Estimated": False})
     span = {
         "Start": f"{months[0]}-01",
         "End": str((pd.Timestamp(f"{months[-1]}-01") + pd.DateOffset(months=1)).date()),
@@ -296,8 +338,7 @@ def simulate(
     ]
     return {
         "_source": (
-            "SYNTHETIC: generated by costmodel.actuals.simulate (seed "
-            f"{seed}) from {arch.origin}; not a real bill"
+            f"SYNTHETIC: generated by costmodel.samples (seed {seed}) from {origin}; not a real bill"
         ),
         "requests": [
             {
@@ -338,17 +379,3 @@ def simulate(
 def _sum_amounts(groups: list[dict], metric: str) -> Decimal:
     """Exact sum of the groups' amount strings, as Cost Explorer's total would be."""
     return sum((Decimal(g["Metrics"][metric]["Amount"]) for g in groups), Decimal(0))
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--months", nargs="+", default=list(DEFAULT_MONTHS))
-    args = parser.parse_args()
-    payload = simulate(months=tuple(args.months), seed=args.seed)
-    atomic_write_text(args.out, json.dumps(payload, indent=1) + "\n")
-
-
-if __name__ == "__main__":
-    main()

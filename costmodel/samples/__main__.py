@@ -1,0 +1,38 @@
+"""``python -m costmodel.samples --out-dir DIR``: write every sample of one simulated bill."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+from pathlib import Path
+
+from costmodel.architecture import load_architecture
+from costmodel.files import atomic_write_bytes, atomic_write_text
+from costmodel.samples.bill import DEFAULT_MONTHS, monthly_payload, simulate_months
+from costmodel.samples.daily import daily_payload, planted_table
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out-dir", required=True, help="folder to write the sample files to")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--months", nargs="+", default=list(DEFAULT_MONTHS))
+    args = parser.parse_args(argv)
+    arch = load_architecture()
+    simulated = simulate_months(arch, months=tuple(args.months), seed=args.seed)
+    out, span = Path(args.out_dir), f"{args.months[0]}..{args.months[-1]}"
+    out.mkdir(parents=True, exist_ok=True)
+    monthly = monthly_payload(simulated, arch.origin, args.seed)
+    atomic_write_text(out / f"ce-{span}.json", json.dumps(monthly, indent=1) + "\n")
+    daily = daily_payload(simulated, arch.origin, args.seed)
+    # a result per day makes the daily file large (2.5 MB): compact and gzipped (mtime 0, so
+    # the same bill gives the same bytes); every reader of actuals decompresses gzip
+    text = json.dumps(daily, separators=(",", ":")) + "\n"
+    atomic_write_bytes(out / f"ce-daily-{span}.json.gz", gzip.compress(text.encode(), 9, mtime=0))
+    atomic_write_text(out / "planted-anomalies.csv", planted_table().to_csv(index=False))
+    print(f"wrote {out}/ce-{span}.json, ce-daily-{span}.json.gz and planted-anomalies.csv")
+
+
+if __name__ == "__main__":
+    main()
