@@ -156,3 +156,20 @@ def test_estimated_partial_month_is_flagged_not_dropped():
     response["ResultsByTime"][0]["Estimated"] = True
     rows = read_cost_and_usage(json.loads(json.dumps(response)))
     assert rows["estimated"].tolist() == [True]
+
+
+def test_console_export_granularity_comes_from_its_periods(tmp_path):
+    from costmodel.actuals import read_actuals
+
+    head = '"Service","EC2-Instances($)","Total costs($)"\n"Service total","30","30"\n'
+
+    def export(*days):
+        path = tmp_path / f"{len(days)}.csv"
+        path.write_text(head + "".join(f'"{d}","{30 / len(days)}","{30 / len(days)}"\n' for d in days))
+        return read_actuals(path).rows
+
+    # one row dated the 1st is a month (744 h in October), not a day of 24 h
+    assert export("2026-10-01")["granularity"].tolist() == ["MONTHLY"]
+    assert set(export("2026-10-01", "2026-10-02", "2026-10-03")["granularity"]) == {"DAILY"}
+    with pytest.raises(InputError, match="neither all months nor days"):
+        export("2026-10-01", "2026-10-15", "2026-11-01")

@@ -488,13 +488,28 @@ def _check_service_totals(
             )
 
 
-def _console_frame(rows: list[dict], periods: list[pd.Timestamp]) -> pd.DataFrame:
-    """Tidy columns for console rows; the granularity is read from the period spacing."""
+def _console_granularity(periods: list[pd.Timestamp], origin: str) -> str:
+    """MONTHLY when every period starts a month (a single one too: the export does not say,
+    and a lone row dated the 1st is a month far more often than a day); DAILY when they
+    are days; anything else is refused rather than guessed."""
+    distinct = sorted(periods)
+    gaps = [(b - a).days for a, b in zip(distinct, distinct[1:], strict=False)]
+    if all(p.day == 1 for p in distinct) and all(g >= 28 for g in gaps):
+        return "MONTHLY"
+    if not gaps or min(gaps) == 1:
+        return "DAILY"
+    raise InputError(
+        f"{origin}: the periods ({', '.join(str(p.date()) for p in distinct[:4])}, ...) are neither all "
+        "months nor days; export one granularity (Daily or Monthly) per file"
+    )
+
+
+def _console_frame(rows: list[dict], periods: list[pd.Timestamp], origin: str = "<memory>") -> pd.DataFrame:
+    """Tidy columns for console rows; the granularity is read from the periods."""
     frame = pd.DataFrame(
         rows, columns=["period_start", "service", "usage_type", "record_type", "unblended_cost", "source"]
     )
-    distinct = sorted(periods)
-    monthly = len(distinct) > 1 and (distinct[1] - distinct[0]).days >= 28
+    monthly = _console_granularity(periods, origin) == "MONTHLY"
     frame["period_start"] = pd.to_datetime(frame["period_start"])
     frame["period_end"] = frame["period_start"] + (
         pd.DateOffset(months=1) if monthly else pd.Timedelta(days=1)
@@ -559,7 +574,7 @@ def read_console_csv_with_controls(text: str, origin: str = "<memory>") -> Actua
         raise InputError(f"{origin}: no period rows")
     if service_totals is not None:
         _check_service_totals(service_totals, rows, amounts, origin)
-    frame = _console_frame(rows, list(seen))
+    frame = _console_frame(rows, list(seen), origin)
     group_sums = _group_sums(frame.to_dict("records"), amounts)
     controls = _controls(frame, group_sums, independent, "the console's 'Total costs($)' column", origin)
     return Actuals(rows=frame, controls=controls, origin=origin)
