@@ -22,6 +22,7 @@ import csv
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -493,7 +494,7 @@ def _console_granularity(periods: list[pd.Timestamp], origin: str) -> str:
     and a lone row dated the 1st is a month far more often than a day); DAILY when they
     are days; anything else is refused rather than guessed."""
     distinct = sorted(periods)
-    gaps = [(b - a).days for a, b in zip(distinct, distinct[1:], strict=False)]
+    gaps = [(b - a).days for a, b in pairwise(distinct)]
     if all(p.day == 1 for p in distinct) and all(g >= 28 for g in gaps):
         return "MONTHLY"
     if not gaps or min(gaps) == 1:
