@@ -428,36 +428,8 @@ def cmd_fetch_actuals(args: argparse.Namespace) -> None:
 
 
 # ---------------------------------------------------------------------------- whatif
-def parse_set(values: list[str]) -> dict:
-    """``["eks.node_count=5"]`` -> ``{"eks.node_count": 5}`` (values read as plain YAML scalars).
-
-    A key given twice (also under two names of one key, e.g. ``eks.node_type`` and
-    ``eks.instance_type``) is an error: the last one must not win silently.
-    """
-    from costmodel.architecture import resolve_key
-    from costmodel.errors import InputError
-    from costmodel.inputs import load_yaml
-
-    changes: dict = {}
-    seen: dict[str, str] = {}
-    for item in values:
-        key, sep, raw = item.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            raise InputError(f"--set {item!r}: expected KEY=VALUE, e.g. --set eks.node_count=5")
-        target = resolve_key(key)
-        if target in seen:
-            raise InputError(f"--set {key} given twice (also as --set {seen[target]}); give each key once")
-        seen[target] = key
-        value = load_yaml(raw, f"--set {key}")
-        if isinstance(value, (dict, list)):
-            raise InputError(f"--set {key}={raw}: expected a single value (number, text or true/false)")
-        changes[key] = value
-    return changes
-
-
 def cmd_whatif(args: argparse.Namespace) -> None:
-    from costmodel.whatif import compare
+    from costmodel.whatif import compare, parse_changes
 
     arch, catalog = _architecture(args), _catalog(args)
     if not args.set:
@@ -466,7 +438,7 @@ def cmd_whatif(args: argparse.Namespace) -> None:
         raise InputError(
             "give at least one change, e.g. --set eks.node_count=5 --set rds.instance_class=db.r5.4xlarge"
         )
-    result = compare(arch, parse_set(args.set), catalog)
+    result = compare(arch, parse_changes(args.set or []), catalog)
     table = result.line_items
     if args.format == "json":
         write_json(
@@ -640,6 +612,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="JSON file to write")
     p.set_defaults(func=cmd_fetch_actuals)
 
+    from costmodel.cli_finance import add_parsers as add_finance_parsers
+
+    add_finance_parsers(sub)
+
     prices = sub.add_parser("prices", help="the price catalog")
     psub = prices.add_subparsers(dest="prices_command", required=True)
     p = psub.add_parser("show", help="list catalog rows with their sources")
@@ -699,7 +675,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     pd.set_option("display.width", 250)
     try:
-        args.func(args)
+        code = args.func(args)
     except BrokenPipeError:  # output piped into `head` and closed early
         sys.stderr.close()
         return 0
@@ -709,7 +685,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"costmodel: error: {' '.join(message.split())}", file=sys.stderr)
         return 2
-    return 0
+    return int(code or 0)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,12 @@ from pathlib import Path
 
 from costmodel.inputs import read_text
 
-__all__ = ["data_path", "read_text"]
+__all__ = ["SAMPLE_BUDGET", "SAMPLE_DAILY", "SAMPLE_MONTHLY", "data_path", "read_text", "sample"]
+
+# The bundled SYNTHETIC samples (data/README.md): what commands read when given no file.
+SAMPLE_MONTHLY = ("actuals", "ce-2026-06..2026-10.json")
+SAMPLE_DAILY = ("actuals", "ce-daily-2026-06..2026-10.json.gz")
+SAMPLE_BUDGET = ("budgets", "sample-budget.yaml")
 
 
 def data_path(*parts: str) -> Path:
@@ -18,3 +23,8 @@ def data_path(*parts: str) -> Path:
     the package ``costmodel.data`` (see ``[tool.setuptools.package-dir]``).
     """
     return Path(str(files("costmodel.data").joinpath(*parts)))
+
+
+def sample(parts: tuple[str, ...], given: str | Path | None = None) -> Path:
+    """``given`` when the user named a file, else the bundled sample at ``parts``."""
+    return Path(given) if given is not None else data_path(*parts)

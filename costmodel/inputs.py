@@ -21,11 +21,14 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from costmodel.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 # ---------------------------------------------------------------------------- files
@@ -107,6 +110,34 @@ def check_finite_tree(value: Any, where: str) -> None:
             stack += [(v, f"{path}.{k}" if path else str(k)) for k, v in item.items()]
         elif isinstance(item, list):
             stack += [(v, f"{path}[{i}]") for i, v in enumerate(item)]
+
+
+def parse_day(value: Any, where: str) -> pd.Timestamp:
+    """``value`` as a day YYYY-MM-DD, strictly (pandas alone reads 'june' or '1' as a date)."""
+    import datetime as dt
+
+    import pandas as pd
+
+    text = str(value).strip() if value is not None else ""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return pd.Timestamp(dt.date.fromisoformat(text))
+        except ValueError:  # 2026-02-30
+            pass
+    raise InputError(f"{where} must be a day YYYY-MM-DD, e.g. 2026-06-01, got {value!r}")
+
+
+def finite_option(text: str) -> float:
+    """An argparse ``type``: a finite number (``float`` alone accepts nan and inf)."""
+    import argparse
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
 
 
 def parse_month(value: Any, where: str) -> str:

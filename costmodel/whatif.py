@@ -130,3 +130,34 @@ def cold_standby(
     table["price_status"] = table["price_status"].fillna("sourced")
     known = table["difference"].notna()
     return Standby(float(table.loc[known, "difference"].sum()), int((~known).sum()), table)
+
+
+def parse_changes(values: list[str], option: str = "--set") -> dict:
+    """``["eks.node_count=5"]`` -> ``{"eks.node_count": 5}`` (values read as plain YAML scalars).
+
+    A key given twice (also under two names of one key, e.g. ``eks.node_type`` and
+    ``eks.instance_type``) is an error: the last one must not win silently. ``option`` names
+    the command-line option in messages (``--set``, ``--change``).
+    """
+    from costmodel.architecture import resolve_key
+    from costmodel.errors import InputError
+    from costmodel.inputs import load_yaml
+
+    changes: dict = {}
+    seen: dict[str, str] = {}
+    for item in values:
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise InputError(f"{option} {item!r}: expected KEY=VALUE, e.g. {option} eks.node_count=5")
+        target = resolve_key(key)
+        if target in seen:
+            raise InputError(
+                f"{option} {key} given twice (also as {option} {seen[target]}); give each key once"
+            )
+        seen[target] = key
+        value = load_yaml(raw, f"{option} {key}")
+        if isinstance(value, (dict, list)):
+            raise InputError(f"{option} {key}={raw}: expected a single value (number, text or true/false)")
+        changes[key] = value
+    return changes

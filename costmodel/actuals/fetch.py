@@ -32,7 +32,7 @@ import pandas as pd
 
 from costmodel.errors import CostModelError
 from costmodel.files import atomic_write_text, private_dir
-from costmodel.inputs import load_json
+from costmodel.inputs import load_json, parse_day
 
 METRICS = ["UnblendedCost", "AmortizedCost", "NetAmortizedCost", "UsageQuantity"]
 CONTROL_METRICS = ["UnblendedCost", "AmortizedCost", "NetAmortizedCost"]
@@ -77,22 +77,9 @@ def grouped_request_bodies(period: dict, granularity: str = "MONTHLY") -> list[d
     ]
 
 
-def _iso_day(text: str, option: str) -> pd.Timestamp:
-    """A YYYY-MM-DD day, strictly: pandas alone reads 'june' or '1' as some date."""
-    import datetime as dt
-    import re
-
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(text)):
-        try:
-            return pd.Timestamp(dt.date.fromisoformat(str(text)))
-        except ValueError:  # 2026-02-30
-            pass
-    raise CostModelError(f"{option} must be a day YYYY-MM-DD, e.g. 2026-06-01, got {text!r}")
-
-
 def month_periods(start: str, end: str) -> list[tuple[str, str]]:
     """Split [start, end) into calendar-month periods (each fetched and cached on its own)."""
-    first, last = _iso_day(start, "--start"), _iso_day(end, "--end")
+    first, last = parse_day(start, "--start"), parse_day(end, "--end")
     if last <= first:
         raise CostModelError(f"--end {end} must be after --start {start} (End is exclusive)")
     periods, cursor = [], first

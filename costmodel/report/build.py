@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from costmodel.actuals import read_actuals
 from costmodel.architecture import Architecture, load_architecture
 from costmodel.constants import HOURS_PER_MONTH
-from costmodel.data_files import data_path
+from costmodel.data_files import SAMPLE_MONTHLY, sample
 from costmodel.errors import InputError
 from costmodel.files import atomic_write_text, check_writable_dir
 from costmodel.formatting import format_value
@@ -22,8 +22,6 @@ from costmodel.output import money
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.reconcile import months, trend
 from costmodel.report import analysis, charts
-
-SAMPLE_ACTUALS = ("actuals", "ce-2026-06..2026-10.json")
 
 
 def png(fig: Figure) -> str:
@@ -59,7 +57,7 @@ def report_context(
     """Everything the report shows, as plain data (the notebook form uses it too)."""
     arch = arch if arch is not None else load_architecture()
     catalog = catalog if catalog is not None else load_snapshot()
-    path = Path(actuals_path) if actuals_path is not None else data_path(*SAMPLE_ACTUALS)
+    path = sample(SAMPLE_MONTHLY, actuals_path)
     actuals = read_actuals(path)
     actual = actuals.rows
     if month not in set(actual["month"]):

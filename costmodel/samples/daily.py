@@ -52,11 +52,11 @@ class Anomaly:
 
 PLANTED = (
     Anomaly(
-        "2026-07-12", 1, "EC2 - Other", "DataTransfer-Out-Bytes", 2.5, "a Sunday data export to a partner"
+        "2026-07-12", 1, "EC2 - Other", "DataTransfer-Out-Bytes", 4.0, "a Sunday data export to a partner"
     ),
     Anomaly("2026-08-19", 1, "EC2 - Other", "NatGateway-Bytes", 3.1, "nodes pulling images through NAT"),
     Anomaly("2026-09-08", 2, "AmazonCloudWatch", "DataProcessing-Bytes", 5.0, "debug logging left on"),
-    Anomaly("2026-10-21", 1, "Amazon Simple Storage Service", "Requests-Tier1", 4.0, "a PUT retry loop"),
+    Anomaly("2026-10-21", 1, "Amazon Simple Storage Service", "Requests-Tier1", 25.0, "a PUT retry loop"),
 )
 
 

@@ -1,0 +1,134 @@
+"""The bill as time series: one row per month or per day, from actuals as read.
+
+What forecasts, budgets and anomaly detection stand on. Money keeps its sources: a month's
+``actual`` is the file's independent control total (what reconciliation conserves), and
+the parts the trend of a bill should not follow are split out: credits and refunds (one-off
+money) and *lump* charges, groups billed on a single day of a month (a support plan, a
+monthly subscription), which would look like a spike on that day.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from costmodel.actuals.read import Actuals
+from costmodel.errors import InputError
+
+ONE_OFF_RECORD_TYPES = ("Credit", "Refund")
+KEY = ["service", "usage_type", "record_type"]
+
+
+def _days_in(month: str) -> int:
+    return pd.Period(month, "M").days_in_month
+
+
+def covered_days(actuals: Actuals) -> pd.Series:
+    """Days of each month the file covers [days], from the periods of its rows."""
+    rows = actuals.rows
+    first = rows.groupby("month")["period_start"].min()
+    last = rows.groupby("month")["period_end"].max()
+    return ((last - first).dt.days).clip(upper=[_days_in(m) for m in first.index]).rename("days")
+
+
+def monthly_bill(actuals: Actuals) -> pd.DataFrame:
+    """One row per month: ``actual`` (the independent total [USD]), ``one_off`` (credits and
+    refunds [USD]), ``days`` (days covered), ``days_in_month`` and ``complete``."""
+    rows = actuals.rows
+    one_off = (
+        rows.loc[rows["record_type"].isin(ONE_OFF_RECORD_TYPES)].groupby("month")["unblended_cost"].sum()
+    )
+    frame = actuals.controls[["month", "control_total"]].rename(columns={"control_total": "actual"})
+    frame["one_off"] = frame["month"].map(one_off).fillna(0.0)
+    frame["days"] = frame["month"].map(covered_days(actuals)).fillna(0).astype(int)
+    frame["days_in_month"] = frame["month"].map(_days_in)
+    frame["complete"] = frame["days"] >= frame["days_in_month"]
+    return frame.sort_values("month", ignore_index=True)
+
+
+def require_daily(actuals: Actuals, what: str) -> pd.DataFrame:
+    """The rows of a DAILY file, or one line saying why not: monthly data, a repeated day
+    (refused by the reader already) or a gap between the first and the last day."""
+    rows = actuals.rows
+    if set(rows["granularity"]) != {"DAILY"}:
+        raise InputError(
+            f"{actuals.origin}: {what} needs daily actuals, this file is "
+            f"{'/'.join(sorted(set(rows['granularity'])))}; fetch them with "
+            "'costmodel fetch-actuals --granularity DAILY' or export Daily from the console"
+        )
+    days = pd.DatetimeIndex(sorted(rows["period_start"].unique()))
+    expected = pd.date_range(days[0], days[-1], freq="D")
+    missing = expected.difference(days)
+    if len(missing):
+        raise InputError(
+            f"{actuals.origin}: daily data has a gap: {len(missing)} day(s) missing, first "
+            f"{missing[0].date()} (between {days[0].date()} and {days[-1].date()}); fetch the whole range"
+        )
+    return rows
+
+
+def lump_keys(rows: pd.DataFrame) -> set[tuple]:
+    """Groups billed on one day of a month, every month they appear (a support plan)."""
+    usage = rows.loc[~rows["record_type"].isin(ONE_OFF_RECORD_TYPES)]
+    days_billed = usage.groupby([*KEY, "month"])["period_start"].nunique()
+    per_group = days_billed.groupby(level=[0, 1, 2]).max()
+    return set(per_group.loc[per_group <= 1].index)
+
+
+def daily_bill(actuals: Actuals) -> pd.DataFrame:
+    """One row per day: ``recurring`` (the bill without one-off money and lump charges [USD])
+    and ``lumps`` and ``one_off`` [USD]."""
+    rows = require_daily(actuals, "a daily series")
+    lumps = lump_keys(rows)
+    key = pd.MultiIndex.from_frame(rows[KEY])
+    is_lump = pd.Series(key.isin(list(lumps)), index=rows.index)
+    is_one_off = rows["record_type"].isin(ONE_OFF_RECORD_TYPES)
+    day = rows["period_start"]
+    frame = pd.DataFrame(
+        {
+            "recurring": rows["unblended_cost"].where(~is_lump & ~is_one_off, 0.0).groupby(day).sum(),
+            "lumps": rows["unblended_cost"].where(is_lump & ~is_one_off, 0.0).groupby(day).sum(),
+            "one_off": rows["unblended_cost"].where(is_one_off, 0.0).groupby(day).sum(),
+        }
+    )
+    frame.index.name = "date"
+    return frame.reset_index()
+
+
+def lumps_by_month(actuals: Actuals) -> pd.DataFrame:
+    """Lump charges per month and group: ``month``, ``service``, ``usage_type``, ``amount``."""
+    rows = require_daily(actuals, "lump charges")
+    lumps = lump_keys(rows)
+    key = pd.MultiIndex.from_frame(rows[KEY])
+    picked = rows.loc[key.isin(list(lumps))]
+    return (
+        picked.groupby(["month", *KEY], as_index=False)["unblended_cost"]
+        .sum()
+        .rename(columns={"unblended_cost": "amount"})
+    )
+
+
+def cut(actuals: Actuals, before: str) -> Actuals:
+    """The actuals as they stood at the start of day ``before`` (YYYY-MM-DD): later rows
+    dropped; the months kept keep their control totals, the month cut gets its groups' sum."""
+    day = pd.Timestamp(before)
+    rows = actuals.rows.loc[actuals.rows["period_start"] < day].copy()
+    if rows.empty:
+        raise InputError(f"{actuals.origin}: no data before {before}")
+    rows["period_end"] = rows["period_end"].clip(upper=day)
+    month = day.strftime("%Y-%m")
+    controls = actuals.controls.loc[actuals.controls["month"] < month].copy()
+    if day.day > 1:  # the month in progress: what the rows so far add up to
+        so_far = rows.loc[rows["month"] == month]
+        controls.loc[len(controls)] = {
+            "month": month,
+            "groups": len(so_far),
+            "groups_total": float(so_far["unblended_cost"].sum()),
+            "control_total": float(so_far["unblended_cost"].sum()),
+            "control_source": f"the groups' sum up to {before}",
+        }
+    return Actuals(
+        rows=rows, controls=controls.reset_index(drop=True), origin=f"{actuals.origin} up to {before}"
+    )
+
+
+__all__ = ["covered_days", "cut", "daily_bill", "lumps_by_month", "monthly_bill", "require_daily"]
