@@ -470,7 +470,9 @@ def cmd_whatif(args: argparse.Namespace) -> None:
 def cmd_report(args: argparse.Namespace) -> None:
     from costmodel.report import build_report
 
-    path = build_report(args.month, args.out, args.actuals, _architecture(args), _catalog(args))
+    path = build_report(
+        args.month, args.out, args.actuals, _architecture(args), _catalog(args), args.budget, args.daily
+    )
     if args.format == "json":
         write_json({"report": str(path), "month": args.month})
     elif args.format == "csv":
@@ -597,6 +599,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--month", required=True, help="YYYY-MM")
     p.add_argument("--actuals", help="saved Cost Explorer data (default: the bundled synthetic sample)")
     p.add_argument("--out", default="reports", help="output folder (default: reports/)")
+    p.add_argument(
+        "--budget", help="budget YAML to show the month against (default with the sample: its budget)"
+    )
+    p.add_argument(
+        "--daily", help="daily Cost Explorer data for the month's anomalies (when --actuals is monthly)"
+    )
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("fetch-actuals", help="call Cost Explorer and save the raw responses")

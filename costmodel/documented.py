@@ -37,6 +37,15 @@ def load_documented() -> pd.DataFrame:
     return _documented_table().copy()
 
 
+def documented_total() -> float:
+    """The document's monthly total (its cost breakdown's ``All`` line, ~$5,700) [USD]."""
+    table = _documented_table()
+    row = table.loc[
+        (table["table"] == "cost_breakdown") & (table["group"] == "All") & (table["item"] == "total")
+    ]
+    return float(row["amount_usd"].iloc[0])
+
+
 def category_groups() -> pd.DataFrame:
     """Model category -> documented group (and documented line item where there is one),
     from the categories' definitions; a new DataFrame on every call."""

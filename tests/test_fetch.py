@@ -265,3 +265,25 @@ def test_fetch_actuals_command_end_to_end(moto_ce, tmp_path, monkeypatch, capsys
     code = main(fetch_two_months)
     # the re-run costs nothing but the empty credits requests (no data is never final)
     assert json.loads(capsys.readouterr().out)["api_calls"] == 2
+
+
+def test_daily_granularity_is_requested_saved_and_read_as_days(moto_ce, tmp_path):
+    url, client = moto_ce
+
+    def day(start, end, amount):
+        result = page(
+            start, end, [group("Amazon ElastiCache", "NodeUsage:cache.r6g.xlarge", amount, "72", "Hrs")]
+        )
+        return result
+
+    usage = day("2026-10-01", "2026-10-02", "29.592")
+    usage["ResultsByTime"] += day("2026-10-02", "2026-10-03", "29.592")["ResultsByTime"]
+    total = total_page("2026-10-01", "2026-10-02", "29.592")
+    total["ResultsByTime"] += total_page("2026-10-02", "2026-10-03", "29.592")["ResultsByTime"]
+    seed(url, [usage, page("2026-10-01", "2026-10-02", []), total])
+    fetched = fetch("2026-10-01", "2026-10-03", client=client, granularity="DAILY", use_cache=False)
+    assert {entry["request"]["Granularity"] for entry in fetched["requests"]} == {"DAILY"}
+    actuals = read_cost_and_usage_with_controls(fetched, "fetched")
+    # two days of 3 x cache.r6g.xlarge x 24 h x $0.411 = $29.592 each; October so far $59.184
+    assert set(actuals.rows["granularity"]) == {"DAILY"} and len(actuals.rows) == 2
+    assert actuals.controls.iloc[0]["control_total"] == pytest.approx(59.184)

@@ -5,6 +5,7 @@ import json
 import re
 from contextlib import redirect_stdout
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -131,3 +132,21 @@ def test_report_assumptions_read_as_numbers_not_raw_floats(tmp_path):
     html = build_report("2026-10", tmp_path).read_text()
     # the logs bucket's 2,000,000 PUT requests, formatted as a reader writes them
     assert "2,000,000" in html and ">2000000<" not in html and ">2000000.0<" not in html
+
+
+def test_report_shows_the_budget_and_the_months_anomalies(tmp_path):
+    html = build_report("2026-09", tmp_path).read_text()
+    # the bundled sample budget: September's $9,399.42 of $10,000 is ok, NAT $175.73 of $160 over
+    assert 'id="budget-verdict"' in html and '<b class="pos">over</b>' in html
+    assert "$175.73" in html and "109.8%" in html
+    # the two planted CloudWatch days and the third replica's step, from the daily sample
+    assert html.count("Logs ingestion (DataProcessing-Bytes)") == 2
+    assert "2026-09-15" in html and "InstanceUsage:db.r5.2xl" in html
+
+
+def test_report_without_budget_or_daily_data_says_how_to_add_them(tmp_path):
+    monthly = tmp_path / "ce.json"
+    monthly.write_text(Path("data/actuals/ce-2026-06..2026-10.json").read_text())
+    html = build_report("2026-10", tmp_path, actuals_path=monthly).read_text()
+    assert "No budget given: <code>costmodel report --budget FILE</code>" in html
+    assert "Anomalies need daily actuals" in html

@@ -10,10 +10,10 @@ from pathlib import Path
 import jinja2
 from matplotlib.figure import Figure
 
-from costmodel.actuals import read_actuals
+from costmodel.actuals import Actuals, read_actuals
 from costmodel.architecture import Architecture, load_architecture
 from costmodel.constants import HOURS_PER_MONTH
-from costmodel.data_files import SAMPLE_MONTHLY, sample
+from costmodel.data_files import SAMPLE_BUDGET, SAMPLE_DAILY, SAMPLE_MONTHLY, sample
 from costmodel.errors import InputError
 from costmodel.files import atomic_write_text, check_writable_dir
 from costmodel.formatting import format_value
@@ -48,15 +48,71 @@ def signed(value: float) -> str:
     return ("+" if value >= 0 else "-") + money(abs(value))
 
 
+def budget_section(
+    budget_path: str | Path | None, actuals: Actuals, month: str, arch: Architecture, catalog: PriceCatalog
+) -> dict | None:
+    """The month's budgets (:func:`costmodel.budget.evaluate`), or None without a budget file."""
+    from costmodel.budget import evaluate, read_budget
+
+    if budget_path is None:
+        return None
+    budget = read_budget(budget_path)
+    _, table = evaluate(budget, actuals, month, arch, catalog)
+    worst = table["status"].map({"ok": 0, "at risk": 1, "over": 2}).max()
+    return {
+        "file": budget.origin,
+        "rows": table.to_dict("records"),
+        "total": float(table.loc[table["scope"] == "total", "budget"].iloc[0]),
+        "verdict": ["ok", "at risk", "over"][int(worst)],
+    }
+
+
+def anomaly_section(daily: Actuals | None, month: str, arch: Architecture, catalog: PriceCatalog) -> dict:
+    """The month's anomalies and step changes, or why there are none to show."""
+    from costmodel import anomalies
+    from costmodel.estimate import estimate
+
+    if daily is None:
+        return {"available": False, "rows": [], "steps": []}
+    labels = anomalies.labels_of(estimate(arch, catalog, missing="report"))
+    detection = anomalies.detect(daily, labels=labels)
+    steps = detection.steps.loc[detection.steps["date"].dt.strftime("%Y-%m") == month]
+    return {
+        "available": True,
+        "source": daily.origin,
+        "rows": anomalies.for_month(detection, month).to_dict("records"),
+        "steps": steps.to_dict("records"),
+        "scored_days": detection.scored_days,
+    }
+
+
+def _daily_for(actuals: Actuals, daily_path: str | Path | None, bundled: bool) -> Actuals | None:
+    """Daily actuals for anomalies: the file itself when daily, ``daily_path``, or the
+    bundled daily sample beside the bundled monthly one."""
+    if set(actuals.rows["granularity"]) == {"DAILY"}:
+        return actuals
+    if daily_path is not None or bundled:
+        return read_actuals(sample(SAMPLE_DAILY, daily_path))
+    return None
+
+
 def report_context(
     month: str,
     actuals_path: str | Path | None = None,
     arch: Architecture | None = None,
     catalog: PriceCatalog | None = None,
+    budget_path: str | Path | None = None,
+    daily_path: str | Path | None = None,
 ) -> dict:
-    """Everything the report shows, as plain data (the notebook form uses it too)."""
+    """Everything the report shows, as plain data (the notebook form uses it too).
+
+    Without files, the bundled samples: the monthly bill, its daily form for anomalies, and
+    the sample budget. With ``actuals_path``, a budget shows when ``budget_path`` is given and
+    anomalies when the actuals are daily or ``daily_path`` is given.
+    """
     arch = arch if arch is not None else load_architecture()
     catalog = catalog if catalog is not None else load_snapshot()
+    bundled = actuals_path is None
     path = sample(SAMPLE_MONTHLY, actuals_path)
     actuals = read_actuals(path)
     actual = actuals.rows
@@ -76,7 +132,13 @@ def report_context(
         head = path.read_text(encoding="utf-8", errors="replace")[:300]
     except OSError:
         head = ""
+    budget = budget_section(
+        sample(SAMPLE_BUDGET, budget_path) if budget_path or bundled else None, actuals, month, arch, catalog
+    )
+    by_category = trend([t for t in tables if t.month <= month])
     return {
+        "budget": budget,
+        "anomalies": anomaly_section(_daily_for(actuals, daily_path, bundled), month, arch, catalog),
         "month": month,
         "arch_name": arch.name,
         "region": arch.region,
@@ -107,7 +169,9 @@ def report_context(
         "sources": catalog.sources.to_dict("records"),
         "images": {
             "waterfall": png(charts.plot_waterfall(steps, month)),
-            "by_service": png(charts.plot_cost_by_category(trend([t for t in tables if t.month <= month]))),
+            "by_service": png(
+                charts.plot_cost_by_category(by_category, budget=budget["total"] if budget else None)
+            ),
             "movers": png(charts.plot_movers(top, month)) if len(top) else "",
         },
         "tables": {"reconciliation": table, "movers": top, "waterfall": steps},
@@ -136,6 +200,8 @@ def build_report(
     actuals_path: str | Path | None = None,
     arch: Architecture | None = None,
     catalog: PriceCatalog | None = None,
+    budget_path: str | Path | None = None,
+    daily_path: str | Path | None = None,
 ) -> Path:
     """Write ``cost-report-<month>.html`` into ``out_dir`` and return its path.
 
@@ -148,5 +214,5 @@ def build_report(
     """
     parse_month(month, "--month")
     out = check_writable_dir(out_dir, "report folder")
-    html = render(report_context(month, actuals_path, arch, catalog))
+    html = render(report_context(month, actuals_path, arch, catalog, budget_path, daily_path))
     return atomic_write_text(out / f"cost-report-{month}.html", html)

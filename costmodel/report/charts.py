@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 from matplotlib.figure import Figure
 
 from costmodel.scaling.charts import USD
+
+if TYPE_CHECKING:
+    from costmodel.forecast import Forecast
 
 
 def _short_money(value: float, signed: bool) -> str:
@@ -64,19 +69,26 @@ def plot_waterfall(steps: pd.DataFrame, month: str) -> Figure:
     return fig
 
 
-def plot_cost_by_category(trend: pd.DataFrame, top: int = 8, documented: float | None = 5700.0) -> Figure:
+def plot_cost_by_category(
+    trend: pd.DataFrame, top: int = 8, documented: float | None = None, budget: float | None = None
+) -> Figure:
     """Stacked monthly actual cost by model category (the rows of
     :func:`costmodel.reconcile.trend`), the largest ``top`` and the rest grouped, with each
-    month's total on its bar and the documented monthly estimate as a dashed line."""
+    month's total on its bar, the documented monthly estimate as a dashed line (default: the
+    document's total) and the monthly ``budget`` as a red dotted line."""
+    if documented is None:
+        from costmodel.documented import documented_total
+
+        documented = documented_total()
     table = trend.drop(index=["Total"], errors="ignore").T.fillna(0.0)
     order = table.sum().sort_values(ascending=False).index
     shown = table[order[:top]].copy()
     if len(order) > top:
         shown["other categories"] = table[order[top:]].sum(axis=1)
-    return _stacked(shown, "Actual cost by model category (unblended)", documented)
+    return _stacked(shown, "Actual cost by model category (unblended)", documented, budget)
 
 
-def plot_cost_by_service(actual: pd.DataFrame, top: int = 8, documented: float | None = 5700.0) -> Figure:
+def plot_cost_by_service(actual: pd.DataFrame, top: int = 8, documented: float | None = None) -> Figure:
     """Stacked monthly actual cost (unblended) of the largest Cost Explorer services."""
     table = actual.pivot_table(
         index="month", columns="service", values="unblended_cost", aggfunc="sum"
@@ -85,10 +97,16 @@ def plot_cost_by_service(actual: pd.DataFrame, top: int = 8, documented: float |
     shown = table[order[:top]].copy()
     if len(order) > top:
         shown["other services"] = table[order[top:]].sum(axis=1)
+    if documented is None:
+        from costmodel.documented import documented_total
+
+        documented = documented_total()
     return _stacked(shown, "Actual cost by service (unblended)", documented)
 
 
-def _stacked(shown: pd.DataFrame, title: str, documented: float | None) -> Figure:
+def _stacked(
+    shown: pd.DataFrame, title: str, documented: float | None, budget: float | None = None
+) -> Figure:
     """Stacked bars per month, totals on the bars, the documented line, legend in stack order."""
     fig = Figure(figsize=(10, 4.8))
     ax = fig.subplots()
@@ -113,7 +131,17 @@ def _stacked(shown: pd.DataFrame, title: str, documented: float | None) -> Figur
             va="bottom",
             fontsize=8,
         )
-    ax.set_ylim(0, max(float(totals.max()), documented or 0) * 1.12)
+    if budget is not None:
+        ax.axhline(budget, color="#b00020", ls=":", lw=1.4)
+        ax.annotate(
+            f"budget {_short_money(budget, signed=False)}",
+            (-0.5, budget),
+            ha="left",
+            va="bottom",
+            fontsize=8,
+            color="#b00020",
+        )
+    ax.set_ylim(0, max(float(totals.max()), documented or 0, budget or 0) * 1.12)
     ax.set_title(title)
     ax.set_xlabel("month")
     ax.set_ylabel("monthly cost [USD]")
@@ -140,5 +168,64 @@ def plot_movers(movers: pd.DataFrame, month: str) -> Figure:
     ax.set_title(f"Top movers, {month} vs the month before")
     ax.set_xlabel("change in monthly cost [USD]")
     ax.xaxis.set_major_formatter(USD)
+    fig.tight_layout()
+    return fig
+
+
+def plot_forecast(result: Forecast, budget: float | None = None) -> Figure:
+    """The monthly bill: actual months as bars (a month in progress hatched at its spend so
+    far), the forecast as points with their prediction interval, and the ``budget`` line."""
+    history, table = result.history, result.forecast
+    fig = Figure(figsize=(10, 4.5))
+    ax = fig.subplots()
+    x = list(range(len(history)))
+    complete = history["complete"].to_numpy()
+    ax.bar(
+        [i for i, c in zip(x, complete, strict=True) if c],
+        history.loc[complete, "actual"],
+        color="#1f4e79",
+        label="actual",
+    )
+    if not complete.all():
+        ax.bar(
+            [i for i, c in zip(x, complete, strict=True) if not c],
+            history.loc[~complete, "actual"],
+            color="white",
+            edgecolor="#1f4e79",
+            hatch="//",
+            label="month so far",
+        )
+    months = history["month"].tolist()
+    labels = months + [m for m in table["month"] if m not in months]
+    positions = [labels.index(m) for m in table["month"]]
+    ax.errorbar(
+        positions,
+        table["expected"],
+        yerr=[table["expected"] - table["low"], table["high"] - table["expected"]],
+        fmt="o",
+        color="#c55a11",
+        capsize=4,
+        label=f"forecast ({result.interval:.0%} interval)",
+    )
+    for pos, value in zip(positions, table["expected"], strict=True):
+        ax.annotate(
+            _short_money(value, signed=False),
+            (pos, value),
+            xytext=(6, 0),
+            textcoords="offset points",
+            fontsize=8,
+            va="center",
+        )
+    if budget is not None:
+        ax.axhline(
+            budget, color="#b00020", ls=":", lw=1.4, label=f"budget {_short_money(budget, signed=False)}"
+        )
+    ax.set_xticks(range(len(labels)), labels, rotation=45)
+    ax.set_ylim(0, max(float(table["high"].max()), float(history["actual"].max()), budget or 0) * 1.12)
+    ax.yaxis.set_major_formatter(USD)
+    ax.set_ylabel("monthly bill [USD]")
+    ax.set_title("Monthly bill and forecast")
+    ax.legend(loc="lower left", fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     return fig
