@@ -181,6 +181,60 @@ def report_benchmarks() -> list[tuple[str, float, str]]:
     ]
 
 
+def finance_benchmarks() -> list[tuple[str, float, str]]:
+    """Forecast accuracy (backtests on the sample) and anomaly detection against the planted
+    ground truth, with their timings."""
+    from costmodel.actuals import read_actuals
+    from costmodel.actuals.series import cut, monthly_bill
+    from costmodel.anomalies import detect
+    from costmodel.data_files import SAMPLE_DAILY, SAMPLE_MONTHLY, data_path
+    from costmodel.forecast import backtest, forecast
+    from costmodel.usage_types import strip_region_prefix
+
+    monthly, daily = read_actuals(data_path(*SAMPLE_MONTHLY)), read_actuals(data_path(*SAMPLE_DAILY))
+    october = float(monthly_bill(monthly).set_index("month").loc["2026-10", "actual"])
+    rows = [
+        (
+            "forecast backtest: monthly trend, last 2 months held out",
+            backtest(monthly_bill(monthly)),
+            " % MAPE",
+        )
+    ]
+    for day in ("2026-10-09", "2026-10-16", "2026-10-24"):
+        expected = forecast(cut(daily, day), months=1).current.expected
+        rows.append(
+            (
+                f"month-end forecast of October from days before {day[-2:]}",
+                100 * abs(expected - october) / october,
+                " % error",
+            )
+        )
+    rows.append(
+        (
+            "month-end forecast (daily ETS, 2,000 paths)",
+            best_of(lambda: forecast(cut(daily, "2026-10-16"))),
+            "s",
+        )
+    )
+    planted = pd.read_csv(data_path("actuals", "planted-anomalies.csv"))
+    truth = set(zip(planted["date"], planted["service"], planted["usage_type"], strict=True))
+    found = detect(daily)
+    keys = set(
+        zip(
+            found.anomalies["date"].dt.strftime("%Y-%m-%d"),
+            found.anomalies["service"],
+            found.anomalies["usage_type"].map(strip_region_prefix),
+            strict=True,
+        )
+    )
+    rows += [
+        ("anomalies: planted days found", float(len(keys & truth)), f" of {len(truth)}"),
+        ("anomalies: false alarms", float(len(keys - truth)), f" of {found.scored_days:,} series-days"),
+        ("anomaly detection over 153 days", best_of(lambda: detect(daily)), "s"),
+    ]
+    return rows
+
+
 def main() -> None:
     rows = []
     rows.append(("catalog load (shipped snapshot)", best_of(load_snapshot), "s"))
@@ -206,10 +260,11 @@ def main() -> None:
     rows += commitment_benchmarks(catalog)
     rows += reconcile_benchmarks(catalog)
     rows += scaling_benchmarks(catalog)
+    rows += finance_benchmarks()
     rows += report_benchmarks()
     print(f"{'benchmark (best of 3; apply/recommend/MC/notebooks: 1 run)':<50} {'time':>10}")
     for name, seconds, unit in rows:
-        value = f"{seconds:>9.0f}" if unit == " calls" else f"{seconds:>9.3f}"
+        value = f"{seconds:>9.0f}" if unit == " calls" or unit.startswith(" of") else f"{seconds:>9.3f}"
         print(f"{name:<50} {value}{unit}")
 
 
