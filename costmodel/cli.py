@@ -555,13 +555,29 @@ class _OneLineParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from costmodel.cli_finance import add_parsers as add_finance_parsers
+
     parser = _OneLineParser(
         prog="costmodel", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"costmodel {_version()}")
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_model_parsers(sub)
+    _add_bill_parsers(sub)
+    add_finance_parsers(sub)
+    prices, psub = _add_price_parsers(sub)
+    # --debug is accepted after the command too (``costmodel estimate --debug``).
+    for command in [*sub.choices.values(), *psub.choices.values()]:
+        if command is not prices:
+            command.add_argument(
+                "--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on errors"
+            )
+    return parser
 
+
+def _add_model_parsers(sub: argparse._SubParsersAction) -> None:
+    """estimate, commitments, whatif: the architecture priced."""
     p = sub.add_parser("estimate", help="priced line items of an architecture")
     _add_common(p)
     p.add_argument("--month", help="the month priced, YYYY-MM (default: the price snapshot's month)")
@@ -581,12 +597,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.set_defaults(func=cmd_commitments)
 
-    p = sub.add_parser("reconcile", help="documented vs modelled vs actual (or the documented audit)")
-    _add_common(p)
-    p.add_argument("--actuals", help="saved Cost Explorer responses (JSON) or console CSV export")
-    p.add_argument("--month", help="only this month, YYYY-MM")
-    p.set_defaults(func=cmd_reconcile)
-
     p = sub.add_parser("whatif", help="price the architecture with changes, diffed against the base")
     _add_common(p)
     p.add_argument(
@@ -594,17 +604,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_whatif)
 
+
+def _add_bill_parsers(sub: argparse._SubParsersAction) -> None:
+    """reconcile, report, fetch-actuals: the bill fetched and held against the model."""
+    p = sub.add_parser("reconcile", help="documented vs modelled vs actual (or the documented audit)")
+    _add_common(p)
+    p.add_argument("--actuals", help="saved Cost Explorer responses (JSON) or console CSV export")
+    p.add_argument("--month", help="only this month, YYYY-MM")
+    p.set_defaults(func=cmd_reconcile)
+
     p = sub.add_parser("report", help="the monthly cost report as one self-contained HTML file")
     _add_common(p)
     p.add_argument("--month", required=True, help="YYYY-MM")
     p.add_argument("--actuals", help="saved Cost Explorer data (default: the bundled synthetic sample)")
     p.add_argument("--out", default="reports", help="output folder (default: reports/)")
-    p.add_argument(
-        "--budget", help="budget YAML to show the month against (default with the sample: its budget)"
-    )
-    p.add_argument(
-        "--daily", help="daily Cost Explorer data for the month's anomalies (when --actuals is monthly)"
-    )
+    p.add_argument("--budget", help="budget YAML for the month (default with the bundled sample: its budget)")
+    p.add_argument("--daily", help="daily Cost Explorer data for the anomalies (when --actuals is monthly)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("fetch-actuals", help="call Cost Explorer and save the raw responses")
@@ -620,10 +635,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="JSON file to write")
     p.set_defaults(func=cmd_fetch_actuals)
 
-    from costmodel.cli_finance import add_parsers as add_finance_parsers
 
-    add_finance_parsers(sub)
-
+def _add_price_parsers(
+    sub: argparse._SubParsersAction,
+) -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
+    """prices show / refresh: the catalog."""
     prices = sub.add_parser("prices", help="the price catalog")
     psub = prices.add_subparsers(dest="prices_command", required=True)
     p = psub.add_parser("show", help="list catalog rows with their sources")
@@ -638,13 +654,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", help="AWS named profile")
     p.add_argument("--out", required=True, help="catalog CSV to write")
     p.set_defaults(func=cmd_prices_refresh)
-    # --debug is accepted after the command too (``costmodel estimate --debug``).
-    for command in [*sub.choices.values(), *psub.choices.values()]:
-        if command is not prices:
-            command.add_argument(
-                "--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on errors"
-            )
-    return parser
+    return prices, psub
 
 
 def expected_failure(exc: BaseException) -> str | None:
