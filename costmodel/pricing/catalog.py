@@ -233,9 +233,10 @@ def _split_off_gaps(
     # zero quantity costs zero at any price: known even though the price is not
     reported["monthly_cost"] = np.where(reported["quantity"].eq(0), 0.0, np.nan)
     reported["price_usd"] = ""
-    reported["price_source"] = (
-        "price " + reported["price_status"] + ": " + [_describe_key(r) for r in reported.to_dict("records")]
-    )
+    reported["price_source"] = [
+        f"price {status}: {_describe_key(row)}"
+        for status, row in zip(reported["price_status"], reported.to_dict("records"), strict=True)
+    ]
     if line_purchase_option is not None:
         reported["purchase_option"] = line_purchase_option.to_numpy()[reported["_component"].to_numpy()]
     reported["unit"] = reported["unit"].fillna("")

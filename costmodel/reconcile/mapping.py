@@ -133,42 +133,46 @@ def shared_usage_categories(items: pd.DataFrame) -> dict[str, str]:
     return alias
 
 
+def _map_key(
+    service: str, usage_type: str, record_type: str, keys: dict[tuple[str, str, str], str]
+) -> tuple[str, str, str, bool]:
+    """(region, base usage type, category, is an RI fee) of one bill key (see the module
+    docstring for the precedence)."""
+    region, base = line_key(usage_type)
+    if record_type in SPECIAL_RECORD_TYPES or service == "Tax":
+        return region, base, _static_category(service, base, record_type or "Tax"), False
+    if (service, region, base) in keys:
+        return region, base, keys[(service, region, base)], False
+    if (service, "global", usage_type) in keys:
+        return "global", usage_type, keys[(service, "global", usage_type)], False
+    if base.startswith("HeavyUsage:") and (service, region, "BoxUsage:" + base[11:]) in keys:
+        # An RI fee pays for the instance hours of that type: it joins their line, so that it
+        # shows as rate (commitment), not as extra hours.
+        fee_base = "BoxUsage:" + base[11:]
+        return region, fee_base, keys[(service, region, fee_base)], True
+    return region, base, _static_category(service, base, record_type), False
+
+
 def map_rows(actual: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
-    """``actual`` (tidy Cost Explorer rows) with ``region``, ``base_usage_type`` and ``category``
-    (empty when unmapped) added."""
+    """``actual`` (tidy Cost Explorer rows) with ``region``, ``base_usage_type``, ``category``
+    (empty when unmapped) and ``is_fee`` added.
+
+    Each distinct (service, usage type, record type) is mapped once (a bill has hundreds of
+    them however many rows it has) and the rows are joined to the result.
+    """
     keys = model_keys(items)
-    out = actual.copy()
-    regions_: list[str] = []
-    bases: list[str] = []
-    categories: list[str] = []
-    fees: list[int] = []
-    for service, usage_type, record_type in zip(
-        out["service"], out["usage_type"], out["record_type"], strict=True
-    ):
-        region, base = line_key(usage_type)
-        if record_type in SPECIAL_RECORD_TYPES or service == "Tax":
-            category = _static_category(service, base, record_type or "Tax")
-        elif (service, region, base) in keys:
-            category = keys[(service, region, base)]
-        elif (service, "global", usage_type) in keys:
-            region, base = "global", usage_type
-            category = keys[(service, region, base)]
-        elif base.startswith("HeavyUsage:") and (service, region, "BoxUsage:" + base[11:]) in keys:
-            # An RI fee pays for the instance hours of that type: it joins their line, so
-            # that it shows as rate (commitment), not as extra hours.
-            base = "BoxUsage:" + base[11:]
-            category = keys[(service, region, base)]
-            fees.append(len(categories))
-        else:
-            category = _static_category(service, base, record_type)
-        regions_.append(region)
-        bases.append(base)
-        categories.append(category)
-    out["region"] = regions_
-    out["base_usage_type"] = bases
-    out["category"] = categories
-    out["is_fee"] = False
-    out.iloc[fees, out.columns.get_loc("is_fee")] = True
+    key_columns = ["service", "usage_type", "record_type"]
+    distinct = actual[key_columns].drop_duplicates()
+    mapped = [_map_key(s, u, r, keys) for s, u, r in distinct.itertuples(index=False)]
+    table = distinct.assign(
+        region=[m[0] for m in mapped],
+        base_usage_type=[m[1] for m in mapped],
+        category=[m[2] for m in mapped],
+        is_fee=[m[3] for m in mapped],
+    )
+    out = actual.merge(table, on=key_columns, how="left", validate="many_to_one")
+    out.index = actual.index
+    out["is_fee"] = out["is_fee"].astype(bool)
     out.loc[out["is_fee"], "usage_quantity"] = 0.0  # fee hours are not usage hours
     return out
 
