@@ -10,6 +10,7 @@ from pathlib import Path
 from costmodel.architecture import load_architecture
 from costmodel.files import atomic_write_bytes, atomic_write_text
 from costmodel.samples.bill import DEFAULT_MONTHS, monthly_payload, simulate_months
+from costmodel.samples.cur import line_items, write_parquet
 from costmodel.samples.daily import daily_payload, planted_table
 
 
@@ -31,7 +32,9 @@ def main(argv: list[str] | None = None) -> None:
     text = json.dumps(daily, separators=(",", ":")) + "\n"
     atomic_write_bytes(out / f"ce-daily-{span}.json.gz", gzip.compress(text.encode(), 9, mtime=0))
     atomic_write_text(out / "planted-anomalies.csv", planted_table().to_csv(index=False))
-    print(f"wrote {out}/ce-{span}.json, ce-daily-{span}.json.gz and planted-anomalies.csv")
+    cur = out / f"cur2-{span}.parquet"
+    write_parquet(line_items(simulated, daily, arch), cur)
+    print(f"wrote {out}/ce-{span}.json, ce-daily-{span}.json.gz, planted-anomalies.csv and {cur.name}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,27 @@
+"""Billing exports line by line: CUR 2.0, legacy CUR and FOCUS, queried in place.
+
+DuckDB reads the files where they are (a file, a folder or a glob) and only aggregates come
+back as DataFrames; an organisation's CUR table runs the same queries on Amazon Athena::
+
+    from costmodel import lineitems
+
+    source = lineitems.open_files("exports/cur2/")          # or a glob, or one file
+    bill = lineitems.bill(source)                          # what reconcile consumes
+    lineitems.resources(source, "2026-10")                 # cost per resource
+    lineitems.breakdown(source, "2026-10", by="tag:team")  # (untagged) as its own row
+"""
+
+from costmodel.lineitems.engine import Athena
+from costmodel.lineitems.source import Source, open_files
+from costmodel.lineitems.tables import bill, breakdown, ce_service, hourly_instances, resources
+
+__all__ = [
+    "Athena",
+    "Source",
+    "bill",
+    "breakdown",
+    "ce_service",
+    "hourly_instances",
+    "open_files",
+    "resources",
+]

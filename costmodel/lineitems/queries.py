@@ -1,0 +1,113 @@
+"""Every line-item query, defined once (DuckDB SQL over the canonical relation ``li``).
+
+:func:`render` puts a query on a source: the canonical columns of its schema as a CTE over
+its raw relation, then the query. For Athena the same text is transpiled by sqlglot from
+DuckDB's dialect to Trino's (Athena engine 3), with one rewrite sqlglot does not make: a map
+subscript ``m['k']`` is NULL in DuckDB when the key is missing and an error in Trino, so it
+becomes ``element_at(m, 'k')``. Aggregation is in the query: only aggregated rows travel.
+"""
+
+from __future__ import annotations
+
+from costmodel.errors import InputError
+from costmodel.inputs import parse_month
+from costmodel.lineitems.schema import tag_expression
+from costmodel.lineitems.source import Source
+
+# the month of a line item: its usage start, as Cost Explorer's monthly grouping does
+MONTH = "strftime(usage_start, '%Y-%m')"
+# a sum of amortized costs is unknown (NULL) when any of its rows' is: never a partial sum
+AMORTIZED = "CASE WHEN COUNT(*) = COUNT(amortized_cost) THEN SUM(amortized_cost) END"
+# line item types whose usage is instance hours running (on demand, reserved, Savings Plans)
+RUNNING = "('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')"
+
+QUERIES = {
+    # one row per month and bill key: what reconcile consumes
+    "monthly": f"""
+        SELECT {MONTH} AS month, product_code, product_name, usage_type, line_item_type, usage_unit,
+               SUM(unblended_cost) AS unblended_cost, {AMORTIZED} AS amortized_cost,
+               SUM(usage_amount) AS usage_amount, COUNT(*) AS line_items
+        FROM li GROUP BY 1, 2, 3, 4, 5, 6""",
+    # the export's own total per month, grouped by nothing else: the conservation control
+    "totals": f"""
+        SELECT {MONTH} AS month, SUM(unblended_cost) AS unblended_cost, COUNT(*) AS line_items
+        FROM li GROUP BY 1""",
+    "currencies": "SELECT currency, COUNT(*) AS line_items FROM li GROUP BY 1",
+    "resources": f"""
+        SELECT resource_id, product_code, product_name, usage_type, usage_unit,
+               SUM(usage_amount) AS usage_quantity, SUM(unblended_cost) AS cost,
+               {AMORTIZED} AS amortized_cost, COUNT(*) AS line_items
+        FROM li WHERE {{month_filter}} GROUP BY 1, 2, 3, 4, 5""",
+    "hourly": f"""
+        SELECT date_trunc('hour', usage_start) AS hour, SUM(usage_amount) AS instance_hours,
+               COUNT(DISTINCT resource_id) AS instances
+        FROM li WHERE {{month_filter}} AND line_item_type IN {RUNNING}
+              AND (usage_type = '{{box}}' OR usage_type LIKE '%-{{box}}')
+        GROUP BY 1 ORDER BY 1""",
+    "breakdown": f"""
+        SELECT {{key}} AS key, SUM(unblended_cost) AS cost, {AMORTIZED} AS amortized_cost,
+               COUNT(*) AS line_items
+        FROM li WHERE {{month_filter}} GROUP BY 1 ORDER BY 2 DESC""",
+    "month_total": """
+        SELECT SUM(unblended_cost) AS cost, COUNT(*) AS line_items FROM li WHERE {month_filter}""",
+}
+
+BREAKDOWN_KEYS = {
+    "account": "account_id",
+    "service": "CASE WHEN product_code <> '' THEN product_code ELSE product_name END",
+    "usage_type": "usage_type",
+}
+
+
+def month_filter(month: str) -> str:
+    """The month as a range of usage start times (so that Athena can prune partitions)."""
+    import pandas as pd
+
+    start = pd.Period(parse_month(month, "--month"), "M")
+    return (
+        f"usage_start >= TIMESTAMP '{start.start_time:%Y-%m-%d %H:%M:%S}' "
+        f"AND usage_start < TIMESTAMP '{(start + 1).start_time:%Y-%m-%d %H:%M:%S}'"
+    )
+
+
+def breakdown_key(by: str, source: Source) -> str:
+    """SQL of a breakdown key: ``account``, ``service``, ``usage_type`` or ``tag:KEY``;
+    untagged cost under ``(untagged)``."""
+    if by.startswith("tag:"):
+        tag = tag_expression(source.schema, by[4:], source.present, source.types)
+        return f"CASE WHEN {tag} = '' THEN '(untagged)' ELSE {tag} END"
+    if by not in BREAKDOWN_KEYS:
+        raise InputError(f"--by {by!r}: expected tag:KEY, account, service or usage_type")
+    return BREAKDOWN_KEYS[by]
+
+
+def canonical_cte(source: Source) -> str:
+    """``WITH li AS (...)``: the source's columns as the canonical ones."""
+    expressions = source.schema.expressions(source.present, source.types)
+    select = ",\n       ".join(f"{sql} AS {name}" for name, sql in expressions.items())
+    return f"WITH li AS (\n SELECT {select}\n FROM {source.relation}\n)"
+
+
+def render(name: str, source: Source, **parameters: str) -> str:
+    """The SQL of query ``name`` on ``source``, in the source engine's dialect."""
+    sql = canonical_cte(source) + "\n" + QUERIES[name].format(**parameters)
+    return to_athena(sql) if source.engine == "athena" else sql
+
+
+def to_athena(sql: str) -> str:
+    """DuckDB SQL as Athena (Trino) SQL: sqlglot's transpilation, map subscripts as element_at."""
+    import sqlglot
+    from sqlglot import exp
+
+    def element_at(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Bracket) and len(node.expressions) == 1:
+            key = node.expressions[0]
+            if isinstance(key, exp.Literal) and key.is_string:
+                return exp.Anonymous(this="element_at", expressions=[node.this, key])
+        return node
+
+    tree = sqlglot.parse_one(sql, read="duckdb").transform(element_at)
+    return tree.sql(dialect="trino")
+
+
+__all__ = ["QUERIES", "breakdown_key", "canonical_cte", "month_filter", "render", "to_athena"]

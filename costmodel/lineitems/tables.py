@@ -1,0 +1,172 @@
+"""What the line items give: the monthly actuals table reconcile consumes, and tables by
+resource, by hour and by tag, account, service or usage type.
+
+Money is conserved here as everywhere: the monthly table's groups must add up, month by
+month, to the export's own total (an ungrouped SUM over every line item) and count every
+line item, or the export is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from costmodel.actuals.read import TIDY_COLUMNS, Actuals, _controls
+from costmodel.data_files import data_path
+from costmodel.errors import InputError
+from costmodel.lineitems.engine import Athena, run
+from costmodel.lineitems.queries import breakdown_key, month_filter
+from costmodel.lineitems.source import Source
+from costmodel.usage_types import strip_region_prefix
+
+EC2_COMPUTE = "Amazon Elastic Compute Cloud - Compute"
+# usage types of EC2 instance hours: Cost Explorer's "Amazon Elastic Compute Cloud - Compute"
+EC2_COMPUTE_USAGE = re.compile(
+    r"^(BoxUsage|SpotUsage|DedicatedUsage|HostUsage|HostBoxUsage|HeavyUsage|ReservedHostUsage|UnusedBox|DedicatedRes)"
+)
+RECORD_TYPES = {"Tax": "Tax", "Credit": "Credit", "Refund": "Refund"}  # line item type -> CE RECORD_TYPE
+
+
+@cache
+def _product_services() -> dict[str, str]:
+    table = pd.read_csv(data_path("lineitems", "product-services.csv"), keep_default_na=False)
+    return dict(zip(table["product_code"], table["service"], strict=True))
+
+
+def ce_service(product_code: str, product_name: str, usage_type: str, line_item_type: str) -> str:
+    """The Cost Explorer SERVICE a line item is billed under (tax lines: ``Tax``)."""
+    if line_item_type == "Tax":
+        return "Tax"
+    if product_code == "AmazonEC2" or product_name == "Amazon Elastic Compute Cloud":
+        return EC2_COMPUTE if EC2_COMPUTE_USAGE.match(strip_region_prefix(usage_type)) else "EC2 - Other"
+    return _product_services().get(product_code) or product_name or product_code
+
+
+def _check_currency(source: Source, athena: Athena | None) -> None:
+    currencies = run(source, "currencies", athena)
+    found = sorted(c or "(none)" for c in currencies["currency"])
+    if found != ["USD"]:
+        column = source.schema.columns["currency"]
+        raise InputError(
+            f"{source.origin}: column {column} has {', '.join(found)}; costmodel reconciles USD only"
+            + (" and one currency per export" if len(found) > 1 else "")
+        )
+
+
+def bill(source: Source, athena: Athena | None = None) -> Actuals:
+    """The monthly actuals of an export (the table :func:`costmodel.actuals.read` gives for
+    Cost Explorer data), with each month's control: the export's own total."""
+    _check_currency(source, athena)
+    groups = run(source, "monthly", athena)
+    totals = run(source, "totals", athena).set_index("month")
+    if groups.empty:
+        raise InputError(f"{source.origin}: no line items")
+    counted = groups.groupby("month")["line_items"].sum()
+    lost = counted.reindex(totals.index, fill_value=0) != totals["line_items"]
+    if lost.any():
+        month = lost.idxmax()
+        raise InputError(
+            f"{source.origin}, {month}: {int(counted.get(month, 0))} line items in groups of "
+            f"{int(totals.loc[month, 'line_items'])}: some were lost"
+        )
+    rows = _tidy(groups, source.origin)
+    amounts = [Decimal(repr(float(v))) for v in rows["unblended_cost"]]
+    sums: dict[str, Decimal] = {}
+    for month, amount in zip(rows["month"], amounts, strict=True):
+        sums[month] = sums.get(month, Decimal(0)) + amount
+    independent = {m: Decimal(repr(float(v))) for m, v in totals["unblended_cost"].items()}
+    controls = _controls(
+        rows, sums, independent, "the export's own total (every line item summed)", source.origin
+    )
+    return Actuals(rows=rows, controls=controls, origin=source.origin)
+
+
+def _tidy(groups: pd.DataFrame, origin: str) -> pd.DataFrame:
+    """Aggregated line items as tidy Cost Explorer rows: one per month, service, usage type
+    and record type (reserved and on-demand usage of one usage type in one row, as CE)."""
+    frame = groups.copy()
+    frame["service"] = [
+        ce_service(c, n, u, t)
+        for c, n, u, t in zip(
+            frame["product_code"],
+            frame["product_name"],
+            frame["usage_type"],
+            frame["line_item_type"],
+            strict=True,
+        )
+    ]
+    frame["record_type"] = frame["line_item_type"].map(RECORD_TYPES).fillna("")
+    special = frame["record_type"] != ""
+    frame.loc[special, "usage_type"] = ""  # CE groups credits, refunds and tax by service only
+    frame.loc[special, "usage_unit"] = ""
+    # an unknown amortized group makes its CE row's amortized cost unknown, not partial
+    frame["_amortized_known"] = frame["amortized_cost"].notna()
+    merged = frame.groupby(["month", "service", "usage_type", "record_type"], as_index=False).agg(
+        unblended_cost=("unblended_cost", "sum"),
+        amortized_cost=("amortized_cost", "sum"),
+        _amortized_known=("_amortized_known", "all"),
+        usage_quantity=("usage_amount", "sum"),
+        usage_unit=("usage_unit", "first"),
+        line_items=("line_items", "sum"),
+    )
+    merged.loc[~merged["_amortized_known"], "amortized_cost"] = np.nan
+    start = pd.to_datetime(merged["month"] + "-01")
+    merged["period_start"] = start
+    merged["period_end"] = start + pd.DateOffset(months=1)
+    merged["granularity"] = "MONTHLY"
+    merged["estimated"] = False
+    merged["source"] = origin + ": " + merged["line_items"].astype(str) + " line items"
+    for column in TIDY_COLUMNS:
+        if column not in merged.columns:
+            merged[column] = np.nan
+    return merged[TIDY_COLUMNS]
+
+
+def resources(source: Source, month: str, athena: Athena | None = None) -> pd.DataFrame:
+    """Cost, usage and amortized cost per resource and usage type in ``month`` (the
+    ``resources`` contract's columns, before the model's components are joined)."""
+    frame = run(source, "resources", athena, month_filter=month_filter(month))
+    frame["service"] = [
+        ce_service(c, n, u, "")
+        for c, n, u in zip(frame["product_code"], frame["product_name"], frame["usage_type"], strict=True)
+    ]
+    return frame.sort_values("cost", ascending=False, ignore_index=True)
+
+
+def hourly_instances(
+    source: Source, month: str, instance_type: str, athena: Athena | None = None
+) -> pd.DataFrame:
+    """Instances of ``instance_type`` running each hour of ``month`` [instances]: the node
+    group's real autoscaling curve (hours with none are 0)."""
+    if not re.fullmatch(r"[a-z0-9]+\.[a-z0-9]+", instance_type):
+        raise InputError(f"instance type {instance_type!r} is not of the form family.size")
+    frame = run(source, "hourly", athena, month_filter=month_filter(month), box=f"BoxUsage:{instance_type}")
+    period = pd.Period(month, "M")
+    hours = pd.date_range(period.start_time, period.end_time.floor("h"), freq="h")
+    frame["hour"] = pd.to_datetime(frame["hour"])
+    series = frame.set_index("hour")["instance_hours"].reindex(hours, fill_value=0.0)
+    return series.rename("instances").rename_axis("hour").reset_index()
+
+
+def breakdown(source: Source, month: str, by: str, athena: Athena | None = None) -> pd.DataFrame:
+    """Cost and amortized cost of ``month`` by ``by`` (``tag:KEY``, ``account``, ``service``,
+    ``usage_type``); its rows add up to the month's total, or it is refused."""
+    frame = run(source, "breakdown", athena, key=breakdown_key(by, source), month_filter=month_filter(month))
+    total = run(source, "month_total", athena, month_filter=month_filter(month))
+    if frame.empty:
+        raise InputError(f"{source.origin}: no line items in {month}")
+    if abs(frame["cost"].sum() - float(total["cost"].iloc[0])) > 0.005:
+        raise InputError(f"{source.origin}, {month}: the breakdown does not add up to the month's total")
+    if by == "service":
+        frame["key"] = [
+            _product_services().get(k, k) if k != "AmazonEC2" else "Amazon Elastic Compute Cloud"
+            for k in frame["key"]
+        ]
+    return frame[["key", "cost", "amortized_cost", "line_items"]]
+
+
+__all__ = ["bill", "breakdown", "ce_service", "hourly_instances", "resources"]
