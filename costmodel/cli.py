@@ -327,11 +327,12 @@ def _print_month(rec: ReconciledMonth, basis: str, previous: float | None = None
 
 
 def cmd_reconcile(args: argparse.Namespace) -> None:
-    from costmodel import actuals
+    from costmodel.cli_lineitems import bill_from_args
     from costmodel.reconcile import audit, internal_checks, months, trend
 
     arch, catalog = _architecture(args), _catalog(args)
-    if not args.actuals:
+    ce = bill_from_args(args)
+    if ce is None:
         checks, lines = internal_checks(), audit(arch, catalog)
         if args.format == "json":
             write_json(
@@ -361,7 +362,6 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
         return
     if args.month:
         parse_month(args.month, "--month")
-    ce = actuals.read_actuals(args.actuals)
     if args.month and args.month not in set(ce.rows["month"]):
         raise InputError(
             f"{ce.origin} has no data for --month {args.month}; it has {', '.join(ce.controls['month'])}"
@@ -468,10 +468,23 @@ def cmd_whatif(args: argparse.Namespace) -> None:
 
 # ---------------------------------------------------------------------------- report
 def cmd_report(args: argparse.Namespace) -> None:
+    from costmodel.cli_lineitems import bill_from_args
     from costmodel.report import build_report
 
+    parse_month(args.month, "--month")
+    bill = None if args.actuals else bill_from_args(args)  # a path keeps its own name in the report
+    # line items have their days too: the month's anomalies come from the same export
+    daily = bill_from_args(args, "DAILY") if bill is not None and not args.daily else None
     path = build_report(
-        args.month, args.out, args.actuals, _architecture(args), _catalog(args), args.budget, args.daily
+        args.month,
+        args.out,
+        args.actuals,
+        _architecture(args),
+        _catalog(args),
+        args.budget,
+        args.daily,
+        actuals=bill,
+        daily=daily,
     )
     if args.format == "json":
         write_json({"report": str(path), "month": args.month})
@@ -556,6 +569,7 @@ class _OneLineParser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     from costmodel.cli_finance import add_parsers as add_finance_parsers
+    from costmodel.cli_lineitems import add_parsers as add_line_item_parsers
 
     parser = _OneLineParser(
         prog="costmodel", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -566,6 +580,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_parsers(sub)
     _add_bill_parsers(sub)
     add_finance_parsers(sub)
+    add_line_item_parsers(sub)
     prices, psub = _add_price_parsers(sub)
     # --debug is accepted after the command too (``costmodel estimate --debug``).
     for command in [*sub.choices.values(), *psub.choices.values()]:
@@ -607,16 +622,18 @@ def _add_model_parsers(sub: argparse._SubParsersAction) -> None:
 
 def _add_bill_parsers(sub: argparse._SubParsersAction) -> None:
     """reconcile, report, fetch-actuals: the bill fetched and held against the model."""
+    from costmodel.cli_lineitems import add_bill_options
+
     p = sub.add_parser("reconcile", help="documented vs modelled vs actual (or the documented audit)")
     _add_common(p)
-    p.add_argument("--actuals", help="saved Cost Explorer responses (JSON) or console CSV export")
+    add_bill_options(p, "saved Cost Explorer responses (JSON, .gz too) or console CSV export")
     p.add_argument("--month", help="only this month, YYYY-MM")
     p.set_defaults(func=cmd_reconcile)
 
     p = sub.add_parser("report", help="the monthly cost report as one self-contained HTML file")
     _add_common(p)
     p.add_argument("--month", required=True, help="YYYY-MM")
-    p.add_argument("--actuals", help="saved Cost Explorer data (default: the bundled synthetic sample)")
+    add_bill_options(p, "saved Cost Explorer data (default: the bundled synthetic sample)")
     p.add_argument("--out", default="reports", help="output folder (default: reports/)")
     p.add_argument("--budget", help="budget YAML for the month (default with the bundled sample: its budget)")
     p.add_argument("--daily", help="daily Cost Explorer data for the anomalies (when --actuals is monthly)")

@@ -15,9 +15,15 @@ from costmodel.lineitems.schema import detect
 from costmodel.lineitems.source import Source
 
 
-def run(source: Source, name: str, athena: Athena | None = None, **parameters: str) -> pd.DataFrame:
+def run(
+    source: Source,
+    name: str,
+    athena: Athena | None = None,
+    extra: dict[str, str] | None = None,
+    **parameters: str,
+) -> pd.DataFrame:
     """The result of query ``name`` on ``source`` (see :mod:`costmodel.lineitems.queries`)."""
-    sql = render(name, source, **parameters)
+    sql = render(name, source, extra, **parameters)
     if source.engine == "athena":
         if athena is None:
             raise ValueError("an Athena source needs its Athena connection")

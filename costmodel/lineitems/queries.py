@@ -28,6 +28,13 @@ QUERIES = {
                SUM(unblended_cost) AS unblended_cost, {AMORTIZED} AS amortized_cost,
                SUM(usage_amount) AS usage_amount, COUNT(*) AS line_items
         FROM li GROUP BY 1, 2, 3, 4, 5, 6""",
+    # the same by day: anomalies and month-end forecasts from line items
+    "daily": """
+        SELECT date_trunc('day', usage_start) AS day, product_code, product_name, usage_type,
+               line_item_type, usage_unit, SUM(unblended_cost) AS unblended_cost,
+               CASE WHEN COUNT(*) = COUNT(amortized_cost) THEN SUM(amortized_cost) END AS amortized_cost,
+               SUM(usage_amount) AS usage_amount, COUNT(*) AS line_items
+        FROM li GROUP BY 1, 2, 3, 4, 5, 6""",
     # the export's own total per month, grouped by nothing else: the conservation control
     "totals": f"""
         SELECT {MONTH} AS month, SUM(unblended_cost) AS unblended_cost, COUNT(*) AS line_items
@@ -70,27 +77,28 @@ def month_filter(month: str) -> str:
     )
 
 
-def breakdown_key(by: str, source: Source) -> str:
-    """SQL of a breakdown key: ``account``, ``service``, ``usage_type`` or ``tag:KEY``;
-    untagged cost under ``(untagged)``."""
+def breakdown_key(by: str, source: Source) -> tuple[str, dict[str, str]]:
+    """(SQL of a breakdown key over ``li``, extra canonical columns it needs): ``account``,
+    ``service``, ``usage_type`` or ``tag:KEY`` (untagged cost under ``(untagged)``)."""
     if by.startswith("tag:"):
         tag = tag_expression(source.schema, by[4:], source.present, source.types)
-        return f"CASE WHEN {tag} = '' THEN '(untagged)' ELSE {tag} END"
+        return "CASE WHEN tag_value = '' THEN '(untagged)' ELSE tag_value END", {"tag_value": tag}
     if by not in BREAKDOWN_KEYS:
         raise InputError(f"--by {by!r}: expected tag:KEY, account, service or usage_type")
-    return BREAKDOWN_KEYS[by]
+    return BREAKDOWN_KEYS[by], {}
 
 
-def canonical_cte(source: Source) -> str:
-    """``WITH li AS (...)``: the source's columns as the canonical ones."""
-    expressions = source.schema.expressions(source.present, source.types)
+def canonical_cte(source: Source, extra: dict[str, str] | None = None) -> str:
+    """``WITH li AS (...)``: the source's columns as the canonical ones (and ``extra``
+    columns a query needs, e.g. the value of one tag)."""
+    expressions = source.schema.expressions(source.present, source.types) | (extra or {})
     select = ",\n       ".join(f"{sql} AS {name}" for name, sql in expressions.items())
     return f"WITH li AS (\n SELECT {select}\n FROM {source.relation}\n)"
 
 
-def render(name: str, source: Source, **parameters: str) -> str:
+def render(name: str, source: Source, extra: dict[str, str] | None = None, **parameters: str) -> str:
     """The SQL of query ``name`` on ``source``, in the source engine's dialect."""
-    sql = canonical_cte(source) + "\n" + QUERIES[name].format(**parameters)
+    sql = canonical_cte(source, extra) + "\n" + QUERIES[name].format(**parameters)
     return to_athena(sql) if source.engine == "athena" else sql
 
 

@@ -57,11 +57,16 @@ def _check_currency(source: Source, athena: Athena | None) -> None:
         )
 
 
-def bill(source: Source, athena: Athena | None = None) -> Actuals:
-    """The monthly actuals of an export (the table :func:`costmodel.actuals.read` gives for
-    Cost Explorer data), with each month's control: the export's own total."""
+def bill(source: Source, athena: Athena | None = None, granularity: str = "MONTHLY") -> Actuals:
+    """The monthly (or ``DAILY``) actuals of an export (the table :func:`costmodel.actuals.read`
+    gives for Cost Explorer data), with each month's control: the export's own total."""
     _check_currency(source, athena)
-    groups = run(source, "monthly", athena)
+    if granularity not in ("MONTHLY", "DAILY"):
+        raise ValueError(f"granularity must be MONTHLY or DAILY, not {granularity!r}")
+    groups = run(source, "monthly" if granularity == "MONTHLY" else "daily", athena)
+    if granularity == "DAILY":
+        groups["day"] = pd.to_datetime(groups["day"])
+        groups["month"] = groups["day"].dt.strftime("%Y-%m")
     totals = run(source, "totals", athena).set_index("month")
     if groups.empty:
         raise InputError(f"{source.origin}: no line items")
@@ -73,7 +78,7 @@ def bill(source: Source, athena: Athena | None = None) -> Actuals:
             f"{source.origin}, {month}: {int(counted.get(month, 0))} line items in groups of "
             f"{int(totals.loc[month, 'line_items'])}: some were lost"
         )
-    rows = _tidy(groups, source.origin)
+    rows = _tidy(groups, source.origin, granularity)
     amounts = [Decimal(repr(float(v))) for v in rows["unblended_cost"]]
     sums: dict[str, Decimal] = {}
     for month, amount in zip(rows["month"], amounts, strict=True):
@@ -85,8 +90,8 @@ def bill(source: Source, athena: Athena | None = None) -> Actuals:
     return Actuals(rows=rows, controls=controls, origin=source.origin)
 
 
-def _tidy(groups: pd.DataFrame, origin: str) -> pd.DataFrame:
-    """Aggregated line items as tidy Cost Explorer rows: one per month, service, usage type
+def _tidy(groups: pd.DataFrame, origin: str, granularity: str = "MONTHLY") -> pd.DataFrame:
+    """Aggregated line items as tidy Cost Explorer rows: one per period, service, usage type
     and record type (reserved and on-demand usage of one usage type in one row, as CE)."""
     frame = groups.copy()
     frame["service"] = [
@@ -105,7 +110,9 @@ def _tidy(groups: pd.DataFrame, origin: str) -> pd.DataFrame:
     frame.loc[special, "usage_unit"] = ""
     # an unknown amortized group makes its CE row's amortized cost unknown, not partial
     frame["_amortized_known"] = frame["amortized_cost"].notna()
-    merged = frame.groupby(["month", "service", "usage_type", "record_type"], as_index=False).agg(
+    period = "month" if granularity == "MONTHLY" else "day"
+    keys = [period, "service", "usage_type", "record_type"] + (["month"] if period == "day" else [])
+    merged = frame.groupby(keys, as_index=False).agg(
         unblended_cost=("unblended_cost", "sum"),
         amortized_cost=("amortized_cost", "sum"),
         _amortized_known=("_amortized_known", "all"),
@@ -114,10 +121,12 @@ def _tidy(groups: pd.DataFrame, origin: str) -> pd.DataFrame:
         line_items=("line_items", "sum"),
     )
     merged.loc[~merged["_amortized_known"], "amortized_cost"] = np.nan
-    start = pd.to_datetime(merged["month"] + "-01")
-    merged["period_start"] = start
-    merged["period_end"] = start + pd.DateOffset(months=1)
-    merged["granularity"] = "MONTHLY"
+    if period == "month":
+        start = pd.to_datetime(merged["month"] + "-01")
+        merged["period_start"], merged["period_end"] = start, start + pd.DateOffset(months=1)
+    else:
+        merged["period_start"], merged["period_end"] = merged["day"], merged["day"] + pd.Timedelta(days=1)
+    merged["granularity"] = granularity
     merged["estimated"] = False
     merged["source"] = origin + ": " + merged["line_items"].astype(str) + " line items"
     for column in TIDY_COLUMNS:
@@ -155,7 +164,8 @@ def hourly_instances(
 def breakdown(source: Source, month: str, by: str, athena: Athena | None = None) -> pd.DataFrame:
     """Cost and amortized cost of ``month`` by ``by`` (``tag:KEY``, ``account``, ``service``,
     ``usage_type``); its rows add up to the month's total, or it is refused."""
-    frame = run(source, "breakdown", athena, key=breakdown_key(by, source), month_filter=month_filter(month))
+    key, extra = breakdown_key(by, source)
+    frame = run(source, "breakdown", athena, extra, key=key, month_filter=month_filter(month))
     total = run(source, "month_total", athena, month_filter=month_filter(month))
     if frame.empty:
         raise InputError(f"{source.origin}: no line items in {month}")

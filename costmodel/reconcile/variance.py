@@ -243,6 +243,11 @@ def _line(category: str, group: pd.DataFrame, documented: pd.Series) -> dict:
         {u for lst in group["actual_usage_types"] for u in lst} | set(group["model_usage_type"].dropna())
     )
     mover = group.loc[(group["Ca"] - group["Cm"]).abs().idxmax()]
+    on_bill = bool(group["actual_usage_types"].map(len).sum() > 0)
+    # nothing on the bill costs nothing, amortized or not; on the bill without the metric: unknown
+    amortized = (
+        float(group["Aa"].sum(min_count=1)) if group["Aa"].notna().any() else (None if on_bill else 0.0)
+    )
     return {
         "category": category,
         "usage_types": usage_types,
@@ -255,9 +260,9 @@ def _line(category: str, group: pd.DataFrame, documented: pd.Series) -> dict:
         "volume_variance": float(group["volume_variance"].sum()),
         "rate_variance": float(group["rate_variance"].sum()),
         "unit": units.pop() if single else "",
-        "actual_amortized": float(group["Aa"].sum(min_count=1)) if group["Aa"].notna().any() else None,
+        "actual_amortized": amortized,
         "quantity_inferred": bool(group["quantity_inferred"].any()),
-        "on_bill": bool(group["actual_usage_types"].map(len).sum() > 0),
+        "on_bill": on_bill,
         "service_level": category.endswith("(service total)"),
         "detail": ""
         if single

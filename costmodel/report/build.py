@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from costmodel.actuals import Actuals, read_actuals
 from costmodel.architecture import Architecture, load_architecture
 from costmodel.constants import HOURS_PER_MONTH
-from costmodel.data_files import SAMPLE_BUDGET, SAMPLE_DAILY, SAMPLE_MONTHLY, sample
+from costmodel.data_files import SAMPLE_BUDGET, SAMPLE_DAILY, SAMPLE_MONTHLY, data_path, sample
 from costmodel.errors import InputError
 from costmodel.files import atomic_write_text, check_writable_dir
 from costmodel.formatting import format_value
@@ -103,6 +103,8 @@ def report_context(
     catalog: PriceCatalog | None = None,
     budget_path: str | Path | None = None,
     daily_path: str | Path | None = None,
+    actuals: Actuals | None = None,
+    daily: Actuals | None = None,
 ) -> dict:
     """Everything the report shows, as plain data (the notebook form uses it too).
 
@@ -112,9 +114,12 @@ def report_context(
     """
     arch = arch if arch is not None else load_architecture()
     catalog = catalog if catalog is not None else load_snapshot()
-    bundled = actuals_path is None
+    bundled = actuals_path is None and actuals is None
     path = sample(SAMPLE_MONTHLY, actuals_path)
-    actuals = read_actuals(path)
+    if actuals is None:
+        actuals = read_actuals(path)
+    else:  # line items: their source names them
+        path = Path(actuals.origin)
     actual = actuals.rows
     if month not in set(actual["month"]):
         raise InputError(
@@ -129,21 +134,23 @@ def report_context(
     steps = analysis.waterfall(rec)
     top = analysis.movers(tables, month)
     try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:300]
+        head = path.read_bytes()[:300].decode("utf-8", errors="replace")
     except OSError:
         head = ""
+    shipped = data_path("actuals")
+    synthetic = "SYNTHETIC" in head or path.resolve().parent == shipped.resolve()
     budget = budget_section(
         sample(SAMPLE_BUDGET, budget_path) if budget_path or bundled else None, actuals, month, arch, catalog
     )
     by_category = trend([t for t in tables if t.month <= month])
     return {
         "budget": budget,
-        "anomalies": anomaly_section(_daily_for(actuals, daily_path, bundled), month, arch, catalog),
+        "anomalies": anomaly_section(daily or _daily_for(actuals, daily_path, bundled), month, arch, catalog),
         "month": month,
         "arch_name": arch.name,
         "region": arch.region,
         "actuals_source": path.name,
-        "synthetic": "SYNTHETIC" in head,
+        "synthetic": synthetic,
         "estimated": rec.estimated,
         "totals": rec.totals,
         "previous_total": previous,
@@ -202,6 +209,8 @@ def build_report(
     catalog: PriceCatalog | None = None,
     budget_path: str | Path | None = None,
     daily_path: str | Path | None = None,
+    actuals: Actuals | None = None,
+    daily: Actuals | None = None,
 ) -> Path:
     """Write ``cost-report-<month>.html`` into ``out_dir`` and return its path.
 
@@ -214,5 +223,5 @@ def build_report(
     """
     parse_month(month, "--month")
     out = check_writable_dir(out_dir, "report folder")
-    html = render(report_context(month, actuals_path, arch, catalog, budget_path, daily_path))
+    html = render(report_context(month, actuals_path, arch, catalog, budget_path, daily_path, actuals, daily))
     return atomic_write_text(out / f"cost-report-{month}.html", html)

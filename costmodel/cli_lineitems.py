@@ -1,0 +1,277 @@
+"""Line items on the command line: where ``reconcile`` and ``report`` take a bill from
+(``--actuals``, ``--cur``, ``--focus``, ``--athena``), and the commands only line items can
+answer: ``resources``, ``breakdown`` and ``nodes``."""
+
+from __future__ import annotations
+
+import argparse
+
+import pandas as pd
+
+from costmodel.actuals.read import Actuals
+from costmodel.constants import CURRENCY
+from costmodel.errors import InputError
+from costmodel.inputs import parse_month
+from costmodel.lineitems.engine import Athena
+from costmodel.lineitems.source import Source
+from costmodel.output import FORMATS, json_number, money, records, table_text, write_csv, write_json
+
+BILL_OPTIONS = ("actuals", "cur", "focus", "athena")
+
+
+def add_bill_options(parser: argparse.ArgumentParser, actuals_help: str) -> None:
+    """--actuals, --cur, --focus and --athena (with its options): one bill, from one of them."""
+    parser.add_argument("--actuals", help=actuals_help)
+    add_line_item_options(parser)
+
+
+def add_line_item_options(parser: argparse.ArgumentParser) -> None:
+    """--cur, --focus and --athena (with its output, workgroup, profile and region)."""
+    parser.add_argument(
+        "--cur", help="CUR 2.0 Parquet or legacy CUR CSV / CSV.gz: a file, a folder or a glob"
+    )
+    parser.add_argument("--focus", help="FOCUS 1.0-1.2 export (CSV or Parquet): a file, a folder or a glob")
+    parser.add_argument(
+        "--athena", metavar="DATABASE.TABLE", help="an organisation's CUR 2.0 table on Athena"
+    )
+    parser.add_argument(
+        "--athena-output", metavar="S3_URL", help="s3://bucket/prefix/ for Athena's query results"
+    )
+    parser.add_argument("--workgroup", help="Athena workgroup")
+    parser.add_argument("--profile", help="AWS named profile (for --athena)")
+    parser.add_argument("--athena-region", help="Athena's region (default: the profile's)")
+
+
+def line_item_source(args: argparse.Namespace, required: bool = True) -> tuple[Source, Athena | None] | None:
+    """The billing export the options name: --cur, --focus or --athena (None when none is
+    given and ``required`` is false)."""
+    from costmodel.lineitems import open_files
+
+    given = [o for o in ("cur", "focus", "athena") if getattr(args, o, None)]
+    if len(given) > 1:
+        raise InputError(
+            f"give one of --cur, --focus and --athena, not {' and '.join('--' + g for g in given)}"
+        )
+    if not given:
+        if required:
+            raise InputError("give the line items: --cur PATH, --focus PATH or --athena DATABASE.TABLE")
+        return None
+    if given[0] == "athena":
+        if not args.athena_output:
+            raise InputError("--athena needs --athena-output s3://bucket/prefix/ for the query results")
+        athena = Athena(args.athena, args.athena_output, args.workgroup, args.profile, args.athena_region)
+        return athena.source(), athena
+    return open_files(getattr(args, given[0]), expected=given[0]), None
+
+
+def required_source(args: argparse.Namespace) -> tuple[Source, Athena | None]:
+    """The line items the options name; one line when none are named."""
+    found = line_item_source(args, required=True)
+    if found is None:  # line_item_source refuses first; this keeps the type exact
+        raise InputError("give the line items: --cur PATH, --focus PATH or --athena DATABASE.TABLE")
+    return found
+
+
+def bill_from_args(args: argparse.Namespace, granularity: str = "MONTHLY") -> Actuals | None:
+    """The bill the options name (Cost Explorer data or line items), or None when none is."""
+    from costmodel.actuals import read_actuals
+    from costmodel.lineitems import bill
+
+    given = [o for o in BILL_OPTIONS if getattr(args, o, None)]
+    if len(given) > 1:
+        raise InputError(f"give one bill: {' and '.join('--' + g for g in given)} were both given")
+    if getattr(args, "actuals", None):
+        return read_actuals(args.actuals)
+    found = line_item_source(args, required=False)
+    if found is None:
+        return None
+    source, athena = found
+    return bill(source, athena, granularity)
+
+
+def _month(args: argparse.Namespace) -> str:
+    return parse_month(args.month, "--month")
+
+
+def _arch(args: argparse.Namespace):  # -> Architecture
+    from costmodel.architecture import load_architecture
+
+    return load_architecture(args.arch_file)
+
+
+# ---------------------------------------------------------------------------- resources
+def join_components(frame: pd.DataFrame, arch, month: str) -> pd.DataFrame:  # noqa: ANN001
+    """Each line-item resource with the architecture's resource and component it is: the
+    model resource its id ends with (``...:db:rds-primary``), else the one resource the
+    model has for that usage type; ``not in the architecture`` when neither."""
+    from costmodel.estimate import estimate
+    from costmodel.usage_types import strip_region_prefix
+
+    items = estimate(arch, month=month, missing="report")
+    items = items.assign(base=items["usage_type"].map(strip_region_prefix))
+    names = set(items["resource"])
+    by_type = items.groupby(["service", "base"])["resource"].unique()
+    component = items.groupby(["service", "base", "resource"])["component"].first()
+    resources, components = [], []
+    for rid, service, usage in zip(frame["resource_id"], frame["service"], frame["usage_type"], strict=True):
+        base = strip_region_prefix(usage)
+        tail = str(rid).replace("/", ":").split(":")[-1]
+        owners = by_type.get((service, base))
+        resource = tail if tail in names else (owners[0] if owners is not None and len(owners) == 1 else "")
+        resources.append(resource)
+        label = component.get((service, base, resource)) if resource else None
+        components.append(label or ("not in the architecture" if rid else "no resource id (fee, tax)"))
+    return frame.assign(resource=resources, component=components)
+
+
+RESOURCE_COLUMNS = [
+    "resource_id",
+    "service",
+    "component",
+    "usage_type",
+    "usage_quantity",
+    "cost",
+    "amortized_cost",
+]
+
+
+def cmd_resources(args: argparse.Namespace) -> None:
+    from costmodel.lineitems import resources
+
+    source, athena = required_source(args)
+    month = _month(args)
+    frame = join_components(resources(source, month, athena), _arch(args), month)
+    if args.format == "json":
+        write_json(
+            {
+                "currency": CURRENCY,
+                "month": month,
+                "resources": records(frame[[*RESOURCE_COLUMNS, "resource"]]),
+            }
+        )
+    elif args.format == "csv":
+        write_csv(frame[[*RESOURCE_COLUMNS, "resource", "usage_unit"]])
+    else:
+        print(f"Resources of {month} in {source.origin} ({len(frame)} resource x usage type rows):")
+        shown = frame[
+            [
+                "resource_id",
+                "resource",
+                "component",
+                "usage_type",
+                "usage_quantity",
+                "usage_unit",
+                "cost",
+                "amortized_cost",
+            ]
+        ]
+        print(table_text(shown.head(args.top), money_columns=("cost", "amortized_cost"), max_width=48))
+        if len(frame) > args.top:
+            rest = frame.iloc[args.top :]
+            print(f"... and {len(rest)} more rows costing {money(rest['cost'].sum())} (--top to show more)")
+        print(f"total {money(frame['cost'].sum())}, amortized {money(frame['amortized_cost'].sum())}")
+
+
+# ---------------------------------------------------------------------------- breakdown
+def cmd_breakdown(args: argparse.Namespace) -> None:
+    from costmodel.lineitems import breakdown
+
+    source, athena = required_source(args)
+    month = _month(args)
+    frame = breakdown(source, month, args.by, athena)
+    if args.format == "json":
+        write_json(
+            {
+                "currency": CURRENCY,
+                "month": month,
+                "by": args.by,
+                "rows": records(frame[["key", "cost", "amortized_cost"]]),
+            }
+        )
+    elif args.format == "csv":
+        write_csv(frame)
+    else:
+        print(f"{month} by {args.by} ({source.origin}):")
+        print(
+            table_text(
+                frame.rename(columns={"line_items": "line_items_count"}),
+                money_columns=("cost", "amortized_cost"),
+            )
+        )
+        print(f"total {money(frame['cost'].sum())}")
+
+
+# ---------------------------------------------------------------------------- nodes
+def cmd_nodes(args: argparse.Namespace) -> None:
+    from costmodel.lineitems.nodes import node_curve
+
+    source, athena = required_source(args)
+    curve = node_curve(source, _month(args), _arch(args), athena=athena)
+    summary = {
+        "month": curve.month,
+        "instance_type": curve.instance_type,
+        "node_hour_price": curve.node_hour_price,
+        "actual_node_hours": curve.actual_node_hours,
+        "model_node_hours": curve.model_node_hours,
+        "fixed_node_hours": curve.fixed_node_hours,
+        "volume_variance": json_number(curve.volume_variance),
+        "autoscaling_variance": json_number(curve.autoscaling_variance),
+        "autoscaling_share_pct": None
+        if curve.autoscaling_share_pct is None
+        else json_number(curve.autoscaling_share_pct),
+    }
+    if args.format == "json":
+        hours = curve.hours.assign(hour=curve.hours["hour"].dt.strftime("%Y-%m-%dT%H:%M"))
+        write_json({"currency": CURRENCY, **summary, "hours": records(hours)})
+    elif args.format == "csv":
+        write_csv(curve.hours)
+    else:
+        share = "n/a" if curve.autoscaling_share_pct is None else f"{curve.autoscaling_share_pct:.1f}%"
+        print(
+            f"{curve.month}: {curve.instance_type} node-hours billed {curve.actual_node_hours:,.0f}, "
+            f"the model's load curve {curve.model_node_hours:,.0f}, "
+            f"node_count x hours {curve.fixed_node_hours:,.0f}\n"
+            f"volume variance {money(curve.volume_variance)} at ${curve.node_hour_price:.2f}/h: "
+            f"{money(curve.autoscaling_variance)} from the load curve (autoscaling share {share}), "
+            f"{money(curve.volume_variance - curve.autoscaling_variance)} beyond it"
+        )
+        by_hour = curve.hours.groupby(curve.hours["hour"].dt.hour)[["billed_nodes", "model_nodes"]].mean()
+        print("\nAverage nodes by hour of day (billed vs model):")
+        print(table_text(by_hour.reset_index().rename(columns={"hour": "hour_of_day"})))
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """resources, breakdown and nodes."""
+    for name, func, text in (
+        (
+            "resources",
+            cmd_resources,
+            "cost, usage and amortized cost per resource, joined to the architecture",
+        ),
+        (
+            "breakdown",
+            cmd_breakdown,
+            "the month by tag, account, service or usage type ((untagged) its own row)",
+        ),
+        ("nodes", cmd_nodes, "the node group's billed hourly nodes against the model's load curve"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+        p.add_argument("arch_file", nargs="?", help="architecture YAML (default: bundled production)")
+        p.add_argument("--month", required=True, help="the month, YYYY-MM")
+        add_line_item_options(p)
+        if name == "breakdown":
+            p.add_argument("--by", required=True, help="tag:KEY, account, service or usage_type")
+        if name == "resources":
+            p.add_argument("--top", type=int, default=40, help="rows shown in the table (default: 40)")
+        p.set_defaults(func=func)
+
+
+__all__ = [
+    "add_bill_options",
+    "add_line_item_options",
+    "add_parsers",
+    "bill_from_args",
+    "join_components",
+    "line_item_source",
+]

@@ -1,0 +1,296 @@
+"""Billing exports line by line (issue 13): CUR 2.0, legacy CUR and FOCUS on DuckDB, the same
+queries on Athena (moto on 127.0.0.1), and money conserved to the cent."""
+
+import csv
+import gzip
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+import requests
+
+from costmodel import lineitems
+from costmodel.actuals import read_actuals
+from costmodel.errors import InputError
+from costmodel.lineitems.queries import render, to_athena
+from costmodel.reconcile import month as reconcile_month
+from tests.test_trust import refused, run
+
+DATA = Path(__file__).parent.parent / "data" / "actuals"
+CUR = DATA / "cur2-2026-06..2026-10.parquet"
+CE = DATA / "ce-2026-06..2026-10.json"
+LEGACY = Path(__file__).parent / "data" / "cur_legacy_anonymized_focus_converters.csv"
+MONTHS = ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
+COMPARED = ["actual", "actual_amortized", "calendar_variance", "volume_variance", "rate_variance"]
+
+
+@pytest.fixture(scope="module")
+def cur_bill():
+    return lineitems.bill(lineitems.open_files(CUR))
+
+
+@pytest.mark.parametrize("month", MONTHS)
+def test_the_cur_sample_reconciles_line_for_line_as_cost_explorer_does(cur_bill, production, catalog, month):
+    from_cur = reconcile_month(cur_bill, production, month, catalog)
+    from_ce = reconcile_month(read_actuals(CE), production, month, catalog)
+    a, b = (r.lines.set_index("category")[COMPARED].round(2) for r in (from_cur, from_ce))
+    pd.testing.assert_frame_equal(a.sort_index(), b.sort_index())
+    assert round(from_cur.input_total, 2) == round(from_ce.input_total, 2)
+    assert from_cur.unmapped["actual"].round(2).tolist() == from_ce.unmapped["actual"].round(2).tolist()
+
+
+def test_the_legacy_cur_sample_is_conserved_to_its_own_total():
+    # summed by hand from the CSV with Decimal, without costmodel or DuckDB
+    with LEGACY.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    expected = sum((Decimal(r["lineItem/UnblendedCost"] or "0") for r in rows), Decimal(0))
+    bill = lineitems.bill(lineitems.open_files(LEGACY))
+    control = bill.controls.iloc[0]
+    assert len(rows) == 1281 and control["month"] == "2023-11"
+    assert control["control_total"] == pytest.approx(float(expected), abs=1e-9)
+    assert bill.rows["unblended_cost"].sum() == pytest.approx(float(expected), abs=1e-9)
+    assert "Tax" in set(bill.rows["service"])  # tax lines carry the taxed product's code
+
+
+def test_a_gzipped_legacy_export_and_a_folder_of_monthly_files_read_the_same(tmp_path, cur_bill):
+    gz = tmp_path / "cur.csv.gz"
+    gz.write_bytes(gzip.compress(LEGACY.read_bytes()))
+    plain = lineitems.bill(lineitems.open_files(LEGACY)).controls["control_total"].iloc[0]
+    assert lineitems.bill(lineitems.open_files(gz)).controls["control_total"].iloc[0] == pytest.approx(plain)
+    folder = tmp_path / "exports"
+    for month in MONTHS:  # AWS delivers one folder of files per billing period
+        (folder / f"BILLING_PERIOD={month}").mkdir(parents=True)
+        duckdb.execute(
+            f"COPY (SELECT * FROM read_parquet('{CUR}') "
+            f"WHERE strftime(line_item_usage_start_date, '%Y-%m') = '{month}') "
+            f"TO '{folder}/BILLING_PERIOD={month}/part-0.parquet' (FORMAT PARQUET)"
+        )
+    for path in (folder, f"{folder}/*/*.parquet"):
+        split = lineitems.bill(lineitems.open_files(path)).controls
+        pd.testing.assert_series_equal(split["control_total"], cur_bill.controls["control_total"])
+
+
+def focus_of(month: str, tmp_path: Path, aws_columns: bool = True) -> Path:
+    """The CUR sample's month as a FOCUS 1.2 CSV export (with AWS's x_ columns or without)."""
+    x = (
+        ", line_item_usage_type AS x_UsageType, line_item_product_code AS x_ServiceCode"
+        if aws_columns
+        else ""
+    )
+    path = tmp_path / f"focus-{month}{'' if aws_columns else '-plain'}.csv"
+    duckdb.execute(
+        f"""COPY (SELECT line_item_usage_start_date AS ChargePeriodStart, line_item_usage_end_date AS ChargePeriodEnd,
+                  CASE line_item_line_item_type WHEN 'Tax' THEN 'Tax' WHEN 'Credit' THEN 'Credit' ELSE 'Usage' END
+                    AS ChargeCategory,
+                  line_item_unblended_cost AS BilledCost,
+                  CASE line_item_line_item_type WHEN 'DiscountedUsage' THEN reservation_effective_cost
+                       WHEN 'RIFee' THEN reservation_unused_recurring_fee ELSE line_item_unblended_cost END
+                    AS EffectiveCost,
+                  'USD' AS BillingCurrency, product['product_name'] AS ServiceName,
+                  line_item_usage_account_id AS SubAccountId, line_item_resource_id AS ResourceId,
+                  line_item_usage_amount AS ConsumedQuantity, pricing_unit AS ConsumedUnit{x}
+                FROM read_parquet('{CUR}') WHERE strftime(line_item_usage_start_date, '%Y-%m') = '{month}')
+            TO '{path}' (HEADER, DELIMITER ',')"""
+    )
+    return path
+
+
+def test_a_focus_export_with_aws_columns_reconciles_as_the_cur_does(tmp_path, production, catalog, cur_bill):
+    focus = lineitems.bill(lineitems.open_files(focus_of("2026-10", tmp_path), expected="focus"))
+    a = reconcile_month(focus, production, "2026-10", catalog).lines.set_index("category")[COMPARED].round(2)
+    b = (
+        reconcile_month(cur_bill, production, "2026-10", catalog)
+        .lines.set_index("category")[COMPARED]
+        .round(2)
+    )
+    pd.testing.assert_frame_equal(a.sort_index(), b.sort_index())
+
+
+def test_a_plain_focus_export_reconciles_per_service_and_conserves(tmp_path):
+    code, out, _ = run(
+        "reconcile", "--focus", focus_of("2026-10", tmp_path, aws_columns=False), "--format", "json"
+    )
+    (month,) = json.loads(out)["months"]
+    assert code == 0 and month["conservation"]["bill_total"] == pytest.approx(10192.394452, abs=0.005)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            "SELECT * EXCLUDE (line_item_currency_code)",
+            "has no column 'line_item_currency_code'; it is required",
+        ),
+        (
+            "SELECT * REPLACE (CASE WHEN identity_line_item_id = 'sample-0000007' THEN 'EUR' ELSE 'USD' END"
+            " AS line_item_currency_code)",
+            "column line_item_currency_code has EUR, USD",
+        ),
+        (
+            "SELECT identity_line_item_id AS id, line_item_unblended_cost AS cost",
+            "unknown billing export schema",
+        ),
+    ],
+)
+def test_damaged_exports_are_one_line_naming_the_file_and_column(tmp_path, change, message):
+    path = tmp_path / "damaged.parquet"
+    duckdb.execute(f"COPY ({change} FROM read_parquet('{CUR}')) TO '{path}' (FORMAT PARQUET)")
+    err = refused("reconcile", "--cur", path)
+    assert "damaged.parquet" in err and message in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--cur", "nowhere/*.parquet"], "no file matches"),
+        (["--cur", "no-such-file.parquet"], "billing export not found"),
+        (["--focus", str(CUR)], "--focus expects a FOCUS export"),
+        (["--cur", str(CUR), "--actuals", str(CE)], "give one bill"),
+        (["--athena", "cur.table"], "--athena needs --athena-output"),
+        (["--athena", "cur;drop", "--athena-output", "s3://b/p/"], "expected DATABASE.TABLE"),
+    ],
+)
+def test_bad_line_item_options_are_one_line(argv, message):
+    assert message in refused("reconcile", *argv)
+
+
+def test_resources_join_the_architectures_components():
+    code, out, _ = run("resources", "--cur", CUR, "--month", "2026-10", "--format", "json")
+    payload = json.loads(out)
+    assert code == 0 and payload["month"] == "2026-10" and payload["currency"] == "USD"
+    rows = {(r["resource_id"].split(":")[-1], r["usage_type"]): r for r in payload["resources"]}
+    assert set(payload["resources"][0]) >= {
+        "resource_id",
+        "service",
+        "component",
+        "usage_type",
+        "usage_quantity",
+        "cost",
+        "amortized_cost",
+    }
+    primary = rows[("rds-primary", "Multi-AZUsage:db.r5.2xl")]
+    # 744 h x $2.00 Multi-AZ db.r5.2xlarge
+    assert primary["cost"] == pytest.approx(1488.0) and primary["component"].startswith("Primary instance")
+    assert rows[("rds-replica-1", "InstanceUsage:db.r5.2xl")]["component"].startswith("Read replica instance")
+    # the sample's third replica is not in the two-replica architecture: said so
+    assert rows[("rds-replica-3", "InstanceUsage:db.r5.2xl")]["component"] == "not in the architecture"
+    assert sum(r["cost"] for r in payload["resources"]) == pytest.approx(10192.394452, abs=0.005)
+
+
+def test_breakdown_by_tag_shows_untagged_cost_as_its_own_row_and_adds_up():
+    code, out, _ = run(
+        "breakdown", "--cur", CUR, "--month", "2026-10", "--by", "tag:team", "--format", "json"
+    )
+    rows = {r["key"]: r for r in json.loads(out)["rows"]}
+    assert code == 0 and set(rows) == {"data", "platform", "web", "(untagged)"}
+    assert sum(r["cost"] for r in rows.values()) == pytest.approx(10192.394452, abs=0.005)
+    # RDS, ElastiCache, MSK and the backups bucket are team data: 4,695.00 + 917.352 + 858.72 + 25.81...
+    assert rows["data"]["cost"] > 4695.00 + 917.35 + 858.72
+
+
+@pytest.mark.parametrize("by", ["tag:team'; DROP TABLE x; --", "cost_center", "tag:"])
+def test_a_bad_breakdown_key_is_one_line(by):
+    err = refused("breakdown", "--cur", CUR, "--month", "2026-10", "--by", by)
+    assert "tag key" in err or "expected tag:KEY" in err
+
+
+def test_the_node_groups_billed_hours_match_cost_explorer_and_the_model():
+    code, out, _ = run("nodes", "--cur", CUR, "--month", "2026-10", "--format", "json")
+    payload = json.loads(out)
+    # the Cost Explorer sample's BoxUsage:c5.2xlarge quantity in October: 3,586 node-hours;
+    # the model runs 3 nodes x 744 h = 2,232; volume variance (3,586 - 2,232) x $0.34 = $460.36
+    assert code == 0 and payload["actual_node_hours"] == 3586 and payload["fixed_node_hours"] == 2232
+    assert payload["volume_variance"] == pytest.approx(460.36)
+    assert len(payload["hours"]) == 744 and payload["autoscaling_share_pct"] == pytest.approx(0.0)
+
+
+# ---------------------------------------------------------------- Athena (moto on 127.0.0.1)
+def athena_result(frame: pd.DataFrame) -> dict:
+    """A DataFrame as Athena's GetQueryResults rows (a header row first), for moto's queue."""
+    types = {
+        c: "double"
+        if pd.api.types.is_float_dtype(t)
+        else "bigint"
+        if pd.api.types.is_integer_dtype(t)
+        else "varchar"
+        for c, t in frame.dtypes.items()
+    }
+    header = {"Data": [{"VarCharValue": c} for c in frame.columns]}
+    rows = [
+        {
+            "Data": [
+                {} if pd.isna(v) else {"VarCharValue": repr(float(v)) if types[c] == "double" else str(v)}
+                for c, v in zip(frame.columns, r, strict=True)
+            ]
+        }
+        for r in frame.itertuples(index=False)
+    ]
+    return {"rows": [header, *rows], "column_info": [{"Name": c, "Type": types[c]} for c in frame.columns]}
+
+
+def test_the_athena_path_sends_the_transpiled_queries_and_reads_their_results(moto_server, cur_bill):
+    import boto3
+
+    from costmodel.lineitems import Athena
+    from tests.conftest import FAKE_CREDENTIALS
+
+    requests.post(f"{moto_server}/moto-api/reset", timeout=5)
+    local = lineitems.open_files(CUR)
+    described = duckdb.execute(f"DESCRIBE SELECT * FROM read_parquet('{CUR}')").fetchall()
+    schema = {
+        "rows": [{"Data": [{"VarCharValue": r[0]} for r in described]}],
+        "column_info": [{"Name": r[0], "Type": r[1].lower()} for r in described],
+    }
+    # what Athena would answer, computed by running each query on DuckDB over the sample
+    answers = [duckdb.execute(render(name, local)).df() for name in ("currencies", "monthly", "totals")]
+    queued = [schema, *(athena_result(a) for a in answers)]
+    response = requests.post(
+        f"{moto_server}/moto-api/static/athena/query-results",
+        json={"results": queued, "region": "us-east-1"},
+        timeout=5,
+    )
+    assert response.status_code == 201
+    client = boto3.client("athena", region_name="us-east-1", endpoint_url=moto_server, **FAKE_CREDENTIALS)
+    athena = Athena("cur.cur2_export", "s3://results/costmodel/", client=client, poll_seconds=0)
+    remote = athena.source()
+    bill = lineitems.bill(remote, athena)
+    pd.testing.assert_frame_equal(
+        bill.controls[["month", "control_total"]], cur_bill.controls[["month", "control_total"]]
+    )
+    assert bill.rows["unblended_cost"].sum() == pytest.approx(cur_bill.rows["unblended_cost"].sum())
+    sent = athena.queries[1:]
+    assert sent == [render(name, remote) for name in ("currencies", "monthly", "totals")]
+    assert all('FROM "cur"."cur2_export"' in q and "DATE_FORMAT" in q for q in sent[1:])
+
+
+@pytest.mark.parametrize("name", ["monthly", "totals", "resources", "breakdown"])
+def test_the_athena_sql_computes_the_same_numbers_when_run_back_on_duckdb(name):
+    import sqlglot
+
+    local = lineitems.open_files(CUR)
+    parameters = {
+        "month_filter": "usage_start >= TIMESTAMP '2026-10-01 00:00:00' AND usage_start < TIMESTAMP '2026-11-01 00:00:00'"
+    }
+    extra = None
+    if name == "breakdown":
+        key, extra = lineitems.queries.breakdown_key("tag:team", local)
+        parameters["key"] = key
+    duck = render(name, local, extra, **parameters)
+    trino = to_athena(duck)
+    assert "element_at(" in trino.lower() or name != "breakdown"  # a missing tag is NULL in Trino too
+    back = sqlglot.transpile(trino, read="trino", write="duckdb")[0]
+    a, b = duckdb.execute(duck).df(), duckdb.execute(back).df()
+    columns = list(a.columns)
+    pd.testing.assert_frame_equal(
+        a.sort_values(columns, ignore_index=True),
+        b.sort_values(columns, ignore_index=True),
+        check_dtype=False,
+    )
+
+
+def test_an_athena_table_name_is_checked_before_any_call():
+    with pytest.raises(InputError, match="expected DATABASE.TABLE"):
+        lineitems.Athena("no_dot", "s3://b/p/", client=object())
