@@ -99,14 +99,24 @@ def model_keys(items: pd.DataFrame) -> dict[tuple[str, str, str], str]:
     }
 
 
+@cache
+def _rules() -> tuple[tuple[str, str, re.Pattern, str], ...]:
+    """The rules as plain tuples (record type, service, pattern, category), compiled once:
+    read for every distinct bill key."""
+    table = _category_rules()
+    return tuple(
+        zip(table["record_type"], table["service"], table["regex"], table["category"], strict=True)
+    )
+
+
 def _static_category(service: str, base: str, record_type: str) -> str:
-    for rule in category_rules().itertuples():
-        if rule.record_type and rule.record_type != record_type:
+    for rule_record, rule_service, regex, category in _rules():
+        if rule_record and rule_record != record_type:
             continue
-        if rule.service not in ("*", service):
+        if rule_service not in ("*", service):
             continue
-        if rule.regex.fullmatch(base):
-            return rule.category
+        if regex.fullmatch(base):
+            return category
     return ""
 
 
