@@ -141,9 +141,20 @@ def documented_by_category(items: pd.DataFrame, documented: pd.DataFrame | None 
     proportion to their modelled cost (to the first one when none is modelled). The result
     sums to the document's total; categories the document never mentions get 0.
     """
-    documented = load_documented() if documented is None else documented
-    mapping = category_groups()
     modelled = items.groupby("category")["monthly_cost"].sum()
+    if documented is None:  # the bundled document: the spread only depends on the modelled costs
+        return _bundled_by_category(tuple(modelled.items())).copy()
+    return _by_category(documented, modelled)
+
+
+@cache
+def _bundled_by_category(modelled: tuple[tuple[str, float], ...]) -> pd.Series:
+    names, costs = zip(*modelled, strict=True) if modelled else ((), ())
+    return _by_category(_documented_table(), pd.Series(costs, index=list(names), dtype=float))
+
+
+def _by_category(documented: pd.DataFrame, modelled: pd.Series) -> pd.Series:
+    mapping = category_groups()
     breakdown = documented.loc[documented["table"] == "cost_breakdown"]
     out = pd.Series(0.0, index=mapping["category"])
     for group, rows in mapping.groupby("documented_group", sort=False):

@@ -67,6 +67,15 @@ def resolve_dated(section: str, spec: dict, month: str | None) -> dict:
     return spec | {"support": tier.tier, "extended_share": tier.extended_share}
 
 
+def dated_facts(arch: Architecture, month: str | None) -> tuple:
+    """What of ``arch``'s estimate depends on ``month`` (the EKS support tier billed): two
+    months with the same facts have the same 730-hour estimate, so it is priced once."""
+    if "eks" not in arch.sections:
+        return ()
+    tier = eks_support(arch.sections["eks"], month)
+    return (tier.tier, tier.extended_share)
+
+
 def eks_support(spec: dict, month: str | None) -> SupportTier:
     """The EKS support tier billed in ``month``: forced by ``support``, else from the version."""
     if spec.get("support"):

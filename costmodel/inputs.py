@@ -225,11 +225,13 @@ def _finite_json_float(text: str) -> float:
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict:
-    out: dict = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"key {key!r} repeated in one object")
-        out[key] = value
+    out = dict(pairs)
+    if len(out) != len(pairs):  # the slow search only when there is something to name
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"key {key!r} repeated in one object")
+            seen.add(key)
     return out
 
 

@@ -211,6 +211,32 @@ def test_trend(sample, production, catalog):
         assert frame.loc["Total", t.month] == pytest.approx(t.input_total)
 
 
+def test_months_at_once_equal_each_month_alone(sample, production, catalog):
+    # EKS 1.33 leaves standard support on 2026-07-29: June is standard, July mixed and the
+    # later months extended, so months() prices three estimates and maps each group's rows
+    # at once; every month must come out as month() alone gives it.
+    arch = production.with_changes({"eks.kubernetes_version": "1.33"})
+    together = months(sample, arch, catalog)
+    for rec in together:
+        alone = month(sample, arch, rec.month, catalog)
+        pd.testing.assert_frame_equal(rec.lines, alone.lines)
+        pd.testing.assert_frame_equal(rec.unmapped, alone.unmapped)
+        assert (rec.totals, rec.input_total) == (alone.totals, alone.input_total)
+    extended_hours = {
+        r.month: r.lines.set_index("category").loc["EKS control plane", "modelled"] for r in together
+    }
+    # 730 h x $0.10 standard; 730 h x $0.60 extended; July: 28 of 31 days standard
+    assert extended_hours["2026-06"] == pytest.approx(73.0)
+    assert extended_hours["2026-08"] == pytest.approx(438.0)
+    assert extended_hours["2026-07"] == pytest.approx(730 * (0.10 + 0.50 * 3 / 31))
+
+
+def test_months_between_reconciles_only_those_months(sample, production, catalog):
+    chosen = months(sample, production, catalog, between=("2026-07", "2026-08"))
+    assert [t.month for t in chosen] == ["2026-07", "2026-08"]
+    assert months(sample, production, catalog, between=("2027-01", "2027-12")) == []
+
+
 def test_audit_finds_the_documents_inconsistencies():
     checks = internal_checks().set_index("check")
     # 73 + 900 + 127 = 1,100; 1,600 + 1,400 + 200 = 3,200; groups add up to 5,700

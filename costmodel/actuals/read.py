@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
@@ -31,7 +32,7 @@ import pandas as pd
 
 from costmodel.data_files import data_path
 from costmodel.errors import InputError
-from costmodel.inputs import finite_decimal, load_json, read_text
+from costmodel.inputs import PLAUSIBLE_MAXIMUM, finite_decimal, load_json, read_text
 
 METRIC_COLUMNS = {
     "UnblendedCost": "unblended_cost",
@@ -75,7 +76,21 @@ def _amount_decimal(metric: Any, where: str, name: str) -> Decimal:
     return value
 
 
+_PLAUSIBLE_MAXIMUM = float(PLAUSIBLE_MAXIMUM)
+
+
 def _amount(metric: Any, where: str, name: str) -> float:
+    # Fast path for the usual text amount (a response has millions of them); anything it
+    # does not accept goes through the strict reader, which names what is wrong.
+    if isinstance(metric, dict) and isinstance(metric.get("Amount"), str):
+        try:
+            value = float(metric["Amount"])
+        except ValueError:
+            value = math.nan
+        if (math.isfinite(value) and abs(value) < _PLAUSIBLE_MAXIMUM) and (
+            name not in COST_METRICS or metric.get("Unit", "") == "USD"
+        ):
+            return value
     return float(_amount_decimal(metric, where, name))
 
 
@@ -146,7 +161,10 @@ def rows_of_page(
     """
     required = required if required is not None else [REQUIRED_METRIC]
     rows = []
-    for i, result in enumerate(_results(page, where)):
+    results = _results(page, where)
+    # with GroupDefinitions the dimensions are the page's, whatever the keys
+    page_dims = _group_dimensions(page, []) if page.get("GroupDefinitions") else None
+    for i, result in enumerate(results):
         start, end = _period(result, where, i)
         period = f"{where}, period {start.date()}"
         base = {
@@ -182,7 +200,7 @@ def rows_of_page(
                 raise InputError(f"{period}, group {g + 1}: a group lacks 'Keys' or 'Metrics'")
             if not all(isinstance(k, str) for k in keys):
                 raise InputError(f"{period}, group {keys}: every key must be text")
-            dims = _group_dimensions(page, keys)
+            dims = page_dims if page_dims is not None else _group_dimensions(page, keys)
             if len(dims) != len(keys):
                 raise InputError(
                     f"{period}, group {keys}: {len(keys)} key(s) but the response groups by "

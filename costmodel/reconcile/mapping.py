@@ -62,14 +62,20 @@ def unit_conversions() -> MappingProxyType:
     return _unit_conversions()
 
 
+@cache
+def _region_by_code() -> MappingProxyType:
+    table = regions()
+    first = table.drop_duplicates("billing_code")
+    return MappingProxyType(dict(zip(first["billing_code"], first["region"], strict=True)))
+
+
 def region_of(code: str, home: str = "us-east-1") -> str:
     """Region of a usage-type prefix: none or ``USE1`` -> us-east-1; ``USW2`` -> us-west-2."""
     if code in ("", "USE1"):
         return "us-east-1"
-    table = regions()
-    match = table.loc[table["billing_code"] == code, "region"]
-    if len(match):
-        return str(match.iloc[0])
+    region = _region_by_code().get(code)
+    if region is not None:
+        return str(region)
     return code if re.match(r"^[a-z]{2}-", code) else f"({code})"
 
 
@@ -104,9 +110,7 @@ def _rules() -> tuple[tuple[str, str, re.Pattern, str], ...]:
     """The rules as plain tuples (record type, service, pattern, category), compiled once:
     read for every distinct bill key."""
     table = _category_rules()
-    return tuple(
-        zip(table["record_type"], table["service"], table["regex"], table["category"], strict=True)
-    )
+    return tuple(zip(table["record_type"], table["service"], table["regex"], table["category"], strict=True))
 
 
 def _static_category(service: str, base: str, record_type: str) -> str:

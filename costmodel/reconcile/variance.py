@@ -26,7 +26,7 @@ from costmodel.architecture import Architecture
 from costmodel.constants import HOURS_PER_MONTH
 from costmodel.documented import documented_by_category
 from costmodel.errors import ConservationError, InputError
-from costmodel.estimate import estimate
+from costmodel.estimate import dated_facts, estimate
 from costmodel.pricing.catalog import PriceCatalog
 from costmodel.reconcile.mapping import line_key, map_rows, quantity_factor, shared_usage_categories
 
@@ -46,6 +46,8 @@ CONTRACT_LINE_COLUMNS = [
     "explanation",
 ]
 LINE_COLUMNS = [*CONTRACT_LINE_COLUMNS, "unit", "actual_amortized", "flag"]
+# A line is flagged when |actual - modelled| exceeds both [%, USD].
+FLAG_THRESHOLDS = (10.0, 50.0)
 
 
 def hours_in_period(start: pd.Timestamp, end: pd.Timestamp) -> float:
@@ -76,19 +78,21 @@ def model_lines(items: pd.DataFrame) -> pd.DataFrame:
 
 
 def _actual_lines(mapped: pd.DataFrame) -> pd.DataFrame:
+    keys = ["category", "service", "region", "base_usage_type"]
     rows = mapped.loc[mapped["category"] != ""]
-    return (
-        rows.groupby(["category", "service", "region", "base_usage_type"], sort=False, dropna=False)
-        .agg(
-            Ca=("unblended_cost", "sum"),
-            Aa=("amortized_cost", lambda s: s.sum(min_count=1)),
-            Qa_raw=("usage_quantity", lambda s: s.sum(min_count=1)),
-            ce_unit=("usage_unit", "first"),
-            actual_usage_types=("usage_type", lambda s: sorted(set(s))),
-        )
-        .reset_index()
-        .rename(columns={"region": "region_key"})
-    )
+    by = rows.groupby(keys, sort=False, dropna=False)
+    # amortized cost and quantity stay unknown (NaN) when no row of the line has them
+    out = by[["amortized_cost", "usage_quantity"]].sum(min_count=1)
+    out = out.rename(columns={"amortized_cost": "Aa", "usage_quantity": "Qa_raw"})
+    out.insert(0, "Ca", by["unblended_cost"].sum())
+    out["ce_unit"] = by["usage_unit"].first()
+    # the bill's usage types of each line, collected in plain Python (a pandas list
+    # aggregation runs Python per group anyway, with far more overhead)
+    names: dict[tuple, set[str]] = {}
+    for *key, usage_type in zip(*(rows[c] for c in [*keys, "usage_type"]), strict=True):
+        names.setdefault(tuple(key), set()).add(usage_type)
+    out["actual_usage_types"] = [sorted(names[key]) for key in out.index]
+    return out.reset_index().rename(columns={"region": "region_key"})
 
 
 def decompose(sub: pd.DataFrame, hours: float) -> pd.DataFrame:
@@ -123,12 +127,11 @@ def _quantities(sub: pd.DataFrame) -> pd.DataFrame:
     return sub
 
 
-def _sub_line_prices(group: pd.DataFrame) -> np.ndarray:
+def _sub_line_prices(sub: pd.DataFrame) -> np.ndarray:
     """Unit price of each sub-line with a quantity: the model's, or the bill's own for
-    usage the model lacks (credits, tax and fees without quantity are left out)."""
-    own = np.where(group["Qa"] > 0, group["Ca"] / group["Qa"].where(group["Qa"] > 0, 1), np.nan)
-    price = np.where(group["Qm"] > 0, group["Pm"], own)
-    return price[~np.isnan(price)]
+    usage the model lacks; NaN for credits, tax and fees without quantity [USD/unit]."""
+    own = np.where(sub["Qa"] > 0, sub["Ca"] / sub["Qa"].where(sub["Qa"] > 0, 1), np.nan)
+    return np.where(sub["Qm"] > 0, sub["Pm"], own)
 
 
 def _explain(row: pd.Series, hours: float) -> str:
@@ -231,43 +234,62 @@ def _compare_service_level(
     return documented, items, mapped
 
 
-def _line(category: str, group: pd.DataFrame, documented: pd.Series) -> dict:
-    """One reconciliation line from its sub-lines (one per usage type) [USD]."""
-    units = set(group["unit"]) - {""}
+def _lines(sub: pd.DataFrame, documented: pd.Series) -> pd.DataFrame:
+    """One reconciliation line per category from its sub-lines (one per usage type) [USD]."""
+    sub = sub.assign(
+        price=_sub_line_prices(sub),
+        price_size=np.abs(_sub_line_prices(sub)),
+        gap=(sub["Ca"] - sub["Cm"]).abs(),
+        billed_types=sub["actual_usage_types"].map(len),
+    )
+    by = sub.groupby("category", sort=False)
+    out = by[
+        ["Cm", "Qm", "Ca", "Qa", "calendar_variance", "volume_variance", "rate_variance", "billed_types"]
+    ].sum()
+    units = sub.loc[sub["unit"] != ""].groupby("category", sort=False)["unit"].agg(["nunique", "first"])
+    units = units.reindex(out.index)
     # Line quantities are reported when the line has one unit and one unit price, so
     # that the contract's formulas hold from the line's own fields; otherwise they are
     # null and the explanation names the usage type that moved most.
-    prices = _sub_line_prices(group)
-    single = len(units) == 1 and (len(prices) <= 1 or np.ptp(prices) <= 1e-9 * np.abs(prices).max())
-    usage_types = sorted(
-        {u for lst in group["actual_usage_types"] for u in lst} | set(group["model_usage_type"].dropna())
-    )
-    mover = group.loc[(group["Ca"] - group["Cm"]).abs().idxmax()]
-    on_bill = bool(group["actual_usage_types"].map(len).sum() > 0)
+    spread = (by["price"].max() - by["price"].min()).fillna(0.0)
+    single = units["nunique"].eq(1) & (spread <= 1e-9 * by["price_size"].max().fillna(0.0))
+    mover = sub.loc[by["gap"].idxmax()].set_index("category")
+    on_bill = out["billed_types"] > 0
     # nothing on the bill costs nothing, amortized or not; on the bill without the metric: unknown
-    amortized = (
-        float(group["Aa"].sum(min_count=1)) if group["Aa"].notna().any() else (None if on_bill else 0.0)
+    unknown_or_zero = pd.Series(np.where(on_bill, np.nan, 0.0), index=out.index)
+    amortized = by["Aa"].sum(min_count=1).where(by["Aa"].count() > 0, unknown_or_zero)
+    usage_types: dict[str, set[str]] = {}
+    for category, billed, modelled in zip(
+        sub["category"], sub["actual_usage_types"], sub["model_usage_type"], strict=True
+    ):
+        names = usage_types.setdefault(category, set())
+        names.update(billed)
+        if isinstance(modelled, str):
+            names.add(modelled)
+    detail = [
+        "" if one else f"{m['base_usage_type']} {m['Qa']:,.1f} vs {m['Qm']:,.1f} {m['unit']} modelled"
+        for one, (_, m) in zip(single, mover.reindex(out.index).iterrows(), strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "category": out.index,
+            "usage_types": [sorted(usage_types[c]) for c in out.index],
+            "documented": documented.reindex(out.index).fillna(0.0).to_numpy(dtype=float),
+            "modelled": out["Cm"].to_numpy(dtype=float),
+            "modelled_quantity": out["Qm"].where(single).to_numpy(dtype=float),
+            "actual": out["Ca"].to_numpy(dtype=float),
+            "actual_quantity": out["Qa"].where(single).to_numpy(dtype=float),
+            "calendar_variance": out["calendar_variance"].to_numpy(dtype=float),
+            "volume_variance": out["volume_variance"].to_numpy(dtype=float),
+            "rate_variance": out["rate_variance"].to_numpy(dtype=float),
+            "unit": units["first"].where(single, "").fillna("").to_numpy(dtype=object),
+            "actual_amortized": amortized.to_numpy(dtype=float),
+            "quantity_inferred": by["quantity_inferred"].any().to_numpy(dtype=bool),
+            "on_bill": on_bill.to_numpy(dtype=bool),
+            "service_level": out.index.str.endswith("(service total)"),
+            "detail": detail,
+        }
     )
-    return {
-        "category": category,
-        "usage_types": usage_types,
-        "documented": float(documented.get(category, 0.0)),
-        "modelled": float(group["Cm"].sum()),
-        "modelled_quantity": float(group["Qm"].sum()) if single else None,
-        "actual": float(group["Ca"].sum()),
-        "actual_quantity": float(group["Qa"].sum()) if single else None,
-        "calendar_variance": float(group["calendar_variance"].sum()),
-        "volume_variance": float(group["volume_variance"].sum()),
-        "rate_variance": float(group["rate_variance"].sum()),
-        "unit": units.pop() if single else "",
-        "actual_amortized": amortized,
-        "quantity_inferred": bool(group["quantity_inferred"].any()),
-        "on_bill": on_bill,
-        "service_level": category.endswith("(service total)"),
-        "detail": ""
-        if single
-        else f"{mover['base_usage_type']} {mover['Qa']:,.1f} vs {mover['Qm']:,.1f} {mover['unit']} modelled",
-    }
 
 
 def month(
@@ -276,8 +298,8 @@ def month(
     month: str,
     catalog: PriceCatalog | None = None,
     items: pd.DataFrame | None = None,
-    threshold_pct: float = 10.0,
-    threshold_usd: float = 50.0,
+    threshold_pct: float = FLAG_THRESHOLDS[0],
+    threshold_usd: float = FLAG_THRESHOLDS[1],
 ) -> ReconciledMonth:
     """Reconcile one month: one row per category.
 
@@ -300,35 +322,60 @@ def month(
         month's ``totals``, ``unmapped`` rows and the conserved ``input_total`` as fields.
     """
     actuals = actual if isinstance(actual, Actuals) else None
-    table_in: pd.DataFrame = actuals.rows if actuals is not None else actual
-    actual = table_in
-    rows = table_in.loc[table_in["month"] == month]
+    table: pd.DataFrame = actuals.rows if actuals is not None else actual
+    rows = table.loc[table["month"] == month]
     if rows.empty:
-        months = sorted(actual["month"].unique())
-        raise InputError(f"no actuals for month {month}; the file has {', '.join(months)}")
-    start = rows["period_start"].min()
-    end = rows["period_end"].max()
-    hours = hours_in_period(start, end)
-    items = items if items is not None else estimate(arch, catalog, month=month)
+        known = ", ".join(sorted(table["month"].unique()))
+        raise InputError(f"no actuals for month {month}; the file has {known}")
+    model = _prepare_model(items if items is not None else estimate(arch, catalog, month=month))
+    thresholds = (threshold_pct, threshold_usd)
+    return _reconcile(rows, map_rows(rows, model.items), model, month, actuals, thresholds)
+
+
+@dataclass(frozen=True)
+class _Model:
+    """A month's estimate as reconcile reads it: categories that share usage types merged,
+    the document spread over them, and the model's sub-lines."""
+
+    items: pd.DataFrame
+    documented: pd.Series
+    lines: pd.DataFrame
+
+
+def _prepare_model(items: pd.DataFrame) -> _Model:
     alias = shared_usage_categories(items)
     documented = documented_by_category(items).groupby(lambda c: alias.get(c, c)).sum()
     items = items.assign(category=items["category"].map(alias))
-    mapped = map_rows(rows, items)
-    documented, items, mapped = _compare_service_level(documented, items, mapped)
-    model = model_lines(items)
-    act = _actual_lines(mapped)
-    sub = model.merge(act, on=["category", "service", "region_key", "base_usage_type"], how="outer")
+    return _Model(items, documented, model_lines(items))
+
+
+def _reconcile(
+    rows: pd.DataFrame,
+    mapped: pd.DataFrame,
+    model: _Model,
+    month: str,
+    actuals: Actuals | None,
+    thresholds: tuple[float, float],
+) -> ReconciledMonth:
+    """:func:`month` from the month's bill rows, the same rows mapped, and the model."""
+    hours = hours_in_period(rows["period_start"].min(), rows["period_end"].max())
+    documented, items, mapped = _compare_service_level(model.documented, model.items, mapped)
+    # the model's sub-lines change only when service-level data moved categories
+    lines = model.lines if items is model.items else model_lines(items)
+    sub = lines.merge(
+        _actual_lines(mapped), on=["category", "service", "region_key", "base_usage_type"], how="outer"
+    )
     sub[["Qm", "Cm", "Ca"]] = sub[["Qm", "Cm", "Ca"]].fillna(0.0)
     sub["unit"] = sub["unit"].fillna("")
     sub["Pm"] = sub["Pm"].fillna(0.0)
     sub["actual_usage_types"] = sub["actual_usage_types"].map(lambda v: v if isinstance(v, list) else [])
     sub = decompose(_quantities(sub), hours)
 
-    lines = [_line(category, group, documented) for category, group in sub.groupby("category", sort=False)]
-    table = pd.DataFrame(lines)
+    table = _lines(sub, documented)
+    threshold_pct, threshold_usd = thresholds
     diff = (table["actual"] - table["modelled"]).abs()
     table["flag"] = (diff >= threshold_usd) & (diff >= threshold_pct / 100 * table["modelled"].abs())
-    table["explanation"] = [_explain(r, hours) for _, r in table.iterrows()]
+    table["explanation"] = [_explain(r, hours) for r in table.to_dict("records")]
     table = table[[*LINE_COLUMNS, "quantity_inferred"]]  # "detail" only feeds the explanation
 
     unmapped_rows = mapped.loc[mapped["category"] == ""]
@@ -404,16 +451,39 @@ def months(
     arch: Architecture,
     catalog: PriceCatalog | None = None,
     only: str | None = None,
+    between: tuple[str, str] | None = None,
 ) -> list[ReconciledMonth]:
-    """:func:`month` for every month in ``actual`` (or only ``only``), priced once.
+    """:func:`month` for every month in ``actual`` (or only ``only``, or the months of the
+    file from ``between[0]`` to ``between[1]``, YYYY-MM, both included), in month order.
 
     Pass the :class:`~costmodel.actuals.Actuals` of :func:`~costmodel.actuals.read_actuals`
     to conserve each month against the file's independent total.
     """
-    rows = actual.rows if isinstance(actual, Actuals) else actual
-    wanted = [only] if only else sorted(rows["month"].unique())
-    # each month is modelled as of that month (e.g. the EKS support tier of its date)
-    return [month(actual, arch, m, catalog) for m in wanted]
+    actuals = actual if isinstance(actual, Actuals) else None
+    table: pd.DataFrame = actuals.rows if actuals is not None else actual
+    if only:
+        return [month(actual, arch, only, catalog)]
+    present = sorted(table["month"].unique())
+    if between is not None:
+        present = [m for m in present if between[0] <= m <= between[1]]
+    # each month is modelled as of that month (e.g. the EKS support tier of its date);
+    # months with the same dated facts share one estimate, and their rows are mapped at once
+    by_facts: dict[tuple, list[str]] = {}
+    for wanted in present:
+        by_facts.setdefault(dated_facts(arch, wanted), []).append(wanted)
+    out = []
+    for same in by_facts.values():
+        model = _prepare_model(estimate(arch, catalog, month=same[0]))
+        rows = table.loc[table["month"].isin(same)]
+        rows_by_month = dict(tuple(rows.groupby("month", sort=False)))
+        mapped_by_month = dict(tuple(map_rows(rows, model.items).groupby("month", sort=False)))
+        for wanted in same:
+            out.append(
+                _reconcile(
+                    rows_by_month[wanted], mapped_by_month[wanted], model, wanted, actuals, FLAG_THRESHOLDS
+                )
+            )
+    return sorted(out, key=lambda reconciled: reconciled.month)
 
 
 def trend(reconciled: list[ReconciledMonth]) -> pd.DataFrame:

@@ -49,22 +49,39 @@ def calendar() -> pd.DataFrame:
     return _calendar().copy()
 
 
+@cache
+def _lifecycle() -> tuple[tuple[str, pd.Timestamp, pd.Timestamp, pd.Timestamp], ...]:
+    """(version, release, end of standard, end of extended support), oldest release first:
+    read for every day of every month priced, so plain tuples rather than table lookups."""
+    table = _calendar().sort_values("release", kind="stable")
+    return tuple(
+        zip(
+            table.index,
+            table["release"],
+            table["end_of_standard_support"],
+            table["end_of_extended_support"],
+            strict=True,
+        )
+    )
+
+
 def _running_on(version: str, day: pd.Timestamp, policy: str = "extended") -> tuple[str, bool]:
     """(version running, extended?) on ``day``. Past the end of support its upgrade policy
     allows (extended support under ``extended``, standard support under ``standard``),
     AWS has upgraded the cluster to the oldest version still supported that day."""
-    table = _calendar()
-    row = table.loc[version]
-    last = "end_of_extended_support" if policy == "extended" else "end_of_standard_support"
+    lifecycle = _lifecycle()
+    last = 3 if policy == "extended" else 2
+    row = next(entry for entry in lifecycle if entry[0] == version)
     if day < row[last]:
-        return version, row["release"] <= day and day >= row["end_of_standard_support"]
-    supported = table.loc[(table["release"] <= day) & (table[last] > day)]
-    if supported.empty:
+        return version, row[1] <= day and day >= row[2]
+    # the oldest release still supported that day (the tuples are in release order)
+    oldest = next((entry for entry in lifecycle if entry[1] <= day < entry[last]), None)
+    if oldest is None:
         raise InputError(f"no EKS version in the calendar is supported on {day.date()}; update the calendar")
-    oldest = supported.sort_values("release").iloc[0]
-    return str(oldest.name), day >= oldest["end_of_standard_support"]
+    return str(oldest[0]), day >= oldest[2]
 
 
+@cache
 def support_tier(version: str, month: str, policy: str = "extended") -> SupportTier:
     """The support tier of a cluster at ``version`` during ``month`` (YYYY-MM), day by day.
 
