@@ -150,3 +150,23 @@ def test_report_without_budget_or_daily_data_says_how_to_add_them(tmp_path):
     html = build_report("2026-10", tmp_path, actuals_path=monthly).read_text()
     assert "No budget given: <code>costmodel report --budget FILE</code>" in html
     assert "Anomalies need daily actuals" in html
+
+
+def test_report_reconciles_only_the_months_it_shows(monkeypatch):
+    # a July report shows June and July (the sample starts in June); August to October are
+    # neither shown nor reconciled
+    import costmodel.report.build as build
+    from costmodel.reconcile import months
+
+    reconciled = []
+
+    def counting(*args, **kwargs):
+        out = months(*args, **kwargs)
+        reconciled.extend(t.month for t in out)
+        return out
+
+    monkeypatch.setattr(build, "months", counting)
+    context = build.report_context("2026-07")
+    assert reconciled == ["2026-06", "2026-07"]
+    assert list(context["tables"]["movers"].columns)[:3] == ["category", "previous", "current"]
+    assert "the 2 months up to 2026-07" in build.render(context)

@@ -8,6 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import jinja2
+import pandas as pd
 from matplotlib.figure import Figure
 
 from costmodel.actuals import Actuals, read_actuals
@@ -22,6 +23,9 @@ from costmodel.output import money
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.reconcile import months, trend
 from costmodel.report import analysis, charts
+
+# Months of the trend chart: the month reported and the eleven before it.
+TREND_MONTHS = 12
 
 
 def png(fig: Figure) -> str:
@@ -125,7 +129,10 @@ def report_context(
         raise InputError(
             f"{path.name} has no data for {month}; it has {', '.join(sorted(actual['month'].unique()))}"
         )
-    tables = months(actuals, arch, catalog)
+    # the month, and the year up to it for the trend and the movers: later months or older
+    # ones are not shown, so not reconciled
+    first = str(pd.Period(month, "M") - (TREND_MONTHS - 1))
+    tables = months(actuals, arch, catalog, between=(first, month))
     rec = next(t for t in tables if t.month == month)
     table = rec.lines
     ordered = sorted(t.month for t in tables)
@@ -142,11 +149,12 @@ def report_context(
     budget = budget_section(
         sample(SAMPLE_BUDGET, budget_path) if budget_path or bundled else None, actuals, month, arch, catalog
     )
-    by_category = trend([t for t in tables if t.month <= month])
+    by_category = trend(tables)
     return {
         "budget": budget,
         "anomalies": anomaly_section(daily or _daily_for(actuals, daily_path, bundled), month, arch, catalog),
         "month": month,
+        "trend_months": len(tables),
         "arch_name": arch.name,
         "region": arch.region,
         "actuals_source": path.name,
