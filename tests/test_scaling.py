@@ -1,12 +1,14 @@
 """Capacity models at hand-checked points, monotonicity properties, projections and what-ifs."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from costmodel import scaling
 from costmodel.commitments import Commitment
+from costmodel.errors import InputError
 from costmodel.scaling import eks as eks_model
 from costmodel.scaling import elasticache as cache_model
 from costmodel.scaling import msk as msk_model
@@ -244,3 +246,22 @@ def test_elasticache_read_load_adds_replicas_then_shards():
     assert [int(v) for v in topology(15, 150_000, "cache.r6g.xlarge", 25_000)] == [1, 5]
     # 175,000 reads = 7 nodes > 6: two shards, ceil(7 / 2) - 1 = 3 replicas each
     assert [int(v) for v in topology(15, 175_000, "cache.r6g.xlarge", 25_000)] == [2, 3]
+
+
+def test_monte_carlo_in_chunks_gives_the_same_percentiles(production, catalog, monkeypatch):
+    import costmodel.scaling.projection as projection
+
+    whole = scaling.monte_carlo(production, months=12, n=3_000, per_month=True, catalog=catalog)
+    # 100 scenario-months per chunk: 8 scenarios of 12 months at a time, 375 chunks
+    monkeypatch.setattr(projection, "MONTE_CARLO_CHUNK_SCENARIO_MONTHS", 100)
+    seen = []
+    chunked = scaling.monte_carlo(
+        production, months=12, n=3_000, per_month=True, catalog=catalog, progress=lambda d, n: seen.append(d)
+    )
+    pd.testing.assert_frame_equal(whole, chunked)
+    assert len(seen) == 375 and seen[-1] == 3_000 and seen == sorted(seen)
+
+
+def test_monte_carlo_needs_scenarios(production, catalog):
+    with pytest.raises(InputError, match="at least one scenario"):
+        scaling.monte_carlo(production, months=12, n=0, catalog=catalog)

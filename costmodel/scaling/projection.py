@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -34,6 +35,9 @@ DRIVERS = {
     "elasticache": ("hot_dataset_gb", "hot dataset [GB]"),
     "msk": ("kafka_peak_ingress_mibps", "peak Kafka ingress [MiB/s]"),
 }
+# Scenario-months priced at once by :func:`monte_carlo`: each carries its 24-hour node
+# profile through the capacity models (about 1 kB), so a chunk is about 250 MB.
+MONTE_CARLO_CHUNK_SCENARIO_MONTHS = 250_000
 CAPACITY = {
     "eks": "eks_peak_nodes",
     "rds": "rds_class_index",
@@ -241,6 +245,7 @@ def monte_carlo(
     percentiles: tuple[float, ...] = (5, 25, 50, 75, 95),
     max_unknown_share: float = 0.01,
     catalog: PriceCatalog | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Percentiles of the monthly cost over ``n`` growth scenarios (vectorized, no loop per scenario).
 
@@ -248,6 +253,10 @@ def monte_carlo(
     compounds it. Scenarios whose capacity has no known price are counted in
     ``unknown_share``; a month with more than ``max_unknown_share`` of them gets NaN
     percentiles, because the known scenarios alone would understate the cost.
+    ``progress(done, n)`` is called after each chunk of scenarios.
+
+    Memory is about ``8 * n * months`` bytes for the totals plus one chunk of
+    :data:`MONTE_CARLO_CHUNK_SCENARIO_MONTHS` scenario-months (1M x 36: about 0.5 GB).
 
     Returns
     -------
@@ -257,24 +266,45 @@ def monte_carlo(
         fraction beyond the limit named in :data:`LIMIT_NAMES`).
     """
     catalog = catalog if catalog is not None else load_snapshot()
+    if n < 1 or months < 1:
+        raise InputError(f"Monte Carlo needs at least one scenario and one month (n={n}, months={months})")
     rng = np.random.default_rng(seed)
-    shape = (n, months) if per_month else (n, 1)
-    rates = growth.sample(rng, shape)
-    steps = np.broadcast_to(1 + rates, (n, months)).copy()
-    steps[:, 0] = 1.0  # month 0 is today's load
-    factor = np.cumprod(steps, axis=1)
-    capacity = capacity_over_time(arch, factor, catalog)
-    costs = total_cost(capacity) + fixed_monthly_cost(arch, catalog)
-    known = ~np.isnan(costs)
-    masked = np.where(known, costs, np.nan)
+    prices = ScalingPrices.of(arch, catalog)
+    fixed = fixed_monthly_cost(arch, catalog)
+    # Scenarios run in chunks, so memory is the (n x months) totals plus one chunk's hourly
+    # profiles, not n x months x 24 of them. Chunks draw from one generator in order, so the
+    # draws, hence the result, do not depend on the chunk size.
+    costs = np.empty((n, months))
+    beyond: dict[str, np.ndarray] = {}
+    per_chunk = max(1, MONTE_CARLO_CHUNK_SCENARIO_MONTHS // months)
+    for first in range(0, n, per_chunk):
+        size = min(per_chunk, n - first)
+        rates = growth.sample(rng, (size, months) if per_month else (size, 1))
+        steps = np.broadcast_to(1 + rates, (size, months)).copy()
+        steps[:, 0] = 1.0  # month 0 is today's load
+        capacity = capacity_over_time(arch, np.cumprod(steps, axis=1), catalog, prices)
+        costs[first : first + size] = total_cost(capacity) + fixed
+        for service in LIMIT_NAMES:  # which limit the unpriced scenarios reach: counted
+            flags = capacity.get(f"{service}_beyond_limit")
+            if flags is not None:
+                counted = np.broadcast_to(flags, (size, months)).sum(axis=0)
+                beyond[service] = beyond.get(service, 0) + counted
+        if progress is not None:
+            progress(first + size, n)
     frame = pd.DataFrame({"month": pd.period_range(start, periods=months, freq="M").astype(str)})
-    for p in percentiles:
-        frame[f"p{p:g}"] = np.nanpercentile(masked, p, axis=0) if known.any() else np.nan
-    frame["mean"] = np.nanmean(masked, axis=0) if known.any() else np.nan
-    frame["unknown_share"] = 1 - known.mean(axis=0)
-    for service in LIMIT_NAMES:  # which limit the unpriced scenarios reach
-        if f"{service}_beyond_limit" in capacity:
-            frame[f"{service}_beyond_share"] = capacity[f"{service}_beyond_limit"].mean(axis=0)
+    known_share = (~np.isnan(costs)).mean(axis=0)
+    # one month at a time: nanpercentile copies what it sorts
+    stats = np.full((months, len(percentiles) + 1), np.nan)
+    for j in range(months):
+        if known_share[j] > 0:
+            stats[j, :-1] = np.nanpercentile(costs[:, j], percentiles)
+            stats[j, -1] = np.nanmean(costs[:, j])
+    for k, p in enumerate(percentiles):
+        frame[f"p{p:g}"] = stats[:, k]
+    frame["mean"] = stats[:, -1]
+    frame["unknown_share"] = 1 - known_share
+    for service, count in beyond.items():
+        frame[f"{service}_beyond_share"] = count / n
     biased = frame["unknown_share"] > max_unknown_share
     frame.loc[biased, [*(f"p{p:g}" for p in percentiles), "mean"]] = np.nan
     frame["scenarios"] = n
