@@ -35,6 +35,13 @@ def test_non_editable_install_finds_snapshot_and_architecture(tmp_path):
         cwd=tmp_path,
     )
     assert (target / "costmodel" / "data" / "prices" / "aws-price-snapshot-2026-11.csv").exists()
+    # every package and every shipped data file of the checkout is in the installed copy
+    for init in (ROOT / "costmodel").rglob("__init__.py"):
+        assert (target / init.relative_to(ROOT)).exists(), f"package {init.parent.name} not installed"
+    for shipped in (ROOT / "data").rglob("*"):
+        if shipped.is_file() and shipped.suffix != ".py" and "__pycache__" not in shipped.parts:
+            installed = target / "costmodel" / "data" / shipped.relative_to(ROOT / "data")
+            assert installed.exists(), f"data file {shipped.relative_to(ROOT)} not installed"
     env = os.environ | {"PYTHONPATH": str(target)}
     code = (
         "import costmodel, json; items = costmodel.estimate(costmodel.load_architecture()); "
