@@ -29,10 +29,10 @@ QUERIES = {
                SUM(usage_amount) AS usage_amount, COUNT(*) AS line_items
         FROM li GROUP BY 1, 2, 3, 4, 5, 6""",
     # the same by day: anomalies and month-end forecasts from line items
-    "daily": """
+    "daily": f"""
         SELECT date_trunc('day', usage_start) AS day, product_code, product_name, usage_type,
                line_item_type, usage_unit, SUM(unblended_cost) AS unblended_cost,
-               CASE WHEN COUNT(*) = COUNT(amortized_cost) THEN SUM(amortized_cost) END AS amortized_cost,
+               {AMORTIZED} AS amortized_cost,
                SUM(usage_amount) AS usage_amount, COUNT(*) AS line_items
         FROM li GROUP BY 1, 2, 3, 4, 5, 6""",
     # the export's own total per month, grouped by nothing else: the conservation control
