@@ -97,17 +97,16 @@ def _actual_lines(mapped: pd.DataFrame) -> pd.DataFrame:
 
 def decompose(sub: pd.DataFrame, hours: float) -> pd.DataFrame:
     """Calendar, volume and rate variance of sub-lines with Qm, Pm, Cm, Qa, Ca, unit [USD]."""
-    out = sub.copy()
-    hourly = out["unit"].isin(HOURLY_UNITS)
+    qm, pm, qa, ca, cm = (sub[c].to_numpy(dtype=float) for c in ("Qm", "Pm", "Qa", "Ca", "Cm"))
+    hourly = sub["unit"].isin(HOURLY_UNITS).to_numpy()
     scale = np.where(hourly, hours / HOURS_PER_MONTH, 1.0)
-    unmodelled = out["Cm"].eq(0) & out["Qm"].eq(0)
-    out["calendar_variance"] = np.where(hourly, (out["Qm"] * scale - out["Qm"]) * out["Pm"], 0.0)
-    out["volume_variance"] = (out["Qa"] - out["Qm"] * scale) * out["Pm"]
-    out["rate_variance"] = out["Ca"] - out["Qa"] * out["Pm"]
     # Unmodelled usage: all of its cost is volume (contract), whatever its quantity.
-    out.loc[unmodelled, ["calendar_variance", "rate_variance"]] = 0.0
-    out.loc[unmodelled, "volume_variance"] = out.loc[unmodelled, "Ca"]
-    return out
+    unmodelled = (cm == 0) & (qm == 0)
+    return sub.assign(
+        calendar_variance=np.where(hourly & ~unmodelled, (qm * scale - qm) * pm, 0.0),
+        volume_variance=np.where(unmodelled, ca, (qa - qm * scale) * pm),
+        rate_variance=np.where(unmodelled, 0.0, ca - qa * pm),
+    )
 
 
 def _quantities(sub: pd.DataFrame) -> pd.DataFrame:
@@ -234,59 +233,91 @@ def _compare_service_level(
     return documented, items, mapped
 
 
+def _per_category(codes: np.ndarray, n: int, values: object) -> np.ndarray:
+    """Sum of ``values`` per category code [same unit]."""
+    return np.bincount(codes, weights=np.asarray(values, dtype=float), minlength=n)
+
+
 def _lines(sub: pd.DataFrame, documented: pd.Series) -> pd.DataFrame:
-    """One reconciliation line per category from its sub-lines (one per usage type) [USD]."""
-    sub = sub.assign(
-        price=_sub_line_prices(sub),
-        price_size=np.abs(_sub_line_prices(sub)),
-        gap=(sub["Ca"] - sub["Cm"]).abs(),
-        billed_types=sub["actual_usage_types"].map(len),
+    """One reconciliation line per category from its sub-lines (one per usage type) [USD].
+
+    A month has tens to thousands of sub-lines: sums are numpy bincounts over category
+    codes, the rest one plain pass over the rows (pandas' per-group machinery would cost
+    more than the arithmetic)."""
+    codes, names = pd.factorize(sub["category"], sort=False)
+    n = len(names)
+    sums = {
+        c: _per_category(codes, n, sub[c])
+        for c in ("Cm", "Qm", "Ca", "Qa", "calendar_variance", "volume_variance", "rate_variance")
+    }
+    prices = _sub_line_prices(sub)
+    amortized = sub["Aa"].to_numpy(dtype=float)
+    # to a millionth of a dollar: sums of the same money in another order tie as they should
+    gap = (sub["Ca"] - sub["Cm"]).abs().round(6).to_numpy()
+    units: list[set[str]] = [set() for _ in range(n)]
+    usage_types: list[set[str]] = [set() for _ in range(n)]
+    low, high, size = np.full(n, np.inf), np.full(n, -np.inf), np.zeros(n)
+    billed_types, amortized_known, inferred = np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool)
+    mover = np.full(n, -1)
+    base, qa, qm, unit_of = (sub[c].to_numpy() for c in ("base_usage_type", "Qa", "Qm", "unit"))
+    rows = zip(
+        codes,
+        sub["unit"],
+        sub["actual_usage_types"],
+        sub["model_usage_type"],
+        sub["quantity_inferred"],
+        strict=True,
     )
-    by = sub.groupby("category", sort=False)
-    out = by[
-        ["Cm", "Qm", "Ca", "Qa", "calendar_variance", "volume_variance", "rate_variance", "billed_types"]
-    ].sum()
-    units = sub.loc[sub["unit"] != ""].groupby("category", sort=False)["unit"].agg(["nunique", "first"])
-    units = units.reindex(out.index)
+    for i, (code, unit, billed, modelled, was_inferred) in enumerate(rows):
+        if unit:
+            units[code].add(unit)
+        usage_types[code].update(billed)
+        if isinstance(modelled, str):
+            usage_types[code].add(modelled)
+        if not np.isnan(prices[i]):
+            low[code], high[code] = min(low[code], prices[i]), max(high[code], prices[i])
+            size[code] = max(size[code], abs(prices[i]))
+        billed_types[code] += len(billed)
+        amortized_known[code] += not np.isnan(amortized[i])
+        inferred[code] |= bool(was_inferred)
+        # the sub-line that moved most; of equal ones the first by name, so that the
+        # explanation does not depend on the order of the bill's rows
+        m = mover[code]
+        if m < 0 or gap[i] > gap[m] or (gap[i] == gap[m] and str(base[i]) < str(base[m])):
+            mover[code] = i
     # Line quantities are reported when the line has one unit and one unit price, so
     # that the contract's formulas hold from the line's own fields; otherwise they are
     # null and the explanation names the usage type that moved most.
-    spread = (by["price"].max() - by["price"].min()).fillna(0.0)
-    single = units["nunique"].eq(1) & (spread <= 1e-9 * by["price_size"].max().fillna(0.0))
-    mover = sub.loc[by["gap"].idxmax()].set_index("category")
-    on_bill = out["billed_types"] > 0
+    spread = np.where(np.isfinite(high), high - low, 0.0)
+    single = np.array([len(u) == 1 for u in units]) & (spread <= 1e-9 * size)
+    on_bill = billed_types > 0
     # nothing on the bill costs nothing, amortized or not; on the bill without the metric: unknown
-    unknown_or_zero = pd.Series(np.where(on_bill, np.nan, 0.0), index=out.index)
-    amortized = by["Aa"].sum(min_count=1).where(by["Aa"].count() > 0, unknown_or_zero)
-    usage_types: dict[str, set[str]] = {}
-    for category, billed, modelled in zip(
-        sub["category"], sub["actual_usage_types"], sub["model_usage_type"], strict=True
-    ):
-        names = usage_types.setdefault(category, set())
-        names.update(billed)
-        if isinstance(modelled, str):
-            names.add(modelled)
+    amortized_sum = _per_category(codes, n, np.nan_to_num(amortized))
+    actual_amortized = np.where(amortized_known > 0, amortized_sum, np.where(on_bill, np.nan, 0.0))
     detail = [
-        "" if one else f"{m['base_usage_type']} {m['Qa']:,.1f} vs {m['Qm']:,.1f} {m['unit']} modelled"
-        for one, (_, m) in zip(single, mover.reindex(out.index).iterrows(), strict=True)
+        "" if one else f"{base[m]} {qa[m]:,.1f} vs {qm[m]:,.1f} {unit_of[m]} modelled"
+        for one, m in zip(single, mover, strict=True)
     ]
+    categories = pd.Index(names)
     return pd.DataFrame(
         {
-            "category": out.index,
-            "usage_types": [sorted(usage_types[c]) for c in out.index],
-            "documented": documented.reindex(out.index).fillna(0.0).to_numpy(dtype=float),
-            "modelled": out["Cm"].to_numpy(dtype=float),
-            "modelled_quantity": out["Qm"].where(single).to_numpy(dtype=float),
-            "actual": out["Ca"].to_numpy(dtype=float),
-            "actual_quantity": out["Qa"].where(single).to_numpy(dtype=float),
-            "calendar_variance": out["calendar_variance"].to_numpy(dtype=float),
-            "volume_variance": out["volume_variance"].to_numpy(dtype=float),
-            "rate_variance": out["rate_variance"].to_numpy(dtype=float),
-            "unit": units["first"].where(single, "").fillna("").to_numpy(dtype=object),
-            "actual_amortized": amortized.to_numpy(dtype=float),
-            "quantity_inferred": by["quantity_inferred"].any().to_numpy(dtype=bool),
-            "on_bill": on_bill.to_numpy(dtype=bool),
-            "service_level": out.index.str.endswith("(service total)"),
+            "category": categories,
+            "usage_types": [sorted(u) for u in usage_types],
+            "documented": documented.reindex(categories).fillna(0.0).to_numpy(dtype=float),
+            "modelled": sums["Cm"],
+            "modelled_quantity": np.where(single, sums["Qm"], np.nan),
+            "actual": sums["Ca"],
+            "actual_quantity": np.where(single, sums["Qa"], np.nan),
+            "calendar_variance": sums["calendar_variance"],
+            "volume_variance": sums["volume_variance"],
+            "rate_variance": sums["rate_variance"],
+            "unit": np.array(
+                [next(iter(u)) if one else "" for u, one in zip(units, single, strict=True)], dtype=object
+            ),
+            "actual_amortized": actual_amortized,
+            "quantity_inferred": inferred,
+            "on_bill": on_bill,
+            "service_level": categories.str.endswith("(service total)"),
             "detail": detail,
         }
     )
