@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import argparse
 
-import pandas as pd
-
 from costmodel.actuals.read import Actuals
 from costmodel.constants import CURRENCY
 from costmodel.errors import InputError
@@ -100,30 +98,6 @@ def _arch(args: argparse.Namespace):  # -> Architecture
 
 
 # ---------------------------------------------------------------------------- resources
-def join_components(frame: pd.DataFrame, arch, month: str) -> pd.DataFrame:  # noqa: ANN001
-    """Each line-item resource with the architecture's resource and component it is: the
-    model resource its id ends with (``...:db:rds-primary``), else the one resource the
-    model has for that usage type; ``not in the architecture`` when neither."""
-    from costmodel.estimate import estimate
-    from costmodel.usage_types import strip_region_prefix
-
-    items = estimate(arch, month=month, missing="report")
-    items = items.assign(base=items["usage_type"].map(strip_region_prefix))
-    names = set(items["resource"])
-    by_type = items.groupby(["service", "base"])["resource"].unique()
-    component = items.groupby(["service", "base", "resource"])["component"].first()
-    resources, components = [], []
-    for rid, service, usage in zip(frame["resource_id"], frame["service"], frame["usage_type"], strict=True):
-        base = strip_region_prefix(usage)
-        tail = str(rid).replace("/", ":").split(":")[-1]
-        owners = by_type.get((service, base))
-        resource = tail if tail in names else (owners[0] if owners is not None and len(owners) == 1 else "")
-        resources.append(resource)
-        label = component.get((service, base, resource)) if resource else None
-        components.append(label or ("not in the architecture" if rid else "no resource id (fee, tax)"))
-    return frame.assign(resource=resources, component=components)
-
-
 RESOURCE_COLUMNS = [
     "resource_id",
     "service",
@@ -136,11 +110,11 @@ RESOURCE_COLUMNS = [
 
 
 def cmd_resources(args: argparse.Namespace) -> None:
-    from costmodel.lineitems import resources
+    from costmodel.lineitems import resources, with_components
 
     source, athena = required_source(args)
     month = _month(args)
-    frame = join_components(resources(source, month, athena), _arch(args), month)
+    frame = with_components(resources(source, month, athena), _arch(args), month)
     if args.format == "json":
         write_json(
             {
@@ -272,6 +246,5 @@ __all__ = [
     "add_line_item_options",
     "add_parsers",
     "bill_from_args",
-    "join_components",
     "line_item_source",
 ]

@@ -8,12 +8,21 @@ from pathlib import Path
 
 from costmodel.inputs import read_text
 
-__all__ = ["SAMPLE_BUDGET", "SAMPLE_DAILY", "SAMPLE_MONTHLY", "data_path", "read_text", "sample"]
+__all__ = [
+    "SAMPLE_BUDGET",
+    "SAMPLE_CUR",
+    "SAMPLE_DAILY",
+    "SAMPLE_MONTHLY",
+    "data_path",
+    "read_text",
+    "sample",
+]
 
 # The bundled SYNTHETIC samples (data/README.md): what commands read when given no file.
 SAMPLE_MONTHLY = ("actuals", "ce-2026-06..2026-10.json")
 SAMPLE_DAILY = ("actuals", "ce-daily-2026-06..2026-10.json.gz")
 SAMPLE_BUDGET = ("budgets", "sample-budget.yaml")
+SAMPLE_CUR = ("actuals", "cur2-2026-06..2026-10.parquet")  # the same bill as CUR 2.0 line items
 
 
 def data_path(*parts: str) -> Path:
