@@ -251,40 +251,33 @@ def _lines(sub: pd.DataFrame, documented: pd.Series) -> pd.DataFrame:
         for c in ("Cm", "Qm", "Ca", "Qa", "calendar_variance", "volume_variance", "rate_variance")
     }
     prices = _sub_line_prices(sub)
+    priced = ~np.isnan(prices)
+    low, high, size = np.full(n, np.inf), np.full(n, -np.inf), np.zeros(n)
+    np.minimum.at(low, codes[priced], prices[priced])
+    np.maximum.at(high, codes[priced], prices[priced])
+    np.maximum.at(size, codes[priced], np.abs(prices[priced]))
     amortized = sub["Aa"].to_numpy(dtype=float)
-    # to a millionth of a dollar: sums of the same money in another order tie as they should
+    amortized_known = _per_category(codes, n, ~np.isnan(amortized))
+    billed_types = _per_category(codes, n, sub["actual_usage_types"].map(len))
+    inferred = _per_category(codes, n, sub["quantity_inferred"].astype(bool)) > 0
+    base, qa, qm, unit_of = (sub[c].to_numpy() for c in ("base_usage_type", "Qa", "Qm", "unit"))
+    # the sub-line that moved most; of equal ones the first by name, so that the explanation
+    # does not depend on the order of the bill's rows (gaps to a millionth of a dollar: sums
+    # of the same money in another order tie as they should)
     gap = (sub["Ca"] - sub["Cm"]).abs().round(6).to_numpy()
+    name_rank = pd.factorize(sub["base_usage_type"].astype(str), sort=True)[0]
+    order = np.lexsort((name_rank, -gap, codes))
+    mover = order[np.unique(codes[order], return_index=True)[1]]
     units: list[set[str]] = [set() for _ in range(n)]
     usage_types: list[set[str]] = [set() for _ in range(n)]
-    low, high, size = np.full(n, np.inf), np.full(n, -np.inf), np.zeros(n)
-    billed_types, amortized_known, inferred = np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool)
-    mover = np.full(n, -1)
-    base, qa, qm, unit_of = (sub[c].to_numpy() for c in ("base_usage_type", "Qa", "Qm", "unit"))
-    rows = zip(
-        codes,
-        sub["unit"],
-        sub["actual_usage_types"],
-        sub["model_usage_type"],
-        sub["quantity_inferred"],
-        strict=True,
-    )
-    for i, (code, unit, billed, modelled, was_inferred) in enumerate(rows):
+    for code, unit, billed, modelled in zip(
+        codes, unit_of, sub["actual_usage_types"], sub["model_usage_type"], strict=True
+    ):
         if unit:
             units[code].add(unit)
         usage_types[code].update(billed)
         if isinstance(modelled, str):
             usage_types[code].add(modelled)
-        if not np.isnan(prices[i]):
-            low[code], high[code] = min(low[code], prices[i]), max(high[code], prices[i])
-            size[code] = max(size[code], abs(prices[i]))
-        billed_types[code] += len(billed)
-        amortized_known[code] += not np.isnan(amortized[i])
-        inferred[code] |= bool(was_inferred)
-        # the sub-line that moved most; of equal ones the first by name, so that the
-        # explanation does not depend on the order of the bill's rows
-        m = mover[code]
-        if m < 0 or gap[i] > gap[m] or (gap[i] == gap[m] and str(base[i]) < str(base[m])):
-            mover[code] = i
     # Line quantities are reported when the line has one unit and one unit price, so
     # that the contract's formulas hold from the line's own fields; otherwise they are
     # null and the explanation names the usage type that moved most.
