@@ -30,6 +30,7 @@ monthly bill, the same bill by day: :mod:`costmodel.samples.daily`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -346,12 +347,12 @@ def monthly_payload(simulated: list[SimulatedMonth], origin: str, seed: int) -> 
 
 def saved_payload(
     source: str,
-    requests: tuple[dict, dict, dict],
+    requests: Sequence[dict],
     usage_pages: list[list[dict]],
     special_results: list[dict],
     control_results: list[dict],
 ) -> dict:
-    """The three saved requests (usage, credits/refunds/tax, ungrouped control total) in the
+    """The three saved ``requests`` (usage, credits/refunds/tax, ungrouped control total) in the
     shape ``fetch-actuals`` writes, the usage results paged as ``usage_pages``."""
     usage_request, special_request, control_request = requests
     pages = [
