@@ -134,6 +134,30 @@ def test_a_plain_focus_export_reconciles_per_service_and_conserves(tmp_path):
             "SELECT identity_line_item_id AS id, line_item_unblended_cost AS cost",
             "unknown billing export schema",
         ),
+        # amounts that would lose or make up money: a cost missing (SUM skips it), NaN, inf
+        *(
+            (
+                f"SELECT * REPLACE (CASE WHEN identity_line_item_id = 'sample-0000007' THEN {value} "
+                "ELSE line_item_unblended_cost END AS line_item_unblended_cost)",
+                message,
+            )
+            for value, message in [
+                ("NULL", "1 line item(s) with no line_item_unblended_cost, the first in 2026-06"),
+                (
+                    "'NaN'::DOUBLE",
+                    "1 line item(s) with a line_item_unblended_cost that is not a finite amount",
+                ),
+                (
+                    "'inf'::DOUBLE",
+                    "1 line item(s) with a line_item_unblended_cost that is not a finite amount",
+                ),
+            ]
+        ),
+        (
+            "SELECT * REPLACE (CASE WHEN identity_line_item_id = 'sample-0000007' THEN 'NaN'::DOUBLE "
+            "ELSE line_item_usage_amount END AS line_item_usage_amount)",
+            "1 line item(s) with a line_item_usage_amount that is not a finite number",
+        ),
     ],
 )
 def test_damaged_exports_are_one_line_naming_the_file_and_column(tmp_path, change, message):
@@ -141,6 +165,19 @@ def test_damaged_exports_are_one_line_naming_the_file_and_column(tmp_path, chang
     duckdb.execute(f"COPY ({change} FROM read_parquet('{CUR}')) TO '{path}' (FORMAT PARQUET)")
     err = refused("reconcile", "--cur", path)
     assert "damaged.parquet" in err and message in err
+
+
+@pytest.mark.parametrize("command", ["resources", "breakdown", "nodes"])
+def test_every_line_item_table_refuses_what_the_bill_refuses(tmp_path, command):
+    # before, only reconcile checked: resources labelled a EUR export's amounts "USD"
+    path = tmp_path / "eur.parquet"
+    duckdb.execute(
+        f"COPY (SELECT * REPLACE ('EUR' AS line_item_currency_code) FROM read_parquet('{CUR}')) "
+        f"TO '{path}' (FORMAT PARQUET)"
+    )
+    extra = ["--by", "account"] if command == "breakdown" else []
+    err = refused(command, "--cur", path, "--month", "2026-10", *extra)
+    assert "eur.parquet: column line_item_currency_code has EUR" in err
 
 
 @pytest.mark.parametrize(
@@ -263,7 +300,7 @@ def test_the_athena_path_sends_the_transpiled_queries_and_reads_their_results(mo
         "column_info": [{"Name": r[0], "Type": r[1].lower()} for r in described],
     }
     # what Athena would answer, computed by running each query on DuckDB over the sample
-    answers = [duckdb.execute(render(name, local)).df() for name in ("currencies", "monthly", "totals")]
+    answers = [duckdb.execute(render(name, local)).df() for name in ("checks", "monthly", "totals")]
     queued = [schema, *(athena_result(a) for a in answers)]
     response = requests.post(
         f"{moto_server}/moto-api/static/athena/query-results",
@@ -280,7 +317,7 @@ def test_the_athena_path_sends_the_transpiled_queries_and_reads_their_results(mo
     )
     assert bill.rows["unblended_cost"].sum() == pytest.approx(cur_bill.rows["unblended_cost"].sum())
     sent = athena.queries[1:]
-    assert sent == [render(name, remote) for name in ("currencies", "monthly", "totals")]
+    assert sent == [render(name, remote) for name in ("checks", "monthly", "totals")]
     assert all('FROM "cur"."cur2_export"' in q and "DATE_FORMAT" in q for q in sent[1:])
 
 

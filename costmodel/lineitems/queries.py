@@ -10,7 +10,7 @@ becomes ``element_at(m, 'k')``. Aggregation is in the query: only aggregated row
 from __future__ import annotations
 
 from costmodel.errors import InputError
-from costmodel.inputs import parse_month
+from costmodel.inputs import PLAUSIBLE_MAXIMUM, parse_month
 from costmodel.lineitems.schema import tag_expression
 from costmodel.lineitems.source import Source
 
@@ -18,6 +18,8 @@ from costmodel.lineitems.source import Source
 MONTH = "strftime(usage_start, '%Y-%m')"
 # a sum of amortized costs is unknown (NULL) when any of its rows' is: never a partial sum
 AMORTIZED = "CASE WHEN COUNT(*) = COUNT(amortized_cost) THEN SUM(amortized_cost) END"
+# no amount on a bill comes near this [USD or usage units]; NaN and infinities fall outside it
+PLAUSIBLE = f"{float(PLAUSIBLE_MAXIMUM):.0e}".replace("+", "")
 # line item types whose usage is instance hours running (on demand, reserved, Savings Plans)
 RUNNING = "('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')"
 
@@ -39,7 +41,23 @@ QUERIES = {
     "totals": f"""
         SELECT {MONTH} AS month, SUM(unblended_cost) AS unblended_cost, COUNT(*) AS line_items
         FROM li GROUP BY 1""",
-    "currencies": "SELECT currency, COUNT(*) AS line_items FROM li GROUP BY 1",
+    # per currency, the line items whose cost is missing or whose amounts are not finite
+    # numbers within PLAUSIBLE (a bound, not isfinite(): NaN fails it in DuckDB and in Trino)
+    "checks": f"""
+        SELECT currency, COUNT(*) AS line_items,
+               SUM(CASE WHEN unblended_cost IS NULL THEN 1 ELSE 0 END) AS cost_missing,
+               SUM(CASE WHEN NOT (unblended_cost BETWEEN -{PLAUSIBLE} AND {PLAUSIBLE}) THEN 1 ELSE 0 END)
+                   AS cost_not_finite,
+               SUM(CASE WHEN NOT (usage_amount BETWEEN -{PLAUSIBLE} AND {PLAUSIBLE}) THEN 1 ELSE 0 END)
+                   AS usage_not_finite,
+               SUM(CASE WHEN NOT (amortized_cost BETWEEN -{PLAUSIBLE} AND {PLAUSIBLE}) THEN 1 ELSE 0 END)
+                   AS amortized_not_finite,
+               MIN(CASE WHEN unblended_cost IS NULL
+                          OR NOT (unblended_cost BETWEEN -{PLAUSIBLE} AND {PLAUSIBLE})
+                          OR NOT (usage_amount BETWEEN -{PLAUSIBLE} AND {PLAUSIBLE})
+                          OR NOT (amortized_cost BETWEEN -{PLAUSIBLE} AND {PLAUSIBLE})
+                        THEN {MONTH} || '|' || usage_type END) AS first_bad
+        FROM li GROUP BY 1""",
     "resources": f"""
         SELECT resource_id, product_code, product_name, usage_type, usage_unit,
                SUM(usage_amount) AS usage_quantity, SUM(unblended_cost) AS cost,

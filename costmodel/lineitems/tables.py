@@ -46,21 +46,43 @@ def ce_service(product_code: str, product_name: str, usage_type: str, line_item_
     return _product_services().get(product_code) or product_name or product_code
 
 
-def _check_currency(source: Source, athena: Athena | None) -> None:
-    currencies = run(source, "currencies", athena)
-    found = sorted(c or "(none)" for c in currencies["currency"])
+def check_line_items(source: Source, athena: Athena | None = None) -> None:
+    """Refuse an export whose money cannot be read whole: more than one currency or not USD,
+    a line item without a cost, or an amount that is not a finite number (NaN, inf, 1e400),
+    one line naming the column, the count and the first such line item."""
+    checks = run(source, "checks", athena)
+    found = sorted(c or "(none)" for c in checks["currency"])
     if found != ["USD"]:
         column = source.schema.columns["currency"]
         raise InputError(
             f"{source.origin}: column {column} has {', '.join(found)}; costmodel reconciles USD only"
             + (" and one currency per export" if len(found) > 1 else "")
         )
+    row = checks.iloc[0]
+    columns = source.schema.columns
+    problems = [
+        (row["cost_missing"], f"no {columns['unblended_cost']}"),
+        (
+            row["cost_not_finite"] - row["cost_missing"],
+            f"a {columns['unblended_cost']} that is not a finite amount",
+        ),
+        (row["usage_not_finite"], f"a {columns['usage_amount']} that is not a finite number"),
+        (row["amortized_not_finite"], "an amortized (effective) cost that is not a finite amount"),
+    ]
+    for count, what in problems:
+        if pd.notna(count) and count > 0:
+            month, _, usage_type = str(row["first_bad"]).partition("|")
+            raise InputError(
+                f"{source.origin}: {int(count)} line item(s) with {what}, the first in {month} "
+                f"({columns['usage_type']} {usage_type or '(empty)'}); "
+                "a bill with them would lose or make up money"
+            )
 
 
 def bill(source: Source, athena: Athena | None = None, granularity: str = "MONTHLY") -> Actuals:
     """The monthly (or ``DAILY``) actuals of an export (the table :func:`costmodel.actuals.read`
     gives for Cost Explorer data), with each month's control: the export's own total."""
-    _check_currency(source, athena)
+    check_line_items(source, athena)
     if granularity not in ("MONTHLY", "DAILY"):
         raise ValueError(f"granularity must be MONTHLY or DAILY, not {granularity!r}")
     groups = run(source, "monthly" if granularity == "MONTHLY" else "daily", athena)
@@ -138,6 +160,7 @@ def _tidy(groups: pd.DataFrame, origin: str, granularity: str = "MONTHLY") -> pd
 def resources(source: Source, month: str, athena: Athena | None = None) -> pd.DataFrame:
     """Cost, usage and amortized cost per resource and usage type in ``month`` (the
     ``resources`` contract's columns, before the model's components are joined)."""
+    check_line_items(source, athena)
     frame = run(source, "resources", athena, month_filter=month_filter(month))
     frame["service"] = [
         ce_service(c, n, u, "")
@@ -153,6 +176,7 @@ def hourly_instances(
     group's real autoscaling curve (hours with none are 0)."""
     if not re.fullmatch(r"[a-z0-9]+\.[a-z0-9]+", instance_type):
         raise InputError(f"instance type {instance_type!r} is not of the form family.size")
+    check_line_items(source, athena)
     frame = run(source, "hourly", athena, month_filter=month_filter(month), box=f"BoxUsage:{instance_type}")
     period = pd.Period(month, "M")
     hours = pd.date_range(period.start_time, period.end_time.floor("h"), freq="h")
@@ -165,6 +189,7 @@ def breakdown(source: Source, month: str, by: str, athena: Athena | None = None)
     """Cost and amortized cost of ``month`` by ``by`` (``tag:KEY``, ``account``, ``service``,
     ``usage_type``); its rows add up to the month's total, or it is refused."""
     key, extra = breakdown_key(by, source)
+    check_line_items(source, athena)
     frame = run(source, "breakdown", athena, extra, key=key, month_filter=month_filter(month))
     total = run(source, "month_total", athena, month_filter=month_filter(month))
     if frame.empty:
@@ -179,4 +204,4 @@ def breakdown(source: Source, month: str, by: str, athena: Athena | None = None)
     return frame[["key", "cost", "amortized_cost", "line_items"]]
 
 
-__all__ = ["bill", "breakdown", "ce_service", "hourly_instances", "resources"]
+__all__ = ["bill", "breakdown", "ce_service", "check_line_items", "hourly_instances", "resources"]
