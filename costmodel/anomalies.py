@@ -30,6 +30,7 @@ import pandas as pd
 from costmodel.actuals.read import Actuals
 from costmodel.actuals.series import KEY, ONE_OFF_RECORD_TYPES, lump_keys, require_daily
 from costmodel.constants import CURRENCY
+from costmodel.errors import InputError
 
 WEEKS = 4  # same-weekday history an expected value is the median of [weeks]
 MIN_RATIO = 1.5
@@ -53,7 +54,8 @@ class Detection:
     anomalies: pd.DataFrame
     steps: pd.DataFrame
     scored_days: int
-    first_scored: str
+    first_scored: str  # the first and last day scored, YYYY-MM-DD ("" when none was)
+    last_scored: str = ""
     currency: str = CURRENCY
 
 
@@ -167,11 +169,25 @@ def detect(
         steps=step_frame.reset_index(drop=True),
         scored_days=scored,
         first_scored=str(first.date()) if first is not None else "",
+        last_scored=str(days[-1].date()) if first is not None else "",
     )
 
 
+def covers(detection: Detection, month: str) -> bool:
+    """Whether any day of ``month`` (YYYY-MM) was scored."""
+    return bool(detection.first_scored) and detection.first_scored[:7] <= month <= detection.last_scored[:7]
+
+
 def for_month(detection: Detection, month: str) -> pd.DataFrame:
-    """The anomalies of ``month`` (YYYY-MM)."""
+    """The anomalies of ``month`` (YYYY-MM); a month with no day scored is an error, since
+    "no anomalies" would claim days nobody looked at."""
+    if not covers(detection, month):
+        scored = (
+            f"the days scored are {detection.first_scored} to {detection.last_scored}"
+            if detection.first_scored
+            else f"no day was scored (it takes {WEEKS} weeks of history)"
+        )
+        raise InputError(f"no anomalies can be told for {month}: {scored}")
     frame = detection.anomalies
     return frame.loc[frame["date"].dt.strftime("%Y-%m") == month].reset_index(drop=True)
 
@@ -182,6 +198,7 @@ __all__ = [
     "MIN_SCORE",
     "MIN_USD",
     "Detection",
+    "covers",
     "daily_by_usage_type",
     "detect",
     "for_month",

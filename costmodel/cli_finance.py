@@ -129,13 +129,15 @@ def cmd_anomalies(args: argparse.Namespace) -> None:
 
     labels = anomalies.labels_of(estimate(_architecture(args), missing="report"))
     detection = anomalies.detect(_actuals(args), min_usd=args.min_usd, labels=labels)
-    found = detection.anomalies
+    found, steps = detection.anomalies, detection.steps
     if args.month:
         from costmodel.inputs import parse_month
 
-        found = anomalies.for_month(detection, parse_month(args.month, "--month"))
+        month = parse_month(args.month, "--month")
+        found = anomalies.for_month(detection, month)
+        steps = steps.loc[steps["date"].dt.strftime("%Y-%m") == month]
     shown = found.assign(date=found["date"].dt.strftime("%Y-%m-%d"))[anomalies.COLUMNS]
-    steps = detection.steps.assign(date=detection.steps["date"].dt.strftime("%Y-%m-%d"))
+    steps = steps.assign(date=steps["date"].dt.strftime("%Y-%m-%d"))
     if args.format == "json":
         write_json(
             {

@@ -61,6 +61,23 @@ def test_anomalies_json_has_the_contract_shape_and_explains_against_the_model():
     )
 
 
+def test_a_month_without_scored_days_is_refused_not_reported_clean(production, catalog):
+    # "0 anomalies" for a month nobody looked at would be a wrong answer with exit 0
+    err = refused("anomalies", "--month", "2031-01")
+    assert "no anomalies can be told for 2031-01: the days scored are 2026-06-29 to 2026-10-31" in err
+    # the report says the daily data does not cover its month, instead of showing none
+    from costmodel.report.build import anomaly_section
+
+    section = anomaly_section(read_actuals(DAILY), "2026-05", production, catalog)
+    assert section["available"] is False and section["uncovered"].endswith(".json.gz")
+
+
+def test_month_filters_the_step_changes_too():
+    payload = json.loads(run("anomalies", "--format", "json", "--month", "2026-09")[1])
+    # of the four steps in the sample only the third replica's (and its storage and IOPS) is in September
+    assert {s["date"] for s in payload["step_changes"]} == {"2026-09-15"}
+
+
 def test_monthly_data_where_daily_is_needed_is_one_line():
     assert "needs daily actuals, this file is MONTHLY" in refused("anomalies", "--actuals", MONTHLY)
 

@@ -77,9 +77,11 @@ def anomaly_section(daily: Actuals | None, month: str, arch: Architecture, catal
     from costmodel.estimate import estimate
 
     if daily is None:
-        return {"available": False, "rows": [], "steps": []}
+        return {"available": False, "rows": [], "steps": [], "uncovered": ""}
     labels = anomalies.labels_of(estimate(arch, catalog, missing="report"))
     detection = anomalies.detect(daily, labels=labels)
+    if not anomalies.covers(detection, month):
+        return {"available": False, "rows": [], "steps": [], "uncovered": daily.origin}
     steps = detection.steps.loc[detection.steps["date"].dt.strftime("%Y-%m") == month]
     return {
         "available": True,
