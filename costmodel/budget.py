@@ -101,7 +101,7 @@ def _scoped_rows(actuals: Actuals, scope: str, name: str, budget_file: str) -> p
         return rows.loc[rows["service"] == name]
     from costmodel import categories
 
-    known = set(categories.ALL) | set(rows["category"])
+    known = (set(categories.ALL) | set(rows["category"])) - {""}  # "" marks rows in no category
     if name not in known:
         raise InputError(
             f"{budget_file}: by_category {name!r} is not a model category; known: {', '.join(sorted(known))}"

@@ -73,6 +73,8 @@ def test_a_month_in_progress_is_at_risk_when_its_forecast_passes_the_budget(tmp_
             "monthly_usd: 100\nby_category:\n  Databases: 50\n",
             "by_category 'Databases' is not a model category",
         ),
+        # "" is how unmapped rows are marked, not a category one can budget; nor listed as one
+        ('monthly_usd: 100\nby_category:\n  "": 50\n', "by_category '' is not a model category; known: ALB,"),
         ("monthly_usd: 100\nalert_pct: 80\n", "alert_pct must be a list"),
         ("monthly_usd: 100\nmonthly_usd: 200\n", "repeated"),
         ("- 100\n", "expected a mapping"),

@@ -180,6 +180,14 @@ def test_every_line_item_table_refuses_what_the_bill_refuses(tmp_path, command):
     assert "eur.parquet: column line_item_currency_code has EUR" in err
 
 
+@pytest.mark.parametrize("command", ["resources", "breakdown", "nodes"])
+def test_a_month_the_export_does_not_have_is_refused(command):
+    # nodes had printed 0 node-hours billed for it, resources an empty table: both exit 0
+    extra = ["--by", "account"] if command == "breakdown" else []
+    err = refused(command, "--cur", CUR, "--month", "2027-01", *extra)
+    assert "no line items in 2027-01" in err
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

@@ -157,10 +157,21 @@ def _tidy(groups: pd.DataFrame, origin: str, granularity: str = "MONTHLY") -> pd
     return merged[TIDY_COLUMNS]
 
 
+def month_line_items(source: Source, month: str, athena: Athena | None = None) -> tuple[float, int]:
+    """The export's own cost total and line-item count for ``month`` [USD, line items]; a
+    month the export does not have is an error (its tables would claim nothing ran)."""
+    check_line_items(source, athena)
+    total = run(source, "month_total", athena, month_filter=month_filter(month))
+    count = int(total["line_items"].iloc[0]) if len(total) and pd.notna(total["line_items"].iloc[0]) else 0
+    if count == 0:
+        raise InputError(f"{source.origin}: no line items in {month}")
+    return float(total["cost"].iloc[0]), count
+
+
 def resources(source: Source, month: str, athena: Athena | None = None) -> pd.DataFrame:
     """Cost, usage and amortized cost per resource and usage type in ``month`` (the
     ``resources`` contract's columns, before the model's components are joined)."""
-    check_line_items(source, athena)
+    month_line_items(source, month, athena)
     frame = run(source, "resources", athena, month_filter=month_filter(month))
     frame["service"] = [
         ce_service(c, n, u, "")
@@ -176,7 +187,7 @@ def hourly_instances(
     group's real autoscaling curve (hours with none are 0)."""
     if not re.fullmatch(r"[a-z0-9]+\.[a-z0-9]+", instance_type):
         raise InputError(f"instance type {instance_type!r} is not of the form family.size")
-    check_line_items(source, athena)
+    month_line_items(source, month, athena)
     frame = run(source, "hourly", athena, month_filter=month_filter(month), box=f"BoxUsage:{instance_type}")
     period = pd.Period(month, "M")
     hours = pd.date_range(period.start_time, period.end_time.floor("h"), freq="h")
@@ -189,12 +200,9 @@ def breakdown(source: Source, month: str, by: str, athena: Athena | None = None)
     """Cost and amortized cost of ``month`` by ``by`` (``tag:KEY``, ``account``, ``service``,
     ``usage_type``); its rows add up to the month's total, or it is refused."""
     key, extra = breakdown_key(by, source)
-    check_line_items(source, athena)
+    total, _ = month_line_items(source, month, athena)
     frame = run(source, "breakdown", athena, extra, key=key, month_filter=month_filter(month))
-    total = run(source, "month_total", athena, month_filter=month_filter(month))
-    if frame.empty:
-        raise InputError(f"{source.origin}: no line items in {month}")
-    if abs(frame["cost"].sum() - float(total["cost"].iloc[0])) > 0.005:
+    if abs(frame["cost"].sum() - total) > 0.005:
         raise InputError(f"{source.origin}, {month}: the breakdown does not add up to the month's total")
     if by == "service":
         frame["key"] = [
