@@ -357,3 +357,25 @@ def test_the_athena_sql_computes_the_same_numbers_when_run_back_on_duckdb(name):
 def test_an_athena_table_name_is_checked_before_any_call():
     with pytest.raises(InputError, match="expected DATABASE.TABLE"):
         lineitems.Athena("no_dot", "s3://b/p/", client=object())
+
+
+def test_a_non_number_from_athena_is_one_error_not_a_traceback():
+    from costmodel.errors import CostModelError
+
+    class Client:
+        """Answers one query whose double column holds text."""
+
+        def start_query_execution(self, **request):
+            return {"QueryExecutionId": "q1"}
+
+        def get_query_execution(self, **request):
+            return {"QueryExecution": {"Status": {"State": "SUCCEEDED"}}}
+
+        def get_query_results(self, **request):
+            columns = [{"Name": "cost", "Type": "double"}]
+            rows = [{"Data": [{"VarCharValue": "cost"}]}, {"Data": [{"VarCharValue": "lots"}]}]
+            return {"ResultSet": {"ResultSetMetadata": {"ColumnInfo": columns}, "Rows": rows}}
+
+    athena = lineitems.Athena("cur.cur2", "s3://results/", client=Client(), poll_seconds=0)
+    with pytest.raises(CostModelError, match="non-number in numeric column cost"):
+        athena.query("SELECT 1")

@@ -110,7 +110,12 @@ class Athena:
         frame = pd.DataFrame([[cell.get("VarCharValue") for cell in r["Data"]] for r in rows], columns=names)
         for column in metadata:
             if column.get("Type", "").lower() in _NUMERIC:
-                frame[column["Name"]] = pd.to_numeric(frame[column["Name"]], errors="raise")
+                try:
+                    frame[column["Name"]] = pd.to_numeric(frame[column["Name"]], errors="raise")
+                except ValueError as exc:
+                    raise CostModelError(
+                        f"Athena returned a non-number in numeric column {column['Name']}: {exc}"
+                    ) from None
         return frame
 
     def _execute(self, sql: str) -> str:
