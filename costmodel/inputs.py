@@ -17,8 +17,11 @@ Each error names the file and the key, line or row, and what was expected.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -235,17 +238,33 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict:
     return out
 
 
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while building a large tree without cycles (a
+    parsed JSON document, the columns read from it). Each collection walks every young
+    object, and a million-object document triggers thousands of them, about half the
+    parse time; the objects made here hold no cycles, so nothing waits longer to be freed."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_json(text: str, origin: str) -> Any:
     """Parse JSON strictly: no ``NaN`` / ``Infinity``, no out-of-range numbers, no repeated keys."""
     import json
 
     try:
-        return json.loads(
-            text,
-            object_pairs_hook=_unique_pairs,
-            parse_constant=_reject_constant,
-            parse_float=_finite_json_float,
-        )
+        with collection_paused():
+            return json.loads(
+                text,
+                object_pairs_hook=_unique_pairs,
+                parse_constant=_reject_constant,
+                parse_float=_finite_json_float,
+            )
     except json.JSONDecodeError as exc:
         raise InputError(f"{origin}: not valid JSON ({exc})") from None
     except (ValueError, RecursionError) as exc:

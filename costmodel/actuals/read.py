@@ -32,7 +32,7 @@ import pandas as pd
 
 from costmodel.data_files import data_path
 from costmodel.errors import InputError
-from costmodel.inputs import PLAUSIBLE_MAXIMUM, finite_decimal, load_json, read_text
+from costmodel.inputs import PLAUSIBLE_MAXIMUM, collection_paused, finite_decimal, load_json, read_text
 
 METRIC_COLUMNS = {
     "UnblendedCost": "unblended_cost",
@@ -150,77 +150,171 @@ def _results(page: Any, where: str) -> list:
     return results
 
 
-def rows_of_page(
-    page: dict, where: str, record_type: str = "", required: list[str] | None = None
+def _plain_columns(groups: list, dims: list[str], required: list[str]) -> dict[str, Any] | None:
+    """The columns of a period's groups when every group has the plain shape boto3 returns
+    (text keys, the same metrics in each, text amounts, USD costs, plausible values), read
+    a column at a time; ``None`` for anything else, which the strict reader then names.
+
+    A response can hold millions of groups: this path keeps the per-group Python work to
+    a few list comprehensions and converts amounts in bulk (``float()`` rules, as the
+    strict reader; the exact text is kept for the Decimal control sums).
+    """
+    try:
+        keys = [g["Keys"] for g in groups]
+        metrics = [g["Metrics"] for g in groups]
+        names = metrics[0].keys()
+        if not set(required) <= names or any(m.keys() != names for m in metrics):
+            return None
+        if any(type(k) is not list or len(k) != len(dims) for k in keys):
+            return None
+        if not all(type(x) is str for k in keys for x in k):
+            return None
+        columns: dict[str, Any] = {}
+        for name in names:
+            if name not in METRIC_COLUMNS:
+                continue
+            values = [m[name] for m in metrics]
+            texts = [v["Amount"] for v in values]
+            if not all(type(t) is str for t in texts):
+                return None
+            if name in COST_METRICS and any(v.get("Unit") != "USD" for v in values):
+                return None
+            amounts = np.array(texts, dtype=np.float64)
+            if not (np.abs(amounts) < _PLAUSIBLE_MAXIMUM).all():  # NaN fails this too
+                return None
+            columns[METRIC_COLUMNS[name]] = amounts
+            if name == REQUIRED_METRIC:
+                columns["_exact"] = texts
+        if "UsageQuantity" in names:
+            columns["usage_unit"] = [str(m["UsageQuantity"].get("Unit", "")) for m in metrics]
+        else:
+            columns["usage_unit"] = [""] * len(groups)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    other = []
+    for d, dim in enumerate(dims):
+        if dim in KEY_TO_COLUMN:
+            columns[KEY_TO_COLUMN[dim]] = [k[d] for k in keys]
+        else:
+            other.append([f"{dim}={k[d]}" for k in keys])
+    if other:
+        columns["other_keys"] = [";".join(parts) for parts in zip(*other, strict=True)]
+    return columns
+
+
+def _strict_rows(
+    groups: list, page: dict, page_dims: list[str] | None, period: str, required: list[str]
 ) -> list[dict]:
-    """Tidy rows of one GetCostAndUsage response page.
+    """Rows of a period's groups, each group checked on its own so that an error names it."""
+    rows = []
+    for g, group in enumerate(groups):
+        keys = group.get("Keys") if isinstance(group, dict) else None
+        if not isinstance(keys, list) or "Metrics" not in group:
+            raise InputError(f"{period}, group {g + 1}: a group lacks 'Keys' or 'Metrics'")
+        if not all(isinstance(k, str) for k in keys):
+            raise InputError(f"{period}, group {keys}: every key must be text")
+        dims = page_dims if page_dims is not None else _group_dimensions(page, keys)
+        if len(dims) != len(keys):
+            raise InputError(
+                f"{period}, group {keys}: {len(keys)} key(s) but the response groups by "
+                f"{len(dims)} ({', '.join(dims)})"
+            )
+        row: dict[str, Any] = {"service": "", "usage_type": ""}
+        other = []
+        for dim, key in zip(dims, keys, strict=True):
+            if dim in KEY_TO_COLUMN:
+                row[KEY_TO_COLUMN[dim]] = key
+            else:
+                other.append(f"{dim}={key}")
+        if other:
+            row["other_keys"] = ";".join(other)
+        where_group = f"{period}, group {keys}"
+        metrics = _metrics(group["Metrics"], where_group, required)
+        for metric, value in metrics.items():
+            if metric in METRIC_COLUMNS:
+                row[METRIC_COLUMNS[metric]] = _amount(value, where_group, metric)
+        row["usage_unit"] = _unit(metrics)
+        row["_exact"] = metrics[REQUIRED_METRIC]["Amount"]
+        rows.append(row)
+    return rows
+
+
+def _total_row(result: dict, period: str, required: list[str]) -> dict:
+    """The row of a period without groups: its Total."""
+    metrics = _metrics(result["Total"], f"{period}, Total", required)
+    return (
+        {"service": "(total)", "usage_type": ""}
+        | {
+            METRIC_COLUMNS[m]: _amount(v, f"{period}, Total", m)
+            for m, v in metrics.items()
+            if m in METRIC_COLUMNS
+        }
+        | {"usage_unit": _unit(metrics), "_exact": metrics[REQUIRED_METRIC]["Amount"]}
+    )
+
+
+def read_page(
+    page: dict, where: str, record_type: str = "", required: list[str] | None = None
+) -> tuple[pd.DataFrame, dict[str, Decimal]]:
+    """Tidy rows of one GetCostAndUsage response page, and the exact (Decimal) sum of their
+    UnblendedCost per month, from the amounts' own text.
 
     Every group must carry the ``required`` metrics (default: UnblendedCost) with a finite
     USD amount, and as many ``Keys`` as the page has ``GroupDefinitions``: anything else
     is an :class:`InputError`, never a group left out.
     """
     required = required if required is not None else [REQUIRED_METRIC]
-    rows = []
+    frames: list[pd.DataFrame] = []
+    sums: dict[str, Decimal] = {}
     results = _results(page, where)
     # with GroupDefinitions the dimensions are the page's, whatever the keys
     page_dims = _group_dimensions(page, []) if page.get("GroupDefinitions") else None
     for i, result in enumerate(results):
         start, end = _period(result, where, i)
         period = f"{where}, period {start.date()}"
-        base = {
-            "period_start": start,
-            "period_end": end,
-            "month": start.strftime("%Y-%m"),
-            "granularity": _granularity(start, end),
-            "estimated": bool(result.get("Estimated", False)),
-            "record_type": record_type,
-            "source": where,
-        }
         groups = result.get("Groups") or []
         if not isinstance(groups, list):
             raise InputError(f"{period}: 'Groups' must be a list")
         if not groups:
-            total = result.get("Total") or {}
-            if total:
-                metrics = _metrics(total, f"{period}, Total", required)
-                rows.append(
-                    base
-                    | {"service": "(total)", "usage_type": ""}
-                    | {
-                        METRIC_COLUMNS[m]: _amount(v, f"{period}, Total", m)
-                        for m, v in metrics.items()
-                        if m in METRIC_COLUMNS
-                    }
-                    | {"usage_unit": _unit(metrics)}
-                )
-            continue
-        for g, group in enumerate(groups):
-            keys = group.get("Keys") if isinstance(group, dict) else None
-            if not isinstance(keys, list) or "Metrics" not in group:
-                raise InputError(f"{period}, group {g + 1}: a group lacks 'Keys' or 'Metrics'")
-            if not all(isinstance(k, str) for k in keys):
-                raise InputError(f"{period}, group {keys}: every key must be text")
-            dims = page_dims if page_dims is not None else _group_dimensions(page, keys)
-            if len(dims) != len(keys):
-                raise InputError(
-                    f"{period}, group {keys}: {len(keys)} key(s) but the response groups by "
-                    f"{len(dims)} ({', '.join(dims)})"
-                )
-            row = base | {"service": "", "usage_type": ""}
-            for dim, key in zip(dims, keys, strict=True):
-                column = KEY_TO_COLUMN.get(dim)
-                if column:
-                    row[column] = key
-                else:
-                    row.setdefault("other_keys", []).append(f"{dim}={key}")
-            where_group = f"{period}, group {keys}"
-            metrics = _metrics(group["Metrics"], where_group, required)
-            for metric, value in metrics.items():
-                if metric in METRIC_COLUMNS:
-                    row[METRIC_COLUMNS[metric]] = _amount(value, where_group, metric)
-            row["usage_unit"] = _unit(metrics)
-            rows.append(row)
-    return rows
+            if not result.get("Total"):
+                continue
+            row = _total_row(result, period, required)
+            exact = [row.pop("_exact")]
+            frame = pd.DataFrame([row])
+        else:
+            dims = page_dims
+            if dims is None and not any("$" in k for g in groups for k in _keys_or_empty(g)):
+                dims = _group_dimensions(page, _keys_or_empty(groups[0]))  # the same for every group
+            plain = _plain_columns(groups, dims, required) if dims is not None else None
+            if plain is not None:
+                exact = plain.pop("_exact")
+                frame = pd.DataFrame(plain)
+            else:
+                rows = _strict_rows(groups, page, page_dims, period, required)
+                exact = [row.pop("_exact") for row in rows]
+                frame = pd.DataFrame(rows)
+        month = start.strftime("%Y-%m")
+        sums[month] = sums.get(month, Decimal(0)) + sum(map(Decimal, map(str, exact)), Decimal(0))
+        frame["period_start"] = start
+        frame["period_end"] = end
+        frame["month"] = month
+        frame["granularity"] = _granularity(start, end)
+        frame["estimated"] = bool(result.get("Estimated", False))
+        # a key column (RECORD_TYPE grouped on) says more than the request's filter
+        frame["record_type"] = (
+            frame["record_type"].fillna(record_type) if "record_type" in frame else record_type
+        )
+        for column in ("service", "usage_type"):
+            if column not in frame:
+                frame[column] = ""
+        frame["source"] = where
+        frames.append(frame)
+    return (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()), sums
+
+
+def _keys_or_empty(group: Any) -> list:
+    keys = group.get("Keys") if isinstance(group, dict) else None
+    return keys if isinstance(keys, list) and all(isinstance(k, str) for k in keys) else []
 
 
 def _unit(metrics: dict) -> str:
@@ -359,8 +453,8 @@ def read_cost_and_usage_with_controls(payload: Any, origin: str = "<memory>") ->
     """Rows and per-month controls of parsed GetCostAndUsage JSON (any shape of the module
     docstring). Ungrouped, unfiltered requests (``fetch-actuals`` saves one per month) are
     the independent totals the grouped rows are checked against, not rows themselves."""
-    rows: list[dict] = []
-    amounts: list[Decimal] = []
+    frames: list[pd.DataFrame] = []
+    group_sums: dict[str, Decimal] = {}
     independent: dict[str, Decimal] = {}
     requests = _requests_of(payload, origin)
     grouped = [(r, pg) for r, pg in requests if not _is_control_request(r, pg)]
@@ -373,19 +467,20 @@ def read_cost_and_usage_with_controls(payload: Any, origin: str = "<memory>") ->
         required = _required_metrics(request)
         for p, page in enumerate(pages):
             where = f"{where_request}, page {p + 1}" if len(pages) > 1 or r else origin
-            page_rows = rows_of_page(page, where, _record_type_of(request), required)
-            rows += page_rows
-            amounts += _raw_unblended(page, len(page_rows))
-    frame = pd.DataFrame(rows)
+            page_frame, page_sums = read_page(page, where, _record_type_of(request), required)
+            if len(page_frame):
+                frames.append(page_frame)
+            for month, amount in page_sums.items():
+                group_sums[month] = group_sums.get(month, Decimal(0)) + amount
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     for column in TIDY_COLUMNS:
         if column not in frame.columns:
             frame[column] = np.nan if column in METRIC_COLUMNS.values() else ""
     if "other_keys" in frame.columns:
-        frame["other_keys"] = frame["other_keys"].map(lambda v: ";".join(v) if isinstance(v, list) else "")
+        frame["other_keys"] = frame["other_keys"].fillna("")
+    frame = frame[TIDY_COLUMNS + [c for c in frame.columns if c not in TIDY_COLUMNS]]
     _check_consistency(frame, origin)
-    controls = _controls(
-        frame, _group_sums(rows, amounts), independent, "Cost Explorer's ungrouped total", origin
-    )
+    controls = _controls(frame, group_sums, independent, "Cost Explorer's ungrouped total", origin)
     return Actuals(rows=frame, controls=controls, origin=origin)
 
 
@@ -394,20 +489,6 @@ def _required_metrics(request: dict) -> list[str]:
     asked = request.get("Metrics") if isinstance(request, dict) else None
     asked = [m for m in asked if m in COST_METRICS] if isinstance(asked, list) else []
     return [REQUIRED_METRIC, *[m for m in asked if m != REQUIRED_METRIC]]
-
-
-def _raw_unblended(page: dict, expected: int) -> list[Decimal]:
-    """UnblendedCost of each row of a page, as exact Decimals of the strings in the file."""
-    out = []
-    for result in page["ResultsByTime"]:
-        groups = result.get("Groups") or []
-        if groups:
-            out += [Decimal(str(g["Metrics"][REQUIRED_METRIC]["Amount"]).strip()) for g in groups]
-        elif result.get("Total"):
-            out.append(Decimal(str(result["Total"][REQUIRED_METRIC]["Amount"]).strip()))
-    if len(out) != expected:  # rows_of_page and this walk must see the same groups
-        raise AssertionError(f"{len(out)} amounts for {expected} rows")
-    return out
 
 
 def read_cost_and_usage(payload: Any, origin: str = "<memory>") -> pd.DataFrame:
@@ -617,7 +698,8 @@ def read_actuals(path: str | Path) -> Actuals:
     if not stripped:
         raise InputError(f"{path.name}: the actuals file is empty")
     if stripped.startswith(("{", "[")):
-        return read_cost_and_usage_with_controls(load_json(text, path.name), origin=path.name)
+        with collection_paused():  # a million groups are millions of new objects, none cyclic
+            return read_cost_and_usage_with_controls(load_json(text, path.name), origin=path.name)
     return read_console_csv_with_controls(text, origin=path.name)
 
 
