@@ -85,7 +85,8 @@ def write_json(payload: Any, out: TextIO | None = None) -> None:
     """JSON to ``out`` (stdout by default), nothing else."""
     out = out if out is not None else sys.stdout
     # allow_nan=False: NaN/Infinity are not JSON; an unknown value must arrive as null
-    json.dump(payload, out, indent=2, default=_json_default, allow_nan=False)
+    # one write of the whole text: json.dump writes each of its (millions of) pieces on its own
+    out.write(json.dumps(payload, indent=2, default=_json_default, allow_nan=False))
     out.write("\n")
 
 
@@ -105,10 +106,14 @@ def json_number(value: float, decimals: int = 6) -> float | None:
 def records(frame: pd.DataFrame, columns: list[str] | None = None, decimals: int = 6) -> list[dict]:
     """Rows of ``frame`` as dicts for JSON: floats rounded to ``decimals`` to drop float
     noise, and an unknown value (NaN) as None, i.e. JSON null, never zero."""
-    out = frame.loc[:, columns if columns is not None else list(frame.columns)].copy()
+    out = frame.loc[:, columns if columns is not None else list(frame.columns)]
+    # column by column through plain lists (``to_dict`` boxes every cell on its own)
+    values = []
     for column in out.columns:
-        if pd.api.types.is_float_dtype(out[column]):
-            out[column] = out[column].round(decimals)
-    return [
-        {k: (None if is_unknown(v) else v) for k, v in row.items()} for row in out.to_dict(orient="records")
-    ]
+        series = out[column]
+        if pd.api.types.is_float_dtype(series):
+            values.append([None if math.isnan(v) else v for v in series.round(decimals).tolist()])
+        else:
+            values.append([None if is_unknown(v) else v for v in series.tolist()])
+    names = list(out.columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
