@@ -87,9 +87,11 @@ def _actual_lines(mapped: pd.DataFrame) -> pd.DataFrame:
     out.insert(0, "Ca", by["unblended_cost"].sum())
     out["ce_unit"] = by["usage_unit"].first()
     # the bill's usage types of each line, collected in plain Python (a pandas list
-    # aggregation runs Python per group anyway, with far more overhead)
+    # aggregation runs Python per group anyway, with far more overhead) over plain lists
+    # (iterating an Arrow-backed column yields one boxed value at a time, 10x slower)
     names: dict[tuple, set[str]] = {}
-    for *key, usage_type in zip(*(rows[c] for c in [*keys, "usage_type"]), strict=True):
+    distinct = rows.drop_duplicates([*keys, "usage_type"])
+    for *key, usage_type in zip(*(distinct[c].tolist() for c in [*keys, "usage_type"]), strict=True):
         names.setdefault(tuple(key), set()).add(usage_type)
     out["actual_usage_types"] = [sorted(names[key]) for key in out.index]
     return out.reset_index().rename(columns={"region": "region_key"})
@@ -113,7 +115,7 @@ def _quantities(sub: pd.DataFrame) -> pd.DataFrame:
     factors = np.array(
         [
             quantity_factor(c if isinstance(c, str) else "", u)
-            for c, u in zip(sub["ce_unit"], sub["unit"].fillna(""), strict=True)
+            for c, u in zip(sub["ce_unit"].tolist(), sub["unit"].fillna("").tolist(), strict=True)
         ]
     )
     qa = sub["Qa_raw"].to_numpy(dtype=float) * factors
@@ -217,8 +219,10 @@ def _compare_service_level(
     plain = mapped.loc[
         ~mapped["record_type"].isin(("Credit", "Refund", "Tax")) & (mapped["service"] != "Tax")
     ]
-    service_level = sorted(set(plain["service"]) - set(plain.loc[plain["usage_type"] != "", "service"]))
-    service_level = [s for s in service_level if s in set(items["service"])]
+    service_level = sorted(
+        set(plain["service"].unique()) - set(plain.loc[plain["usage_type"] != "", "service"].unique())
+    )
+    service_level = [s for s in service_level if s in set(items["service"].unique())]
     if not service_level:
         return documented, items, mapped
     level = {s: f"{s} (service total)" for s in service_level}
@@ -271,7 +275,7 @@ def _lines(sub: pd.DataFrame, documented: pd.Series) -> pd.DataFrame:
     units: list[set[str]] = [set() for _ in range(n)]
     usage_types: list[set[str]] = [set() for _ in range(n)]
     for code, unit, billed, modelled in zip(
-        codes, unit_of, sub["actual_usage_types"], sub["model_usage_type"], strict=True
+        codes, unit_of, sub["actual_usage_types"].tolist(), sub["model_usage_type"].tolist(), strict=True
     ):
         if unit:
             units[code].add(unit)
