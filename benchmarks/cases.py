@@ -136,6 +136,29 @@ def map_bill(groups: int, per_row: bool = False) -> Case:
     return lambda: list(map_rows(rows, items)["category"])
 
 
+def read_bill(path: str, group_by_group: bool = False) -> Case:
+    """Read a saved Cost Explorer file: each period's groups a column at a time (the
+    strict reader only for what that path declines), or every group on its own (baseline)."""
+    import importlib
+    from unittest import mock
+
+    from costmodel.actuals import read_actuals
+
+    reader = importlib.import_module("costmodel.actuals.read")  # `read` is also a function
+
+    def run() -> pd.DataFrame:
+        if group_by_group:
+            with mock.patch.object(reader, "_plain_columns", return_value=None):
+                actuals = read_actuals(path)
+        else:
+            actuals = read_actuals(path)
+        return actuals.rows.assign(
+            control_total=actuals.rows["month"].map(actuals.controls.set_index("month")["control_total"])
+        )
+
+    return run
+
+
 def reconcile(groups: int, one_by_one: bool = False) -> Case:
     """Reconcile twelve months at once (one estimate per dated state, rows mapped together),
     or month by month as the first version did."""

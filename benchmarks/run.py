@@ -131,6 +131,12 @@ def benches(quick: bool, workdir: Path) -> list[Bench]:
             ("month by month", "reconcile", {"groups": groups, "one_by_one": True}),
         ),
         Bench(
+            f"read a Cost Explorer file of {groups:,} more groups",
+            "read_bill",
+            {"path": str(wide)},
+            ("group by group", "read_bill", {"path": str(wide), "group_by_group": True}),
+        ),
+        Bench(
             f"`costmodel reconcile` process, {groups:,} groups",
             "cli_process",
             {"args": ("reconcile", "--actuals", str(wide), "--format", "json")},
