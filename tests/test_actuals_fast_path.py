@@ -22,6 +22,7 @@ from costmodel.actuals import read_actuals
 from costmodel.actuals.read import read_cost_and_usage_with_controls
 from costmodel.errors import InputError
 from tests.conftest import DATA
+from tests.test_actuals_read import base_response
 
 # the package exports a function ``read`` that shadows the module's name
 READ_MODULE = importlib.import_module("costmodel.actuals.read")
@@ -75,20 +76,9 @@ def test_the_fast_path_reads_the_shipped_sample():
 
 
 def _response(groups: list[dict]) -> dict:
-    return {
-        "GroupDefinitions": [
-            {"Type": "DIMENSION", "Key": "SERVICE"},
-            {"Type": "DIMENSION", "Key": "USAGE_TYPE"},
-        ],
-        "ResultsByTime": [
-            {
-                "TimePeriod": {"Start": "2026-10-01", "End": "2026-11-01"},
-                "Total": {},
-                "Estimated": False,
-                "Groups": groups,
-            }
-        ],
-    }
+    response = base_response()
+    response["ResultsByTime"][0]["Groups"] = groups
+    return response
 
 
 def _group(i: int) -> dict:
