@@ -177,3 +177,19 @@ def test_plain_amounts_are_read_exactly_as_the_strict_reader(amounts):
         strict = _outcome(_response(groups))
     assert fast[0] == "read"
     _assert_same(fast, strict)
+
+
+def test_the_cycle_collector_is_back_on_after_a_read_that_fails(tmp_path):
+    # a notebook session that hit one bad file must not run on without garbage collection
+    import gc
+
+    bad = tmp_path / "ce.json"
+    bad.write_text('{"ResultsByTime": [{"TimePeriod": {"Start": "2026-10-01"}, "Groups": []}]}')
+    assert gc.isenabled()
+    with pytest.raises(InputError, match="TimePeriod"):
+        read_actuals(bad)
+    assert gc.isenabled()
+    bad.write_text('{"a": 1, "a": 2}')
+    with pytest.raises(InputError, match="repeated"):
+        read_actuals(bad)
+    assert gc.isenabled()
