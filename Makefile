@@ -1,17 +1,23 @@
 # Two commands from a fresh machine (python3 and make only):
-#   make demo   - build .venv, install, price the bundled production architecture
-#   make test   - build .venv, install, lint and type-check, run the whole test suite (notebooks included)
+#   make demo   - build .venv, install from requirements.lock, price the bundled production architecture
+#   make test   - build .venv, install from requirements.lock, lint and type-check, run the whole test
+#                 suite (notebooks included)
+# Upgrading dependencies: `make lock` (re-resolves pyproject.toml + constraints.txt), then `make test`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
 
-.PHONY: demo test lint format bench golden clean
+.PHONY: demo test lint format bench golden lab lock clean
 
-$(STAMP): pyproject.toml
+# Exactly the versions CI tested: every package pinned with its hashes, then the project itself
+# (no dependencies of its own resolved, no build isolation: setuptools comes from the lock too).
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -33,6 +39,16 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# JupyterLab on the notebooks, from .venv (the lock's `notebooks` extra).
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+# Re-resolve every dependency (runtime, dev and notebooks extras) for every platform and Python
+# >= 3.11, with hashes. uv is in the dev extra; the first lock of a new checkout can use any uv.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra notebooks -c constraints.txt \
+	    --universal --python-version 3.11 --generate-hashes --upgrade -o $(LOCK)
 
 # Regenerate the golden estimate table on purpose (review the diff before committing).
 golden: $(STAMP)

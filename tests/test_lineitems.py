@@ -7,6 +7,7 @@ import json
 import re
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 import pandas as pd
@@ -317,6 +318,21 @@ def test_the_athena_path_sends_the_transpiled_queries_and_reads_their_results(mo
     )
     assert response.status_code == 201
     client = boto3.client("athena", region_name="us-east-1", endpoint_url=moto_server, **FAKE_CREDENTIALS)
+    # The real client, not a stub: record what it puts on the wire, so the protocol exercised here
+    # is the one the locked botocore sends to AWS (constraints.txt says why botocore is pinned).
+    wire: list[tuple[str, str, str]] = []
+
+    def record(request, **_):
+        target = request.headers.get("X-Amz-Target", b"")
+        target = target.decode() if isinstance(target, bytes) else target
+        wire.append((request.method, urlsplit(request.url).path, target))
+
+    client.meta.events.register("before-send.athena", record)
+    protocol = client.meta.service_model.protocol
+    assert protocol == "json", (
+        f"the locked botocore sends Athena as {protocol!r}; moto's server routes only 'json' "
+        "(see constraints.txt): upgrade moto or keep the botocore pin"
+    )
     athena = Athena("cur.cur2_export", "s3://results/costmodel/", client=client, poll_seconds=0)
     remote = athena.source()
     bill = lineitems.bill(remote, athena)
@@ -327,6 +343,10 @@ def test_the_athena_path_sends_the_transpiled_queries_and_reads_their_results(mo
     sent = athena.queries[1:]
     assert sent == [render(name, remote) for name in ("checks", "monthly", "totals")]
     assert all('FROM "cur"."cur2_export"' in q and "DATE_FORMAT" in q for q in sent[1:])
+    # json protocol on the wire: POST / with the operation in X-Amz-Target, answered by moto
+    assert {(method, path) for method, path, _ in wire} == {("POST", "/")}
+    operations = {target.removeprefix("AmazonAthena.") for *_, target in wire}
+    assert {"StartQueryExecution", "GetQueryExecution", "GetQueryResults"} <= operations
 
 
 @pytest.mark.parametrize("name", ["monthly", "totals", "resources", "breakdown"])
