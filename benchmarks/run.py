@@ -266,7 +266,7 @@ def finance_figures() -> list[tuple[str, str]]:
         expected = forecast(cut(daily, day), months=1).current.expected
         error = 100 * abs(expected - october) / october
         rows.append((f"month-end forecast of October from days before {day[-2:]}", f"{error:.2f} % error"))
-    planted = pd.read_csv(data_path("actuals", "planted-anomalies.csv"))
+    planted = pd.read_csv(data_path("samples", "planted-anomalies.csv"))
     truth = set(zip(planted["date"], planted["service"], planted["usage_type"], strict=True))
     found = detect(daily)
     keys = set(

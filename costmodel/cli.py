@@ -80,7 +80,7 @@ def cmd_estimate(args: argparse.Namespace) -> None:
     arch, catalog = _architecture(args), _catalog(args)
     priced_month = parse_month(args.month, "--month") if args.month else catalog.as_of
     items = estimate(arch, catalog, missing="report" if args.allow_unknown else "raise", month=priced_month)
-    notes = warnings(arch, priced_month)
+    notes = warnings(arch, priced_month, items)
     comparison = compare(items) if args.compare_documented else None
     if args.format == "json":
         write_json(_estimate_payload(arch, catalog, items, priced_month, notes, comparison))

@@ -10,6 +10,7 @@ import pandas as pd
 from costmodel.architecture import Architecture, load_architecture
 from costmodel.constants import HOURS_PER_MONTH
 from costmodel.errors import InputError
+from costmodel.output import money
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.services import ebs, eks, elasticache, msk, network, observability, rds, s3, security
 from costmodel.services.eks_versions import SupportTier, support_tier
@@ -88,11 +89,16 @@ def eks_support(spec: dict, month: str | None) -> SupportTier:
     return SupportTier("standard", "", "no kubernetes_version given: standard support assumed")
 
 
-def warnings(arch: Architecture, month: str | None) -> list[str]:
-    """What a reader of the estimate for ``month`` should know (e.g. a version past support)."""
+def warnings(arch: Architecture, month: str | None, items: pd.DataFrame | None = None) -> list[str]:
+    """What a reader of the estimate for ``month`` should know (e.g. a version past support),
+    each in one line; with the priced ``items``, what it adds to the bill."""
     out = []
     if "eks" in arch.sections:
         warning = eks_support(arch.sections["eks"], month).warning
+        if warning and items is not None:
+            surcharge = items.loc[items["component"].str.contains("extended support"), "monthly_cost"].sum()
+            if surcharge > 0:
+                warning += f": +{money(float(surcharge))} a month on the control plane, in this estimate"
         if warning:
             out.append(warning)
     return out

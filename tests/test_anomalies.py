@@ -15,7 +15,7 @@ from tests.test_trust import refused, run
 
 DAILY = "data/actuals/ce-daily-2026-06..2026-10.json.gz"
 MONTHLY = "data/actuals/ce-2026-06..2026-10.json"
-PLANTED = pd.read_csv("data/actuals/planted-anomalies.csv")
+PLANTED = pd.read_csv("data/samples/planted-anomalies.csv")
 
 
 def found_keys(frame):

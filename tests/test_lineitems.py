@@ -238,6 +238,20 @@ def test_breakdown_by_tag_shows_untagged_cost_as_its_own_row_and_adds_up():
     assert rows["data"]["cost"] > 4695.00 + 917.35 + 858.72
 
 
+def test_breakdown_by_usage_type_names_the_lines_without_one():
+    code, out, _ = run(
+        "breakdown", "--cur", CUR, "--month", "2026-10", "--by", "usage_type", "--format", "json"
+    )
+    rows = {r["key"]: r["cost"] for r in json.loads(out)["rows"]}
+    assert code == 0 and "" not in rows
+    # the October tax, summed straight from the file (line items with no usage type are Tax here)
+    tax = duckdb.execute(
+        f"SELECT SUM(line_item_unblended_cost) FROM read_parquet('{CUR}') WHERE line_item_line_item_type = 'Tax' "
+        "AND line_item_usage_start_date >= '2026-10-01' AND line_item_usage_start_date < '2026-11-01'"
+    ).fetchone()[0]
+    assert rows["(no usage type: Tax)"] == pytest.approx(tax) and tax > 0
+
+
 @pytest.mark.parametrize("by", ["tag:team'; DROP TABLE x; --", "cost_center", "tag:"])
 def test_a_bad_breakdown_key_is_one_line(by):
     err = refused("breakdown", "--cur", CUR, "--month", "2026-10", "--by", by)
@@ -399,3 +413,13 @@ def test_a_non_number_from_athena_is_one_error_not_a_traceback():
     athena = lineitems.Athena("cur.cur2", "s3://results/", client=Client(), poll_seconds=0)
     with pytest.raises(CostModelError, match="non-number in numeric column cost"):
         athena.query("SELECT 1")
+
+
+def test_athena_without_a_region_names_the_option_to_give_it(tmp_path, monkeypatch):
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "empty-config"))
+    with pytest.raises(InputError, match="--athena-region"):
+        lineitems.Athena("cur.cur2", "s3://results/")
+    err = refused("reconcile", "--athena", "cur.cur2", "--athena-output", "s3://results/")
+    assert "--athena-region" in err and "You must specify a region" not in err

@@ -42,10 +42,10 @@ def test_the_shipped_samples_are_what_the_simulator_writes(tmp_path):
     from costmodel.samples.__main__ import main
 
     main(["--out-dir", str(tmp_path)])
-    for name in (MONTHLY.name, DAILY.name, "planted-anomalies.csv"):
-        assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), f"regenerate {name}"
+    for name in (f"actuals/{MONTHLY.name}", f"actuals/{DAILY.name}", "samples/planted-anomalies.csv"):
+        assert (tmp_path / name).read_bytes() == (DATA.parent / name).read_bytes(), f"regenerate {name}"
     # Parquet bytes depend on the writer's version: compare the line items themselves
-    fresh, shipped = (pd.read_parquet(folder / CUR.name) for folder in (tmp_path, DATA))
+    fresh, shipped = (pd.read_parquet(folder / CUR.name) for folder in (tmp_path / "actuals", DATA))
     pd.testing.assert_frame_equal(fresh, shipped)
 
 

@@ -71,7 +71,11 @@ def test_a_version_past_its_support_is_warned_about():
     from costmodel.estimate import warnings
 
     (note,) = warnings(load_architecture(), "2026-11")
-    assert "EKS 1.28 is past its end of extended support (2025-11-26)" in note and "1.31" in note
+    assert "EKS 1.28 left extended support on 2025-11-26" in note and "1.31" in note
+    # with the priced items it says what it means for the bill, in one line:
+    # the extended-support surcharge $0.50/h over standard x 730 h = $365.00
+    (note,) = warnings(load_architecture(), "2026-11", estimate(load_architecture(), month="2026-11"))
+    assert note.endswith("+$365.00 a month on the control plane, in this estimate") and "\n" not in note
 
 
 def test_eks_extended_support(catalog):

@@ -516,7 +516,7 @@ def _check_consistency(frame: pd.DataFrame, origin: str) -> None:
 
 def console_labels() -> dict[str, str]:
     """Console display label -> Cost Explorer SERVICE value."""
-    table = pd.read_csv(data_path("actuals", "console-service-labels.csv"), keep_default_na=False)
+    table = pd.read_csv(data_path("reconcile", "console-service-labels.csv"), keep_default_na=False)
     return dict(zip(table["console_label"], table["service"], strict=True))
 
 

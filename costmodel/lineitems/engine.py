@@ -42,6 +42,22 @@ def run(
 _NUMERIC = {"double", "float", "real", "bigint", "integer", "int", "smallint", "tinyint", "decimal"}
 
 
+def _athena_client(profile: str | None, region: str | None) -> Any:
+    """A boto3 Athena client with standard retries; a missing region is said in our words."""
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import NoRegionError
+
+    session = boto3.Session(profile_name=profile) if profile else boto3.Session()
+    try:
+        return session.client("athena", region_name=region, config=Config(retries={"mode": "standard"}))
+    except NoRegionError:
+        raise InputError(
+            "Athena needs a region: pass --athena-region REGION (region= in Python), or set one in "
+            "the AWS profile or AWS_REGION"
+        ) from None
+
+
 class Athena:
     """Queries on Amazon Athena: ``start_query_execution``, polling, paginated results.
 
@@ -79,13 +95,7 @@ class Athena:
             raise InputError(f"--athena-output {output!r}: expected an S3 location, s3://bucket/prefix/")
         self.database, self.table, self.output, self.workgroup = database, name, output, workgroup
         self.poll_seconds, self.timeout_seconds = poll_seconds, timeout_seconds
-        if client is None:
-            import boto3
-            from botocore.config import Config
-
-            session = boto3.Session(profile_name=profile) if profile else boto3.Session()
-            client = session.client("athena", region_name=region, config=Config(retries={"mode": "standard"}))
-        self.client = client
+        self.client = client if client is not None else _athena_client(profile, region)
         self.queries: list[str] = []  # the SQL sent, in order (what a reviewer audits)
 
     def source(self, expected: str | None = None) -> Source:

@@ -80,7 +80,11 @@ QUERIES = {
 BREAKDOWN_KEYS = {
     "account": "account_id",
     "service": "CASE WHEN product_code <> '' THEN product_code ELSE product_name END",
-    "usage_type": "usage_type",
+    # tax, credits and fees carry no usage type: named by their line item type, never an empty key
+    "usage_type": (
+        "CASE WHEN COALESCE(usage_type, '') <> '' THEN usage_type "
+        "ELSE '(no usage type: ' || COALESCE(line_item_type, 'unknown') || ')' END"
+    ),
 }
 
 

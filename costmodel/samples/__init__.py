@@ -6,7 +6,7 @@ they are the same bill at every grain:
 
 * :func:`monthly_payload`: Cost Explorer, monthly (``data/actuals/ce-2026-06..2026-10.json``);
 * :func:`daily_payload`: Cost Explorer, daily, with planted anomalies
-  (``data/actuals/ce-daily-2026-06..2026-10.json``, ``planted-anomalies.csv``).
+  (``data/actuals/ce-daily-2026-06..2026-10.json``, ``data/samples/planted-anomalies.csv``).
 
 ``python -m costmodel.samples --out-dir data/actuals`` writes them all.
 """

@@ -1,4 +1,8 @@
-"""``python -m costmodel.samples --out-dir DIR``: write every sample of one simulated bill."""
+"""``python -m costmodel.samples --out-dir DIR``: write every sample of one simulated bill.
+
+DIR is laid out as ``data/``: the bills under ``DIR/actuals/``, the planted anomalies (the
+anomaly detector's ground truth, not a bill) under ``DIR/samples/``.
+"""
 
 from __future__ import annotations
 
@@ -16,14 +20,16 @@ from costmodel.samples.daily import daily_payload, planted_table
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out-dir", required=True, help="folder to write the sample files to")
+    parser.add_argument("--out-dir", required=True, help="folder laid out as data/ (actuals/, samples/)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--months", nargs="+", default=list(DEFAULT_MONTHS))
     args = parser.parse_args(argv)
     arch = load_architecture()
     simulated = simulate_months(arch, months=tuple(args.months), seed=args.seed)
-    out, span = Path(args.out_dir), f"{args.months[0]}..{args.months[-1]}"
+    span = f"{args.months[0]}..{args.months[-1]}"
+    out, truth = Path(args.out_dir) / "actuals", Path(args.out_dir) / "samples"
     out.mkdir(parents=True, exist_ok=True)
+    truth.mkdir(parents=True, exist_ok=True)
     monthly = monthly_payload(simulated, arch.origin, args.seed)
     atomic_write_text(out / f"ce-{span}.json", json.dumps(monthly, indent=1) + "\n")
     daily = daily_payload(simulated, arch.origin, args.seed)
@@ -31,10 +37,10 @@ def main(argv: list[str] | None = None) -> None:
     # the same bill gives the same bytes); every reader of actuals decompresses gzip
     text = json.dumps(daily, separators=(",", ":")) + "\n"
     atomic_write_bytes(out / f"ce-daily-{span}.json.gz", gzip.compress(text.encode(), 9, mtime=0))
-    atomic_write_text(out / "planted-anomalies.csv", planted_table().to_csv(index=False))
+    atomic_write_text(truth / "planted-anomalies.csv", planted_table().to_csv(index=False))
     cur = out / f"cur2-{span}.parquet"
     write_parquet(line_items(simulated, daily, arch), cur)
-    print(f"wrote {out}/ce-{span}.json, ce-daily-{span}.json.gz, planted-anomalies.csv and {cur.name}")
+    print(f"wrote {out}/ce-{span}.json, ce-daily-{span}.json.gz, {cur.name}; {truth}/planted-anomalies.csv")
 
 
 if __name__ == "__main__":

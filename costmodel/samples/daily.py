@@ -16,7 +16,7 @@ sample are the same bill. How each group is spread over its days:
 
 :data:`PLANTED` anomalies multiply one series on one or two days; the month's total stays
 that of the monthly file, so the other days of that series are a little lower. They are the
-ground truth the anomaly detector is measured against (``data/actuals/planted-anomalies.csv``).
+ground truth the anomaly detector is measured against (``data/samples/planted-anomalies.csv``).
 """
 
 from __future__ import annotations

@@ -126,8 +126,9 @@ def support_tier(version: str, month: str, policy: str = "extended") -> SupportT
             f"oldest supported version: {upgraded}{days_text}"
         )
         warn = (
-            f"EKS {version} is past its end of {policy} support ({ended}): AWS will have upgraded the "
-            f"cluster to {upgraded} ({tier} support in {month})"
+            f"the architecture's EKS {version} left {policy} support on {ended}, so AWS has upgraded "
+            f"the cluster ({upgraded}; set eks.kubernetes_version to what runs) and bills {month} at "
+            f"the {tier} support rate"
         )
         return SupportTier(tier, now, why, warn, share)
     if tier == "standard":
