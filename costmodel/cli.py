@@ -327,7 +327,7 @@ def _print_month(rec: ReconciledMonth, basis: str, previous: float | None = None
 
 
 def cmd_reconcile(args: argparse.Namespace) -> None:
-    from costmodel.cli_lineitems import bill_from_args
+    from costmodel.cli_lineitems import bill_from_args, notes_of, print_notes
     from costmodel.reconcile import audit, internal_checks, months, trend
 
     arch, catalog = _architecture(args), _catalog(args)
@@ -367,11 +367,14 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
             f"{ce.origin} has no data for --month {args.month}; it has {', '.join(ce.controls['month'])}"
         )
     tables = months(ce, arch, catalog, only=args.month)
+    notes = notes_of(ce, args.month)
+    print_notes(notes, args.format)
     if args.format == "json":
         write_json(
             {
                 "price_snapshot": catalog.name,
                 "price_basis": catalog.basis,
+                "notes": notes,
                 "months": [month_payload(t) for t in tables],
             }
         )

@@ -5,6 +5,7 @@ answer: ``resources``, ``breakdown`` and ``nodes``."""
 from __future__ import annotations
 
 import argparse
+import sys
 
 from costmodel.actuals.read import Actuals
 from costmodel.constants import CURRENCY
@@ -38,6 +39,13 @@ def add_line_item_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workgroup", help="Athena workgroup")
     parser.add_argument("--profile", help="AWS named profile (for --athena)")
     parser.add_argument("--athena-region", help="Athena's region (default: the profile's)")
+    parser.add_argument(
+        "--assembly",
+        action="append",
+        metavar="FOLDER",
+        help="where a billing period was delivered twice (two legacy CUR assemblies, two CUR 2.0 "
+        "versions), the folder to read (repeatable)",
+    )
 
 
 def line_item_source(args: argparse.Namespace, required: bool = True) -> tuple[Source, Athena | None] | None:
@@ -59,15 +67,39 @@ def line_item_source(args: argparse.Namespace, required: bool = True) -> tuple[S
             raise InputError("--athena needs --athena-output s3://bucket/prefix/ for the query results")
         athena = Athena(args.athena, args.athena_output, args.workgroup, args.profile, args.athena_region)
         return athena.source(), athena
-    return open_files(getattr(args, given[0]), expected=given[0]), None
+    assemblies = tuple(getattr(args, "assembly", None) or ())
+    return open_files(getattr(args, given[0]), expected=given[0], assemblies=assemblies), None
 
 
 def required_source(args: argparse.Namespace) -> tuple[Source, Athena | None]:
-    """The line items the options name; one line when none are named."""
+    """The line items the options name, checked whole (see :func:`costmodel.lineitems.prepare`);
+    one line when none are named."""
+    from costmodel.lineitems import prepare
+
     found = line_item_source(args, required=True)
     if found is None:  # line_item_source refuses first; this keeps the type exact
         raise InputError("give the line items: --cur PATH, --focus PATH or --athena DATABASE.TABLE")
-    return found
+    source, athena = found
+    return prepare(source, athena), athena
+
+
+def notes_of(bill: object, month: str | None = None) -> list[str]:
+    """What reading line items found (a month in progress, duplicates dropped, other
+    providers left out), for ``month`` when given; none for Cost Explorer data."""
+    findings = getattr(bill, "findings", None)
+    return findings.notes(month) if findings is not None else []
+
+
+def print_notes(notes: list[str], fmt: str) -> None:
+    """Notes beside a table (stdout) or a CSV (stderr, so the CSV stays a table); JSON
+    carries them in its payload."""
+    if fmt == "json":
+        return
+    for note in notes:
+        print(
+            f"{'costmodel: ' if fmt == 'csv' else ''}note: {note}",
+            file=sys.stderr if fmt == "csv" else sys.stdout,
+        )
 
 
 def bill_from_args(args: argparse.Namespace, granularity: str = "MONTHLY") -> Actuals | None:
@@ -85,6 +117,10 @@ def bill_from_args(args: argparse.Namespace, granularity: str = "MONTHLY") -> Ac
         return None
     source, athena = found
     return bill(source, athena, granularity)
+
+
+def _in_progress(source: Source, month: str) -> bool:
+    return source.findings is not None and source.findings.month_in_progress(month)
 
 
 def _month(args: argparse.Namespace) -> str:
@@ -115,11 +151,15 @@ def cmd_resources(args: argparse.Namespace) -> None:
     source, athena = required_source(args)
     month = _month(args)
     frame = with_components(resources(source, month, athena), _arch(args), month)
+    notes = notes_of(source, month)
+    print_notes(notes, args.format)
     if args.format == "json":
         write_json(
             {
                 "currency": CURRENCY,
                 "month": month,
+                "in_progress": _in_progress(source, month),
+                "notes": notes,
                 "resources": records(frame[[*RESOURCE_COLUMNS, "resource"]]),
             }
         )
@@ -153,11 +193,15 @@ def cmd_breakdown(args: argparse.Namespace) -> None:
     source, athena = required_source(args)
     month = _month(args)
     frame = breakdown(source, month, args.by, athena)
+    notes = notes_of(source, month)
+    print_notes(notes, args.format)
     if args.format == "json":
         write_json(
             {
                 "currency": CURRENCY,
                 "month": month,
+                "in_progress": _in_progress(source, month),
+                "notes": notes,
                 "by": args.by,
                 "rows": records(frame[["key", "cost", "amortized_cost"]]),
             }
@@ -181,8 +225,12 @@ def cmd_nodes(args: argparse.Namespace) -> None:
 
     source, athena = required_source(args)
     curve = node_curve(source, _month(args), _arch(args), athena=athena)
+    notes = notes_of(source, curve.month)
+    print_notes(notes, args.format)
     summary = {
         "month": curve.month,
+        "in_progress": _in_progress(source, curve.month),
+        "notes": notes,
         "instance_type": curve.instance_type,
         "node_hour_price": curve.node_hour_price,
         "actual_node_hours": curve.actual_node_hours,
@@ -247,4 +295,6 @@ __all__ = [
     "add_parsers",
     "bill_from_args",
     "line_item_source",
+    "notes_of",
+    "print_notes",
 ]

@@ -15,11 +15,21 @@ back as DataFrames; an organisation's CUR table runs the same queries on Amazon 
 from costmodel.lineitems.components import with_components
 from costmodel.lineitems.engine import Athena
 from costmodel.lineitems.nodes import NodeCurve, node_curve
-from costmodel.lineitems.source import Source, open_files
-from costmodel.lineitems.tables import bill, breakdown, ce_service, hourly_instances, resources
+from costmodel.lineitems.source import Findings, Source, open_files
+from costmodel.lineitems.tables import (
+    LineItemBill,
+    bill,
+    breakdown,
+    ce_service,
+    hourly_instances,
+    prepare,
+    resources,
+)
 
 __all__ = [
     "Athena",
+    "Findings",
+    "LineItemBill",
     "NodeCurve",
     "Source",
     "bill",
@@ -28,6 +38,7 @@ __all__ = [
     "hourly_instances",
     "node_curve",
     "open_files",
+    "prepare",
     "resources",
     "with_components",
 ]

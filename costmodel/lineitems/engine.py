@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from costmodel.errors import CostModelError, InputError
+from costmodel.lineitems.duck import execute
 from costmodel.lineitems.queries import render
 from costmodel.lineitems.schema import detect
 from costmodel.lineitems.source import Source
@@ -31,7 +32,7 @@ def run(
     import duckdb
 
     try:
-        return duckdb.execute(sql).df()
+        return execute(sql)
     except duckdb.Error as exc:
         raise InputError(
             f"{source.origin}: the line items cannot be read ({' '.join(str(exc).split())[:300]})"

@@ -22,6 +22,12 @@ AMORTIZED = "CASE WHEN COUNT(*) = COUNT(amortized_cost) THEN SUM(amortized_cost)
 PLAUSIBLE = f"{float(PLAUSIBLE_MAXIMUM):.0e}".replace("+", "")
 # line item types whose usage is instance hours running (on demand, reserved, Savings Plans)
 RUNNING = "('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')"
+# FOCUS ProviderName values that are AWS (a CUR's rows have none: AWS)
+AWS_PROVIDERS = "('', 'aws', 'amazon', 'amazon web services', 'amazon web services, inc.')"
+# one line item: its id and interval (an export without ids has no key)
+LINE_ITEM_KEY = (
+    "CASE WHEN line_item_id <> '' THEN hash(line_item_id, time_interval, usage_start, usage_end) END"
+)
 
 QUERIES = {
     # one row per month and bill key: what reconcile consumes
@@ -41,10 +47,15 @@ QUERIES = {
     "totals": f"""
         SELECT {MONTH} AS month, SUM(unblended_cost) AS unblended_cost, COUNT(*) AS line_items
         FROM li GROUP BY 1""",
-    # per currency, the line items whose cost is missing or whose amounts are not finite
-    # numbers within PLAUSIBLE (a bound, not isfinite(): NaN fails it in DuckDB and in Trino)
+    # the whole export in one pass, per currency, month and provider other than AWS: line items
+    # whose cost is missing or whose amounts are not finite numbers within PLAUSIBLE (a bound,
+    # not isfinite(): NaN fails it in DuckDB and in Trino), text that is no number or time, the
+    # end of the data (a month in progress), and line item keys (duplicates)
     "checks": f"""
-        SELECT currency, COUNT(*) AS line_items,
+        SELECT currency, {MONTH} AS month,
+               CASE WHEN lower(provider) IN {AWS_PROVIDERS} THEN '' ELSE provider END AS other_provider,
+               COUNT(*) AS line_items, SUM(unblended_cost) AS cost,
+               SUM(CASE WHEN usage_start IS NULL THEN 1 ELSE 0 END) AS start_missing,
                SUM(CASE WHEN unblended_cost IS NULL THEN 1 ELSE 0 END) AS cost_missing,
                SUM(CASE WHEN NOT (unblended_cost BETWEEN -{PLAUSIBLE} AND {PLAUSIBLE}) THEN 1 ELSE 0 END)
                    AS cost_not_finite,
@@ -56,8 +67,21 @@ QUERIES = {
                           OR NOT (unblended_cost BETWEEN -{PLAUSIBLE} AND {PLAUSIBLE})
                           OR NOT (usage_amount BETWEEN -{PLAUSIBLE} AND {PLAUSIBLE})
                           OR NOT (amortized_cost BETWEEN -{PLAUSIBLE} AND {PLAUSIBLE})
-                        THEN {MONTH} || '|' || usage_type END) AS first_bad
-        FROM li GROUP BY 1""",
+                        THEN {MONTH} || '|' || usage_type END) AS first_bad,
+               COUNT(unreadable) AS unreadable, MIN(unreadable) AS first_unreadable,
+               MAX(usage_end) AS data_end, MAX(usage_start) AS last_start,
+               MAX(CASE WHEN usage_end <= usage_start + INTERVAL 1 DAY THEN usage_end END) AS daily_end,
+               COUNT({LINE_ITEM_KEY}) AS identified, COUNT(DISTINCT {LINE_ITEM_KEY}) AS line_item_keys
+        FROM li GROUP BY 1, 2, 3""",
+    # the first line item id and interval read twice with different content
+    "conflicts": """
+        SELECT line_item_id, time_interval, COUNT(*) AS copies FROM li WHERE line_item_id <> ''
+        GROUP BY 1, 2, usage_start, usage_end HAVING COUNT(*) > 1 ORDER BY 1, 2 LIMIT 1""",
+    # text in a JSON column that is not JSON (a tag read from it would be missing)
+    "json_check": """
+        SELECT COUNT(*) AS bad, MIN(value) AS first
+        FROM (SELECT CAST({column} AS VARCHAR) AS value FROM {relation})
+        WHERE value IS NOT NULL AND TRIM(value) NOT IN ('', 'NULL', 'null') AND NOT json_valid(value)""",
     "resources": f"""
         SELECT resource_id, product_code, product_name, usage_type, usage_unit,
                SUM(usage_amount) AS usage_quantity, SUM(unblended_cost) AS cost,
@@ -115,7 +139,11 @@ def canonical_cte(source: Source, extra: dict[str, str] | None = None) -> str:
     columns a query needs, e.g. the value of one tag)."""
     expressions = source.schema.expressions(source.present, source.types) | (extra or {})
     select = ",\n       ".join(f"{sql} AS {name}" for name, sql in expressions.items())
-    return f"WITH li AS (\n SELECT {select}\n FROM {source.relation}\n)"
+    # a line item delivered twice (the same id, interval and content) is read once
+    distinct = "DISTINCT " if source.deduplicate else ""
+    # a FOCUS file's rows of other providers are not this AWS bill's (they are reported apart)
+    where = f"\n WHERE lower({expressions['provider']}) IN {AWS_PROVIDERS}" if source.aws_only else ""
+    return f"WITH li AS (\n SELECT {distinct}{select}\n FROM {source.relation}{where}\n)"
 
 
 def render(name: str, source: Source, extra: dict[str, str] | None = None, **parameters: str) -> str:
@@ -134,6 +162,18 @@ def to_athena(sql: str) -> str:
             key = node.expressions[0]
             if isinstance(key, exp.Literal) and key.is_string:
                 return exp.Anonymous(this="element_at", expressions=[node.this, key])
+        if isinstance(node, exp.Anonymous) and str(node.this).upper() == "HASH":
+            # Trino has no hash(): xxhash64 of the values joined as text
+            texts = [exp.cast(e, "VARCHAR") for e in node.expressions]
+            joined = exp.Anonymous(this="concat_ws", expressions=[exp.Literal.string("|"), *texts])
+            return exp.Anonymous(
+                this="xxhash64", expressions=[exp.Anonymous(this="to_utf8", expressions=[joined])]
+            )
+        if isinstance(node, exp.Anonymous) and str(node.this).upper() == "JSON_VALID":
+            parsed = exp.Anonymous(this="json_parse", expressions=list(node.expressions))
+            return exp.Not(
+                this=exp.Is(this=exp.Anonymous(this="TRY", expressions=[parsed]), expression=exp.Null())
+            )
         return node
 
     tree = sqlglot.parse_one(sql, read="duckdb").transform(element_at)

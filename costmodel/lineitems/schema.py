@@ -20,6 +20,15 @@ canonical           CUR 2.0 (Parquet)             legacy CUR (CSV, CSV.gz)    FO
 
 FOCUS without AWS's ``x_`` columns has no usage types: it reconciles per service.
 
+Every export variant reads to the same canonical columns: Parquet with typed columns or CSV
+read as text (``NULL``, ``null`` and empty are missing values); times naive (UTC, as AWS
+writes them), ``Z``-suffixed, with an offset or as TIMESTAMP WITH TIME ZONE, all converted
+to UTC, never dropped (so a month never depends on the machine's ``TZ``); a CUR 2.0 map
+column (``product``, ``resource_tags``) as a MAP or as JSON text; legacy CUR Parquet's
+flattened names (``product_product_name``, ``resource_tags_user_env``). A text value that is
+not a number or a time where one is needed is kept as ``unreadable`` (column and value), so
+the export is refused naming it rather than read as missing.
+
 The amortized (effective) cost follows AWS's CUR query library: reserved usage at its
 effective cost, an RI fee at its unused part, Savings Plans covered usage at its effective
 cost and the plan's fee at its unused commitment, upfront fees and negations at 0. A column
@@ -49,7 +58,12 @@ CANONICAL = (
     "usage_amount",
     "usage_unit",
     "currency",
+    "provider",  # FOCUS ProviderName ('' for a CUR: AWS)
+    "line_item_id",  # identity_line_item_id ('' when the export has none)
+    "time_interval",  # identity_time_interval ('' when the export has none)
 )
+TIMES = ("usage_start", "usage_end")
+NUMBERS = ("unblended_cost", "usage_amount")
 
 
 def q(name: str) -> str:
@@ -66,31 +80,65 @@ class Schema:
     required: tuple[str, ...]  # columns reconciliation cannot do without
     columns: dict[str, str]  # canonical name -> source column (or "" when the schema has none)
     amortized: dict[str, str] = field(default_factory=dict)  # rule name -> source column
+    # canonical name -> further source columns, the first present used (FOCUS 1.3 renames)
+    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # canonical name -> (map column, key) it is read from when the flat column is absent
+    map_columns: dict[str, tuple[str, str]] = field(default_factory=dict)
+    tag_map: str = ""  # the map (or JSON) column of resource tags
+    tag_prefixes: tuple[str, ...] = ()  # flattened tag columns: prefix + key
 
     def expressions(self, present: set[str], types: dict[str, str]) -> dict[str, str]:
-        """Canonical name -> SQL expression over the source columns ``present``."""
+        """Canonical name -> SQL expression over the source columns ``present`` (typed as
+        ``types`` says), plus ``unreadable``: the first text value that is not the number or
+        time its column must hold, as ``column=value`` (NULL when every one reads)."""
         out = {}
+        unreadable = []
         for name in CANONICAL:
             if name == "amortized_cost":
-                out[name] = self._amortized(present)
+                out[name], bad = self._amortized(present, types)
+                unreadable += bad
                 continue
-            source = self.columns.get(name, "")
-            out[name] = _typed(name, q(source) if source and source in present else None)
-        if self.name == "cur2" and "product" in present and "MAP" in types.get("product", "").upper():
-            out["product_name"] = "COALESCE(product['product_name'], '')"
+            source = self.source_column(name, present)
+            if source is None:
+                out[name] = _typed(name, None, "")
+                continue
+            out[name] = _typed(name, q(source), types.get(source, "VARCHAR"))
+            if name in (*TIMES, *NUMBERS):
+                unreadable += _unreadable(source, out[name], types.get(source, "VARCHAR"))
+        product = self.map_columns.get("product_name")
+        if product and product[0] in present and not (self.source_column("product_name", present)):
+            out["product_name"] = _map_value(product[0], [product[1]], types.get(product[0], ""))
+        out["unreadable"] = f"COALESCE({', '.join(unreadable)})" if unreadable else "CAST(NULL AS VARCHAR)"
         return out
 
-    def _amortized(self, present: set[str]) -> str:
+    def source_column(self, name: str, present: set[str]) -> str | None:
+        """The source column of canonical ``name`` (its first alternative present), or None."""
+        for column in (self.columns.get(name, ""), *self.alternatives.get(name, ())):
+            if column and column in present:
+                return column
+        return None
+
+    def _amortized(self, present: set[str], types: dict[str, str]) -> tuple[str, list[str]]:
+        def number(column: str) -> str:
+            if column not in present:
+                return "CAST(NULL AS DOUBLE)"
+            return _typed("unblended_cost", q(column), types.get(column, "VARCHAR"))
+
+        def unreadable(*columns: str) -> list[str]:
+            return [
+                check
+                for c in columns
+                if c in present
+                for check in _unreadable(c, number(c), types.get(c, "VARCHAR"))
+            ]
+
         if not self.amortized:  # FOCUS: EffectiveCost is the amortized cost
             source = self.columns["amortized_cost"]
-            return f"CAST({q(source)} AS DOUBLE)" if source in present else "CAST(NULL AS DOUBLE)"
-        col = {
-            k: (f"CAST({q(v)} AS DOUBLE)" if v in present else "CAST(NULL AS DOUBLE)")
-            for k, v in self.amortized.items()
-        }
+            return number(source), unreadable(source)
+        col = {k: number(v) for k, v in self.amortized.items() if k != "reservation_arn"}
         arn = q(self.amortized["reservation_arn"]) if self.amortized["reservation_arn"] in present else "''"
-        kind, cost = q(self.columns["line_item_type"]), f"CAST({q(self.columns['unblended_cost'])} AS DOUBLE)"
-        return (
+        kind, cost = q(self.columns["line_item_type"]), number(self.columns["unblended_cost"])
+        sql = (
             f"CASE {kind} "
             f"WHEN 'SavingsPlanCoveredUsage' THEN {col['sp_effective']} "
             f"WHEN 'SavingsPlanRecurringFee' THEN {col['sp_commitment']} - {col['sp_used']} "
@@ -100,15 +148,58 @@ class Schema:
             f"WHEN 'Fee' THEN CASE WHEN COALESCE(CAST({arn} AS VARCHAR), '') <> '' THEN 0 ELSE {cost} END "
             f"ELSE {cost} END"
         )
+        used = [v for k, v in self.amortized.items() if k != "reservation_arn"]
+        return sql, unreadable(*used)
 
 
-def _typed(name: str, expression: str | None) -> str:
-    """The canonical column's type: timestamps, doubles, text ('' for a missing value)."""
-    if name in ("usage_start", "usage_end"):
-        return f"CAST({expression} AS TIMESTAMP)" if expression else "CAST(NULL AS TIMESTAMP)"
-    if name in ("unblended_cost", "usage_amount"):
-        return f"CAST({expression} AS DOUBLE)" if expression else "CAST(NULL AS DOUBLE)"
+def _is_text(sql_type: str) -> bool:
+    upper = sql_type.upper()
+    return upper == "" or "CHAR" in upper or upper in ("STRING", "TEXT", "JSON")
+
+
+def _typed(name: str, expression: str | None, sql_type: str) -> str:
+    """The canonical column's type: timestamps (UTC), doubles, text ('' for a missing value)."""
+    upper = sql_type.upper()
+    if name in TIMES:
+        if not expression:
+            return "CAST(NULL AS TIMESTAMP)"
+        if "WITH TIME ZONE" in upper or upper == "TIMESTAMPTZ":
+            return f"CAST({expression} AT TIME ZONE 'UTC' AS TIMESTAMP)"
+        if _is_text(sql_type):  # naive text is UTC (the session's zone); an offset converts
+            return f"CAST(TRY_CAST(TRIM({expression}) AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP)"
+        return f"CAST({expression} AS TIMESTAMP)"
+    if name in NUMBERS:
+        if not expression:
+            return "CAST(NULL AS DOUBLE)"
+        if _is_text(sql_type):
+            return f"TRY_CAST(TRIM({expression}) AS DOUBLE)"
+        return f"CAST({expression} AS DOUBLE)"
     return f"COALESCE(CAST({expression} AS VARCHAR), '')" if expression else "''"
+
+
+def _unreadable(column: str, typed: str, sql_type: str) -> list[str]:
+    """``column=value`` where the text of ``column`` is there but ``typed`` could not read it."""
+    if not _is_text(sql_type):
+        return []
+    raw = q(column)
+    literal = column.replace("'", "''")
+    return [
+        f"CASE WHEN {raw} IS NOT NULL AND upper(TRIM({raw})) NOT IN ('', 'NULL') AND {typed} IS NULL "
+        f"THEN '{literal}=' || {raw} END"
+    ]
+
+
+def _map_value(column: str, keys: list[str], sql_type: str) -> str:
+    """The first of ``keys`` found in map column ``column`` (a MAP, or JSON text), else ''."""
+    if "MAP" in sql_type.upper():
+        found = [f"NULLIF({q(column)}['{k}'], '')" for k in keys]
+    else:  # JSON text (CUR 2.0 CSV): a value that is not JSON has no keys
+        text = q(column)
+        found = [
+            f"NULLIF(CASE WHEN json_valid({text}) THEN json_extract_string({text}, '$.\"{k}\"') END, '')"
+            for k in keys
+        ]
+    return f"COALESCE({', '.join(found)}, '')"
 
 
 _RESERVATION_COLUMNS = (
@@ -146,7 +237,12 @@ CUR2 = Schema(
         "usage_amount": "line_item_usage_amount",
         "usage_unit": "pricing_unit",
         "currency": "line_item_currency_code",
+        "line_item_id": "identity_line_item_id",
+        "time_interval": "identity_time_interval",
     },
+    map_columns={"product_name": ("product", "product_name")},
+    tag_map="resource_tags",
+    tag_prefixes=("resource_tags_user_",),  # legacy CUR in Parquet (its Athena naming)
     amortized=dict(
         zip(
             _RESERVATION_COLUMNS,
@@ -189,7 +285,10 @@ LEGACY = Schema(
         "usage_amount": "lineItem/UsageAmount",
         "usage_unit": "pricing/unit",
         "currency": "lineItem/CurrencyCode",
+        "line_item_id": "identity/LineItemId",
+        "time_interval": "identity/TimeInterval",
     },
+    tag_prefixes=("resourceTags/user:",),
     amortized=dict(
         zip(
             _RESERVATION_COLUMNS,
@@ -226,7 +325,10 @@ FOCUS = Schema(
         "usage_amount": "ConsumedQuantity",
         "usage_unit": "ConsumedUnit",
         "currency": "BillingCurrency",
+        "provider": "ProviderName",
     },
+    alternatives={"provider": ("ServiceProviderName",)},
+    tag_map="Tags",
 )
 
 SCHEMAS = (CUR2, LEGACY, FOCUS)
@@ -263,28 +365,65 @@ def detect(columns: list[str], origin: str, expected: str | None = None) -> Sche
 TAG_KEY = re.compile(r"[A-Za-z0-9_.:/=+@ -]{1,128}")
 
 
+def athena_name(text: str) -> str:
+    """A name as AWS writes a legacy CUR column for Athena: camelCase split, lower case,
+    every other character an underscore, repeats collapsed (``CostCenter`` -> ``cost_center``)."""
+    split = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", text).lower()
+    return re.sub(r"_+", "_", re.sub(r"[^a-z0-9]", "_", split)).strip("_")
+
+
+def _key_variants(key: str) -> list[str]:
+    """The spellings an export may give tag ``key``: as typed, non-alphanumerics as ``_``,
+    and Athena's lower-case form."""
+    return list(dict.fromkeys([key, re.sub(r"[^A-Za-z0-9]", "_", key), athena_name(key)]))
+
+
 def tag_expression(schema: Schema, key: str, present: set[str], types: dict[str, str]) -> str:
-    """SQL for the value of tag ``key`` (``tag:team``: CUR 2.0 ``resource_tags['user_team']``,
-    legacy ``resourceTags/user:team``, FOCUS ``Tags`` key ``team`` or ``user:team``), '' when untagged."""
+    """SQL for the value of tag ``key``, '' when untagged, wherever the export keeps tags:
+    a map column (CUR 2.0 ``resource_tags['user_team']``; FOCUS ``Tags`` key ``team`` or
+    ``user:team``), the same as JSON text (a CSV export), or flattened columns (legacy CUR
+    ``resourceTags/user:team``, its Parquet ``resource_tags_user_team``). The key as typed
+    wins; AWS's normalised spellings of it are tried after."""
     if not TAG_KEY.fullmatch(key):
         raise InputError(f"tag key {key!r}: use letters, digits, spaces and _ . : / = + @ - (at most 128)")
-    literal = key.replace("'", "''")
-    if schema is CUR2:
-        if "resource_tags" not in present:
-            return "''"
-        normalized = "user_" + re.sub(r"[^A-Za-z0-9]", "_", literal)
-        return f"COALESCE(resource_tags['{normalized}'], '')"
-    if schema is LEGACY:
-        column = f"resourceTags/user:{key}"
-        return f"COALESCE(CAST({q(column)} AS VARCHAR), '')" if column in present else "''"
-    if "Tags" not in present:
-        return "''"
-    if "MAP" in types.get("Tags", "").upper():
-        return f"COALESCE(Tags['{literal}'], Tags['user:{literal}'], '')"
-    return (
-        f"COALESCE(json_extract_string(Tags, '$.\"{literal}\"'), "
-        f"json_extract_string(Tags, '$.\"user:{literal}\"'), '')"
-    )
+    variants = [v.replace("'", "''") for v in _key_variants(key)]
+    found = []
+    if schema.tag_map and schema.tag_map in present:
+        if schema is CUR2:
+            keys = [f"user_{v}" for v in variants]
+        else:
+            keys = [*variants, *(f"user:{v}" for v in variants)]
+        found.append(_map_value(schema.tag_map, list(dict.fromkeys(keys)), types.get(schema.tag_map, "")))
+    flattened = [c for c in present if c.startswith(schema.tag_prefixes)] if schema.tag_prefixes else []
+    exact = [p + key for p in schema.tag_prefixes if p + key in present]
+    normalised = sorted(c for c in flattened if athena_name(_tag_suffix(c, schema)) == athena_name(key))
+    for column in dict.fromkeys([*exact, *normalised]):
+        found.append(f"NULLIF(CAST({q(column)} AS VARCHAR), '')")
+    return f"COALESCE({', '.join(found)}, '')" if found else "''"
 
 
-__all__ = ["CANONICAL", "CUR2", "FOCUS", "LEGACY", "SCHEMAS", "Schema", "detect", "q", "tag_expression"]
+def _tag_suffix(column: str, schema: Schema) -> str:
+    return next(column[len(p) :] for p in schema.tag_prefixes if column.startswith(p))
+
+
+def tag_json_column(schema: Schema, types: dict[str, str], present: set[str]) -> str | None:
+    """The source's tag column when it holds JSON text (to be checked before it is read)."""
+    column = schema.tag_map
+    if column and column in present and "MAP" not in types.get(column, "").upper():
+        return column
+    return None
+
+
+__all__ = [
+    "CANONICAL",
+    "CUR2",
+    "FOCUS",
+    "LEGACY",
+    "SCHEMAS",
+    "Schema",
+    "athena_name",
+    "detect",
+    "q",
+    "tag_expression",
+    "tag_json_column",
+]

@@ -1,17 +1,65 @@
 """Where billing export line items come from: files (a file, a folder or a glob) read in place
 by DuckDB, or an Athena table. Either gives the SQL of its raw relation, its columns and
-its :class:`~costmodel.lineitems.schema.Schema`."""
+its :class:`~costmodel.lineitems.schema.Schema`.
+
+A file name is used as it is, never expanded again (a file literally named ``cur-*.parquet``
+is that one file); only a path that names no file is taken as a glob. A legacy CUR export
+compressed as ``.csv.zip`` is unpacked into a private temporary folder first (DuckDB reads
+CSV, CSV.gz and Parquet, not ZIP). A billing period delivered twice (two assemblies of a
+legacy CUR, two versions of a CUR 2.0 export) is refused unless the one to read is named.
+"""
 
 from __future__ import annotations
 
 import glob as globbing
-from dataclasses import dataclass
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from costmodel.errors import InputError
 from costmodel.lineitems.schema import Schema, detect
 
-SUFFIXES = {".parquet": "parquet", ".csv": "csv", ".gz": "csv"}  # .csv.gz: CSV, gzipped
+# missing values as exports write them (the FinOps Foundation's FOCUS sample writes NULL)
+NULL_SPELLINGS = ("", "NULL", "null", "Null")
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What reading the whole export found: said in every output of every command.
+
+    ``duplicates`` line items dropped (the same ``identity_line_item_id`` and interval twice);
+    ``other_providers`` (provider, line items, cost [USD]) of a FOCUS file's non-AWS rows,
+    left out of the AWS bill; ``in_progress`` month -> the day its data ends (exclusive).
+    """
+
+    duplicates: int = 0
+    other_providers: tuple[tuple[str, int, float], ...] = ()
+    in_progress: tuple[tuple[str, str], ...] = ()
+
+    def notes(self, month: str | None = None) -> list[str]:
+        """One sentence per finding (for ``month`` only, when given, for months in progress)."""
+        out = []
+        for m, end in self.in_progress:
+            if month is None or m == month:
+                out.append(
+                    f"{m} is in progress: the export's data ends {end} (UTC), before the month's last "
+                    "day; its figures are month-to-date, not the month's bill"
+                )
+        if self.duplicates:
+            out.append(
+                f"{self.duplicates:,} duplicate line item(s) dropped (the same identity_line_item_id and "
+                "time interval delivered more than once): each is counted once"
+            )
+        if self.other_providers:
+            listed = ", ".join(f"{p} ${c:,.2f} ({n:,} line items)" for p, n, c in self.other_providers)
+            out.append(f"left out as not AWS (ProviderName): {listed}; the bill here is the AWS rows only")
+        return out
+
+    def month_in_progress(self, month: str) -> bool:
+        return any(m == month for m, _ in self.in_progress)
 
 
 @dataclass(frozen=True)
@@ -24,73 +72,171 @@ class Source:
     schema: Schema
     origin: str  # the name a message gives it
     engine: str = "duckdb"  # or "athena"
+    deduplicate: bool = False  # read each (line item id, interval, content) once
+    aws_only: bool = False  # leave out a FOCUS file's rows of other providers
+    findings: Findings | None = None  # set once the whole export was checked (tables.prepare)
+    keep: Any = field(default=None, compare=False, repr=False)  # unpacked ZIPs' folder, kept alive
 
     @property
     def present(self) -> set[str]:
         return set(self.columns)
 
 
-def resolve(path: str | Path) -> list[Path]:
-    """The export files of ``path``: the file itself, a folder's Parquet / CSV / CSV.gz files
-    (recursively, as AWS delivers them), or the files a glob matches."""
+def resolve(path: str | Path, assemblies: tuple[str, ...] = ()) -> list[Path]:
+    """The export files of ``path``: the file itself, a folder's Parquet / CSV / CSV.gz /
+    CSV.zip files (recursively, as AWS delivers them), or, for a path that is no file, the
+    files it matches as a glob. A billing period delivered in two folders is refused (see
+    :func:`one_delivery_per_period`)."""
     text = str(path)
-    if any(c in text for c in "*?["):
-        files = sorted(Path(p) for p in globbing.glob(text, recursive=True) if Path(p).is_file())
-        if not files:
-            raise InputError(f"{text}: no file matches")
+    if Path(text).is_file():
+        files = [Path(text)]
     elif Path(text).is_dir():
         files = sorted(
             p for p in Path(text).rglob("*") if p.is_file() and _format(p) and not p.name.startswith(".")
         )
         if not files:
-            raise InputError(f"{text}: the folder has no .parquet, .csv or .csv.gz file")
-    elif Path(text).is_file():
-        files = [Path(text)]
+            raise InputError(f"{text}: the folder has no .parquet, .csv, .csv.gz or .csv.zip file")
+    elif any(c in text for c in "*?["):
+        files = sorted(Path(p) for p in globbing.glob(text, recursive=True) if Path(p).is_file())
+        if not files:
+            raise InputError(f"{text}: no file matches")
     else:
         raise InputError(f"billing export not found: {text}")
     formats = {_format(f) for f in files}
     if None in formats:
         odd = next(f for f in files if _format(f) is None)
-        raise InputError(f"{odd}: not a billing export file (expected .parquet, .csv or .csv.gz)")
+        raise InputError(f"{odd}: not a billing export file (expected .parquet, .csv, .csv.gz or .csv.zip)")
     if len(formats) > 1:
         raise InputError(f"{text}: mixes Parquet and CSV files; give one format")
-    return files
+    return one_delivery_per_period(files, assemblies)
 
 
 def _format(path: Path) -> str | None:
-    if path.suffix == ".gz":
-        return "csv" if path.name.endswith(".csv.gz") else None
-    return SUFFIXES.get(path.suffix)
+    name = path.name.lower()
+    if name.endswith((".csv", ".csv.gz", ".csv.zip")):
+        return "csv"
+    return "parquet" if name.endswith(".parquet") else None
+
+
+# the folder of one billing period as AWS names it: legacy CUR 20261001-20261101, CUR 2.0
+# BILLING_PERIOD=2026-10, legacy CUR for Athena year=2026/month=10
+_PERIOD = re.compile(r"^(\d{8}-\d{8}|BILLING_PERIOD=\d{4}-\d{2}|month=\d{1,2})$")
+
+
+def _period_and_version(file: Path) -> tuple[str, str] | None:
+    """(billing period folder, the folders between it and the file) of a delivered file."""
+    parts = file.resolve().parts[:-1]
+    for i in range(len(parts) - 1, -1, -1):
+        if _PERIOD.match(parts[i]):
+            period = "/".join(parts[: i + 1])
+            return period, "/".join(parts[i + 1 :])
+    return None
+
+
+def one_delivery_per_period(files: list[Path], assemblies: tuple[str, ...] = ()) -> list[Path]:
+    """``files`` less those of a billing period's other deliveries.
+
+    Legacy CUR writes each update of a period in a new assembly folder
+    (``20261001-20261101/<assembly id>/``); a CUR 2.0 export that creates new versions writes
+    each in its own folder under ``BILLING_PERIOD=2026-10/``. Two of them read together count
+    the month twice, so a period with files in two such folders is refused, naming both,
+    unless ``assemblies`` names the one to read (a folder name).
+    """
+    by_period: dict[str, dict[str, list[Path]]] = {}
+    unplaced = []
+    for f in files:
+        found = _period_and_version(f)
+        if found is None:
+            unplaced.append(f)
+            continue
+        by_period.setdefault(found[0], {}).setdefault(found[1], []).append(f)
+    kept = list(unplaced)
+    for period, versions in sorted(by_period.items()):
+        if len(versions) > 1 and assemblies:
+            chosen = {v: fs for v, fs in versions.items() if set(v.split("/")) & set(assemblies)}
+            versions = chosen or versions
+        if len(versions) > 1:
+            a, b = sorted(versions)[:2]
+            raise InputError(
+                f"{period}: the billing period is delivered twice, in {a or '(the period folder)'!r} and "
+                f"{b or '(the period folder)'!r} (assemblies or versions of one month); reading both "
+                "would count the month twice: give one folder, or --assembly NAME to choose"
+            )
+        kept += next(iter(versions.values()))
+    return sorted(kept)
+
+
+def glob_escaped(path: Path | str) -> str:
+    """``path`` as DuckDB must be given it to read that file only: DuckDB expands ``*``, ``?``
+    and ``[`` in every file name, so each is put in a class of its own (``[*]``)."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in str(path))
+
+
+def _unzipped(files: list[Path]) -> tuple[list[Path], Any]:
+    """ZIP-compressed CSVs unpacked into a private temporary folder (kept alive by the
+    returned handle); other files as they are."""
+    if not any(f.name.lower().endswith(".zip") for f in files):
+        return files, None
+    folder = tempfile.TemporaryDirectory(prefix="costmodel-unzipped-")
+    out = []
+    for i, f in enumerate(files):
+        if not f.name.lower().endswith(".zip"):
+            out.append(f)
+            continue
+        try:
+            with zipfile.ZipFile(f) as archive:
+                members = [m for m in archive.infolist() if not m.is_dir()]
+                if not members or not all(m.filename.lower().endswith(".csv") for m in members):
+                    names = ", ".join(m.filename for m in members[:3]) or "nothing"
+                    raise InputError(f"{f}: a CUR .csv.zip holds CSV files; this one holds {names}")
+                for j, member in enumerate(members):
+                    target = Path(folder.name) / f"{i:05d}-{j:03d}.csv"
+                    with archive.open(member) as src, target.open("wb") as dst:
+                        while chunk := src.read(1 << 20):
+                            dst.write(chunk)
+                    out.append(target)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError) as exc:
+            raise InputError(f"{f}: not a readable ZIP file ({exc})") from None
+    return out, folder
 
 
 def _relation(files: list[Path]) -> str:
-    names = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    names = ", ".join("'" + glob_escaped(f).replace("'", "''") + "'" for f in files)
     if _format(files[0]) == "parquet":
-        return f"read_parquet([{names}], union_by_name = true, filename = true)"
+        return f"read_parquet([{names}], union_by_name = true, filename = true, hive_partitioning = false)"
+    nulls = ", ".join(f"'{n}'" for n in NULL_SPELLINGS)
     # every column as text, cast where used: a CSV's auto-detected types can differ by file
-    return f"read_csv([{names}], header = true, union_by_name = true, filename = true, all_varchar = true)"
+    return (
+        f"read_csv([{names}], header = true, union_by_name = true, filename = true, all_varchar = true, "
+        f"nullstr = [{nulls}], hive_partitioning = false)"
+    )
 
 
-def open_files(path: str | Path, expected: str | None = None) -> Source:
+def open_files(path: str | Path, expected: str | None = None, assemblies: tuple[str, ...] = ()) -> Source:
     """The line items of the export at ``path`` (see :func:`resolve`), in place.
 
     ``expected`` is ``cur`` or ``focus`` (the option the user gave); an export of the other
     kind, an unknown schema, or a required column missing is one line naming the file.
+    ``assemblies`` names the delivery folder to read where a billing period has two.
     """
     import duckdb
 
-    files = resolve(path)
-    relation = _relation(files)
+    from costmodel.lineitems.duck import connection
+
+    files = resolve(path, assemblies)
+    readable, keep = _unzipped(files)
+    relation = _relation(readable)
     try:
-        described = duckdb.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
-    except duckdb.Error as exc:
+        described = connection().execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
+    except duckdb.Error:
+        kind = "Parquet" if _format(files[0]) == "parquet" else "CSV (with a header row)"
         raise InputError(
-            f"{files[0]}: not a readable billing export ({' '.join(str(exc).split())[:200]})"
+            f"{files[0]}: not a readable {kind} file; give the export's files as AWS delivers them"
         ) from None
     columns = tuple(str(row[0]) for row in described if row[0] != "filename")
     types = {str(row[0]): str(row[1]) for row in described}
     origin = str(files[0]) if len(files) == 1 else f"{path} ({len(files)} files)"
-    return Source(relation, columns, types, detect(list(columns), origin, expected), origin)
+    return Source(relation, columns, types, detect(list(columns), origin, expected), origin, keep=keep)
 
 
-__all__ = ["Source", "open_files", "resolve"]
+__all__ = ["Findings", "Source", "glob_escaped", "one_delivery_per_period", "open_files", "resolve"]

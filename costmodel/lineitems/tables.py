@@ -9,6 +9,7 @@ line item, or the export is refused.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 
@@ -20,7 +21,8 @@ from costmodel.data_files import data_path
 from costmodel.errors import InputError
 from costmodel.lineitems.engine import Athena, run
 from costmodel.lineitems.queries import breakdown_key, month_filter
-from costmodel.lineitems.source import Source
+from costmodel.lineitems.schema import q, tag_json_column
+from costmodel.lineitems.source import Findings, Source
 from costmodel.usage_types import strip_region_prefix
 
 EC2_COMPUTE = "Amazon Elastic Compute Cloud - Compute"
@@ -46,32 +48,113 @@ def ce_service(product_code: str, product_name: str, usage_type: str, line_item_
     return _product_services().get(product_code) or product_name or product_code
 
 
-def check_line_items(source: Source, athena: Athena | None = None) -> None:
+def prepare(source: Source, athena: Athena | None = None) -> Source:
+    """``source`` checked whole, once, with what was found (:class:`Findings`): refused when
+    its money cannot be read whole (see :func:`check_money`), a value is no number or time,
+    or a line item is read twice with different content; duplicate deliveries of a line item
+    read once; a FOCUS file's other providers left out and named; months whose data ends
+    before their last day flagged in progress."""
+    if source.findings is not None:
+        return source
+    profile = run(source, "checks", athena)
+    _refuse_unreadable(source, profile)
+    aws, others = profile.loc[profile["other_provider"] == ""], profile.loc[profile["other_provider"] != ""]
+    if aws.empty:
+        providers = ", ".join(sorted(set(others["other_provider"])))
+        raise InputError(
+            f"{source.origin}: no AWS line items (ProviderName: {providers}); costmodel reads AWS bills"
+        )
+    check_money(source, aws)
+    aws_only = not others.empty
+    duplicates = 0
+    if aws["identified"].sum() > aws["line_item_keys"].sum():
+        deduplicated = replace(source, deduplicate=True, aws_only=aws_only)
+        again = run(deduplicated, "checks", athena)
+        again = again.loc[again["other_provider"] == ""]
+        duplicates = int(aws["line_items"].sum() - again["line_items"].sum())
+        if again["identified"].sum() > again["line_item_keys"].sum():
+            first = run(deduplicated, "conflicts", athena).iloc[0]
+            raise InputError(
+                f"{source.origin}: line item {first['line_item_id']} "
+                f"({first['time_interval'] or 'its interval'}) is there {int(first['copies'])} times "
+                "with different amounts: two versions of the bill? give one delivery"
+            )
+        aws = again
+    by_provider = others.groupby("other_provider").agg(line_items=("line_items", "sum"), cost=("cost", "sum"))
+    findings = Findings(
+        duplicates=duplicates,
+        other_providers=tuple((str(p), int(r.line_items), float(r.cost)) for p, r in by_provider.iterrows()),
+        in_progress=_in_progress(aws),
+    )
+    return replace(source, deduplicate=duplicates > 0, aws_only=aws_only, findings=findings)
+
+
+def _refuse_unreadable(source: Source, profile: pd.DataFrame) -> None:
+    """One line naming the column and its first value that is not the number or time it
+    must be, or the count of line items without a start time."""
+    bad = profile.loc[profile["unreadable"] > 0]
+    if len(bad):
+        column, _, value = str(bad["first_unreadable"].min()).partition("=")
+        what = (
+            "a time (ISO 8601 in UTC, e.g. 2026-10-01T00:00:00Z)"
+            if column in (source.schema.columns["usage_start"], source.schema.columns["usage_end"])
+            else "a number"
+        )
+        raise InputError(
+            f"{source.origin}: column {column} has {value[:60]!r} "
+            f"({int(bad['unreadable'].sum())} line item(s)) where {what} is expected; "
+            "fix or re-export those rows"
+        )
+    missing = int(profile["start_missing"].sum())
+    if missing:
+        raise InputError(
+            f"{source.origin}: {missing} line item(s) without {source.schema.columns['usage_start']}; "
+            "a line item without its time cannot be put in a month"
+        )
+
+
+def _in_progress(aws: pd.DataFrame) -> tuple[tuple[str, str], ...]:
+    """(month, the day its data ends) for each month whose line items stop before its last
+    day (usage of an hour or a day; monthly lines such as fees end with the month anyway)."""
+    out = []
+    for month, rows in aws.groupby("month"):
+        next_month = (pd.Period(str(month), "M") + 1).start_time
+        ends = [pd.to_datetime(rows[c]).max() for c in ("daily_end", "data_end")]
+        end = ends[0] if pd.notna(ends[0]) else ends[1]
+        if pd.isna(end):  # no end times: the day after the last start
+            end = pd.to_datetime(rows["last_start"]).max().floor("D") + pd.Timedelta(days=1)
+        end = pd.Timestamp(end).ceil("D")
+        if end < next_month:
+            out.append((str(month), f"{end:%Y-%m-%d}"))
+    return tuple(out)
+
+
+def check_money(source: Source, checks: pd.DataFrame) -> None:
     """Refuse an export whose money cannot be read whole: more than one currency or not USD,
     a line item without a cost, or an amount that is not a finite number (NaN, inf, 1e400),
     one line naming the column, the count and the first such line item."""
-    checks = run(source, "checks", athena)
-    found = sorted(c or "(none)" for c in checks["currency"])
+    found = sorted({c or "(none)" for c in checks["currency"]})
     if found != ["USD"]:
         column = source.schema.columns["currency"]
         raise InputError(
             f"{source.origin}: column {column} has {', '.join(found)}; costmodel reconciles USD only"
             + (" and one currency per export" if len(found) > 1 else "")
         )
-    row = checks.iloc[0]
     columns = source.schema.columns
+    totals = checks[["cost_missing", "cost_not_finite", "usage_not_finite", "amortized_not_finite"]].sum()
+    first = checks["first_bad"].dropna()
     problems = [
-        (row["cost_missing"], f"no {columns['unblended_cost']}"),
+        (totals["cost_missing"], f"no {columns['unblended_cost']}"),
         (
-            row["cost_not_finite"] - row["cost_missing"],
+            totals["cost_not_finite"] - totals["cost_missing"],
             f"a {columns['unblended_cost']} that is not a finite amount",
         ),
-        (row["usage_not_finite"], f"a {columns['usage_amount']} that is not a finite number"),
-        (row["amortized_not_finite"], "an amortized (effective) cost that is not a finite amount"),
+        (totals["usage_not_finite"], f"a {columns['usage_amount']} that is not a finite number"),
+        (totals["amortized_not_finite"], "an amortized (effective) cost that is not a finite amount"),
     ]
     for count, what in problems:
         if pd.notna(count) and count > 0:
-            month, _, usage_type = str(row["first_bad"]).partition("|")
+            month, _, usage_type = str(first.min() if len(first) else "").partition("|")
             raise InputError(
                 f"{source.origin}: {int(count)} line item(s) with {what}, the first in {month} "
                 f"({columns['usage_type']} {usage_type or '(empty)'}); "
@@ -79,10 +162,24 @@ def check_line_items(source: Source, athena: Athena | None = None) -> None:
             )
 
 
-def bill(source: Source, athena: Athena | None = None, granularity: str = "MONTHLY") -> Actuals:
+@dataclass(frozen=True)
+class LineItemBill(Actuals):
+    """A bill read from line items, with what reading them found (said by every output)."""
+
+    findings: Findings = field(default_factory=Findings)
+
+    @property
+    def notes(self) -> list[str]:
+        return self.findings.notes()
+
+
+def bill(source: Source, athena: Athena | None = None, granularity: str = "MONTHLY") -> LineItemBill:
     """The monthly (or ``DAILY``) actuals of an export (the table :func:`costmodel.actuals.read`
-    gives for Cost Explorer data), with each month's control: the export's own total."""
-    check_line_items(source, athena)
+    gives for Cost Explorer data), with each month's control: the export's own total. A
+    month whose data ends before its last day is ``estimated`` (in progress), as Cost
+    Explorer marks a month not yet final."""
+    source = prepare(source, athena)
+    findings = source.findings or Findings()
     if granularity not in ("MONTHLY", "DAILY"):
         raise ValueError(f"granularity must be MONTHLY or DAILY, not {granularity!r}")
     groups = run(source, "monthly" if granularity == "MONTHLY" else "daily", athena)
@@ -100,7 +197,7 @@ def bill(source: Source, athena: Athena | None = None, granularity: str = "MONTH
             f"{source.origin}, {month}: {int(counted.get(month, 0))} line items in groups of "
             f"{int(totals.loc[month, 'line_items'])}: some were lost"
         )
-    rows = _tidy(groups, source.origin, granularity)
+    rows = _tidy(groups, source.origin, granularity, {m for m, _ in findings.in_progress})
     amounts = [Decimal(repr(float(v))) for v in rows["unblended_cost"]]
     sums: dict[str, Decimal] = {}
     for month, amount in zip(rows["month"], amounts, strict=True):
@@ -109,10 +206,12 @@ def bill(source: Source, athena: Athena | None = None, granularity: str = "MONTH
     controls = _controls(
         rows, sums, independent, "the export's own total (every line item summed)", source.origin
     )
-    return Actuals(rows=rows, controls=controls, origin=source.origin)
+    return LineItemBill(rows=rows, controls=controls, origin=source.origin, findings=findings)
 
 
-def _tidy(groups: pd.DataFrame, origin: str, granularity: str = "MONTHLY") -> pd.DataFrame:
+def _tidy(
+    groups: pd.DataFrame, origin: str, granularity: str = "MONTHLY", in_progress: set[str] | None = None
+) -> pd.DataFrame:
     """Aggregated line items as tidy Cost Explorer rows: one per period, service, usage type
     and record type (reserved and on-demand usage of one usage type in one row, as CE)."""
     frame = groups.copy()
@@ -149,7 +248,7 @@ def _tidy(groups: pd.DataFrame, origin: str, granularity: str = "MONTHLY") -> pd
     else:
         merged["period_start"], merged["period_end"] = merged["day"], merged["day"] + pd.Timedelta(days=1)
     merged["granularity"] = granularity
-    merged["estimated"] = False
+    merged["estimated"] = merged["month"].isin(in_progress or set())
     merged["source"] = origin + ": " + merged["line_items"].astype(str) + " line items"
     for column in TIDY_COLUMNS:
         if column not in merged.columns:
@@ -160,7 +259,7 @@ def _tidy(groups: pd.DataFrame, origin: str, granularity: str = "MONTHLY") -> pd
 def month_line_items(source: Source, month: str, athena: Athena | None = None) -> tuple[float, int]:
     """The export's own cost total and line-item count for ``month`` [USD, line items]; a
     month the export does not have is an error (its tables would claim nothing ran)."""
-    check_line_items(source, athena)
+    source = prepare(source, athena)
     total = run(source, "month_total", athena, month_filter=month_filter(month))
     count = int(total["line_items"].iloc[0]) if len(total) and pd.notna(total["line_items"].iloc[0]) else 0
     if count == 0:
@@ -171,6 +270,7 @@ def month_line_items(source: Source, month: str, athena: Athena | None = None) -
 def resources(source: Source, month: str, athena: Athena | None = None) -> pd.DataFrame:
     """Cost, usage and amortized cost per resource and usage type in ``month`` (the
     ``resources`` contract's columns, before the model's components are joined)."""
+    source = prepare(source, athena)
     month_line_items(source, month, athena)
     frame = run(source, "resources", athena, month_filter=month_filter(month))
     frame["service"] = [
@@ -187,6 +287,7 @@ def hourly_instances(
     group's real autoscaling curve (hours with none are 0)."""
     if not re.fullmatch(r"[a-z0-9]+\.[a-z0-9]+", instance_type):
         raise InputError(f"instance type {instance_type!r} is not of the form family.size")
+    source = prepare(source, athena)
     month_line_items(source, month, athena)
     frame = run(source, "hourly", athena, month_filter=month_filter(month), box=f"BoxUsage:{instance_type}")
     period = pd.Period(month, "M")
@@ -196,11 +297,28 @@ def hourly_instances(
     return series.rename("instances").rename_axis("hour").reset_index()
 
 
+def _check_tag_json(source: Source, athena: Athena | None) -> None:
+    """Refuse tags kept as text that is not JSON (read as untagged, they would move cost)."""
+    column = tag_json_column(source.schema, source.types, source.present)
+    if column is None:
+        return
+    found = run(source, "json_check", athena, column=q(column), relation=source.relation)
+    if len(found) and found["bad"].iloc[0] > 0:
+        raise InputError(
+            f"{source.origin}: column {column} has {str(found['first'].iloc[0])[:60]!r} "
+            f"({int(found['bad'].iloc[0])} line item(s)) where a JSON object of tags is expected, "
+            'e.g. {"user_team": "web"}; fix or re-export those rows'
+        )
+
+
 def breakdown(source: Source, month: str, by: str, athena: Athena | None = None) -> pd.DataFrame:
     """Cost and amortized cost of ``month`` by ``by`` (``tag:KEY``, ``account``, ``service``,
     ``usage_type``); its rows add up to the month's total, or it is refused."""
     key, extra = breakdown_key(by, source)
+    source = prepare(source, athena)
     total, _ = month_line_items(source, month, athena)
+    if by.startswith("tag:"):
+        _check_tag_json(source, athena)
     frame = run(source, "breakdown", athena, extra, key=key, month_filter=month_filter(month))
     if abs(frame["cost"].sum() - total) > 0.005:
         raise InputError(f"{source.origin}, {month}: the breakdown does not add up to the month's total")
@@ -212,4 +330,13 @@ def breakdown(source: Source, month: str, by: str, athena: Athena | None = None)
     return frame[["key", "cost", "amortized_cost", "line_items"]]
 
 
-__all__ = ["bill", "breakdown", "ce_service", "check_line_items", "hourly_instances", "resources"]
+__all__ = [
+    "LineItemBill",
+    "bill",
+    "breakdown",
+    "ce_service",
+    "check_money",
+    "hourly_instances",
+    "prepare",
+    "resources",
+]

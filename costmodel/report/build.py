@@ -152,7 +152,9 @@ def report_context(
         sample(SAMPLE_BUDGET, budget_path) if budget_path or bundled else None, actuals, month, arch, catalog
     )
     by_category = trend(tables)
+    findings = getattr(actuals, "findings", None)
     return {
+        "notes": findings.notes(month) if findings is not None else [],
         "budget": budget,
         "anomalies": anomaly_section(daily or _daily_for(actuals, daily_path, bundled), month, arch, catalog),
         "month": month,
