@@ -57,6 +57,8 @@ class Detection:
     first_scored: str  # the first and last day scored, YYYY-MM-DD ("" when none was)
     last_scored: str = ""
     currency: str = CURRENCY
+    days: int = 0  # days in the data (first to last)
+    origin: str = ""
 
 
 def daily_by_usage_type(actuals: Actuals) -> pd.DataFrame:
@@ -79,6 +81,8 @@ def _same_weekday(values: np.ndarray, offsets: list[int]) -> np.ndarray:
     stack = np.full((len(offsets), n), np.nan)
     for k, weeks in enumerate(offsets):
         shift = 7 * weeks
+        if abs(shift) >= n:  # a series shorter than the offset has no such week: NaN
+            continue
         if shift > 0:
             stack[k, : n - shift] = values[shift:]
         else:
@@ -159,7 +163,10 @@ def detect(
     frame = pd.DataFrame(anomalies, columns=[*COLUMNS, "ratio"]).sort_values(
         ["date", "score"], ascending=[True, False]
     )
+    # an empty table's dates are datetimes too (a quiet series has none): .dt works on both
+    frame["date"] = pd.to_datetime(frame["date"])
     step_frame = pd.DataFrame(steps, columns=["date", "service", "usage_type", "before", "after"])
+    step_frame["date"] = pd.to_datetime(step_frame["date"])
     # a step shows on every day of its first week: keep its first day
     step_frame = step_frame.drop_duplicates(subset=["service", "usage_type", "before", "after"])
     step_frame = step_frame.groupby(["service", "usage_type"], as_index=False).first().sort_values("date")
@@ -170,6 +177,19 @@ def detect(
         scored_days=scored,
         first_scored=str(first.date()) if first is not None else "",
         last_scored=str(days[-1].date()) if first is not None else "",
+        days=len(days),
+        origin=actuals.origin,
+    )
+
+
+def too_short(detection: Detection) -> str:
+    """Why no day could be scored ('' when some were): the history it takes and what the
+    data has."""
+    if detection.first_scored:
+        return ""
+    return (
+        f"anomalies need {7 * WEEKS} days of daily history before the first day they score; "
+        f"{detection.origin} has {detection.days} day{'' if detection.days == 1 else 's'}"
     )
 
 
@@ -185,7 +205,7 @@ def for_month(detection: Detection, month: str) -> pd.DataFrame:
         scored = (
             f"the days scored are {detection.first_scored} to {detection.last_scored}"
             if detection.first_scored
-            else f"no day was scored (it takes {WEEKS} weeks of history)"
+            else too_short(detection)
         )
         raise InputError(f"no anomalies can be told for {month}: {scored}")
     frame = detection.anomalies
@@ -203,4 +223,5 @@ __all__ = [
     "detect",
     "for_month",
     "labels_of",
+    "too_short",
 ]

@@ -129,6 +129,10 @@ def cmd_anomalies(args: argparse.Namespace) -> None:
 
     labels = anomalies.labels_of(estimate(_architecture(args), missing="report"))
     detection = anomalies.detect(_actuals(args), min_usd=args.min_usd, labels=labels)
+    if anomalies.too_short(detection):
+        from costmodel.errors import InputError
+
+        raise InputError(anomalies.too_short(detection))
     found, steps = detection.anomalies, detection.steps
     if args.month:
         from costmodel.inputs import parse_month

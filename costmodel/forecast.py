@@ -21,6 +21,7 @@ mean absolute percentage error.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -162,8 +163,12 @@ def month_end(actuals: Actuals, interval: float = INTERVAL, seed: int = 0) -> Cu
     recent = daily["recurring"].iloc[-56:].to_numpy()  # eight weeks: a level and its season
     if len(recent) < 21:
         raise InputError(f"{actuals.origin}: a month-end forecast needs at least 3 weeks of daily data")
-    fit = ETSModel(recent, error="add", trend=None, seasonal="add", seasonal_periods=7).fit(disp=False)
-    paths = fit.simulate(remaining, anchor="end", repetitions=SIMULATIONS, rng=np.random.default_rng(seed))
+    with warnings.catch_warnings():  # a quiet (constant) series does not converge: said by its interval
+        warnings.simplefilter("ignore")
+        fit = ETSModel(recent, error="add", trend=None, seasonal="add", seasonal_periods=7).fit(disp=False)
+        paths = fit.simulate(
+            remaining, anchor="end", repetitions=SIMULATIONS, rng=np.random.default_rng(seed)
+        )
     totals = np.asarray(paths).reshape(remaining, -1).sum(axis=0) if remaining else np.zeros(1)
     lumps = lumps_by_month(actuals)
     key = lumps["service"] + "|" + lumps["usage_type"]

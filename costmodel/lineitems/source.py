@@ -32,7 +32,7 @@ class Findings:
 
     ``duplicates`` line items dropped (the same ``identity_line_item_id`` and interval twice);
     ``other_providers`` (provider, line items, cost [USD]) of a FOCUS file's non-AWS rows,
-    left out of the AWS bill; ``in_progress`` month -> the day its data ends (exclusive).
+    left out of the AWS bill; ``in_progress`` month -> the last day it has data.
     """
 
     duplicates: int = 0
@@ -45,8 +45,8 @@ class Findings:
         for m, end in self.in_progress:
             if month is None or m == month:
                 out.append(
-                    f"{m} is in progress: the export's data ends {end} (UTC), before the month's last "
-                    "day; its figures are month-to-date, not the month's bill"
+                    f"{m} is in progress: the export's data runs through {end} (UTC), not to the "
+                    "month's last day; its figures are month-to-date, not the month's bill"
                 )
         if self.duplicates:
             out.append(

@@ -114,7 +114,7 @@ def _refuse_unreadable(source: Source, profile: pd.DataFrame) -> None:
 
 
 def _in_progress(aws: pd.DataFrame) -> tuple[tuple[str, str], ...]:
-    """(month, the day its data ends) for each month whose line items stop before its last
+    """(month, the last day it has data) for each month whose line items stop before its last
     day (usage of an hour or a day; monthly lines such as fees end with the month anyway)."""
     out = []
     for month, rows in aws.groupby("month"):
@@ -125,7 +125,7 @@ def _in_progress(aws: pd.DataFrame) -> tuple[tuple[str, str], ...]:
             end = pd.to_datetime(rows["last_start"]).max().floor("D") + pd.Timedelta(days=1)
         end = pd.Timestamp(end).ceil("D")
         if end < next_month:
-            out.append((str(month), f"{end:%Y-%m-%d}"))
+            out.append((str(month), f"{end - pd.Timedelta(days=1):%Y-%m-%d}"))
     return tuple(out)
 
 

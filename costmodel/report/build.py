@@ -77,11 +77,17 @@ def anomaly_section(daily: Actuals | None, month: str, arch: Architecture, catal
     from costmodel.estimate import estimate
 
     if daily is None:
-        return {"available": False, "rows": [], "steps": [], "uncovered": ""}
+        return {"available": False, "rows": [], "steps": [], "uncovered": "", "reason": ""}
     labels = anomalies.labels_of(estimate(arch, catalog, missing="report"))
-    detection = anomalies.detect(daily, labels=labels)
+    try:
+        detection = anomalies.detect(daily, labels=labels)
+    except InputError as exc:  # e.g. a gap in the days: the rest of the report still stands
+        return {"available": False, "rows": [], "steps": [], "uncovered": daily.origin, "reason": str(exc)}
     if not anomalies.covers(detection, month):
-        return {"available": False, "rows": [], "steps": [], "uncovered": daily.origin}
+        reason = anomalies.too_short(detection) or (
+            f"the days scored are {detection.first_scored} to {detection.last_scored}"
+        )
+        return {"available": False, "rows": [], "steps": [], "uncovered": daily.origin, "reason": reason}
     steps = detection.steps.loc[detection.steps["date"].dt.strftime("%Y-%m") == month]
     return {
         "available": True,
