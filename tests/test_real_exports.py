@@ -78,7 +78,7 @@ def test_reconcile_conserves_the_files_own_total(path, option, cost, start, mont
 @pytest.mark.parametrize(
     ("path", "option", "cost", "start", "month"), EXPORTS, ids=lambda v: getattr(v, "name", None)
 )
-@pytest.mark.parametrize("by", ["service", "account", "usage_type"])
+@pytest.mark.parametrize("by", ["service", "usage_type"])
 def test_breakdown_adds_up_to_the_files_total(path, option, cost, start, month, by):
     code, out, _ = run("breakdown", option, path, "--month", month, "--by", by, "--format", "json")
     rows = json.loads(out)["rows"]
