@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -175,18 +176,6 @@ FIXED = [
         "data",
     ),
     Item(
-        "li-0003",
-        datetime(2026, 11, 1, 0),
-        1,
-        *USAGE[1][:4],
-        "arn:aws:rds:us-east-1:111122223333:db:rds-primary",
-        "Usage",
-        Decimal("2.00"),
-        Decimal(1),
-        "Hrs",
-        "data",
-    ),
-    Item(
         "li-0004",
         datetime(2026, 10, 15, 4),
         24,
@@ -214,6 +203,10 @@ FIXED = [
         None,
     ),
 ]
+
+
+# the next hour of the RDS primary, November's first
+FIXED.insert(2, replace(FIXED[1], line_item_id="li-0003", start=datetime(2026, 11, 1, 0)))
 
 
 def all_variants() -> list[dict]:
