@@ -5,8 +5,21 @@ class CostModelError(Exception):
     """Base class of every costmodel error meant for the user (no traceback needed)."""
 
 
-class InputError(CostModelError):
-    """A file or value given by the user is malformed: the message names file, row or key."""
+class InputError(CostModelError, ValueError):
+    """A file or value given by the user is malformed: the message names file, row or key.
+
+    Also a :class:`ValueError`, so that Python callers who pass a wrong argument can catch
+    it as one; the message names the argument and what was expected."""
+
+
+class WriteError(CostModelError, OSError):
+    """A file could not be written: the message names the file and the reason."""
+
+    def __init__(self, path: object, reason: str, errno: int | None = None) -> None:
+        OSError.__init__(self, errno, reason, str(path))
+
+    def __str__(self) -> str:
+        return f"cannot write {self.filename}: {self.strerror}"
 
 
 class PriceNotFoundError(CostModelError):

@@ -159,3 +159,65 @@ def test_stubbed_client_needs_an_account_for_the_cache(tmp_path):
     client = boto3.client("ce", region_name="us-east-1", **FAKE)
     with Stubber(client), pytest.raises(ValueError, match="needs account="):
         fetch(*OCT, client=client, cache_dir=tmp_path)
+
+
+def test_cache_entries_store_their_request_beside_the_pages(moto_ce, tmp_path):
+    url, client = moto_ce
+    seed(url, october("917.352"))
+    fetch(*OCT, client=client, cache_dir=tmp_path, account="111111111111")
+    entries = [json.loads(p.read_text()) for p in tmp_path.glob("*.json")]
+    assert {e["request"]["GroupBy"][0]["Key"] if "GroupBy" in e["request"] else "" for e in entries} == {
+        "SERVICE",
+        "RECORD_TYPE",
+        "",
+    }
+    assert {e["account"] for e in entries} == {"111111111111"}
+    assert all(e["request"]["TimePeriod"] == {"Start": OCT[0], "End": OCT[1]} for e in entries)
+
+
+def test_a_swapped_cache_entry_is_refused_and_fetched_again(moto_ce, tmp_path, capsys):
+    url, client = moto_ce
+    seed(url, october("917.352"))
+    first = fetch(*OCT, client=client, cache_dir=tmp_path, account="111111111111")
+    usage, total = (
+        tmp_path / f"{fetch_module().cache_key(first['requests'][i]['request'], '111111111111', url)}.json"
+        for i in (0, 2)
+    )
+    usage_text, total_text = usage.read_text(), total.read_text()
+    usage.write_text(total_text)  # each entry now holds the other request's pages
+    total.write_text(usage_text)
+    seed(url, october("917.352"))
+    again = fetch(*OCT, client=client, cache_dir=tmp_path, account="111111111111")
+    assert again["api_calls"] == 2 and again["cache_hits"] == 1
+    err = capsys.readouterr().err
+    assert f"cache entry {usage} is refused: it answers another request; fetching again" in err
+    # what was served for each request is that request's answer, as fetched the first time
+    assert again["requests"] == first["requests"]
+
+
+def test_a_cache_entry_with_pages_missing_is_refused(moto_ce, tmp_path, capsys):
+    url, client = moto_ce
+    seed(url, october("917.352"))
+    first = fetch(*OCT, client=client, cache_dir=tmp_path, account="111111111111")
+    entry = tmp_path / f"{fetch_module().cache_key(first['requests'][0]['request'], '111111111111', url)}.json"
+    saved = json.loads(entry.read_text())
+    saved["pages"][-1]["NextPageToken"] = "more"
+    entry.write_text(json.dumps(saved))
+    seed(url, october("917.352"))
+    again = fetch(*OCT, client=client, cache_dir=tmp_path, account="111111111111")
+    assert again["api_calls"] == 1
+    assert "still carries a NextPageToken" in capsys.readouterr().err
+
+
+def test_a_symlinked_cache_folder_is_refused_before_any_call(moto_ce, tmp_path):
+    _, client = moto_ce
+    target = tmp_path / "elsewhere"
+    target.mkdir(mode=0o755)
+    (tmp_path / "cache").symlink_to(target)
+    with pytest.raises(CostModelError, match="is a symbolic link"):
+        fetch(*OCT, client=client, cache_dir=tmp_path / "cache", account="111111111111")
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o755
+
+
+def fetch_module():
+    return importlib.import_module("costmodel.actuals.fetch")

@@ -11,9 +11,11 @@
   retried with backoff; in legacy mode it would not be.
 * A local cache keyed by the AWS account (``sts get-caller-identity``, one call), the
   endpoint and the request, so that a re-run makes no API call (each costs $0.01) and a
-  second account is never served the first one's bill. The cache folder is 0700 and its
-  files 0600; months still ``Estimated`` or without any data are never cached; a corrupt
-  entry is fetched again with a warning.
+  second account is never served the first one's bill. Each entry stores its request,
+  account and endpoint beside the pages, and an entry that does not answer the very request
+  (swapped, from another account, pages missing) is fetched again with a warning, as is a
+  corrupt one. The cache folder is 0700 (a symbolic link is refused) and its files 0600;
+  months still ``Estimated`` or without any data are never cached.
 * Clear errors for data not yet available, expired bills, missing permissions and
   credentials. Credentials are never printed or logged.
 """
@@ -141,18 +143,53 @@ def is_final(pages: list[dict]) -> bool:
     return any(r.get("Groups") or r.get("Total") for r in results)
 
 
-def _read_cache_entry(path: Path, warn: Callable[[str], None]) -> list[dict] | None:
-    """Cached pages, or None (with a warning) when the entry is unreadable or not pages."""
+def cache_entry(request: dict, account: str, endpoint: str | None, pages: list[dict]) -> dict:
+    """What the cache stores: the pages beside the request they answer (and whose bill)."""
+    return {"request": request, "account": account, "endpoint": endpoint or "", "pages": pages}
+
+
+def _entry_mismatch(entry: Any, request: dict, account: str, endpoint: str | None) -> str | None:
+    """Why a parsed cache entry does not answer ``request`` for ``account``, or None."""
+    if not isinstance(entry, dict) or "pages" not in entry:
+        return "it is not a cache entry of this costmodel (no request stored beside the pages)"
+    if entry.get("request") != request:
+        return "it answers another request"
+    if entry.get("account") != account or entry.get("endpoint") != (endpoint or ""):
+        return "it belongs to another account or endpoint"
+    pages = entry["pages"]
+    if (
+        not isinstance(pages, list)
+        or not pages
+        or not all(isinstance(p, dict) and isinstance(p.get("ResultsByTime"), list) for p in pages)
+    ):
+        return "it is not a saved response"
+    if pages[-1].get("NextPageToken"):
+        return "its last page still carries a NextPageToken (pages missing)"
+    period = request.get("TimePeriod", {})
+    for page in pages:
+        for result in page["ResultsByTime"]:
+            got = result.get("TimePeriod") if isinstance(result, dict) else None
+            first, end = str(period.get("Start")), str(period.get("End"))
+            if not isinstance(got, dict) or not first <= str(got.get("Start")) < str(got.get("End")) <= end:
+                return f"a period {got} lies outside the request's {period}"
+    return None
+
+
+def _read_cache_entry(
+    path: Path, request: dict, account: str, endpoint: str | None, warn: Callable[[str], None]
+) -> list[dict] | None:
+    """Cached pages of ``request``, or None (with a warning) when the entry is unreadable or
+    does not answer that very request (then it is fetched again and replaced)."""
     try:
-        pages = load_json(path.read_text(encoding="utf-8"), path.name)
+        entry = load_json(path.read_text(encoding="utf-8"), path.name)
     except (OSError, UnicodeDecodeError, CostModelError) as exc:
         warn(f"costmodel: warning: cache entry {path} is unreadable ({exc}); fetching again")
         return None
-    if not isinstance(pages, list) or not all(
-        isinstance(p, dict) and isinstance(p.get("ResultsByTime"), list) for p in pages
-    ):
-        warn(f"costmodel: warning: cache entry {path} is not a saved response; fetching again")
+    why = _entry_mismatch(entry, request, account, endpoint)
+    if why is not None:
+        warn(f"costmodel: warning: cache entry {path} is refused: {why}; fetching again")
         return None
+    pages: list[dict] = entry["pages"]
     return pages
 
 
@@ -265,14 +302,19 @@ def fetch(
     for i, (period_start, period_end) in enumerate(periods, start=1):
         for request in request_bodies(period_start, period_end, granularity):
             path = cache / f"{cache_key(request, account or '', endpoint)}.json" if cache else None
-            pages = _read_cache_entry(path, _warn) if path is not None and path.exists() else None
+            pages = (
+                _read_cache_entry(path, request, account or "", endpoint, _warn)
+                if path is not None and path.exists()
+                else None
+            )
             if pages is not None:
                 hits += 1
             else:
                 pages, n = get_cost_and_usage(client, request)
                 calls += n
                 if path is not None and is_final(pages):
-                    atomic_write_text(path, json.dumps(pages), mode=0o600)
+                    entry = cache_entry(request, account or "", endpoint, pages)
+                    atomic_write_text(path, json.dumps(entry), private=True)
             entries.append({"request": request, "pages": pages})
         if show:
             show(i, len(periods), f"{period_start}..{period_end}")
@@ -280,17 +322,26 @@ def fetch(
 
 
 def save_fetched(payload: dict, out: str | Path, cache_dir: str | Path | None = None) -> Path:
-    """Write a fetch result to ``out`` atomically; if that fails, keep it in the cache folder
-    (the API calls are paid for) and say where in the error."""
+    """Write a fetch result to ``out`` atomically (a bill: 0600 when new); if that fails, keep
+    it in the cache folder (the API calls are paid for) and say where in the error; if that
+    fails too, say both reasons."""
     text = json.dumps(payload, indent=1)
     try:
-        return atomic_write_text(out, text)
+        return atomic_write_text(out, text, private=True)
     except OSError as exc:
-        folder = private_dir(Path(cache_dir) if cache_dir is not None else default_cache_dir())
-        stamp = pd.Timestamp.now(tz="UTC").strftime("%Y%m%dT%H%M%SZ")
-        kept = atomic_write_text(folder / f"unsaved-fetch-{stamp}.json", text, mode=0o600)
+        reason = exc.strerror or str(exc)
+        try:
+            folder = private_dir(Path(cache_dir) if cache_dir is not None else default_cache_dir())
+            stamp = pd.Timestamp.now(tz="UTC").strftime("%Y%m%dT%H%M%SZ")
+            kept = atomic_write_text(folder / f"unsaved-fetch-{stamp}.json", text, private=True)
+        except (OSError, CostModelError) as second:
+            raise CostModelError(
+                f"could not write {out} ({reason}), nor keep the fetched data in the cache folder "
+                f"({second}); nothing was saved: free some space and fetch again (final months "
+                "already cached are not paid for again)"
+            ) from None
         raise CostModelError(
-            f"could not write {out} ({exc.strerror or exc}); the fetched data is kept in {kept}"
+            f"could not write {out} ({reason}); the fetched data is kept in {kept}"
         ) from None
 
 
