@@ -7,8 +7,9 @@ read through these functions, so that the same promises hold everywhere:
 * a file that is missing, a directory, unreadable, or not UTF-8 text is one
   :class:`~costmodel.errors.InputError` naming the file;
 * YAML and JSON with a repeated key are refused (the last value would otherwise win
-  silently); YAML tags (``!!python/...``, ``!!float``) are refused, since an architecture is
-  plain data;
+  silently); YAML tags (``!!python/...``, ``!!float``) and aliases (``*name``, whose nesting
+  expands a few lines into billions of values) are refused, since an architecture is plain
+  data;
 * every number is finite (no ``NaN``, ``inf``, ``1e400``: Python's ``float`` and
   ``Decimal`` both accept them) and, where a domain is given, within it.
 
@@ -190,7 +191,7 @@ _StrictLoader.add_implicit_resolver(
 
 
 def load_yaml(text: str, origin: str) -> Any:
-    """Parse YAML as plain data: no tags, no repeated keys, finite numbers only.
+    """Parse YAML as plain data: no tags, no aliases, no repeated keys, finite numbers only.
 
     Parameters
     ----------
@@ -199,10 +200,16 @@ def load_yaml(text: str, origin: str) -> Any:
         Names the file (or ``--set`` value) in error messages.
     """
     try:
+        # events first, before anything is built: a tag or an alias stops the read here
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            line = event.start_mark.line + 1 if event.start_mark is not None else "?"
+            if isinstance(event, yaml.AliasEvent):
+                raise InputError(
+                    f"{origin}, line {line}: YAML alias *{event.anchor} is not allowed; "
+                    "write the values out (aliases can expand a few lines into billions of values)"
+                )
             tag = getattr(event, "tag", None)
             if tag is not None:
-                line = event.start_mark.line + 1 if event.start_mark is not None else "?"
                 raise InputError(f"{origin}, line {line}: YAML tag {tag!r} is not allowed; give plain values")
         data = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
     except InputError as exc:
