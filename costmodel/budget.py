@@ -13,12 +13,19 @@ For each budget: the ``actual`` spent in the month so far, the ``forecast`` for 
 month (the actual itself when the month is complete; the daily month-end forecast of
 :mod:`costmodel.forecast` for the whole bill; for a service or category, its spend so far
 plus its mean daily cost of the last 7 days for each remaining day), ``used_pct`` (actual
-over budget) and ``status``: ``over`` (actual above budget), ``at risk`` (forecast above
-budget) or ``ok``.
+over budget; unknown for a budget of 0) and ``status``: ``over`` (actual above budget),
+``at risk`` (forecast above budget), ``unknown`` (no month-end forecast can be made) or
+``ok``.
+
+A month in progress (Cost Explorer's ``Estimated``, or days missing at the end) is month
+to date, never a complete month: its forecast runs to the month's end. Monthly data does not
+say how far into such a month it is, so there the forecast is unknown and the status
+``unknown`` unless the actual is already over; daily data gives a forecast.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +41,7 @@ from costmodel.pricing.catalog import PriceCatalog
 
 KEYS = ("monthly_usd", "by_service", "by_category", "alert_pct")
 RUN_RATE_DAYS = 7  # recent days a service's or category's month-end run rate is the mean of
-STATUSES = ("ok", "at risk", "over")
+STATUSES = ("ok", "unknown", "at risk", "over")  # from best to worst
 
 
 @dataclass(frozen=True)
@@ -134,19 +141,25 @@ def evaluate(
     catalog: PriceCatalog | None = None,
 ) -> tuple[str, pd.DataFrame]:
     """(month, one row per budget): ``name``, ``budget``, ``actual``, ``forecast``
-    [USD], ``used_pct``, ``forecast_pct`` [%], ``status`` and ``alerts`` (thresholds the
-    actual has crossed) for ``month`` (default: the file's last month)."""
+    [USD; NaN when unknown], ``used_pct``, ``forecast_pct`` [%; NaN for a budget of 0],
+    ``status``, ``alerts`` (thresholds the actual has crossed) and ``in_progress`` (the
+    actual is month to date) for ``month`` (default: the file's last month)."""
     bill = monthly_bill(actuals).set_index("month")
     month = month or bill.index[-1]
     if month not in bill.index:
         raise InputError(f"{actuals.origin} has no data for --month {month}; it has {', '.join(bill.index)}")
     info = bill.loc[month]
+    in_progress = bool(info["in_progress"])
     days_left = int(info["days_in_month"] - info["days"])
+    # a monthly period of a month in progress covers every day, but its money is so far
+    rest_unknown = in_progress and days_left <= 0 and _granularity_of(actuals, month) != "DAILY"
     if any(scope == "category" for scope, _, _ in budget.budgets):
         if arch is None:
             raise InputError("budgets by category need the architecture the categories come from")
         actuals = _with_categories(actuals, arch, catalog)
-    total_forecast = _total_forecast(actuals, month, float(info["actual"]), days_left)
+    total_forecast = (
+        float("nan") if rest_unknown else _total_forecast(actuals, month, float(info["actual"]), days_left)
+    )
     rows = []
     for scope, name, amount in budget.budgets:
         if scope == "total":
@@ -154,9 +167,8 @@ def evaluate(
         else:
             scoped = _scoped_rows(actuals, scope, name, budget.origin)
             actual = float(scoped.loc[scoped["month"] == month, "unblended_cost"].sum())
-            expected = _forecast_scope(scoped, month, actual, days_left)
-        used = 100 * actual / amount if amount else float("inf")
-        status = "over" if actual > amount else ("at risk" if expected > amount else "ok")
+            expected = float("nan") if rest_unknown else _forecast_scope(scoped, month, actual, days_left)
+        used = _pct(actual, amount)
         rows.append(
             {
                 "name": name if scope != "total" else "total bill",
@@ -165,12 +177,33 @@ def evaluate(
                 "actual": actual,
                 "forecast": expected,
                 "used_pct": used,
-                "forecast_pct": 100 * expected / amount if amount else float("inf"),
-                "status": status,
-                "alerts": ", ".join(f"{t:g}%" for t in budget.alert_pct if used >= t),
+                "forecast_pct": _pct(expected, amount),
+                "status": _status(actual, expected, amount),
+                "alerts": ", ".join(
+                    f"{t:g}%" for t in budget.alert_pct if used >= t or (amount == 0 and actual > 0)
+                ),
+                "in_progress": in_progress,
             }
         )
     return month, pd.DataFrame(rows)
+
+
+def _pct(value: float, budget: float) -> float:
+    """``value`` as a share of ``budget`` [%]; NaN (unknown) for a budget of 0 or no value."""
+    return 100 * value / budget if budget and not math.isnan(value) else float("nan")
+
+
+def _status(actual: float, forecast: float, budget: float) -> str:
+    if actual > budget:
+        return "over"
+    if math.isnan(forecast):
+        return "unknown"
+    return "at risk" if forecast > budget else "ok"
+
+
+def _granularity_of(actuals: Actuals, month: str) -> str:
+    kinds = set(actuals.rows.loc[actuals.rows["month"] == month, "granularity"])
+    return kinds.pop() if len(kinds) == 1 else "MONTHLY"
 
 
 def _total_forecast(actuals: Actuals, month: str, actual: float, days_left: int) -> float:
@@ -186,9 +219,15 @@ def _total_forecast(actuals: Actuals, month: str, actual: float, days_left: int)
     return actual / max(days, 1) * (days + days_left)
 
 
+def worst_status(table: pd.DataFrame) -> str:
+    """The worst status of the budgets (:data:`STATUSES`, best to worst)."""
+    return STATUSES[max(STATUSES.index(status) for status in table["status"])]
+
+
 def any_alarm(table: pd.DataFrame) -> bool:
-    """True when a budget is at risk or over: the ``budget`` command then exits 1."""
-    return bool(table["status"].isin(["at risk", "over"]).any())
+    """True when a budget is at risk, over or cannot be told ok (``unknown``): the
+    ``budget`` command then exits 1, never 0 on a month it could not check."""
+    return worst_status(table) != "ok"
 
 
-__all__ = ["CURRENCY", "BudgetFile", "any_alarm", "evaluate", "read_budget"]
+__all__ = ["CURRENCY", "STATUSES", "BudgetFile", "any_alarm", "evaluate", "read_budget", "worst_status"]

@@ -269,6 +269,7 @@ def month_payload(rec: ReconciledMonth) -> dict:
         "month": rec.month,
         "hours_in_month": rec.hours_in_month,
         "estimated": rec.estimated,
+        "in_progress": rec.estimated,  # the same flag under the name every command uses
         "totals": {k: json_number(v) for k, v in rec.totals.items()},
         "lines": records(rec.lines[LINE_COLUMNS]),
         "unmapped": records(rec.unmapped, ["service", "usage_type", "actual"]),
@@ -290,7 +291,9 @@ def _change(now: float, before: float) -> str:
 
 def _print_month(rec: ReconciledMonth, basis: str, previous: float | None = None) -> None:
     table, t = rec.lines, rec.totals
-    est = " (ESTIMATED: the month is not final)" if rec.estimated else ""
+    est = (
+        " (IN PROGRESS: not final, Cost Explorer marks it Estimated; month to date)" if rec.estimated else ""
+    )
     print(f"\n=== {rec.month}: {rec.hours_in_month:.0f} hours{est}")
     print(
         f"actual {money(t['actual'])} (unblended): {_change(t['actual'], t['modelled'])} vs modelled "
@@ -704,22 +707,48 @@ def expected_failure(exc: BaseException) -> str | None:
     return None
 
 
+INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
+
+
+def interrupted() -> int:
+    """Ctrl-C: one line saying what was written (nothing, or which files), exit 130."""
+    from costmodel.files import WRITTEN
+
+    done = (
+        "nothing was written"
+        if not WRITTEN
+        else f"{len(WRITTEN)} file(s) had been written, the last {WRITTEN[-1]}; nothing else was"
+    )
+    print(f"costmodel: interrupted, {done}", file=sys.stderr)
+    return INTERRUPTED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``costmodel`` console script.
 
     Exit status (DESIGN.md): 0 done, 1 a check the user asked for failed, 2 bad input or an
-    expected failure, with one line on stderr. ``--debug`` shows the traceback as well.
+    expected failure, with one line on stderr; 130 interrupted (Ctrl-C), with one line.
+    ``--debug`` shows the traceback as well.
     """
-    args = build_parser().parse_args(argv)
-    pd.set_option("display.width", 250)
+    from costmodel.files import WRITTEN
+
+    WRITTEN.clear()
+    debug = False
     try:
+        args = build_parser().parse_args(argv)
+        debug = args.debug
+        pd.set_option("display.width", 250)
         code = args.func(args)
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        return interrupted()
     except BrokenPipeError:  # output piped into `head` and closed early
         sys.stderr.close()
         return 0
     except Exception as exc:
         message = expected_failure(exc)
-        if message is None or args.debug:
+        if message is None or debug:
             raise
         print(f"costmodel: error: {' '.join(message.split())}", file=sys.stderr)
         return 2

@@ -88,7 +88,7 @@ def cmd_forecast(args: argparse.Namespace) -> None:
 
 # ---------------------------------------------------------------------------- budget
 def cmd_budget(args: argparse.Namespace) -> int:
-    from costmodel.budget import any_alarm, evaluate, read_budget
+    from costmodel.budget import any_alarm, evaluate, read_budget, worst_status
     from costmodel.inputs import parse_month
 
     budget = read_budget(sample(SAMPLE_BUDGET, args.budget))
@@ -96,11 +96,13 @@ def cmd_budget(args: argparse.Namespace) -> int:
     needs_arch = any(scope == "category" for scope, _, _ in budget.budgets)
     month = parse_month(args.month, "--month") if args.month else None
     month, table = evaluate(budget, actuals, month, _architecture(args) if needs_arch else None)
+    in_progress = bool(table["in_progress"].iloc[0])
     if args.format == "json":
         write_json(
             {
                 "currency": CURRENCY,
                 "month": month,
+                "in_progress": in_progress,
                 "budgets": records(table),
                 "alert_pct": list(budget.alert_pct),
             }
@@ -109,12 +111,20 @@ def cmd_budget(args: argparse.Namespace) -> int:
         write_csv(table)
     else:
         print(f"Budgets for {month} ({budget.origin}, actuals {actuals.origin}):")
-        print(table_text(table))
-        worst = table["status"].map({"ok": 0, "at risk": 1, "over": 2}).max()
-        print(
-            ["\nall budgets ok", "\na budget is at risk (forecast above budget)", "\na budget is over"][worst]
-        )
+        if in_progress:
+            print(f"{month} is in progress: the actual is month to date, not the month's bill")
+        print(table_text(table.drop(columns="in_progress")))
+        print("\n" + VERDICTS[worst_status(table)])
     return 1 if any_alarm(table) else 0
+
+
+VERDICTS = {
+    "ok": "all budgets ok",
+    "unknown": "a budget cannot be checked: the month is in progress and the data is monthly, so "
+    "its month-end forecast is unknown; give daily data (fetch-actuals --granularity DAILY)",
+    "at risk": "a budget is at risk (forecast above budget)",
+    "over": "a budget is over",
+}
 
 
 # ---------------------------------------------------------------------------- anomalies
@@ -125,10 +135,12 @@ def cmd_anomalies(args: argparse.Namespace) -> None:
         from costmodel.errors import InputError
 
         raise InputError(f"--min-usd must be >= 0, got {args.min_usd:g}")
+    from costmodel.actuals.series import in_progress_months
     from costmodel.estimate import estimate
 
     labels = anomalies.labels_of(estimate(_architecture(args), missing="report"))
-    detection = anomalies.detect(_actuals(args), min_usd=args.min_usd, labels=labels)
+    actuals = _actuals(args)
+    detection = anomalies.detect(actuals, min_usd=args.min_usd, labels=labels)
     if anomalies.too_short(detection):
         from costmodel.errors import InputError
 
@@ -146,6 +158,7 @@ def cmd_anomalies(args: argparse.Namespace) -> None:
         write_json(
             {
                 "currency": detection.currency,
+                "in_progress_months": in_progress_months(actuals),
                 "anomalies": records(shown),
                 "step_changes": records(steps),
                 "scored_days": detection.scored_days,
@@ -165,6 +178,8 @@ def cmd_anomalies(args: argparse.Namespace) -> None:
         print(table_text(shown.drop(columns=["explanation"])))
         for line in shown["explanation"]:
             print(f"- {line}")
+    for month in in_progress_months(actuals):
+        print(f"note: {month} is in progress (not final): its days are estimated and may still change")
     if len(steps):
         print("\nStep changes (a new level that stayed: not alarms):")
         print(table_text(steps.rename(columns={"before": "before_usd", "after": "after_usd"})))

@@ -33,6 +33,7 @@ from costmodel.architecture import Architecture
 from costmodel.constants import CURRENCY, HOURS_PER_MONTH
 from costmodel.errors import InputError
 from costmodel.inputs import parse_month
+from costmodel.output import money
 from costmodel.pricing.catalog import PriceCatalog
 
 INTERVAL = 0.8  # the share of outcomes a prediction interval covers [fraction]
@@ -75,8 +76,8 @@ class CurrentMonth:
 class Forecast:
     """History and forecast of the monthly bill (the ``forecast --format json`` contract)."""
 
-    history: pd.DataFrame  # month, actual [USD], complete
-    forecast: pd.DataFrame  # month, expected, low, high, known_changes [USD]
+    history: pd.DataFrame  # month, actual [USD] (so far when in progress), complete, in_progress
+    forecast: pd.DataFrame  # month, expected, low, high, known_changes [USD], in_progress
     interval: float
     method: str
     backtest_mape_pct: float | None
@@ -163,13 +164,14 @@ def month_end(actuals: Actuals, interval: float = INTERVAL, seed: int = 0) -> Cu
     recent = daily["recurring"].iloc[-56:].to_numpy()  # eight weeks: a level and its season
     if len(recent) < 21:
         raise InputError(f"{actuals.origin}: a month-end forecast needs at least 3 weeks of daily data")
-    with warnings.catch_warnings():  # a quiet (constant) series does not converge: said by its interval
-        warnings.simplefilter("ignore")
-        fit = ETSModel(recent, error="add", trend=None, seasonal="add", seasonal_periods=7).fit(disp=False)
-        paths = fit.simulate(
-            remaining, anchor="end", repetitions=SIMULATIONS, rng=np.random.default_rng(seed)
-        )
-    totals = np.asarray(paths).reshape(remaining, -1).sum(axis=0) if remaining else np.zeros(1)
+    totals = np.zeros(1)  # every day in (a month not final yet): nothing left to simulate
+    if remaining:
+        with warnings.catch_warnings():  # a quiet (constant) series does not converge: said by its interval
+            warnings.simplefilter("ignore")
+            fit = ETSModel(recent, error="add", trend=None, seasonal="add", seasonal_periods=7).fit(disp=False)
+            rng = np.random.default_rng(seed)
+            paths = fit.simulate(remaining, anchor="end", repetitions=SIMULATIONS, rng=rng)
+        totals = np.asarray(paths).reshape(remaining, -1).sum(axis=0)
     lumps = lumps_by_month(actuals)
     key = lumps["service"] + "|" + lumps["usage_type"]
     billed = set(key.loc[lumps["month"] == month])
@@ -213,13 +215,22 @@ def forecast(
     if not 0 < interval < 1:
         raise InputError(f"the interval must be a fraction within 0..1, got {interval}")
     bill = monthly_bill(actuals)
-    last = pd.Period(bill["month"].iloc[-1], "M")
+    months_so_far = _trailing_in_progress(bill)
     current, notes = None, []
-    if not bill["complete"].iloc[-1]:
+    last = pd.Period(bill["month"].iloc[-1], "M")
+    if months_so_far:
         if set(actuals.rows["granularity"]) == {"DAILY"}:
             current = month_end(actuals, interval)
         else:
-            last -= 1  # monthly data of a month in progress: forecast that month from the trend
+            # monthly data of a month in progress: its amount is so far (how far, the file does
+            # not say), so that month is forecast from the trend like the ones after it
+            last = pd.Period(months_so_far[0], "M") - 1
+            so_far = bill.set_index("month")["actual"]
+            notes += [
+                f"{m} is in progress (Cost Explorer marks it Estimated): {money(so_far[m])} so far, "
+                "not a complete month; its row is the trend's forecast of the whole month"
+                for m in months_so_far
+            ]
     complete = bill.loc[bill["complete"]]
     if len(complete) < MIN_MONTHS and current is not None:
         notes.append(
@@ -240,15 +251,34 @@ def forecast(
     if current is not None:
         row = {"month": current.month, "expected": current.expected, "low": current.low, "high": current.high}
         table = pd.concat([pd.DataFrame([row | {"known_changes": 0.0}]), table], ignore_index=True)
+    table["in_progress"] = table["month"].isin(set(bill.loc[bill["in_progress"], "month"]))
     return Forecast(
-        history=bill[["month", "actual", "complete"]],
-        forecast=table.astype(dict.fromkeys(("expected", "low", "high", "known_changes"), float)),
+        history=bill[["month", "actual", "complete", "in_progress"]],
+        forecast=table.astype(
+            dict.fromkeys(("expected", "low", "high", "known_changes"), float) | {"in_progress": bool}
+        ),
         interval=interval,
         method=MONTHLY_METHOD + (f"; month in progress: {DAILY_METHOD}" if current else ""),
         backtest_mape_pct=mape,
         current=current,
         notes=notes,
     )
+
+
+def _trailing_in_progress(bill: pd.DataFrame) -> list[str]:
+    """The months at the end of ``bill`` after its last complete one that are in progress
+    (one usually; two when last month is not final yet and this one has begun)."""
+    out: list[str] = []
+    for month, complete, in_progress in zip(
+        reversed(bill["month"].tolist()),
+        reversed(bill["complete"].tolist()),
+        reversed(bill["in_progress"].tolist()),
+        strict=True,
+    ):
+        if complete or not in_progress:
+            break
+        out.insert(0, month)
+    return out
 
 
 def _months_ahead(

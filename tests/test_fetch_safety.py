@@ -199,7 +199,9 @@ def test_a_cache_entry_with_pages_missing_is_refused(moto_ce, tmp_path, capsys):
     url, client = moto_ce
     seed(url, october("917.352"))
     first = fetch(*OCT, client=client, cache_dir=tmp_path, account="111111111111")
-    entry = tmp_path / f"{fetch_module().cache_key(first['requests'][0]['request'], '111111111111', url)}.json"
+    entry = (
+        tmp_path / f"{fetch_module().cache_key(first['requests'][0]['request'], '111111111111', url)}.json"
+    )
     saved = json.loads(entry.read_text())
     saved["pages"][-1]["NextPageToken"] = "more"
     entry.write_text(json.dumps(saved))

@@ -9,6 +9,7 @@ import errno
 import json
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -101,7 +102,7 @@ def test_every_write_error_names_the_file(tmp_path, monkeypatch, code, reason):
 
     monkeypatch.setattr(os, "fsync", fails)
     target = tmp_path / "cost-report-2026-10.html"
-    with pytest.raises(OSError) as info:
+    with pytest.raises(OSError, match=reason) as info:
         atomic_write_text(target, "x")
     assert expected_failure(info.value) == f"cannot write {target}: {reason}"
     assert list(tmp_path.iterdir()) == []  # no temporary file left behind
@@ -125,7 +126,7 @@ def test_the_fallback_still_keeps_the_data_when_only_out_fails(tmp_path):
     with pytest.raises(CostModelError, match="the fetched data is kept in") as info:
         save_fetched(payload, tmp_path / "gone" / "ce.json", cache_dir=tmp_path / "cache")
     kept = str(info.value).rsplit(" ", 1)[-1]
-    assert json.loads(open(kept).read()) == payload and mode(kept) == 0o600
+    assert json.loads(Path(kept).read_text()) == payload and mode(kept) == 0o600
 
 
 def test_a_cache_folder_that_is_a_symbolic_link_is_refused_and_its_target_untouched(tmp_path):

@@ -32,17 +32,37 @@ def covered_days(actuals: Actuals) -> pd.Series:
 
 def monthly_bill(actuals: Actuals) -> pd.DataFrame:
     """One row per month: ``actual`` (the independent total [USD]), ``one_off`` (credits and
-    refunds [USD]), ``days`` (days covered), ``days_in_month`` and ``complete``."""
+    refunds [USD]), ``days`` (days covered), ``days_in_month``, ``estimated``, ``complete``
+    and ``in_progress``.
+
+    A month is ``complete`` when its periods cover every day and none is ``estimated`` (Cost
+    Explorer's ``Estimated``: the month is not final, often not over; a line-item export
+    without the month's last day is flagged so too). ``in_progress`` marks the months whose
+    ``actual`` is so far, not the month's: estimated ones, and the file's last month when its
+    days stop short. (A first month that starts late is neither complete nor in progress.)
+    """
     rows = actuals.rows
     one_off = (
         rows.loc[rows["record_type"].isin(ONE_OFF_RECORD_TYPES)].groupby("month")["unblended_cost"].sum()
     )
+    estimated = rows.groupby("month")["estimated"].any() if len(rows) else pd.Series(dtype=bool)
     frame = actuals.controls[["month", "control_total"]].rename(columns={"control_total": "actual"})
     frame["one_off"] = frame["month"].map(one_off).fillna(0.0)
     frame["days"] = frame["month"].map(covered_days(actuals)).fillna(0).astype(int)
     frame["days_in_month"] = frame["month"].map(_days_in)
-    frame["complete"] = frame["days"] >= frame["days_in_month"]
-    return frame.sort_values("month", ignore_index=True)
+    frame["estimated"] = frame["month"].map(estimated).fillna(False).astype(bool)
+    all_days = frame["days"] >= frame["days_in_month"]
+    frame["complete"] = all_days & ~frame["estimated"]
+    frame = frame.sort_values("month", ignore_index=True)
+    is_last = frame["month"] == frame["month"].max()
+    frame["in_progress"] = frame["estimated"] | (~all_days & is_last)
+    return frame
+
+
+def in_progress_months(actuals: Actuals) -> list[str]:
+    """The months whose figures are so far, not final (see :func:`monthly_bill`)."""
+    bill = monthly_bill(actuals)
+    return bill.loc[bill["in_progress"], "month"].tolist()
 
 
 def require_daily(actuals: Actuals, what: str) -> pd.DataFrame:
@@ -111,6 +131,14 @@ def cut(actuals: Actuals, before: str) -> Actuals:
     """The actuals as they stood at the start of day ``before`` (YYYY-MM-DD): later rows
     dropped; the months kept keep their control totals, the month cut gets its groups' sum."""
     day = pd.Timestamp(before)
+    straddling = actuals.rows.loc[(actuals.rows["period_start"] < day) & (actuals.rows["period_end"] > day)]
+    if len(straddling):  # a month's money cannot be cut at a day: it would count as days so far
+        first = straddling.iloc[0]
+        raise InputError(
+            f"{actuals.origin}: the period {first['period_start'].date()}..{first['period_end'].date()} "
+            f"runs past {before}, so the data as it stood on that day is unknown; cut at a month's "
+            "first day, or give daily data"
+        )
     rows = actuals.rows.loc[actuals.rows["period_start"] < day].copy()
     if rows.empty:
         raise InputError(f"{actuals.origin}: no data before {before}")
@@ -131,4 +159,12 @@ def cut(actuals: Actuals, before: str) -> Actuals:
     )
 
 
-__all__ = ["covered_days", "cut", "daily_bill", "lumps_by_month", "monthly_bill", "require_daily"]
+__all__ = [
+    "covered_days",
+    "cut",
+    "daily_bill",
+    "in_progress_months",
+    "lumps_by_month",
+    "monthly_bill",
+    "require_daily",
+]

@@ -56,18 +56,17 @@ def budget_section(
     budget_path: str | Path | None, actuals: Actuals, month: str, arch: Architecture, catalog: PriceCatalog
 ) -> dict | None:
     """The month's budgets (:func:`costmodel.budget.evaluate`), or None without a budget file."""
-    from costmodel.budget import evaluate, read_budget
+    from costmodel.budget import evaluate, read_budget, worst_status
 
     if budget_path is None:
         return None
     budget = read_budget(budget_path)
     _, table = evaluate(budget, actuals, month, arch, catalog)
-    worst = table["status"].map({"ok": 0, "at risk": 1, "over": 2}).max()
     return {
         "file": budget.origin,
         "rows": table.to_dict("records"),
         "total": float(table.loc[table["scope"] == "total", "budget"].iloc[0]),
-        "verdict": ["ok", "at risk", "over"][int(worst)],
+        "verdict": worst_status(table),
     }
 
 
