@@ -232,3 +232,139 @@ def test_daily_data_of_a_month_not_final_is_in_progress_at_its_days_so_far(tmp_p
     budget.write_text("monthly_usd: 10000\n")
     code, out, _ = run("budget", "--budget", budget, "--actuals", path, "--format", "json")
     assert code == 1 and json.loads(out)["in_progress"] is True
+
+
+# ---------------------------------------------------------------- Cost Explorer groups once
+def september_results():
+    payload = json.loads(MONTHLY.read_text())
+    pages = payload["requests"][0]["pages"]
+    (result,) = [r for p in pages for r in p["ResultsByTime"] if r["TimePeriod"]["Start"] == "2026-09-01"]
+    return pages[0]["GroupDefinitions"], result
+
+
+def one_response(tmp_path, periods):
+    """One GetCostAndUsage response holding September's groups once per (Start, End)."""
+    import copy
+
+    definitions, september = september_results()
+    results = []
+    for start, end in periods:
+        result = copy.deepcopy(september)
+        result["TimePeriod"] = {"Start": start, "End": end}
+        results.append(result)
+    path = tmp_path / "ce.json"
+    path.write_text(json.dumps({"GroupDefinitions": definitions, "ResultsByTime": results}))
+    return path
+
+
+def both_paths(*argv):
+    """The one stderr line of a refused command, read by the fast path and group by group."""
+    from tests.test_actuals_fast_path import strict_only
+
+    fast = refused(*argv)
+    with strict_only():
+        strict = refused(*argv)
+    assert fast == strict
+    return fast
+
+
+def test_overlapping_cost_explorer_periods_are_refused_not_counted_twice(tmp_path):
+    path = one_response(tmp_path, [("2026-09-01", "2026-10-01"), ("2026-09-15", "2026-10-01")])
+    err = both_paths("reconcile", "--actuals", path)
+    assert (
+        "ce.json: periods 2026-09-01..2026-10-01 (ce.json) and 2026-09-15..2026-10-01 (ce.json) overlap"
+        in err
+    )
+
+
+def test_the_issues_overlap_across_a_month_boundary_is_refused(tmp_path):
+    # 09-01..10-01 and 09-15..10-15: September read as $17,734.76 and "1056 hours"
+    path = one_response(tmp_path, [("2026-09-01", "2026-10-01"), ("2026-09-15", "2026-10-15")])
+    err = both_paths("reconcile", "--actuals", path)
+    assert "period 2026-09-15..2026-10-15 runs across a month boundary" in err
+
+
+def test_a_period_given_with_an_offset_is_converted_to_utc_never_dropped(tmp_path):
+    # 2026-09-01T00:00-05:00 is 05:00 UTC: as UTC days it is no longer September's calendar month
+    path = one_response(tmp_path, [("2026-09-01T00:00:00-05:00", "2026-10-01T00:00:00-05:00")])
+    err = both_paths("reconcile", "--actuals", path)
+    assert "period 2026-09-01T05:00:00Z..2026-10-01T05:00:00Z runs across a month boundary" in err
+    utc = one_response(tmp_path, [("2026-09-01T00:00:00Z", "2026-10-01T00:00:00Z")])
+    code, out, err = run("reconcile", "--actuals", utc, "--format", "json")
+    assert code == 0, err
+    assert [m["month"] for m in json.loads(out)["months"]] == ["2026-09"]
+
+
+@pytest.mark.parametrize("start", ["september", "2026-13-01", "01/09/2026", "2026-09-01 garbage"])
+def test_a_period_that_is_not_an_iso_date_is_refused(tmp_path, start):
+    path = one_response(tmp_path, [(start, "2026-10-01")])
+    err = both_paths("reconcile", "--actuals", path)
+    assert f"TimePeriod Start {start!r} is not a date YYYY-MM-DD" in err
+
+
+def test_a_saved_response_with_a_dangling_next_page_token_is_refused(tmp_path):
+    payload = json.loads(MONTHLY.read_text())
+    payload["requests"][0]["pages"].pop()  # the first page says there is more; the rest is gone
+    path = tmp_path / "ce.json"
+    path.write_text(json.dumps(payload))
+    err = both_paths("reconcile", "--actuals", path)
+    assert "ce.json, request 1, page 1: the last page saved still carries a NextPageToken" in err
+    single = payload["requests"][0]["pages"][0]
+    path.write_text(json.dumps(single))  # one response, as boto3 returned it
+    assert "ce.json, page 1: the last page saved still carries a NextPageToken" in refused(
+        "reconcile", "--actuals", path
+    )
+
+
+# ---------------------------------------------------------------- console dates
+def console(tmp_path, *dates):
+    lines = ['"Service","EC2-Instances($)","Total costs($)"']
+    lines += [f'"{d}","100","100"' for d in dates]
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_a_console_date_that_reads_two_ways_is_refused(tmp_path):
+    # day first, 01/06/2026 is June 1st; month first, January 6th: one month "2026-01" at $46,676.58
+    err = refused("reconcile", "--actuals", console(tmp_path, "01/06/2026", "01/07/2026"))
+    assert "export.csv, line 2: period '01/06/2026' reads as 2026-01-06 (month first) or 2026-06-01" in err
+
+
+@pytest.mark.parametrize(
+    ("dates", "days"),
+    [
+        # a first number above 12 says day first for the whole file; a second one, month first
+        (("30/06/2026", "01/07/2026", "02/07/2026"), ["2026-06-30", "2026-07-01", "2026-07-02"]),
+        (("06/30/2026", "07/01/2026", "07/02/2026"), ["2026-06-30", "2026-07-01", "2026-07-02"]),
+        (("30.06.2026", "01.07.2026"), ["2026-06-30", "2026-07-01"]),
+        (("2026-06-01", "2026-07-01"), ["2026-06-01", "2026-07-01"]),
+        (("2026/06/01", "2026/07/01"), ["2026-06-01", "2026-07-01"]),
+        (("05/05/2026",), ["2026-05-05"]),  # the same both ways
+    ],
+)
+def test_console_dates_are_read_the_one_way_the_file_allows(tmp_path, dates, days):
+    from costmodel.actuals import read_actuals
+
+    rows = read_actuals(console(tmp_path, *dates)).rows
+    assert [str(p.date()) for p in rows["period_start"]] == days
+
+
+@pytest.mark.parametrize("dates", [("01.06.2026", "01.07.2026"), ("02/01/2026",)])
+def test_console_dates_with_no_telling_day_are_refused(tmp_path, dates):
+    assert "no date in the file says which" in refused("reconcile", "--actuals", console(tmp_path, *dates))
+
+
+def test_console_dates_that_contradict_each_other_are_refused(tmp_path):
+    err = refused("reconcile", "--actuals", console(tmp_path, "13/06/2026", "06/14/2026"))
+    assert "line 2 ('13/06/2026') has the day first and line 3 ('06/14/2026') the month first" in err
+
+
+def test_a_console_offset_is_converted_to_utc_and_a_non_midnight_day_refused(tmp_path):
+    err = refused("reconcile", "--actuals", console(tmp_path, "2026-10-01T00:00:00-05:00"))
+    assert "period '2026-10-01T00:00:00-05:00' is 2026-10-01 05:00:00 in UTC, not the start of a day" in err
+    code, out, err = run(
+        "reconcile", "--actuals", console(tmp_path, "2026-10-01T00:00:00Z"), "--format", "json"
+    )
+    assert code == 0, err
+    assert [m["month"] for m in json.loads(out)["months"]] == ["2026-10"]

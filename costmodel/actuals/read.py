@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
@@ -130,15 +131,73 @@ def _group_dimensions(page: dict, keys: list[str]) -> list[str]:
     return ["SERVICE", "USAGE_TYPE"][: len(keys)] if len(keys) <= 2 else [f"KEY{i}" for i in range(len(keys))]
 
 
-def _period(result: Any, where: str, i: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+# A Cost Explorer period bound: a day, or (HOURLY) a time, in UTC ("Z") or with an offset.
+_BOUND = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(Z|[+-]\d{2}:?\d{2})?)?")
+
+
+def period_bound(text: Any, where: str) -> pd.Timestamp:
+    """A period's start or end as a UTC time without zone: ``2026-10-01`` or
+    ``2026-10-01T05:00:00Z``; an offset (``-05:00``) is converted to UTC, never dropped.
+    Anything else (``october``, ``2026-13-01``, ``01/10/2026``) is an :class:`InputError`."""
+    match = _BOUND.fullmatch(text.strip()) if isinstance(text, str) else None
     try:
-        start = pd.Timestamp(result["TimePeriod"]["Start"])
-        end = pd.Timestamp(result["TimePeriod"]["End"])
-    except (KeyError, TypeError, ValueError):
-        raise InputError(f"{where}: ResultsByTime[{i}] has no valid TimePeriod Start/End") from None
-    if pd.isna(start) or pd.isna(end) or end <= start:
+        if match is None:
+            raise ValueError
+        value = pd.Timestamp(text.strip())
+    except ValueError:
+        raise InputError(
+            f"{where} {text!r} is not a date YYYY-MM-DD (or a UTC time YYYY-MM-DDTHH:MM:SSZ)"
+        ) from None
+    return value.tz_convert("UTC").tz_localize(None) if value.tzinfo is not None else value
+
+
+def _period(result: Any, where: str, i: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    period = result.get("TimePeriod") if isinstance(result, dict) else None
+    if not isinstance(period, dict) or "Start" not in period or "End" not in period:
+        raise InputError(f"{where}: ResultsByTime[{i}] has no valid TimePeriod Start/End")
+    start = period_bound(period["Start"], f"{where}: ResultsByTime[{i}] TimePeriod Start")
+    end = period_bound(period["End"], f"{where}: ResultsByTime[{i}] TimePeriod End")
+    if end <= start:
         raise InputError(f"{where}: ResultsByTime[{i}] TimePeriod End must be after Start")
     return start, end
+
+
+def check_periods(periods: pd.DataFrame, origin: str) -> None:
+    """Each period within one calendar month, and no two periods overlapping.
+
+    ``periods`` has ``period_start``, ``period_end`` and ``source`` (where each was read). The
+    same period may come from several pages or requests (one request's groups spread over
+    pages; usage and credits asked apart); two *different* periods sharing a day would count
+    that day's money twice, and a period across a month boundary would put one month's money
+    in another: both are refused, naming them, since no exact split of their money exists.
+    """
+    distinct = periods.drop_duplicates(["period_start", "period_end"]).sort_values(
+        ["period_start", "period_end"], kind="stable"
+    )
+    starts = distinct["period_start"].tolist()
+    ends = distinct["period_end"].tolist()
+    sources = distinct["source"].tolist()
+    for start, end, source in zip(starts, ends, sources, strict=True):
+        if end > start.to_period("M").to_timestamp() + pd.DateOffset(months=1):
+            raise InputError(
+                f"{source}: period {_span(start, end)} runs across a month boundary; its money "
+                "cannot be split between the months exactly: fetch it again with periods that end "
+                "on a month's first day (costmodel fetch-actuals does)"
+            )
+    for i in range(1, len(starts)):
+        if starts[i] < ends[i - 1]:
+            raise InputError(
+                f"{origin}: periods {_span(starts[i - 1], ends[i - 1])} ({sources[i - 1]}) and "
+                f"{_span(starts[i], ends[i])} ({sources[i]}) overlap: the days in both would be "
+                "counted twice; keep one response per period"
+            )
+
+
+def _span(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    def text(t: pd.Timestamp) -> str:
+        return str(t.date()) if t == t.normalize() else t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    return f"{text(start)}..{text(end)}"
 
 
 def _results(page: Any, where: str) -> list:
@@ -322,17 +381,29 @@ def _unit(metrics: dict) -> str:
     return str(quantity.get("Unit", "")) if isinstance(quantity, dict) else ""
 
 
-def _ungrouped_totals(pages: list, where: str) -> list[tuple[str, Decimal, bool]]:
-    """(month, UnblendedCost, estimated) of each period of an ungrouped request's pages."""
+def _ungrouped_totals(pages: list, where: str) -> list[tuple[pd.Timestamp, pd.Timestamp, Decimal]]:
+    """(start, end, UnblendedCost) of each period of an ungrouped request's pages."""
     out = []
     for p, page in enumerate(pages):
         for i, result in enumerate(_results(page, f"{where}, page {p + 1}")):
-            start, _ = _period(result, where, i)
+            start, end = _period(result, where, i)
             total = result.get("Total") or {}
             metrics = _metrics(total, f"{where}, period {start.date()}, Total", [REQUIRED_METRIC])
             amount = _amount_decimal(metrics[REQUIRED_METRIC], f"{where}, period {start.date()}", "Total")
-            out.append((start.strftime("%Y-%m"), amount, bool(result.get("Estimated", False))))
+            out.append((start, end, amount))
     return out
+
+
+def _check_complete(pages: list, where: str) -> None:
+    """The last page of a request must not carry a ``NextPageToken``: the pages after it
+    were never fetched, and their groups would be missing without a word."""
+    last = pages[-1] if pages else None
+    if isinstance(last, dict) and last.get("NextPageToken"):
+        raise InputError(
+            f"{where}, page {len(pages)}: the last page saved still carries a NextPageToken, so the "
+            "pages after it were never fetched and the file is incomplete; fetch it again "
+            "(costmodel fetch-actuals follows every page)"
+        )
 
 
 def _requests_of(payload: Any, origin: str) -> list[tuple[dict, list[dict]]]:
@@ -458,11 +529,15 @@ def read_cost_and_usage_with_controls(payload: Any, origin: str = "<memory>") ->
     independent: dict[str, Decimal] = {}
     requests = _requests_of(payload, origin)
     grouped = [(r, pg) for r, pg in requests if not _is_control_request(r, pg)]
+    control_periods: list[tuple[pd.Timestamp, pd.Timestamp, str]] = []
     for r, (request, pages) in enumerate(requests):
         where_request = f"{origin}, request {r + 1}"
+        _check_complete(pages, where_request if len(requests) > 1 else origin)
         if _is_control_request(request, pages) and grouped:
-            for month, amount, _ in _ungrouped_totals(pages, where_request):
+            for start, end, amount in _ungrouped_totals(pages, where_request):
+                month = start.strftime("%Y-%m")
                 independent[month] = independent.get(month, Decimal(0)) + amount
+                control_periods.append((start, end, where_request))
             continue
         required = _required_metrics(request)
         for p, page in enumerate(pages):
@@ -480,6 +555,9 @@ def read_cost_and_usage_with_controls(payload: Any, origin: str = "<memory>") ->
         frame["other_keys"] = frame["other_keys"].fillna("")
     frame = frame[TIDY_COLUMNS + [c for c in frame.columns if c not in TIDY_COLUMNS]]
     _check_consistency(frame, origin)
+    check_periods(frame[["period_start", "period_end", "source"]], origin)
+    if control_periods:
+        check_periods(pd.DataFrame(control_periods, columns=["period_start", "period_end", "source"]), origin)
     controls = _controls(frame, group_sums, independent, "Cost Explorer's ungrouped total", origin)
     return Actuals(rows=frame, controls=controls, origin=origin)
 
@@ -535,16 +613,71 @@ def _console_header(reader: list[list[str]], origin: str) -> list[str]:
     return services
 
 
+# Console dates other than ISO: 2026/10/01 (year first, one reading) and 01/10/2026 or
+# 01.10.2026 (year last: day first or month first, as the browser's locale had it).
+_YEAR_FIRST = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+_YEAR_LAST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def _day_first(cells: list[tuple[int, str]], origin: str) -> bool | None:
+    """Whether the file's year-last dates are day first, from the file itself: a first
+    number above 12 says day first, a second one above 12 month first. None when the file
+    has no year-last date; refused when it says both, or neither while a date reads two ways."""
+    first = [(n, t) for n, t in cells if (m := _YEAR_LAST.fullmatch(t)) and int(m.group(1)) > 12]
+    second = [(n, t) for n, t in cells if (m := _YEAR_LAST.fullmatch(t)) and int(m.group(2)) > 12]
+    if first and second:
+        raise InputError(
+            f"{origin}: line {first[0][0]} ({first[0][1]!r}) has the day first and line "
+            f"{second[0][0]} ({second[0][1]!r}) the month first; give one date format (YYYY-MM-DD)"
+        )
+    if first or second:
+        return bool(first)
+    for n, text in cells:
+        if (m := _YEAR_LAST.fullmatch(text)) and m.group(1) != m.group(2):
+            a, b, year = (int(g) for g in m.groups())
+            raise InputError(
+                f"{origin}, line {n}: period {text!r} reads as {year}-{a:02d}-{b:02d} (month first) or "
+                f"{year}-{b:02d}-{a:02d} (day first), and no date in the file says which (a day above "
+                "12); export the CSV with ISO dates (YYYY-MM-DD) or write them so"
+            )
+    return None
+
+
+def _console_dates(cells: list[tuple[int, str]], origin: str) -> dict[int, pd.Timestamp]:
+    """The period (a UTC day) of each line ``n`` from its first cell: ISO (an offset is
+    converted to UTC, and must then still be a day's start), year first, or year last when
+    the file itself says which of day and month comes first (see :func:`_day_first`)."""
+    cells = [(n, text.strip()) for n, text in cells]
+    day_first = _day_first(cells, origin)
+    out: dict[int, pd.Timestamp] = {}
+    for n, text in cells:
+        where = f"{origin}, line {n}: period"
+        try:
+            if m := _YEAR_LAST.fullmatch(text):
+                a, b, year = (int(g) for g in m.groups())
+                day, month = (a, b) if day_first else (b, a)
+                start = pd.Timestamp(year=year, month=month, day=day)
+            elif m := _YEAR_FIRST.fullmatch(text):
+                start = pd.Timestamp(year=int(m.group(1)), month=int(m.group(2)), day=int(m.group(3)))
+            else:
+                start = period_bound(text, where)
+        except InputError:
+            raise
+        except ValueError:  # 31/02/2026
+            raise InputError(f"{where} {text!r} is not a date") from None
+        if start != start.normalize():
+            raise InputError(
+                f"{where} {text!r} is {start} in UTC, not the start of a day; a console period is a "
+                "UTC day or month: export it again without a time"
+            )
+        out[n] = start
+    return out
+
+
 def _console_period(
-    line: list[str], n: int, services: list[str], labels: dict[str, str], origin: str
-) -> tuple[pd.Timestamp, list[dict], list[Decimal], Decimal]:
-    """One period row: its date, tidy rows, their exact amounts and its stated total."""
-    try:
-        start = pd.Timestamp(line[0])
-    except ValueError:
-        raise InputError(f"{origin}, line {n}: period {line[0]!r} is not a date") from None
-    if pd.isna(start):
-        raise InputError(f"{origin}, line {n}: period {line[0]!r} is not a date")
+    line: list[str], n: int, start: pd.Timestamp, services: list[str], labels: dict[str, str], origin: str
+) -> tuple[list[dict], list[Decimal], Decimal]:
+    """One period row (dated ``start``): its tidy rows, their exact amounts and its stated total."""
     rows, amounts = [], []
     for service, cell in zip(services, line[1:-1], strict=True):
         if cell.strip() == "":
@@ -570,7 +703,7 @@ def _console_period(
             f"{origin}, line {n}: services add up to {sum(amounts, Decimal(0))} but "
             f"'Total costs($)' says {stated}"
         )
-    return start, rows, amounts, stated
+    return rows, amounts, stated
 
 
 def _check_service_totals(
@@ -645,6 +778,7 @@ def read_console_csv_with_controls(text: str, origin: str = "<memory>") -> Actua
     seen: dict[pd.Timestamp, int] = {}
     independent: dict[str, Decimal] = {}
     service_totals: dict[str, Decimal] | None = None
+    periods: list[tuple[int, list[str]]] = []
     for n, line in enumerate(reader[1:], start=2):
         if not line or all(c.strip() == "" for c in line):
             continue
@@ -659,7 +793,11 @@ def read_console_csv_with_controls(text: str, origin: str = "<memory>") -> Actua
                 for svc, cell in zip(services, line[1:-1], strict=True)
             }
             continue
-        start, period_rows, period_amounts, stated = _console_period(line, n, services, labels, origin)
+        periods.append((n, line))
+    dates = _console_dates([(n, line[0]) for n, line in periods], origin)
+    for n, line in periods:
+        start = dates[n]
+        period_rows, period_amounts, stated = _console_period(line, n, start, services, labels, origin)
         if start in seen:
             raise InputError(
                 f"{origin}, line {n}: period {start.date()} already given on line {seen[start]} "
