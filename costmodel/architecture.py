@@ -15,12 +15,13 @@ import copy
 import math
 from dataclasses import dataclass, field
 from functools import cache
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from costmodel import limits
+from costmodel import arguments, limits
 from costmodel.data_files import data_path
 from costmodel.errors import InputError
 from costmodel.inputs import load_yaml, read_text
@@ -541,6 +542,8 @@ class Architecture:
         Resizing the RDS primary (``rds.instance_class``) resizes the primary only: read
         replicas keep their class unless ``rds.replica_class`` is changed too.
         """
+        arguments.changes(changes, "Architecture.with_changes")
+        _check_given_once(changes)
         raw = copy.deepcopy(self.raw)
         targets = {resolve_key(k) for k in changes}
         if "rds.instance_class" in targets and "rds.replica_instance_class" not in targets:
@@ -560,6 +563,17 @@ class Architecture:
         changed = architecture_from_dict(raw, origin=origin)
         limits.check_no_decrease(self.sections, changed.sections, origin)
         return changed
+
+
+def _check_given_once(changes: dict[str, Any]) -> None:
+    """A setting named twice (``eks.instance_type`` and its alias ``eks.node_type``) is refused
+    as on the command line: the later one must not win silently."""
+    seen: dict[str, str] = {}
+    for key in changes:
+        target = resolve_key(key)
+        if target in seen:
+            raise InputError(f"changes: {key} given twice (also as {seen[target]}); give each key once")
+        seen[target] = key
 
 
 def resolve_key(dotted: str) -> str:
@@ -605,6 +619,8 @@ def load_architecture(path: str | Path | None = None) -> Architecture:
     path : str or Path, optional
         A YAML file like ``data/architectures/production.yaml``.
     """
+    if path is not None and not isinstance(path, (str, PathLike)):
+        arguments.refuse("load_architecture", "path", "a file path (str or Path) or None", path)
     chosen = Path(path) if path is not None else data_path("architectures", DEFAULT_ARCHITECTURE)
     raw = load_yaml(read_text(chosen, "architecture"), chosen.name)
     return architecture_from_dict(raw, origin=chosen.name)

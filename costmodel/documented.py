@@ -13,7 +13,7 @@ from functools import cache
 
 import pandas as pd
 
-from costmodel import categories
+from costmodel import arguments, categories
 from costmodel.categories import NOT_DOCUMENTED
 from costmodel.data_files import data_path
 from costmodel.errors import InputError
@@ -78,6 +78,9 @@ def compare(items: pd.DataFrame, documented: pd.DataFrame | None = None) -> pd.D
         ``documented_basis``, ``modelled`` [USD/month, on-demand list], ``difference``
         (modelled - documented) [USD/month], ``categories`` (model categories counted).
     """
+    arguments.frame(
+        items, ["category", "monthly_cost"], "documented.compare", "items", "costmodel.estimate()"
+    )
     documented = load_documented() if documented is None else documented
     mapping = category_groups()
     unmapped = sorted(set(items["category"]) - set(mapping["category"]))

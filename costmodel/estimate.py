@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from costmodel import arguments
 from costmodel.architecture import Architecture, load_architecture
 from costmodel.constants import HOURS_PER_MONTH
 from costmodel.errors import InputError
@@ -134,6 +135,10 @@ def estimate(
         per unit], ``monthly_cost`` [USD]) followed by ``category``, ``service_code``,
         ``region``, ``price_status`` and ``price_usd`` (the published price string).
     """
+    arguments.architecture(arch, "estimate", optional=True)
+    arguments.catalog(catalog, "estimate")
+    hours = arguments.number(hours, "estimate", "hours", above=0, high=744, unit="h in a month")
+    arguments.choice(missing, ("raise", "report"), "estimate", "missing")
     arch = arch if arch is not None else load_architecture()
     catalog = catalog if catalog is not None else load_snapshot()
     priced = catalog.price(components(arch, hours, month or catalog.as_of), missing=missing)

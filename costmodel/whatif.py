@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from costmodel import arguments
 from costmodel.architecture import Architecture, load_architecture
 from costmodel.data_files import data_path
 from costmodel.estimate import estimate
@@ -74,7 +75,14 @@ class Standby:
 def compare(
     arch: Architecture, changes: dict[str, Any], catalog: PriceCatalog | None = None, missing: str = "raise"
 ) -> WhatIf:
-    """Price ``arch`` with ``changes`` (dotted keys, e.g. ``eks.node_count``) against the base."""
+    """Price ``arch`` with ``changes`` (dotted keys, e.g. ``eks.node_count``) against the base.
+
+    A key given twice, also under two names of one setting (``eks.instance_type`` and its
+    alias ``eks.node_type``), is refused, as with ``costmodel whatif --set``."""
+    arguments.architecture(arch, "whatif.compare")
+    arguments.changes(changes, "whatif.compare", at_least_one=True)
+    arguments.catalog(catalog, "whatif.compare")
+    arguments.choice(missing, ("raise", "report"), "whatif.compare", "missing")
     catalog = catalog if catalog is not None else load_snapshot()
     scenario = arch.with_changes(changes)
     table = diff(estimate(arch, catalog, missing=missing), estimate(scenario, catalog, missing=missing))
@@ -105,6 +113,13 @@ def cold_standby(
     (``data/architectures/dr-standby-us-west-2.yaml``), priced from us-west-2 prices where
     the snapshot has them and reported as unknown (NaN, with what was looked up) where not.
     """
+    where = "whatif.cold_standby"
+    arguments.architecture(arch, where, optional=True)
+    arguments.catalog(catalog, where)
+    snapshot_copy_gb = arguments.number(
+        snapshot_copy_gb, where, "snapshot_copy_gb", low=0, unit="GB per month"
+    )
+    arguments.architecture(standby, where, "standby", optional=True)
     catalog = catalog if catalog is not None else load_snapshot()
     arch = arch if arch is not None else load_architecture()
     standby = (

@@ -6,6 +6,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from costmodel import arguments
 from costmodel.scaling.costs import LIMIT_NAMES
 
 USD = FuncFormatter(lambda v, _: f"${v:,.0f}")
@@ -21,6 +22,13 @@ def _capacity_label(value: object) -> str:
 def plot_cost_curve(curve: pd.DataFrame, title: str | None = None, today: float | None = None) -> Figure:
     """Monthly cost against load, with the capacity step changes marked and labelled, and a
     marker at today's load (``today``, in the driver's unit)."""
+    arguments.frame(
+        curve,
+        ["load", "capacity", "monthly_cost", "step"],
+        "scaling.plot_cost_curve",
+        "curve",
+        "scaling.cost_curve()",
+    )
     fig = Figure(figsize=(8, 4.5))
     ax = fig.subplots()
     ax.step(curve["load"], curve["monthly_cost"], where="post", color="tab:blue")
@@ -81,6 +89,10 @@ def plot_projection_fan(
     says from which month. ``log`` puts the cost on a log axis so that year one stays
     readable next to fast growth.
     """
+    where = "scaling.plot_projection_fan"
+    arguments.frame(mc, ["month", "p5", "p25", "p50", "p75", "p95"], where, "mc", "scaling.monte_carlo()")
+    if projection is not None:
+        arguments.frame(projection, ["total_cost"], where, "projection", "scaling.project()")
     fig = Figure(figsize=(9, 4.5))
     ax = fig.subplots()
     x = range(len(mc))

@@ -16,7 +16,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from costmodel import arguments
 from costmodel.architecture import instance_types
+from costmodel.errors import InputError
 
 DAEMONSET_CPU = 0.3  # [vCPU per node]
 DAEMONSET_MEMORY_GIB = 0.5  # [GiB per node]
@@ -50,7 +52,7 @@ def node_shape(instance_type: str) -> NodeShape:
     table = instance_types().set_index("instance_type")
     if instance_type not in table.index or table.loc[instance_type, "service"] != "ec2":
         valid = table.index[table["service"] == "ec2"].tolist()
-        raise ValueError(f"unknown EC2 instance type {instance_type!r}; known: {', '.join(valid)}")
+        raise InputError(f"unknown EC2 instance type {instance_type!r}; known: {', '.join(valid)}")
     row = table.loc[instance_type]
     max_pods = int(row["network_max_pods"])
     memory_mib = float(row["memory_gib"]) * 1024 - (255 + 11 * max_pods) - EVICTION_MIB
@@ -107,10 +109,29 @@ def eks_nodes(
     >>> int(eks_nodes(7500)), int(eks_nodes(7501))
     (3, 4)
     """
-    per_node = pods_per_node(node_shape(instance_type), pod_cpu, pod_memory_gib, target_utilization)
+    where = "scaling.eks_nodes"
+    requests_per_s = arguments.numbers(requests_per_s, where, "requests_per_s", low=0, unit="requests/s")
+    if not isinstance(instance_type, str):
+        arguments.refuse(where, "instance_type", "an EC2 instance type, e.g. 'c5.2xlarge'", instance_type)
+    requests_per_pod = arguments.number(
+        requests_per_pod, where, "requests_per_pod", above=0, unit="requests/s"
+    )
+    pod_cpu = arguments.number(pod_cpu, where, "pod_cpu", above=0, unit="vCPU")
+    pod_memory_gib = arguments.number(pod_memory_gib, where, "pod_memory_gib", above=0, unit="GiB")
+    min_pods = arguments.number(min_pods, where, "min_pods", low=0, integer=True, unit="pods")
+    target_utilization = arguments.number(target_utilization, where, "target_utilization", above=0, high=1)
+    min_nodes = arguments.number(min_nodes, where, "min_nodes", low=0, integer=True, unit="nodes")
+    max_nodes = arguments.number(
+        max_nodes, where, "max_nodes", low=max(min_nodes, 1), integer=True, unit="nodes"
+    )
+    try:
+        shape = node_shape(instance_type)
+    except InputError as exc:
+        raise InputError(f"{where}: instance_type: {exc}") from None
+    per_node = pods_per_node(shape, pod_cpu, pod_memory_gib, target_utilization)
     if per_node < 1:
-        raise ValueError(
-            f"a {instance_type} node cannot hold one pod of {pod_cpu} vCPU / {pod_memory_gib} GiB"
+        raise InputError(
+            f"{where}: a {instance_type} node cannot hold one pod of {pod_cpu} vCPU / {pod_memory_gib} GiB"
         )
     nodes = np.ceil(pods_needed(requests_per_s, requests_per_pod, min_pods) / per_node)
     return np.clip(nodes, min_nodes, max_nodes)

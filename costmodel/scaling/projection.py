@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from costmodel import categories
+from costmodel import arguments, categories
 from costmodel.architecture import Architecture
 from costmodel.commitments.portfolio import Commitment, Portfolio
 from costmodel.commitments.portfolio import apply as apply_portfolio
 from costmodel.constants import HOURS_PER_MONTH
 from costmodel.errors import InputError
 from costmodel.estimate import estimate
+from costmodel.inputs import parse_month
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.scaling.costs import (
     LIMIT_NAMES,
@@ -27,6 +29,9 @@ from costmodel.scaling.costs import (
     total_cost,
 )
 from costmodel.scaling.rds import instance_ladder
+
+MAX_MONTHS = 600  # the longest horizon a projection covers [months]: fifty years
+MAX_SCENARIOS = 10_000_000  # Monte Carlo scenarios at most: 8 bytes x n x months of totals
 
 # The load driver of each service: the `load` key a cost curve's x axis is in.
 DRIVERS = {
@@ -72,8 +77,10 @@ def cost_curve(
         ``load``, ``capacity`` (nodes, RDS class, cache nodes, brokers), ``monthly_cost``
         [USD per 730 h; NaN where a price is unknown] and ``step`` (capacity changed).
     """
-    if service not in DRIVERS:
-        raise ValueError(f"service must be one of {', '.join(DRIVERS)}, not {service!r}")
+    arguments.architecture(arch, "scaling.cost_curve")
+    arguments.choice(service, DRIVERS, "scaling.cost_curve", "service")
+    load = arguments.numbers(load, "scaling.cost_curve", "load", low=0, unit=DRIVERS[service][1])
+    arguments.catalog(catalog, "scaling.cost_curve")
     catalog = catalog if catalog is not None else load_snapshot()
     key, _ = DRIVERS[service]
     base = arch.get(f"load.{key}")
@@ -154,6 +161,16 @@ def project(
         One row per month: ``load_factor``, capacities, cost per service, ``fixed_cost``,
         ``commitment_saving``, ``total_cost`` [USD] and ``events`` (the step changes).
     """
+    where = "scaling.project"
+    arguments.architecture(arch, where)
+    months = arguments.number(months, where, "months", low=1, high=MAX_MONTHS, integer=True)
+    growth = arguments.growth_rate(growth, where)
+    start = parse_month(start, f"{where}: start")
+    if commitments is not None and (
+        not isinstance(commitments, list) or not all(isinstance(c, Commitment) for c in commitments)
+    ):
+        arguments.refuse(where, "commitments", "a list of Commitment, or None", commitments)
+    arguments.catalog(catalog, where)
     catalog = catalog if catalog is not None else load_snapshot()
     periods = pd.period_range(start, periods=months, freq="M")
     factor = (1 + growth) ** np.arange(months)
@@ -212,12 +229,26 @@ def _fmt(value: object) -> str:
     return f"{value:,.0f}" if isinstance(value, float) else str(value)
 
 
+# The spread of a monthly growth rate [fraction per month] a distribution may have: a
+# standard deviation of 50 % a month is already a guess about nothing.
+MAX_GROWTH_SPREAD = 0.5
+
+
 @dataclass(frozen=True)
 class Normal:
-    """A normal distribution of a monthly growth rate [fraction per month]."""
+    """A normal distribution of a monthly growth rate [fraction per month].
+
+    ``mean`` within :data:`costmodel.arguments.GROWTH_RANGE`, ``sd`` within 0..0.5.
+    """
 
     mean: float
     sd: float
+
+    def __post_init__(self) -> None:
+        arguments.growth_rate(self.mean, "scaling.Normal", "mean")
+        arguments.number(
+            self.sd, "scaling.Normal", "sd", low=0, high=MAX_GROWTH_SPREAD, unit="fraction per month"
+        )
 
     def sample(self, rng: np.random.Generator, size: tuple[int, ...]) -> np.ndarray:
         return rng.normal(self.mean, self.sd, size)
@@ -225,10 +256,17 @@ class Normal:
 
 @dataclass(frozen=True)
 class Uniform:
-    """A uniform distribution of a monthly growth rate [fraction per month]."""
+    """A uniform distribution of a monthly growth rate [fraction per month], ``low`` <=
+    ``high``, both within :data:`costmodel.arguments.GROWTH_RANGE`."""
 
     low: float
     high: float
+
+    def __post_init__(self) -> None:
+        low = arguments.growth_rate(self.low, "scaling.Uniform", "low")
+        arguments.growth_rate(self.high, "scaling.Uniform", "high")
+        if self.high < low:
+            arguments.refuse("scaling.Uniform", "high", f"at least low ({low:g})", self.high)
 
     def sample(self, rng: np.random.Generator, size: tuple[int, ...]) -> np.ndarray:
         return rng.uniform(self.low, self.high, size)
@@ -265,9 +303,8 @@ def monte_carlo(
         ``unknown_share`` [fraction of scenarios] and, per service, ``*_beyond_share`` (the
         fraction beyond the limit named in :data:`LIMIT_NAMES`).
     """
+    _check_monte_carlo(arch, months, growth, n, seed, percentiles, max_unknown_share, catalog, progress)
     catalog = catalog if catalog is not None else load_snapshot()
-    if n < 1 or months < 1:
-        raise InputError(f"Monte Carlo needs at least one scenario and one month (n={n}, months={months})")
     rng = np.random.default_rng(seed)
     prices = ScalingPrices.of(arch, catalog)
     fixed = fixed_monthly_cost(arch, catalog)
@@ -280,6 +317,11 @@ def monte_carlo(
     for first in range(0, n, per_chunk):
         size = min(per_chunk, n - first)
         rates = growth.sample(rng, (size, months) if per_month else (size, 1))
+        if (rates <= -1).any():  # a normal's tail: the load would vanish or turn negative
+            raise InputError(
+                f"scaling.monte_carlo: growth {growth} draws rates of -100 % a month or less "
+                f"({float(rates.min()):.2f}); give a narrower distribution"
+            )
         steps = np.broadcast_to(1 + rates, (size, months)).copy()
         steps[:, 0] = 1.0  # month 0 is today's load
         capacity = capacity_over_time(arch, np.cumprod(steps, axis=1), catalog, prices)
@@ -311,6 +353,43 @@ def monte_carlo(
     return frame
 
 
+def _check_monte_carlo(
+    arch: Any,
+    months: Any,
+    growth: Any,
+    n: Any,
+    seed: Any,
+    percentiles: Any,
+    max_unknown_share: Any,
+    catalog: Any,
+    progress: Any,
+) -> None:
+    """The arguments of :func:`monte_carlo`, each checked (see :mod:`costmodel.arguments`)."""
+    where = "scaling.monte_carlo"
+    arguments.architecture(arch, where)
+    arguments.number(months, where, "months", low=1, high=MAX_MONTHS, integer=True)
+    if not isinstance(growth, (Normal, Uniform)):
+        hint = (
+            f"; a fixed growth of {growth!r} a month is scaling.project(arch, growth={growth!r}) "
+            f"or scaling.Normal({growth!r}, 0)"
+            if isinstance(growth, (int, float)) and not isinstance(growth, bool)
+            else ""
+        )
+        arguments.refuse(where, "growth", f"a distribution, e.g. scaling.Normal(0.05, 0.02){hint}", growth)
+    arguments.number(n, where, "n", low=1, high=MAX_SCENARIOS, integer=True, unit="scenarios")
+    arguments.number(seed, where, "seed", low=0, integer=True)
+    if isinstance(percentiles, (str, bytes)) or not isinstance(percentiles, (list, tuple)) or not percentiles:
+        arguments.refuse(
+            where, "percentiles", "a tuple of percentiles within 0..100, e.g. (5, 50, 95)", percentiles
+        )
+    for p in percentiles:
+        arguments.number(p, where, "percentiles", low=0, high=100, unit="%")
+    arguments.number(max_unknown_share, where, "max_unknown_share", low=0, high=1, unit="fraction")
+    arguments.catalog(catalog, where)
+    if progress is not None and not callable(progress):
+        arguments.refuse(where, "progress", "a function progress(done, n), or None", progress)
+
+
 def tornado(arch: Architecture, swing: float = 0.25, catalog: PriceCatalog | None = None) -> pd.DataFrame:
     """Which load assumption moves today's monthly cost most, each moved by +/- ``swing``.
 
@@ -320,6 +399,9 @@ def tornado(arch: Architecture, swing: float = 0.25, catalog: PriceCatalog | Non
         ``assumption``, ``low_value``, ``high_value``, ``low_cost``, ``high_cost`` and
         ``range`` [USD per month], sorted by range, largest first.
     """
+    arguments.architecture(arch, "scaling.tornado")
+    swing = arguments.number(swing, "scaling.tornado", "swing", above=0, high=0.99, unit="fraction")
+    arguments.catalog(catalog, "scaling.tornado")
     catalog = catalog if catalog is not None else load_snapshot()
     rows = []
     for key, value in arch.sections["load"].items():
