@@ -16,6 +16,7 @@ Anything else (a traceback, exit 1, two lines, a total that does not add up) fai
 import copy
 import csv
 import io
+import itertools
 import json
 import math
 from contextlib import redirect_stderr, redirect_stdout
@@ -423,3 +424,124 @@ def test_any_override_prices_right_or_is_refused(tmp_path, filters, section, val
     assert payload["price_basis"].startswith("list prices with 1 override")  # never plain "list prices"
     assert quantities(payload) == base_quantities()
     assert abs(sum(i["monthly_cost"] for i in payload["line_items"]) - payload["total_monthly_cost"]) < 0.01
+
+
+# ---------------------------------------------------------------- periods counted once
+def periods_of(payload) -> dict[tuple[str, str], list[str]]:
+    """Each distinct (Start, End) of the grouped requests, read by this test from the file."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for entry in payload["requests"]:
+        if not entry["request"].get("GroupBy"):
+            continue
+        for page in entry["pages"]:
+            for result in page["ResultsByTime"]:
+                period = (result["TimePeriod"]["Start"], result["TimePeriod"]["End"])
+                found.setdefault(period, []).append(entry["request"]["GroupBy"][0]["Key"])
+    return found
+
+
+def overlapping(periods) -> bool:
+    """Two different periods sharing a day (ISO days compare as text)."""
+    spans = sorted(periods)
+    return any(b[0] < a[1] for a, b in itertools.pairwise(spans))
+
+
+def crosses_a_month(periods) -> bool:
+    def next_month(day: str) -> str:
+        year, month = int(day[:4]), int(day[5:7])
+        return f"{year + month // 12}-{month % 12 + 1:02d}-01"
+
+    return any(end > next_month(start) for start, end in periods)
+
+
+DAYS = [f"2026-{m:02d}-{d:02d}" for m in range(6, 12) for d in (1, 10, 15, 28)]
+
+
+@st.composite
+def shifted_periods(draw):
+    """The sample with some grouped periods moved or copied onto other days: overlapping,
+    across a month boundary, or (by chance) still disjoint calendar months."""
+    payload = copy.deepcopy(ACTUALS)
+    for _ in range(draw(st.integers(1, 3))):
+        r, p, t, _ = draw(st.sampled_from(GROUP_PATHS))
+        results = payload["requests"][r]["pages"][p]["ResultsByTime"]
+        start = draw(st.sampled_from(DAYS))
+        end = draw(st.sampled_from([d for d in DAYS if d > start] or ["2026-12-01"]))
+        if draw(st.booleans()):  # a copy beside the original
+            results.append(copy.deepcopy(results[t]))
+            t = len(results) - 1
+        results[t]["TimePeriod"] = {"Start": start, "End": end}
+    return payload
+
+
+@PROPERTY_SETTINGS
+@given(payload=shifted_periods())
+def test_overlapping_or_cross_month_periods_are_refused_never_counted_twice(tmp_path, payload):
+    path = tmp_path / "ce.json"
+    path.write_text(json.dumps(payload))
+    code, out, err = run(["reconcile", "--actuals", path, "--format", "json"])
+    periods = periods_of(payload)
+    if overlapping(periods) or crosses_a_month(periods):
+        assert_refused_cleanly(code, out, err)
+        # an identical copy may be named as a duplicate first: refused either way
+        assert any(w in err for w in ("overlap", "across a month boundary", "duplicate period")), err
+        return
+    check_reconcile(path, payload=payload)
+
+
+# ---------------------------------------------------------------- partial months
+MONTHS = ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
+
+
+@st.composite
+def partial_months(draw):
+    """The sample with some months still Estimated, their money halved (exactly, text
+    halved as Decimal) as in a month half over; returns the payload and those months."""
+    payload = copy.deepcopy(ACTUALS)
+    estimated = set(draw(st.lists(st.sampled_from(MONTHS), min_size=1, max_size=3, unique=True)))
+    halve = draw(st.booleans())
+    for entry in payload["requests"]:
+        for page in entry["pages"]:
+            for result in page["ResultsByTime"]:
+                if result["TimePeriod"]["Start"][:7] not in estimated:
+                    continue
+                result["Estimated"] = True
+                for metrics in [g["Metrics"] for g in result["Groups"]] + [result["Total"]]:
+                    for metric in metrics.values():
+                        if halve:
+                            metric["Amount"] = str(Decimal(metric["Amount"]) / 2)
+    return payload, estimated
+
+
+@settings(PROPERTY_SETTINGS, max_examples=12)  # three commands per example: kept to seconds
+@given(case=partial_months(), budget=st.sampled_from([1000, 6000, 9000, 12000]))
+def test_estimated_months_are_in_progress_in_every_command_and_never_complete(tmp_path, case, budget):
+    payload, estimated = case
+    path = tmp_path / "ce.json"
+    path.write_text(json.dumps(payload))
+    code, out, err = run(["reconcile", "--actuals", path, "--format", "json"])
+    assert code == 0, err
+    assert {m["month"] for m in json.loads(out)["months"] if m["in_progress"]} == estimated
+
+    code, out, err = run(["forecast", "--actuals", path, "--format", "json"])
+    if code != 0:  # fewer than three complete months left: said in one line
+        assert_refused_cleanly(code, out, err)
+        assert "complete months of history" in err
+        assert len(set(MONTHS) - estimated) < 3
+    else:
+        history = {h["month"]: h for h in json.loads(out)["history"]}
+        assert {m for m, h in history.items() if h["in_progress"]} == estimated
+        assert not any(history[m]["complete"] for m in estimated)
+
+    budget_file = tmp_path / "budget.yaml"
+    budget_file.write_text(f"monthly_usd: {budget}\n")
+    code, out, err = run(["budget", "--budget", budget_file, "--actuals", path, "--format", "json"])
+    payload_out = json.loads(out)
+    (total,) = payload_out["budgets"]
+    last_in_progress = "2026-10" in estimated
+    assert payload_out["in_progress"] is last_in_progress
+    if last_in_progress:  # monthly data: the month's end cannot be forecast, so never "ok"
+        assert code == 1 and total["status"] in ("unknown", "over")
+        assert total["status"] == ("over" if total["actual"] > budget else "unknown")
+    else:
+        assert code == (0 if total["status"] == "ok" else 1)
