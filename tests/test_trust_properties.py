@@ -497,19 +497,11 @@ MONTHS = ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
 def partial_months(draw):
     """The sample with some months still Estimated, their money halved (exactly, text
     halved as Decimal) as in a month half over; returns the payload and those months."""
+    from tests.test_trust_two import mark_estimated
+
     payload = copy.deepcopy(ACTUALS)
     estimated = set(draw(st.lists(st.sampled_from(MONTHS), min_size=1, max_size=3, unique=True)))
-    halve = draw(st.booleans())
-    for entry in payload["requests"]:
-        for page in entry["pages"]:
-            for result in page["ResultsByTime"]:
-                if result["TimePeriod"]["Start"][:7] not in estimated:
-                    continue
-                result["Estimated"] = True
-                for metrics in [g["Metrics"] for g in result["Groups"]] + [result["Total"]]:
-                    for metric in metrics.values():
-                        if halve:
-                            metric["Amount"] = str(Decimal(metric["Amount"]) / 2)
+    mark_estimated(payload, estimated, halve=draw(st.booleans()))
     return payload, estimated
 
 

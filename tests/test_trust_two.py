@@ -126,22 +126,28 @@ def test_a_real_sigint_to_the_command_is_one_line_and_exit_130():
 
 
 # ---------------------------------------------------------------- partial months
-def halved_estimated_october(tmp_path, halve=True):
-    """The sample bill with October still Estimated and, as mid-month, half its money
-    (every group and the ungrouped total halved exactly, so the file stays conserved)."""
+def mark_estimated(payload, months, halve):
+    """Flag ``months`` (YYYY-MM) Estimated in every request and, with ``halve``, halve their
+    money as in a month half over (every group and the ungrouped total, exactly: the text
+    halved as a Decimal, so the file stays conserved)."""
     from decimal import Decimal
 
-    payload = json.loads(MONTHLY.read_text())
     for entry in payload["requests"]:
         for page in entry["pages"]:
             for result in page["ResultsByTime"]:
-                if result["TimePeriod"]["Start"] != "2026-10-01":
+                if result["TimePeriod"]["Start"][:7] not in months:
                     continue
                 result["Estimated"] = True
                 for metrics in [g["Metrics"] for g in result["Groups"]] + [result["Total"]]:
                     for metric in metrics.values():
                         if halve:
                             metric["Amount"] = str(Decimal(metric["Amount"]) / 2)
+
+
+def halved_estimated_october(tmp_path, halve=True):
+    """The sample bill with October still Estimated and, as mid-month, half its money."""
+    payload = json.loads(MONTHLY.read_text())
+    mark_estimated(payload, {"2026-10"}, halve)
     path = tmp_path / "ce-estimated.json"
     path.write_text(json.dumps(payload))
     return path
