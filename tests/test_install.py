@@ -14,7 +14,7 @@ def test_non_editable_install_finds_snapshot_and_architecture(tmp_path):
     source = tmp_path / "src"  # build from a copy: setuptools writes build/ into the source tree
     for part in ("costmodel", "data"):
         shutil.copytree(ROOT / part, source / part, ignore=shutil.ignore_patterns("__pycache__"))
-    for part in ("pyproject.toml", "README.md"):
+    for part in ("pyproject.toml", "README.md", "costmodel_entry.py"):  # the console script's launcher
         shutil.copy(ROOT / part, source / part)
     # --no-build-isolation and --no-deps keep it offline: setuptools/wheel come from the dev extras
     subprocess.run(
@@ -35,6 +35,7 @@ def test_non_editable_install_finds_snapshot_and_architecture(tmp_path):
         cwd=tmp_path,
     )
     assert (target / "costmodel" / "data" / "prices" / "aws-price-snapshot-2026-11.csv").exists()
+    assert (target / "costmodel_entry.py").exists()  # what the installed `costmodel` command imports
     # every package and every shipped data file of the checkout is in the installed copy
     for init in (ROOT / "costmodel").rglob("__init__.py"):
         assert (target / init.relative_to(ROOT)).exists(), f"package {init.parent.name} not installed"
