@@ -505,7 +505,7 @@ def partial_months(draw):
     return payload, estimated
 
 
-@settings(PROPERTY_SETTINGS, max_examples=12)  # three commands per example: kept to seconds
+@settings(PROPERTY_SETTINGS, max_examples=8)  # three commands per example: kept to seconds
 @given(case=partial_months(), budget=st.sampled_from([1000, 6000, 9000, 12000]))
 def test_estimated_months_are_in_progress_in_every_command_and_never_complete(tmp_path, case, budget):
     payload, estimated = case
