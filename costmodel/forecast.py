@@ -168,7 +168,8 @@ def month_end(actuals: Actuals, interval: float = INTERVAL, seed: int = 0) -> Cu
     if remaining:
         with warnings.catch_warnings():  # a quiet (constant) series does not converge: said by its interval
             warnings.simplefilter("ignore")
-            fit = ETSModel(recent, error="add", trend=None, seasonal="add", seasonal_periods=7).fit(disp=False)
+            model = ETSModel(recent, error="add", trend=None, seasonal="add", seasonal_periods=7)
+            fit = model.fit(disp=False)
             rng = np.random.default_rng(seed)
             paths = fit.simulate(remaining, anchor="end", repetitions=SIMULATIONS, rng=rng)
         totals = np.asarray(paths).reshape(remaining, -1).sum(axis=0)
