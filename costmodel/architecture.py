@@ -238,7 +238,16 @@ SCHEMA: dict[str, dict[str, Field]] = {
             usage=True,
             doc="public IPv4 addresses in use (NAT gateways' Elastic IPs, the internet-facing ALB's per AZ)",
         ),
-        "dns_queries_millions": F("float", "1M queries", 0, usage=True, doc="Route 53 standard queries"),
+        "dns_queries_millions": F(
+            "float", "1M queries", 0, usage=True, doc="Route 53 standard queries (not to alias records)"
+        ),
+        "dns_alias_queries_millions": F(
+            "float",
+            "1M queries",
+            0,
+            usage=True,
+            doc="Route 53 queries to alias records of AWS resources (CloudFront, ALB): free",
+        ),
     },
     "observability": {
         "custom_metrics": F("int", "metrics", 0, usage=True, doc="CloudWatch custom metrics"),

@@ -13,7 +13,7 @@ from typing import NoReturn
 import pandas as pd
 
 from costmodel.architecture import Architecture, load_architecture
-from costmodel.constants import CURRENCY, HOURS_PER_MONTH
+from costmodel.constants import CURRENCY, HOURS_PER_MONTH, calendar_hours
 from costmodel.documented import compare
 from costmodel.errors import CostModelError, InputError
 from costmodel.estimate import LINE_ITEM_COLUMNS, estimate
@@ -22,9 +22,12 @@ from costmodel.output import (
     FORMATS,
     is_unknown,
     json_number,
+    known_total,
     money,
     records,
     table_text,
+    total_fields,
+    total_text,
     write_csv,
     write_json,
 )
@@ -79,25 +82,46 @@ def cmd_estimate(args: argparse.Namespace) -> None:
 
     arch, catalog = _architecture(args), _catalog(args)
     priced_month = parse_month(args.month, "--month") if args.month else catalog.as_of
-    items = estimate(arch, catalog, missing="report" if args.allow_unknown else "raise", month=priced_month)
+    # a month asked for is billed on its calendar hours; the default is the 730-hour
+    # average month of the AWS Pricing Calculator
+    hours = calendar_hours(priced_month) if args.month else HOURS_PER_MONTH
+    items = estimate(
+        arch,
+        catalog,
+        hours=hours,
+        missing="report" if args.allow_unknown else "raise",
+        month=priced_month,
+        free_tiers=not args.no_free_tiers,
+    )
     notes = warnings(arch, priced_month, items)
     comparison = compare(items) if args.compare_documented else None
+    basis = price_basis(catalog, free_tiers=not args.no_free_tiers)
     if args.format == "json":
-        write_json(_estimate_payload(arch, catalog, items, priced_month, notes, comparison))
+        write_json(_estimate_payload(arch, catalog, items, priced_month, hours, notes, comparison, basis))
         return
     if args.format == "csv":
         write_csv(comparison if comparison is not None else items)
         return
     for note in notes:
         print(f"costmodel: warning: {note}", file=sys.stderr)
-    print(
-        f"{arch.name} ({arch.region}), priced with {catalog.name} on a {HOURS_PER_MONTH}-hour month "
-        f"as of {priced_month}"
-    )
+    print(f"{arch.name} ({arch.region}), priced with {catalog.name} on {hours_label(hours, args.month)}")
     if comparison is not None:  # what the reader asked for first, the long tables after
-        _print_documented_comparison(comparison, catalog.basis, float(items["monthly_cost"].sum()))
-    _print_line_items(items, catalog.basis)
+        _print_documented_comparison(comparison, basis, items["monthly_cost"])
+    _print_line_items(items, basis)
     _print_estimate_notes(arch, items)
+
+
+def hours_label(hours: float, month: str | None) -> str:
+    """What month an estimate prices: ``the 744-hour calendar month 2026-12`` or ``a
+    730-hour average month (AWS Pricing Calculator convention)``."""
+    if month:
+        return f"the {hours:.0f}-hour calendar month {month}"
+    return f"a {HOURS_PER_MONTH}-hour average month (AWS Pricing Calculator convention)"
+
+
+def price_basis(catalog: PriceCatalog, free_tiers: bool = True) -> str:
+    """``list prices`` (with overrides, if any) and whether the always-free tiers are applied."""
+    return f"{catalog.basis}, {'always-free tiers applied' if free_tiers else 'before free tiers'}"
 
 
 def _estimate_payload(
@@ -105,20 +129,25 @@ def _estimate_payload(
     catalog: PriceCatalog,
     items: pd.DataFrame,
     priced_month: str,
+    hours: float,
     notes: list[str],
     comparison: pd.DataFrame | None,
+    basis: str,
 ) -> dict:
     """The ``estimate --format json`` contract (DESIGN.md) plus provenance fields."""
+    total, _ = known_total(items["monthly_cost"])
     payload = {
         "currency": CURRENCY,
-        "hours_per_month": HOURS_PER_MONTH,
+        "hours_per_month": hours,
+        "hours_basis": "calendar month" if hours != HOURS_PER_MONTH or priced_month else "average month",
         "region": arch.region,
         "price_snapshot": catalog.name,
-        "price_basis": catalog.basis,
+        "price_basis": basis,
         "priced_month": priced_month,
         "warnings": notes,
         "line_items": records(items, LINE_ITEM_COLUMNS),
-        "total_monthly_cost": json_number(float(items["monthly_cost"].sum())),
+        "total_monthly_cost": json_number(total),
+        **total_fields(items["monthly_cost"]),
         "architecture": arch.name,
         "assumptions": arch.assumptions().to_dict(orient="records"),
     }
@@ -127,7 +156,7 @@ def _estimate_payload(
     return payload
 
 
-def _print_documented_comparison(comparison: pd.DataFrame, basis: str, total: float) -> None:
+def _print_documented_comparison(comparison: pd.DataFrame, basis: str, costs: pd.Series) -> None:
     print(f"\nDocumented vs modelled (modelled = on-demand {basis}), per month:")
     print(
         table_text(
@@ -136,7 +165,7 @@ def _print_documented_comparison(comparison: pd.DataFrame, basis: str, total: fl
         )
     )
     documented_total = comparison["documented"].iloc[-1]
-    print(f"Total modelled: {money(total)} per month; documented: {money(documented_total)}")
+    print(f"Total modelled: {total_text(costs)} per month; documented: {money(documented_total)}")
 
 
 def _print_line_items(items: pd.DataFrame, basis: str) -> None:
@@ -151,10 +180,10 @@ def _print_line_items(items: pd.DataFrame, basis: str) -> None:
         .reset_index()
     )
     print(table_text(by_service, money_columns=("monthly_cost",)))
-    print(f"\nTotal (on-demand {basis}): {money(float(items['monthly_cost'].sum()))} per month")
+    print(f"\nTotal (on-demand {basis}): {total_text(items['monthly_cost'])} per month")
     unknown = items.loc[items["monthly_cost"].isna()]
     if len(unknown):
-        print(f"... plus {len(unknown)} line(s) whose price is unknown (not counted in the total):")
+        print(f"The {len(unknown)} line(s) whose price is unknown (left out of the total: a lower bound):")
         print(
             table_text(unknown[["service", "component", "quantity", "unit", "price_source"]], max_width=110)
         )
@@ -289,6 +318,14 @@ def _change(now: float, before: float) -> str:
     return f"{'+' if diff >= 0 else ''}{money(diff)}{pct}"
 
 
+def documented_cells(stated: pd.Series, allocated: pd.Series) -> pd.Series:
+    """The documented column as text: the stated figure, ``in a group`` where the document
+    gives only a figure shared with other categories, ``not stated`` where it gives none."""
+    text = stated.map(money)
+    shared = stated.isna() & (allocated != 0)
+    return text.where(stated.notna(), "not stated").where(~shared, "in a group")
+
+
 def _print_month(rec: ReconciledMonth, basis: str, previous: float | None = None) -> None:
     table, t = rec.lines, rec.totals
     est = (
@@ -304,19 +341,32 @@ def _print_month(rec: ReconciledMonth, basis: str, previous: float | None = None
     variance = (table["actual"] - table["modelled"]).abs()
     ordered = table.assign(_size=variance).sort_values("_size", ascending=False, kind="stable")
     shown = ordered.assign(flag=ordered["flag"].map({True: "!", False: ""}))
-    columns = ["documented", "modelled", "actual", "calendar_variance", "volume_variance", "rate_variance"]
+    columns = [
+        "documented",
+        "allocated",
+        "modelled",
+        "actual",
+        "calendar_variance",
+        "volume_variance",
+        "rate_variance",
+    ]
     total = {"flag": "", "category": "Total (lines)", "explanation": ""} | {
         c: table[c].sum() for c in columns
     }
+    total["documented"] = t["documented"]  # the document's own total
     shown = pd.concat([shown, pd.DataFrame([total])], ignore_index=True)
-    # a category the document never priced has no documented figure, not a documented $0.00
-    documented = shown["documented"].map(money).where(shown["documented"] != 0, "no documented line")
     print(
         table_text(
-            shown[["flag", "category", *columns, "explanation"]].assign(documented=documented),
+            shown[["flag", "category", *columns, "explanation"]].assign(
+                documented=documented_cells(shown["documented"], shown["allocated"])
+            ),
             money_columns=tuple(columns[1:]),
             max_width=90,
         )
+    )
+    print(
+        "documented: what the document states for the category alone; allocated: its group "
+        "figures split pro rata over the model's categories (not stated by the document)"
     )
     unmapped = rec.unmapped
     if len(unmapped):
@@ -601,7 +651,11 @@ def _add_model_parsers(sub: argparse._SubParsersAction) -> None:
     """estimate, commitments, whatif: the architecture priced."""
     p = sub.add_parser("estimate", help="priced line items of an architecture")
     _add_common(p)
-    p.add_argument("--month", help="the month priced, YYYY-MM (default: the price snapshot's month)")
+    p.add_argument(
+        "--month",
+        help="the calendar month priced, YYYY-MM, on its real hours (default: a 730-hour average "
+        "month as of the price snapshot's month)",
+    )
     p.add_argument(
         "--compare-documented",
         action="store_true",
@@ -610,7 +664,12 @@ def _add_model_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--allow-unknown",
         action="store_true",
-        help="list lines whose price is unknown instead of stopping (their cost is left out)",
+        help="list lines whose price is unknown instead of stopping (the total is then a lower bound)",
+    )
+    p.add_argument(
+        "--no-free-tiers",
+        action="store_true",
+        help="list prices before the always-free tiers (no allowance lines)",
     )
     p.set_defaults(func=cmd_estimate)
 

@@ -8,3 +8,11 @@ carry their real hours (672..744); the difference is a reconciliation line of it
 HOURS_PER_MONTH = 730  # [h / month], estimate basis
 HOURS_PER_YEAR = 8760  # [h / year], reserved-term basis (365 days)
 CURRENCY = "USD"
+
+
+def calendar_hours(month: str) -> int:
+    """Hours in the calendar month ``YYYY-MM`` [h]: 672 (28 days) .. 744 (31 days)."""
+    import calendar
+
+    year, number = (int(part) for part in month.split("-"))
+    return 24 * calendar.monthrange(year, number)[1]

@@ -137,42 +137,63 @@ def compare(items: pd.DataFrame, documented: pd.DataFrame | None = None) -> pd.D
 
 
 def documented_by_category(items: pd.DataFrame, documented: pd.DataFrame | None = None) -> pd.Series:
-    """The document's figures spread over the model's categories [USD/month].
+    """The document's figures allocated over the model's categories [USD/month].
 
     A documented line (e.g. "Worker nodes: $900") goes to the categories mapped to it; what
     a group's total leaves beyond its lines goes to the group's other categories in
     proportion to their modelled cost (to the first one when none is modelled). The result
-    sums to the document's total; categories the document never mentions get 0.
+    sums to the document's total; categories the document never mentions get 0. These are
+    allocations, not figures the document states: :func:`documented_stated` gives those.
     """
+    return _cached(items, documented)[0].copy()
+
+
+def documented_stated(items: pd.DataFrame, documented: pd.DataFrame | None = None) -> pd.Series:
+    """What the document states for each model category on its own [USD/month]: the figure
+    of a documented line, or of a group without lines, that maps to that one category; NaN
+    where the document gives only a figure shared with other categories (its split is an
+    allocation, :func:`documented_by_category`) or none at all."""
+    return _cached(items, documented)[1].copy()
+
+
+def _cached(items: pd.DataFrame, documented: pd.DataFrame | None) -> tuple[pd.Series, pd.Series]:
     modelled = items.groupby("category")["monthly_cost"].sum()
-    if documented is None:  # the bundled document: the spread only depends on the modelled costs
-        return _bundled_by_category(tuple(modelled.items())).copy()
+    if documented is None:  # the bundled document: the split only depends on the modelled costs
+        return _bundled_by_category(tuple(modelled.items()))
     return _by_category(documented, modelled)
 
 
 @cache
-def _bundled_by_category(modelled: tuple[tuple[str, float], ...]) -> pd.Series:
+def _bundled_by_category(modelled: tuple[tuple[str, float], ...]) -> tuple[pd.Series, pd.Series]:
     names, costs = zip(*modelled, strict=True) if modelled else ((), ())
     return _by_category(_documented_table(), pd.Series(costs, index=list(names), dtype=float))
 
 
-def _by_category(documented: pd.DataFrame, modelled: pd.Series) -> pd.Series:
+def _by_category(documented: pd.DataFrame, modelled: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(allocated, stated) per category: the allocation sums to the document's total; the
+    stated figure is NaN unless one documented figure belongs to the category alone."""
     mapping = category_groups()
     breakdown = documented.loc[documented["table"] == "cost_breakdown"]
     out = pd.Series(0.0, index=mapping["category"])
+    stated = pd.Series(float("nan"), index=mapping["category"])
     for group, rows in mapping.groupby("documented_group", sort=False):
         if group == NOT_DOCUMENTED:
             continue
         lines = breakdown.loc[breakdown["group"] == group]
         remaining = float(lines.loc[lines["item"] == "total", "amount_usd"].sum())
-        for item, cats in rows.loc[rows["documented_item"] != ""].groupby("documented_item"):
+        items = rows.loc[rows["documented_item"] != ""]
+        for item, cats in items.groupby("documented_item"):
             amount = float(lines.loc[lines["item"] == item, "amount_usd"].sum())
             out[cats["category"]] = _spread(amount, cats["category"], modelled)
+            if len(cats) == 1:
+                stated[cats["category"]] = amount
             remaining -= amount
         rest = rows.loc[rows["documented_item"] == "", "category"]
         if len(rest) and abs(remaining) > 1e-9:
             out[rest] = _spread(remaining, rest, modelled)
-    return out
+            if len(rest) == 1 and items.empty:  # the group's own figure, not a remainder
+                stated[rest] = remaining
+    return out, stated
 
 
 def _spread(amount: float, categories: pd.Series, modelled: pd.Series) -> list[float]:

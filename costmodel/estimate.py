@@ -13,6 +13,7 @@ from costmodel.constants import HOURS_PER_MONTH
 from costmodel.errors import InputError
 from costmodel.output import money
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
+from costmodel.pricing.free_tiers import apply_free_tiers
 from costmodel.services import ebs, eks, elasticache, msk, network, observability, rds, s3, security
 from costmodel.services.eks_versions import SupportTier, support_tier
 
@@ -111,6 +112,7 @@ def estimate(
     hours: float = HOURS_PER_MONTH,
     missing: str = "raise",
     month: str | None = None,
+    free_tiers: bool = True,
 ) -> pd.DataFrame:
     """Priced line items of an architecture: one row per priced component (and price tier).
 
@@ -127,6 +129,11 @@ def estimate(
         with a NaN cost and a ``price_status`` of ``unknown`` / ``not found``.
     month : str, optional
         The month priced, YYYY-MM (default: the price snapshot's month, ``catalog.as_of``).
+        It sets what depends on the date (the EKS support tier), not the hours: pass
+        ``hours=calendar_hours(month)`` to price the month's real hours.
+    free_tiers : bool
+        Add a line for each always-free allowance (:mod:`costmodel.pricing.free_tiers`)
+        after the lines it reduces (default); ``False`` gives list prices before them.
 
     Returns
     -------
@@ -142,6 +149,8 @@ def estimate(
     arch = arch if arch is not None else load_architecture()
     catalog = catalog if catalog is not None else load_snapshot()
     priced = catalog.price(components(arch, hours, month or catalog.as_of), missing=missing)
+    if free_tiers:
+        priced = apply_free_tiers(priced)
     check_finite_costs(priced, arch.origin)
     return priced.loc[:, LINE_ITEM_COLUMNS + EXTRA_COLUMNS]
 

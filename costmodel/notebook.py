@@ -49,21 +49,24 @@ def styled(frame: pd.DataFrame, money_cols: list[str] | None = None, highlight: 
 
 def styled_reconciliation(rec: ReconciledMonth | pd.DataFrame) -> Styler:
     """A reconciled month for review: lines sorted by the size of the difference, a total
-    row, flagged lines shaded, variances coloured by sign (red: costs more), and "no
-    documented line" where the document has no figure."""
+    row, flagged lines shaded, variances coloured by sign (red: costs more), and "not
+    stated" where the document has no figure of the category's own."""
     table = rec.lines if isinstance(rec, ReconciledMonth) else rec
-    columns = ["documented", "modelled", "actual", *VARIANCES]
+    columns = ["documented", "allocated", "modelled", "actual", *VARIANCES]
     ordered = table.assign(_size=(table["actual"] - table["modelled"]).abs()).sort_values(
         "_size", ascending=False, kind="stable"
     )
     total = {"category": "Total (lines)", "explanation": "", "flag": False} | {
         c: table[c].sum() for c in columns
     }
+    total["documented"] = total["allocated"]  # the document's own total
     shown = pd.concat([ordered, pd.DataFrame([total])], ignore_index=True)[
         ["category", *columns, "explanation", "flag"]
     ]
     formats = dict.fromkeys(columns, lambda v: format_value(v, USD))
-    formats["documented"] = lambda v: "no documented line" if v == 0 else format_value(v, USD)
+    # what the document states for the category alone; its group figures split pro rata
+    # are the "allocated" column, never shown as documented
+    formats["documented"] = lambda v: "not stated" if pd.isna(v) else format_value(v, USD)
     style = shown.style.format(formats).hide(axis="index").hide(["flag"], axis="columns")
     style = style.set_properties(subset=columns, **{"text-align": "right"})
     style = style.set_properties(subset=["category", "explanation"], **{"text-align": "left"})

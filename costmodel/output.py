@@ -117,3 +117,25 @@ def records(frame: pd.DataFrame, columns: list[str] | None = None, decimals: int
             values.append([None if is_unknown(v) else v for v in series.tolist()])
     names = list(out.columns)
     return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def known_total(costs: pd.Series | list[float]) -> tuple[float, int]:
+    """(sum of the known costs [USD], number of lines whose cost is unknown)."""
+    values = pd.Series(costs, dtype=float)
+    return float(values.sum()), int(values.isna().sum())
+
+
+def total_text(costs: pd.Series | list[float]) -> str:
+    """A total as a reader must see it: ``$1,234.56``, or ``at least $1,234.56 (2 lines
+    unknown)`` when lines of unknown cost are left out (never a plain total then)."""
+    total, unknown = known_total(costs)
+    if not unknown:
+        return money(total)
+    return f"at least {money(total)} ({unknown} line{'s' if unknown > 1 else ''} unknown)"
+
+
+def total_fields(costs: pd.Series | list[float]) -> dict:
+    """The JSON fields beside a total (DESIGN.md, "Totals with unknown lines"):
+    ``total_is_lower_bound`` and ``unknown_lines``."""
+    _, unknown = known_total(costs)
+    return {"total_is_lower_bound": unknown > 0, "unknown_lines": unknown}

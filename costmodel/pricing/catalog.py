@@ -281,12 +281,54 @@ def _check_matches(merged: pd.DataFrame, expected_unit: pd.Series | None, name: 
             )
 
 
-def _split_into_tiers(merged: pd.DataFrame, name: str) -> pd.DataFrame:
+def tier_label(begin: float, end: float, unit: str) -> str:
+    """A price tier as a reader says it, in exact numbers of its unit: ``first 10,240 GB``,
+    ``10,240-51,200 GB``, ``above 5,242,880 GB`` (never ``1.04858e+06``)."""
+
+    def number(value: float) -> str:
+        return format(float(value), ",.10g")
+
+    if begin == 0:
+        return f"first {number(end)} {unit}"
+    if np.isinf(end):
+        return f"above {number(begin)} {unit}"
+    return f"{number(begin)}-{number(end)} {unit}"
+
+
+def _beyond_top_tier(merged: pd.DataFrame, top: pd.Series, name: str) -> pd.DataFrame:
+    """One unpriced row per component whose quantity runs past its highest known tier: the
+    quantity above that tier, its cost unknown (NaN), saying what was looked up."""
+    beyond = merged.loc[merged["quantity"] > top].drop_duplicates("_component").copy()
+    highest = top.loc[beyond.index]
+    beyond["quantity"] = beyond["quantity"] - highest
+    beyond["price_status"] = "not found"
+    beyond["price"] = np.nan
+    beyond["begin"], beyond["end"] = highest, np.inf
+    beyond["source"] = [
+        f"price not found above {format(float(h), ',.10g')} {u} in catalog {name}: {_describe_key(r)}"
+        for h, u, r in zip(highest, beyond["unit"], beyond.to_dict("records"), strict=True)
+    ]
+    beyond["effective_date"] = ""
+    beyond["price_usd"] = ""
+    if "component" in beyond.columns:
+        beyond["component"] = beyond["component"] + [
+            f" ({tier_label(float(h), np.inf, u)})" for h, u in zip(highest, beyond["unit"], strict=True)
+        ]
+    return beyond
+
+
+def _split_into_tiers(merged: pd.DataFrame, name: str, report_beyond: bool = False) -> pd.DataFrame:
     """One row per component and tier it reaches, with the quantity in that tier; every
-    unit of every quantity lands in exactly one tier, or the component is refused."""
+    unit of every quantity lands in exactly one tier, or the component is refused. With
+    ``report_beyond``, a quantity past the highest known tier is priced up to that tier and
+    the rest listed as a row of unknown price instead."""
     top = merged.groupby("_component")["end"].transform("max")
     beyond = merged["quantity"] > top
-    if beyond.any():
+    extra = None
+    if beyond.any() and report_beyond:
+        extra = _beyond_top_tier(merged, top, name)
+        merged = merged.assign(quantity=np.minimum(merged["quantity"], top))
+    elif beyond.any():
         rec = merged.loc[beyond].iloc[0].to_dict()
         highest = float(top[beyond].iloc[0])  # the top of the highest tier, not of the first row
         raise PriceNotFoundError(
@@ -308,11 +350,15 @@ def _split_into_tiers(merged: pd.DataFrame, name: str) -> pd.DataFrame:
     keep = (in_tier > 0) | merged["begin"].eq(0)
     out = merged.loc[keep].copy()
     out["quantity"] = in_tier[keep]
-    multi = tiers[keep] > 1
+    multi = (tiers[keep] > 1) | out["_component"].isin(extra["_component"] if extra is not None else [])
     if "component" in out.columns and multi.any():
-        label = out.loc[multi].apply(lambda r: f" (tier {r['begin']:g}-{r['end']:g} {r['unit']})", axis=1)
+        labelled = out.loc[multi]
+        label = [
+            f" ({tier_label(b, e, u)})"
+            for b, e, u in zip(labelled["begin"], labelled["end"], labelled["unit"], strict=True)
+        ]
         out.loc[multi, "component"] = out.loc[multi, "component"] + label
-    return out
+    return out if extra is None else pd.concat([out, extra], ignore_index=True)
 
 
 @dataclass(frozen=True)
@@ -409,7 +455,9 @@ class PriceCatalog:
         With ``missing="report"``, a component without a known price is kept as one row
         with ``unit_price`` and ``monthly_cost`` NaN, ``price_status`` ``not found`` or
         ``unknown`` and a ``price_source`` saying what was looked up (used by what-ifs in
-        regions the snapshot covers only in part); the default raises.
+        regions the snapshot covers only in part); a quantity past the highest tier the
+        catalog knows is priced up to that tier and the rest kept as such a row. The
+        default raises.
 
         A component's ``purchase_option`` column is the line item's own (``on_demand``,
         ``reserved``, ...) and is kept as is; the catalog's AWS ``purchase_option`` key
@@ -428,14 +476,22 @@ class PriceCatalog:
         if missing == "report":
             merged, reported = _split_off_gaps(merged, line_purchase_option)
         _check_matches(merged, expected_unit, self.name)
-        out = _split_into_tiers(merged, self.name)
+        out = _split_into_tiers(merged, self.name, report_beyond=missing == "report")
         if line_purchase_option is not None:
             out["purchase_option"] = line_purchase_option.to_numpy()[out["_component"].to_numpy()]
         out["unit_price"] = out["price"]
         out["monthly_cost"] = out["quantity"] * out["unit_price"]
-        out["price_source"] = out["source"] + " " + out["effective_date"] + " (" + out["price_status"] + ")"
+        known = ~out["price_status"].eq("not found")
+        out["price_source"] = out["source"].where(
+            ~known, out["source"] + " " + out["effective_date"] + " (" + out["price_status"] + ")"
+        )
+        # a component's tiers in order of their ranges, the first units first
+        out = out.sort_values(["_component", "begin"], kind="stable")
         out = out.drop(columns=["_merge", "begin", "end", "price", "source", "effective_date"])
         if reported is not None and len(reported):
+            if expected_unit is not None:  # no catalog row to take the unit from: the model's
+                model_unit = expected_unit.to_numpy()[reported["_component"].to_numpy()]
+                reported["unit"] = reported["unit"].where(reported["unit"] != "", model_unit)
             out = pd.concat([out, reported], ignore_index=True)
         return out.sort_values("_component", kind="stable").drop(columns="_component").reset_index(drop=True)
 

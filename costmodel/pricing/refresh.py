@@ -6,15 +6,21 @@ retried with backoff, and ``NextToken`` pagination through boto3's paginator.
 
 Each query is narrowed with filters per service; the rows kept are those whose usage
 type (without its region prefix) the shipped snapshot already prices, so a refresh
-updates the same SKUs and their neighbours rather than pulling whole offer files.
-Snapshot rows the API does not return (e.g. Savings Plans rates, which live in another
-API) are kept as they were, with their own provenance.
+updates the same SKUs and their neighbours rather than pulling whole offer files. The
+answer carries every term of a product: RDS PostgreSQL's Reserved Instance rates (each
+lease, payment option and deployment of the db.r5 sizes the snapshot prices) come with it.
+
+Savings Plans rates live in another API: ``savingsplans:DescribeSavingsPlansOfferingRates``
+(:mod:`costmodel.pricing.savings_plans`) is asked for the Compute and EC2 Instance Savings
+Plans rates of the EC2 instance types the snapshot prices, region by region. Snapshot rows
+neither API returns are kept as they were, with their own provenance.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +37,7 @@ from costmodel.pricing.catalog import (
     validate_rows,
 )
 from costmodel.pricing.pricelist import parse_get_products_response
+from costmodel.pricing.savings_plans import fetch_rates, rate_rows, savings_plans_client
 from costmodel.usage_types import strip_region_prefix
 
 PRICING_ENDPOINT_REGION = "us-east-1"
@@ -122,6 +129,54 @@ def _normalize_units(rows: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
+@contextmanager
+def aws_errors(action: str, what: str) -> Iterator[None]:
+    """AWS errors of one read-only call as one line naming the IAM ``action`` it needs."""
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+    try:
+        yield
+    except NoCredentialsError:
+        raise CostModelError("no AWS credentials found: pass --profile or configure the AWS CLI") from None
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code in ("AccessDeniedException", "UnauthorizedOperation"):
+            raise CostModelError(f"access denied: the IAM policy must allow {action}") from None
+        if code in ("ExpiredTokenException", "ExpiredToken", "RequestExpired"):
+            raise CostModelError("AWS credentials expired: renew the session (e.g. aws sso login)") from None
+        raise CostModelError(f"{what} error: {code}: {exc}") from None
+    except BotoCoreError as exc:
+        raise CostModelError(f"{what} call failed: {exc}") from None
+
+
+def instance_usage_types(base: PriceCatalog, region: str) -> list[str]:
+    """The EC2 instance usage types (``BoxUsage:...``) ``base`` prices on demand in ``region``."""
+    rows = base.rows
+    mask = (
+        (rows["service_code"] == "AmazonEC2")
+        & (rows["region"] == region)
+        & (rows["term_type"] == "OnDemand")
+        & rows["usage_type"].str.contains("BoxUsage:", regex=False)
+    )
+    return sorted(set(rows.loc[mask, "usage_type"]))
+
+
+def _savings_plan_rows(
+    base: PriceCatalog, regions: list[str], client: Any, profile: str | None, retrieved: str
+) -> pd.DataFrame:
+    """Compute / EC2 Instance Savings Plans rates of the instance types ``base`` prices."""
+    rows: list[dict] = []
+    for region in regions:
+        usage_types = instance_usage_types(base, region)
+        if not usage_types:
+            continue
+        client = client if client is not None else savings_plans_client(profile)
+        with aws_errors("savingsplans:DescribeSavingsPlansOfferingRates", "Savings Plans API"):
+            pages = fetch_rates(client, usage_types, region)
+        rows += [row for page in pages for row in rate_rows(page, retrieved=retrieved)]
+    return pd.DataFrame(rows, columns=list(SNAPSHOT_COLUMNS))
+
+
 def refresh_snapshot(
     regions: Iterable[str] = ("us-east-1", "us-west-2"),
     out: str | Path | None = None,
@@ -129,6 +184,7 @@ def refresh_snapshot(
     client: Any = None,
     base: PriceCatalog | None = None,
     today: dt.date | None = None,
+    savings_plans: Any = None,
 ) -> PriceCatalog:
     """Query the Pricing API and merge the result over the shipped snapshot.
 
@@ -142,11 +198,11 @@ def refresh_snapshot(
         AWS named profile (credentials are never printed or logged).
     client : botocore client, optional
         A ``pricing`` client (tests pass one wrapped in botocore's Stubber).
+    savings_plans : botocore client, optional
+        A ``savingsplans`` client (default: one for ``profile``).
     base : PriceCatalog, optional
         The catalog to update (default: the shipped snapshot).
     """
-    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
-
     if out:
         check_writable(out, "--out")  # before any API call
     regions = list(regions)
@@ -163,23 +219,8 @@ def refresh_snapshot(
     queries += GLOBAL_QUERIES
     fetched: list[dict] = []
     for service_code, filters in queries:
-        try:
+        with aws_errors("pricing:GetProducts", f"Pricing API ({service_code})"):
             pages = fetch_products(client, service_code, filters)
-        except NoCredentialsError:
-            raise CostModelError(
-                "no AWS credentials found: pass --profile or configure the AWS CLI"
-            ) from None
-        except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            if code in ("AccessDeniedException", "UnauthorizedOperation"):
-                raise CostModelError("access denied: the IAM policy must allow pricing:GetProducts") from None
-            if code in ("ExpiredTokenException", "ExpiredToken", "RequestExpired"):
-                raise CostModelError(
-                    "AWS credentials expired: renew the session (e.g. aws sso login)"
-                ) from None
-            raise CostModelError(f"Pricing API error for {service_code}: {code}: {exc}") from None
-        except BotoCoreError as exc:
-            raise CostModelError(f"Pricing API call failed for {service_code}: {exc}") from None
         for page in pages:
             source = f"AWS Pricing API GetProducts {service_code}"
             fetched += parse_get_products_response(page, retrieved=retrieved, source=source)
@@ -190,6 +231,8 @@ def refresh_snapshot(
             for s, u in zip(api["service_code"], api["usage_type"], strict=True)
         ]
         api = _normalize_units(api.loc[keep].copy())
+    plans = _savings_plan_rows(base, regions, savings_plans, profile, retrieved)
+    api = pd.concat([api, plans], ignore_index=True) if len(plans) else api
     api_rows = validate_rows(api, origin="Pricing API response") if len(api) else api
     key = [*KEY_COLUMNS, "begin_range"]
     replaced = base.rows.set_index(key).index.isin(api_rows.set_index(key).index) if len(api_rows) else []

@@ -24,10 +24,11 @@ import pandas as pd
 from costmodel.actuals.read import CONSERVATION_TOLERANCE_USD, Actuals
 from costmodel.architecture import Architecture
 from costmodel.constants import HOURS_PER_MONTH
-from costmodel.documented import documented_by_category
+from costmodel.documented import documented_by_category, documented_stated
 from costmodel.errors import ConservationError, InputError
 from costmodel.estimate import dated_facts, estimate
 from costmodel.pricing.catalog import PriceCatalog
+from costmodel.pricing.free_tiers import usage_quantity
 from costmodel.reconcile.mapping import line_key, map_rows, quantity_factor, shared_usage_categories
 
 HOURLY_UNITS = ("Hrs", "LCU-Hrs")
@@ -36,6 +37,7 @@ CONTRACT_LINE_COLUMNS = [
     "category",
     "usage_types",
     "documented",
+    "allocated",
     "modelled",
     "modelled_quantity",
     "actual",
@@ -57,8 +59,10 @@ def hours_in_period(start: pd.Timestamp, end: pd.Timestamp) -> float:
 
 def model_lines(items: pd.DataFrame) -> pd.DataFrame:
     """Modelled sub-lines keyed by (category, service, region, base usage type): Qm, Cm, Pm, unit."""
+    # an always-free allowance takes cost off, not usage: the bill counts the free units too
     keyed = items.assign(
-        key=[line_key(u, r) for u, r in zip(items["usage_type"], items["region"], strict=True)]
+        key=[line_key(u, r) for u, r in zip(items["usage_type"], items["region"], strict=True)],
+        quantity=usage_quantity(items),
     )
     keyed["region_key"] = [k[0] for k in keyed["key"]]
     keyed["base_usage_type"] = [k[1] for k in keyed["key"]]
@@ -237,12 +241,21 @@ def _compare_service_level(
     return documented, items, mapped
 
 
+def _stated_at_service_level(stated: pd.Series, before: pd.DataFrame, after: pd.DataFrame) -> pd.Series:
+    """Stated figures of categories merged into a service total (:func:`_compare_service_level`):
+    the merged line keeps one only when each of its categories had one."""
+    if after is before:
+        return stated
+    moved = dict(zip(before["category"], after["category"], strict=True))
+    return stated.groupby(lambda c: moved.get(c, c)).agg(lambda v: v.sum() if v.notna().all() else np.nan)
+
+
 def _per_category(codes: np.ndarray, n: int, values: object) -> np.ndarray:
     """Sum of ``values`` per category code [same unit]."""
     return np.bincount(codes, weights=np.asarray(values, dtype=float), minlength=n)
 
 
-def _lines(sub: pd.DataFrame, documented: pd.Series) -> pd.DataFrame:
+def _lines(sub: pd.DataFrame, documented: pd.Series, stated: pd.Series) -> pd.DataFrame:
     """One reconciliation line per category from its sub-lines (one per usage type) [USD].
 
     A month has tens to thousands of sub-lines: sums are numpy bincounts over category
@@ -300,7 +313,10 @@ def _lines(sub: pd.DataFrame, documented: pd.Series) -> pd.DataFrame:
         {
             "category": categories,
             "usage_types": [sorted(u) for u in usage_types],
-            "documented": documented.reindex(categories).fillna(0.0).to_numpy(dtype=float),
+            # what the document states for the category alone (NaN: it states none), and its
+            # figures allocated pro rata over the categories they cover (sums to its total)
+            "documented": stated.reindex(categories).to_numpy(dtype=float),
+            "allocated": documented.reindex(categories).fillna(0.0).to_numpy(dtype=float),
             "modelled": sums["Cm"],
             "modelled_quantity": np.where(single, sums["Qm"], np.nan),
             "actual": sums["Ca"],
@@ -368,13 +384,20 @@ class _Model:
     items: pd.DataFrame
     documented: pd.Series
     lines: pd.DataFrame
+    stated: pd.Series
 
 
 def _prepare_model(items: pd.DataFrame) -> _Model:
     alias = shared_usage_categories(items)
     documented = documented_by_category(items).groupby(lambda c: alias.get(c, c)).sum()
+    # merged categories keep a stated figure only when each part has one
+    stated = (
+        documented_stated(items)
+        .groupby(lambda c: alias.get(c, c))
+        .agg(lambda v: v.sum() if v.notna().all() else np.nan)
+    )
     items = items.assign(category=items["category"].map(alias))
-    return _Model(items, documented, model_lines(items))
+    return _Model(items, documented, model_lines(items), stated)
 
 
 def _reconcile(
@@ -388,6 +411,7 @@ def _reconcile(
     """:func:`month` from the month's bill rows, the same rows mapped, and the model."""
     hours = hours_in_period(rows["period_start"].min(), rows["period_end"].max())
     documented, items, mapped = _compare_service_level(model.documented, model.items, mapped)
+    stated = _stated_at_service_level(model.stated, model.items, items)
     # the model's sub-lines change only when service-level data moved categories
     lines = model.lines if items is model.items else model_lines(items)
     sub = lines.merge(
@@ -399,7 +423,7 @@ def _reconcile(
     sub["actual_usage_types"] = sub["actual_usage_types"].map(lambda v: v if isinstance(v, list) else [])
     sub = decompose(_quantities(sub), hours)
 
-    table = _lines(sub, documented)
+    table = _lines(sub, documented, stated)
     threshold_pct, threshold_usd = thresholds
     diff = (table["actual"] - table["modelled"]).abs()
     table["flag"] = (diff >= threshold_usd) & (diff >= threshold_pct / 100 * table["modelled"].abs())
@@ -419,7 +443,7 @@ def _reconcile(
         hours_in_month=hours,
         estimated=bool(rows["estimated"].any()),
         totals={
-            "documented": float(table["documented"].sum()),
+            "documented": float(table["allocated"].sum()),
             "modelled": float(table["modelled"].sum()),
             "actual": input_total,
         },

@@ -162,7 +162,8 @@ def cloudfront(spec: dict) -> list[dict]:
 
 
 def route53(spec: dict) -> list[dict]:
-    """Route 53 hosted zones [zone-Mo] and standard queries [1M queries]."""
+    """Route 53 hosted zones [zone-Mo], health checks [check-Mo], standard queries and
+    queries to alias records of AWS resources (free) [1M queries]."""
     common: dict[str, Any] = dict(
         service=CE_ROUTE53, service_code="AmazonRoute53", resource="route53", category=cat.ROUTE_53
     )
@@ -195,6 +196,18 @@ def route53(spec: dict) -> list[dict]:
                 usage_type="DNS-Queries",
                 unit="1M queries",
                 quantity=spec["dns_queries_millions"],
+            )
+        )
+    if spec.get("dns_alias_queries_millions", 0) > 0:
+        # AWS does not charge for queries to alias records of its resources: a $0 line, so
+        # that the queries are seen (and not priced as standard ones)
+        items.append(
+            _global(
+                **common,
+                component="Alias queries to AWS resources (CloudFront, ALB): no charge",
+                usage_type="Alias-Queries",
+                unit="1M queries",
+                quantity=spec["dns_alias_queries_millions"],
             )
         )
     return items
@@ -230,7 +243,7 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
         ``inter_az_gb`` [GB crossing AZs], ``inter_region_gb`` [GB], ``load_balancers``,
         ``alb_lcu`` [LCU per ALB], ``cloudfront_egress_gb`` [GB],
         ``cloudfront_https_requests_millions`` [1M requests], ``hosted_zones``,
-        ``dns_queries_millions`` [1M queries].
+        ``dns_queries_millions`` and ``dns_alias_queries_millions`` [1M queries].
     region : str
     hours : float
         Hours in the month [h].
