@@ -56,12 +56,15 @@ def expected_exit(comment: str) -> int:
 
 
 class PricingStandIn(BaseHTTPRequestHandler):
-    """GetProducts (JSON protocol) answered with one real Price List item per query."""
+    """GetProducts (JSON protocol) answered with one real Price List item per query, and the
+    Savings Plans API's DescribeSavingsPlansOfferingRates (REST-JSON) with no rates."""
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         if self.headers.get("X-Amz-Target") == "AWSPriceListService.GetProducts":
             status, body = 200, {"FormatVersion": "aws_v1", "PriceList": [PRICING_ITEM]}
+        elif self.path == "/DescribeSavingsPlansOfferingRates":
+            status, body = 200, {"searchResults": []}
         else:
             status, body = 400, {"__type": "UnknownOperationException"}
         data = json.dumps(body).encode()
@@ -114,6 +117,7 @@ def aws_emulated(moto_server, pricing_stand_in, tmp_path, monkeypatch):
     for service in ("COST_EXPLORER", "STS", "ATHENA"):
         monkeypatch.setenv(f"AWS_ENDPOINT_URL_{service}", moto_server)
     monkeypatch.setenv("AWS_ENDPOINT_URL_PRICING", pricing_stand_in)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SAVINGSPLANS", pricing_stand_in)
     monkeypatch.setenv("COSTMODEL_CACHE_DIR", str(tmp_path / "cache"))
     return moto_server
 
