@@ -331,3 +331,39 @@ def test_catalog_missing_columns_is_an_error(tmp_path):
 def test_load_snapshot_from_another_file(tmp_path):
     catalog = load_snapshot(_write_catalog(tmp_path, [GOOD]))
     assert catalog.name == "cat.csv" and len(catalog.rows) == 1
+
+
+def test_allow_unknown_lists_the_quantity_past_the_last_known_tier(catalog):
+    """us-west-2 data transfer out is known up to 10,240 GB only (IC): 20,000 GB with
+    missing="report" prices the first 10,240 GB and lists the other 9,760 GB as unknown."""
+    import pandas as pd
+
+    components = pd.DataFrame(
+        [
+            {
+                "service_code": "AWSDataTransfer",
+                "region": "us-west-2",
+                "usage_type": "USW2-DataTransfer-Out-Bytes",
+                "unit": "GB",
+                "quantity": 20_000.0,
+                "component": "Data transfer out to the internet",
+            }
+        ]
+    )
+    priced = catalog.price(components, missing="report")
+    assert priced["quantity"].tolist() == [10_240.0, 9_760.0]
+    assert priced["monthly_cost"].iloc[0] == pytest.approx(10_240 * 0.09)  # $921.60
+    assert np.isnan(priced["monthly_cost"].iloc[1]) and priced["price_status"].iloc[1] == "not found"
+    assert "above 10,240 GB" in priced["price_source"].iloc[1]
+    assert priced["component"].iloc[1].endswith("(above 10,240 GB)")
+    with pytest.raises(PriceNotFoundError, match="exceeds the highest tier"):
+        catalog.price(components)
+
+
+def test_tier_labels_read_as_exact_numbers():
+    from costmodel.pricing.catalog import tier_label
+
+    assert tier_label(512_000, 1_048_576, "GB") == "512,000-1,048,576 GB"
+    assert tier_label(0, 10_240, "GB") == "first 10,240 GB"
+    assert tier_label(5_242_880, np.inf, "GB") == "above 5,242,880 GB"
+    assert tier_label(0.1, np.inf, "1M traces") == "above 0.1 1M traces"

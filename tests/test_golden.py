@@ -7,6 +7,7 @@ and review the diff: every changed cent should be explained by a price or model 
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from costmodel.estimate import LINE_ITEM_COLUMNS, estimate
 
@@ -32,8 +33,10 @@ def test_golden_total_is_the_hand_checked_sum():
     golden = pd.read_csv(GOLDEN)
     # EKS 73 + 365 (extended support) + 744.60 + 24; RDS 1,460 + 230 + 160 + 2 x (730 + 115 + 80) + backup 0 (free);
     # ElastiCache 900.09; MSK 459.90 + 300; S3 25.31 + 62.80 + 39; EBS 24 + 15; NAT 143.55;
-    # transfer 166.99; ALB 45.625; CloudFront 475; Route 53 41 + 1 (health checks); CloudWatch
-    # 204.50; WAF 45; Secrets 13; ECR 15; S3 retrieval 0.50; public IPv4 21.90; X-Ray 25; KMS 17.14
+    # transfer 166.99 - 9 (free 100 GB); ALB 45.625; CloudFront 475 - 97.04 (free 1 TB and 10M
+    # requests); Route 53 1 + 1 (health checks) + 0 (alias queries); CloudWatch 204.50 - 6.675
+    # (free tier); WAF 45; Secrets 13; ECR 15; S3 retrieval 0.50; public IPv4 21.90; X-Ray 25
+    # (26 - 1 free); KMS 17.14 (17.20 - 0.06 free)
     hand = (
         73
         + 365
@@ -53,9 +56,11 @@ def test_golden_total_is_the_hand_checked_sum():
         + 15
         + 143.55
         + 166.99
+        - 9
         + 45.625
         + 475
-        + 41
+        - 97.04
+        + 1
         + 1
         + 15
         + 0.50
@@ -63,6 +68,7 @@ def test_golden_total_is_the_hand_checked_sum():
         + 25
         + 17.14
         + 204.50
+        - 6.675
         + 45
         + 13
     )
@@ -107,19 +113,34 @@ HAND = {
     ("ebs-snapshots", "EBS:SnapshotUsage"): 300 * 0.05,  # 15.00
     ("nat-gateways", "NatGateway-Hours"): 3 * 730 * 0.045,  # 98.55
     ("nat-gateways", "NatGateway-Bytes"): 1000 * 0.045,  # 45.00
-    ("data-transfer", "DataTransfer-Out-Bytes"): 1411 * 0.09,  # 126.99 (first 10 TB tier)
+    ("data-transfer", "DataTransfer-Out-Bytes", 0): 1411 * 0.09,  # 126.99 (first 10 TB tier)
+    # always free: the first 100 GB out to the internet a month (AWS-DTO-FREE) at $0.09
+    ("data-transfer", "DataTransfer-Out-Bytes", 1): -100 * 0.09,  # -9.00
     ("data-transfer", "DataTransfer-Regional-Bytes"): 2 * 2000 * 0.01,  # 40.00: both sides
     ("alb", "LoadBalancerUsage"): 730 * 0.0225,  # 16.425
     ("alb", "LCUUsage"): 5 * 730 * 0.008,  # 29.20
-    ("cloudfront", "US-DataTransfer-Out-Bytes"): 5000 * 0.085,  # 425.00
-    ("cloudfront", "US-Requests-Tier2-HTTPS"): 50 * 100 * 0.01,  # 50.00: 50M requests
+    ("cloudfront", "US-DataTransfer-Out-Bytes", 0): 5000 * 0.085,  # 425.00
+    # always free: CloudFront's first 1 TB (1,024 GB) out a month (AWS-CF-FREE) at $0.085
+    ("cloudfront", "US-DataTransfer-Out-Bytes", 1): -1024 * 0.085,  # -87.04
+    ("cloudfront", "US-Requests-Tier2-HTTPS", 0): 50 * 100 * 0.01,  # 50.00: 50M requests
+    # always free: the first 10M HTTP/HTTPS requests = 1,000 x 10K at $0.01 (AWS-CF-FREE)
+    ("cloudfront", "US-Requests-Tier2-HTTPS", 1): -1000 * 0.01,  # -10.00
     ("route53", "HostedZone"): 2 * 0.50,  # 1.00
-    ("route53", "DNS-Queries"): 100 * 0.40,  # 40.00
-    ("cloudwatch", "CW:MetricMonitorUsage"): 150 * 0.30,  # 45.00
-    ("cloudwatch", "USE1-DataProcessing-Bytes"): 250 * 0.50,  # 125.00
-    ("cloudwatch", "USE1-TimedStorage-ByteHrs"): 1000 * 0.03,  # 30.00
-    ("cloudwatch", "USE1-DataScanned-Bytes"): 100 * 0.005,  # 0.50
-    ("cloudwatch", "CW:AlarmMonitorUsage"): 40 * 0.10,  # 4.00
+    # every query is to an alias record of CloudFront or the ALB: no charge (AWS-R53-ALIAS,
+    # Route 53 Developer Guide "Choosing between alias and non-alias records"); was 100 x $0.40
+    ("route53", "Alias-Queries"): 100 * 0.0,
+    # CloudWatch's always-free tier (AWS-CW-FREE): 10 metrics, 10 alarms, 5 GB of logs
+    # ingested, stored and scanned, each at its first price
+    ("cloudwatch", "CW:MetricMonitorUsage", 0): 150 * 0.30,  # 45.00
+    ("cloudwatch", "CW:MetricMonitorUsage", 1): -10 * 0.30,  # -3.00
+    ("cloudwatch", "USE1-DataProcessing-Bytes", 0): 250 * 0.50,  # 125.00
+    ("cloudwatch", "USE1-DataProcessing-Bytes", 1): -5 * 0.50,  # -2.50
+    ("cloudwatch", "USE1-TimedStorage-ByteHrs", 0): 1000 * 0.03,  # 30.00
+    ("cloudwatch", "USE1-TimedStorage-ByteHrs", 1): -5 * 0.03,  # -0.15
+    ("cloudwatch", "USE1-DataScanned-Bytes", 0): 100 * 0.005,  # 0.50
+    ("cloudwatch", "USE1-DataScanned-Bytes", 1): -5 * 0.005,  # -0.025
+    ("cloudwatch", "CW:AlarmMonitorUsage", 0): 40 * 0.10,  # 4.00
+    ("cloudwatch", "CW:AlarmMonitorUsage", 1): -10 * 0.10,  # -1.00
     ("waf", "USE1-WebACLV2"): 1 * 5.00,  # 5.00
     ("waf", "USE1-RuleV2"): 10 * 1.00,  # 10.00
     ("waf", "USE1-RequestV2-Tier1"): 50 * 0.60,  # 30.00
@@ -129,14 +150,15 @@ HAND = {
     ("company-backups", "Retrieval-SIA"): 50 * 0.01,  # 0.50: Standard-IA retrieval fee
     ("route53", "Health-Check-AWS"): 2 * 0.50,  # 1.00
     ("public-ipv4", "USE1-PublicIPv4:InUseAddress"): 6 * 730 * 0.005,  # 21.90
-    # tiers: the free tier is a line of its own at $0
-    ("xray", "USE1-XRay-TracesStored", 0): 0.1 * 0.0,  # first 100,000 traces free
-    ("xray", "USE1-XRay-TracesStored", 1): (5 - 0.1) * 5.00,  # 24.50
-    ("xray", "USE1-XRay-TracesAccessed", 0): 1 * 0.0,  # first 1M free
-    ("xray", "USE1-XRay-TracesAccessed", 1): (2 - 1) * 0.50,  # 0.50
+    # the free tiers of X-Ray (100,000 recorded, 1M retrieved: AWS-XRAY) and KMS (20,000
+    # requests: AWS-KMS) follow the same rule: the list price, then the allowance's line
+    ("xray", "USE1-XRay-TracesStored", 0): 5 * 5.00,  # 25.00
+    ("xray", "USE1-XRay-TracesStored", 1): -0.1 * 5.00,  # -0.50
+    ("xray", "USE1-XRay-TracesAccessed", 0): 2 * 0.50,  # 1.00
+    ("xray", "USE1-XRay-TracesAccessed", 1): -1 * 0.50,  # -0.50
     ("kms", "us-east-1-KMS-Keys"): 10 * 1.00,  # 10.00
-    ("kms", "us-east-1-KMS-Requests", 0): 2 * 0.0,  # first 20,000 requests free
-    ("kms", "us-east-1-KMS-Requests", 1): (240 - 2) * 0.03,  # 7.14
+    ("kms", "us-east-1-KMS-Requests", 0): 240 * 0.03,  # 7.20
+    ("kms", "us-east-1-KMS-Requests", 1): -2 * 0.03,  # -0.06
 }
 
 
@@ -154,3 +176,85 @@ def test_golden_lines_match_the_hand_calculation_line_by_line():
     for key, cost in zip(keys, golden["monthly_cost"], strict=True):
         assert key in HAND, f"golden line {key} has no hand calculation"
         assert abs(cost - HAND[key]) <= 0.005 + 1e-9, (key, cost, HAND[key])
+
+
+# ----------------------------------------------------------------- issue 22's golden cases
+def cli_json(*argv: str) -> dict:
+    import io
+    import json
+    from contextlib import redirect_stdout
+
+    from costmodel.cli import main
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main([*argv, "--format", "json"]) == 0
+    return json.loads(out.getvalue())
+
+
+# Hour-based lines of the production estimate, per hour [USD/h]: EKS control plane 0.10 +
+# extended support 0.50 (AWSBLOG-EKS, IC); 3 c5.2xlarge x 0.34 (KARP); RDS Multi-AZ primary
+# 2.00 + 2 replicas x 1.00 (EIO-RDS); 3 cache.r6g.xlarge x 0.411 (EIO-CACHE); 3
+# kafka.m5.large x 0.21 (ATK-MSK); 3 NAT gateways x 0.045, ALB 0.0225 + 5 LCU x 0.008 (IC);
+# 6 public IPv4 x 0.005 (AWS-IPV4)
+HOURLY = 0.10 + 0.50 + 3 * 0.34 + 2.00 + 2 * 1.00 + 3 * 0.411 + 3 * 0.21 + 3 * 0.045 + 0.0225 + 5 * 0.008 + 6 * 0.005
+
+
+def test_the_744_hour_month_is_the_730_hour_estimate_plus_14_hours_of_hourly_lines():
+    golden = pd.read_csv(GOLDEN)
+    payload = cli_json("estimate", "--month", "2026-12")
+    assert payload["hours_per_month"] == 744  # December: 31 days x 24 h
+    # $7.7105/h x 14 h = $107.95 more than the 730-hour month; everything else is per month
+    assert HOURLY * 14 == pytest.approx(107.947)
+    assert payload["total_monthly_cost"] == pytest.approx(golden["monthly_cost"].sum() + HOURLY * 14, abs=0.01)
+    # by hand: 7,947.91 (list, 730 h) - 112.72 (free tiers) - 40 (alias queries) + 107.95 = 7,903.14
+    assert round(payload["total_monthly_cost"], 2) == 7903.14
+    assert payload["total_is_lower_bound"] is False and payload["unknown_lines"] == 0
+
+
+def test_free_tiers_are_lines_of_their_own_and_can_be_left_out():
+    with_tiers = cli_json("estimate")
+    before = cli_json("estimate", "--no-free-tiers")
+    allowances = [i for i in with_tiers["line_items"] if i["purchase_option"] == "free_tier"]
+    # CloudFront 1,024 GB x 0.085 + 1,000 x 10K x 0.01 = 97.04 (AWS-CF-FREE); data transfer
+    # 100 GB x 0.09 = 9.00 (AWS-DTO-FREE); CloudWatch 10 x 0.30 + 10 x 0.10 + 5 x (0.50 +
+    # 0.03 + 0.005) = 6.675 (AWS-CW-FREE); X-Ray 0.1 x 5 + 1 x 0.5 = 1.00; KMS 2 x 0.03 = 0.06
+    assert sum(i["monthly_cost"] for i in allowances) == pytest.approx(-(97.04 + 9.00 + 6.675 + 1.00 + 0.06))
+    assert all("(free tier)" in i["price_source"] for i in allowances)
+    assert not any(i["purchase_option"] == "free_tier" for i in before["line_items"])
+    # list prices before free tiers, 730 h: the earlier $7,947.91, plus the $1.06 of KMS and
+    # X-Ray free tiers it carried as $0 price tiers, less the $40 of alias queries
+    assert round(before["total_monthly_cost"], 2) == 7908.97
+    assert "before free tiers" in before["price_basis"]
+
+
+def test_route53_alias_queries_cost_nothing_and_standard_queries_do(production, catalog):
+    from costmodel.estimate import estimate
+
+    items = estimate(production, catalog)
+    alias = items.loc[items["usage_type"] == "Alias-Queries"]
+    assert alias["quantity"].tolist() == [100] and alias["monthly_cost"].tolist() == [0.0]
+    # the same 100M queries to non-alias records: 100 x $0.40 per million (IC) = $40.00
+    standard = estimate(
+        production.with_changes({"network.dns_queries_millions": 100, "network.dns_alias_queries_millions": 0}),
+        catalog,
+    )
+    assert standard["monthly_cost"].sum() - items["monthly_cost"].sum() == pytest.approx(40.0)
+
+
+def test_the_standby_total_is_a_lower_bound():
+    payload = cli_json("estimate", "data/architectures/dr-standby-us-west-2.yaml", "--allow-unknown")
+    # EKS control plane 730 x $0.10 (AWSBLOG-EKS) + db.r5.large 730 x $0.25 (EIO-RDS) + 0 nodes
+    # = $255.50; gp3 storage (1,000 GB) and backup beyond the allowance (2,750 - 1,000 GB) in
+    # us-west-2 have no price in the snapshot: 2 lines unknown
+    assert payload["total_monthly_cost"] == pytest.approx(73.0 + 182.5)
+    assert payload["total_is_lower_bound"] is True and payload["unknown_lines"] == 2
+
+
+def test_the_standby_table_says_at_least(capsys):
+    from costmodel.cli import main
+
+    assert main(["estimate", "data/architectures/dr-standby-us-west-2.yaml", "--allow-unknown"]) == 0
+    out = capsys.readouterr().out
+    assert "at least $255.50 (2 lines unknown)" in out
+    assert "Total (on-demand list prices, always-free tiers applied): $255.50" not in out
