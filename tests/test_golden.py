@@ -197,7 +197,19 @@ def cli_json(*argv: str) -> dict:
 # 2.00 + 2 replicas x 1.00 (EIO-RDS); 3 cache.r6g.xlarge x 0.411 (EIO-CACHE); 3
 # kafka.m5.large x 0.21 (ATK-MSK); 3 NAT gateways x 0.045, ALB 0.0225 + 5 LCU x 0.008 (IC);
 # 6 public IPv4 x 0.005 (AWS-IPV4)
-HOURLY = 0.10 + 0.50 + 3 * 0.34 + 2.00 + 2 * 1.00 + 3 * 0.411 + 3 * 0.21 + 3 * 0.045 + 0.0225 + 5 * 0.008 + 6 * 0.005
+HOURLY = (
+    0.10
+    + 0.50
+    + 3 * 0.34
+    + 2.00
+    + 2 * 1.00
+    + 3 * 0.411
+    + 3 * 0.21
+    + 3 * 0.045
+    + 0.0225
+    + 5 * 0.008
+    + 6 * 0.005
+)
 
 
 def test_the_744_hour_month_is_the_730_hour_estimate_plus_14_hours_of_hourly_lines():
@@ -205,8 +217,10 @@ def test_the_744_hour_month_is_the_730_hour_estimate_plus_14_hours_of_hourly_lin
     payload = cli_json("estimate", "--month", "2026-12")
     assert payload["hours_per_month"] == 744  # December: 31 days x 24 h
     # $7.7105/h x 14 h = $107.95 more than the 730-hour month; everything else is per month
-    assert HOURLY * 14 == pytest.approx(107.947)
-    assert payload["total_monthly_cost"] == pytest.approx(golden["monthly_cost"].sum() + HOURLY * 14, abs=0.01)
+    assert round(HOURLY * 14, 3) == 107.947
+    assert payload["total_monthly_cost"] == pytest.approx(
+        golden["monthly_cost"].sum() + HOURLY * 14, abs=0.01
+    )
     # by hand: 7,947.91 (list, 730 h) - 112.72 (free tiers) - 40 (alias queries) + 107.95 = 7,903.14
     assert round(payload["total_monthly_cost"], 2) == 7903.14
     assert payload["total_is_lower_bound"] is False and payload["unknown_lines"] == 0
@@ -236,7 +250,9 @@ def test_route53_alias_queries_cost_nothing_and_standard_queries_do(production, 
     assert alias["quantity"].tolist() == [100] and alias["monthly_cost"].tolist() == [0.0]
     # the same 100M queries to non-alias records: 100 x $0.40 per million (IC) = $40.00
     standard = estimate(
-        production.with_changes({"network.dns_queries_millions": 100, "network.dns_alias_queries_millions": 0}),
+        production.with_changes(
+            {"network.dns_queries_millions": 100, "network.dns_alias_queries_millions": 0}
+        ),
         catalog,
     )
     assert standard["monthly_cost"].sum() - items["monthly_cost"].sum() == pytest.approx(40.0)

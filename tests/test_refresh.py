@@ -199,7 +199,7 @@ def test_refresh_brings_rds_reserved_rates_and_commitments_answer_the_rds_claim(
     from costmodel.commitments import documented_table
 
     stub, plan_stub = Stubber(client), Stubber(plans)
-    rds_query = [i for i, (code, _) in enumerate(QUERIES) if code == "AmazonRDS"][0]
+    rds_query = next(i for i, (code, _) in enumerate(QUERIES) if code == "AmazonRDS")
     empty_products(stub, rds_query)
     stub.add_response(
         "get_products",
@@ -329,5 +329,9 @@ def test_savings_plans_access_denied_names_the_iam_action(client, plans):
         service_message="not authorized",
         http_status_code=403,
     )
-    with stub, plan_stub, pytest.raises(CostModelError, match="savingsplans:DescribeSavingsPlansOfferingRates"):
+    with (
+        stub,
+        plan_stub,
+        pytest.raises(CostModelError, match="savingsplans:DescribeSavingsPlansOfferingRates"),
+    ):
         refresh_snapshot(regions=["us-east-1"], client=client, savings_plans=plans)
