@@ -97,7 +97,9 @@ def cmd_estimate(args: argparse.Namespace) -> None:
     comparison = compare(items) if args.compare_documented else None
     basis = price_basis(catalog, free_tiers=not args.no_free_tiers)
     if args.format == "json":
-        write_json(_estimate_payload(arch, catalog, items, priced_month, hours, notes, comparison, basis))
+        payload = _estimate_payload(arch, catalog, items, priced_month, hours, notes, comparison)
+        extra = {"hours_basis": hours_label(hours, args.month), "free_tiers_applied": not args.no_free_tiers}
+        write_json(payload | extra)
         return
     if args.format == "csv":
         write_csv(comparison if comparison is not None else items)
@@ -132,17 +134,15 @@ def _estimate_payload(
     hours: float,
     notes: list[str],
     comparison: pd.DataFrame | None,
-    basis: str,
 ) -> dict:
     """The ``estimate --format json`` contract (DESIGN.md) plus provenance fields."""
     total, _ = known_total(items["monthly_cost"])
     payload = {
         "currency": CURRENCY,
         "hours_per_month": hours,
-        "hours_basis": "calendar month" if hours != HOURS_PER_MONTH or priced_month else "average month",
         "region": arch.region,
         "price_snapshot": catalog.name,
-        "price_basis": basis,
+        "price_basis": catalog.basis,
         "priced_month": priced_month,
         "warnings": notes,
         "line_items": records(items, LINE_ITEM_COLUMNS),

@@ -239,7 +239,7 @@ def test_free_tiers_are_lines_of_their_own_and_can_be_left_out():
     # list prices before free tiers, 730 h: the earlier $7,947.91, plus the $1.06 of KMS and
     # X-Ray free tiers it carried as $0 price tiers, less the $40 of alias queries
     assert round(before["total_monthly_cost"], 2) == 7908.97
-    assert "before free tiers" in before["price_basis"]
+    assert before["free_tiers_applied"] is False and with_tiers["free_tiers_applied"] is True
 
 
 def test_route53_alias_queries_cost_nothing_and_standard_queries_do(production, catalog):

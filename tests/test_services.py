@@ -206,15 +206,18 @@ def test_ebs_gp3_above_baseline(catalog):
 def test_network(items):
     # 3 NAT gateways x $0.045 x 730 = $98.55; 1,000 GB x $0.045 = $45
     assert cost(items, "NAT gateway") == 143.55
-    # 1,411 GB out x $0.09 = $126.99; 2,000 GB across AZs billed both ways: 4,000 GB x $0.01 = $40
-    assert cost(items, "Data transfer out") == 126.99
+    # 1,411 GB out x $0.09 = $126.99, less the always-free first 100 GB (AWS-DTO-FREE):
+    # 126.99 - 9.00 = $117.99; 2,000 GB across AZs billed both ways: 4,000 GB x $0.01 = $40
+    assert cost(items, "Data transfer out") == 117.99
     assert cost(items, "Inter-AZ transfer") == 40.00
     # ALB: $0.0225 x 730 = $16.425; 5 LCU x 730 h x $0.008 = $29.20
     assert cost(items, "ALB") == 45.62
-    # CloudFront: 5,000 GB x $0.085 = $425; 50M HTTPS = 5,000 x 10K x $0.01 = $50
-    assert cost(items, "CloudFront") == 475.00
-    # Route 53: 2 zones x $0.50 + 100M queries x $0.40/M + 2 health checks x $0.50 = $42
-    assert cost(items, "Route 53") == 42.00
+    # CloudFront: 5,000 GB x $0.085 = $425; 50M HTTPS = 5,000 x 10K x $0.01 = $50; less the
+    # always-free 1,024 GB x $0.085 = $87.04 and 10M requests = $10 (AWS-CF-FREE): $377.96
+    assert cost(items, "CloudFront") == 377.96
+    # Route 53: 2 zones x $0.50 + 2 health checks x $0.50 = $2; the 100M queries are to alias
+    # records of CloudFront and the ALB: no charge (AWS-R53-ALIAS)
+    assert cost(items, "Route 53") == 2.00
 
 
 def test_public_ipv4_addresses_cost_half_a_cent_an_hour_each(items):
@@ -224,15 +227,16 @@ def test_public_ipv4_addresses_cost_half_a_cent_an_hour_each(items):
 
 
 def test_kms_keys_and_requests_beyond_the_free_20000(items):
-    # 10 keys x $1 = $10; 2,400K requests = 240 (10K), the first 2 (20,000) free:
-    # 238 x $0.03 = $7.14
+    # 10 keys x $1 = $10; 2,400K requests = 240 (10K) x $0.03 = $7.20, less the first 2
+    # (20,000) free: -$0.06; $17.14
     assert cost(items, "KMS") == pytest.approx(17.14)
 
 
 def test_ecr_storage_and_xray_traces_beyond_the_free_tier(items):
     # ECR: 150 GB x $0.10 = $15.00
     assert cost(items, "ECR") == 15.00
-    # X-Ray: 5M recorded, 0.1M free: 4.9 x $5.00 = $24.50; 2M retrieved, 1M free: 1 x $0.50
+    # X-Ray: 5M recorded x $5.00 = $25.00 less 0.1M free ($0.50); 2M retrieved x $0.50 = $1.00
+    # less 1M free ($0.50): $25.00
     assert cost(items, "X-Ray") == pytest.approx(25.00)
 
 
@@ -258,8 +262,10 @@ def test_lifecycle_transitions_into_intelligent_tiering_cost_a_cent_per_thousand
 
 
 def test_cloudwatch_waf_secrets(items):
-    # 150 metrics x $0.30 + 250 GB x $0.50 + 1,000 GB x $0.03 + 100 GB x $0.005 + 40 alarms x $0.10
-    assert cost(items, "CloudWatch") == 45 + 125 + 30 + 0.5 + 4
+    # 150 metrics x $0.30 + 250 GB x $0.50 + 1,000 GB x $0.03 + 100 GB x $0.005 + 40 alarms x $0.10,
+    # less the always-free tier (AWS-CW-FREE): 10 x 0.30 + 5 x 0.50 + 5 x 0.03 + 5 x 0.005 + 10 x 0.10
+    # = 6.675; cost() rounds the sum to cents: 204.50 - 6.675 = 197.825 -> 197.82 (float sum)
+    assert cost(items, "CloudWatch") == pytest.approx(45 + 125 + 30 + 0.5 + 4 - 6.675, abs=0.005)
     # 1 ACL x $5 + 10 rules x $1 + 50M requests x $0.60/M = $45
     assert cost(items, "WAF") == 45.00
     # 20 secrets x $0.40 + 1,000K calls = 100 x 10K x $0.05 = $13
@@ -276,8 +282,8 @@ def test_line_items_carry_contract_columns_and_cost_explorer_names(items):
         "Amazon Elastic Container Service for Kubernetes",
     } <= set(items["service"])
     # the hand sum of the golden table (tests/test_golden.py): nothing priced twice or left out
-    assert items["monthly_cost"].sum() == pytest.approx(7947.905)
-    assert items["price_source"].str.match(r".+ \d{4}-\d{2}-\d{2} \(\w+\)").all()
+    assert items["monthly_cost"].sum() == pytest.approx(7795.19)
+    assert items["price_source"].str.match(r".+ \d{4}-\d{2}-\d{2} \((\w+|free tier)\)").all()
 
 
 def test_us_west_2_uses_prefixed_usage_types_and_names_missing_prices(catalog):
@@ -326,8 +332,11 @@ def test_cloudfront_us_transfer_tiers_above_50_tb(catalog):
     items = estimate(arch, catalog)
     transfer = items.loc[items["usage_type"] == "US-DataTransfer-Out-Bytes", "monthly_cost"].sum()
     # AWS CloudFront pricing, United States: 10,240 GB x $0.085 + 40,960 x $0.080
-    # + 102,400 x $0.060 + 46,400 x $0.040 = 870.40 + 3,276.80 + 6,144.00 + 1,856.00
-    assert transfer == pytest.approx(12147.20)
+    # + 102,400 x $0.060 + 46,400 x $0.040 = 870.40 + 3,276.80 + 6,144.00 + 1,856.00,
+    # less the always-free first 1,024 GB at the first tier's $0.085 (-$87.04)
+    assert transfer == pytest.approx(12147.20 - 87.04)
+    labels = items.loc[items["usage_type"] == "US-DataTransfer-Out-Bytes", "component"].tolist()
+    assert "Data transfer out (United States) (51,200-153,600 GB)" in labels  # no 1.536e+05
 
 
 def test_route_53_hosted_zones_beyond_25_cost_ten_cents(catalog):

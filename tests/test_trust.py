@@ -209,7 +209,9 @@ def test_override_spanning_kinds_is_refused_unless_scope_all(tmp_path):
     path.write_text("prices:\n  - service_code: AmazonEC2\n    price_usd: '0.01'\n    scope: all\n")
     code, out, err = run("estimate", "--overrides", path)
     assert code == 0, err
-    assert "Total (on-demand list prices with 1 override (ovr.yaml prices[0]))" in out
+    assert (
+        "Total (on-demand list prices with 1 override (ovr.yaml prices[0]), always-free tiers applied)" in out
+    )
 
 
 def test_output_priced_with_overrides_is_labelled(tmp_path):
