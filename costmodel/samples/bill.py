@@ -43,8 +43,10 @@ from costmodel.architecture import Architecture, load_architecture
 from costmodel.data_files import data_path
 from costmodel.estimate import estimate
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
+from costmodel.pricing.free_tiers import usage_quantity
 from costmodel.reconcile.mapping import unit_conversions
 from costmodel.services._items import CE_EC2, CE_EC2_OTHER, CE_RDS, usage_type
+from costmodel.services.network import ALIAS_QUERIES
 from costmodel.services.rds import gp3_baseline, instance_usage_type
 
 DEFAULT_MONTHS = ("2026-06", "2026-07", "2026-08", "2026-09", "2026-10")
@@ -105,8 +107,13 @@ class Line:
 
 def _month_lines(items: pd.DataFrame) -> dict[tuple[str, str], Line]:
     """The month's estimate summed per (service, usage type)."""
-    by_type = items.groupby(["service", "usage_type"], sort=False).agg(
-        quantity=("quantity", "sum"), cost=("monthly_cost", "sum"), unit=("unit", "first")
+    # an always-free allowance takes cost off, not usage: the bill counts every unit used;
+    # queries to alias records are not billed at all, so never a group of the bill
+    items = items.loc[items["usage_type"] != ALIAS_QUERIES]
+    by_type = (
+        items.assign(quantity=usage_quantity(items))
+        .groupby(["service", "usage_type"], sort=False)
+        .agg(quantity=("quantity", "sum"), cost=("monthly_cost", "sum"), unit=("unit", "first"))
     )
     return {
         key: Line(r.quantity, r.cost, r.cost, r.unit)
@@ -241,18 +248,6 @@ class SimulatedMonth:
     additions: dict
 
 
-def as_sampled(arch: Architecture) -> Architecture:
-    """``arch`` as the bundled sample bill was simulated (before issue 22): every Route 53
-    query billed as a standard query. With ``free_tiers=False`` in the estimates, this keeps
-    the bundled files what the simulator writes; regenerating them with the free tiers and
-    free alias queries is left for when the samples move out of the package (issue 21)."""
-    network = arch.sections.get("network")
-    if not network or not network.get("dns_alias_queries_millions"):
-        return arch
-    total = network["dns_queries_millions"] + network["dns_alias_queries_millions"]
-    return arch.with_changes({"network.dns_queries_millions": total, "network.dns_alias_queries_millions": 0})
-
-
 def simulate_month(
     arch: Architecture,
     catalog: PriceCatalog,
@@ -272,8 +267,7 @@ def simulate_month(
     hours = (start + pd.DateOffset(months=1) - start) / pd.Timedelta(hours=1)
     # the sample bill was simulated at list prices before the always-free tiers (issue 22
     # added them to the model; the bundled files stay as generated)
-    arch = as_sampled(arch)
-    lines = _month_lines(estimate(arch, catalog, hours=hours, month=month, free_tiers=False))
+    lines = _month_lines(estimate(arch, catalog, hours=hours, month=month))
     eks = arch.sections.get("eks")
     nodes = covered = np.zeros(int(hours))
     if eks:

@@ -24,7 +24,7 @@ import pandas as pd
 from costmodel.architecture import Architecture
 from costmodel.estimate import estimate
 from costmodel.lineitems.tables import EC2_COMPUTE
-from costmodel.samples.bill import SimulatedMonth, as_sampled
+from costmodel.samples.bill import SimulatedMonth
 from costmodel.samples.daily import split_exactly
 from costmodel.usage_types import strip_region_prefix
 
@@ -210,10 +210,8 @@ def line_items(simulated: list[SimulatedMonth], daily: dict, arch: Architecture)
     """Every line item of the sample bill (CUR 2.0 columns, plus ``team`` for the tags)."""
     arn = f"arn:aws:ec2:{arch.region}:{PAYER}:reserved-instances/sample-ri-c5-2xlarge"
     by_month = {sim.month: sim for sim in simulated}
-    sampled = as_sampled(arch)
-    owners = {
-        m: _resources_of(estimate(sampled, month=m, free_tiers=False), sim) for m, sim in by_month.items()
-    }
+    # resources and their usage: the free-tier allowances take cost off, not usage
+    owners = {m: _resources_of(estimate(arch, month=m, free_tiers=False), sim) for m, sim in by_month.items()}
     lines: list[dict] = []
     for sim in simulated:
         lines += _ri_fee(sim, arn)

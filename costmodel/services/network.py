@@ -21,6 +21,9 @@ from costmodel.services._items import (
 )
 
 GLOBAL = "global"  # CloudFront and Route 53 usage types carry no region prefix
+# costmodel's name for queries to alias records of AWS resources: AWS does not charge them,
+# so no such usage type appears on a bill
+ALIAS_QUERIES = "Alias-Queries"
 
 
 def _global(**fields: Any) -> dict:
@@ -205,7 +208,7 @@ def route53(spec: dict) -> list[dict]:
             _global(
                 **common,
                 component="Alias queries to AWS resources (CloudFront, ALB): no charge",
-                usage_type="Alias-Queries",
+                usage_type=ALIAS_QUERIES,
                 unit="1M queries",
                 quantity=spec["dns_alias_queries_millions"],
             )
