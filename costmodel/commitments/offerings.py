@@ -213,21 +213,15 @@ def offering(
     )
     recurring = float(by_dim["usage"]["price"]) if "usage" in by_dim else None
     upfront = float(by_dim["upfront"]["price"]) if "upfront" in by_dim else None
+    published = float(by_dim["effective"]["price"]) if "effective" in by_dim else None
+    split_unknown = "only the effective rate is published; the upfront/hourly split is unknown"
     if rule.term_type == "SavingsPlan" and payment != "No Upfront" and recurring is not None:
         # a Savings Plans rate is the effective hourly rate whatever the payment option; the
         # part paid upfront is the buyer's choice of commitment, not a published price
-        return Offering(
-            **base,
-            upfront=None,
-            recurring_hourly=None,
-            published_effective_hourly=recurring,
-            status="effective only",
-            price_source=sources,
-            note="a Savings Plans rate is the effective hourly rate; the upfront part is not a list price",
-        )
+        published, recurring = recurring, None
+        split_unknown = "a Savings Plans rate is the effective hourly rate; its upfront part is no list price"
     if upfront is None and recurring is not None and payment == "No Upfront":
         upfront = 0.0
-    published = float(by_dim["effective"]["price"]) if "effective" in by_dim else None
     if upfront is not None and recurring is not None:
         return Offering(
             **base,
@@ -245,7 +239,7 @@ def offering(
             published_effective_hourly=published,
             status="effective only",
             price_source=sources,
-            note="only the effective rate is published; the upfront/hourly split is unknown",
+            note=split_unknown,
         )
     return Offering(
         **base,
