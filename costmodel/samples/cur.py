@@ -22,9 +22,10 @@ import numpy as np
 import pandas as pd
 
 from costmodel.architecture import Architecture
-from costmodel.estimate import estimate
+from costmodel.constants import HOURS_PER_MONTH
 from costmodel.lineitems.tables import EC2_COMPUTE
-from costmodel.samples.bill import SimulatedMonth
+from costmodel.pricing.free_tiers import FREE_TIER
+from costmodel.samples.bill import SimulatedMonth, sample_estimate
 from costmodel.samples.daily import split_exactly
 from costmodel.usage_types import strip_region_prefix
 
@@ -125,6 +126,16 @@ def _nodes(day: pd.Timestamp, group: dict, sim: SimulatedMonth, arn: str) -> lis
     return lines
 
 
+def _free_part_first(items: pd.DataFrame) -> pd.DataFrame:
+    """Each line an allowance follows split into its free units, then the rest: the shares
+    the sample's line items were simulated with (a free first price tier, then the paid one)."""
+    items = items.reset_index(drop=True).copy()
+    for i in np.flatnonzero(items["purchase_option"].to_numpy() == FREE_TIER):
+        free, used = -float(items.at[i, "quantity"]), float(items.at[i - 1, "quantity"])
+        items.at[i - 1, "quantity"], items.at[i, "quantity"] = free, used - free
+    return items
+
+
 def _resources_of(
     items: pd.DataFrame, sim: SimulatedMonth
 ) -> dict[tuple[str, str], list[tuple[str, float, pd.Timestamp | None]]]:
@@ -210,8 +221,10 @@ def line_items(simulated: list[SimulatedMonth], daily: dict, arch: Architecture)
     """Every line item of the sample bill (CUR 2.0 columns, plus ``team`` for the tags)."""
     arn = f"arn:aws:ec2:{arch.region}:{PAYER}:reserved-instances/sample-ri-c5-2xlarge"
     by_month = {sim.month: sim for sim in simulated}
-    # resources and their usage: the free-tier allowances take cost off, not usage
-    owners = {m: _resources_of(estimate(arch, month=m, free_tiers=False), sim) for m, sim in by_month.items()}
+    owners = {
+        m: _resources_of(_free_part_first(sample_estimate(arch, None, HOURS_PER_MONTH, m)), sim)
+        for m, sim in by_month.items()
+    }
     lines: list[dict] = []
     for sim in simulated:
         lines += _ri_fee(sim, arn)
