@@ -102,8 +102,10 @@ def _scale(values: np.ndarray, expected: np.ndarray) -> np.ndarray:
 def labels_of(items: pd.DataFrame) -> dict[tuple[str, str], str]:
     """(service, usage type without region prefix) -> what the model calls it, from priced
     line items (e.g. "NAT data processed" for NatGateway-Bytes)."""
+    from costmodel.pricing.free_tiers import without_free_tiers
     from costmodel.usage_types import strip_region_prefix
 
+    items = without_free_tiers(items)  # an allowance is not what the usage is called
     base = items["usage_type"].map(strip_region_prefix)
     grouped = items.assign(base=base).groupby(["service", "base"])["component"]
     return {key: " / ".join(dict.fromkeys(names)) for key, names in grouped}

@@ -27,6 +27,7 @@ COLUMN_KINDS: dict[str, str] = {
     **dict.fromkeys(
         [
             "documented",
+            "allocated",
             "modelled",
             "actual",
             "actual_amortized",

@@ -93,9 +93,12 @@ def assert_refused_cleanly(code, out, err):
 
 
 def quantities(payload) -> dict[tuple[str, str], float]:
-    """Quantity per (resource, usage type): prices never change it, tiers only split it."""
+    """Quantity per (resource, usage type): prices never change it, tiers only split it (an
+    always-free allowance takes cost off, not usage, and is left out when the price is $0)."""
     out: dict[tuple[str, str], float] = {}
     for item in payload["line_items"]:
+        if item["purchase_option"] == "free_tier":
+            continue
         key = (item["resource"], item["usage_type"])
         out[key] = out.get(key, 0.0) + item["quantity"]
     return out
@@ -126,8 +129,14 @@ def check_estimate(argv, same_quantities=False):
     total = payload["total_monthly_cost"]
     assert total is not None and math.isfinite(total)
     costs = [i["monthly_cost"] for i in payload["line_items"]]
-    assert all(c is not None and math.isfinite(c) and c >= 0 for c in costs)
-    assert abs(sum(costs) - total) < 0.01
+    assert all(c is not None and math.isfinite(c) for c in costs)
+    # only an always-free allowance takes money off, and never more than the line before it
+    for before, item in zip([None, *payload["line_items"]], payload["line_items"], strict=False):
+        if item["purchase_option"] == "free_tier":
+            assert before is not None and -before["monthly_cost"] - 1e-9 <= item["monthly_cost"] <= 0
+        else:
+            assert item["monthly_cost"] >= 0
+    assert abs(sum(costs) - total) < 0.01 and total >= 0
 
 
 def independent_totals(payload) -> dict[str, Decimal]:
