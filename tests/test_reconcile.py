@@ -350,3 +350,24 @@ def test_line_quantities_satisfy_the_contract_formulas(sample, production, catal
             assert line["rate_variance"] == pytest.approx(line["actual"] - qa * pm, abs=1e-6)
             checked += 1
     assert checked >= 50  # most lines of the five months carry quantities
+
+
+def test_documented_shows_only_what_the_document_states_and_allocations_apart(sample, production, catalog):
+    """The document states "Data transfer: $127/month" for two model categories: it is no
+    documented figure of either (null), and its pro-rata split is the allocated column."""
+    rec = month(sample, production, "2026-10", catalog)
+    lines = rec.lines.set_index("category")
+    transfer = lines.loc[["Data transfer out", "Inter-AZ transfer"]]
+    assert transfer["documented"].isna().all()
+    # split by modelled cost: out 1,411 GB x $0.09 - 100 GB free x $0.09 = $117.99, inter-AZ
+    # 4,000 GB x $0.01 = $40.00: 127 x 117.99 / 157.99 = $94.85 and 127 x 40 / 157.99 = $32.15
+    assert transfer.loc["Data transfer out", "allocated"] == pytest.approx(127 * 117.99 / 157.99)
+    assert transfer.loc["Inter-AZ transfer", "allocated"] == pytest.approx(127 * 40 / 157.99)
+    # a line of the document that is one category's alone is stated as the document says it
+    assert lines.loc["RDS primary", "documented"] == 1600  # "Primary instance: $1,600/month"
+    assert lines.loc["RDS primary", "allocated"] == 1600
+    assert rec.totals["documented"] == pytest.approx(5700)  # the document's total, allocated in full
+    _, out = run("reconcile", "--actuals", str(SAMPLE), "--month", "2026-10", "--format", "json")
+    payload = json.loads(out)
+    line = next(x for x in payload["months"][0]["lines"] if x["category"] == "Data transfer out")
+    assert line["documented"] is None and line["allocated"] == pytest.approx(127 * 117.99 / 157.99, abs=1e-6)
