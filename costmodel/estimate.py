@@ -146,6 +146,8 @@ def estimate(
     arguments.catalog(catalog, "estimate")
     hours = arguments.number(hours, "estimate", "hours", above=0, high=744, unit="h in a month")
     arguments.choice(missing, ("raise", "report"), "estimate", "missing")
+    if not isinstance(free_tiers, bool):  # "no" or 0 would be taken for True or False silently
+        arguments.refuse("estimate", "free_tiers", "True or False", free_tiers)
     arch = arch if arch is not None else load_architecture()
     catalog = catalog if catalog is not None else load_snapshot()
     priced = catalog.price(components(arch, hours, month or catalog.as_of), missing=missing)

@@ -240,6 +240,11 @@ def test_free_tiers_are_lines_of_their_own_and_can_be_left_out():
     # X-Ray free tiers it carried as $0 price tiers, less the $40 of alias queries
     assert round(before["total_monthly_cost"], 2) == 7908.97
     assert before["free_tiers_applied"] is False and with_tiers["free_tiers_applied"] is True
+    from costmodel.errors import InputError
+    from costmodel.estimate import estimate
+
+    with pytest.raises(InputError, match="free_tiers must be True or False, got 'no'"):
+        estimate(free_tiers="no")  # a string would pass for True
 
 
 def test_route53_alias_queries_cost_nothing_and_standard_queries_do(production, catalog):
