@@ -1,7 +1,8 @@
 """``python -m costmodel.samples --out-dir DIR``: write every sample of one simulated bill.
 
 DIR is laid out as ``data/``: the bills under ``DIR/actuals/``, the planted anomalies (the
-anomaly detector's ground truth, not a bill) under ``DIR/samples/``.
+anomaly detector's ground truth, not a bill) under ``DIR/samples/``, the CloudWatch metrics
+that go with the CUR sample's node-hours under ``DIR/cloudwatch/``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from costmodel.architecture import load_architecture
 from costmodel.files import atomic_write_bytes, atomic_write_text
+from costmodel.samples import cloudwatch
 from costmodel.samples.bill import DEFAULT_MONTHS, monthly_payload, simulate_months
 from costmodel.samples.cur import line_items, write_parquet
 from costmodel.samples.daily import daily_payload, planted_table
@@ -40,7 +42,11 @@ def main(argv: list[str] | None = None) -> None:
     atomic_write_text(truth / "planted-anomalies.csv", planted_table().to_csv(index=False))
     cur = out / f"cur2-{span}.parquet"
     write_parquet(line_items(simulated, daily, arch), cur)
-    print(f"wrote {out}/ce-{span}.json, ce-daily-{span}.json.gz, {cur.name}; {truth}/planted-anomalies.csv")
+    metrics = cloudwatch.write(Path(args.out_dir) / "cloudwatch", cur)
+    print(
+        f"wrote {out}/ce-{span}.json, ce-daily-{span}.json.gz, {cur.name}; {truth}/planted-anomalies.csv; "
+        f"{metrics}"
+    )
 
 
 if __name__ == "__main__":
