@@ -624,6 +624,7 @@ class _OneLineParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from costmodel.cli_account import add_parsers as add_account_parsers
     from costmodel.cli_finance import add_parsers as add_finance_parsers
     from costmodel.cli_lineitems import add_parsers as add_line_item_parsers
 
@@ -637,6 +638,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_bill_parsers(sub)
     add_finance_parsers(sub)
     add_line_item_parsers(sub)
+    add_account_parsers(sub)
     prices, psub = _add_price_parsers(sub)
     # --debug is accepted after the command too (``costmodel estimate --debug``).
     for command in [*sub.choices.values(), *psub.choices.values()]:

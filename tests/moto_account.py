@@ -15,7 +15,8 @@ def create_production(client: Any, region: str = "us-east-1") -> None:
     """EKS 1.28 with 3..10 c5.2xlarge (3 desired, 100 GB disks); RDS postgres db.r5.2xlarge
     Multi-AZ, 1,000 GB gp3 at 16,000 IOPS / 500 MiB/s, 35-day backups, 2 Single-AZ replicas;
     Redis 1 shard x 3 cache.r6g.xlarge; MSK 3 x kafka.m5.large, 1,000 GB each; 1 ALB,
-    3 NAT gateways, 2 hosted zones, 2 health checks, 1 web ACL of 10 rules, 20 secrets."""
+    3 NAT gateways, a CloudFront distribution, 2 hosted zones, 2 health checks, 1 web ACL of
+    10 rules, 20 secrets."""
     ec2 = client("ec2", region)
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnets = [
@@ -88,6 +89,24 @@ def create_production(client: Any, region: str = "us-east-1") -> None:
             CallerReference=f"hc-{zone}",
             HealthCheckConfig={"Type": "HTTPS", "FullyQualifiedDomainName": zone, "Port": 443, "ResourcePath": "/"},
         )
+    client("cloudfront", "us-east-1").create_distribution(
+        DistributionConfig={
+            "CallerReference": "prod",
+            "Origins": {
+                "Quantity": 1,
+                "Items": [
+                    {
+                        "Id": "alb",
+                        "DomainName": "prod-alb.example.com",
+                        "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "https-only"},
+                    }
+                ],
+            },
+            "DefaultCacheBehavior": {"TargetOriginId": "alb", "ViewerProtocolPolicy": "redirect-to-https"},
+            "Comment": "",
+            "Enabled": True,
+        }
+    )
     visibility = {"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": False, "MetricName": "m"}
     rules = [
         {

@@ -2,8 +2,10 @@
 
 Only keys both files set are compared (a discovered file has no usage assumptions, and a
 documented file may leave a configuration key to its default); keys only the running file
-sets are listed as undocumented. A section only one of them has is a difference whose cost
-is unknown (``null``, and the total is then a lower bound).
+sets are listed as undocumented. A service section only one of them has (EKS, RDS,
+ElastiCache, MSK: discover writes each one that runs) is a difference whose cost is unknown
+(``null``, and the total is then a lower bound); other sections (S3, EBS, observability,
+load: no API states them) are compared only when both files have them.
 
 Each difference is priced by applying the running values to the documented architecture
 one at a time, cumulatively, through :func:`costmodel.whatif.compare`: a line's cost is what
@@ -40,13 +42,22 @@ class Drift:
     total_monthly_difference: float
     unknown_lines: int
     undocumented: dict[str, Any]
+    not_compared: list[str]
 
 
-def differing_keys(documented: Architecture, running: Architecture) -> tuple[list[Difference], dict[str, Any]]:
-    """Differences (not yet priced) and the keys only ``running`` sets."""
-    differences, undocumented = [], {}
+SERVICE_SECTIONS = ("eks", "rds", "elasticache", "msk")  # absent from a discovered file: not running
+
+
+def differing_keys(
+    documented: Architecture, running: Architecture
+) -> tuple[list[Difference], dict[str, Any], list[str]]:
+    """Differences (not yet priced), the keys only ``running`` sets, sections not compared."""
+    differences, undocumented, not_compared = [], {}, []
     for section, fields in SCHEMA.items():
         in_doc, in_run = section in documented.sections, section in running.sections
+        if in_doc != in_run and section not in SERVICE_SECTIONS:
+            not_compared.append(section)
+            continue
         if in_doc != in_run:
             differences.append(
                 Difference(section, "present" if in_doc else "absent", "present" if in_run else "absent", None)
@@ -63,7 +74,7 @@ def differing_keys(documented: Architecture, running: Architecture) -> tuple[lis
                 undocumented[f"{section}.{key}"] = value
             elif documented.sections[section][key] != value:
                 differences.append(Difference(f"{section}.{key}", documented.sections[section][key], value, None))
-    return differences, undocumented
+    return differences, undocumented, not_compared
 
 
 def drift(documented: Architecture, running: Architecture, catalog: PriceCatalog | None = None) -> Drift:
@@ -76,7 +87,7 @@ def drift(documented: Architecture, running: Architecture, catalog: PriceCatalog
             "compare architectures of one region"
         )
     catalog = catalog if catalog is not None else load_snapshot()
-    found, undocumented = differing_keys(documented, running)
+    found, undocumented, not_compared = differing_keys(documented, running)
     priceable = [d for d in found if d.monthly_cost_difference is None and "." in d.path]
     applied: dict[str, Any] = {}
     cost_so_far, costs = 0.0, {}
@@ -101,7 +112,7 @@ def drift(documented: Architecture, running: Architecture, catalog: PriceCatalog
         Difference(d.path, d.documented, d.running, costs.get(d.path)) for d in found
     ]
     unknown = sum(1 for d in differences if d.monthly_cost_difference is None)
-    return Drift(differences, cost_so_far, unknown, undocumented)
+    return Drift(differences, cost_so_far, unknown, undocumented, not_compared)
 
 
 __all__ = ["Difference", "Drift", "differing_keys", "drift"]

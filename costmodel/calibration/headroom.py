@@ -32,7 +32,8 @@ class Headroom:
 
     service: str
     step: str
-    load_growth_pct: float | None  # [%] of today's peak load; None for a data-growth step
+    driver: str  # "load" (requests) or "data" (stored GB growing by the day)
+    load_growth_pct: float | None  # [%] of today's peak load; None: data, or not within x20
     month: str | None  # YYYY-MM, None when not reached within 10 years at the trend
     basis: str
 
@@ -113,9 +114,9 @@ def _days_step(
 ) -> Headroom:
     """A data-growth step: ``now`` grows ``per_day`` until ``limit`` (same unit)."""
     if now >= limit:
-        return Headroom(service, step, None, as_of, basis + " (already reached)")
+        return Headroom(service, step, "data", None, as_of, basis + " (already reached)")
     months = None if per_day <= 0 else math.ceil((limit - now) / per_day / 30.4375)
-    return Headroom(service, step, None, None if months is None else _month(as_of, months), basis)
+    return Headroom(service, step, "data", None, None if months is None else _month(as_of, months), basis)
 
 
 def headroom(arch: Architecture, fits: list[Fit], as_of: str) -> list[Headroom]:
@@ -137,6 +138,7 @@ def headroom(arch: Architecture, fits: list[Fit], as_of: str) -> list[Headroom]:
             Headroom(
                 service,
                 step,
+                "load",
                 None if factor is None else round((factor - 1) * 100, 1),
                 _load_month(as_of, factor, by),
                 f"{basis}; {growth}",
