@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from costmodel.constants import CURRENCY
 from costmodel.output import FORMATS, json_number, money, records, table_text, write_csv, write_json
@@ -85,7 +84,9 @@ def cmd_drift(args: argparse.Namespace) -> int:
             "path": d.path,
             "documented": d.documented,
             "running": d.running,
-            "monthly_cost_difference": None if d.monthly_cost_difference is None else json_number(d.monthly_cost_difference),
+            "monthly_cost_difference": None
+            if d.monthly_cost_difference is None
+            else json_number(d.monthly_cost_difference),
         }
         for d in result.differences
     ]
@@ -107,16 +108,19 @@ def cmd_drift(args: argparse.Namespace) -> int:
     else:
         print(f"{documented.origin} (documented) against {running.origin} (running):")
         for d in result.differences:
+            change = d.monthly_cost_difference
             cost = (
                 "cost unknown (a whole section)"
-                if d.monthly_cost_difference is None
-                else f"{'+' if d.monthly_cost_difference >= 0 else ''}{money(d.monthly_cost_difference)}/month"
+                if change is None
+                else f"{'+' if change >= 0 else ''}{money(change)}/month"
             )
             print(f"  {d.path}: documented {_shown(d.documented)}, running {_shown(d.running)}: {cost}")
         at_least = "at least " if result.unknown_lines else ""
+        total = money(result.total_monthly_difference)
         print(
-            f"{len(result.differences)} difference(s), {at_least}{money(result.total_monthly_difference)}/month "
-            "(on-demand, 730 h)" if result.differences else "no drift: every documented key runs as documented"
+            f"{len(result.differences)} difference(s), {at_least}{total}/month (on-demand, 730 h)"
+            if result.differences
+            else "no drift: every documented key runs as documented"
         )
         for path, value in result.undocumented.items():
             print(f"  not documented: {path} = {_shown(value)}")
@@ -142,7 +146,16 @@ def cmd_calibrate(args: argparse.Namespace) -> None:
     fits = [fit_record(f) for f in result.fits]
     rooms = [vars(h) for h in result.headroom]
     if args.format == "json":
-        write_json({"start": result.start, "end": result.end, "out": args.out, "load": result.load, "fits": fits, "headroom": rooms})
+        write_json(
+            {
+                "start": result.start,
+                "end": result.end,
+                "out": args.out,
+                "load": result.load,
+                "fits": fits,
+                "headroom": rooms,
+            }
+        )
         return
     if args.format == "csv":
         import pandas as pd
@@ -200,7 +213,14 @@ def cmd_backtest_capacity(args: argparse.Namespace) -> None:
 
     if args.format == "json":
         hours = result.hours.assign(hour=result.hours["hour"].dt.strftime("%Y-%m-%dT%H:%M"))
-        write_json({"month": month, "services": rows(result.services), "baselines": rows(result.baselines), "hours": records(hours)})
+        write_json(
+            {
+                "month": month,
+                "services": rows(result.services),
+                "baselines": rows(result.baselines),
+                "hours": records(hours),
+            }
+        )
     elif args.format == "csv":
         write_csv(result.hours)
     else:
@@ -222,7 +242,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
     def metric_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--metrics", help="saved CloudWatch metrics (offline; default: call CloudWatch)")
-        p.add_argument("--save-metrics", help="also save the fetched metrics to this file (.json or .json.gz)")
+        p.add_argument(
+            "--save-metrics", help="also save the fetched metrics to this file (.json or .json.gz)"
+        )
         p.add_argument("--no-cache", action="store_true", help="ignore and do not write the local cache")
 
     p = sub.add_parser("discover", help="what runs in the account, as an architecture file (read-only)")
@@ -231,7 +253,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", help="architecture YAML to write (default: print it)")
     p.set_defaults(func=cmd_discover)
 
-    p = sub.add_parser("drift", help="documented vs running architecture, each difference priced; exit 1 on drift")
+    p = sub.add_parser(
+        "drift", help="documented vs running architecture, each difference priced; exit 1 on drift"
+    )
     _add_common(p, arch=False)
     p.add_argument("documented", help="the documented architecture YAML")
     p.add_argument("discovered", help="the running architecture YAML (costmodel discover --out)")

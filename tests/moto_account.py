@@ -26,7 +26,9 @@ def create_production(client: Any, region: str = "us-east-1") -> None:
         for i, az in enumerate("abc")
     ]
     eks = client("eks", region)
-    eks.create_cluster(name="prod-eks", version="1.28", roleArn=ROLE, resourcesVpcConfig={"subnetIds": subnets})
+    eks.create_cluster(
+        name="prod-eks", version="1.28", roleArn=ROLE, resourcesVpcConfig={"subnetIds": subnets}
+    )
     eks.create_nodegroup(
         clusterName="prod-eks",
         nodegroupName="prod-nodes",
@@ -87,7 +89,12 @@ def create_production(client: Any, region: str = "us-east-1") -> None:
         route53.create_hosted_zone(Name=zone, CallerReference=zone)
         route53.create_health_check(
             CallerReference=f"hc-{zone}",
-            HealthCheckConfig={"Type": "HTTPS", "FullyQualifiedDomainName": zone, "Port": 443, "ResourcePath": "/"},
+            HealthCheckConfig={
+                "Type": "HTTPS",
+                "FullyQualifiedDomainName": zone,
+                "Port": 443,
+                "ResourcePath": "/",
+            },
         )
     client("cloudfront", "us-east-1").create_distribution(
         DistributionConfig={
@@ -98,7 +105,11 @@ def create_production(client: Any, region: str = "us-east-1") -> None:
                     {
                         "Id": "alb",
                         "DomainName": "prod-alb.example.com",
-                        "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "https-only"},
+                        "CustomOriginConfig": {
+                            "HTTPPort": 80,
+                            "HTTPSPort": 443,
+                            "OriginProtocolPolicy": "https-only",
+                        },
                     }
                 ],
             },

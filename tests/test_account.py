@@ -25,7 +25,9 @@ def production_in_moto(moto_server):
     test that adds to it removes what it added)."""
     requests.post(f"{moto_server}/moto-api/reset", timeout=5)
     session = boto3.Session(region_name="us-east-1", **FAKE_CREDENTIALS)
-    create_production(lambda service, region: session.client(service, region_name=region, endpoint_url=moto_server))
+    create_production(
+        lambda service, region: session.client(service, region_name=region, endpoint_url=moto_server)
+    )
     return moto_server, session
 
 
@@ -69,6 +71,7 @@ def test_discover_reproduces_production_yaml(moto_account, tmp_path, capsys):
     assert expected <= set(compared), sorted(expected - set(compared))
     text = out.read_text()
     assert "# rds:DescribeDBInstances prod-postgres Iops" in text  # each value names its source
+    assert "CloudFront: 1 distribution(s)" in text  # counted, listed as not modelled
     assert not any(SCHEMA[s][k].usage and s != "network" for s in running.given for k in running.given[s])
     # no drift: exit 0, and what production.yaml leaves to the default is listed apart
     code = main(["drift", str(PRODUCTION), str(out), "--format", "json"])
@@ -150,7 +153,9 @@ def test_a_denied_service_is_listed_and_the_rest_read(moto_account, monkeypatch)
         if service == "wafv2":
 
             def denied(**_):
-                raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "ListWebACLs")
+                raise ClientError(
+                    {"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "ListWebACLs"
+                )
 
             made.list_web_acls = denied
         return made

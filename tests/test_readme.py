@@ -116,6 +116,7 @@ def aws_emulated(moto_server, pricing_stand_in, tmp_path, monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     for service in ("COST_EXPLORER", "STS", "ATHENA"):
         monkeypatch.setenv(f"AWS_ENDPOINT_URL_{service}", moto_server)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)  # discover's EKS, RDS, ... (an empty account)
     monkeypatch.setenv("AWS_ENDPOINT_URL_PRICING", pricing_stand_in)
     monkeypatch.setenv("AWS_ENDPOINT_URL_SAVINGSPLANS", pricing_stand_in)
     monkeypatch.setenv("COSTMODEL_CACHE_DIR", str(tmp_path / "cache"))

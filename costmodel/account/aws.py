@@ -50,9 +50,7 @@ def session(profile: str | None = None) -> Any:
     try:
         return boto3.Session(profile_name=profile) if profile else boto3.Session()
     except ProfileNotFound:
-        raise CostModelError(
-            f"unknown AWS profile {profile!r}: see `aws configure list-profiles`"
-        ) from None
+        raise CostModelError(f"unknown AWS profile {profile!r}: see `aws configure list-profiles`") from None
 
 
 def client(aws_session: Any, service: str, region: str, max_attempts: int = 5) -> Any:
@@ -91,12 +89,12 @@ def read_all(aws_client: Any, operation: str, key: str, what: str, **kwargs: Any
     try:
         if aws_client.can_paginate(operation):
             pages = aws_client.get_paginator(operation).paginate(**kwargs)
-            return [item for page in pages for item in page.get(key, [])]
+            return [item for page in pages for item in _items(page, key)]
         items: list = []
         extra: dict = {}
         for _ in range(MAX_PAGES):
             response = getattr(aws_client, operation)(**kwargs, **extra)
-            items.extend(response.get(key, []))
+            items.extend(_items(response, key))
             if response.get("NextToken"):
                 extra = {"NextToken": response["NextToken"]}
             elif response.get("NextMarker"):
@@ -106,6 +104,14 @@ def read_all(aws_client: Any, operation: str, key: str, what: str, **kwargs: Any
         raise CostModelError(f"{what}: more than {MAX_PAGES} pages")
     except Exception as exc:
         raise explain(exc, what) from None
+
+
+def _items(page: dict, key: str) -> list:
+    """The list at ``key`` of a response page; a dotted key walks in (``DistributionList.Items``)."""
+    found: Any = page
+    for part in key.split("."):
+        found = found.get(part) if isinstance(found, dict) else None
+    return list(found or [])
 
 
 def call(aws_client: Any, operation: str, what: str, **kwargs: Any) -> dict:

@@ -116,10 +116,13 @@ def read_eks(client_for: Callable[[str, str], Any], region: str) -> dict[str, Fo
     for key, scaling in (("node_count", "desiredSize"), ("min_nodes", "minSize"), ("max_nodes", "maxSize")):
         found.set(key, sum(int(g["scalingConfig"][scaling]) for g in ngs), f"{where} scalingConfig.{scaling}")
     disks = {g.get("diskSize") for g in ngs}
-    if len(disks) == 1 and None not in disks:
-        found.set("root_volume_gb", float(disks.pop()), f"{where} diskSize")
+    disk = next(iter(disks)) if len(disks) == 1 else None
+    if disk is not None:
+        found.set("root_volume_gb", float(disk), f"{where} diskSize")
     else:
-        found.notes.append(f"EKS root volume size {sorted(map(str, disks))}: set in a launch template, not read")
+        found.notes.append(
+            f"EKS root volume size {sorted(map(str, disks))}: set in a launch template, not read"
+        )
     return {"eks": found}
 
 
@@ -130,7 +133,9 @@ def read_rds(client_for: Callable[[str, str], Any], region: str) -> dict[str, Fo
     found = Found()
     postgres = [i for i in instances if i.get("Engine") == "postgres"]
     for other in (i for i in instances if i.get("Engine") != "postgres"):
-        found.notes.append(f"RDS {other['DBInstanceIdentifier']} ({other.get('Engine')}): only postgres is modelled")
+        found.notes.append(
+            f"RDS {other['DBInstanceIdentifier']} ({other.get('Engine')}): only postgres is modelled"
+        )
     primaries = [i for i in postgres if not i.get("ReadReplicaSourceDBInstanceIdentifier")]
     if not primaries:
         return {"rds": found} if found.notes else {}
@@ -175,7 +180,11 @@ def read_rds(client_for: Callable[[str, str], Any], region: str) -> dict[str, Fo
         float(throughput or base_throughput),
         f"{where} StorageThroughput" if throughput else f"gp3 baseline of {storage:g} GB (none in {where})",
     )
-    found.set("backup_retention_days", int(primary.get("BackupRetentionPeriod", 0)), f"{where} BackupRetentionPeriod")
+    found.set(
+        "backup_retention_days",
+        int(primary.get("BackupRetentionPeriod", 0)),
+        f"{where} BackupRetentionPeriod",
+    )
     return {"rds": found}
 
 
@@ -198,7 +207,9 @@ def read_elasticache(client_for: Callable[[str, str], Any], region: str) -> dict
     gid = group["ReplicationGroupId"]
     for other in groups:
         if other is not group:
-            found.notes.append(f"ElastiCache {other['ReplicationGroupId']}: one replication group ({gid}) is modelled")
+            found.notes.append(
+                f"ElastiCache {other['ReplicationGroupId']}: one replication group ({gid}) is modelled"
+            )
     where = f"elasticache:DescribeReplicationGroups {gid}"
     found.set("engine", "redis", f"{where} (replication group)")
     found.set("node_type", group["CacheNodeType"], f"{where} CacheNodeType")
@@ -228,7 +239,9 @@ def read_msk(client_for: Callable[[str, str], Any], region: str) -> dict[str, Fo
     cluster = max(provisioned, key=lambda c: c["Provisioned"].get("NumberOfBrokerNodes", 0))
     for other in provisioned:
         if other is not cluster:
-            found.notes.append(f"MSK {other['ClusterName']}: one cluster ({cluster['ClusterName']}) is modelled")
+            found.notes.append(
+                f"MSK {other['ClusterName']}: one cluster ({cluster['ClusterName']}) is modelled"
+            )
     spec = cluster["Provisioned"]
     info = spec.get("BrokerNodeGroupInfo", {})
     ebs = info.get("StorageInfo", {}).get("EbsStorageInfo", {})
@@ -256,7 +269,10 @@ def read_network(client_for: Callable[[str, str], Any], region: str) -> dict[str
             lambda: sum(
                 1
                 for g in aws.read_all(
-                    client_for("ec2", region), "describe_nat_gateways", "NatGateways", "ec2:DescribeNatGateways"
+                    client_for("ec2", region),
+                    "describe_nat_gateways",
+                    "NatGateways",
+                    "ec2:DescribeNatGateways",
                 )
                 if g.get("State") == "available"
             ),
@@ -265,7 +281,10 @@ def read_network(client_for: Callable[[str, str], Any], region: str) -> dict[str
             "hosted_zones",
             lambda: len(
                 aws.read_all(
-                    client_for("route53", GLOBAL_REGION), "list_hosted_zones", "HostedZones", "route53:ListHostedZones"
+                    client_for("route53", GLOBAL_REGION),
+                    "list_hosted_zones",
+                    "HostedZones",
+                    "route53:ListHostedZones",
                 )
             ),
         ),
@@ -273,7 +292,10 @@ def read_network(client_for: Callable[[str, str], Any], region: str) -> dict[str
             "health_checks",
             lambda: len(
                 aws.read_all(
-                    client_for("route53", GLOBAL_REGION), "list_health_checks", "HealthChecks", "route53:ListHealthChecks"
+                    client_for("route53", GLOBAL_REGION),
+                    "list_health_checks",
+                    "HealthChecks",
+                    "route53:ListHealthChecks",
                 )
             ),
         ),
@@ -293,7 +315,7 @@ def read_network(client_for: Callable[[str, str], Any], region: str) -> dict[str
         cloudfront = aws.read_all(
             client_for("cloudfront", GLOBAL_REGION),
             "list_distributions",
-            "Items",
+            "DistributionList.Items",
             "cloudfront:ListDistributions",
         )
         found.notes.append(
@@ -322,7 +344,7 @@ def read_security(client_for: Callable[[str, str], Any], region: str) -> dict[st
     found, denied = Found(), []
     try:
         waf = client_for("wafv2", region)
-        scopes = [("REGIONAL", waf)] + ([("CLOUDFRONT", client_for("wafv2", GLOBAL_REGION))])
+        scopes = [("REGIONAL", waf), ("CLOUDFRONT", client_for("wafv2", GLOBAL_REGION))]
         acls, rules = 0, 0
         for scope, waf_client in scopes:
             for acl in aws.read_all(waf_client, "list_web_acls", "WebACLs", "wafv2:ListWebACLs", Scope=scope):
@@ -394,7 +416,9 @@ def discover(profile: str | None = None, region: str = "us-east-1", aws_session:
         except aws.Denied as denied:
             not_read.append(f"{denied.what} ({denied.code})")
     if not_read and not any(f.values for f in sections.values()):
-        raise CostModelError(f"access denied to every read: {'; '.join(not_read)} (see the README's IAM policy)")
+        raise CostModelError(
+            f"access denied to every read: {'; '.join(not_read)} (see the README's IAM policy)"
+        )
     not_modelled = [note for found in sections.values() for note in found.notes]
     return Discovery(str(account), region, sections, not_read, not_modelled)
 
@@ -412,11 +436,15 @@ def to_yaml(found: Discovery) -> str:
     raw = found.raw()
     architecture_from_dict(raw, origin=f"discovered {found.region}")
     lines = [
-        f"# What runs in account {found.account}, {found.region}: written by `costmodel discover` (read-only).",
+        f"# What runs in account {found.account}, {found.region}: written by `costmodel discover`",
+        "# (read-only calls).",
         "# Each value names the API call it came from. Usage assumptions (traffic, logs, backups",
         "# beyond the free ones) are not deployed configuration: add them, or the defaults apply.",
     ]
-    for title, items in (("Could not read", found.not_read), ("Runs but is not modelled", found.not_modelled)):
+    for title, items in (
+        ("Could not read", found.not_read),
+        ("Runs but is not modelled", found.not_modelled),
+    ):
         if items:
             lines.append(f"# {title}:")
             lines.extend(f"#   - {item}" for item in items)

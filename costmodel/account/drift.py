@@ -60,7 +60,9 @@ def differing_keys(
             continue
         if in_doc != in_run:
             differences.append(
-                Difference(section, "present" if in_doc else "absent", "present" if in_run else "absent", None)
+                Difference(
+                    section, "present" if in_doc else "absent", "present" if in_run else "absent", None
+                )
             )
             continue
         if not in_doc:
@@ -73,7 +75,9 @@ def differing_keys(
             if key not in doc_given:
                 undocumented[f"{section}.{key}"] = value
             elif documented.sections[section][key] != value:
-                differences.append(Difference(f"{section}.{key}", documented.sections[section][key], value, None))
+                differences.append(
+                    Difference(f"{section}.{key}", documented.sections[section][key], value, None)
+                )
     return differences, undocumented, not_compared
 
 
@@ -108,9 +112,7 @@ def drift(documented: Architecture, running: Architecture, catalog: PriceCatalog
             # never valid on the documented base: priced together, as the last step
             compare(documented, applied | {d.path: d.running for d in pending}, catalog)
             raise InputError(f"{running.origin}: {pending[0].path} cannot be applied to {documented.origin}")
-    differences = [
-        Difference(d.path, d.documented, d.running, costs.get(d.path)) for d in found
-    ]
+    differences = [Difference(d.path, d.documented, d.running, costs.get(d.path)) for d in found]
     unknown = sum(1 for d in differences if d.monthly_cost_difference is None)
     return Drift(differences, cost_so_far, unknown, undocumented, not_compared)
 

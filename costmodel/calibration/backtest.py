@@ -41,7 +41,11 @@ class ServiceHours:
     @property
     def error_pct(self) -> float | None:
         """(predicted - billed) / billed [%] (None when nothing was billed)."""
-        return 100 * (self.predicted_hours - self.billed_hours) / self.billed_hours if self.billed_hours else None
+        return (
+            100 * (self.predicted_hours - self.billed_hours) / self.billed_hours
+            if self.billed_hours
+            else None
+        )
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,12 @@ def _hours(predicted: np.ndarray, billed: np.ndarray, service: str, basis: str) 
 
 
 def _eks(
-    arch: Architecture, documented: Architecture, load: pd.Series, source: Source, month: str, athena: Athena | None
+    arch: Architecture,
+    documented: Architecture,
+    load: pd.Series,
+    source: Source,
+    month: str,
+    athena: Athena | None,
 ) -> tuple[ServiceHours, list[ServiceHours], pd.DataFrame]:
     from costmodel.lineitems import hourly_instances
     from costmodel.scaling import eks_nodes, hourly_nodes
@@ -92,7 +101,9 @@ def _eks(
     instance_type = arch.sections["eks"]["instance_type"]
     billed = hourly_instances(source, month, instance_type, athena).set_index("hour")["instances"]
     if float(billed.sum()) == 0:
-        raise InputError(f"{source.origin} bills no {instance_type} hours in {month}: nothing to backtest against")
+        raise InputError(
+            f"{source.origin} bills no {instance_type} hours in {month}: nothing to backtest against"
+        )
     predicted = eks_nodes(load.to_numpy(), **node_model(arch))
     start, days = str(load.index[0].date()), pd.Period(month, "M").days_in_month
     uncalibrated = hourly_nodes(documented, start, days).to_numpy()
@@ -132,13 +143,17 @@ def _billed_usage(source: Source, month: str, usage_type: str, athena: Athena | 
     return float(frame.loc[frame["usage_type"] == usage_type, "usage_quantity"].sum())
 
 
-def _rds_replicas(arch: Architecture, source: Source, month: str, hours: int, athena: Athena | None) -> ServiceHours:
+def _rds_replicas(
+    arch: Architecture, source: Source, month: str, hours: int, athena: Athena | None
+) -> ServiceHours:
     from costmodel.scaling.rds import read_replicas
     from costmodel.services.rds import instance_usage_type
 
     rds, load = arch.sections["rds"], arch.sections["load"]
     replica_class = rds["replica_instance_class"] or rds["instance_class"]
-    replicas = float(read_replicas(load["read_queries_per_s"], load["queries_per_replica"], rds["read_replicas"]))
+    replicas = float(
+        read_replicas(load["read_queries_per_s"], load["queries_per_replica"], rds["read_replicas"])
+    )
     usage_type = instance_usage_type(arch.region, replica_class, rds["replica_multi_az"])
     billed = _billed_usage(source, month, usage_type, athena)
     basis = f"scaling.rds.read_replicas (the load section's read queries; no read-query metric), {usage_type}"
@@ -146,7 +161,12 @@ def _rds_replicas(arch: Architecture, source: Source, month: str, hours: int, at
 
 
 def _msk_brokers(
-    arch: Architecture, payload: dict, source: Source, month: str, hours: pd.DatetimeIndex, athena: Athena | None
+    arch: Architecture,
+    payload: dict,
+    source: Source,
+    month: str,
+    hours: pd.DatetimeIndex,
+    athena: Athena | None,
 ) -> ServiceHours:
     from costmodel.scaling import brokers
     from costmodel.services._items import usage_type
@@ -160,7 +180,9 @@ def _msk_brokers(
         else load["kafka_peak_ingress_mibps"]
     )
     count = max(float(brokers(peak, msk["broker_type"], load["kafka_fan_out"])), msk["broker_count"])
-    broker_usage = usage_type(arch.region, f"Kafka.{msk['broker_type'].removeprefix('kafka.')}", prefixed_in_us_east_1=True)
+    broker_usage = usage_type(
+        arch.region, f"Kafka.{msk['broker_type'].removeprefix('kafka.')}", prefixed_in_us_east_1=True
+    )
     billed = _billed_usage(source, month, broker_usage, athena)
     basis = f"scaling.brokers at the month's observed peak ingress {peak:.2f} MiB/s, {broker_usage}"
     return ServiceHours("msk_brokers", count * len(hours), billed, None, basis)
@@ -177,7 +199,9 @@ def backtest(
     """Predicted against billed hours in ``month`` for the calibrated ``documented`` architecture."""
     arch = calibrated(documented, load)
     observed = month_load(payload, month)
-    services, baselines, hours = [], [], pd.DataFrame()
+    services: list[ServiceHours] = []
+    baselines: list[ServiceHours] = []
+    hours = pd.DataFrame()
     if "eks" in arch.sections:
         eks, baselines, hours = _eks(arch, documented, observed, source, month, athena)
         services.append(eks)

@@ -70,7 +70,9 @@ def default_cache_dir() -> Path:
 
 
 def _cache_key(request: dict, account: str, endpoint: str | None) -> str:
-    canonical = json.dumps({"account": account, "endpoint": endpoint or "", "request": request}, sort_keys=True)
+    canonical = json.dumps(
+        {"account": account, "endpoint": endpoint or "", "request": request}, sort_keys=True
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -109,14 +111,20 @@ def _list_series(cw: Any) -> list[dict]:
             dims = {d["Name"]: d["Value"] for d in item.get("Dimensions", [])}
             if tuple(sorted(dims)) == tuple(sorted(metric.dimensions)):
                 found.append(
-                    {"namespace": metric.namespace, "metric": metric.name, "stat": metric.stat, "dimensions": dims}
+                    {
+                        "namespace": metric.namespace,
+                        "metric": metric.name,
+                        "stat": metric.stat,
+                        "dimensions": dims,
+                    }
                 )
     return sorted(found, key=lambda s: json.dumps(s, sort_keys=True))
 
 
 def get_metric_data(cw: Any, request: dict) -> list[dict]:
     """All pages of one GetMetricData request (NextToken loop), metadata dropped."""
-    pages, extra = [], {}
+    pages: list[dict] = []
+    extra: dict[str, str] = {}
     for _ in range(aws.MAX_PAGES):
         response = aws.call(cw, "get_metric_data", "cloudwatch:GetMetricData", **request, **extra)
         response.pop("ResponseMetadata", None)
@@ -146,7 +154,9 @@ def fetch(
         raise InputError(f"--end {end} must be after --start {start} (the end is exclusive)")
     aws_session = aws_session if aws_session is not None else aws.session(profile)
     account = str(
-        aws.call(aws.client(aws_session, "sts", region), "get_caller_identity", "sts:GetCallerIdentity")["Account"]
+        aws.call(aws.client(aws_session, "sts", region), "get_caller_identity", "sts:GetCallerIdentity")[
+            "Account"
+        ]
     )
     cw = aws.client(aws_session, "cloudwatch", region)
     series = _list_series(cw)
@@ -244,7 +254,9 @@ def series_of(payload: dict, metric: str) -> dict[str, pd.Series]:
     for s in payload["series"]:
         if s["metric"] == metric:
             index = pd.to_datetime(s["timestamps"], utc=True).tz_localize(None)
-            out["/".join(s["dimensions"].values())] = pd.Series(np.asarray(s["values"], dtype=float), index=index)
+            out["/".join(s["dimensions"].values())] = pd.Series(
+                np.asarray(s["values"], dtype=float), index=index
+            )
     return out
 
 

@@ -2,8 +2,9 @@
 
 * The load curve: requests/s = trough + amplitude x growth^month x daytime(hour) x
   (weekend factor on Saturdays and Sundays), the daytime a half-sine from 07:00 to 21:00
-  UTC (non-linear least squares). It gives the load section's ``requests_per_s_trough``
-  and ``requests_per_s_peak`` (a weekday's peak in the window's last month).
+  UTC (non-linear least squares; the growth only when the window spans two months or more).
+  It gives the load section's ``requests_per_s_trough`` and ``requests_per_s_peak`` (a
+  weekday's peak in the window's last month).
 * EKS: node CPU utilization against requests per node (OLS): the slope is the CPU a
   request/s costs; a pod sized by its CPU request serves ``pod_cpu / slope`` requests/s
   (``requests_per_pod``), the relation :func:`costmodel.scaling.eks_nodes` packs pods by.
@@ -98,25 +99,35 @@ def load_curve(requests: pd.Series, source: str) -> list[Fit]:
 
     observed = requests.dropna()
     if len(observed) < 14 * 24:
-        raise InputError(f"the load curve needs two weeks of hourly RequestCount, the window has {len(observed)} hours")
+        raise InputError(
+            f"the load curve needs two weeks of hourly RequestCount, the window has {len(observed)} hours"
+        )
     hours = pd.DatetimeIndex(observed.index)
     shape, month = daytime(hours), _month_index(hours)
     weekend = hours.day_of_week.to_numpy() >= 5
     last = float(month.max())
 
-    def curve(_: np.ndarray, trough: float, amplitude: float, growth: float, weekend_factor: float) -> np.ndarray:
+    one_month = last == 0  # growth month to month cannot be seen within one month
+
+    def curve(
+        _: np.ndarray, trough: float, amplitude: float, weekend_factor: float, growth: float = 1.0
+    ) -> np.ndarray:
         return trough + amplitude * growth**month * shape * np.where(weekend, weekend_factor, 1.0)
 
     y = observed.to_numpy()
-    start = [float(np.percentile(y, 5)), float(np.percentile(y, 95) - np.percentile(y, 5)), 1.0, 0.7]
-    params, cov = curve_fit(curve, np.zeros_like(y), y, p0=start, maxfev=10_000)
+    start = [float(np.percentile(y, 5)), float(np.percentile(y, 95) - np.percentile(y, 5)), 0.7]
+    params, cov = curve_fit(
+        curve, np.zeros_like(y), y, p0=start + ([] if one_month else [1.0]), maxfev=10_000
+    )
     if not np.all(np.isfinite(cov)):
         raise InputError("the load curve could not be fitted (the window has no daily cycle to fit)")
+    if one_month:
+        params, cov = np.append(params, 1.0), np.pad(cov, ((0, 1), (0, 1)))
     r2 = 1 - float(np.sum((y - curve(y, *params)) ** 2) / np.sum((y - y.mean()) ** 2))
     se = np.sqrt(np.diag(cov))
-    trough, amplitude, growth, weekend_factor = params
+    trough, amplitude, weekend_factor, growth = params
     peak = trough + amplitude * growth**last
-    gradient = np.array([1.0, growth**last, amplitude * last * growth ** max(last - 1, 0), 0.0])
+    gradient = np.array([1.0, growth**last, 0.0, amplitude * last * growth ** max(last - 1, 0)])
     peak_se = float(np.sqrt(gradient @ cov @ gradient))
     metric = "AWS/ApplicationELB RequestCount (Sum per hour / 3600)"
     n = len(y)
@@ -124,12 +135,21 @@ def load_curve(requests: pd.Series, source: str) -> list[Fit]:
     def fit(parameter: str, value: float, half: float, unit: str, load_key: bool = False) -> Fit:
         return Fit(parameter, value, value - half, value + half, r2, metric, source, unit, n, load_key)
 
-    return [
+    fits = [
         fit("requests_per_s_trough", trough, Z95 * se[0], "requests/s", True),
         fit("requests_per_s_peak", peak, Z95 * peak_se, "requests/s", True),
-        fit("weekend_factor", weekend_factor, Z95 * se[3], "fraction of the weekday amplitude"),
-        fit("load_growth_pct_per_month", (growth - 1) * 100, Z95 * se[2] * 100, "% per month (daytime amplitude)"),
+        fit("weekend_factor", weekend_factor, Z95 * se[2], "fraction of the weekday amplitude"),
     ]
+    if not one_month:
+        fits.append(
+            fit(
+                "load_growth_pct_per_month",
+                (growth - 1) * 100,
+                Z95 * se[3] * 100,
+                "% per month (daytime amplitude)",
+            )
+        )
+    return fits
 
 
 def eks_fits(frame: pd.DataFrame, arch: Architecture, source: str, origin: dict) -> list[Fit]:
@@ -196,8 +216,26 @@ def _per_krps(frame: pd.DataFrame, column: str, prefix: str, origin: dict, sourc
     fitted = line(frame["requests_per_s"] / 1000, frame[column], f"{origin[column]} against requests")
     metric = f"{origin[column]} against {origin['requests_per_s']}"
     return [
-        Fit(f"{prefix}_pct_per_krps", fitted.slope, *fitted.slope_ci, fitted.r2, metric, source, "% per 1,000 requests/s", fitted.n),
-        Fit(f"{prefix}_base_pct", fitted.intercept, *fitted.intercept_ci, fitted.r2, metric + " (intercept)", source, "%", fitted.n),
+        Fit(
+            f"{prefix}_pct_per_krps",
+            fitted.slope,
+            *fitted.slope_ci,
+            fitted.r2,
+            metric,
+            source,
+            "% per 1,000 requests/s",
+            fitted.n,
+        ),
+        Fit(
+            f"{prefix}_base_pct",
+            fitted.intercept,
+            *fitted.intercept_ci,
+            fitted.r2,
+            metric + " (intercept)",
+            source,
+            "%",
+            fitted.n,
+        ),
     ]
 
 
@@ -235,7 +273,7 @@ def data_fits(frame: pd.DataFrame, arch: Architecture, source: str, origin: dict
                 source,
                 "GB",
                 trend.n,
-            )
+            ),
         )
     cache = arch.sections.get("elasticache")
     if "cache_memory_pct" in frame and cache:
@@ -275,13 +313,26 @@ def data_fits(frame: pd.DataFrame, arch: Architecture, source: str, origin: dict
     if "cache_cpu_pct" in frame:
         fits += _per_krps(frame, "cache_cpu_pct", "cache_cpu", origin, source)
     if "kafka_bytes_in_per_s" in frame:
-        fitted = line(frame["requests_per_s"], frame["kafka_bytes_in_per_s"], "MSK BytesInPerSec against requests")
+        fitted = line(
+            frame["requests_per_s"], frame["kafka_bytes_in_per_s"], "MSK BytesInPerSec against requests"
+        )
         metric = f"{origin['kafka_bytes_in_per_s']} against {origin['requests_per_s']}"
         fits.append(
-            Fit("kafka_bytes_per_request", fitted.slope, *fitted.slope_ci, fitted.r2, metric, source, "bytes", fitted.n)
+            Fit(
+                "kafka_bytes_per_request",
+                fitted.slope,
+                *fitted.slope_ci,
+                fitted.r2,
+                metric,
+                source,
+                "bytes",
+                fitted.n,
+            )
         )
         last_week = frame["kafka_bytes_in_per_s"].dropna().iloc[-7 * 24 :] / MIB
-        se = float(last_week.std(ddof=1) / np.sqrt(len(last_week) / HAC_LAGS))  # a day's hours are not independent
+        se = float(
+            last_week.std(ddof=1) / np.sqrt(len(last_week) / HAC_LAGS)
+        )  # a day's hours are not independent
         fits.append(
             Fit(
                 "kafka_ingress_mibps",

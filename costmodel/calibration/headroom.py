@@ -72,7 +72,11 @@ def _eks(arch: Architecture, peak: float) -> list[tuple[str, float | None, str]]
     limit = model["max_nodes"]
     return [
         (f"node {now + 1} at the peak (today {now})", _first(FACTORS, nodes > now), "scaling.eks_nodes"),
-        (f"the node group's max_nodes ({limit})", _first(FACTORS, nodes > limit), "scaling.eks_nodes, eks.max_nodes"),
+        (
+            f"the node group's max_nodes ({limit})",
+            _first(FACTORS, nodes > limit),
+            "scaling.eks_nodes, eks.max_nodes",
+        ),
     ]
 
 
@@ -84,10 +88,13 @@ def _rds(arch: Architecture, peak: float, fits: dict[str, Fit]) -> list[tuple[st
     rds, load = arch.sections["rds"], arch.sections["load"]
     names, vcpu, _ = instance_ladder()
     current = names.index(rds["instance_class"])
-    share = (fits["rds_cpu_base_pct"].value + fits["rds_cpu_pct_per_krps"].value * peak * FACTORS / 1000) / 100
+    share = (
+        fits["rds_cpu_base_pct"].value + fits["rds_cpu_pct_per_krps"].value * peak * FACTORS / 1000
+    ) / 100
     needed = vcpu[current] * share / load["target_utilization"]  # [vCPU] at the target utilization
     index = np.searchsorted(vcpu, needed, side="left")
-    basis = f"primary CPU {share[0] * 100:.0f}% at the peak, {load['target_utilization']:.0%} target; scaling.rds ladder"
+    target = load["target_utilization"]
+    basis = f"primary CPU {share[0] * 100:.0f}% at the peak, {target:.0%} target; scaling.rds ladder"
     steps = [(f"the next class above {rds['instance_class']}", _first(FACTORS, index > current), basis)]
     steps.append((f"beyond the largest class ({names[-1]})", _first(FACTORS, index >= len(names)), basis))
     return steps
@@ -99,7 +106,9 @@ def _msk(arch: Architecture, fits: dict[str, Fit]) -> list[tuple[str, float | No
     if "kafka_peak_ingress_mibps" not in fits:
         return []
     msk, load = arch.sections["msk"], arch.sections["load"]
-    need = brokers(fits["kafka_peak_ingress_mibps"].value * FACTORS, msk["broker_type"], load["kafka_fan_out"])
+    need = brokers(
+        fits["kafka_peak_ingress_mibps"].value * FACTORS, msk["broker_type"], load["kafka_fan_out"]
+    )
     return [
         (
             f"more than {msk['broker_count']} brokers",
@@ -125,7 +134,11 @@ def headroom(arch: Architecture, fits: list[Fit], as_of: str) -> list[Headroom]:
     by = {f.parameter: f for f in fits}
     peak = by["requests_per_s_peak"].value
     rows = []
-    growth = f"load growth {by['load_growth_pct_per_month'].value:.1f}%/month" if "load_growth_pct_per_month" in by else ""
+    growth = (
+        f"load growth {by['load_growth_pct_per_month'].value:.1f}%/month"
+        if "load_growth_pct_per_month" in by
+        else "no month: the window is too short to fit the load's growth"
+    )
     load_steps = []
     if "eks" in arch.sections:
         load_steps += [("eks", *s) for s in _eks(arch, peak)]

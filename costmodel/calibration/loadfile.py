@@ -18,7 +18,8 @@ import yaml
 
 from costmodel.architecture import SCHEMA, Architecture
 from costmodel.calibration.backtest import calibrated
-from costmodel.calibration.fit import Fit, calibrate as fit_all, load_section
+from costmodel.calibration.fit import Fit, load_section
+from costmodel.calibration.fit import calibrate as fit_all
 from costmodel.calibration.headroom import Headroom, headroom
 from costmodel.calibration.observed import observations
 from costmodel.errors import InputError
@@ -48,13 +49,16 @@ def calibrate(payload: dict, arch: Architecture, start: str, end: str, origin: s
     frame, columns = observations(payload, start, end)
     source = (
         f"CloudWatch, account {payload.get('account', '?')} {payload.get('region', '?')}, "
-        f"{first.date()}..{last.date()} hourly" + (f" ({origin})" if origin else "")
+        f"{first.date()}..{last.date()} hourly"
+        + (f" ({origin})" if origin else "")
         + (" SYNTHETIC" if payload.get("synthetic") else "")
     )
     fits = fit_all(frame, arch, source, columns)
     load = load_section(fits)
     as_of = (frame.index.max()).strftime("%Y-%m")
-    return Calibration(str(first.date()), str(last.date()), source, fits, load, headroom(calibrated(arch, load), fits, as_of))
+    return Calibration(
+        str(first.date()), str(last.date()), source, fits, load, headroom(calibrated(arch, load), fits, as_of)
+    )
 
 
 def fit_record(fit: Fit) -> dict[str, Any]:

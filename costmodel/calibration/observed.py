@@ -25,7 +25,9 @@ def _busiest(series: dict[str, pd.Series]) -> tuple[str, pd.Series] | None:
     return name, series[name]
 
 
-def observations(payload: dict, start: str | None = None, end: str | None = None) -> tuple[pd.DataFrame, dict]:
+def observations(
+    payload: dict, start: str | None = None, end: str | None = None
+) -> tuple[pd.DataFrame, dict]:
     """(hourly table, {quantity: the series it came from}) in [start, end).
 
     Columns (absent when the account has no such metric): ``requests_per_s``, ``nodes``,
@@ -36,7 +38,9 @@ def observations(payload: dict, start: str | None = None, end: str | None = None
     requests = series_of(payload, "RequestCount")
     if not requests:
         raise InputError("the metrics have no ALB RequestCount: the load cannot be observed")
-    columns: dict[str, pd.Series] = {"requests_per_s": pd.concat(requests, axis=1).sum(axis=1, min_count=1) / PERIOD}
+    columns: dict[str, pd.Series] = {
+        "requests_per_s": pd.concat(requests, axis=1).sum(axis=1, min_count=1) / PERIOD
+    }
     origin = {"requests_per_s": "RequestCount[" + ", ".join(sorted(requests)) + "] / 3600 s"}
     cluster = _busiest(series_of(payload, "cluster_node_count"))
     if cluster:
@@ -62,7 +66,10 @@ def observations(payload: dict, start: str | None = None, end: str | None = None
                 columns[column], origin[column] = found * scale, f"{metric}[{name}]"
     cache_cpu = _busiest(series_of(payload, "EngineCPUUtilization"))
     if cache_cpu:
-        columns["cache_cpu_pct"], origin["cache_cpu_pct"] = cache_cpu[1], f"EngineCPUUtilization[{cache_cpu[0]}]"
+        columns["cache_cpu_pct"], origin["cache_cpu_pct"] = (
+            cache_cpu[1],
+            f"EngineCPUUtilization[{cache_cpu[0]}]",
+        )
     cache_memory = _busiest(series_of(payload, "DatabaseMemoryUsagePercentage"))
     if cache_memory:
         columns["cache_memory_pct"] = cache_memory[1]

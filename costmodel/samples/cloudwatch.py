@@ -65,7 +65,9 @@ def load_curve(hours: pd.DatetimeIndex, rng: np.random.Generator) -> np.ndarray:
     amplitude = TRUTH["amplitude_nodes_2026_06"] * TRUTH["monthly_growth"] ** month_index
     daily = np.clip(np.sin((hours.hour.to_numpy() - 7) / 14 * np.pi), 0, None)
     weekday = np.where(hours.day_of_week.to_numpy() >= 5, TRUTH["weekend_factor"], 1.0)
-    nodes = TRUTH["trough_nodes"] + amplitude * daily * weekday + rng.normal(0, TRUTH["noise_nodes"], len(hours))
+    nodes = (
+        TRUTH["trough_nodes"] + amplitude * daily * weekday + rng.normal(0, TRUTH["noise_nodes"], len(hours))
+    )
     return TRUTH["requests_per_node"] * nodes
 
 
@@ -78,7 +80,9 @@ def billed_nodes(months: tuple[str, ...], cur: str | Path | None = None) -> pd.S
     return pd.concat(parts)
 
 
-def _series(namespace: str, metric: str, stat: str, dims: dict, hours: pd.DatetimeIndex, values: np.ndarray) -> dict:
+def _series(
+    namespace: str, metric: str, stat: str, dims: dict, hours: pd.DatetimeIndex, values: np.ndarray
+) -> dict:
     keep = ~np.isnan(values)
     return {
         "namespace": namespace,
@@ -103,7 +107,9 @@ def sample(months: tuple[str, ...] = MONTHS, seed: int = SEED, cur: str | Path |
     noise = lambda sd: rng.normal(0, sd, len(hours))  # noqa: E731
     t = TRUTH
     cpu = 100 * (t["node_base_vcpu"] + t["vcpu_per_request"] * per_node) / NODE_VCPU + noise(1.0)
-    memory = 100 * (t["node_base_memory_gib"] + t["node_memory_gib_per_krps"] * per_node / 1000) / NODE_MEMORY_GIB
+    memory = (
+        100 * (t["node_base_memory_gib"] + t["node_memory_gib_per_krps"] * per_node / 1000) / NODE_MEMORY_GIB
+    )
     eks = {"ClusterName": "prod-eks"}
     out = [
         _series("AWS/ApplicationELB", "RequestCount", "Sum", {"LoadBalancer": ALB}, hours, requests * PERIOD),
@@ -115,7 +121,14 @@ def sample(months: tuple[str, ...] = MONTHS, seed: int = SEED, cur: str | Path |
     primary = {"DBInstanceIdentifier": "prod-postgres"}
     used = t["rds_storage_used_gb_2026_08_01"] + t["rds_storage_growth_gb_per_day"] * days
     out += [
-        _series("AWS/RDS", "CPUUtilization", "Average", primary, hours, t["rds_cpu_base_pct"] + t["rds_cpu_pct_per_krps"] * krps + noise(1.5)),
+        _series(
+            "AWS/RDS",
+            "CPUUtilization",
+            "Average",
+            primary,
+            hours,
+            t["rds_cpu_base_pct"] + t["rds_cpu_pct_per_krps"] * krps + noise(1.5),
+        ),
         _series("AWS/RDS", "WriteIOPS", "Average", primary, hours, 300 + 0.25 * requests + noise(50)),
         _series("AWS/RDS", "ReadIOPS", "Average", primary, hours, 150 + 0.1 * requests + noise(30)),
         _series("AWS/RDS", "DatabaseConnections", "Average", primary, hours, np.round(50 + 0.01 * requests)),
@@ -132,7 +145,9 @@ def sample(months: tuple[str, ...] = MONTHS, seed: int = SEED, cur: str | Path |
     for i in (1, 2, 3):
         ids = {"CacheClusterId": f"prod-redis-00{i}"}
         pct = 100 * dataset * (1 + CACHE_OVERHEAD) / CACHE_MEMORY_GIB + noise(0.1)
-        engine = t["cache_cpu_base_pct"] + t["cache_cpu_pct_per_krps"] * krps * (1 if i == 1 else 0.5) + noise(0.8)
+        engine = (
+            t["cache_cpu_base_pct"] + t["cache_cpu_pct_per_krps"] * krps * (1 if i == 1 else 0.5) + noise(0.8)
+        )
         out.append(_series("AWS/ElastiCache", "EngineCPUUtilization", "Average", ids, hours, engine))
         out.append(_series("AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "Average", ids, hours, pct))
     bytes_in = t["kafka_bytes_per_request"] * requests * (1 + noise(0.03))
@@ -142,7 +157,9 @@ def sample(months: tuple[str, ...] = MONTHS, seed: int = SEED, cur: str | Path |
         ids = {"Cluster Name": "prod-msk", "Broker ID": str(broker)}
         share = bytes_in / KAFKA_BROKERS * (1 + noise(0.02))
         out.append(_series("AWS/Kafka", "BytesInPerSec", "Average", ids, hours, share))
-        out.append(_series("AWS/Kafka", "KafkaDataLogsDiskUsed", "Average", ids, hours, disk_pct + noise(0.05)))
+        out.append(
+            _series("AWS/Kafka", "KafkaDataLogsDiskUsed", "Average", ids, hours, disk_pct + noise(0.05))
+        )
     start = pd.Period(months[0], "M").start_time
     end = pd.Period(months[-1], "M").end_time.ceil("D")
     return {
