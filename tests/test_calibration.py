@@ -43,6 +43,10 @@ EXPECTED = {
 }
 
 
+def backtest_argv(load: Path, month: str) -> list[str]:
+    return ["backtest-capacity", "--load", str(load), "--metrics", METRICS, "--cur", CUR, "--month", month]
+
+
 @pytest.fixture(scope="module")
 def sample_fit():
     from costmodel.architecture import load_architecture
@@ -111,18 +115,7 @@ def test_backtest_node_hours_within_5_percent_of_the_bill_beside_baselines(tmp_p
         == 0
     )
     capsys.readouterr()
-    argv = [
-        "backtest-capacity",
-        "--load",
-        str(load),
-        "--metrics",
-        METRICS,
-        "--cur",
-        CUR,
-        "--month",
-        "2026-10",
-    ]
-    assert main([*argv, "--format", "json"]) == 0
+    assert main([*backtest_argv(load, "2026-10"), "--format", "json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     eks = {s["service"]: s for s in payload["services"]}["eks"]
     assert eks["billed_hours"] == 3586  # the CUR sample's October c5.2xlarge hours (issue 25)
@@ -140,18 +133,7 @@ def test_backtest_node_hours_within_5_percent_of_the_bill_beside_baselines(tmp_p
 def test_backtest_refuses_a_month_the_metrics_lack(tmp_path, capsys):
     load = tmp_path / "load.yaml"
     load.write_text("load: {requests_per_pod: 200}\n")
-    argv = [
-        "backtest-capacity",
-        "--load",
-        str(load),
-        "--metrics",
-        METRICS,
-        "--cur",
-        CUR,
-        "--month",
-        "2026-07",
-    ]
-    assert main(argv) == 2
+    assert main(backtest_argv(load, "2026-07")) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "744 of 744 hours of 2026-07" in err[0]
 
@@ -159,18 +141,7 @@ def test_backtest_refuses_a_month_the_metrics_lack(tmp_path, capsys):
 def test_bad_load_and_metrics_files_are_one_line(tmp_path, capsys):
     load = tmp_path / "load.yaml"
     load.write_text("load: {requests_per_pods: 200}\n")
-    argv = [
-        "backtest-capacity",
-        "--load",
-        str(load),
-        "--metrics",
-        METRICS,
-        "--cur",
-        CUR,
-        "--month",
-        "2026-10",
-    ]
-    assert main(argv) == 2
+    assert main(backtest_argv(load, "2026-10")) == 2
     assert "load.requests_per_pods is not a load key" in capsys.readouterr().err
     metrics = tmp_path / "m.json"
     metrics.write_text("{}")

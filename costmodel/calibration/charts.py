@@ -23,10 +23,10 @@ def plot_backtest(result: Backtest) -> Figure:
         hours["hour"], hours["predicted_nodes"], where="post", color="#d9822b", lw=1.1, ls="--",
         label=f"calibrated model: {eks.predicted_hours:,.0f} h ({eks.error_pct:+.1f}%)",
     )  # fmt: skip
-    uncalibrated = result.baselines[0]
+    base = result.baselines[0]
     top.step(
         hours["hour"], hours["uncalibrated_nodes"], where="post", color="#8c8c8c", lw=1, ls=":",
-        label=f"uncalibrated load curve: {uncalibrated.predicted_hours:,.0f} h ({uncalibrated.error_pct:+.1f}%)",
+        label=f"uncalibrated load curve: {base.predicted_hours:,.0f} h ({base.error_pct:+.1f}%)",
     )  # fmt: skip
     top.set_title(
         f"EKS nodes per hour, {result.month}: billed {eks.billed_hours:,.0f} node-hours", fontsize=10
@@ -62,7 +62,7 @@ def plot_headroom(rows: list[Headroom]) -> Figure:
     ax.invert_yaxis()
     ax.set_xscale("log")  # +1% and +900% on one axis
     ax.set_xlabel("load growth to the step [% of today's peak, log scale]")
-    ax.set_xlim(0.5, max(shown + [1.0]) * 20)
+    ax.set_xlim(0.5, max([*shown, 1.0]) * 20)
     ax.set_title("Headroom: the next capacity step of each service, at the fitted trend", fontsize=10)
     return fig
 
