@@ -198,3 +198,21 @@ def test_calibrate_reads_cloudwatch_from_moto_and_caches_per_account(
     monkeypatch.setattr(cloudwatch, "get_metric_data", lambda *a: calls.append(a))
     assert main(argv) == 0 and calls == []  # the second run is served by the cache
     capsys.readouterr()
+
+
+def test_cloudwatch_access_denied_is_one_line(monkeypatch, capsys):
+    from botocore.exceptions import ClientError
+
+    from costmodel.account import aws
+
+    def denied(aws_client, operation, key, what, **kwargs):
+        raise aws.explain(ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, operation), what)
+
+    monkeypatch.setattr(
+        aws, "session", lambda profile: boto3.Session(region_name="us-east-1", **FAKE_CREDENTIALS)
+    )
+    monkeypatch.setattr(aws, "call", lambda *a, **k: {"Account": "123456789012"})
+    monkeypatch.setattr(aws, "read_all", denied)
+    assert main(["calibrate", "--start", "2026-08-01", "--end", "2026-09-01", "--no-cache"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["costmodel: error: cloudwatch:ListMetrics AWS/ApplicationELB RequestCount: AccessDenied"]
