@@ -167,7 +167,7 @@ def cmd_calibrate(args: argparse.Namespace) -> None:
     print(f"Calibrated {result.start}..{result.end} from {result.source}:")
     shown = pd.DataFrame(fits)[["parameter", "value", "low", "high", "r2", "unit", "hours"]]
     for column in ("value", "low", "high", "r2"):  # plain numbers, not money
-        shown[column] = [("-" if v is None else f"{v:,.5g}") for v in shown[column]]
+        shown[column] = [("-" if pd.isna(v) else f"{v:,.5g}") for v in shown[column]]
     in_load = shown["parameter"].isin(list(result.load)).map({True: "load", False: ""})
     print(table_text(shown.rename(columns={"low": "low_95", "high": "high_95"}).assign(section=in_load)))
     print("\nHeadroom (the next step at the fitted trend):")
