@@ -245,9 +245,9 @@ def _trend(series: pd.Series, what: str) -> Line:
     return line(pd.Series(days, index=series.index), series, what)
 
 
-def data_fits(frame: pd.DataFrame, arch: Architecture, source: str, origin: dict) -> list[Fit]:
-    """RDS, ElastiCache and MSK relations, each where its metrics are present."""
-    fits = []
+def rds_fits(frame: pd.DataFrame, source: str, origin: dict) -> list[Fit]:
+    """Primary CPU per 1,000 requests/s; storage growth and free storage."""
+    fits: list[Fit] = []
     if "rds_cpu_pct" in frame:
         fits += _per_krps(frame, "rds_cpu_pct", "rds_cpu", origin, source)
     if "rds_free_storage_gb" in frame:
@@ -275,6 +275,12 @@ def data_fits(frame: pd.DataFrame, arch: Architecture, source: str, origin: dict
                 trend.n,
             ),
         )
+    return fits
+
+
+def cache_fits(frame: pd.DataFrame, arch: Architecture, source: str, origin: dict) -> list[Fit]:
+    """The hot dataset and its growth from memory; engine CPU per 1,000 requests/s."""
+    fits: list[Fit] = []
     cache = arch.sections.get("elasticache")
     if "cache_memory_pct" in frame and cache:
         from costmodel.scaling.elasticache import usable_memory_gb
@@ -312,6 +318,12 @@ def data_fits(frame: pd.DataFrame, arch: Architecture, source: str, origin: dict
         ]
     if "cache_cpu_pct" in frame:
         fits += _per_krps(frame, "cache_cpu_pct", "cache_cpu", origin, source)
+    return fits
+
+
+def kafka_fits(frame: pd.DataFrame, source: str, origin: dict) -> list[Fit]:
+    """Bytes produced per request; average ingress of the window's last 7 days."""
+    fits: list[Fit] = []
     if "kafka_bytes_in_per_s" in frame:
         fitted = line(
             frame["requests_per_s"], frame["kafka_bytes_in_per_s"], "MSK BytesInPerSec against requests"
@@ -375,7 +387,8 @@ def calibrate(frame: pd.DataFrame, arch: Architecture, source: str, origin: dict
     fits = load_curve(frame["requests_per_s"], source)
     if "eks" in arch.sections and {"nodes", "node_cpu_pct"} <= set(frame):
         fits += eks_fits(frame, arch, source, origin)
-    fits += data_fits(frame, arch, source, origin)
+    fits += rds_fits(frame, source, origin) + cache_fits(frame, arch, source, origin)
+    fits += kafka_fits(frame, source, origin)
     peak = peak_ingress(fits)
     return fits + ([peak] if peak else [])
 
