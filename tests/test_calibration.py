@@ -216,3 +216,14 @@ def test_cloudwatch_access_denied_is_one_line(monkeypatch, capsys):
     assert main(["calibrate", "--start", "2026-08-01", "--end", "2026-09-01", "--no-cache"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["costmodel: error: cloudwatch:ListMetrics AWS/ApplicationELB RequestCount: AccessDenied"]
+
+
+def test_a_corrupt_cache_entry_is_fetched_again(tmp_path, capsys):
+    from costmodel.calibration.cloudwatch import _cached
+
+    entry = tmp_path / "entry.json"
+    entry.write_text("{not json")
+    assert _cached(entry) is None
+    assert "fetching again" in capsys.readouterr().err
+    entry.write_text(json.dumps([{"MetricDataResults": []}]))
+    assert _cached(entry) == [{"MetricDataResults": []}]

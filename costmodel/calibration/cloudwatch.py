@@ -27,7 +27,7 @@ import pandas as pd
 
 from costmodel.account import aws
 from costmodel.errors import CostModelError, InputError
-from costmodel.files import atomic_write_text, private_dir
+from costmodel.files import atomic_write_bytes, atomic_write_text, private_dir
 from costmodel.inputs import load_json, parse_day
 
 FORMAT = "costmodel-cloudwatch-1"
@@ -139,6 +139,23 @@ def _iso(value: Any) -> str:
     return pd.Timestamp(value).tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _cached(path: Path) -> list[dict] | None:
+    """A cache entry's pages, or None (with a warning on stderr) when it is unreadable."""
+    import sys
+
+    try:
+        pages = load_json(path.read_text(encoding="utf-8"), path.name)
+    except (OSError, UnicodeDecodeError, CostModelError) as exc:
+        print(
+            f"costmodel: warning: cache entry {path} is unreadable ({exc}); fetching again", file=sys.stderr
+        )
+        return None
+    if not isinstance(pages, list) or not all(isinstance(p, dict) for p in pages):
+        print(f"costmodel: warning: cache entry {path} is not saved pages; fetching again", file=sys.stderr)
+        return None
+    return pages
+
+
 def fetch(
     start: str,
     end: str,
@@ -176,11 +193,11 @@ def fetch(
             "ScanBy": "TimestampAscending",
         }
         path = cache / f"{_cache_key(request, account, cw.meta.endpoint_url)}.json" if cache else None
-        pages = load_json(path.read_text(encoding="utf-8"), path.name) if path and path.exists() else None
+        pages = _cached(path) if path is not None and path.exists() else None
         if pages is None:
             pages = get_metric_data(cw, request)
             if path is not None and final:
-                atomic_write_text(path, json.dumps(pages), mode=0o600)
+                atomic_write_text(path, json.dumps(pages), private=True)
         for page in pages:
             for result in page.get("MetricDataResults", []):
                 index = offset + int(result["Id"][1:])
@@ -203,12 +220,12 @@ def fetch(
 
 
 def save(payload: dict, out: str | Path) -> Path:
-    """Write fetched metrics (gzip when ``out`` ends in .gz)."""
+    """Write fetched metrics atomically, 0600 as every file of account data (gzip when ``out``
+    ends in .gz)."""
     text = json.dumps(payload, separators=(",", ":"))
     if str(out).endswith(".gz"):
-        Path(out).write_bytes(gzip.compress(text.encode(), mtime=0))
-        return Path(out)
-    return atomic_write_text(out, text)
+        return atomic_write_bytes(out, gzip.compress(text.encode(), mtime=0), private=True)
+    return atomic_write_text(out, text, private=True)
 
 
 def read(path: str | Path) -> dict:
