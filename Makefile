@@ -2,14 +2,14 @@
 #   make demo   - build .venv, install from requirements.lock, price the bundled production architecture
 #   make test   - build .venv, install from requirements.lock, lint and type-check, run the whole test
 #                 suite (notebooks included)
-# Upgrading dependencies: `make lock` (re-resolves pyproject.toml + constraints.txt), then `make test`.
+# Upgrading dependencies: `make upgrade` (re-resolves pyproject.toml + constraints.txt), then `make test`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 
-.PHONY: demo test lint format bench golden lab lock clean
+.PHONY: demo test lint format bench golden lab lock upgrade clean
 
 # Exactly the versions CI tested: every package pinned with its hashes, then the project itself
 # (no dependencies of its own resolved, no build isolation: setuptools comes from the lock too).
@@ -26,7 +26,7 @@ demo: $(STAMP)
 	$(BIN)/costmodel report --month 2026-10 --out reports
 
 test: $(STAMP) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -44,11 +44,17 @@ bench: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
-# Re-resolve every dependency (runtime, dev and notebooks extras) for every platform and Python
-# >= 3.11, with hashes. uv is in the dev extra; the first lock of a new checkout can use any uv.
+# Resolve every dependency (runtime, dev and notebooks extras) for every platform and Python
+# >= 3.11, with hashes. `make lock` keeps the pins that still fit (after a dependency is added or
+# removed); `make upgrade` moves every pin to the newest release the ranges allow.
+# uv is in the dev extra; the first lock of a new checkout can use any uv.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --extra dev --extra notebooks -c constraints.txt \
+	--universal --python-version 3.11 --generate-hashes -o $(LOCK)
 lock: $(STAMP)
-	$(BIN)/uv pip compile pyproject.toml --extra dev --extra notebooks -c constraints.txt \
-	    --universal --python-version 3.11 --generate-hashes --upgrade -o $(LOCK)
+	$(UV_COMPILE)
+
+upgrade: $(STAMP)
+	$(UV_COMPILE) --upgrade
 
 # Regenerate the golden estimate table on purpose (review the diff before committing).
 golden: $(STAMP)
