@@ -362,13 +362,18 @@ def regions() -> pd.DataFrame:
     return _regions().copy()
 
 
+@cache
+def _billing_codes() -> dict[str, str]:
+    table = _regions()
+    return dict(zip(table["region"], table["billing_code"].astype(str), strict=True))
+
+
 def billing_code(region: str) -> str:
     """Usage-type prefix of ``region``, e.g. ``USW2`` for us-west-2."""
-    table = _regions()  # read only here: no copy needed
-    match = table.loc[table["region"] == region, "billing_code"]
-    if match.empty:
-        raise InputError(f"unknown region {region!r}; known: {', '.join(table['region'])}")
-    return str(match.iloc[0])
+    codes = _billing_codes()  # every usage type of every line asks: a dict, not a table scan
+    if region not in codes:
+        raise InputError(f"unknown region {region!r}; known: {', '.join(codes)}")
+    return codes[region]
 
 
 def _check_value(value: Any, spec: Field, where: str) -> Any:

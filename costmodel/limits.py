@@ -93,6 +93,7 @@ def check_no_decrease(base: dict, changed: dict, origin: str) -> None:
             )
 
 
+@cache  # the capacity models ask on every call; the table never changes
 def maximum(key: str, *, with_quota: bool = False) -> float | None:
     """The ``max`` limit of ``key`` (e.g. ``rds.read_replicas``), if any; ``with_quota`` also
     counts a default ``quota`` (capacity results stop at either)."""

@@ -102,16 +102,6 @@ def test_more_load_never_lowers_capacity_or_cost(production, catalog, factors):
         assert (np.diff(values) >= -1e-9).all(), key
 
 
-def test_load_factor_1_reproduces_the_estimate(production, catalog):
-    costs = capacity_and_cost(production, 1.0, catalog)
-    # estimate: nodes 744.60 + root volumes 24; RDS 1,460 + 230 + 160 + 2 x 925 + backup 0
-    # (2,750 GB of backups, 3,000 GB free) = 3,700; cache 900.09; MSK 459.90 + 300
-    assert float(costs["eks_cost"]) == pytest.approx(768.60)
-    assert float(costs["rds_cost"]) == pytest.approx(3700.00)
-    assert float(costs["elasticache_cost"]) == pytest.approx(900.09)
-    assert float(costs["msk_cost"]) == pytest.approx(759.90)
-
-
 def test_cost_curve_shows_steps(production, catalog):
     curve = scaling.cost_curve(production, "eks", np.linspace(1000, 30_000, 1000), catalog)
     steps = curve.loc[curve["step"], "capacity"].tolist()

@@ -1,34 +1,43 @@
-"""Load -> capacity -> monthly cost for EKS, RDS, ElastiCache and MSK, vectorized.
+"""Load -> capacity -> resource specs -> monthly cost for EKS, RDS, ElastiCache and MSK, vectorized.
 
 Every function takes a *load factor* (today's load = 1; any numpy shape, one value per
 scenario and month) that scales all load drivers of the architecture's ``load`` section
-(requests/s, records, hot dataset, Kafka ingress), and returns arrays of that shape. Prices
-are looked up once from the catalog. A capacity whose price is not in the catalog (an RDS
-class above db.r5.4xlarge, say) costs NaN: unknown, never zero.
+(requests/s, records, hot dataset, Kafka ingress). The capacity models turn it into the
+*resource spec* each scenario-month runs (node count, RDS class, replicas and storage, cache
+shards and nodes, brokers and broker storage): the architecture's own section with those
+keys changed. No cost rule lives here: each distinct spec is priced once by its service
+model (:data:`costmodel.estimate.SERVICE_MODELS`) and :meth:`PriceCatalog.price`, exactly as
+``estimate`` prices the architecture, and the costs are spread back over the scenario axis.
+A spec whose price is not in the catalog (an RDS class above db.r5.4xlarge, say) costs NaN:
+unknown, never zero.
 
 Assumptions beyond the ``load`` section, named here and overridable by argument:
 
+* every capacity is the configured one until the load needs more (today's architecture
+  serves today's load): the node group runs at least ``node_count`` nodes, the database
+  keeps its class, replicas and storage, the cache its shards and replicas, MSK its brokers;
 * the database's CPU demand scales with requests; today it uses ``rds_cpu_share`` of the
-  configured class (the class then changes when the demand no longer fits at 70%);
+  configured class (the class then changes, within its family, when the demand no longer
+  fits at the target utilization);
 * allocated RDS storage never shrinks below the configured size and grows in 100 GB steps
-  keeping 20% free;
-* cache replicas per shard stay as configured; MSK brokers and storage never shrink
-  below the configured ones, and broker storage grows by MSK autoscaling.
+  keeping 20% free; backup storage is the configured one plus, for the storage added, one
+  full copy and the daily changes over the retention;
+* MSK brokers and storage never shrink below the configured ones, and broker storage grows
+  by MSK autoscaling.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from costmodel import limits
+from costmodel import categories, limits
 from costmodel.architecture import Architecture
-from costmodel.commitments.offerings import on_demand_hourly
 from costmodel.constants import HOURS_PER_MONTH
 from costmodel.errors import CostModelError
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
@@ -36,99 +45,16 @@ from costmodel.scaling import eks as eks_model
 from costmodel.scaling import elasticache as cache_model
 from costmodel.scaling import msk as msk_model
 from costmodel.scaling import rds as rds_model
-from costmodel.services import _items
-from costmodel.services.rds import free_backup_gb
 
-SERVICES = ("eks", "rds", "elasticache", "msk")
-
-
-def _price(catalog: PriceCatalog, **key: str) -> float:
-    try:
-        return float(catalog.unit_price(**key)["price"])
-    except CostModelError:
-        return float("nan")
-
-
-@dataclass(frozen=True)
-class ScalingPrices:
-    """Unit prices the capacity cost functions need [USD per unit]."""
-
-    node_hour: float
-    gp3_gb: float
-    rds_ladder: list[str]
-    rds_primary_hour: np.ndarray  # per class of the ladder, primary deployment
-    rds_replica_hour: np.ndarray
-    rds_storage_primary_gb: float
-    rds_storage_replica_gb: float
-    rds_backup_gb: float
-    rds_iops_primary: float
-    rds_iops_replica: float
-    cache_node_hour: float
-    broker_hour: float
-    broker_storage_gb: float
-
-    @classmethod
-    def of(cls, arch: Architecture, catalog: PriceCatalog) -> ScalingPrices:
-        region, s = arch.region, arch.sections
-        ladder, _, _ = rds_model.instance_ladder()
-        rds = s.get("rds", {})
-        maz, rmaz = rds.get("multi_az", False), rds.get("replica_multi_az", False)
-
-        def rds_hour(klass: str, multi: bool) -> float:
-            try:
-                return on_demand_hourly(catalog, "rds", klass, region, "Multi-AZ" if multi else "Single-AZ")
-            except CostModelError:
-                return float("nan")
-
-        def storage(multi: bool, what: str = "Storage") -> float:
-            ut = _items.usage_type(
-                region, f"RDS:{'Multi-AZ-' if multi else ''}GP3-{what}", prefixed_in_us_east_1=True
-            )
-            return _price(catalog, service_code="AmazonRDS", region=region, usage_type=ut)
-
-        ut = lambda base, pre: _items.usage_type(region, base, prefixed_in_us_east_1=pre)  # noqa: E731
-        eks, cache, msk = s.get("eks"), s.get("elasticache"), s.get("msk")
-        return cls(
-            node_hour=on_demand_hourly(catalog, "ec2", eks["instance_type"], region) if eks else float("nan"),
-            gp3_gb=_price(
-                catalog, service_code="AmazonEC2", region=region, usage_type=ut("EBS:VolumeUsage.gp3", False)
-            ),
-            rds_ladder=ladder,
-            rds_primary_hour=np.array([rds_hour(k, maz) for k in ladder]),
-            rds_replica_hour=np.array([rds_hour(k, rmaz) for k in ladder]),
-            rds_storage_primary_gb=storage(maz),
-            rds_storage_replica_gb=storage(rmaz),
-            rds_iops_primary=storage(maz, "PIOPS"),
-            rds_iops_replica=storage(rmaz, "PIOPS"),
-            rds_backup_gb=_price(
-                catalog,
-                service_code="AmazonRDS",
-                region=region,
-                usage_type=ut("RDS:ChargedBackupUsage", False),
-            ),
-            cache_node_hour=(
-                on_demand_hourly(catalog, "elasticache", cache["node_type"], region)
-                if cache
-                else float("nan")
-            ),
-            broker_hour=(
-                _price(
-                    catalog,
-                    service_code="AmazonMSK",
-                    region=region,
-                    usage_type=ut(f"Kafka.{msk['broker_type'].removeprefix('kafka.')}", True),
-                )
-                if msk
-                else float("nan")
-            ),
-            broker_storage_gb=_price(
-                catalog, service_code="AmazonMSK", region=region, usage_type=ut("Kafka.Storage.GP2", True)
-            ),
-        )
+SERVICES = categories.SCALING_MODELS
 
 
 def _node_model(arch: Architecture) -> dict:
-    """Keyword arguments of :func:`costmodel.scaling.eks.eks_nodes` for ``arch``."""
+    """Keyword arguments of :func:`costmodel.scaling.eks.eks_nodes` for ``arch``.
+
+    The group runs at least today's ``node_count`` (validated within min and max nodes):
+    the configured nodes serve today's load, more are added when an hour's load needs them.
+    """
     e, load = arch.sections["eks"], arch.sections["load"]
     return {
         "instance_type": e["instance_type"],
@@ -137,7 +63,7 @@ def _node_model(arch: Architecture) -> dict:
         "pod_memory_gib": load["pod_memory_gib"],
         "min_pods": load["min_pods"],
         "target_utilization": load["target_utilization"],
-        "min_nodes": e["min_nodes"] or e["node_count"],
+        "min_nodes": e["node_count"],
         "max_nodes": e["max_nodes"] or e["node_count"],
     }
 
@@ -156,43 +82,55 @@ def hourly_nodes(arch: Architecture, start: str, days: int, factor: float = 1.0)
     return pd.Series(nodes, index=hours, name=arch.sections["eks"]["instance_type"])
 
 
-def _eks_capacity(arch: Architecture, f: np.ndarray, prices: ScalingPrices, load: dict) -> dict:
-    """EKS nodes (average and peak) and their cost at load factor ``f`` [USD per 730 h]."""
-    e, out = arch.sections["eks"], {}
+@dataclass
+class Capacity:
+    """What one service runs at each load factor: figures to show, the spec keys to price.
+
+    ``spec`` maps keys of the architecture section to arrays (one value per scenario-month;
+    a class is given by its index in ``ladders[key]``); ``beyond`` is True where the capacity
+    passes an AWS limit (never priced).
+    """
+
+    shown: dict[str, np.ndarray]
+    spec: dict[str, np.ndarray]
+    beyond: np.ndarray
+    ladders: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _eks_capacity(arch: Architecture, f: np.ndarray, load: dict) -> Capacity:
+    """EKS nodes (average over the daily profile, and peak) at load factor ``f`` [nodes]."""
     node_model = _node_model(arch)
     peak, trough = load["requests_per_s_peak"] * f, load["requests_per_s_trough"] * f
     nodes = eks_model.node_hours_per_month(peak, trough, HOURS_PER_MONTH, **node_model) / HOURS_PER_MONTH
-    out["eks_nodes"] = nodes
-    out["eks_peak_nodes"] = eks_model.eks_nodes(peak, **node_model)
     # a peak that needs more nodes than the group's max_nodes is not served by it: not priced
     beyond = eks_model.saturated(peak, **node_model) * np.ones_like(f, dtype=bool)
-    out["eks_beyond_limit"] = beyond
-    cost = nodes * HOURS_PER_MONTH * prices.node_hour + nodes * e["root_volume_gb"] * prices.gp3_gb
-    out["eks_cost"] = np.where(beyond, np.nan, cost)
-    return out
+    shown = {"eks_nodes": nodes, "eks_peak_nodes": eks_model.eks_nodes(peak, **node_model)}
+    return Capacity(shown, {"node_count": nodes}, beyond)
+
+
+def rds_family(arch: Architecture) -> str:
+    """The instance family the database grows within (that of its class, e.g. ``db.r5``)."""
+    return arch.sections["rds"]["instance_class"].rsplit(".", 1)[0]
 
 
 def _rds_capacity(
     arch: Architecture,
     f: np.ndarray,
-    prices: ScalingPrices,
     load: dict,
     rds_cpu_share: float = 0.5,
     storage_floor: np.ndarray | None = None,
-) -> dict:
-    """RDS class, storage, replicas and cost at load factor ``f`` [USD per 730 h].
+) -> Capacity:
+    """RDS class, storage, replicas and backup storage at load factor ``f``.
 
     ``storage_floor`` [GiB] is storage already allocated (a projection's earlier months):
     AWS cannot decrease allocated storage.
     """
-    r, out = arch.sections["rds"], {}
-    names, vcpu, _ = rds_model.instance_ladder()
+    r = arch.sections["rds"]
+    names, vcpu, _ = rds_model.instance_ladder(rds_family(arch))
     base = names.index(r["instance_class"])
     need = vcpu[base] * rds_cpu_share * f
-    index = np.searchsorted(vcpu, need / load["target_utilization"], side="left")
-    index = np.maximum(index, base)
+    index = np.maximum(np.searchsorted(vcpu, need / load["target_utilization"], side="left"), base)
     over = index >= len(names)
-    index = np.minimum(index, len(names) - 1)
     data = rds_model.storage_gb(
         load["records_billions"] * 1e9 * f,
         load["bytes_per_record"],
@@ -202,34 +140,36 @@ def _rds_capacity(
     storage = np.maximum(r["storage_gb"], rds_model.allocated_storage_gb(data))
     if storage_floor is not None:
         storage = np.maximum(storage, storage_floor)
-    backup = rds_model.backup_storage_gb(storage, r["backup_retention_days"], load["daily_change_pct"])
+    # today's backup storage (a usage assumption) plus the full copy and daily changes of the
+    # storage added since: storage never shrinks below the configured size, so neither does this
+    backup = r["backup_storage_gb"] + (
+        rds_model.backup_storage_gb(storage, r["backup_retention_days"], load["daily_change_pct"])
+        - rds_model.backup_storage_gb(r["storage_gb"], r["backup_retention_days"], load["daily_change_pct"])
+    )
     # read traffic -> replicas, never fewer than configured
     replicas = np.maximum(
         rds_model.read_replicas(load["read_queries_per_s"] * f, load["queries_per_replica"]),
         r["read_replicas"],
     )
-    instance = HOURS_PER_MONTH * (prices.rds_primary_hour[index] + replicas * prices.rds_replica_hour[index])
-    iops, _ = rds_model.gp3_provisioned(storage, r["iops"], r["throughput_mibps"])
-    extra_iops = iops - np.where(storage >= 400, 12000, 3000)
-    cost = (
-        instance
-        + storage * (prices.rds_storage_primary_gb + replicas * prices.rds_storage_replica_gb)
-        + extra_iops * (prices.rds_iops_primary + replicas * prices.rds_iops_replica)
-        + np.maximum(backup - free_backup_gb(storage, replicas), 0) * prices.rds_backup_gb
-    )
     # beyond the largest class or the AWS replica limit: no price, said so by rds_beyond_limit
     beyond = over | (replicas > (limits.maximum("rds.read_replicas") or np.inf))
-    out["rds_class_index"] = np.where(over, np.nan, index)
-    out["rds_storage_gb"] = storage
-    out["rds_read_replicas"] = replicas * np.ones_like(f)
-    out["rds_beyond_limit"] = beyond * np.ones_like(f, dtype=bool)
-    out["rds_cost"] = np.where(beyond, np.nan, cost)
-    return out
+    shown = {
+        "rds_class_index": np.where(over, np.nan, index),
+        "rds_storage_gb": storage,
+        "rds_read_replicas": replicas * np.ones_like(f),
+    }
+    spec = {
+        "instance_class": np.minimum(index, len(names) - 1),
+        "read_replicas": replicas,
+        "storage_gb": storage,
+        "backup_storage_gb": backup,
+    }
+    return Capacity(shown, spec, beyond * np.ones_like(f, dtype=bool), {"instance_class": names})
 
 
-def _cache_capacity(arch: Architecture, f: np.ndarray, prices: ScalingPrices, load: dict) -> dict:
-    """ElastiCache nodes and cost at load factor ``f`` [USD per 730 h]."""
-    c, out = arch.sections["elasticache"], {}
+def _cache_capacity(arch: Architecture, f: np.ndarray, load: dict) -> Capacity:
+    """ElastiCache shards and nodes at load factor ``f``."""
+    c = arch.sections["elasticache"]
     shards, replicas = cache_model.topology(
         load["hot_dataset_gb"] * f,
         load["cache_reads_per_s"] * f,
@@ -243,27 +183,19 @@ def _cache_capacity(arch: Architecture, f: np.ndarray, prices: ScalingPrices, lo
     beyond = (nodes > (limits.maximum("elasticache.node_count") or np.inf)) | (
         shards > (limits.maximum("elasticache.shards") or np.inf)
     )
-    out["cache_shards"] = shards
-    out["cache_replicas_per_shard"] = replicas
-    out["cache_nodes"] = nodes
-    out["elasticache_beyond_limit"] = beyond * np.ones_like(f, dtype=bool)
-    out["elasticache_cost"] = np.where(beyond, np.nan, nodes * HOURS_PER_MONTH * prices.cache_node_hour)
-    return out
+    shown = {"cache_shards": shards, "cache_replicas_per_shard": replicas, "cache_nodes": nodes}
+    return Capacity(shown, {"shards": shards, "node_count": nodes}, beyond * np.ones_like(f, dtype=bool))
 
 
 def _msk_capacity(
-    arch: Architecture,
-    f: np.ndarray,
-    prices: ScalingPrices,
-    load: dict,
-    storage_floor: np.ndarray | None = None,
-) -> dict:
-    """MSK brokers, storage per broker and cost at load factor ``f`` [USD per 730 h].
+    arch: Architecture, f: np.ndarray, load: dict, storage_floor: np.ndarray | None = None
+) -> Capacity:
+    """MSK brokers and storage per broker at load factor ``f``.
 
     ``storage_floor`` [GiB per broker] is storage already provisioned: MSK storage never
     shrinks, and brokers added later get the cluster's volume size.
     """
-    m, out = arch.sections["msk"], {}
+    m = arch.sections["msk"]
     brokers = np.maximum(
         msk_model.brokers(load["kafka_peak_ingress_mibps"] * f, m["broker_type"], load["kafka_fan_out"]),
         m["broker_count"],
@@ -282,11 +214,124 @@ def _msk_capacity(
     beyond = (np.asarray(used, dtype=float) > cap) | (
         brokers > (limits.maximum("msk.broker_count", with_quota=True) or np.inf)
     )
-    out["msk_brokers"] = brokers
-    out["msk_storage_gb"] = storage
-    out["msk_beyond_limit"] = beyond * np.ones_like(f, dtype=bool)
-    cost = brokers * (HOURS_PER_MONTH * prices.broker_hour + storage * prices.broker_storage_gb)
-    out["msk_cost"] = np.where(beyond, np.nan, cost)
+    shown = {"msk_brokers": brokers, "msk_storage_gb": storage}
+    spec = {"broker_count": brokers, "storage_gb": storage}
+    return Capacity(shown, spec, beyond * np.ones_like(f, dtype=bool))
+
+
+class SpecPricer:
+    """Prices the specs of the scaled services through their service models, once per spec.
+
+    A scenario axis holds few distinct specs (capacity moves in steps), so each distinct spec
+    is priced once by ``SERVICE_MODELS[section]`` and :meth:`PriceCatalog.price` (the lines of
+    the categories the section's load scales, :attr:`Category.scaled_by`), remembered, and
+    its cost spread back over the scenarios [USD per 730 h].
+    """
+
+    def __init__(self, arch: Architecture, catalog: PriceCatalog) -> None:
+        self.arch, self.catalog = arch, catalog
+        self._known: dict[tuple[str, tuple[float, ...]], float] = {}
+
+    def spec(
+        self, section: str, keys: tuple[str, ...], values: tuple[float, ...], capacity: Capacity
+    ) -> dict:
+        """The architecture's ``section`` with ``keys`` set to ``values`` (a class by index)."""
+        changed: dict[str, str | int | float] = {}
+        for key, value in zip(keys, values, strict=True):
+            if key in capacity.ladders:
+                changed[key] = capacity.ladders[key][int(value)]
+            elif isinstance(self.arch.sections[section][key], int) and float(value).is_integer():
+                changed[key] = int(value)
+            else:
+                changed[key] = float(value)
+        return self.arch.sections[section] | changed
+
+    def _price_new(self, section: str, keys: tuple[str, ...], new: list[tuple], capacity: Capacity) -> None:
+        # one import per call keeps scaling importable from estimate's dependencies
+        from costmodel.estimate import SERVICE_MODELS, resolve_dated
+
+        model, region = SERVICE_MODELS[section], self.arch.region
+        rows = []
+        for n, values in enumerate(new):
+            spec = resolve_dated(section, self.spec(section, keys, values, capacity), None)
+            rows += [item | {"_spec": n} for item in model(spec, region, HOURS_PER_MONTH)]
+        frame = pd.DataFrame(rows)
+        scaled = frame.loc[categories.scaled_by(frame["category"]).eq(section).to_numpy()]
+        cost = pd.Series(0.0, index=range(len(new)))  # a spec without a scaled line costs nothing
+        if len(scaled):
+            priced = self.catalog.price(scaled, missing="report")
+            # one unknown price makes the spec's cost unknown (NaN), never a partial sum
+            cost = cost.add(priced.groupby("_spec")["monthly_cost"].sum(), fill_value=0)
+            cost[priced.loc[priced["monthly_cost"].isna(), "_spec"].unique()] = np.nan
+        for n, values in enumerate(new):
+            self._known[(section, values)] = float(cost[n])
+
+    def cost(self, section: str, capacity: Capacity, shape: tuple[int, ...]) -> np.ndarray:
+        """Monthly cost of ``section`` at each of its specs [USD per 730 h], NaN beyond a limit."""
+        keys = tuple(capacity.spec)
+        beyond = np.broadcast_to(capacity.beyond, shape).ravel()
+        configured = self.arch.sections[section]
+        columns = []
+        for key in keys:
+            column = np.broadcast_to(np.asarray(capacity.spec[key], dtype=float), shape).ravel()
+            if key in capacity.ladders:
+                fallback = capacity.ladders[key].index(configured[key])
+            else:
+                fallback = configured[key]
+            # a spec beyond a limit is never priced: price the configured one, then blank it
+            columns.append(np.where(beyond, fallback, column))
+        codes, distinct = _distinct_rows(columns)
+        new = [values for values in distinct if (section, values) not in self._known]
+        if new:
+            self._price_new(section, keys, new, capacity)
+        per_spec = np.array([self._known[(section, values)] for values in distinct])
+        return np.where(beyond, np.nan, per_spec[codes]).reshape(shape)
+
+
+def _distinct_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, list[tuple[float, ...]]]:
+    """(row -> distinct row number, the distinct rows) of equal-length columns, by hashing."""
+    codes = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        column_codes, values = pd.factorize(column)
+        codes = codes * len(values) + column_codes  # mixed radix: one integer per combination
+        codes, _ = pd.factorize(codes)  # renumbered 0..k-1 so the product never overflows
+    first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
+    distinct = [tuple(float(column[i]) for column in columns) for i in first]
+    return codes, distinct
+
+
+def capacity(
+    arch: Architecture,
+    factor: ArrayLike,
+    rds_cpu_share: float = 0.5,
+    storage_floor: dict[str, np.ndarray] | None = None,
+    sections: tuple[str, ...] = SERVICES,
+) -> dict[str, Capacity]:
+    """The capacity of each scaled service section of ``arch`` (of ``sections``) at load ``factor``."""
+    f = np.asarray(factor, dtype=float)
+    load, s = arch.sections.get("load") or {}, arch.sections
+    if not load:
+        raise CostModelError(
+            f"{arch.origin} has no 'load' section: the capacity models need load assumptions"
+        )
+    floors = storage_floor or {}
+    models: dict[str, Callable[..., Capacity]] = {
+        "eks": _eks_capacity,
+        "rds": partial(_rds_capacity, rds_cpu_share=rds_cpu_share, storage_floor=floors.get("rds")),
+        "elasticache": _cache_capacity,
+        "msk": partial(_msk_capacity, storage_floor=floors.get("msk")),
+    }
+    return {name: model(arch, f, load) for name, model in models.items() if name in s and name in sections}
+
+
+def _priced(
+    capacities: dict[str, Capacity], pricer: SpecPricer, shape: tuple[int, ...]
+) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for section, cap in capacities.items():
+        out |= cap.shown
+        out[f"{section}_beyond_limit"] = np.broadcast_to(cap.beyond, shape)
+        out[f"{section}_cost"] = pricer.cost(section, cap, shape)
     return out
 
 
@@ -294,7 +339,7 @@ def capacity_and_cost(
     arch: Architecture,
     factor: ArrayLike,
     catalog: PriceCatalog | None = None,
-    prices: ScalingPrices | None = None,
+    pricer: SpecPricer | None = None,
     rds_cpu_share: float = 0.5,
     storage_floor: dict[str, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
@@ -310,34 +355,19 @@ def capacity_and_cost(
         or the capacity is beyond a limit (``*_beyond_limit``).
 
     ``storage_floor`` maps ``rds`` / ``msk`` to storage already allocated [GiB], which AWS
-    never shrinks (see :func:`capacity_over_time`).
+    never shrinks (see :func:`capacity_over_time`). ``pricer`` keeps the prices of specs
+    already seen (pass one :class:`SpecPricer` to many calls on the same architecture).
     """
-    catalog = catalog if catalog is not None else load_snapshot()
-    prices = prices if prices is not None else ScalingPrices.of(arch, catalog)
-    f = np.asarray(factor, dtype=float)
-    load, s = arch.sections.get("load") or {}, arch.sections
-    out: dict[str, np.ndarray] = {}
-    if not load:
-        raise CostModelError(
-            f"{arch.origin} has no 'load' section: the capacity models need load assumptions"
-        )
-    floors = storage_floor or {}
-    models: dict[str, Callable[..., dict]] = {
-        "eks": _eks_capacity,
-        "rds": partial(_rds_capacity, rds_cpu_share=rds_cpu_share, storage_floor=floors.get("rds")),
-        "elasticache": _cache_capacity,
-        "msk": partial(_msk_capacity, storage_floor=floors.get("msk")),
-    }
-    for section, model in models.items():
-        if section in s:
-            out |= model(arch, f, prices, load)
-    return out
+    if pricer is None:
+        pricer = SpecPricer(arch, catalog if catalog is not None else load_snapshot())
+    shape = np.shape(np.asarray(factor, dtype=float))
+    return _priced(capacity(arch, factor, rds_cpu_share, storage_floor), pricer, shape)
 
 
 # What each service's capacity stops at, as a reader names it (data/limits.csv has the sources).
 LIMIT_NAMES = {
     "eks": "the node group's max_nodes",
-    "rds": "the largest db.r5 class or 15 read replicas",
+    "rds": "the largest class of its family or 15 read replicas",
     "elasticache": "500 nodes per cluster",
     "msk": "16,384 GiB per broker or the brokers-per-cluster quota",
 }
@@ -347,7 +377,7 @@ def capacity_over_time(
     arch: Architecture,
     factor: ArrayLike,
     catalog: PriceCatalog | None = None,
-    prices: ScalingPrices | None = None,
+    pricer: SpecPricer | None = None,
 ) -> dict[str, np.ndarray]:
     """:func:`capacity_and_cost` along a path of months (the last axis of ``factor``).
 
@@ -355,16 +385,20 @@ def capacity_over_time(
     storage, and MSK storage per broker (brokers added later get the cluster's volume size,
     so doubling the brokers does not halve it).
     """
-    first = capacity_and_cost(arch, factor, catalog, prices)
+    if pricer is None:
+        pricer = SpecPricer(arch, catalog if catalog is not None else load_snapshot())
+    capacities = capacity(arch, factor)
     floors = {
-        service: np.maximum.accumulate(first[f"{service}_storage_gb"], axis=-1)
-        for service in ("rds", "msk")
-        if f"{service}_storage_gb" in first
+        section: np.maximum.accumulate(cap.spec["storage_gb"], axis=-1)
+        for section, cap in capacities.items()
+        if section in ("rds", "msk")
     }
-    return capacity_and_cost(arch, factor, catalog, prices, storage_floor=floors)
+    # only the storage models depend on the path; the others are kept from the first pass
+    capacities |= capacity(arch, factor, storage_floor=floors, sections=tuple(floors))
+    return _priced(capacities, pricer, np.shape(np.asarray(factor, dtype=float)))
 
 
 def total_cost(costs: dict[str, np.ndarray]) -> np.ndarray:
     """Sum of the scaled services' costs [USD per month] (NaN if any is unknown)."""
-    parts = [costs[f"{k}_cost"] for k in ("eks", "rds", "elasticache", "msk") if f"{k}_cost" in costs]
+    parts = [costs[f"{k}_cost"] for k in SERVICES if f"{k}_cost" in costs]
     return np.sum(np.stack(np.broadcast_arrays(*parts)), axis=0)

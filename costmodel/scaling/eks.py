@@ -11,6 +11,7 @@ take a share of every node. All functions accept scalars or numpy arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -47,6 +48,7 @@ class NodeShape:
     max_pods: int  # [pods], ENI limit
 
 
+@cache  # a frozen result of a fixed table, asked by every capacity call
 def node_shape(instance_type: str) -> NodeShape:
     """Allocatable CPU [vCPU], memory [GiB] and pod limit of an EC2 instance type as an EKS node."""
     table = instance_types().set_index("instance_type")

@@ -12,6 +12,7 @@ from numpy.typing import ArrayLike
 
 from costmodel import arguments, categories
 from costmodel.architecture import Architecture
+from costmodel.commitments.offerings import on_demand_hourly
 from costmodel.commitments.portfolio import Commitment, Portfolio
 from costmodel.commitments.portfolio import apply as apply_portfolio
 from costmodel.constants import HOURS_PER_MONTH
@@ -22,10 +23,11 @@ from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.scaling.costs import (
     LIMIT_NAMES,
     SERVICES,
-    ScalingPrices,
+    SpecPricer,
     capacity_and_cost,
     capacity_over_time,
     hourly_nodes,
+    rds_family,
     total_cost,
 )
 from costmodel.scaling.rds import instance_ladder
@@ -89,8 +91,8 @@ def cost_curve(
     capacity = costs[CAPACITY[service]]
     frame = pd.DataFrame({"load": load, "capacity": capacity, "monthly_cost": costs[f"{service}_cost"]})
     if service == "rds":
-        names = instance_ladder()[0]
-        frame["capacity"] = [names[int(i)] if not np.isnan(i) else "beyond db.r5.24xlarge" for i in capacity]
+        names = instance_ladder(rds_family(arch))[0]
+        frame["capacity"] = [names[int(i)] if not np.isnan(i) else f"beyond {names[-1]}" for i in capacity]
     # past an AWS limit (15 read replicas, 16 TiB per MSK broker) there is no price: say why
     beyond = costs.get(f"{service}_beyond_limit")
     frame["beyond_limit"] = (
@@ -106,7 +108,7 @@ def cost_curve(
 def _ri_savings(
     arch: Architecture,
     factor: np.ndarray,
-    node_hour: float,
+    catalog: PriceCatalog,
     months: pd.PeriodIndex,
     commitments: list[Commitment],
 ) -> np.ndarray:
@@ -121,6 +123,7 @@ def _ri_savings(
     if not commitments or "eks" not in arch.sections:
         return saving
     instance_type = arch.sections["eks"]["instance_type"]
+    node_hour = on_demand_hourly(catalog, "ec2", instance_type, arch.region)
     portfolio = Portfolio(
         [c if c.start is not None else replace(c, start=months[0].start_time) for c in commitments]
     )
@@ -174,18 +177,17 @@ def project(
     catalog = catalog if catalog is not None else load_snapshot()
     periods = pd.period_range(start, periods=months, freq="M")
     factor = (1 + growth) ** np.arange(months)
-    prices = ScalingPrices.of(arch, catalog)
-    costs = capacity_over_time(arch, factor, catalog, prices)
+    costs = capacity_over_time(arch, factor, catalog, SpecPricer(arch, catalog))
     frame = pd.DataFrame({"month": periods.astype(str), "load_factor": factor})
     for key, values in costs.items():
         frame[key] = values
     if "rds_class_index" in frame:
-        names = instance_ladder()[0]
+        names = instance_ladder(rds_family(arch))[0]
         frame["rds_class"] = [
             names[int(i)] if not np.isnan(i) else "beyond ladder" for i in frame.pop("rds_class_index")
         ]
     frame["fixed_cost"] = fixed_monthly_cost(arch, catalog)
-    saving = _ri_savings(arch, factor, prices.node_hour, periods, commitments or [])
+    saving = _ri_savings(arch, factor, catalog, periods, commitments or [])
     frame["commitment_saving"] = saving
     frame["total_cost"] = total_cost(costs) + frame["fixed_cost"] - saving
     events = []
@@ -306,7 +308,7 @@ def monte_carlo(
     _check_monte_carlo(arch, months, growth, n, seed, percentiles, max_unknown_share, catalog, progress)
     catalog = catalog if catalog is not None else load_snapshot()
     rng = np.random.default_rng(seed)
-    prices = ScalingPrices.of(arch, catalog)
+    pricer = SpecPricer(arch, catalog)
     fixed = fixed_monthly_cost(arch, catalog)
     # Scenarios run in chunks, so memory is the (n x months) totals plus one chunk's hourly
     # profiles, not n x months x 24 of them. Chunks draw from one generator in order, so the
@@ -324,7 +326,7 @@ def monte_carlo(
             )
         steps = np.broadcast_to(1 + rates, (size, months)).copy()
         steps[:, 0] = 1.0  # month 0 is today's load
-        capacity = capacity_over_time(arch, np.cumprod(steps, axis=1), catalog, prices)
+        capacity = capacity_over_time(arch, np.cumprod(steps, axis=1), catalog, pricer)
         costs[first : first + size] = total_cost(capacity) + fixed
         for service in LIMIT_NAMES:  # which limit the unpriced scenarios reach: counted
             flags = capacity.get(f"{service}_beyond_limit")
@@ -396,13 +398,17 @@ def tornado(arch: Architecture, swing: float = 0.25, catalog: PriceCatalog | Non
     Returns
     -------
     DataFrame
-        ``assumption``, ``low_value``, ``high_value``, ``low_cost``, ``high_cost`` and
-        ``range`` [USD per month], sorted by range, largest first.
+        ``assumption``, ``low_value``, ``high_value``, ``low_cost``, ``high_cost``,
+        ``range`` and ``base_cost`` (today's, every assumption as it is) [USD per month] of
+        the scaled services, sorted by range, largest first.
     """
     arguments.architecture(arch, "scaling.tornado")
     swing = arguments.number(swing, "scaling.tornado", "swing", above=0, high=0.99, unit="fraction")
     arguments.catalog(catalog, "scaling.tornado")
     catalog = catalog if catalog is not None else load_snapshot()
+    # the moves change load assumptions only, so every scenario prices the same sections
+    pricer = SpecPricer(arch, catalog)
+    base = float(total_cost(capacity_and_cost(arch, 1.0, pricer=pricer)))
     rows = []
     for key, value in arch.sections["load"].items():
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value == 0:
@@ -416,7 +422,7 @@ def tornado(arch: Architecture, swing: float = 0.25, catalog: PriceCatalog | Non
             except InputError:  # a move outside the allowed range: skip that side
                 outcomes.append((moved, np.nan))
                 continue
-            cost = float(total_cost(capacity_and_cost(scenario, 1.0, catalog)))
+            cost = float(total_cost(capacity_and_cost(scenario, 1.0, pricer=pricer)))
             outcomes.append((moved, cost))
         (lo, lo_cost), (hi, hi_cost) = outcomes
         rows.append(
@@ -430,6 +436,7 @@ def tornado(arch: Architecture, swing: float = 0.25, catalog: PriceCatalog | Non
         )
     frame = pd.DataFrame(rows)
     frame["range"] = (frame["high_cost"] - frame["low_cost"]).abs()
+    frame["base_cost"] = base
     return frame.sort_values("range", ascending=False, ignore_index=True)
 
 
