@@ -116,11 +116,13 @@ def _scoped_rows(actuals: Actuals, scope: str, name: str, budget_file: str) -> p
     return rows.loc[rows["category"] == name]
 
 
-def _with_categories(actuals: Actuals, arch: Architecture, catalog: PriceCatalog | None) -> Actuals:
+def _with_categories(
+    actuals: Actuals, arch: Architecture, catalog: PriceCatalog | None, items: pd.DataFrame | None
+) -> Actuals:
     from costmodel.estimate import estimate
     from costmodel.reconcile.mapping import map_rows
 
-    mapped = map_rows(actuals.rows, estimate(arch, catalog))
+    mapped = map_rows(actuals.rows, items if items is not None else estimate(arch, catalog))
     return Actuals(rows=mapped, controls=actuals.controls, origin=actuals.origin)
 
 
@@ -139,11 +141,13 @@ def evaluate(
     month: str | None = None,
     arch: Architecture | None = None,
     catalog: PriceCatalog | None = None,
+    items: pd.DataFrame | None = None,
 ) -> tuple[str, pd.DataFrame]:
     """(month, one row per budget): ``name``, ``budget``, ``actual``, ``forecast``
     [USD; NaN when unknown], ``used_pct``, ``forecast_pct`` [%; NaN for a budget of 0],
     ``status``, ``alerts`` (thresholds the actual has crossed) and ``in_progress`` (the
-    actual is month to date) for ``month`` (default: the file's last month)."""
+    actual is month to date) for ``month`` (default: the file's last month). ``items`` is the
+    architecture's estimate when the caller has built it (the categories come from it)."""
     bill = monthly_bill(actuals).set_index("month")
     month = month or bill.index[-1]
     if month not in bill.index:
@@ -156,7 +160,7 @@ def evaluate(
     if any(scope == "category" for scope, _, _ in budget.budgets):
         if arch is None:
             raise InputError("budgets by category need the architecture the categories come from")
-        actuals = _with_categories(actuals, arch, catalog)
+        actuals = _with_categories(actuals, arch, catalog, items)
     total_forecast = (
         float("nan") if rest_unknown else _total_forecast(actuals, month, float(info["actual"]), days_left)
     )

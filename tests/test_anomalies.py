@@ -10,6 +10,7 @@ import pytest
 
 from costmodel.actuals import read_actuals
 from costmodel.anomalies import detect
+from costmodel.estimate import estimate
 from costmodel.usage_types import strip_region_prefix
 from tests.test_trust import refused, run
 
@@ -68,7 +69,7 @@ def test_a_month_without_scored_days_is_refused_not_reported_clean(production, c
     # the report says the daily data does not cover its month, instead of showing none
     from costmodel.report.build import anomaly_section
 
-    section = anomaly_section(read_actuals(DAILY), "2026-05", production, catalog)
+    section = anomaly_section(read_actuals(DAILY), "2026-05", estimate(production, catalog))
     assert section["available"] is False and section["uncovered"].endswith(".json.gz")
 
 

@@ -170,3 +170,26 @@ def test_report_reconciles_only_the_months_it_shows(monkeypatch):
     assert reconciled == ["2026-06", "2026-07"]
     assert list(context["tables"]["movers"].columns)[:3] == ["category", "previous", "current"]
     assert "the 2 months up to 2026-07" in build.render(context)
+
+
+def test_the_report_builds_the_model_once(monkeypatch):
+    # reconciliation, budget by category and anomaly labels all need the estimate: one build
+    # serves them (the bundled sample's months share their dated facts: EKS 1.28 throughout)
+    import importlib
+
+    import costmodel.report.build as build
+
+    # the module, not the function costmodel/__init__ re-exports under its name
+    estimate_module = importlib.import_module("costmodel.estimate")
+
+    built = []
+    components = estimate_module.components
+
+    def counting(*args, **kwargs):
+        built.append(args)
+        return components(*args, **kwargs)
+
+    monkeypatch.setattr(estimate_module, "components", counting)
+    context = build.report_context("2026-10")
+    assert context["budget"] is not None and context["anomalies"]["available"]
+    assert len(built) == 1

@@ -504,12 +504,15 @@ def months(
     catalog: PriceCatalog | None = None,
     only: str | None = None,
     between: tuple[str, str] | None = None,
+    estimates: dict[str, pd.DataFrame] | None = None,
 ) -> list[ReconciledMonth]:
     """:func:`month` for every month in ``actual`` (or only ``only``, or the months of the
     file from ``between[0]`` to ``between[1]``, YYYY-MM, both included), in month order.
 
     Pass the :class:`~costmodel.actuals.Actuals` of :func:`~costmodel.actuals.read_actuals`
-    to conserve each month against the file's independent total.
+    to conserve each month against the file's independent total. ``estimates`` maps a month
+    to ``estimate(arch, catalog, month=...)`` already built for it (a report builds the model
+    once): months with the same dated facts use it instead of pricing again.
     """
     actuals = actual if isinstance(actual, Actuals) else None
     table: pd.DataFrame = actuals.rows if actuals is not None else actual
@@ -523,9 +526,11 @@ def months(
     by_facts: dict[tuple, list[str]] = {}
     for wanted in present:
         by_facts.setdefault(dated_facts(arch, wanted), []).append(wanted)
+    built = {dated_facts(arch, priced): items for priced, items in (estimates or {}).items()}
     out = []
-    for same in by_facts.values():
-        model = _prepare_model(estimate(arch, catalog, month=same[0]))
+    for facts, same in by_facts.items():
+        items = built[facts] if facts in built else estimate(arch, catalog, month=same[0])
+        model = _prepare_model(items)
         rows = table.loc[table["month"].isin(same)]
         rows_by_month = dict(tuple(rows.groupby("month", sort=False)))
         mapped_by_month = dict(tuple(map_rows(rows, model.items).groupby("month", sort=False)))

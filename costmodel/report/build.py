@@ -16,6 +16,7 @@ from costmodel.architecture import Architecture, load_architecture
 from costmodel.constants import HOURS_PER_MONTH
 from costmodel.data_files import SAMPLE_BUDGET, SAMPLE_DAILY, SAMPLE_MONTHLY, data_path, sample
 from costmodel.errors import InputError
+from costmodel.estimate import estimate
 from costmodel.files import atomic_write_text, check_writable_dir
 from costmodel.formatting import format_value
 from costmodel.inputs import parse_month
@@ -53,15 +54,21 @@ def signed(value: float) -> str:
 
 
 def budget_section(
-    budget_path: str | Path | None, actuals: Actuals, month: str, arch: Architecture, catalog: PriceCatalog
+    budget_path: str | Path | None,
+    actuals: Actuals,
+    month: str,
+    arch: Architecture,
+    catalog: PriceCatalog,
+    items: pd.DataFrame,
 ) -> dict | None:
-    """The month's budgets (:func:`costmodel.budget.evaluate`), or None without a budget file."""
+    """The month's budgets (:func:`costmodel.budget.evaluate`), or None without a budget file;
+    ``items`` is the architecture's estimate (categories come from it)."""
     from costmodel.budget import evaluate, read_budget, worst_status
 
     if budget_path is None:
         return None
     budget = read_budget(budget_path)
-    _, table = evaluate(budget, actuals, month, arch, catalog)
+    _, table = evaluate(budget, actuals, month, arch, catalog, items)
     return {
         "file": budget.origin,
         "rows": table.to_dict("records"),
@@ -70,14 +77,14 @@ def budget_section(
     }
 
 
-def anomaly_section(daily: Actuals | None, month: str, arch: Architecture, catalog: PriceCatalog) -> dict:
-    """The month's anomalies and step changes, or why there are none to show."""
+def anomaly_section(daily: Actuals | None, month: str, items: pd.DataFrame) -> dict:
+    """The month's anomalies and step changes, or why there are none to show; ``items`` (the
+    architecture's estimate) names the usage types."""
     from costmodel import anomalies
-    from costmodel.estimate import estimate
 
     if daily is None:
         return {"available": False, "rows": [], "steps": [], "uncovered": "", "reason": ""}
-    labels = anomalies.labels_of(estimate(arch, catalog, missing="report"))
+    labels = anomalies.labels_of(items)
     try:
         detection = anomalies.detect(daily, labels=labels)
     except InputError as exc:  # e.g. a gap in the days: the rest of the report still stands
@@ -139,7 +146,8 @@ def report_context(
     # the month, and the year up to it for the trend and the movers: later months or older
     # ones are not shown, so not reconciled
     first = str(pd.Period(month, "M") - (TREND_MONTHS - 1))
-    tables = months(actuals, arch, catalog, between=(first, month))
+    model = estimate(arch, catalog, month=month)  # built once, for every section
+    tables = months(actuals, arch, catalog, between=(first, month), estimates={month: model})
     rec = next(t for t in tables if t.month == month)
     table = rec.lines
     ordered = sorted(t.month for t in tables)
@@ -154,14 +162,19 @@ def report_context(
     shipped = data_path("actuals")
     synthetic = "SYNTHETIC" in head or path.resolve().parent == shipped.resolve()
     budget = budget_section(
-        sample(SAMPLE_BUDGET, budget_path) if budget_path or bundled else None, actuals, month, arch, catalog
+        sample(SAMPLE_BUDGET, budget_path) if budget_path or bundled else None,
+        actuals,
+        month,
+        arch,
+        catalog,
+        model,
     )
     by_category = trend(tables)
     findings = getattr(actuals, "findings", None)
     return {
         "notes": findings.notes(month) if findings is not None else [],
         "budget": budget,
-        "anomalies": anomaly_section(daily or _daily_for(actuals, daily_path, bundled), month, arch, catalog),
+        "anomalies": anomaly_section(daily or _daily_for(actuals, daily_path, bundled), month, model),
         "month": month,
         "trend_months": len(tables),
         "arch_name": arch.name,
