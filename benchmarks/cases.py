@@ -16,6 +16,8 @@ import pandas as pd
 from costmodel import estimate, load_architecture, load_snapshot
 
 Case = Callable[[], object]
+# samples/ is the repository's dev-only bill simulator (not installed): imported from the checkout
+sys.path.insert(0, str(Path(__file__).parent.parent))
 SAMPLE_CUR = Path(__file__).parent.parent / "data" / "actuals" / "cur2-2026-06..2026-10.parquet"
 
 
@@ -42,7 +44,7 @@ def wide_bill(groups: int) -> dict:
     (spread over the months, $0.01 each) than the model knows, controls moved with them."""
     from decimal import Decimal
 
-    from costmodel.samples import simulate
+    from samples import simulate
 
     months = tuple(str(p) for p in pd.period_range("2025-11", periods=12, freq="M"))
     payload = copy.deepcopy(simulate(load_architecture(), load_snapshot(), months=months))

@@ -95,7 +95,7 @@ def benches(quick: bool, workdir: Path) -> list[Bench]:
     cur_rows = 50_000 if quick else 10_000_000
     cur_path = str(workdir / f"cur2-{cur_rows}.parquet")
     print(f"writing {cur_rows:,} CUR 2.0 line items to {cur_path} ...", file=sys.stderr)
-    from costmodel.samples.cur import write_large
+    from samples.cur import write_large
 
     write_large(cases.SAMPLE_CUR, cur_path, cur_rows)
     wide = workdir / f"ce-{groups}-groups.json"

@@ -27,8 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from costmodel import record_types
 from costmodel.actuals.read import Actuals
-from costmodel.actuals.series import KEY, ONE_OFF_RECORD_TYPES, lump_keys, require_daily
+from costmodel.actuals.series import KEY, lump_keys, require_daily
 from costmodel.constants import CURRENCY
 from costmodel.errors import InputError
 
@@ -65,7 +66,9 @@ def daily_by_usage_type(actuals: Actuals) -> pd.DataFrame:
     """Days x (service, usage type): the unblended cost of each usage series [USD per day]
     (a day without a row costs 0)."""
     rows = require_daily(actuals, "anomaly detection")
-    usage = rows.loc[~rows["record_type"].isin([*ONE_OFF_RECORD_TYPES, "Tax"]) & (rows["service"] != "Tax")]
+    usage = rows.loc[
+        ~rows["record_type"].isin(record_types.NOT_USAGE) & (rows["service"] != record_types.TAX_SERVICE)
+    ]
     lumps = lump_keys(rows)
     keep = ~pd.MultiIndex.from_frame(usage[KEY]).isin(list(lumps))
     table = usage.loc[keep].pivot_table(

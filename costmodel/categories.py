@@ -110,6 +110,17 @@ EC2_INSTANCES_NOT_MODELLED = C("EC2 instances (not modelled)", modelled=False)
 RDS_INSTANCES_NOT_MODELLED = C("RDS instances (not modelled)", modelled=False)
 S3_STORAGE_OTHER = C("S3 storage (other classes)", modelled=False)
 
+# Credits, refunds and tax: money on the bill that is not usage (one line each).
+NOT_USAGE = (CREDITS.name, REFUNDS.name, TAX.name)
+# A service the bill gives without usage types is reconciled in total, as one line.
+SERVICE_TOTAL_SUFFIX = "(service total)"
+
+
+def service_total(service: str) -> str:
+    """The reconciliation line of ``service`` compared in total: ``<service> (service total)``."""
+    return f"{service} {SERVICE_TOTAL_SUFFIX}"
+
+
 ALL: dict[str, Category] = {c.name: c for c in list(globals().values()) if isinstance(c, Category)}
 BILL_ONLY = frozenset(name for name, c in ALL.items() if not c.modelled)
 

@@ -14,15 +14,16 @@ import requests
 
 from costmodel.calibration import calibrate, cloudwatch
 from costmodel.cli import main
-from costmodel.samples.cloudwatch import TRUTH
 from tests.conftest import FAKE_CREDENTIALS
+
+from samples.cloudwatch import TRUTH
 
 DATA = Path(__file__).parent.parent / "data"
 METRICS = str(DATA / "cloudwatch" / "cw-2026-08..2026-10.json.gz")
 CUR = str(DATA / "actuals" / "cur2-2026-06..2026-10.parquet")
 WINDOW = ("2026-08-01", "2026-10-01")
 
-# The sample's parameters (costmodel.samples.cloudwatch.TRUTH) at the window, by hand:
+# The sample's parameters (samples.cloudwatch.TRUTH) at the window, by hand:
 EXPECTED = {
     "requests_per_s_trough": 2000 * 3,  # 3 nodes' worth at 2,000 requests/s a node
     "requests_per_s_peak": 2000 * (3 + 3.5 * 1.04**3),  # a September weekday: 13,874.05

@@ -1,4 +1,4 @@
-"""The bundled samples are one simulated bill: what costmodel.samples writes, and the same
+"""The bundled samples are one simulated bill: what samples/ (the dev-only simulator) writes, and the same
 money at every grain (SYNTHETIC data, data/README.md)."""
 
 import gzip
@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from costmodel.samples.daily import split_exactly
+from samples.daily import split_exactly
 
 DATA = Path(__file__).parent.parent / "data" / "actuals"
 MONTHLY = DATA / "ce-2026-06..2026-10.json"
@@ -39,7 +39,7 @@ def test_the_daily_sample_is_the_monthly_bill_to_the_last_decimal():
 
 
 def test_the_shipped_samples_are_what_the_simulator_writes(tmp_path):
-    from costmodel.samples.__main__ import main
+    from samples.__main__ import main
 
     main(["--out-dir", str(tmp_path)])
     for name in (f"actuals/{MONTHLY.name}", f"actuals/{DAILY.name}", "samples/planted-anomalies.csv"):

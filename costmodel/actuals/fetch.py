@@ -32,13 +32,14 @@ from typing import Any
 
 import pandas as pd
 
+from costmodel import record_types
 from costmodel.errors import CostModelError
 from costmodel.files import atomic_write_text, private_dir
 from costmodel.inputs import load_json, parse_day
 
 METRICS = ["UnblendedCost", "AmortizedCost", "NetAmortizedCost", "UsageQuantity"]
 CONTROL_METRICS = ["UnblendedCost", "AmortizedCost", "NetAmortizedCost"]
-SPECIAL = ["Credit", "Refund", "Tax"]
+SPECIAL = list(record_types.NOT_USAGE)
 MAX_PAGES = 1000
 
 

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from costmodel import record_types
 from costmodel.data_files import data_path
 from costmodel.errors import InputError
 from costmodel.inputs import PLAUSIBLE_MAXIMUM, collection_paused, finite_decimal, load_json, read_text
@@ -689,7 +690,7 @@ def _console_period(
                 "period_start": start,
                 "service": labels.get(service, service),
                 "usage_type": "",
-                "record_type": "Tax" if service == "Tax" else "",
+                "record_type": record_types.TAX if service == record_types.TAX_SERVICE else "",
                 "unblended_cost": float(amount),
                 "source": f"{origin}, line {n}",
                 "_label": service,

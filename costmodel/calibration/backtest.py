@@ -147,14 +147,14 @@ def _rds_replicas(
     arch: Architecture, source: Source, month: str, hours: int, athena: Athena | None
 ) -> ServiceHours:
     from costmodel.scaling.rds import read_replicas
-    from costmodel.services.rds import instance_usage_type
+    from costmodel.usage_types import rds_instance_hours
 
     rds, load = arch.sections["rds"], arch.sections["load"]
     replica_class = rds["replica_instance_class"] or rds["instance_class"]
     replicas = float(
         read_replicas(load["read_queries_per_s"], load["queries_per_replica"], rds["read_replicas"])
     )
-    usage_type = instance_usage_type(arch.region, replica_class, rds["replica_multi_az"])
+    usage_type = rds_instance_hours(arch.region, replica_class, rds["replica_multi_az"])
     billed = _billed_usage(source, month, usage_type, athena)
     basis = f"scaling.rds.read_replicas (the load section's read queries; no read-query metric), {usage_type}"
     return ServiceHours("rds_read_replicas", replicas * hours, billed, None, basis)
@@ -169,7 +169,7 @@ def _msk_brokers(
     athena: Athena | None,
 ) -> ServiceHours:
     from costmodel.scaling import brokers
-    from costmodel.services._items import usage_type
+    from costmodel.usage_types import usage_type
 
     msk, load = arch.sections["msk"], arch.sections["load"]
     frame, _ = observations(payload)

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from costmodel import resources as names
+from costmodel import service_names
 from costmodel.architecture import Architecture
 from costmodel.commitments import arithmetic as ar
 from costmodel.commitments.rules import (
@@ -26,16 +27,15 @@ from costmodel.commitments.rules import (
 from costmodel.constants import HOURS_PER_MONTH
 from costmodel.errors import PriceUnknownError
 from costmodel.pricing.catalog import HOW_TO_GET_A_PRICE, PriceCatalog
-from costmodel.services import _items
-from costmodel.services.rds import instance_usage_type
+from costmodel.usage_types import cache_node_hours, ec2_instance_hours, rds_instance_hours
 
 SERVICE_CODES = {"ec2": "AmazonEC2", "rds": "AmazonRDS", "elasticache": "AmazonElastiCache"}
 CE_SERVICES = {
-    "ec2": _items.CE_EC2,
-    "rds": _items.CE_RDS,
-    "elasticache": _items.CE_ELASTICACHE,
-    "msk": _items.CE_MSK,
-    "eks": _items.CE_EKS,
+    "ec2": service_names.CE_EC2,
+    "rds": service_names.CE_RDS,
+    "elasticache": service_names.CE_ELASTICACHE,
+    "msk": service_names.CE_MSK,
+    "eks": service_names.CE_EKS,
 }
 OPERATIONS = {
     "ec2": "RunInstances",
@@ -138,11 +138,11 @@ def resources(arch: Architecture) -> list[Resource]:
 def usage_type_of(service: str, instance_type: str, region: str, deployment_option: str = "") -> str:
     """The billing usage type of one instance-hour (the key of its on-demand and RI prices)."""
     if service == "ec2":
-        return _items.usage_type(region, f"BoxUsage:{instance_type}", prefixed_in_us_east_1=False)
+        return ec2_instance_hours(region, instance_type)
     if service == "rds":
-        return instance_usage_type(region, instance_type, deployment_option == "Multi-AZ")
+        return rds_instance_hours(region, instance_type, deployment_option == "Multi-AZ")
     if service == "elasticache":
-        return _items.usage_type(region, f"NodeUsage:{instance_type}", prefixed_in_us_east_1=False)
+        return cache_node_hours(region, instance_type)
     raise ValueError(f"no instance usage type for service {service!r}")
 
 

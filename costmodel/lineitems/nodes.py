@@ -63,7 +63,7 @@ def node_curve(
 ) -> NodeCurve:
     """The node group's hourly nodes in ``month``: billed (line items) and modelled."""
     from costmodel.scaling import hourly_nodes
-    from costmodel.services._items import usage_type
+    from costmodel.usage_types import ec2_instance_hours
 
     if "eks" not in arch.sections:
         raise InputError(f"{arch.origin} has no eks section: there is no node group to compare")
@@ -73,7 +73,7 @@ def node_curve(
     model = hourly_nodes(arch, start=str(start.date()), days=pd.Period(month, "M").days_in_month)
     hours = actual.rename(columns={"instances": "billed_nodes"}).assign(model_nodes=model.to_numpy())
     catalog = catalog if catalog is not None else load_snapshot()
-    box = usage_type(arch.region, f"BoxUsage:{eks['instance_type']}", prefixed_in_us_east_1=False)
+    box = ec2_instance_hours(arch.region, eks["instance_type"])
     price = float(catalog.unit_price(region=arch.region, usage_type=box, operation="RunInstances")["price"])
     return NodeCurve(
         hours=hours,

@@ -16,6 +16,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from costmodel import record_types
 from costmodel.actuals.read import TIDY_COLUMNS, Actuals, _controls
 from costmodel.data_files import data_path
 from costmodel.errors import InputError
@@ -23,14 +24,15 @@ from costmodel.lineitems.engine import Athena, run
 from costmodel.lineitems.queries import breakdown_key, month_filter
 from costmodel.lineitems.schema import q, tag_json_column
 from costmodel.lineitems.source import Findings, Source
-from costmodel.usage_types import strip_region_prefix
+from costmodel.service_names import CE_EC2, CE_EC2_OTHER
+from costmodel.usage_types import EC2_INSTANCE_HOURS, strip_region_prefix
 
-EC2_COMPUTE = "Amazon Elastic Compute Cloud - Compute"
-# usage types of EC2 instance hours: Cost Explorer's "Amazon Elastic Compute Cloud - Compute"
+EC2_COMPUTE = CE_EC2
+# usage types of EC2 instance hours: Cost Explorer's CE_EC2
 EC2_COMPUTE_USAGE = re.compile(
     r"^(BoxUsage|SpotUsage|DedicatedUsage|HostUsage|HostBoxUsage|HeavyUsage|ReservedHostUsage|UnusedBox|DedicatedRes)"
 )
-RECORD_TYPES = {"Tax": "Tax", "Credit": "Credit", "Refund": "Refund"}  # line item type -> CE RECORD_TYPE
+RECORD_TYPES = {t: t for t in record_types.NOT_USAGE}  # line item type -> CE RECORD_TYPE (same names)
 
 
 @cache
@@ -41,10 +43,10 @@ def _product_services() -> dict[str, str]:
 
 def ce_service(product_code: str, product_name: str, usage_type: str, line_item_type: str) -> str:
     """The Cost Explorer SERVICE a line item is billed under (tax lines: ``Tax``)."""
-    if line_item_type == "Tax":
-        return "Tax"
+    if line_item_type == record_types.TAX:
+        return record_types.TAX_SERVICE
     if product_code == "AmazonEC2" or product_name == "Amazon Elastic Compute Cloud":
-        return EC2_COMPUTE if EC2_COMPUTE_USAGE.match(strip_region_prefix(usage_type)) else "EC2 - Other"
+        return EC2_COMPUTE if EC2_COMPUTE_USAGE.match(strip_region_prefix(usage_type)) else CE_EC2_OTHER
     return _product_services().get(product_code) or product_name or product_code
 
 
@@ -289,7 +291,9 @@ def hourly_instances(
         raise InputError(f"instance type {instance_type!r} is not of the form family.size")
     source = prepare(source, athena)
     month_line_items(source, month, athena)
-    frame = run(source, "hourly", athena, month_filter=month_filter(month), box=f"BoxUsage:{instance_type}")
+    frame = run(
+        source, "hourly", athena, month_filter=month_filter(month), box=EC2_INSTANCE_HOURS + instance_type
+    )
     period = pd.Period(month, "M")
     hours = pd.date_range(period.start_time, period.end_time.floor("h"), freq="h")
     frame["hour"] = pd.to_datetime(frame["hour"])

@@ -38,7 +38,7 @@ from costmodel.pricing.catalog import (
 )
 from costmodel.pricing.pricelist import parse_get_products_response
 from costmodel.pricing.savings_plans import fetch_rates, rate_rows, savings_plans_client
-from costmodel.usage_types import strip_region_prefix
+from costmodel.usage_types import EC2_INSTANCE_HOURS, strip_region_prefix
 
 PRICING_ENDPOINT_REGION = "us-east-1"
 
@@ -156,7 +156,7 @@ def instance_usage_types(base: PriceCatalog, region: str) -> list[str]:
         (rows["service_code"] == "AmazonEC2")
         & (rows["region"] == region)
         & (rows["term_type"] == "OnDemand")
-        & rows["usage_type"].str.contains("BoxUsage:", regex=False)
+        & rows["usage_type"].str.contains(EC2_INSTANCE_HOURS, regex=False)
     )
     return sorted(set(rows.loc[mask, "usage_type"]))
 

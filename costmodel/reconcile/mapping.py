@@ -19,13 +19,11 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from costmodel import categories
+from costmodel import categories, record_types
 from costmodel.architecture import regions
 from costmodel.data_files import data_path
 from costmodel.errors import InputError
-from costmodel.usage_types import split_region
-
-SPECIAL_RECORD_TYPES = ("Credit", "Refund", "Tax")
+from costmodel.usage_types import EC2_INSTANCE_HOURS, reserved_instance_type, split_region
 
 
 @cache
@@ -153,16 +151,17 @@ def _map_key(
     """(region, base usage type, category, is an RI fee) of one bill key (see the module
     docstring for the precedence)."""
     region, base = line_key(usage_type)
-    if record_type in SPECIAL_RECORD_TYPES or service == "Tax":
-        return region, base, _static_category(service, base, record_type or "Tax"), False
+    if record_type in record_types.NOT_USAGE or service == record_types.TAX_SERVICE:
+        return region, base, _static_category(service, base, record_type or record_types.TAX), False
     if (service, region, base) in keys:
         return region, base, keys[(service, region, base)], False
     if (service, "global", usage_type) in keys:
         return "global", usage_type, keys[(service, "global", usage_type)], False
-    if base.startswith("HeavyUsage:") and (service, region, "BoxUsage:" + base[11:]) in keys:
+    reserved = reserved_instance_type(base)
+    fee_base = EC2_INSTANCE_HOURS + reserved if reserved is not None else ""
+    if reserved is not None and (service, region, fee_base) in keys:
         # An RI fee pays for the instance hours of that type: it joins their line, so that it
         # shows as rate (commitment), not as extra hours.
-        fee_base = "BoxUsage:" + base[11:]
         return region, fee_base, keys[(service, region, fee_base)], True
     return region, base, _static_category(service, base, record_type), False
 

@@ -21,8 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from costmodel import record_types
 from costmodel.actuals.read import CONSERVATION_TOLERANCE_USD, Actuals
 from costmodel.architecture import Architecture
+from costmodel.categories import NOT_USAGE, SERVICE_TOTAL_SUFFIX, service_total
 from costmodel.constants import HOURS_PER_MONTH
 from costmodel.documented import documented_by_category, documented_stated
 from costmodel.errors import ConservationError, InputError
@@ -141,7 +143,7 @@ def _sub_line_prices(sub: pd.DataFrame) -> np.ndarray:
 
 def _explain(row: pd.Series, hours: float) -> str:
     cat, unit = row["category"], row["unit"]
-    if cat in ("Credits", "Refunds", "Tax"):
+    if cat in NOT_USAGE:
         return f"{cat.lower()} on the bill (not modelled)"
     if row["modelled"] == 0 and row["actual"] == 0:
         return "no cost"
@@ -221,7 +223,7 @@ def _compare_service_level(
     """Services the data gives without usage types (GroupBy SERVICE only, console CSV) can
     only be compared in total: their model lines and bill rows meet in one category."""
     plain = mapped.loc[
-        ~mapped["record_type"].isin(("Credit", "Refund", "Tax")) & (mapped["service"] != "Tax")
+        ~mapped["record_type"].isin(record_types.NOT_USAGE) & (mapped["service"] != record_types.TAX_SERVICE)
     ]
     service_level = sorted(
         set(plain["service"].unique()) - set(plain.loc[plain["usage_type"] != "", "service"].unique())
@@ -229,7 +231,7 @@ def _compare_service_level(
     service_level = [s for s in service_level if s in set(items["service"].unique())]
     if not service_level:
         return documented, items, mapped
-    level = {s: f"{s} (service total)" for s in service_level}
+    level = {s: service_total(s) for s in service_level}
     service_of = dict(zip(items["category"], items["service"], strict=True))
     documented = documented.groupby(lambda c: level.get(service_of.get(c, ""), c)).sum()
     items = items.assign(
@@ -330,7 +332,7 @@ def _lines(sub: pd.DataFrame, documented: pd.Series, stated: pd.Series) -> pd.Da
             "actual_amortized": actual_amortized,
             "quantity_inferred": inferred,
             "on_bill": on_bill,
-            "service_level": categories.str.endswith("(service total)"),
+            "service_level": categories.str.endswith(SERVICE_TOTAL_SUFFIX),
             "detail": detail,
         }
     )

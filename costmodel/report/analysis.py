@@ -5,15 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from costmodel import categories as cat
 from costmodel.architecture import Architecture
 from costmodel.commitments import options
 from costmodel.commitments.offerings import on_demand_hourly
 from costmodel.errors import CostModelError
 from costmodel.pricing.catalog import PriceCatalog
 from costmodel.reconcile.variance import ReconciledMonth
-from costmodel.usage_types import split_region
+from costmodel.service_names import CE_EC2
+from costmodel.usage_types import EC2_INSTANCE_HOURS, reserved_instance_type, split_region
 
-SPECIAL = ("Credits", "Refunds", "Tax")
+ONE_OFF = (cat.CREDITS.name, cat.REFUNDS.name)
+SPECIAL = (*ONE_OFF, cat.TAX.name)
 
 
 def waterfall(rec: ReconciledMonth) -> pd.DataFrame:
@@ -35,8 +38,8 @@ def waterfall(rec: ReconciledMonth) -> pd.DataFrame:
         ("rate", table.loc[modelled, "rate_variance"].sum()),
         ("unmodelled", table.loc[unmodelled, "actual"].sum()),
         ("unmapped", rec.unmapped["actual"].sum()),
-        ("credits and refunds", table.loc[table["category"].isin(("Credits", "Refunds")), "actual"].sum()),
-        ("tax", table.loc[table["category"] == "Tax", "actual"].sum()),
+        ("credits and refunds", table.loc[table["category"].isin(ONE_OFF), "actual"].sum()),
+        ("tax", table.loc[table["category"] == cat.TAX.name, "actual"].sum()),
     ]
     frame = pd.DataFrame(steps, columns=["step", "amount"])
     frame.loc[len(frame)] = ("actual", totals["actual"])
@@ -68,17 +71,15 @@ def ri_coverage(
     covered / reserved hours (Cost Explorer's definitions). Assumes no size-flexible
     sharing across types and on-demand at list price.
     """
-    rows = actual.loc[
-        (actual["month"] == month) & (actual["service"] == "Amazon Elastic Compute Cloud - Compute")
-    ]
+    rows = actual.loc[(actual["month"] == month) & (actual["service"] == CE_EC2)]
     out = []
     for usage_type in rows["usage_type"]:
         _, base = split_region(usage_type)
-        if not base.startswith("HeavyUsage:"):
+        itype = reserved_instance_type(base)
+        if itype is None:
             continue
-        itype = base.removeprefix("HeavyUsage:")
         fee = rows.loc[rows["usage_type"] == usage_type].iloc[0]
-        box = rows.loc[rows["usage_type"].map(lambda u: split_region(u)[1]) == f"BoxUsage:{itype}"]
+        box = rows.loc[rows["usage_type"].map(lambda u: split_region(u)[1]) == EC2_INSTANCE_HOURS + itype]
         try:
             od = on_demand_hourly(catalog, "ec2", itype, region)
         except CostModelError:

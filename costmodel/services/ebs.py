@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from costmodel import categories as cat
-from costmodel.services._items import CE_EC2_OTHER, component, usage_type
+from costmodel.service_names import CE_EC2_OTHER
+from costmodel.services._items import component
+from costmodel.usage_types import usage_type
 
 # EBS gp3 baseline per volume, whatever its size (AWS EBS User Guide, "gp3 volumes").
 GP3_BASELINE_IOPS = 3000  # [IOPS]

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from costmodel import categories as cat
 from costmodel import resources as names
+from costmodel.service_names import CE_EC2, CE_EC2_OTHER, CE_EKS
 from costmodel.services import ecr
-from costmodel.services._items import (
-    CE_EC2,
-    CE_EC2_OTHER,
-    CE_EKS,
-    component,
-    usage_type,
-)
+from costmodel.services._items import component
+from costmodel.usage_types import ec2_instance_hours, usage_type
 
 
 def components(spec: dict, region: str, hours: float) -> list[dict]:
@@ -72,7 +68,7 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
             resource=names.EKS_NODE_GROUP,
             component=f"Node instances (on-demand, {itype})",
             category=cat.EKS_NODES,
-            usage_type=usage_type(region, f"BoxUsage:{itype}", prefixed_in_us_east_1=False),
+            usage_type=ec2_instance_hours(region, itype),
             unit="Hrs",
             quantity=spec["node_count"] * hours,
             region=region,

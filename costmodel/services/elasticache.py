@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from costmodel import categories as cat
 from costmodel import resources as names
-from costmodel.services._items import CE_ELASTICACHE, component, usage_type
+from costmodel.service_names import CE_ELASTICACHE
+from costmodel.services._items import component
+from costmodel.usage_types import cache_node_hours, usage_type
 
 
 def components(spec: dict, region: str, hours: float) -> list[dict]:
@@ -29,7 +31,7 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
             resource=names.REDIS,
             component=f"Cache nodes (on-demand, {node}; {shards} x (1 primary + {replicas} replicas))",
             category=cat.ELASTICACHE_NODES,
-            usage_type=usage_type(region, f"NodeUsage:{node}", prefixed_in_us_east_1=False),
+            usage_type=cache_node_hours(region, node),
             unit="Hrs",
             quantity=spec["node_count"] * hours,
             region=region,

@@ -5,7 +5,9 @@ from __future__ import annotations
 from costmodel import categories as cat
 from costmodel import resources as names
 from costmodel.errors import InputError
-from costmodel.services._items import CE_MSK, component, usage_type
+from costmodel.service_names import CE_MSK
+from costmodel.services._items import component
+from costmodel.usage_types import usage_type
 
 # Provisioned storage throughput needs kafka.m5.4xlarge / m7g.4xlarge or larger (AWS MSK
 # Developer Guide, "Provision storage throughput").

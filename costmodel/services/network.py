@@ -10,15 +10,9 @@ from typing import Any
 
 from costmodel import categories as cat
 from costmodel.architecture import billing_code
-from costmodel.services._items import (
-    CE_CLOUDFRONT,
-    CE_EC2_OTHER,
-    CE_ELB,
-    CE_ROUTE53,
-    CE_VPC,
-    component,
-    usage_type,
-)
+from costmodel.service_names import CE_CLOUDFRONT, CE_EC2_OTHER, CE_ELB, CE_ROUTE53, CE_VPC
+from costmodel.services._items import component
+from costmodel.usage_types import usage_type
 
 GLOBAL = "global"  # CloudFront and Route 53 usage types carry no region prefix
 # costmodel's name for queries to alias records of AWS resources: AWS does not charge them,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from costmodel import categories as cat
-from costmodel.services._items import CE_CLOUDWATCH, CE_XRAY, component, usage_type
+from costmodel.service_names import CE_CLOUDWATCH, CE_XRAY
+from costmodel.services._items import component
+from costmodel.usage_types import usage_type
 
 
 def components(spec: dict, region: str, hours: float) -> list[dict]:

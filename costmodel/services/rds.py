@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from costmodel import categories as cat
 from costmodel import resources as names
-from costmodel.services._items import CE_RDS, component, usage_type
+from costmodel.service_names import CE_RDS
+from costmodel.services._items import component
+from costmodel.usage_types import rds_instance_hours, usage_type
 
 # Storage, IOPS and throughput categories of each instance role.
 STORAGE_CATEGORIES = {
@@ -27,13 +29,6 @@ def free_backup_gb(storage_gb: float, read_replicas: int) -> float:
     """Backup storage AWS does not charge [GB]: 100% of all database storage in the region,
     the primary's and each read replica's (``storage_gb`` per instance)."""
     return storage_gb * (1 + read_replicas)
-
-
-def instance_usage_type(region: str, instance_class: str, multi_az: bool) -> str:
-    """RDS instance usage type; sizes are abbreviated (``db.r5.2xlarge`` -> ``db.r5.2xl``)."""
-    short = instance_class.replace("xlarge", "xl")
-    kind = "Multi-AZUsage" if multi_az else "InstanceUsage"
-    return usage_type(region, f"{kind}:{short}", prefixed_in_us_east_1=False)
 
 
 def _instance(
@@ -75,7 +70,7 @@ def _instance(
         item(
             f"{role} instance (on-demand, {deployment}, {instance_class})",
             category,
-            instance_usage_type(region, instance_class, multi_az),
+            rds_instance_hours(region, instance_class, multi_az),
             "Hrs",
             hours,
             operation="CreateDBInstance:0014",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from costmodel import categories as cat
-from costmodel.services._items import CE_S3, component, usage_type
+from costmodel.service_names import CE_S3
+from costmodel.services._items import component
+from costmodel.usage_types import usage_type
 
 # Usage types per storage class (us-east-1 forms, no prefix there).
 STORAGE_USAGE = {

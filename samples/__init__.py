@@ -8,11 +8,11 @@ they are the same bill at every grain:
 * :func:`daily_payload`: Cost Explorer, daily, with planted anomalies
   (``data/actuals/ce-daily-2026-06..2026-10.json``, ``data/samples/planted-anomalies.csv``).
 
-``python -m costmodel.samples --out-dir data/actuals`` writes them all.
+``python -m samples --out-dir data/actuals`` writes them all.
 """
 
-from costmodel.samples.bill import SimulatedMonth, monthly_payload, simulate, simulate_month, simulate_months
-from costmodel.samples.daily import PLANTED, Anomaly, daily_payload, planted_table
+from samples.bill import SimulatedMonth, monthly_payload, simulate, simulate_month, simulate_months
+from samples.daily import PLANTED, Anomaly, daily_payload, planted_table
 
 __all__ = [
     "PLANTED",

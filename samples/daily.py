@@ -27,9 +27,12 @@ from decimal import ROUND_HALF_EVEN, Decimal
 import numpy as np
 import pandas as pd
 
+from costmodel import record_types
+from costmodel import service_names as sn
 from costmodel.actuals.fetch import CONTROL_METRICS, request_bodies
-from costmodel.samples.bill import SimulatedMonth, saved_payload
 from costmodel.usage_types import strip_region_prefix
+
+from samples.bill import SimulatedMonth, saved_payload
 
 WEEKEND_FACTOR = 0.65  # usage on a Saturday or Sunday against a weekday [fraction]
 USAGE_DRIVEN_UNITS = ("GB", "Requests", "Queries", "LCU-Hrs")
@@ -51,11 +54,11 @@ class Anomaly:
 
 PLANTED = (
     Anomaly(
-        "2026-07-12", 1, "EC2 - Other", "DataTransfer-Out-Bytes", 4.0, "a Sunday data export to a partner"
+        "2026-07-12", 1, sn.CE_EC2_OTHER, "DataTransfer-Out-Bytes", 4.0, "a Sunday data export to a partner"
     ),
-    Anomaly("2026-08-19", 1, "EC2 - Other", "NatGateway-Bytes", 3.1, "nodes pulling images through NAT"),
-    Anomaly("2026-09-08", 2, "AmazonCloudWatch", "DataProcessing-Bytes", 5.0, "debug logging left on"),
-    Anomaly("2026-10-21", 1, "Amazon Simple Storage Service", "Requests-Tier1", 25.0, "a PUT retry loop"),
+    Anomaly("2026-08-19", 1, sn.CE_EC2_OTHER, "NatGateway-Bytes", 3.1, "nodes pulling images through NAT"),
+    Anomaly("2026-09-08", 2, sn.CE_CLOUDWATCH, "DataProcessing-Bytes", 5.0, "debug logging left on"),
+    Anomaly("2026-10-21", 1, sn.CE_S3, "Requests-Tier1", 25.0, "a PUT retry loop"),
 )
 
 
@@ -195,7 +198,9 @@ def _daily_special(sim: SimulatedMonth, usage: list[list[dict]]) -> list[list[di
     per_day: list[list[dict]] = [[] for _ in usage]
     for group in sim.special:
         record, service = group["Keys"]
-        weights = np.array([_unblended(day, service if record == "Credit" else None) for day in usage])
+        weights = np.array(
+            [_unblended(day, service if record == record_types.CREDIT else None) for day in usage]
+        )
         split = _split_group(group, dict.fromkeys(("cost", "amortized", "quantity"), weights))
         for d, daily in enumerate(split):
             if Decimal(daily["Metrics"]["UnblendedCost"]["Amount"]) != 0:

@@ -1,7 +1,7 @@
 """The CloudWatch sample (SYNTHETIC): hourly metrics from a load curve with known parameters.
 
 The load is the one the bill's simulator scaled the node group by
-(:func:`costmodel.samples.bill.node_hours`): a floor of 3 nodes' worth of requests, a
+(:func:`samples.bill.node_hours`): a floor of 3 nodes' worth of requests, a
 daytime half-sine (07:00-21:00 UTC) whose amplitude grows 4% a month, halved on weekends,
 plus noise, here in requests/s at :data:`TRUTH` ``requests_per_node`` per node. The noise
 is a new draw, not the bill's: hour by hour the load and the billed nodes disagree as an
@@ -11,7 +11,7 @@ billed. Every other metric is a linear relation of the load with the parameters 
 :data:`TRUTH` and Gaussian noise, so that ``costmodel calibrate`` can be checked to
 recover them within its stated intervals.
 
-``python -m costmodel.samples --out-dir data`` writes it (``data/cloudwatch/``) after the CUR sample.
+``python -m samples --out-dir data`` writes it (``data/cloudwatch/``) after the CUR sample.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ import pandas as pd
 
 from costmodel.calibration.cloudwatch import FORMAT, PERIOD, save
 from costmodel.data_files import data_path
-from costmodel.samples.bill import DEFAULT_MONTHS
-from costmodel.samples.cur import PAYER
+
+from samples.bill import DEFAULT_MONTHS
+from samples.cur import PAYER
 
 MONTHS = ("2026-08", "2026-09", "2026-10")
 SEED = 2511

@@ -1,6 +1,6 @@
 """The sample bill as a CUR 2.0 export (SYNTHETIC): line items from the same simulation.
 
-Made from the daily sample (:mod:`costmodel.samples.daily`), so its months add up to the Cost
+Made from the daily sample (:mod:`samples.daily`), so its months add up to the Cost
 Explorer samples' to the cent. Node instances are hourly line items, one per instance and
 hour (the simulator's hourly node count; reserved hours as ``DiscountedUsage`` at $0 with
 their effective cost); the RI fee is one ``RIFee`` line a month; every other group is a
@@ -21,17 +21,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from costmodel import record_types
+from costmodel import service_names as sn
 from costmodel.architecture import Architecture
 from costmodel.constants import HOURS_PER_MONTH
 from costmodel.lineitems.tables import EC2_COMPUTE
 from costmodel.pricing.free_tiers import FREE_TIER
-from costmodel.samples.bill import SimulatedMonth, sample_estimate
-from costmodel.samples.daily import split_exactly
-from costmodel.usage_types import strip_region_prefix
+from costmodel.usage_types import EC2_INSTANCE_HOURS, RESERVATION_FEE, strip_region_prefix
+
+from samples.bill import SimulatedMonth, sample_estimate
+from samples.daily import split_exactly
 
 PAYER = "111122223333"  # synthetic account ids
 EDGE_ACCOUNT = "444455556666"  # CloudFront, WAF and Route 53 in an account of their own
-EDGE_SERVICES = {"Amazon CloudFront", "AWS WAF", "Amazon Route 53"}
+EDGE_SERVICES = {sn.CE_CLOUDFRONT, sn.CE_WAF, sn.CE_ROUTE53}
 CUR_UNITS = {"Hours": "Hrs", "GB-Month": "GB-Mo"}  # Cost Explorer units -> price list units
 TEAMS = {  # model resource -> team tag; a resource not listed is untagged
     "eks-cluster": "platform",
@@ -53,19 +56,19 @@ TEAMS = {  # model resource -> team tag; a resource not listed is untagged
     "cloudwatch": "platform",
 }
 ARN_KINDS = {  # Cost Explorer service -> resource id form ({r}: region, {a}: account, {n}: name)
-    "Amazon Relational Database Service": "arn:aws:rds:{r}:{a}:db:{n}",
-    "EC2 - Other": "arn:aws:ec2:{r}:{a}:volume/{n}",
-    "Amazon Simple Storage Service": "{n}",
-    "Amazon ElastiCache": "arn:aws:elasticache:{r}:{a}:cluster:{n}",
-    "Amazon Managed Streaming for Apache Kafka": "arn:aws:kafka:{r}:{a}:cluster/{n}",
-    "Amazon Elastic Container Service for Kubernetes": "arn:aws:eks:{r}:{a}:cluster/{n}",
+    sn.CE_RDS: "arn:aws:rds:{r}:{a}:db:{n}",
+    sn.CE_EC2_OTHER: "arn:aws:ec2:{r}:{a}:volume/{n}",
+    sn.CE_S3: "{n}",
+    sn.CE_ELASTICACHE: "arn:aws:elasticache:{r}:{a}:cluster:{n}",
+    sn.CE_MSK: "arn:aws:kafka:{r}:{a}:cluster/{n}",
+    sn.CE_EKS: "arn:aws:eks:{r}:{a}:cluster/{n}",
 }
 
 
 def _product_code(service: str) -> str:
     from costmodel.lineitems.tables import _product_services
 
-    if service in (EC2_COMPUTE, "EC2 - Other"):
+    if service in (EC2_COMPUTE, sn.CE_EC2_OTHER):
         return "AmazonEC2"
     codes = {name: code for code, name in _product_services().items()}
     return codes.get(service, service.replace(" ", ""))
@@ -85,8 +88,8 @@ def _line(day: pd.Timestamp, hours: int, service: str, usage_type: str, kind: st
         "line_item_usage_end_date": start + pd.Timedelta(hours=hours),
         "line_item_usage_account_id": account,
         "line_item_line_item_type": kind,
-        "line_item_product_code": _product_code(service) if kind != "Tax" else "",
-        "product_name": "Tax" if kind == "Tax" else service,
+        "line_item_product_code": _product_code(service) if kind != record_types.TAX else "",
+        "product_name": record_types.TAX_SERVICE if kind == record_types.TAX else service,
         "line_item_usage_type": usage_type,
         "_model_resource": resource,
         "team": TEAMS.get(resource, ""),
@@ -197,7 +200,7 @@ def _ri_fee(sim: SimulatedMonth, arn: str) -> list[dict]:
     lines = []
     for group in sim.groups:
         service, usage_type = group["Keys"]
-        if strip_region_prefix(usage_type).startswith("HeavyUsage:"):
+        if strip_region_prefix(usage_type).startswith(RESERVATION_FEE):
             metrics = group["Metrics"]
             lines.append(
                 _line(
@@ -256,13 +259,13 @@ def _lines_of_group(
     day: pd.Timestamp, group: dict, sim: SimulatedMonth, owners: dict, region: str, arn: str
 ) -> list[dict]:
     keys = group["Keys"]
-    if keys[0] in ("Tax", "Credit"):  # the special request: (RECORD_TYPE, SERVICE)
+    if keys[0] in record_types.NOT_USAGE:  # the special request: (RECORD_TYPE, SERVICE)
         record, service = keys
         return [
             _line(
                 day,
                 24,
-                service if record == "Credit" else "Tax",
+                service if record == record_types.CREDIT else record_types.TAX_SERVICE,
                 "",
                 record,
                 line_item_usage_amount=0.0,
@@ -271,9 +274,9 @@ def _lines_of_group(
         ]
     service, usage_type = keys
     base = strip_region_prefix(usage_type)
-    if base.startswith("HeavyUsage:"):
+    if base.startswith(RESERVATION_FEE):
         return []  # billed as the month's RIFee line
-    if service == EC2_COMPUTE and base.startswith("BoxUsage:"):
+    if service == EC2_COMPUTE and base.startswith(EC2_INSTANCE_HOURS):
         return _nodes(day, group, sim, arn)
     return _daily_lines(day, group, owners.get((service, usage_type), []), region)
 

@@ -24,8 +24,8 @@ grouped by RECORD_TYPE and SERVICE; and each month's ungrouped total), amounts a
 with 10 decimals. Every price comes from the catalog (through the estimate) or, for
 unmodelled spend, from a data file that names its source; usage types follow the region.
 
-``python -m costmodel.samples --out-dir data/actuals`` writes the shipped samples (this
-monthly bill, the same bill by day: :mod:`costmodel.samples.daily`).
+``python -m samples --out-dir data/actuals`` writes the shipped samples (this
+monthly bill, the same bill by day: :mod:`samples.daily`).
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from costmodel import categories as cat
+from costmodel import record_types
+from costmodel import resources as names
 from costmodel.actuals.fetch import CONTROL_METRICS, request_bodies
 from costmodel.architecture import Architecture, load_architecture
 from costmodel.data_files import data_path
@@ -45,9 +48,10 @@ from costmodel.estimate import estimate
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.pricing.free_tiers import apply_free_tiers, free_tiers, usage_quantity
 from costmodel.reconcile.mapping import unit_conversions
-from costmodel.services._items import CE_EC2, CE_EC2_OTHER, CE_RDS, usage_type
+from costmodel.service_names import CE_RDS
+from costmodel.services import rds as rds_model
 from costmodel.services.network import ALIAS_QUERIES
-from costmodel.services.rds import gp3_baseline, instance_usage_type
+from costmodel.usage_types import ec2_reservation_fee
 
 DEFAULT_MONTHS = ("2026-06", "2026-07", "2026-08", "2026-09", "2026-10")
 METRICS = ["UnblendedCost", "AmortizedCost", "NetAmortizedCost", "UsageQuantity"]
@@ -97,6 +101,7 @@ class Line:
     unblended: float
     amortized: float
     unit: str
+    category: str = ""
 
     def rescale(self, quantity: float) -> None:
         """Change the quantity at the line's own unit price (list price from the catalog)."""
@@ -113,12 +118,25 @@ def _month_lines(items: pd.DataFrame) -> dict[tuple[str, str], Line]:
     by_type = (
         items.assign(quantity=usage_quantity(items))
         .groupby(["service", "usage_type"], sort=False)
-        .agg(quantity=("quantity", "sum"), cost=("monthly_cost", "sum"), unit=("unit", "first"))
+        .agg(
+            quantity=("quantity", "sum"),
+            cost=("monthly_cost", "sum"),
+            unit=("unit", "first"),
+            category=("category", "first"),
+        )
     )
     return {
-        key: Line(r.quantity, r.cost, r.cost, r.unit)
+        key: Line(r.quantity, r.cost, r.cost, r.unit, r.category)
         for key, r in zip(by_type.index, by_type.itertuples(), strict=True)
     }
+
+
+def _key_of(lines: dict, category: cat.Category) -> tuple[str, str]:
+    """The (service, usage type) of the month's line in ``category`` (exactly one)."""
+    keys = [key for key, line in lines.items() if line.category == category.name]
+    if len(keys) != 1:
+        raise ValueError(f"expected one line of {category.name}, found {keys}")
+    return keys[0]
 
 
 def _node_group(
@@ -135,7 +153,7 @@ def _node_group(
     Returns the reserved (covered) nodes of each hour."""
     ri_start, ri_count = ri
     eks = arch.sections["eks"]
-    box = (CE_EC2, usage_type(arch.region, f"BoxUsage:{eks['instance_type']}", prefixed_in_us_east_1=False))
+    box = _key_of(lines, cat.EKS_NODES)
     on_demand = lines[box].unblended / lines[box].quantity
     covered = np.minimum(nodes, ri_count) if month >= ri_start else np.zeros_like(nodes)
     rate = float(
@@ -152,11 +170,11 @@ def _node_group(
     lines[box].unblended = (nodes - covered).sum() * on_demand
     lines[box].amortized = (nodes - covered).sum() * on_demand + covered.sum() * rate
     if month >= ri_start:
-        fee_type = usage_type(arch.region, f"HeavyUsage:{eks['instance_type']}", prefixed_in_us_east_1=False)
-        lines[(CE_EC2, fee_type)] = Line(
+        fee_type = ec2_reservation_fee(arch.region, eks["instance_type"])
+        lines[(box[0], fee_type)] = Line(
             ri_count * hours, ri_count * hours * rate, (ri_count * hours - covered.sum()) * rate, "Hrs"
         )
-    root = (CE_EC2_OTHER, usage_type(arch.region, "EBS:VolumeUsage.gp3", prefixed_in_us_east_1=False))
+    root = _key_of(lines, cat.EKS_NODE_EBS)
     extra = (nodes.sum() / hours - eks["node_count"]) * eks["root_volume_gb"]
     lines[root].rescale(lines[root].quantity + extra)
     return covered
@@ -167,23 +185,22 @@ def _replica_added(
 ) -> dict[tuple[str, str], tuple[float, pd.Timestamp]]:
     """A read replica added on ``replica_added``: its hours, gp3 storage and IOPS, prorated.
     Returns, per (service, usage type), the quantity added and the moment it starts."""
-    rds, region = arch.sections["rds"], arch.region
+    rds = arch.sections["rds"]
     end = start + pd.DateOffset(months=1)
     added = pd.Timestamp(replica_added)
     share = 1.0 if added < start else (end - added) / (end - start)
     hours = (end - start) / pd.Timedelta(hours=1)
-    replica_class = rds["replica_instance_class"] or rds["instance_class"]
-    extra_iops = max(0.0, rds["iops"] - gp3_baseline(rds["storage_gb"])[0])
+    # the new replica's own lines, as the RDS model prices one more replica (its backup
+    # allowance left out: the sample keeps the month's charged backup as estimated)
+    replica = names.rds_replica(rds["read_replicas"] + 1)
+    one_more = rds_model.components(rds | {"read_replicas": rds["read_replicas"] + 1}, arch.region, hours)
     additions = {}
-    for base, quantity in [
-        (instance_usage_type(region, replica_class, rds["replica_multi_az"]), hours * share),
-        (usage_type(region, "RDS:GP3-Storage", prefixed_in_us_east_1=True), rds["storage_gb"] * share),
-        (usage_type(region, "RDS:GP3-PIOPS", prefixed_in_us_east_1=True), extra_iops * share),
-    ]:
-        line = lines.get((CE_RDS, base))
-        if line is not None and quantity > 0:
+    for item in one_more:
+        key, quantity = (item["service"], item["usage_type"]), item["quantity"] * share
+        line = lines.get(key)
+        if item["resource"] == replica and line is not None and quantity > 0:
             line.rescale(line.quantity + quantity)
-            additions[(CE_RDS, base)] = (quantity, max(added, start))
+            additions[key] = (quantity, max(added, start))
     return additions
 
 
@@ -216,7 +233,7 @@ def _special_groups(
     zero = {"UsageQuantity": {"Amount": "0", "Unit": "N/A"}}
     special = [
         {
-            "Keys": ["Tax", "Tax"],
+            "Keys": [record_types.TAX, record_types.TAX_SERVICE],
             "Metrics": {m: {"Amount": f"{usage_total * tax_rate:.10f}", "Unit": "USD"} for m in METRICS[:3]}
             | zero,
         }
@@ -224,7 +241,7 @@ def _special_groups(
     if month == credit_month:
         special.append(
             {
-                "Keys": ["Credit", CE_RDS],
+                "Keys": [record_types.CREDIT, CE_RDS],
                 "Metrics": {m: {"Amount": f"{-credit:.10f}", "Unit": "USD"} for m in METRICS[:3]} | zero,
             }
         )

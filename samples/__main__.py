@@ -1,4 +1,4 @@
-"""``python -m costmodel.samples --out-dir DIR``: write every sample of one simulated bill.
+"""``python -m samples --out-dir DIR``: write every sample of one simulated bill.
 
 DIR is laid out as ``data/``: the bills under ``DIR/actuals/``, the planted anomalies (the
 anomaly detector's ground truth, not a bill) under ``DIR/samples/``, the CloudWatch metrics
@@ -14,10 +14,11 @@ from pathlib import Path
 
 from costmodel.architecture import load_architecture
 from costmodel.files import atomic_write_bytes, atomic_write_text
-from costmodel.samples import cloudwatch
-from costmodel.samples.bill import DEFAULT_MONTHS, monthly_payload, simulate_months
-from costmodel.samples.cur import line_items, write_parquet
-from costmodel.samples.daily import daily_payload, planted_table
+
+from samples import cloudwatch
+from samples.bill import DEFAULT_MONTHS, monthly_payload, simulate_months
+from samples.cur import line_items, write_parquet
+from samples.daily import daily_payload, planted_table
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,23 @@
+"""Cost Explorer SERVICE dimension values (real GetDimensionValues / GetCostAndUsage output).
+
+Defined once here; the service models, the line-item readers, the reports and the samples
+import them.
+"""
+
+CE_EKS = "Amazon Elastic Container Service for Kubernetes"
+CE_EC2 = "Amazon Elastic Compute Cloud - Compute"
+CE_EC2_OTHER = "EC2 - Other"
+CE_RDS = "Amazon Relational Database Service"
+CE_ELASTICACHE = "Amazon ElastiCache"
+CE_MSK = "Amazon Managed Streaming for Apache Kafka"
+CE_S3 = "Amazon Simple Storage Service"
+CE_CLOUDWATCH = "AmazonCloudWatch"
+CE_ELB = "Amazon Elastic Load Balancing"
+CE_CLOUDFRONT = "Amazon CloudFront"
+CE_ROUTE53 = "Amazon Route 53"
+CE_WAF = "AWS WAF"
+CE_SECRETS = "AWS Secrets Manager"
+CE_VPC = "Amazon Virtual Private Cloud"
+CE_KMS = "AWS Key Management Service"
+CE_ECR = "Amazon EC2 Container Registry (ECR)"
+CE_XRAY = "AWS X-Ray"
