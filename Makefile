@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 
-.PHONY: demo test lint format bench golden lab lock upgrade clean
+.PHONY: demo test lint format bench golden lab lock upgrade mutate clean
 
 # Exactly the versions CI tested: every package pinned with its hashes, then the project itself
 # (no dependencies of its own resolved, no build isolation: setuptools comes from the lock too).
@@ -56,9 +56,16 @@ lock: $(STAMP)
 upgrade: $(STAMP)
 	$(UV_COMPILE) --upgrade
 
+# Mutation testing of the money modules ([tool.mutmut] in pyproject.toml): not part of
+# `make test` (slow: see docs/mutation-testing.md for the measured figures). Writes mutants/;
+# `mutmut results` lists the survivors, `mutmut show NAME` shows one.
+mutate: $(STAMP)
+	$(BIN)/mutmut run
+	$(BIN)/mutmut results
+
 # Regenerate the golden estimate table on purpose (review the diff before committing).
 golden: $(STAMP)
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info mutants

@@ -367,3 +367,36 @@ def test_tier_labels_read_as_exact_numbers():
     assert tier_label(0, 10_240, "GB") == "first 10,240 GB"
     assert tier_label(5_242_880, np.inf, "GB") == "above 5,242,880 GB"
     assert tier_label(0.1, np.inf, "1M traces") == "above 0.1 1M traces"
+
+
+# --- check_tiers: each guard tripped on its own (issue 21: each was tested only through the other)
+def _tiers(*ranges):
+    from costmodel.pricing.catalog import KEY_COLUMNS
+
+    key = dict.fromkeys(KEY_COLUMNS, "") | {"usage_type": "X-Bytes"}
+    return pd.DataFrame([key | {"begin": b, "end": e} for b, e in ranges])
+
+
+def test_tiers_must_start_at_zero():
+    from costmodel.pricing.catalog import check_tiers
+
+    check_tiers(_tiers((0, 10), (10, np.inf)), origin="p.csv")  # whole: no error
+    with pytest.raises(InputError, match="p.csv: the tiers of usage_type='X-Bytes' start at 1, not 0"):
+        check_tiers(_tiers((1, 10), (10, np.inf)), origin="p.csv")
+
+
+def test_a_tier_must_end_after_it_begins():
+    from costmodel.pricing.catalog import check_tiers
+
+    with pytest.raises(
+        InputError, match=r"a tier of usage_type='X-Bytes' ends \(10\) where it begins \(10\)"
+    ):
+        check_tiers(_tiers((0, 10), (10, 10)), origin="p.csv")
+
+
+@pytest.mark.parametrize(("second", "kind"), [((12, np.inf), "gap"), ((8, np.inf), "overlap")])
+def test_tiers_must_follow_each_other(second, kind):
+    from costmodel.pricing.catalog import check_tiers
+
+    with pytest.raises(InputError, match=f"tiers of usage_type='X-Bytes' {kind} between 10 and {second[0]}"):
+        check_tiers(_tiers((0, 10), second), origin="p.csv")

@@ -241,3 +241,23 @@ def test_recommend_with_unknown_price_says_how_to_get_it(catalog):
     )
     with pytest.raises(PriceUnknownError, match="prices refresh"):
         recommend(usage, service="rds", catalog=catalog)
+
+
+def test_two_matching_reservation_prices_are_refused_not_the_first_taken(production, catalog):
+    # a second c5.2xlarge 1-year No Upfront row that differs only in its operation (a Windows
+    # rate, $0.199/h here): the offering must not pick one of the two $/h silently
+    rows = catalog.rows
+    reserved = rows.loc[
+        (rows["usage_type"] == "BoxUsage:c5.2xlarge")
+        & (rows["term_type"] == "Reserved")
+        & (rows["lease_contract_length"] == "1yr")
+        & (rows["offering_class"] == "standard")
+        & (rows["purchase_option"] == "No Upfront")
+    ]
+    assert len(reserved) == 1
+    other = reserved.assign(operation="RunInstances:0002", price_usd="0.199", price=0.199)
+    doubled = catalog.with_rows(pd.concat([rows, other], ignore_index=True))
+    from costmodel.errors import AmbiguousPriceError
+
+    with pytest.raises(AmbiguousPriceError, match=r"2 prices .* usage price of .*c5\.2xlarge 1yr No Upfront"):
+        options(production, doubled)

@@ -371,3 +371,79 @@ def test_documented_shows_only_what_the_document_states_and_allocations_apart(sa
     payload = json.loads(out)
     line = next(x for x in payload["months"][0]["lines"] if x["category"] == "Data transfer out")
     assert line["documented"] is None and line["allocated"] == pytest.approx(127 * 117.99 / 157.99, abs=1e-6)
+
+
+# --- conserve(): each guard on its own (issue 21: every guard could be deleted unseen)
+def _conserve_inputs(costs=(10.0, 5.0), categories=("EKS nodes", "")):
+    from costmodel.actuals.read import Actuals
+
+    rows = pd.DataFrame(
+        {
+            "unblended_cost": list(costs),
+            "source": "bill.json",
+            "service": "svc",
+            "usage_type": ["a", "b"],
+        }
+    )
+    mapped = rows.assign(category=list(categories))
+    table = pd.DataFrame({"actual": [costs[0]]})
+    unmapped = pd.DataFrame({"actual": [costs[1]]})
+    controls = pd.DataFrame(
+        {"month": ["2026-10"], "groups": [2], "control_total": [sum(costs)], "control_source": ["CE total"]}
+    )
+    return table, unmapped, mapped, rows, Actuals(rows=rows, controls=controls, origin="bill.json")
+
+
+def test_conserve_returns_the_independent_total_when_everything_adds_up():
+    from costmodel.reconcile.variance import conserve
+
+    table, unmapped, mapped, rows, actuals = _conserve_inputs()
+    assert conserve(table, unmapped, mapped, rows, "2026-10", actuals) == 15.0
+    assert conserve(table, unmapped, mapped, rows, "2026-10", None) == 15.0  # the rows' own sum
+
+
+def test_conserve_refuses_a_row_without_cost():
+    from costmodel.errors import InputError
+    from costmodel.reconcile.variance import conserve
+
+    table, unmapped, mapped, rows, actuals = _conserve_inputs()
+    rows.loc[1, "unblended_cost"] = float("nan")
+    with pytest.raises(InputError, match="bill.json: 2026-10 'svc' 'b' has no UnblendedCost"):
+        conserve(table, unmapped, mapped, rows, "2026-10", actuals)
+
+
+def test_conserve_refuses_a_row_lost_in_mapping():
+    from costmodel.errors import ConservationError
+    from costmodel.reconcile.variance import conserve
+
+    table, unmapped, mapped, rows, actuals = _conserve_inputs()
+    with pytest.raises(ConservationError, match="2 rows read but 1 in lines and 0 unmapped"):
+        conserve(table, unmapped, mapped.iloc[:1], rows, "2026-10", actuals)
+
+
+def test_conserve_refuses_fewer_rows_than_the_file_had():
+    from costmodel.errors import ConservationError
+    from costmodel.reconcile.variance import conserve
+
+    table, unmapped, mapped, rows, actuals = _conserve_inputs()
+    actuals.controls.loc[0, "groups"] = 3
+    with pytest.raises(ConservationError, match="3 groups read but 2 reconciled"):
+        conserve(table, unmapped, mapped, rows, "2026-10", actuals)
+
+
+@pytest.mark.parametrize(
+    ("moved", "refused"),
+    # the tolerance is half a cent: 0.004 off still conserves, 0.006 does not (either way)
+    [(0.004, False), (-0.004, False), (0.006, True), (-0.006, True)],
+)
+def test_conserve_refuses_money_made_or_lost_beyond_half_a_cent(moved, refused):
+    from costmodel.errors import ConservationError
+    from costmodel.reconcile.variance import conserve
+
+    table, unmapped, mapped, rows, actuals = _conserve_inputs()
+    actuals.controls.loc[0, "control_total"] = 15.0 + moved
+    if refused:
+        with pytest.raises(ConservationError, match="add up to 15.00 USD but CE total is"):
+            conserve(table, unmapped, mapped, rows, "2026-10", actuals)
+    else:
+        assert conserve(table, unmapped, mapped, rows, "2026-10", actuals) == 15.0 + moved

@@ -396,3 +396,13 @@ def test_glacier_and_deep_archive_standard_retrievals(catalog):
     assert cost(items, resource="fr") == pytest.approx(10.30)
     # Deep Archive: 1,000 GB x $0.02 + 10 x 1K requests x $0.10 = $21.00
     assert cost(items, resource="da") == pytest.approx(21.00)
+
+
+def test_rds_gp3_baseline_changes_exactly_at_400_gb():
+    # AWS RDS User Guide, "gp3 storage": below 400 GB 3,000 IOPS / 125 MiB/s included, from
+    # 400 GB 12,000 / 500 (a boundary at 401 or at > 400 would bill a 400 GB volume's IOPS)
+    from costmodel.services.rds import gp3_baseline
+
+    assert gp3_baseline(399.99) == (3000, 125)
+    assert gp3_baseline(400) == (12000, 500)
+    assert gp3_baseline(400.01) == (12000, 500)

@@ -23,6 +23,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -114,6 +115,22 @@ def base_quantities():
         assert code == 0
         BASE_QUANTITIES = quantities(json.loads(out))
     return BASE_QUANTITIES
+
+
+def test_the_undamaged_inputs_are_priced_and_reconciled():
+    # the properties below accept a clean refusal of damaged input; this is what keeps them
+    # from passing on a program that refuses everything: the same checks, nothing damaged
+    code, out, err = run(["estimate", "--format", "json"])
+    assert code == 0, err
+    # the production estimate: $7,947.91 (tests/golden/production_estimate.csv)
+    assert json.loads(out)["total_monthly_cost"] == pytest.approx(7947.905, abs=0.005)
+    sample = Path(__file__).parent.parent / "data" / "actuals" / "ce-2026-06..2026-10.json"
+    code, out, err = run(["reconcile", "--actuals", sample, "--month", "2026-10", "--format", "json"])
+    assert code == 0, err
+    conservation = json.loads(out)["months"][0]["conservation"]
+    assert conservation["lines"] + conservation["unmapped"] == pytest.approx(
+        conservation["bill_total"], abs=0.005
+    )
 
 
 def check_estimate(argv, same_quantities=False):

@@ -25,7 +25,7 @@ from costmodel.commitments.rules import (
     OfferingRule,
 )
 from costmodel.constants import HOURS_PER_MONTH
-from costmodel.errors import PriceUnknownError
+from costmodel.errors import AmbiguousPriceError, PriceUnknownError
 from costmodel.pricing.catalog import HOW_TO_GET_A_PRICE, PriceCatalog
 from costmodel.usage_types import cache_node_hours, ec2_instance_hours, rds_instance_hours
 
@@ -206,6 +206,15 @@ def offering(
             status="price unknown",
             price_source="",
             note=note,
+        )
+    repeated = known["price_dimension"].value_counts()
+    if (repeated > 1).any():
+        # two rows for one price: taking either would be a guess at the commitment's rate
+        dimension = repeated.index[(repeated > 1).to_numpy()][0]
+        raise AmbiguousPriceError(
+            f"{int(repeated[dimension])} prices in catalog {catalog.name} match the {dimension} price of "
+            f"{rule.kind} {resource.instance_type} {years}yr {payment} ({ut}, {resource.region}); "
+            "the catalog has duplicate rows for it"
         )
     by_dim = {d: g.iloc[0] for d, g in known.groupby("price_dimension")}
     sources = "; ".join(
