@@ -163,6 +163,19 @@ def on_demand_hourly(
     return float(row["price"])
 
 
+def _check_one_row_per_dimension(rows: pd.DataFrame, what: str, catalog: PriceCatalog) -> None:
+    """Two rows for one price (dimension) of an offering are refused: taking either would be a
+    guess at the commitment's rate."""
+    repeated = rows["price_dimension"].value_counts()
+    if (repeated > 1).any():
+        dimension = repeated.index[(repeated > 1).to_numpy()][0]
+        first = rows.iloc[0]
+        raise AmbiguousPriceError(
+            f"{int(repeated[dimension])} prices in catalog {catalog.name} match the {dimension} price of "
+            f"{what} ({first['usage_type']}, {first['region']}); the catalog has duplicate rows for it"
+        )
+
+
 def offering(
     catalog: PriceCatalog,
     rule: OfferingRule,
@@ -207,15 +220,7 @@ def offering(
             price_source="",
             note=note,
         )
-    repeated = known["price_dimension"].value_counts()
-    if (repeated > 1).any():
-        # two rows for one price: taking either would be a guess at the commitment's rate
-        dimension = repeated.index[(repeated > 1).to_numpy()][0]
-        raise AmbiguousPriceError(
-            f"{int(repeated[dimension])} prices in catalog {catalog.name} match the {dimension} price of "
-            f"{rule.kind} {resource.instance_type} {years}yr {payment} ({ut}, {resource.region}); "
-            "the catalog has duplicate rows for it"
-        )
+    _check_one_row_per_dimension(known, f"{rule.kind} {resource.instance_type} {years}yr {payment}", catalog)
     by_dim = {d: g.iloc[0] for d, g in known.groupby("price_dimension")}
     sources = "; ".join(
         sorted({f"{r['source']} {r['effective_date']} ({r['status']})" for r in by_dim.values()})

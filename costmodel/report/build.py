@@ -161,14 +161,8 @@ def report_context(
         head = ""
     shipped = data_path("actuals")
     synthetic = "SYNTHETIC" in head or path.resolve().parent == shipped.resolve()
-    budget = budget_section(
-        sample(SAMPLE_BUDGET, budget_path) if budget_path or bundled else None,
-        actuals,
-        month,
-        arch,
-        catalog,
-        model,
-    )
+    budget_file = sample(SAMPLE_BUDGET, budget_path) if budget_path or bundled else None
+    budget = budget_section(budget_file, actuals, month, arch, catalog, model)
     by_category = trend(tables)
     findings = getattr(actuals, "findings", None)
     return {
