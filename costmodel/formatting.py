@@ -71,6 +71,7 @@ COLUMN_KINDS: dict[str, str] = {
             "base",
             "low_cost",
             "high_cost",
+            "base_cost",
             "range",
             "ri_fee",
             "upfront_cost",
