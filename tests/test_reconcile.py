@@ -447,3 +447,26 @@ def test_conserve_refuses_money_made_or_lost_beyond_half_a_cent(moved, refused):
             conserve(table, unmapped, mapped, rows, "2026-10", actuals)
     else:
         assert conserve(table, unmapped, mapped, rows, "2026-10", actuals) == 15.0 + moved
+
+
+def test_a_bill_row_without_quantity_is_inferred_at_list_price_only_when_it_can_be():
+    # issue 21: quantity inference survived every mutation. Four sub-lines, $100 actual each:
+    #   priced at $0.50 and on the bill, no quantity -> inferred: 100 / 0.50 = 200 units
+    #   no model price -> nothing to infer from: 0, not inferred
+    #   no bill usage type (not on the bill) -> 0, not inferred
+    #   a quantity of 10 Hrs given -> kept as is (factor 1 for Hrs to Hrs), not inferred
+    from costmodel.reconcile.variance import _quantities
+
+    sub = pd.DataFrame(
+        {
+            "ce_unit": ["Hrs", "Hrs", "Hrs", "Hrs"],
+            "unit": ["Hrs", "Hrs", "Hrs", "Hrs"],
+            "Qa_raw": [float("nan"), float("nan"), float("nan"), 10.0],
+            "actual_usage_types": [["A"], ["B"], [], ["D"]],
+            "Pm": [0.5, 0.0, 0.5, 0.5],
+            "Ca": [100.0, 100.0, 100.0, 100.0],
+        }
+    )
+    out = _quantities(sub)
+    assert out["Qa"].tolist() == [200.0, 0.0, 0.0, 10.0]
+    assert out["quantity_inferred"].tolist() == [True, False, False, False]
