@@ -117,7 +117,7 @@ def estimate_by_service(arch, catalog) -> dict[str, float]:
     return items.groupby(section.to_numpy())["monthly_cost"].sum().to_dict()
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(arch=architectures())
 @example(arch=load_architecture())  # production, at its own (not quiet) load
 def test_projection_monte_carlo_tornado_and_estimate_agree_per_service(arch):
