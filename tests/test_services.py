@@ -406,3 +406,32 @@ def test_rds_gp3_baseline_changes_exactly_at_400_gb():
     assert gp3_baseline(399.99) == (3000, 125)
     assert gp3_baseline(400) == (12000, 500)
     assert gp3_baseline(400.01) == (12000, 500)
+
+
+def test_rds_one_iops_and_one_mib_s_above_the_baseline_are_billed(production, catalog):
+    # 1,000 GB volumes: baseline 12,000 IOPS / 500 MiB/s; 12,001 and 501 leave 1 of each to pay
+    # on the Multi-AZ primary ($0.04 per IOPS-month, $0.16 per MiBps-month) and on each of the
+    # 2 Single-AZ replicas ($0.02, $0.08)
+    from costmodel.estimate import estimate
+
+    items = estimate(production.with_changes({"rds.iops": 12001, "rds.throughput_mibps": 501}), catalog)
+    iops = items.loc[items["component"].str.startswith("Provisioned IOPS above")]
+    tput = items.loc[items["component"].str.startswith("Throughput above")]
+    assert iops["quantity"].tolist() == [1, 1, 1] and tput["quantity"].tolist() == [1, 1, 1]
+    assert iops["monthly_cost"].sum() == pytest.approx(0.04 + 2 * 0.02)
+    assert tput["monthly_cost"].sum() == pytest.approx(0.16 + 2 * 0.08)
+    assert tput["component"].iloc[0] == "Throughput above the 500 MiB/s baseline (gp3, Multi-AZ)"
+
+
+def test_rds_multi_az_replicas_are_billed_as_multi_az_instances(production, catalog):
+    # replica_multi_az: each db.r5.2xlarge replica at the Multi-AZ $2.00/h: 2 x 730 x 2.00 = $2,920
+    # (Single-AZ: $1,460), its storage at the Multi-AZ $0.23/GB-month
+    from costmodel.estimate import estimate
+
+    items = estimate(production.with_changes({"rds.replica_multi_az": True}), catalog)
+    replicas = items.loc[items["resource"].str.startswith("rds-replica-")]
+    hours = replicas.loc[replicas["unit"] == "Hrs"]
+    assert hours["usage_type"].tolist() == ["Multi-AZUsage:db.r5.2xl"] * 2
+    assert hours["monthly_cost"].sum() == pytest.approx(2920.0)
+    storage = replicas.loc[replicas["unit"] == "GB-Mo"]
+    assert storage["usage_type"].tolist() == ["USE1-RDS:Multi-AZ-GP3-Storage"] * 2
