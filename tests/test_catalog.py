@@ -400,3 +400,73 @@ def test_tiers_must_follow_each_other(second, kind):
 
     with pytest.raises(InputError, match=f"tiers of usage_type='X-Bytes' {kind} between 10 and {second[0]}"):
         check_tiers(_tiers((0, 10), second), origin="p.csv")
+
+
+def _ec2(usage_type, quantity, resource):
+    return dict(
+        service_code="AmazonEC2",
+        region="us-east-1",
+        usage_type=usage_type,
+        operation="RunInstances",
+        quantity=quantity,
+        unit="Hrs",
+        purchase_option="on_demand",
+        resource=resource,
+        component="nodes",
+    )
+
+
+def test_missing_report_keeps_each_gap_as_one_row_that_says_what_was_looked_up(catalog):
+    rows = catalog.rows
+    c5 = rows.loc[
+        (rows["usage_type"] == "BoxUsage:c5.2xlarge")
+        & (rows["term_type"] == "OnDemand")
+        & (rows["region"] == "us-east-1")
+    ]
+    unknown = c5.assign(usage_type="BoxUsage:c9.huge", price_usd="", price=np.nan, status="unknown")
+    with_gap = catalog.with_rows(pd.concat([rows, unknown], ignore_index=True))
+    components = pd.DataFrame(
+        [
+            _ec2("BoxUsage:c5.2xlarge", 10.0, "a"),  # 10 h x $0.34 = $3.40
+            _ec2("BoxUsage:c9.huge", 5.0, "b"),  # a row whose price is unknown
+            _ec2("BoxUsage:none", 2.0, "c"),  # no row at all
+            _ec2("BoxUsage:none", 0.0, "d"),  # no row, but zero costs zero at any price
+        ]
+    )
+    out = with_gap.price(components, missing="report")
+    assert out["resource"].tolist() == ["a", "b", "c", "d"]
+    assert out["price_status"].tolist() == ["sourced", "unknown", "not found", "not found"]
+    assert out.loc[0, "monthly_cost"] == pytest.approx(3.40)
+    assert np.isnan(out.loc[1, "monthly_cost"]) and np.isnan(out.loc[2, "monthly_cost"])
+    assert out.loc[3, "monthly_cost"] == 0.0
+    assert out.loc[1:, "unit_price"].isna().all() and out.loc[1:, "price_usd"].tolist() == ["", "", ""]
+    assert out["unit"].tolist() == ["Hrs", "Hrs", "", ""]
+    assert out["purchase_option"].tolist() == ["on_demand"] * 4
+    key = "service_code='AmazonEC2', region='us-east-1', usage_type='BoxUsage:{}', operation='RunInstances', term_type='OnDemand', price_dimension='usage'"
+    assert out.loc[1, "price_source"] == "price unknown: " + key.format("c9.huge")
+    assert out.loc[2, "price_source"] == "price not found: " + key.format("none")
+    with pytest.raises(PriceUnknownError, match="price unknown for b nodes"):
+        with_gap.price(components.iloc[:2])
+
+
+def test_describe_key_names_only_the_key_columns_given():
+    from costmodel.pricing.catalog import _describe_key
+
+    # absent and empty columns are left out; the rest in KEY_COLUMNS order
+    described = _describe_key({"usage_type": "X", "region": "us-east-1", "operation": "", "other": "y"})
+    assert described == "region='us-east-1', usage_type='X'"
+
+
+def test_with_rows_checks_the_tiers_under_the_new_name_and_keeps_the_sources(catalog):
+    rows = catalog.rows.iloc[::-1]  # an index that is not 0..n-1
+    copy = catalog.with_rows(rows)
+    assert copy.name == catalog.name and copy.sources is catalog.sources and copy.overrides == ()
+    assert list(copy.rows.columns) == list(catalog.rows.columns)  # the old index not kept as a column
+    assert copy.rows.index.tolist() == list(range(len(rows)))
+    named = catalog.with_rows(rows, name="refreshed.csv", overrides=("one",))
+    assert named.name == "refreshed.csv" and named.overrides == ("one",)
+    broken = rows.assign(begin=1.0)  # every tier starting at 1
+    with pytest.raises(InputError, match="^refreshed.csv: the tiers of"):
+        catalog.with_rows(broken, name="refreshed.csv")
+    with pytest.raises(InputError, match=f"^{catalog.name}: the tiers of"):
+        catalog.with_rows(broken)
