@@ -470,3 +470,33 @@ def test_with_rows_checks_the_tiers_under_the_new_name_and_keeps_the_sources(cat
         catalog.with_rows(broken, name="refreshed.csv")
     with pytest.raises(InputError, match=f"^{catalog.name}: the tiers of"):
         catalog.with_rows(broken)
+
+
+def test_lookup_names_what_it_could_not_find_or_read(catalog):
+    with pytest.raises(KeyError, match=r"not catalog columns: \['colour'\]"):
+        catalog.lookup(colour="blue")
+    with pytest.raises(PriceNotFoundError, match=r"for usage_type='none', region='us-east-1'\. Refresh"):
+        catalog.lookup(usage_type="none", region="us-east-1")
+
+
+def test_unit_price_refuses_two_matching_rows(catalog):
+    # the c5.2xlarge on-demand price and a second one differing only in operation: asked
+    # without the operation, two rows match (the smallest ambiguity: 2, not 3)
+    rows = catalog.rows
+    c5 = rows.loc[
+        (rows["usage_type"] == "BoxUsage:c5.2xlarge")
+        & (rows["term_type"] == "OnDemand")
+        & (rows["region"] == "us-east-1")
+    ]
+    doubled = catalog.with_rows(
+        pd.concat([rows, c5.assign(operation="RunInstances:0002")], ignore_index=True)
+    )
+    message = (
+        r"2 prices in catalog .* match term_type='OnDemand', price_dimension='usage', "
+        r"usage_type='BoxUsage:c5.2xlarge', region='us-east-1'; add attributes \(tiers begin at 0\)"
+    )
+    with pytest.raises(AmbiguousPriceError, match=message):
+        doubled.unit_price(usage_type="BoxUsage:c5.2xlarge", region="us-east-1")
+    assert doubled.unit_price(usage_type="BoxUsage:c5.2xlarge", region="us-east-1", operation="RunInstances")[
+        "price"
+    ] == pytest.approx(0.34)
