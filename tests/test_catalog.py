@@ -500,3 +500,15 @@ def test_unit_price_refuses_two_matching_rows(catalog):
     assert doubled.unit_price(usage_type="BoxUsage:c5.2xlarge", region="us-east-1", operation="RunInstances")[
         "price"
     ] == pytest.approx(0.34)
+
+
+def test_tier_ranges_read_empty_end_as_unbounded_and_refuse_negatives():
+    from costmodel.pricing.catalog import _parse_range
+
+    assert _parse_range("", where="p.csv, line 2", end=True) == np.inf  # an open top tier
+    assert _parse_range("Inf", where="p.csv, line 2", end=True) == np.inf
+    assert _parse_range("10", where="p.csv, line 2", end=True) == 10
+    with pytest.raises(InputError, match="p.csv, line 2: begin_range"):
+        _parse_range("-1", where="p.csv, line 2", end=False)  # a tier below zero
+    with pytest.raises(InputError, match="p.csv, line 2: begin_range"):
+        _parse_range("", where="p.csv, line 2", end=False)  # only an end may be open
