@@ -440,7 +440,7 @@ def test_missing_report_keeps_each_gap_as_one_row_that_says_what_was_looked_up(c
     assert np.isnan(out.loc[1, "monthly_cost"]) and np.isnan(out.loc[2, "monthly_cost"])
     assert out.loc[3, "monthly_cost"] == 0.0
     assert out.loc[1:, "unit_price"].isna().all() and out.loc[1:, "price_usd"].tolist() == ["", "", ""]
-    assert out["unit"].tolist() == ["Hrs", "Hrs", "", ""]
+    assert out["unit"].tolist() == ["Hrs"] * 4  # the unit the model counts in, priced or not
     assert out["purchase_option"].tolist() == ["on_demand"] * 4
     key = "service_code='AmazonEC2', region='us-east-1', usage_type='BoxUsage:{}', operation='RunInstances', term_type='OnDemand', price_dimension='usage'"
     assert out.loc[1, "price_source"] == "price unknown: " + key.format("c9.huge")
