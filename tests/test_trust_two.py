@@ -118,7 +118,12 @@ def test_a_real_sigint_to_the_command_is_one_line_and_exit_130():
         text=True,
         env=os.environ | {"PYTHONPATH": str(ROOT)},
     )
-    time.sleep(0.4)
+    # not a fixed sleep: on a busy machine the interpreter may not have started yet (then the
+    # signal would hit Python's own start-up). Wait until numpy's library is mapped, i.e. the
+    # command is loading its modules or already running.
+    maps, deadline = Path(f"/proc/{process.pid}/maps"), time.monotonic() + 60
+    while "numpy" not in (maps.read_text() if maps.exists() else "") and time.monotonic() < deadline:
+        time.sleep(0.02)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
