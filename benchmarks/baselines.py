@@ -18,15 +18,36 @@ _CUR2_COLUMNS = [
     "product",
     *(c for c in CUR2.amortized.values()),
 ]
+GROUP_KEYS = ["month", "product_code", "product_name", "usage_type", "line_item_type", "usage_unit"]
 
 
-def pandas_monthly_groups(path: str | Path) -> pd.DataFrame:
-    """The ``monthly`` line-item query done in pandas: read the Parquet columns into memory,
-    derive the canonical columns and the amortized cost with numpy, then group (CUR 2.0 only)."""
-    import pyarrow.parquet as pq
+def pandas_monthly_groups(path: str | Path, batch_rows: int = 1_000_000) -> pd.DataFrame:
+    """The monthly groups of a CUR 2.0 export (a file or a folder of Parquet) done the lean
+    pandas way: a batch of rows at a time (memory stays bounded at any size), the columns as
+    arrays, the product name looked up in the map by Arrow, numpy for the amortized cost,
+    each batch grouped and the batches' groups summed."""
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
 
-    present = set(pq.read_schema(path).names)
-    frame = pd.read_parquet(path, columns=[c for c in _CUR2_COLUMNS if c in present])
+    dataset = ds.dataset(str(path), format="parquet")
+    present = set(dataset.schema.names)
+    columns = [c for c in _CUR2_COLUMNS if c in present]
+    partial = []
+    for batch in dataset.to_batches(columns=columns, batch_size=batch_rows):
+        names = pc.map_lookup(batch.column("product"), "product_name", "first")
+        # the map itself never becomes Python objects (a list of pairs per row)
+        partial.append(_batch_groups(batch.drop_columns(["product"]).to_pandas(), names))
+    by = pd.concat(partial, ignore_index=True).groupby(GROUP_KEYS, sort=False)
+    out = by[["unblended_cost", "usage_amount", "amortized_sum", "amortized_known", "line_items"]].sum()
+    # a sum of amortized costs is unknown when any of its rows' is (the DuckDB rule)
+    out["amortized_cost"] = out["amortized_sum"].where(out["amortized_known"] == out["line_items"])
+    out = out.reset_index()
+    out["month"] = out["month"].dt.strftime("%Y-%m")
+    return out[[*GROUP_KEYS, "unblended_cost", "amortized_cost", "usage_amount", "line_items"]]
+
+
+def _batch_groups(frame: pd.DataFrame, product_name: object) -> pd.DataFrame:
+    """One batch's groups: sums, line items and how many amortized costs are known."""
     c, a = CUR2.columns, CUR2.amortized
     kind = frame[c["line_item_type"]]
     cost = frame[c["unblended_cost"]].astype(float)
@@ -55,28 +76,33 @@ def pandas_monthly_groups(path: str | Path) -> pd.DataFrame:
         ],
         default=cost,
     )
-    # the product map arrives as a list of (key, value) pairs per row
-    product_name = [dict(pairs or ()).get("product_name") or "" for pairs in frame["product"]]
     canonical = pd.DataFrame(
         {
-            "month": frame[c["usage_start"]].dt.strftime("%Y-%m"),
+            "month": frame[c["usage_start"]].dt.to_period("M").dt.start_time,
             "product_code": frame[c["product_code"]].fillna(""),
-            "product_name": product_name,
+            "product_name": pd.Series(product_name.to_pandas(), index=frame.index).fillna(""),  # type: ignore[attr-defined]
             "usage_type": frame[c["usage_type"]].fillna(""),
             "line_item_type": kind.fillna(""),
             "usage_unit": frame[c["usage_unit"]].fillna(""),
             "unblended_cost": cost,
-            "amortized_cost": amortized,
+            "amortized_sum": amortized,
+            "amortized_known": ~np.isnan(amortized),
             "usage_amount": frame[c["usage_amount"]].astype(float),
         }
     )
-    keys = ["month", "product_code", "product_name", "usage_type", "line_item_type", "usage_unit"]
-    by = canonical.groupby(keys, sort=False)
-    out = by[["unblended_cost", "usage_amount"]].sum()
-    # a sum of amortized costs is unknown when any of its rows' is (the DuckDB rule)
-    out["amortized_cost"] = by["amortized_cost"].sum().where(by["amortized_cost"].count() == by.size())
+    by = canonical.groupby(GROUP_KEYS, sort=False)
+    out = by[["unblended_cost", "usage_amount", "amortized_sum", "amortized_known"]].sum()
     out["line_items"] = by.size()
-    return out.reset_index()[[*keys, "unblended_cost", "amortized_cost", "usage_amount", "line_items"]]
+    return out.reset_index()
+
+
+def pandas_bill_rows(path: str | Path) -> pd.DataFrame:
+    """:func:`pandas_monthly_groups` as the bill's rows (one per month, Cost Explorer service,
+    usage type and record type), with costmodel's own rule for services."""
+    from costmodel.lineitems.tables import _tidy
+
+    groups = pandas_monthly_groups(path).sort_values(GROUP_KEYS)
+    return _tidy(groups, str(path))
 
 
 def per_row_mapping(actual: pd.DataFrame, items: pd.DataFrame) -> list[str]:

@@ -18,7 +18,6 @@ from costmodel import estimate, load_architecture, load_snapshot
 Case = Callable[[], object]
 # samples/ is the repository's dev-only bill simulator (not installed): imported from the checkout
 sys.path.insert(0, str(Path(__file__).parent.parent))
-SAMPLE_CUR = Path(__file__).parent.parent / "data" / "actuals" / "cur2-2026-06..2026-10.parquet"
 
 
 # ---------------------------------------------------------------------------- inputs
@@ -184,30 +183,43 @@ def monte_carlo(n: int, months: int, one_chunk: bool = False) -> Case:
     return lambda: scaling.monte_carlo(arch, months=months, n=n, catalog=catalog)
 
 
-def cur_monthly(path: str, engine: str) -> Case:
-    """A CUR 2.0 export aggregated to the monthly actuals groups: DuckDB in place, or pandas."""
-    from costmodel.lineitems.engine import run
-    from costmodel.lineitems.source import open_files
+BILL_COLUMNS = ["month", "service", "usage_type", "record_type", "unblended_cost", "amortized_cost"]
+BILL_COLUMNS += ["usage_quantity", "usage_unit"]
 
-    from baselines import pandas_monthly_groups
 
-    if engine == "pandas":
-        return lambda: _sorted_groups(pandas_monthly_groups(path))
-    return lambda: _sorted_groups(run(open_files(path), "monthly"))
+def _bill_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """A bill's rows in a fixed order, the columns a case and its baseline must agree on."""
+    return rows[BILL_COLUMNS].sort_values(BILL_COLUMNS[:4], ignore_index=True)
 
 
 def cur_bill(path: str) -> Case:
-    """The whole `bill()`: currency check, groups, conservation against the export's total."""
-    from costmodel.lineitems.source import open_files
-    from costmodel.lineitems.tables import bill
+    """The whole conserved bill of a CUR 2.0 export: ``costmodel.lineitems.bill`` (one pass:
+    groups, the export's own totals, every check), from opening the files to the rows."""
+    from costmodel.lineitems import bill, open_files
 
-    return lambda: float(bill(open_files(path)).rows["unblended_cost"].sum())
+    return lambda: _bill_rows(bill(open_files(path)).rows)
 
 
-def _sorted_groups(groups: pd.DataFrame) -> pd.DataFrame:
-    keys = ["month", "product_code", "product_name", "usage_type", "line_item_type", "usage_unit"]
-    out = groups.sort_values(keys, ignore_index=True)
-    return out.astype(dict.fromkeys(keys, str))
+def cur_bill_pandas(path: str) -> Case:
+    """The same bill's rows from the monthly groups done the lean pandas way (no checks)."""
+    from baselines import pandas_bill_rows
+
+    return lambda: _bill_rows(pandas_bill_rows(path))
+
+
+def bare_duckdb(path: str) -> Case:
+    """The floor: DuckDB's own ``GROUP BY month, usage_type`` of the unblended cost over the
+    same Parquet files (no product, no amortized cost, no checks), on a fresh connection."""
+    import duckdb
+
+    files = f"'{Path(path).as_posix()}/**/*.parquet'"
+    sql = (
+        "SELECT date_trunc('month', line_item_usage_start_date) AS month, line_item_usage_type, "
+        "SUM(line_item_unblended_cost) AS cost, COUNT(*) AS line_items "
+        f"FROM read_parquet({files}, hive_partitioning = false) GROUP BY 1, 2"
+    )
+    con = duckdb.connect()
+    return lambda: len(con.execute(sql).df())
 
 
 def month_end_forecast() -> Case:

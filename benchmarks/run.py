@@ -1,13 +1,19 @@
 """Measured speed and memory of costmodel, each against its baseline; prints tables.
 
-Run with `make bench` (about 20 minutes: 5 runs of each case, 10 million CUR line items,
-1 million Monte Carlo scenarios) or `python benchmarks/run.py --quick` (small sizes, 2 runs:
-a smoke test of the script itself). Timings depend on the machine: they are printed, not
-asserted (no timed tests). What is asserted is that each fast path gives the same result
-as its baseline (the pandas path, the per-row lookup, the unchunked Monte Carlo).
+Run with `make bench` (about an hour: realistic CUR 2.0 exports of 1M, 10M and 50M line
+items are written and read, plus the other cases) or `python benchmarks/run.py --quick`
+(small sizes, 2 runs: a smoke test of the script itself); `--sizes 1M,10M` and `--only TEXT`
+run some. Timings depend on the machine: they are printed, not asserted (no timed tests).
+What is asserted is that each fast path gives the same result as its baseline (the pandas
+path, the per-row lookup, the unchunked Monte Carlo).
 
-Each case runs in a fresh process, so its peak memory is its own: the peak resident set
-size during the timed runs (inputs included, imports too: about 200 MB of the figure).
+Each contender runs in a process of its own, built once, so its peak memory is its own: the
+peak resident set size during its runs (inputs included, imports too: about 200 MB of the
+figure). A case and its baselines run interleaved (A, B, A, B, ...) after one untimed
+warm-up run each, so that load on the machine weighs on both alike.
+
+The exports are written by `benchmarks/export.py` into a temporary folder, and removed once
+measured.
 """
 
 from __future__ import annotations
@@ -30,11 +36,19 @@ import cases
 
 
 @dataclass(frozen=True)
+class Contender:
+    label: str
+    case: str
+    params: dict = field(default_factory=dict)
+    same_result: bool = True  # must give the case's result (False: timed only, e.g. bare DuckDB)
+
+
+@dataclass(frozen=True)
 class Bench:
     name: str
     case: str
     params: dict = field(default_factory=dict)
-    baseline: tuple[str, str, dict] | None = None  # (label, case, params)
+    baselines: tuple[Contender, ...] = ()
     runs: int | None = None  # default: --runs
 
 
@@ -56,26 +70,62 @@ def _reset_peak() -> None:
         Path("/proc/self/clear_refs").write_text("5")
 
 
-def _measure(case: str, params: dict, runs: int, keep_result: bool) -> dict:
-    """In a fresh process: build the case, time ``runs`` calls, report min, median and peak."""
-    fn = getattr(cases, case)(**params)
+_BUILT: dict = {}  # in a worker process: its case's function and last result
+
+
+def _build(case: str, params: dict) -> None:
+    _BUILT["fn"] = getattr(cases, case)(**params)
     _reset_peak()
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return {
-        "min": min(times),
-        "median": statistics.median(times),
-        "peak_mb": _peak_rss_mb(),
-        "result": result if keep_result else None,
-    }
 
 
-def measure(case: str, params: dict, runs: int, keep_result: bool = False) -> dict:
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(_measure, case, params, runs, keep_result).result()
+def _run_once() -> float:
+    start = time.perf_counter()
+    _BUILT["result"] = _BUILT["fn"]()
+    return time.perf_counter() - start
+
+
+def _finish(keep_result: bool) -> tuple[float, object]:
+    return _peak_rss_mb(), _BUILT.get("result") if keep_result else None
+
+
+class Worker:
+    """One contender in a process of its own: built once, then timed one call at a time."""
+
+    def __init__(self, case: str, params: dict) -> None:
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+        self.pool.submit(_build, case, params).result()
+        self.times: list[float] = []
+
+    def run(self, timed: bool = True) -> None:
+        elapsed = self.pool.submit(_run_once).result()
+        if timed:
+            self.times.append(elapsed)
+
+    def finish(self, keep_result: bool) -> dict:
+        peak, result = self.pool.submit(_finish, keep_result).result()
+        self.pool.shutdown()
+        return {
+            "min": min(self.times),
+            "median": statistics.median(self.times),
+            "peak_mb": peak,
+            "result": result,
+        }
+
+
+def measure_interleaved(contenders: list[tuple[str, dict]], runs: int, keep_result: bool) -> list[dict]:
+    """Each contender (case, params) in its own process: one untimed warm-up run each, then
+    ``runs`` rounds of one run each, in turn (A, B, A, B, ...)."""
+    workers = [Worker(case, params) for case, params in contenders]
+    try:
+        for worker in workers:
+            worker.run(timed=False)
+        for _ in range(runs):
+            for worker in workers:
+                worker.run()
+        return [w.finish(keep_result) for w in workers]
+    finally:
+        for worker in workers:
+            worker.pool.shutdown(cancel_futures=True)
 
 
 def same(a: object, b: object) -> bool:
@@ -90,14 +140,8 @@ def same(a: object, b: object) -> bool:
 
 
 def benches(quick: bool, workdir: Path) -> list[Bench]:
-    """The cases, at full size or (``quick``) small enough for a smoke test."""
+    """The cases other than line items, at full size or (``quick``) small enough for a smoke test."""
     groups = 2_000 if quick else 100_000
-    cur_rows = 50_000 if quick else 10_000_000
-    cur_path = str(workdir / f"cur2-{cur_rows}.parquet")
-    print(f"writing {cur_rows:,} CUR 2.0 line items to {cur_path} ...", file=sys.stderr)
-    from samples.cur import write_large
-
-    write_large(cases.SAMPLE_CUR, cur_path, cur_rows)
     wide = workdir / f"ce-{groups}-groups.json"
     wide.write_text(json.dumps(cases.wide_bill(groups)))
     mc_small, mc_large = (2_000, 5_000) if quick else (100_000, 1_000_000)
@@ -116,25 +160,25 @@ def benches(quick: bool, workdir: Path) -> list[Bench]:
             f"map {groups:,} bill groups to categories",
             "map_bill",
             {"groups": groups},
-            ("per-row lookup", "map_bill", {"groups": groups, "per_row": True}),
+            (Contender("per-row lookup", "map_bill", {"groups": groups, "per_row": True}),),
         ),
         Bench(
             "reconcile 12 months (sample-sized bill)",
             "reconcile",
             {"groups": 0},
-            ("month by month", "reconcile", {"groups": 0, "one_by_one": True}),
+            (Contender("month by month", "reconcile", {"groups": 0, "one_by_one": True}),),
         ),
         Bench(
             f"reconcile 12 months, {groups:,} more groups",
             "reconcile",
             {"groups": groups},
-            ("month by month", "reconcile", {"groups": groups, "one_by_one": True}),
+            (Contender("month by month", "reconcile", {"groups": groups, "one_by_one": True}),),
         ),
         Bench(
             f"read a Cost Explorer file of {groups:,} more groups",
             "read_bill",
             {"path": str(wide)},
-            ("group by group", "read_bill", {"path": str(wide), "group_by_group": True}),
+            (Contender("group by group", "read_bill", {"path": str(wide), "group_by_group": True}),),
         ),
         Bench(
             f"`costmodel reconcile` process, {groups:,} groups",
@@ -142,17 +186,10 @@ def benches(quick: bool, workdir: Path) -> list[Bench]:
             {"args": ("reconcile", "--actuals", str(wide), "--format", "json")},
         ),
         Bench(
-            f"CUR 2.0 -> monthly groups, {cur_rows:,} line items",
-            "cur_monthly",
-            {"path": cur_path, "engine": "duckdb"},
-            ("pandas", "cur_monthly", {"path": cur_path, "engine": "pandas"}),
-        ),
-        Bench(f"CUR 2.0 -> conserved bill, {cur_rows:,} line items", "cur_bill", {"path": cur_path}),
-        Bench(
             f"Monte Carlo {mc_small:,} scenarios x 36 months",
             "monte_carlo",
             {"n": mc_small, "months": 36},
-            ("all at once", "monte_carlo", {"n": mc_small, "months": 36, "one_chunk": True}),
+            (Contender("all at once", "monte_carlo", {"n": mc_small, "months": 36, "one_chunk": True}),),
         ),
         Bench(
             f"Monte Carlo {mc_large:,} scenarios x 36 months", "monte_carlo", {"n": mc_large, "months": 36}
@@ -176,7 +213,9 @@ def timing_table(quick: bool, runs: int, only: str | None) -> list[str]:
                 continue
             n = bench.runs or runs
             print(f"  {bench.name} ...", file=sys.stderr)
-            figure = measure(bench.case, bench.params, n, keep_result=bench.baseline is not None)
+            contenders = [(bench.case, bench.params), *((c.case, c.params) for c in bench.baselines)]
+            figures = measure_interleaved(contenders, n, keep_result=bool(bench.baselines))
+            figure = figures[0]
             row = {
                 "benchmark": bench.name,
                 "runs": n,
@@ -189,24 +228,84 @@ def timing_table(quick: bool, runs: int, only: str | None) -> list[str]:
                 "speed-up": "",
                 "same result": "",
             }
-            if bench.baseline is not None:
-                label, case, params = bench.baseline
-                base = measure(case, params, n, keep_result=True)
+            for contender, base in zip(bench.baselines, figures[1:], strict=True):
                 agree = same(figure["result"], base["result"])
                 row |= {
-                    "baseline": label,
+                    "baseline": contender.label,
                     "baseline median": _seconds(base["median"]),
                     "baseline peak MB": f"{base['peak_mb']:,.0f}",
                     "speed-up": f"{base['median'] / figure['median']:,.1f}x",
                     "same result": "yes" if agree else "NO",
                 }
                 if not agree:
-                    raise AssertionError(f"{bench.name}: the result differs from its baseline ({label})")
+                    raise AssertionError(
+                        f"{bench.name}: the result differs from its baseline ({contender.label})"
+                    )
             rows.append(row)
+    if not rows:
+        return []
     return [
         pd.DataFrame(rows).to_string(index=False),
         "peak MB: the measuring process; notebook kernels and `costmodel` processes run apart "
         "(their own peak is not in it)",
+    ]
+
+
+LINE_ITEMS = "line items: the conserved bill of a CUR 2.0 export"
+SIZES = {"50k": 50_000, "1M": 1_000_000, "10M": 10_000_000, "50M": 50_000_000}
+
+
+def line_item_table(sizes: list[str], runs: int) -> list[str]:
+    """The conserved bill of a realistic CUR 2.0 export at each size, beside a bare DuckDB
+    GROUP BY over the same files and the lean pandas path, interleaved; each export written
+    into a temporary folder and removed once measured."""
+    from export import export_size, write_export
+
+    rows = []
+    for size in sizes:
+        line_items = SIZES[size]
+        n = min(runs, 3) if line_items >= 50_000_000 else runs  # 50M: about 10 minutes a round
+        with tempfile.TemporaryDirectory(prefix="costmodel-bench-") as tmp:
+            folder = Path(tmp) / "cur2"
+            print(f"  writing a CUR 2.0 export of {line_items:,} line items ...", file=sys.stderr)
+            start = time.perf_counter()
+            files = write_export(folder, line_items)
+            written, megabytes = time.perf_counter() - start, export_size(files) / 1e6
+            print(f"  the conserved bill of {line_items:,} line items, {n} rounds ...", file=sys.stderr)
+            fast, bare, lean = measure_interleaved(
+                [
+                    ("cur_bill", {"path": str(folder)}),
+                    ("bare_duckdb", {"path": str(folder)}),
+                    ("cur_bill_pandas", {"path": str(folder)}),
+                ],
+                n,
+                keep_result=True,
+            )
+        agree = same(fast["result"], lean["result"])
+        rows.append(
+            {
+                "line items": f"{line_items:,}",
+                "export": f"{megabytes:,.0f} MB, {len(files)} files",
+                "written in": _seconds(written),
+                "runs": n,
+                "costmodel bill": _seconds(fast["median"]),
+                "peak MB": f"{fast['peak_mb']:,.0f}",
+                "bare DuckDB": _seconds(bare["median"]),
+                "x bare": f"{fast['median'] / bare['median']:,.2f}x",
+                "lean pandas": _seconds(lean["median"]),
+                "pandas peak MB": f"{lean['peak_mb']:,.0f}",
+                "pandas / costmodel": f"{lean['median'] / fast['median']:,.1f}x",
+                "same result": "yes" if agree else "NO",
+            }
+        )
+        if not agree:
+            raise AssertionError(f"{line_items:,} line items: the bill differs from the lean pandas one")
+    return [
+        pd.DataFrame(rows).to_string(index=False),
+        "medians; costmodel bill: open the files, one pass (groups, the export's own total per month, "
+        "every check), product names per product code, the tidy rows; bare DuckDB: GROUP BY month, "
+        "usage_type of the unblended cost only; lean pandas: the same rows a batch at a time, without "
+        "the checks",
     ]
 
 
@@ -286,14 +385,24 @@ def finance_figures() -> list[tuple[str, str]]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="timed runs per case (default 5)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per case (default 5; 3 at 50M)")
     parser.add_argument("--quick", action="store_true", help="small sizes and 2 runs: a smoke test")
     parser.add_argument("--only", help="only the cases whose name contains this text")
+    parser.add_argument(
+        "--sizes",
+        help=f"line-item exports to measure, of {', '.join(SIZES)} (default 1M,10M,50M; --quick: 50k)",
+    )
     args = parser.parse_args(argv)
     runs = 2 if args.quick else args.runs
     if runs < 1:
         parser.error("--runs must be at least 1")
-    print(f"costmodel benchmarks: min and median of {runs} runs, peak resident memory per case\n")
+    sizes = (args.sizes or ("50k" if args.quick else "1M,10M,50M")).split(",")
+    if any(s not in SIZES for s in sizes):
+        parser.error(f"--sizes: each one of {', '.join(SIZES)}")
+    print(f"costmodel benchmarks: medians of {runs} interleaved runs, peak resident memory per contender\n")
+    if not args.only or args.only in LINE_ITEMS:
+        print(f"{LINE_ITEMS[0].upper()}{LINE_ITEMS[1:]} (benchmarks/export.py)", flush=True)
+        print("\n".join(line_item_table(sizes, runs)) + "\n")
     print("\n".join(timing_table(args.quick, runs, args.only)))
     if args.only:
         return
