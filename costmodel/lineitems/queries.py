@@ -28,25 +28,43 @@ AWS_PROVIDERS = "('', 'aws', 'amazon', 'amazon web services', 'amazon web servic
 LINE_ITEM_KEY = (
     "CASE WHEN line_item_id <> '' THEN hash(line_item_id, time_interval, usage_start, usage_end) END"
 )
+# a line item whose money, time and text read whole (the rest are named by the "checks" query)
+READABLE = (
+    f"currency = 'USD' AND unreadable IS NULL AND usage_start IS NOT NULL "
+    f"AND unblended_cost BETWEEN -{PLAUSIBLE} AND {PLAUSIBLE} "
+    f"AND (usage_amount IS NULL OR usage_amount BETWEEN -{PLAUSIBLE} AND {PLAUSIBLE}) "
+    f"AND (amortized_cost IS NULL OR amortized_cost BETWEEN -{PLAUSIBLE} AND {PLAUSIBLE})"
+)
+OTHER_PROVIDER = f"CASE WHEN lower(provider) IN {AWS_PROVIDERS} THEN '' ELSE provider END"
+# hours of a line item id are marked in 63-hour blocks (one BIGINT of bits each, the sign bit unused)
+HOUR_BLOCK = 63
 
 QUERIES = {
-    # one row per month and bill key: what reconcile consumes
-    "monthly": f"""
-        SELECT {MONTH} AS month, product_code, product_name, usage_type, line_item_type, usage_unit,
-               SUM(unblended_cost) AS unblended_cost, {AMORTIZED} AS amortized_cost,
-               SUM(usage_amount) AS usage_amount, COUNT(*) AS line_items
-        FROM li GROUP BY 1, 2, 3, 4, 5, 6""",
-    # the same by day: anomalies and month-end forecasts from line items
-    "daily": f"""
-        SELECT date_trunc('day', usage_start) AS day, product_code, product_name, usage_type,
-               line_item_type, usage_unit, SUM(unblended_cost) AS unblended_cost,
-               {AMORTIZED} AS amortized_cost,
-               SUM(usage_amount) AS usage_amount, COUNT(*) AS line_items
-        FROM li GROUP BY 1, 2, 3, 4, 5, 6""",
-    # the export's own total per month, grouped by nothing else: the conservation control
-    "totals": f"""
-        SELECT {MONTH} AS month, SUM(unblended_cost) AS unblended_cost, COUNT(*) AS line_items
-        FROM li GROUP BY 1""",
+    # The bill in one pass over the export (what reconcile consumes). Grouping sets: one row per
+    # month (or day) and bill key (level 0), and the export's own total per month grouped by
+    # nothing else (level > 0), the conservation control, summed apart from the groups. With
+    # them: line items whose money or time does not read whole (``suspect``: the "checks" query
+    # then names them), the end of the data (a month in progress), and ``repeats``: line item
+    # ids seen twice in one hour (a duplicate delivery, told exactly by "checks").
+    "bill": f"""
+        SELECT g.*, r.repeats FROM (
+          SELECT GROUPING({{grouped}}) AS level, month, other_provider, {{period}}
+                 product_code, product_name, usage_type, line_item_type, usage_unit,
+                 COUNT(*) AS line_items, SUM(unblended_cost) AS unblended_cost,
+                 {AMORTIZED} AS amortized_cost, SUM(usage_amount) AS usage_amount,
+                 SUM(CASE WHEN {READABLE} THEN 0 ELSE 1 END) AS suspect,
+                 MAX(usage_end) AS data_end, MAX(usage_start) AS last_start,
+                 MAX(CASE WHEN date_diff('second', usage_start, usage_end) <= 86400 THEN usage_end END)
+                     AS daily_end
+          FROM (SELECT *, date_trunc('month', usage_start) AS month, {{period_of}}
+                       {OTHER_PROVIDER} AS other_provider FROM li)
+          GROUP BY GROUPING SETS ((month, other_provider, {{period}}{{grouped}}), (month, other_provider))
+        ) AS g CROSS JOIN ({{repeats}}) AS r""",
+    # product names once per product code (not read from the product map on every line item):
+    # the rows of the codes asked for, in the hours given
+    "product_names": """
+        SELECT product_code, MIN(product_name) AS product_name FROM li
+        WHERE product_code IN ({codes}) AND usage_start IN ({hours}) GROUP BY 1""",
     # the whole export in one pass, per currency, month and provider other than AWS: line items
     # whose cost is missing or whose amounts are not finite numbers within PLAUSIBLE (a bound,
     # not isfinite(): NaN fails it in DuckDB and in Trino), text that is no number or time, the
@@ -134,6 +152,56 @@ def breakdown_key(by: str, source: Source) -> tuple[str, dict[str, str]]:
     return BREAKDOWN_KEYS[by], {}
 
 
+GROUPED = "product_code, product_name, usage_type, line_item_type, usage_unit"
+
+
+def bill_parameters(source: Source, period: str) -> dict[str, str]:
+    """The ``bill`` query's parameters: groups by ``month`` or ``day``, and the count of line
+    item ids seen twice in one hour (0 for a source already read once per line item)."""
+    if period not in ("month", "day"):
+        raise ValueError(f"period must be month or day, not {period!r}")
+    by_day = period == "day"
+    return {
+        "grouped": ("period, " if by_day else "") + GROUPED,
+        "period": "period, " if by_day else "",
+        "period_of": "date_trunc('day', usage_start) AS period," if by_day else "",
+        "repeats": repeated_ids(source),
+    }
+
+
+def repeated_ids(source: Source) -> str:
+    """SQL of one row, ``repeats``: how many line item ids have two line items starting in one
+    hour (AWS line item ids repeat hour after hour, never within the hour). Every duplicate
+    delivery is among them; so may be rare legitimate line items, which the exact "checks"
+    query then tells apart. Reads the ids and start times apart from the bill's groups (their
+    own small table, 63 hours of each id in the bits of one number)."""
+    if source.deduplicate:
+        return "SELECT 0 AS repeats"
+    expressions = source.schema.expressions(source.present, source.types)
+    line_item_id, start = expressions["line_item_id"], expressions["usage_start"]
+    aws = f" AND lower({expressions['provider']}) IN {AWS_PROVIDERS}" if source.aws_only else ""
+    hour = f"CAST(epoch({start}) AS BIGINT) // 3600"  # hours since 1970
+    bit = f"((hour % {HOUR_BLOCK}) + {HOUR_BLOCK}) % {HOUR_BLOCK}"  # in 0..62 for any hour
+    # ids grouped by their hash (a number is quicker to group than 50 characters): two ids of
+    # one hash in one hour are sent to the exact check like a repeat, never missed
+    return f"""
+        SELECT COUNT(*) AS repeats FROM (
+          SELECT bit_count(bit_or(CAST(1 AS BIGINT) << CAST(bit AS INTEGER))) AS hours, COUNT(bit) AS items
+          FROM (SELECT id_hash, {bit} AS bit, hour - {bit} AS block
+                FROM (SELECT hash({line_item_id}) AS id_hash, {hour} AS hour
+                      FROM {source.relation} WHERE {line_item_id} <> ''{aws}) AS ids) AS hours
+          GROUP BY id_hash, block
+        ) AS blocks WHERE hours < items"""
+
+
+def product_names_parameters(codes: list[str], hours: list[str]) -> dict[str, str]:
+    """``product_names``'s product codes and hours (``YYYY-MM-DD HH:MM:SS[.ffffff]``) as SQL literals."""
+    return {
+        "codes": ", ".join("'" + c.replace("'", "''") + "'" for c in codes),
+        "hours": ", ".join(f"TIMESTAMP '{h}'" for h in hours),
+    }
+
+
 def canonical_cte(source: Source, extra: dict[str, str] | None = None) -> str:
     """``WITH li AS (...)``: the source's columns as the canonical ones (and ``extra``
     columns a query needs, e.g. the value of one tag)."""
@@ -169,6 +237,9 @@ def to_athena(sql: str) -> str:
             return exp.Anonymous(
                 this="xxhash64", expressions=[exp.Anonymous(this="to_utf8", expressions=[joined])]
             )
+        if isinstance(node, exp.Anonymous) and str(node.this).upper() == "BIT_COUNT":
+            # Trino's bit_count takes the width: every count here is of a BIGINT
+            return exp.Anonymous(this="bit_count", expressions=[*node.expressions, exp.Literal.number(64)])
         if isinstance(node, exp.Anonymous) and str(node.this).upper() == "JSON_VALID":
             parsed = exp.Anonymous(this="json_parse", expressions=list(node.expressions))
             return exp.Not(
@@ -180,4 +251,13 @@ def to_athena(sql: str) -> str:
     return tree.sql(dialect="trino")
 
 
-__all__ = ["QUERIES", "breakdown_key", "canonical_cte", "month_filter", "render", "to_athena"]
+__all__ = [
+    "QUERIES",
+    "bill_parameters",
+    "breakdown_key",
+    "canonical_cte",
+    "month_filter",
+    "product_names_parameters",
+    "render",
+    "to_athena",
+]

@@ -105,11 +105,17 @@ class Schema:
             out[name] = _typed(name, q(source), types.get(source, "VARCHAR"))
             if name in (*TIMES, *NUMBERS):
                 unreadable += _unreadable(source, out[name], types.get(source, "VARCHAR"))
-        product = self.map_columns.get("product_name")
-        if product and product[0] in present and not (self.source_column("product_name", present)):
-            out["product_name"] = _map_value(product[0], [product[1]], types.get(product[0], ""))
+        if self.product_name_in_map(present):
+            column, key = self.map_columns["product_name"]
+            out["product_name"] = _map_value(column, [key], types.get(column, ""))
         out["unreadable"] = f"COALESCE({', '.join(unreadable)})" if unreadable else "CAST(NULL AS VARCHAR)"
         return out
+
+    def product_name_in_map(self, present: set[str]) -> bool:
+        """Whether the product name is read from a map column (CUR 2.0's ``product``), not a
+        column of its own."""
+        product = self.map_columns.get("product_name")
+        return bool(product and product[0] in present and self.source_column("product_name", present) is None)
 
     def source_column(self, name: str, present: set[str]) -> str | None:
         """The source column of canonical ``name`` (its first alternative present), or None."""
@@ -138,8 +144,8 @@ class Schema:
         col = {k: number(v) for k, v in self.amortized.items() if k != "reservation_arn"}
         arn = q(self.amortized["reservation_arn"]) if self.amortized["reservation_arn"] in present else "''"
         kind, cost = q(self.columns["line_item_type"]), number(self.columns["unblended_cost"])
-        sql = (
-            f"CASE {kind} "
+        sql = (  # Usage first: most line items are, and each WHEN is a comparison of every row left
+            f"CASE {kind} WHEN 'Usage' THEN {cost} "
             f"WHEN 'SavingsPlanCoveredUsage' THEN {col['sp_effective']} "
             f"WHEN 'SavingsPlanRecurringFee' THEN {col['sp_commitment']} - {col['sp_used']} "
             "WHEN 'SavingsPlanNegation' THEN 0 WHEN 'SavingsPlanUpfrontFee' THEN 0 "

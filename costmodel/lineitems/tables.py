@@ -9,7 +9,7 @@ line item, or the export is refused.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
@@ -22,6 +22,7 @@ from costmodel.data_files import data_path
 from costmodel.errors import InputError
 from costmodel.lineitems.engine import Athena, run
 from costmodel.lineitems.queries import breakdown_key, month_filter
+from costmodel.lineitems.scan import GROUP_KEYS, check_money, prepare, product_names, scan
 from costmodel.lineitems.schema import q, tag_json_column
 from costmodel.lineitems.source import Findings, Source
 from costmodel.service_names import CE_EC2, CE_EC2_OTHER
@@ -50,120 +51,6 @@ def ce_service(product_code: str, product_name: str, usage_type: str, line_item_
     return _product_services().get(product_code) or product_name or product_code
 
 
-def prepare(source: Source, athena: Athena | None = None) -> Source:
-    """``source`` checked whole, once, with what was found (:class:`Findings`): refused when
-    its money cannot be read whole (see :func:`check_money`), a value is no number or time,
-    or a line item is read twice with different content; duplicate deliveries of a line item
-    read once; a FOCUS file's other providers left out and named; months whose data ends
-    before their last day flagged in progress."""
-    if source.findings is not None:
-        return source
-    profile = run(source, "checks", athena)
-    _refuse_unreadable(source, profile)
-    aws, others = profile.loc[profile["other_provider"] == ""], profile.loc[profile["other_provider"] != ""]
-    if aws.empty:
-        providers = ", ".join(sorted(set(others["other_provider"])))
-        raise InputError(
-            f"{source.origin}: no AWS line items (ProviderName: {providers}); costmodel reads AWS bills"
-        )
-    check_money(source, aws)
-    aws_only = not others.empty
-    duplicates = 0
-    if aws["identified"].sum() > aws["line_item_keys"].sum():
-        deduplicated = replace(source, deduplicate=True, aws_only=aws_only)
-        again = run(deduplicated, "checks", athena)
-        again = again.loc[again["other_provider"] == ""]
-        duplicates = int(aws["line_items"].sum() - again["line_items"].sum())
-        if again["identified"].sum() > again["line_item_keys"].sum():
-            first = run(deduplicated, "conflicts", athena).iloc[0]
-            raise InputError(
-                f"{source.origin}: line item {first['line_item_id']} "
-                f"({first['time_interval'] or 'its interval'}) is there {int(first['copies'])} times "
-                "with different amounts: two versions of the bill? give one delivery"
-            )
-        aws = again
-    by_provider = others.groupby("other_provider").agg(line_items=("line_items", "sum"), cost=("cost", "sum"))
-    findings = Findings(
-        duplicates=duplicates,
-        other_providers=tuple((str(p), int(r.line_items), float(r.cost)) for p, r in by_provider.iterrows()),
-        in_progress=_in_progress(aws),
-    )
-    return replace(source, deduplicate=duplicates > 0, aws_only=aws_only, findings=findings)
-
-
-def _refuse_unreadable(source: Source, profile: pd.DataFrame) -> None:
-    """One line naming the column and its first value that is not the number or time it
-    must be, or the count of line items without a start time."""
-    bad = profile.loc[profile["unreadable"] > 0]
-    if len(bad):
-        column, _, value = str(bad["first_unreadable"].min()).partition("=")
-        what = (
-            "a time (ISO 8601 in UTC, e.g. 2026-10-01T00:00:00Z)"
-            if column in (source.schema.columns["usage_start"], source.schema.columns["usage_end"])
-            else "a number"
-        )
-        raise InputError(
-            f"{source.origin}: column {column} has {value[:60]!r} "
-            f"({int(bad['unreadable'].sum())} line item(s)) where {what} is expected; "
-            "fix or re-export those rows"
-        )
-    missing = int(profile["start_missing"].sum())
-    if missing:
-        raise InputError(
-            f"{source.origin}: {missing} line item(s) without {source.schema.columns['usage_start']}; "
-            "a line item without its time cannot be put in a month"
-        )
-
-
-def _in_progress(aws: pd.DataFrame) -> tuple[tuple[str, str], ...]:
-    """(month, the last day it has data) for each month whose line items stop before its last
-    day (usage of an hour or a day; monthly lines such as fees end with the month anyway)."""
-    out = []
-    for month, rows in aws.groupby("month"):
-        next_month = (pd.Period(str(month), "M") + 1).start_time
-        ends = [pd.to_datetime(rows[c]).max() for c in ("daily_end", "data_end")]
-        end = ends[0] if pd.notna(ends[0]) else ends[1]
-        if pd.isna(end):  # no end times: the day after the last start
-            end = pd.to_datetime(rows["last_start"]).max().floor("D") + pd.Timedelta(days=1)
-        end = pd.Timestamp(end).ceil("D")
-        if end < next_month:
-            out.append((str(month), f"{end - pd.Timedelta(days=1):%Y-%m-%d}"))
-    return tuple(out)
-
-
-def check_money(source: Source, checks: pd.DataFrame) -> None:
-    """Refuse an export whose money cannot be read whole: more than one currency or not USD,
-    a line item without a cost, or an amount that is not a finite number (NaN, inf, 1e400),
-    one line naming the column, the count and the first such line item."""
-    found = sorted({c or "(none)" for c in checks["currency"]})
-    if found != ["USD"]:
-        column = source.schema.columns["currency"]
-        raise InputError(
-            f"{source.origin}: column {column} has {', '.join(found)}; costmodel reconciles USD only"
-            + (" and one currency per export" if len(found) > 1 else "")
-        )
-    columns = source.schema.columns
-    totals = checks[["cost_missing", "cost_not_finite", "usage_not_finite", "amortized_not_finite"]].sum()
-    first = checks["first_bad"].dropna()
-    problems = [
-        (totals["cost_missing"], f"no {columns['unblended_cost']}"),
-        (
-            totals["cost_not_finite"] - totals["cost_missing"],
-            f"a {columns['unblended_cost']} that is not a finite amount",
-        ),
-        (totals["usage_not_finite"], f"a {columns['usage_amount']} that is not a finite number"),
-        (totals["amortized_not_finite"], "an amortized (effective) cost that is not a finite amount"),
-    ]
-    for count, what in problems:
-        if pd.notna(count) and count > 0:
-            month, _, usage_type = str(first.min() if len(first) else "").partition("|")
-            raise InputError(
-                f"{source.origin}: {int(count)} line item(s) with {what}, the first in {month} "
-                f"({columns['usage_type']} {usage_type or '(empty)'}); "
-                "a bill with them would lose or make up money"
-            )
-
-
 @dataclass(frozen=True)
 class LineItemBill(Actuals):
     """A bill read from line items, with what reading them found (said by every output)."""
@@ -178,19 +65,19 @@ class LineItemBill(Actuals):
 def bill(source: Source, athena: Athena | None = None, granularity: str = "MONTHLY") -> LineItemBill:
     """The monthly (or ``DAILY``) actuals of an export (the table :func:`costmodel.actuals.read`
     gives for Cost Explorer data), with each month's control: the export's own total. A
-    month whose data ends before its last day is ``estimated`` (in progress), as Cost
-    Explorer marks a month not yet final."""
-    source = prepare(source, athena)
-    findings = source.findings or Findings()
+    month whose data ends before their last day is ``estimated`` (in progress), as Cost
+    Explorer marks a month not yet final. One pass over a clean export (:func:`scan`)."""
     if granularity not in ("MONTHLY", "DAILY"):
         raise ValueError(f"granularity must be MONTHLY or DAILY, not {granularity!r}")
-    groups = run(source, "monthly" if granularity == "MONTHLY" else "daily", athena)
-    if granularity == "DAILY":
-        groups["day"] = pd.to_datetime(groups["day"])
-        groups["month"] = groups["day"].dt.strftime("%Y-%m")
-    totals = run(source, "totals", athena).set_index("month")
+    scanned = scan(source, "month" if granularity == "MONTHLY" else "day", athena)
+    source, groups, totals = scanned.source, scanned.groups.copy(), scanned.totals.set_index("month")
+    findings = source.findings or Findings()
     if groups.empty:
         raise InputError(f"{source.origin}: no line items")
+    if not scanned.names_read:
+        groups = _with_product_names(groups, source, athena)
+    if granularity == "DAILY":
+        groups["day"] = pd.to_datetime(groups["period"])
     counted = groups.groupby("month")["line_items"].sum()
     lost = counted.reindex(totals.index, fill_value=0) != totals["line_items"]
     if lost.any():
@@ -199,6 +86,8 @@ def bill(source: Source, athena: Athena | None = None, granularity: str = "MONTH
             f"{source.origin}, {month}: {int(counted.get(month, 0))} line items in groups of "
             f"{int(totals.loc[month, 'line_items'])}: some were lost"
         )
+    # in a fixed order, so that a usage type billed in two units shows the same one every time
+    groups = groups.sort_values(["month", *(["day"] if granularity == "DAILY" else []), *GROUP_KEYS])
     rows = _tidy(groups, source.origin, granularity, {m for m, _ in findings.in_progress})
     amounts = [Decimal(repr(float(v))) for v in rows["unblended_cost"]]
     sums: dict[str, Decimal] = {}
@@ -209,6 +98,16 @@ def bill(source: Source, athena: Athena | None = None, granularity: str = "MONTH
         rows, sums, independent, "the export's own total (every line item summed)", source.origin
     )
     return LineItemBill(rows=rows, controls=controls, origin=source.origin, findings=findings)
+
+
+def _with_product_names(groups: pd.DataFrame, source: Source, athena: Athena | None) -> pd.DataFrame:
+    """Groups read without product names given the names their service needs: those of
+    product codes :func:`ce_service` does not know (AWS Marketplace products, new services),
+    read once per code (:func:`costmodel.lineitems.scan.product_names`)."""
+    known = _product_services()
+    unknown = {c for c in groups["product_code"] if c not in known and c != "AmazonEC2"}
+    names = product_names(source, groups, unknown, athena)
+    return groups.assign(product_name=[names.get(code, "") for code in groups["product_code"]])
 
 
 def _tidy(
