@@ -65,7 +65,7 @@ class LineItemBill(Actuals):
 def bill(source: Source, athena: Athena | None = None, granularity: str = "MONTHLY") -> LineItemBill:
     """The monthly (or ``DAILY``) actuals of an export (the table :func:`costmodel.actuals.read`
     gives for Cost Explorer data), with each month's control: the export's own total. A
-    month whose data ends before their last day is ``estimated`` (in progress), as Cost
+    month whose data ends before its last day is ``estimated`` (in progress), as Cost
     Explorer marks a month not yet final. One pass over a clean export (:func:`scan`)."""
     if granularity not in ("MONTHLY", "DAILY"):
         raise ValueError(f"granularity must be MONTHLY or DAILY, not {granularity!r}")
