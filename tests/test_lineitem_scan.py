@@ -80,6 +80,9 @@ def test_product_names_are_read_once_per_product_code_not_from_every_line_item(t
         item("dd-1", 0, "0.03", **marketplace),
         item("dd-1", 1, "0.03", **marketplace),
         item("dd-1", 2, "0.04", **marketplace),
+        # a line of the same code and hour without its name (as tax lines can be): the name is
+        # the one the code's other lines give, never the empty one
+        item("dd-tax", 2, "0.01", **(marketplace | {"product_name": "", "usage_type": ""})),
     ]
     path = write(items, tmp_path / "cur", "cur2", "parquet")
     sent, bill = queries_of(lineitems.open_files(path))
@@ -88,7 +91,7 @@ def test_product_names_are_read_once_per_product_code_not_from_every_line_item(t
     assert len(sent) == 2 and "product" not in sent[0].replace("product_", "")
     assert "TIMESTAMP '2026-10-01 02:00:00.000000'" in sent[1] and "'prod-7x2'" in sent[1]
     by_service = bill.rows.groupby("service")["unblended_cost"].sum()
-    assert by_service["Datadog Pro"] == pytest.approx(0.10)  # 0.03 + 0.03 + 0.04, under its own name
+    assert by_service["Datadog Pro"] == pytest.approx(0.11)  # 0.03 + 0.03 + 0.04 + 0.01, under its own name
     assert by_service["Amazon Elastic Compute Cloud - Compute"] == pytest.approx(0.085)
 
 

@@ -42,10 +42,11 @@ HOUR_BLOCK = 63
 QUERIES = {
     # The bill in one pass over the export (what reconcile consumes). Grouping sets: one row per
     # month (or day) and bill key (level 0), and the export's own total per month grouped by
-    # nothing else (level > 0), the conservation control, summed apart from the groups. With
-    # them: line items whose money or time does not read whole (``suspect``: the "checks" query
-    # then names them), the end of the data (a month in progress), and ``repeats``: line item
-    # ids seen twice in one hour (a duplicate delivery, told exactly by "checks").
+    # nothing else (level > 0): the conservation control, a grouping set the database computes,
+    # not a sum of the rows costmodel keeps. With them: line items whose money or time does not
+    # read whole (``suspect``: the "checks" query then names them), the end of the data (a month
+    # in progress), and ``repeats``: line item ids seen twice in one hour (a duplicate
+    # delivery, told exactly by "checks").
     "bill": f"""
         SELECT g.*, r.repeats FROM (
           SELECT GROUPING({{grouped}}) AS level, month, other_provider, {{period}}
@@ -61,9 +62,10 @@ QUERIES = {
           GROUP BY GROUPING SETS ((month, other_provider, {{period}}{{grouped}}), (month, other_provider))
         ) AS g CROSS JOIN ({{repeats}}) AS r""",
     # product names once per product code (not read from the product map on every line item):
-    # the rows of the codes asked for, in the hours given
+    # the rows of the codes asked for, in the hours given; a line without its name (a tax
+    # line can be) does not hide the name the code's other lines give
     "product_names": """
-        SELECT product_code, MIN(product_name) AS product_name FROM li
+        SELECT product_code, MIN(NULLIF(product_name, '')) AS product_name FROM li
         WHERE product_code IN ({codes}) AND usage_start IN ({hours}) GROUP BY 1""",
     # the whole export in one pass, per currency, month and provider other than AWS: line items
     # whose cost is missing or whose amounts are not finite numbers within PLAUSIBLE (a bound,
@@ -178,8 +180,9 @@ def repeated_ids(source: Source) -> str:
     hour (AWS line item ids repeat hour after hour, never within the hour). Every duplicate
     delivery is among them; so may be rare legitimate line items, which the exact "checks"
     query then tells apart. Reads the ids and start times apart from the bill's groups (their
-    own small table, 63 hours of each id in the bits of one number)."""
-    if source.deduplicate:
+    own small table, 63 hours of each id in the bits of one number). Not read for a source
+    already checked (its findings say what the exact checks found)."""
+    if source.deduplicate or source.findings is not None:
         return "SELECT 0 AS repeats"
     expressions = source.schema.expressions(source.present, source.types)
     line_item_id, start = expressions["line_item_id"], expressions["usage_start"]
