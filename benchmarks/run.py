@@ -289,8 +289,10 @@ def line_item_table(sizes: list[str], runs: int) -> list[str]:
                 "written in": _seconds(written),
                 "runs": n,
                 "costmodel bill": _seconds(fast["median"]),
+                "line items/s": f"{line_items / fast['median']:,.0f}",
                 "peak MB": f"{fast['peak_mb']:,.0f}",
                 "bare DuckDB": _seconds(bare["median"]),
+                "bare peak MB": f"{bare['peak_mb']:,.0f}",
                 "x bare": f"{fast['median'] / bare['median']:,.2f}x",
                 "lean pandas": _seconds(lean["median"]),
                 "pandas peak MB": f"{lean['peak_mb']:,.0f}",
@@ -302,7 +304,8 @@ def line_item_table(sizes: list[str], runs: int) -> list[str]:
             raise AssertionError(f"{line_items:,} line items: the bill differs from the lean pandas one")
     return [
         pd.DataFrame(rows).to_string(index=False),
-        "medians; costmodel bill: open the files, one pass (groups, the export's own total per month, "
+        "medians of wall time; peak MB: peak resident memory of the contender's process (imports "
+        "included); costmodel bill: open the files, one pass (groups, the export's own total per month, "
         "every check), product names per product code, the tidy rows; bare DuckDB: GROUP BY month, "
         "usage_type of the unblended cost only; lean pandas: the same rows a batch at a time, without "
         "the checks",
