@@ -9,8 +9,6 @@ quantities (the third read replica from its first day). Resource ids look like A
 with the model's resource name (``arn:aws:rds:...:db:rds-primary``), so ``costmodel
 resources`` can join them to the architecture. Tags (``team``, ``environment``) and two
 usage accounts make the breakdowns worth looking at; some cost is untagged on purpose.
-
-:func:`write_large` multiplies the sample into a large export for the benchmark.
 """
 
 from __future__ import annotations
@@ -313,28 +311,4 @@ def write_parquet(frame: pd.DataFrame, path: str | Path) -> Path:
     return target
 
 
-def write_large(sample: str | Path, path: str | Path, rows: int) -> Path:
-    """A large CUR 2.0 export for the benchmark: the sample's line items repeated (each copy
-    with its own resource ids) until ``rows`` line items, written by DuckDB without loading
-    them into memory."""
-    import duckdb
-
-    source = "'" + str(sample).replace("'", "''") + "'"
-    con = duckdb.connect()
-    (n,) = con.execute(f"SELECT COUNT(*) FROM read_parquet({source})").fetchall()[0]
-    copies = -(-rows // n)
-    con.execute(
-        f"""
-        COPY (
-          SELECT * REPLACE (identity_line_item_id || '-' || copy AS identity_line_item_id,
-                            CASE WHEN line_item_resource_id = '' THEN ''
-                                 ELSE line_item_resource_id || '-' || copy END AS line_item_resource_id)
-          FROM read_parquet({source}), range({copies}) AS t(copy)
-          LIMIT {rows}
-        ) TO '{str(path).replace("'", "''")}' (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE 1000000)
-        """
-    )
-    return Path(path)
-
-
-__all__ = ["line_items", "write_large", "write_parquet"]
+__all__ = ["line_items", "write_parquet"]
