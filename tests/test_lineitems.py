@@ -288,6 +288,20 @@ def test_the_report_from_line_items_shows_the_cost_explorer_reports_numbers(tmp_
 
 
 # ---------------------------------------------------------------- Athena (moto on 127.0.0.1)
+def bill_queries(local) -> list[tuple[str, pd.DataFrame]]:
+    """Each query the bill of ``local`` runs on DuckDB, with its result (what Athena would
+    answer over the same table), in order."""
+    local_queries = []
+
+    def recorded(sql):
+        local_queries.append((sql, duck.execute(sql)))
+        return local_queries[-1][1]
+
+    with mock.patch.object(engine, "execute", recorded):
+        lineitems.bill(local)
+    return local_queries
+
+
 def athena_result(frame: pd.DataFrame) -> dict:
     """A DataFrame as Athena's GetQueryResults rows (a header row first), for moto's queue."""
     types = {
@@ -325,14 +339,7 @@ def test_the_athena_path_sends_the_transpiled_queries_and_reads_their_results(mo
         "column_info": [{"Name": r[0], "Type": r[1].lower()} for r in described],
     }
     # what Athena would answer: each query the bill runs on DuckDB over the sample, and its result
-    local_queries = []
-
-    def recorded(sql):
-        local_queries.append((sql, duck.execute(sql)))
-        return local_queries[-1][1]
-
-    with mock.patch.object(engine, "execute", recorded):
-        lineitems.bill(local)
+    local_queries = bill_queries(local)
     queued = [schema, *(athena_result(result) for _, result in local_queries)]
     response = requests.post(
         f"{moto_server}/moto-api/static/athena/query-results",

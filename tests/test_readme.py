@@ -206,8 +206,7 @@ def test_the_readme_athena_line_runs_against_moto(clone, aws_emulated):
     import duckdb
 
     from costmodel import lineitems
-    from costmodel.lineitems.queries import render
-    from tests.test_lineitems import CUR, athena_result
+    from tests.test_lineitems import CUR, athena_result, bill_queries
 
     (argv,) = [argv for argv, _ in command_lines() if "--athena" in argv]
     local = lineitems.open_files(CUR)
@@ -216,9 +215,8 @@ def test_the_readme_athena_line_runs_against_moto(clone, aws_emulated):
         "rows": [{"Data": [{"VarCharValue": r[0]} for r in described]}],
         "column_info": [{"Name": r[0], "Type": r[1].lower()} for r in described],
     }
-    answers = [
-        athena_result(duckdb.execute(render(name, local)).df()) for name in ("checks", "monthly", "totals")
-    ]
+    # what Athena would answer: each query the bill runs, run on DuckDB over the same sample
+    answers = [athena_result(result) for _, result in bill_queries(local)]
     queued = requests.post(
         f"{aws_emulated}/moto-api/static/athena/query-results",
         json={"results": [schema, *answers], "region": "us-east-1"},
