@@ -10,7 +10,7 @@
 
 from costmodel.architecture import Architecture, load_architecture
 from costmodel.constants import HOURS_PER_MONTH
-from costmodel.estimate import estimate
+from costmodel.estimation import estimate
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 
 __all__ = [

@@ -119,7 +119,7 @@ def _scoped_rows(actuals: Actuals, scope: str, name: str, budget_file: str) -> p
 def _with_categories(
     actuals: Actuals, arch: Architecture, catalog: PriceCatalog | None, items: pd.DataFrame | None
 ) -> Actuals:
-    from costmodel.estimate import estimate
+    from costmodel.estimation import estimate
     from costmodel.reconcile.mapping import map_rows
 
     mapped = map_rows(actuals.rows, items if items is not None else estimate(arch, catalog))

@@ -16,7 +16,7 @@ from costmodel.architecture import Architecture, load_architecture
 from costmodel.constants import CURRENCY, HOURS_PER_MONTH, calendar_hours
 from costmodel.documented import compare
 from costmodel.errors import CostModelError, InputError
-from costmodel.estimate import LINE_ITEM_COLUMNS, estimate
+from costmodel.estimation import LINE_ITEM_COLUMNS, estimate
 from costmodel.inputs import parse_month
 from costmodel.output import (
     FORMATS,
@@ -78,7 +78,7 @@ ESTIMATE_TABLE_COLUMNS = [
 
 
 def cmd_estimate(args: argparse.Namespace) -> None:
-    from costmodel.estimate import warnings
+    from costmodel.estimation import warnings
 
     arch, catalog = _architecture(args), _catalog(args)
     priced_month = parse_month(args.month, "--month") if args.month else catalog.as_of

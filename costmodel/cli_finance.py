@@ -136,7 +136,7 @@ def cmd_anomalies(args: argparse.Namespace) -> None:
 
         raise InputError(f"--min-usd must be >= 0, got {args.min_usd:g}")
     from costmodel.actuals.series import in_progress_months
-    from costmodel.estimate import estimate
+    from costmodel.estimation import estimate
 
     labels = anomalies.labels_of(estimate(_architecture(args), missing="report"))
     actuals = _actuals(args)

@@ -34,7 +34,7 @@ def rds_replicas(count: int) -> list[str]:
 
 def resources_of(arch: Architecture, *categories: Category) -> tuple[str, ...]:
     """The resources whose line items fall in ``categories``, in line-item order."""
-    from costmodel.estimate import components  # the service models, which import this module
+    from costmodel.estimation import components  # the service models, which import this module
 
     items = components(arch)
     if items.empty:

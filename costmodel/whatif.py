@@ -18,7 +18,7 @@ import pandas as pd
 from costmodel import arguments
 from costmodel.architecture import Architecture, load_architecture
 from costmodel.data_files import data_path
-from costmodel.estimate import estimate
+from costmodel.estimation import estimate
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 
 KEYS = ["service", "resource", "component", "usage_type"]

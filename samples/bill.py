@@ -44,7 +44,7 @@ from costmodel import resources as names
 from costmodel.actuals.fetch import CONTROL_METRICS, request_bodies
 from costmodel.architecture import Architecture, load_architecture
 from costmodel.data_files import data_path
-from costmodel.estimate import estimate
+from costmodel.estimation import estimate
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.pricing.free_tiers import apply_free_tiers, free_tiers, usage_quantity
 from costmodel.reconcile.mapping import unit_conversions

@@ -10,7 +10,7 @@ import pytest
 
 from costmodel.actuals import read_actuals
 from costmodel.anomalies import detect
-from costmodel.estimate import estimate
+from costmodel.estimation import estimate
 from costmodel.usage_types import strip_region_prefix
 from tests.test_trust import refused, run
 

@@ -23,3 +23,20 @@ def test_no_function_body_in_the_package_passes_80_lines():
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and body_lines(node) > MAX_BODY_LINES
     ]
     assert not long, "split along the domain: " + "; ".join(long)
+
+
+def test_the_package_api_is_its_all_and_each_name_is_documented():
+    import costmodel
+
+    readme = (PACKAGE.parent / "README.md").read_text()
+    assert sorted(costmodel.__all__) == sorted(
+        name for name in vars(costmodel) if not name.startswith("_") and not _is_submodule(costmodel, name)
+    )
+    undocumented = [name for name in costmodel.__all__ if name not in readme]
+    assert not undocumented, f"names exported by costmodel but not in README.md: {undocumented}"
+
+
+def _is_submodule(package, name: str) -> bool:
+    import types
+
+    return isinstance(getattr(package, name), types.ModuleType)

@@ -3,7 +3,7 @@
 import pytest
 
 from costmodel.documented import category_groups, compare, load_documented
-from costmodel.estimate import SERVICE_MODELS, estimate
+from costmodel.estimation import SERVICE_MODELS, estimate
 from costmodel.reconcile import internal_checks
 
 

@@ -112,7 +112,7 @@ def public_tables(production, catalog):
     from costmodel import commitments, scaling, whatif
     from costmodel.actuals import read
     from costmodel.documented import compare
-    from costmodel.estimate import estimate
+    from costmodel.estimation import estimate
     from costmodel.reconcile import months
     from costmodel.report import analysis
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from costmodel.estimate import LINE_ITEM_COLUMNS, estimate
+from costmodel.estimation import LINE_ITEM_COLUMNS, estimate
 
 GOLDEN = Path(__file__).parent / "golden" / "production_estimate.csv"
 
@@ -241,14 +241,14 @@ def test_free_tiers_are_lines_of_their_own_and_can_be_left_out():
     assert round(before["total_monthly_cost"], 2) == 7908.97
     assert before["free_tiers_applied"] is False and with_tiers["free_tiers_applied"] is True
     from costmodel.errors import InputError
-    from costmodel.estimate import estimate
+    from costmodel.estimation import estimate
 
     with pytest.raises(InputError, match="free_tiers must be True or False, got 'no'"):
         estimate(free_tiers="no")  # a string would pass for True
 
 
 def test_route53_alias_queries_cost_nothing_and_standard_queries_do(production, catalog):
-    from costmodel.estimate import estimate
+    from costmodel.estimation import estimate
 
     items = estimate(production, catalog)
     alias = items.loc[items["usage_type"] == "Alias-Queries"]

@@ -36,6 +36,7 @@ def test_non_editable_install_finds_snapshot_and_architecture(tmp_path):
     )
     assert (target / "costmodel" / "data" / "prices" / "aws-price-snapshot-2026-11.csv").exists()
     assert (target / "costmodel_entry.py").exists()  # what the installed `costmodel` command imports
+    assert (target / "costmodel" / "py.typed").exists()  # PEP 561: type checkers read our annotations
     # every package and every shipped data file of the checkout is in the installed copy
     for init in (ROOT / "costmodel").rglob("__init__.py"):
         assert (target / init.relative_to(ROOT)).exists(), f"package {init.parent.name} not installed"

@@ -7,7 +7,7 @@ import pytest
 
 from costmodel import categories
 from costmodel.commitments import documented_table, options
-from costmodel.estimate import components
+from costmodel.estimation import components
 from costmodel.resources import resources_of
 
 

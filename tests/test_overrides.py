@@ -3,7 +3,7 @@
 import pytest
 
 from costmodel.errors import InputError
-from costmodel.estimate import estimate
+from costmodel.estimation import estimate
 from costmodel.pricing.overrides import apply_overrides
 
 

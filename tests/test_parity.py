@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from costmodel import categories, scaling
 from costmodel.architecture import architecture_from_dict, instance_types, load_architecture
 from costmodel.errors import CostModelError
-from costmodel.estimate import estimate
+from costmodel.estimation import estimate
 from costmodel.pricing.catalog import load_snapshot
 from costmodel.scaling.costs import SERVICES, capacity_and_cost
 

@@ -180,7 +180,7 @@ def test_the_report_builds_the_model_once(monkeypatch):
     import costmodel.report.build as build
 
     # the module, not the function costmodel/__init__ re-exports under its name
-    estimate_module = importlib.import_module("costmodel.estimate")
+    estimate_module = importlib.import_module("costmodel.estimation")
 
     built = []
     components = estimate_module.components

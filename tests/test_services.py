@@ -3,7 +3,7 @@
 import pytest
 
 from costmodel.architecture import architecture_from_dict, load_architecture
-from costmodel.estimate import estimate
+from costmodel.estimation import estimate
 
 
 def cost(items, category=None, **match):
@@ -68,7 +68,7 @@ def test_an_eks_cluster_with_the_standard_upgrade_policy_is_never_billed_extende
 
 
 def test_a_version_past_its_support_is_warned_about():
-    from costmodel.estimate import warnings
+    from costmodel.estimation import warnings
 
     (note,) = warnings(load_architecture(), "2026-11")
     assert "EKS 1.28 left extended support on 2025-11-26" in note and "1.31" in note
@@ -412,7 +412,7 @@ def test_rds_one_iops_and_one_mib_s_above_the_baseline_are_billed(production, ca
     # 1,000 GB volumes: baseline 12,000 IOPS / 500 MiB/s; 12,001 and 501 leave 1 of each to pay
     # on the Multi-AZ primary ($0.04 per IOPS-month, $0.16 per MiBps-month) and on each of the
     # 2 Single-AZ replicas ($0.02, $0.08)
-    from costmodel.estimate import estimate
+    from costmodel.estimation import estimate
 
     items = estimate(production.with_changes({"rds.iops": 12001, "rds.throughput_mibps": 501}), catalog)
     iops = items.loc[items["component"].str.startswith("Provisioned IOPS above")]
@@ -426,7 +426,7 @@ def test_rds_one_iops_and_one_mib_s_above_the_baseline_are_billed(production, ca
 def test_rds_multi_az_replicas_are_billed_as_multi_az_instances(production, catalog):
     # replica_multi_az: each db.r5.2xlarge replica at the Multi-AZ $2.00/h: 2 x 730 x 2.00 = $2,920
     # (Single-AZ: $1,460), its storage at the Multi-AZ $0.23/GB-month
-    from costmodel.estimate import estimate
+    from costmodel.estimation import estimate
 
     items = estimate(production.with_changes({"rds.replica_multi_az": True}), catalog)
     replicas = items.loc[items["resource"].str.startswith("rds-replica-")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from costmodel.architecture import Architecture
-from costmodel.estimate import estimate
+from costmodel.estimation import estimate
 from costmodel.pricing.catalog import PriceCatalog
 from costmodel.usage_types import strip_region_prefix
 

@@ -10,7 +10,7 @@ from costmodel import categories
 from costmodel.architecture import Architecture
 from costmodel.constants import HOURS_PER_MONTH
 from costmodel.documented import category_groups, load_documented
-from costmodel.estimate import estimate
+from costmodel.estimation import estimate
 from costmodel.output import money, rate
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.reconcile.variance import HOURLY_UNITS, model_lines

@@ -28,7 +28,7 @@ from costmodel.categories import NOT_USAGE, SERVICE_TOTAL_SUFFIX, service_total
 from costmodel.constants import HOURS_PER_MONTH
 from costmodel.documented import documented_by_category, documented_stated
 from costmodel.errors import ConservationError, InputError
-from costmodel.estimate import dated_facts, estimate
+from costmodel.estimation import dated_facts, estimate
 from costmodel.pricing.catalog import PriceCatalog
 from costmodel.pricing.free_tiers import usage_quantity
 from costmodel.reconcile.mapping import line_key, map_rows, quantity_factor, shared_usage_categories

@@ -16,7 +16,7 @@ from costmodel.architecture import Architecture, load_architecture
 from costmodel.constants import HOURS_PER_MONTH
 from costmodel.data_files import SAMPLE_BUDGET, SAMPLE_DAILY, SAMPLE_MONTHLY, data_path, sample
 from costmodel.errors import InputError
-from costmodel.estimate import estimate
+from costmodel.estimation import estimate
 from costmodel.files import atomic_write_text, check_writable_dir
 from costmodel.formatting import format_value
 from costmodel.inputs import parse_month

@@ -6,7 +6,7 @@ scenario and month) that scales all load drivers of the architecture's ``load`` 
 *resource spec* each scenario-month runs (node count, RDS class, replicas and storage, cache
 shards and nodes, brokers and broker storage): the architecture's own section with those
 keys changed. No cost rule lives here: each distinct spec is priced once by its service
-model (:data:`costmodel.estimate.SERVICE_MODELS`) and :meth:`PriceCatalog.price`, exactly as
+model (:data:`costmodel.estimation.SERVICE_MODELS`) and :meth:`PriceCatalog.price`, exactly as
 ``estimate`` prices the architecture, and the costs are spread back over the scenario axis.
 A spec whose price is not in the catalog (an RDS class above db.r5.4xlarge, say) costs NaN:
 unknown, never zero.
@@ -248,7 +248,7 @@ class SpecPricer:
 
     def _price_new(self, section: str, keys: tuple[str, ...], new: list[tuple], capacity: Capacity) -> None:
         # one import per call keeps scaling importable from estimate's dependencies
-        from costmodel.estimate import SERVICE_MODELS, resolve_dated
+        from costmodel.estimation import SERVICE_MODELS, resolve_dated
 
         model, region = SERVICE_MODELS[section], self.arch.region
         rows = []

@@ -17,7 +17,7 @@ from costmodel.commitments.portfolio import Commitment, Portfolio
 from costmodel.commitments.portfolio import apply as apply_portfolio
 from costmodel.constants import HOURS_PER_MONTH
 from costmodel.errors import InputError
-from costmodel.estimate import estimate
+from costmodel.estimation import estimate
 from costmodel.inputs import parse_month
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.scaling.costs import (

@@ -29,7 +29,7 @@ def components(spec: dict, region: str, hours: float) -> list[dict]:
     ``extendedSupport`` surcharge per hour (AWS EKS pricing), for the hours of the month in
     extended support; ``support`` and ``extended_share`` are resolved from
     the Kubernetes version and the month priced by the orchestrator
-    (:func:`costmodel.estimate.resolve_dated`). Root volumes are gp3 at the
+    (:func:`costmodel.estimation.resolve_dated`). Root volumes are gp3 at the
     baseline 3,000 IOPS / 125 MiB/s, so only their storage is charged.
     """
     items = [

@@ -1,0 +1,75 @@
+"""A validated architecture: what is deployed, in one spec dict per service section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from costmodel.architecture.schema import SCHEMA, resolve_key
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """A validated architecture: name, region and one spec dict per service section present."""
+
+    name: str
+    region: str
+    sections: dict[str, dict]
+    given: dict[str, set[str]]
+    origin: str = "<memory>"
+    raw: dict = field(default_factory=dict, repr=False)
+
+    def get(self, dotted: str) -> Any:
+        """Value at a dotted path, e.g. ``arch.get("eks.node_count")``."""
+        section, _, key = resolve_key(dotted).partition(".")
+        return self.sections[section][key]
+
+    def assumptions(self) -> pd.DataFrame:
+        """Usage assumptions in force: key, value, unit, whether set in the file, meaning."""
+        rows = []
+        for section, spec in self.sections.items():
+            for key, fld in SCHEMA[section].items():
+                if fld.kind == "list":
+                    raw_items = self.raw.get(section, {}).get(key, [])
+                    for item, raw_item in zip(spec[key], raw_items, strict=True):
+                        for sub, sub_fld in fld.item_schema.items():
+                            if (
+                                sub_fld.only_for_class
+                                and item.get("storage_class") not in sub_fld.only_for_class
+                            ):
+                                continue
+                            if sub_fld.usage:
+                                rows.append(
+                                    (
+                                        f"{section}.{key}[{item['name']}].{sub}",
+                                        item[sub],
+                                        sub_fld.unit,
+                                        sub in raw_item,
+                                        sub_fld.doc,
+                                    )
+                                )
+                elif fld.usage:
+                    rows.append(
+                        (
+                            f"{section}.{key}",
+                            spec[key],
+                            fld.unit,
+                            key in self.given.get(section, set()),
+                            fld.doc,
+                        )
+                    )
+        return pd.DataFrame(rows, columns=["key", "value", "unit", "set_in_file", "meaning"])
+
+    def with_changes(self, changes: dict[str, Any]) -> Architecture:
+        """A new, re-validated architecture with dotted-path ``changes`` applied.
+
+        Resizing the RDS primary (``rds.instance_class``) resizes the primary only: read
+        replicas keep their class unless ``rds.replica_class`` is changed too.
+        """
+        # The editor validates through the loader, which builds Architecture: imported here
+        # so that the model itself depends on the schema only.
+        from costmodel.architecture.editing import with_changes
+
+        return with_changes(self, changes)

@@ -1,0 +1,170 @@
+"""Validation of a parsed architecture: types, ranges, choices, then the rules that span keys.
+
+Every refusal is an :class:`~costmodel.errors.InputError` naming the file, the dotted key
+and what was expected (valid keys, valid instance types, the allowed range).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from pathlib import Path
+from typing import Any
+
+from costmodel import limits
+from costmodel.architecture.model import Architecture
+from costmodel.architecture.reference import _instance_types, billing_code
+from costmodel.architecture.schema import SCHEMA, TOP_LEVEL, Field
+from costmodel.errors import InputError
+
+
+def _check_value(value: Any, spec: Field, where: str) -> Any:
+    kinds: dict[str, type | tuple[type, ...]] = {
+        "int": int,
+        "float": (int, float),
+        "bool": bool,
+        "str": str,
+        "list": list,
+    }
+    if value is None and not spec.required:
+        return value
+    if value is None:
+        raise InputError(f"{where} is empty; it is required ({spec.doc})")
+    if spec.kind in ("int", "float") and isinstance(value, bool):
+        raise InputError(f"{where} = {value!r} must be a number, not true/false")
+    if not isinstance(value, kinds[spec.kind]):
+        if spec.kind == "int" and isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise InputError(f"{where} = {value!r} must be of type {spec.kind}")
+    if spec.kind in ("int", "float") and not math.isfinite(value):
+        raise InputError(f"{where} = {value} must be a finite number")
+    if spec.kind in ("int", "float") and value > spec.maximum:
+        raise InputError(
+            f"{where} = {value:g} is beyond any plausible value (at most {spec.maximum:g}"
+            + (f" {spec.unit})" if spec.unit else ")")
+        )
+    if spec.kind in ("int", "float") and spec.minimum is not None and value < spec.minimum:
+        raise InputError(
+            f"{where} = {value} must be >= {spec.minimum:g}" + (f" {spec.unit}" if spec.unit else "")
+        )
+    if spec.choices and value not in spec.choices:
+        raise InputError(f"{where} = {value!r} is not valid; valid choices: {', '.join(spec.choices)}")
+    if spec.instance_service:
+        table = _instance_types()  # read only here: no copy needed
+        valid = table.loc[table["service"] == spec.instance_service, "instance_type"].tolist()
+        if value not in valid:
+            raise InputError(
+                f"{where} = {value!r} is not a known {spec.instance_service} instance type; "
+                f"valid choices: {', '.join(valid)}"
+            )
+    return value
+
+
+def _validate_section(raw: Any, schema: dict[str, Field], where: str) -> tuple[dict, set[str]]:
+    if not isinstance(raw, dict):
+        raise InputError(f"{where} must be a mapping of keys to values, got {type(raw).__name__}")
+    unknown = [k for k in raw if k not in schema]
+    if unknown:
+        raise InputError(f"{where}: unknown key {unknown[0]!r}; valid keys: {', '.join(schema)}")
+    out, given = {}, set()
+    for key, spec in schema.items():
+        path = f"{where}.{key}"
+        if key in raw:
+            given.add(key)
+            value = _check_value(raw[key], spec, path)
+            if spec.kind == "list":
+                items = []
+                for i, item in enumerate(value):
+                    checked, _ = _validate_section(item, spec.item_schema, f"{path}[{i}]")
+                    items.append(checked)
+                value = items
+            out[key] = value
+        elif spec.required:
+            raise InputError(f"{where}: required key {key!r} is missing ({spec.doc})")
+        else:
+            out[key] = copy.deepcopy(spec.default)
+    return out, given
+
+
+def replicas_per_shard(cache: dict) -> int:
+    """Replicas in each shard of an ``elasticache`` section: node_count / shards - 1."""
+    return cache["node_count"] // cache["shards"] - 1
+
+
+def _check_cache_topology(cache: dict, origin: str) -> None:
+    """A replication group is ``shards`` x (1 primary + the same replicas in each shard)."""
+    if cache["node_count"] % cache["shards"]:
+        raise InputError(
+            f"{origin}: elasticache.node_count = {cache['node_count']} is not a multiple of "
+            f"elasticache.shards = {cache['shards']}: every shard has one primary and the same replicas"
+        )
+    if cache["automatic_failover"] is True and replicas_per_shard(cache) < 1:
+        raise InputError(
+            f"{origin}: elasticache.automatic_failover needs a replica in each shard: node_count = "
+            f"{cache['node_count']} for {cache['shards']} shard(s) leaves none "
+            "(or set automatic_failover: false)"
+        )
+
+
+def _check_unique_names(sections: dict[str, dict], origin: str) -> None:
+    """Buckets and volume groups are resources: a repeated name is a copy-paste that would
+    count one resource twice and merge two in every table keyed by resource."""
+    for section, key in (("s3", "buckets"), ("ebs", "volumes")):
+        first: dict[str, int] = {}
+        for i, item in enumerate(sections.get(section, {}).get(key, [])):
+            if item["name"] in first:
+                raise InputError(
+                    f"{origin}: {section}.{key}[{i}].name = {item['name']!r} repeats "
+                    f"{section}.{key}[{first[item['name']]}]; give each one its own name"
+                )
+            first[item["name"]] = i
+
+
+def _check_consistency(sections: dict[str, dict], origin: str) -> None:
+    _check_unique_names(sections, origin)
+    eks = sections.get("eks")
+    if eks:
+        lo = eks["min_nodes"] if eks["min_nodes"] is not None else eks["node_count"]
+        hi = eks["max_nodes"] if eks["max_nodes"] is not None else eks["node_count"]
+        if not lo <= eks["node_count"] <= hi:
+            raise InputError(
+                f"{origin}: eks.node_count = {eks['node_count']} must lie within "
+                f"eks.min_nodes = {lo} and eks.max_nodes = {hi}"
+            )
+    cache = sections.get("elasticache")
+    if cache:
+        _check_cache_topology(cache, origin)
+    for i, bucket in enumerate(sections.get("s3", {}).get("buckets", [])):
+        if not 0 <= bucket["frequent_access_pct"] <= 100:
+            raise InputError(f"{origin}: s3.buckets[{i}].frequent_access_pct must be within 0..100")
+
+
+def architecture_from_dict(raw: Any, origin: str = "<memory>") -> Architecture:
+    """Validate a parsed architecture mapping; ``origin`` names it in error messages."""
+    if not isinstance(raw, dict):
+        raise InputError(f"{origin}: expected a mapping at the top level, got {type(raw).__name__}")
+    unknown = [k for k in raw if k not in TOP_LEVEL]
+    if unknown:
+        raise InputError(f"{origin}: unknown key {unknown[0]!r}; valid keys: {', '.join(TOP_LEVEL)}")
+    region = raw.get("region")
+    if not isinstance(region, str):
+        raise InputError(f"{origin}: 'region' is required, e.g. region: us-east-1")
+    try:
+        billing_code(region)
+    except InputError as exc:
+        raise InputError(f"{origin}: {exc}") from None
+    sections, given = {}, {}
+    for name, schema in SCHEMA.items():
+        if name in raw:
+            sections[name], given[name] = _validate_section(raw[name], schema, f"{origin}: {name}")
+    _check_consistency(sections, origin)
+    limits.check(sections, origin)
+    return Architecture(
+        name=str(raw.get("name", Path(origin).stem)),
+        region=region,
+        sections=sections,
+        given=given,
+        origin=origin,
+        raw=copy.deepcopy(raw),
+    )
