@@ -67,9 +67,9 @@ def wide_bill(groups: int) -> dict:
 
 
 def _actuals(groups: int) -> object:
-    from costmodel.actuals.read import read_cost_and_usage_with_controls
+    from costmodel.actuals import read_actuals
 
-    return read_cost_and_usage_with_controls(wide_bill(groups), f"{groups} extra groups")
+    return read_actuals(wide_bill(groups), f"{groups} extra groups")
 
 
 def _lines(reconciled: list) -> pd.DataFrame:
@@ -145,7 +145,7 @@ def read_bill(path: str, group_by_group: bool = False) -> Case:
 
     from costmodel.actuals import read_actuals
 
-    reader = importlib.import_module("costmodel.actuals.read")  # `read` is also a function
+    reader = importlib.import_module("costmodel.actuals.responses")
 
     def run() -> pd.DataFrame:
         if group_by_group:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from costmodel import record_types
-from costmodel.actuals.read import Actuals
+from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import KEY, lump_keys, require_daily
 from costmodel.constants import CURRENCY
 from costmodel.errors import InputError

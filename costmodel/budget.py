@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from costmodel.actuals.read import Actuals
+from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import monthly_bill
 from costmodel.architecture import Architecture
 from costmodel.constants import CURRENCY

@@ -451,7 +451,7 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
 
 
 def cmd_fetch_actuals(args: argparse.Namespace) -> None:
-    from costmodel.actuals.fetch import fetch, save_fetched
+    from costmodel.actuals.fetching import fetch, save_fetched
     from costmodel.files import check_writable
 
     check_writable(args.out, "--out")  # before any paid call

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from costmodel.actuals.read import Actuals
+from costmodel.actuals.controls import Actuals
 from costmodel.constants import CURRENCY
 from costmodel.errors import InputError
 from costmodel.inputs import parse_month

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from costmodel.actuals.read import Actuals
+from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import daily_bill, lumps_by_month, monthly_bill
 from costmodel.architecture import Architecture
 from costmodel.constants import CURRENCY, HOURS_PER_MONTH

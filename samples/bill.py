@@ -41,7 +41,7 @@ import pandas as pd
 from costmodel import categories as cat
 from costmodel import record_types
 from costmodel import resources as names
-from costmodel.actuals.fetch import CONTROL_METRICS, request_bodies
+from costmodel.actuals.fetching import CONTROL_METRICS, request_bodies
 from costmodel.architecture import Architecture, load_architecture
 from costmodel.data_files import data_path
 from costmodel.estimation import estimate

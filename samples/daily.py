@@ -29,7 +29,7 @@ import pandas as pd
 
 from costmodel import record_types
 from costmodel import service_names as sn
-from costmodel.actuals.fetch import CONTROL_METRICS, request_bodies
+from costmodel.actuals.fetching import CONTROL_METRICS, request_bodies
 from costmodel.usage_types import strip_region_prefix
 
 from samples.bill import SimulatedMonth, saved_payload

@@ -19,13 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from costmodel.actuals import read_actuals
-from costmodel.actuals.read import read_cost_and_usage_with_controls
 from costmodel.errors import InputError
 from tests.conftest import DATA
 from tests.test_actuals_read import base_response
 
 # the package exports a function ``read`` that shadows the module's name
-READ_MODULE = importlib.import_module("costmodel.actuals.read")
+READ_MODULE = importlib.import_module("costmodel.actuals.responses")
 ROOT = Path(__file__).parent.parent
 JSON_SAMPLES = [
     ROOT / "data" / "actuals" / "ce-2026-06..2026-10.json",
@@ -42,7 +41,7 @@ def strict_only():
 
 def _outcome(payload: object) -> tuple[str, object]:
     try:
-        actuals = read_cost_and_usage_with_controls(copy.deepcopy(payload), "ce.json")
+        actuals = read_actuals(copy.deepcopy(payload), "ce.json")
     except InputError as exc:
         return "error", str(exc)
     return "read", actuals

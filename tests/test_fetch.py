@@ -12,9 +12,8 @@ import pytest
 import requests
 from botocore.stub import Stubber
 
-from costmodel.actuals import fetch, read_cost_and_usage
-from costmodel.actuals.fetch import ce_client, month_periods, request_bodies
-from costmodel.actuals.read import read_cost_and_usage_with_controls
+from costmodel.actuals import fetch, read_actuals
+from costmodel.actuals.fetching import ce_client, month_periods, request_bodies
 from costmodel.errors import CostModelError
 from tests.conftest import FAKE_CREDENTIALS
 
@@ -97,16 +96,16 @@ def test_multi_page_response_and_cache(moto_ce, tmp_path):
     seed(url, [usage_1, usage_2, credits, total_page("2026-10-01", "2026-11-01", "1386.072")])
     first = fetch("2026-10-01", "2026-11-01", client=client, cache_dir=tmp_path, account=ACCOUNT)
     assert first["api_calls"] == 4 and first["cache_hits"] == 0
-    rows = read_cost_and_usage(first, origin="fetched")
+    rows = read_actuals(first, origin="fetched").rows
     # 917.352 + 468.72: both pages were read, nothing else (the total is a control, not a row)
     assert rows["unblended_cost"].sum() == pytest.approx(1386.072)
     assert sorted(rows["service"]) == ["Amazon ElastiCache", "Amazon Managed Streaming for Apache Kafka"]
-    control = read_cost_and_usage_with_controls(first, "fetched").controls.iloc[0]
+    control = read_actuals(first, "fetched").controls.iloc[0]
     assert control["control_total"] == 1386.072 and "ungrouped total" in control["control_source"]
     again = fetch("2026-10-01", "2026-11-01", client=client, cache_dir=tmp_path, account=ACCOUNT)
     # usage and total cached; the credits request had no data at all, so it is not final
     assert again["api_calls"] == 1 and again["cache_hits"] == 2
-    assert read_cost_and_usage(again)["unblended_cost"].sum() == pytest.approx(1386.072)
+    assert read_actuals(again).rows["unblended_cost"].sum() == pytest.approx(1386.072)
 
 
 def test_estimated_months_are_not_cached(moto_ce, tmp_path):
@@ -283,7 +282,7 @@ def test_daily_granularity_is_requested_saved_and_read_as_days(moto_ce, tmp_path
     seed(url, [usage, page("2026-10-01", "2026-10-02", []), total])
     fetched = fetch("2026-10-01", "2026-10-03", client=client, granularity="DAILY", use_cache=False)
     assert {entry["request"]["Granularity"] for entry in fetched["requests"]} == {"DAILY"}
-    actuals = read_cost_and_usage_with_controls(fetched, "fetched")
+    actuals = read_actuals(fetched, "fetched")
     # two days of 3 x cache.r6g.xlarge x 24 h x $0.411 = $29.592 each; October so far $59.184
     assert set(actuals.rows["granularity"]) == {"DAILY"} and len(actuals.rows) == 2
     assert actuals.controls.iloc[0]["control_total"] == pytest.approx(59.184)

@@ -15,7 +15,7 @@ import requests
 from botocore.stub import Stubber
 
 from costmodel.actuals import fetch
-from costmodel.actuals.fetch import save_fetched
+from costmodel.actuals.fetching import save_fetched
 from costmodel.cli import main
 from costmodel.errors import CostModelError
 from tests.test_fetch import FAKE, group, page, seed, total_page
@@ -99,7 +99,7 @@ def test_an_empty_month_is_not_cached_as_final(moto_ce, tmp_path):
 def test_unwritable_out_is_refused_before_any_paid_call(tmp_path, monkeypatch, capsys):
     # fetch() is replaced by a recorder: the command must not reach it.
     called = []
-    module = importlib.import_module("costmodel.actuals.fetch")  # the package exports a fetch()
+    module = importlib.import_module("costmodel.actuals.fetching")  # the package exports a fetch()
     monkeypatch.setattr(module, "fetch", lambda *a, **k: called.append(1))
     for out, expected in [
         (tmp_path / "missing" / "ce.json", "does not exist"),
@@ -222,4 +222,4 @@ def test_a_symlinked_cache_folder_is_refused_before_any_call(moto_ce, tmp_path):
 
 
 def fetch_module():
-    return importlib.import_module("costmodel.actuals.fetch")
+    return importlib.import_module("costmodel.actuals.fetching")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from costmodel.actuals.fetch import save_fetched
+from costmodel.actuals.fetching import save_fetched
 from costmodel.cli import expected_failure
 from costmodel.errors import CostModelError, InputError
 from costmodel.files import atomic_write_text, check_writable, private_dir
@@ -85,7 +85,7 @@ def test_fetch_actuals_out_on_a_fifo_is_refused_before_any_paid_call(tmp_path, m
 
     from tests.test_trust import refused
 
-    module = importlib.import_module("costmodel.actuals.fetch")
+    module = importlib.import_module("costmodel.actuals.fetching")
     monkeypatch.setattr(module, "fetch", lambda *a, **k: pytest.fail("fetch called"))
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)

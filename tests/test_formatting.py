@@ -110,13 +110,13 @@ def public_tables(production, catalog):
     import numpy as np
 
     from costmodel import commitments, scaling, whatif
-    from costmodel.actuals import read
+    from costmodel.actuals import read_actuals
     from costmodel.documented import compare
     from costmodel.estimation import estimate
     from costmodel.reconcile import months
     from costmodel.report import analysis
 
-    actuals = read("data/actuals/ce-2026-06..2026-10.json")
+    actuals = read_actuals("data/actuals/ce-2026-06..2026-10.json")
     rec = months(actuals, production, catalog)[-1]
     items = estimate(production, catalog)
     history = scaling.hourly_nodes(production, start="2026-10-01", days=7, factor=1.4)
@@ -136,7 +136,7 @@ def public_tables(production, catalog):
         "whatif": whatif.compare(production, {"eks.node_count": 5}, catalog).line_items,
         "reconciled lines": rec.lines,
         "waterfall": analysis.waterfall(rec),
-        "ri_coverage": analysis.ri_coverage(actuals, "2026-10", catalog),
+        "ri_coverage": analysis.ri_coverage(actuals.rows, "2026-10", catalog),
         "opportunities": analysis.opportunities(production, catalog),
     }
 

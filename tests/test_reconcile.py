@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from costmodel.actuals import read, read_cost_and_usage
+from costmodel.actuals import read_actuals
 from costmodel.cli import main
 from costmodel.reconcile import audit, internal_checks, month, months, trend
 from tests.conftest import DATA
@@ -23,7 +23,7 @@ REAL = [
 
 @pytest.fixture(scope="module")
 def sample():
-    return read(SAMPLE)
+    return read_actuals(SAMPLE)
 
 
 def check_conserved(rec):
@@ -48,8 +48,8 @@ def test_every_sample_month_conserves_money(sample, production, catalog):
 
 @pytest.mark.parametrize("name", REAL)
 def test_real_samples_conserve_money(name, production, catalog):
-    rows = read(DATA / "aws" / name)
-    for m in rows["month"].unique():
+    rows = read_actuals(DATA / "aws" / name)
+    for m in rows.rows["month"].unique():
         check_conserved(month(rows, production, m, catalog))
 
 
@@ -157,7 +157,7 @@ def hand_response():
 
 
 def test_hand_checked_month(production, catalog):
-    rows = read_cost_and_usage(hand_response(), origin="hand.json")
+    rows = read_actuals(hand_response(), origin="hand.json")
     table = month(rows, production, "2026-10", catalog)
     line = table.lines.set_index("category")
     assert table.hours_in_month == 744
@@ -302,7 +302,7 @@ def test_reconcile_without_actuals_prints_the_audit():
 
 def test_service_level_data_is_compared_in_total(production, catalog):
     """A response grouped by SERVICE only (real 2i2c data, 3 days of September 2025)."""
-    rows = read(DATA / "aws" / "ce_get_cost_and_usage.by_service.real_2i2c_2025-09_all.json")
+    rows = read_actuals(DATA / "aws" / "ce_get_cost_and_usage.by_service.real_2i2c_2025-09_all.json")
     # 2i2c's cluster paid standard support: model a version in standard support in 2025-09
     current = production.with_changes({"eks.kubernetes_version": "1.33"})
     table = month(rows, current, "2025-09", catalog)
@@ -322,7 +322,7 @@ def test_service_level_data_is_compared_in_total(production, catalog):
 
 
 def test_console_csv_reconciles_by_service(production, catalog):
-    rows = read(DATA / "aws" / "ce_console_costs_download.real_2022-03.period-row-only.csv")
+    rows = read_actuals(DATA / "aws" / "ce_console_costs_download.real_2022-03.period-row-only.csv")
     rec = month(rows, production, "2022-03", catalog)
     table = rec.lines.set_index("category")
     # the 2022-03-01 row: EC2-Instances 3.4704, Tax 53.33
@@ -375,7 +375,7 @@ def test_documented_shows_only_what_the_document_states_and_allocations_apart(sa
 
 # --- conserve(): each guard on its own (issue 21: every guard could be deleted unseen)
 def _conserve_inputs(costs=(10.0, 5.0), categories=("EKS nodes", "")):
-    from costmodel.actuals.read import Actuals
+    from costmodel.actuals.controls import Actuals
 
     rows = pd.DataFrame(
         {
@@ -399,7 +399,6 @@ def test_conserve_returns_the_independent_total_when_everything_adds_up():
 
     table, unmapped, mapped, rows, actuals = _conserve_inputs()
     assert conserve(table, unmapped, mapped, rows, "2026-10", actuals) == 15.0
-    assert conserve(table, unmapped, mapped, rows, "2026-10", None) == 15.0  # the rows' own sum
 
 
 def test_conserve_refuses_a_row_without_cost():
@@ -470,3 +469,17 @@ def test_a_bill_row_without_quantity_is_inferred_at_list_price_only_when_it_can_
     out = _quantities(sub)
     assert out["Qa"].tolist() == [200.0, 0.0, 0.0, 10.0]
     assert out["quantity_inferred"].tolist() == [True, False, False, False]
+
+
+def test_bare_rows_are_refused_since_they_carry_no_total_to_conserve(sample, production, catalog):
+    from costmodel.errors import InputError
+
+    """Issue 21: reconcile.month(DataFrame) used to skip the control totals, so a lost page
+    reconciled without a word; only Actuals (rows with controls) reconcile now."""
+    for function in (month, months):
+        with pytest.raises(
+            InputError, match=r"actual must be the Actuals of costmodel\.actuals\.read_actuals"
+        ):
+            function(sample.rows, production, catalog=catalog) if function is months else function(
+                sample.rows, production, "2026-10", catalog
+            )

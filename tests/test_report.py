@@ -100,7 +100,7 @@ def sample_rec(production, catalog):
     from costmodel import actuals, reconcile
 
     return reconcile.month(
-        actuals.read("data/actuals/ce-2026-06..2026-10.json"), production, "2026-10", catalog
+        actuals.read_actuals("data/actuals/ce-2026-06..2026-10.json"), production, "2026-10", catalog
     )
 
 
@@ -108,7 +108,7 @@ def test_ri_coverage_from_the_bill(production, catalog):
     from costmodel import actuals
     from costmodel.report.analysis import ri_coverage
 
-    rows = actuals.read("data/actuals/ce-2026-06..2026-10.json")
+    rows = actuals.read_actuals("data/actuals/ce-2026-06..2026-10.json").rows
     june = ri_coverage(rows, "2026-06", catalog)
     assert june.empty  # the sample's reservations start in August
     oct_ = ri_coverage(rows, "2026-10", catalog).iloc[0]

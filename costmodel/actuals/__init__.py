@@ -1,28 +1,15 @@
-"""Cost Explorer actuals: fetch through boto3, read saved responses offline.
+"""Cost Explorer actuals: fetch through boto3, read saved responses offline, always with controls.
 
 Example::
 
     from costmodel import actuals
     raw = actuals.fetch(start="2026-06-01", end="2026-11-01", profile="production")
-    ce = actuals.read("data/actuals/ce-2026-06..2026-10.json")
+    bill = actuals.read_actuals(raw)  # or a saved file: read_actuals("data/actuals/ce-....json")
+    bill.rows, bill.controls          # tidy rows and the per-month totals they conserve
 """
 
-from costmodel.actuals.fetch import fetch
-from costmodel.actuals.read import (
-    Actuals,
-    read,
-    read_actuals,
-    read_console_csv,
-    read_cost_and_usage,
-    read_cost_and_usage_with_controls,
-)
+from costmodel.actuals.controls import Actuals
+from costmodel.actuals.fetching import fetch
+from costmodel.actuals.reader import read_actuals
 
-__all__ = [
-    "Actuals",
-    "fetch",
-    "read",
-    "read_actuals",
-    "read_console_csv",
-    "read_cost_and_usage",
-    "read_cost_and_usage_with_controls",
-]
+__all__ = ["Actuals", "fetch", "read_actuals"]

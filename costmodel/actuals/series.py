@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from costmodel import record_types
-from costmodel.actuals.read import Actuals
+from costmodel.actuals.controls import Actuals
 from costmodel.errors import InputError
 
 ONE_OFF_RECORD_TYPES = record_types.ONE_OFF

@@ -4,7 +4,7 @@ The metrics the load relations need (:data:`METRICS`) are found with ``ListMetri
 resource name has to be typed), then read hourly with ``GetMetricData``: up to 500 queries
 a call, ``NextToken`` pages, standard retry mode. Each call's pages are cached under the AWS
 account, the endpoint and the request, as Cost Explorer responses are
-(:mod:`costmodel.actuals.fetch`); a period that ended less than a day ago is not cached
+(:mod:`costmodel.actuals.fetching`); a period that ended less than a day ago is not cached
 (CloudWatch may still add datapoints). The saved file (``--save-metrics``) is what
 ``calibrate --metrics`` and ``backtest-capacity --metrics`` read offline.
 
@@ -64,7 +64,7 @@ IAM_ACTIONS = ("cloudwatch:ListMetrics", "cloudwatch:GetMetricData", "sts:GetCal
 
 def default_cache_dir() -> Path:
     """The Cost Explorer cache's folder, ``cloudwatch/`` beside its ``ce/``."""
-    from costmodel.actuals.fetch import default_cache_dir as ce_cache
+    from costmodel.actuals.fetching import default_cache_dir as ce_cache
 
     return ce_cache().parent / "cloudwatch"
 

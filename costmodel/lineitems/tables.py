@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from costmodel import record_types
-from costmodel.actuals.read import TIDY_COLUMNS, Actuals, _controls
+from costmodel.actuals.controls import TIDY_COLUMNS, Actuals, controls_table
 from costmodel.data_files import data_path
 from costmodel.errors import InputError
 from costmodel.lineitems.engine import Athena, run
@@ -63,7 +63,7 @@ class LineItemBill(Actuals):
 
 
 def bill(source: Source, athena: Athena | None = None, granularity: str = "MONTHLY") -> LineItemBill:
-    """The monthly (or ``DAILY``) actuals of an export (the table :func:`costmodel.actuals.read`
+    """The monthly (or ``DAILY``) actuals of an export (the table :func:`costmodel.actuals.read_actuals`
     gives for Cost Explorer data), with each month's control: the export's own total. A
     month whose data ends before its last day is ``estimated`` (in progress), as Cost
     Explorer marks a month not yet final. One pass over a clean export (:func:`scan`)."""
@@ -94,7 +94,7 @@ def bill(source: Source, athena: Athena | None = None, granularity: str = "MONTH
     for month, amount in zip(rows["month"], amounts, strict=True):
         sums[month] = sums.get(month, Decimal(0)) + amount
     independent = {m: Decimal(repr(float(v))) for m, v in totals["unblended_cost"].items()}
-    controls = _controls(
+    controls = controls_table(
         rows, sums, independent, "the export's own total (every line item summed)", source.origin
     )
     return LineItemBill(rows=rows, controls=controls, origin=source.origin, findings=findings)

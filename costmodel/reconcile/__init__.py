@@ -3,7 +3,7 @@
 Example::
 
     from costmodel import actuals, reconcile
-    ce = actuals.read("data/actuals/ce-2026-06..2026-10.json")
+    ce = actuals.read_actuals("data/actuals/ce-2026-06..2026-10.json")
     rec = reconcile.month(ce, arch, month="2026-10")   # a ReconciledMonth
     rec.lines                                          # one row per category
     rec.totals, rec.unmapped                           # totals; bill rows the model cannot place

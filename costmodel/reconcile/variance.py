@@ -17,12 +17,13 @@ with their amounts, so that every month's input total equals the lines plus unma
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from costmodel import record_types
-from costmodel.actuals.read import CONSERVATION_TOLERANCE_USD, Actuals
+from costmodel import arguments, record_types
+from costmodel.actuals.controls import CONSERVATION_TOLERANCE_USD, Actuals
 from costmodel.architecture import Architecture
 from costmodel.categories import NOT_USAGE, SERVICE_TOTAL_SUFFIX, service_total
 from costmodel.constants import HOURS_PER_MONTH
@@ -339,7 +340,7 @@ def _lines(sub: pd.DataFrame, documented: pd.Series, stated: pd.Series) -> pd.Da
 
 
 def month(
-    actual: pd.DataFrame | Actuals,
+    actual: Actuals,
     arch: Architecture,
     month: str,
     catalog: PriceCatalog | None = None,
@@ -351,8 +352,10 @@ def month(
 
     Parameters
     ----------
-    actual : DataFrame
-        Tidy Cost Explorer rows (:func:`costmodel.actuals.read`).
+    actual : Actuals
+        The bill's rows with their controls (:func:`costmodel.actuals.read_actuals`, or
+        :func:`costmodel.lineitems.monthly_actuals` of a CUR/FOCUS export): rows alone are
+        refused, since money could not be conserved against an independent total.
     arch : Architecture
     month : str
         ``YYYY-MM``.
@@ -367,8 +370,8 @@ def month(
         ``lines`` (:data:`LINE_COLUMNS` [USD, quantities in the model's unit]) with the
         month's ``totals``, ``unmapped`` rows and the conserved ``input_total`` as fields.
     """
-    actuals = actual if isinstance(actual, Actuals) else None
-    table: pd.DataFrame = actuals.rows if actuals is not None else actual
+    actuals = _checked_actuals(actual, "reconcile.month")
+    table = actuals.rows
     rows = table.loc[table["month"] == month]
     if rows.empty:
         known = ", ".join(sorted(table["month"].unique()))
@@ -407,7 +410,7 @@ def _reconcile(
     mapped: pd.DataFrame,
     model: _Model,
     month: str,
-    actuals: Actuals | None,
+    actuals: Actuals,
     thresholds: tuple[float, float],
 ) -> ReconciledMonth:
     """:func:`month` from the month's bill rows, the same rows mapped, and the model."""
@@ -452,10 +455,21 @@ def _reconcile(
         lines=table,
         unmapped=unmapped,
         input_total=input_total,
-        input_total_source=str(actuals.control(month)["control_source"])
-        if actuals is not None
-        else "sum of the rows given",
+        input_total_source=str(actuals.control(month)["control_source"]),
     )
+
+
+def _checked_actuals(actual: Any, function: str) -> Actuals:
+    """The bill as :class:`Actuals`: bare rows carry no total to conserve money against."""
+    if not isinstance(actual, Actuals):
+        arguments.refuse(
+            function,
+            "actual",
+            "the Actuals of costmodel.actuals.read_actuals (rows with their controls; bare rows "
+            "cannot be checked for lost or doubled money)",
+            actual,
+        )
+    return actual
 
 
 def conserve(
@@ -464,7 +478,7 @@ def conserve(
     mapped: pd.DataFrame,
     rows: pd.DataFrame,
     month: str,
-    actuals: Actuals | None,
+    actuals: Actuals,
 ) -> float:
     """Check that no money was lost or made between the bill and the reconciled month.
 
@@ -484,13 +498,10 @@ def conserve(
         raise ConservationError(
             f"{month}: {len(rows)} rows read but {in_lines} in lines and {in_unmapped} unmapped"
         )
-    if actuals is not None:
-        control = actuals.control(month)
-        if int(control["groups"]) != len(rows):
-            raise ConservationError(f"{month}: {control['groups']} groups read but {len(rows)} reconciled")
-        total, source = float(control["control_total"]), str(control["control_source"])
-    else:
-        total, source = float(rows["unblended_cost"].sum()), "sum of the rows given"
+    control = actuals.control(month)
+    if int(control["groups"]) != len(rows):
+        raise ConservationError(f"{month}: {control['groups']} groups read but {len(rows)} reconciled")
+    total, source = float(control["control_total"]), str(control["control_source"])
     reconciled = float(table["actual"].sum()) + float(unmapped["actual"].sum())
     if abs(reconciled - total) > CONSERVATION_TOLERANCE_USD:
         raise ConservationError(
@@ -501,7 +512,7 @@ def conserve(
 
 
 def months(
-    actual: pd.DataFrame | Actuals,
+    actual: Actuals,
     arch: Architecture,
     catalog: PriceCatalog | None = None,
     only: str | None = None,
@@ -511,13 +522,13 @@ def months(
     """:func:`month` for every month in ``actual`` (or only ``only``, or the months of the
     file from ``between[0]`` to ``between[1]``, YYYY-MM, both included), in month order.
 
-    Pass the :class:`~costmodel.actuals.Actuals` of :func:`~costmodel.actuals.read_actuals`
-    to conserve each month against the file's independent total. ``estimates`` maps a month
+    ``actual`` is the :class:`~costmodel.actuals.Actuals` of :func:`~costmodel.actuals.read_actuals`:
+    each month is conserved against the file's independent total. ``estimates`` maps a month
     to ``estimate(arch, catalog, month=...)`` already built for it (a report builds the model
     once): months with the same dated facts use it instead of pricing again.
     """
-    actuals = actual if isinstance(actual, Actuals) else None
-    table: pd.DataFrame = actuals.rows if actuals is not None else actual
+    actuals = _checked_actuals(actual, "reconcile.months")
+    table = actuals.rows
     if only:
         return [month(actual, arch, only, catalog)]
     present = sorted(table["month"].unique())

@@ -282,7 +282,7 @@ def fetch(
     -------
     dict
         The fetch-actuals file format ``{"requests": [{"request", "pages"}], "api_calls",
-        "cache_hits", "account"}``, readable by :func:`costmodel.actuals.read`.
+        "cache_hits", "account"}``, readable by :func:`costmodel.actuals.read_actuals`.
     """
     if granularity not in ("MONTHLY", "DAILY"):
         raise CostModelError(f"granularity must be MONTHLY or DAILY, not {granularity!r}")
