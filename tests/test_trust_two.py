@@ -63,16 +63,16 @@ def interrupt(*args, **kwargs):
 
 
 def test_ctrl_c_in_a_command_is_one_line_and_exit_130(monkeypatch):
-    import costmodel.cli
+    import costmodel.cli.model
 
-    monkeypatch.setattr(costmodel.cli, "estimate", interrupt)
+    monkeypatch.setattr(costmodel.cli.model, "estimate", interrupt)
     code, out, err = run("estimate")
     assert code == 130 and out == ""
     assert err == "costmodel: interrupted, nothing was written\n"
 
 
 def test_ctrl_c_after_a_file_was_written_says_which(tmp_path, monkeypatch):
-    import costmodel.cli
+    import costmodel.cli.bill
 
     written = tmp_path / "cost-report-2026-10.html"
 
@@ -80,16 +80,16 @@ def test_ctrl_c_after_a_file_was_written_says_which(tmp_path, monkeypatch):
         atomic_write_text(written, "<html>")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(costmodel.cli, "cmd_report", write_then_interrupt)
+    monkeypatch.setattr(costmodel.cli.bill, "cmd_report", write_then_interrupt)
     code, _, err = run("report", "--month", "2026-10", "--out", tmp_path)
     assert code == 130 and err.count("\n") == 1
     assert f"1 file(s) had been written, the last {written}" in err
 
 
 def test_ctrl_c_with_debug_shows_the_traceback_on_purpose(monkeypatch):
-    import costmodel.cli
+    import costmodel.cli.model
 
-    monkeypatch.setattr(costmodel.cli, "estimate", interrupt)
+    monkeypatch.setattr(costmodel.cli.model, "estimate", interrupt)
     with pytest.raises(KeyboardInterrupt):
         run("estimate", "--debug")
 

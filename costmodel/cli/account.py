@@ -75,10 +75,10 @@ def _shown(value: object) -> str:
 def cmd_drift(args: argparse.Namespace) -> int:
     from costmodel.account import drift
     from costmodel.architecture import load_architecture
-    from costmodel.cli import _catalog
+    from costmodel.cli.common import catalog_from_args
 
     documented, running = load_architecture(args.documented), load_architecture(args.discovered)
-    result = drift(documented, running, _catalog(args))
+    result = drift(documented, running, catalog_from_args(args))
     rows = [
         {
             "path": d.path,
@@ -188,7 +188,7 @@ def cmd_backtest_capacity(args: argparse.Namespace) -> None:
 
     from costmodel.architecture import load_architecture
     from costmodel.calibration import backtest, read_load_file
-    from costmodel.cli_lineitems import required_source
+    from costmodel.cli.lineitems import required_source
     from costmodel.inputs import parse_month
 
     month = parse_month(args.month, "--month")
@@ -232,8 +232,8 @@ def cmd_backtest_capacity(args: argparse.Namespace) -> None:
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """discover, drift, calibrate, backtest-capacity."""
-    from costmodel.cli import _add_common
-    from costmodel.cli_lineitems import add_line_item_options
+    from costmodel.cli.common import add_common
+    from costmodel.cli.lineitems import add_line_item_options
 
     def aws_options(p: argparse.ArgumentParser, *, profile: bool = True) -> None:
         if profile:
@@ -256,7 +256,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "drift", help="documented vs running architecture, each difference priced; exit 1 on drift"
     )
-    _add_common(p, arch=False)
+    add_common(p, arch=False)
     p.add_argument("documented", help="the documented architecture YAML")
     p.add_argument("discovered", help="the running architecture YAML (costmodel discover --out)")
     p.add_argument("--prices", help="price catalog CSV (default: the shipped snapshot)")
@@ -264,7 +264,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_drift)
 
     def arch_options(p: argparse.ArgumentParser) -> None:
-        _add_common(p, arch=False)
+        add_common(p, arch=False)
         p.add_argument("arch_file", nargs="?", help="architecture YAML (default: bundled production)")
 
     p = sub.add_parser("calibrate", help="fit the load section to CloudWatch metrics, with intervals")

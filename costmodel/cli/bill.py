@@ -1,0 +1,135 @@
+"""The bill commands: reconcile, report, fetch-actuals (the bill held against the model)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import pandas as pd
+
+from costmodel.cli.common import architecture_from_args, catalog_from_args
+from costmodel.cli.contract import month_payload
+from costmodel.cli.render import print_audit, print_month
+from costmodel.errors import InputError
+from costmodel.inputs import parse_month
+from costmodel.output import records, table_text, write_csv, write_json
+from costmodel.reconcile.variance import CONTRACT_LINE_COLUMNS
+
+
+def cmd_reconcile(args: argparse.Namespace) -> None:
+    from costmodel.cli.lineitems import bill_from_args, notes_of, print_notes
+    from costmodel.reconcile import audit, internal_checks, months, trend
+
+    arch, catalog = architecture_from_args(args), catalog_from_args(args)
+    ce = bill_from_args(args)
+    if ce is None:
+        checks, lines = internal_checks(), audit(arch, catalog)
+        if args.format == "json":
+            write_json(
+                {
+                    "documented_audit": {
+                        "internal_checks": records(checks),
+                        "against_list_prices": records(lines),
+                    }
+                }
+            )
+        elif args.format == "csv":
+            write_csv(lines)
+        else:
+            print_audit(catalog, checks, lines)
+        return
+    if args.month:
+        parse_month(args.month, "--month")
+    if args.month and args.month not in set(ce.rows["month"]):
+        raise InputError(
+            f"{ce.origin} has no data for --month {args.month}; it has {', '.join(ce.controls['month'])}"
+        )
+    tables = months(ce, arch, catalog, only=args.month)
+    notes = notes_of(ce, args.month)
+    print_notes(notes, args.format)
+    if args.format == "json":
+        write_json(
+            {
+                "price_snapshot": catalog.name,
+                "price_basis": catalog.basis,
+                "notes": notes,
+                "months": [month_payload(t) for t in tables],
+            }
+        )
+        return
+    if args.format == "csv":
+        frames = [t.lines.assign(month=t.month) for t in tables]
+        write_csv(pd.concat(frames)[["month", *CONTRACT_LINE_COLUMNS, "flag"]])
+        return
+    previous = None
+    for table in tables:
+        print_month(table, catalog.basis, previous)
+        previous = table.totals["actual"]
+    if len(tables) > 1:
+        print("\nMonth over month (actual, unblended):")
+        mom = trend(tables)
+        print(
+            table_text(
+                mom.reset_index().rename(columns={"index": "category"}), money_columns=tuple(mom.columns)
+            )
+        )
+
+
+def cmd_fetch_actuals(args: argparse.Namespace) -> None:
+    from costmodel.actuals.fetching import fetch, save_fetched
+    from costmodel.files import check_writable
+
+    check_writable(args.out, "--out")  # before any paid call
+    payload = fetch(
+        args.start,
+        args.end,
+        profile=args.profile,
+        region=args.region,
+        granularity=args.granularity,
+        use_cache=not args.no_cache,
+    )
+    save_fetched(payload, args.out)
+    summary = {
+        "out": args.out,
+        "api_calls": payload["api_calls"],
+        "cache_hits": payload["cache_hits"],
+        "requests": len(payload["requests"]),
+        "estimated_cost_usd": payload["api_calls"] * 0.01,
+    }
+    if args.format == "json":
+        write_json(summary)
+    elif args.format == "csv":
+        pd.DataFrame([summary]).to_csv(sys.stdout, index=False)
+    else:
+        print(
+            f"wrote {args.out}: {payload['api_calls']} Cost Explorer calls "
+            f"(${payload['api_calls'] * 0.01:.2f}), "
+            f"{payload['cache_hits']} requests from the cache"
+        )
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    from costmodel.cli.lineitems import bill_from_args
+    from costmodel.report import build_report
+
+    parse_month(args.month, "--month")
+    bill = None if args.actuals else bill_from_args(args)  # a path keeps its own name in the report
+    # line items have their days too: the month's anomalies come from the same export
+    daily = bill_from_args(args, "DAILY") if bill is not None and not args.daily else None
+    path = build_report(
+        args.month,
+        args.out,
+        args.actuals,
+        architecture_from_args(args),
+        catalog_from_args(args),
+        args.budget,
+        args.daily,
+        actuals=bill,
+        daily=daily,
+    )
+    if args.format == "json":
+        write_json({"report": str(path), "month": args.month})
+    elif args.format == "csv":
+        pd.DataFrame([{"report": str(path), "month": args.month}]).to_csv(sys.stdout, index=False)
+    else:
+        print(f"wrote the {args.month} cost report: {path.resolve()}")
