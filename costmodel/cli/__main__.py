@@ -4,4 +4,5 @@ import sys
 
 from costmodel.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # imported (pkgutil.walk_packages), it must not run
+    sys.exit(main())
