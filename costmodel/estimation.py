@@ -45,6 +45,20 @@ LINE_ITEM_COLUMNS = [
     "price_source",
 ]
 EXTRA_COLUMNS = ["category", "service_code", "region", "price_status", "price_usd"]
+# What each service model gives per component (costmodel.services._items.component).
+COMPONENT_COLUMNS = [
+    "service",
+    "resource",
+    "component",
+    "category",
+    "usage_type",
+    "unit",
+    "quantity",
+    "purchase_option",
+    "service_code",
+    "region",
+    "operation",
+]
 
 
 def components(arch: Architecture, hours: float = HOURS_PER_MONTH, month: str | None = None) -> pd.DataFrame:
@@ -59,7 +73,9 @@ def components(arch: Architecture, hours: float = HOURS_PER_MONTH, month: str | 
         for section, spec in arch.sections.items()
         for item in SERVICE_MODELS[section](resolve_dated(section, spec, month), arch.region, hours)
     ]
-    return pd.DataFrame(rows)
+    # an architecture with nothing to price (an empty account) is an empty table, not one
+    # without columns
+    return pd.DataFrame(rows, columns=COMPONENT_COLUMNS) if not rows else pd.DataFrame(rows)
 
 
 def resolve_dated(section: str, spec: dict, month: str | None) -> dict:

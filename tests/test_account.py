@@ -121,16 +121,17 @@ def test_drift_applies_a_change_after_the_one_it_needs(write_yaml, capsys):
     assert payload["total_monthly_difference"] == pytest.approx(2305.8)
 
 
-def test_drift_section_only_one_file_has_is_unknown_cost(write_yaml, capsys):
+def test_drift_section_only_one_file_has_is_priced_as_removed(write_yaml, capsys):
     raw = yaml.safe_load(PRODUCTION.read_text())
     del raw["msk"]
     running = write_yaml(yaml.safe_dump(raw), "running.yaml")
     assert main(["drift", str(PRODUCTION), str(running), "--format", "json"]) == 1
     payload = json.loads(capsys.readouterr().out)
+    # 3 kafka.m5.large x $0.21/h x 730 h = $459.90 and 3 x 1,000 GB x $0.10 = $300.00 no longer run
     assert payload["differences"] == [
-        {"path": "msk", "documented": "present", "running": "absent", "monthly_cost_difference": None}
+        {"path": "msk", "documented": "present", "running": "absent", "monthly_cost_difference": -759.9}
     ]
-    assert payload["total_is_lower_bound"] is True and payload["unknown_lines"] == 1
+    assert "total_is_lower_bound" not in payload
 
 
 def test_drift_bad_input_exits_2(write_yaml, capsys):
@@ -143,7 +144,7 @@ def test_drift_bad_input_exits_2(write_yaml, capsys):
 def test_a_denied_service_is_listed_and_the_rest_read(moto_account, monkeypatch):
     from botocore.exceptions import ClientError
 
-    from costmodel.account import discover
+    from costmodel.account import discover, to_yaml
 
     _, session = moto_account
     real_client = session.client
@@ -165,6 +166,9 @@ def test_a_denied_service_is_listed_and_the_rest_read(moto_account, monkeypatch)
     assert found.not_read == ["wafv2:ListWebACLs (AccessDeniedException)"]
     assert found.sections["security"].values == {"secrets": 20}
     assert found.sections["rds"].values["read_replicas"] == 2
+    # the file says which values are unknown, so that drift does not take them for absent
+    assert found.unread == ["security.waf_web_acls", "security.waf_rules"]
+    assert yaml.safe_load(to_yaml(found))["not_read"] == ["security.waf_web_acls", "security.waf_rules"]
 
 
 def test_no_credentials_and_unknown_profile_are_one_line(tmp_path, monkeypatch, capsys):

@@ -46,6 +46,7 @@ class Discovery:
     sections: dict[str, Found]
     not_read: list[str]
     not_modelled: list[str]
+    unread: list[str] = field(default_factory=list)  # sections / section.key paths denied
 
     def raw(self) -> dict:
         """The architecture mapping (validated by :func:`to_yaml` before writing)."""
@@ -54,6 +55,8 @@ class Discovery:
             "region": self.region,
             "source": f"costmodel discover, account {self.account} ({self.region}), read-only",
         }
+        if self.unread:
+            raw["not_read"] = list(self.unread)  # unknown, not absent: drift must not price them
         for name in SCHEMA:
             if name in self.sections and self.sections[name].values:
                 raw[name] = dict(self.sections[name].values)
@@ -261,7 +264,8 @@ def read_msk(client_for: Callable[[str, str], Any], region: str) -> dict[str, Fo
 
 def read_network(client_for: Callable[[str, str], Any], region: str) -> dict[str, Found]:
     """Counts: application load balancers, NAT gateways, hosted zones, health checks."""
-    found, denied = Found(), []
+    found = Found()
+    denied: list[tuple[aws.Denied, tuple[str, ...]]] = []
     readers: list[tuple[str, Callable[[], int]]] = [
         ("load_balancers", lambda: _count_albs(client_for(("elbv2"), region), found)),
         (
@@ -310,7 +314,7 @@ def read_network(client_for: Callable[[str, str], Any], region: str) -> dict[str
         try:
             found.set(key, read(), sources[key])
         except aws.Denied as exc:
-            denied.append(exc)
+            denied.append((exc, (key,)))
     try:
         cloudfront = aws.read_all(
             client_for("cloudfront", GLOBAL_REGION),
@@ -323,7 +327,7 @@ def read_network(client_for: Callable[[str, str], Any], region: str) -> dict[str
             "is a usage assumption (network.cloudfront_egress_gb)"
         )
     except aws.Denied as exc:
-        denied.append(exc)
+        denied.append((exc, ()))  # a note, no value of the schema
     if denied:
         raise _PartlyDenied({"network": found}, denied)
     return {"network": found}
@@ -341,7 +345,8 @@ def _count_albs(elbv2: Any, found: Found) -> int:
 
 def read_security(client_for: Callable[[str, str], Any], region: str) -> dict[str, Found]:
     """WAF web ACLs and their rules (regional, and CloudFront's in us-east-1); secrets."""
-    found, denied = Found(), []
+    found = Found()
+    denied: list[tuple[aws.Denied, tuple[str, ...]]] = []
     try:
         waf = client_for("wafv2", region)
         scopes = [("REGIONAL", waf), ("CLOUDFRONT", client_for("wafv2", GLOBAL_REGION))]
@@ -356,35 +361,37 @@ def read_security(client_for: Callable[[str, str], Any], region: str) -> dict[st
         found.set("waf_web_acls", acls, "wafv2:ListWebACLs (REGIONAL and CLOUDFRONT)")
         found.set("waf_rules", rules, "wafv2:GetWebACL Rules")
     except aws.Denied as exc:
-        denied.append(exc)
+        denied.append((exc, ("waf_web_acls", "waf_rules")))
     try:
         secrets = aws.read_all(
             client_for("secretsmanager", region), "list_secrets", "SecretList", "secretsmanager:ListSecrets"
         )
         found.set("secrets", len(secrets), "secretsmanager:ListSecrets")
     except aws.Denied as exc:
-        denied.append(exc)
+        denied.append((exc, ("secrets",)))
     if denied:
         raise _PartlyDenied({"security": found}, denied)
     return {"security": found}
 
 
 class _PartlyDenied(Exception):
-    """A reader that got some of its values: keep them, list the denied reads."""
+    """A reader that got some of its values: keep them, list the denied reads (each with the
+    keys of the section it would have given)."""
 
-    def __init__(self, found: dict[str, Found], denied: list[aws.Denied]):
+    def __init__(self, found: dict[str, Found], denied: list[tuple[aws.Denied, tuple[str, ...]]]):
         super().__init__("partly denied")
         self.found = found
         self.denied = denied
 
 
+# Each reader with the section it writes (a denied read leaves that section unknown).
 READERS: tuple[tuple[str, Reader], ...] = (
-    ("EKS", read_eks),
-    ("RDS", read_rds),
-    ("ElastiCache", read_elasticache),
-    ("MSK", read_msk),
-    ("ALB, NAT, Route 53, CloudFront", read_network),
-    ("WAF, Secrets Manager", read_security),
+    ("eks", read_eks),
+    ("rds", read_rds),
+    ("elasticache", read_elasticache),
+    ("msk", read_msk),
+    ("network", read_network),  # ALB, NAT, Route 53, CloudFront
+    ("security", read_security),  # WAF, Secrets Manager
 )
 
 
@@ -407,20 +414,23 @@ def discover(profile: str | None = None, region: str = "us-east-1", aws_session:
     account = aws.call(client_for("sts", region), "get_caller_identity", "sts:GetCallerIdentity")["Account"]
     sections: dict[str, Found] = {}
     not_read: list[str] = []
-    for _, reader in READERS:
+    unread: list[str] = []
+    for section, reader in READERS:
         try:
             sections |= reader(client_for, region)
         except _PartlyDenied as partly:
             sections |= {k: v for k, v in partly.found.items() if v.values or v.notes}
-            not_read.extend(f"{d.what} ({d.code})" for d in partly.denied)
+            not_read.extend(f"{d.what} ({d.code})" for d, _ in partly.denied)
+            unread.extend(f"{section}.{key}" for _, keys in partly.denied for key in keys)
         except aws.Denied as denied:
             not_read.append(f"{denied.what} ({denied.code})")
+            unread.append(section)
     if not_read and not any(f.values for f in sections.values()):
         raise CostModelError(
             f"access denied to every read: {'; '.join(not_read)} (see the README's IAM policy)"
         )
     not_modelled = [note for found in sections.values() for note in found.notes]
-    return Discovery(str(account), region, sections, not_read, not_modelled)
+    return Discovery(str(account), region, sections, not_read, not_modelled, unread)
 
 
 def _scalar(value: Any) -> str:
@@ -450,6 +460,8 @@ def to_yaml(found: Discovery) -> str:
             lines.extend(f"#   - {item}" for item in items)
     for key in ("name", "region", "source"):
         lines.append(f"{key}: {_scalar(raw[key])}")
+    if "not_read" in raw:
+        lines.append(f"not_read: {_scalar(raw['not_read'])}  # access denied: unknown, not absent")
     for section in SCHEMA:
         if section not in raw:
             continue

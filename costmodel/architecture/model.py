@@ -20,6 +20,7 @@ class Architecture:
     given: dict[str, set[str]]
     origin: str = "<memory>"
     raw: dict = field(default_factory=dict, repr=False)
+    not_read: tuple[str, ...] = ()  # sections or dotted keys the API denied (costmodel discover)
 
     def get(self, dotted: str) -> Any:
         """Value at a dotted path, e.g. ``arch.get("eks.node_count")``."""

@@ -314,7 +314,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "kms_requests_thousands": F("float", "1K requests", 0, usage=True, doc="KMS API requests per month"),
     },
 }
-TOP_LEVEL = ("name", "region", "description", "source", *SCHEMA)
+TOP_LEVEL = ("name", "region", "description", "source", "not_read", *SCHEMA)
 
 
 # Short what-if keys of the command-line contract, as aliases of the dotted paths above.

@@ -140,6 +140,23 @@ def _check_consistency(sections: dict[str, dict], origin: str) -> None:
             raise InputError(f"{origin}: s3.buckets[{i}].frequent_access_pct must be within 0..100")
 
 
+def _not_read(raw: dict, origin: str) -> tuple[str, ...]:
+    """The ``not_read`` list of a discovered file: sections or ``section.key`` paths whose
+    read the account denied (their value is unknown, not absent)."""
+    items = raw.get("not_read")
+    if items is None:
+        return ()
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise InputError(f"{origin}: not_read must be a list of sections or section.key paths")
+    for item in items:
+        section, _, key = item.partition(".")
+        if section not in SCHEMA or (key and key not in SCHEMA[section]):
+            raise InputError(
+                f"{origin}: not_read: {item!r} is not a section or section.key; sections: {', '.join(SCHEMA)}"
+            )
+    return tuple(items)
+
+
 def architecture_from_dict(raw: Any, origin: str = "<memory>") -> Architecture:
     """Validate a parsed architecture mapping; ``origin`` names it in error messages."""
     if not isinstance(raw, dict):
@@ -167,4 +184,5 @@ def architecture_from_dict(raw: Any, origin: str = "<memory>") -> Architecture:
         given=given,
         origin=origin,
         raw=copy.deepcopy(raw),
+        not_read=_not_read(raw, origin),
     )

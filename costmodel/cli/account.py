@@ -68,6 +68,11 @@ def cmd_discover(args: argparse.Namespace) -> None:
 
 
 # ---------------------------------------------------------------------------- drift
+PRICED_HOW = (
+    "on-demand, 730 h; each difference priced on top of the ones above it, so they add up to the total"
+)
+
+
 def _shown(value: object) -> str:
     return "true" if value is True else "false" if value is False else str(value)
 
@@ -97,9 +102,15 @@ def cmd_drift(args: argparse.Namespace) -> int:
             "total_monthly_difference": json_number(result.total_monthly_difference),
             "undocumented": result.undocumented,
             "not_compared": result.not_compared,
+            "priced": PRICED_HOW,
         }
         if result.unknown_lines:
-            payload |= {"total_is_lower_bound": True, "unknown_lines": result.unknown_lines}
+            # the unknown differences were not read: of either sign, so neither bound
+            payload |= {
+                "total_is_lower_bound": False,
+                "total_is_partial": True,
+                "unknown_lines": result.unknown_lines,
+            }
         write_json(payload)
     elif args.format == "csv":
         import pandas as pd
@@ -109,19 +120,19 @@ def cmd_drift(args: argparse.Namespace) -> int:
         print(f"{documented.origin} (documented) against {running.origin} (running):")
         for d in result.differences:
             change = d.monthly_cost_difference
-            cost = (
-                "cost unknown (a whole section)"
-                if change is None
-                else f"{'+' if change >= 0 else ''}{money(change)}/month"
-            )
+            cost = "cost unknown" if change is None else f"{'+' if change >= 0 else ''}{money(change)}/month"
             print(f"  {d.path}: documented {_shown(d.documented)}, running {_shown(d.running)}: {cost}")
-        at_least = "at least " if result.unknown_lines else ""
         total = money(result.total_monthly_difference)
-        print(
-            f"{len(result.differences)} difference(s), {at_least}{total}/month (on-demand, 730 h)"
-            if result.differences
-            else "no drift: every documented key runs as documented"
-        )
+        if not result.differences:
+            print("no drift: every documented key runs as documented")
+        elif result.unknown_lines:
+            print(
+                f"{len(result.differences)} difference(s): the known ones {total}/month, "
+                f"{result.unknown_lines} of unknown cost (not read: access denied), so no total "
+                f"({PRICED_HOW})"
+            )
+        else:
+            print(f"{len(result.differences)} difference(s), {total}/month ({PRICED_HOW})")
         for path, value in result.undocumented.items():
             print(f"  not documented: {path} = {_shown(value)}")
         if result.not_compared:
