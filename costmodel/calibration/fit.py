@@ -1,8 +1,11 @@
 """Load -> capacity relations fitted to observed hours, each with a 95% interval and R².
 
 * The load curve: requests/s = trough + amplitude x growth^month x daytime(hour) x
-  (weekend factor on Saturdays and Sundays), the daytime a half-sine from 07:00 to 21:00
-  UTC (non-linear least squares; the growth only when the window spans two months or more).
+  (weekend factor on Saturdays and Sundays), the daytime a half-sine over a window of whole
+  UTC hours found from the data (the weekday hour-of-day profile; it may wrap past
+  midnight), then non-linear least squares; the growth only when the window spans two
+  months or more. The window is reported as two fits (``daytime_start_utc``,
+  ``daytime_hours``) with no interval: a grid choice, not an estimate.
   It gives the load section's ``requests_per_s_trough`` and ``requests_per_s_peak`` (a
   weekday's peak in the window's last month).
 * EKS: node CPU utilization against requests per node (OLS): the slope is the CPU a
@@ -39,8 +42,8 @@ class Fit:
 
     parameter: str
     value: float
-    low: float
-    high: float
+    low: float | None  # None: no interval (a choice on a grid, not an estimate)
+    high: float | None
     r2: float | None
     metric: str
     source: str
@@ -83,9 +86,42 @@ def line(x: pd.Series, y: pd.Series, what: str) -> Line:
     )
 
 
-def daytime(hours: pd.DatetimeIndex) -> np.ndarray:
-    """The daytime shape: a half-sine from 07:00 to 21:00, 0 at night [fraction of the peak]."""
-    return np.clip(np.sin((hours.hour.to_numpy() - 7) / 14 * np.pi), 0, None)
+def daytime(hours: pd.DatetimeIndex | np.ndarray, start: int, length: int) -> np.ndarray:
+    """The daytime shape: a half-sine over ``length`` hours from ``start`` (hour of day,
+    UTC; the window may wrap past midnight), 0 outside [fraction of the peak]."""
+    hour = hours.hour.to_numpy() if isinstance(hours, pd.DatetimeIndex) else np.asarray(hours)
+    phase = ((hour - start) % 24) / length
+    return np.where(phase < 1, np.sin(phase * np.pi), 0.0)
+
+
+SHORTEST_DAY, LONGEST_DAY = 4, 22  # [hours] daytime windows tried
+
+
+def daytime_window(observed: pd.Series) -> tuple[int, int, float]:
+    """(start hour UTC, length [h], R²) of the half-sine that best fits the weekday
+    hour-of-day profile of ``observed`` (least squares over every whole-hour window)."""
+    hours = pd.DatetimeIndex(observed.index)
+    weekday = observed[hours.day_of_week < 5]
+    profile = weekday.groupby(pd.DatetimeIndex(weekday.index).hour).mean().reindex(range(24))
+    if profile.isna().any():
+        raise InputError("the load curve needs weekday RequestCount at every hour of the day")
+    y = profile.to_numpy()
+    total = float(np.sum((y - y.mean()) ** 2))
+    if total == 0:
+        raise InputError("the load curve could not be fitted (the window has no daily cycle to fit)")
+    best: tuple[float, int, int] | None = None
+    for length in range(SHORTEST_DAY, LONGEST_DAY + 1):
+        for start in range(24):
+            x = daytime(np.arange(24), start, length)
+            slope, intercept = np.polyfit(x, y, 1)
+            if slope <= 0:
+                continue
+            sse = float(np.sum((y - intercept - slope * x) ** 2))
+            if best is None or sse < best[0]:
+                best = (sse, start, length)
+    if best is None:
+        raise InputError("the load curve could not be fitted (no daytime rise in the hourly profile)")
+    return best[1], best[2], 1 - best[0] / total
 
 
 def _month_index(hours: pd.DatetimeIndex) -> np.ndarray:
@@ -103,7 +139,8 @@ def load_curve(requests: pd.Series, source: str) -> list[Fit]:
             f"the load curve needs two weeks of hourly RequestCount, the window has {len(observed)} hours"
         )
     hours = pd.DatetimeIndex(observed.index)
-    shape, month = daytime(hours), _month_index(hours)
+    start_hour, day_length, window_r2 = daytime_window(observed)
+    shape, month = daytime(hours, start_hour, day_length), _month_index(hours)
     weekend = hours.day_of_week.to_numpy() >= 5
     last = float(month.max())
 
@@ -135,10 +172,13 @@ def load_curve(requests: pd.Series, source: str) -> list[Fit]:
     def fit(parameter: str, value: float, half: float, unit: str, load_key: bool = False) -> Fit:
         return Fit(parameter, value, value - half, value + half, r2, metric, source, unit, n, load_key)
 
+    window_source = f"{source}; the weekday hour-of-day profile, best of every whole-hour window"
     fits = [
         fit("requests_per_s_trough", trough, Z95 * se[0], "requests/s", True),
         fit("requests_per_s_peak", peak, Z95 * peak_se, "requests/s", True),
         fit("weekend_factor", weekend_factor, Z95 * se[2], "fraction of the weekday amplitude"),
+        Fit("daytime_start_utc", start_hour, None, None, window_r2, metric, window_source, "hour (UTC)", n),
+        Fit("daytime_hours", day_length, None, None, window_r2, metric, window_source, "h", n),
     ]
     if not one_month:
         fits.append(
@@ -368,11 +408,13 @@ def peak_ingress(fits: list[Fit]) -> Fit | None:
     if "kafka_bytes_per_request" not in by or "requests_per_s_peak" not in by:
         return None
     b, p = by["kafka_bytes_per_request"], by["requests_per_s_peak"]
+    bounds = (b.low, p.low, b.high, p.high)  # both are fitted: never None
+    b_low, p_low, b_high, p_high = (float(v if v is not None else "nan") for v in bounds)
     return Fit(
         "kafka_peak_ingress_mibps",
         b.value * p.value / MIB,
-        b.low * p.low / MIB,
-        b.high * p.high / MIB,
+        b_low * p_low / MIB,
+        b_high * p_high / MIB,
         None,
         "kafka_bytes_per_request x requests_per_s_peak",
         b.source,

@@ -41,6 +41,12 @@ class Calibration:
     headroom: list[Headroom]
 
 
+def window_label(start: str, end: str) -> str:
+    """The days of a window [start, end) as a reader counts them: both ends included."""
+    last_day = (pd.Timestamp(end) - pd.Timedelta(days=1)).date()
+    return f"{start} to {last_day} (--end {end} is exclusive)"
+
+
 def calibrate(payload: dict, arch: Architecture, start: str, end: str, origin: str = "") -> Calibration:
     """Fit the load relations to the metrics in [start, end) for ``arch``'s services."""
     first, last = parse_day(start, "--start"), parse_day(end, "--end")
@@ -49,7 +55,7 @@ def calibrate(payload: dict, arch: Architecture, start: str, end: str, origin: s
     frame, columns = observations(payload, start, end)
     source = (
         f"CloudWatch, account {payload.get('account', '?')} {payload.get('region', '?')}, "
-        f"{first.date()}..{last.date()} hourly"
+        f"hourly, {window_label(str(first.date()), str(last.date()))}"
         + (f" ({origin})" if origin else "")
         + (" SYNTHETIC" if payload.get("synthetic") else "")
     )
@@ -99,4 +105,4 @@ def read_load_file(path: str | Path) -> tuple[dict[str, float], list[dict]]:
     return dict(raw["load"]), fits
 
 
-__all__ = ["Calibration", "calibrate", "fit_record", "read_load_file", "write_load_file"]
+__all__ = ["Calibration", "calibrate", "fit_record", "read_load_file", "window_label", "write_load_file"]

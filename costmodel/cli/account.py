@@ -175,7 +175,13 @@ def cmd_calibrate(args: argparse.Namespace) -> None:
         return
     import pandas as pd
 
-    print(f"Calibrated {result.start}..{result.end} from {result.source}:")
+    print(f"Calibrated from {result.source}:")
+    by = {f.parameter: f.value for f in result.fits}
+    start, length = int(by["daytime_start_utc"]), int(by["daytime_hours"])
+    print(
+        f"Daytime (found in the hourly profile): {start:02d}:00 to {(start + length) % 24:02d}:00 UTC, "
+        "a half-sine; weekends scaled by weekend_factor"
+    )
     shown = pd.DataFrame(fits)[["parameter", "value", "low", "high", "r2", "unit", "hours"]]
     for column in ("value", "low", "high", "r2"):  # plain numbers, not money
         shown[column] = [("-" if pd.isna(v) else f"{v:,.5g}") for v in shown[column]]
@@ -184,10 +190,10 @@ def cmd_calibrate(args: argparse.Namespace) -> None:
     print("\nHeadroom (the next step at the fitted trend):")
     room = pd.DataFrame(rooms)
     room["load_growth_pct"] = [
-        ("beyond +1900%" if d == "load" else "(data growth)") if pd.isna(v) else f"+{v:g}%"
+        ("not within +1900%" if d == "load" else "(data growth)") if pd.isna(v) else f"+{v:g}%"
         for v, d in zip(room["load_growth_pct"], room["driver"], strict=True)
     ]
-    room["month"] = room["month"].fillna("beyond 10 years")
+    room["month"] = room["month"].fillna("unknown: not reached within 10 years")
     print(table_text(room, max_width=70))
     if args.out:
         print(f"\nwrote {args.out} (its 'load' section: {', '.join(result.load)})")
