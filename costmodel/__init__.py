@@ -5,7 +5,7 @@
 >>> items = costmodel.estimate(arch)              # tidy DataFrame of priced line items
 >>> from costmodel.output import money
 >>> money(items.groupby("service").monthly_cost.sum().sum())   # hand-checked in tests/test_golden.py
-'$7,795.19'
+'$7,794.19'
 """
 
 from costmodel.architecture import Architecture, load_architecture

@@ -34,7 +34,7 @@ def test_golden_total_is_the_hand_checked_sum():
     # EKS 73 + 365 (extended support) + 744.60 + 24; RDS 1,460 + 230 + 160 + 2 x (730 + 115 + 80) + backup 0 (free);
     # ElastiCache 900.09; MSK 459.90 + 300; S3 25.31 + 62.80 + 39; EBS 24 + 15; NAT 143.55;
     # transfer 166.99 - 9 (free 100 GB); ALB 45.625; CloudFront 475 - 97.04 (free 1 TB and 10M
-    # requests); Route 53 1 + 1 (health checks) + 0 (alias queries); CloudWatch 204.50 - 6.675
+    # requests); Route 53 1 + 1 - 1 (health checks, free) + 0 (alias queries); CloudWatch 204.50 - 6.675
     # (free tier); WAF 45; Secrets 13; ECR 15; S3 retrieval 0.50; public IPv4 21.90; X-Ray 25
     # (26 - 1 free); KMS 17.14 (17.20 - 0.06 free)
     hand = (
@@ -62,6 +62,7 @@ def test_golden_total_is_the_hand_checked_sum():
         - 97.04
         + 1
         + 1
+        - 1
         + 15
         + 0.50
         + 21.90
@@ -148,7 +149,9 @@ HAND = {
     ("secrets", "USE1-AWSSecretsManagerAPIRequest"): 100 * 0.05,  # 5.00: 1M calls
     ("ecr", "USE1-TimedStorage-ByteHrs"): 150 * 0.10,  # 15.00
     ("company-backups", "Retrieval-SIA"): 50 * 0.01,  # 0.50: Standard-IA retrieval fee
-    ("route53", "Health-Check-AWS"): 2 * 0.50,  # 1.00
+    ("route53", "Health-Check-AWS", 0): 2 * 0.50,  # 1.00
+    # the first 50 health checks of AWS endpoints are free (AWS-R53-HC-FREE): both of them
+    ("route53", "Health-Check-AWS", 1): -2 * 0.50,  # -1.00
     ("public-ipv4", "USE1-PublicIPv4:InUseAddress"): 6 * 730 * 0.005,  # 21.90
     # the free tiers of X-Ray (100,000 recorded, 1M retrieved: AWS-XRAY) and KMS (20,000
     # requests: AWS-KMS) follow the same rule: the list price, then the allowance's line
@@ -221,8 +224,9 @@ def test_the_744_hour_month_is_the_730_hour_estimate_plus_14_hours_of_hourly_lin
     assert payload["total_monthly_cost"] == pytest.approx(
         golden["monthly_cost"].sum() + HOURLY * 14, abs=0.01
     )
-    # by hand: 7,947.91 (list, 730 h) - 112.72 (free tiers) - 40 (alias queries) + 107.95 = 7,903.14
-    assert round(payload["total_monthly_cost"], 2) == 7903.14
+    # by hand: 7,947.91 (list, 730 h) - 113.72 (free tiers, Route 53's 2 health checks among them)
+    # - 40 (alias queries) + 107.95 = 7,902.14
+    assert round(payload["total_monthly_cost"], 2) == 7902.14
     assert payload["total_is_lower_bound"] is False and payload["unknown_lines"] == 0
 
 
@@ -232,8 +236,11 @@ def test_free_tiers_are_lines_of_their_own_and_can_be_left_out():
     allowances = [i for i in with_tiers["line_items"] if i["purchase_option"] == "free_tier"]
     # CloudFront 1,024 GB x 0.085 + 1,000 x 10K x 0.01 = 97.04 (AWS-CF-FREE); data transfer
     # 100 GB x 0.09 = 9.00 (AWS-DTO-FREE); CloudWatch 10 x 0.30 + 10 x 0.10 + 5 x (0.50 +
-    # 0.03 + 0.005) = 6.675 (AWS-CW-FREE); X-Ray 0.1 x 5 + 1 x 0.5 = 1.00; KMS 2 x 0.03 = 0.06
-    assert sum(i["monthly_cost"] for i in allowances) == pytest.approx(-(97.04 + 9.00 + 6.675 + 1.00 + 0.06))
+    # 0.03 + 0.005) = 6.675 (AWS-CW-FREE); X-Ray 0.1 x 5 + 1 x 0.5 = 1.00; KMS 2 x 0.03 = 0.06;
+    # Route 53's 2 health checks of AWS endpoints x 0.50 = 1.00 (AWS-R53-HC-FREE)
+    assert sum(i["monthly_cost"] for i in allowances) == pytest.approx(
+        -(97.04 + 9.00 + 6.675 + 1.00 + 0.06 + 1.00)
+    )
     assert all("(free tier)" in i["price_source"] for i in allowances)
     assert not any(i["purchase_option"] == "free_tier" for i in before["line_items"])
     # list prices before free tiers, 730 h: the earlier $7,947.91, plus the $1.06 of KMS and

@@ -43,7 +43,7 @@ def test_every_sample_month_conserves_money(sample, production, catalog):
         # the document's figures allocated over the categories add up to its $5,700
         assert table.lines["allocated"].sum() == pytest.approx(5700)
         assert table.totals["documented"] == pytest.approx(5700)
-        assert table.totals["modelled"] == pytest.approx(7795.19)  # the golden hand sum
+        assert table.totals["modelled"] == pytest.approx(7794.19)  # the golden hand sum
 
 
 @pytest.mark.parametrize("name", REAL)
