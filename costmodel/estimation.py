@@ -173,6 +173,38 @@ def estimate(
     return priced.loc[:, LINE_ITEM_COLUMNS + EXTRA_COLUMNS]
 
 
+_EFFECTIVE = r" (\d{4}-\d{2}-\d{2}) \("  # price_source: "SOURCE YYYY-MM-DD (status)"
+
+
+def check_month_priceable(arch: Architecture, items: pd.DataFrame, month: str) -> None:
+    """Refuse to price ``month`` (YYYY-MM) with prices that took effect after it began, or
+    an EKS version not yet released: the catalog does not say what AWS charged then."""
+    start = pd.Timestamp(f"{month}-01")
+    eks_spec = arch.sections.get("eks") or {}
+    version = eks_spec.get("kubernetes_version")
+    if version:
+        from costmodel.services.eks_versions import calendar
+
+        table = calendar()
+        if version in table.index and table.loc[version, "release"] > start + pd.offsets.MonthEnd(0):
+            released = table.loc[version, "release"].date()
+            raise InputError(
+                f"--month {month} is before EKS {version} was released ({released}); "
+                "price a month it ran in, or set eks.kubernetes_version to what ran then"
+            )
+    dates = pd.to_datetime(items["price_source"].str.extract(_EFFECTIVE, expand=False), errors="coerce")
+    late = dates > start
+    if late.any():
+        latest = dates[late].max()
+        line = items.loc[dates == latest].iloc[0]
+        earliest = latest.to_period("M") + (0 if latest.day == 1 else 1)
+        raise InputError(
+            f"--month {month} is before the price of {line['usage_type']} took effect "
+            f"({line['price_source']}): the price catalog does not say what AWS charged then; "
+            f"price {earliest} or later"
+        )
+
+
 def check_finite_costs(items: pd.DataFrame, origin: str) -> None:
     """Every priced line's cost must be a finite number (an unknown price stays NaN, reported
     as unknown); an overflow from huge inputs is refused, naming the line."""

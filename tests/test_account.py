@@ -63,7 +63,7 @@ def test_discover_reproduces_production_yaml(moto_account, tmp_path, capsys):
         "eks.max_nodes", "eks.root_volume_gb", "rds.engine", "rds.instance_class", "rds.multi_az",
         "rds.read_replicas", "rds.replica_multi_az", "rds.storage_gb", "rds.iops", "rds.throughput_mibps",
         "rds.backup_retention_days", "elasticache.engine", "elasticache.node_type", "elasticache.node_count",
-        "elasticache.shards", "msk.broker_type", "msk.broker_count", "msk.storage_gb",
+        "elasticache.shards", "msk.broker_type", "msk.broker_count", "msk.availability_zones", "msk.storage_gb",
         "msk.provisioned_throughput_mibps", "network.load_balancers", "network.nat_gateways",
         "network.hosted_zones", "network.health_checks", "security.waf_web_acls", "security.waf_rules",
         "security.secrets",

@@ -83,6 +83,8 @@ def architectures(draw):
     iops = draw(st.sampled_from([3000, 11999, 12000, 12001, 16000, 20000]))
     iops = min(iops, 500 * storage)  # at most 500 IOPS per GiB (data/limits.csv)
     throughput = draw(st.sampled_from([125, 126, 499, 500, 501, 1000]))
+    if storage < 400:  # gp3 below 400 GiB: the fixed baseline, nothing provisioned (AWS)
+        iops, throughput = 3000, 125
     raw["rds"] |= {
         "instance_class": draw(st.sampled_from(rds_types)),
         "replica_instance_class": draw(st.one_of(st.none(), st.sampled_from(rds_types))),
@@ -158,17 +160,18 @@ def test_the_issues_two_divergences_agree(production, catalog):
 
 
 def test_the_gp3_baseline_boundary_reaches_the_projection(production, catalog):
-    # Production's 16,000 IOPS and 500 MiB/s on 399 GB instead of 400 GB, on the Multi-AZ
-    # primary ($0.04 per IOPS-month, $0.16 per MiBps-month) and 2 Single-AZ replicas ($0.02,
-    # $0.08): the baseline drops from 12,000 IOPS / 500 MiB/s to 3,000 / 125, so
-    #   IOPS: 9,000 more x (0.04 + 2 x 0.02) = $720; throughput: 375 more x (0.16 + 2 x 0.08) = $120
-    #   backup: 3 GB less free (3 instances x 1 GB) x $0.095 = $0.285
-    #   storage: 1 GB less x (0.23 + 2 x 0.115) = -$0.46
+    # Below 400 GB gp3 has a fixed 3,000 IOPS / 125 MiB/s (AWS allows nothing provisioned);
+    # from 400 GB production's 16,000 IOPS and 500 MiB/s can be provisioned above a baseline
+    # of 12,000 / 500. On the Multi-AZ primary ($0.04 per IOPS-month) and 2 Single-AZ
+    # replicas ($0.02), 400 GB against 399 GB at the small baseline costs
+    #   IOPS: 4,000 above the baseline x (0.04 + 2 x 0.02) = $320; throughput: none above
+    #   storage: 1 GB more x (0.23 + 2 x 0.115) = $0.46
+    #   backup: 3 GB more free (3 instances x 1 GB) x $0.095 = -$0.285
     raw = copy.deepcopy(production.raw)
     raw["load"] |= QUIET_LOAD
     costs = []
-    for storage in (399, 400):
-        raw["rds"]["storage_gb"] = storage
+    for storage, iops, throughput in ((399, 3000, 125), (400, 16000, 500)):
+        raw["rds"] |= {"storage_gb": storage, "iops": iops, "throughput_mibps": throughput}
         arch = architecture_from_dict(raw)
         costs.append(float(capacity_and_cost(arch, 1.0, catalog)["rds_cost"]))
-    assert costs[0] - costs[1] == pytest.approx(720 + 120 + 0.285 - 0.46)
+    assert costs[1] - costs[0] == pytest.approx(320 + 0.46 - 0.285)

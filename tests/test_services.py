@@ -3,6 +3,7 @@
 import pytest
 
 from costmodel.architecture import architecture_from_dict, load_architecture
+from costmodel.errors import InputError
 from costmodel.estimation import estimate
 
 
@@ -119,13 +120,19 @@ def _rds(**changes):
     return architecture_from_dict({"region": "us-east-1", "rds": spec})
 
 
-def test_rds_gp3_baseline_below_400_gb(catalog):
-    # 300 GB: baseline 3,000 IOPS / 125 MiB/s; 5,000 IOPS -> 2,000 x $0.02 = $40;
-    # 200 MiB/s -> 75 MiB/s x $0.080 (derived rate) = $6.00
-    items = estimate(_rds(iops=5000, throughput_mibps=200), catalog)
+def test_rds_gp3_provisioned_above_the_400_gb_baseline(catalog):
+    # 400 GB: baseline 12,000 IOPS / 500 MiB/s; 14,000 IOPS -> 2,000 x $0.02 = $40;
+    # 575 MiB/s -> 75 MiB/s x $0.080 (derived rate) = $6.00
+    items = estimate(_rds(storage_gb=400, iops=14000, throughput_mibps=575), catalog)
     assert cost(items, "RDS IOPS") == 40.00
     assert cost(items, "RDS throughput") == 6.00
     assert items.loc[items["unit"] == "MiBps-Mo", "price_source"].str.contains("derived").all()
+
+
+def test_rds_gp3_below_400_gb_provisions_nothing():
+    # below 400 GB AWS gives the fixed 3,000 IOPS / 125 MiB/s and allows nothing more
+    with pytest.raises(InputError, match="rds.iops = 5,000 with rds.storage_gb = 300"):
+        _rds(iops=5000)
 
 
 def test_rds_at_baseline_has_no_iops_line(catalog):
@@ -215,9 +222,10 @@ def test_network(items):
     # CloudFront: 5,000 GB x $0.085 = $425; 50M HTTPS = 5,000 x 10K x $0.01 = $50; less the
     # always-free 1,024 GB x $0.085 = $87.04 and 10M requests = $10 (AWS-CF-FREE): $377.96
     assert cost(items, "CloudFront") == 377.96
-    # Route 53: 2 zones x $0.50 + 2 health checks x $0.50 = $2; the 100M queries are to alias
+    # Route 53: 2 zones x $0.50 + 2 health checks x $0.50, less the first 50 health checks of AWS
+    # endpoints, free (AWS-R53-HC-FREE): $1; the 100M queries are to alias
     # records of CloudFront and the ALB: no charge (AWS-R53-ALIAS)
-    assert cost(items, "Route 53") == 2.00
+    assert cost(items, "Route 53") == 1.00
 
 
 def test_public_ipv4_addresses_cost_half_a_cent_an_hour_each(items):
@@ -282,7 +290,7 @@ def test_line_items_carry_contract_columns_and_cost_explorer_names(items):
         "Amazon Elastic Container Service for Kubernetes",
     } <= set(items["service"])
     # the hand sum of the golden table (tests/test_golden.py): nothing priced twice or left out
-    assert items["monthly_cost"].sum() == pytest.approx(7795.19)
+    assert items["monthly_cost"].sum() == pytest.approx(7794.19)
     assert items["price_source"].str.match(r".+ \d{4}-\d{2}-\d{2} \((\w+|free tier)\)").all()
 
 

@@ -251,6 +251,13 @@ def read_msk(client_for: Callable[[str, str], Any], region: str) -> dict[str, Fo
     where = f"kafka:ListClustersV2 {cluster['ClusterName']}"
     found.set("broker_type", info["InstanceType"], f"{where} BrokerNodeGroupInfo.InstanceType")
     found.set("broker_count", int(spec["NumberOfBrokerNodes"]), f"{where} NumberOfBrokerNodes")
+    subnets = info.get("ClientSubnets") or []
+    if len(subnets) in (2, 3):  # one subnet per AZ (MSK requires distinct AZs)
+        found.set("availability_zones", len(subnets), f"{where} BrokerNodeGroupInfo.ClientSubnets")
+    elif subnets:
+        found.notes.append(
+            f"MSK {cluster['ClusterName']}: {len(subnets)} client subnets (2 or 3 AZs modelled)"
+        )
     if "VolumeSize" in ebs:
         found.set("storage_gb", float(ebs["VolumeSize"]), f"{where} EbsStorageInfo.VolumeSize")
     throughput = ebs.get("ProvisionedThroughput") or {}

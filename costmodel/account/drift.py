@@ -156,7 +156,7 @@ def _apply(raw: dict, diff: Difference, running: Architecture) -> dict:
 
 def _monthly_total(raw: dict, origin: str, catalog: PriceCatalog) -> float:
     """The on-demand 730-hour estimate of an architecture mapping [USD]."""
-    from costmodel.estimate import estimate
+    from costmodel.estimation import estimate
 
     return float(estimate(architecture_from_dict(raw, origin=origin), catalog)["monthly_cost"].sum())
 

@@ -112,7 +112,15 @@ SCHEMA: dict[str, dict[str, Field]] = {
     },
     "msk": {
         "broker_type": F("str", required=True, instance_service="msk", doc="broker instance type"),
-        "broker_count": F("int", "brokers", required=True, doc="brokers"),
+        "broker_count": F("int", "brokers", required=True, doc="brokers (a multiple of availability_zones)"),
+        "availability_zones": F(
+            "int",
+            "AZs",
+            3,
+            minimum=2,
+            maximum=3,
+            doc="availability zones (client subnets) the brokers are spread over, evenly: 2 or 3",
+        ),
         "storage_gb": F("float", "GB", 1000, doc="EBS storage per broker"),
         "provisioned_throughput_mibps": F(
             "float", "MiB/s", 0, doc="provisioned storage throughput per broker"

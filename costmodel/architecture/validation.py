@@ -14,7 +14,7 @@ from typing import Any
 from costmodel import limits
 from costmodel.architecture.model import Architecture
 from costmodel.architecture.reference import _instance_types, billing_code
-from costmodel.architecture.schema import SCHEMA, TOP_LEVEL, Field
+from costmodel.architecture.schema import ALIASES, SCHEMA, TOP_LEVEL, Field
 from costmodel.errors import InputError
 
 
@@ -32,6 +32,12 @@ def _check_value(value: Any, spec: Field, where: str) -> Any:
         raise InputError(f"{where} is empty; it is required ({spec.doc})")
     if spec.kind in ("int", "float") and isinstance(value, bool):
         raise InputError(f"{where} = {value!r} must be a number, not true/false")
+    if spec.kind == "str" and isinstance(value, int | float) and not isinstance(value, bool):
+        # YAML reads 1.30 as the number 1.3: never guess which text was meant
+        raise InputError(
+            f"{where} = {value!r} is a number, not text (YAML reads 1.30 as 1.3): quote it, "
+            f'e.g. {where.rpartition(".")[2]}: "1.30"'
+        )
     if not isinstance(value, kinds[spec.kind]):
         if spec.kind == "int" and isinstance(value, float) and value.is_integer():
             value = int(value)
@@ -66,6 +72,16 @@ def _validate_section(raw: Any, schema: dict[str, Field], where: str) -> tuple[d
         raise InputError(f"{where} must be a mapping of keys to values, got {type(raw).__name__}")
     unknown = [k for k in raw if k not in schema]
     if unknown:
+        short = [
+            target.partition(".")[2]
+            for alias, target in ALIASES.items()
+            if alias.partition(".")[2] == unknown[0] and SCHEMA.get(alias.partition(".")[0]) is schema
+        ]
+        if short:  # a what-if's short form: the file takes the schema's name
+            raise InputError(
+                f"{where}: unknown key {unknown[0]!r}: it is the --set short form; in an architecture "
+                f"file write {short[0]!r}"
+            )
         raise InputError(f"{where}: unknown key {unknown[0]!r}; valid keys: {', '.join(schema)}")
     out, given = {}, set()
     for key, spec in schema.items():
@@ -107,6 +123,37 @@ def _check_cache_topology(cache: dict, origin: str) -> None:
         )
 
 
+def _check_rds_gp3(rds: dict, origin: str) -> None:
+    """RDS gp3 below 400 GiB has a fixed baseline (3,000 IOPS, 125 MiB/s): AWS does not let
+    IOPS or throughput be provisioned there, so a file asking for more would be priced for
+    something that cannot run."""
+    from costmodel.services.rds import GP3_BASELINE_SMALL, GP3_BASELINE_THRESHOLD_GB
+
+    if rds["storage_gb"] >= GP3_BASELINE_THRESHOLD_GB:
+        return
+    for key, baseline, unit in zip(
+        ("iops", "throughput_mibps"), GP3_BASELINE_SMALL, ("IOPS", "MiB/s"), strict=True
+    ):
+        if rds[key] > baseline:
+            raise InputError(
+                f"{origin}: rds.{key} = {rds[key]:,g} with rds.storage_gb = {rds['storage_gb']:,g}: RDS gp3 "
+                f"below {GP3_BASELINE_THRESHOLD_GB} GiB has a fixed {baseline:,} {unit} and none can be "
+                f"provisioned (Amazon RDS User Guide, gp3 storage); set rds.{key} to at most {baseline:,} "
+                f"or rds.storage_gb to {GP3_BASELINE_THRESHOLD_GB} or more"
+            )
+
+
+def _check_msk_zones(msk: dict, origin: str) -> None:
+    """MSK spreads brokers evenly over its client subnets' AZs: the broker count is a
+    multiple of them (Amazon MSK Developer Guide, 'Create a cluster')."""
+    if msk["broker_count"] % msk["availability_zones"]:
+        raise InputError(
+            f"{origin}: msk.broker_count = {msk['broker_count']} is not a multiple of "
+            f"msk.availability_zones = {msk['availability_zones']}: MSK puts the same number of "
+            "brokers in each AZ"
+        )
+
+
 def _check_unique_names(sections: dict[str, dict], origin: str) -> None:
     """Buckets and volume groups are resources: a repeated name is a copy-paste that would
     count one resource twice and merge two in every table keyed by resource."""
@@ -135,6 +182,8 @@ def _check_consistency(sections: dict[str, dict], origin: str) -> None:
     cache = sections.get("elasticache")
     if cache:
         _check_cache_topology(cache, origin)
+    if sections.get("msk"):
+        _check_msk_zones(sections["msk"], origin)
     for i, bucket in enumerate(sections.get("s3", {}).get("buckets", [])):
         if not 0 <= bucket["frequent_access_pct"] <= 100:
             raise InputError(f"{origin}: s3.buckets[{i}].frequent_access_pct must be within 0..100")
@@ -177,6 +226,8 @@ def architecture_from_dict(raw: Any, origin: str = "<memory>") -> Architecture:
             sections[name], given[name] = _validate_section(raw[name], schema, f"{origin}: {name}")
     _check_consistency(sections, origin)
     limits.check(sections, origin)
+    if sections.get("rds"):  # after the limits: a value beyond one is named by its limit first
+        _check_rds_gp3(sections["rds"], origin)
     return Architecture(
         name=str(raw.get("name", Path(origin).stem)),
         region=region,

@@ -179,7 +179,11 @@ def _msk_brokers(
         if ingress is not None and ingress.reindex(hours).notna().any()
         else load["kafka_peak_ingress_mibps"]
     )
-    count = max(float(brokers(peak, msk["broker_type"], load["kafka_fan_out"])), msk["broker_count"])
+    zones = msk["availability_zones"]
+    count = max(
+        float(brokers(peak, msk["broker_type"], load["kafka_fan_out"], minimum=zones, zones=zones)),
+        msk["broker_count"],
+    )
     broker_usage = usage_type(
         arch.region, f"Kafka.{msk['broker_type'].removeprefix('kafka.')}", prefixed_in_us_east_1=True
     )

@@ -107,7 +107,11 @@ def _msk(arch: Architecture, fits: dict[str, Fit]) -> list[tuple[str, float | No
         return []
     msk, load = arch.sections["msk"], arch.sections["load"]
     need = brokers(
-        fits["kafka_peak_ingress_mibps"].value * FACTORS, msk["broker_type"], load["kafka_fan_out"]
+        fits["kafka_peak_ingress_mibps"].value * FACTORS,
+        msk["broker_type"],
+        load["kafka_fan_out"],
+        minimum=msk["availability_zones"],
+        zones=msk["availability_zones"],
     )
     return [
         (

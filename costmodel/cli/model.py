@@ -24,7 +24,7 @@ from costmodel.output import json_number, records, write_csv, write_json
 
 
 def cmd_estimate(args: argparse.Namespace) -> None:
-    from costmodel.estimation import warnings
+    from costmodel.estimation import check_month_priceable, warnings
 
     arch, catalog = architecture_from_args(args), catalog_from_args(args)
     priced_month = parse_month(args.month, "--month") if args.month else catalog.as_of
@@ -39,6 +39,8 @@ def cmd_estimate(args: argparse.Namespace) -> None:
         month=priced_month,
         free_tiers=not args.no_free_tiers,
     )
+    if args.month:
+        check_month_priceable(arch, items, priced_month)
     notes = warnings(arch, priced_month, items)
     comparison = compare(items) if args.compare_documented else None
     basis = price_basis(catalog, free_tiers=not args.no_free_tiers)

@@ -197,7 +197,13 @@ def _msk_capacity(
     """
     m = arch.sections["msk"]
     brokers = np.maximum(
-        msk_model.brokers(load["kafka_peak_ingress_mibps"] * f, m["broker_type"], load["kafka_fan_out"]),
+        msk_model.brokers(
+            load["kafka_peak_ingress_mibps"] * f,
+            m["broker_type"],
+            load["kafka_fan_out"],
+            minimum=m["availability_zones"],
+            zones=m["availability_zones"],
+        ),
         m["broker_count"],
     )
     used = msk_model.storage_per_broker_gb(

@@ -58,12 +58,13 @@ def brokers(
     fan_out: float = 2.0,
     utilization: float = 0.6,
     minimum: int = 3,
+    zones: int = AZS,
 ) -> np.ndarray:
-    """Brokers for a peak ingress, in multiples of 3 AZs [brokers]."""
+    """Brokers for a peak ingress, in multiples of ``zones`` AZs [brokers]."""
     raw = np.ceil(
         np.asarray(peak_ingress_mibps, dtype=float) / ingress_per_broker(broker_type, fan_out, utilization)
     )
-    return np.maximum(np.ceil(raw / AZS) * AZS, minimum)
+    return np.maximum(np.ceil(np.maximum(raw, minimum) / zones) * zones, zones)
 
 
 def storage_per_broker_gb(
