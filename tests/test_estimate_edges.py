@@ -123,3 +123,39 @@ def test_the_snapshot_month_and_later_are_priced(capsys):
     for month, total in (("2026-12", 7902.14), ("2027-02", 7346.98)):
         assert main(["estimate", "--month", month, "--format", "json"]) == 0
         assert round(json.loads(capsys.readouterr().out)["total_monthly_cost"], 2) == total
+
+
+STANDBY = "data/architectures/dr-standby-us-west-2.yaml"
+
+
+def test_whatif_allow_unknown_gives_lower_bounds_like_estimate(capsys):
+    """The standby's us-west-2 gp3 storage and backup have no price in the snapshot: without
+    --allow-unknown whatif stops, with it the totals are lower bounds. Known lines, by hand:
+    EKS control plane 730 x $0.10 = $73.00 + db.r5.large 730 x $0.25 = $182.50 = $255.50;
+    rds.storage_gb changes only the two unknown lines, so the known difference is $0."""
+    argv = ["whatif", STANDBY, "--set", "rds.storage_gb=1500"]
+    assert main(argv) == 2
+    capsys.readouterr()
+    assert main([*argv, "--allow-unknown", "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["base_total"] == payload["scenario_total"] == pytest.approx(255.5)
+    assert payload["base"] == payload["scenario"] == {"total_is_lower_bound": True, "unknown_lines": 2}
+    assert payload["difference"] == 0 and payload["difference_unknown_lines"] == 2
+    assert main([*argv, "--allow-unknown"]) == 0
+    out = capsys.readouterr().out
+    assert "base at least $255.50 (2 lines unknown) -> scenario at least $255.50 (2 lines unknown)" in out
+    assert "USW2-RDS:GP3-Storage" in out  # a line of unknown difference is listed, not "unchanged"
+
+
+def test_a_service_subtotal_with_unknown_lines_says_at_least(capsys):
+    assert main(["estimate", STANDBY, "--allow-unknown"]) == 0
+    out = capsys.readouterr().out
+    # RDS: db.r5.large 730 h x $0.25 = $182.50 known; storage and backup unknown
+    assert any(
+        line.startswith("Amazon Relational Database Service ")
+        and line.endswith(" at least $182.50 (2 lines unknown)")
+        for line in out.splitlines()
+    )
+    assert "at least $255.50 (2 lines unknown)" in out
+    # the node root volumes: no us-west-2 price, 0 nodes: known to be $0.00, and said why
+    assert "1 more line(s) have no known price but a quantity of 0: $0.00 whatever the price" in out

@@ -20,7 +20,7 @@ from costmodel.constants import CURRENCY, HOURS_PER_MONTH, calendar_hours
 from costmodel.documented import compare
 from costmodel.estimation import estimate
 from costmodel.inputs import parse_month
-from costmodel.output import json_number, records, write_csv, write_json
+from costmodel.output import json_number, known_total, records, total_fields, write_csv, write_json
 
 
 def cmd_estimate(args: argparse.Namespace) -> None:
@@ -110,20 +110,33 @@ def cmd_whatif(args: argparse.Namespace) -> None:
         raise InputError(
             "give at least one change, e.g. --set eks.node_count=5 --set rds.instance_class=db.r5.4xlarge"
         )
-    result = compare(arch, parse_changes(args.set or []), catalog)
+    missing = "report" if args.allow_unknown else "raise"
+    result = compare(arch, parse_changes(args.set or []), catalog, missing=missing)
     table = result.line_items
+    # with unknown prices (--allow-unknown) each total is the known lines' sum, a lower bound
+    base, scenario = table["base_monthly_cost"], table["scenario_monthly_cost"]
+    difference, unknown_difference = known_total(table["difference"])
     if args.format == "json":
         write_json(
             {
-                "base_total": json_number(result.base_total),
-                "scenario_total": json_number(result.scenario_total),
-                "difference": json_number(result.difference),
+                "base_total": json_number(known_total(base)[0]),
+                "scenario_total": json_number(known_total(scenario)[0]),
+                "difference": json_number(difference),
                 "price_basis": catalog.basis,
                 "changes": result.changes,
                 "line_items": records(table),
             }
+            | (
+                {
+                    "base": total_fields(base),
+                    "scenario": total_fields(scenario),
+                    "difference_unknown_lines": unknown_difference,
+                }
+                if args.allow_unknown
+                else {}
+            )
         )
     elif args.format == "csv":
         write_csv(table)
     else:
-        print_whatif(arch, catalog, result)
+        print_whatif(arch, catalog, result, difference, unknown_difference)

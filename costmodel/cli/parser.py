@@ -88,6 +88,11 @@ def _add_model_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("whatif", help="price the architecture with changes, diffed against the base")
     add_common(p)
     p.add_argument(
+        "--allow-unknown",
+        action="store_true",
+        help="list lines whose price is unknown instead of stopping (the totals are then lower bounds)",
+    )
+    p.add_argument(
         "--set", action="append", metavar="KEY=VALUE", help="a change, e.g. eks.node_count=5 (repeatable)"
     )
     p.set_defaults(func=model.cmd_whatif)

@@ -57,19 +57,23 @@ def print_line_items(items: pd.DataFrame, basis: str) -> None:
     print()
     print(table_text(items[ESTIMATE_TABLE_COLUMNS], money_columns=("monthly_cost",)))
     print()
-    # a service with any unknown line has an unknown total, never a partial sum or $0.00
-    by_service = (
-        items.groupby("service", sort=False)["monthly_cost"]
-        .agg(lambda costs: costs.sum() if costs.notna().all() else float("nan"))
-        .reset_index()
-    )
-    print(table_text(by_service, money_columns=("monthly_cost",)))
+    # a service with unknown lines is a lower bound, said as the total is: never a plain sum
+    by_service = items.groupby("service", sort=False)["monthly_cost"].agg(total_text).reset_index()
+    width = max([len("monthly_cost"), *(len(text) for text in by_service["monthly_cost"])])
+    by_service["monthly_cost"] = by_service["monthly_cost"].astype(str).str.rjust(width)
+    print(table_text(by_service, max_width=max(width, 60)))
     print(f"\nTotal (on-demand {basis}): {total_text(items['monthly_cost'])} per month")
     unknown = items.loc[items["monthly_cost"].isna()]
     if len(unknown):
         print(f"The {len(unknown)} line(s) whose price is unknown (left out of the total: a lower bound):")
         print(
             table_text(unknown[["service", "component", "quantity", "unit", "price_source"]], max_width=110)
+        )
+    unused = items.loc[items["unit_price"].isna() & items["monthly_cost"].notna()]
+    if len(unused):  # the table shows their price as unknown: say why they count as known
+        print(
+            f"{len(unused)} more line(s) have no known price but a quantity of 0: $0.00 whatever the "
+            f"price ({', '.join(unused['component'])})"
         )
 
 
@@ -208,17 +212,24 @@ def print_commitments(
         print(f"- {row.item}: {row.explanation}")
 
 
-def print_whatif(arch: Architecture, catalog: PriceCatalog, result: WhatIf) -> None:
-    """The line items a what-if changed, and the base and scenario totals."""
+def print_whatif(
+    arch: Architecture, catalog: PriceCatalog, result: WhatIf, difference: float, unknown_difference: int
+) -> None:
+    """The line items a what-if changed (and those of unknown difference), and the base and
+    scenario totals: lower bounds when ``unknown_difference`` lines have no price."""
     table = result.line_items
-    changed = table.loc[table["difference"].abs() > 1e-9]
+    base, scenario = table["base_monthly_cost"], table["scenario_monthly_cost"]
+    changed = table.loc[~(table["difference"].abs() <= 1e-9)]  # and lines of unknown difference
     print(
         f"What if {', '.join(f'{k} = {v}' for k, v in result.changes.items())} ({arch.name}, {catalog.name}):"
     )
     print(table_text(changed, money_columns=("base_monthly_cost", "scenario_monthly_cost", "difference")))
+    unknown_text = (
+        f"; {unknown_difference} line(s) of unknown price, listed, left out of it" if unknown_difference else ""
+    )
     print(
-        f"\nbase {money(result.base_total)} -> scenario {money(result.scenario_total)} per month: "
-        f"{money(result.difference)} ({len(table) - len(changed)} line items unchanged)"
+        f"\nbase {total_text(base)} -> scenario {total_text(scenario)} per month: "
+        f"{money(difference)} ({len(table) - len(changed)} line items unchanged{unknown_text})"
     )
 
 
