@@ -177,3 +177,21 @@ def private_dir(path: str | Path, what: str = "cache folder") -> Path:
     finally:
         os.close(descriptor)
     return folder
+
+
+def cache_root() -> Path:
+    """Where costmodel caches fetched bills and metrics: ``$COSTMODEL_CACHE_DIR``, else
+    ``~/.cache/costmodel``."""
+    return Path(os.environ.get("COSTMODEL_CACHE_DIR") or Path.home() / ".cache" / "costmodel")
+
+
+def private_cache_dir(name: str, chosen: str | Path | None = None) -> Path:
+    """The private folder ``name`` of the cache root (``ce``, ``cloudwatch``), or ``chosen``.
+
+    The root is made private (0700) and refused as a symbolic link as its subfolder is: a
+    subfolder made private inside a root anyone can list, or inside a link to elsewhere,
+    would not keep the bills private.
+    """
+    if chosen is not None:
+        return private_dir(chosen)
+    return private_dir(private_dir(cache_root(), "cache root folder") / name)

@@ -147,3 +147,37 @@ def test_a_cache_folder_is_made_private(tmp_path):
     afile.write_text("x")
     with pytest.raises(InputError, match="is not a folder"):
         private_dir(afile)
+
+
+def test_the_cache_root_is_private_too(tmp_path, monkeypatch):
+    """The root was created 0755 by mkdir(parents=True): the subfolder's 0700 alone leaves
+    the cache's layout listable. Both are 0700 now, through one helper (Cost Explorer and
+    CloudWatch alike)."""
+    from costmodel.files import private_cache_dir
+
+    monkeypatch.setenv("COSTMODEL_CACHE_DIR", str(tmp_path / "root"))
+    for name in ("ce", "cloudwatch"):
+        folder = private_cache_dir(name)
+        assert folder == tmp_path / "root" / name and mode(folder) == 0o700
+    assert mode(tmp_path / "root") == 0o700
+
+
+@pytest.mark.parametrize("through", ["COSTMODEL_CACHE_DIR", "HOME"])
+def test_a_cache_root_that_is_a_symbolic_link_is_refused(tmp_path, monkeypatch, through):
+    from costmodel.files import private_cache_dir
+
+    target = tmp_path / "shared"
+    target.mkdir()
+    target.chmod(0o755)
+    if through == "HOME":
+        monkeypatch.delenv("COSTMODEL_CACHE_DIR", raising=False)
+        monkeypatch.setenv("HOME", str(tmp_path / "home"))
+        (tmp_path / "home" / ".cache").mkdir(parents=True)
+        root = tmp_path / "home" / ".cache" / "costmodel"
+    else:
+        root = tmp_path / "root"
+        monkeypatch.setenv("COSTMODEL_CACHE_DIR", str(root))
+    root.symlink_to(target)
+    with pytest.raises(InputError, match=f"cache root folder {root} is a symbolic link"):
+        private_cache_dir("ce")
+    assert mode(target) == 0o755 and not (target / "ce").exists()

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +33,7 @@ import pandas as pd
 
 from costmodel import record_types
 from costmodel.errors import CostModelError
-from costmodel.files import atomic_write_text, private_dir
+from costmodel.files import atomic_write_text, cache_root, private_cache_dir
 from costmodel.inputs import load_json, parse_day
 
 METRICS = ["UnblendedCost", "AmortizedCost", "NetAmortizedCost", "UsageQuantity"]
@@ -114,7 +113,7 @@ def ce_client(
 
 def default_cache_dir() -> Path:
     """``$COSTMODEL_CACHE_DIR``, else ``~/.cache/costmodel``; entries live in its ``ce/``."""
-    return Path(os.environ.get("COSTMODEL_CACHE_DIR", Path.home() / ".cache" / "costmodel")) / "ce"
+    return cache_root() / "ce"
 
 
 def cache_key(request: dict, account: str, endpoint: str | None = None) -> str:
@@ -294,9 +293,7 @@ def fetch(
             account = caller_account(session, region)
     if use_cache and account is None:
         raise ValueError("fetch(client=...) with the cache needs account= (the AWS account id)")
-    cache = (
-        private_dir(Path(cache_dir) if cache_dir is not None else default_cache_dir()) if use_cache else None
-    )
+    cache = private_cache_dir("ce", cache_dir) if use_cache else None
     endpoint = getattr(getattr(client, "meta", None), "endpoint_url", None)
     show = progress if progress is not None else (_progress if len(periods) > 1 else None)
     entries, calls, hits = [], 0, 0
@@ -332,7 +329,7 @@ def save_fetched(payload: dict, out: str | Path, cache_dir: str | Path | None = 
     except OSError as exc:
         reason = exc.strerror or str(exc)
         try:
-            folder = private_dir(Path(cache_dir) if cache_dir is not None else default_cache_dir())
+            folder = private_cache_dir("ce", cache_dir)
             stamp = pd.Timestamp.now(tz="UTC").strftime("%Y%m%dT%H%M%SZ")
             kept = atomic_write_text(folder / f"unsaved-fetch-{stamp}.json", text, private=True)
         except (OSError, CostModelError) as second:

@@ -27,7 +27,7 @@ import pandas as pd
 
 from costmodel.account import aws
 from costmodel.errors import CostModelError, InputError
-from costmodel.files import atomic_write_bytes, atomic_write_text, private_dir
+from costmodel.files import atomic_write_bytes, atomic_write_text, private_cache_dir
 from costmodel.inputs import load_json, parse_day
 
 FORMAT = "costmodel-cloudwatch-1"
@@ -182,7 +182,7 @@ def fetch(
             f"CloudWatch in {region} has none of the metrics calibrate reads "
             f"({', '.join(sorted({m.name for m in METRICS}))})"
         )
-    cache = private_dir(Path(cache_dir) if cache_dir else default_cache_dir()) if use_cache else None
+    cache = private_cache_dir("cloudwatch", cache_dir or None) if use_cache else None
     final = last < pd.Timestamp.now(tz="UTC").tz_localize(None) - pd.Timedelta(days=1)
     values: dict[str, dict[str, float]] = {}
     for offset in range(0, len(series), MAX_QUERIES):
