@@ -46,15 +46,38 @@ def estimate_payload(
     return payload
 
 
+DOCUMENTED_BASIS = {
+    "stated": "the document states this figure for the category alone",
+    "in_a_group": "the document states only a figure shared with other categories (see allocated)",
+    "not_stated": "the document states no figure for it",
+}
+
+
+def documented_basis(stated: pd.Series, allocated: pd.Series) -> pd.Series:
+    """Why ``documented`` is what it is: ``stated``, ``in_a_group`` (null, the document's
+    figure covers several categories: ``allocated`` spreads it) or ``not_stated`` (null)."""
+    basis = pd.Series("not_stated", index=stated.index, dtype=object)
+    basis[stated.isna() & (allocated != 0)] = "in_a_group"
+    basis[stated.notna()] = "stated"
+    return basis
+
+
 def month_payload(rec: ReconciledMonth) -> dict:
-    """One month of the reconcile JSON contract (plus unit, amortized actual and flag per line)."""
+    """One month of the reconcile JSON contract (plus unit, amortized actual and flag per line,
+    and ``documented_basis``: why ``documented`` is a figure or null)."""
+    lines = rec.lines[LINE_COLUMNS].copy()
+    lines.insert(
+        lines.columns.get_loc("documented") + 1,
+        "documented_basis",
+        documented_basis(lines["documented"], lines["allocated"]),
+    )
     return {
         "month": rec.month,
         "hours_in_month": rec.hours_in_month,
         "estimated": rec.estimated,
         "in_progress": rec.estimated,  # the same flag under the name every command uses
         "totals": {k: json_number(v) for k, v in rec.totals.items()},
-        "lines": records(rec.lines[LINE_COLUMNS]),
+        "lines": records(lines),
         "unmapped": records(rec.unmapped, ["service", "usage_type", "actual"]),
         "conservation": {
             "lines": json_number(float(rec.lines["actual"].sum())),

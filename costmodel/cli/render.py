@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from costmodel.architecture import Architecture
+from costmodel.cli.contract import documented_basis
 from costmodel.constants import HOURS_PER_MONTH
 from costmodel.output import is_unknown, money, table_text, total_text
 from costmodel.pricing.catalog import PriceCatalog
@@ -100,9 +101,8 @@ def change_text(now: float, before: float) -> str:
 def documented_cells(stated: pd.Series, allocated: pd.Series) -> pd.Series:
     """The documented column as text: the stated figure, ``in a group`` where the document
     gives only a figure shared with other categories, ``not stated`` where it gives none."""
-    text = stated.map(money)
-    shared = stated.isna() & (allocated != 0)
-    return text.where(stated.notna(), "not stated").where(~shared, "in a group")
+    basis = documented_basis(stated, allocated)
+    return stated.map(money).where(basis == "stated", basis.str.replace("_", " "))
 
 
 def print_month(rec: ReconciledMonth, basis: str, previous: float | None = None) -> None:
@@ -225,7 +225,9 @@ def print_whatif(
     )
     print(table_text(changed, money_columns=("base_monthly_cost", "scenario_monthly_cost", "difference")))
     unknown_text = (
-        f"; {unknown_difference} line(s) of unknown price, listed, left out of it" if unknown_difference else ""
+        f"; {unknown_difference} line(s) of unknown price, listed, left out of it"
+        if unknown_difference
+        else ""
     )
     print(
         f"\nbase {total_text(base)} -> scenario {total_text(scenario)} per month: "

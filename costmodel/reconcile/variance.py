@@ -307,10 +307,16 @@ def _lines(sub: pd.DataFrame, documented: pd.Series, stated: pd.Series) -> pd.Da
     # nothing on the bill costs nothing, amortized or not; on the bill without the metric: unknown
     amortized_sum = _per_category(codes, n, np.nan_to_num(amortized))
     actual_amortized = np.where(amortized_known > 0, amortized_sum, np.where(on_bill, np.nan, 0.0))
-    detail = [
-        "" if one else f"{base[m]} {qa[m]:,.1f} vs {qm[m]:,.1f} {unit_of[m]} modelled"
-        for one, m in zip(single, mover, strict=True)
-    ]
+    ca, cm = sub["Ca"].to_numpy(), sub["Cm"].to_numpy()
+
+    def moved(m: int) -> str:
+        """The sub-line that moved most: its quantities, or its money when it has none to
+        compare (a quantity the bill does not give, in a unit the model does not count)."""
+        if np.nan_to_num(qa[m]) == 0 and np.nan_to_num(qm[m]) == 0:
+            return f"{base[m]} billed ${ca[m]:,.2f} vs ${cm[m]:,.2f} modelled (no quantity to compare)"
+        return f"{base[m]} {qa[m]:,.1f} vs {qm[m]:,.1f} {unit_of[m]} modelled"
+
+    detail = ["" if one else moved(m) for one, m in zip(single, mover, strict=True)]
     categories = pd.Index(names)
     return pd.DataFrame(
         {
