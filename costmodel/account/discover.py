@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
 import yaml
 
 from costmodel.account import aws
@@ -129,6 +130,27 @@ def read_eks(client_for: Callable[[str, str], Any], region: str) -> dict[str, Fo
     return {"eks": found}
 
 
+def _replica_class(classes: list[str]) -> str:
+    """The class the schema's one replica class is given: the most common of ``classes``,
+    of equally common ones the largest (by memory, then vCPU; never by name, where
+    ``db.r5.xlarge`` sorts after ``db.r5.4xlarge``)."""
+    from collections import Counter
+
+    from costmodel.architecture import instance_types
+
+    table = instance_types().set_index("instance_type")
+
+    def size(name: str) -> tuple[float, float]:
+        if name not in table.index:
+            return (0.0, 0.0)
+        row = table.loc[name]
+        row = row.iloc[0] if isinstance(row, pd.DataFrame) else row
+        return (float(row["memory_gib"]), float(row["vcpu"]))
+
+    counts = Counter(classes)
+    return max(counts, key=lambda name: (counts[name], size(name)))
+
+
 def read_rds(client_for: Callable[[str, str], Any], region: str) -> dict[str, Found]:
     """RDS PostgreSQL: the primary with most read replicas, its storage and backups."""
     rds = client_for("rds", region)
@@ -163,9 +185,13 @@ def read_rds(client_for: Callable[[str, str], Any], region: str) -> dict[str, Fo
         rwhere = "rds:DescribeDBInstances " + ", ".join(r["DBInstanceIdentifier"] for r in replicas)
         classes = {r["DBInstanceClass"] for r in replicas}
         if classes != {primary["DBInstanceClass"]}:
+            chosen = _replica_class([r["DBInstanceClass"] for r in replicas])
             if len(classes) > 1:
-                found.notes.append(f"RDS replicas of {pid} have classes {sorted(classes)}: one is modelled")
-            found.set("replica_instance_class", sorted(classes)[-1], f"{rwhere} DBInstanceClass")
+                found.notes.append(
+                    f"RDS replicas of {pid} have classes {sorted(classes)}: all are modelled as {chosen} "
+                    "(the most common; of equally common ones the largest)"
+                )
+            found.set("replica_instance_class", chosen, f"{rwhere} DBInstanceClass")
         found.set("replica_multi_az", any(bool(r.get("MultiAZ")) for r in replicas), f"{rwhere} MultiAZ")
     storage = float(primary.get("AllocatedStorage", 0))
     found.set("storage_gb", storage, f"{where} AllocatedStorage")
