@@ -1,22 +1,21 @@
-"""Forecasts of the bill: the next months from the monthly history plus known changes, and
-the month in progress from its daily actuals.
+"""Forecasts of the bill: the next months from the history plus known changes, and the
+month in progress from its daily actuals.
 
-Methods, stated in every result:
-
-* **Months ahead** (:data:`MONTHLY_METHOD`): an ordinary least squares line through the
-  daily average cost of each complete month (so a 28- and a 31-day month compare), without
-  credits and refunds (one-off money), times the days of the month forecast, with the OLS
-  prediction interval (statsmodels ``get_prediction``, Student's t, so 3 to 13 months of
-  history give honest, wide bands). Known changes (what-ifs from a month on) add the
-  modelled monthly difference, scaled to the month's days.
+* **Months ahead**: the candidates of :mod:`costmodel.forecast_methods` ("same as last
+  month", a drift over the last six months, damped-trend ETS, their combination, and with
+  daily data a calendar forecast built day by day) are backtested from rolling origins on
+  the bill's own history; the forecast uses the one chosen (:func:`forecast_methods.choose`)
+  and says which and why. Its 80 % interval comes from that backtest's own errors at each
+  horizon (split-conformal quantiles), and every candidate's backtest MASE and interval
+  coverage per horizon are reported beside it. Credits and refunds (one-off money) are
+  left out.
+* **Known changes** (:mod:`costmodel.known_changes`): what-ifs from a day on, sized against
+  what the bill shows today, prorated by day, added on top (interval bounds too).
 * **The month in progress** (:data:`DAILY_METHOD`): an additive exponential smoothing model
   with a weekly season (statsmodels ``ETSModel``, seasonal period 7) on the recurring daily
   cost of the last weeks; the remaining days are simulated (2,000 paths) and summed; lump
   charges billed once a month (a support plan) are added as last month's amount if they
   have not been billed yet.
-
-:func:`backtest` holds out the last months, forecasts them from the rest and reports the
-mean absolute percentage error.
 """
 
 from __future__ import annotations
@@ -27,36 +26,25 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from costmodel import forecast_methods as methods
 from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import daily_bill, lumps_by_month, monthly_bill
 from costmodel.architecture import Architecture
-from costmodel.constants import CURRENCY, HOURS_PER_MONTH
+from costmodel.constants import CURRENCY
 from costmodel.errors import InputError
-from costmodel.inputs import parse_month
+from costmodel.known_changes import Change, SizedChange, billed_today, effects, parse_change, size_changes
 from costmodel.output import money
 from costmodel.pricing.catalog import PriceCatalog
 
 INTERVAL = 0.8  # the share of outcomes a prediction interval covers [fraction]
-MIN_MONTHS = 3  # complete months a trend needs
+MIN_MONTHS = 3  # complete months a forecast of the months ahead needs
 MAX_MONTHS_AHEAD = 12
-MONTHLY_METHOD = (
-    "OLS linear trend of each complete month's daily average cost (credits and refunds left out; "
-    "a month in progress at its month-end forecast) x days in the month, OLS prediction interval "
-    "(statsmodels)"
-)
+MIN_DAILY_DAYS = 21  # days of daily data a month-end forecast needs (three weeks: a level and its season)
 DAILY_METHOD = (
     "additive ETS with a weekly season (statsmodels ETSModel, period 7) on the recurring daily "
     "cost, remaining days simulated and summed; once-a-month charges added if not yet billed"
 )
 SIMULATIONS = 2000
-
-
-@dataclass(frozen=True)
-class Change:
-    """A known change: the what-if ``changes`` take effect from ``month`` (YYYY-MM) on."""
-
-    month: str
-    changes: dict
 
 
 @dataclass(frozen=True)
@@ -74,7 +62,13 @@ class CurrentMonth:
 
 @dataclass(frozen=True)
 class Forecast:
-    """History and forecast of the monthly bill (the ``forecast --format json`` contract)."""
+    """History and forecast of the monthly bill (the ``forecast --format json`` contract).
+
+    ``method`` is the candidate used (``method_reason`` says why it was chosen);
+    ``candidates`` has one row per candidate: ``method``, ``mase``, ``mape_pct`` and
+    ``coverage_pct`` (lists, one per month ahead: the rolling-origin backtest) and
+    ``forecasts`` (backtest forecasts made one month ahead); ``interval_basis`` says where
+    the interval comes from; ``changes`` are the known changes as sized."""
 
     history: pd.DataFrame  # month, actual [USD] (so far when in progress), complete, in_progress
     forecast: pd.DataFrame  # month, expected, low, high, known_changes [USD], in_progress
@@ -84,70 +78,12 @@ class Forecast:
     current: CurrentMonth | None = None
     currency: str = CURRENCY
     notes: list[str] = field(default_factory=list)
-
-
-def parse_change(text: str) -> Change:
-    """``YYYY-MM:KEY=VALUE[,KEY=VALUE]`` (the ``--change`` option) as a :class:`Change`."""
-    from costmodel.whatif import parse_changes
-
-    month, sep, rest = text.partition(":")
-    if not sep or not rest:
-        raise InputError(f"--change {text!r}: expected YYYY-MM:KEY=VALUE, e.g. 2027-01:rds.read_replicas=3")
-    return Change(parse_month(month, f"--change {text!r}"), parse_changes(rest.split(","), "--change"))
-
-
-def _complete_history(bill: pd.DataFrame, origin: str) -> pd.DataFrame:
-    complete = bill.loc[bill["complete"]]
-    if len(complete) < MIN_MONTHS:
-        raise InputError(
-            f"{origin}: a forecast needs at least {MIN_MONTHS} complete months of history, "
-            f"the file has {len(complete)} ({', '.join(complete['month']) or 'none'})"
-        )
-    return complete
-
-
-def trend(history: pd.DataFrame, months: list[str], interval: float = INTERVAL) -> pd.DataFrame:
-    """OLS trend of the daily average cost, forecast for ``months`` [USD per month].
-
-    ``history`` has ``month``, ``actual`` and ``one_off`` [USD] and ``days_in_month``.
-    Returns ``month``, ``expected``, ``low``, ``high``.
-    """
-    import statsmodels.api as sm
-
-    first = pd.Period(history["month"].iloc[0], "M")
-    x = np.array([(pd.Period(m, "M") - first).n for m in history["month"]], dtype=float)
-    y = ((history["actual"] - history["one_off"]) / history["days_in_month"]).to_numpy()
-    fit = sm.OLS(y, sm.add_constant(x)).fit()
-    ahead = np.array([(pd.Period(m, "M") - first).n for m in months], dtype=float)
-    frame = fit.get_prediction(sm.add_constant(ahead, has_constant="add")).summary_frame(alpha=1 - interval)
-    days = np.array([pd.Period(m, "M").days_in_month for m in months])
-    return pd.DataFrame(
-        {
-            "month": months,
-            "expected": frame["mean"].to_numpy() * days,
-            "low": frame["obs_ci_lower"].to_numpy() * days,
-            "high": frame["obs_ci_upper"].to_numpy() * days,
-        }
-    )
-
-
-def known_change_effects(
-    arch: Architecture, changes: list[Change], months: list[str], catalog: PriceCatalog | None = None
-) -> np.ndarray:
-    """Modelled monthly difference of the changes in effect each month [USD]: every change
-    from its month on, all together (the what-if of their union), scaled to the month's hours."""
-    from costmodel.whatif import compare
-
-    out = np.zeros(len(months))
-    for i, month in enumerate(months):
-        in_effect: dict = {}
-        for change in sorted(changes, key=lambda c: c.month):
-            if change.month <= month:
-                in_effect |= change.changes
-        if in_effect:
-            hours = pd.Period(month, "M").days_in_month * 24
-            out[i] = compare(arch, in_effect, catalog).difference * hours / HOURS_PER_MONTH
-    return out
+    method_reason: str = ""
+    method_description: str = ""
+    candidates: pd.DataFrame = field(default_factory=pd.DataFrame)
+    interval_basis: str = ""
+    changes: list[SizedChange] = field(default_factory=list)
+    backtest: methods.Backtest | None = None  # the rolling-origin backtest the choice stands on
 
 
 def month_end(actuals: Actuals, interval: float = INTERVAL, seed: int = 0) -> CurrentMonth:
@@ -162,7 +98,7 @@ def month_end(actuals: Actuals, interval: float = INTERVAL, seed: int = 0) -> Cu
     this_month = daily.loc[daily["date"].dt.strftime("%Y-%m") == month]
     to_date = float(this_month[["recurring", "lumps", "one_off"]].to_numpy().sum())
     recent = daily["recurring"].iloc[-56:].to_numpy()  # eight weeks: a level and its season
-    if len(recent) < 21:
+    if len(recent) < MIN_DAILY_DAYS:
         raise InputError(f"{actuals.origin}: a month-end forecast needs at least 3 weeks of daily data")
     totals = np.zeros(1)  # every day in (a month not final yet): nothing left to simulate
     if remaining:
@@ -190,15 +126,48 @@ def month_end(actuals: Actuals, interval: float = INTERVAL, seed: int = 0) -> Cu
     )
 
 
-def backtest(history: pd.DataFrame, hold_out: int = 2) -> float | None:
-    """Mean absolute percentage error [%] of the trend on the last ``hold_out`` complete
-    months, forecast from the months before them (None when too few months remain)."""
-    hold_out = min(hold_out, len(history) - MIN_MONTHS)
-    if hold_out < 1:
-        return None
-    fitted, held = history.iloc[:-hold_out], history.iloc[-hold_out:]
-    predicted = trend(fitted, held["month"].tolist())["expected"].to_numpy()
-    return float(np.mean(np.abs(predicted - held["actual"].to_numpy()) / held["actual"].to_numpy()) * 100)
+def _complete_history(bill: pd.DataFrame, origin: str) -> pd.DataFrame:
+    complete = bill.loc[bill["complete"]]
+    if len(complete) < MIN_MONTHS:
+        raise InputError(
+            f"{origin}: a forecast needs at least {MIN_MONTHS} complete months of history, "
+            f"the file has {len(complete)} ({', '.join(complete['month']) or 'none'})"
+        )
+    return complete
+
+
+def _history(complete: pd.DataFrame, daily: pd.DataFrame | None) -> methods.History:
+    """The complete months as the candidates see them: daily averages without credits and
+    refunds [USD per day], and the daily bill when there is one."""
+    return methods.History(
+        months=complete["month"].tolist(),
+        daily_average=((complete["actual"] - complete["one_off"]) / complete["days_in_month"]).to_numpy(
+            float
+        ),
+        days=complete["days_in_month"].to_numpy(float),
+        daily=daily,
+    )
+
+
+def candidates_table(backtest: methods.Backtest, interval: float) -> pd.DataFrame:
+    """One row per candidate: its backtest ``mase``, ``mape_pct`` and ``coverage_pct`` of
+    its calibrated interval (lists, one per month ahead; None where none was made) and the
+    one-month-ahead ``forecasts`` it made."""
+
+    def listed(values: np.ndarray, digits: int) -> list[float | None]:
+        return [round(float(v), digits) if np.isfinite(v) else None for v in values]
+
+    rows = [
+        {
+            "method": name,
+            "mase": listed(backtest.mase(name), 3),
+            "mape_pct": listed(backtest.mape(name), 2),
+            "coverage_pct": listed(backtest.coverage(name, interval), 1),
+            "forecasts": int(backtest.count(name)[0]) if backtest.actual.size else 0,
+        }
+        for name in backtest.predicted
+    ]
+    return pd.DataFrame(rows, columns=["method", "mase", "mape_pct", "coverage_pct", "forecasts"])
 
 
 def forecast(
@@ -208,61 +177,102 @@ def forecast(
     arch: Architecture | None = None,
     catalog: PriceCatalog | None = None,
     interval: float = INTERVAL,
+    method: str | None = None,
 ) -> Forecast:
-    """Forecast ``months`` months after the last month of ``actuals`` (and the month in
-    progress, when the file's last month is incomplete and daily)."""
+    """Forecast ``months`` months after the last complete month of ``actuals`` (and the
+    month in progress, when the file's last month is incomplete and daily), with the
+    candidate chosen by backtest (or ``method``, one of :data:`forecast_methods.CANDIDATES`)."""
     if not 1 <= months <= MAX_MONTHS_AHEAD:
         raise InputError(f"--months must be within 1..{MAX_MONTHS_AHEAD}, got {months}")
     if not 0 < interval < 1:
         raise InputError(f"the interval must be a fraction within 0..1, got {interval}")
+    daily_data = set(actuals.rows["granularity"]) == {"DAILY"}
+    names = [n for n in methods.CANDIDATES if daily_data or n != methods.CALENDAR]
+    if method is not None and method not in names:
+        raise InputError(f"method {method!r}: expected one of {', '.join(map(repr, names))}")
+    if changes and arch is None:
+        raise InputError("known changes need the architecture they change")
     bill = monthly_bill(actuals)
     months_so_far = _trailing_in_progress(bill)
     current, notes = None, []
     last = pd.Period(bill["month"].iloc[-1], "M")
     if months_so_far:
-        if set(actuals.rows["granularity"]) == {"DAILY"}:
+        if daily_data:
             current = month_end(actuals, interval)
         else:
             # monthly data of a month in progress: its amount is so far (how far, the file does
-            # not say), so that month is forecast from the trend like the ones after it
+            # not say), so that month is forecast whole like the ones after it
             last = pd.Period(months_so_far[0], "M") - 1
             so_far = bill.set_index("month")["actual"]
             notes += [
                 f"{m} is in progress (Cost Explorer marks it Estimated): {money(so_far[m])} so far, "
-                "not a complete month; its row is the trend's forecast of the whole month"
+                "not a complete month; its row is the forecast of the whole month"
                 for m in months_so_far
             ]
+    sized = size_changes(arch, changes, billed_today(actuals), catalog) if changes and arch else []
+    notes += [s.note for s in sized]
     complete = bill.loc[bill["complete"]]
+    chosen, reason, basis = method or "", "", ""
+    candidates = pd.DataFrame(columns=["method", "mase", "mape_pct", "coverage_pct", "forecasts"])
+    mape, backtest = None, None
     if len(complete) < MIN_MONTHS and current is not None:
         notes.append(
             f"months ahead need {MIN_MONTHS} complete months of history; the file has {len(complete)}"
         )
         table = pd.DataFrame(columns=["month", "expected", "low", "high", "known_changes"])
-        mape = None
     else:
-        history = _complete_history(bill, actuals.origin)
-        mape = backtest(history)
-        if current is not None:  # the month in progress enters the trend at its month-end forecast
-            nowcast = {"month": current.month, "actual": current.expected, "one_off": 0.0}
-            nowcast["days_in_month"] = current.days_in_month
-            history = pd.concat([history, pd.DataFrame([nowcast])], ignore_index=True)
-        table = _months_ahead(history, last, months, changes, arch, catalog, interval)
-        if len(history) < 6:
-            notes.append(f"{len(history)} months of history: the interval is wide on purpose")
+        history = _history(
+            _complete_history(bill, actuals.origin), daily_bill(actuals) if daily_data else None
+        )
+        backtest = methods.backtest(history, months, names)
+        default = methods.DEFAULT_DAILY if daily_data else methods.DEFAULT_MONTHLY
+        chosen, reason = (method, "asked for") if method else methods.choose(backtest, default)
+        candidates = candidates_table(backtest, interval)
+        chosen_mape = backtest.mape(chosen)
+        mape = float(np.nanmean(chosen_mape)) if np.isfinite(chosen_mape).any() else None
+        if current is not None:  # the month in progress enters the history at its month-end forecast
+            history = methods.History(
+                months=[*history.months, current.month],
+                daily_average=np.append(history.daily_average, current.expected / current.days_in_month),
+                days=np.append(history.days, current.days_in_month),
+                daily=history.daily,
+            )
+        ahead = [(last + i).strftime("%Y-%m") for i in range(1, months + 1)]
+        if current is not None:
+            ahead = [(pd.Period(current.month, "M") + i).strftime("%Y-%m") for i in range(1, months + 1)]
+        table, basis = _months_ahead(history, backtest, chosen, ahead, interval)
+        if basis.startswith("not calibrated"):
+            notes.append(f"the interval is {basis}")
     if current is not None:
         row = {"month": current.month, "expected": current.expected, "low": current.low, "high": current.high}
-        table = pd.concat([pd.DataFrame([row | {"known_changes": 0.0}]), table], ignore_index=True)
+        table = pd.concat([pd.DataFrame([row]), table], ignore_index=True)
+    table["known_changes"] = 0.0
+    if sized:
+        data_end = actuals.rows["period_end"].max()
+        first_open = data_end if daily_data else pd.Period(table["month"].iloc[0], "M").start_time
+        added = effects(sized, table["month"].tolist(), first_open).to_numpy()
+        table[["expected", "low", "high"]] = (
+            table[["expected", "low", "high"]].to_numpy(float) + added[:, None]
+        )
+        table["known_changes"] = added
     table["in_progress"] = table["month"].isin(set(bill.loc[bill["in_progress"], "month"]))
+    description = methods.DESCRIPTIONS.get(chosen, "")
     return Forecast(
         history=bill[["month", "actual", "complete", "in_progress"]],
         forecast=table.astype(
             dict.fromkeys(("expected", "low", "high", "known_changes"), float) | {"in_progress": bool}
         ),
         interval=interval,
-        method=MONTHLY_METHOD + (f"; month in progress: {DAILY_METHOD}" if current else ""),
+        method=chosen,
         backtest_mape_pct=mape,
         current=current,
         notes=notes,
+        method_reason=reason,
+        method_description=description + (f"; month in progress: {DAILY_METHOD}" if current else ""),
+        candidates=candidates,
+        interval_basis=basis,
+        changes=sized,
+        backtest=backtest,
     )
 
 
@@ -283,25 +293,40 @@ def _trailing_in_progress(bill: pd.DataFrame) -> list[str]:
 
 
 def _months_ahead(
-    history: pd.DataFrame,
-    last: pd.Period,
-    months: int,
-    changes: list[Change] | None,
-    arch: Architecture | None,
-    catalog: PriceCatalog | None,
-    interval: float,
-) -> pd.DataFrame:
-    """The trend for the ``months`` after ``last``, with the known changes added [USD]."""
-    ahead = [(last + i).strftime("%Y-%m") for i in range(1, months + 1)]
-    table = trend(history, ahead, interval)
-    effects = np.zeros(len(ahead))
-    if changes:
-        if arch is None:
-            raise InputError("known changes need the architecture they change")
-        effects = known_change_effects(arch, changes, ahead, catalog)
-    table[["expected", "low", "high"]] = table[["expected", "low", "high"]].to_numpy() + effects[:, None]
-    table["known_changes"] = effects
-    return table
+    history: methods.History, backtest: methods.Backtest, chosen: str, ahead: list[str], interval: float
+) -> tuple[pd.DataFrame, str]:
+    """The chosen candidate's forecast of the months ``ahead`` and its interval [USD], and
+    where the interval comes from."""
+    expected = methods.CANDIDATES[chosen](history, len(history.months), ahead)
+    low, high, basis = methods.calibrate(backtest, chosen, len(ahead), interval)
+    if not np.isfinite(low).all():
+        spread_low, spread_high = methods.spread_bounds(history.daily_average, len(ahead), interval)
+        made = int(np.isfinite(backtest.ratios(chosen)).sum())
+        low, high = (
+            np.where(np.isfinite(low), low, spread_low),
+            np.where(np.isfinite(high), high, spread_high),
+        )
+        basis = (
+            f"not calibrated where the backtest has fewer than {methods.MIN_ERRORS} errors ({made} made): "
+            "the spread of the month-to-month changes, widening with the square root of the months ahead"
+            + (f"; elsewhere {basis}" if basis else "")
+        )
+    else:
+        basis = f"calibrated on {basis}"
+    table = pd.DataFrame(
+        {"month": ahead, "expected": expected, "low": expected * low, "high": expected * high}
+    )
+    return table, basis
 
 
-__all__ = ["INTERVAL", "Change", "CurrentMonth", "Forecast", "backtest", "forecast", "month_end", "trend"]
+__all__ = [
+    "INTERVAL",
+    "MIN_DAILY_DAYS",
+    "Change",
+    "CurrentMonth",
+    "Forecast",
+    "candidates_table",
+    "forecast",
+    "month_end",
+    "parse_change",
+]

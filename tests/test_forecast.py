@@ -1,53 +1,160 @@
-"""Forecasts (issue 12): the months ahead from the monthly history, the month in progress
-from its days, known changes, backtests, and bad input."""
+"""Forecasts (issues 12 and 23): candidates, the rolling-origin choice and its calibrated
+interval, known changes prorated by day and sized against the bill, and bad input.
+
+Accuracy on generated bills is measured in benchmarks/finance.py, not here: these are tiny
+series with hand-checked expectations."""
 
 import json
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
+from costmodel import forecast_methods as methods
 from costmodel.actuals import read_actuals
-from costmodel.actuals.series import cut, monthly_bill
+from costmodel.actuals.series import cut
 from costmodel.errors import InputError
-from costmodel.forecast import backtest, forecast, parse_change
+from costmodel.forecast import forecast, parse_change
 from tests.test_trust import refused, run
 
 MONTHLY = "data/actuals/ce-2026-06..2026-10.json"
 DAILY = "data/actuals/ce-daily-2026-06..2026-10.json.gz"
 OCTOBER_BILL = 10192.394452  # the sample's October, Cost Explorer's ungrouped total
+# the sample's daily averages without credits [USD per day]: June 9,073.334926 / 30; July
+# (9,016.152534 + 300 credit) / 31; August 8,995.276202 / 31; September 9,399.424862 / 30;
+# October 10,192.394452 / 31
+JUNE, JULY, AUGUST, SEPTEMBER, OCTOBER = 302.444498, 300.521049, 290.170200, 313.314162, 328.786918
 
 
-def test_the_monthly_backtest_error_of_the_sample_by_hand():
-    # daily averages without credits: June 9,073.334926 / 30 = 302.4445; July (9,016.152534
-    # + 300 credit) / 31 = 300.5210; August 8,995.276202 / 31 = 290.1702. OLS through x = 0,1,2:
-    # slope (290.1702 - 302.4445) / 2 = -6.13715, mean 297.7119 at x = 1. September (x = 3):
-    # 285.4376 x 30 = 8,563.13 vs 9,399.42 (8.90%); October (x = 4): 279.3004 x 31 = 8,658.31
-    # vs 10,192.39 (15.05%). Mean absolute percentage error 11.97%.
-    history = monthly_bill(read_actuals(MONTHLY))
-    assert backtest(history) == pytest.approx(11.97, abs=0.01)
+def history(averages, first="2026-01", daily=None):
+    months = [str(pd.Period(first, "M") + i) for i in range(len(averages))]
+    days = np.array([pd.Period(m, "M").days_in_month for m in months], dtype=float)
+    return methods.History(months, np.array(averages, dtype=float), days, daily)
 
 
-def test_months_ahead_follow_the_trend_with_an_interval_around_it():
+def test_naive_and_drift_by_hand():
+    h = history([10, 11, 12, 13, 14, 15, 16])  # January .. July 2026
+    # same as last month: 16 a day x 31 (August) and 30 (September)
+    assert methods.naive(h, 7, ["2026-08", "2026-09"]).tolist() == [16 * 31, 16 * 30]
+    # drift over the last 6 months: (16 - 10) / 6 = 1 a month: 17 x 31, 18 x 30
+    assert methods.drift(h, 7, ["2026-08", "2026-09"]).tolist() == [17 * 31, 18 * 30]
+    # from an origin of 3 months (January..March): 12 + (12 - 10) / 2 = 13 a day in April (30 days)
+    assert methods.drift(h, 3, ["2026-04"]).tolist() == [13 * 30]
+
+
+def test_the_calendar_candidate_builds_the_month_day_by_day():
+    days = pd.date_range("2026-01-01", "2026-02-28")
+    recurring = np.where(days.day_of_week >= 5, 50.0, 100.0)  # weekdays $100, weekends $50
+    month_end = (days + pd.Timedelta(days=2)).month != days.month
+    recurring += np.where(month_end, 40.0, 0.0)  # a batch job on each month's last two days
+    lumps = np.where(days.day == 1, 30.0, 0.0)  # a fee billed on the 1st
+    daily = pd.DataFrame({"date": days, "recurring": recurring, "lumps": lumps})
+    h = history([1.0, 1.0], daily=daily)
+    # March 2026: 22 weekdays x $100 + 9 weekend days x $50 + the fee $30 + the job 2 x $40 = $2,760;
+    # April: 22 x 100 + 8 x 50 + 30 + 80 = $2,710 (no fee or job taken for a daily rate)
+    assert methods.calendar(h, 2, ["2026-03", "2026-04"]).tolist() == pytest.approx([2760.0, 2710.0])
+
+
+def test_mase_divides_by_the_mean_month_to_month_change():
+    # |100 - 110| + |110 - 95| = 25 over 2 changes: 12.5
+    assert methods.naive_scale(np.array([100.0, 110.0, 95.0])) == 12.5
+    assert np.isnan(methods.naive_scale(np.array([100.0])))
+
+
+def backtest_of(errors_by_method, actual=100.0, scale=10.0):
+    origins = len(next(iter(errors_by_method.values())))
+    return methods.Backtest(
+        actual=np.full((origins, 1), actual),
+        predicted={m: actual - np.array(e, dtype=float)[:, None] for m, e in errors_by_method.items()},
+        scale=np.full(origins, scale),
+        origins=[f"2026-{i + 1:02d}" for i in range(origins)],
+    )
+
+
+def test_the_choice_takes_the_lowest_error_only_when_it_clearly_beats_the_default():
+    default = methods.DEFAULT_MONTHLY
+    # MASE: naive 10/10 = 1.0, default 5/10 = 0.5: the default stays
+    kept, why = methods.choose(backtest_of({methods.NAIVE: [10, -10, 10], default: [5, -5, 5]}), default)
+    assert kept == default and "lowest backtest error" in why
+    # naive 0.45 is lower than 0.5 but not 20 % lower: the default stays, and says why
+    kept, why = methods.choose(backtest_of({methods.NAIVE: [4.5, 4.5, 4.5], default: [5, 5, 5]}), default)
+    assert kept == default and "20% below it" in why
+    # naive 0.3 is 40 % lower: naive is chosen
+    kept, _ = methods.choose(backtest_of({methods.NAIVE: [3, 3, 3], default: [5, 5, 5]}), default)
+    assert kept == methods.NAIVE
+    # two one-month-ahead forecasts are too few to choose by
+    kept, why = methods.choose(backtest_of({methods.NAIVE: [1, 1], default: [5, 5]}), default)
+    assert kept == default and "fewer than the 3 a choice needs" in why
+
+
+def test_the_interval_is_the_conformal_quantile_of_the_backtest_errors():
+    # nine origins, actual 100, forecasts 100 - e: ratios actual / forecast from 100 / 104 to 100 / 96
+    errors = [-4, -3, -2, -1, 0, 1, 2, 3, 4]
+    result = backtest_of({methods.NAIVE: errors})
+    low, high, how = methods.calibrate(result, methods.NAIVE, 1, 0.8)
+    # n = 9: the upper bound is the ceil(10 x 0.9) = 9th of the sorted relative errors (100 / 96 - 1),
+    # the lower the floor(10 x 0.1) = 1st (100 / 104 - 1)
+    assert high[0] == pytest.approx(100 / 96) and low[0] == pytest.approx(100 / 104)
+    assert "each horizon's own" in how
+
+
+def test_months_ahead_of_the_sample_say_their_method_and_its_backtest():
     result = forecast(read_actuals(MONTHLY), months=3)
     table = result.forecast
+    # five months: too few backtest origins to choose, so the monthly default, the combination;
+    # with fewer than 6 months its damped trend is the drift: slope (Oct - Jun) / 4 = 6.585605 a day
+    # a month; November (335.372523 x 30) $10,061.18, December (341.958128 x 31) $10,600.70
+    assert result.method == methods.COMBINATION and "fewer than the 3 a choice needs" in result.method_reason
     assert table["month"].tolist() == ["2026-11", "2026-12", "2027-01"]
+    assert table["expected"].iloc[0] == pytest.approx((OCTOBER + (OCTOBER - JUNE) / 4) * 30, abs=0.01)
+    assert table["expected"].iloc[1] == pytest.approx((OCTOBER + (OCTOBER - JUNE) / 2) * 31, abs=0.01)
+    # one backtest error is too few to calibrate on: the spread of the monthly changes, said so.
+    # Relative changes -0.63597 %, -3.44425 %, 7.97607 %, 4.93843 %: root mean square 5.00677 %;
+    # x 1.281552 (80 %) = 6.41643 % a month ahead
+    assert result.interval_basis.startswith("not calibrated")
+    assert table["low"].iloc[0] == pytest.approx(table["expected"].iloc[0] * (1 - 0.0641643), abs=0.05)
     assert (table["low"] < table["expected"]).all() and (table["expected"] < table["high"]).all()
-    assert result.interval == 0.8 and "OLS" in result.method and result.current is None
+    assert set(result.candidates["method"]) == set(methods.CANDIDATES) - {methods.CALENDAR}
 
 
-def test_a_known_change_adds_its_modelled_difference_from_its_month_on(production):
+def test_a_change_is_prorated_by_day_and_sized_against_the_bill(production):
     plain = forecast(read_actuals(MONTHLY), months=3).forecast.set_index("month")
-    change = parse_change("2026-12:eks.node_count=5")
+    change = parse_change("2026-11-15:eks.node_count=6")
     changed = forecast(read_actuals(MONTHLY), months=3, changes=[change], arch=production)
     effect = changed.forecast.set_index("month")["expected"] - plain["expected"]
-    # 2 more c5.2xlarge at $0.34/h and 2 x 100 GB gp3 root volumes at $0.08: $496.40 + $16.00
-    # = $512.40 per 730 h; December (744 h): 512.40 x 744 / 730 = $522.23; January the same
-    assert effect["2026-11"] == pytest.approx(0.0)
-    assert effect["2026-12"] == pytest.approx(512.40 * 744 / 730, abs=0.01)
-    assert effect["2027-01"] == pytest.approx(512.40 * 744 / 730, abs=0.01)
+    # the file says 3 nodes; October bills BoxUsage:c5.2xlarge 3,586 h / 744 h = 4.81989 nodes.
+    # A node is $0.34 x 730 h + 100 GB gp3 x $0.08 = $256.20 a 730-h month: (6 - 4.81989) x 256.20
+    # = $302.34; November from the 15th: 16 days x 24 h = 384 h: 302.34 x 384 / 730 = $159.04;
+    # December (744 h): 302.34 x 744 / 730 = $308.14
+    assert effect["2026-11"] == pytest.approx((6 - 3586 / 744) * 256.2 * 384 / 730, abs=0.01)
+    assert effect["2026-12"] == pytest.approx((6 - 3586 / 744) * 256.2 * 744 / 730, abs=0.01)
+    (sized,) = changed.changes
+    assert "the file says 3 but the bill shows 4.82" in sized.note and "$768.60" in sized.note
 
 
-@pytest.mark.parametrize("day", ["2026-10-09", "2026-10-16", "2026-10-24"])
+def test_a_change_already_on_the_bill_adds_nothing(production):
+    # the sample has run three read replicas since 15 September (2,232 h in October = 3 x 744)
+    change = parse_change("2027-01:rds.read_replicas=3")
+    result = forecast(read_actuals(MONTHLY), months=3, changes=[change], arch=production)
+    assert result.forecast["known_changes"].tolist() == [0.0, 0.0, 0.0]
+    assert "already on the bill: the bill shows 3" in result.changes[0].note
+
+
+def test_a_mid_month_replica_is_charged_from_its_day(production):
+    # as of 1 September the bill shows two replicas, as the file says; a third from the 15th is
+    # $1.00 x 730 h + 1,000 GB x $0.115 + 4,000 IOPS x $0.02 = $925 a 730-h month, charged for
+    # September's last 16 days: 925 x 384 / 730 = $486.58 (a whole month would be $950.34)
+    change = parse_change("2026-09-15:rds.read_replicas=3")
+    so_far = cut(read_actuals(MONTHLY), "2026-09-01")
+    result = forecast(so_far, months=2, changes=[change], arch=production)
+    added = result.forecast.set_index("month")["known_changes"]
+    assert added["2026-09"] == pytest.approx(925 * 384 / 730, abs=0.01)
+    assert added["2026-10"] == pytest.approx(925 * 744 / 730, abs=0.01)
+    assert "as the file says" in result.changes[0].note
+
+
+@pytest.mark.parametrize("day", ["2026-10-09", "2026-10-24"])
 def test_the_month_end_forecast_from_days_so_far_lands_near_the_bill(day):
     result = forecast(cut(read_actuals(DAILY), day), months=1)
     october = result.current
@@ -55,16 +162,26 @@ def test_the_month_end_forecast_from_days_so_far_lands_near_the_bill(day):
     # the sample's October bill is inside the 80% interval and within 2% of the forecast
     assert october.low <= OCTOBER_BILL <= october.high
     assert abs(october.expected - OCTOBER_BILL) / OCTOBER_BILL < 0.02
-    assert result.forecast["month"].iloc[0] == "2026-10"  # the month in progress leads
+    assert result.forecast["month"].iloc[0] == "2026-10" and bool(result.forecast["in_progress"].iloc[0])
 
 
 def test_forecast_json_has_the_contract_shape():
     code, out, _ = run("forecast", "--actuals", MONTHLY, "--format", "json")
     payload = json.loads(out)
     assert code == 0
-    assert {"currency", "history", "forecast", "interval", "method", "backtest_mape_pct"} <= set(payload)
-    assert set(payload["history"][0]) >= {"month", "actual"}
-    assert set(payload["forecast"][0]) >= {"month", "expected", "low", "high"}
+    assert {
+        "currency",
+        "history",
+        "forecast",
+        "interval",
+        "method",
+        "candidates",
+        "backtest_mape_pct",
+    } <= set(payload)
+    assert payload["method"] == methods.COMBINATION
+    assert {"method", "mase", "coverage_pct"} <= set(payload["candidates"][0])
+    assert len(payload["candidates"][0]["mase"]) == 3  # one per month ahead
+    assert set(payload["forecast"][0]) >= {"month", "expected", "low", "high", "in_progress"}
     assert payload["currency"] == "USD" and payload["interval"] == 0.8
 
 
@@ -85,8 +202,9 @@ def test_fewer_than_three_months_of_history_is_one_line(tmp_path):
     [
         (["--months", "13"], "--months must be within 1..12"),
         (["--months", "0"], "--months must be within 1..12"),
-        (["--change", "2027-01"], "expected YYYY-MM:KEY=VALUE"),
+        (["--change", "2027-01"], "expected YYYY-MM-DD:KEY=VALUE"),
         (["--change", "2027-13:eks.node_count=5"], "must be a month YYYY-MM"),
+        (["--change", "2027-02-30:eks.node_count=5"], "must be a day YYYY-MM-DD"),
         (["--change", "2027-01:eks.node_count=abc"], "must be of type int"),
         (["--as-of", "mid-october"], "--as-of must be a day YYYY-MM-DD"),
     ],

@@ -166,14 +166,15 @@ def test_forecast_never_takes_an_estimated_month_for_a_complete_one(tmp_path):
     assert october["month"] == "2026-10" and october["complete"] is False and october["in_progress"] is True
     assert [h["in_progress"] for h in payload["history"]] == [False] * 4 + [True]
     rows = {f["month"]: f for f in payload["forecast"]}
-    # the trend is June..September alone (October's half month left out). Daily averages
-    # without credits: June 9,073.334926 / 30 = 302.444498; July (9,016.152534 + 300) / 31 =
-    # 300.521049; August 8,995.276202 / 31 = 290.170200; September 9,399.424862 / 30 =
-    # 313.314162. OLS through x = 0..3: mean 301.612477, slope 11.129071 / 5 = 2.225814.
-    # October (x = 4): 307.177012 x 31 = 9,522.49; November (x = 5): 309.402826 x 30 = 9,282.08
+    # the forecast stands on June..September alone (October's half month left out). Daily
+    # averages without credits: June 9,073.334926 / 30 = 302.444498; July (9,016.152534 + 300)
+    # / 31 = 300.521049; August 8,995.276202 / 31 = 290.170200; September 9,399.424862 / 30 =
+    # 313.314162. Four months: the default (the drift, no damped trend on fewer than six): slope
+    # (313.314162 - 302.444498) / 3 = 3.623221 a month. October 316.937383 x 31 = 9,825.06;
+    # November 320.560604 x 30 = 9,616.82
     assert rows["2026-10"]["in_progress"] is True and rows["2026-11"]["in_progress"] is False
-    assert rows["2026-10"]["expected"] == pytest.approx(9522.49, abs=0.01)
-    assert rows["2026-11"]["expected"] == pytest.approx(9282.08, abs=0.01)
+    assert rows["2026-10"]["expected"] == pytest.approx(9825.06, abs=0.01)
+    assert rows["2026-11"]["expected"] == pytest.approx(9616.82, abs=0.01)
     # October so far: 10,192.394452 / 2 = 5,096.20
     assert any("2026-10 is in progress" in n and "$5,096.20 so far" in n for n in payload["notes"])
 

@@ -1,0 +1,442 @@
+"""Candidate forecasts of the monthly bill, judged by a rolling-origin backtest on the bill's
+own history, and prediction intervals calibrated on that backtest's errors.
+
+Candidates forecast the bill of each month ahead [USD] without credits and refunds
+(one-off money). The first four work on the **daily average cost** of each complete month
+(so a 28- and a 31-day month compare), times the days of the month forecast:
+
+* ``same as last month`` (the naive baseline): last month's daily average;
+* ``drift over the last 6 months``: last month's level plus the mean monthly change of the
+  last six months for each month ahead (a random walk with drift over a recent window);
+* ``damped-trend ETS``: Holt's additive trend with a damped slope (statsmodels
+  ``ExponentialSmoothing``, its parameters estimated at each origin);
+* ``combination``: the mean of the drift and the damped trend.
+
+With daily data a fifth, ``calendar``, builds each month ahead day by day: each weekday's
+mean cost over the last four weeks (days at a month's edges left out), the extra cost of a
+month's first and last two days (a month-end batch job) as the median of the last three
+months, the once-a-month charges of the last month (a support plan, an RI fee), and the
+mean monthly change of the mid-month days over the last :data:`DRIFT_WINDOW` months. It
+knows what monthly totals hide: a step in the middle of last month, the weekdays of the
+month ahead, money billed once a month.
+
+**Rolling origin** (:func:`backtest`): from each of the last :data:`MAX_ORIGINS` months
+that leave at least :data:`MIN_TRAIN` complete months before them, every candidate
+forecasts the months that follow from the data before its origin only. Errors are scaled
+as in the **MASE** (Hyndman & Koehler 2006): by the mean absolute month-to-month change of
+the monthly bill before the origin (the in-sample error of "same as last month"), so 1 is
+"as far off as a usual month-to-month change". :func:`choose` takes the candidate with the
+lowest mean MASE over the horizons.
+
+**Intervals** (:func:`calibrate`): the chosen candidate's backtest errors, as ratios of
+actual to forecast, give the bounds by their split-conformal quantiles (Vovk et al. 2005:
+the ``ceil((n + 1) p)``-th of ``n`` sorted errors) at each horizon; where a horizon has
+fewer than :data:`MIN_ERRORS` errors, the errors of every horizon, each divided by the
+square root of its horizon, are pooled and scaled back.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+DRIFT_WINDOW = 6  # months the drift is the mean change of
+MIN_TRAIN = 4  # complete months before a backtest origin (a damped trend needs them)
+MAX_ORIGINS = 12  # backtest origins: the last twelve months (recent errors are the relevant ones)
+MIN_ORIGINS = 3  # one-month-ahead backtest forecasts a choice needs; fewer: the default candidate
+MIN_ERRORS = 8  # errors a horizon's own quantiles need; fewer: every horizon's, pooled
+MIN_DAMPED = 6  # months a damped trend is fitted on; fewer: the drift (three parameters need them)
+# a candidate replaces the default only when its backtest error is this much lower: on a dozen
+# origins a smaller lead is selection noise (the benchmark's development seeds: choosing the
+# plain lowest error forecast worse than keeping the default, benchmarks/finance.py)
+SWITCH_MARGIN = 0.2
+PROFILE_DAYS = 28  # days of the weekday profile of the calendar candidate (four whole weeks)
+EDGE_DAYS = 2  # a month's first and last days whose extra cost the calendar candidate learns
+EDGE_MONTHS = 3  # months the extra cost of a month's edge days is the median of
+NAIVE = "same as last month"
+DRIFT = f"drift over the last {DRIFT_WINDOW} months"
+DAMPED = "damped-trend ETS"
+COMBINATION = "combination of drift and damped-trend ETS"
+CALENDAR = "calendar (daily data)"
+DEFAULT_MONTHLY = COMBINATION  # the default of monthly data (least error on the development seeds)
+DEFAULT_DAILY = CALENDAR  # the default of daily data
+DESCRIPTIONS = {
+    NAIVE: "last complete month's daily average cost x the days of each month ahead",
+    DRIFT: f"last month's daily average plus the mean monthly change of the last {DRIFT_WINDOW} months",
+    DAMPED: "Holt's additive trend with a damped slope (statsmodels ExponentialSmoothing), fitted anew",
+    COMBINATION: f"the mean of the {DRIFT} and the {DAMPED} forecasts",
+    CALENDAR: (
+        "each day ahead at its weekday's mean of the last 4 weeks, plus the extra cost of a month's first "
+        "and last 2 days (median of 3 months), last month's once-a-month charges and the mean monthly "
+        f"change of the last {DRIFT_WINDOW} months"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class History:
+    """What the candidates forecast from: the complete months (``months``, their
+    ``daily_average`` [USD per day] without credits and refunds, ``days``) and, with daily
+    data, ``daily`` (``date``, ``recurring`` and ``lumps`` [USD per day], see
+    :func:`costmodel.actuals.series.daily_bill`)."""
+
+    months: list[str]
+    daily_average: np.ndarray
+    days: np.ndarray
+    daily: pd.DataFrame | None = None
+
+    @property
+    def totals(self) -> np.ndarray:
+        """The monthly bill without credits and refunds [USD per month]."""
+        return self.daily_average * self.days
+
+
+Candidate = Callable[[History, int, list[str]], np.ndarray]
+
+
+def _days_of(months: list[str]) -> np.ndarray:
+    return np.array([pd.Period(m, "M").days_in_month for m in months], dtype=float)
+
+
+def naive(history: History, origin: int, ahead: list[str]) -> np.ndarray:
+    """Last month's daily average, for each month ahead [USD per month]."""
+    return np.repeat(history.daily_average[origin - 1], len(ahead)) * _days_of(ahead)
+
+
+def _slope(values: np.ndarray, window: int = DRIFT_WINDOW) -> float:
+    """The mean change of the last ``window`` steps of ``values`` (0 with one value)."""
+    recent = values[-(window + 1) :]
+    return float(recent[-1] - recent[0]) / (len(recent) - 1) if len(recent) > 1 else 0.0
+
+
+def drift(history: History, origin: int, ahead: list[str]) -> np.ndarray:
+    """Last month's daily average plus ``h`` times the mean monthly change of the last
+    :data:`DRIFT_WINDOW` months [USD per month]."""
+    past = history.daily_average[:origin]
+    steps = _months_after(history.months[origin - 1], ahead)
+    return (past[-1] + _slope(past) * steps) * _days_of(ahead)
+
+
+def _months_after(last: str, ahead: list[str]) -> np.ndarray:
+    start = pd.Period(last, "M")
+    return np.array([(pd.Period(m, "M") - start).n for m in ahead], dtype=float)
+
+
+def damped_trend(history: History, origin: int, ahead: list[str]) -> np.ndarray:
+    """Holt's damped additive trend (statsmodels) on the daily averages before ``origin``
+    [USD per month]; with fewer than :data:`MIN_DAMPED` months or a flat history, the drift."""
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+    past = history.daily_average[:origin]
+    steps = _months_after(history.months[origin - 1], ahead)
+    if len(past) < MIN_DAMPED or np.ptp(past) == 0:
+        return drift(history, origin, ahead)
+    with warnings.catch_warnings():  # short series warn about convergence: the backtest judges the fit
+        warnings.simplefilter("ignore")
+        fit = ExponentialSmoothing(
+            past, trend="add", damped_trend=True, initialization_method="estimated"
+        ).fit()
+        predicted = np.asarray(fit.forecast(int(steps.max())), dtype=float)[steps.astype(int) - 1]
+    if not np.all(np.isfinite(predicted)):
+        return drift(history, origin, ahead)
+    return predicted * _days_of(ahead)
+
+
+def combination(history: History, origin: int, ahead: list[str]) -> np.ndarray:
+    """The mean of :func:`drift` and :func:`damped_trend` [USD per month]."""
+    return (drift(history, origin, ahead) + damped_trend(history, origin, ahead)) / 2
+
+
+def edge_position(dates: pd.DatetimeIndex) -> np.ndarray:
+    """A day's place at a month's edge: 1, 2 for the first days, -1, -2 for the last ones
+    (:data:`EDGE_DAYS` of each), 0 for the days between."""
+    day = np.asarray(dates.day)
+    from_end = day - np.asarray(dates.days_in_month) - 1
+    return np.where(day <= EDGE_DAYS, day, np.where(from_end >= -EDGE_DAYS, from_end, 0))
+
+
+@dataclass(frozen=True)
+class DailyPattern:
+    """The calendar of a daily series as of a day: each weekday's mean [USD per day, Monday
+    first], the extra cost of each edge position [USD per day], the monthly change of the
+    mid-month days [USD per day per month]; ``anchor``: the middle of the profile's days."""
+
+    weekday: np.ndarray
+    edges: dict[int, float]
+    slope: float
+    anchor: pd.Timestamp
+
+    def expected(self, dates: pd.DatetimeIndex, with_slope: bool = True) -> np.ndarray:
+        """The expected cost of each of ``dates`` [USD per day]."""
+        base = self.weekday[np.asarray(dates.day_of_week)]
+        edges = np.array([self.edges.get(int(p), 0.0) for p in edge_position(dates)])
+        months = (dates - self.anchor).days.to_numpy() / 30.4375 if with_slope else 0.0
+        return base + edges + self.slope * months
+
+
+def daily_pattern(values: pd.Series, profile_days: int = PROFILE_DAYS) -> DailyPattern | None:
+    """The :class:`DailyPattern` of a daily series (index: consecutive dates) from its last
+    days; None with fewer than :data:`PROFILE_DAYS` days."""
+    if len(values) < profile_days:
+        return None
+    dates = pd.DatetimeIndex(values.index)
+    edge = edge_position(dates)
+    recent = values.iloc[-profile_days:]
+    middle = recent.loc[edge[-profile_days:] == 0]
+    by_weekday = middle.groupby(pd.DatetimeIndex(middle.index).day_of_week).mean()
+    weekday = by_weekday.reindex(range(7)).fillna(float(middle.mean()) if len(middle) else 0.0).to_numpy()
+    edges = {}
+    for position in (*range(1, EDGE_DAYS + 1), *range(-EDGE_DAYS, 0)):
+        days = values.loc[edge == position].iloc[-EDGE_MONTHS:]
+        if len(days):
+            extra = days.to_numpy() - weekday[np.asarray(pd.DatetimeIndex(days.index).day_of_week)]
+            edges[position] = float(np.median(extra))
+    middle_all = values.loc[edge == 0]
+    weekdays = pd.DatetimeIndex(middle_all.index).day_of_week
+    # each month's level without its weekdays' mix (a month of five weekends is no drop)
+    adjusted = middle_all - middle_all.groupby(weekdays).transform("mean") + float(middle_all.mean())
+    monthly = adjusted.groupby(pd.DatetimeIndex(middle_all.index).to_period("M")).mean()
+    if len(monthly) and monthly.index[-1] == dates[-1].to_period("M") and dates[-1].day < 20:
+        monthly = monthly.iloc[:-1]  # a month begun: too few of its days for its level
+    anchor = dates[-1] - pd.Timedelta(days=(profile_days - 1) / 2)
+    return DailyPattern(weekday=weekday, edges=edges, slope=_slope(monthly.to_numpy()), anchor=anchor)
+
+
+def calendar(history: History, origin: int, ahead: list[str]) -> np.ndarray:
+    """Each month ahead day by day (see the module docstring) [USD per month]; NaN without
+    :data:`PROFILE_DAYS` days of daily data before the origin."""
+    daily = history.daily
+    if daily is None:
+        return np.full(len(ahead), np.nan)
+    cut = pd.Period(history.months[origin], "M").start_time if origin < len(history.months) else None
+    before = daily.loc[daily["date"] < cut] if cut is not None else daily
+    pattern = daily_pattern(before.set_index("date")["recurring"])
+    if pattern is None:
+        return np.full(len(ahead), np.nan)
+    last = before["date"].iloc[-1]
+    complete = last.to_period("M") - (0 if last.day == last.days_in_month else 1)
+    monthly_lumps = float(before.loc[before["date"].dt.to_period("M") == complete, "lumps"].sum())
+    out = []
+    for m in ahead:
+        period = pd.Period(m, "M")
+        dates = pd.date_range(period.start_time, period.end_time.normalize(), freq="D")
+        out.append(float(pattern.expected(dates).sum()) + monthly_lumps)
+    return np.array(out)
+
+
+CANDIDATES: dict[str, Candidate] = {
+    NAIVE: naive,
+    DRIFT: drift,
+    DAMPED: damped_trend,
+    COMBINATION: combination,
+    CALENDAR: calendar,
+}
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """Rolling-origin forecasts of each candidate: ``actual`` and ``predicted`` [USD per
+    month] as (origins x horizons) arrays (NaN where the month ahead is beyond the history
+    or the candidate could not forecast), ``scale`` per origin [USD per month, the MASE
+    denominator]."""
+
+    actual: np.ndarray
+    predicted: dict[str, np.ndarray]
+    scale: np.ndarray
+    origins: list[str]  # the first month forecast from each origin
+
+    def mase(self, method: str) -> np.ndarray:
+        """Mean absolute scaled error at each horizon (NaN where none was made)."""
+        return _nanmean(np.abs(self.actual - self.predicted[method]) / self.scale[:, None])
+
+    def mape(self, method: str) -> np.ndarray:
+        """Mean absolute percentage error at each horizon [%]."""
+        return _nanmean(np.abs(self.actual - self.predicted[method]) / np.abs(self.actual)) * 100
+
+    def ratios(self, method: str) -> np.ndarray:
+        """Actual over forecast, per origin and horizon (NaN where none)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return self.actual / self.predicted[method]
+
+    def count(self, method: str) -> np.ndarray:
+        """Forecasts ``method`` made at each horizon."""
+        return np.isfinite(self.actual - self.predicted[method]).sum(axis=0)
+
+    def coverage(self, method: str, interval: float) -> np.ndarray:
+        """Share of backtest outcomes inside the interval calibrated on the other origins'
+        errors (leave one origin out) at each horizon [%]; NaN where none could be told."""
+        ratios = self.ratios(method)
+        inside = np.full(ratios.shape, np.nan)
+        for i in range(ratios.shape[0]):
+            others = np.delete(ratios, i, axis=0)
+            low, high, _ = _bounds(others, ratios.shape[1], interval)
+            for h in range(ratios.shape[1]):
+                if np.isfinite(ratios[i, h]) and np.isfinite(low[h]):
+                    inside[i, h] = float(low[h] <= ratios[i, h] <= high[h])
+        return _nanmean(inside) * 100
+
+
+def _nanmean(values: np.ndarray) -> np.ndarray:
+    with warnings.catch_warnings():  # a horizon without forecasts: NaN, said by its count
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(values, axis=0)
+
+
+def backtest(history: History, horizons: int, methods: list[str] | None = None) -> Backtest:
+    """Each candidate's (or each of ``methods``') rolling-origin forecasts of the months of
+    ``history``, up to ``horizons`` months ahead."""
+    names = methods or list(CANDIDATES)
+    n = len(history.months)
+    totals = history.totals
+    origins = list(range(max(MIN_TRAIN, n - MAX_ORIGINS), n))
+    actual = np.full((len(origins), horizons), np.nan)
+    predicted = {name: np.full((len(origins), horizons), np.nan) for name in names}
+    scale = np.full(len(origins), np.nan)
+    for i, origin in enumerate(origins):
+        ahead = history.months[origin : origin + horizons]
+        actual[i, : len(ahead)] = totals[origin : origin + len(ahead)]
+        scale[i] = naive_scale(totals[:origin])
+        made: dict[str, np.ndarray] = {}
+        for name in names:
+            if name == COMBINATION and DRIFT in made and DAMPED in made:
+                made[name] = (made[DRIFT] + made[DAMPED]) / 2
+            else:
+                made[name] = CANDIDATES[name](history, origin, ahead)
+            predicted[name][i, : len(ahead)] = made[name]
+    return Backtest(
+        actual=actual, predicted=predicted, scale=scale, origins=[history.months[o] for o in origins]
+    )
+
+
+def naive_scale(totals: np.ndarray) -> float:
+    """The MASE denominator: the mean absolute month-to-month change [USD per month]; a
+    cent for a flat history (so that any miss scores large); NaN with one month."""
+    if len(totals) < 2:
+        return math.nan
+    return max(float(np.mean(np.abs(np.diff(totals)))), 0.01)
+
+
+def choose(result: Backtest, default: str) -> tuple[str, str]:
+    """(candidate, why): the candidate with the lowest mean MASE over the horizons, on the
+    origins where every candidate forecast, when it beats ``default``'s by at least
+    :data:`SWITCH_MARGIN`; else ``default`` (a smaller lead is noise). With fewer than
+    :data:`MIN_ORIGINS` one-month-ahead backtest forecasts, ``default``, said so."""
+    names = [n for n in result.predicted if result.count(n)[0] >= MIN_ORIGINS] if result.actual.size else []
+    if default not in names:
+        made = int(np.isfinite(result.actual[:, 0]).sum()) if result.actual.size else 0
+        return default, (
+            f"the default: {made} backtest forecast{'' if made == 1 else 's'} one month ahead, fewer than "
+            f"the {MIN_ORIGINS} a choice needs"
+        )
+    common = np.all([np.isfinite(result.predicted[n][:, 0]) for n in names], axis=0)
+    scores = {
+        name: float(
+            np.nanmean(np.abs(result.actual - result.predicted[name])[common] / result.scale[common, None])
+        )
+        for name in names
+    }
+    best = min(scores, key=lambda name: (scores[name], name != default))
+    ranked = ", ".join(f"{name} {score:.2f}" for name, score in sorted(scores.items(), key=lambda kv: kv[1]))
+    origins = f"mean MASE over {int(common.sum())} rolling origins: {ranked}"
+    if best != default and scores[best] <= (1 - SWITCH_MARGIN) * scores[default]:
+        return (
+            best,
+            f"the lowest backtest error, at least {SWITCH_MARGIN:.0%} below the default's ({origins})",
+        )
+    if best == default:
+        return default, f"the default and the lowest backtest error ({origins})"
+    return default, f"the default: no candidate's backtest error is {SWITCH_MARGIN:.0%} below it ({origins})"
+
+
+def calibrate(
+    result: Backtest, method: str, horizons: int, interval: float
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """(low, high, how): factors on the forecast of each horizon for the ``interval``
+    [fraction] bounds, from the backtest's ratios of actual to forecast; NaN where too few
+    errors were made to say."""
+    return _bounds(result.ratios(method), horizons, interval)
+
+
+def _bounds(ratios: np.ndarray, horizons: int, interval: float) -> tuple[np.ndarray, np.ndarray, str]:
+    low, high = np.full(horizons, np.nan), np.full(horizons, np.nan)
+    pooled = _pooled(ratios)
+    ways = []
+    for h in range(horizons):
+        own = ratios[:, h] if h < ratios.shape[1] else np.array([])
+        own = own[np.isfinite(own)] - 1
+        if len(own) >= MIN_ERRORS:
+            low[h], high[h] = _conformal(own, interval)
+            ways.append("own")
+        elif len(pooled) >= MIN_ERRORS:
+            lower, upper = _conformal(pooled, interval)
+            low[h], high[h] = lower * math.sqrt(h + 1), upper * math.sqrt(h + 1)
+            ways.append("pooled")
+    how = {
+        "own": "each horizon's own backtest errors",
+        "pooled": "the backtest errors of every horizon, pooled and scaled by the square root of the horizon",
+    }
+    said = "; ".join(how[w] for w in dict.fromkeys(ways))
+    return np.minimum(1 + low, 1.0), np.maximum(1 + high, 1.0), said
+
+
+def spread_bounds(daily_average: np.ndarray, horizons: int, interval: float) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds when the backtest is too short to calibrate: the month-to-month relative
+    changes' root mean square, times the normal quantile of ``interval`` and the square
+    root of the horizon (a random walk's spread) [factors on the forecast]."""
+    from statistics import NormalDist
+
+    changes = daily_average[1:] / daily_average[:-1] - 1 if len(daily_average) > 1 else np.zeros(1)
+    spread = (
+        float(np.sqrt(np.mean(changes[np.isfinite(changes)] ** 2))) if np.isfinite(changes).any() else 0.0
+    )
+    z = NormalDist().inv_cdf((1 + interval) / 2)
+    width = z * spread * np.sqrt(np.arange(1, horizons + 1))
+    return 1 - width, 1 + width
+
+
+def _pooled(ratios: np.ndarray) -> np.ndarray:
+    """Relative errors of every horizon, each divided by the square root of its horizon."""
+    if ratios.size == 0:
+        return np.array([])
+    flat = np.concatenate([(ratios[:, h] - 1) / math.sqrt(h + 1) for h in range(ratios.shape[1])])
+    return flat[np.isfinite(flat)]
+
+
+def _conformal(errors: np.ndarray, interval: float) -> tuple[float, float]:
+    """The lower and upper split-conformal quantiles of ``errors`` for a central ``interval``."""
+    ordered = np.sort(errors)
+    n = len(ordered)
+    tail = (1 - interval) / 2
+    upper = min(math.ceil((n + 1) * (1 - tail)), n) - 1
+    lower = max(math.floor((n + 1) * tail), 1) - 1
+    return float(ordered[lower]), float(ordered[upper])
+
+
+__all__ = [
+    "CALENDAR",
+    "CANDIDATES",
+    "DEFAULT_DAILY",
+    "DEFAULT_MONTHLY",
+    "DESCRIPTIONS",
+    "NAIVE",
+    "Backtest",
+    "DailyPattern",
+    "History",
+    "backtest",
+    "calendar",
+    "calibrate",
+    "choose",
+    "combination",
+    "daily_pattern",
+    "damped_trend",
+    "drift",
+    "edge_position",
+    "naive",
+    "naive_scale",
+    "spread_bounds",
+]

@@ -1,0 +1,313 @@
+"""Known changes on top of a forecast: what-ifs from a day on, sized against the bill.
+
+``--change 2026-10-15:rds.read_replicas=3`` says: from 15 October there are three read
+replicas. What that adds to a month is not "the architecture file's 2 -> 3": the file may
+be behind what runs, and the bill may show the change already. So each key is **sized
+against the bill**:
+
+1. the what-if of the architecture file (:func:`costmodel.estimate.estimate` of the file
+   and of the file with the change) says which usage type the key moves, by how much per
+   unit of the key, and what that costs [USD per 730-h month];
+2. the bill says how much of that usage type runs **today** (the last 7 days of daily data,
+   else the last complete month), so how many units run: ``billed``;
+3. the change adds ``(new - billed)`` units' cost. When the bill disagrees with the file,
+   the note says so with both numbers; a change the bill already shows adds nothing (and
+   says so); a usage type the bill does not have at all is priced from the file, said
+   unchecked.
+
+Keys that are not numbers (an instance type) are checked the same way on the usage type
+they replace: the difference is scaled by how much of it the bill shows against the file.
+
+The difference is **prorated by day**: a month gets the hours from the change's first day
+(or the day after the data ends, when the change is dated earlier but not yet on the
+bill) to the month's end, over the 730 hours of the model's month.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from numbers import Real
+
+import pandas as pd
+
+from costmodel.actuals.read import Actuals
+from costmodel.architecture import Architecture
+from costmodel.constants import HOURS_PER_MONTH
+from costmodel.errors import InputError
+from costmodel.inputs import parse_day, parse_month
+from costmodel.output import money
+from costmodel.pricing.catalog import PriceCatalog
+
+RECENT_DAYS = 7  # days of daily data "what runs today" is the mean of
+AGREE = 0.02  # the bill agrees with the file within 2 % of a unit (or of the quantity) [fraction]
+
+
+@dataclass(frozen=True)
+class Change:
+    """A known change: the what-if ``changes`` in effect from day ``start`` (YYYY-MM-DD) on."""
+
+    start: str
+    changes: dict
+
+    @property
+    def month(self) -> str:
+        """The month the change starts in, YYYY-MM."""
+        return self.start[:7]
+
+
+def parse_change(text: str) -> Change:
+    """``YYYY-MM-DD:KEY=VALUE[,KEY=VALUE]`` (a month ``YYYY-MM`` starts on its first day)."""
+    from costmodel.whatif import parse_changes
+
+    when, sep, rest = text.partition(":")
+    if not sep or not rest:
+        raise InputError(
+            f"--change {text!r}: expected YYYY-MM-DD:KEY=VALUE (or YYYY-MM: from its first day), "
+            "e.g. 2026-10-15:rds.read_replicas=3"
+        )
+    where = f"--change {text!r}"
+    start = parse_month(when, where) + "-01" if len(when.strip()) == 7 else str(parse_day(when, where).date())
+    return Change(start, parse_changes(rest.split(","), "--change"))
+
+
+@dataclass(frozen=True)
+class SizedChange:
+    """One key of a change, sized against the bill: ``monthly_difference`` [USD per 730-h
+    month] from ``start``; ``file_value``, ``billed_value`` (None when unchecked) and
+    ``new_value`` of the key; ``note`` says how it was sized."""
+
+    start: str
+    key: str
+    file_value: object
+    billed_value: float | None
+    new_value: object
+    monthly_difference: float
+    usage_type: str
+    note: str
+    billed_from: str = ""
+
+
+@dataclass(frozen=True)
+class Billed:
+    """What runs today by (service, usage type without region prefix): quantity per 730-h
+    month in the bill's units, and where that was read (``period``)."""
+
+    quantity: dict[tuple[str, str], tuple[float, str]] = field(default_factory=dict)
+    period: str = ""
+    data_end: pd.Timestamp | None = None  # the last day of data (inclusive)
+
+
+def billed_today(actuals: Actuals) -> Billed:
+    """Quantities the bill shows today: the mean of the last :data:`RECENT_DAYS` days of
+    daily data, else the last complete month, per 730-h month (usage rows only)."""
+    from costmodel.actuals.series import ONE_OFF_RECORD_TYPES, monthly_bill
+    from costmodel.usage_types import strip_region_prefix
+
+    rows = actuals.rows.loc[~actuals.rows["record_type"].isin([*ONE_OFF_RECORD_TYPES, "Tax"])]
+    data_end = actuals.rows["period_end"].max() - pd.Timedelta(days=1)
+    if set(rows["granularity"]) == {"DAILY"}:
+        first = data_end - pd.Timedelta(days=RECENT_DAYS - 1)
+        recent = rows.loc[rows["period_start"] >= first]
+        hours = RECENT_DAYS * 24
+        period = f"{first.date()}..{data_end.date()}"
+    else:
+        bill = monthly_bill(actuals)
+        complete = bill.loc[bill["complete"], "month"]
+        if complete.empty:
+            return Billed(period="", data_end=data_end)
+        month = complete.iloc[-1]
+        recent = rows.loc[rows["month"] == month]
+        hours = pd.Period(month, "M").days_in_month * 24
+        period = month
+    base = recent["usage_type"].map(strip_region_prefix)
+    grouped = recent.assign(base=base).groupby(["service", "base"])
+    quantity = {
+        key: (
+            float(frame["usage_quantity"].sum()) * HOURS_PER_MONTH / hours,
+            str(frame["usage_unit"].iloc[0]),
+        )
+        for key, frame in grouped
+        if frame["usage_quantity"].notna().all()
+    }
+    return Billed(quantity=quantity, period=period, data_end=data_end)
+
+
+def _lines(arch: Architecture, catalog: PriceCatalog | None) -> pd.DataFrame:
+    from costmodel.estimate import estimate
+    from costmodel.usage_types import strip_region_prefix
+
+    items = estimate(arch, catalog)
+    items = items.assign(base=items["usage_type"].map(strip_region_prefix))
+    return items.groupby(["service", "base", "unit"], as_index=False)[["quantity", "monthly_cost"]].sum()
+
+
+def _moved(arch: Architecture, changes: dict, catalog: PriceCatalog | None) -> pd.DataFrame:
+    """The file's lines before and after ``changes``: quantity and cost moved [per 730 h]."""
+    before = _lines(arch, catalog)
+    after = _lines(arch.with_changes(changes), catalog)
+    table = before.merge(after, on=["service", "base", "unit"], how="outer", suffixes=("_before", "_after"))
+    table = table.fillna(0.0)
+    table["cost_moved"] = table["monthly_cost_after"] - table["monthly_cost_before"]
+    table["quantity_moved"] = table["quantity_after"] - table["quantity_before"]
+    return table.loc[table["cost_moved"].abs() > 1e-9].sort_values("cost_moved", key=abs, ascending=False)
+
+
+def _billed_in_model_units(billed: Billed, service: str, base: str, model_unit: str) -> float | None:
+    from costmodel.reconcile.mapping import quantity_factor
+
+    found = billed.quantity.get((service, base))
+    if found is None:
+        return None
+    quantity, unit = found
+    factor = quantity_factor(unit, model_unit)
+    return None if math.isnan(factor) else quantity * factor
+
+
+def _number(value: object) -> float | None:
+    """A key's value as a number (None for text, an instance type; and for true/false)."""
+    return float(value) if isinstance(value, Real) and not isinstance(value, bool) else None
+
+
+def size_change(
+    arch: Architecture,
+    start: str,
+    key: str,
+    new_value: object,
+    billed: Billed,
+    catalog: PriceCatalog | None = None,
+) -> SizedChange:
+    """One key of a change, sized against ``billed`` (see the module docstring)."""
+    file_value = arch.get(key)
+    old, new = _number(file_value), _number(new_value)
+    numeric = old is not None and new is not None
+    probe = file_value + 1 if numeric and new_value == file_value else new_value
+    moved = _moved(arch, {key: probe}, catalog) if probe != file_value else pd.DataFrame()
+    where = f"{key} = {new_value} from {start}"
+    if moved.empty:
+        return SizedChange(start, key, file_value, None, new_value, 0.0, "", f"{where}: no priced line moves")
+    ref = moved.iloc[0]
+    service, base, unit = str(ref["service"]), str(ref["base"]), str(ref["unit"])
+    on_bill = _billed_in_model_units(billed, service, base, unit)
+    file_cost = float(moved["cost_moved"].sum()) if new_value != file_value else 0.0
+    sized = SizedChange(start, key, file_value, None, new_value, file_cost, base, "", billed.period)
+    if on_bill is None:
+        note = (
+            f"{where}: {service} {base} is not on the bill ({billed.period or 'no complete month'}), so the "
+            f"file's {key} = {file_value} is unchecked; priced from the file: {money(file_cost)} a month"
+        )
+        return replace(sized, note=note)
+    if old is not None and new is not None:
+        step = float(probe) - old  # type: ignore[arg-type]
+        return _size_count(
+            sized, where, old, new, on_bill, ref, float(moved["cost_moved"].sum()) / step, step
+        )
+    return _size_kind(sized, where, on_bill, float(ref["quantity_before"]))
+
+
+def _size_count(
+    sized: SizedChange,
+    where: str,
+    old: float,
+    new: float,
+    on_bill: float,
+    ref: pd.Series,
+    cost_per_unit: float,
+    step: float,
+) -> SizedChange:
+    """A count (or any number: GB, IOPS) sized from what the bill shows: the units running
+    are the file's plus the billed quantity's difference from the file's, per unit."""
+    billed_value = old + (on_bill - float(ref["quantity_before"])) / (float(ref["quantity_moved"]) / step)
+    difference = (new - billed_value) * cost_per_unit
+    shown = f"{billed_value:,.2f}".rstrip("0").rstrip(".")
+    quantity = f"{sized.usage_type} {on_bill:,.1f} {ref['unit']} per 730 h"
+    seen = f"the bill shows {shown} ({quantity}, {sized.billed_from})"
+    if abs(billed_value - new) <= AGREE * max(1.0, abs(new)):
+        note, difference = f"{where}: already on the bill: {seen}; nothing added", 0.0
+    elif abs(billed_value - old) <= AGREE * max(1.0, abs(old)):
+        note = f"{where}: {seen}, as the file says; {money(difference)} a month"
+    else:
+        note = (
+            f"{where}: the file says {sized.file_value} but {seen}: sized from {shown} to {sized.new_value}, "
+            f"{money(difference)} a month (the file's {sized.file_value} -> {sized.new_value}: "
+            f"{money(sized.monthly_difference)})"
+        )
+    return replace(sized, billed_value=billed_value, monthly_difference=difference, note=note)
+
+
+def _size_kind(sized: SizedChange, where: str, on_bill: float, in_file: float) -> SizedChange:
+    """A kind (an instance type) sized by how much of the usage type it replaces the bill
+    shows against the file."""
+    ratio = on_bill / in_file if in_file else math.nan
+    if not math.isfinite(ratio) or ratio <= AGREE:
+        note = f"{where}: the bill shows no {sized.usage_type} ({sized.billed_from}): replaced, nothing added"
+        return replace(sized, billed_value=0.0, monthly_difference=0.0, note=note)
+    difference = sized.monthly_difference * ratio
+    note = (
+        f"{where}: {money(difference)} a month"
+        if abs(ratio - 1) <= AGREE
+        else f"{where}: the bill shows {ratio:.2f} x the file's {sized.usage_type} ({sized.billed_from}): "
+        f"the difference scaled to {money(difference)} a month "
+        f"(the file alone: {money(sized.monthly_difference)})"
+    )
+    return replace(sized, billed_value=ratio, monthly_difference=difference, note=note)
+
+
+def size_changes(
+    arch: Architecture, changes: list[Change], billed: Billed, catalog: PriceCatalog | None = None
+) -> list[SizedChange]:
+    """Every key of every change, in the order they start; a key changed twice is sized the
+    second time from the first change's value (the architecture moved on by then)."""
+    sized: list[SizedChange] = []
+    current = arch
+    for change in sorted(changes, key=lambda c: c.start):
+        for key, value in change.changes.items():
+            earlier = [s for s in sized if s.key == key]
+            if earlier:
+                previous = current.with_changes({key: earlier[-1].new_value})
+                difference = (
+                    _moved(previous, {key: value}, catalog)["cost_moved"].sum()
+                    if value != earlier[-1].new_value
+                    else 0.0
+                )
+                note = (
+                    f"{key} = {value} from {change.start}: after the change from {earlier[-1].start}, "
+                    f"{money(difference)} a month"
+                )
+                sized.append(
+                    SizedChange(
+                        change.start, key, earlier[-1].new_value, None, value, float(difference), "", note
+                    )
+                )
+                continue
+            sized.append(size_change(arch, change.start, key, value, billed, catalog))
+    return sized
+
+
+def effects(sized: list[SizedChange], months: list[str], from_day: pd.Timestamp | None = None) -> pd.Series:
+    """Each month's added cost [USD]: every sized change over its hours in the month, from
+    its start (or ``from_day``, the first day not yet billed, when later) to the month's end."""
+    out = pd.Series(0.0, index=months)
+    for item in sized:
+        start = pd.Timestamp(item.start)
+        if from_day is not None and from_day > start:
+            start = from_day
+        for month in months:
+            period = pd.Period(month, "M")
+            first = max(start, period.start_time)
+            end = period.end_time.normalize() + pd.Timedelta(days=1)
+            hours = max((end - first).days, 0) * 24
+            out[month] += item.monthly_difference * hours / HOURS_PER_MONTH
+    return out
+
+
+__all__ = [
+    "Billed",
+    "Change",
+    "SizedChange",
+    "billed_today",
+    "effects",
+    "parse_change",
+    "size_change",
+    "size_changes",
+]
