@@ -1,28 +1,30 @@
-"""Cost anomalies in daily actuals: days a usage type cost far more than it usually does.
+"""Cost anomalies in daily actuals, as AWS Cost Anomaly Detection users know them: events
+with a start, an end, a total impact in dollars and percent, ranked root causes, open or
+closed, and planned changes never alarmed.
 
-Each (service, usage type) is a daily series of its unblended cost (credits, refunds and
-tax left out, and lump charges billed once a month, which are expected spikes). A day is
-compared with its **expected** value, the median of the same weekday over the previous four
-weeks (robust to the weekly pattern and to one earlier outlier). It is an anomaly when all
-of these hold:
+Each series (service, usage type, and account where line items give it; region from the
+usage type's prefix) is its unblended cost per day, credits, refunds and tax left out.
+:mod:`costmodel.anomaly_rules` scores it: days far above their same-weekday median (a
+month's edge days carry the extra they carry every month: a month-end job is learned, not
+alarmed), sustained shifts by a CUSUM (a leak of +$60 a day that no single day shows),
+and charges billed once a month against their own past months. A level that stays is a
+**step change**, listed apart, not an alarm.
 
-* it costs at least :data:`MIN_RATIO` times its expected value and at least ``min_usd``
-  more (small amounts are noise to a finance review);
-* its robust score, the excess over 1.4826 x the median absolute deviation of the
-  series' last four weeks around their expected values (a z-score that outliers do not
-  inflate), is at least :data:`MIN_SCORE`;
-* it is not a **step change**: where later weeks exist, the same weekday of the following
-  weeks is back nearer the old level than the new one. A series that stays at its new level (a third read
-  replica, an RI fee from the first of the month) is a step, reported apart, not an alarm.
-
-Days in the last week of the data cannot be told from a step yet: they are reported as
-anomalies and say so. The first four weeks have no expected value and are not scored.
+Flagged series-days of one service on consecutive days (a gap of one day allowed) make one
+**event**: ``start``, ``end``, ``total_impact`` (actual minus expected over its days
+[USD]), ``impact_pct`` (of the expected), ``root_causes`` (each series' contribution,
+largest first), ``status`` (``open`` when it runs to the last day of the data, else
+``closed``) and ``planned``. A **planned** change (``--planned FILE`` or the ``--change``
+calendar) covers its service (and usage type, when named) for :data:`PLANNED_DAYS` days
+from its start: what is flagged there is a planned event, never an alarm. Thresholds on
+the total impact (``min_impact_usd``, ``min_impact_pct``; both must hold when both are
+given) keep the events worth an alert, as an alert subscription does.
 """
 
 from __future__ import annotations
 
-import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -30,27 +32,55 @@ import pandas as pd
 from costmodel import record_types
 from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import KEY, lump_keys, require_daily
+from costmodel.anomaly_rules import MIN_RATIO, MIN_SCORE, WEEKS, monthly_charge_rule, score_series
 from costmodel.constants import CURRENCY
 from costmodel.errors import InputError
 
-WEEKS = 4  # same-weekday history an expected value is the median of [weeks]
-MIN_RATIO = 1.5
-MIN_SCORE = 6.0
 MIN_USD = 2.0  # the smallest excess over the expected day worth a reviewer's time [USD]
+PLANNED_DAYS = 28  # days a planned change covers: until four weeks of history hold its new level
+SERIES = ["service", "usage_type", "account", "region"]
 COLUMNS = ["date", "service", "usage_type", "actual", "expected", "score", "explanation"]
+EVENT_COLUMNS = [
+    "start",
+    "end",
+    "service",
+    "total_impact",
+    "impact_pct",
+    "actual",
+    "expected",
+    "root_causes",
+    "status",
+    "planned",
+    "kind",
+]
 METHOD = (
-    f"each usage type's daily cost against the median of the same weekday over the previous {WEEKS} "
-    f"weeks; an anomaly is at least {MIN_RATIO}x that, the minimum dollars more, and {MIN_SCORE:g} robust "
-    "deviations (1.4826 x median absolute deviation) above it, and not a step change (later weeks back "
-    "near the old level); credits, refunds, tax and once-a-month charges left out"
+    f"each series' daily cost against the median of the same weekday over the previous {WEEKS} weeks "
+    "(a month's first and last 2 days plus the extra they carry in the other months: recurring jobs and "
+    f"fees learned); a day is anomalous at {MIN_RATIO}x that, the minimum dollars more and {MIN_SCORE:g} "
+    "robust deviations above it, unless later weeks stay at the new level (a step); sustained shifts by a "
+    "CUSUM of the robust residuals (a leak when the level returns); once-a-month charges against the "
+    "median of their previous months; credits, refunds and tax left out"
 )
 
 
 @dataclass(frozen=True)
+class Planned:
+    """A planned change: from day ``start`` (YYYY-MM-DD), ``service`` (and ``usage_type``
+    without region prefix, '' for all of the service's) may move; not an anomaly."""
+
+    start: str
+    service: str
+    usage_type: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Detection:
-    """What :func:`detect` found: ``anomalies`` (the contract's columns plus ``ratio``),
-    ``steps`` (persistent level changes: date, service, usage_type, before, after [USD per
-    day]), and ``scored_days`` (series-days compared, for a false alarm rate)."""
+    """What :func:`detect` found: ``anomalies`` (one row per flagged series-day: the
+    contract's columns plus ``ratio``, ``kind``, ``account``, ``region``), ``events`` (see
+    the module docstring; planned ones included, ``planned`` True), ``steps`` (persistent
+    level changes: date, service, usage_type, before, after [USD per day]) and
+    ``scored_days`` (series-days compared, for a false alarm rate)."""
 
     anomalies: pd.DataFrame
     steps: pd.DataFrame
@@ -60,46 +90,49 @@ class Detection:
     currency: str = CURRENCY
     days: int = 0  # days in the data (first to last)
     origin: str = ""
+    events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVENT_COLUMNS))
 
 
-def daily_by_usage_type(actuals: Actuals) -> pd.DataFrame:
-    """Days x (service, usage type): the unblended cost of each usage series [USD per day]
-    (a day without a row costs 0)."""
+def _region_codes() -> dict[str, str]:
+    from costmodel.architecture import regions
+
+    table = regions()
+    return dict(zip(table["billing_code"], table["region"], strict=True))
+
+
+def region_of(usage_type: str) -> str:
+    """The region a usage type's prefix names (``USW2-...`` -> ``us-west-2``); '' when it
+    names none (us-east-1's older usage types and global services carry no prefix)."""
+    from costmodel.usage_types import split_region
+
+    code, _ = split_region(usage_type)
+    if code and code[0].islower():  # KMS: the region's own name
+        return code
+    return _region_codes().get(code, "")
+
+
+def _usage_rows(actuals: Actuals) -> pd.DataFrame:
     rows = require_daily(actuals, "anomaly detection")
     usage = rows.loc[
         ~rows["record_type"].isin(record_types.NOT_USAGE) & (rows["service"] != record_types.TAX_SERVICE)
     ]
-    lumps = lump_keys(rows)
-    keep = ~pd.MultiIndex.from_frame(usage[KEY]).isin(list(lumps))
-    table = usage.loc[keep].pivot_table(
-        index="period_start", columns=["service", "usage_type"], values="unblended_cost", aggfunc="sum"
-    )
+    usage = usage.assign(account=usage.get("account", ""))
+    return usage.assign(region=usage["usage_type"].map(region_of))
+
+
+def daily_by_usage_type(actuals: Actuals) -> pd.DataFrame:
+    """Days x series (service, usage type, account, region): the unblended cost [USD per
+    day] (a day without a row costs 0), once-a-month charges included."""
+    rows = _usage_rows(actuals)
+    table = rows.pivot_table(index="period_start", columns=SERIES, values="unblended_cost", aggfunc="sum")
     days = pd.date_range(rows["period_start"].min(), rows["period_start"].max(), freq="D")
     return table.reindex(days).fillna(0.0)
 
 
-def _same_weekday(values: np.ndarray, offsets: list[int]) -> np.ndarray:
-    """Per day, the median of the same weekday at ``offsets`` weeks away (NaN where none)."""
-    n = len(values)
-    stack = np.full((len(offsets), n), np.nan)
-    for k, weeks in enumerate(offsets):
-        shift = 7 * weeks
-        if abs(shift) >= n:  # a series shorter than the offset has no such week: NaN
-            continue
-        if shift > 0:
-            stack[k, : n - shift] = values[shift:]
-        else:
-            stack[k, -shift:] = values[: n + shift]
-    with warnings.catch_warnings():  # a day with none of its weeks in the data: NaN, said so
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmedian(stack, axis=0)
-
-
-def _scale(values: np.ndarray, expected: np.ndarray) -> np.ndarray:
-    """Per day, 1.4826 x the median absolute residual of the previous four weeks [USD]."""
-    residual = pd.Series(np.abs(values - expected))
-    mad = residual.shift(1).rolling(7 * WEEKS, min_periods=7).median().to_numpy()
-    return np.fmax(1.4826 * mad, np.fmax(0.05 * np.nan_to_num(expected), 0.05))
+def _monthly_charge_series(actuals: Actuals) -> set[tuple[str, str]]:
+    """(service, usage type) of charges billed on one day a month (a support plan)."""
+    rows = require_daily(actuals, "anomaly detection")
+    return {(service, usage_type) for service, usage_type, _ in lump_keys(rows)}
 
 
 def labels_of(items: pd.DataFrame) -> dict[tuple[str, str], str]:
@@ -122,69 +155,219 @@ def _label(service: str, usage_type: str, labels: dict[tuple[str, str], str]) ->
     return f"{named} ({base})" if named else f"{service} {base}"
 
 
+def _explain(kind: str, label: str, ratio: float, actual: float, expected: float) -> str:
+    times = f"{ratio:.1f}x" if np.isfinite(ratio) else "from nothing to"
+    money = f"(${actual:,.2f} billed, ${expected:,.2f} expected)"
+    if kind == "monthly charge":
+        return f"{label} {times} the median of its previous months {money}"
+    if kind in ("leak", "recent shift"):
+        tail = (
+            "; still running, too recent to tell a leak from a step change" if kind == "recent shift" else ""
+        )
+        return f"{label} sustained above its usual level (CUSUM) {money}{tail}"
+    recent = "; too recent to tell a spike from a step change" if kind == "recent" else ""
+    return f"{label} {times} its {WEEKS}-week same-weekday median {money}{recent}"
+
+
 def detect(
-    actuals: Actuals, min_usd: float = MIN_USD, labels: dict[tuple[str, str], str] | None = None
+    actuals: Actuals,
+    min_usd: float = MIN_USD,
+    labels: dict[tuple[str, str], str] | None = None,
+    planned: list[Planned] | None = None,
 ) -> Detection:
-    """Anomalies and step changes of daily ``actuals`` (see the module docstring).
+    """Anomalies, events and step changes of daily ``actuals`` (see the module docstring).
 
     ``labels`` names usage types as the model does (:func:`labels_of` the architecture's
-    line items); without them an explanation names the service and usage type.
+    line items); ``planned`` are the changes that are not anomalies.
     """
     labels = labels or {}
     table = daily_by_usage_type(actuals)
     days = table.index
-    anomalies, steps, scored = [], [], 0
-    for (service, usage_type), series in table.items():
+    monthly = _monthly_charge_series(actuals)
+    found, steps, scored = [], [], 0
+    for key, series in table.items():
+        service, usage_type, account, region = key
         values = series.to_numpy()
-        expected = _same_weekday(values, [-w for w in range(1, WEEKS + 1)])
-        expected[: 7 * WEEKS] = np.nan  # four full weeks of history first
-        later = _same_weekday(values, [1, 2, 3])
-        scale = _scale(values, expected)
-        scored += int(np.isfinite(expected).sum())
-        with np.errstate(all="ignore"):
-            ratio = np.where(expected > 0, values / expected, np.inf)
-            score = (values - expected) / scale
-        high = (
-            np.isfinite(expected)
-            & (ratio >= MIN_RATIO)
-            & (values - expected >= min_usd)
-            & (score >= MIN_SCORE)
-        )
-        for i in np.flatnonzero(high):
-            # a spike's later weeks are back near the old level; a step's stay near the new one
-            back_again = np.isfinite(later[i]) and abs(later[i] - expected[i]) < abs(later[i] - values[i])
-            if np.isfinite(later[i]) and not back_again:
-                steps.append((days[i], service, usage_type, expected[i], later[i]))
-                continue
-            recent = "" if np.isfinite(later[i]) else "; too recent to tell a spike from a step change"
-            times = f"{ratio[i]:.1f}x" if np.isfinite(ratio[i]) else "from nothing to"
-            explanation = (
-                f"{_label(service, usage_type, labels)} {times} its {WEEKS}-week same-weekday median "
-                f"(${values[i]:,.2f} billed, ${expected[i]:,.2f} expected){recent}"
-            )
-            anomalies.append(
-                (days[i], service, usage_type, values[i], expected[i], score[i], explanation, ratio[i])
-            )
-    frame = pd.DataFrame(anomalies, columns=[*COLUMNS, "ratio"]).sort_values(
-        ["date", "score"], ascending=[True, False]
-    )
-    # an empty table's dates are datetimes too (a quiet series has none): .dt works on both
+        label = _label(service, usage_type, labels)
+        if (service, usage_type) in monthly:
+            rows, count = _score_monthly_charge(series, min_usd, label)
+            scored += count
+            found += [(*row[:1], service, usage_type, account, region, *row[1:]) for row in rows]
+            continue
+        result = score_series(values, days, min_usd)
+        scored += int(np.isfinite(result.expected).sum())
+        for day, before, after in result.steps:
+            steps.append((days[day], service, usage_type, before, after))
+        for i in np.flatnonzero(result.flags != ""):
+            kind = str(result.flags[i])
+            shown = "recent shift" if kind == "recent" and result.ratio[i] < MIN_RATIO else kind
+            explanation = _explain(shown, label, result.ratio[i], values[i], result.expected[i])
+            found.append(
+                (
+                    days[i], service, usage_type, account, region, values[i], result.expected[i],
+                    result.score[i], explanation, result.ratio[i], shown,
+                )
+            )  # fmt: skip
+    columns = ["date", "service", "usage_type", "account", "region", "actual", "expected", "score"]
+    frame = pd.DataFrame(found, columns=[*columns, "explanation", "ratio", "kind"])
     frame["date"] = pd.to_datetime(frame["date"])
-    step_frame = pd.DataFrame(steps, columns=["date", "service", "usage_type", "before", "after"])
-    step_frame["date"] = pd.to_datetime(step_frame["date"])
-    # a step shows on every day of its first week: keep its first day
-    step_frame = step_frame.drop_duplicates(subset=["service", "usage_type", "before", "after"])
-    step_frame = step_frame.groupby(["service", "usage_type"], as_index=False).first().sort_values("date")
+    frame = frame.sort_values(["date", "score"], ascending=[True, False], ignore_index=True)
+    frame["planned"] = _planned_mask(frame, planned or [])
     first = days[7 * WEEKS] if len(days) > 7 * WEEKS else None
     return Detection(
-        anomalies=frame.reset_index(drop=True),
-        steps=step_frame.reset_index(drop=True),
+        anomalies=frame.loc[~frame["planned"]].reset_index(drop=True),
+        steps=_steps_frame(steps, planned or []),
         scored_days=scored,
         first_scored=str(first.date()) if first is not None else "",
         last_scored=str(days[-1].date()) if first is not None else "",
         days=len(days),
         origin=actuals.origin,
+        events=events_of(frame, days[-1] if len(days) else None),
     )
+
+
+def _score_monthly_charge(series: pd.Series, min_usd: float, label: str) -> tuple[list[tuple], int]:
+    """Flagged months of a once-a-month charge as rows (date, actual, expected, score,
+    explanation, ratio, kind), and how many months were scored."""
+    billed = series.loc[series != 0]
+    if billed.empty:
+        return [], 0
+    amounts = billed.to_numpy()
+    expected, flagged = monthly_charge_rule(amounts, min_usd)
+    rows = []
+    for i in np.flatnonzero(flagged):
+        ratio = amounts[i] / expected[i] if expected[i] > 0 else np.inf
+        explanation = _explain("monthly charge", label, ratio, amounts[i], expected[i])
+        rows.append((billed.index[i], amounts[i], expected[i], np.nan, explanation, ratio, "monthly charge"))
+    return rows, int(np.isfinite(expected).sum())
+
+
+def _planned_mask(frame: pd.DataFrame, planned: list[Planned]) -> pd.Series:
+    """Which flagged series-days a planned change covers."""
+    from costmodel.usage_types import strip_region_prefix
+
+    mask = pd.Series(False, index=frame.index)
+    if frame.empty:
+        return mask
+    base = frame["usage_type"].map(strip_region_prefix)
+    for plan in planned:
+        start = pd.Timestamp(plan.start)
+        covered = (frame["date"] >= start) & (frame["date"] < start + pd.Timedelta(days=PLANNED_DAYS))
+        covered &= frame["service"] == plan.service
+        if plan.usage_type:
+            covered &= base == strip_region_prefix(plan.usage_type)
+        mask |= covered
+    return mask
+
+
+def _steps_frame(steps: list[tuple], planned: list[Planned]) -> pd.DataFrame:
+    frame = pd.DataFrame(steps, columns=["date", "service", "usage_type", "before", "after"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    # a step shows on every day of its first week (and to the CUSUM): keep its first day
+    frame = (
+        frame.sort_values("date", kind="stable").groupby(["service", "usage_type"], as_index=False).first()
+    )
+    frame["planned"] = _planned_mask(frame, planned) if len(frame) else pd.Series(dtype=bool)
+    return frame.sort_values("date", ignore_index=True)
+
+
+def events_of(flagged: pd.DataFrame, last_day: pd.Timestamp | None) -> pd.DataFrame:
+    """Flagged series-days grouped into events per service (consecutive days, one day of gap
+    allowed), planned apart from unplanned: the module docstring's columns."""
+    rows = []
+    for (service, planned), group in flagged.groupby(["service", "planned"], sort=False):
+        days = group["date"].drop_duplicates().sort_values()
+        breaks = (days.diff() > pd.Timedelta(days=2)).cumsum()
+        for _, span in days.groupby(breaks.to_numpy()):
+            part = group.loc[group["date"].between(span.iloc[0], span.iloc[-1])]
+            rows.append(_event(part, str(service), bool(planned), last_day))
+    events = pd.DataFrame(rows, columns=EVENT_COLUMNS)
+    return events.sort_values(["start", "total_impact"], ascending=[True, False], ignore_index=True)
+
+
+def _event(part: pd.DataFrame, service: str, planned: bool, last_day: pd.Timestamp | None) -> dict:
+    impact = part["actual"] - part["expected"]
+    causes = (
+        part.assign(contribution=impact)
+        .groupby(SERIES, as_index=False)["contribution"]
+        .sum()
+        .sort_values("contribution", ascending=False)
+    )
+    expected, actual = float(part["expected"].sum()), float(part["actual"].sum())
+    end = part["date"].max()
+    return {
+        "start": part["date"].min(),
+        "end": end,
+        "service": service,
+        "total_impact": float(impact.sum()),
+        "impact_pct": 100 * float(impact.sum()) / expected if expected > 0 else float("nan"),
+        "actual": actual,
+        "expected": expected,
+        "root_causes": causes.to_dict("records"),
+        "status": "open" if last_day is not None and end >= last_day else "closed",
+        "planned": planned,
+        "kind": ", ".join(dict.fromkeys(part["kind"])),
+    }
+
+
+def alarms(detection: Detection, min_impact_usd: float = 0.0, min_impact_pct: float = 0.0) -> pd.DataFrame:
+    """The unplanned events whose total impact reaches both thresholds [USD, %]."""
+    events = detection.events
+    impact_pct = events["impact_pct"].fillna(np.inf)
+    keep = (
+        ~events["planned"].astype(bool)
+        & (events["total_impact"] >= min_impact_usd)
+        & (impact_pct >= min_impact_pct)
+    )
+    return events.loc[keep].reset_index(drop=True)
+
+
+def read_planned(path: str | Path) -> list[Planned]:
+    """A file of planned changes: YAML, a list of ``{start: YYYY-MM-DD, service: NAME,
+    usage_type: optional, note: optional}``."""
+    from costmodel.inputs import load_yaml, parse_day, read_text
+
+    path = Path(path)
+    raw = load_yaml(read_text(path, "planned changes"), path.name)
+    if not isinstance(raw, list) or not raw:
+        raise InputError(
+            f"{path.name}: expected a list of planned changes, e.g. "
+            '- {start: 2026-10-15, service: "Amazon Relational Database Service", note: third replica}'
+        )
+    out = []
+    for i, item in enumerate(raw, start=1):
+        where = f"{path.name}, item {i}"
+        if not isinstance(item, dict):
+            raise InputError(f"{where}: expected a mapping with start and service")
+        unknown = set(item) - {"start", "service", "usage_type", "note"}
+        if unknown:
+            raise InputError(
+                f"{where}: unknown key {sorted(unknown)[0]!r}; valid keys: start, service, usage_type, note"
+            )
+        if not item.get("service") or "start" not in item:
+            raise InputError(f"{where}: start (YYYY-MM-DD) and service (as on the bill) are required")
+        start = str(parse_day(item["start"], f"{where}: start").date())
+        out.append(
+            Planned(
+                start, str(item["service"]), str(item.get("usage_type") or ""), str(item.get("note") or "")
+            )
+        )
+    return out
+
+
+def planned_from_changes(changes: list, arch: object, catalog: object = None) -> list[Planned]:
+    """The ``--change`` calendar as planned changes: each change covers the services (and
+    usage types) its what-if moves in the architecture file, from its first day."""
+    from costmodel.known_changes import _moved
+
+    out = []
+    for change in changes:
+        moved = _moved(arch, change.changes, catalog)  # type: ignore[arg-type]
+        for service, base in dict.fromkeys(zip(moved["service"], moved["base"], strict=True)):
+            out.append(
+                Planned(change.start, str(service), str(base), f"--change {change.start}: {change.changes}")
+            )
+    return out
 
 
 def too_short(detection: Detection) -> str:
@@ -218,15 +401,22 @@ def for_month(detection: Detection, month: str) -> pd.DataFrame:
 
 
 __all__ = [
+    "KEY",
     "METHOD",
     "MIN_RATIO",
     "MIN_SCORE",
     "MIN_USD",
     "Detection",
+    "Planned",
+    "alarms",
     "covers",
     "daily_by_usage_type",
     "detect",
+    "events_of",
     "for_month",
     "labels_of",
+    "planned_from_changes",
+    "read_planned",
+    "region_of",
     "too_short",
 ]

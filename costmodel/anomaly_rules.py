@@ -1,0 +1,239 @@
+"""The rules that score one cost series: days against their usual level, sustained shifts
+(leaks), and charges billed once a month against their own past months.
+
+Pure functions on arrays [USD per day]; :mod:`costmodel.anomalies` runs them on every
+series of a bill and turns what they flag into events.
+
+* **Expected day** (:func:`expected_days`): the median of the same weekday over the
+  previous :data:`WEEKS` weeks; a day at a month's edge (its first or last
+  :data:`~costmodel.forecast_methods.EDGE_DAYS` days) adds the median extra cost the same
+  edge day had in the other months of the data (a month-end batch job, a first-of-month
+  fee: a recurring pattern, learned, not alarmed).
+* **Day rule** (:func:`day_rule`): a day at least :data:`MIN_RATIO` times its expected
+  value, ``min_usd`` more, and :data:`MIN_SCORE` robust deviations above it (1.4826 x the
+  median absolute deviation of the previous four weeks' residuals); unless the same weekday
+  of the following weeks stays at the new level (a **step**, reported apart).
+* **Sustained shift** (:func:`shifts`): a one-sided CUSUM (Page 1954) of the standardized
+  residuals ``z``: over a run of days with ``z`` above the allowance :data:`CUSUM_K`, the
+  sum of ``z - CUSUM_K`` passes :data:`CUSUM_H`. It finds what no single day shows: +$60 a
+  day on a $150-a-day line. A shift whose level stays after it is a step;
+  one that ends (the level returns) is a **leak**; one still running at the end of the data
+  cannot be told yet and is reported.
+* **Once-a-month charges** (:func:`monthly_charge_rule`): each month's amount against the
+  median of its previous (up to six) months.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from costmodel.forecast_methods import edge_position
+
+WEEKS = 4  # same-weekday history an expected value is the median of [weeks]
+MIN_RATIO = 1.5
+MIN_SCORE = 6.0
+CUSUM_K = 2.0  # allowance [robust deviations a day]: slower drifts (a growing bill) do not add up
+CUSUM_H = 10.0  # decision interval [robust deviations]
+MIN_SHIFT_SHARE = 0.1  # a sustained shift adds at least 10 % to its expected days [fraction]
+MIN_SHIFT_DAYS = 3  # a sustained shift lasts at least three days
+SETTLE_DAYS = 7  # days after a shift that tell a leak (back to the old level) from a step
+CHARGE_MONTHS = 6  # past months a once-a-month charge is compared with
+MIN_CHARGE_MONTHS = 2
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One daily series scored: per day ``expected``, ``scale`` [USD], ``score`` and
+    ``ratio``; ``flags``: '' or the rule that flagged the day (``spike``, ``leak``,
+    ``recent`` for a shift or spike too recent to tell from a step); ``steps``: (day index,
+    level before, level after) of persistent changes."""
+
+    expected: np.ndarray
+    scale: np.ndarray
+    score: np.ndarray
+    ratio: np.ndarray
+    flags: np.ndarray
+    steps: list[tuple[int, float, float]]
+
+
+def same_weekday(values: np.ndarray, offsets: list[int]) -> np.ndarray:
+    """Per day, the median of the same weekday at ``offsets`` weeks away (NaN where none)."""
+    n = len(values)
+    stack = np.full((len(offsets), n), np.nan)
+    for k, weeks in enumerate(offsets):
+        shift = 7 * weeks
+        if abs(shift) >= n:  # a series shorter than the offset has no such week: NaN
+            continue
+        if shift > 0:
+            stack[k, : n - shift] = values[shift:]
+        else:
+            stack[k, -shift:] = values[: n + shift]
+    with warnings.catch_warnings():  # a day with none of its weeks in the data: NaN, said so
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmedian(stack, axis=0)
+
+
+def expected_days(values: np.ndarray, dates: pd.DatetimeIndex) -> np.ndarray:
+    """The expected cost of each day [USD] (NaN for the first :data:`WEEKS` weeks)."""
+    base = same_weekday(values, [-w for w in range(1, WEEKS + 1)])
+    base[: 7 * WEEKS] = np.nan
+    return base + edge_extra(values, base, dates)
+
+
+def edge_extra(values: np.ndarray, base: np.ndarray, dates: pd.DatetimeIndex) -> np.ndarray:
+    """Per day at a month's edge, the median extra cost of the same edge day in the other
+    months of the data (0 when it is not positive, and for the days between) [USD]."""
+    position = edge_position(dates)
+    months = np.asarray(dates.to_period("M").astype("int64"))
+    baseline = np.where(np.isfinite(base), base, same_weekday(values, [1, 2, 3, 4]))
+    extra = np.zeros(len(values))
+    for p in np.unique(position[position != 0]):
+        at = np.flatnonzero(position == p)
+        excess = values[at] - baseline[at]
+        for i in at:
+            others = excess[(months[at] != months[i]) & np.isfinite(excess)]
+            if len(others):
+                extra[i] = max(float(np.median(others)), 0.0)
+    return extra
+
+
+def robust_scale(values: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """Per day, 1.4826 x the median absolute residual of the previous four weeks [USD]
+    (at least 5 % of the expected day and 5 cents)."""
+    residual = pd.Series(np.abs(values - expected))
+    mad = residual.shift(1).rolling(7 * WEEKS, min_periods=7).median().to_numpy()
+    return np.fmax(1.4826 * mad, np.fmax(0.05 * np.nan_to_num(expected), 0.05))
+
+
+def day_rule(values: np.ndarray, expected: np.ndarray, scale: np.ndarray, min_usd: float) -> np.ndarray:
+    """Days far above their expected value (the module docstring's day rule, before the
+    step check)."""
+    with np.errstate(all="ignore"):
+        ratio = np.where(expected > 0, values / expected, np.inf)
+        score = (values - expected) / scale
+    return (
+        np.isfinite(expected) & (ratio >= MIN_RATIO) & (values - expected >= min_usd) & (score >= MIN_SCORE)
+    )
+
+
+def shifts(
+    values: np.ndarray, expected: np.ndarray, scale: np.ndarray, min_usd: float
+) -> list[tuple[int, int]]:
+    """(first, last) day indexes of sustained upward shifts: runs of at least
+    :data:`MIN_SHIFT_DAYS` days above the CUSUM allowance (one day below it allowed) whose
+    cumulative sum passes :data:`CUSUM_H`, adding at least ``min_usd`` a day on average and
+    :data:`MIN_SHIFT_SHARE` of their expected days. Each day counts at most
+    :data:`CUSUM_H` / 2, so that one spike alone (the day rule's) is no shift."""
+    z = np.where(np.isfinite(expected), (values - expected) / scale, 0.0)
+    above = z > CUSUM_K
+    runs, first, gap = [], -1, 0
+    for i, up in enumerate([*above, False, False]):
+        if up:
+            first, gap = (i if first < 0 else first), 0
+        elif first >= 0:
+            gap += 1
+            if gap > 1:
+                runs.append((first, i - gap))
+                first, gap = -1, 0
+    out = []
+    for first, last in runs:
+        span = slice(first, last + 1)
+        cusum = float(np.sum(np.minimum(z[span], CUSUM_H / 2) - CUSUM_K))
+        excess = values[span] - expected[span]
+        usual = float(np.nansum(expected[span]))
+        long_enough = last - first + 1 >= MIN_SHIFT_DAYS and cusum > CUSUM_H
+        if long_enough and np.nanmean(excess) >= min_usd and np.nansum(excess) >= MIN_SHIFT_SHARE * usual:
+            out.append((first, last))
+    return out
+
+
+def settled(values: np.ndarray, expected: np.ndarray, first: int, last: int) -> str:
+    """What a shift from ``first`` to ``last`` became: ``step`` (the level after it is nearer
+    the shifted level), ``leak`` (nearer the old one) or ``recent`` (too few days after)."""
+    after = values[last + 1 : last + 1 + SETTLE_DAYS]
+    if len(after) < SETTLE_DAYS:
+        return "recent"
+    old = float(np.nanmedian(expected[first : last + 1]))
+    shifted = float(np.median(values[first : last + 1]))
+    level = float(np.median(after))
+    return "step" if abs(level - shifted) < abs(level - old) else "leak"
+
+
+def score_series(values: np.ndarray, dates: pd.DatetimeIndex, min_usd: float) -> Scored:
+    """Every rule of the module docstring on one daily series."""
+    expected = expected_days(values, dates)
+    scale = robust_scale(values, expected)
+    with np.errstate(all="ignore"):
+        ratio = np.where(expected > 0, values / expected, np.inf)
+        score = (values - expected) / scale
+    flags = np.full(len(values), "", dtype=object)
+    steps: list[tuple[int, float, float]] = []
+    later = same_weekday(values, [1, 2, 3])
+    for i in np.flatnonzero(day_rule(values, expected, scale, min_usd)):
+        # a spike's later weeks are back near the old level; a step's stay near the new one
+        if np.isfinite(later[i]) and abs(later[i] - expected[i]) >= abs(later[i] - values[i]):
+            steps.append((int(i), float(expected[i]), float(later[i])))
+            continue
+        flags[i] = "spike" if np.isfinite(later[i]) else "recent"
+    for first, last in shifts(values, expected, scale, min_usd):
+        became = settled(values, expected, first, last)
+        if became == "step":
+            steps.append(
+                (
+                    first,
+                    float(np.nanmedian(expected[first : last + 1])),
+                    float(np.median(values[first : last + 1])),
+                )
+            )
+            flags[first : last + 1] = np.where(
+                flags[first : last + 1] == "recent", "", flags[first : last + 1]
+            )
+            continue
+        span = slice(first, last + 1)
+        above = values[span] > expected[span]
+        flags[span] = np.where(
+            above & (flags[span] == ""), "leak" if became == "leak" else "recent", flags[span]
+        )
+    return Scored(expected, scale, score, ratio, flags, steps)
+
+
+def monthly_charge_rule(amounts: np.ndarray, min_usd: float) -> tuple[np.ndarray, np.ndarray]:
+    """(expected, flagged) for each month's amount of a once-a-month charge [USD]: the median
+    of up to :data:`CHARGE_MONTHS` previous months (NaN with fewer than
+    :data:`MIN_CHARGE_MONTHS`); flagged when :data:`MIN_RATIO` times that, ``min_usd`` and
+    :data:`MIN_SCORE` robust deviations more, and the next month (when there is one) is back
+    nearer the usual amount (else it is a new price, not an anomaly)."""
+    n = len(amounts)
+    expected = np.full(n, np.nan)
+    flagged = np.zeros(n, dtype=bool)
+    for i in range(MIN_CHARGE_MONTHS, n):
+        past = amounts[max(0, i - CHARGE_MONTHS) : i]
+        usual = float(np.median(past))
+        expected[i] = usual
+        spread = max(1.4826 * float(np.median(np.abs(past - usual))), 0.05 * abs(usual), 0.05)
+        high = amounts[i] >= MIN_RATIO * usual and amounts[i] - usual >= min_usd
+        if high and (amounts[i] - usual) / spread >= MIN_SCORE:
+            stays = i + 1 < n and abs(amounts[i + 1] - amounts[i]) < abs(amounts[i + 1] - usual)
+            flagged[i] = not stays
+    return expected, flagged
+
+
+__all__ = [
+    "MIN_RATIO",
+    "MIN_SCORE",
+    "WEEKS",
+    "Scored",
+    "day_rule",
+    "edge_extra",
+    "expected_days",
+    "monthly_charge_rule",
+    "robust_scale",
+    "same_weekday",
+    "score_series",
+    "settled",
+    "shifts",
+]
