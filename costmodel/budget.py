@@ -1,34 +1,46 @@
-"""Budgets: a month's bill against a monthly budget, per service and per model category.
+"""Budgets, as AWS Budgets users know them: a period's spend against its budget, with
+thresholds on actual and forecasted spend.
 
 A budget file (YAML)::
 
-    monthly_usd: 10000          # the whole bill: usage, tax, support, credits
-    by_service:                 # Cost Explorer SERVICE names, as on the bill
-      Amazon Relational Database Service: 4500
+    amount_usd: 30000           # the period's budget for the whole bill (monthly_usd: a monthly one)
+    period: quarterly           # monthly (default), quarterly or annual
+    fiscal_year_start: 4        # the month quarters and years start from (default 1, January)
+    cost_type: amortized        # unblended (default), amortized or net_amortized
+    include: {credits: false, refunds: true, tax: true, support: true}   # AWS's default: all true
+    thresholds:                 # alerts: on actual or forecasted spend, in % of the budget or USD
+      - {on: actual, pct: 80}
+      - {on: forecast, usd: 29000}
+    by_service:                 # Cost Explorer SERVICE names, as on the bill [USD per period]
+      Amazon Relational Database Service: 13500
+    by_usage_type:              # usage types, as on the bill (region prefix optional)
+      NatGateway-Bytes: 300
     by_category:                # model categories (costmodel.categories)
-      EKS nodes: 1000
-    alert_pct: [80, 100]        # thresholds to report crossing [% of the budget]
+      EKS nodes: 3000
+    by_tag:                     # KEY: {VALUE: USD}; needs line items (--cur/--focus/--athena)
+      team: {web: 9000}
+    by_account:                 # linked accounts; needs line items
+      "111122223333": 20000
+    alert_pct: [80, 100]        # older form of thresholds on actual spend [%]
 
-For each budget: the ``actual`` spent in the month so far, the ``forecast`` for the whole
-month (the actual itself when the month is complete; the daily month-end forecast of
-:mod:`costmodel.forecast` for the whole bill; for a service or category, its spend so far
-plus its mean daily cost of the last 7 days for each remaining day), ``used_pct`` (actual
-over budget; unknown for a budget of 0) and ``status``: ``over`` (actual above budget),
-``at risk`` (forecast above budget), ``unknown`` (no month-end forecast can be made) or
-``ok``.
-
-A month in progress (Cost Explorer's ``Estimated``, or days missing at the end) is month
-to date, never a complete month: its forecast runs to the month's end. Monthly data does not
-say how far into such a month it is, so there the forecast is unknown and the status
-``unknown`` unless the actual is already over; daily data gives a forecast.
+For each budget, over the period that holds ``month`` (the file's last month by default):
+``actual``, what was spent in the period up to and including the month (month to date when
+the month is in progress); ``forecast``, the period's end: the actual, plus the rest of the
+month in progress (its daily month-end forecast, :func:`costmodel.forecast.month_end`, which
+never takes a once-a-month charge or a credit for a daily rate), plus the months of the
+period still to come (the forecast of :mod:`costmodel.forecast_methods` on the budget's own
+monthly history); ``status``: ``over`` (actual above budget), ``at risk`` (forecast above),
+``unknown`` (no forecast can be made: a month in progress in monthly data, whose days so far
+the file does not say; too short a history) or ``ok``; and each threshold, crossed or not.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from costmodel.actuals.controls import Actuals
@@ -39,18 +51,83 @@ from costmodel.errors import InputError
 from costmodel.inputs import finite_decimal, load_yaml, read_text
 from costmodel.pricing.catalog import PriceCatalog
 
-KEYS = ("monthly_usd", "by_service", "by_category", "alert_pct")
-RUN_RATE_DAYS = 7  # recent days a service's or category's month-end run rate is the mean of
+PERIODS = ("monthly", "quarterly", "annual")
+PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
+COST_TYPES = {
+    "unblended": "unblended_cost",
+    "amortized": "amortized_cost",
+    "net_amortized": "net_amortized_cost",
+}
+METRICS = {
+    "unblended_cost": "UnblendedCost",
+    "amortized_cost": "AmortizedCost",
+    "net_amortized_cost": "NetAmortizedCost",
+}
+INCLUDE = ("credits", "refunds", "tax", "support")
+FILTERS = ("by_service", "by_usage_type", "by_category", "by_tag", "by_account")
+KEYS = (
+    "monthly_usd",
+    "amount_usd",
+    "period",
+    "fiscal_year_start",
+    "cost_type",
+    "include",
+    "thresholds",
+    "alert_pct",
+    *FILTERS,
+)
 STATUSES = ("ok", "unknown", "at risk", "over")  # from best to worst
 
 
 @dataclass(frozen=True)
+class Threshold:
+    """An alert threshold: on ``actual`` or ``forecast`` spend, at ``pct`` of the budget [%]
+    or at ``usd`` [USD]."""
+
+    on: str
+    pct: float | None = None
+    usd: float | None = None
+    from_alert_pct: bool = False  # the older alert_pct form: labelled as before ("80%")
+
+    def amount(self, budget: float) -> float:
+        """The spend that crosses it [USD]."""
+        return self.usd if self.usd is not None else budget * (self.pct or 0.0) / 100
+
+    @property
+    def label(self) -> str:
+        if self.from_alert_pct:
+            return f"{self.pct:g}%"
+        return f"{self.on} >= " + (f"${self.usd:,.2f}" if self.usd is not None else f"{self.pct:g}%")
+
+
+@dataclass(frozen=True)
 class BudgetFile:
-    """A parsed budget file: (scope, name, amount [USD]) budgets and alert thresholds [%]."""
+    """A parsed budget file: (scope, name, amount [USD per period]) budgets, where scope is
+    ``total``, ``service``, ``usage_type``, ``category``, ``account`` or ``tag:KEY``; the
+    period, cost type, what is included, and the thresholds."""
 
     budgets: tuple[tuple[str, str, float], ...]
     alert_pct: tuple[float, ...]
     origin: str
+    period: str = "monthly"
+    fiscal_year_start: int = 1
+    cost_type: str = "unblended"
+    include: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(INCLUDE, True))
+    thresholds: tuple[Threshold, ...] = ()
+
+    @property
+    def needs_line_items(self) -> bool:
+        """Whether a budget filters by tag or account (only line items carry them)."""
+        return any(scope == "account" or scope.startswith("tag:") for scope, _, _ in self.budgets)
+
+    @property
+    def tag_keys(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(scope[4:] for scope, _, _ in self.budgets if scope.startswith("tag:")))
+
+    @property
+    def all_thresholds(self) -> tuple[Threshold, ...]:
+        """``thresholds`` and ``alert_pct`` (thresholds on actual spend) together."""
+        return (*self.thresholds, *(Threshold("actual", pct=p, from_alert_pct=True) for p in self.alert_pct))
 
 
 def _amount(value: object, where: str) -> float:
@@ -61,42 +138,174 @@ def _named_amounts(raw: object, key: str, origin: str) -> list[tuple[str, float]
     if raw is None:
         return []
     if not isinstance(raw, dict) or not raw:
-        raise InputError(
-            f"{origin}: {key} must map names to monthly amounts in USD, e.g. {key}: {{NAME: 1000}}"
-        )
+        raise InputError(f"{origin}: {key} must map names to amounts in USD, e.g. {key}: {{NAME: 1000}}")
     return [(str(name), _amount(value, f"{origin}: {key}.{name}")) for name, value in raw.items()]
+
+
+def _tag_amounts(raw: object, origin: str) -> list[tuple[str, str, float]]:
+    if raw is None:
+        return []
+    if not isinstance(raw, dict) or not raw or not all(isinstance(v, dict) and v for v in raw.values()):
+        raise InputError(
+            f"{origin}: by_tag must map tag keys to {{VALUE: USD}}, e.g. by_tag: {{team: {{web: 1000}}}}"
+        )
+    return [
+        (f"tag:{key}", str(value), _amount(amount, f"{origin}: by_tag.{key}.{value}"))
+        for key, values in raw.items()
+        for value, amount in values.items()
+    ]
+
+
+def _choice(raw: dict, key: str, choices: tuple[str, ...], default: str, origin: str) -> str:
+    value = raw.get(key, default)
+    if value not in choices:
+        raise InputError(f"{origin}: {key} must be one of {', '.join(choices)}, got {value!r}")
+    return str(value)
+
+
+def _fiscal_start(raw: object, origin: str) -> int:
+    text = str(raw).strip()
+    if isinstance(raw, bool) or not text.isdigit() or not 1 <= int(text) <= 12:
+        raise InputError(
+            f"{origin}: fiscal_year_start must be a month number 1..12 (e.g. 4 for April), got {raw!r}"
+        )
+    return int(text)
+
+
+def _include(raw: object, origin: str) -> dict[str, bool]:
+    out = dict.fromkeys(INCLUDE, True)
+    if raw is None:
+        return out
+    if not isinstance(raw, dict):
+        raise InputError(f"{origin}: include must map {', '.join(INCLUDE)} to true or false")
+    for key, value in raw.items():
+        if key not in INCLUDE:
+            raise InputError(f"{origin}: include has unknown key {key!r}; valid keys: {', '.join(INCLUDE)}")
+        if not isinstance(value, bool):
+            raise InputError(f"{origin}: include.{key} must be true or false, got {value!r}")
+        out[key] = value
+    return out
+
+
+def _thresholds(raw: object, origin: str) -> tuple[Threshold, ...]:
+    if raw is None:
+        return ()
+    example = "e.g. thresholds: [{on: actual, pct: 80}, {on: forecast, usd: 9500}]"
+    if not isinstance(raw, list):
+        raise InputError(f"{origin}: thresholds must be a list, {example}")
+    out = []
+    for i, item in enumerate(raw, start=1):
+        where = f"{origin}: thresholds item {i}"
+        if not isinstance(item, dict) or set(item) - {"on", "pct", "usd"}:
+            raise InputError(f"{where}: expected on (actual or forecast) and pct or usd, {example}")
+        if item.get("on") not in ("actual", "forecast"):
+            raise InputError(f"{where}: on must be actual or forecast, got {item.get('on')!r}")
+        if ("pct" in item) == ("usd" in item):
+            raise InputError(f"{where}: give pct (of the budget) or usd, one of them")
+        if "pct" in item:
+            pct = _amount(item["pct"], f"{where}: pct")
+            if not 0 < pct <= 1000:
+                raise InputError(f"{where}: pct must be within 0..1000 %, got {pct:g}")
+            out.append(Threshold(str(item["on"]), pct=pct))
+        else:
+            out.append(Threshold(str(item["on"]), usd=_amount(item["usd"], f"{where}: usd")))
+    return tuple(out)
 
 
 def read_budget(path: str | Path) -> BudgetFile:
     """Read and validate a budget file (see the module docstring)."""
     path = Path(path)
-    raw = load_yaml(read_text(path, "budget"), path.name)
+    origin = path.name
+    raw = load_yaml(read_text(path, "budget"), origin)
     if not isinstance(raw, dict):
         raise InputError(
-            f"{path.name}: expected a mapping with monthly_usd (and by_service, by_category, alert_pct)"
+            f"{origin}: expected a mapping with monthly_usd or amount_usd (and optional filters)"
         )
     unknown = [k for k in raw if k not in KEYS]
     if unknown:
-        raise InputError(f"{path.name}: unknown key {unknown[0]!r}; valid keys: {', '.join(KEYS)}")
-    if "monthly_usd" not in raw:
-        raise InputError(f"{path.name}: monthly_usd is required (the month's budget for the whole bill)")
-    budgets = [("total", "total", _amount(raw["monthly_usd"], f"{path.name}: monthly_usd"))]
-    budgets += [("service", n, a) for n, a in _named_amounts(raw.get("by_service"), "by_service", path.name)]
-    budgets += [
-        ("category", n, a) for n, a in _named_amounts(raw.get("by_category"), "by_category", path.name)
-    ]
+        raise InputError(f"{origin}: unknown key {unknown[0]!r}; valid keys: {', '.join(KEYS)}")
+    period = _choice(raw, "period", PERIODS, "monthly", origin)
+    if ("monthly_usd" in raw) == ("amount_usd" in raw):
+        raise InputError(
+            f"{origin}: monthly_usd is required (the month's budget for the whole bill), or amount_usd "
+            "(the period's), one of them"
+        )
+    if "monthly_usd" in raw and period != "monthly":
+        raise InputError(f"{origin}: monthly_usd with period {period}: give amount_usd, the {period} budget")
+    key = "monthly_usd" if "monthly_usd" in raw else "amount_usd"
+    budgets: list[tuple[str, str, float]] = [("total", "total", _amount(raw[key], f"{origin}: {key}"))]
+    for name, scope in (
+        ("by_service", "service"),
+        ("by_usage_type", "usage_type"),
+        ("by_category", "category"),
+        ("by_account", "account"),
+    ):
+        budgets += [(scope, n, a) for n, a in _named_amounts(raw.get(name), name, origin)]
+    budgets += _tag_amounts(raw.get("by_tag"), origin)
     alerts = raw.get("alert_pct") or []
     if not isinstance(alerts, list):
-        raise InputError(f"{path.name}: alert_pct must be a list of percentages, e.g. [80, 100]")
-    thresholds = tuple(float(finite_decimal(a, f"{path.name}: alert_pct", minimum=0)) for a in alerts)
-    if any(not 0 < t <= 1000 for t in thresholds):
-        raise InputError(f"{path.name}: alert_pct values must be within 0..1000 %, got {list(thresholds)}")
-    return BudgetFile(tuple(budgets), tuple(sorted(thresholds)), path.name)
+        raise InputError(f"{origin}: alert_pct must be a list of percentages, e.g. [80, 100]")
+    pcts = tuple(float(finite_decimal(a, f"{origin}: alert_pct", minimum=0)) for a in alerts)
+    if any(not 0 < t <= 1000 for t in pcts):
+        raise InputError(f"{origin}: alert_pct values must be within 0..1000 %, got {list(pcts)}")
+    cost_type = _choice(raw, "cost_type", tuple(COST_TYPES), "unblended", origin)
+    return BudgetFile(
+        budgets=tuple(budgets),
+        alert_pct=tuple(sorted(pcts)),
+        origin=origin,
+        period=period,
+        fiscal_year_start=_fiscal_start(raw.get("fiscal_year_start", 1), origin),
+        cost_type=cost_type,
+        include=_include(raw.get("include"), origin),
+        thresholds=_thresholds(raw.get("thresholds"), origin),
+    )
 
 
-def _scoped_rows(actuals: Actuals, scope: str, name: str, budget_file: str) -> pd.DataFrame:
-    """The rows a budget counts: every row, a service's, or a model category's."""
-    rows = actuals.rows
+def period_months(month: str, period: str, fiscal_year_start: int = 1) -> list[str]:
+    """The months of the ``period`` (monthly, quarterly, annual) that holds ``month``, with
+    quarters and years starting at month ``fiscal_year_start``."""
+    this = pd.Period(month, "M")
+    length = PERIOD_MONTHS[period]
+    into = (this.month - fiscal_year_start) % 12 % length
+    first = this - into
+    return [(first + i).strftime("%Y-%m") for i in range(length)]
+
+
+def _included(rows: pd.DataFrame, include: dict[str, bool]) -> pd.Series:
+    keep = pd.Series(True, index=rows.index)
+    if not include["credits"]:
+        keep &= rows["record_type"] != "Credit"
+    if not include["refunds"]:
+        keep &= rows["record_type"] != "Refund"
+    if not include["tax"]:
+        keep &= (rows["record_type"] != "Tax") & (rows["service"] != "Tax")
+    if not include["support"]:
+        keep &= ~rows["service"].str.startswith("AWS Support")
+    return keep
+
+
+def _cost_rows(budget: BudgetFile, actuals: Actuals) -> pd.DataFrame:
+    """The rows the budgets count, with ``unblended_cost`` holding the budget's cost type."""
+    rows = actuals.rows.loc[_included(actuals.rows, budget.include)]
+    column = COST_TYPES[budget.cost_type]
+    if column != "unblended_cost":
+        missing = rows[column].isna()
+        if missing.any():
+            first = rows.loc[missing].iloc[0]
+            raise InputError(
+                f"{budget.origin}: cost_type {budget.cost_type} needs {METRICS[column]}, which "
+                f"{actuals.origin} lacks ({first['month']}, {first['service']} {first['usage_type']}); "
+                "fetch it with costmodel fetch-actuals (it saves every cost metric), or use unblended"
+            )
+        rows = rows.assign(unblended_cost=rows[column])
+    return rows
+
+
+def _scoped_rows(rows: pd.DataFrame, scope: str, name: str, budget_file: str) -> pd.DataFrame:
+    """The rows a budget counts: every row, a service's, usage type's, model category's,
+    account's or tag value's."""
+    from costmodel.usage_types import strip_region_prefix
+
     if scope == "total":
         return rows
     if scope == "service":
@@ -106,6 +315,28 @@ def _scoped_rows(actuals: Actuals, scope: str, name: str, budget_file: str) -> p
                 f"{budget_file}: by_service {name!r} is not a service on the bill; services: {services}"
             )
         return rows.loc[rows["service"] == name]
+    if scope == "usage_type":
+        base = rows["usage_type"].map(strip_region_prefix)
+        picked = (rows["usage_type"] == name) | (base == strip_region_prefix(name))
+        if not picked.any():
+            raise InputError(f"{budget_file}: by_usage_type {name!r} is not a usage type on the bill")
+        return rows.loc[picked]
+    if scope == "account":
+        if name not in set(rows["account"]):
+            accounts = ", ".join(sorted(set(rows["account"]) - {""}))
+            raise InputError(
+                f"{budget_file}: by_account {name!r} is not an account of the line items; "
+                f"accounts: {accounts}"
+            )
+        return rows.loc[rows["account"] == name]
+    if scope.startswith("tag:"):
+        values = rows[scope].replace("", "(untagged)")
+        if name not in set(values):
+            raise InputError(
+                f"{budget_file}: by_tag {scope[4:]}: {name!r} is not a value of that tag in the line items; "
+                f"values: {', '.join(sorted(set(values)))}"
+            )
+        return rows.loc[values == name]
     from costmodel import categories
 
     known = (set(categories.ALL) | set(rows["category"])) - {""}  # "" marks rows in no category
@@ -126,13 +357,73 @@ def _with_categories(
     return Actuals(rows=mapped, controls=actuals.controls, origin=actuals.origin)
 
 
-def _forecast_scope(rows: pd.DataFrame, month: str, to_date: float, days_left: int) -> float:
-    """Spend so far plus the mean daily cost of the last days for each day left [USD]."""
-    if days_left <= 0:
-        return to_date
-    daily = rows.loc[rows["month"] == month].groupby("period_start")["unblended_cost"].sum()
-    rate = float(daily.tail(RUN_RATE_DAYS).mean()) if len(daily) else 0.0
-    return to_date + rate * days_left
+@dataclass(frozen=True)
+class _Month:
+    """The month a budget is read at: in progress or not, its days left, daily or not."""
+
+    month: str
+    in_progress: bool
+    days_left: int
+    daily: bool
+
+
+def _rest_of_month(scoped: pd.DataFrame, at: _Month, origin: str) -> float:
+    """The scope's spend still to come in the month in progress [USD]: 0 when complete; NaN
+    when unknown (monthly data, whose days so far the file does not say; fewer than 3
+    weeks of daily data); else the daily month-end forecast less the spend so far."""
+    from costmodel.forecast import MIN_DAILY_DAYS, month_end
+
+    if not at.in_progress:
+        return 0.0
+    if not at.daily:
+        return math.nan
+    if at.days_left <= 0:  # every day is in, not final yet: nothing left to come
+        return 0.0
+    upto = scoped.loc[scoped["month"] <= at.month]
+    if upto["period_start"].nunique() < MIN_DAILY_DAYS:
+        return math.nan
+    days = pd.date_range(upto["period_start"].min(), upto["period_start"].max(), freq="D")
+    filled = _fill_days(upto, days)
+    ending = month_end(Actuals(rows=filled, controls=pd.DataFrame(), origin=origin))
+    return ending.expected - ending.actual_to_date
+
+
+def _fill_days(rows: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
+    """``rows`` with a $0 row on each day none of them bills (a scope's series has gaps that
+    the whole bill's does not), under a key of its own (so that a charge billed once a month
+    stays one)."""
+    missing = days.difference(pd.DatetimeIndex(rows["period_start"].unique()))
+    if missing.empty:
+        return rows
+    template = rows.iloc[[0]].assign(service="", usage_type="(nothing billed)", record_type="")
+    zeros = pd.concat([template] * len(missing), ignore_index=True)
+    zeros["period_start"], zeros["period_end"] = missing, missing + pd.Timedelta(days=1)
+    zeros["month"] = missing.strftime("%Y-%m")
+    zeros["unblended_cost"] = 0.0
+    return pd.concat([rows, zeros], ignore_index=True).sort_values("period_start", ignore_index=True)
+
+
+def _later_months(
+    scoped: pd.DataFrame, bill: pd.DataFrame, at: _Month, later: list[str], month_total: float
+) -> float:
+    """The scope's forecast of the period's months after the month [USD]: the default
+    candidate of :mod:`costmodel.forecast_methods` on its complete months (the month in
+    progress at its month-end forecast); NaN with fewer than 3 months to forecast from."""
+    from costmodel import forecast_methods as methods
+
+    if not later:
+        return 0.0
+    if math.isnan(month_total):
+        return math.nan
+    complete = bill.loc[bill["complete"] & (bill["month"] < at.month), "month"].tolist()
+    months = [*complete, at.month]
+    if len(months) < 3:
+        return math.nan
+    by_month = scoped.groupby("month")["unblended_cost"].sum()
+    totals = np.array([by_month.get(m, 0.0) for m in complete] + [month_total])
+    days = np.array([pd.Period(m, "M").days_in_month for m in months], dtype=float)
+    history = methods.History(months=months, daily_average=totals / days, days=days)
+    return float(np.sum(methods.CANDIDATES[methods.DEFAULT_MONTHLY](history, len(months), later)))
 
 
 def evaluate(
@@ -143,53 +434,86 @@ def evaluate(
     catalog: PriceCatalog | None = None,
     items: pd.DataFrame | None = None,
 ) -> tuple[str, pd.DataFrame]:
-    """(month, one row per budget): ``name``, ``budget``, ``actual``, ``forecast``
-    [USD; NaN when unknown], ``used_pct``, ``forecast_pct`` [%; NaN for a budget of 0],
-    ``status``, ``alerts`` (thresholds the actual has crossed) and ``in_progress`` (the
-    actual is month to date) for ``month`` (default: the file's last month). ``items`` is the
+    """(month, one row per budget): ``name``, ``scope``, ``period`` (its first and last
+    month), ``budget``, ``actual``, ``forecast`` [USD; NaN when unknown], ``used_pct``,
+    ``forecast_pct`` [%; NaN for a budget of 0], ``status``, ``alerts`` (thresholds crossed,
+    as text), ``thresholds`` (each: on, pct, usd, amount, crossed: True, False or None when
+    unknown) and ``in_progress`` (the month is month to date), for ``month`` (default: the
+    file's last month). Budgets by tag or account need ``actuals`` from line items
+    (:func:`costmodel.lineitems.dimensions.daily_by_dimension`). ``items`` is the
     architecture's estimate when the caller has built it (the categories come from it)."""
     bill = monthly_bill(actuals).set_index("month")
     month = month or bill.index[-1]
     if month not in bill.index:
         raise InputError(f"{actuals.origin} has no data for --month {month}; it has {', '.join(bill.index)}")
-    info = bill.loc[month]
-    in_progress = bool(info["in_progress"])
-    days_left = int(info["days_in_month"] - info["days"])
-    # a monthly period of a month in progress covers every day, but its money is so far
-    rest_unknown = in_progress and days_left <= 0 and _granularity_of(actuals, month) != "DAILY"
+    if budget.needs_line_items and "account" not in actuals.rows:
+        raise InputError(
+            f"{budget.origin}: budgets by tag or account need line items (--cur, --focus or --athena); "
+            f"{actuals.origin} is Cost Explorer data, which has neither"
+        )
     if any(scope == "category" for scope, _, _ in budget.budgets):
         if arch is None:
             raise InputError("budgets by category need the architecture the categories come from")
         actuals = _with_categories(actuals, arch, catalog, items)
-    total_forecast = (
-        float("nan") if rest_unknown else _total_forecast(actuals, month, float(info["actual"]), days_left)
+    info = bill.loc[month]
+    at = _Month(
+        month=month,
+        in_progress=bool(info["in_progress"]),
+        days_left=int(info["days_in_month"] - info["days"]),
+        daily=_granularity_of(actuals, month) == "DAILY",
     )
-    rows = []
+    months = period_months(month, budget.period, budget.fiscal_year_start)
+    so_far = [m for m in months if m <= month]
+    later = [m for m in months if m > month]
+    plain = budget.cost_type == "unblended" and all(budget.include.values())
+    rows = _cost_rows(budget, actuals)
+    table = []
     for scope, name, amount in budget.budgets:
-        if scope == "total":
-            actual, expected = float(info["actual"]), total_forecast
-        else:
-            scoped = _scoped_rows(actuals, scope, name, budget.origin)
-            actual = float(scoped.loc[scoped["month"] == month, "unblended_cost"].sum())
-            expected = float("nan") if rest_unknown else _forecast_scope(scoped, month, actual, days_left)
-        used = _pct(actual, amount)
-        rows.append(
-            {
-                "name": name if scope != "total" else "total bill",
-                "scope": scope,
-                "budget": amount,
-                "actual": actual,
-                "forecast": expected,
-                "used_pct": used,
-                "forecast_pct": _pct(expected, amount),
-                "status": _status(actual, expected, amount),
-                "alerts": ", ".join(
-                    f"{t:g}%" for t in budget.alert_pct if used >= t or (amount == 0 and actual > 0)
-                ),
-                "in_progress": in_progress,
-            }
+        scoped = _scoped_rows(rows, scope, name, budget.origin)
+        by_month = scoped.groupby("month")["unblended_cost"].sum()
+        if scope == "total" and plain:  # the file's own control totals: money conserved
+            by_month = bill["actual"]
+        actual = float(sum(by_month.get(m, 0.0) for m in so_far))
+        month_total = float(by_month.get(month, 0.0)) + _rest_of_month(scoped, at, actuals.origin)
+        expected = actual - float(by_month.get(month, 0.0)) + month_total
+        expected += _later_months(scoped, bill.reset_index(), at, later, month_total)
+        table.append(_row(budget, scope, name, amount, actual, expected, months, at.in_progress))
+    return month, pd.DataFrame(table)
+
+
+def _row(
+    budget: BudgetFile,
+    scope: str,
+    name: str,
+    amount: float,
+    actual: float,
+    expected: float,
+    months: list[str],
+    in_progress: bool,
+) -> dict:
+    crossed = []
+    for threshold in budget.all_thresholds:
+        value = actual if threshold.on == "actual" else expected
+        level = threshold.amount(amount)
+        hit = None if math.isnan(value) else bool(value >= level and (level > 0 or value > 0))
+        crossed.append(
+            {"on": threshold.on, "pct": threshold.pct, "usd": threshold.usd, "amount": level, "crossed": hit}
         )
-    return month, pd.DataFrame(rows)
+    labels = [t.label for t, c in zip(budget.all_thresholds, crossed, strict=True) if c["crossed"]]
+    return {
+        "name": name if scope != "total" else "total bill",
+        "scope": scope,
+        "period": f"{months[0]}..{months[-1]}" if len(months) > 1 else months[0],
+        "budget": amount,
+        "actual": actual,
+        "forecast": expected,
+        "used_pct": _pct(actual, amount),
+        "forecast_pct": _pct(expected, amount),
+        "status": _status(actual, expected, amount),
+        "alerts": ", ".join(labels),
+        "thresholds": crossed,
+        "in_progress": in_progress,
+    }
 
 
 def _pct(value: float, budget: float) -> float:
@@ -210,28 +534,26 @@ def _granularity_of(actuals: Actuals, month: str) -> str:
     return kinds.pop() if len(kinds) == 1 else "MONTHLY"
 
 
-def _total_forecast(actuals: Actuals, month: str, actual: float, days_left: int) -> float:
-    """The whole bill's month-end forecast: the actual when complete; the daily forecast
-    when daily data is given; else the month's run rate (monthly data of a month in progress)."""
-    if days_left <= 0:
-        return actual
-    if set(actuals.rows["granularity"]) == {"DAILY"} and month == actuals.rows["month"].max():
-        from costmodel.forecast import month_end
-
-        return month_end(actuals).expected
-    days = pd.Period(month, "M").days_in_month - days_left
-    return actual / max(days, 1) * (days + days_left)
-
-
 def worst_status(table: pd.DataFrame) -> str:
     """The worst status of the budgets (:data:`STATUSES`, best to worst)."""
     return STATUSES[max(STATUSES.index(status) for status in table["status"])]
 
 
 def any_alarm(table: pd.DataFrame) -> bool:
-    """True when a budget is at risk, over or cannot be told ok (``unknown``): the
-    ``budget`` command then exits 1, never 0 on a month it could not check."""
-    return worst_status(table) != "ok"
+    """True when a budget is at risk, over or cannot be told ok (``unknown``), or a
+    threshold is crossed: the ``budget`` command then exits 1, never 0 on a period it could
+    not check."""
+    return worst_status(table) != "ok" or bool((table["alerts"] != "").any())
 
 
-__all__ = ["CURRENCY", "STATUSES", "BudgetFile", "any_alarm", "evaluate", "read_budget", "worst_status"]
+__all__ = [
+    "CURRENCY",
+    "STATUSES",
+    "BudgetFile",
+    "Threshold",
+    "any_alarm",
+    "evaluate",
+    "period_months",
+    "read_budget",
+    "worst_status",
+]

@@ -1,34 +1,65 @@
 """The commands that follow "what did we spend": ``forecast``, ``budget`` and ``anomalies``.
 
-Each reads saved Cost Explorer data (the bundled SYNTHETIC samples when no file is given),
-prints a table, CSV or the JSON of the contract (DESIGN.md), and fails with one line on
-bad input. ``budget`` exits 1 when a budget is at risk or over, so a scheduled job can act.
+Each reads saved Cost Explorer data (the bundled SYNTHETIC samples when no file is given) or
+line items (``--cur``, ``--focus``, ``--athena``), prints a table, CSV or the JSON of the
+contract (DESIGN.md), and fails with one line on bad input. ``budget`` exits 1 when a budget
+is at risk, over or unknown, or a threshold is crossed, so a scheduled job can act.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from costmodel.constants import CURRENCY
 from costmodel.data_files import SAMPLE_BUDGET, SAMPLE_DAILY, sample
+from costmodel.errors import InputError
 from costmodel.inputs import finite_option
 from costmodel.output import FORMATS, json_number, money, records, table_text, write_csv, write_json
 
+if TYPE_CHECKING:
+    from costmodel.anomalies import Detection
+
 
 def _common(parser: argparse.ArgumentParser, what: str) -> None:
+    from costmodel.cli_lineitems import add_line_item_options
+
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     parser.add_argument(
         "--actuals",
         help=f"saved Cost Explorer data: {what} (default: the bundled synthetic daily sample)",
     )
+    add_line_item_options(parser)
 
 
-def _actuals(args: argparse.Namespace):  # -> Actuals
+def _actuals(
+    args: argparse.Namespace, by_dimension: bool = False, tag_keys: tuple[str, ...] = ()
+):  # -> Actuals
+    """The bill the options name, as it stood before ``--as-of``: Cost Explorer data (the
+    bundled daily sample by default) or line items by day (with accounts and the tags
+    ``tag_keys`` when ``by_dimension``)."""
     from costmodel.actuals import read_actuals
     from costmodel.actuals.series import cut
+    from costmodel.cli_lineitems import line_item_source
     from costmodel.inputs import parse_day
 
-    actuals = read_actuals(sample(SAMPLE_DAILY, args.actuals))
+    given = [o for o in ("actuals", "cur", "focus", "athena") if getattr(args, o, None)]
+    if len(given) > 1:
+        raise InputError(f"give one bill: {' and '.join('--' + g for g in given)} were both given")
+    found = line_item_source(args, required=False) if given and given[0] != "actuals" else None
+    if found is not None:
+        from costmodel.lineitems import bill
+        from costmodel.lineitems.dimensions import daily_by_dimension
+
+        source, athena = found
+        actuals = (
+            daily_by_dimension(source, athena, tag_keys) if by_dimension else bill(source, athena, "DAILY")
+        )
+    else:
+        actuals = read_actuals(sample(SAMPLE_DAILY, args.actuals))
     if getattr(args, "as_of", None):
         actuals = cut(actuals, str(parse_day(args.as_of, "--as-of").date()))
     return actuals
@@ -41,12 +72,23 @@ def _architecture(args: argparse.Namespace):  # -> Architecture
 
 
 # ---------------------------------------------------------------------------- forecast
+def _listed(values: list) -> str:
+    return " / ".join("-" if v is None else f"{v:g}" for v in values)
+
+
 def cmd_forecast(args: argparse.Namespace) -> None:
     from costmodel.forecast import forecast, parse_change
 
     changes = [parse_change(text) for text in args.change or []]
     arch = _architecture(args) if changes else None
-    result = forecast(_actuals(args), months=args.months, changes=changes, arch=arch, interval=args.interval)
+    result = forecast(
+        _actuals(args),
+        months=args.months,
+        changes=changes,
+        arch=arch,
+        interval=args.interval,
+        method=args.method,
+    )
     table = result.forecast
     if args.format == "json":
         current = result.current
@@ -56,10 +98,28 @@ def cmd_forecast(args: argparse.Namespace) -> None:
                 "history": records(result.history),
                 "forecast": records(table),
                 "interval": result.interval,
+                "interval_basis": result.interval_basis,
                 "method": result.method,
+                "method_reason": result.method_reason,
+                "method_description": result.method_description,
+                "candidates": records(result.candidates),
                 "backtest_mape_pct": json_number(result.backtest_mape_pct)
                 if result.backtest_mape_pct is not None
                 else None,
+                "changes": [
+                    {
+                        "start": s.start,
+                        "key": s.key,
+                        "file_value": s.file_value,
+                        "billed_value": json_number(s.billed_value) if s.billed_value is not None else None,
+                        "new_value": s.new_value,
+                        "monthly_difference": json_number(s.monthly_difference),
+                        "usage_type": s.usage_type,
+                        "billed_period": s.billed_from,
+                        "note": s.note,
+                    }
+                    for s in result.changes
+                ],
                 "current_month": None
                 if current is None
                 else {k: getattr(current, k) for k in current.__dataclass_fields__},
@@ -80,8 +140,21 @@ def cmd_forecast(args: argparse.Namespace) -> None:
         )
     print(f"\nForecast, {result.interval:.0%} prediction interval:")
     print(table_text(table))
-    backtest = "n/a" if result.backtest_mape_pct is None else f"{result.backtest_mape_pct:.1f}%"
-    print(f"\nmethod: {result.method}\nbacktest (last months held out): mean absolute error {backtest}")
+    if result.method:
+        print(f"\nmethod: {result.method}: {result.method_description}\nwhy: {result.method_reason}")
+        print(f"interval: {result.interval_basis}")
+    if len(result.candidates):
+        print("\nBacktest from rolling origins (per month ahead: 1 / 2 / 3 ...):")
+        shown = pd.DataFrame(
+            {
+                "method": result.candidates["method"],
+                "MASE": result.candidates["mase"].map(_listed),
+                "MAPE %": result.candidates["mape_pct"].map(_listed),
+                f"{result.interval:.0%} interval covers %": result.candidates["coverage_pct"].map(_listed),
+                "forecasts": result.candidates["forecasts"],
+            }
+        )
+        print(table_text(shown))
     for note in result.notes:
         print(f"note: {note}")
 
@@ -92,7 +165,7 @@ def cmd_budget(args: argparse.Namespace) -> int:
     from costmodel.inputs import parse_month
 
     budget = read_budget(sample(SAMPLE_BUDGET, args.budget))
-    actuals = _actuals(args)
+    actuals = _actuals(args, by_dimension=budget.needs_line_items, tag_keys=budget.tag_keys)
     needs_arch = any(scope == "category" for scope, _, _ in budget.budgets)
     month = parse_month(args.month, "--month") if args.month else None
     month, table = evaluate(budget, actuals, month, _architecture(args) if needs_arch else None)
@@ -102,56 +175,96 @@ def cmd_budget(args: argparse.Namespace) -> int:
             {
                 "currency": CURRENCY,
                 "month": month,
+                "period": budget.period,
+                "period_months": table["period"].iloc[0],
+                "fiscal_year_start": budget.fiscal_year_start,
+                "cost_type": budget.cost_type,
+                "include": budget.include,
                 "in_progress": in_progress,
-                "budgets": records(table),
+                "budgets": [
+                    {**row, "thresholds": [{k: _plain(v) for k, v in t.items()} for t in row["thresholds"]]}
+                    for row in records(table)
+                ],
                 "alert_pct": list(budget.alert_pct),
             }
         )
     elif args.format == "csv":
-        write_csv(table)
+        write_csv(table.drop(columns="thresholds"))
     else:
-        print(f"Budgets for {month} ({budget.origin}, actuals {actuals.origin}):")
+        span = table["period"].iloc[0]
+        what = f"{budget.period} {span}, " if budget.period != "monthly" else ""
+        print(
+            f"Budgets for {month} ({budget.origin}, actuals {actuals.origin}; {what}{budget.cost_type} cost):"
+        )
+        left_out = [k for k, v in budget.include.items() if not v]
+        if left_out:
+            print(f"left out: {', '.join(left_out)}")
         if in_progress:
             print(f"{month} is in progress: the actual is month to date, not the month's bill")
-        print(table_text(table.drop(columns="in_progress")))
+        print(table_text(table.drop(columns=["in_progress", "thresholds", "period"])))
         print("\n" + VERDICTS[worst_status(table)])
+        crossed = table.loc[table["alerts"] != ""]
+        for row in crossed.itertuples():
+            print(f"threshold crossed: {row.name}: {row.alerts}")
     return 1 if any_alarm(table) else 0
+
+
+def _plain(value: object) -> object:
+    return None if isinstance(value, float) and math.isnan(value) else value
 
 
 VERDICTS = {
     "ok": "all budgets ok",
-    "unknown": "a budget cannot be checked: the month is in progress and the data is monthly, so "
-    "its month-end forecast is unknown; give daily data (fetch-actuals --granularity DAILY)",
+    "unknown": "a budget cannot be checked: the month is in progress and the data is monthly (or the "
+    "history too short), so its forecast is unknown; give daily data (fetch-actuals --granularity DAILY)",
     "at risk": "a budget is at risk (forecast above budget)",
     "over": "a budget is over",
 }
 
 
 # ---------------------------------------------------------------------------- anomalies
+def _planned(args: argparse.Namespace) -> list:
+    from costmodel.anomalies import planned_from_changes, read_planned
+
+    planned = read_planned(args.planned) if args.planned else []
+    if args.change:
+        from costmodel.known_changes import parse_change
+
+        changes = [parse_change(text) for text in args.change]
+        planned += planned_from_changes(changes, _architecture(args))
+    return planned
+
+
 def cmd_anomalies(args: argparse.Namespace) -> None:
     from costmodel import anomalies
 
-    if args.min_usd < 0:
-        from costmodel.errors import InputError
-
-        raise InputError(f"--min-usd must be >= 0, got {args.min_usd:g}")
+    for option in ("min_usd", "min_impact_usd", "min_impact_pct"):
+        if getattr(args, option) < 0:
+            raise InputError(f"--{option.replace('_', '-')} must be >= 0, got {getattr(args, option):g}")
     from costmodel.actuals.series import in_progress_months
     from costmodel.estimation import estimate
 
     labels = anomalies.labels_of(estimate(_architecture(args), missing="report"))
-    actuals = _actuals(args)
-    detection = anomalies.detect(actuals, min_usd=args.min_usd, labels=labels)
+    planned = _planned(args)
+    actuals = _actuals(args, by_dimension=any(getattr(args, o, None) for o in ("cur", "focus", "athena")))
+    detection = anomalies.detect(actuals, min_usd=args.min_usd, labels=labels, planned=planned)
     if anomalies.too_short(detection):
-        from costmodel.errors import InputError
-
         raise InputError(anomalies.too_short(detection))
-    found, steps = detection.anomalies, detection.steps
+    alarms = anomalies.alarms(detection, args.min_impact_usd, args.min_impact_pct)
+    found, steps = _alarmed_days(detection, alarms), detection.steps
+    events = pd.concat([alarms, detection.events.loc[detection.events["planned"]]], ignore_index=True)
     if args.month:
         from costmodel.inputs import parse_month
 
         month = parse_month(args.month, "--month")
-        found = anomalies.for_month(detection, month)
+        anomalies.for_month(detection, month)  # refuses a month no day of which was scored
+        found = found.loc[found["date"].dt.strftime("%Y-%m") == month]
         steps = steps.loc[steps["date"].dt.strftime("%Y-%m") == month]
+        in_month = (events["start"].dt.strftime("%Y-%m") <= month) & (
+            events["end"].dt.strftime("%Y-%m") >= month
+        )
+        events = events.loc[in_month]
+    events = events.sort_values("start", ignore_index=True)
     shown = found.assign(date=found["date"].dt.strftime("%Y-%m-%d"))[anomalies.COLUMNS]
     steps = steps.assign(date=steps["date"].dt.strftime("%Y-%m-%d"))
     if args.format == "json":
@@ -159,10 +272,13 @@ def cmd_anomalies(args: argparse.Namespace) -> None:
             {
                 "currency": detection.currency,
                 "in_progress_months": in_progress_months(actuals),
+                "events": [_event_json(e) for e in events.to_dict("records")],
                 "anomalies": records(shown),
                 "step_changes": records(steps),
                 "scored_days": detection.scored_days,
                 "first_scored": detection.first_scored,
+                "last_scored": detection.last_scored,
+                "thresholds": {"min_impact_usd": args.min_impact_usd, "min_impact_pct": args.min_impact_pct},
                 "method": anomalies.METHOD,
             }
         )
@@ -170,24 +286,85 @@ def cmd_anomalies(args: argparse.Namespace) -> None:
     if args.format == "csv":
         write_csv(shown)
         return
+    _print_anomalies(detection, events, shown, steps, in_progress_months(actuals))
+
+
+def _alarmed_days(detection: Detection, alarms: pd.DataFrame) -> pd.DataFrame:
+    """The flagged series-days of the events that are alarms."""
+    days = detection.anomalies
+    keep = pd.Series(False, index=days.index)
+    for event in alarms.itertuples():
+        keep |= (days["service"] == event.service) & days["date"].between(event.start, event.end)
+    return days.loc[keep].reset_index(drop=True)
+
+
+def _event_json(event: dict) -> dict:
+    causes = [
+        {
+            "service": c["service"],
+            "usage_type": c["usage_type"],
+            "account": c["account"],
+            "region": c["region"],
+            "contribution": json_number(c["contribution"]),
+        }
+        for c in event["root_causes"]
+    ]
+    return {
+        "start": event["start"].strftime("%Y-%m-%d"),
+        "end": event["end"].strftime("%Y-%m-%d"),
+        "total_impact": json_number(event["total_impact"]),
+        "impact_pct": json_number(event["impact_pct"]),
+        "actual": json_number(event["actual"]),
+        "expected": json_number(event["expected"]),
+        "root_causes": causes,
+        "status": event["status"],
+        "planned": bool(event["planned"]),
+        "kind": event["kind"],
+    }
+
+
+def _print_anomalies(
+    detection: Detection, events: pd.DataFrame, shown: pd.DataFrame, steps: pd.DataFrame, progress: list[str]
+) -> None:
+    alarms = events.loc[~events["planned"].astype(bool)]
     print(
-        f"{len(shown)} anomal{'y' if len(shown) == 1 else 'ies'} in {detection.scored_days:,} series-days "
-        f"scored (from {detection.first_scored}):"
+        f"{len(alarms)} anomal{'y' if len(alarms) == 1 else 'ies'} ({len(shown)} series-days) in "
+        f"{detection.scored_days:,} series-days scored ({detection.first_scored} to {detection.last_scored}):"
     )
+    for planned, title in ((False, ""), (True, "\nPlanned changes (declared: not alarms):")):
+        part = events.loc[events["planned"].astype(bool) == planned]
+        if part.empty:
+            continue
+        if title:
+            print(title)
+        table = part.assign(
+            start=part["start"].dt.strftime("%Y-%m-%d"),
+            end=part["end"].dt.strftime("%Y-%m-%d"),
+            top_cause=[_cause(e) for e in part["root_causes"]],
+        )[["start", "end", "service", "total_impact", "impact_pct", "status", "kind", "top_cause"]]
+        print(table_text(table, money_columns=("total_impact",)))
     if len(shown):
-        print(table_text(shown.drop(columns=["explanation"])))
+        print()
         for line in shown["explanation"]:
             print(f"- {line}")
-    for month in in_progress_months(actuals):
+    for month in progress:
         print(f"note: {month} is in progress (not final): its days are estimated and may still change")
     if len(steps):
         print("\nStep changes (a new level that stayed: not alarms):")
         print(table_text(steps.rename(columns={"before": "before_usd", "after": "after_usd"})))
 
 
+def _cause(causes: list[dict]) -> str:
+    top = causes[0]
+    where = ", ".join(v for v in (top["account"], top["region"]) if v)
+    return f"{top['usage_type']}{f' ({where})' if where else ''} {money(top['contribution'])}"
+
+
 # ---------------------------------------------------------------------------- parsers
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """The three commands' parsers, on the ``costmodel`` command's subparsers."""
+    from costmodel.forecast_methods import CANDIDATES
+
     p = sub.add_parser("forecast", help="the next months' bill, and the month in progress, with intervals")
     _common(p, "monthly or daily history")
     p.add_argument("arch_file", nargs="?", help="architecture YAML the --change what-ifs apply to")
@@ -195,14 +372,22 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--change",
         action="append",
-        metavar="YYYY-MM:KEY=VALUE",
-        help="a known change from a month on, e.g. 2027-01:rds.read_replicas=3 (repeatable)",
+        metavar="YYYY-MM-DD:KEY=VALUE",
+        help="a known change from a day on (YYYY-MM: its first day), e.g. 2026-10-15:rds.read_replicas=3; "
+        "prorated by day and sized against what the bill shows (repeatable)",
     )
     p.add_argument("--interval", type=finite_option, default=0.8, help="prediction interval (default: 0.8)")
     p.add_argument("--as-of", help="forecast as the data stood at the start of this day, YYYY-MM-DD")
+    p.add_argument(
+        "--method",
+        choices=list(CANDIDATES),
+        help="use this candidate instead of the one the backtest chooses",
+    )
     p.set_defaults(func=cmd_forecast)
 
-    p = sub.add_parser("budget", help="the month's bill against a budget file (exit 1 if at risk or over)")
+    p = sub.add_parser(
+        "budget", help="the period's bill against a budget file (exit 1 if at risk, over, unknown or alerted)"
+    )
     _common(p, "monthly or daily")
     p.add_argument("arch_file", nargs="?", help="architecture YAML (for budgets by model category)")
     p.add_argument("--budget", help="budget YAML (default: the bundled sample budget)")
@@ -210,15 +395,34 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--as-of", help="the budget as the data stood at the start of this day, YYYY-MM-DD")
     p.set_defaults(func=cmd_budget)
 
-    p = sub.add_parser("anomalies", help="days a usage type cost far more than usual (daily data)")
+    p = sub.add_parser("anomalies", help="cost anomalies as events with root causes (daily data)")
     _common(p, "daily")
-    p.add_argument("arch_file", nargs="?", help="architecture YAML that names the usage types")
+    p.add_argument("arch_file", nargs="?", help="architecture YAML that names the usage types (and --change)")
     p.add_argument("--month", help="only this month's anomalies, YYYY-MM")
+    p.add_argument(
+        "--as-of", help="detect as a daily job would have on this day (data before it), YYYY-MM-DD"
+    )
+    p.add_argument("--planned", help="YAML list of planned changes: {start, service, usage_type, note}")
+    p.add_argument(
+        "--change", action="append", metavar="YYYY-MM-DD:KEY=VALUE", help="a planned what-if (repeatable)"
+    )
     p.add_argument(
         "--min-usd",
         type=finite_option,
         default=2.0,
         help="smallest excess over the expected day to report [USD] (default: 2)",
+    )
+    p.add_argument(
+        "--min-impact-usd",
+        type=finite_option,
+        default=0.0,
+        help="alert on events of at least this total impact [USD]",
+    )
+    p.add_argument(
+        "--min-impact-pct",
+        type=finite_option,
+        default=0.0,
+        help="alert on events of at least this impact [%%]",
     )
     p.set_defaults(func=cmd_anomalies)
 

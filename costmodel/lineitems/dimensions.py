@@ -1,0 +1,110 @@
+"""The daily bill of an export by account and by tag: what budgets filtered by account or
+tag and anomaly root causes by account stand on (Cost Explorer files have neither).
+
+One query: per day, bill key (product, usage type, line item type), account and the values
+of the tags asked for, the unblended and amortized cost. Its rows are Cost Explorer rows
+(:data:`costmodel.actuals.read.TIDY_COLUMNS`) plus ``account`` and one ``tag:KEY`` column
+per tag ('' untagged), and they add up, month by month, to the export's own total, or the
+export is refused.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from costmodel.actuals.read import TIDY_COLUMNS, Actuals
+from costmodel.errors import InputError
+from costmodel.lineitems.engine import Athena
+from costmodel.lineitems.queries import AMORTIZED, canonical_cte, to_athena
+from costmodel.lineitems.schema import tag_expression
+from costmodel.lineitems.source import Source
+
+QUERY = """
+SELECT date_trunc('day', usage_start) AS day, product_code, product_name, usage_type, line_item_type,
+       usage_unit, account_id{tags}, SUM(unblended_cost) AS unblended_cost, {amortized} AS amortized_cost,
+       SUM(usage_amount) AS usage_amount, COUNT(*) AS line_items
+FROM li GROUP BY {keys}"""
+
+
+def tag_column(key: str) -> str:
+    """The column a tag's values are in: ``tag:KEY``."""
+    return f"tag:{key}"
+
+
+def _sql(source: Source, tag_keys: tuple[str, ...]) -> str:
+    extra = {
+        f"tag_{i}": tag_expression(source.schema, key, source.present, source.types)
+        for i, key in enumerate(tag_keys)
+    }
+    tags = "".join(f", tag_{i}" for i in range(len(tag_keys)))
+    keys = ", ".join(str(i) for i in range(1, 8 + len(tag_keys)))
+    sql = canonical_cte(source, extra) + QUERY.format(tags=tags, amortized=AMORTIZED, keys=keys)
+    return to_athena(sql) if source.engine == "athena" else sql
+
+
+def daily_by_dimension(
+    source: Source, athena: Athena | None = None, tag_keys: tuple[str, ...] = ()
+) -> Actuals:
+    """The export's daily rows with ``account`` and each tag of ``tag_keys`` (see the module
+    docstring), with the export's own monthly totals as controls."""
+    from costmodel.lineitems.duck import execute
+    from costmodel.lineitems.tables import RECORD_TYPES, bill, ce_service, prepare
+
+    source = prepare(source, athena)
+    daily = bill(source, athena, "DAILY")  # refuses what cannot be read whole; its controls are the totals
+    sql = _sql(source, tag_keys)
+    frame = athena.query(sql) if source.engine == "athena" and athena is not None else execute(sql)
+    frame["day"] = pd.to_datetime(frame["day"])
+    rows = pd.DataFrame(
+        {
+            "period_start": frame["day"],
+            "period_end": frame["day"] + pd.Timedelta(days=1),
+            "month": frame["day"].dt.strftime("%Y-%m"),
+            "granularity": "DAILY",
+            "service": [
+                ce_service(c, n, u, t)
+                for c, n, u, t in zip(
+                    frame["product_code"],
+                    frame["product_name"],
+                    frame["usage_type"],
+                    frame["line_item_type"],
+                    strict=True,
+                )
+            ],
+            "usage_type": frame["usage_type"].fillna(""),
+            "record_type": frame["line_item_type"].map(RECORD_TYPES).fillna(""),
+            "unblended_cost": frame["unblended_cost"].astype(float),
+            "amortized_cost": frame["amortized_cost"].astype(float),
+            "usage_quantity": frame["usage_amount"].astype(float),
+            "usage_unit": frame["usage_unit"].fillna(""),
+            "account": frame["account_id"].fillna("").astype(str),
+        }
+    )
+    for i, key in enumerate(tag_keys):
+        rows[tag_column(key)] = frame[f"tag_{i}"].fillna("").astype(str)
+    rows.loc[rows["record_type"] != "", "usage_type"] = (
+        ""  # CE groups credits, refunds and tax by service only
+    )
+    in_progress = set(daily.rows.loc[daily.rows["estimated"], "month"])
+    rows["estimated"] = rows["month"].isin(in_progress)
+    rows["source"] = source.origin
+    for column in TIDY_COLUMNS:
+        if column not in rows:
+            rows[column] = np.nan
+    _check_totals(rows, daily.controls, source.origin)
+    extra = ["account", *(tag_column(k) for k in tag_keys)]
+    return Actuals(rows=rows[[*TIDY_COLUMNS, *extra]], controls=daily.controls, origin=source.origin)
+
+
+def _check_totals(rows: pd.DataFrame, controls: pd.DataFrame, origin: str) -> None:
+    sums = rows.groupby("month")["unblended_cost"].sum()
+    for month, total in zip(controls["month"], controls["control_total"], strict=True):
+        if abs(float(sums.get(month, 0.0)) - float(total)) > 0.005:
+            raise InputError(
+                f"{origin}, {month}: the rows by account and tag add up to {sums.get(month, 0.0):,.2f}, "
+                f"the export's total is {total:,.2f}: some line items were lost"
+            )
+
+
+__all__ = ["daily_by_dimension", "tag_column"]
