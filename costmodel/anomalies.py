@@ -24,6 +24,7 @@ given) keep the events worth an alert, as an alert subscription does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -93,6 +94,7 @@ class Detection:
     events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVENT_COLUMNS))
 
 
+@cache
 def _region_codes() -> dict[str, str]:
     from costmodel.architecture import regions
 
@@ -117,7 +119,8 @@ def _usage_rows(actuals: Actuals) -> pd.DataFrame:
         ~rows["record_type"].isin(record_types.NOT_USAGE) & (rows["service"] != record_types.TAX_SERVICE)
     ]
     usage = usage.assign(account=usage.get("account", ""))
-    return usage.assign(region=usage["usage_type"].map(region_of))
+    regions = {u: region_of(u) for u in usage["usage_type"].unique()}
+    return usage.assign(region=usage["usage_type"].map(regions))
 
 
 def daily_by_usage_type(actuals: Actuals) -> pd.DataFrame:

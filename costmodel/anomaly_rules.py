@@ -26,7 +26,7 @@ series of a bill and turns what they flag into events.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -164,9 +164,23 @@ def settled(values: np.ndarray, expected: np.ndarray, first: int, last: int) -> 
 
 
 def score_series(values: np.ndarray, dates: pd.DatetimeIndex, min_usd: float) -> Scored:
-    """Every rule of the module docstring on one daily series."""
-    expected = expected_days(values, dates)
-    scale = robust_scale(values, expected)
+    """Every rule of the module docstring on one daily series, twice: the second pass takes
+    the expected days and their spread from the series with the first pass's flagged days
+    at their expected value (a leak would otherwise raise the next weeks' medians and hide
+    a spike after it)."""
+    first = _score(values, values, dates, min_usd)
+    flagged = (first.flags != "") & np.isfinite(first.expected)
+    if not flagged.any():
+        return first
+    second = _score(values, np.where(flagged, first.expected, values), dates, min_usd)
+    flags = np.where(first.flags != "", first.flags, second.flags)
+    return replace(second, flags=flags, steps=first.steps + second.steps)
+
+
+def _score(values: np.ndarray, baseline: np.ndarray, dates: pd.DatetimeIndex, min_usd: float) -> Scored:
+    """One pass of the rules on ``values``, expected days from ``baseline``."""
+    expected = expected_days(baseline, dates)
+    scale = robust_scale(baseline, expected)
     with np.errstate(all="ignore"):
         ratio = np.where(expected > 0, values / expected, np.inf)
         score = (values - expected) / scale
@@ -179,21 +193,13 @@ def score_series(values: np.ndarray, dates: pd.DatetimeIndex, min_usd: float) ->
             steps.append((int(i), float(expected[i]), float(later[i])))
             continue
         flags[i] = "spike" if np.isfinite(later[i]) else "recent"
-    for first, last in shifts(values, expected, scale, min_usd):
-        became = settled(values, expected, first, last)
+    for start, last in shifts(values, expected, scale, min_usd):
+        span = slice(start, last + 1)
+        became = settled(values, expected, start, last)
         if became == "step":
-            steps.append(
-                (
-                    first,
-                    float(np.nanmedian(expected[first : last + 1])),
-                    float(np.median(values[first : last + 1])),
-                )
-            )
-            flags[first : last + 1] = np.where(
-                flags[first : last + 1] == "recent", "", flags[first : last + 1]
-            )
+            steps.append((start, float(np.nanmedian(expected[span])), float(np.median(values[span]))))
+            flags[span] = np.where(flags[span] == "recent", "", flags[span])
             continue
-        span = slice(first, last + 1)
         above = values[span] > expected[span]
         flags[span] = np.where(
             above & (flags[span] == ""), "leak" if became == "leak" else "recent", flags[span]

@@ -196,6 +196,8 @@ def _thresholds(raw: object, origin: str) -> tuple[Threshold, ...]:
     out = []
     for i, item in enumerate(raw, start=1):
         where = f"{origin}: thresholds item {i}"
+        if isinstance(item, dict) and True in item and "on" not in item:
+            item = {("on" if k is True else k): v for k, v in item.items()}  # YAML 1.1 reads on: as true
         if not isinstance(item, dict) or set(item) - {"on", "pct", "usd"}:
             raise InputError(f"{where}: expected on (actual or forecast) and pct or usd, {example}")
         if item.get("on") not in ("actual", "forecast"):
@@ -367,10 +369,11 @@ class _Month:
     daily: bool
 
 
-def _rest_of_month(scoped: pd.DataFrame, at: _Month, origin: str) -> float:
+def _rest_of_month(scoped: pd.DataFrame, at: _Month, days: pd.DatetimeIndex, origin: str) -> float:
     """The scope's spend still to come in the month in progress [USD]: 0 when complete; NaN
     when unknown (monthly data, whose days so far the file does not say; fewer than 3
-    weeks of daily data); else the daily month-end forecast less the spend so far."""
+    weeks of daily data); else the daily month-end forecast less the spend so far. ``days``:
+    the days of the data up to the month's last one (a scope bills on some of them only)."""
     from costmodel.forecast import MIN_DAILY_DAYS, month_end
 
     if not at.in_progress:
@@ -379,10 +382,11 @@ def _rest_of_month(scoped: pd.DataFrame, at: _Month, origin: str) -> float:
         return math.nan
     if at.days_left <= 0:  # every day is in, not final yet: nothing left to come
         return 0.0
-    upto = scoped.loc[scoped["month"] <= at.month]
-    if upto["period_start"].nunique() < MIN_DAILY_DAYS:
+    if len(days) < MIN_DAILY_DAYS:
         return math.nan
-    days = pd.date_range(upto["period_start"].min(), upto["period_start"].max(), freq="D")
+    upto = scoped.loc[scoped["month"] <= at.month]
+    if upto.empty:  # nothing billed so far: nothing to forecast from, nothing due
+        return 0.0
     filled = _fill_days(upto, days)
     ending = month_end(Actuals(rows=filled, controls=pd.DataFrame(), origin=origin))
     return ending.expected - ending.actual_to_date
@@ -467,6 +471,8 @@ def evaluate(
     later = [m for m in months if m > month]
     plain = budget.cost_type == "unblended" and all(budget.include.values())
     rows = _cost_rows(budget, actuals)
+    starts = actuals.rows.loc[actuals.rows["month"] <= month, "period_start"]
+    days = pd.date_range(starts.min(), starts.max(), freq="D") if at.daily else pd.DatetimeIndex([])
     table = []
     for scope, name, amount in budget.budgets:
         scoped = _scoped_rows(rows, scope, name, budget.origin)
@@ -474,7 +480,7 @@ def evaluate(
         if scope == "total" and plain:  # the file's own control totals: money conserved
             by_month = bill["actual"]
         actual = float(sum(by_month.get(m, 0.0) for m in so_far))
-        month_total = float(by_month.get(month, 0.0)) + _rest_of_month(scoped, at, actuals.origin)
+        month_total = float(by_month.get(month, 0.0)) + _rest_of_month(scoped, at, days, actuals.origin)
         expected = actual - float(by_month.get(month, 0.0)) + month_total
         expected += _later_months(scoped, bill.reset_index(), at, later, month_total)
         table.append(_row(budget, scope, name, amount, actual, expected, months, at.in_progress))

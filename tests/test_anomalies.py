@@ -5,10 +5,12 @@ import gzip
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from costmodel.actuals import read_actuals
+from costmodel.actuals.series import cut
 from costmodel.anomalies import detect
 from costmodel.estimation import estimate
 from costmodel.usage_types import strip_region_prefix
@@ -121,3 +123,178 @@ def test_a_bad_min_usd_is_refused(value, capsys):
         assert "not a finite number" in capsys.readouterr().err
     else:
         assert "--min-usd must be >= 0" in refused("anomalies", "--min-usd", value)
+
+
+# ---------------------------------------------------------------- issue 23: as AWS Cost Anomaly Detection
+def daily_actuals(series: dict, start: str = "2026-01-01"):
+    """Actuals of daily series {(service, usage type): [USD per day]} (tiny, hand-checkable)."""
+    from costmodel.actuals.read import TIDY_COLUMNS, Actuals
+
+    rows = []
+    for (service, usage_type), values in series.items():
+        days = pd.date_range(start, periods=len(values), freq="D")
+        for day, value in zip(days, values, strict=True):
+            rows.append(
+                {
+                    "period_start": day,
+                    "period_end": day + pd.Timedelta(days=1),
+                    "month": day.strftime("%Y-%m"),
+                    "granularity": "DAILY",
+                    "service": service,
+                    "usage_type": usage_type,
+                    "record_type": "",
+                    "unblended_cost": float(value),
+                    "usage_unit": "",
+                    "estimated": False,
+                    "source": "test",
+                }
+            )
+    frame = pd.DataFrame(rows)
+    for column in TIDY_COLUMNS:
+        if column not in frame:
+            frame[column] = float("nan")
+    controls = frame.groupby("month", as_index=False)["unblended_cost"].sum()
+    controls = controls.rename(columns={"unblended_cost": "control_total"}).assign(
+        groups=1, control_source="test"
+    )
+    controls["groups_total"] = controls["control_total"]
+    return Actuals(rows=frame[TIDY_COLUMNS], controls=controls, origin="test")
+
+
+EC2 = ("Amazon Elastic Compute Cloud - Compute", "USE1-BoxUsage:m6i.xlarge")
+
+
+def test_a_sustained_leak_no_day_shows_is_one_closed_event():
+    # $150 a day; +$60 a day (1.4x: under the day rule's 1.5x) for the 14 days from 15 February
+    values = [150.0] * 90
+    for day in range(45, 59):
+        values[day] += 60
+    detection = detect(daily_actuals({EC2: values}))
+    (event,) = detection.events.to_dict("records")
+    assert (event["start"], event["end"]) == (pd.Timestamp("2026-02-15"), pd.Timestamp("2026-02-28"))
+    # 14 x $60 = $840 over 14 x $150 = $2,100 expected: 40 %
+    assert event["total_impact"] == pytest.approx(840.0) and event["impact_pct"] == pytest.approx(40.0)
+    assert event["status"] == "closed" and event["kind"] == "leak" and not event["planned"]
+    (cause,) = event["root_causes"]
+    assert cause["usage_type"] == EC2[1] and cause["region"] == "us-east-1" and cause["contribution"] == 840.0
+
+
+def test_a_leak_still_running_is_an_open_event_in_a_daily_job():
+    values = [150.0] * 90
+    for day in range(45, 59):
+        values[day] += 60
+    # the job of 22 February sees the 7 days of the leak so far
+    detection = detect(cut(daily_actuals({EC2: values}), "2026-02-22"))
+    (event,) = detection.events.to_dict("records")
+    assert event["status"] == "open" and event["total_impact"] == pytest.approx(7 * 60.0)
+
+
+def test_a_month_end_job_is_learned_not_alarmed():
+    # $10 a day, and a batch job of $200 on each month's last two days
+    days = pd.date_range("2026-01-01", "2026-04-30")
+    values = np.where((days + pd.Timedelta(days=2)).month != days.month, 210.0, 10.0)
+    detection = detect(daily_actuals({("AWS Glue", "USE1-ETL-DPU-Hour"): values}))
+    assert detection.anomalies.empty and detection.events.empty
+    # the day rule alone (before issue 23) alarmed on every month-end it scored
+    from costmodel.anomaly_rules import day_rule, robust_scale, same_weekday
+
+    expected = same_weekday(values, [-1, -2, -3, -4])
+    expected[:28] = np.nan
+    assert day_rule(values, expected, robust_scale(values, expected), 2.0).sum() >= 4
+
+
+def test_a_planned_step_is_never_alarmed():
+    from costmodel.anomalies import Planned
+
+    rds = ("Amazon Relational Database Service", "InstanceUsage:db.r6g.2xl")
+    values = [40.0] * 45 + [60.0] * 3  # a replica from 15 February, three days ago: too recent to tell
+    unplanned = detect(daily_actuals({rds: values}))
+    assert len(unplanned.events) == 1 and not unplanned.events["planned"].iloc[0]
+    planned = detect(daily_actuals({rds: values}), planned=[Planned("2026-02-15", rds[0])])
+    assert planned.anomalies.empty and planned.events["planned"].tolist() == [True]
+
+
+def test_a_monthly_charge_is_scored_against_its_own_months():
+    support = ("AWS Support (Business)", "Dollar")
+    days = pd.date_range("2026-01-01", "2026-05-31")
+    amounts = {1: 100.0, 2: 100.0, 3: 100.0, 4: 200.0, 5: 100.0}  # April billed twice
+    values = [amounts[d.month] if d.day == 1 else 0.0 for d in days]
+    detection = detect(daily_actuals({support: values, EC2: [150.0] * len(days)}))
+    (event,) = detection.events.to_dict("records")
+    # April's $200 against the median of January..March, $100: +$100, 100 %
+    assert event["start"] == pd.Timestamp("2026-04-01") and event["kind"] == "monthly charge"
+    assert event["total_impact"] == 100.0 and event["impact_pct"] == 100.0
+
+
+def test_thresholds_on_total_impact_keep_the_events_worth_an_alert():
+    from costmodel.anomalies import alarms
+
+    values = [150.0] * 90
+    for day in range(45, 59):
+        values[day] += 60
+    values[70] = 450.0  # a one-day spike: +$300, 200 %
+    detection = detect(daily_actuals({EC2: values}))
+    assert len(alarms(detection)) == 2
+    assert alarms(detection, min_impact_usd=500)["total_impact"].tolist() == [840.0]
+    assert alarms(detection, min_impact_pct=100)["total_impact"].tolist() == [300.0]
+    assert alarms(detection, min_impact_usd=500, min_impact_pct=100).empty  # both must hold
+
+
+def test_regions_come_from_the_usage_type_prefix():
+    from costmodel.anomalies import region_of
+
+    assert region_of("USW2-BoxUsage:c5.large") == "us-west-2"
+    assert region_of("us-east-1-KMS-Requests") == "us-east-1"
+    assert region_of("BoxUsage:c5.large") == ""  # no prefix: not said
+
+
+def test_anomalies_json_has_events_as_the_contract_says():
+    code, out, _ = run("anomalies", "--format", "json", "--month", "2026-09")
+    payload = json.loads(out)
+    (event,) = payload["events"]
+    assert code == 0
+    assert set(event) >= {"start", "end", "total_impact", "impact_pct", "root_causes", "status", "planned"}
+    # debug logging left on: 8 and 9 September, $16.60 + $15.64 billed for $4.40 + $4.62 expected
+    assert (event["start"], event["end"], event["status"], event["planned"]) == (
+        "2026-09-08",
+        "2026-09-09",
+        "closed",
+        False,
+    )
+    assert event["total_impact"] == pytest.approx(16.595999 + 15.641626 - 4.399299 - 4.621338, abs=1e-5)
+    (cause,) = event["root_causes"]
+    assert set(cause) == {"service", "usage_type", "account", "region", "contribution"}
+    assert cause["region"] == "us-east-1" and cause["usage_type"] == "USE1-DataProcessing-Bytes"
+
+
+def test_a_planned_file_and_the_change_calendar_mark_events_planned(tmp_path):
+    planned = tmp_path / "planned.yaml"
+    planned.write_text('- {start: 2026-09-08, service: "AmazonCloudWatch", note: debug logging on purpose}\n')
+    payload = json.loads(run("anomalies", "--format", "json", "--month", "2026-09", "--planned", planned)[1])
+    assert [e["planned"] for e in payload["events"]] == [True] and payload["anomalies"] == []
+    # the --change calendar: the third replica from 15 September is a planned step
+    payload = json.loads(
+        run(
+            "anomalies",
+            "--format",
+            "json",
+            "--month",
+            "2026-09",
+            "--change",
+            "2026-09-15:rds.read_replicas=3",
+        )[1]
+    )
+    replica = [s for s in payload["step_changes"] if s["usage_type"] == "InstanceUsage:db.r5.2xl"]
+    assert [s["planned"] for s in replica] == [True]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- {start: 2026-09-08}\n")
+    assert "start (YYYY-MM-DD) and service (as on the bill) are required" in refused(
+        "anomalies", "--planned", bad
+    )
+
+
+def test_as_of_detects_as_the_data_stood():
+    payload = json.loads(run("anomalies", "--format", "json", "--as-of", "2026-09-10")[1])
+    assert payload["last_scored"] == "2026-09-09"
+    # the debug logging of the 8th and 9th runs to the last day seen: open
+    assert payload["events"][-1]["status"] == "open" and payload["events"][-1]["start"] == "2026-09-08"

@@ -94,3 +94,185 @@ def test_the_bundled_budget_and_sample_run_without_any_file(capsys):
     # the sample's October bill ($10,192.39) is over the $10,000 total of sample-budget.yaml: exit 1
     assert main(["budget"]) == 1
     assert "Budgets for 2026-10 (sample-budget.yaml" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- issue 23: AWS Budgets' shapes
+def test_periods_follow_the_fiscal_year():
+    from costmodel.budget import period_months
+
+    assert period_months("2026-10", "monthly") == ["2026-10"]
+    assert period_months("2026-08", "quarterly") == ["2026-07", "2026-08", "2026-09"]
+    # a fiscal year from April: its quarters are Apr-Jun, Jul-Sep, Oct-Dec, Jan-Mar
+    assert period_months("2026-06", "quarterly", 4) == ["2026-04", "2026-05", "2026-06"]
+    assert period_months("2027-02", "quarterly", 4) == ["2027-01", "2027-02", "2027-03"]
+    assert (
+        period_months("2026-10", "annual", 4)[0] == "2026-04"
+        and period_months("2026-10", "annual", 4)[-1] == "2027-03"
+    )
+
+
+def test_a_quarter_is_its_months_so_far_plus_the_forecast_of_the_rest(tmp_path):
+    path = budget_file(tmp_path, "amount_usd: 27000\nperiod: quarterly\n")
+    code, out, _ = run(
+        "budget", "--budget", path, "--actuals", MONTHLY, "--month", "2026-08", "--format", "json"
+    )
+    payload = json.loads(out)
+    (total,) = payload["budgets"]
+    # July + August: 9,016.152534 + 8,995.276202 = 18,011.428736. September from June..August
+    # (daily averages 302.444498, 290.843630, 290.170200; the default candidate on three months
+    # is the drift: (290.170200 - 302.444498) / 2 = -6.137149 a month): 284.033051 x 30 = 8,520.99
+    assert payload["period"] == "quarterly" and total["period"] == "2026-07..2026-09"
+    assert total["actual"] == pytest.approx(18011.43, abs=0.01)
+    assert total["forecast"] == pytest.approx(18011.43 + 8520.99, abs=0.01)
+    assert total["status"] == "ok" and code == 0
+
+
+def test_credits_and_tax_can_be_left_out(tmp_path):
+    path = budget_file(tmp_path, "monthly_usd: 10000\ninclude: {credits: false}\n")
+    _code, out, _ = run(
+        "budget", "--budget", path, "--actuals", MONTHLY, "--month", "2026-07", "--format", "json"
+    )
+    (total,) = json.loads(out)["budgets"]
+    # July's bill 9,016.152534 carries a -$300 credit: without it, 9,316.152534
+    assert total["actual"] == pytest.approx(9316.152534, abs=1e-6)
+    assert json.loads(out)["include"] == {"credits": False, "refunds": True, "tax": True, "support": True}
+
+
+def test_the_amortized_cost_type_reads_the_amortized_metric(tmp_path):
+    from decimal import Decimal
+    from pathlib import Path
+
+    path = budget_file(tmp_path, "monthly_usd: 10000\ncost_type: amortized\n")
+    _code, out, _ = run("budget", "--budget", path, "--actuals", MONTHLY, "--format", "json")
+    (total,) = json.loads(out)["budgets"]
+    # October's AmortizedCost, summed straight from the file's grouped requests
+    payload = json.loads(Path(MONTHLY).read_text())
+    expected = sum(
+        Decimal(g["Metrics"]["AmortizedCost"]["Amount"])
+        for r in payload["requests"]
+        if r["request"].get("GroupBy")
+        for page in r["pages"]
+        for result in page["ResultsByTime"]
+        if result["TimePeriod"]["Start"] == "2026-10-01"
+        for g in result["Groups"]
+    )
+    assert total["actual"] == pytest.approx(float(expected), abs=1e-6)
+
+
+def test_thresholds_on_actual_and_forecast_in_percent_or_dollars(tmp_path):
+    path = budget_file(
+        tmp_path,
+        "monthly_usd: 10000\nthresholds:\n  - {on: forecast, pct: 100}\n  - {on: actual, usd: 6000}\n",
+    )
+    code, out, _ = run(
+        "budget", "--budget", path, "--actuals", DAILY, "--as-of", "2026-10-16", "--format", "json"
+    )
+    (total,) = json.loads(out)["budgets"]
+    # $5,087.07 spent by the 15th is under $6,000; the month-end forecast is above $10,000
+    crossed = [(t["on"], t["crossed"]) for t in total["thresholds"]]
+    assert crossed == [("forecast", True), ("actual", False)] and total["alerts"] == "forecast >= 100%"
+    assert code == 1
+
+
+def test_a_budget_by_usage_type(tmp_path):
+    path = budget_file(tmp_path, "monthly_usd: 20000\nby_usage_type:\n  NatGateway-Bytes: 100\n")
+    code, out, _ = run("budget", "--budget", path, "--actuals", MONTHLY, "--format", "json")
+    rows = {b["name"]: b for b in json.loads(out)["budgets"]}
+    # October's NAT data processed: $82.27 (tests/test_budget.py's NAT gateway category, by hand)
+    assert rows["NatGateway-Bytes"]["actual"] == pytest.approx(82.27, abs=0.005) and code == 0
+
+
+def test_budgets_by_account_and_tag_come_from_line_items(tmp_path):
+    import duckdb
+
+    cur = "data/actuals/cur2-2026-06..2026-10.parquet"
+    path = budget_file(
+        tmp_path, "monthly_usd: 20000\nby_account:\n  '444455556666': 1000\nby_tag:\n  team: {web: 1000}\n"
+    )
+    _code, out, _ = run("budget", "--budget", path, "--cur", cur, "--format", "json")
+    rows = {b["name"]: b for b in json.loads(out)["budgets"]}
+    october = "line_item_usage_start_date >= '2026-10-01' AND line_item_usage_start_date < '2026-11-01'"
+    (account,) = duckdb.execute(
+        f"SELECT SUM(line_item_unblended_cost) FROM read_parquet('{cur}') "
+        f"WHERE line_item_usage_account_id = '444455556666' AND {october}"
+    ).fetchone()
+    (web,) = duckdb.execute(
+        f"SELECT SUM(line_item_unblended_cost) FROM read_parquet('{cur}') "
+        f"WHERE resource_tags['user_team'] = 'web' AND {october}"
+    ).fetchone()
+    assert rows["444455556666"]["actual"] == pytest.approx(account) and account > 0
+    assert rows["web"]["actual"] == pytest.approx(web) and web > 0
+    err = refused("budget", "--budget", path, "--actuals", MONTHLY)
+    assert "budgets by tag or account need line items" in err
+
+
+def monthly_cut_short(tmp_path, end="2026-10-05"):
+    """The monthly sample with October fetched on its 5th: an Estimated period 10-01..10-05
+    holding the first four days' money (4/31 of October's)."""
+    from decimal import Decimal
+    from pathlib import Path
+
+    payload = json.loads(Path(MONTHLY).read_text())
+    for request in payload["requests"]:
+        for page in request["pages"]:
+            for result in page["ResultsByTime"]:
+                if result["TimePeriod"]["Start"] == "2026-10-01":
+                    result["TimePeriod"]["End"], result["Estimated"] = end, True
+                    for metrics in [g["Metrics"] for g in result["Groups"]] + [result["Total"]]:
+                        for metric in metrics.values():
+                            metric["Amount"] = str(Decimal(metric["Amount"]) * 4 / 31)
+    path = tmp_path / "ce-cut-short.json"
+    path.write_text(json.dumps(payload))
+    return path
+
+
+def test_a_monthly_file_of_a_month_in_progress_never_takes_month_to_date_for_a_daily_rate(tmp_path):
+    # before issue 23: EC2's month to date (4 days) was taken for a day's cost and multiplied
+    # by the 27 days left; a monthly file cannot say the rest of the month: unknown
+    path = budget_file(
+        tmp_path, "monthly_usd: 10000\nby_service:\n  Amazon Elastic Compute Cloud - Compute: 1500\n"
+    )
+    code, out, _ = run(
+        "budget", "--budget", path, "--actuals", monthly_cut_short(tmp_path), "--format", "json"
+    )
+    rows = {b["name"]: b for b in json.loads(out)["budgets"]}
+    ec2 = rows["Amazon Elastic Compute Cloud - Compute"]
+    assert ec2["forecast"] is None and ec2["status"] == "unknown" and code == 1
+    assert rows["total bill"]["forecast"] is None and rows["total bill"]["status"] == "unknown"
+
+
+def test_a_charge_billed_on_the_first_is_not_a_daily_rate(tmp_path):
+    # before issue 23: the support plan billed on 1 October ($280.06) counted as the last 7 days'
+    # mean and was forecast at $8,121.80 for the month; it is billed once: the month's is $280.06
+    path = budget_file(tmp_path, "monthly_usd: 20000\nby_service:\n  AWS Support (Developer): 300\n")
+    _code, out, _ = run(
+        "budget", "--budget", path, "--actuals", DAILY, "--as-of", "2026-10-04", "--format", "json"
+    )
+    rows = {b["name"]: b for b in json.loads(out)["budgets"]}
+    support = rows["AWS Support (Developer)"]
+    assert support["actual"] == pytest.approx(280.06213, abs=1e-5)
+    assert support["forecast"] == pytest.approx(280.06213, abs=1e-5) and support["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("amount_usd: 100\nperiod: weekly\n", "period must be one of monthly, quarterly, annual"),
+        ("monthly_usd: 100\nperiod: quarterly\n", "monthly_usd with period quarterly: give amount_usd"),
+        ("monthly_usd: 100\namount_usd: 100\n", "one of them"),
+        ("amount_usd: 100\nfiscal_year_start: 13\n", "fiscal_year_start must be a month number 1..12"),
+        (
+            "monthly_usd: 100\ncost_type: blended\n",
+            "cost_type must be one of unblended, amortized, net_amortized",
+        ),
+        ("monthly_usd: 100\ninclude: {discounts: false}\n", "include has unknown key 'discounts'"),
+        ("monthly_usd: 100\ninclude: {tax: no-thanks}\n", "include.tax must be true or false"),
+        ("monthly_usd: 100\nthresholds: [{on: actual}]\n", "give pct (of the budget) or usd"),
+        ("monthly_usd: 100\nthresholds: [{on: spend, pct: 80}]\n", "on must be actual or forecast"),
+        ("monthly_usd: 100\nby_tag: {team: 5}\n", "by_tag must map tag keys to {VALUE: USD}"),
+        ("monthly_usd: 100\nby_usage_type: {BoxUsage:m9.huge: 5}\n", "is not a usage type on the bill"),
+    ],
+)
+def test_bad_budget_files_of_the_new_keys_are_one_line(tmp_path, text, message):
+    err = refused("budget", "--budget", budget_file(tmp_path, text), "--actuals", MONTHLY)
+    assert "budget.yaml" in err and message in err

@@ -89,7 +89,8 @@ def require_daily(actuals: Actuals, what: str) -> pd.DataFrame:
 
 def lump_keys(rows: pd.DataFrame) -> set[tuple]:
     """Groups billed on one day of a month, every month they appear (a support plan)."""
-    usage = rows.loc[~rows["record_type"].isin(ONE_OFF_RECORD_TYPES)]
+    # days with money: a $0 row (Cost Explorer lists some) bills nothing
+    usage = rows.loc[~rows["record_type"].isin(ONE_OFF_RECORD_TYPES) & (rows["unblended_cost"] != 0)]
     days_billed = usage.groupby([*KEY, "month"])["period_start"].nunique()
     per_group = days_billed.groupby(level=[0, 1, 2]).max()
     return set(per_group.loc[per_group <= 1].index)
