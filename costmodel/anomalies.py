@@ -91,7 +91,9 @@ class Detection:
     currency: str = CURRENCY
     days: int = 0  # days in the data (first to last)
     origin: str = ""
-    events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVENT_COLUMNS))
+    events: pd.DataFrame = field(
+        default_factory=lambda: events_of(pd.DataFrame(columns=["service", "planned"]), None)
+    )
 
 
 @cache
@@ -285,6 +287,11 @@ def events_of(flagged: pd.DataFrame, last_day: pd.Timestamp | None) -> pd.DataFr
             part = group.loc[group["date"].between(span.iloc[0], span.iloc[-1])]
             rows.append(_event(part, str(service), bool(planned), last_day))
     events = pd.DataFrame(rows, columns=EVENT_COLUMNS)
+    # none found: still dates and flags (a quiet bill's table must answer .dt and ~)
+    events = events.astype(
+        {"start": "datetime64[ns]", "end": "datetime64[ns]", "planned": bool}
+        | dict.fromkeys(("total_impact", "impact_pct", "actual", "expected"), float)
+    )
     return events.sort_values(["start", "total_impact"], ascending=[True, False], ignore_index=True)
 
 

@@ -6,9 +6,9 @@ series of a bill and turns what they flag into events.
 
 * **Expected day** (:func:`expected_days`): the median of the same weekday over the
   previous :data:`WEEKS` weeks; a day at a month's edge (its first or last
-  :data:`~costmodel.forecast_methods.EDGE_DAYS` days) adds the median extra cost the same
-  edge day had in the other months of the data (a month-end batch job, a first-of-month
-  fee: a recurring pattern, learned, not alarmed).
+  :data:`EDGE_DAYS` days) adds the median of the largest extra cost the same
+  edge had in the other months of the data (a month-end batch job, a first-of-month fee: a
+  recurring pattern, learned, not alarmed).
 * **Day rule** (:func:`day_rule`): a day at least :data:`MIN_RATIO` times its expected
   value, ``min_usd`` more, and :data:`MIN_SCORE` robust deviations above it (1.4826 x the
   median absolute deviation of the previous four weeks' residuals); unless the same weekday
@@ -33,6 +33,7 @@ import pandas as pd
 
 from costmodel.forecast_methods import edge_position
 
+EDGE_DAYS = 3  # a month's first and last days whose extra cost is learned (a job on the last working day)
 WEEKS = 4  # same-weekday history an expected value is the median of [weeks]
 MIN_RATIO = 1.5
 MIN_SCORE = 6.0
@@ -85,17 +86,22 @@ def expected_days(values: np.ndarray, dates: pd.DatetimeIndex) -> np.ndarray:
 
 
 def edge_extra(values: np.ndarray, base: np.ndarray, dates: pd.DatetimeIndex) -> np.ndarray:
-    """Per day at a month's edge, the median extra cost of the same edge day in the other
-    months of the data (0 when it is not positive, and for the days between) [USD]."""
-    position = edge_position(dates)
+    """Per day at a month's start or end (its first or last :data:`EDGE_DAYS` days), the
+    median over the other months of the data of the largest extra cost a day of the same
+    edge carried (0 when not positive, and for the days between) [USD]. The largest of the
+    edge, not the same day: a job on the month's last working day moves between its last
+    three days."""
+    position = edge_position(dates, EDGE_DAYS)
     months = np.asarray(dates.to_period("M").astype("int64"))
     baseline = np.where(np.isfinite(base), base, same_weekday(values, [1, 2, 3, 4]))
+    excess = values - baseline
     extra = np.zeros(len(values))
-    for p in np.unique(position[position != 0]):
-        at = np.flatnonzero(position == p)
-        excess = values[at] - baseline[at]
-        for i in at:
-            others = excess[(months[at] != months[i]) & np.isfinite(excess)]
+    for edge in (position > 0, position < 0):
+        if not edge.any():
+            continue
+        by_month = pd.Series(excess[edge]).groupby(months[edge]).max()  # NaN-skipping
+        for i in np.flatnonzero(edge):
+            others = by_month.drop(months[i]).dropna()
             if len(others):
                 extra[i] = max(float(np.median(others)), 0.0)
     return extra

@@ -30,9 +30,11 @@ lowest mean MASE over the horizons.
 
 **Intervals** (:func:`calibrate`): the chosen candidate's backtest errors, as ratios of
 actual to forecast, give the bounds by their split-conformal quantiles (Vovk et al. 2005:
-the ``ceil((n + 1) p)``-th of ``n`` sorted errors) at each horizon; where a horizon has
-fewer than :data:`MIN_ERRORS` errors, the errors of every horizon, each divided by the
-square root of its horizon, are pooled and scaled back.
+the ``ceil((n + 1) p)``-th of ``n`` sorted errors): each horizon's own errors (with at
+least :data:`MIN_ERRORS`), widened where the errors of every horizon, each divided by its
+months ahead, pooled and scaled back, are wider (a trend that changes makes errors grow
+with the horizon faster than the past origins show: on the benchmark's development seeds
+each horizon's own errors alone covered 74 % at three months ahead, this 81 %).
 """
 
 from __future__ import annotations
@@ -152,12 +154,12 @@ def combination(history: History, origin: int, ahead: list[str]) -> np.ndarray:
     return (drift(history, origin, ahead) + damped_trend(history, origin, ahead)) / 2
 
 
-def edge_position(dates: pd.DatetimeIndex) -> np.ndarray:
-    """A day's place at a month's edge: 1, 2 for the first days, -1, -2 for the last ones
-    (:data:`EDGE_DAYS` of each), 0 for the days between."""
+def edge_position(dates: pd.DatetimeIndex, edge_days: int = EDGE_DAYS) -> np.ndarray:
+    """A day's place at a month's edge: 1, 2 ... for the first days, -1, -2 ... for the last
+    ones (``edge_days`` of each), 0 for the days between."""
     day = np.asarray(dates.day)
     from_end = day - np.asarray(dates.days_in_month) - 1
-    return np.where(day <= EDGE_DAYS, day, np.where(from_end >= -EDGE_DAYS, from_end, 0))
+    return np.where(day <= edge_days, day, np.where(from_end >= -edge_days, from_end, 0))
 
 
 @dataclass(frozen=True)
@@ -372,15 +374,16 @@ def _bounds(ratios: np.ndarray, horizons: int, interval: float) -> tuple[np.ndar
         if len(own) >= MIN_ERRORS:
             low[h], high[h] = _conformal(own, interval)
             ways.append("own")
-        elif len(pooled) >= MIN_ERRORS:
+        if len(pooled) >= MIN_ERRORS:
             lower, upper = _conformal(pooled, interval)
-            low[h], high[h] = lower * math.sqrt(h + 1), upper * math.sqrt(h + 1)
-            ways.append("pooled")
+            if not (lower * (h + 1) >= low[h] and upper * (h + 1) <= high[h]):  # wider, or the only one
+                low[h], high[h] = np.fmin(low[h], lower * (h + 1)), np.fmax(high[h], upper * (h + 1))
+                ways.append("pooled")
     how = {
         "own": "each horizon's own backtest errors",
-        "pooled": "the backtest errors of every horizon, pooled and scaled by the square root of the horizon",
+        "pooled": "every horizon's backtest errors pooled, scaled by the months ahead",
     }
-    said = "; ".join(how[w] for w in dict.fromkeys(ways))
+    said = " widened by ".join(how[w] for w in dict.fromkeys(ways))
     return np.minimum(1 + low, 1.0), np.maximum(1 + high, 1.0), said
 
 
@@ -400,10 +403,10 @@ def spread_bounds(daily_average: np.ndarray, horizons: int, interval: float) -> 
 
 
 def _pooled(ratios: np.ndarray) -> np.ndarray:
-    """Relative errors of every horizon, each divided by the square root of its horizon."""
+    """Relative errors of every horizon, each divided by its horizon [months]."""
     if ratios.size == 0:
         return np.array([])
-    flat = np.concatenate([(ratios[:, h] - 1) / math.sqrt(h + 1) for h in range(ratios.shape[1])])
+    flat = np.concatenate([(ratios[:, h] - 1) / (h + 1) for h in range(ratios.shape[1])])
     return flat[np.isfinite(flat)]
 
 

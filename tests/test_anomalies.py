@@ -203,6 +203,15 @@ def test_a_month_end_job_is_learned_not_alarmed():
     assert day_rule(values, expected, robust_scale(values, expected), 2.0).sum() >= 4
 
 
+def test_a_job_on_the_last_working_day_is_learned_wherever_it_falls():
+    # $10 a day, and $200 on each month's last weekday (the 31st, 30th or 29th)
+    days = pd.date_range("2026-01-01", "2026-06-30")
+    last_weekday = {m: max(d for d in days if d.month == m and d.day_of_week < 5) for m in range(1, 7)}
+    values = [210.0 if d == last_weekday[d.month] else 10.0 for d in days]
+    detection = detect(daily_actuals({("AWS Glue", "USE1-ETL-DPU-Hour"): values}))
+    assert detection.anomalies.empty
+
+
 def test_a_planned_step_is_never_alarmed():
     from costmodel.anomalies import Planned
 

@@ -95,12 +95,58 @@ def anomaly_section(daily: Actuals | None, month: str, items: pd.DataFrame) -> d
         )
         return {"available": False, "rows": [], "steps": [], "uncovered": daily.origin, "reason": reason}
     steps = detection.steps.loc[detection.steps["date"].dt.strftime("%Y-%m") == month]
+    events = anomalies.alarms(detection)
+    events = events.loc[
+        (events["start"].dt.strftime("%Y-%m") <= month) & (events["end"].dt.strftime("%Y-%m") >= month)
+    ]
     return {
         "available": True,
         "source": daily.origin,
+        "events": [
+            e | {"cause": f"{e['root_causes'][0]['usage_type']} {money(e['root_causes'][0]['contribution'])}"}
+            for e in events.to_dict("records")
+        ],
         "rows": anomalies.for_month(detection, month).to_dict("records"),
         "steps": steps.to_dict("records"),
         "scored_days": detection.scored_days,
+    }
+
+
+def forecast_section(actuals: Actuals, month: str, budget: float | None) -> dict:
+    """The three months after ``month`` as forecast from the data up to its end: the method
+    the backtest chose and why, each candidate's backtest MASE and interval coverage, or why
+    there is no forecast."""
+    from costmodel.actuals.series import cut
+    from costmodel.forecast import forecast
+
+    def listed(values: list) -> str:
+        return " / ".join("-" if v is None else f"{v:g}" for v in values)
+
+    after = (pd.Period(month, "M") + 1).start_time
+    try:
+        so_far = cut(actuals, str(after.date())) if actuals.rows["period_start"].max() >= after else actuals
+        result = forecast(so_far, months=3)
+    except InputError as exc:
+        return {"available": False, "reason": str(exc)}
+    return {
+        "available": True,
+        "method": result.method,
+        "description": result.method_description,
+        "reason": result.method_reason,
+        "interval": result.interval,
+        "basis": result.interval_basis,
+        "rows": result.forecast.to_dict("records"),
+        "candidates": [
+            {
+                "method": c["method"],
+                "mase": listed(c["mase"]),
+                "coverage": listed(c["coverage_pct"]),
+                "forecasts": c["forecasts"],
+            }
+            for c in result.candidates.to_dict("records")
+        ],
+        "notes": result.notes,
+        "image": png(charts.plot_forecast(result, budget)),
     }
 
 
@@ -165,10 +211,17 @@ def report_context(
     budget = budget_section(budget_file, actuals, month, arch, catalog, model)
     by_category = trend(tables)
     findings = getattr(actuals, "findings", None)
+    daily = daily or _daily_for(actuals, daily_path, bundled)
     return {
         "notes": findings.notes(month) if findings is not None else [],
         "budget": budget,
-        "anomalies": anomaly_section(daily or _daily_for(actuals, daily_path, bundled), month, model),
+        "anomalies": anomaly_section(daily, month, model),
+        # the daily form of the bill when there is one: the forecast's calendar candidate needs it
+        "forecast": forecast_section(
+            daily if daily is not None and month in set(daily.rows["month"]) else actuals,
+            month,
+            budget["total"] if budget else None,
+        ),
         "month": month,
         "trend_months": len(tables),
         "arch_name": arch.name,
