@@ -12,6 +12,9 @@ import sys
 from types import FrameType
 
 INTERRUPTED = 130  # 128 + SIGINT
+# before numpy loads: the model's fits are small (a forecast's backtest fits dozens of short
+# series), and BLAS threads on them only contend, five times slower on a busy 2-core machine
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def _interrupted_while_loading(signum: int, frame: FrameType | None) -> None:

@@ -1,3 +1,8 @@
+import os
+
+# before numpy loads (as the console script does): small fits, BLAS threads only contend
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import socket
 from pathlib import Path
 

@@ -307,3 +307,13 @@ def test_as_of_detects_as_the_data_stood():
     assert payload["last_scored"] == "2026-09-09"
     # the debug logging of the 8th and 9th runs to the last day seen: open
     assert payload["events"][-1]["status"] == "open" and payload["events"][-1]["start"] == "2026-09-08"
+
+
+def test_line_items_name_the_account_in_root_causes():
+    cur = "data/actuals/cur2-2026-06..2026-10.parquet"
+    code, out, _ = run("anomalies", "--cur", cur, "--format", "json", "--month", "2026-08")
+    (event,) = json.loads(out)["events"]
+    (cause,) = event["root_causes"]
+    # the NAT gateway's image pulls of 19 August, billed to the sample's first account
+    assert code == 0 and event["start"] == "2026-08-19" and cause["usage_type"].endswith("NatGateway-Bytes")
+    assert cause["account"] == "111122223333"

@@ -49,7 +49,7 @@ def daily_by_dimension(
     """The export's daily rows with ``account`` and each tag of ``tag_keys`` (see the module
     docstring), with the export's own monthly totals as controls."""
     from costmodel.lineitems.duck import execute
-    from costmodel.lineitems.tables import RECORD_TYPES, bill, ce_service, prepare
+    from costmodel.lineitems.tables import RECORD_TYPES, bill, prepare
 
     source = prepare(source, athena)
     daily = bill(source, athena, "DAILY")  # refuses what cannot be read whole; its controls are the totals
@@ -62,16 +62,7 @@ def daily_by_dimension(
             "period_end": frame["day"] + pd.Timedelta(days=1),
             "month": frame["day"].dt.strftime("%Y-%m"),
             "granularity": "DAILY",
-            "service": [
-                ce_service(c, n, u, t)
-                for c, n, u, t in zip(
-                    frame["product_code"],
-                    frame["product_name"],
-                    frame["usage_type"],
-                    frame["line_item_type"],
-                    strict=True,
-                )
-            ],
+            "service": _services(frame),
             "usage_type": frame["usage_type"].fillna(""),
             "record_type": frame["line_item_type"].map(RECORD_TYPES).fillna(""),
             "unblended_cost": frame["unblended_cost"].astype(float),
@@ -95,6 +86,16 @@ def daily_by_dimension(
     _check_totals(rows, daily.controls, source.origin)
     extra = ["account", *(tag_column(k) for k in tag_keys)]
     return Actuals(rows=rows[[*TIDY_COLUMNS, *extra]], controls=daily.controls, origin=source.origin)
+
+
+def _services(frame: pd.DataFrame) -> pd.Series:
+    """Cost Explorer's SERVICE of each row, worked out once per distinct bill key."""
+    from costmodel.lineitems.tables import ce_service
+
+    keys = ["product_code", "product_name", "usage_type", "line_item_type"]
+    distinct = frame[keys].fillna("").drop_duplicates()
+    distinct["service"] = [ce_service(*key) for key in distinct[keys].itertuples(index=False)]
+    return frame[keys].fillna("").merge(distinct, on=keys, how="left")["service"].set_axis(frame.index)
 
 
 def _check_totals(rows: pd.DataFrame, controls: pd.DataFrame, origin: str) -> None:
