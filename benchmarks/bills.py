@@ -81,7 +81,7 @@ def _node_count(days: pd.DatetimeIndex, rng: np.random.Generator) -> np.ndarray:
 
 
 def _weekly(days: pd.DatetimeIndex, weekend: float) -> np.ndarray:
-    return np.where(days.dayofweek >= 5, weekend, 1.0)
+    return np.where(days.day_of_week >= 5, weekend, 1.0)
 
 
 def bill(seed: int) -> Bill:

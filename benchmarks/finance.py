@@ -253,12 +253,25 @@ def report_daily_job(rows: list[dict], label: str) -> None:
     frame = pd.DataFrame(rows)
     print(f"\n### Anomalies as a daily job (each day, the data before it), {label}\n")
     print(
-        "| seed | planned step: days alarmed in its 4 weeks, declared | the same, not declared | leak: days before its alarm |"
+        _row(
+            "seed",
+            "planned step: days alarmed in its 4 weeks, declared",
+            "the same, not declared",
+            "leak: days before its alarm",
+        )
     )
     print("|---|---|---|---|")
     for row in frame.itertuples():
         delay = "never" if pd.isna(row.leak_days_before_alarm) else int(row.leak_days_before_alarm)
         print(f"| {row.seed} | {row.planned_days_alarmed} | {row.undeclared_days_alarmed} | {delay} |")
+
+
+def _row(*cells: str) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _joined(values: pd.Series, spec: str) -> str:
+    return " / ".join(format(v, spec) for v in values)
 
 
 def _table(frame: pd.DataFrame) -> str:
@@ -271,13 +284,14 @@ def _table(frame: pd.DataFrame) -> str:
         relative = by_h["ae"].mean() / naive
         covered = by_h["covered"].mean() * 100
         out.append(
-            f"| {method} | {' / '.join(f'{v:.1f}' for v in mape)} % | {' / '.join(f'{v:.2f}' for v in mase)} | "
+            f"| {method} | {_joined(mape, '.1f')} % | {_joined(mase, '.2f')} | "
             f"{' / '.join(f'{v:.2f}' for v in relative)} | {' / '.join(f'{v:.0f}' for v in covered)} % |"
         )
     counts = frame.loc[frame["method"] == CHOSEN].groupby("h").size()
     head = (
         f"forecasts at h1/h2/h3: {' / '.join(str(c) for c in counts)}\n\n"
-        "| method | MAPE h1/h2/h3 | MASE h1/h2/h3 | MAE / naive's | 80% interval covers |\n|---|---|---|---|---|"
+        + _row("method", "MAPE h1/h2/h3", "MASE h1/h2/h3", "MAE / naive's", "80% interval covers")
+        + "\n|---|---|---|---|---|"
     )
     return head + "\n" + "\n".join(out)
 
@@ -302,10 +316,21 @@ def report_forecasts(rows: list[dict], label: str) -> None:
 def report_anomalies(rows: list[dict], label: str) -> None:
     frame = pd.DataFrame(rows)
     print(
-        f"\n### Anomalies, {label} (series-days; truth: injected spikes, a +$60/day 14-day leak, duplicate monthly charges)\n"
+        f"\n### Anomalies, {label} (series-days; truth: injected spikes, a +$60/day 14-day leak, "
+        "duplicate monthly charges)\n"
     )
     print(
-        "| detector | precision | recall | F1 | false alarms per 1,000 series-days | recurring-pattern alarms | planned-step alarms | episodes found | leaks found |"
+        _row(
+            "detector",
+            "precision",
+            "recall",
+            "F1",
+            "false alarms per 1,000 series-days",
+            "recurring-pattern alarms",
+            "planned-step alarms",
+            "episodes found",
+            "leaks found",
+        )
     )
     print("|---|---|---|---|---|---|---|---|---|")
     for name, group in frame.groupby("detector", sort=False):
@@ -315,9 +340,11 @@ def report_anomalies(rows: list[dict], label: str) -> None:
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         rate = 1000 * fp / group["scored"].sum()
         print(
-            f"| {name} | {precision:.2f} | {recall:.2f} | {f1:.2f} | {rate:.2f} ({fp} in {group['scored'].sum():,}) | "
+            f"| {name} | {precision:.2f} | {recall:.2f} | {f1:.2f} | "
+            f"{rate:.2f} ({fp} in {group['scored'].sum():,}) | "
             f"{group['recurring_alarms'].sum()} | {group['planned_alarms'].sum()} | "
-            f"{group['episodes_found'].sum()} of {group['episodes'].sum()} | {int(group['leak_found'].sum())} of {len(group)} |"
+            f"{group['episodes_found'].sum()} of {group['episodes'].sum()} | "
+            f"{int(group['leak_found'].sum())} of {len(group)} |"
         )
 
 

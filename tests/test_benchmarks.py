@@ -36,3 +36,17 @@ def test_quick_benchmark_of_the_line_items_compares_the_bill_with_bare_duckdb_an
     # interleaved, and the same rows as pandas gives
     assert "bare DuckDB" in header and "x bare" in header and "lean pandas" in header
     assert re.search(r"\d\.\d\dx", line) and line.rstrip().endswith("yes")
+
+
+def test_the_generated_bills_read_as_cost_explorer_data_with_their_truth():
+    import bills
+
+    from costmodel.actuals import read_actuals
+
+    generated = bills.bill(100)
+    actuals = read_actuals(bills.ce_payload(generated, "MONTHLY"), "seed 100")
+    # every month's ungrouped total is the generator's own sum of its days, to the cent
+    totals = actuals.controls.set_index("month")["control_total"]
+    assert (totals - generated.monthly_totals()).abs().max() < 0.01 and len(totals) == bills.MONTHS
+    leak = generated.anomalies.loc[generated.anomalies["kind"] == "leak"]
+    assert len(leak) == 14 and leak["usage_type"].nunique() == 1  # the +$60/day leak's 14 days
