@@ -43,6 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from costmodel import record_types
 from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import monthly_bill
 from costmodel.architecture import Architecture
@@ -276,11 +277,11 @@ def period_months(month: str, period: str, fiscal_year_start: int = 1) -> list[s
 def _included(rows: pd.DataFrame, include: dict[str, bool]) -> pd.Series:
     keep = pd.Series(True, index=rows.index)
     if not include["credits"]:
-        keep &= rows["record_type"] != "Credit"
+        keep &= rows["record_type"] != record_types.CREDIT
     if not include["refunds"]:
-        keep &= rows["record_type"] != "Refund"
+        keep &= rows["record_type"] != record_types.REFUND
     if not include["tax"]:
-        keep &= (rows["record_type"] != "Tax") & (rows["service"] != "Tax")
+        keep &= (rows["record_type"] != record_types.TAX) & (rows["service"] != record_types.TAX_SERVICE)
     if not include["support"]:
         keep &= ~rows["service"].str.startswith("AWS Support")
     return keep

@@ -101,10 +101,11 @@ class Billed:
 def billed_today(actuals: Actuals) -> Billed:
     """Quantities the bill shows today: the mean of the last :data:`RECENT_DAYS` days of
     daily data, else the last complete month, per 730-h month (usage rows only)."""
-    from costmodel.actuals.series import ONE_OFF_RECORD_TYPES, monthly_bill
+    from costmodel import record_types
+    from costmodel.actuals.series import monthly_bill
     from costmodel.usage_types import strip_region_prefix
 
-    rows = actuals.rows.loc[~actuals.rows["record_type"].isin([*ONE_OFF_RECORD_TYPES, "Tax"])]
+    rows = actuals.rows.loc[~actuals.rows["record_type"].isin(record_types.NOT_USAGE)]
     data_end = actuals.rows["period_end"].max() - pd.Timedelta(days=1)
     if set(rows["granularity"]) == {"DAILY"}:
         first = data_end - pd.Timedelta(days=RECENT_DAYS - 1)
