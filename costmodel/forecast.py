@@ -230,13 +230,8 @@ def forecast(
         candidates = candidates_table(backtest, interval)
         chosen_mape = backtest.mape(chosen)
         mape = float(np.nanmean(chosen_mape)) if np.isfinite(chosen_mape).any() else None
-        if current is not None:  # the month in progress enters the history at its month-end forecast
-            history = methods.History(
-                months=[*history.months, current.month],
-                daily_average=np.append(history.daily_average, current.expected / current.days_in_month),
-                days=np.append(history.days, current.days_in_month),
-                daily=history.daily,
-            )
+        if current is not None:
+            history = _with_month_in_progress(history, current)
         ahead = [(last + i).strftime("%Y-%m") for i in range(1, months + 1)]
         if current is not None:
             ahead = [(pd.Period(current.month, "M") + i).strftime("%Y-%m") for i in range(1, months + 1)]
@@ -246,15 +241,7 @@ def forecast(
     if current is not None:
         row = {"month": current.month, "expected": current.expected, "low": current.low, "high": current.high}
         table = pd.concat([pd.DataFrame([row]), table], ignore_index=True)
-    table["known_changes"] = 0.0
-    if sized:
-        data_end = actuals.rows["period_end"].max()
-        first_open = data_end if daily_data else pd.Period(table["month"].iloc[0], "M").start_time
-        added = effects(sized, table["month"].tolist(), first_open).to_numpy()
-        table[["expected", "low", "high"]] = (
-            table[["expected", "low", "high"]].to_numpy(float) + added[:, None]
-        )
-        table["known_changes"] = added
+    table = _with_changes(table, sized, actuals.rows["period_end"].max(), daily_data)
     table["in_progress"] = table["month"].isin(set(bill.loc[bill["in_progress"], "month"]))
     description = methods.DESCRIPTIONS.get(chosen, "")
     return Forecast(
@@ -274,6 +261,35 @@ def forecast(
         changes=sized,
         backtest=backtest,
     )
+
+
+def _with_month_in_progress(history: methods.History, current: CurrentMonth) -> methods.History:
+    """``history`` with the month in progress as one more month, at its month-end forecast
+    (the months ahead start after it)."""
+    return methods.History(
+        months=[*history.months, current.month],
+        daily_average=np.append(history.daily_average, current.expected / current.days_in_month),
+        days=np.append(history.days, current.days_in_month),
+        daily=history.daily,
+    )
+
+
+def _with_changes(
+    table: pd.DataFrame, sized: list[SizedChange], data_end: pd.Timestamp, daily_data: bool
+) -> pd.DataFrame:
+    """``table`` with each month's cost of the known changes [USD] in ``known_changes`` and
+    added to ``expected``, ``low`` and ``high``; ``data_end``: the day after the data's last.
+    Daily data bills every day up to its end, so a change dated earlier counts from then;
+    monthly data, from the first month forecast."""
+    table = table.assign(known_changes=0.0)
+    if sized:
+        first_open = data_end if daily_data else pd.Period(table["month"].iloc[0], "M").start_time
+        added = effects(sized, table["month"].tolist(), first_open).to_numpy()
+        table[["expected", "low", "high"]] = (
+            table[["expected", "low", "high"]].to_numpy(float) + added[:, None]
+        )
+        table["known_changes"] = added
+    return table
 
 
 def _trailing_in_progress(bill: pd.DataFrame) -> list[str]:

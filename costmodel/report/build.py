@@ -160,6 +160,15 @@ def _daily_for(actuals: Actuals, daily_path: str | Path | None, bundled: bool) -
     return None
 
 
+def _is_synthetic(path: Path) -> bool:
+    """Whether the bill is one of the bundled samples or says SYNTHETIC in its first bytes."""
+    try:
+        head = path.read_bytes()[:300].decode("utf-8", errors="replace")
+    except OSError:
+        head = ""
+    return "SYNTHETIC" in head or path.resolve().parent == data_path("actuals").resolve()
+
+
 def report_context(
     month: str,
     actuals_path: str | Path | None = None,
@@ -201,12 +210,7 @@ def report_context(
     previous = tables[[t.month for t in tables].index(ordered[i - 1])].totals["actual"] if i else None
     steps = analysis.waterfall(rec)
     top = analysis.movers(tables, month)
-    try:
-        head = path.read_bytes()[:300].decode("utf-8", errors="replace")
-    except OSError:
-        head = ""
-    shipped = data_path("actuals")
-    synthetic = "SYNTHETIC" in head or path.resolve().parent == shipped.resolve()
+    synthetic = _is_synthetic(path)
     budget_file = sample(SAMPLE_BUDGET, budget_path) if budget_path or bundled else None
     budget = budget_section(budget_file, actuals, month, arch, catalog, model)
     by_category = trend(tables)
