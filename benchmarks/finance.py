@@ -44,9 +44,9 @@ CHOSEN = "costmodel (chosen by backtest)"
 
 
 def _read(payload: dict, origin: str):
-    from costmodel.actuals.read import read_cost_and_usage_with_controls
+    from costmodel.actuals import read_actuals
 
-    return read_cost_and_usage_with_controls(payload, origin)
+    return read_actuals(payload, origin)
 
 
 def _old_forecast(history, months: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

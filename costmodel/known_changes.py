@@ -31,7 +31,7 @@ from numbers import Real
 
 import pandas as pd
 
-from costmodel.actuals.read import Actuals
+from costmodel.actuals.controls import Actuals
 from costmodel.architecture import Architecture
 from costmodel.constants import HOURS_PER_MONTH
 from costmodel.errors import InputError
@@ -135,7 +135,7 @@ def billed_today(actuals: Actuals) -> Billed:
 
 
 def _lines(arch: Architecture, catalog: PriceCatalog | None) -> pd.DataFrame:
-    from costmodel.estimate import estimate
+    from costmodel.estimation import estimate
     from costmodel.usage_types import strip_region_prefix
 
     items = estimate(arch, catalog)

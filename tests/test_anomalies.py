@@ -128,7 +128,7 @@ def test_a_bad_min_usd_is_refused(value, capsys):
 # ---------------------------------------------------------------- issue 23: as AWS Cost Anomaly Detection
 def daily_actuals(series: dict, start: str = "2026-01-01"):
     """Actuals of daily series {(service, usage type): [USD per day]} (tiny, hand-checkable)."""
-    from costmodel.actuals.read import TIDY_COLUMNS, Actuals
+    from costmodel.actuals.controls import TIDY_COLUMNS, Actuals
 
     rows = []
     for (service, usage_type), values in series.items():

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 
 def _common(parser: argparse.ArgumentParser, what: str) -> None:
-    from costmodel.cli_lineitems import add_line_item_options
+    from costmodel.cli.lineitems import add_line_item_options
 
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     parser.add_argument(
@@ -43,7 +43,7 @@ def _actuals(
     ``tag_keys`` when ``by_dimension``)."""
     from costmodel.actuals import read_actuals
     from costmodel.actuals.series import cut
-    from costmodel.cli_lineitems import line_item_source
+    from costmodel.cli.lineitems import line_item_source
     from costmodel.inputs import parse_day
 
     given = [o for o in ("actuals", "cur", "focus", "athena") if getattr(args, o, None)]

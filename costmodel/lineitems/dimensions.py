@@ -3,7 +3,7 @@ tag and anomaly root causes by account stand on (Cost Explorer files have neithe
 
 One query: per day, bill key (product, usage type, line item type), account and the values
 of the tags asked for, the unblended and amortized cost. Its rows are Cost Explorer rows
-(:data:`costmodel.actuals.read.TIDY_COLUMNS`) plus ``account`` and one ``tag:KEY`` column
+(:data:`costmodel.actuals.controls.TIDY_COLUMNS`) plus ``account`` and one ``tag:KEY`` column
 per tag ('' untagged), and they add up, month by month, to the export's own total, or the
 export is refused.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from costmodel.actuals.read import TIDY_COLUMNS, Actuals
+from costmodel.actuals.controls import TIDY_COLUMNS, Actuals
 from costmodel.errors import InputError
 from costmodel.lineitems.engine import Athena
 from costmodel.lineitems.queries import AMORTIZED, canonical_cte, to_athena
