@@ -106,6 +106,7 @@ X_RAY = C("X-Ray")
 CREDITS = C("Credits", modelled=False)
 REFUNDS = C("Refunds", modelled=False)
 TAX = C("Tax", modelled=False)
+SUPPORT = C("Support", modelled=False)  # the AWS Support plan: a monthly fee, not usage
 EC2_INSTANCES_NOT_MODELLED = C("EC2 instances (not modelled)", modelled=False)
 RDS_INSTANCES_NOT_MODELLED = C("RDS instances (not modelled)", modelled=False)
 S3_STORAGE_OTHER = C("S3 storage (other classes)", modelled=False)
@@ -123,6 +124,9 @@ def service_total(service: str) -> str:
 
 ALL: dict[str, Category] = {c.name: c for c in list(globals().values()) if isinstance(c, Category)}
 BILL_ONLY = frozenset(name for name, c in ALL.items() if not c.modelled)
+# Money on the bill that is not usage: each is its own step from the model to the bill
+# (reconciliation table, CSV, JSON, waterfall, report), never part of the volume variance.
+BILL_ADJUSTMENTS = (CREDITS.name, REFUNDS.name, TAX.name, SUPPORT.name)
 
 
 def get(name: str) -> Category:

@@ -34,6 +34,7 @@ COLUMN_KINDS: dict[str, str] = {
             "calendar_variance",
             "volume_variance",
             "rate_variance",
+            "bill_adjustment",
             "difference",
             "monthly_cost",
             "base_monthly_cost",

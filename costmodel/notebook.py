@@ -1,7 +1,11 @@
 """Helpers for the notebooks: tables styled for reading (currency, highlighted variances).
 
 Notebooks hold narrative and calls; the formatting rules live here so that every notebook
-shows money the same way.
+shows money the same way. Every table is a :class:`Table`: in Jupyter it shows with its
+styles inline (JupyterLab drops the ``<style>`` block of a notebook it does not trust, so a
+shaded line would lose its shade) and with MathJax told to leave it alone (a cell with two
+``$``, "Control plane $73.00 + Worker nodes $900.00", is money, not a formula). Column
+headers read as words with their unit ("calendar hours", "term (years)"), not snake_case.
 """
 
 from __future__ import annotations
@@ -9,11 +13,63 @@ from __future__ import annotations
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from costmodel.display import inline_styles
 from costmodel.formatting import USD, format_value, formatters, kind_of
 from costmodel.output import is_unknown
-from costmodel.reconcile.variance import ReconciledMonth
+from costmodel.reconcile.variance import VARIANCES, ReconciledMonth
 
-VARIANCES = ("calendar_variance", "volume_variance", "rate_variance")
+# Headers a reader knows better than the column's name; other names lose their
+# underscores and unit suffix (the cells say $ or %).
+HEADERS = {
+    "calendar_variance": "calendar hours",
+    "volume_variance": "volume",
+    "rate_variance": "rate",
+    "bill_adjustment": "tax, credits, refunds, support",
+    "term_years": "term (years)",
+    "break_even_months": "break-even (months)",
+    "usage_hours": "usage (hours)",
+    "reserved_hours": "reserved (hours)",
+    "covered_hours": "covered (hours)",
+    "predicted_hours": "predicted (hours)",
+    "billed_hours": "billed (hours)",
+    "hourly_mae": "mean abs. error per hour (nodes)",
+    "used_pct": "used",
+    "actual_amortized": "actual, amortized",
+    "amortized_cost": "amortized cost",
+    "cost": "cost (unblended)",
+    "resource_id": "resource",
+    "r2": "R²",
+}
+SUFFIXES = ("_pct", "_usd", "_share", "_count")
+
+
+def header(column: object) -> str:
+    """A column's header as a reader reads it: ``calendar_variance`` -> ``calendar hours``,
+    ``savings_pct`` -> ``savings``, ``monthly_cost`` -> ``monthly cost``."""
+    name = str(column)
+    if name in HEADERS:
+        return HEADERS[name]
+    for suffix in SUFFIXES:
+        if name.endswith(suffix):
+            name = name.removesuffix(suffix)
+    if name.endswith("_months"):
+        name = name.removesuffix("_months") + " (months)"
+    return name.replace("_", " ")
+
+
+def html_table(style: Styler) -> str:
+    """A Styler as HTML for any front end: styles inline, and the ``tex2jax_ignore
+    mathjax_ignore`` classes (pandas' ``styler.html.mathjax`` off) so that MathJax never
+    typesets a cell."""
+    with pd.option_context("styler.html.mathjax", False):
+        return inline_styles(style.to_html())
+
+
+class Table(Styler):
+    """A pandas Styler that shows itself with :func:`html_table` in Jupyter."""
+
+    def _repr_html_(self) -> str:
+        return html_table(self)
 
 
 def money_columns(frame: pd.DataFrame) -> list[str]:
@@ -27,7 +83,7 @@ def _sign_colour(value: object) -> str:
     return "color: #b00020" if value > 0.005 else ("color: #1b7f3a" if value < -0.005 else "")
 
 
-def styled(frame: pd.DataFrame, money_cols: list[str] | None = None, highlight: str | None = None) -> Styler:
+def styled(frame: pd.DataFrame, money_cols: list[str] | None = None, highlight: str | None = None) -> Table:
     """A Styler in the one formatting scheme: every column formatted by its unit (money
     ``$1,234.56``, ``40.5%``, counts, ``unknown`` for a missing value), numbers right-aligned,
     text left-aligned, no index; ``highlight`` colours a column by sign (red: costs more,
@@ -35,7 +91,7 @@ def styled(frame: pd.DataFrame, money_cols: list[str] | None = None, highlight: 
     formats = formatters(frame)
     for column in money_cols or []:
         formats[column] = lambda v: format_value(v, USD)
-    style = frame.style.format(formats).hide(axis="index")
+    style = Table(frame).format(formats).hide(axis="index").format_index(header, axis="columns")
     numeric = [c for c in frame.columns if kind_of(str(c), frame[c]) != "text" or c in (money_cols or [])]
     text = [c for c in frame.columns if c not in numeric]
     if numeric:
@@ -47,29 +103,52 @@ def styled(frame: pd.DataFrame, money_cols: list[str] | None = None, highlight: 
     return style
 
 
-def styled_reconciliation(rec: ReconciledMonth | pd.DataFrame) -> Styler:
-    """A reconciled month for review: lines sorted by the size of the difference, a total
-    row, flagged lines shaded, variances coloured by sign (red: costs more), and "not
-    stated" where the document has no figure of the category's own."""
+def styled_reconciliation(rec: ReconciledMonth | pd.DataFrame) -> Table:
+    """A reconciled month for review: lines sorted by the size of the difference, flagged
+    lines shaded, variances coloured by sign (red: costs more), "not stated" where the
+    document has no figure of the category's own; then, for a :class:`ReconciledMonth`, its
+    unmapped bill rows and the total row that equals the bill (as ``reconcile --format
+    csv``), for a bare table of lines a total of the lines."""
+    from costmodel.reconcile.steps import TOTAL, export_table
+
     table = rec.lines if isinstance(rec, ReconciledMonth) else rec
     columns = ["documented", "allocated", "modelled", "actual", *VARIANCES]
     ordered = table.assign(_size=(table["actual"] - table["modelled"]).abs()).sort_values(
         "_size", ascending=False, kind="stable"
     )
-    total = {"category": "Total (lines)", "explanation": "", "flag": False} | {
-        c: table[c].sum() for c in columns
-    }
-    total["documented"] = total["allocated"]  # the document's own total
-    shown = pd.concat([ordered, pd.DataFrame([total])], ignore_index=True)[
-        ["category", *columns, "explanation", "flag"]
-    ]
+    if isinstance(rec, ReconciledMonth):
+        exported = export_table([rec])
+        after = exported.loc[~exported["category"].isin(set(table["category"]))]
+    else:
+        total = {"category": "Total (lines)", "explanation": "", "flag": False} | {
+            c: table[c].sum() for c in columns
+        }
+        total["documented"] = total["allocated"]  # the document's own total
+        after = pd.DataFrame([total])
+    shown = pd.concat([ordered, after], ignore_index=True)[["category", *columns, "explanation", "flag"]]
+    if isinstance(rec, ReconciledMonth):  # the unmapped rows name what they are
+        unmapped = shown["category"].eq("(unmapped)")
+        shown.loc[unmapped, "category"] = "unmapped: " + exported.loc[
+            exported["category"] == "(unmapped)", "usage_types"
+        ].to_numpy(dtype=object)
+        shown.loc[unmapped, "documented"] = 0.0
+        bold = shown["category"].eq(TOTAL)
+    else:
+        bold = shown["category"].eq("Total (lines)")
     formats = dict.fromkeys(columns, lambda v: format_value(v, USD))
     # what the document states for the category alone; its group figures split pro rata
     # are the "allocated" column, never shown as documented
     formats["documented"] = lambda v: "not stated" if pd.isna(v) else format_value(v, USD)
-    style = shown.style.format(formats).hide(axis="index").hide(["flag"], axis="columns")
+    style = (
+        Table(shown)
+        .format(formats)
+        .hide(axis="index")
+        .hide(["flag"], axis="columns")
+        .format_index(header, axis="columns")
+    )
     style = style.set_properties(subset=columns, **{"text-align": "right"})
     style = style.set_properties(subset=["category", "explanation"], **{"text-align": "left"})
     for column in VARIANCES:
         style = style.map(_sign_colour, subset=[column])
-    return style.apply(lambda row: ["background-color: #fff4e5" if row["flag"] else "" for _ in row], axis=1)
+    style = style.apply(lambda row: ["background-color: #fff4e5" if row["flag"] else "" for _ in row], axis=1)
+    return style.apply(lambda row: ["font-weight: bold" if bold[row.name] else "" for _ in row], axis=1)

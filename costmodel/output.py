@@ -32,6 +32,12 @@ def money(value: float) -> str:
     return f"{sign}${abs(amount):,.2f}"
 
 
+def signed_money(value: float) -> str:
+    """``+$1,234.56`` / ``-$281.23``: a difference, its sign always shown."""
+    text = money(value)
+    return text if text.startswith("-") or text == "unknown" else "+" + text
+
+
 def rate(value: float) -> str:
     """A unit price with the digits it was published with, and at least cents:
     ``2`` -> ``$2.00``, ``0.411`` -> ``$0.411``, ``0.0004`` -> ``$0.0004``; NaN -> ``unknown``."""
@@ -71,14 +77,28 @@ def table_text(frame: pd.DataFrame, money_columns: tuple[str, ...] = (), max_wid
     return "\n".join(line.rstrip() for line in lines)
 
 
-def write_csv(frame: pd.DataFrame, out: TextIO | None = None) -> None:
-    """CSV to ``out`` (stdout by default): floats rounded to 6 decimals, so that float noise
-    (468.65999999999997) never reaches a spreadsheet; prices keep up to 6 decimals."""
+def spreadsheet_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as a spreadsheet should receive it: floats rounded to 6 decimals, so that
+    float noise (468.65999999999997) never reaches it, and no ``-0.0`` (a rounded -0.0000001);
+    prices keep up to 6 decimals; a list of names is one ``;``-joined text, never a Python
+    list's repr."""
     shown = frame.copy()
     for column in shown.columns:
         if pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = shown[column].round(6)
-    shown.to_csv(out if out is not None else sys.stdout, index=False)
+            shown[column] = shown[column].round(6) + 0.0  # -0.0 + 0.0 is 0.0
+        elif shown[column].dtype == object:
+            shown[column] = [
+                ";".join(map(str, sorted(v) if isinstance(v, set) else v))
+                if isinstance(v, (list, tuple, set))
+                else v
+                for v in shown[column]
+            ]
+    return shown
+
+
+def write_csv(frame: pd.DataFrame, out: TextIO | None = None) -> None:
+    """CSV to ``out`` (stdout by default), :func:`spreadsheet_ready`."""
+    spreadsheet_ready(frame).to_csv(out if out is not None else sys.stdout, index=False)
 
 
 def write_json(payload: Any, out: TextIO | None = None) -> None:

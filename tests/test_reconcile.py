@@ -31,8 +31,18 @@ def check_conserved(rec):
     lines = table["actual"].sum()
     unmapped = rec.unmapped["actual"].sum()
     assert round(lines + unmapped, 2) == round(rec.input_total, 2)
-    variances = table["calendar_variance"] + table["volume_variance"] + table["rate_variance"]
+    variances = (
+        table["calendar_variance"]
+        + table["volume_variance"]
+        + table["rate_variance"]
+        + table["bill_adjustment"]
+    )
     assert ((table["actual"] - table["modelled"]) - variances).abs().max() < 1e-9
+    # money that is not usage is its own step, never volume; usage is never one
+    adjustments = table["category"].isin(["Credits", "Refunds", "Tax", "Support"])
+    assert (table.loc[adjustments, "bill_adjustment"] == table.loc[adjustments, "actual"]).all()
+    assert (table.loc[adjustments, ["calendar_variance", "volume_variance", "rate_variance"]] == 0).all().all()
+    assert (table.loc[~adjustments, "bill_adjustment"] == 0).all()
 
 
 def test_every_sample_month_conserves_money(sample, production, catalog):
@@ -64,9 +74,10 @@ def test_sample_effects_are_explained(sample, production, catalog):
     july_rec = month(sample, production, "2026-07", catalog)
     july = july_rec.lines.set_index("category")
     assert july.loc["Credits", "actual"] == pytest.approx(-300.0)
-    assert july.loc["Credits", "volume_variance"] == pytest.approx(-300.0)
-    unmapped = july_rec.unmapped.set_index("service")["actual"]
-    assert list(unmapped.index) == ["AWS Support (Developer)"]  # ECR, KMS, IPv4 are modelled now
+    # a credit is its own step from the model to the bill, not volume
+    assert july.loc["Credits", "bill_adjustment"] == pytest.approx(-300.0)
+    assert july.loc["Credits", "volume_variance"] == 0
+    assert july_rec.unmapped.empty  # ECR, KMS, IPv4 are modelled; the support plan is its own line
     # the Developer plan: the greater of $29 and 3% of the month's usage, summed here from
     # the sample's own July usage groups
     import json
@@ -82,7 +93,7 @@ def test_sample_effects_are_explained(sample, production, catalog):
         for g in result["Groups"]
         if g["Keys"][0] != "AWS Support (Developer)"
     )
-    assert unmapped.iloc[0] == pytest.approx(max(29.0, 0.03 * usage))
+    assert july.loc["Support", "actual"] == pytest.approx(max(29.0, 0.03 * usage))
 
 
 def hand_response():
@@ -186,7 +197,9 @@ def test_hand_checked_month(production, catalog):
     # volume 2.50 - 4.01 = -1.51, rate 0
     assert requests["volume_variance"] == pytest.approx(-1.51)
     assert requests["rate_variance"] == pytest.approx(0.0, abs=1e-9)
-    assert line.loc["Credits", "actual"] == -100 and line.loc["Credits", "volume_variance"] == -100
+    # the credit is its own step (bill adjustment), not volume
+    assert line.loc["Credits", "actual"] == -100 and line.loc["Credits", "bill_adjustment"] == -100
+    assert line.loc["Credits", "volume_variance"] == 0
     # ECR is modelled (150 GB x $0.10 = $15.00): 153 GB on the bill -> volume +0.30, rate 0
     ecr = line.loc["ECR"]
     assert (ecr["modelled"], ecr["actual"]) == (pytest.approx(15.0), pytest.approx(15.30))
@@ -285,6 +298,7 @@ def test_reconcile_json_contract():
         "calendar_variance",
         "volume_variance",
         "rate_variance",
+        "bill_adjustment",
         "explanation",
     }
     assert all(keys <= set(line) for line in m["lines"])
@@ -331,7 +345,11 @@ def test_console_csv_reconciles_by_service(production, catalog):
     )
     assert table.loc["Tax", "actual"] == pytest.approx(53.33)
     assert table.loc["ElastiCache nodes", "explanation"] == "modelled but absent from the bill"
-    assert "AWS Support (Developer)" in set(rec.unmapped["service"])
+    # the support plan is a line of its own (a step beside tax), no longer unmapped
+    assert "AWS Support (Developer)" not in set(rec.unmapped["service"])
+    assert table.loc["Support", "bill_adjustment"] == table.loc["Support", "actual"] > 0
+    assert table.loc["Tax", "bill_adjustment"] == pytest.approx(53.33)
+    assert table.loc["Tax", "volume_variance"] == 0
 
 
 def test_line_quantities_satisfy_the_contract_formulas(sample, production, catalog):

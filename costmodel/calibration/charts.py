@@ -7,12 +7,13 @@ from matplotlib.figure import Figure
 
 from costmodel.calibration.backtest import Backtest
 from costmodel.calibration.headroom import Headroom
+from costmodel.figure import ChartFigure
 
 
 def plot_backtest(result: Backtest) -> Figure:
     """EKS nodes per hour: billed, the calibrated model on the observed load, the
     uncalibrated load curve; below, the hourly error of the calibrated model [nodes]."""
-    fig = Figure(figsize=(10, 5.5))
+    fig = ChartFigure(figsize=(10, 5.5))
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
     hours = result.hours
     eks = next(s for s in result.services if s.service == "eks")
@@ -46,7 +47,7 @@ def plot_backtest(result: Backtest) -> Figure:
 def plot_headroom(rows: list[Headroom]) -> Figure:
     """Load growth to each service's next step [%], labelled with the month the trend gets
     there; data-growth steps (storage, dataset) show their month only."""
-    fig = Figure(figsize=(11, 0.8 + 0.45 * len(rows)), layout="constrained")
+    fig = ChartFigure(figsize=(11, 0.8 + 0.45 * len(rows)), layout="constrained")
     ax = fig.subplots()
     labels = [f"{r.service}: {r.step}" for r in rows]
     shown = [r.load_growth_pct if r.load_growth_pct is not None else 0.5 for r in rows]

@@ -13,7 +13,7 @@ from costmodel.cli.render import print_audit, print_month
 from costmodel.errors import InputError
 from costmodel.inputs import parse_month
 from costmodel.output import records, table_text, write_csv, write_json
-from costmodel.reconcile.variance import CONTRACT_LINE_COLUMNS
+from costmodel.reconcile.steps import export_table
 
 
 def cmd_reconcile(args: argparse.Namespace) -> None:
@@ -58,8 +58,7 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
         )
         return
     if args.format == "csv":
-        frames = [t.lines.assign(month=t.month) for t in tables]
-        write_csv(pd.concat(frames)[["month", *CONTRACT_LINE_COLUMNS, "flag"]])
+        write_csv(export_table(tables))  # every line, unmapped too, and a total row = the bill
         return
     previous = None
     for table in tables:

@@ -13,6 +13,7 @@ from costmodel.constants import CURRENCY
 from costmodel.estimation import LINE_ITEM_COLUMNS
 from costmodel.output import json_number, known_total, records, total_fields
 from costmodel.pricing.catalog import PriceCatalog
+from costmodel.reconcile.steps import waterfall
 from costmodel.reconcile.variance import LINE_COLUMNS, ReconciledMonth
 
 
@@ -78,6 +79,8 @@ def month_payload(rec: ReconciledMonth) -> dict:
         "in_progress": rec.estimated,  # the same flag under the name every command uses
         "totals": {k: json_number(v) for k, v in rec.totals.items()},
         "lines": records(lines),
+        # the steps from the document to the bill, as the waterfall and the report show them
+        "steps": records(waterfall(rec)),
         "unmapped": records(rec.unmapped, ["service", "usage_type", "actual"]),
         "conservation": {
             "lines": json_number(float(rec.lines["actual"].sum())),

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from costmodel.figure import ChartFigure
 from costmodel.lineitems.nodes import NodeCurve
 
 
 def plot_node_curve(curve: NodeCurve) -> Figure:
     """Nodes running each hour of the month: billed (line items) against the model's load
     curve, with the architecture's fixed ``node_count`` the estimate prices."""
-    fig = Figure(figsize=(10, 4))
+    fig = ChartFigure(figsize=(10, 4))
     ax = fig.subplots()
     hours = curve.hours
     ax.step(hours["hour"], hours["billed_nodes"], where="post", color="#1f4e79", lw=1.2, label="billed")

@@ -7,9 +7,21 @@ Example::
     rec = reconcile.month(ce, arch, month="2026-10")   # a ReconciledMonth
     rec.lines                                          # one row per category
     rec.totals, rec.unmapped                           # totals; bill rows the model cannot place
+    reconcile.waterfall(rec)                           # the steps from the document to the bill
+    reconcile.export_table([rec]).to_csv("oct.csv")    # every line, unmapped, a total = the bill
 """
 
 from costmodel.reconcile.audit import audit, internal_checks
+from costmodel.reconcile.steps import export_table, waterfall
 from costmodel.reconcile.variance import ReconciledMonth, month, months, trend
 
-__all__ = ["ReconciledMonth", "audit", "internal_checks", "month", "months", "trend"]
+__all__ = [
+    "ReconciledMonth",
+    "audit",
+    "export_table",
+    "internal_checks",
+    "month",
+    "months",
+    "trend",
+    "waterfall",
+]

@@ -8,10 +8,14 @@ For each usage type (region-insensitive prefix, same region) with modelled quant
 * ``volume_variance   = (Qa - Qm * H / 730) * Pm`` (hour-based) or ``(Qa - Qm) * Pm``;
 * ``rate_variance     = Ca - Qa * Pm``;
 
-so ``actual - modelled = calendar + volume + rate`` exactly. A category line is the sum of
-its usage types. Usage types in the bill but not in the model have ``modelled = 0`` and
-all of their cost in ``volume_variance``; rows mapped to no category go to ``unmapped``
-with their amounts, so that every month's input total equals the lines plus unmapped.
+and, for money on the bill that is not usage (credits, refunds, tax, the support plan:
+:data:`costmodel.categories.BILL_ADJUSTMENTS`), ``bill_adjustment = Ca`` with the three
+variances 0: each is its own step from the model to the bill, never volume. So
+``actual - modelled = calendar + volume + rate + bill_adjustment`` exactly. A category line
+is the sum of its usage types. Usage types in the bill but not in the model have
+``modelled = 0`` and all of their cost in ``volume_variance``; rows mapped to no category go
+to ``unmapped`` with their amounts, so that every month's input total equals the lines plus
+unmapped.
 """
 
 from __future__ import annotations
@@ -25,11 +29,13 @@ import pandas as pd
 from costmodel import arguments, record_types
 from costmodel.actuals.controls import CONSERVATION_TOLERANCE_USD, Actuals
 from costmodel.architecture import Architecture
-from costmodel.categories import NOT_USAGE, SERVICE_TOTAL_SUFFIX, service_total
+from costmodel.categories import BILL_ADJUSTMENTS, SERVICE_TOTAL_SUFFIX, SUPPORT, service_total
 from costmodel.constants import HOURS_PER_MONTH
+from costmodel.display import Result
 from costmodel.documented import documented_by_category, documented_stated
 from costmodel.errors import ConservationError, InputError
 from costmodel.estimation import dated_facts, estimate
+from costmodel.output import money, signed_money
 from costmodel.pricing.catalog import PriceCatalog
 from costmodel.pricing.free_tiers import usage_quantity
 from costmodel.reconcile.mapping import line_key, map_rows, quantity_factor, shared_usage_categories
@@ -48,9 +54,12 @@ CONTRACT_LINE_COLUMNS = [
     "calendar_variance",
     "volume_variance",
     "rate_variance",
+    "bill_adjustment",
     "explanation",
 ]
 LINE_COLUMNS = [*CONTRACT_LINE_COLUMNS, "unit", "actual_amortized", "flag"]
+# The steps of every line from modelled to actual: they add up to actual - modelled.
+VARIANCES = ("calendar_variance", "volume_variance", "rate_variance", "bill_adjustment")
 # A line is flagged when |actual - modelled| exceeds both [%, USD].
 FLAG_THRESHOLDS = (10.0, 50.0)
 
@@ -109,12 +118,16 @@ def decompose(sub: pd.DataFrame, hours: float) -> pd.DataFrame:
     qm, pm, qa, ca, cm = (sub[c].to_numpy(dtype=float) for c in ("Qm", "Pm", "Qa", "Ca", "Cm"))
     hourly = sub["unit"].isin(HOURLY_UNITS).to_numpy()
     scale = np.where(hourly, hours / HOURS_PER_MONTH, 1.0)
-    # Unmodelled usage: all of its cost is volume (contract), whatever its quantity.
-    unmodelled = (cm == 0) & (qm == 0)
+    # Unmodelled usage: all of its cost is volume (contract), whatever its quantity;
+    # credits, refunds, tax and support are not usage: all of it is their own step.
+    adjustment = sub["category"].isin(BILL_ADJUSTMENTS).to_numpy()
+    unmodelled = (cm == 0) & (qm == 0) & ~adjustment
+    usage = ~adjustment
     return sub.assign(
-        calendar_variance=np.where(hourly & ~unmodelled, (qm * scale - qm) * pm, 0.0),
-        volume_variance=np.where(unmodelled, ca, (qa - qm * scale) * pm),
-        rate_variance=np.where(unmodelled, 0.0, ca - qa * pm),
+        calendar_variance=np.where(hourly & ~unmodelled & usage, (qm * scale - qm) * pm, 0.0),
+        volume_variance=np.where(unmodelled, ca, np.where(usage, (qa - qm * scale) * pm, 0.0)),
+        rate_variance=np.where(unmodelled | adjustment, 0.0, ca - qa * pm),
+        bill_adjustment=np.where(adjustment, ca, 0.0),
     )
 
 
@@ -144,8 +157,9 @@ def _sub_line_prices(sub: pd.DataFrame) -> np.ndarray:
 
 def _explain(row: pd.Series, hours: float) -> str:
     cat, unit = row["category"], row["unit"]
-    if cat in NOT_USAGE:
-        return f"{cat.lower()} on the bill (not modelled)"
+    if cat in BILL_ADJUSTMENTS:
+        what = "the support plan" if cat == SUPPORT.name else cat.lower()
+        return f"{what} on the bill (not modelled): its own step, not volume"
     if row["modelled"] == 0 and row["actual"] == 0:
         return "no cost"
     if row["modelled"] == 0:
@@ -185,8 +199,8 @@ def _explain(row: pd.Series, hours: float) -> str:
     return f"mostly {driver}: " + "; ".join(parts) if parts else f"mostly {driver}"
 
 
-@dataclass(frozen=True)
-class ReconciledMonth:
+@dataclass(frozen=True, repr=False)
+class ReconciledMonth(Result):
     """One reconciled month: the lines and the totals they carry, as fields (pandas drops
     ``DataFrame.attrs`` in many operations; a field is never lost).
 
@@ -216,6 +230,27 @@ class ReconciledMonth:
     unmapped: pd.DataFrame
     input_total: float
     input_total_source: str
+
+    def _title(self) -> str:
+        return f"ReconciledMonth {self.month}" + (" (in progress: month to date)" if self.estimated else "")
+
+    def _headline(self) -> list[tuple[str, str]]:
+        actual, modelled, documented = (self.totals[k] for k in ("actual", "modelled", "documented"))
+        return [
+            ("actual (the bill)", money(actual)),
+            ("modelled (list prices, 730 h)", money(modelled)),
+            ("actual − modelled", signed_money(actual - modelled)),
+            ("documented", money(documented)),
+            ("actual − documented", signed_money(actual - documented)),
+            ("unmapped", money(float(self.unmapped["actual"].sum()))),
+            ("hours in the month", f"{self.hours_in_month:,.0f}"),
+        ]
+
+    def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+        size = (self.lines["actual"] - self.lines["modelled"]).abs()
+        largest = self.lines.assign(_size=size).sort_values("_size", ascending=False, kind="stable")
+        shown = ["category", "modelled", "actual", *VARIANCES, "explanation"]
+        return [("lines, largest differences first", largest[shown]), ("unmapped", self.unmapped)]
 
 
 def _compare_service_level(
@@ -266,10 +301,7 @@ def _lines(sub: pd.DataFrame, documented: pd.Series, stated: pd.Series) -> pd.Da
     more than the arithmetic)."""
     codes, names = pd.factorize(sub["category"], sort=False)
     n = len(names)
-    sums = {
-        c: _per_category(codes, n, sub[c])
-        for c in ("Cm", "Qm", "Ca", "Qa", "calendar_variance", "volume_variance", "rate_variance")
-    }
+    sums = {c: _per_category(codes, n, sub[c]) for c in ("Cm", "Qm", "Ca", "Qa", *VARIANCES)}
     prices = _sub_line_prices(sub)
     priced = ~np.isnan(prices)
     low, high, size = np.full(n, np.inf), np.full(n, -np.inf), np.zeros(n)
@@ -333,6 +365,7 @@ def _lines(sub: pd.DataFrame, documented: pd.Series, stated: pd.Series) -> pd.Da
             "calendar_variance": sums["calendar_variance"],
             "volume_variance": sums["volume_variance"],
             "rate_variance": sums["rate_variance"],
+            "bill_adjustment": sums["bill_adjustment"],
             "unit": np.array(
                 [next(iter(u)) if one else "" for u, one in zip(units, single, strict=True)], dtype=object
             ),

@@ -5,45 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from costmodel import categories as cat
 from costmodel.architecture import Architecture
 from costmodel.commitments import options
 from costmodel.commitments.offerings import on_demand_hourly
 from costmodel.errors import CostModelError
 from costmodel.pricing.catalog import PriceCatalog
+from costmodel.reconcile.steps import waterfall
 from costmodel.reconcile.variance import ReconciledMonth
 from costmodel.service_names import CE_EC2
 from costmodel.usage_types import EC2_INSTANCE_HOURS, reserved_instance_type, split_region
 
-ONE_OFF = (cat.CREDITS.name, cat.REFUNDS.name)
-SPECIAL = (*ONE_OFF, cat.TAX.name)
-
-
-def waterfall(rec: ReconciledMonth) -> pd.DataFrame:
-    """Steps from the documented total to the actual total of one reconciled month [USD].
-
-    documented -> modelled (the model vs the document) -> calendar hours -> volume of
-    modelled usage -> rate -> unmodelled usage -> unmapped -> credits and refunds -> tax ->
-    actual. The steps add up exactly: their sum is actual - documented.
-    """
-    table, totals = rec.lines, rec.totals
-    special = table["category"].isin(SPECIAL)
-    unmodelled = (table["modelled"] == 0) & ~special
-    modelled = ~special & ~unmodelled
-    steps = [
-        ("documented", totals["documented"]),
-        ("model vs document", totals["modelled"] - totals["documented"]),
-        ("calendar hours", table.loc[modelled, "calendar_variance"].sum()),
-        ("volume", table.loc[modelled, "volume_variance"].sum()),
-        ("rate", table.loc[modelled, "rate_variance"].sum()),
-        ("unmodelled", table.loc[unmodelled, "actual"].sum()),
-        ("unmapped", rec.unmapped["actual"].sum()),
-        ("credits and refunds", table.loc[table["category"].isin(ONE_OFF), "actual"].sum()),
-        ("tax", table.loc[table["category"] == cat.TAX.name, "actual"].sum()),
-    ]
-    frame = pd.DataFrame(steps, columns=["step", "amount"])
-    frame.loc[len(frame)] = ("actual", totals["actual"])
-    return frame
+__all__ = ["movers", "opportunities", "ri_coverage", "waterfall"]  # waterfall: costmodel.reconcile.steps
 
 
 def movers(tables: list[ReconciledMonth], month: str, top: int = 8) -> pd.DataFrame:

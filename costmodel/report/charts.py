@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from matplotlib.figure import Figure
 
+from costmodel.figure import ChartFigure
 from costmodel.scaling.charts import USD
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ def plot_waterfall(steps: pd.DataFrame, month: str) -> Figure:
     middle = steps.iloc[1:-1]
     middle = middle.loc[middle["amount"].abs() >= 0.5]
     shown = pd.concat([first.to_frame().T, middle, last.to_frame().T], ignore_index=True)
-    fig = Figure(figsize=(10, 4.8))
+    fig = ChartFigure(figsize=(10, 4.8))
     ax = fig.subplots()
     running, top = 0.0, 0.0
     for i, (name, amount) in enumerate(zip(shown["step"], shown["amount"].astype(float), strict=True)):
@@ -108,7 +109,7 @@ def _stacked(
     shown: pd.DataFrame, title: str, documented: float | None, budget: float | None = None
 ) -> Figure:
     """Stacked bars per month, totals on the bars, the documented line, legend in stack order."""
-    fig = Figure(figsize=(10, 4.8))
+    fig = ChartFigure(figsize=(10, 4.8))
     ax = fig.subplots()
     shown.plot.bar(stacked=True, ax=ax, width=0.7)
     totals = shown.sum(axis=1)
@@ -156,7 +157,7 @@ def _stacked(
 
 def plot_movers(movers: pd.DataFrame, month: str) -> Figure:
     """Change of each top-moving category against the previous month."""
-    fig = Figure(figsize=(8, 0.4 * max(len(movers), 1) + 1.5))
+    fig = ChartFigure(figsize=(8, 0.4 * max(len(movers), 1) + 1.5))
     ax = fig.subplots()
     shown = movers.iloc[::-1]
     ax.barh(
@@ -176,7 +177,7 @@ def plot_forecast(result: Forecast, budget: float | None = None) -> Figure:
     """The monthly bill: actual months as bars (a month in progress hatched at its spend so
     far), the forecast as points with their prediction interval, and the ``budget`` line."""
     history, table = result.history, result.forecast
-    fig = Figure(figsize=(10, 4.5))
+    fig = ChartFigure(figsize=(10, 4.5))
     ax = fig.subplots()
     x = list(range(len(history)))
     complete = history["complete"].to_numpy()

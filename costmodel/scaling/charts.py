@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from costmodel import arguments
+from costmodel.figure import ChartFigure
 from costmodel.scaling.costs import LIMIT_NAMES
 
 USD = FuncFormatter(lambda v, _: f"${v:,.0f}")
@@ -29,7 +30,7 @@ def plot_cost_curve(curve: pd.DataFrame, title: str | None = None, today: float 
         "curve",
         "scaling.cost_curve()",
     )
-    fig = Figure(figsize=(8, 4.5))
+    fig = ChartFigure(figsize=(8, 4.5))
     ax = fig.subplots()
     ax.step(curve["load"], curve["monthly_cost"], where="post", color="tab:blue")
     steps = curve.loc[curve["step"]]
@@ -93,7 +94,7 @@ def plot_projection_fan(
     arguments.frame(mc, ["month", "p5", "p25", "p50", "p75", "p95"], where, "mc", "scaling.monte_carlo()")
     if projection is not None:
         arguments.frame(projection, ["total_cost"], where, "projection", "scaling.project()")
-    fig = Figure(figsize=(9, 4.5))
+    fig = ChartFigure(figsize=(9, 4.5))
     ax = fig.subplots()
     x = range(len(mc))
     ax.fill_between(x, mc["p5"], mc["p95"], alpha=0.2, color="tab:blue", label="5th-95th percentile")
@@ -142,7 +143,7 @@ def plot_tornado(table: pd.DataFrame, base: float, title: str = "Sensitivity of 
     two sides in two colours, each labelled with its cost), largest range on top; the base
     line is today's cost of the four scaled services."""
     shown = table.dropna(subset=["low_cost", "high_cost"]).iloc[::-1]
-    fig = Figure(figsize=(9, 0.45 * len(shown) + 1.8))
+    fig = ChartFigure(figsize=(9, 0.45 * len(shown) + 1.8))
     ax = fig.subplots()
     for i, row in enumerate(shown.itertuples()):
         for cost, colour, name in (
