@@ -35,6 +35,7 @@ from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import KEY, lump_keys, require_daily
 from costmodel.anomaly_rules import MIN_RATIO, MIN_SCORE, WEEKS, monthly_charge_rule, score_series
 from costmodel.constants import CURRENCY
+from costmodel.display import Result
 from costmodel.errors import InputError
 
 MIN_USD = 2.0  # the smallest excess over the expected day worth a reviewer's time [USD]
@@ -75,8 +76,8 @@ class Planned:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Detection:
+@dataclass(frozen=True, repr=False)
+class Detection(Result):
     """What :func:`detect` found: ``anomalies`` (one row per flagged series-day: the
     contract's columns plus ``ratio``, ``kind``, ``account``, ``region``), ``events`` (see
     the module docstring; planned ones included, ``planned`` True), ``steps`` (persistent

@@ -31,6 +31,7 @@ from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import daily_bill, lumps_by_month, monthly_bill
 from costmodel.architecture import Architecture
 from costmodel.constants import CURRENCY
+from costmodel.display import Result
 from costmodel.errors import InputError
 from costmodel.known_changes import Change, SizedChange, billed_today, effects, parse_change, size_changes
 from costmodel.output import money
@@ -47,8 +48,8 @@ DAILY_METHOD = (
 SIMULATIONS = 2000
 
 
-@dataclass(frozen=True)
-class CurrentMonth:
+@dataclass(frozen=True, repr=False)
+class CurrentMonth(Result):
     """The month in progress: billed to date and forecast to its end [USD]."""
 
     month: str
@@ -60,8 +61,8 @@ class CurrentMonth:
     high: float
 
 
-@dataclass(frozen=True)
-class Forecast:
+@dataclass(frozen=True, repr=False)
+class Forecast(Result):
     """History and forecast of the monthly bill (the ``forecast --format json`` contract).
 
     ``method`` is the candidate used (``method_reason`` says why it was chosen);
@@ -84,6 +85,9 @@ class Forecast:
     interval_basis: str = ""
     changes: list[SizedChange] = field(default_factory=list)
     backtest: methods.Backtest | None = None  # the rolling-origin backtest the choice stands on
+
+    def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+        return [("forecast", self.forecast), ("history", self.history)]  # what is ahead first
 
 
 def month_end(actuals: Actuals, interval: float = INTERVAL, seed: int = 0) -> CurrentMonth:

@@ -93,7 +93,7 @@ COLUMN_KINDS: dict[str, str] = {
         ["savings_pct", "documented_savings_pct", "list_savings_pct", "coverage_pct", "utilization_pct"], PCT
     ),
     **dict.fromkeys(["break_even_months", "term_years"], MONTHS),
-    "break_even_utilization": SHARE,
+    **dict.fromkeys(["break_even_utilization", "interval"], SHARE),
     **dict.fromkeys(
         [
             "count",

@@ -18,7 +18,9 @@ import pandas as pd
 from costmodel import arguments
 from costmodel.architecture import Architecture, load_architecture
 from costmodel.data_files import data_path
+from costmodel.display import Result
 from costmodel.estimation import estimate
+from costmodel.output import money, signed_money, total_text
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 
 KEYS = ["service", "resource", "component", "usage_type"]
@@ -46,8 +48,8 @@ def diff(base_items: pd.DataFrame, scenario_items: pd.DataFrame) -> pd.DataFrame
     return table.reset_index()
 
 
-@dataclass(frozen=True)
-class WhatIf:
+@dataclass(frozen=True, repr=False)
+class WhatIf(Result):
     """A priced what-if: the line items beside the base and the totals, as fields.
 
     ``line_items``: ``service``, ``resource``, ``component``, ``usage_type``,
@@ -61,15 +63,33 @@ class WhatIf:
     difference: float
     line_items: pd.DataFrame
 
+    def _title(self) -> str:
+        return "WhatIf " + ", ".join(f"{k} = {v}" for k, v in self.changes.items())
 
-@dataclass(frozen=True)
-class Standby:
+    def _headline(self) -> list[tuple[str, str]]:
+        return [
+            ("base (list prices, 730 h)", money(self.base_total)),
+            ("scenario", money(self.scenario_total)),
+            ("difference per month", signed_money(self.difference)),
+        ]
+
+    def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+        items = self.line_items
+        changed = items.loc[~(items["difference"].abs() <= 1e-9)]  # and lines of unknown difference
+        return [("line_items, the lines that change", changed)]
+
+
+@dataclass(frozen=True, repr=False)
+class Standby(Result):
     """The cold standby priced: its line items, the known extra cost [USD/month] and how many
     lines have no known price."""
 
     known_difference: float
     unknown_lines: int
     line_items: pd.DataFrame
+
+    def _headline(self) -> list[tuple[str, str]]:
+        return [("extra cost per month", total_text(self.line_items["difference"]))]
 
 
 def compare(

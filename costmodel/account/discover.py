@@ -19,6 +19,7 @@ import yaml
 
 from costmodel.account import aws
 from costmodel.architecture import SCHEMA, architecture_from_dict
+from costmodel.display import Result
 from costmodel.errors import CostModelError
 from costmodel.services.rds import gp3_baseline
 
@@ -38,8 +39,8 @@ class Found:
         self.sources[key] = source
 
 
-@dataclass
-class Discovery:
+@dataclass(repr=False)
+class Discovery(Result):
     """The account's architecture: sections found, reads denied, things not modelled."""
 
     account: str

@@ -28,14 +28,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from costmodel.architecture import SCHEMA, Architecture, architecture_from_dict
+from costmodel.display import Result
 from costmodel.errors import InputError
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 
 ACCESS_DENIED = "unknown (access denied)"
 
 
-@dataclass(frozen=True)
-class Difference:
+@dataclass(frozen=True, repr=False)
+class Difference(Result):
     """One documented value against the running one, and its monthly cost [USD per 730 h]
     (``None``: unknown, the running value could not be read)."""
 
@@ -45,8 +46,8 @@ class Difference:
     monthly_cost_difference: float | None
 
 
-@dataclass(frozen=True)
-class Drift:
+@dataclass(frozen=True, repr=False)
+class Drift(Result):
     """The differences, the total of the known ones [USD per month], how many are of unknown
     cost, keys only the running file sets and sections not compared."""
 
@@ -55,6 +56,16 @@ class Drift:
     unknown_lines: int
     undocumented: dict[str, Any]
     not_compared: list[str]
+
+    def _headline(self) -> list[tuple[str, str]]:
+        from costmodel.output import signed_money
+
+        total = signed_money(self.total_monthly_difference)
+        if self.unknown_lines:  # a partial sum, not a bound: the unknown ones may go either way
+            total = f"{total} known ({self.unknown_lines} of unknown cost)"
+        return [("differences", str(len(self.differences))), ("cost per month (730 h)", total)] + (
+            [("not compared", ", ".join(self.not_compared))] if self.not_compared else []
+        )
 
 
 SERVICE_SECTIONS = ("eks", "rds", "elasticache", "msk")  # absent from a discovered file: not running

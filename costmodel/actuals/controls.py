@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from costmodel.display import Result
 from costmodel.errors import InputError
 
 METRIC_COLUMNS = {
@@ -46,8 +47,8 @@ REQUIRED_METRIC = "UnblendedCost"
 CONSERVATION_TOLERANCE_USD = 0.005
 
 
-@dataclass(frozen=True)
-class Actuals:
+@dataclass(frozen=True, repr=False)
+class Actuals(Result):
     """Actuals as read: the tidy rows and, per month, the totals they must conserve.
 
     Attributes
@@ -74,6 +75,24 @@ class Actuals:
         if found.empty:
             raise InputError(f"{self.origin}: no data for {month}")
         return found.iloc[0]
+
+    def _title(self) -> str:
+        return f"Actuals from {self.origin}"
+
+    def _headline(self) -> list[tuple[str, str]]:
+        months = sorted(self.controls["month"])
+        span = f"{months[0]}..{months[-1]}" if months else "none"
+        granularity = ", ".join(sorted(set(self.rows["granularity"]))) if "granularity" in self.rows else ""
+        return [
+            ("months", f"{span} ({len(months)})"),
+            ("rows", f"{len(self.rows):,}"),
+            ("granularity", granularity),
+        ]
+
+    def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+        return [
+            ("controls, the bill of each month", self.controls.rename(columns={"control_total": "bill_usd"}))
+        ]
 
 
 def controls_table(

@@ -8,10 +8,11 @@ from typing import Any
 import pandas as pd
 
 from costmodel.architecture.schema import SCHEMA, resolve_key
+from costmodel.display import Result
 
 
-@dataclass(frozen=True)
-class Architecture:
+@dataclass(frozen=True, repr=False)
+class Architecture(Result):
     """A validated architecture: name, region and one spec dict per service section present."""
 
     name: str
@@ -74,3 +75,12 @@ class Architecture:
         from costmodel.architecture.editing import with_changes
 
         return with_changes(self, changes)
+
+    def _title(self) -> str:
+        return f"Architecture {self.name}"
+
+    def _headline(self) -> list[tuple[str, str]]:
+        return [("region", self.region), ("services", ", ".join(self.sections)), ("file", self.origin)]
+
+    def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+        return [("assumptions(), the usage quantities in force", self.assumptions())]

@@ -23,13 +23,14 @@ import pandas as pd
 
 from costmodel.architecture import Architecture
 from costmodel.calibration.observed import MIB, month_load, observations
+from costmodel.display import Result
 from costmodel.errors import InputError
 from costmodel.lineitems.engine import Athena
 from costmodel.lineitems.source import Source
 
 
-@dataclass(frozen=True)
-class ServiceHours:
+@dataclass(frozen=True, repr=False)
+class ServiceHours(Result):
     """Predicted and billed hours of one service in the month [h]."""
 
     service: str
@@ -48,8 +49,8 @@ class ServiceHours:
         )
 
 
-@dataclass(frozen=True)
-class Backtest:
+@dataclass(frozen=True, repr=False)
+class Backtest(Result):
     """The month's services, the EKS baselines and the hourly curve (hour, observed
     requests/s, billed_nodes, predicted_nodes, baseline columns)."""
 

@@ -29,6 +29,7 @@ import pandas as pd
 
 from costmodel.architecture import Architecture, instance_types
 from costmodel.calibration.observed import MIB
+from costmodel.display import Result
 from costmodel.errors import InputError
 
 Z95 = 1.959964  # two-sided 95% normal quantile
@@ -36,8 +37,8 @@ HAC_LAGS = 24  # [hours]
 MIN_HOURS = 48
 
 
-@dataclass(frozen=True)
-class Fit:
+@dataclass(frozen=True, repr=False)
+class Fit(Result):
     """One fitted relation (the calibrate contract's fields, plus unit and hours used)."""
 
     parameter: str

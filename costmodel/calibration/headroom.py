@@ -20,14 +20,15 @@ import pandas as pd
 from costmodel.architecture import Architecture
 from costmodel.calibration.backtest import node_model
 from costmodel.calibration.fit import Fit
+from costmodel.display import Result
 
 FACTORS = np.round(np.arange(1.0, 20.0005, 0.001), 3)  # load x1 .. x20
 HORIZON_MONTHS = 120
 RDS_FREE_STORAGE_THRESHOLD = 0.10  # storage autoscaling acts below 10% free (RDS User Guide)
 
 
-@dataclass(frozen=True)
-class Headroom:
+@dataclass(frozen=True, repr=False)
+class Headroom(Result):
     """One service's next step: the load factor (or data size) and the month it is reached."""
 
     service: str

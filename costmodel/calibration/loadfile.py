@@ -22,6 +22,7 @@ from costmodel.calibration.fit import Fit, load_section
 from costmodel.calibration.fit import calibrate as fit_all
 from costmodel.calibration.headroom import Headroom, headroom
 from costmodel.calibration.observed import observations
+from costmodel.display import Result
 from costmodel.errors import InputError
 from costmodel.files import atomic_write_text
 from costmodel.inputs import load_yaml, parse_day, read_text
@@ -29,8 +30,8 @@ from costmodel.inputs import load_yaml, parse_day, read_text
 FIT_FIELDS = ("parameter", "value", "low", "high", "r2", "metric", "source", "unit", "hours")
 
 
-@dataclass(frozen=True)
-class Calibration:
+@dataclass(frozen=True, repr=False)
+class Calibration(Result):
     """Fits of one window, the load section they give, and each service's headroom."""
 
     start: str

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from costmodel.architecture import Architecture
+from costmodel.display import Result
 from costmodel.errors import InputError
 from costmodel.lineitems.engine import Athena
 from costmodel.lineitems.source import Source
@@ -22,8 +23,8 @@ from costmodel.lineitems.tables import hourly_instances
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 
 
-@dataclass(frozen=True)
-class NodeCurve:
+@dataclass(frozen=True, repr=False)
+class NodeCurve(Result):
     """The month's hourly curve and its volume variance split [USD]."""
 
     hours: pd.DataFrame  # hour, billed_nodes, model_nodes (nodes running)
@@ -33,6 +34,20 @@ class NodeCurve:
     fixed_node_hours: float  # node_count x hours in the month [h]
     model_node_hours: float
     actual_node_hours: float
+
+    def _title(self) -> str:
+        return f"NodeCurve {self.month} ({self.instance_type})"
+
+    def _headline(self) -> list[tuple[str, str]]:
+        from costmodel.output import money, signed_money
+
+        return [
+            ("node-hours billed", f"{self.actual_node_hours:,.0f}"),
+            ("the model's load curve", f"{self.model_node_hours:,.0f}"),
+            ("the estimate's fixed count", f"{self.fixed_node_hours:,.0f}"),
+            ("node-hour price (on demand)", money(self.node_hour_price)),
+            ("volume variance", signed_money(self.volume_variance)),
+        ]
 
     @property
     def volume_variance(self) -> float:

@@ -51,7 +51,7 @@ def ce_service(product_code: str, product_name: str, usage_type: str, line_item_
     return _product_services().get(product_code) or product_name or product_code
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class LineItemBill(Actuals):
     """A bill read from line items, with what reading them found (said by every output)."""
 

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from costmodel.data_files import data_path
+from costmodel.display import Result
 from costmodel.errors import (
     AmbiguousPriceError,
     InputError,
@@ -361,14 +362,23 @@ def _split_into_tiers(merged: pd.DataFrame, name: str, report_beyond: bool = Fal
     return out if extra is None else pd.concat([out, extra], ignore_index=True)
 
 
-@dataclass(frozen=True)
-class PriceCatalog:
+@dataclass(frozen=True, repr=False)
+class PriceCatalog(Result):
     """Tidy table of prices with provenance; see the module docstring for its columns."""
 
     rows: pd.DataFrame
     name: str = SNAPSHOT_FILE
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
     overrides: tuple[str, ...] = ()  # one description per override entry applied
+
+    def _title(self) -> str:
+        return f"PriceCatalog {self.name}"
+
+    def _headline(self) -> list[tuple[str, str]]:
+        return [("prices", f"{len(self.rows):,} rows"), ("basis", self.basis), ("as of", self.as_of)]
+
+    def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+        return [("sources", self.sources)]
 
     @property
     def as_of(self) -> str:
