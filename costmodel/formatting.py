@@ -86,6 +86,14 @@ COLUMN_KINDS: dict[str, str] = {
             "before",
             "after",
             "actual_to_date",
+            "bill",
+            "unblended",
+            "amortized",
+            "cost",
+            "amortized_cost",
+            "on_demand_equivalent",
+            "savings_realized",
+            "bill_per_million_requests",
         ],
         USD,
     ),
@@ -110,10 +118,11 @@ COLUMN_KINDS: dict[str, str] = {
             "covered_hours",
             "lookback_hours",
             "lookback_days",
+            "requests",
         ],
         COUNT,
     ),
-    "unit_price": RATE,
+    **dict.fromkeys(["unit_price", "bill_per_1k_requests"], RATE),
 }
 
 

@@ -108,13 +108,14 @@ def cmd_fetch_actuals(args: argparse.Namespace) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    from costmodel.cli.lineitems import bill_from_args
+    from costmodel.cli.lineitems import bill_from_args, line_item_source
     from costmodel.report import build_report
 
     parse_month(args.month, "--month")
     bill = None if args.actuals else bill_from_args(args)  # a path keeps its own name in the report
     # line items have their days too: the month's anomalies come from the same export
     daily = bill_from_args(args, "DAILY") if bill is not None and not args.daily else None
+    line_items = line_item_source(args, required=False) if bill is not None else None
     path = build_report(
         args.month,
         args.out,
@@ -125,6 +126,9 @@ def cmd_report(args: argparse.Namespace) -> None:
         args.daily,
         actuals=bill,
         daily=daily,
+        line_items=line_items,
+        tag=args.tag,
+        workbook=args.format == "xlsx",
     )
     if args.format == "json":
         write_json({"report": str(path), "month": args.month})

@@ -10,8 +10,12 @@ from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.pricing.overrides import apply_overrides
 
 
-def add_common(parser: argparse.ArgumentParser, *, arch: bool = True) -> None:
-    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+def add_common(
+    parser: argparse.ArgumentParser, *, arch: bool = True, formats: tuple[str, ...] = FORMATS, what: str = ""
+) -> None:
+    parser.add_argument(
+        "--format", choices=formats, default="table", help=what or "output format (default: table)"
+    )
     if arch:
         parser.add_argument("arch_file", nargs="?", help="architecture YAML (default: bundled production)")
         parser.add_argument("--prices", help="price catalog CSV (default: the shipped snapshot)")

@@ -106,13 +106,19 @@ def _add_bill_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--month", help="only this month, YYYY-MM")
     p.set_defaults(func=bill.cmd_reconcile)
 
-    p = sub.add_parser("report", help="the monthly cost report as one self-contained HTML file")
-    add_common(p)
+    p = sub.add_parser("report", help="the monthly cost report: one self-contained HTML file or a workbook")
+    add_common(
+        p,
+        formats=(*FORMATS, "html", "xlsx"),
+        what="xlsx: the report as an Excel workbook (one sheet per table); html or table: the HTML "
+        "report; json, csv: the HTML report, its path printed in that format (default: table)",
+    )
     p.add_argument("--month", required=True, help="YYYY-MM")
     lineitems.add_bill_options(p, "saved Cost Explorer data (default: the bundled synthetic sample)")
     p.add_argument("--out", default="reports", help="output folder (default: reports/)")
     p.add_argument("--budget", help="budget YAML for the month (default with the bundled sample: its budget)")
     p.add_argument("--daily", help="daily Cost Explorer data for the anomalies (when --actuals is monthly)")
+    p.add_argument("--tag", default="team", help="with line items: the cost allocation tag (default: team)")
     p.set_defaults(func=bill.cmd_report)
 
     p = sub.add_parser("fetch-actuals", help="call Cost Explorer and save the raw responses")

@@ -20,10 +20,13 @@ from costmodel.estimation import estimate
 from costmodel.files import atomic_write_text, check_writable_dir
 from costmodel.formatting import format_value
 from costmodel.inputs import parse_month
-from costmodel.output import money
+from costmodel.lineitems.engine import Athena
+from costmodel.lineitems.source import Source
+from costmodel.output import money, signed_money
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.reconcile import months, trend
-from costmodel.report import analysis, charts
+from costmodel.reconcile.variance import VARIANCES
+from costmodel.report import analysis, charts, views
 
 # Months of the trend chart: the month reported and the eleven before it.
 TREND_MONTHS = 12
@@ -49,8 +52,7 @@ def pct(now: float, before: float) -> str:
     return f"{(now - before) / before * 100:+.1f}%" if before else "n/a"
 
 
-def signed(value: float) -> str:
-    return ("+" if value >= 0 else "-") + money(abs(value))
+signed = signed_money
 
 
 def budget_section(
@@ -178,12 +180,16 @@ def report_context(
     daily_path: str | Path | None = None,
     actuals: Actuals | None = None,
     daily: Actuals | None = None,
+    line_items: tuple[Source, Athena | None] | None = None,
+    tag: str = "team",
 ) -> dict:
     """Everything the report shows, as plain data (the notebook form uses it too).
 
     Without files, the bundled samples: the monthly bill, its daily form for anomalies, and
-    the sample budget. With ``actuals_path``, a budget shows when ``budget_path`` is given and
-    anomalies when the actuals are daily or ``daily_path`` is given.
+    the sample budget. With ``actuals_path``, a budget shows when ``budget_path`` is given (or
+    the file is a bundled sample) and anomalies when the actuals are daily or ``daily_path``
+    is given. ``line_items`` (the export the bill was read from) adds the month by the
+    ``tag`` cost allocation tag and by resource.
     """
     arch = arch if arch is not None else load_architecture()
     catalog = catalog if catalog is not None else load_snapshot()
@@ -211,12 +217,16 @@ def report_context(
     steps = analysis.waterfall(rec)
     top = analysis.movers(tables, month)
     synthetic = _is_synthetic(path)
-    budget_file = sample(SAMPLE_BUDGET, budget_path) if budget_path or bundled else None
+    bundled_sample = path.resolve().parent == data_path("actuals").resolve()  # --actuals or --cur of data/
+    budget_file = sample(SAMPLE_BUDGET, budget_path) if budget_path or bundled or bundled_sample else None
     budget = budget_section(budget_file, actuals, month, arch, catalog, model)
     by_category = trend(tables)
     findings = getattr(actuals, "findings", None)
     daily = daily or _daily_for(actuals, daily_path, bundled)
+    source, athena = line_items if line_items is not None else (None, None)
     return {
+        **views.report_sections(tables, rec, actuals, daily, arch, catalog),
+        "line_items": views.line_item_section(source, athena, month, tag),
         "notes": findings.notes(month) if findings is not None else [],
         "budget": budget,
         "anomalies": anomaly_section(daily, month, model),
@@ -236,9 +246,7 @@ def report_context(
         "totals": rec.totals,
         "previous_total": previous,
         "lines_total": float(table["actual"].sum()),
-        "variance_totals": [
-            float(table[c].sum()) for c in ("calendar_variance", "volume_variance", "rate_variance")
-        ],
+        "variance_totals": [float(table[c].sum()) for c in VARIANCES],
         "unmapped_total": float(rec.unmapped["actual"].sum()),
         "hours_in_month": rec.hours_in_month,
         "hours_per_month": HOURS_PER_MONTH,
@@ -263,6 +271,7 @@ def report_context(
             "movers": png(charts.plot_movers(top, month)) if len(top) else "",
         },
         "tables": {"reconciliation": table, "movers": top, "waterfall": steps},
+        "rec": rec,
     }
 
 
@@ -278,7 +287,13 @@ def render(context: dict) -> str:
     except PackageNotFoundError:
         package_version = "(not installed)"
     return env.get_template("monthly.j2").render(
-        **context, money=money, signed=signed, number=number, pct=pct, version=package_version
+        **context,
+        money=money,
+        signed=signed,
+        number=number,
+        pct=pct,
+        days_in=lambda m: pd.Period(m, "M").days_in_month,
+        version=package_version,
     )
 
 
@@ -292,8 +307,12 @@ def build_report(
     daily_path: str | Path | None = None,
     actuals: Actuals | None = None,
     daily: Actuals | None = None,
+    line_items: tuple[Source, Athena | None] | None = None,
+    tag: str = "team",
+    workbook: bool = False,
 ) -> Path:
-    """Write ``cost-report-<month>.html`` into ``out_dir`` and return its path.
+    """Write ``cost-report-<month>.html`` (``workbook``: ``.xlsx``, one sheet per table) into
+    ``out_dir`` and return its path.
 
     Parameters
     ----------
@@ -304,5 +323,11 @@ def build_report(
     """
     parse_month(month, "--month")
     out = check_writable_dir(out_dir, "report folder")
-    html = render(report_context(month, actuals_path, arch, catalog, budget_path, daily_path, actuals, daily))
-    return atomic_write_text(out / f"cost-report-{month}.html", html)
+    context = report_context(
+        month, actuals_path, arch, catalog, budget_path, daily_path, actuals, daily, line_items, tag
+    )
+    if workbook:
+        from costmodel.report.workbook import write_workbook
+
+        return write_workbook(context, out / f"cost-report-{month}.xlsx")
+    return atomic_write_text(out / f"cost-report-{month}.html", render(context))

@@ -70,23 +70,48 @@ def plot_waterfall(steps: pd.DataFrame, month: str) -> Figure:
     return fig
 
 
+def group_of(category: str) -> str:
+    """The document's group of a reconciliation category (``Database (RDS)``); the bill's
+    tax, support, credits and refunds as ``tax, support, credits``; a category merged from
+    several (``EBS volumes + EKS node EBS``) by its first; others ``other (not documented)``."""
+    from costmodel import categories
+
+    if category in categories.BILL_ADJUSTMENTS:
+        return BILL_ADJUSTMENT_GROUP
+    first = category.split(" + ")[0]
+    found = categories.ALL.get(first)
+    if found is None or found.documented_group == categories.NOT_DOCUMENTED:
+        return OTHER_GROUP
+    return found.documented_group
+
+
+BILL_ADJUSTMENT_GROUP = "tax, support, credits (bill only)"
+OTHER_GROUP = "other (not in the documented breakdown)"
+
+
 def plot_cost_by_category(
     trend: pd.DataFrame, top: int = 8, documented: float | None = None, budget: float | None = None
 ) -> Figure:
-    """Stacked monthly actual cost by model category (the rows of
-    :func:`costmodel.reconcile.trend`), the largest ``top`` and the rest grouped, with each
-    month's total on its bar, the documented monthly estimate as a dashed line (default: the
-    document's total) and the monthly ``budget`` as a red dotted line."""
+    """Stacked monthly actual cost by the document's groups (Compute (EKS), Database (RDS),
+    ...: the rows of :func:`costmodel.reconcile.trend` summed by :func:`group_of`), the bill's
+    tax, support and credits as a hatched segment of their own (they are not a model
+    category), with each month's total on its bar, the documented monthly estimate as a
+    dashed line (default: the document's total) and the monthly ``budget`` as a red dotted
+    line, both named in the legend. ``top`` caps the groups shown (the rest: "other")."""
     if documented is None:
         from costmodel.documented import documented_total
 
         documented = documented_total()
     table = trend.drop(index=["Total"], errors="ignore").T.fillna(0.0)
-    order = table.sum().sort_values(ascending=False).index
-    shown = table[order[:top]].copy()
+    grouped = table.T.groupby(lambda c: group_of(str(c)) if c != "(unmapped)" else OTHER_GROUP).sum().T
+    usage = [c for c in grouped.columns if c != BILL_ADJUSTMENT_GROUP]
+    order = grouped[usage].sum().sort_values(ascending=False).index.tolist()
+    shown = grouped[order[:top]].copy()
     if len(order) > top:
-        shown["other categories"] = table[order[top:]].sum(axis=1)
-    return _stacked(shown, "Actual cost by model category (unblended)", documented, budget)
+        shown[OTHER_GROUP] = shown.get(OTHER_GROUP, 0.0) + grouped[order[top:]].sum(axis=1)
+    if BILL_ADJUSTMENT_GROUP in grouped:
+        shown[BILL_ADJUSTMENT_GROUP] = grouped[BILL_ADJUSTMENT_GROUP]
+    return _stacked(shown, "Actual cost by documented group (unblended bill)", documented, budget)
 
 
 def plot_cost_by_service(actual: pd.DataFrame, top: int = 8, documented: float | None = None) -> Figure:
@@ -112,6 +137,11 @@ def _stacked(
     fig = ChartFigure(figsize=(10, 4.8))
     ax = fig.subplots()
     shown.plot.bar(stacked=True, ax=ax, width=0.7)
+    if BILL_ADJUSTMENT_GROUP in shown:  # not usage: hatched, so it never reads as a category
+        for patch in ax.containers[list(shown.columns).index(BILL_ADJUSTMENT_GROUP)]:
+            patch.set_hatch("///")
+            patch.set_facecolor("white")
+            patch.set_edgecolor("#555555")
     totals = shown.sum(axis=1)
     for i, total in enumerate(totals):
         ax.annotate(
@@ -123,33 +153,29 @@ def _stacked(
             textcoords="offset points",
             fontsize=8,
         )
+    # the reference lines are named in the legend, never written over the bars
     if documented is not None:
-        ax.axhline(documented, color="black", ls="--", lw=1)
-        ax.annotate(
-            f"documented {_short_money(documented, signed=False)}",
-            (len(totals) - 0.5, documented),
-            ha="right",
-            va="bottom",
-            fontsize=8,
+        ax.axhline(
+            documented, color="black", ls="--", lw=1, label=f"documented {_short_money(documented, False)}"
         )
     if budget is not None:
-        ax.axhline(budget, color="#b00020", ls=":", lw=1.4)
-        ax.annotate(
-            f"budget {_short_money(budget, signed=False)}",
-            (-0.5, budget),
-            ha="left",
-            va="bottom",
-            fontsize=8,
-            color="#b00020",
-        )
+        ax.axhline(budget, color="#b00020", ls=":", lw=1.4, label=f"budget {_short_money(budget, False)}")
     ax.set_ylim(0, max(float(totals.max()), documented or 0, budget or 0) * 1.12)
     ax.set_title(title)
     ax.set_xlabel("month")
     ax.set_ylabel("monthly cost [USD]")
     ax.yaxis.set_major_formatter(USD)
     handles, labels = ax.get_legend_handles_labels()
-    # legend in stack order: the top of the stack first
-    ax.legend(handles[::-1], labels[::-1], fontsize=7, loc="upper left", bbox_to_anchor=(1, 1))
+    lines = len(handles) - len(shown.columns)  # the reference lines come first
+    # legend in stack order (the top of the stack first), then the reference lines
+    order = list(range(len(handles) - 1, lines - 1, -1)) + list(range(lines))
+    ax.legend(
+        [handles[i] for i in order],
+        [labels[i] for i in order],
+        fontsize=7,
+        loc="upper left",
+        bbox_to_anchor=(1, 1),
+    )
     ax.tick_params(axis="x", rotation=0)
     fig.tight_layout()
     return fig
@@ -221,12 +247,74 @@ def plot_forecast(result: Forecast, budget: float | None = None) -> Figure:
         ax.axhline(
             budget, color="#b00020", ls=":", lw=1.4, label=f"budget {_short_money(budget, signed=False)}"
         )
-    ax.set_xticks(range(len(labels)), labels, rotation=45)
+    # a 30-day month bills less than a 31-day one at the same daily rate: say the days
+    ticks = [f"{m}\n{pd.Period(m, 'M').days_in_month} days" for m in labels]
+    ax.set_xticks(range(len(labels)), ticks, rotation=0, fontsize=7)
     ax.set_ylim(0, max(float(table["high"].max()), float(history["actual"].max()), budget or 0) * 1.12)
     ax.yaxis.set_major_formatter(USD)
     ax.set_ylabel("monthly bill [USD]")
-    ax.set_title("Monthly bill and forecast")
+    ax.set_title("Monthly bill and forecast", pad=16)
+    ax.annotate(
+        "from the bill (unblended: tax and support included, credits left out of the trend); "
+        "months differ in days",
+        (0, 1),
+        xycoords="axes fraction",
+        xytext=(0, 4),
+        textcoords="offset points",
+        fontsize=7,
+        color="#555555",
+    )
     ax.legend(loc="lower left", fontsize=8)
     ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def plot_daily_cost(daily: pd.DataFrame, month: str) -> Figure:
+    """The cost of each day of ``month`` beside the month before (the rows of
+    :func:`costmodel.report.views.daily_trend`) [USD per day]; days that carry a once-a-month
+    charge (tax, the support plan) stand out as Cost Explorer shows them."""
+    fig = ChartFigure(figsize=(10, 3.8))
+    ax = fig.subplots()
+    previous = str(pd.Period(month, "M") - 1)
+    for name, colour, width in ((previous, "#8c8c8c", 1.0), (month, TOTAL_COLOUR, 1.8)):
+        days = daily.loc[daily["month"] == name]
+        if len(days):
+            ax.plot(days["day"], days["cost"], color=colour, lw=width, marker="o", ms=2.5, label=name)
+    ax.set_xlabel("day of the month")
+    ax.set_ylabel("cost per day [USD]")
+    ax.yaxis.set_major_formatter(USD)
+    ax.set_title(f"Daily cost, {month} and the month before (unblended)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_commitments_over_time(table: pd.DataFrame) -> Figure:
+    """Reservation coverage and utilization [%] per month (lines) and the savings realized
+    against on-demand [USD] (bars), from :func:`costmodel.report.views.commitments_over_time`."""
+    fig = ChartFigure(figsize=(10, 4))
+    ax = fig.subplots()
+    months = table.groupby("month", sort=True)
+    x = list(range(len(months)))
+    labels = list(months.groups)
+    saving = months["savings_realized"].sum().to_numpy()
+    ax.bar(x, saving, color=[DOWN if v >= 0 else UP for v in saving], alpha=0.6, label="savings realized")
+    ax.set_ylabel("savings realized [USD per month]")
+    ax.yaxis.set_major_formatter(USD)
+    twin = ax.twinx()
+    hours = months[["usage_hours", "reserved_hours", "covered_hours"]].sum()
+    for share, colour, name in (
+        (hours["covered_hours"] / hours["usage_hours"], "#1f4e79", "coverage"),
+        (hours["covered_hours"] / hours["reserved_hours"], "#c55a11", "utilization"),
+    ):
+        twin.plot(x, 100 * share.to_numpy(), color=colour, marker="o", label=name)
+    twin.set_ylim(0, 115)  # 100% stays clear of the frame
+    twin.set_ylabel("% of instance hours / of reserved hours")
+    ax.set_xticks(x, labels)
+    ax.set_title("Reservations: coverage, utilization and savings against on-demand")
+    handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig

@@ -10,7 +10,12 @@ Example::
     scaling.tornado(arch)                                            # which assumption matters most
 """
 
-from costmodel.scaling.charts import plot_cost_curve, plot_projection_fan, plot_tornado
+from costmodel.scaling.charts import (
+    plot_commitment_saving,
+    plot_cost_curve,
+    plot_projection_fan,
+    plot_tornado,
+)
 from costmodel.scaling.costs import capacity_and_cost, hourly_nodes
 from costmodel.scaling.eks import eks_nodes, node_hours_per_month
 from costmodel.scaling.elasticache import cache_nodes
@@ -33,6 +38,7 @@ __all__ = [
     "instance_class",
     "monte_carlo",
     "node_hours_per_month",
+    "plot_commitment_saving",
     "plot_cost_curve",
     "plot_projection_fan",
     "plot_tornado",

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from costmodel import arguments
 from costmodel.figure import ChartFigure
 from costmodel.scaling.costs import LIMIT_NAMES
 
+UP, DOWN = "#b00020", "#1b7f3a"  # costs more, costs less
 USD = FuncFormatter(lambda v, _: f"${v:,.0f}")
+SERVICE_NAMES = {"eks": "EKS", "rds": "RDS", "elasticache": "ElastiCache", "msk": "MSK"}
+# What the capacity charts price: the four scaled services, so "today" is not the bill.
+SCALED_BASIS = "EKS, RDS, ElastiCache and MSK at list prices, 730 h"
 
 
 def _capacity_label(value: object) -> str:
@@ -36,13 +41,18 @@ def plot_cost_curve(curve: pd.DataFrame, title: str | None = None, today: float 
     steps = curve.loc[curve["step"]]
     for _, row in steps.iterrows():
         ax.axvline(row["load"], color="grey", lw=0.6, ls=":")
+        # the label rides above the step, clear of the line (a rotated label at the corner
+        # of the step sat on it)
         ax.annotate(
             _capacity_label(row["capacity"]),
             (row["load"], row["monthly_cost"]),
             fontsize=7,
             rotation=90,
-            xytext=(2, 4),
+            ha="right",
+            va="bottom",
+            xytext=(-2, 10),
             textcoords="offset points",
+            color="#555555",
         )
     if today is not None:
         ax.axvline(today, color="black", lw=1.2)
@@ -68,7 +78,7 @@ def plot_cost_curve(curve: pd.DataFrame, title: str | None = None, today: float 
             bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "#b00020", "lw": 0.8},
         )
     service = str(curve["service"].iloc[0]) if "service" in curve and len(curve) else ""
-    ax.set_title(title or f"{service.upper()} monthly cost vs load")
+    ax.set_title(title or f"{SERVICE_NAMES.get(service, service)} monthly cost vs load")
     ax.set_xlabel(str(curve["driver"].iloc[0]) if "driver" in curve and len(curve) else "load")
     ax.set_ylabel("monthly cost [USD, 730 h]")
     ax.yaxis.set_major_formatter(USD)
@@ -99,19 +109,15 @@ def plot_projection_fan(
     x = range(len(mc))
     ax.fill_between(x, mc["p5"], mc["p95"], alpha=0.2, color="tab:blue", label="5th-95th percentile")
     ax.fill_between(x, mc["p25"], mc["p75"], alpha=0.35, color="tab:blue", label="25th-75th percentile")
-    if projection is not None:
-        ax.plot(
-            range(len(projection)),
-            projection["total_cost"],
-            color="black",
-            ls="--",
-            lw=1,
-            label="point projection",
-        )
-    ax.plot(x, mc["p50"], color="#08306b", lw=2.2, label="median", zorder=3)
     unknown = mc["p50"].isna()
+    stop = int(unknown.to_numpy().argmax()) if unknown.any() else len(mc)
+    if projection is not None:
+        # the point projection stops where the scenarios stop being priced: beyond it the
+        # chart claims nothing
+        shown = projection["total_cost"].iloc[: stop + 1 if stop < len(mc) else len(projection)]
+        ax.plot(range(len(shown)), shown, color="black", ls="--", lw=1, label="point projection")
+    ax.plot(x, mc["p50"], color="#08306b", lw=2.2, label="median", zorder=3)
     if unknown.any():
-        stop = int(unknown.to_numpy().argmax())
         ax.axvline(stop, color="#b00020", lw=1, ls=":")
         ax.annotate(
             f"from {mc['month'].iloc[stop]}: not priced, scenarios reach\n{_limits_reached(mc, stop)}",
@@ -128,7 +134,18 @@ def plot_projection_fan(
     ticks = list(range(0, len(mc), max(1, len(mc) // 8)))
     ax.set_xticks(ticks, [mc["month"].iloc[i] for i in ticks], rotation=45)
     scenarios = f" ({int(mc['scenarios'].iloc[0]):,} scenarios)" if "scenarios" in mc and len(mc) else ""
-    ax.set_title(f"{title}{scenarios}")
+    ax.set_title(f"{title}{scenarios}", pad=16)
+    ax.annotate(
+        f"month 0 = the estimate: {SCALED_BASIS.replace('EKS, RDS, ElastiCache and MSK at ', '')}, "
+        "no tax, support or commitments (not the bill)",
+        (0, 1),
+        xycoords="axes fraction",
+        xytext=(0, 4),
+        textcoords="offset points",
+        fontsize=7,
+        color="#555555",
+        va="bottom",
+    )
     ax.set_xlabel("month")
     ax.set_ylabel("monthly cost [USD]")
     ax.yaxis.set_major_formatter(USD)
@@ -138,23 +155,48 @@ def plot_projection_fan(
     return fig
 
 
-def plot_tornado(table: pd.DataFrame, base: float, title: str = "Sensitivity of the monthly cost") -> Figure:
-    """Bars from the cost at the low to the cost at the high value of each assumption (the
-    two sides in two colours, each labelled with its cost), largest range on top; the base
-    line is today's cost of the four scaled services."""
+def _driver_label(assumption: str) -> str:
+    """``load.hot_dataset_gb`` -> ``data kept in Redis (GB)``: the architecture's own words."""
+    from costmodel.architecture import SCHEMA
+
+    section, _, key = assumption.partition(".")
+    field = SCHEMA.get(section, {}).get(key)
+    if field is None or not field.doc:
+        return key.replace("_", " ")
+    return f"{field.doc} ({field.unit})" if field.unit else field.doc
+
+
+def plot_tornado(
+    table: pd.DataFrame, base: float, title: str = "Sensitivity of the monthly cost", swing: float = 0.25
+) -> Figure:
+    """Each load assumption moved down and up by ``swing`` (the rows of
+    :func:`costmodel.scaling.tornado`): a bar from today's cost to the cost at each value, red
+    where it costs more and green where it costs less, each end labelled with the move and
+    its cost; a move that changes nothing is a grey tick labelled so. Largest range on top.
+    ``base`` is today's cost of the four scaled services (:data:`SCALED_BASIS`), not the bill."""
     shown = table.dropna(subset=["low_cost", "high_cost"]).iloc[::-1]
-    fig = ChartFigure(figsize=(9, 0.45 * len(shown) + 1.8))
+    fig = ChartFigure(figsize=(10, 0.5 * len(shown) + 2.0))
     ax = fig.subplots()
     for i, row in enumerate(shown.itertuples()):
-        for cost, colour, name in (
-            (row.low_cost, "#1b7f3a", "low value"),
-            (row.high_cost, "#b00020", "high value"),
-        ):
-            ax.barh(i, cost - base, left=base, color=colour, label=name if i == 0 else None)
-            if abs(cost - base) < 0.5:  # this side does not move the cost: nothing to label
+        for cost, move in ((row.low_cost, -swing), (row.high_cost, swing)):
+            text = f"{move:+.0%}: "
+            if abs(cost - base) < 0.5:
+                ax.plot([base, base], [i - 0.3, i + 0.3], color="#8c8c8c", lw=2)
+                ax.annotate(
+                    text + "no change",
+                    (base, i),
+                    xytext=(4 if move > 0 else -4, 0),
+                    textcoords="offset points",
+                    ha="left" if move > 0 else "right",
+                    va="center",
+                    fontsize=7,
+                    color="#555555",
+                )
                 continue
+            colour = UP if cost > base else DOWN
+            ax.barh(i, cost - base, left=base, color=colour, height=0.6)
             ax.annotate(
-                f"${cost:,.0f}",
+                text + f"${cost:,.0f}",
                 (cost, i),
                 xytext=(3 if cost >= base else -3, 0),
                 textcoords="offset points",
@@ -164,17 +206,66 @@ def plot_tornado(table: pd.DataFrame, base: float, title: str = "Sensitivity of 
             )
     ax.axvline(base, color="black", lw=1)
     ax.annotate(
-        f"today ${base:,.0f}", (base, len(shown) - 0.4), xytext=(3, 0), textcoords="offset points", fontsize=8
+        f"today ${base:,.0f}\n({SCALED_BASIS})",
+        (base, 1),
+        xycoords=("data", "axes fraction"),
+        xytext=(3, -3),
+        textcoords="offset points",
+        fontsize=7,
+        va="top",
     )
-    ax.set_yticks(
-        range(len(shown)),
-        [a.removeprefix("load.").replace("_", " ") for a in shown["assumption"]],
+    ax.set_yticks(range(len(shown)), [_driver_label(a) for a in shown["assumption"]], fontsize=8)
+    ax.set_title(title)
+    ax.set_xlabel(f"monthly cost of {SCALED_BASIS} [USD]")
+    ax.xaxis.set_major_formatter(USD)
+    ax.legend(
+        handles=[Patch(color=UP, label="costs more"), Patch(color=DOWN, label="costs less")],
+        loc="lower right",
         fontsize=8,
     )
-    ax.set_title(title)
-    ax.set_xlabel("monthly cost of EKS, RDS, ElastiCache and MSK [USD]")
-    ax.xaxis.set_major_formatter(USD)
-    ax.legend(loc="lower right", fontsize=8)
+    low, high = ax.get_xlim()
+    pad = 0.12 * (high - low)  # room for the end labels
+    ax.set_xlim(low - pad, high + pad)
+    fig.tight_layout()
+    return fig
+
+
+def plot_commitment_saving(
+    without: pd.DataFrame, with_commitment: pd.DataFrame, start: str, term_months: int, what: str
+) -> Figure:
+    """The monthly saving of a commitment (``without`` - ``with_commitment``, the
+    ``total_cost`` of two :func:`costmodel.scaling.project` runs [USD]) over its term only,
+    the months it runs, with the cumulative saving as a line: what buying ``what`` from
+    ``start`` (YYYY-MM) returns. Negative: it costs more than it saves that month."""
+    saving = (without["total_cost"] - with_commitment["total_cost"]).to_numpy()
+    months = without["month"].astype(str).to_numpy()
+    first = int((months >= start).argmax()) if (months >= start).any() else len(months)
+    term = slice(first, min(first + term_months, len(months)))
+    shown, labels = saving[term], months[term]
+    fig = ChartFigure(figsize=(10, 4.2))
+    ax = fig.subplots()
+    x = range(len(shown))
+    ax.bar(x, shown, color=[DOWN if v >= 0 else UP for v in shown], label="monthly saving")
+    ax.axhline(0, color="black", lw=0.8)
+    twin = ax.twinx()
+    twin.plot(x, shown.cumsum(), color="#1f4e79", lw=1.6, marker="o", ms=3, label="cumulative")
+    twin.yaxis.set_major_formatter(USD)
+    twin.set_ylabel("cumulative saving [USD]")
+    ax.set_xticks(list(x), labels, rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel("saving [USD per month]")
+    ax.yaxis.set_major_formatter(USD)
+    ax.set_title(f"Saving of {what}, {labels[0] if len(labels) else start} for {term_months} months", pad=16)
+    ax.annotate(
+        f"against on-demand, {SCALED_BASIS}; after the term the commitment ends",
+        (0, 1),
+        xycoords="axes fraction",
+        xytext=(0, 4),
+        textcoords="offset points",
+        fontsize=7,
+        color="#555555",
+    )
+    handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
 
