@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import html
 import re
@@ -156,3 +157,17 @@ class Result:
             else:
                 parts.append(f"<details><summary>{caption}</summary>{table}</details>")
         return '<div class="costmodel-result">' + "\n".join(p for p in parts if p) + "</div>"
+
+
+class Image:
+    """A PNG image that Jupyter shows (``_repr_png_``): a chart of the report, given as the
+    base64 text :func:`costmodel.report.build.report_context` embeds in the HTML report."""
+
+    def __init__(self, png_base64: str) -> None:
+        self.data = base64.b64decode(png_base64)
+
+    def _repr_png_(self) -> bytes:
+        return self.data
+
+    def __repr__(self) -> str:
+        return f"<Image: PNG, {len(self.data):,} bytes>"

@@ -10,6 +10,7 @@ value reads ``unknown``, never ``nan``. Text is left-aligned, numbers right-alig
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -18,7 +19,9 @@ import pandas as pd
 from costmodel.output import is_unknown, money, rate
 
 USD, PCT, SHARE, MONTHS, COUNT, NUMBER, RATE = "usd", "pct", "share", "months", "count", "number", "rate"
+UNIT_COST = "unit_cost"  # a fraction of a cent per unit: six decimals, $0.001015
 
+MONTH_COLUMN = re.compile(r"\d{4}-\d{2}")
 # A share is a fraction [0..1] shown as a percentage; a pct is already in percent.
 SUFFIX_KINDS = {"_usd": USD, "_pct": PCT, "_share": SHARE, "_months": MONTHS, "_count": COUNT}
 
@@ -122,7 +125,8 @@ COLUMN_KINDS: dict[str, str] = {
         ],
         COUNT,
     ),
-    **dict.fromkeys(["unit_price", "bill_per_1k_requests"], RATE),
+    "unit_price": RATE,
+    "bill_per_1k_requests": UNIT_COST,
 }
 
 
@@ -132,6 +136,8 @@ def kind_of(column: str, series: pd.Series | None = None) -> str:
     for suffix, kind in SUFFIX_KINDS.items():
         if column.endswith(suffix):
             return kind
+    if MONTH_COLUMN.fullmatch(column) and (series is None or pd.api.types.is_numeric_dtype(series)):
+        return USD  # a cost table's month columns (YYYY-MM) hold each month's money
     if column in COLUMN_KINDS:
         return COLUMN_KINDS[column]
     if series is not None and not pd.api.types.is_numeric_dtype(series):
@@ -155,6 +161,7 @@ FORMATTERS: dict[str, Callable[[float], str]] = {
     COUNT: lambda v: f"{v:,.0f}",
     NUMBER: _number,
     RATE: rate,
+    UNIT_COST: lambda v: f"{'-' if v < 0 else ''}${abs(v):,.6f}",
 }
 
 

@@ -152,3 +152,22 @@ def styled_reconciliation(rec: ReconciledMonth | pd.DataFrame) -> Table:
         style = style.map(_sign_colour, subset=[column])
     style = style.apply(lambda row: ["background-color: #fff4e5" if row["flag"] else "" for _ in row], axis=1)
     return style.apply(lambda row: ["font-weight: bold" if bold[row.name] else "" for _ in row], axis=1)
+
+
+def styled_checks(checks: pd.DataFrame) -> Table:
+    """The documented estimate's internal checks (:func:`costmodel.reconcile.internal_checks`):
+    computed, stated and difference in each row's own unit (money, or a percentage for the
+    savings rows, never a percentage shown as dollars), inconsistent rows shaded."""
+    values = ["computed", "stated", "difference"]
+    shown = checks.copy()
+    for column in values:
+        shown[column] = [
+            format_value(v, USD) if unit == "USD" else f"{v:.1f}%"
+            for v, unit in zip(checks[column], checks["unit"], strict=True)
+        ]
+    shown["consistent"] = checks["consistent"].map({True: "yes", False: "NO"})
+    style = styled(shown[["check", *values, "consistent", "figures", "note"]])
+    style = style.set_properties(subset=values, **{"text-align": "right"})
+    return style.apply(
+        lambda row: ["background-color: #fff4e5" if row["consistent"] == "NO" else "" for _ in row], axis=1
+    )

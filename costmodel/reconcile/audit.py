@@ -21,15 +21,25 @@ def _figure(doc: pd.DataFrame, table: str, group: str, item: str) -> float:
     return float(rows.iloc[0]) if len(rows) else float("nan")
 
 
-def _check(name: str, parts: dict[str, float], stated: float, note: str = "", tolerance: float = 0.5) -> dict:
+def _check(
+    name: str,
+    parts: dict[str, float],
+    stated: float,
+    note: str = "",
+    tolerance: float = 0.5,
+    unit: str = "USD",
+) -> dict:
+    """One check; ``unit`` is what computed, stated and difference are in: ``USD`` or ``%``."""
     computed = sum(parts.values())
+    shown = money if unit == "USD" else (lambda v: f"{v:.1f}%")
     return {
         "check": name,
         "computed": computed,
         "stated": stated,
         "difference": computed - stated,
+        "unit": unit,
         "consistent": abs(computed - stated) <= tolerance,
-        "figures": " + ".join(f"{k} {money(v)}" for k, v in parts.items()),
+        "figures": " + ".join(f"{k} {shown(v)}" for k, v in parts.items()),
         "note": note,
     }
 
@@ -102,6 +112,7 @@ def _reserved_table_checks(fig: Callable[[str, str, str], float]) -> list[dict]:
                 fig(rt, group, "savings_pct"),
                 f"{pct:.1f}% computed; the table rounds it",
                 tolerance=0.5,
+                unit="%",
             )
         )
     return rows
@@ -140,7 +151,9 @@ def _cross_checks(fig: Callable[[str, str, str], float]) -> list[dict]:
 
 
 def internal_checks(documented: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The document's figures checked against each other (sums, the reserved table, rates)."""
+    """The document's figures checked against each other (sums, the reserved table, rates):
+    ``check``, ``computed``, ``stated``, ``difference`` (in the row's ``unit``: ``USD`` or
+    ``%``, a savings percentage), ``consistent``, ``figures``, ``note``."""
     doc = load_documented() if documented is None else documented
 
     def fig(table: str, group: str, item: str) -> float:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from costmodel.files import atomic_write_bytes
-from costmodel.formatting import PCT, RATE, SHARE, USD, kind_of
+from costmodel.formatting import PCT, RATE, SHARE, UNIT_COST, USD, kind_of
 from costmodel.notebook import header
 from costmodel.output import spreadsheet_ready
 from costmodel.reconcile.steps import export_table
@@ -76,7 +76,7 @@ def _number_format(column: str, series: pd.Series, money_columns: set[str]) -> s
     kind = USD if column in money_columns else kind_of(column, series)
     if kind == USD:
         return MONEY_FORMAT
-    if kind == RATE:
+    if kind in (RATE, UNIT_COST):
         return RATE_FORMAT
     if kind in (PCT, SHARE):
         return PERCENT_FORMAT
@@ -89,7 +89,7 @@ def workbook_bytes(context: dict) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets(context).items():
-            money_columns = set(context.get("by_service_months", [])) if name == "By service" else set()
+            money_columns: set[str] = set()
             shown = spreadsheet_ready(frame)
             for column in shown.columns:  # Excel's percent format multiplies by 100
                 if kind_of(str(column), shown[column]) == PCT and column not in money_columns:
