@@ -92,7 +92,7 @@ def _as_frame(value: Any) -> pd.DataFrame | None:
     if isinstance(value, pd.DataFrame):
         return value
     if isinstance(value, list) and value and all(dataclasses.is_dataclass(v) for v in value):
-        return pd.DataFrame([dataclasses.asdict(v) for v in value])  # type: ignore[call-overload]
+        return pd.DataFrame([dataclasses.asdict(v) for v in value])
     return None
 
 

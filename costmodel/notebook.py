@@ -13,9 +13,9 @@ from __future__ import annotations
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from costmodel.display import inline_styles
+from costmodel.display import Result, inline_styles
 from costmodel.formatting import USD, format_value, formatters, kind_of
-from costmodel.output import is_unknown
+from costmodel.output import change_text, is_unknown, money
 from costmodel.reconcile.variance import VARIANCES, ReconciledMonth
 
 # Headers a reader knows better than the column's name; other names lose their
@@ -171,3 +171,67 @@ def styled_checks(checks: pd.DataFrame) -> Table:
     return style.apply(
         lambda row: ["background-color: #fff4e5" if row["consistent"] == "NO" else "" for _ in row], axis=1
     )
+
+
+def load_report_context(
+    month: str,
+    arch_file: str | None = None,
+    actuals_file: str | None = None,
+    profile: str | None = None,
+    fetch: tuple[str, str] = ("2026-06-01", "2026-11-01"),
+) -> dict:
+    """:func:`costmodel.report.report_context` for a notebook: the bundled samples, a saved
+    file, or Cost Explorer with ``profile`` (saved to a temporary file first, read-only and
+    cached); the context also holds ``arch`` and ``actuals_path`` to write the report."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from costmodel.architecture import load_architecture
+    from costmodel.report import report_context
+
+    arch = load_architecture(arch_file)
+    if profile:
+        from costmodel import actuals
+
+        raw = actuals.fetch(start=fetch[0], end=fetch[1], profile=profile)
+        actuals_file = str(Path(tempfile.mkdtemp()) / "ce.json")
+        Path(actuals_file).write_text(json.dumps(raw))
+    return report_context(month, actuals_file, arch) | {"arch": arch, "actuals_path": actuals_file}
+
+
+class Summary(Result):
+    """The report's executive summary as a notebook shows it: the bill first, then against
+    the budget, last month, the documented estimate and the model."""
+
+    def __init__(self, context: dict) -> None:
+        self.context = context
+
+    def _title(self) -> str:
+        c = self.context
+        sample = " (the bundled SYNTHETIC sample, not a real bill)" if c["synthetic"] else ""
+        progress = " (in progress: month to date)" if c["estimated"] else ""
+        return f"{c['month']}{progress}: {c['actuals_source']}{sample}"
+
+    def _headline(self) -> list[tuple[str, str]]:
+        c, bill = self.context, self.context["totals"]["actual"]
+        out = [("the bill (unblended, tax and support included)", money(bill))]
+        if c["budget"]:
+            out.append((f"vs budget {money(c['budget']['total'])}", change_text(bill, c["budget"]["total"])))
+            out[-1] = (out[-1][0], f"{out[-1][1]}: {c['budget']['verdict']}")
+        if c["previous_total"] is not None:
+            out.append(
+                (f"vs last month {money(c['previous_total'])}", change_text(bill, c["previous_total"]))
+            )
+        documented, modelled = c["totals"]["documented"], c["totals"]["modelled"]
+        out.append((f"vs documented {money(documented)}", change_text(bill, documented)))
+        out.append((f"vs modelled {money(modelled)} (list prices, 730 h)", change_text(bill, modelled)))
+        return out
+
+    def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+        return []
+
+
+def summary(context: dict) -> Summary:
+    """The executive summary of a :func:`load_report_context` (headline figures first)."""
+    return Summary(context)

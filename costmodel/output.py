@@ -38,6 +38,12 @@ def signed_money(value: float) -> str:
     return text if text.startswith("-") or text == "unknown" else "+" + text
 
 
+def change_text(now: float, before: float) -> str:
+    """``+$1,234.56 (+17.2%)``: the later figure minus the earlier, and as a share of it."""
+    pct = f" ({(now - before) / before:+.1%})" if before else ""
+    return signed_money(now - before) + pct
+
+
 def rate(value: float) -> str:
     """A unit price with the digits it was published with, and at least cents:
     ``2`` -> ``$2.00``, ``0.411`` -> ``$0.411``, ``0.0004`` -> ``$0.0004``; NaN -> ``unknown``."""

@@ -21,7 +21,7 @@ from costmodel.actuals import Actuals
 from costmodel.architecture import Architecture, load_architecture
 from costmodel.display import Result
 from costmodel.errors import InputError
-from costmodel.output import money, signed_money
+from costmodel.output import change_text, money
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.reconcile.variance import ReconciledMonth
 
@@ -58,29 +58,24 @@ class Review(Result):
             out.append(
                 (
                     f"vs budget {money(self.budget_total)}",
-                    f"{_change(bill, self.budget_total)}: {self.budget_status}",
+                    f"{change_text(bill, self.budget_total)}: {self.budget_status}",
                 )
             )
         if self.previous is not None:
             out.append(
                 (
                     f"vs last month {money(self.previous.totals['actual'])}",
-                    _change(bill, self.previous.totals["actual"]),
+                    change_text(bill, self.previous.totals["actual"]),
                 )
             )
         documented = self.rec.totals["documented"]
-        out.append((f"vs documented {money(documented)}", _change(bill, documented)))
+        out.append((f"vs documented {money(documented)}", change_text(bill, documented)))
         modelled = self.rec.totals["modelled"]
-        out.append((f"vs modelled {money(modelled)} (list prices, 730 h)", _change(bill, modelled)))
+        out.append((f"vs modelled {money(modelled)} (list prices, 730 h)", change_text(bill, modelled)))
         return out
 
     def _tables(self) -> list[tuple[str, pd.DataFrame]]:
         return self.rec._tables()[:1]
-
-
-def _change(now: float, before: float) -> str:
-    pct = f" ({(now - before) / before:+.1%})" if before else ""
-    return signed_money(now - before) + pct
 
 
 def load(

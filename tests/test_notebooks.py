@@ -85,8 +85,13 @@ def test_monthly_report_notebook_takes_parameters(tmp_path):
     from costmodel.output import money
 
     book = execute(NOTEBOOKS[2], {"month": "2026-09", "out_dir": str(tmp_path)})
-    text = "".join(o.get("text", "") for c in book.cells for o in c.get("outputs", []))
-    assert f"Actual {money(raw_total('2026-09-01'))}" in text
+    text = "".join(
+        o.get("text", "") + o.get("data", {}).get("text/plain", "")
+        for c in book.cells
+        for o in c.get("outputs", [])
+    )
+    # the headline's first figure is the bill, summed straight from the file
+    assert f"the bill (unblended, tax and support included) {money(raw_total('2026-09-01'))}" in text
     assert (tmp_path / "cost-report-2026-09.html").exists()
 
 

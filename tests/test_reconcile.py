@@ -41,7 +41,9 @@ def check_conserved(rec):
     # money that is not usage is its own step, never volume; usage is never one
     adjustments = table["category"].isin(["Credits", "Refunds", "Tax", "Support"])
     assert (table.loc[adjustments, "bill_adjustment"] == table.loc[adjustments, "actual"]).all()
-    assert (table.loc[adjustments, ["calendar_variance", "volume_variance", "rate_variance"]] == 0).all().all()
+    assert (
+        (table.loc[adjustments, ["calendar_variance", "volume_variance", "rate_variance"]] == 0).all().all()
+    )
     assert (table.loc[~adjustments, "bill_adjustment"] == 0).all()
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from costmodel.architecture import Architecture
 from costmodel.cli.contract import documented_basis
 from costmodel.constants import HOURS_PER_MONTH
-from costmodel.output import is_unknown, money, table_text, total_text
+from costmodel.output import change_text, is_unknown, money, table_text, total_text
 from costmodel.pricing.catalog import PriceCatalog
 from costmodel.reconcile.variance import ReconciledMonth
 from costmodel.whatif import WhatIf
@@ -93,9 +93,7 @@ def print_estimate_notes(arch: Architecture, items: pd.DataFrame) -> None:
 
 def change_text(now: float, before: float) -> str:
     """``+$1,234.56 (+17.2%)``: the later figure minus the earlier, and as a share of it."""
-    diff = now - before
-    pct = f" ({diff / before * 100:+.1f}%)" if before else ""
-    return f"{'+' if diff >= 0 else ''}{money(diff)}{pct}"
+    return change_text(now, before)
 
 
 def documented_cells(stated: pd.Series, allocated: pd.Series) -> pd.Series:

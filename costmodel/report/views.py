@@ -79,12 +79,14 @@ def amortized_beside_unblended(rec: ReconciledMonth) -> pd.DataFrame:
         "_size", ascending=False, kind="stable"
     )
     lines = lines.loc[lines["_size"] > 0.005].drop(columns="_size")
+    unblended = float(rec.lines["actual"].sum())
+    amortized = float(rec.lines["actual_amortized"].sum(min_count=len(rec.lines)))
     total = {
         "category": "Total (lines)",
-        "unblended": float(rec.lines["actual"].sum()),
-        "amortized": float(rec.lines["actual_amortized"].sum(min_count=len(rec.lines))),
+        "unblended": unblended,
+        "amortized": amortized,
+        "difference": amortized - unblended,
     }
-    total["difference"] = total["amortized"] - total["unblended"]
     return pd.concat([lines, pd.DataFrame([total])], ignore_index=True)
 
 
