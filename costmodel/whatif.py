@@ -91,6 +91,10 @@ class Standby(Result):
     def _headline(self) -> list[tuple[str, str]]:
         return [("extra cost per month", total_text(self.line_items["difference"]))]
 
+    def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+        shown = ["service", "component", "region", "difference", "price_status", "price_source"]
+        return [("line_items", self.line_items[[c for c in shown if c in self.line_items]])]
+
 
 def compare(
     arch: Architecture, changes: dict[str, Any], catalog: PriceCatalog | None = None, missing: str = "raise"
