@@ -26,7 +26,7 @@ demo: $(STAMP)
 	$(BIN)/costmodel report --month 2026-10 --out reports
 
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

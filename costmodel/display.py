@@ -25,6 +25,7 @@ import pandas as pd
 
 # Rows of a result's table shown in its summary; the whole table is its attribute.
 SUMMARY_ROWS = 8
+HEADLINE_CELL = "padding: 2px 14px 2px 0; vertical-align: top; text-align: left"
 
 
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
@@ -135,7 +136,7 @@ class Result:
         from costmodel.notebook import html_table, styled
 
         cells = "".join(
-            f'<td style="padding: 2px 14px 2px 0; vertical-align: top">{html.escape(label)}<br>'
+            f'<td style="{HEADLINE_CELL}">{html.escape(label)}<br>'
             f'<b style="font-size: 1.25em">{html.escape(text)}</b></td>'
             for label, text in self._headline()
         )

@@ -103,7 +103,7 @@ COLUMN_KINDS: dict[str, str] = {
     **dict.fromkeys(
         ["savings_pct", "documented_savings_pct", "list_savings_pct", "coverage_pct", "utilization_pct"], PCT
     ),
-    **dict.fromkeys(["break_even_months", "term_years"], MONTHS),
+    "break_even_months": MONTHS,
     **dict.fromkeys(["break_even_utilization", "interval"], SHARE),
     **dict.fromkeys(
         [
@@ -122,6 +122,7 @@ COLUMN_KINDS: dict[str, str] = {
             "lookback_hours",
             "lookback_days",
             "requests",
+            "term_years",  # 1 or 3: "3", never "3.0"
         ],
         COUNT,
     ),

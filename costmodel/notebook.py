@@ -100,7 +100,9 @@ def styled(frame: pd.DataFrame, money_cols: list[str] | None = None, highlight: 
         style = style.set_properties(subset=text, **{"text-align": "left"})
     if highlight and highlight in frame.columns:
         style = style.map(_sign_colour, subset=[highlight])
-    return style
+    # headers over their column: numbers right, text left (a front end's default centres or
+    # right-aligns them all)
+    return style.map_index(lambda c: "text-align: left" if c in text else "text-align: right", axis="columns")
 
 
 def styled_reconciliation(rec: ReconciledMonth | pd.DataFrame) -> Table:
@@ -148,6 +150,10 @@ def styled_reconciliation(rec: ReconciledMonth | pd.DataFrame) -> Table:
     )
     style = style.set_properties(subset=columns, **{"text-align": "right"})
     style = style.set_properties(subset=["category", "explanation"], **{"text-align": "left"})
+    style = style.map_index(
+        lambda c: "text-align: left" if c in ("category", "explanation") else "text-align: right",
+        axis="columns",
+    )
     for column in VARIANCES:
         style = style.map(_sign_colour, subset=[column])
     style = style.apply(lambda row: ["background-color: #fff4e5" if row["flag"] else "" for _ in row], axis=1)

@@ -1,13 +1,22 @@
-"""Every notebook runs top to bottom on the bundled data, without AWS credentials."""
+"""Every notebook runs top to bottom on the bundled data, without AWS credentials, and reads
+right in a real browser (JupyterLab in headless Chromium).
+
+The tests of this module share one execution of each notebook: they run on one pytest-xdist
+worker (``--dist loadgroup``, see the Makefile) with a module-scoped cache.
+"""
 
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from tests import browser
+
 NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
+pytestmark = pytest.mark.xdist_group("notebooks")
 
 
 def execute(path: Path, parameters: dict | None = None) -> nbformat.NotebookNode:
@@ -25,9 +34,22 @@ def test_there_are_three_notebooks():
     assert [p.stem for p in NOTEBOOKS] == ["capacity-what-ifs", "finance-review", "monthly-cost-report"]
 
 
+@pytest.fixture(scope="module")
+def executed():
+    """Each notebook executed once for the module's tests (the browser test opens them)."""
+    books: dict[Path, nbformat.NotebookNode] = {}
+
+    def get(path: Path) -> nbformat.NotebookNode:
+        if path not in books:
+            books[path] = execute(path)  # raises CellExecutionError on any failing cell
+        return books[path]
+
+    return get
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_executes_and_shows_every_chart_once(path):
-    book = execute(path)  # raises CellExecutionError on any failing cell
+def test_notebook_executes_and_shows_every_chart_once(path, executed):
+    book = executed(path)
     outputs = [o for c in book.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert any(o.get("output_type") in ("display_data", "execute_result") for o in outputs)
@@ -107,3 +129,63 @@ def test_importing_costmodel_leaves_the_matplotlib_backend_alone():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "pdf", out.stderr
+
+
+def control_notebook() -> nbformat.NotebookNode:
+    """A notebook with a plain pandas table (MathJax left on, pandas' default) whose cell
+    holds two ``$``: JupyterLab typesets it, which proves the browser check can fail."""
+    import pandas as pd
+
+    table = pd.DataFrame({"figures": ["Control plane $73.00 + Worker nodes $900.00"]}).style.to_html()
+    cell = nbformat.v4.new_code_cell("table", execution_count=1)
+    cell.outputs = [nbformat.v4.new_output("execute_result", {"text/html": table}, execution_count=1)]
+    return nbformat.v4.new_notebook(cells=[cell])
+
+
+def test_notebooks_and_report_read_right_in_a_real_browser(executed, tmp_path):
+    """The executed notebooks opened in JupyterLab (untrusted, as a user opening the files
+    sees them) and the HTML report, in headless Chromium: no table cell typeset as maths, no
+    ``<Figure size`` text, charts drawn, shading kept, the report readable on a phone.
+    Screenshots stay in artifacts/browser/ (git-ignored; CI keeps them)."""
+    reason = browser.missing()
+    if reason:
+        pytest.skip(f"no browser test: {reason}")
+    from costmodel.report import build_report
+
+    root = tmp_path / "lab"
+    root.mkdir()
+    kept = browser.ARTIFACTS / "notebooks"
+    kept.mkdir(parents=True, exist_ok=True)
+    for path in NOTEBOOKS:
+        nbformat.write(executed(path), root / path.name)
+        shutil.copy(root / path.name, kept / path.name)
+    nbformat.write(control_notebook(), root / "control.ipynb")
+    report = build_report("2026-10", browser.ARTIFACTS)
+    facts = {}
+    with browser.jupyterlab(root) as lab, browser.chromium() as driver:
+        facts["control"] = browser.open_notebook(driver, lab, "control.ipynb")
+        for path in NOTEBOOKS:
+            facts[path.stem] = browser.open_notebook(driver, lab, path.name)
+            browser.screenshots(driver, path.stem)
+        driver.get(report.as_uri())
+        facts["report"] = driver.execute_script(browser.PAGE_FACTS, None)
+        height = driver.execute_script("return document.body.scrollHeight")
+        driver.set_window_size(1400, min(height + 100, 16000))
+        driver.save_screenshot(str(browser.ARTIFACTS / "report.png"))
+        driver.set_window_size(412, 900)  # a phone: the page fits, wide tables scroll in place
+        phone_width = driver.execute_script("return document.documentElement.scrollWidth")
+        driver.save_screenshot(str(browser.ARTIFACTS / "report-phone.png"))
+    for name, found in facts.items():
+        print(f"{name}: {found}")
+    print(f"report on a 412 px wide screen: {phone_width} px wide")
+    # MathJax runs in this JupyterLab: a plain pandas table with two $ is typeset
+    assert facts["control"]["typeset_in_tables"] > 0, facts["control"]
+    for name, found in facts.items():
+        if name == "control":
+            continue
+        assert found["typeset_anywhere"] == 0, (name, found)
+        assert found["figure_text"] == 0, (name, found)
+        assert found["tables"] > 0 and found["images"] > 0, (name, found)
+    # an untrusted notebook keeps its styling: the flagged lines are shaded
+    assert facts["finance-review"]["shaded_cells"] > 0
+    assert phone_width <= 420
