@@ -138,3 +138,55 @@ def test_savings_percentages_of_the_document_read_as_percentages():
     assert "$" not in savings["figures"] and "40.7%" in savings["figures"]
     html = styled_checks(checks)._repr_html_()
     assert ">40.7%<" in html and ">41.0%<" in html and "$40.74" not in html
+
+
+def test_tornado_paints_cost_increases_red_and_names_drivers_in_words(production, catalog):
+    from matplotlib.colors import to_hex
+
+    from costmodel import scaling
+
+    table = pd.DataFrame(
+        {
+            "assumption": ["load.hot_dataset_gb", "load.requests_per_pod"],
+            "low_cost": [6000.0, 6500.0],  # hot dataset down: cheaper; fewer requests per pod: dearer
+            "high_cost": [7000.0, 6129.0],  # the second's high side does not move the cost
+        }
+    )
+    fig = scaling.plot_tornado(table, base=6129.0)
+    ax = fig.axes[0]
+    colours = [to_hex(p.get_facecolor()) for p in ax.patches]
+    widths = [p.get_width() for p in ax.patches]
+    # rows are drawn bottom-up: requests_per_pod first (one bar, +371 red), then hot dataset
+    assert list(zip(widths, colours, strict=True)) == [
+        (pytest.approx(371.0), "#b00020"),
+        (pytest.approx(-129.0), "#1b7f3a"),
+        (pytest.approx(871.0), "#b00020"),
+    ]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == [
+        "requests one pod serves within the 500 ms target (requests/s)\n+25%: no change",
+        "data kept in Redis (GB)",
+    ]
+
+
+def test_cost_by_group_keeps_tax_apart_and_names_the_reference_lines(production, catalog):
+    from costmodel import actuals, reconcile
+    from costmodel.report.charts import plot_cost_by_category
+
+    tables = reconcile.months(actuals.read_actuals(SAMPLE), production, catalog)
+    fig = plot_cost_by_category(reconcile.trend(tables), budget=10000)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "Tax" not in legend and "other categories" not in legend
+    assert legend[0] == "tax, support, credits (bill only)"
+    assert legend[-2:] == ["documented $5,700", "budget $10,000"]
+    # no label written over the bars: the only texts are the monthly totals
+    assert all(t.get_text().startswith("$") for t in fig.axes[0].texts)
+
+
+def test_cost_curve_titles_name_services_as_aws_does(production, catalog):
+    import numpy as np
+
+    from costmodel import scaling
+
+    curve = scaling.cost_curve(production, "elasticache", np.linspace(10, 300, 30), catalog)
+    assert scaling.plot_cost_curve(curve).axes[0].get_title() == "ElastiCache monthly cost vs load"

@@ -172,31 +172,21 @@ def plot_tornado(
     """Each load assumption moved down and up by ``swing`` (the rows of
     :func:`costmodel.scaling.tornado`): a bar from today's cost to the cost at each value, red
     where it costs more and green where it costs less, each end labelled with the move and
-    its cost; a move that changes nothing is a grey tick labelled so. Largest range on top.
+    its cost; a move that changes nothing is said under the driver's name. Largest range on top.
     ``base`` is today's cost of the four scaled services (:data:`SCALED_BASIS`), not the bill."""
     shown = table.dropna(subset=["low_cost", "high_cost"]).iloc[::-1]
-    fig = ChartFigure(figsize=(10, 0.5 * len(shown) + 2.0))
+    fig = ChartFigure(figsize=(10, 0.55 * len(shown) + 2.0))
     ax = fig.subplots()
+    labels = []
     for i, row in enumerate(shown.itertuples()):
+        unchanged = []
         for cost, move in ((row.low_cost, -swing), (row.high_cost, swing)):
-            text = f"{move:+.0%}: "
-            if abs(cost - base) < 0.5:
-                ax.plot([base, base], [i - 0.3, i + 0.3], color="#8c8c8c", lw=2)
-                ax.annotate(
-                    text + "no change",
-                    (base, i),
-                    xytext=(4 if move > 0 else -4, 0),
-                    textcoords="offset points",
-                    ha="left" if move > 0 else "right",
-                    va="center",
-                    fontsize=7,
-                    color="#555555",
-                )
+            if abs(cost - base) < 0.5:  # this side moves nothing: said under the driver's name
+                unchanged.append(f"{move:+.0%}")
                 continue
-            colour = UP if cost > base else DOWN
-            ax.barh(i, cost - base, left=base, color=colour, height=0.6)
+            ax.barh(i, cost - base, left=base, color=UP if cost > base else DOWN, height=0.6)
             ax.annotate(
-                text + f"${cost:,.0f}",
+                f"{move:+.0%}: ${cost:,.0f}",
                 (cost, i),
                 xytext=(3 if cost >= base else -3, 0),
                 textcoords="offset points",
@@ -204,6 +194,8 @@ def plot_tornado(
                 va="center",
                 fontsize=7,
             )
+        note = f"\n{' and '.join(unchanged)}: no change" if unchanged else ""
+        labels.append(_driver_label(row.assumption) + note)
     ax.axvline(base, color="black", lw=1)
     ax.annotate(
         f"today ${base:,.0f}\n({SCALED_BASIS})",
@@ -214,7 +206,7 @@ def plot_tornado(
         fontsize=7,
         va="top",
     )
-    ax.set_yticks(range(len(shown)), [_driver_label(a) for a in shown["assumption"]], fontsize=8)
+    ax.set_yticks(range(len(shown)), labels, fontsize=7)
     ax.set_title(title)
     ax.set_xlabel(f"monthly cost of {SCALED_BASIS} [USD]")
     ax.xaxis.set_major_formatter(USD)
@@ -247,6 +239,8 @@ def plot_commitment_saving(
     x = range(len(shown))
     ax.bar(x, shown, color=[DOWN if v >= 0 else UP for v in shown], label="monthly saving")
     ax.axhline(0, color="black", lw=0.8)
+    if len(shown) and shown.max() > 0:
+        ax.set_ylim(top=shown.max() * 1.3)  # room for the legend above the bars
     twin = ax.twinx()
     twin.plot(x, shown.cumsum(), color="#1f4e79", lw=1.6, marker="o", ms=3, label="cumulative")
     twin.yaxis.set_major_formatter(USD)
