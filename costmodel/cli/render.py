@@ -91,11 +91,6 @@ def print_estimate_notes(arch: Architecture, items: pd.DataFrame) -> None:
         )
 
 
-def change_text(now: float, before: float) -> str:
-    """``+$1,234.56 (+17.2%)``: the later figure minus the earlier, and as a share of it."""
-    return change_text(now, before)
-
-
 def documented_cells(stated: pd.Series, allocated: pd.Series) -> pd.Series:
     """The documented column as text: the stated figure, ``in a group`` where the document
     gives only a figure shared with other categories, ``not stated`` where it gives none."""
