@@ -24,3 +24,18 @@ class ChartFigure(Figure):
         buffer = io.BytesIO()
         self.savefig(buffer, format="png", dpi=PNG_DPI)
         return buffer.getvalue()
+
+
+def subtitle(ax: object, text: str) -> None:
+    """A line of small grey text under the title of ``ax`` (give the title ``pad=16``): what a
+    chart's money is, e.g. "from the bill" or "list prices, 730 h"."""
+    ax.annotate(  # type: ignore[attr-defined]
+        text,
+        (0, 1),
+        xycoords="axes fraction",
+        xytext=(0, 4),
+        textcoords="offset points",
+        fontsize=7,
+        color="#555555",
+        va="bottom",
+    )

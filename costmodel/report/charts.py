@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from matplotlib.figure import Figure
 
-from costmodel.figure import ChartFigure
+from costmodel.figure import ChartFigure, subtitle
 from costmodel.scaling.charts import USD
 
 if TYPE_CHECKING:
@@ -254,15 +254,10 @@ def plot_forecast(result: Forecast, budget: float | None = None) -> Figure:
     ax.yaxis.set_major_formatter(USD)
     ax.set_ylabel("monthly bill [USD]")
     ax.set_title("Monthly bill and forecast", pad=16)
-    ax.annotate(
+    subtitle(
+        ax,
         "from the bill (unblended: tax and support included, credits left out of the trend); "
         "months differ in days",
-        (0, 1),
-        xycoords="axes fraction",
-        xytext=(0, 4),
-        textcoords="offset points",
-        fontsize=7,
-        color="#555555",
     )
     ax.legend(loc="lower left", fontsize=8)
     ax.grid(axis="y", alpha=0.3)

@@ -8,7 +8,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from costmodel import arguments
-from costmodel.figure import ChartFigure
+from costmodel.figure import ChartFigure, subtitle
 from costmodel.scaling.costs import LIMIT_NAMES
 
 UP, DOWN = "#b00020", "#1b7f3a"  # costs more, costs less
@@ -135,16 +135,10 @@ def plot_projection_fan(
     ax.set_xticks(ticks, [mc["month"].iloc[i] for i in ticks], rotation=45)
     scenarios = f" ({int(mc['scenarios'].iloc[0]):,} scenarios)" if "scenarios" in mc and len(mc) else ""
     ax.set_title(f"{title}{scenarios}", pad=16)
-    ax.annotate(
+    subtitle(
+        ax,
         f"month 0 = the estimate: {SCALED_BASIS.replace('EKS, RDS, ElastiCache and MSK at ', '')}, "
         "no tax, support or commitments (not the bill)",
-        (0, 1),
-        xycoords="axes fraction",
-        xytext=(0, 4),
-        textcoords="offset points",
-        fontsize=7,
-        color="#555555",
-        va="bottom",
     )
     ax.set_xlabel("month")
     ax.set_ylabel("monthly cost [USD]")
@@ -249,14 +243,9 @@ def plot_commitment_saving(
     ax.set_ylabel("saving [USD per month]")
     ax.yaxis.set_major_formatter(USD)
     ax.set_title(f"Saving of {what}, {labels[0] if len(labels) else start} for {term_months} months", pad=16)
-    ax.annotate(
+    subtitle(
+        ax,
         f"against on-demand, {SCALED_BASIS}; after the term the commitment ends",
-        (0, 1),
-        xycoords="axes fraction",
-        xytext=(0, 4),
-        textcoords="offset points",
-        fontsize=7,
-        color="#555555",
     )
     handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
     ax.legend(handles=handles, loc="upper left", fontsize=8)
