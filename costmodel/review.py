@@ -3,11 +3,11 @@
 ``review.load(month)`` reads the architecture, the prices, the monthly bill (a file, the
 bundled sample, or Cost Explorer with ``profile``), its daily form, the budget and the line
 items, reconciles the months up to ``month``, and shows first what finance asks first:
-the bill, against the budget, against last month and against the documented estimate.
+the bill, against the budget, against last month and against the documented estimate::
 
->>> from costmodel import review
->>> r = review.load("2026-10")                 # doctest: +SKIP
->>> r                                          # doctest: +SKIP  (the headline, then the lines)
+    from costmodel import review
+    r = review.load("2026-10")
+    r          # in Jupyter: the headline, then the lines that moved most
 """
 
 from __future__ import annotations

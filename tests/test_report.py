@@ -82,11 +82,11 @@ def test_report_totals_match_reconcile_json(report):
     # the actual total is the bill itself, summed from the file's Amount strings
     assert totals["actual"] == pytest.approx(raw_total("2026-10-01"))
     assert "SYNTHETIC" in html and "aws-price-snapshot-2026-11.csv" in html
-    # the total row carries each variance column's sum, as the JSON lines add up
+    # the total row carries each step column's sum, as the JSON lines add up
     lines = json.loads(out.getvalue())["months"][0]["lines"]
     row = re.search(r"Total \(lines\)</th>(.*?)</tr>", html).group(1)
-    for column in ("calendar_variance", "volume_variance", "rate_variance"):
-        assert f"<b>{money(sum(line[column] for line in lines))}</b>" in row
+    for column in ("calendar_variance", "volume_variance", "rate_variance", "bill_adjustment"):
+        assert f'<td class="num">{money(sum(line[column] for line in lines))}</td>' in row
 
 
 def test_waterfall_steps_add_up(sample_rec):
