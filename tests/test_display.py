@@ -190,3 +190,24 @@ def test_cost_curve_titles_name_services_as_aws_does(production, catalog):
 
     curve = scaling.cost_curve(production, "elasticache", np.linspace(10, 300, 30), catalog)
     assert scaling.plot_cost_curve(curve).axes[0].get_title() == "ElastiCache monthly cost vs load"
+
+
+def test_money_axes_start_at_zero_and_legends_stay_off_the_bars(production, catalog, results):
+    """A finance reader compares bar and line heights: an axis from $750 makes $800 -> $1,600
+    look like x10. Legends inside the plot sat over the first months' bars."""
+    import numpy as np
+
+    from costmodel import scaling
+    from costmodel.report.charts import plot_daily_cost, plot_forecast
+
+    curve = scaling.cost_curve(production, "eks", np.linspace(1000, 30000, 60), catalog)
+    daily = pd.DataFrame({"day": [1, 2, 3], "month": "2026-10", "cost": [620.0, 320.0, 310.0]})
+    for ax in (scaling.plot_cost_curve(curve).axes[0], plot_daily_cost(daily, "2026-10").axes[0]):
+        assert ax.get_ylim()[0] == 0
+    # the curve's step labels say what they count
+    subtitle = [
+        t.get_text() for t in scaling.plot_cost_curve(curve).axes[0].texts if "labels:" in t.get_text()
+    ]
+    assert subtitle == ["list prices, 730 h; labels: worker nodes from each step"]
+    legend = plot_forecast(results["forecast"], budget=10000).axes[0].get_legend()
+    assert legend.get_bbox_to_anchor().x0 > legend.axes.bbox.x1  # right of the plot, not over a bar

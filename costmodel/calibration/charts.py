@@ -4,10 +4,12 @@ Returned as matplotlib Figures (no pyplot), as every chart of the package."""
 from __future__ import annotations
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from costmodel.calibration.backtest import Backtest
 from costmodel.calibration.headroom import Headroom
 from costmodel.figure import ChartFigure
+from costmodel.scaling.charts import SERVICE_NAMES
 
 
 def plot_backtest(result: Backtest) -> Figure:
@@ -49,7 +51,7 @@ def plot_headroom(rows: list[Headroom]) -> Figure:
     there; data-growth steps (storage, dataset) show their month only."""
     fig = ChartFigure(figsize=(11, 0.8 + 0.45 * len(rows)), layout="constrained")
     ax = fig.subplots()
-    labels = [f"{r.service}: {r.step}" for r in rows]
+    labels = [f"{SERVICE_NAMES.get(r.service, r.service)}: {r.step}" for r in rows]
     shown = [r.load_growth_pct if r.load_growth_pct is not None else 0.5 for r in rows]
     colors = ["#1f4e79" if r.driver == "load" else "#8c8c8c" for r in rows]
     ax.barh(range(len(rows)), shown, color=colors)
@@ -64,6 +66,7 @@ def plot_headroom(rows: list[Headroom]) -> Figure:
     ax.set_xscale("log")  # +1% and +900% on one axis
     ax.set_xlabel("load growth to the step [% of today's peak, log scale]")
     ax.set_xlim(0.5, max([*shown, 1.0]) * 20)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}%" if v >= 1 else f"{v:g}%"))
     ax.set_title("Headroom: the next capacity step of each service, at the fitted trend", fontsize=10)
     return fig
 

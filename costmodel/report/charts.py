@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from costmodel.figure import ChartFigure, subtitle
 from costmodel.scaling.charts import USD
@@ -251,6 +252,7 @@ def plot_forecast(result: Forecast, budget: float | None = None) -> Figure:
     ticks = [f"{m}\n{pd.Period(m, 'M').days_in_month} days" for m in labels]
     ax.set_xticks(range(len(labels)), ticks, rotation=0, fontsize=7)
     ax.set_ylim(0, max(float(table["high"].max()), float(history["actual"].max()), budget or 0) * 1.12)
+    ax.set_xlim(-0.6, len(labels) - 0.2)  # room for the last forecast's label
     ax.yaxis.set_major_formatter(USD)
     ax.set_ylabel("monthly bill [USD]")
     ax.set_title("Monthly bill and forecast", pad=16)
@@ -259,7 +261,8 @@ def plot_forecast(result: Forecast, budget: float | None = None) -> Figure:
         "from the bill (unblended: tax and support included, credits left out of the trend); "
         "months differ in days",
     )
-    ax.legend(loc="lower left", fontsize=8)
+    # beside the plot: inside it, the legend sat over the first months' bars
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     return fig
@@ -276,6 +279,19 @@ def plot_daily_cost(daily: pd.DataFrame, month: str) -> Figure:
         days = daily.loc[daily["month"] == name]
         if len(days):
             ax.plot(days["day"], days["cost"], color=colour, lw=width, marker="o", ms=2.5, label=name)
+    first = daily.loc[(daily["month"] == month) & (daily["day"] == 1), "cost"]
+    if len(first):
+        # AWS bills the support plan and reservation fees on the 1st: the spike is not usage
+        ax.annotate(
+            "day 1: once-a-month fees",
+            (1, float(first.iloc[0])),
+            xytext=(8, -2),
+            textcoords="offset points",
+            fontsize=8,
+            va="top",
+        )
+    ax.set_ylim(bottom=0)  # a day's cost from zero: a 10% change looks like 10%
+    ax.set_xlim(0, 32)
     ax.set_xlabel("day of the month")
     ax.set_ylabel("cost per day [USD]")
     ax.yaxis.set_major_formatter(USD)
@@ -306,10 +322,17 @@ def plot_commitments_over_time(table: pd.DataFrame) -> Figure:
     ):
         twin.plot(x, 100 * share.to_numpy(), color=colour, marker="o", label=name)
     twin.set_ylim(0, 115)  # 100% stays clear of the frame
-    twin.set_ylabel("% of instance hours / of reserved hours")
+    twin.set_yticks(range(0, 101, 20))
+    twin.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}%"))
+    twin.set_ylabel("coverage, utilization [%]")
     ax.set_xticks(x, labels)
-    ax.set_title("Reservations: coverage, utilization and savings against on-demand")
+    ax.set_title("Reservations: coverage, utilization and savings against on-demand", pad=16)
+    subtitle(
+        ax,
+        "coverage: share of instance hours a reservation covered; utilization: share of reserved hours used",
+    )
     handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
-    ax.legend(handles=handles, loc="lower right", fontsize=8)
+    # beside the plot: inside it the legend sat over a month's bar
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.08, 1), fontsize=8, frameon=False)
     fig.tight_layout()
     return fig

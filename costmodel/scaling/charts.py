@@ -16,6 +16,8 @@ USD = FuncFormatter(lambda v, _: f"${v:,.0f}")
 SERVICE_NAMES = {"eks": "EKS", "rds": "RDS", "elasticache": "ElastiCache", "msk": "MSK"}
 # What the capacity charts price: the four scaled services, so "today" is not the bill.
 SCALED_BASIS = "EKS, RDS, ElastiCache and MSK at list prices, 730 h"
+# what the number at a cost curve's step counts (RDS steps are labelled with the class)
+CAPACITY_NOUNS = {"eks": "worker nodes", "elasticache": "cache nodes", "msk": "brokers"}
 
 
 def _capacity_label(value: object) -> str:
@@ -68,17 +70,25 @@ def plot_cost_curve(curve: pd.DataFrame, title: str | None = None, today: float 
         first = curve.loc[curve["beyond_limit"], "load"].iloc[0]
         ax.axvspan(first, curve["load"].max(), color="#f2d7d5", alpha=0.6, lw=0)
         service = str(curve["service"].iloc[0]) if "service" in curve else ""
+        # bottom right: the curve climbs, so the top right is where its last steps are
         ax.annotate(
-            f"beyond {LIMIT_NAMES.get(service, 'a limit')}:\nnot priced",
-            (0.99, 0.97),
+            f"shaded: beyond {LIMIT_NAMES.get(service, 'a limit')},\nnot priced",
+            (0.99, 0.03),
             xycoords="axes fraction",
             ha="right",
             fontsize=8,
-            va="top",
+            va="bottom",
             bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "#b00020", "lw": 0.8},
         )
     service = str(curve["service"].iloc[0]) if "service" in curve and len(curve) else ""
-    ax.set_title(title or f"{SERVICE_NAMES.get(service, service)} monthly cost vs load")
+    # from zero, so that a step from $800 to $1,600 reads as double; room above for the labels
+    highest = float(curve["monthly_cost"].max())
+    if highest > 0:  # NaN (nothing priced) compares False
+        ax.set_ylim(0, highest * 1.15)
+    ax.set_title(title or f"{SERVICE_NAMES.get(service, service)} monthly cost vs load", pad=16)
+    noun = CAPACITY_NOUNS.get(service)
+    counted = f"{noun} from each step" if noun else "the class from each step"
+    subtitle(ax, f"list prices, 730 h; labels: {counted}")
     ax.set_xlabel(str(curve["driver"].iloc[0]) if "driver" in curve and len(curve) else "load")
     ax.set_ylabel("monthly cost [USD, 730 h]")
     ax.yaxis.set_major_formatter(USD)
@@ -129,8 +139,12 @@ def plot_projection_fan(
             va="top",
             color="#b00020",
         )
+    if unknown.any():
+        ax.axvspan(stop, len(mc) - 1, color="#f2d7d5", alpha=0.5, lw=0)
     if log:
         ax.set_yscale("log")
+    else:
+        ax.set_ylim(bottom=0)  # from zero: doubling reads as doubling
     ticks = list(range(0, len(mc), max(1, len(mc) // 8)))
     ax.set_xticks(ticks, [mc["month"].iloc[i] for i in ticks], rotation=45)
     scenarios = f" ({int(mc['scenarios'].iloc[0]):,} scenarios)" if "scenarios" in mc and len(mc) else ""
@@ -238,6 +252,8 @@ def plot_commitment_saving(
     twin = ax.twinx()
     twin.plot(x, shown.cumsum(), color="#1f4e79", lw=1.6, marker="o", ms=3, label="cumulative")
     twin.yaxis.set_major_formatter(USD)
+    if len(shown) and shown.cumsum().min() >= 0:
+        twin.set_ylim(bottom=0)  # both axes from zero: the line does not start mid-height by accident
     twin.set_ylabel("cumulative saving [USD]")
     ax.set_xticks(list(x), labels, rotation=45, ha="right", fontsize=8)
     ax.set_ylabel("saving [USD per month]")
