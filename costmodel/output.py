@@ -38,9 +38,18 @@ def signed_money(value: float) -> str:
     return text if text.startswith("-") or text == "unknown" else "+" + text
 
 
+def signed_percent(percent: float) -> str:
+    """``+17.2%`` / ``-3.1%`` from a percentage; a change that rounds to nothing reads ``0.0%``,
+    never ``-0.0%``; NaN -> ``n/a``."""
+    if is_unknown(percent):
+        return "n/a"
+    shown = round(float(percent), 1)
+    return "0.0%" if shown == 0 else f"{shown:+.1f}%"
+
+
 def change_text(now: float, before: float) -> str:
     """``+$1,234.56 (+17.2%)``: the later figure minus the earlier, and as a share of it."""
-    pct = f" ({(now - before) / before:+.1%})" if before else ""
+    pct = f" ({signed_percent((now - before) / before * 100)})" if before else ""
     return signed_money(now - before) + pct
 
 

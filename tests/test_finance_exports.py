@@ -136,6 +136,36 @@ def test_report_from_line_items_keeps_the_budget_and_adds_tag_and_resource_views
     assert "arn:aws:" not in html.split('<table id="resources">')[1].split("</table>")[0].replace(
         'title="arn:aws:', ""
     )
+    # the tax and the RI fee have no resource id: said, not an empty cell
+    resources = html.split('<table id="resources">')[1].split("</table>")[0]
+    assert '">(no resource id: fee, tax)</td>' in resources and '""></td>' not in resources
+
+
+def test_changes_that_round_to_nothing_read_zero_never_minus_zero():
+    from costmodel.output import change_text, signed_percent
+
+    assert signed_percent(-0.04) == "0.0%" and signed_percent(0.04) == "0.0%"
+    assert signed_percent(-2.06) == "-2.1%" and signed_percent(13.24) == "+13.2%"
+    # $15.00 -> $14.9999: ECR's month over month in the bundled bill read "-0.0%"
+    assert change_text(14.9999, 15.0) == "+$0.00 (0.0%)"
+
+
+def test_the_report_forecast_draws_the_budget_line(production, catalog, monkeypatch):
+    from costmodel import actuals, reconcile
+    from costmodel.report import charts, views
+
+    bill = actuals.read_actuals(SAMPLE)
+    tables = reconcile.months(bill, production, catalog)
+    drawn = []
+    original = charts.plot_forecast
+
+    def spy(result, budget=None):
+        drawn.append(budget)
+        return original(result, budget=budget)
+
+    monkeypatch.setattr(charts, "plot_forecast", spy)
+    views.report_sections(tables, tables[-1], bill, None, production, catalog, budget_total=10000.0)
+    assert drawn == [10000.0]
 
 
 def test_report_workbook_has_one_sheet_per_table_money_as_money(reports):

@@ -22,7 +22,7 @@ from costmodel.formatting import format_value
 from costmodel.inputs import parse_month
 from costmodel.lineitems.engine import Athena
 from costmodel.lineitems.source import Source
-from costmodel.output import money, signed_money
+from costmodel.output import money, signed_money, signed_percent
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.reconcile import months, trend
 from costmodel.reconcile.variance import VARIANCES
@@ -49,7 +49,7 @@ def number(value: object) -> str:
 
 def pct(now: float, before: float) -> str:
     """``+28.2%``: the later figure against the earlier one."""
-    return f"{(now - before) / before * 100:+.1f}%" if before else "n/a"
+    return signed_percent((now - before) / before * 100) if before else "n/a"
 
 
 signed = signed_money
@@ -292,6 +292,7 @@ def render(context: dict) -> str:
         signed=signed,
         number=number,
         pct=pct,
+        signed_percent=signed_percent,
         days_in=lambda m: pd.Period(m, "M").days_in_month,
         version=package_version,
     )

@@ -193,13 +193,17 @@ def line_item_section(source: Source | None, athena: Athena | None, month: str, 
 
 
 RESOURCES_SHOWN = 10
+NO_RESOURCE_ID = "(no resource id: fee, tax)"
 
 
 def short_resource(resource_id: object) -> str:
     """A resource id as a reader names it: the last part of an ARN
     (``arn:aws:rds:us-east-1:111122223333:db:prod-primary`` -> ``db:prod-primary``), an
-    instance or volume id as it is; '' for none."""
+    instance or volume id as it is; ``(no resource id: fee, tax)`` for a line without one
+    (an empty cell read as a missing value)."""
     text = "" if is_unknown(resource_id) else str(resource_id)
+    if not text:
+        return NO_RESOURCE_ID
     if not text.startswith("arn:"):
         return text
     parts = text.split(":", 5)
@@ -214,7 +218,8 @@ def report_sections(
     arch: Architecture,
     catalog: PriceCatalog,
 ) -> dict:
-    """The finance views of the report for ``rec``'s month, their tables and charts."""
+    """The finance views of the report for ``rec``'s month, their tables and charts (the
+    forecast is :func:`costmodel.report.build.forecast_section`'s)."""
     from costmodel.report import charts
     from costmodel.report.build import png
 
