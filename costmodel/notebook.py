@@ -34,6 +34,9 @@ HEADERS = {
     "billed_hours": "billed (hours)",
     "hourly_mae": "mean abs. error per hour (nodes)",
     "used_pct": "used",
+    # beside ``change`` [USD] and ``forecast`` [USD]: the suffix alone would repeat their header
+    "change_pct": "change %",
+    "forecast_pct": "forecast, % of budget",
     "actual_amortized": "actual, amortized",
     "amortized_cost": "amortized cost",
     "cost": "cost (unblended)",

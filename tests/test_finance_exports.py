@@ -192,3 +192,12 @@ def test_report_workbook_has_one_sheet_per_table_money_as_money(reports):
     # October's $10,192.39 of the $10,000 budget: 101.9%, a fraction formatted as a percentage
     assert budget.cell(row=2, column=used + 1).value == pytest.approx(raw_total("2026-10-01") / 10000)
     assert budget.cell(row=2, column=used + 1).number_format == "0.0%"
+    # a header names one column: "change" [USD] and "change %" were both "change"
+    for sheet in book.worksheets:
+        heads = [c.value for c in sheet[1]]
+        assert len(heads) == len(set(heads)), (sheet.title, heads)
+    assert [c.value for c in book["By service"][1]][-2:] == ["change", "change %"]
+    # counts read with thousands separators: 10,044,000,000 requests
+    units = book["Unit cost"]
+    requests = [c.value for c in units[1]].index("requests") + 1
+    assert units.cell(row=2, column=requests).number_format == "#,##0"

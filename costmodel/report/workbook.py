@@ -24,6 +24,7 @@ from costmodel.reconcile.steps import export_table
 MONEY_FORMAT = '"$"#,##0.00;-"$"#,##0.00'
 RATE_FORMAT = '"$"#,##0.000000'
 PERCENT_FORMAT = "0.0%"
+COUNT_FORMAT, QUANTITY_FORMAT = "#,##0", "#,##0.00"  # 10,044,000,000 requests, 739.27 hours
 SHEET_NAME_LIMIT = 31  # Excel's limit on a sheet name [characters]
 
 
@@ -80,6 +81,9 @@ def _number_format(column: str, series: pd.Series, money_columns: set[str]) -> s
         return RATE_FORMAT
     if kind in (PCT, SHARE):
         return PERCENT_FORMAT
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        whole = series.dropna().astype(float).map(float.is_integer).all()
+        return COUNT_FORMAT if whole else QUANTITY_FORMAT
     return None
 
 
