@@ -492,10 +492,10 @@ def test_a_bill_row_without_quantity_is_inferred_at_list_price_only_when_it_can_
 
 
 def test_bare_rows_are_refused_since_they_carry_no_total_to_conserve(sample, production, catalog):
-    from costmodel.errors import InputError
-
     """Issue 21: reconcile.month(DataFrame) used to skip the control totals, so a lost page
     reconciled without a word; only Actuals (rows with controls) reconcile now."""
+    from costmodel.errors import InputError
+
     for function in (month, months):
         with pytest.raises(
             InputError, match=r"actual must be the Actuals of costmodel\.actuals\.read_actuals"
@@ -503,3 +503,10 @@ def test_bare_rows_are_refused_since_they_carry_no_total_to_conserve(sample, pro
             function(sample.rows, production, catalog=catalog) if function is months else function(
                 sample.rows, production, "2026-10", catalog
             )
+
+
+def test_an_explanation_writes_the_rate_as_money(sample, production, catalog):
+    rec = month(sample, production, "2026-10", catalog)
+    eks = rec.lines.set_index("category").loc["EKS nodes", "explanation"]
+    # the RI: 2,232 covered hours x $0.34/h on demand - $477.648 RI fee = $281.232 saved
+    assert "rate -$281.23 (commitments, credits or discounts)" in eks

@@ -188,7 +188,7 @@ def _explain(row: pd.Series, hours: float) -> str:
     }
     if abs(variances["rate"]) >= max(0.5, 0.01 * abs(row["actual"])):
         cause = "commitments, credits or discounts" if variances["rate"] < 0 else "price above list"
-        parts.append(f"rate {variances['rate']:+,.2f} ({cause})")
+        parts.append(f"rate {signed_money(variances['rate'])} ({cause})")
     if abs(variances["calendar"]) >= 0.5:
         parts.append(f"{hours:.0f} h in the month vs {HOURS_PER_MONTH}")
     if max(abs(v) for v in variances.values()) < 0.005:
