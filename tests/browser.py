@@ -114,6 +114,8 @@ def jupyterlab(root: Path) -> Iterator[str]:
             "--LabApp.news_url=",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.extension_manager=readonly",  # never asks PyPI about extensions
+            # window.jupyterapp: the next notebooks open in the loaded app, not a new page load
+            "--LabApp.expose_app_in_browser=True",
             "--ServerApp.allow_root=True",  # CI runs as root
         ],
         env=env,
@@ -159,24 +161,42 @@ return {
 """
 
 
+# Open notebook ``arguments[0]`` in the loaded app and make it the current widget.
+OPEN_IN_APP = """
+const app = window.jupyterapp;
+app.commands.execute('docmanager:open', {path: arguments[0]}).then(w => app.shell.activateById(w.id));
+"""
+# The id of the current notebook's panel once it is ``arguments[0]`` (null until then).
+CURRENT_PANEL = """
+const shell = window.jupyterapp && window.jupyterapp.shell;
+const widget = shell && shell.currentWidget;
+return widget && widget.context && widget.context.path === arguments[0] ? widget.node.id : null;
+"""
+
+
 def open_notebook(driver: object, lab: str, name: str, timeout: float = 90) -> dict:
     """Open notebook ``name`` in JupyterLab, wait until its outputs are drawn and MathJax has
-    had its turn, and return :data:`PAGE_FACTS` of the notebook panel."""
+    had its turn, and return :data:`PAGE_FACTS` of the notebook panel. The first notebook
+    loads the app; the next ones open in it (a page load of JupyterLab costs about 15 s of
+    CPU on a busy machine)."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     base, token = lab.split("|")
-    # the single-document view: the notebook alone, as wide as the window
-    driver.get(f"{base}/doc/tree/{name}?token={token}&reset")  # type: ignore[attr-defined]
+    if driver.current_url.startswith(base):  # type: ignore[attr-defined]
+        driver.execute_script(OPEN_IN_APP, name)  # type: ignore[attr-defined]
+    else:  # the single-document view: the notebook alone, as wide as the window
+        driver.get(f"{base}/doc/tree/{name}?token={token}&reset")  # type: ignore[attr-defined]
     wait = WebDriverWait(driver, timeout)
-    panel = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
+    panel_id = wait.until(lambda d: d.execute_script(CURRENT_PANEL, name))
+    panel = f'[id="{panel_id}"] .jp-Notebook'
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, f"{panel} .jp-OutputArea-output"))
     # outputs keep arriving while the notebook model loads: wait until their count settles
     last, steady = -1, 0
     while steady < 3:
         count = len(driver.find_elements(By.CSS_SELECTOR, f"{panel} .jp-OutputArea-output"))  # type: ignore[attr-defined]
         steady, last = (steady + 1, last) if count == last else (0, count)
-        time.sleep(1)
+        time.sleep(0.5)
     time.sleep(2)  # MathJax typesets after the outputs are attached
     return driver.execute_script(PAGE_FACTS, panel)  # type: ignore[attr-defined]
 
@@ -187,8 +207,8 @@ def screenshots(driver: object, stem: str, shots: int = 6) -> list[Path]:
     out = []
     for i in range(shots):
         driver.execute_script(  # type: ignore[attr-defined]
-            "const s = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer')"
-            " || document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');"
+            "const node = window.jupyterapp.shell.currentWidget.node;"
+            "const s = node.querySelector('.jp-WindowedPanel-outer') || node.querySelector('.jp-Notebook');"
             "s.scrollTop = (s.scrollHeight - s.clientHeight) * arguments[0];",
             i / max(shots - 1, 1),
         )

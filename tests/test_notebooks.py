@@ -163,10 +163,11 @@ def test_notebooks_and_report_read_right_in_a_real_browser(executed, tmp_path):
     report = build_report("2026-10", browser.ARTIFACTS)
     facts = {}
     with browser.jupyterlab(root) as lab, browser.chromium() as driver:
-        facts["control"] = browser.open_notebook(driver, lab, "control.ipynb")
         for path in NOTEBOOKS:
             facts[path.stem] = browser.open_notebook(driver, lab, path.name)
             browser.screenshots(driver, path.stem)
+        # last: without a kernelspec, JupyterLab asks for a kernel in a dialog
+        facts["control"] = browser.open_notebook(driver, lab, "control.ipynb")
         driver.get(report.as_uri())
         facts["report"] = driver.execute_script(browser.PAGE_FACTS, None)
         height = driver.execute_script("return document.body.scrollHeight")
