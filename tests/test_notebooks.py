@@ -83,8 +83,9 @@ def test_notebook_is_committed_without_outputs(path):
     assert any("parameters" in c.metadata.get("tags", []) for c in code)
 
 
-def raw_total(month_start: str) -> float:
-    """The bill of a month summed straight from the sample file's Amount strings."""
+def raw_total(month_start: str, service: str | None = None) -> float:
+    """The bill of a month (or one ``service``'s part of it) summed straight from the sample
+    file's Amount strings."""
     import json
     from decimal import Decimal
 
@@ -99,6 +100,7 @@ def raw_total(month_start: str) -> float:
             for res in p["ResultsByTime"]
             if res["TimePeriod"]["Start"] == month_start
             for g in res["Groups"]
+            if service is None or g["Keys"][0] == service
         )
     )
 

@@ -32,6 +32,17 @@ def movers(tables: list[ReconciledMonth], month: str, top: int = 8) -> pd.DataFr
     return frame.reset_index().rename(columns={"index": "category"})
 
 
+# what ri_coverage measures per instance type, before the fee it pays [USD]
+COVERAGE_COLUMNS = [
+    "instance_type",
+    "usage_hours",
+    "reserved_hours",
+    "covered_hours",
+    "coverage_pct",
+    "utilization_pct",
+]
+
+
 def ri_coverage(
     actual: pd.DataFrame, month: str, catalog: PriceCatalog, region: str = "us-east-1"
 ) -> pd.DataFrame:
@@ -70,18 +81,7 @@ def ri_coverage(
                 "ri_fee": float(fee["unblended_cost"]),
             }
         )
-    return pd.DataFrame(
-        out,
-        columns=[
-            "instance_type",
-            "usage_hours",
-            "reserved_hours",
-            "covered_hours",
-            "coverage_pct",
-            "utilization_pct",
-            "ri_fee",
-        ],
-    )
+    return pd.DataFrame(out, columns=[*COVERAGE_COLUMNS, "ri_fee"])
 
 
 def opportunities(arch: Architecture, catalog: PriceCatalog, top: int = 6) -> pd.DataFrame:

@@ -102,7 +102,7 @@ def commitments_over_time(
     ``on_demand_equivalent``, ``ri_fee``, ``savings_realized``. A month without a
     reservation fee has no row."""
     from costmodel.commitments.offerings import on_demand_hourly
-    from costmodel.report.analysis import ri_coverage
+    from costmodel.report.analysis import COVERAGE_COLUMNS, ri_coverage
 
     frames = []
     for month in months:
@@ -118,18 +118,7 @@ def commitments_over_time(
                 savings_realized=equivalent - coverage["ri_fee"],
             )
         )
-    columns = [
-        "month",
-        "instance_type",
-        "usage_hours",
-        "reserved_hours",
-        "covered_hours",
-        "coverage_pct",
-        "utilization_pct",
-        "on_demand_equivalent",
-        "ri_fee",
-        "savings_realized",
-    ]
+    columns = ["month", *COVERAGE_COLUMNS, "on_demand_equivalent", "ri_fee", "savings_realized"]
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 
