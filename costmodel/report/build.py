@@ -162,13 +162,12 @@ def _daily_for(actuals: Actuals, daily_path: str | Path | None, bundled: bool) -
     return None
 
 
-def _is_synthetic(path: Path) -> bool:
-    """Whether the bill is one of the bundled samples or says SYNTHETIC in its first bytes."""
+def _says_synthetic(path: Path) -> bool:
+    """The actuals file says it is a SYNTHETIC sample in its first 300 bytes."""
     try:
-        head = path.read_bytes()[:300].decode("utf-8", errors="replace")
+        return "SYNTHETIC" in path.read_bytes()[:300].decode("utf-8", errors="replace")
     except OSError:
-        head = ""
-    return "SYNTHETIC" in head or path.resolve().parent == data_path("actuals").resolve()
+        return False
 
 
 def report_context(
@@ -216,8 +215,8 @@ def report_context(
     previous = tables[[t.month for t in tables].index(ordered[i - 1])].totals["actual"] if i else None
     steps = analysis.waterfall(rec)
     top = analysis.movers(tables, month)
-    synthetic = _is_synthetic(path)
     bundled_sample = path.resolve().parent == data_path("actuals").resolve()  # --actuals or --cur of data/
+    synthetic = bundled_sample or _says_synthetic(path)
     budget_file = sample(SAMPLE_BUDGET, budget_path) if budget_path or bundled or bundled_sample else None
     budget = budget_section(budget_file, actuals, month, arch, catalog, model)
     by_category = trend(tables)
