@@ -100,7 +100,7 @@ def load(
     catalog = load_snapshot()
     if profile:
         raw = actuals.fetch(start=fetch[0], end=fetch[1], profile=profile)
-        bill = actuals.read_cost_and_usage_with_controls(raw, origin=f"Cost Explorer ({profile})")
+        bill = actuals.read_actuals(raw, origin=f"Cost Explorer ({profile})")
     else:
         bill = actuals.read_actuals(sample(SAMPLE_MONTHLY, actuals_file))
     if month not in set(bill.rows["month"]):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from costmodel.actuals.read import Actuals
+from costmodel.actuals.controls import Actuals
 from costmodel.architecture import Architecture
 from costmodel.errors import InputError
 from costmodel.lineitems.engine import Athena
