@@ -84,7 +84,8 @@ class Forecast(Result):
     candidates: pd.DataFrame = field(default_factory=pd.DataFrame)
     interval_basis: str = ""
     changes: list[SizedChange] = field(default_factory=list)
-    backtest: methods.Backtest | None = None  # the rolling-origin backtest the choice stands on
+    # the rolling-origin backtest the choice stands on (its arrays are not a headline)
+    backtest: methods.Backtest | None = field(default=None, repr=False)
 
     def _tables(self) -> list[tuple[str, pd.DataFrame]]:
         return [("forecast", self.forecast), ("history", self.history)]  # what is ahead first

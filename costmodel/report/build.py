@@ -121,8 +121,8 @@ def forecast_section(actuals: Actuals, month: str, budget: float | None) -> dict
     from costmodel.actuals.series import cut
     from costmodel.forecast import forecast
 
-    def listed(values: list) -> str:
-        return " / ".join("-" if v is None else f"{v:g}" for v in values)
+    def listed(values: list, spec: str) -> str:  # one figure per month ahead ("-": none made)
+        return " / ".join("-" if v is None else format(v, spec) for v in values)
 
     after = (pd.Period(month, "M") + 1).start_time
     try:
@@ -141,8 +141,8 @@ def forecast_section(actuals: Actuals, month: str, budget: float | None) -> dict
         "candidates": [
             {
                 "method": c["method"],
-                "mase": listed(c["mase"]),
-                "coverage": listed(c["coverage_pct"]),
+                "mase": listed(c["mase"], ".2f"),
+                "coverage": listed(c["coverage_pct"], ".0f"),
                 "forecasts": c["forecasts"],
             }
             for c in result.candidates.to_dict("records")
