@@ -189,11 +189,12 @@ def cmd_resources(args: argparse.Namespace) -> None:
 # ---------------------------------------------------------------------------- breakdown
 def cmd_breakdown(args: argparse.Namespace) -> None:
     from costmodel.lineitems import breakdown
+    from costmodel.lineitems.tables import untagged_note
 
     source, athena = required_source(args)
     month = _month(args)
     frame = breakdown(source, month, args.by, athena)
-    notes = notes_of(source, month)
+    notes = notes_of(source, month) + untagged_note(source, args.by, frame, athena)
     print_notes(notes, args.format)
     if args.format == "json":
         write_json(

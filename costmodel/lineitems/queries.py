@@ -119,6 +119,9 @@ QUERIES = {
         FROM li WHERE {{month_filter}} GROUP BY 1 ORDER BY 2 DESC""",
     "month_total": """
         SELECT SUM(unblended_cost) AS cost, COUNT(*) AS line_items FROM li WHERE {month_filter}""",
+    # the keys of a tag map column (a MAP, or JSON text: {keys}), as the export spells them
+    "tag_keys": """
+        SELECT DISTINCT key FROM (SELECT unnest({keys}) AS key FROM {relation}) WHERE key IS NOT NULL""",
 }
 
 BREAKDOWN_KEYS = {
@@ -143,11 +146,12 @@ def month_filter(month: str) -> str:
     )
 
 
-def breakdown_key(by: str, source: Source) -> tuple[str, dict[str, str]]:
+def breakdown_key(by: str, source: Source, map_keys: set[str] | None = None) -> tuple[str, dict[str, str]]:
     """(SQL of a breakdown key over ``li``, extra canonical columns it needs): ``account``,
-    ``service``, ``usage_type`` or ``tag:KEY`` (untagged cost under ``(untagged)``)."""
+    ``service``, ``usage_type`` or ``tag:KEY`` (untagged cost under ``(untagged)``; the keys
+    of the export's tag map, ``map_keys``, choose its one spelling)."""
     if by.startswith("tag:"):
-        tag = tag_expression(source.schema, by[4:], source.present, source.types)
+        tag = tag_expression(source.schema, by[4:], source.present, source.types, map_keys, source.aliases)
         return "CASE WHEN tag_value = '' THEN '(untagged)' ELSE tag_value END", {"tag_value": tag}
     if by not in BREAKDOWN_KEYS:
         raise InputError(f"--by {by!r}: expected tag:KEY, account, service or usage_type")

@@ -76,6 +76,9 @@ class Source:
     aws_only: bool = False  # leave out a FOCUS file's rows of other providers
     findings: Findings | None = None  # set once the whole export was checked (tables.prepare)
     keep: Any = field(default=None, compare=False, repr=False)  # unpacked ZIPs' folder, kept alive
+    # a CSV column's name in the file -> its name in SQL, where DuckDB renamed it (its names
+    # ignore case: ``Team`` beside ``team`` becomes ``team_1``)
+    aliases: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def present(self) -> set[str]:
@@ -212,6 +215,28 @@ def _relation(files: list[Path]) -> str:
     )
 
 
+def _case_aliases(file: Path) -> dict[str, str]:
+    """A CSV's header names that differ from another only in case -> the name DuckDB gives
+    them (``team`` after ``Team`` is ``team_1``, a third ``TEAM`` ``TEAM_2``)."""
+    import csv
+    import gzip
+
+    opener = gzip.open if file.name.lower().endswith(".gz") else open
+    try:
+        with opener(file, "rt", encoding="utf-8-sig", newline="") as text:
+            header = next(csv.reader(text), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return {}
+    seen: dict[str, int] = {}
+    aliases = {}
+    for name in header:
+        count = seen.get(name.lower(), 0)
+        if count:
+            aliases[name] = f"{name}_{count}"
+        seen[name.lower()] = count + 1
+    return aliases
+
+
 def open_files(path: str | Path, expected: str | None = None, assemblies: tuple[str, ...] = ()) -> Source:
     """The line items of the export at ``path`` (see :func:`resolve`), in place.
 
@@ -236,7 +261,9 @@ def open_files(path: str | Path, expected: str | None = None, assemblies: tuple[
     columns = tuple(str(row[0]) for row in described if row[0] != "filename")
     types = {str(row[0]): str(row[1]) for row in described}
     origin = str(files[0]) if len(files) == 1 else f"{path} ({len(files)} files)"
-    return Source(relation, columns, types, detect(list(columns), origin, expected), origin, keep=keep)
+    aliases = _case_aliases(readable[0]) if _format(files[0]) == "csv" else {}
+    schema = detect(list(columns), origin, expected)
+    return Source(relation, columns, types, schema, origin, keep=keep, aliases=aliases)
 
 
 __all__ = ["Findings", "Source", "glob_escaped", "one_delivery_per_period", "open_files", "resolve"]

@@ -23,7 +23,7 @@ from costmodel.errors import InputError
 from costmodel.lineitems.engine import Athena, run
 from costmodel.lineitems.queries import breakdown_key, month_filter
 from costmodel.lineitems.scan import GROUP_KEYS, check_money, prepare, product_names, scan
-from costmodel.lineitems.schema import q, tag_json_column
+from costmodel.lineitems.schema import absent_tag_note, q, tag_json_column, tag_key_names
 from costmodel.lineitems.source import Findings, Source
 from costmodel.service_names import CE_EC2, CE_EC2_OTHER
 from costmodel.usage_types import EC2_INSTANCE_HOURS, strip_region_prefix
@@ -214,14 +214,40 @@ def _check_tag_json(source: Source, athena: Athena | None) -> None:
         )
 
 
+def tag_keys(source: Source, athena: Athena | None = None) -> set[str] | None:
+    """The keys of the export's tag map column as it spells them (None when it has none, or
+    when Athena keeps it as text, whose keys Trino cannot list)."""
+    column = source.schema.tag_map
+    if not column or column not in source.present:
+        return None
+    if "MAP" in source.types.get(column, "").upper():
+        keys = f"map_keys({q(column)})"
+    elif source.engine == "athena":
+        return None
+    else:
+        text = f"CAST({q(column)} AS VARCHAR)"
+        keys = f"CASE WHEN json_valid({text}) AND json_type({text}) = 'OBJECT' THEN json_keys({text}) END"
+    found = run(source, "tag_keys", athena, keys=keys, relation=source.relation)
+    return {str(k) for k in found["key"]}
+
+
+def untagged_note(source: Source, by: str, frame: pd.DataFrame, athena: Athena | None = None) -> list[str]:
+    """A breakdown by a tag no line item has: one note naming the tag keys the export has."""
+    if not by.startswith("tag:") or set(frame["key"]) != {"(untagged)"}:
+        return []
+    names = tag_key_names(source.schema, source.present, tag_keys(source, athena))
+    return [absent_tag_note(by[4:], names)]
+
+
 def breakdown(source: Source, month: str, by: str, athena: Athena | None = None) -> pd.DataFrame:
     """Cost and amortized cost of ``month`` by ``by`` (``tag:KEY``, ``account``, ``service``,
     ``usage_type``); its rows add up to the month's total, or it is refused."""
-    key, extra = breakdown_key(by, source)
+    key, extra = breakdown_key(by, source)  # a malformed --by is refused before any reading
     source = prepare(source, athena)
     total, _ = month_line_items(source, month, athena)
     if by.startswith("tag:"):
         _check_tag_json(source, athena)
+        key, extra = breakdown_key(by, source, tag_keys(source, athena))
     frame = run(source, "breakdown", athena, extra, key=key, month_filter=month_filter(month))
     if abs(frame["cost"].sum() - total) > 0.005:
         raise InputError(f"{source.origin}, {month}: the breakdown does not add up to the month's total")
@@ -242,4 +268,6 @@ __all__ = [
     "hourly_instances",
     "prepare",
     "resources",
+    "tag_keys",
+    "untagged_note",
 ]

@@ -1,0 +1,118 @@
+"""The tester's findings after issues 19 and 20 (trust round two, real billing files): each
+a case that failed before its fix. Expected money by hand, in the comments."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from tests.exports import Item, write
+from tests.test_trust import refused, run
+
+LEGACY_HEADER = [
+    "identity/LineItemId",
+    "identity/TimeInterval",
+    "lineItem/UsageAccountId",
+    "lineItem/LineItemType",
+    "lineItem/UsageStartDate",
+    "lineItem/UsageEndDate",
+    "lineItem/ProductCode",
+    "lineItem/UsageType",
+    "lineItem/UnblendedCost",
+    "lineItem/UsageAmount",
+    "lineItem/CurrencyCode",
+]
+
+
+def legacy_csv(path, rows, tag_columns):
+    """A legacy CUR CSV: ``rows`` of (id, day, cost, {tag column: value})."""
+    lines = [",".join([*LEGACY_HEADER, *tag_columns])]
+    for line_id, day, cost, tags in rows:
+        start, end = f"2026-10-{day:02d}T00:00:00Z", f"2026-10-{day:02d}T01:00:00Z"
+        cells = [line_id, f"{start}/{end}", "111122223333", "Usage", start, end, "AmazonEC2"]
+        cells += ["BoxUsage:m5.large", cost, "1", "USD", *(tags.get(c, "") for c in tag_columns)]
+        lines.append(",".join(cells))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def breakdown(path, key, flag="--cur"):
+    code, out, err = run(
+        "breakdown", flag, path, "--month", "2026-10", "--by", f"tag:{key}", "--format", "json"
+    )
+    assert code == 0, err
+    payload = json.loads(out)
+    rows = payload["rows"] if isinstance(payload, dict) else payload
+    return {r["key"]: r["cost"] for r in rows}
+
+
+# ------------------------------------------------------------------ A1: tag keys are case-sensitive
+def test_a_legacy_tag_column_of_another_case_is_a_different_tag(tmp_path):
+    path = legacy_csv(
+        tmp_path / "cur.csv",
+        [
+            ("a", 1, "1.25", {"resourceTags/user:team": "web"}),
+            ("b", 2, "2.50", {"resourceTags/user:Team": "data"}),
+        ],
+        ["resourceTags/user:Team", "resourceTags/user:team"],
+    )
+    # tag team: web $1.25 (line a); line b carries only Team, another tag: untagged $2.50
+    assert breakdown(path, "team") == {"web": pytest.approx(1.25), "(untagged)": pytest.approx(2.50)}
+    # tag Team: data $2.50 (line b); line a untagged $1.25
+    assert breakdown(path, "Team") == {"data": pytest.approx(2.50), "(untagged)": pytest.approx(1.25)}
+
+
+def test_a_tag_key_present_only_in_another_case_is_refused_naming_it(tmp_path):
+    path = legacy_csv(
+        tmp_path / "cur.csv",
+        [("a", 1, "1.25", {"resourceTags/user:Team": "web"})],
+        ["resourceTags/user:Team"],
+    )
+    err = refused("breakdown", "--cur", path, "--month", "2026-10", "--by", "tag:team")
+    assert "'Team'" in err and "case-sensitive" in err and "tag:Team" in err
+
+
+def cur2_with_tags(path, tags):
+    """A CUR 2.0 Parquet of one line item per tag map in ``tags`` (cost 1, 2, 4, ... USD)."""
+    n = len(tags)
+    starts = [datetime(2026, 10, 1, i) for i in range(n)]
+    table = pa.table(
+        {
+            "identity_line_item_id": [f"li-{i}" for i in range(n)],
+            "line_item_usage_start_date": pa.array(starts, pa.timestamp("us")),
+            "line_item_usage_end_date": pa.array(
+                [s.replace(hour=s.hour + 1) for s in starts], pa.timestamp("us")
+            ),
+            "line_item_product_code": ["AmazonEC2"] * n,
+            "line_item_usage_type": ["BoxUsage:m5.large"] * n,
+            "line_item_line_item_type": ["Usage"] * n,
+            "line_item_unblended_cost": [float(2**i) for i in range(n)],
+            "line_item_currency_code": ["USD"] * n,
+            "resource_tags": pa.array([list(t.items()) for t in tags], pa.map_(pa.string(), pa.string())),
+        }
+    )
+    pq.write_table(table, path)
+    return path
+
+
+def test_a_cur2_map_key_of_another_case_is_never_a_fallback_row_by_row(tmp_path):
+    path = cur2_with_tags(tmp_path / "cur.parquet", [{"user_Team": "web"}, {"user_team": "data"}])
+    # tag Team: web $1 (line 0); line 1's user_team is another tag: untagged $2
+    assert breakdown(path, "Team") == {"web": pytest.approx(1.0), "(untagged)": pytest.approx(2.0)}
+    # tag team: data $2, untagged $1
+    assert breakdown(path, "team") == {"data": pytest.approx(2.0), "(untagged)": pytest.approx(1.0)}
+
+
+def test_a_tag_key_on_no_line_item_says_the_keys_there(tmp_path):
+    path = cur2_with_tags(tmp_path / "cur.parquet", [{"user_team": "web"}, {"user_env": "prod"}])
+    code, out, _ = run(
+        "breakdown", "--cur", path, "--month", "2026-10", "--by", "tag:nosuch", "--format", "json"
+    )
+    payload = json.loads(out)
+    assert code == 0 and payload["rows"][0]["cost"] == pytest.approx(3.0)  # $1 + $2, all untagged
+    assert any("'nosuch' is on no line item" in n and "tag keys: env, team" in n for n in payload["notes"])
