@@ -116,3 +116,64 @@ def test_a_tag_key_on_no_line_item_says_the_keys_there(tmp_path):
     payload = json.loads(out)
     assert code == 0 and payload["rows"][0]["cost"] == pytest.approx(3.0)  # $1 + $2, all untagged
     assert any("'nosuch' is on no line item" in n and "tag keys: env, team" in n for n in payload["notes"])
+
+
+# ------------------------------------------------------------------ A2, A3: a delivery read twice
+ONE_HOUR = [
+    Item(
+        f"li-{n}",
+        datetime(2026, 10, 1 + n, 0),
+        1,
+        "AmazonEC2",
+        "Amazon Elastic Compute Cloud",
+        "BoxUsage:m5.large",
+        "RunInstances",
+        f"i-{n}",
+        "Usage",
+        Decimal("0.096") * (n + 1),
+        Decimal(1),
+        "Hrs",
+        "web",
+    )
+    for n in range(3)
+]
+
+
+def test_the_same_focus_file_twice_in_a_folder_is_refused_naming_both(tmp_path):
+    first = write(ONE_HOUR, tmp_path / "focus-a", "focus", "csv")
+    (tmp_path / "focus-copy.csv").write_bytes(first.read_bytes())
+    err = refused("reconcile", "--focus", tmp_path)
+    assert "focus-a.csv" in err and "focus-copy.csv" in err and "twice" in err
+    # one of them reads: 0.096 + 0.192 + 0.288 = $0.576
+    code, out, _ = run("reconcile", "--focus", first, "--format", "json")
+    assert code == 0 and json.loads(out)["months"][0]["conservation"]["bill_total"] == pytest.approx(0.576)
+
+
+def test_the_same_rows_in_another_format_are_refused(tmp_path):
+    write(ONE_HOUR, tmp_path / "focus-a", "focus", "csv")
+    write(ONE_HOUR, tmp_path / "focus-b", "focus", "csv.gz")  # the same rows, gzipped
+    err = refused("breakdown", "--focus", tmp_path, "--month", "2026-10", "--by", "service")
+    assert "focus-a.csv" in err and "focus-b.csv.gz" in err
+
+
+def test_two_cur_deliveries_with_regenerated_ids_are_refused_naming_the_files(tmp_path):
+    write(ONE_HOUR, tmp_path / "cur-v1", "legacy", "csv.gz", tags="flat")
+    regenerated = [Item(**{**i.__dict__, "line_item_id": f"new-{i.line_item_id}"}) for i in ONE_HOUR]
+    write(regenerated, tmp_path / "cur-v2", "legacy", "csv.gz", tags="flat")
+    err = refused("reconcile", "--cur", tmp_path)
+    assert "cur-v1.csv.gz" in err and "cur-v2.csv.gz" in err and "--assembly" in err
+
+
+def test_two_parts_of_one_delivery_are_read_together(tmp_path):
+    write(ONE_HOUR[:2], tmp_path / "part-1", "cur2", "parquet")
+    write(ONE_HOUR[2:], tmp_path / "part-2", "cur2", "parquet")
+    code, out, _ = run("reconcile", "--cur", tmp_path, "--format", "json")
+    assert code == 0 and json.loads(out)["months"][0]["conservation"]["bill_total"] == pytest.approx(0.576)
+
+
+def test_an_assembly_that_names_no_delivery_folder_is_refused(tmp_path):
+    period = tmp_path / "cur" / "20261001-20261101" / "assembly-a"
+    period.mkdir(parents=True)
+    write(ONE_HOUR, period / "report-1", "legacy", "csv.gz", tags="flat")
+    err = refused("reconcile", "--cur", tmp_path / "cur", "--assembly", "/no/such/assembly")
+    assert "--assembly /no/such/assembly: no delivery folder" in err and "assembly-a" in err

@@ -489,12 +489,12 @@ def tag_json_column(schema: Schema, types: dict[str, str], present: set[str]) ->
 
 __all__ = [
     "CANONICAL",
-    "absent_tag_note",
     "CUR2",
     "FOCUS",
     "LEGACY",
     "SCHEMAS",
     "Schema",
+    "absent_tag_note",
     "athena_name",
     "detect",
     "q",

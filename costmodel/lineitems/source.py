@@ -153,6 +153,14 @@ def one_delivery_per_period(files: list[Path], assemblies: tuple[str, ...] = ())
             unplaced.append(f)
             continue
         by_period.setdefault(found[0], {}).setdefault(found[1], []).append(f)
+    folders = {part for versions in by_period.values() for v in versions for part in v.split("/") if part}
+    unknown = [a for a in assemblies if a not in folders]
+    if unknown:
+        known = ", ".join(sorted(folders)[:10]) or "none: no file is in a billing period folder"
+        raise InputError(
+            f"--assembly {unknown[0]}: no delivery folder of that name holds the export's files "
+            f"(a folder name under the billing period folder, e.g. 20261001-20261101/NAME; found: {known})"
+        )
     kept = list(unplaced)
     for period, versions in sorted(by_period.items()):
         if len(versions) > 1 and assemblies:
@@ -175,12 +183,13 @@ def glob_escaped(path: Path | str) -> str:
     return "".join(f"[{c}]" if c in "*?[" else c for c in str(path))
 
 
-def _unzipped(files: list[Path]) -> tuple[list[Path], Any]:
+def _unzipped(files: list[Path]) -> tuple[list[Path], Any, dict[str, str]]:
     """ZIP-compressed CSVs unpacked into a private temporary folder (kept alive by the
-    returned handle); other files as they are."""
+    returned handle), and each unpacked file's ZIP; other files as they are."""
     if not any(f.name.lower().endswith(".zip") for f in files):
-        return files, None
+        return files, None, {}
     folder = tempfile.TemporaryDirectory(prefix="costmodel-unzipped-")
+    zips = {}
     out = []
     for i, f in enumerate(files):
         if not f.name.lower().endswith(".zip"):
@@ -198,9 +207,10 @@ def _unzipped(files: list[Path]) -> tuple[list[Path], Any]:
                         while chunk := src.read(1 << 20):
                             dst.write(chunk)
                     out.append(target)
+                    zips[str(target)] = str(f)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError) as exc:
             raise InputError(f"{f}: not a readable ZIP file ({exc})") from None
-    return out, folder
+    return out, folder, zips
 
 
 def _relation(files: list[Path]) -> str:
@@ -249,7 +259,7 @@ def open_files(path: str | Path, expected: str | None = None, assemblies: tuple[
     from costmodel.lineitems.duck import connection
 
     files = resolve(path, assemblies)
-    readable, keep = _unzipped(files)
+    readable, keep, zips = _unzipped(files)
     relation = _relation(readable)
     try:
         described = connection().execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
@@ -263,7 +273,11 @@ def open_files(path: str | Path, expected: str | None = None, assemblies: tuple[
     origin = str(files[0]) if len(files) == 1 else f"{path} ({len(files)} files)"
     aliases = _case_aliases(readable[0]) if _format(files[0]) == "csv" else {}
     schema = detect(list(columns), origin, expected)
-    return Source(relation, columns, types, schema, origin, keep=keep, aliases=aliases)
+    source = Source(relation, columns, types, schema, origin, keep=keep, aliases=aliases)
+    from costmodel.lineitems.deliveries import refuse_repeated_deliveries
+
+    refuse_repeated_deliveries(source, readable, zips)
+    return source
 
 
 __all__ = ["Findings", "Source", "glob_escaped", "one_delivery_per_period", "open_files", "resolve"]
