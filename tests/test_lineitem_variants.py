@@ -402,7 +402,7 @@ def test_every_command_says_a_month_in_progress(tmp_path, command):
     assert code == 0
     if command == "report":
         out = (tmp_path / "out" / "cost-report-2026-10.html").read_text()
-    assert "2026-10 is in progress" in out and "data runs through 2026-10-01 (UTC)" in out
+    assert "2026-10 is in progress" in out and "data runs through 2026-10-01 01:00 (UTC)" in out
 
 
 def test_a_mixed_provider_focus_file_reports_other_providers_apart(tmp_path):

@@ -3,9 +3,11 @@ a case that failed before its fix. Expected money by hand, in the comments."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -177,3 +179,94 @@ def test_an_assembly_that_names_no_delivery_folder_is_refused(tmp_path):
     write(ONE_HOUR, period / "report-1", "legacy", "csv.gz", tags="flat")
     err = refused("reconcile", "--cur", tmp_path / "cur", "--assembly", "/no/such/assembly")
     assert "--assembly /no/such/assembly: no delivery folder" in err and "assembly-a" in err
+
+
+# ------------------------------------------------------------------ A4: daily data stopping early
+ROOT = Path(__file__).parent.parent
+
+
+def daily_through(tmp_path, last_day: str) -> Path:
+    """The bundled daily Cost Explorer sample cut after ``last_day``, no period Estimated."""
+    payload = json.loads(
+        gzip.decompress((ROOT / "data" / "actuals" / "ce-daily-2026-06..2026-10.json.gz").read_bytes())
+    )
+    for entry in payload["requests"]:
+        for page in entry["pages"]:
+            page["ResultsByTime"] = [r for r in page["ResultsByTime"] if r["TimePeriod"]["Start"] <= last_day]
+            for result in page["ResultsByTime"]:
+                result["Estimated"] = False
+    path = tmp_path / "daily.json"
+    path.write_text(json.dumps(payload))
+    return path
+
+
+def test_daily_cost_explorer_data_missing_the_months_last_days_is_in_progress(tmp_path):
+    path = daily_through(tmp_path, "2026-10-14")
+    code, out, err = run("reconcile", "--actuals", path, "--format", "json")
+    assert code == 0, err
+    months = {m["month"]: m for m in json.loads(out)["months"]}
+    assert months["2026-10"]["in_progress"] is True and months["2026-09"]["in_progress"] is False
+    assert "runs through 2026-10-14" in months["2026-10"]["in_progress_reason"]
+    assert months["2026-10"]["hours_in_month"] == 14 * 24  # 1-14 October, month to date
+    code, out, _ = run("reconcile", "--actuals", path, "--month", "2026-10")
+    assert "IN PROGRESS: the data runs through 2026-10-14" in out and "Estimated" not in out
+    code, _, _ = run("report", "--actuals", path, "--month", "2026-10", "--out", tmp_path / "out")
+    html = (tmp_path / "out" / "cost-report-2026-10.html").read_text()
+    assert code == 0 and "The month is in progress (not final: the data runs through 2026-10-14" in html
+
+
+def test_a_partial_cur_month_is_not_said_to_be_marked_by_cost_explorer(tmp_path):
+    path = write(ONE_HOUR, tmp_path / "cur", "cur2", "parquet")  # 1-3 October
+    code, out, _ = run("reconcile", "--cur", path, "--month", "2026-10")
+    assert code == 0 and "IN PROGRESS: the export's data runs through 2026-10-03 (UTC)" in out
+    assert "Cost Explorer" not in out
+
+
+# ------------------------------------------------------------------ A5, A6: a CUR month in progress
+def node_hours(days: int, last_hours: int = 24) -> list[Item]:
+    """3 c5.2xlarge nodes every hour of 1..``days`` October (the last day ``last_hours`` hours)."""
+    items = []
+    for day in range(1, days + 1):
+        for hour in range(24 if day < days else last_hours):
+            for node in range(3):
+                items.append(
+                    Item(
+                        f"li-{day}-{hour}-{node}",
+                        datetime(2026, 10, day, hour),
+                        1,
+                        "AmazonEC2",
+                        "Amazon Elastic Compute Cloud",
+                        "BoxUsage:c5.2xlarge",
+                        "RunInstances",
+                        f"i-{node}",
+                        "Usage",
+                        Decimal("0.34"),
+                        Decimal(1),
+                        "Hrs",
+                        None,
+                    )
+                )
+    return items
+
+
+def test_nodes_of_a_month_in_progress_count_only_the_hours_covered(tmp_path):
+    path = write(node_hours(2), tmp_path / "cur", "cur2", "parquet")  # 1-2 October, 48 hours
+    code, out, err = run("nodes", "--cur", path, "--month", "2026-10", "--format", "json")
+    assert code == 0, err
+    curve = json.loads(out)
+    assert curve["in_progress"] is True and len(curve["hours"]) == 48
+    assert curve["actual_node_hours"] == 144  # 3 nodes x 48 hours
+    assert curve["fixed_node_hours"] == 144  # node_count 3 x 48 hours: no volume variance
+    assert curve["volume_variance"] == 0
+    assert min(h["billed_nodes"] for h in curve["hours"]) == 3  # no hour of 0 nodes made up
+
+
+def test_a_month_ending_hours_before_its_end_is_in_progress(tmp_path):
+    from costmodel import lineitems
+
+    path = write(node_hours(31, last_hours=5), tmp_path / "cur", "cur2", "parquet")  # to 31 Oct 05:00
+    source = lineitems.prepare(lineitems.open_files(path))
+    assert source.findings.month_in_progress("2026-10")
+    assert "runs through 2026-10-31 05:00 (UTC)" in source.findings.notes()[0]
+    whole = write(node_hours(31), tmp_path / "whole", "cur2", "parquet")  # every hour of October
+    assert not lineitems.prepare(lineitems.open_files(whole)).findings.month_in_progress("2026-10")

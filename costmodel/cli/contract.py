@@ -77,6 +77,7 @@ def month_payload(rec: ReconciledMonth) -> dict:
         "hours_in_month": rec.hours_in_month,
         "estimated": rec.estimated,
         "in_progress": rec.estimated,  # the same flag under the name every command uses
+        "in_progress_reason": rec.progress,
         "totals": {k: json_number(v) for k, v in rec.totals.items()},
         "lines": records(lines),
         # the steps from the document to the bill, as the waterfall and the report show them

@@ -100,9 +100,7 @@ def documented_cells(stated: pd.Series, allocated: pd.Series) -> pd.Series:
 
 def print_month(rec: ReconciledMonth, basis: str, previous: float | None = None) -> None:
     table, t = rec.lines, rec.totals
-    est = (
-        " (IN PROGRESS: not final, Cost Explorer marks it Estimated; month to date)" if rec.estimated else ""
-    )
+    est = f" (IN PROGRESS: {rec.progress or 'not final'}; month to date)" if rec.estimated else ""
     print(f"\n=== {rec.month}: {rec.hours_in_month:.0f} hours{est}")
     print(
         f"actual {money(t['actual'])} (unblended): {change_text(t['actual'], t['modelled'])} vs modelled "

@@ -85,8 +85,10 @@ def node_curve(
     eks = arch.sections["eks"]
     actual = hourly_instances(source, month, eks["instance_type"], athena)
     start = pd.Period(month, "M").start_time
-    model = hourly_nodes(arch, start=str(start.date()), days=pd.Period(month, "M").days_in_month)
-    hours = actual.rename(columns={"instances": "billed_nodes"}).assign(model_nodes=model.to_numpy())
+    # the hours the data covers (a month in progress: so far), the model over the same hours
+    days = -(-len(actual) // 24)
+    model = hourly_nodes(arch, start=str(start.date()), days=days).to_numpy()[: len(actual)]
+    hours = actual.rename(columns={"instances": "billed_nodes"}).assign(model_nodes=model)
     catalog = catalog if catalog is not None else load_snapshot()
     box = ec2_instance_hours(arch.region, eks["instance_type"])
     price = float(catalog.unit_price(region=arch.region, usage_type=box, operation="RunInstances")["price"])

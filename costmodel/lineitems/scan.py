@@ -165,18 +165,19 @@ def _refuse_unreadable(source: Source, profile: pd.DataFrame) -> None:
 
 
 def _in_progress(aws: pd.DataFrame) -> tuple[tuple[str, str], ...]:
-    """(month, the last day it has data) for each month whose line items stop before its last
-    day (usage of an hour or a day; monthly lines such as fees end with the month anyway)."""
+    """(month, where its data ends) for each month whose line items stop before its last
+    hour (usage of an hour or a day; monthly lines such as fees end with the month anyway).
+    Judged by the hour: data through 05:00 of the last day is not the month's bill."""
     out = []
     for month, rows in aws.groupby("month"):
         next_month = (pd.Period(str(month), "M") + 1).start_time
         ends = [pd.to_datetime(rows[c]).max() for c in ("daily_end", "data_end")]
         end = ends[0] if pd.notna(ends[0]) else ends[1]
-        if pd.isna(end):  # no end times: the day after the last start
+        if pd.isna(end):  # no end times: the day after the last start (its granularity unknown)
             end = pd.to_datetime(rows["last_start"]).max().floor("D") + pd.Timedelta(days=1)
-        end = pd.Timestamp(end).ceil("D")
+        end = pd.Timestamp(end)
         if end < next_month:
-            out.append((str(month), f"{end - pd.Timedelta(days=1):%Y-%m-%d}"))
+            out.append((str(month), end.isoformat()))
     return tuple(out)
 
 

@@ -16,6 +16,7 @@ import re
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,21 +33,36 @@ class Findings:
 
     ``duplicates`` line items dropped (the same ``identity_line_item_id`` and interval twice);
     ``other_providers`` (provider, line items, cost [USD]) of a FOCUS file's non-AWS rows,
-    left out of the AWS bill; ``in_progress`` month -> the last day it has data.
+    left out of the AWS bill; ``in_progress`` month -> the end of its data (the end of its
+    last hour, ISO 8601 in UTC, e.g. ``2026-10-15T06:00:00``).
     """
 
     duplicates: int = 0
     other_providers: tuple[tuple[str, int, float], ...] = ()
     in_progress: tuple[tuple[str, str], ...] = ()
 
+    def data_end(self, month: str) -> datetime | None:
+        """Where ``month``'s data ends (UTC, exclusive), None when the month is complete."""
+        return next((datetime.fromisoformat(end) for m, end in self.in_progress if m == month), None)
+
+    def through(self, month: str) -> str:
+        """How far ``month``'s data runs: its last day when that day is whole (``2026-10-14``),
+        else its last hour's end (``2026-10-31 05:00``); "" when the month is complete."""
+        end = self.data_end(month)
+        if end is None:
+            return ""
+        if end.time() == time(0):
+            return f"{end - timedelta(days=1):%Y-%m-%d}"
+        return f"{end:%Y-%m-%d %H:%M}"
+
     def notes(self, month: str | None = None) -> list[str]:
         """One sentence per finding (for ``month`` only, when given, for months in progress)."""
         out = []
-        for m, end in self.in_progress:
+        for m, _ in self.in_progress:
             if month is None or m == month:
                 out.append(
-                    f"{m} is in progress: the export's data runs through {end} (UTC), not to the "
-                    "month's last day; its figures are month-to-date, not the month's bill"
+                    f"{m} is in progress: the export's data runs through {self.through(m)} (UTC), not to "
+                    "the month's last hour; its figures are month-to-date, not the month's bill"
                 )
         if self.duplicates:
             out.append(

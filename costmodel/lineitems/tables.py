@@ -185,7 +185,8 @@ def hourly_instances(
     source: Source, month: str, instance_type: str, athena: Athena | None = None
 ) -> pd.DataFrame:
     """Instances of ``instance_type`` running each hour of ``month`` [instances]: the node
-    group's real autoscaling curve (hours with none are 0)."""
+    group's real autoscaling curve (hours with none are 0; a month in progress ends with its
+    data)."""
     if not re.fullmatch(r"[a-z0-9]+\.[a-z0-9]+", instance_type):
         raise InputError(f"instance type {instance_type!r} is not of the form family.size")
     source = prepare(source, athena)
@@ -194,7 +195,12 @@ def hourly_instances(
         source, "hourly", athena, month_filter=month_filter(month), box=EC2_INSTANCE_HOURS + instance_type
     )
     period = pd.Period(month, "M")
-    hours = pd.date_range(period.start_time, period.end_time.floor("h"), freq="h")
+    # a month in progress: only the hours its data covers (the rest are unknown, not 0 nodes)
+    end = source.findings.data_end(month) if source.findings is not None else None
+    last = (
+        pd.Timestamp(end).ceil("h") - pd.Timedelta(hours=1) if end is not None else period.end_time.floor("h")
+    )
+    hours = pd.date_range(period.start_time, last, freq="h")
     frame["hour"] = pd.to_datetime(frame["hour"])
     series = frame.set_index("hour")["instance_hours"].reindex(hours, fill_value=0.0)
     return series.rename("instances").rename_axis("hour").reset_index()

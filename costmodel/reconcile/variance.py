@@ -211,7 +211,8 @@ class ReconciledMonth(Result):
     hours_in_month : float
         Calendar hours of the period [h].
     estimated : bool
-        Cost Explorer had not finalised the month.
+        The month is in progress: Cost Explorer had not finalised it, or the data stops
+        before the month's end (month to date).
     totals : dict
         ``documented``, ``modelled`` (730 h, list prices) and ``actual`` [USD].
     lines : DataFrame
@@ -230,6 +231,25 @@ class ReconciledMonth(Result):
     unmapped: pd.DataFrame
     input_total: float
     input_total_source: str
+    # why the month is in progress, as one phrase ("" when it is final)
+    progress: str = ""
+
+
+def progress_note(rows: pd.DataFrame, month: str, actuals: Actuals | None) -> str:
+    """Why ``month`` is in progress, by what says so, or "" when its figures are final: a
+    line-item export whose data stops early (its findings), periods that stop before the
+    month's end (daily Cost Explorer data missing its last days), Cost Explorer's Estimated."""
+    findings = getattr(actuals, "findings", None)
+    if findings is not None and findings.data_end(month) is not None:
+        return f"the export's data runs through {findings.through(month)} (UTC)"
+    month_end = (pd.Period(month, "M") + 1).start_time
+    data_end = pd.Timestamp(rows["period_end"].max())
+    if data_end < month_end:
+        last = data_end - pd.Timedelta(seconds=1)
+        return f"the data runs through {last:%Y-%m-%d} (UTC), not to the month's end"
+    if bool(rows["estimated"].any()):
+        return "Cost Explorer marks it Estimated"
+    return ""
 
     def _title(self) -> str:
         return f"ReconciledMonth {self.month}" + (" (in progress: month to date)" if self.estimated else "")
@@ -482,10 +502,12 @@ def _reconcile(
         .rename(columns={"unblended_cost": "actual"})
     )
     input_total = conserve(table, unmapped, mapped, rows, month, actuals)
+    progress = progress_note(rows, month, actuals)
     return ReconciledMonth(
         month=month,
         hours_in_month=hours,
-        estimated=bool(rows["estimated"].any()),
+        estimated=bool(rows["estimated"].any()) or progress != "",
+        progress=progress,
         totals={
             "documented": float(table["allocated"].sum()),
             "modelled": float(table["modelled"].sum()),

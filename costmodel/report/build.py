@@ -242,6 +242,7 @@ def report_context(
         "actuals_source": path.name,
         "synthetic": synthetic,
         "estimated": rec.estimated,
+        "progress": rec.progress,
         "totals": rec.totals,
         "previous_total": previous,
         "lines_total": float(table["actual"].sum()),
