@@ -387,8 +387,9 @@ def too_short(detection: Detection) -> str:
     if detection.first_scored:
         return ""
     return (
-        f"anomalies need {7 * WEEKS} days of daily history before the first day they score; "
-        f"{detection.origin} has {detection.days} day{'' if detection.days == 1 else 's'}"
+        f"anomalies score a day against the {7 * WEEKS} days before it, so they need at least "
+        f"{7 * WEEKS + 1} days of daily data; {detection.origin} has {detection.days} "
+        f"day{'' if detection.days == 1 else 's'}"
     )
 
 

@@ -148,18 +148,18 @@ def test_a_plain_focus_export_reconciles_per_service_and_conserves(tmp_path):
                 ("NULL", "1 line item(s) with no line_item_unblended_cost, the first in 2026-06"),
                 (
                     "'NaN'::DOUBLE",
-                    "1 line item(s) with a line_item_unblended_cost that is not a finite amount",
+                    "1 line item(s) with a line_item_unblended_cost that is no plausible amount",
                 ),
                 (
                     "'inf'::DOUBLE",
-                    "1 line item(s) with a line_item_unblended_cost that is not a finite amount",
+                    "1 line item(s) with a line_item_unblended_cost that is no plausible amount",
                 ),
             ]
         ),
         (
             "SELECT * REPLACE (CASE WHEN identity_line_item_id = 'sample-0000007' THEN 'NaN'::DOUBLE "
             "ELSE line_item_usage_amount END AS line_item_usage_amount)",
-            "1 line item(s) with a line_item_usage_amount that is not a finite number",
+            "1 line item(s) with a line_item_usage_amount that is no plausible number",
         ),
     ],
 )

@@ -270,3 +270,48 @@ def test_a_month_ending_hours_before_its_end_is_in_progress(tmp_path):
     assert "runs through 2026-10-31 05:00 (UTC)" in source.findings.notes()[0]
     whole = write(node_hours(31), tmp_path / "whole", "cur2", "parquet")  # every hour of October
     assert not lineitems.prepare(lineitems.open_files(whole)).findings.month_in_progress("2026-10")
+
+
+# ------------------------------------------------------------------ messages
+def test_an_empty_csv_is_said_empty_not_column0(tmp_path):
+    path = tmp_path / "cur.csv"
+    path.write_bytes(b"")
+    err = refused("reconcile", "--cur", path)
+    assert "the file is empty (0 bytes)" in err and "column0" not in err
+
+
+def test_a_gzipped_csv_of_nothing_is_said_to_have_no_header_row(tmp_path):
+    path = tmp_path / "cur.csv.gz"
+    path.write_bytes(gzip.compress(b""))  # not 0 bytes: the gzip header
+    err = refused("reconcile", "--cur", path)
+    assert "no header row" in err and "column0" not in err
+
+
+def test_a_header_only_focus_file_has_no_line_items(tmp_path):
+    path = tmp_path / "focus.csv"
+    path.write_text(
+        "BilledCost,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,BillingCurrency,ProviderName\n"
+    )
+    err = refused("reconcile", "--focus", path)
+    assert "no line items (a header row only)" in err and "ProviderName" not in err
+
+
+def test_a_folder_mixing_cur2_and_focus_files_is_refused_naming_one_of_each(tmp_path):
+    write(ONE_HOUR, tmp_path / "cur", "cur2", "parquet")
+    write(ONE_HOUR[:1], tmp_path / "focus", "focus", "parquet")
+    for option in ("--cur", "--focus"):
+        err = refused("reconcile", option, tmp_path)
+        assert "mixes schemas" in err and "cur.parquet (cur2)" in err and "focus.parquet (focus)" in err
+
+
+def test_an_implausible_amount_is_said_so_with_the_limit(tmp_path):
+    big = [Item(**{**ONE_HOUR[0].__dict__, "cost": Decimal("1e16")})]  # finite, beyond 1e15
+    path = write(big, tmp_path / "cur", "cur2", "parquet")
+    err = refused("reconcile", "--cur", path)
+    assert "no plausible amount" in err and "1,000,000,000,000,000" in err and "not a finite" not in err
+
+
+def test_anomalies_on_28_days_say_the_29_they_need(tmp_path):
+    path = daily_through(tmp_path, "2026-06-28")  # 1-28 June: 28 days
+    err = refused("anomalies", "--actuals", path)
+    assert "need at least 29 days of daily data" in err and "has 28 days" in err

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from costmodel.errors import InputError
+from costmodel.inputs import PLAUSIBLE_MAXIMUM
 from costmodel.lineitems.engine import Athena, run
 from costmodel.lineitems.queries import bill_parameters, product_names_parameters
 from costmodel.lineitems.source import Findings, Source
@@ -199,10 +200,11 @@ def check_money(source: Source, checks: pd.DataFrame) -> None:
         (totals["cost_missing"], f"no {columns['unblended_cost']}"),
         (
             totals["cost_not_finite"] - totals["cost_missing"],
-            f"a {columns['unblended_cost']} that is not a finite amount",
+            f"a {columns['unblended_cost']} that is no plausible amount (NaN, infinite or beyond "
+            f"+-{float(PLAUSIBLE_MAXIMUM):,.0f})",
         ),
-        (totals["usage_not_finite"], f"a {columns['usage_amount']} that is not a finite number"),
-        (totals["amortized_not_finite"], "an amortized (effective) cost that is not a finite amount"),
+        (totals["usage_not_finite"], f"a {columns['usage_amount']} that is no plausible number"),
+        (totals["amortized_not_finite"], "an amortized (effective) cost that is no plausible amount"),
     ]
     for count, what in problems:
         if pd.notna(count) and count > 0:

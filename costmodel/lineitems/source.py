@@ -263,6 +263,30 @@ def _case_aliases(file: Path) -> dict[str, str]:
     return aliases
 
 
+def _refuse_mixed_schemas(files: list[Path], readable: list[Path], columns: tuple[str, ...]) -> None:
+    """Refuse files of two export schemas read as one (a CUR 2.0 file beside a FOCUS file),
+    naming a file of each: their union would be neither."""
+    from costmodel.lineitems.duck import connection
+    from costmodel.lineitems.schema import SCHEMAS
+
+    present = set(columns)
+    kinds = [s for s in SCHEMAS if all(m in present for m in s.marker)]
+    if len(kinds) < 2:
+        return
+    found: dict[str, Path] = {}
+    for given, read in zip(files, readable, strict=False):
+        names = {
+            str(r[0]) for r in connection().execute(f"DESCRIBE SELECT * FROM {_relation([read])}").fetchall()
+        }
+        kind = next((s.name for s in kinds if all(m in names for m in s.marker)), None)
+        if kind and kind not in found:
+            found[kind] = given
+        if len(found) > 1:
+            break
+    shown = " and ".join(f"{f} ({k})" for k, f in found.items()) or ", ".join(s.name for s in kinds)
+    raise InputError(f"the export mixes schemas: {shown}; give the files of one export")
+
+
 def open_files(path: str | Path, expected: str | None = None, assemblies: tuple[str, ...] = ()) -> Source:
     """The line items of the export at ``path`` (see :func:`resolve`), in place.
 
@@ -275,6 +299,9 @@ def open_files(path: str | Path, expected: str | None = None, assemblies: tuple[
     from costmodel.lineitems.duck import connection
 
     files = resolve(path, assemblies)
+    empty = next((f for f in files if f.stat().st_size == 0), None)
+    if empty is not None:
+        raise InputError(f"{empty}: the file is empty (0 bytes); an export has a header row and line items")
     readable, keep, zips = _unzipped(files)
     relation = _relation(readable)
     try:
@@ -287,6 +314,9 @@ def open_files(path: str | Path, expected: str | None = None, assemblies: tuple[
     columns = tuple(str(row[0]) for row in described if row[0] != "filename")
     types = {str(row[0]): str(row[1]) for row in described}
     origin = str(files[0]) if len(files) == 1 else f"{path} ({len(files)} files)"
+    if all(re.fullmatch(r"column\d+", c) for c in columns):  # DuckDB's names when there is no header
+        raise InputError(f"{files[0]}: no header row (the first line names the columns in an export)")
+    _refuse_mixed_schemas(files, readable, columns)
     aliases = _case_aliases(readable[0]) if _format(files[0]) == "csv" else {}
     schema = detect(list(columns), origin, expected)
     source = Source(relation, columns, types, schema, origin, keep=keep, aliases=aliases)
