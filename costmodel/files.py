@@ -15,6 +15,7 @@ full, quota, a killed process) leaves the previous file as it was, never a trunc
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -25,6 +26,9 @@ from costmodel.errors import InputError, WriteError
 
 # Files replaced in this process, in order; the command line says which after a Ctrl-C.
 WRITTEN: list[Path] = []
+# Output folders created in this process, parents first: removed again when the command
+# stops before writing into them (see remove_empty_created_folders).
+CREATED_FOLDERS: list[Path] = []
 PRIVATE_MODE = 0o600  # bills and cache entries: readable by their owner only
 PRIVATE_DIR_MODE = 0o700
 
@@ -80,13 +84,24 @@ def check_writable_dir(path: str | Path, what: str) -> Path:
     folder = Path(path)
     if folder.exists() and not folder.is_dir():
         raise InputError(f"{what} {folder} is a file; give a folder")
+    missing = [f for f in (folder, *folder.parents) if not f.exists()][::-1]
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        CREATED_FOLDERS.extend(missing)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".costmodel-probe-"):
             pass
     except OSError as exc:
         raise InputError(f"{what} {folder} cannot be written: {exc.strerror or exc}") from None
     return folder
+
+
+def remove_empty_created_folders() -> None:
+    """Remove the output folders this process created that are still empty (the command
+    stopped before writing into them), innermost first; a folder with anything in it stays."""
+    while CREATED_FOLDERS:
+        folder = CREATED_FOLDERS.pop()
+        with contextlib.suppress(OSError):  # not empty, or gone: left as it is
+            folder.rmdir()
 
 
 def _new_file_mode() -> int:

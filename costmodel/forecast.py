@@ -210,7 +210,7 @@ def forecast(
             last = pd.Period(months_so_far[0], "M") - 1
             so_far = bill.set_index("month")["actual"]
             notes += [
-                f"{m} is in progress (Cost Explorer marks it Estimated): {money(so_far[m])} so far, "
+                f"{m} is in progress (not final): {money(so_far[m])} so far, "
                 "not a complete month; its row is the forecast of the whole month"
                 for m in months_so_far
             ]

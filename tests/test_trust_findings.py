@@ -315,3 +315,21 @@ def test_anomalies_on_28_days_say_the_29_they_need(tmp_path):
     path = daily_through(tmp_path, "2026-06-28")  # 1-28 June: 28 days
     err = refused("anomalies", "--actuals", path)
     assert "need at least 29 days of daily data" in err and "has 28 days" in err
+
+
+def test_ctrl_c_during_report_removes_the_out_folder_it_created(tmp_path, monkeypatch):
+    import importlib
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(importlib.import_module("costmodel.report.build"), "report_context", interrupt)
+    out = tmp_path / "new" / "reports"
+    code, _, err = run("report", "--month", "2026-10", "--out", out)
+    assert code == 130 and err == "costmodel: interrupted, nothing was written\n"
+    assert not (tmp_path / "new").exists()  # both folders it made are gone
+    kept = tmp_path / "kept"
+    (kept / "old.txt").parent.mkdir()
+    (kept / "old.txt").write_text("mine")
+    code, _, _ = run("report", "--month", "2026-10", "--out", kept)
+    assert code == 130 and (kept / "old.txt").read_text() == "mine"  # a folder it did not make stays

@@ -67,9 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     import pandas as pd
 
     from costmodel.cli.parser import build_parser
-    from costmodel.files import WRITTEN
+    from costmodel.files import CREATED_FOLDERS, WRITTEN, remove_empty_created_folders
 
     WRITTEN.clear()
+    CREATED_FOLDERS.clear()
     debug = False
     try:
         args = build_parser().parse_args(argv)
@@ -77,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         pd.set_option("display.width", 250)
         code = args.func(args)
     except KeyboardInterrupt:
+        remove_empty_created_folders()  # an --out folder made for a file never written
         if debug:
             raise
         return interrupted()
@@ -84,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except Exception as exc:
+        remove_empty_created_folders()
         message = expected_failure(exc)
         if message is None or debug:
             raise
