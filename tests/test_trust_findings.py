@@ -333,3 +333,16 @@ def test_ctrl_c_during_report_removes_the_out_folder_it_created(tmp_path, monkey
     (kept / "old.txt").write_text("mine")
     code, _, _ = run("report", "--month", "2026-10", "--out", kept)
     assert code == 130 and (kept / "old.txt").read_text() == "mine"  # a folder it did not make stays
+
+
+def test_parts_of_one_delivery_in_aws_layout_are_not_compared_again(tmp_path, monkeypatch):
+    import importlib
+
+    deliveries = importlib.import_module("costmodel.lineitems.deliveries")
+    period = tmp_path / "data" / "BILLING_PERIOD=2026-10"
+    period.mkdir(parents=True)
+    write(ONE_HOUR[:2], period / "part-1", "cur2", "parquet")
+    write(ONE_HOUR[2:], period / "part-2", "cur2", "parquet")
+    monkeypatch.setattr(deliveries, "QUERY", "not sql")  # the comparison would fail if it ran
+    code, out, _ = run("reconcile", "--cur", tmp_path / "data", "--format", "json")
+    assert code == 0 and json.loads(out)["months"][0]["conservation"]["bill_total"] == pytest.approx(0.576)

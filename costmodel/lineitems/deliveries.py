@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from costmodel.errors import InputError
-from costmodel.lineitems.source import Source
+from costmodel.lineitems.source import Source, _period_and_version
 
 # the content a line item is compared by (canonical columns)
 CONTENT = (
@@ -42,10 +42,17 @@ FROM shared JOIN per_file f ON f.file = first JOIN per_file s ON s.file = second
 ORDER BY common DESC"""
 
 
-def refuse_repeated_deliveries(source: Source, files: list[Path], names: dict[str, str]) -> None:
+def refuse_repeated_deliveries(
+    source: Source, given: list[Path], files: list[Path], names: dict[str, str]
+) -> None:
     """Refuse ``source`` when two of its ``files`` hold the same line items, naming both;
-    ``names`` maps a file as read (an unpacked ZIP member) to the file given."""
+    ``names`` maps a file as read (an unpacked ZIP member) to the file given. Files all in
+    AWS's own folder layout (a billing period's folder, a delivery's folder under it) are
+    not compared: :func:`~costmodel.lineitems.source.one_delivery_per_period` keeps one
+    delivery per period there, and the parts of one delivery never repeat each other."""
     if len(files) < 2 or source.engine != "duckdb":
+        return
+    if all(_period_and_version(f) is not None for f in given):
         return
     from costmodel.lineitems.duck import execute
     from costmodel.lineitems.queries import canonical_cte

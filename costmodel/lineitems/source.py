@@ -322,7 +322,7 @@ def open_files(path: str | Path, expected: str | None = None, assemblies: tuple[
     source = Source(relation, columns, types, schema, origin, keep=keep, aliases=aliases)
     from costmodel.lineitems.deliveries import refuse_repeated_deliveries
 
-    refuse_repeated_deliveries(source, readable, zips)
+    refuse_repeated_deliveries(source, files, readable, zips)
     return source
 
 
