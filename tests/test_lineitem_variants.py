@@ -373,7 +373,7 @@ def test_a_month_without_its_last_day_is_in_progress_everywhere(tmp_path_factory
     items = [
         Item(
             f"li-{d:02d}",
-            datetime(2026, 10, d, 12),
+            datetime(2026, 10, d, 23),  # the last hour of day d: the data runs through day d
             1,
             *USAGE[0][:4],
             "i-1",

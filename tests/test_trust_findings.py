@@ -216,9 +216,9 @@ def test_daily_cost_explorer_data_missing_the_months_last_days_is_in_progress(tm
 
 
 def test_a_partial_cur_month_is_not_said_to_be_marked_by_cost_explorer(tmp_path):
-    path = write(ONE_HOUR, tmp_path / "cur", "cur2", "parquet")  # 1-3 October
+    path = write(ONE_HOUR, tmp_path / "cur", "cur2", "parquet")  # hour 0 of 1-3 October: to 3 Oct 01:00
     code, out, _ = run("reconcile", "--cur", path, "--month", "2026-10")
-    assert code == 0 and "IN PROGRESS: the export's data runs through 2026-10-03 (UTC)" in out
+    assert code == 0 and "IN PROGRESS: the export's data runs through 2026-10-03 01:00 (UTC)" in out
     assert "Cost Explorer" not in out
 
 
@@ -293,7 +293,7 @@ def test_a_header_only_focus_file_has_no_line_items(tmp_path):
         "BilledCost,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,BillingCurrency,ProviderName\n"
     )
     err = refused("reconcile", "--focus", path)
-    assert "no line items (a header row only)" in err and "ProviderName" not in err
+    assert "no line items" in err and "ProviderName" not in err
 
 
 def test_a_folder_mixing_cur2_and_focus_files_is_refused_naming_one_of_each(tmp_path):
