@@ -234,23 +234,6 @@ class ReconciledMonth(Result):
     # why the month is in progress, as one phrase ("" when it is final)
     progress: str = ""
 
-
-def progress_note(rows: pd.DataFrame, month: str, actuals: Actuals | None) -> str:
-    """Why ``month`` is in progress, by what says so, or "" when its figures are final: a
-    line-item export whose data stops early (its findings), periods that stop before the
-    month's end (daily Cost Explorer data missing its last days), Cost Explorer's Estimated."""
-    findings = getattr(actuals, "findings", None)
-    if findings is not None and findings.data_end(month) is not None:
-        return f"the export's data runs through {findings.through(month)} (UTC)"
-    month_end = (pd.Period(month, "M") + 1).start_time
-    data_end = pd.Timestamp(rows["period_end"].max())
-    if data_end < month_end:
-        last = data_end - pd.Timedelta(seconds=1)
-        return f"the data runs through {last:%Y-%m-%d} (UTC), not to the month's end"
-    if bool(rows["estimated"].any()):
-        return "Cost Explorer marks it Estimated"
-    return ""
-
     def _title(self) -> str:
         return f"ReconciledMonth {self.month}" + (" (in progress: month to date)" if self.estimated else "")
 
@@ -271,6 +254,23 @@ def progress_note(rows: pd.DataFrame, month: str, actuals: Actuals | None) -> st
         largest = self.lines.assign(_size=size).sort_values("_size", ascending=False, kind="stable")
         shown = ["category", "modelled", "actual", *VARIANCES, "explanation"]
         return [("lines, largest differences first", largest[shown]), ("unmapped", self.unmapped)]
+
+
+def progress_note(rows: pd.DataFrame, month: str, actuals: Actuals | None) -> str:
+    """Why ``month`` is in progress, by what says so, or "" when its figures are final: a
+    line-item export whose data stops early (its findings), periods that stop before the
+    month's end (daily Cost Explorer data missing its last days), Cost Explorer's Estimated."""
+    findings = getattr(actuals, "findings", None)
+    if findings is not None and findings.data_end(month) is not None:
+        return f"the export's data runs through {findings.through(month)} (UTC)"
+    month_end = (pd.Period(month, "M") + 1).start_time
+    data_end = pd.Timestamp(rows["period_end"].max())
+    if data_end < month_end:
+        last = data_end - pd.Timedelta(seconds=1)
+        return f"the data runs through {last:%Y-%m-%d} (UTC), not to the month's end"
+    if bool(rows["estimated"].any()):
+        return "Cost Explorer marks it Estimated"
+    return ""
 
 
 def _compare_service_level(
