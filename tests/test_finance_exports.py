@@ -131,12 +131,11 @@ def test_changes_that_round_to_nothing_read_zero_never_minus_zero():
     assert change_text(14.9999, 15.0) == "+$0.00 (0.0%)"
 
 
-def test_the_report_forecast_draws_the_budget_line(production, catalog, monkeypatch):
-    from costmodel import actuals, reconcile
-    from costmodel.report import charts, views
+def test_the_report_forecast_draws_the_budget_line(monkeypatch):
+    from costmodel import actuals
+    from costmodel.report import build, charts
 
     bill = actuals.read_actuals(SAMPLE)
-    tables = reconcile.months(bill, production, catalog)
     drawn = []
     original = charts.plot_forecast
 
@@ -145,8 +144,8 @@ def test_the_report_forecast_draws_the_budget_line(production, catalog, monkeypa
         return original(result, budget=budget)
 
     monkeypatch.setattr(charts, "plot_forecast", spy)
-    views.report_sections(tables, tables[-1], bill, None, production, catalog, budget_total=10000.0)
-    assert drawn == [10000.0]
+    section = build.forecast_section(bill, "2026-10", 10000.0)
+    assert section["available"] and drawn == [10000.0]
 
 
 def test_report_workbook_has_one_sheet_per_table_money_as_money(reports):

@@ -170,6 +170,20 @@ def _says_synthetic(path: Path) -> bool:
         return False
 
 
+def _bill_of(month: str, actuals_path: str | Path | None, actuals: Actuals | None) -> tuple[Actuals, Path]:
+    """The bill the report reads (given, read from ``actuals_path``, or the bundled sample)
+    and the path that names it; a bill without ``month`` is refused."""
+    path = sample(SAMPLE_MONTHLY, actuals_path)
+    if actuals is None:
+        actuals = read_actuals(path)
+    else:  # line items: their source names them
+        path = Path(actuals.origin)
+    present = set(actuals.rows["month"])
+    if month not in present:
+        raise InputError(f"{path.name} has no data for {month}; it has {', '.join(sorted(present))}")
+    return actuals, path
+
+
 def report_context(
     month: str,
     actuals_path: str | Path | None = None,
@@ -193,16 +207,7 @@ def report_context(
     arch = arch if arch is not None else load_architecture()
     catalog = catalog if catalog is not None else load_snapshot()
     bundled = actuals_path is None and actuals is None
-    path = sample(SAMPLE_MONTHLY, actuals_path)
-    if actuals is None:
-        actuals = read_actuals(path)
-    else:  # line items: their source names them
-        path = Path(actuals.origin)
-    actual = actuals.rows
-    if month not in set(actual["month"]):
-        raise InputError(
-            f"{path.name} has no data for {month}; it has {', '.join(sorted(actual['month'].unique()))}"
-        )
+    actuals, path = _bill_of(month, actuals_path, actuals)
     # the month, and the year up to it for the trend and the movers: later months or older
     # ones are not shown, so not reconciled
     first = str(pd.Period(month, "M") - (TREND_MONTHS - 1))
@@ -257,7 +262,7 @@ def report_context(
         .sort_values("_size", ascending=False, kind="stable")
         .to_dict("records"),
         "unmapped": rec.unmapped.to_dict("records"),
-        "coverage": analysis.ri_coverage(actual, month, catalog, arch.region).to_dict("records"),
+        "coverage": analysis.ri_coverage(actuals.rows, month, catalog, arch.region).to_dict("records"),
         "opportunities": analysis.opportunities(arch, catalog).to_dict("records"),
         "assumptions": arch.assumptions().to_dict("records"),
         "price_snapshot": catalog.name,
