@@ -37,6 +37,25 @@ def test_no_module_in_the_package_passes_600_lines():
     assert not long, "split along the domain: " + "; ".join(long)
 
 
+def test_no_package_module_is_shadowed_by_a_name_its_package_exports():
+    """``import costmodel.estimation`` must give the module: a function of the same name
+    re-exported by the package (``costmodel.estimate`` was both) makes ``costmodel.X``
+    mean one or the other depending on import order."""
+    import importlib
+    import pkgutil
+    import types
+
+    shadowed = []
+    for package_dir in sorted({p.parent for p in PACKAGE.rglob("__init__.py")}):
+        dotted = ".".join(package_dir.relative_to(PACKAGE.parent).parts)
+        package = importlib.import_module(dotted)
+        for info in pkgutil.iter_modules([str(package_dir)]):
+            exported = package.__dict__.get(info.name)
+            if exported is not None and not isinstance(exported, types.ModuleType):
+                shadowed.append(f"{dotted}.{info.name} is a module and a {type(exported).__name__}")
+    assert not shadowed, "; ".join(shadowed)
+
+
 def test_the_package_api_is_its_all_and_each_name_is_documented():
     import costmodel
 

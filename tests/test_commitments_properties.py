@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from costmodel.commitments import Commitment, Portfolio, apply, payment_schedule
-from costmodel.commitments.recommend import committed_cost
+from costmodel.commitments.recommendation import committed_cost
 
 TYPES = ["c5.large", "c5.xlarge", "c5.2xlarge", "c5.4xlarge"]
 NF = {"c5.large": 4, "c5.xlarge": 8, "c5.2xlarge": 16, "c5.4xlarge": 32}

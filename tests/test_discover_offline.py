@@ -3,7 +3,7 @@ schema is given when the account runs several."""
 
 from __future__ import annotations
 
-from costmodel.account.discover import read_rds
+from costmodel.account.discovery import read_rds
 
 
 class FakeRds:

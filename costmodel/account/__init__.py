@@ -8,7 +8,7 @@ Example::
     account.drift(load_architecture(), load_architecture("running.yaml")).differences
 """
 
-from costmodel.account.discover import Discovery, discover, to_yaml
-from costmodel.account.drift import Difference, Drift, drift
+from costmodel.account.discovery import Discovery, discover, to_yaml
+from costmodel.account.drift_report import Difference, Drift, drift
 
 __all__ = ["Difference", "Discovery", "Drift", "discover", "drift", "to_yaml"]

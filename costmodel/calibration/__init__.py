@@ -11,9 +11,9 @@ Example::
 """
 
 from costmodel.calibration import cloudwatch
-from costmodel.calibration.backtest import Backtest, ServiceHours, backtest, calibrated
+from costmodel.calibration.backtesting import Backtest, ServiceHours, backtest, calibrated
+from costmodel.calibration.capacity_headroom import Headroom, headroom
 from costmodel.calibration.fit import Fit
-from costmodel.calibration.headroom import Headroom, headroom
 from costmodel.calibration.loadfile import Calibration, calibrate, read_load_file, write_load_file
 
 __all__ = [

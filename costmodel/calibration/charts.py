@@ -6,8 +6,8 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from costmodel.calibration.backtest import Backtest
-from costmodel.calibration.headroom import Headroom
+from costmodel.calibration.backtesting import Backtest
+from costmodel.calibration.capacity_headroom import Headroom
 from costmodel.figure import ChartFigure
 from costmodel.scaling.charts import SERVICE_NAMES
 

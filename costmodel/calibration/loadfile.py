@@ -17,10 +17,10 @@ import pandas as pd
 import yaml
 
 from costmodel.architecture import SCHEMA, Architecture
-from costmodel.calibration.backtest import calibrated
+from costmodel.calibration.backtesting import calibrated
+from costmodel.calibration.capacity_headroom import Headroom, headroom
 from costmodel.calibration.fit import Fit, load_section
 from costmodel.calibration.fit import calibrate as fit_all
-from costmodel.calibration.headroom import Headroom, headroom
 from costmodel.calibration.observed import observations
 from costmodel.display import Result
 from costmodel.errors import InputError

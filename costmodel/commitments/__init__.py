@@ -17,10 +17,10 @@ from costmodel.commitments.arithmetic import (
     payment_schedule,
     savings_pct,
 )
-from costmodel.commitments.documented_table import documented_table
+from costmodel.commitments.documented import documented_table
 from costmodel.commitments.offerings import Offering, effective_hourly, options, resources
 from costmodel.commitments.portfolio import ApplyResult, Commitment, Portfolio, apply
-from costmodel.commitments.recommend import recommend
+from costmodel.commitments.recommendation import recommend
 
 __all__ = [
     "ApplyResult",

@@ -11,7 +11,7 @@ Example::
     reconcile.export_table([rec]).to_csv("oct.csv")    # every line, unmapped, a total = the bill
 """
 
-from costmodel.reconcile.audit import audit, internal_checks
+from costmodel.reconcile.documented_audit import audit, internal_checks
 from costmodel.reconcile.steps import export_table, waterfall
 from costmodel.reconcile.variance import ReconciledMonth, month, months, trend
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from costmodel.architecture import Architecture
-from costmodel.calibration.backtest import node_model
+from costmodel.calibration.backtesting import node_model
 from costmodel.calibration.fit import Fit
 from costmodel.display import Result
 
