@@ -52,7 +52,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-DRIFT_WINDOW = 6  # months the drift is the mean change of
+from costmodel.forecast_names import CALENDAR, COMBINATION, DAMPED, DRIFT, DRIFT_WINDOW, NAIVE
+
 MIN_TRAIN = 4  # complete months before a backtest origin (a damped trend needs them)
 MAX_ORIGINS = 12  # backtest origins: the last twelve months (recent errors are the relevant ones)
 MIN_ORIGINS = 3  # one-month-ahead backtest forecasts a choice needs; fewer: the default candidate
@@ -65,11 +66,6 @@ SWITCH_MARGIN = 0.2
 PROFILE_DAYS = 28  # days of the weekday profile of the calendar candidate (four whole weeks)
 EDGE_DAYS = 2  # a month's first and last days whose extra cost the calendar candidate learns
 EDGE_MONTHS = 3  # months the extra cost of a month's edge days is the median of
-NAIVE = "same as last month"
-DRIFT = f"drift over the last {DRIFT_WINDOW} months"
-DAMPED = "damped-trend ETS"
-COMBINATION = "combination of drift and damped-trend ETS"
-CALENDAR = "calendar (daily data)"
 DEFAULT_MONTHLY = COMBINATION  # the default of monthly data (least error on the development seeds)
 DEFAULT_DAILY = CALENDAR  # the default of daily data
 DESCRIPTIONS = {

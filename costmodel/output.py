@@ -6,10 +6,12 @@ import json
 import math
 import sys
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
+# pandas is imported where it is used: the command line takes FORMATS before loading pandas
 FORMATS = ("table", "csv", "json")
 
 
@@ -97,6 +99,8 @@ def spreadsheet_ready(frame: pd.DataFrame) -> pd.DataFrame:
     float noise (468.65999999999997) never reaches it, and no ``-0.0`` (a rounded -0.0000001);
     prices keep up to 6 decimals; a list of names is one ``;``-joined text, never a Python
     list's repr."""
+    import pandas as pd
+
     shown = frame.copy()
     for column in shown.columns:
         if pd.api.types.is_float_dtype(shown[column]):
@@ -141,6 +145,8 @@ def json_number(value: float, decimals: int = 6) -> float | None:
 def records(frame: pd.DataFrame, columns: list[str] | None = None, decimals: int = 6) -> list[dict]:
     """Rows of ``frame`` as dicts for JSON: floats rounded to ``decimals`` to drop float
     noise, and an unknown value (NaN) as None, i.e. JSON null, never zero."""
+    import pandas as pd
+
     out = frame.loc[:, columns if columns is not None else list(frame.columns)]
     # column by column through plain lists (``to_dict`` boxes every cell on its own)
     values = []
@@ -156,6 +162,8 @@ def records(frame: pd.DataFrame, columns: list[str] | None = None, decimals: int
 
 def known_total(costs: pd.Series | list[float]) -> tuple[float, int]:
     """(sum of the known costs [USD], number of lines whose cost is unknown)."""
+    import pandas as pd
+
     values = pd.Series(costs, dtype=float)
     return float(values.sum()), int(values.isna().sum())
 

@@ -229,3 +229,55 @@ def test_estimate_allow_unknown(tmp_path):
     # gp3 storage has no us-west-2 price: null, not NaN and not 0; the instance is $0.25 x 730
     assert [i["monthly_cost"] for i in items if i["usage_type"] == "USW2-RDS:GP3-Storage"] == [None]
     assert [i["monthly_cost"] for i in items if i["usage_type"].startswith("USW2-InstanceUsage")] == [182.5]
+
+
+# The console script (costmodel_entry) answering --version and every command's --help, in a
+# fresh interpreter; then the heavy modules that were loaded, if any.
+EVERY_HELP = """
+import argparse, io, sys
+from contextlib import redirect_stdout
+
+import costmodel_entry
+from costmodel.cli.parser import build_parser
+
+
+def commands(parser, words=()):
+    yield words
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, command in action.choices.items():
+                yield from commands(command, (*words, name))
+
+
+for argv in [["--version"], *([*words, "--help"] for words in commands(build_parser()))]:
+    sys.argv, shown = ["costmodel", *argv], io.StringIO()
+    with redirect_stdout(shown):
+        try:
+            costmodel_entry.main()
+        except SystemExit as done:
+            assert done.code == 0, (argv, done.code)
+    assert shown.getvalue().startswith(("usage: costmodel", "costmodel ")), (argv, shown.getvalue())
+    print(" ".join(argv))
+print(sorted(name for name in ("pandas", "numpy", "duckdb") if name in sys.modules))
+"""
+
+
+def test_help_and_version_load_no_pandas():
+    """Issue 20: --help, every COMMAND --help and --version answer at once: no pandas, no numpy."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run(
+        [sys.executable, "-c", EVERY_HELP],
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    *answered, loaded = done.stdout.splitlines()
+    assert {"--version", "--help", "estimate --help", "forecast --help", "prices show --help"} <= set(
+        answered
+    )
+    assert loaded == "[]"

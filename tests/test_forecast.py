@@ -224,3 +224,10 @@ def test_a_non_finite_interval_is_refused_by_the_parser(capsys):
 def test_known_changes_without_an_architecture_are_refused():
     with pytest.raises(InputError, match="need the architecture"):
         forecast(read_actuals(MONTHLY), changes=[parse_change("2027-01:eks.node_count=5")])
+
+
+def test_forecast_method_offers_exactly_the_candidates():
+    # the command line names the candidates without loading numpy (costmodel.forecast_names)
+    from costmodel.forecast_names import CANDIDATE_NAMES
+
+    assert tuple(methods.CANDIDATES) == CANDIDATE_NAMES

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from costmodel.errors import CostModelError
+from costmodel.loading import INTERRUPTED, ctrl_c_ends_at_once
 
 
 def expected_failure(exc: BaseException) -> str | None:
@@ -41,9 +42,6 @@ def expected_failure(exc: BaseException) -> str | None:
     return None
 
 
-INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
-
-
 def interrupted() -> int:
     """Ctrl-C: one line saying what was written (nothing, or which files), exit 130."""
     from costmodel.files import WRITTEN
@@ -64,8 +62,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     expected failure, with one line on stderr; 130 interrupted (Ctrl-C), with one line.
     ``--debug`` shows the traceback as well.
     """
-    import pandas as pd
-
     from costmodel.cli.parser import build_parser
     from costmodel.files import CREATED_FOLDERS, WRITTEN, remove_empty_created_folders
 
@@ -73,10 +69,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     CREATED_FOLDERS.clear()
     debug = False
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(argv)  # --help and --version end here, before pandas loads
         debug = args.debug
+        with ctrl_c_ends_at_once(debug):  # pandas and the command's modules load
+            import pandas as pd
+
+            run = args.func.load()
         pd.set_option("display.width", 250)
-        code = args.func(args)
+        code = run(args)
     except KeyboardInterrupt:
         remove_empty_created_folders()  # an --out folder made for a file never written
         if debug:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from costmodel.constants import CURRENCY
-from costmodel.output import FORMATS, json_number, money, records, table_text, write_csv, write_json
+from costmodel.output import json_number, money, records, table_text, write_csv, write_json
 
 
 def _metrics(args: argparse.Namespace, start: str, end: str) -> tuple[dict, str]:
@@ -247,60 +247,4 @@ def cmd_backtest_capacity(args: argparse.Namespace) -> None:
         print(table_text(pd.DataFrame(rows(result.baselines)), max_width=70))
 
 
-def add_parsers(sub: argparse._SubParsersAction) -> None:
-    """discover, drift, calibrate, backtest-capacity."""
-    from costmodel.cli.common import add_common
-    from costmodel.cli.lineitems import add_line_item_options
-
-    def aws_options(p: argparse.ArgumentParser, *, profile: bool = True) -> None:
-        if profile:
-            p.add_argument("--profile", help="AWS named profile (read-only calls)")
-        p.add_argument("--region", default="us-east-1", help="AWS region (default: us-east-1)")
-
-    def metric_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--metrics", help="saved CloudWatch metrics (offline; default: call CloudWatch)")
-        p.add_argument(
-            "--save-metrics", help="also save the fetched metrics to this file (.json or .json.gz)"
-        )
-        p.add_argument("--no-cache", action="store_true", help="ignore and do not write the local cache")
-
-    p = sub.add_parser("discover", help="what runs in the account, as an architecture file (read-only)")
-    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
-    aws_options(p)
-    p.add_argument("--out", help="architecture YAML to write (default: print it)")
-    p.set_defaults(func=cmd_discover)
-
-    p = sub.add_parser(
-        "drift", help="documented vs running architecture, each difference priced; exit 1 on drift"
-    )
-    add_common(p, arch=False)
-    p.add_argument("documented", help="the documented architecture YAML")
-    p.add_argument("discovered", help="the running architecture YAML (costmodel discover --out)")
-    p.add_argument("--prices", help="price catalog CSV (default: the shipped snapshot)")
-    p.add_argument("--overrides", help="YAML of custom prices / discounts to apply")
-    p.set_defaults(func=cmd_drift)
-
-    def arch_options(p: argparse.ArgumentParser) -> None:
-        add_common(p, arch=False)
-        p.add_argument("arch_file", nargs="?", help="architecture YAML (default: bundled production)")
-
-    p = sub.add_parser("calibrate", help="fit the load section to CloudWatch metrics, with intervals")
-    arch_options(p)
-    p.add_argument("--start", required=True, help="first day, YYYY-MM-DD (inclusive)")
-    p.add_argument("--end", required=True, help="end day, YYYY-MM-DD (exclusive)")
-    p.add_argument("--out", help="load file (YAML) to write")
-    aws_options(p)
-    metric_options(p)
-    p.set_defaults(func=cmd_calibrate)
-
-    p = sub.add_parser("backtest-capacity", help="the calibrated model's hours against the billed ones")
-    arch_options(p)
-    p.add_argument("--load", required=True, help="load file written by costmodel calibrate")
-    p.add_argument("--month", required=True, help="the month, YYYY-MM")
-    add_line_item_options(p)  # its --profile serves CloudWatch too
-    aws_options(p, profile=False)
-    metric_options(p)
-    p.set_defaults(func=cmd_backtest_capacity)
-
-
-__all__ = ["add_parsers"]
+__all__ = ["cmd_backtest_capacity", "cmd_calibrate", "cmd_discover", "cmd_drift"]

@@ -17,22 +17,10 @@ import pandas as pd
 from costmodel.constants import CURRENCY
 from costmodel.data_files import SAMPLE_BUDGET, SAMPLE_DAILY, sample
 from costmodel.errors import InputError
-from costmodel.inputs import finite_option
-from costmodel.output import FORMATS, json_number, money, records, table_text, write_csv, write_json
+from costmodel.output import json_number, money, records, table_text, write_csv, write_json
 
 if TYPE_CHECKING:
     from costmodel.anomalies import Detection
-
-
-def _common(parser: argparse.ArgumentParser, what: str) -> None:
-    from costmodel.cli.lineitems import add_line_item_options
-
-    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
-    parser.add_argument(
-        "--actuals",
-        help=f"saved Cost Explorer data: {what} (default: the bundled synthetic daily sample)",
-    )
-    add_line_item_options(parser)
 
 
 def _actuals(
@@ -360,71 +348,4 @@ def _cause(causes: list[dict]) -> str:
     return f"{top['usage_type']}{f' ({where})' if where else ''} {money(top['contribution'])}"
 
 
-# ---------------------------------------------------------------------------- parsers
-def add_parsers(sub: argparse._SubParsersAction) -> None:
-    """The three commands' parsers, on the ``costmodel`` command's subparsers."""
-    from costmodel.forecast_methods import CANDIDATES
-
-    p = sub.add_parser("forecast", help="the next months' bill, and the month in progress, with intervals")
-    _common(p, "monthly or daily history")
-    p.add_argument("arch_file", nargs="?", help="architecture YAML the --change what-ifs apply to")
-    p.add_argument("--months", type=int, default=3, help="months to forecast, 1..12 (default: 3)")
-    p.add_argument(
-        "--change",
-        action="append",
-        metavar="YYYY-MM-DD:KEY=VALUE",
-        help="a known change from a day on (YYYY-MM: its first day), e.g. 2026-10-15:rds.read_replicas=3; "
-        "prorated by day and sized against what the bill shows (repeatable)",
-    )
-    p.add_argument("--interval", type=finite_option, default=0.8, help="prediction interval (default: 0.8)")
-    p.add_argument("--as-of", help="forecast as the data stood at the start of this day, YYYY-MM-DD")
-    p.add_argument(
-        "--method",
-        choices=list(CANDIDATES),
-        help="use this candidate instead of the one the backtest chooses",
-    )
-    p.set_defaults(func=cmd_forecast)
-
-    p = sub.add_parser(
-        "budget", help="the period's bill against a budget file (exit 1 if at risk, over, unknown or alerted)"
-    )
-    _common(p, "monthly or daily")
-    p.add_argument("arch_file", nargs="?", help="architecture YAML (for budgets by model category)")
-    p.add_argument("--budget", help="budget YAML (default: the bundled sample budget)")
-    p.add_argument("--month", help="the month, YYYY-MM (default: the last month in the data)")
-    p.add_argument("--as-of", help="the budget as the data stood at the start of this day, YYYY-MM-DD")
-    p.set_defaults(func=cmd_budget)
-
-    p = sub.add_parser("anomalies", help="cost anomalies as events with root causes (daily data)")
-    _common(p, "daily")
-    p.add_argument("arch_file", nargs="?", help="architecture YAML that names the usage types (and --change)")
-    p.add_argument("--month", help="only this month's anomalies, YYYY-MM")
-    p.add_argument(
-        "--as-of", help="detect as a daily job would have on this day (data before it), YYYY-MM-DD"
-    )
-    p.add_argument("--planned", help="YAML list of planned changes: {start, service, usage_type, note}")
-    p.add_argument(
-        "--change", action="append", metavar="YYYY-MM-DD:KEY=VALUE", help="a planned what-if (repeatable)"
-    )
-    p.add_argument(
-        "--min-usd",
-        type=finite_option,
-        default=2.0,
-        help="smallest excess over the expected day to report [USD] (default: 2)",
-    )
-    p.add_argument(
-        "--min-impact-usd",
-        type=finite_option,
-        default=0.0,
-        help="alert on events of at least this total impact [USD]",
-    )
-    p.add_argument(
-        "--min-impact-pct",
-        type=finite_option,
-        default=0.0,
-        help="alert on events of at least this impact [%%]",
-    )
-    p.set_defaults(func=cmd_anomalies)
-
-
-__all__ = ["add_parsers", "cmd_anomalies", "cmd_budget", "cmd_forecast"]
+__all__ = ["cmd_anomalies", "cmd_budget", "cmd_forecast"]

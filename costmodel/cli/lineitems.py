@@ -13,39 +13,9 @@ from costmodel.errors import InputError
 from costmodel.inputs import parse_month
 from costmodel.lineitems.engine import Athena
 from costmodel.lineitems.source import Source
-from costmodel.output import FORMATS, json_number, money, records, table_text, write_csv, write_json
+from costmodel.output import json_number, money, records, table_text, write_csv, write_json
 
 BILL_OPTIONS = ("actuals", "cur", "focus", "athena")
-
-
-def add_bill_options(parser: argparse.ArgumentParser, actuals_help: str) -> None:
-    """--actuals, --cur, --focus and --athena (with its options): one bill, from one of them."""
-    parser.add_argument("--actuals", help=actuals_help)
-    add_line_item_options(parser)
-
-
-def add_line_item_options(parser: argparse.ArgumentParser) -> None:
-    """--cur, --focus and --athena (with its output, workgroup, profile and region)."""
-    parser.add_argument(
-        "--cur", help="CUR 2.0 Parquet or legacy CUR CSV / CSV.gz: a file, a folder or a glob"
-    )
-    parser.add_argument("--focus", help="FOCUS 1.0-1.2 export (CSV or Parquet): a file, a folder or a glob")
-    parser.add_argument(
-        "--athena", metavar="DATABASE.TABLE", help="an organisation's CUR 2.0 table on Athena"
-    )
-    parser.add_argument(
-        "--athena-output", metavar="S3_URL", help="s3://bucket/prefix/ for Athena's query results"
-    )
-    parser.add_argument("--workgroup", help="Athena workgroup")
-    parser.add_argument("--profile", help="AWS named profile (for --athena)")
-    parser.add_argument("--athena-region", help="Athena's region (default: the profile's)")
-    parser.add_argument(
-        "--assembly",
-        action="append",
-        metavar="FOLDER",
-        help="where a billing period was delivered twice (two legacy CUR assemblies, two CUR 2.0 "
-        "versions), the folder to read (repeatable)",
-    )
 
 
 def line_item_source(args: argparse.Namespace, required: bool = True) -> tuple[Source, Athena | None] | None:
@@ -263,37 +233,7 @@ def cmd_nodes(args: argparse.Namespace) -> None:
         print(table_text(by_hour.reset_index().rename(columns={"hour": "hour_of_day"})))
 
 
-def add_parsers(sub: argparse._SubParsersAction) -> None:
-    """resources, breakdown and nodes."""
-    for name, func, text in (
-        (
-            "resources",
-            cmd_resources,
-            "cost, usage and amortized cost per resource, joined to the architecture",
-        ),
-        (
-            "breakdown",
-            cmd_breakdown,
-            "the month by tag, account, service or usage type ((untagged) its own row)",
-        ),
-        ("nodes", cmd_nodes, "the node group's billed hourly nodes against the model's load curve"),
-    ):
-        p = sub.add_parser(name, help=text)
-        p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
-        p.add_argument("arch_file", nargs="?", help="architecture YAML (default: bundled production)")
-        p.add_argument("--month", required=True, help="the month, YYYY-MM")
-        add_line_item_options(p)
-        if name == "breakdown":
-            p.add_argument("--by", required=True, help="tag:KEY, account, service or usage_type")
-        if name == "resources":
-            p.add_argument("--top", type=int, default=40, help="rows shown in the table (default: 40)")
-        p.set_defaults(func=func)
-
-
 __all__ = [
-    "add_bill_options",
-    "add_line_item_options",
-    "add_parsers",
     "bill_from_args",
     "line_item_source",
     "notes_of",
