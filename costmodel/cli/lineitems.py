@@ -125,13 +125,7 @@ def cmd_resources(args: argparse.Namespace) -> None:
     print_notes(notes, args.format)
     if args.format == "json":
         write_json(
-            {
-                "currency": CURRENCY,
-                "month": month,
-                "in_progress": _in_progress(source, month),
-                "notes": notes,
-                "resources": records(frame[[*RESOURCE_COLUMNS, "resource"]]),
-            }
+            _month_payload(source, month, notes, resources=records(frame[[*RESOURCE_COLUMNS, "resource"]]))
         )
     elif args.format == "csv":
         write_csv(frame[[*RESOURCE_COLUMNS, "resource", "usage_unit"]])
@@ -156,6 +150,18 @@ def cmd_resources(args: argparse.Namespace) -> None:
         print(f"total {money(frame['cost'].sum())}, amortized {money(frame['amortized_cost'].sum())}")
 
 
+def _month_payload(source: Source, month: str, notes: list[str], **tables: object) -> dict:
+    """The JSON of a line-item command for one month: currency, month, whether it is in
+    progress and the notes about the data, then the command's own ``tables``."""
+    return {
+        "currency": CURRENCY,
+        "month": month,
+        "in_progress": _in_progress(source, month),
+        "notes": notes,
+        **tables,
+    }
+
+
 # ---------------------------------------------------------------------------- breakdown
 def cmd_breakdown(args: argparse.Namespace) -> None:
     from costmodel.lineitems import breakdown
@@ -168,14 +174,9 @@ def cmd_breakdown(args: argparse.Namespace) -> None:
     print_notes(notes, args.format)
     if args.format == "json":
         write_json(
-            {
-                "currency": CURRENCY,
-                "month": month,
-                "in_progress": _in_progress(source, month),
-                "notes": notes,
-                "by": args.by,
-                "rows": records(frame[["key", "cost", "amortized_cost"]]),
-            }
+            _month_payload(
+                source, month, notes, by=args.by, rows=records(frame[["key", "cost", "amortized_cost"]])
+            )
         )
     elif args.format == "csv":
         write_csv(frame)
