@@ -276,3 +276,153 @@ def test_a_charge_billed_on_the_first_is_not_a_daily_rate(tmp_path):
 def test_bad_budget_files_of_the_new_keys_are_one_line(tmp_path, text, message):
     err = refused("budget", "--budget", budget_file(tmp_path, text), "--actuals", MONTHLY)
     assert "budget.yaml" in err and message in err
+
+
+# ------------------------------------------------- issue 21: the verdict, thresholds and periods
+# Unit tests of the pure rules, each killing mutants that the command tests above let live
+# (docs/mutation-testing.md): the boundaries are the money rules here.
+def test_the_verdict_is_over_only_above_the_budget_and_at_risk_only_on_a_forecast_above_it():
+    from costmodel.budget import _status
+
+    nan = float("nan")
+    assert _status(100.0, 100.0, 100.0) == "ok"  # exactly at the budget is not over
+    assert _status(100.01, 100.01, 100.0) == "over"
+    assert _status(100.01, nan, 100.0) == "over"  # over is known without a forecast
+    assert _status(99.0, 100.0, 100.0) == "ok"  # forecast exactly at the budget: not at risk
+    assert _status(99.0, 100.01, 100.0) == "at risk"
+    assert _status(99.0, nan, 100.0) == "unknown"
+
+
+def _one_budget(thresholds, alert_pct=()):
+    from costmodel.budget import BudgetFile
+
+    return BudgetFile(
+        budgets=(("total", "total", 1000.0),),
+        alert_pct=tuple(alert_pct),
+        origin="b.yaml",
+        thresholds=tuple(thresholds),
+    )
+
+
+def test_a_threshold_is_crossed_at_its_amount_not_before():
+    from costmodel.budget import Threshold, _row
+
+    budget = _one_budget(
+        [Threshold("actual", pct=80), Threshold("forecast", usd=950.0), Threshold("actual", usd=0.0)],
+        alert_pct=[100],
+    )
+    # actual 800 = 80 % of 1,000: crossed at its amount; forecast 949.99 < $950: not crossed;
+    # a $0 threshold is crossed by spend above 0 only; 100 % of the budget (alert_pct) is $1,000
+    row = _row(budget, "total", "total", 1000.0, 800.0, 949.99, ["2026-10"], False)
+    assert [(t["amount"], t["crossed"]) for t in row["thresholds"]] == [
+        (800.0, True),
+        (950.0, False),
+        (0.0, True),
+        (1000.0, False),
+    ]
+    assert row["alerts"] == "actual >= 80%, actual >= $0.00"
+    # the forecast threshold reads the forecast, not the actual: 950 >= 950 crossed
+    row = _row(budget, "total", "total", 1000.0, 799.99, 950.0, ["2026-10"], False)
+    assert [t["crossed"] for t in row["thresholds"]] == [False, True, True, False]
+    assert row["alerts"] == "forecast >= $950.00, actual >= $0.00"
+
+
+def test_a_zero_threshold_is_not_crossed_by_zero_spend_and_an_unknown_forecast_crosses_nothing():
+    from costmodel.budget import Threshold, _row
+
+    budget = _one_budget([Threshold("actual", usd=0.0), Threshold("forecast", pct=50)])
+    row = _row(budget, "total", "total", 1000.0, 0.0, float("nan"), ["2026-10"], True)
+    # $0 spent against a $0 threshold: nothing to alert on; the forecast is unknown: None
+    assert [t["crossed"] for t in row["thresholds"]] == [False, None] and row["alerts"] == ""
+    assert row["status"] == "unknown" and row["in_progress"] is True
+
+
+def test_a_budget_row_carries_its_percentages_and_period():
+    import math
+
+    from costmodel.budget import _row
+
+    row = _row(
+        _one_budget([]), "service", "RDS", 400.0, 300.0, 500.0, ["2026-07", "2026-08", "2026-09"], False
+    )
+    # 300 / 400 = 75 %; 500 / 400 = 125 %: at risk; a quarter is named by its first and last month
+    assert row["used_pct"] == pytest.approx(75.0) and row["forecast_pct"] == pytest.approx(125.0)
+    assert row["status"] == "at risk" and row["period"] == "2026-07..2026-09" and row["name"] == "RDS"
+    row = _row(_one_budget([]), "total", "total", 0.0, 5.0, 5.0, ["2026-10"], False)
+    # a budget of $0: no percentage (NaN, not a division by zero), over as soon as $5 is spent
+    assert math.isnan(row["used_pct"]) and row["status"] == "over" and row["period"] == "2026-10"
+    assert row["name"] == "total bill"
+
+
+def test_threshold_amounts_and_labels():
+    from costmodel.budget import Threshold
+
+    # 80 % of $12,500 = $10,000; a USD threshold is its own amount whatever the budget
+    assert Threshold("actual", pct=80).amount(12500.0) == pytest.approx(10000.0)
+    assert Threshold("forecast", usd=9500.0).amount(12500.0) == 9500.0
+    assert Threshold("forecast", usd=9500.0).label == "forecast >= $9,500.00"
+    assert Threshold("actual", pct=80, from_alert_pct=True).label == "80%"
+
+
+def test_period_boundaries_on_the_fiscal_year_start():
+    from costmodel.budget import period_months
+
+    # the fiscal year's first month opens a quarter and a year; the month before it closes them
+    assert period_months("2026-04", "quarterly", 4) == ["2026-04", "2026-05", "2026-06"]
+    assert period_months("2026-03", "quarterly", 4) == ["2026-01", "2026-02", "2026-03"]
+    assert period_months("2026-03", "annual", 4) == [
+        f"{y}-{m:02d}" for y, m in [(2025, m) for m in range(4, 13)] + [(2026, 1), (2026, 2), (2026, 3)]
+    ]
+    assert (
+        period_months("2026-12", "annual")[0] == "2026-01"
+        and period_months("2026-01", "annual")[-1] == "2026-12"
+    )
+    assert period_months("2026-12", "quarterly") == ["2026-10", "2026-11", "2026-12"]
+
+
+def test_the_worst_status_decides_the_alarm():
+    import pandas as pd
+
+    from costmodel.budget import any_alarm, worst_status
+
+    table = pd.DataFrame({"status": ["ok", "at risk", "unknown"], "alerts": ["", "", ""]})
+    assert worst_status(table) == "at risk" and any_alarm(table)
+    ok = pd.DataFrame({"status": ["ok", "ok"], "alerts": ["", ""]})
+    assert worst_status(ok) == "ok" and not any_alarm(ok)
+    assert any_alarm(ok.assign(alerts=["", "80%"]))  # a crossed threshold alone alarms
+
+
+def test_the_rest_of_a_month_in_progress_is_the_forecast_less_the_spend_so_far(monkeypatch):
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    import costmodel.forecast
+    from costmodel.budget import _Month, _rest_of_month
+
+    days = pd.date_range("2026-09-01", "2026-10-15", freq="D")  # 45 days >= 21
+    scoped = pd.DataFrame(
+        {
+            "month": days.strftime("%Y-%m"),
+            "period_start": days,
+            "period_end": days + pd.Timedelta(days=1),
+            "service": "S",
+            "usage_type": "U",
+            "record_type": "Usage",
+            "unblended_cost": 10.0,
+        }
+    )
+    # month-end forecast $310 with $150 spent so far: $160 still to come (not 310 + 150)
+    monkeypatch.setattr(
+        costmodel.forecast, "month_end", lambda actuals: SimpleNamespace(expected=310.0, actual_to_date=150.0)
+    )
+    at = _Month(month="2026-10", in_progress=True, days_left=16, daily=True)
+    assert _rest_of_month(scoped, at, days, "x") == pytest.approx(160.0)
+    # every day in but not final: nothing left; a complete month: nothing left
+    assert _rest_of_month(scoped, _Month("2026-10", True, 0, True), days, "x") == 0.0
+    assert _rest_of_month(scoped, _Month("2026-10", False, 16, True), days, "x") == 0.0
+    import math
+
+    # 20 days of daily data is one short of the 21 a forecast needs: unknown
+    assert math.isnan(_rest_of_month(scoped, at, days[-20:], "x"))
+    assert _rest_of_month(scoped, at, days[-21:], "x") == pytest.approx(160.0)
