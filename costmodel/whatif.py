@@ -73,10 +73,13 @@ class WhatIf(Result):
             ("difference per month", signed_money(self.difference)),
         ]
 
-    def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+    def changed_lines(self) -> pd.DataFrame:
+        """The line items the changes move, and those whose difference is unknown (no price)."""
         items = self.line_items
-        changed = items.loc[~(items["difference"].abs() <= 1e-9)]  # and lines of unknown difference
-        return [("line_items, the lines that change", changed)]
+        return items.loc[~(items["difference"].abs() <= 1e-9)]
+
+    def _tables(self) -> list[tuple[str, pd.DataFrame]]:
+        return [("line_items, the lines that change", self.changed_lines())]
 
 
 @dataclass(frozen=True, repr=False)

@@ -210,7 +210,7 @@ def print_whatif(
     scenario totals: lower bounds when ``unknown_difference`` lines have no price."""
     table = result.line_items
     base, scenario = table["base_monthly_cost"], table["scenario_monthly_cost"]
-    changed = table.loc[~(table["difference"].abs() <= 1e-9)]  # and lines of unknown difference
+    changed = result.changed_lines()
     print(
         f"What if {', '.join(f'{k} = {v}' for k, v in result.changes.items())} ({arch.name}, {catalog.name}):"
     )
