@@ -203,9 +203,11 @@ def _compare_service_level(
 ) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame]:
     """Services the data gives without usage types (GroupBy SERVICE only, console CSV) can
     only be compared in total: their model lines and bill rows meet in one category."""
-    plain = mapped.loc[
-        ~mapped["record_type"].isin(record_types.NOT_USAGE) & (mapped["service"] != record_types.TAX_SERVICE)
-    ]
+    # credits, refunds and tax have no usage type either, but stay steps of their own
+    usage = ~mapped["record_type"].isin(record_types.NOT_USAGE) & (
+        mapped["service"] != record_types.TAX_SERVICE
+    )
+    plain = mapped.loc[usage]
     service_level = sorted(
         set(plain["service"].unique()) - set(plain.loc[plain["usage_type"] != "", "service"].unique())
     )
@@ -219,7 +221,7 @@ def _compare_service_level(
         category=[level.get(s, c) for s, c in zip(items["service"], items["category"], strict=True)]
     )
     mapped = mapped.copy()
-    moved = mapped["service"].isin(service_level) & (mapped["usage_type"] == "")
+    moved = usage & mapped["service"].isin(service_level) & (mapped["usage_type"] == "")
     mapped.loc[moved, "category"] = mapped.loc[moved, "service"].map(level)
     return documented, items, mapped
 
