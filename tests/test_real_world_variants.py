@@ -32,3 +32,54 @@ def test_a_credit_stays_its_own_step_when_the_export_has_no_usage_types():
     assert lines["Amazon Relational Database Service (service total)"]["actual"] == pytest.approx(1080.00)
     assert {s["step"]: s["amount"] for s in month["steps"]}["credits"] == pytest.approx(-100.00)
     assert month["conservation"]["bill_total"] == pytest.approx(1100.00)
+
+
+def legacy_athena_parquet(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
+    """Legacy CUR as AWS writes it for Athena (Parquet, ``line_item_*`` names): rows of
+    (line item id, usage start, usage type, unblended cost)."""
+    from datetime import datetime, timedelta
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    starts = [datetime.fromisoformat(r[1]) for r in rows]
+    table = pa.table(
+        {
+            "identity_line_item_id": [r[0] for r in rows],
+            "line_item_usage_account_id": ["111122223333"] * len(rows),
+            "line_item_line_item_type": ["Usage"] * len(rows),
+            "line_item_usage_start_date": pa.array(starts, pa.timestamp("ms")),
+            "line_item_usage_end_date": pa.array(
+                [s + timedelta(hours=1) for s in starts], pa.timestamp("ms")
+            ),
+            "line_item_product_code": ["AmazonEC2"] * len(rows),
+            "line_item_usage_type": [r[2] for r in rows],
+            "line_item_usage_amount": [1.0] * len(rows),
+            "line_item_currency_code": ["USD"] * len(rows),
+            "line_item_unblended_cost": [float(r[3]) for r in rows],
+            "product_product_name": ["Amazon Elastic Compute Cloud"] * len(rows),
+        }
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path)
+
+
+def test_the_athena_layout_of_a_legacy_cur_reads_without_its_status_table(tmp_path):
+    # AWS's Athena integration writes the report's Parquet under year=/month= and, beside it,
+    # cost_and_usage_data_status/ (one column, status: READY or UPDATING): no line items
+    report = tmp_path / "myreport"
+    legacy_athena_parquet(
+        report / "myreport" / "year=2025" / "month=11" / "myreport-00001.snappy.parquet",
+        [
+            ("a", "2025-11-01T00:00:00", "BoxUsage:c5.2xlarge", "0.34"),
+            ("b", "2025-11-30T23:00:00", "BoxUsage:c5.2xlarge", "0.34"),
+        ],
+    )
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    status = report / "cost_and_usage_data_status" / "cost_and_usage_data_status.parquet"
+    status.parent.mkdir()
+    pq.write_table(pa.table({"status": ["READY"]}), status)
+    month = reconciled("--cur", report, "--month", "2025-11")
+    assert month["conservation"]["bill_total"] == pytest.approx(0.68)  # 0.34 + 0.34

@@ -110,13 +110,13 @@ def resolve(path: str | Path, assemblies: tuple[str, ...] = ()) -> list[Path]:
     if Path(text).is_file():
         files = [Path(text)]
     elif Path(text).is_dir():
-        files = sorted(
-            p for p in Path(text).rglob("*") if p.is_file() and _format(p) and not p.name.startswith(".")
-        )
+        files = sorted(p for p in Path(text).rglob("*") if p.is_file() and _format(p) and _line_items(p))
         if not files:
             raise InputError(f"{text}: the folder has no .parquet, .csv, .csv.gz or .csv.zip file")
     elif any(c in text for c in "*?["):
-        files = sorted(Path(p) for p in globbing.glob(text, recursive=True) if Path(p).is_file())
+        files = sorted(
+            Path(p) for p in globbing.glob(text, recursive=True) if Path(p).is_file() and _line_items(Path(p))
+        )
         if not files:
             raise InputError(f"{text}: no file matches")
     else:
@@ -128,6 +128,17 @@ def resolve(path: str | Path, assemblies: tuple[str, ...] = ()) -> list[Path]:
     if len(formats) > 1:
         raise InputError(f"{text}: mixes Parquet and CSV files; give one format")
     return one_delivery_per_period(files, assemblies)
+
+
+# what AWS writes beside a report's line items: the Athena integration's refresh status table
+# (one column, ``status``: READY or UPDATING), read as line items it would be a row without a time
+NOT_LINE_ITEMS = ("cost_and_usage_data_status",)
+
+
+def _line_items(path: Path) -> bool:
+    """Whether a file found in a folder (or by a glob) can hold line items: not hidden, not
+    in a folder AWS keeps for something else (:data:`NOT_LINE_ITEMS`)."""
+    return not path.name.startswith(".") and not set(path.parts[:-1]) & set(NOT_LINE_ITEMS)
 
 
 def _format(path: Path) -> str | None:
