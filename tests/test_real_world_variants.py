@@ -83,3 +83,37 @@ def test_the_athena_layout_of_a_legacy_cur_reads_without_its_status_table(tmp_pa
     pq.write_table(pa.table({"status": ["READY"]}), status)
     month = reconciled("--cur", report, "--month", "2025-11")
     assert month["conservation"]["bill_total"] == pytest.approx(0.68)  # 0.34 + 0.34
+
+
+def test_line_item_ids_repeated_across_the_partitions_of_one_delivery_are_each_counted(tmp_path):
+    # AWS's data dictionary: identity_line_item_id "is unique in a given partition. This does
+    # not guarantee that the field will be unique across an entire delivery (that is, all
+    # partitions in an update)". Two partitions of one delivery, ids a and b in both, the
+    # same hours, different line items: 0.34 + 0.34 + 2.00 + 2.00 = 4.68, none dropped
+    period = tmp_path / "export" / "data" / "BILLING_PERIOD=2025-11"
+    legacy_athena_parquet(
+        period / "export-00001.snappy.parquet",
+        [
+            ("a", "2025-11-01T00:00:00", "BoxUsage:c5.2xlarge", "0.34"),
+            ("b", "2025-11-30T23:00:00", "BoxUsage:c5.2xlarge", "0.34"),
+        ],
+    )
+    legacy_athena_parquet(
+        period / "export-00002.snappy.parquet",
+        [
+            ("a", "2025-11-01T00:00:00", "BoxUsage:m5.large", "2.00"),
+            ("b", "2025-11-30T23:00:00", "BoxUsage:m5.large", "2.00"),
+        ],
+    )
+    month = reconciled("--cur", tmp_path / "export", "--month", "2025-11")
+    assert month["conservation"]["bill_total"] == pytest.approx(4.68)
+    # the same line item twice in one partition is still one line item delivered twice
+    legacy_athena_parquet(
+        period / "export-00003.snappy.parquet",
+        [("c", "2025-11-02T00:00:00", "BoxUsage:m5.large", "1.00")] * 2,
+    )
+    code, out, err = run("reconcile", "--cur", tmp_path / "export", "--month", "2025-11", "--format", "json")
+    assert code == 0, err
+    payload = json.loads(out)
+    assert payload["months"][0]["conservation"]["bill_total"] == pytest.approx(5.68)  # 4.68 + 1.00 once
+    assert any("1 duplicate line item(s) dropped" in note for note in payload["notes"])

@@ -24,9 +24,11 @@ PLAUSIBLE = f"{float(PLAUSIBLE_MAXIMUM):.0e}".replace("+", "")
 RUNNING = "('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')"
 # FOCUS ProviderName values that are AWS (a CUR's rows have none: AWS)
 AWS_PROVIDERS = "('', 'aws', 'amazon', 'amazon web services', 'amazon web services, inc.')"
-# one line item: its id and interval (an export without ids has no key)
+# one line item: its id and interval in its partition (an export without ids has no key). AWS
+# makes ids unique within a partition only, not across the files of one delivery
 LINE_ITEM_KEY = (
-    "CASE WHEN line_item_id <> '' THEN hash(line_item_id, time_interval, usage_start, usage_end) END"
+    "CASE WHEN line_item_id <> '' "
+    "THEN hash(line_item_id, time_interval, usage_start, usage_end, source_file) END"
 )
 # a line item whose money, time and text read whole (the rest are named by the "checks" query)
 READABLE = (
@@ -96,7 +98,7 @@ QUERIES = {
     # the first line item id and interval read twice with different content
     "conflicts": """
         SELECT line_item_id, time_interval, COUNT(*) AS copies FROM li WHERE line_item_id <> ''
-        GROUP BY 1, 2, usage_start, usage_end HAVING COUNT(*) > 1 ORDER BY 1, 2 LIMIT 1""",
+        GROUP BY 1, 2, usage_start, usage_end, source_file HAVING COUNT(*) > 1 ORDER BY 1, 2 LIMIT 1""",
     # text in a JSON column that is not JSON (a tag read from it would be missing)
     "json_check": """
         SELECT COUNT(*) AS bad, MIN(value) AS first
@@ -217,6 +219,8 @@ def canonical_cte(source: Source, extra: dict[str, str] | None = None) -> str:
     """``WITH li AS (...)``: the source's columns as the canonical ones (and ``extra``
     columns a query needs, e.g. the value of one tag)."""
     expressions = source.schema.expressions(source.present, source.types) | (extra or {})
+    # the file a line item is in (ids are unique per partition); Athena's table is one partition here
+    expressions["source_file"] = "filename" if source.engine == "duckdb" else "''"
     select = ",\n       ".join(f"{sql} AS {name}" for name, sql in expressions.items())
     # a line item delivered twice (the same id, interval and content) is read once
     distinct = "DISTINCT " if source.deduplicate else ""
