@@ -7,6 +7,11 @@ import them.
 CE_EKS = "Amazon Elastic Container Service for Kubernetes"
 CE_EC2 = "Amazon Elastic Compute Cloud - Compute"
 CE_EC2_OTHER = "EC2 - Other"
+# EC2 as one service: the bill's name for it when its data has no usage types (a FOCUS export
+# without AWS's x_ columns), which Cost Explorer's split into the two above needs
+CE_EC2_WHOLE = "Amazon Elastic Compute Cloud"
+# services Cost Explorer splits by usage type -> their parts, compared whole without usage types
+SPLIT_SERVICES = {CE_EC2_WHOLE: (CE_EC2, CE_EC2_OTHER)}
 CE_RDS = "Amazon Relational Database Service"
 CE_ELASTICACHE = "Amazon ElastiCache"
 CE_MSK = "Amazon Managed Streaming for Apache Kafka"

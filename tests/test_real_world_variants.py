@@ -117,3 +117,17 @@ def test_line_item_ids_repeated_across_the_partitions_of_one_delivery_are_each_c
     payload = json.loads(out)
     assert payload["months"][0]["conservation"]["bill_total"] == pytest.approx(5.68)  # 4.68 + 1.00 once
     assert any("1 duplicate line item(s) dropped" in note for note in payload["notes"])
+
+
+def test_ec2_without_usage_types_is_compared_whole_not_as_ec2_other():
+    # the same FOCUS file: its one EC2 row (100.00, c5.2xlarge instance hours) cannot be told
+    # instance hours (Cost Explorer's "Compute") or EBS, NAT, data transfer ("EC2 - Other")
+    # without a usage type, so EC2 is compared whole: the model's EKS nodes and EC2 - Other
+    # lines meet the bill's EC2 in one line, never "absent from the bill" beside it
+    month = reconciled("--focus", VARIANTS / "focus-no-x-columns-credit.csv", "--month", "2025-11")
+    lines = {line["category"]: line for line in month["lines"]}
+    assert lines["Amazon Elastic Compute Cloud (service total)"]["actual"] == pytest.approx(100.00)
+    assert "EC2 - Other (service total)" not in lines
+    assert "EKS nodes" not in lines  # modelled inside the EC2 service total
+    ec2 = lines["Amazon Elastic Compute Cloud (service total)"]
+    assert ec2["modelled"] > 0 and "no usage types" in ec2["explanation"]

@@ -25,7 +25,7 @@ from costmodel.lineitems.queries import breakdown_key, month_filter
 from costmodel.lineitems.scan import GROUP_KEYS, check_money, prepare, product_names, scan
 from costmodel.lineitems.schema import absent_tag_note, q, tag_json_column, tag_key_names
 from costmodel.lineitems.source import Findings, Source
-from costmodel.service_names import CE_EC2, CE_EC2_OTHER
+from costmodel.service_names import CE_EC2, CE_EC2_OTHER, CE_EC2_WHOLE
 from costmodel.usage_types import EC2_INSTANCE_HOURS, strip_region_prefix
 
 EC2_COMPUTE = CE_EC2
@@ -42,11 +42,17 @@ def _product_services() -> dict[str, str]:
     return dict(zip(table["product_code"], table["service"], strict=True))
 
 
-def ce_service(product_code: str, product_name: str, usage_type: str, line_item_type: str) -> str:
-    """The Cost Explorer SERVICE a line item is billed under (tax lines: ``Tax``)."""
+def ce_service(
+    product_code: str, product_name: str, usage_type: str, line_item_type: str, usage_types: bool = True
+) -> str:
+    """The Cost Explorer SERVICE a line item is billed under (tax lines: ``Tax``). EC2 is
+    split by usage type as Cost Explorer splits it; in an export without usage types
+    (``usage_types`` false) it is the whole service, ``Amazon Elastic Compute Cloud``."""
     if line_item_type == record_types.TAX:
         return record_types.TAX_SERVICE
-    if product_code == "AmazonEC2" or product_name == "Amazon Elastic Compute Cloud":
+    if product_code == "AmazonEC2" or product_name == CE_EC2_WHOLE:
+        if not usage_types:
+            return CE_EC2_WHOLE
         return EC2_COMPUTE if EC2_COMPUTE_USAGE.match(strip_region_prefix(usage_type)) else CE_EC2_OTHER
     return _product_services().get(product_code) or product_name or product_code
 
@@ -88,7 +94,8 @@ def bill(source: Source, athena: Athena | None = None, granularity: str = "MONTH
         )
     # in a fixed order, so that a usage type billed in two units shows the same one every time
     groups = groups.sort_values(["month", *(["day"] if granularity == "DAILY" else []), *GROUP_KEYS])
-    rows = _tidy(groups, source.origin, granularity, {m for m, _ in findings.in_progress})
+    usage_types = source.schema.source_column("usage_type", source.present) is not None
+    rows = _tidy(groups, source.origin, granularity, {m for m, _ in findings.in_progress}, usage_types)
     amounts = [Decimal(repr(float(v))) for v in rows["unblended_cost"]]
     sums: dict[str, Decimal] = {}
     for month, amount in zip(rows["month"], amounts, strict=True):
@@ -111,13 +118,18 @@ def _with_product_names(groups: pd.DataFrame, source: Source, athena: Athena | N
 
 
 def _tidy(
-    groups: pd.DataFrame, origin: str, granularity: str = "MONTHLY", in_progress: set[str] | None = None
+    groups: pd.DataFrame,
+    origin: str,
+    granularity: str = "MONTHLY",
+    in_progress: set[str] | None = None,
+    usage_types: bool = True,
 ) -> pd.DataFrame:
     """Aggregated line items as tidy Cost Explorer rows: one per period, service, usage type
-    and record type (reserved and on-demand usage of one usage type in one row, as CE)."""
+    and record type (reserved and on-demand usage of one usage type in one row, as CE);
+    ``usage_types`` false for an export that has none (see :func:`ce_service`)."""
     frame = groups.copy()
     frame["service"] = [
-        ce_service(c, n, u, t)
+        ce_service(c, n, u, t, usage_types)
         for c, n, u, t in zip(
             frame["product_code"],
             frame["product_name"],
@@ -259,8 +271,7 @@ def breakdown(source: Source, month: str, by: str, athena: Athena | None = None)
         raise InputError(f"{source.origin}, {month}: the breakdown does not add up to the month's total")
     if by == "service":
         frame["key"] = [
-            _product_services().get(k, k) if k != "AmazonEC2" else "Amazon Elastic Compute Cloud"
-            for k in frame["key"]
+            _product_services().get(k, k) if k != "AmazonEC2" else CE_EC2_WHOLE for k in frame["key"]
         ]
     return frame[["key", "cost", "amortized_cost", "line_items"]]
 

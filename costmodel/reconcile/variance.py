@@ -39,6 +39,7 @@ from costmodel.pricing.catalog import PriceCatalog
 from costmodel.pricing.free_tiers import usage_quantity
 from costmodel.reconcile.mapping import line_key, map_rows, quantity_factor, shared_usage_categories
 from costmodel.reconcile.month_result import VARIANCES, ReconciledMonth, progress_note
+from costmodel.service_names import SPLIT_SERVICES
 
 HOURLY_UNITS = ("Hrs", "LCU-Hrs")
 # Line fields of the reconcile JSON contract (DESIGN.md), then the extra ones.
@@ -211,14 +212,17 @@ def _compare_service_level(
     service_level = sorted(
         set(plain["service"].unique()) - set(plain.loc[plain["usage_type"] != "", "service"].unique())
     )
-    service_level = [s for s in service_level if s in set(items["service"].unique())]
+    modelled = set(items["service"].unique())
+    service_level = [s for s in service_level if {s, *SPLIT_SERVICES.get(s, ())} & modelled]
     if not service_level:
         return documented, items, mapped
     level = {s: service_total(s) for s in service_level}
+    # the model's services -> the line they meet the bill in (a service given whole takes its parts)
+    model_level = level | {part: level[s] for s in service_level for part in SPLIT_SERVICES.get(s, ())}
     service_of = dict(zip(items["category"], items["service"], strict=True))
-    documented = documented.groupby(lambda c: level.get(service_of.get(c, ""), c)).sum()
+    documented = documented.groupby(lambda c: model_level.get(service_of.get(c, ""), c)).sum()
     items = items.assign(
-        category=[level.get(s, c) for s, c in zip(items["service"], items["category"], strict=True)]
+        category=[model_level.get(s, c) for s, c in zip(items["service"], items["category"], strict=True)]
     )
     mapped = mapped.copy()
     moved = usage & mapped["service"].isin(service_level) & (mapped["usage_type"] == "")
