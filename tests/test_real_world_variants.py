@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_trust import run
+from tests.test_trust import refused, run
 
 VARIANTS = Path(__file__).parent / "data" / "variants"
 
@@ -131,3 +131,10 @@ def test_ec2_without_usage_types_is_compared_whole_not_as_ec2_other():
     assert "EKS nodes" not in lines  # modelled inside the EC2 service total
     ec2 = lines["Amazon Elastic Compute Cloud (service total)"]
     assert ec2["modelled"] > 0 and "no usage types" in ec2["explanation"]
+
+
+def test_nodes_refuse_an_export_without_usage_types_rather_than_bill_zero_nodes():
+    # the file's EC2 row is 72 instance hours of c5.2xlarge, but without x_UsageType no line
+    # item can be told instance hours: "0 node-hours billed" would be a wrong figure
+    err = refused("nodes", "--focus", VARIANTS / "focus-no-x-columns-credit.csv", "--month", "2025-11")
+    assert "x_UsageType" in err and "focus-no-x-columns-credit.csv" in err

@@ -201,6 +201,13 @@ def hourly_instances(
     data)."""
     if not re.fullmatch(r"[a-z0-9]+\.[a-z0-9]+", instance_type):
         raise InputError(f"instance type {instance_type!r} is not of the form family.size")
+    if source.schema.source_column("usage_type", source.present) is None:
+        # instance hours are told by their usage type: without it every hour would read 0 nodes
+        raise InputError(
+            f"{source.origin}: the export has no usage types (column "
+            f"{source.schema.columns['usage_type']}), so instance hours of {instance_type} cannot be "
+            "told from other line items; export it with that column (AWS's FOCUS export has it)"
+        )
     source = prepare(source, athena)
     month_line_items(source, month, athena)
     frame = run(
