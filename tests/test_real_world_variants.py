@@ -138,3 +138,24 @@ def test_nodes_refuse_an_export_without_usage_types_rather_than_bill_zero_nodes(
     # item can be told instance hours: "0 node-hours billed" would be a wrong figure
     err = refused("nodes", "--focus", VARIANTS / "focus-no-x-columns-credit.csv", "--month", "2025-11")
     assert "x_UsageType" in err and "focus-no-x-columns-credit.csv" in err
+
+
+def test_column_names_in_upper_case_read_as_the_schema_spells_them(tmp_path):
+    # a CUR 2.0 CSV whose header a warehouse wrote in upper case (Snowflake, Redshift unload):
+    # the names are AWS's, case aside. Two line items: 0.34 + 2.00 = 2.34, tagged web / untagged
+    path = tmp_path / "cur2-upper.csv"
+    path.write_text(
+        "IDENTITY_LINE_ITEM_ID,LINE_ITEM_USAGE_START_DATE,LINE_ITEM_USAGE_END_DATE,LINE_ITEM_PRODUCT_CODE,"
+        "LINE_ITEM_USAGE_TYPE,LINE_ITEM_LINE_ITEM_TYPE,LINE_ITEM_UNBLENDED_COST,LINE_ITEM_CURRENCY_CODE,"
+        "RESOURCE_TAGS\n"
+        'a,2025-11-01T00:00:00Z,2025-11-01T01:00:00Z,AmazonEC2,BoxUsage:c5.2xlarge,Usage,0.34,USD,"{""user_team"": ""web""}"\n'
+        "b,2025-11-30T23:00:00Z,2025-12-01T00:00:00Z,AmazonS3,TimedStorage-ByteHrs,Usage,2.00,USD,\n"
+    )
+    assert reconciled("--cur", path, "--month", "2025-11")["conservation"]["bill_total"] == pytest.approx(
+        2.34
+    )
+    code, out, err = run(
+        "breakdown", "--cur", path, "--month", "2025-11", "--by", "tag:team", "--format", "json"
+    )
+    assert code == 0, err
+    assert {r["key"]: r["cost"] for r in json.loads(out)["rows"]} == {"web": 0.34, "(untagged)": 2.00}

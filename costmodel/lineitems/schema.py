@@ -340,6 +340,38 @@ FOCUS = Schema(
 SCHEMAS = (CUR2, LEGACY, FOCUS)
 
 
+def _known_columns(schema: Schema) -> set[str]:
+    """Every column name ``schema`` reads, as its definition spells it."""
+    names = {*schema.marker, *schema.required, *schema.columns.values(), *schema.amortized.values()}
+    names |= {c for columns in schema.alternatives.values() for c in columns}
+    names |= {column for column, _ in schema.map_columns.values()} | {schema.tag_map}
+    return names - {""}
+
+
+def schema_spelling(columns: list[str]) -> dict[str, str]:
+    """Column -> its name as its schema spells it, for an export whose header differs from
+    AWS's or the FinOps Foundation's in case only (a warehouse's upper-case unload:
+    ``LINE_ITEM_USAGE_TYPE``); {} when a schema's own spelling is there. SQL finds either
+    spelling (DuckDB's names ignore case); this is for telling the schema and its columns.
+    Flattened tag columns keep their key as written, but the Athena naming is lower case by
+    AWS's definition, so there the whole name is."""
+    present = set(columns)
+    if any(all(m in present for m in s.marker) for s in SCHEMAS):
+        return {}
+    lower = {c.lower() for c in columns}
+    schema = next((s for s in SCHEMAS if all(m.lower() in lower for m in s.marker)), None)
+    if schema is None:
+        return {}
+    names = {n.lower(): n for n in _known_columns(schema)}
+    out = {c: names[c.lower()] for c in columns if c.lower() in names}
+    for prefix in schema.tag_prefixes:
+        for c in columns:
+            if c.lower().startswith(prefix.lower()):
+                key = c[len(prefix) :]
+                out[c] = prefix + (key.lower() if prefix.endswith("_") else key)
+    return {c: n for c, n in out.items() if c != n}
+
+
 def detect(columns: list[str], origin: str, expected: str | None = None) -> Schema:
     """The schema of a source with ``columns``; ``expected`` (cur / focus) refuses the other.
 
@@ -498,6 +530,7 @@ __all__ = [
     "athena_name",
     "detect",
     "q",
+    "schema_spelling",
     "tag_expression",
     "tag_json_column",
     "tag_key_names",

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from costmodel.errors import InputError
-from costmodel.lineitems.schema import Schema, detect
+from costmodel.lineitems.schema import Schema, detect, schema_spelling
 
 # missing values as exports write them (the FinOps Foundation's FOCUS sample writes NULL)
 NULL_SPELLINGS = ("", "NULL", "null", "Null")
@@ -322,8 +322,10 @@ def open_files(path: str | Path, expected: str | None = None, assemblies: tuple[
         raise InputError(
             f"{files[0]}: not a readable {kind} file; give the export's files as AWS delivers them"
         ) from None
-    columns = tuple(str(row[0]) for row in described if row[0] != "filename")
-    types = {str(row[0]): str(row[1]) for row in described}
+    # a header in another case (a warehouse's unload) read under the schema's own names
+    spelled = schema_spelling([str(row[0]) for row in described])
+    columns = tuple(spelled.get(str(row[0]), str(row[0])) for row in described if row[0] != "filename")
+    types = {spelled.get(str(row[0]), str(row[0])): str(row[1]) for row in described}
     origin = str(files[0]) if len(files) == 1 else f"{path} ({len(files)} files)"
     if all(re.fullmatch(r"column\d+", c) for c in columns):  # DuckDB's names when there is no header
         raise InputError(f"{files[0]}: no header row (the first line names the columns in an export)")
