@@ -159,3 +159,28 @@ def test_column_names_in_upper_case_read_as_the_schema_spells_them(tmp_path):
     )
     assert code == 0, err
     assert {r["key"]: r["cost"] for r in json.loads(out)["rows"]} == {"web": 0.34, "(untagged)": 2.00}
+
+
+def test_times_stored_as_numbers_are_refused_naming_the_column_not_by_a_database_error(tmp_path):
+    # a pipeline that wrote the usage start as epoch milliseconds (INT64): seconds, milli- or
+    # microseconds cannot be told from the number, so it is refused in the exporter's terms
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "epoch.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "line_item_usage_start_date": pa.array([1761955200000], pa.int64()),  # 2025-11-01T00:00Z
+                "line_item_product_code": ["AmazonEC2"],
+                "line_item_usage_type": ["BoxUsage:c5.2xlarge"],
+                "line_item_line_item_type": ["Usage"],
+                "line_item_unblended_cost": [0.34],
+                "line_item_currency_code": ["USD"],
+            }
+        ),
+        path,
+    )
+    err = refused("reconcile", "--cur", path)
+    assert "line_item_usage_start_date" in err and "BIGINT" in err and "epoch.parquet" in err
+    assert "Conversion Error" not in err and "CAST" not in err

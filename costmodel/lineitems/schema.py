@@ -400,6 +400,39 @@ def detect(columns: list[str], origin: str, expected: str | None = None) -> Sche
     )
 
 
+def _reads_as(kind: str, sql_type: str) -> bool:
+    """Whether a column of ``sql_type`` can hold a ``time`` or a ``number`` (text always can:
+    it is read and checked value by value)."""
+    upper = sql_type.upper()
+    if _is_text(sql_type) or upper == "NULL":  # NULL: a column of missing values only
+        return True
+    if kind == "time":
+        return upper.startswith(("TIMESTAMP", "DATE"))
+    return upper.startswith(("DECIMAL", "NUMERIC")) or upper in (
+        "DOUBLE", "FLOAT", "REAL", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
+        "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT",
+    )  # fmt: skip
+
+
+def refuse_unreadable_types(schema: Schema, present: set[str], types: dict[str, str], origin: str) -> None:
+    """One line naming the column whose type cannot hold what it must (a time stored as an
+    epoch number, whose unit is not known; money stored as a timestamp), before any query
+    would fail on it in the database's words."""
+    wanted = {schema.source_column(n, present): "time" for n in TIMES}
+    wanted |= {schema.source_column(n, present): "number" for n in NUMBERS}
+    wanted |= dict.fromkeys((*schema.amortized.values(), schema.columns.get("amortized_cost", "")), "number")
+    wanted.pop(schema.amortized.get("reservation_arn", ""), None)
+    for column, kind in wanted.items():
+        if column and column in present and not _reads_as(kind, types.get(column, "")):
+            example = (
+                "TIMESTAMP, or ISO 8601 text such as 2026-10-01T00:00:00Z" if kind == "time" else "a number"
+            )
+            raise InputError(
+                f"{origin}: column {column} is {types[column]}, where {kind}s are expected ({example}); "
+                "re-export it with that column's type as AWS defines it"
+            )
+
+
 TAG_KEY = re.compile(r"[A-Za-z0-9_.:/=+@ -]{1,128}")
 
 
@@ -530,6 +563,7 @@ __all__ = [
     "athena_name",
     "detect",
     "q",
+    "refuse_unreadable_types",
     "schema_spelling",
     "tag_expression",
     "tag_json_column",

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from costmodel.errors import InputError
-from costmodel.lineitems.schema import Schema, detect, schema_spelling
+from costmodel.lineitems.schema import Schema, detect, refuse_unreadable_types, schema_spelling
 
 # missing values as exports write them (the FinOps Foundation's FOCUS sample writes NULL)
 NULL_SPELLINGS = ("", "NULL", "null", "Null")
@@ -332,6 +332,7 @@ def open_files(path: str | Path, expected: str | None = None, assemblies: tuple[
     _refuse_mixed_schemas(files, readable, columns)
     aliases = _case_aliases(readable[0]) if _format(files[0]) == "csv" else {}
     schema = detect(list(columns), origin, expected)
+    refuse_unreadable_types(schema, set(columns), types, origin)
     source = Source(relation, columns, types, schema, origin, keep=keep, aliases=aliases)
     from costmodel.lineitems.deliveries import refuse_repeated_deliveries
 
