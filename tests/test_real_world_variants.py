@@ -184,3 +184,42 @@ def test_times_stored_as_numbers_are_refused_naming_the_column_not_by_a_database
     err = refused("reconcile", "--cur", path)
     assert "line_item_usage_start_date" in err and "BIGINT" in err and "epoch.parquet" in err
     assert "Conversion Error" not in err and "CAST" not in err
+
+
+LEGACY_HEADER = (
+    "identity/LineItemId,lineItem/UsageStartDate,lineItem/UsageEndDate,lineItem/ProductCode,"
+    "lineItem/UsageType,lineItem/LineItemType,lineItem/UnblendedCost,lineItem/CurrencyCode\n"
+)
+
+
+def test_a_legacy_cur_period_with_several_assemblies_reads_the_one_its_manifest_names(tmp_path):
+    # legacy CUR with "create new report version": each update of a period is a new assembly
+    # folder, the earlier ones stay, and the period folder's <report>-Manifest.json names the
+    # current one (assemblyId). The old version 0.34; the current one 0.34 + 2.00 = 2.34
+    period = tmp_path / "cur" / "myreport" / "20251101-20251201"
+    old, new = period / "0f3c1d2e-old", period / "9a8b7c6d-new"
+    for folder in (old, new):
+        folder.mkdir(parents=True)
+    (old / "myreport-1.csv").write_text(
+        LEGACY_HEADER
+        + "a,2025-11-01T00:00:00Z,2025-11-01T01:00:00Z,AmazonEC2,BoxUsage:m5.large,Usage,0.34,USD\n"
+    )
+    (new / "myreport-1.csv").write_text(
+        LEGACY_HEADER
+        + "a,2025-11-01T00:00:00Z,2025-11-01T01:00:00Z,AmazonEC2,BoxUsage:m5.large,Usage,0.34,USD\n"
+        + "b,2025-11-30T23:00:00Z,2025-12-01T00:00:00Z,AmazonS3,TimedStorage-ByteHrs,Usage,2.00,USD\n"
+    )
+    manifest = {
+        "assemblyId": "9a8b7c6d-new",
+        "reportKeys": ["cur/myreport/20251101-20251201/9a8b7c6d-new/myreport-1.csv"],
+        "billingPeriod": {"start": "20251101T000000.000Z", "end": "20251201T000000.000Z"},
+    }
+    (period / "myreport-Manifest.json").write_text(json.dumps(manifest))
+    month = reconciled("--cur", tmp_path / "cur", "--month", "2025-11")
+    assert month["conservation"]["bill_total"] == pytest.approx(2.34)
+    # --assembly still chooses another, and a period without a manifest is still refused
+    assert reconciled("--cur", tmp_path / "cur", "--month", "2025-11", "--assembly", "0f3c1d2e-old")[
+        "conservation"
+    ]["bill_total"] == pytest.approx(0.34)
+    (period / "myreport-Manifest.json").unlink()
+    assert "delivered twice" in refused("reconcile", "--cur", tmp_path / "cur")

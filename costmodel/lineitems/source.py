@@ -6,7 +6,9 @@ A file name is used as it is, never expanded again (a file literally named ``cur
 is that one file); only a path that names no file is taken as a glob. A legacy CUR export
 compressed as ``.csv.zip`` is unpacked into a private temporary folder first (DuckDB reads
 CSV, CSV.gz and Parquet, not ZIP). A billing period delivered twice (two assemblies of a
-legacy CUR, two versions of a CUR 2.0 export) is refused unless the one to read is named.
+legacy CUR, two versions of a CUR 2.0 export) is read in the version named, or the one a
+legacy CUR manifest names current, or refused. A header that differs from the schema's names
+in case only is read under the schema's names.
 """
 
 from __future__ import annotations
@@ -158,8 +160,22 @@ def _period_and_version(file: Path) -> tuple[str, str] | None:
     parts = file.resolve().parts[:-1]
     for i in range(len(parts) - 1, -1, -1):
         if _PERIOD.match(parts[i]):
-            period = "/".join(parts[: i + 1])
-            return period, "/".join(parts[i + 1 :])
+            return str(Path(*parts[: i + 1])), "/".join(parts[i + 1 :])
+    return None
+
+
+def manifest_assembly(period: str) -> str | None:
+    """The assembly a legacy CUR period folder's manifest (``<report>-Manifest.json``, beside
+    the assembly folders) names as the period's current report, None when there is none."""
+    import json
+
+    for manifest in sorted(Path(period).glob("*-Manifest.json")):
+        try:
+            assembly = json.loads(manifest.read_text()).get("assemblyId")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(assembly, str) and assembly:
+            return assembly
     return None
 
 
@@ -169,8 +185,10 @@ def one_delivery_per_period(files: list[Path], assemblies: tuple[str, ...] = ())
     Legacy CUR writes each update of a period in a new assembly folder
     (``20261001-20261101/<assembly id>/``); a CUR 2.0 export that creates new versions writes
     each in its own folder under ``BILLING_PERIOD=2026-10/``. Two of them read together count
-    the month twice, so a period with files in two such folders is refused, naming both,
-    unless ``assemblies`` names the one to read (a folder name).
+    the month twice: ``assemblies`` names the one to read (a folder name); else the one the
+    legacy period folder's manifest names as current (its ``assemblyId``: AWS keeps the
+    earlier assemblies beside it); else a period with files in two such folders is refused,
+    naming both.
     """
     by_period: dict[str, dict[str, list[Path]]] = {}
     unplaced = []
@@ -193,6 +211,8 @@ def one_delivery_per_period(files: list[Path], assemblies: tuple[str, ...] = ())
         if len(versions) > 1 and assemblies:
             chosen = {v: fs for v, fs in versions.items() if set(v.split("/")) & set(assemblies)}
             versions = chosen or versions
+        if len(versions) > 1 and (current := manifest_assembly(period)):  # AWS's current report
+            versions = {v: fs for v, fs in versions.items() if v.split("/")[0] == current} or versions
         if len(versions) > 1:
             a, b = sorted(versions)[:2]
             raise InputError(
