@@ -3,7 +3,9 @@ with a start, an end, a total impact in dollars and percent, ranked root causes,
 closed, and planned changes never alarmed.
 
 Each series (service, usage type, and account where line items give it; region from the
-usage type's prefix) is its unblended cost per day, credits, refunds and tax left out.
+usage type's prefix; and the value of each cost allocation tag the line items were read
+with, ``tag:KEY`` columns, '' untagged) is its unblended cost per day, credits, refunds and
+tax left out.
 :mod:`costmodel.anomaly_rules` scores it: days far above their same-weekday median (a
 month's edge days carry the extra they carry every month: a month-end job is learned, not
 alarmed), sustained shifts by a CUSUM (a leak of +$60 a day that no single day shows),
@@ -13,12 +15,13 @@ and charges billed once a month against their own past months. A level that stay
 Flagged series-days of one service on consecutive days (a gap of one day allowed) make one
 **event**: ``start``, ``end``, ``total_impact`` (actual minus expected over its days
 [USD]), ``impact_pct`` (of the expected), ``root_causes`` (each series' contribution,
-largest first), ``status`` (``open`` when it runs to the last day of the data, else
-``closed``) and ``planned``. A **planned** change (``--planned FILE`` or the ``--change``
-calendar) covers its service (and usage type, when named) for :data:`PLANNED_DAYS` days
-from its start: what is flagged there is a planned event, never an alarm. Thresholds on
-the total impact (``min_impact_usd``, ``min_impact_pct``; both must hold when both are
-given) keep the events worth an alert, as an alert subscription does.
+largest first), ``tag_causes`` (with tags: each tag value's, largest first), ``status``
+(``open`` when it runs to the last day of the data, else ``closed``) and ``planned``. A
+**planned** change (``--planned FILE`` or the ``--change`` calendar) covers its service
+(and usage type, when named) for :data:`PLANNED_DAYS` days from its start: what is flagged
+there is a planned event, never an alarm. Thresholds on the total impact
+(``min_impact_usd``, ``min_impact_pct``; both must hold when both are given) keep the
+events worth an alert, as an alert subscription does.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ from costmodel.errors import InputError
 MIN_USD = 2.0  # the smallest excess over the expected day worth a reviewer's time [USD]
 PLANNED_DAYS = 28  # days a planned change covers: until four weeks of history hold its new level
 SERIES = ["service", "usage_type", "account", "region"]
+TAG = "tag:"  # the prefix of a tag's column in line items by dimension (lineitems.dimensions)
+UNTAGGED = "(untagged)"
 COLUMNS = ["date", "service", "usage_type", "actual", "expected", "score", "explanation"]
 EVENT_COLUMNS = [
     "start",
@@ -54,6 +59,7 @@ EVENT_COLUMNS = [
     "status",
     "planned",
     "kind",
+    "tag_causes",
 ]
 METHOD = (
     f"each series' daily cost against the median of the same weekday over the previous {WEEKS} weeks "
@@ -116,6 +122,11 @@ def region_of(usage_type: str) -> str:
     return _region_codes().get(code, "")
 
 
+def tag_columns(frame: pd.DataFrame) -> list[str]:
+    """The ``tag:KEY`` columns of a table (line items read with tags), in order."""
+    return [c for c in frame.columns if str(c).startswith(TAG)]
+
+
 def _usage_rows(actuals: Actuals) -> pd.DataFrame:
     rows = require_daily(actuals, "anomaly detection")
     usage = rows.loc[
@@ -127,10 +138,13 @@ def _usage_rows(actuals: Actuals) -> pd.DataFrame:
 
 
 def daily_by_usage_type(actuals: Actuals) -> pd.DataFrame:
-    """Days x series (service, usage type, account, region): the unblended cost [USD per
-    day] (a day without a row costs 0), once-a-month charges included."""
+    """Days x series (service, usage type, account, region, and each ``tag:KEY`` value the
+    rows carry): the unblended cost [USD per day] (a day without a row costs 0),
+    once-a-month charges included."""
     rows = _usage_rows(actuals)
-    table = rows.pivot_table(index="period_start", columns=SERIES, values="unblended_cost", aggfunc="sum")
+    keys = [*SERIES, *tag_columns(rows)]
+    rows = rows.assign(**{c: rows[c].fillna("").astype(str) for c in keys[len(SERIES) :]})
+    table = rows.pivot_table(index="period_start", columns=keys, values="unblended_cost", aggfunc="sum")
     days = pd.date_range(rows["period_start"].min(), rows["period_start"].max(), freq="D")
     return table.reindex(days).fillna(0.0)
 
@@ -153,12 +167,14 @@ def labels_of(items: pd.DataFrame) -> dict[tuple[str, str], str]:
     return {key: " / ".join(dict.fromkeys(names)) for key, names in grouped}
 
 
-def _label(service: str, usage_type: str, labels: dict[tuple[str, str], str]) -> str:
+def _label(service: str, usage_type: str, labels: dict[tuple[str, str], str], tags: dict[str, str]) -> str:
     from costmodel.usage_types import strip_region_prefix
 
     base = strip_region_prefix(usage_type)
     named = labels.get((service, base))
-    return f"{named} ({base})" if named else f"{service} {base}"
+    label = f"{named} ({base})" if named else f"{service} {base}"
+    tagged = ", ".join(f"{key[len(TAG) :]}={value or UNTAGGED}" for key, value in tags.items())
+    return f"{label} [{tagged}]" if tagged else label
 
 
 def _explain(kind: str, label: str, ratio: float, actual: float, expected: float) -> str:
@@ -188,17 +204,19 @@ def detect(
     """
     labels = labels or {}
     table = daily_by_usage_type(actuals)
+    tags = list(table.columns.names[len(SERIES) :])
     days = table.index
     monthly = _monthly_charge_series(actuals)
     found, steps, scored = [], [], 0
     for key, series in table.items():
-        service, usage_type, account, region = key
+        service, usage_type, account, region = key[: len(SERIES)]
+        tagged = key[len(SERIES) :]
         values = series.to_numpy()
-        label = _label(service, usage_type, labels)
+        label = _label(service, usage_type, labels, dict(zip(tags, tagged, strict=True)))
         if (service, usage_type) in monthly:
             rows, count = _score_monthly_charge(series, min_usd, label)
             scored += count
-            found += [(*row[:1], service, usage_type, account, region, *row[1:]) for row in rows]
+            found += [(*row[:1], service, usage_type, account, region, *row[1:], *tagged) for row in rows]
             continue
         result = score_series(values, days, min_usd)
         scored += int(np.isfinite(result.expected).sum())
@@ -211,11 +229,11 @@ def detect(
             found.append(
                 (
                     days[i], service, usage_type, account, region, values[i], result.expected[i],
-                    result.score[i], explanation, result.ratio[i], shown,
+                    result.score[i], explanation, result.ratio[i], shown, *tagged,
                 )
             )  # fmt: skip
     columns = ["date", "service", "usage_type", "account", "region", "actual", "expected", "score"]
-    frame = pd.DataFrame(found, columns=[*columns, "explanation", "ratio", "kind"])
+    frame = pd.DataFrame(found, columns=[*columns, "explanation", "ratio", "kind", *tags])
     frame["date"] = pd.to_datetime(frame["date"])
     frame = frame.sort_values(["date", "score"], ascending=[True, False], ignore_index=True)
     frame["planned"] = _planned_mask(frame, planned or [])
@@ -298,11 +316,12 @@ def events_of(flagged: pd.DataFrame, last_day: pd.Timestamp | None) -> pd.DataFr
 
 def _event(part: pd.DataFrame, service: str, planned: bool, last_day: pd.Timestamp | None) -> dict:
     impact = part["actual"] - part["expected"]
+    tags = tag_columns(part)
+    contributions = part.assign(contribution=impact)
     causes = (
-        part.assign(contribution=impact)
-        .groupby(SERIES, as_index=False)["contribution"]
+        contributions.groupby([*SERIES, *tags], as_index=False)["contribution"]
         .sum()
-        .sort_values("contribution", ascending=False)
+        .sort_values("contribution", ascending=False, kind="stable")
     )
     expected, actual = float(part["expected"].sum()), float(part["actual"].sum())
     end = part["date"].max()
@@ -318,7 +337,35 @@ def _event(part: pd.DataFrame, service: str, planned: bool, last_day: pd.Timesta
         "status": "open" if last_day is not None and end >= last_day else "closed",
         "planned": planned,
         "kind": ", ".join(dict.fromkeys(part["kind"])),
+        "tag_causes": _tag_causes(contributions, tags),
     }
+
+
+def _tag_causes(contributions: pd.DataFrame, tags: list[str]) -> list[dict]:
+    """Each tag value's share of an event's impact, largest first: ``tag`` (the key),
+    ``value`` ('(untagged)' for none) and ``contribution`` [USD]; they add up to the
+    event's total impact for each tag."""
+    out = []
+    for column in tags:
+        by_value = (
+            contributions.groupby(column)["contribution"].sum().sort_values(ascending=False, kind="stable")
+        )
+        out += [
+            {"tag": column[len(TAG) :], "value": str(value) or UNTAGGED, "contribution": float(amount)}
+            for value, amount in by_value.items()
+        ]
+    return out
+
+
+def top_cause(causes: list[dict]) -> str:
+    """An event's largest root cause in a line: its contribution [USD], usage type, tags,
+    account and region (the figure first: a long cause is cut at its end in a table)."""
+    from costmodel.output import money
+
+    top = causes[0]
+    tags = [f"{k[len(TAG) :]}={v or UNTAGGED}" for k, v in top.items() if str(k).startswith(TAG)]
+    where = ", ".join([*tags, *(v for v in (top["account"], top["region"]) if v)])
+    return f"{money(top['contribution'])} {top['usage_type']}{f' ({where})' if where else ''}"
 
 
 def alarms(detection: Detection, min_impact_usd: float = 0.0, min_impact_pct: float = 0.0) -> pd.DataFrame:
@@ -430,5 +477,7 @@ __all__ = [
     "planned_from_changes",
     "read_planned",
     "region_of",
+    "tag_columns",
     "too_short",
+    "top_cause",
 ]

@@ -24,11 +24,14 @@ if TYPE_CHECKING:
 
 
 def _actuals(
-    args: argparse.Namespace, by_dimension: bool = False, tag_keys: tuple[str, ...] = ()
+    args: argparse.Namespace,
+    by_dimension: bool = False,
+    tag_keys: tuple[str, ...] = (),
+    require_tags: bool = False,
 ):  # -> Actuals
     """The bill the options name, as it stood before ``--as-of``: Cost Explorer data (the
     bundled daily sample by default) or line items by day (with accounts and the tags
-    ``tag_keys`` when ``by_dimension``)."""
+    ``tag_keys`` when ``by_dimension``; a tag on no line item refused when ``require_tags``)."""
     from costmodel.actuals import read_actuals
     from costmodel.actuals.series import cut
     from costmodel.cli.lineitems import line_item_source
@@ -44,7 +47,9 @@ def _actuals(
 
         source, athena = found
         actuals = (
-            daily_by_dimension(source, athena, tag_keys) if by_dimension else bill(source, athena, "DAILY")
+            daily_by_dimension(source, athena, tag_keys, require_tags)
+            if by_dimension
+            else bill(source, athena, "DAILY")
         )
     else:
         actuals = read_actuals(sample(SAMPLE_DAILY, args.actuals))
@@ -232,9 +237,16 @@ def cmd_anomalies(args: argparse.Namespace) -> None:
     from costmodel.actuals.series import in_progress_months
     from costmodel.estimation import estimate
 
+    line_items = any(getattr(args, o, None) for o in ("cur", "focus", "athena"))
+    tags = tuple(dict.fromkeys(args.tag or ()))
+    if tags and not line_items:
+        raise InputError(
+            f"--tag {tags[0]}: tags are in line items only: give --cur, --focus or --athena "
+            "(Cost Explorer files carry no tags)"
+        )
     labels = anomalies.labels_of(estimate(_architecture(args), missing="report"))
     planned = _planned(args)
-    actuals = _actuals(args, by_dimension=any(getattr(args, o, None) for o in ("cur", "focus", "athena")))
+    actuals = _actuals(args, by_dimension=line_items, tag_keys=tags, require_tags=True)
     detection = anomalies.detect(actuals, min_usd=args.min_usd, labels=labels, planned=planned)
     if anomalies.too_short(detection):
         raise InputError(anomalies.too_short(detection))
@@ -287,16 +299,21 @@ def _alarmed_days(detection: Detection, alarms: pd.DataFrame) -> pd.DataFrame:
 
 
 def _event_json(event: dict) -> dict:
+    from costmodel.anomalies import TAG
+
+    tagged = bool(event["tag_causes"])
     causes = [
         {
             "service": c["service"],
             "usage_type": c["usage_type"],
             "account": c["account"],
             "region": c["region"],
+            **({"tags": {k[len(TAG) :]: v for k, v in c.items() if k.startswith(TAG)}} if tagged else {}),
             "contribution": json_number(c["contribution"]),
         }
         for c in event["root_causes"]
     ]
+    tag_causes = [t | {"contribution": json_number(t["contribution"])} for t in event["tag_causes"]]
     return {
         "start": event["start"].strftime("%Y-%m-%d"),
         "end": event["end"].strftime("%Y-%m-%d"),
@@ -308,12 +325,15 @@ def _event_json(event: dict) -> dict:
         "status": event["status"],
         "planned": bool(event["planned"]),
         "kind": event["kind"],
+        **({"tag_causes": tag_causes} if tagged else {}),
     }
 
 
 def _print_anomalies(
     detection: Detection, events: pd.DataFrame, shown: pd.DataFrame, steps: pd.DataFrame, progress: list[str]
 ) -> None:
+    from costmodel.anomalies import top_cause
+
     alarms = events.loc[~events["planned"].astype(bool)]
     print(
         f"{len(alarms)} anomal{'y' if len(alarms) == 1 else 'ies'} ({len(shown)} series-days) in "
@@ -328,7 +348,7 @@ def _print_anomalies(
         table = part.assign(
             start=part["start"].dt.strftime("%Y-%m-%d"),
             end=part["end"].dt.strftime("%Y-%m-%d"),
-            top_cause=[_cause(e) for e in part["root_causes"]],
+            top_cause=[top_cause(e) for e in part["root_causes"]],
         )[["start", "end", "service", "total_impact", "impact_pct", "status", "kind", "top_cause"]]
         print(table_text(table, money_columns=("total_impact",)))
     if len(shown):
@@ -340,12 +360,6 @@ def _print_anomalies(
     if len(steps):
         print("\nStep changes (a new level that stayed: not alarms):")
         print(table_text(steps.rename(columns={"before": "before_usd", "after": "after_usd"})))
-
-
-def _cause(causes: list[dict]) -> str:
-    top = causes[0]
-    where = ", ".join(v for v in (top["account"], top["region"]) if v)
-    return f"{top['usage_type']}{f' ({where})' if where else ''} {money(top['contribution'])}"
 
 
 __all__ = ["cmd_anomalies", "cmd_budget", "cmd_forecast"]

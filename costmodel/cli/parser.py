@@ -137,7 +137,12 @@ def _add_bill_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default="reports", help="output folder (default: reports/)")
     p.add_argument("--budget", help="budget YAML for the month (default with the bundled sample: its budget)")
     p.add_argument("--daily", help="daily Cost Explorer data for the anomalies (when --actuals is monthly)")
-    p.add_argument("--tag", default="team", help="with line items: the cost allocation tag (default: team)")
+    p.add_argument(
+        "--tag",
+        default="team",
+        help="with line items: the cost allocation tag of the tag breakdown and the anomalies' root causes "
+        "(default: team)",
+    )
     p.set_defaults(func=Command("bill", "cmd_report"))
 
     p = sub.add_parser("fetch-actuals", help="call Cost Explorer and save the raw responses")
@@ -215,6 +220,13 @@ def _add_finance_parsers(sub: argparse._SubParsersAction) -> None:
         "--as-of", help="detect as a daily job would have on this day (data before it), YYYY-MM-DD"
     )
     p.add_argument("--planned", help="YAML list of planned changes: {start, service, usage_type, note}")
+    p.add_argument(
+        "--tag",
+        action="append",
+        metavar="KEY",
+        help="with line items (--cur, --focus, --athena): split each series by this cost allocation "
+        "tag's value, so root causes name it, e.g. --tag team (repeatable)",
+    )
     p.add_argument(
         "--change", action="append", metavar="YYYY-MM-DD:KEY=VALUE", help="a planned what-if (repeatable)"
     )

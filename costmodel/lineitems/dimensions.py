@@ -44,10 +44,12 @@ def _sql(source: Source, tag_keys: tuple[str, ...]) -> str:
 
 
 def daily_by_dimension(
-    source: Source, athena: Athena | None = None, tag_keys: tuple[str, ...] = ()
+    source: Source, athena: Athena | None = None, tag_keys: tuple[str, ...] = (), require_tags: bool = False
 ) -> Actuals:
     """The export's daily rows with ``account`` and each tag of ``tag_keys`` (see the module
-    docstring), with the export's own monthly totals as controls."""
+    docstring), with the export's own monthly totals as controls; with ``require_tags``, a
+    tag on no line item is refused, naming the tag keys the export has (a mistyped key would
+    otherwise read as all cost untagged)."""
     from costmodel.lineitems.duck import execute
     from costmodel.lineitems.tables import RECORD_TYPES, bill, prepare
 
@@ -84,8 +86,22 @@ def daily_by_dimension(
         if column not in rows:
             rows[column] = np.nan
     _check_totals(rows, daily.controls, source.origin)
+    if require_tags:
+        _refuse_absent_tags(rows, tag_keys, source, athena)
     extra = ["account", *(tag_column(k) for k in tag_keys)]
     return Actuals(rows=rows[[*TIDY_COLUMNS, *extra]], controls=daily.controls, origin=source.origin)
+
+
+def _refuse_absent_tags(
+    rows: pd.DataFrame, tag_keys: tuple[str, ...], source: Source, athena: Athena | None
+) -> None:
+    from costmodel.lineitems.schema import absent_tag_note, tag_key_names
+    from costmodel.lineitems.tables import tag_keys as map_keys
+
+    for key in tag_keys:
+        if (rows[tag_column(key)] == "").all():
+            names = tag_key_names(source.schema, source.present, map_keys(source, athena))
+            raise InputError(f"{source.origin}: {absent_tag_note(key, names)}")
 
 
 def _services(frame: pd.DataFrame) -> pd.Series:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -81,7 +82,8 @@ def budget_section(
 
 def anomaly_section(daily: Actuals | None, month: str, items: pd.DataFrame) -> dict:
     """The month's anomalies and step changes, or why there are none to show; ``items`` (the
-    architecture's estimate) names the usage types."""
+    architecture's estimate) names the usage types. Line items by account and tag
+    (:func:`anomaly_daily`) give root causes by account and tag too."""
     from costmodel import anomalies
 
     if daily is None:
@@ -104,14 +106,23 @@ def anomaly_section(daily: Actuals | None, month: str, items: pd.DataFrame) -> d
     return {
         "available": True,
         "source": daily.origin,
-        "events": [
-            e | {"cause": f"{e['root_causes'][0]['usage_type']} {money(e['root_causes'][0]['contribution'])}"}
-            for e in events.to_dict("records")
-        ],
+        "events": [e | {"cause": anomalies.top_cause(e["root_causes"])} for e in events.to_dict("records")],
         "rows": anomalies.for_month(detection, month).to_dict("records"),
         "steps": steps.to_dict("records"),
         "scored_days": detection.scored_days,
     }
+
+
+def anomaly_daily(line_items: tuple[Source, Athena | None], tag: str) -> Actuals:
+    """The export's daily bill by account and by the ``tag`` cost allocation tag, for the
+    anomalies' root causes (the tag left out when no line item carries it)."""
+    from costmodel.anomalies import tag_columns
+    from costmodel.lineitems.dimensions import daily_by_dimension
+
+    source, athena = line_items
+    daily = daily_by_dimension(source, athena, (tag,))
+    untagged = [c for c in tag_columns(daily.rows) if (daily.rows[c] == "").all()]
+    return replace(daily, rows=daily.rows.drop(columns=untagged))
 
 
 def forecast_section(actuals: Actuals, month: str, budget: float | None) -> dict:
@@ -233,7 +244,11 @@ def report_context(
         "line_items": views.line_item_section(source, athena, month, tag),
         "notes": findings.notes(month) if findings is not None else [],
         "budget": budget,
-        "anomalies": anomaly_section(daily, month, model),
+        "anomalies": anomaly_section(
+            anomaly_daily(line_items, tag) if line_items is not None and daily_path is None else daily,
+            month,
+            model,
+        ),
         # the daily form of the bill when there is one: the forecast's calendar candidate needs it
         "forecast": forecast_section(
             daily if daily is not None and month in set(daily.rows["month"]) else actuals,
