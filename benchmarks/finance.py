@@ -8,6 +8,9 @@ runs the real code on them as Cost Explorer files, and prints:
   costmodel's chosen forecast, each candidate, the baseline "same as last month" and the
   forecast costmodel made before issue 23 (an OLS line through every past month with its
   statsmodels interval);
+* **the month in progress**, forecast to its end on days 8, 15 and 23 of every month from
+  the fourth: bias and MAPE (and the 80 % interval's coverage) of costmodel's month-end
+  forecast, the same without its learned month-end days (before), and the run rate;
 * **anomalies**, on each whole bill: precision, recall and F1 over series-days, false
   alarms per 1,000 series-days scored, alarms on the recurring patterns (month-end job,
   first-of-month charges) and on the planned step, events found, beside the day rule
@@ -17,8 +20,8 @@ runs the real code on them as Cost Explorer files, and prints:
 
 Seeds 0-5 are the **development** seeds (what the methods' settings were chosen on);
 seeds 100-105 are **held out** (never looked at while tuning) and are what the README
-quotes. Usage: ``python benchmarks/finance.py [--seeds 100-105] [--part forecast|anomalies|daily-job]``
-(about 15 minutes for six seeds on two busy cores).
+quotes. Usage: ``python benchmarks/finance.py [--seeds 100-105]
+[--part forecast|month-end|anomalies|daily-job]`` (about 15 minutes for six seeds on two busy cores).
 """
 
 from __future__ import annotations
@@ -116,6 +119,76 @@ def forecast_rows(seed: int) -> list[dict]:
                         }
                     )
     return rows
+
+
+MONTH_DAYS = (8, 15, 23)  # days of the month in progress a month-end forecast is made on
+MONTH_END_METHODS = {
+    "costmodel (daily ETS + learned month-end days)": True,
+    "daily ETS alone (before)": False,
+}
+RUN_RATE = "run rate (recurring cost per day so far x days, plus what was billed once)"
+
+
+def month_end_rows(seed: int) -> list[dict]:
+    """Month-end forecasts of every month from the fourth on, made on days 8, 15 and 23
+    (the data before that day), against the month's true total: costmodel's, the daily ETS
+    without the learned month-end days, and the run rate."""
+    from costmodel.actuals.series import cut
+    from costmodel.forecast import month_end
+
+    generated = bills.bill(seed)
+    truth = generated.monthly_totals()
+    actuals = _read(bills.ce_payload(generated, "DAILY"), f"seed {seed} daily")
+    rows = []
+    for month in truth.index[3:]:
+        for day in MONTH_DAYS:
+            so_far = cut(actuals, f"{month}-{day:02d}")
+            actual = float(truth[month])
+            made = {}
+            for name, edges in MONTH_END_METHODS.items():
+                current = month_end(so_far, month_edges=edges)
+                made[name] = (current.expected, current.low, current.high)
+            made[RUN_RATE] = (_run_rate(so_far), np.nan, np.nan)
+            for name, (expected, low, high) in made.items():
+                rows.append(
+                    {
+                        "seed": seed,
+                        "method": name,
+                        "day": day,
+                        "error": (expected - actual) / actual,
+                        "covered": float(low <= actual <= high) if np.isfinite(low) else np.nan,
+                    }
+                )
+    return rows
+
+
+def _run_rate(actuals) -> float:
+    """The baseline: the month's recurring cost per day so far x its days, plus what was
+    billed once (first-of-month charges, one-off money) so far [USD]."""
+    from costmodel.actuals.series import daily_bill
+
+    daily = daily_bill(actuals)
+    last = daily["date"].iloc[-1]
+    month = daily.loc[daily["date"].dt.to_period("M") == last.to_period("M")]
+    once = float(month["lumps"].sum() + month["one_off"].sum())
+    return float(month["recurring"].mean()) * last.days_in_month + once
+
+
+def report_month_end(rows: list[dict], label: str) -> None:
+    frame = pd.DataFrame(rows)
+    print(f"\n### The month in progress, forecast to its end on days 8 / 15 / 23, {label}\n")
+    print(_row("method", "bias (mean error)", "MAPE", "80% interval covers", "forecasts"))
+    print("|---|---|---|---|---|")
+    for name, group in frame.groupby("method", sort=False):
+        by_day = group.groupby("day")
+        bias = by_day["error"].mean() * 100
+        mape = by_day["error"].apply(lambda e: e.abs().mean()) * 100
+        covered = by_day["covered"].mean() * 100
+        cover = "-" if covered.isna().all() else " / ".join(f"{v:.0f}" for v in covered) + " %"
+        print(
+            f"| {name} | {' / '.join(f'{v:+.2f}' for v in bias)} % | {_joined(mape, '.2f')} % | {cover} | "
+            f"{' / '.join(str(n) for n in by_day.size())} |"
+        )
 
 
 def _keys(frame: pd.DataFrame) -> set[tuple[str, str, str]]:
@@ -361,7 +434,9 @@ def main() -> None:
     parser.add_argument(
         "--seeds", default="100-105", help="seeds, e.g. 100-105 (held out) or 0-5 (development)"
     )
-    parser.add_argument("--part", choices=("forecast", "anomalies", "daily-job", "all"), default="all")
+    parser.add_argument(
+        "--part", choices=("forecast", "month-end", "anomalies", "daily-job", "all"), default="all"
+    )
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     seeds = _seeds(args.seeds)
@@ -378,6 +453,8 @@ def main() -> None:
             report_anomalies([r for rows in pool.map(anomaly_rows, seeds) for r in rows], label)
         if args.part in ("daily-job", "all"):
             report_daily_job([r for rows in pool.map(daily_job_rows, seeds) for r in rows], label)
+        if args.part in ("month-end", "all"):
+            report_month_end([r for rows in pool.map(month_end_rows, seeds) for r in rows], label)
         if args.part in ("forecast", "all"):
             report_forecasts([r for rows in pool.map(forecast_rows, seeds) for r in rows], label)
     print(f"\n({time.time() - started:.0f} s)", file=sys.stderr)

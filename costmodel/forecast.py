@@ -15,7 +15,11 @@ month in progress from its daily actuals.
   with a weekly season (statsmodels ``ETSModel``, seasonal period 7) on the recurring daily
   cost of the last weeks; the remaining days are simulated (2,000 paths) and summed; lump
   charges billed once a month (a support plan) are added as last month's amount if they
-  have not been billed yet.
+  have not been billed yet. The extra cost a month's last days carry (a month-end batch
+  job: each day over the mean of its weekday one and two weeks before) is learned from the
+  past complete months, taken off the history the model fits and added back, as the median
+  of the last three months', for the last days still to come (on the benchmark's held-out
+  bills the forecast from day 8 was 4.3 % low without it, 0.5 % with it).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from costmodel.architecture import Architecture
 from costmodel.constants import CURRENCY
 from costmodel.display import Result
 from costmodel.errors import InputError
+from costmodel.forecast_methods import edge_position
 from costmodel.known_changes import Change, SizedChange, billed_today, effects, parse_change, size_changes
 from costmodel.output import money
 from costmodel.pricing.catalog import PriceCatalog
@@ -43,9 +48,13 @@ MAX_MONTHS_AHEAD = 12
 MIN_DAILY_DAYS = 21  # days of daily data a month-end forecast needs (three weeks: a level and its season)
 DAILY_METHOD = (
     "additive ETS with a weekly season (statsmodels ETSModel, period 7) on the recurring daily "
-    "cost, remaining days simulated and summed; once-a-month charges added if not yet billed"
+    "cost without the extra of each month's last 2 days, remaining days simulated and summed; that "
+    "extra (a month-end job: the median of the last 3 months') added for the last days to come; "
+    "once-a-month charges added if not yet billed"
 )
 SIMULATIONS = 2000
+EDGE_DAYS = 2  # a month's last days whose extra cost (a month-end job) the month-end forecast learns
+EDGE_MONTHS = 3  # past complete months that extra is the median of
 
 
 @dataclass(frozen=True, repr=False)
@@ -59,6 +68,7 @@ class CurrentMonth(Result):
     expected: float
     low: float
     high: float
+    month_edge: float = 0.0  # the learned extra of the month's last days still to come [USD]
 
 
 @dataclass(frozen=True, repr=False)
@@ -91,8 +101,43 @@ class Forecast(Result):
         return [("forecast", self.forecast), ("history", self.history)]  # what is ahead first
 
 
-def month_end(actuals: Actuals, interval: float = INTERVAL, seed: int = 0) -> CurrentMonth:
-    """Month-end forecast of the last, incomplete month of daily ``actuals``."""
+def month_edge_extras(recurring: pd.Series, edge_days: int = EDGE_DAYS) -> pd.DataFrame:
+    """The extra cost each complete month's last ``edge_days`` days carried (a month-end
+    batch job) [USD per day]: one row per month, one column per position (-1 the last day,
+    -2 the one before ...), each day minus the mean of the same weekday one and two weeks
+    before it (its recurring level and weekday). ``recurring``: a daily series (index:
+    consecutive dates)."""
+    dates = pd.DatetimeIndex(recurring.index)
+    values = recurring.to_numpy()
+    position = edge_position(dates, edge_days)
+    through = dates[-1].to_period("M") - (0 if dates[-1].day == dates[-1].days_in_month else 1)
+    usable = (position < 0) & (dates.to_period("M") <= through) & (np.arange(len(values)) >= 14)
+    at = np.flatnonzero(usable)
+    extra = values[at] - (values[at - 7] + values[at - 14]) / 2
+    frame = pd.DataFrame({"month": dates[at].to_period("M"), "position": position[at], "extra": extra})
+    table = frame.pivot_table(index="month", columns="position", values="extra", aggfunc="sum")
+    return table.dropna()  # a month with every edge day measured
+
+
+def _without_month_edges(recurring: pd.Series, extras: pd.DataFrame) -> pd.Series:
+    """``recurring`` with each complete month's last days' extra taken off (what the daily
+    model should see as the level)."""
+    if extras.empty:
+        return recurring
+    dates = pd.DatetimeIndex(recurring.index)
+    long = extras.stack().rename("extra")
+    key = pd.MultiIndex.from_arrays([dates.to_period("M"), edge_position(dates, len(extras.columns))])
+    return recurring - long.reindex(key).fillna(0.0).to_numpy()
+
+
+def month_end(
+    actuals: Actuals, interval: float = INTERVAL, seed: int = 0, month_edges: bool = True
+) -> CurrentMonth:
+    """Month-end forecast of the last, incomplete month of daily ``actuals``; with
+    ``month_edges``, the extra cost of a month's last days (:func:`month_edge_extras`) is
+    taken off the history the daily model fits, and the remaining days that fall on them
+    get the median of the last :data:`EDGE_MONTHS` months' extra (the interval draws from
+    those months')."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     daily = daily_bill(actuals)
@@ -102,7 +147,19 @@ def month_end(actuals: Actuals, interval: float = INTERVAL, seed: int = 0) -> Cu
     remaining = days_in_month - last.day
     this_month = daily.loc[daily["date"].dt.strftime("%Y-%m") == month]
     to_date = float(this_month[["recurring", "lumps", "one_off"]].to_numpy().sum())
-    recent = daily["recurring"].iloc[-56:].to_numpy()  # eight weeks: a level and its season
+    recurring = daily.set_index("date")["recurring"]
+    extras = month_edge_extras(recurring) if month_edges else pd.DataFrame()
+    ahead = pd.date_range(last + pd.Timedelta(days=1), periods=remaining, freq="D")
+    to_come = [p for p in edge_position(ahead, EDGE_DAYS) if p < 0]
+    # each past month's extra on the edge days still to come [USD]
+    edge_totals = (
+        extras.reindex(columns=to_come, fill_value=0.0).iloc[-EDGE_MONTHS:].sum(axis=1).to_numpy()
+        if len(extras)
+        else np.zeros(1)
+    )
+    edge_total = float(np.median(edge_totals))
+    # eight weeks: a level and its season
+    recent = _without_month_edges(recurring, extras).iloc[-56:].to_numpy()
     if len(recent) < MIN_DAILY_DAYS:
         raise InputError(f"{actuals.origin}: a month-end forecast needs at least 3 weeks of daily data")
     totals = np.zeros(1)  # every day in (a month not final yet): nothing left to simulate
@@ -114,20 +171,23 @@ def month_end(actuals: Actuals, interval: float = INTERVAL, seed: int = 0) -> Cu
             rng = np.random.default_rng(seed)
             paths = fit.simulate(remaining, anchor="end", repetitions=SIMULATIONS, rng=rng)
         totals = np.asarray(paths).reshape(remaining, -1).sum(axis=0)
+    # the point takes the median month-end extra; the interval, each past month's (its spread)
+    drawn = totals + np.random.default_rng(seed + 1).choice(edge_totals, len(totals))
     lumps = lumps_by_month(actuals)
     key = lumps["service"] + "|" + lumps["usage_type"]
     billed = set(key.loc[lumps["month"] == month])
     previous = (lumps["month"] == (pd.Period(month, "M") - 1).strftime("%Y-%m")) & ~key.isin(billed)
     due = float(lumps.loc[previous, "amount"].sum())  # last month's once-a-month charges still to come
-    low, high = np.quantile(totals, [(1 - interval) / 2, (1 + interval) / 2])
+    low, high = np.quantile(drawn, [(1 - interval) / 2, (1 + interval) / 2])
     return CurrentMonth(
         month=month,
         actual_to_date=to_date,
         days_elapsed=int(last.day),
         days_in_month=days_in_month,
-        expected=to_date + float(totals.mean()) + due,
+        expected=to_date + float(totals.mean()) + edge_total + due,
         low=to_date + float(low) + due,
         high=to_date + float(high) + due,
+        month_edge=edge_total,
     )
 
 

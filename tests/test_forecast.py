@@ -231,3 +231,21 @@ def test_forecast_method_offers_exactly_the_candidates():
     from costmodel.forecast_names import CANDIDATE_NAMES
 
     assert tuple(methods.CANDIDATES) == CANDIDATE_NAMES
+
+
+def test_the_month_end_forecast_learns_a_month_end_job_from_past_months():
+    from costmodel.forecast import month_end
+    from tests.test_anomalies import daily_actuals
+
+    days = pd.date_range("2026-01-01", "2026-04-14")  # the data before 15 April
+    values = np.where(days.day_of_week >= 5, 50.0, 100.0)  # weekdays $100, weekends $50
+    values += np.where(
+        (days + pd.Timedelta(days=2)).month != days.month, 200.0, 0.0
+    )  # a job on the last 2 days
+    april = month_end(daily_actuals({("AWS Glue", "USE1-ETL-DPU-Hour"): values}))
+    # 1-14 April: 10 weekdays + 4 weekend days = $1,200 billed; 15-30 April: 12 weekdays +
+    # 4 weekend days = $1,400, and the job on the 29th and 30th learned from January to
+    # March: 2 x $200 = $400; $3,000 in all
+    assert april.actual_to_date == pytest.approx(1200.0)
+    assert april.month_edge == pytest.approx(400.0)
+    assert april.expected == pytest.approx(3000.0, rel=1e-3)

@@ -130,6 +130,11 @@ def cmd_forecast(args: argparse.Namespace) -> None:
         print(
             f"\n{c.month} so far: {money(c.actual_to_date)} in {c.days_elapsed} of {c.days_in_month} days; "
             f"month-end forecast {money(c.expected)} ({money(c.low)} .. {money(c.high)})"
+            + (
+                f", {money(c.month_edge)} of it the extra of the month's last days (learned from past months)"
+                if c.month_edge
+                else ""
+            )
         )
     print(f"\nForecast, {result.interval:.0%} prediction interval:")
     print(table_text(table))
