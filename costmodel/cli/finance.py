@@ -21,6 +21,7 @@ from costmodel.output import json_number, money, records, table_text, write_csv,
 
 if TYPE_CHECKING:
     from costmodel.anomalies import Detection
+    from costmodel.forecast import CurrentMonth
 
 
 def _actuals(
@@ -126,16 +127,7 @@ def cmd_forecast(args: argparse.Namespace) -> None:
     print("History (actual bill per month):")
     print(table_text(result.history))
     if result.current is not None:
-        c = result.current
-        print(
-            f"\n{c.month} so far: {money(c.actual_to_date)} in {c.days_elapsed} of {c.days_in_month} days; "
-            f"month-end forecast {money(c.expected)} ({money(c.low)} .. {money(c.high)})"
-            + (
-                f", {money(c.month_edge)} of it the extra of the month's last days (learned from past months)"
-                if c.month_edge
-                else ""
-            )
-        )
+        print(_current_text(result.current))
     print(f"\nForecast, {result.interval:.0%} prediction interval:")
     print(table_text(table))
     if result.method:
@@ -218,6 +210,20 @@ VERDICTS = {
     "at risk": "a budget is at risk (forecast above budget)",
     "over": "a budget is over",
 }
+
+
+def _current_text(c: CurrentMonth) -> str:
+    """The month in progress in a line: so far, the month-end forecast and its interval, and
+    how much of it the learned extra of the month's last days is."""
+    edge = (
+        f", {money(c.month_edge)} of it the extra of the month's last days (learned from past months)"
+        if c.month_edge
+        else ""
+    )
+    return (
+        f"\n{c.month} so far: {money(c.actual_to_date)} in {c.days_elapsed} of {c.days_in_month} days; "
+        f"month-end forecast {money(c.expected)} ({money(c.low)} .. {money(c.high)}){edge}"
+    )
 
 
 # ---------------------------------------------------------------------------- anomalies
