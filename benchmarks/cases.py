@@ -222,6 +222,39 @@ def bare_duckdb(path: str) -> Case:
     return lambda: len(con.execute(sql).df())
 
 
+# the columns the conserved bill must read, each once: its keys, the unblended cost, the usage,
+# the times (a month in progress), the currency, and what the amortized cost is made of
+FLOOR_SUMS = [
+    "line_item_unblended_cost",
+    "line_item_usage_amount",
+    "reservation_effective_cost",
+    "savings_plan_savings_plan_effective_cost",
+    "savings_plan_total_commitment_to_date",
+    "savings_plan_used_commitment",
+    "reservation_unused_amortized_upfront_fee_for_billing_period",
+    "reservation_unused_recurring_fee",
+]
+
+
+def column_floor(path: str) -> Case:
+    """The floor of any conserved bill: DuckDB reading the columns such a bill needs (the bill's
+    keys, every amount the amortized cost is made of, the times and the currency) and summing
+    each by month and bill key, with no rule, check or control (a bill cannot read less)."""
+    import duckdb
+
+    files = f"'{Path(path).as_posix()}/**/*.parquet'"
+    sums = ", ".join(f"SUM({c})" for c in FLOOR_SUMS)
+    sql = (
+        "SELECT date_trunc('month', line_item_usage_start_date) AS month, line_item_product_code, "
+        "line_item_usage_type, line_item_line_item_type, pricing_unit, COUNT(*), "
+        f"{sums}, MAX(line_item_usage_start_date), MAX(line_item_usage_end_date), "
+        "MIN(line_item_currency_code), MAX(reservation_reservation_a_r_n) "
+        f"FROM read_parquet({files}, hive_partitioning = false) GROUP BY 1, 2, 3, 4, 5"
+    )
+    con = duckdb.connect()
+    return lambda: len(con.execute(sql).df())
+
+
 def month_end_forecast() -> Case:
     from costmodel.actuals import read_actuals
     from costmodel.actuals.series import cut

@@ -25,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -255,27 +256,23 @@ LINE_ITEMS = "line items: the conserved bill of a CUR 2.0 export"
 SIZES = {"50k": 50_000, "1M": 1_000_000, "10M": 10_000_000, "50M": 50_000_000}
 
 
-def line_item_table(sizes: list[str], runs: int) -> list[str]:
+def line_item_table(sizes: list[str], runs: int, keep: str | None = None) -> list[str]:
     """The conserved bill of a realistic CUR 2.0 export at each size, beside a bare DuckDB
-    GROUP BY over the same files and the lean pandas path, interleaved; each export written
-    into a temporary folder and removed once measured."""
-    from export import export_size, write_export
-
+    GROUP BY over the same files, DuckDB reading just the columns a bill needs (the floor) and
+    the lean pandas path, interleaved; each export written into a temporary folder and removed
+    once measured, or (``keep``) written once into ``keep/<size>`` and reused."""
     rows = []
     for size in sizes:
         line_items = SIZES[size]
         n = min(runs, 3) if line_items >= 50_000_000 else runs  # 50M: about 10 minutes a round
-        with tempfile.TemporaryDirectory(prefix="costmodel-bench-") as tmp:
-            folder = Path(tmp) / "cur2"
-            print(f"  writing a CUR 2.0 export of {line_items:,} line items ...", file=sys.stderr)
-            start = time.perf_counter()
-            files = write_export(folder, line_items)
-            written, megabytes = time.perf_counter() - start, export_size(files) / 1e6
+        with _export_folder(size, keep) as (folder, written, files):
+            megabytes = sum(f.stat().st_size for f in files) / 1e6
             print(f"  the conserved bill of {line_items:,} line items, {n} rounds ...", file=sys.stderr)
-            fast, bare, lean = measure_interleaved(
+            fast, bare, floor, lean = measure_interleaved(
                 [
                     ("cur_bill", {"path": str(folder)}),
                     ("bare_duckdb", {"path": str(folder)}),
+                    ("column_floor", {"path": str(folder)}),
                     ("cur_bill_pandas", {"path": str(folder)}),
                 ],
                 n,
@@ -286,7 +283,7 @@ def line_item_table(sizes: list[str], runs: int) -> list[str]:
             {
                 "line items": f"{line_items:,}",
                 "export": f"{megabytes:,.0f} MB, {len(files)} files",
-                "written in": _seconds(written),
+                "written in": _seconds(written) if written is not None else "(kept)",
                 "runs": n,
                 "costmodel bill": _seconds(fast["median"]),
                 "line items/s": f"{line_items / fast['median']:,.0f}",
@@ -294,6 +291,8 @@ def line_item_table(sizes: list[str], runs: int) -> list[str]:
                 "bare DuckDB": _seconds(bare["median"]),
                 "bare peak MB": f"{bare['peak_mb']:,.0f}",
                 "x bare": f"{fast['median'] / bare['median']:,.2f}x",
+                "column floor": _seconds(floor["median"]),
+                "x floor": f"{fast['median'] / floor['median']:,.2f}x",
                 "lean pandas": _seconds(lean["median"]),
                 "pandas peak MB": f"{lean['peak_mb']:,.0f}",
                 "pandas / costmodel": f"{lean['median'] / fast['median']:,.1f}x",
@@ -307,9 +306,29 @@ def line_item_table(sizes: list[str], runs: int) -> list[str]:
         "medians of wall time; peak MB: peak resident memory of the contender's process (imports "
         "included); costmodel bill: open the files, one pass (groups, the export's own total per month, "
         "every check), product names per product code, the tidy rows; bare DuckDB: GROUP BY month, "
-        "usage_type of the unblended cost only; lean pandas: the same rows a batch at a time, without "
-        "the checks",
+        "usage_type of the unblended cost only (3 columns); column floor: DuckDB reading the 15 columns "
+        "any conserved bill must read (keys, the amounts amortized cost is made of, times, currency) and "
+        "summing each, no rule or check; lean pandas: the same rows a batch at a time, without the checks",
     ]
+
+
+@contextlib.contextmanager
+def _export_folder(size: str, keep: str | None) -> Iterator[tuple[Path, float | None, list[Path]]]:
+    """(folder, seconds to write it or None when reused, its files): a CUR 2.0 export of
+    ``size`` line items, in a temporary folder or kept under ``keep``."""
+    from export import write_export
+
+    with contextlib.ExitStack() as stack:
+        base = keep or stack.enter_context(tempfile.TemporaryDirectory(prefix="costmodel-bench-"))
+        folder = Path(base) / size / "cur2"
+        files = sorted(folder.rglob("*.parquet")) if folder.exists() else []
+        written = None
+        if not files:
+            print(f"  writing a CUR 2.0 export of {SIZES[size]:,} line items ...", file=sys.stderr)
+            start = time.perf_counter()
+            files = write_export(folder, SIZES[size])
+            written = time.perf_counter() - start
+        yield folder, written, files
 
 
 def fetch_calls() -> list[tuple[str, str]]:
@@ -391,6 +410,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes and 2 runs: a smoke test")
     parser.add_argument("--only", help="only the cases whose name contains this text")
     parser.add_argument(
+        "--keep-exports",
+        metavar="DIR",
+        help="write each line-item export once under DIR/<size>/ and reuse it (default: a temporary folder)",
+    )
+    parser.add_argument(
         "--sizes",
         help=f"line-item exports to measure, of {', '.join(SIZES)} (default 1M,10M,50M; --quick: 50k)",
     )
@@ -404,7 +428,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"costmodel benchmarks: medians of {runs} interleaved runs, peak resident memory per contender\n")
     if not args.only or args.only in LINE_ITEMS:
         print(f"{LINE_ITEMS[0].upper()}{LINE_ITEMS[1:]} (benchmarks/export.py)", flush=True)
-        print("\n".join(line_item_table(sizes, runs)) + "\n")
+        print("\n".join(line_item_table(sizes, runs, args.keep_exports)) + "\n")
     print("\n".join(timing_table(args.quick, runs, args.only)))
     if args.only:
         return

@@ -346,3 +346,15 @@ def test_parts_of_one_delivery_in_aws_layout_are_not_compared_again(tmp_path, mo
     monkeypatch.setattr(deliveries, "QUERY", "not sql")  # the comparison would fail if it ran
     code, out, _ = run("reconcile", "--cur", tmp_path / "data", "--format", "json")
     assert code == 0 and json.loads(out)["months"][0]["conservation"]["bill_total"] == pytest.approx(0.576)
+
+
+def test_a_file_copied_beside_the_parts_in_aws_layout_is_refused_by_its_bytes(tmp_path):
+    # AWS's layout is not compared line by line (nor are its ids read): a copy of a part is
+    # found by its bytes, so its money ($0.576 here) is not counted twice
+    period = tmp_path / "data" / "BILLING_PERIOD=2026-10"
+    period.mkdir(parents=True)
+    part = write(ONE_HOUR, period / "part-1", "cur2", "parquet")
+    copy = period / "part-1 (1).parquet"
+    copy.write_bytes(part.read_bytes())
+    code, _, err = run("reconcile", "--cur", tmp_path / "data", "--format", "json")
+    assert code == 2 and "same file" in err and "part-1 (1).parquet" in err and err.count("\n") == 1

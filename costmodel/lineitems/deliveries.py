@@ -6,6 +6,11 @@ The line items are compared by content, not by id (ids are regenerated between d
 account, product, usage type, operation, resource, line item type, time interval, cost and
 usage. Only a sample is compared on a large export, chosen by the hash of that content, so
 that a line item sampled in one file is sampled in every file holding it.
+
+Files in AWS's own folder layout are not compared by content (AWS keeps one delivery per
+billing period folder, and the parts of one delivery never repeat each other); a file copied
+beside the parts (``part-00001 (1).parquet``) is found there by its bytes, which costs no
+scan of the line items.
 """
 
 from __future__ import annotations
@@ -48,11 +53,12 @@ def refuse_repeated_deliveries(
     """Refuse ``source`` when two of its ``files`` hold the same line items, naming both;
     ``names`` maps a file as read (an unpacked ZIP member) to the file given. Files all in
     AWS's own folder layout (a billing period's folder, a delivery's folder under it) are
-    not compared: :func:`~costmodel.lineitems.source.one_delivery_per_period` keeps one
-    delivery per period there, and the parts of one delivery never repeat each other."""
+    compared by their bytes only: :func:`~costmodel.lineitems.source.one_delivery_per_period`
+    keeps one delivery per period there, and the parts of one delivery never repeat each other."""
     if len(files) < 2 or source.engine != "duckdb":
         return
     if all(_period_and_version(f) is not None for f in given):
+        _refuse_copied_files(given)
         return
     from costmodel.lineitems.duck import execute
     from costmodel.lineitems.queries import canonical_cte
@@ -79,6 +85,27 @@ def refuse_repeated_deliveries(
                 "Reading both would count that money twice: give one of them (where a CUR "
                 "folder holds two deliveries of a period, --assembly FOLDER chooses one)"
             )
+
+
+def _refuse_copied_files(files: list[Path]) -> None:
+    """Refuse two files of the same bytes (one copied beside the other), naming both: only
+    files of the same size are read, to compare their SHA-256."""
+    import hashlib
+
+    by_size: dict[int, list[Path]] = {}
+    for f in dict.fromkeys(files):
+        by_size.setdefault(f.stat().st_size, []).append(f)
+    for same_size in (fs for fs in by_size.values() if len(fs) > 1):
+        seen: dict[str, Path] = {}
+        for f in same_size:
+            with f.open("rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            if digest in seen:
+                raise InputError(
+                    f"{seen[digest]} and {f} are the same file (the same bytes): a file copied beside "
+                    "the export's own? Reading both would count that money twice: remove the copy"
+                )
+            seen[digest] = f
 
 
 __all__ = ["refuse_repeated_deliveries"]
