@@ -142,14 +142,3 @@ def test_the_bill_query_names_its_levels_and_the_export_total_is_summed_apart(tm
     assert len(groups) == 2 and len(months) == 1
     assert months["unblended_cost"].iloc[0] == pytest.approx(1.585) and months["line_items"].iloc[0] == 2
 
-
-def test_ids_are_read_for_repeats_only_outside_aws_layout(tmp_path):
-    # in AWS's layout one delivery per period is kept by the folders and AWS never repeats a
-    # line item within a delivery: reading every id there would cost as much as the bill
-    items = [item("a", 5, "1"), item("b", 5, "1")]
-    loose = write(items, tmp_path / "cur", "cur2", "parquet")
-    assert "hash(" in repeated_ids(lineitems.open_files(loose))
-    period = tmp_path / "data" / "BILLING_PERIOD=2026-10"
-    period.mkdir(parents=True)
-    placed = write(items, period / "part-1", "cur2", "parquet")
-    assert repeated_ids(lineitems.open_files(placed)).strip() == "SELECT 0 AS repeats"

@@ -187,12 +187,10 @@ def repeated_ids(source: Source) -> str:
     delivery is among them; so may be rare legitimate line items, which the exact "checks"
     query then tells apart. Reads the ids and start times apart from the bill's groups (their
     own small table, 63 hours of each id in the bits of one number). Not read for a source
-    already checked (its findings say what the exact checks found), nor for files in AWS's
-    own folder layout (one delivery per billing period, kept so by
-    :func:`~costmodel.lineitems.source.one_delivery_per_period`; a file copied beside
-    another is found by its bytes, :mod:`costmodel.lineitems.deliveries`): reading every
-    line item id costs as much as the rest of the bill."""
-    if source.deduplicate or source.findings is not None or source.aws_layout:
+    already checked (its findings say what the exact checks found). Read in AWS's folder
+    layout too, although AWS never repeats an id within a partition: a file rewritten by a
+    pipeline can, and a line item counted twice is the worst error a bill can have."""
+    if source.deduplicate or source.findings is not None:
         return "SELECT 0 AS repeats"
     expressions = source.schema.expressions(source.present, source.types)
     line_item_id, start = expressions["line_item_id"], expressions["usage_start"]

@@ -93,9 +93,6 @@ class Source:
     deduplicate: bool = False  # read each (line item id, interval, content) once
     aws_only: bool = False  # leave out a FOCUS file's rows of other providers
     findings: Findings | None = None  # set once the whole export was checked (tables.prepare)
-    # every file lies in AWS's folder layout (a billing period's folder, one delivery each):
-    # AWS never writes a line item twice within a delivery, so its ids need no row check
-    aws_layout: bool = False
     keep: Any = field(default=None, compare=False, repr=False)  # unpacked ZIPs' folder, kept alive
     # a CSV column's name in the file -> its name in SQL, where DuckDB renamed it (its names
     # ignore case: ``Team`` beside ``team`` becomes ``team_1``)
@@ -356,8 +353,7 @@ def open_files(path: str | Path, expected: str | None = None, assemblies: tuple[
     aliases = _case_aliases(readable[0]) if _format(files[0]) == "csv" else {}
     schema = detect(list(columns), origin, expected)
     refuse_unreadable_types(schema, set(columns), types, origin)
-    layout = all(_period_and_version(f) is not None for f in files)
-    source = Source(relation, columns, types, schema, origin, keep=keep, aliases=aliases, aws_layout=layout)
+    source = Source(relation, columns, types, schema, origin, keep=keep, aliases=aliases)
     from costmodel.lineitems.deliveries import refuse_repeated_deliveries
 
     refuse_repeated_deliveries(source, files, readable, zips)
