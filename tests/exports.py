@@ -44,6 +44,7 @@ class Item:
     unit: str
     team: str | None  # the tag team, None when untagged
     provider: str = "AWS"
+    currency: str = "USD"
 
     @property
     def end(self) -> datetime:
@@ -115,7 +116,7 @@ def _columns(item: Item, schema: str) -> dict[str, object]:
             "ChargeCategory": "Tax" if item.line_item_type == "Tax" else "Usage",
             "BilledCost": item.cost,
             "EffectiveCost": item.cost,
-            "BillingCurrency": "USD",
+            "BillingCurrency": item.currency,
             "ProviderName": item.provider,
             "ServiceName": item.product_name,
             "SubAccountId": "111122223333",
@@ -174,7 +175,7 @@ def _columns(item: Item, schema: str) -> dict[str, object]:
         "operation": item.operation or None,
         "resource": item.resource_id or None,
         "usage": item.usage,
-        "currency": "USD",
+        "currency": item.currency,
         "cost": item.cost,
         "unit": item.unit or None,
         "name": item.product_name,

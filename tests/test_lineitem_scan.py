@@ -141,4 +141,3 @@ def test_the_bill_query_names_its_levels_and_the_export_total_is_summed_apart(tm
     groups, months = frame.loc[frame["level"] == 0], frame.loc[frame["level"] != 0]
     assert len(groups) == 2 and len(months) == 1
     assert months["unblended_cost"].iloc[0] == pytest.approx(1.585) and months["line_items"].iloc[0] == 2
-

@@ -424,6 +424,19 @@ def test_a_mixed_provider_focus_file_reports_other_providers_apart(tmp_path):
     assert any("Microsoft $5.00 (1 line items)" in n for n in payload["notes"])
 
 
+def test_other_providers_money_is_said_in_its_own_currency(tmp_path):
+    # an Azure bill in EUR beside the AWS rows: 5.00 + 2.50 EUR, never "$7.50"
+    azure = [
+        Item(**{**FIXED[0].__dict__, "provider": "Microsoft", "cost": Decimal(c), "currency": "EUR"})
+        for c in ("5.00", "2.50")
+    ]
+    path = write([*FIXED, *azure], tmp_path / "mixed", "focus", "csv")
+    code, out, _ = run("reconcile", "--focus", path, "--format", "json")
+    notes = json.loads(out)["notes"]
+    assert code == 0 and any("Microsoft 7.50 EUR (2 line items)" in n for n in notes)
+    assert not any("Microsoft $" in n for n in notes)
+
+
 def test_a_focus_file_of_another_provider_only_is_refused(tmp_path):
     other = Item(**{**FIXED[0].__dict__, "provider": "Microsoft"})
     path = write([other], tmp_path / "azure", "focus", "csv")

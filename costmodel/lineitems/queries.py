@@ -95,6 +95,12 @@ QUERIES = {
                MAX(CASE WHEN usage_end <= usage_start + INTERVAL 1 DAY THEN usage_end END) AS daily_end,
                COUNT({LINE_ITEM_KEY}) AS identified, COUNT(DISTINCT {LINE_ITEM_KEY}) AS line_item_keys
         FROM li GROUP BY 1, 2, 3""",
+    # a FOCUS file's rows of other providers, by provider and currency (their money is not
+    # this AWS bill's, and need not be in USD): read only where the bill found such rows
+    "other_providers": f"""
+        SELECT {OTHER_PROVIDER} AS other_provider, currency, COUNT(*) AS line_items,
+               SUM(unblended_cost) AS cost
+        FROM li WHERE lower(provider) NOT IN {AWS_PROVIDERS} GROUP BY 1, 2 ORDER BY 1, 2""",
     # the first line item id and interval read twice with different content
     "conflicts": """
         SELECT line_item_id, time_interval, COUNT(*) AS copies FROM li WHERE line_item_id <> ''

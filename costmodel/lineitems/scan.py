@@ -64,7 +64,7 @@ def scan(source: Source, period: str = "month", athena: Athena | None = None) ->
                 return scan(checked, period, athena)
             source = checked
         else:
-            source = _checked(source, months)
+            source = _checked(source, months, athena)
     aws = months["other_provider"].fillna("") == ""
     totals = months.loc[aws, ["month", "line_items", "unblended_cost"]].reset_index(drop=True)
     kept = groups.loc[groups["other_provider"].fillna("") == ""].reset_index(drop=True)
@@ -84,21 +84,27 @@ def prepare(source: Source, athena: Athena | None = None) -> Source:
     return scan(source, "month", athena).source
 
 
-def _checked(source: Source, months: pd.DataFrame) -> Source:
+def _checked(source: Source, months: pd.DataFrame, athena: Athena | None = None) -> Source:
     """The findings of a scan that raised no signal: other providers and months in progress."""
     others = months.loc[months["other_provider"].fillna("") != ""]
     aws = months.loc[months["other_provider"].fillna("") == ""]
     if aws.empty:
         _refuse_without_aws(source, others)
-    return _with_findings(source, aws, others.rename(columns={"unblended_cost": "cost"}), duplicates=0)
+    return _with_findings(source, aws, others, 0, athena)
 
 
-def _with_findings(source: Source, aws: pd.DataFrame, others: pd.DataFrame, duplicates: int) -> Source:
-    """``source`` with its findings: ``others`` the line items and ``cost`` of other providers."""
-    by_provider = others.groupby("other_provider").agg(line_items=("line_items", "sum"), cost=("cost", "sum"))
+def _with_findings(
+    source: Source, aws: pd.DataFrame, others: pd.DataFrame, duplicates: int, athena: Athena | None = None
+) -> Source:
+    """``source`` with its findings: ``others`` says whether other providers have rows (their
+    line items, cost and currency are read by the ``other_providers`` query)."""
+    by_provider = run(source, "other_providers", athena) if not others.empty else others
     findings = Findings(
         duplicates=duplicates,
-        other_providers=tuple((str(p), int(r.line_items), float(r.cost)) for p, r in by_provider.iterrows()),
+        other_providers=tuple(
+            (str(r.other_provider), int(r.line_items), float(r.cost), str(r.currency))
+            for r in by_provider.itertuples()
+        ),
         in_progress=_in_progress(aws),
     )
     return replace(source, deduplicate=duplicates > 0, aws_only=not others.empty, findings=findings)
@@ -138,7 +144,7 @@ def exact_checks(source: Source, athena: Athena | None = None) -> Source:
                 "with different amounts: two versions of the bill? give one delivery"
             )
         aws = again
-    return _with_findings(source, aws, others, duplicates)
+    return _with_findings(source, aws, others, duplicates, athena)
 
 
 def _refuse_unreadable(source: Source, profile: pd.DataFrame) -> None:

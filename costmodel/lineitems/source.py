@@ -29,18 +29,24 @@ from costmodel.lineitems.schema import Schema, detect, refuse_unreadable_types, 
 NULL_SPELLINGS = ("", "NULL", "null", "Null")
 
 
+def _amount(cost: float, currency: str) -> str:
+    """``$5.00`` in USD, ``89.63 EUR`` in any other currency (never a dollar sign on it)."""
+    return f"${cost:,.2f}" if currency == "USD" else f"{cost:,.2f} {currency or '(no currency)'}"
+
+
 @dataclass(frozen=True)
 class Findings:
     """What reading the whole export found: said in every output of every command.
 
     ``duplicates`` line items dropped (the same ``identity_line_item_id`` and interval twice);
-    ``other_providers`` (provider, line items, cost [USD]) of a FOCUS file's non-AWS rows,
-    left out of the AWS bill; ``in_progress`` month -> the end of its data (the end of its
+    ``other_providers`` (provider, line items, cost, its currency) of a FOCUS file's non-AWS
+    rows, left out of the AWS bill (one entry per provider and currency: an Azure bill can be
+    in EUR); ``in_progress`` month -> the end of its data (the end of its
     last hour, ISO 8601 in UTC, e.g. ``2026-10-15T06:00:00``).
     """
 
     duplicates: int = 0
-    other_providers: tuple[tuple[str, int, float], ...] = ()
+    other_providers: tuple[tuple[str, int, float, str], ...] = ()
     in_progress: tuple[tuple[str, str], ...] = ()
 
     def data_end(self, month: str) -> datetime | None:
@@ -72,7 +78,9 @@ class Findings:
                 "time interval delivered more than once): each is counted once"
             )
         if self.other_providers:
-            listed = ", ".join(f"{p} ${c:,.2f} ({n:,} line items)" for p, n, c in self.other_providers)
+            listed = ", ".join(
+                f"{p} {_amount(c, currency)} ({n:,} line items)" for p, n, c, currency in self.other_providers
+            )
             out.append(f"left out as not AWS (ProviderName): {listed}; the bill here is the AWS rows only")
         return out
 
