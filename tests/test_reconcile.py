@@ -334,6 +334,12 @@ def test_service_level_data_is_compared_in_total(production, catalog):
     assert "no usage types" in eks["explanation"]
     # allocated documented figures follow their categories into the service total
     assert table.lines["allocated"].sum() == pytest.approx(5700)
+    # so do stated ones, when each category merged had one: "EKS control plane: $73" and
+    # "EKS nodes: $900" are each their service's only category; S3's categories state none
+    documented = table.lines.set_index("category")["documented"]
+    assert documented["Amazon Elastic Container Service for Kubernetes (service total)"] == 73
+    assert documented["Amazon Elastic Compute Cloud - Compute (service total)"] == 900
+    assert pd.isna(documented["Amazon Simple Storage Service (service total)"])
     check_conserved(table)
 
 
@@ -503,6 +509,17 @@ def test_bare_rows_are_refused_since_they_carry_no_total_to_conserve(sample, pro
             function(sample.rows, production, catalog=catalog) if function is months else function(
                 sample.rows, production, "2026-10", catalog
             )
+
+
+def test_the_catalog_given_prices_the_model(sample, production, catalog):
+    rows = catalog.rows
+    ecr = rows["service_code"].eq("AmazonECR") & rows["usage_type"].str.endswith("TimedStorage-ByteHrs")
+    dearer = catalog.with_rows(rows.assign(price=rows["price"].mask(ecr, 0.20)))
+    # 150 GB of images at the given catalog's $0.20/GB-Mo = $30.00 (the snapshot's $0.10: $15.00)
+    alone = month(sample, production, "2026-10", dearer).lines.set_index("category")
+    assert alone.loc["ECR", "modelled"] == pytest.approx(30.0)
+    for rec in months(sample, production, dearer):
+        assert rec.lines.set_index("category").loc["ECR", "modelled"] == pytest.approx(30.0)
 
 
 def test_an_explanation_writes_the_rate_as_money(sample, production, catalog):
