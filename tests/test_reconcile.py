@@ -503,8 +503,10 @@ def test_bare_rows_are_refused_since_they_carry_no_total_to_conserve(sample, pro
     from costmodel.errors import InputError
 
     for function in (month, months):
+        # the refusal names the function refusing, then the argument and what it must be
         with pytest.raises(
-            InputError, match=r"actual must be the Actuals of costmodel\.actuals\.read_actuals"
+            InputError,
+            match=rf"^reconcile\.{function.__name__}: actual must be the Actuals of costmodel\.actuals\.read_actuals",
         ):
             function(sample.rows, production, catalog=catalog) if function is months else function(
                 sample.rows, production, "2026-10", catalog
