@@ -138,6 +138,22 @@ def test_credits_and_tax_can_be_left_out(tmp_path):
     assert json.loads(out)["include"] == {"credits": False, "refunds": True, "tax": True, "support": True}
 
 
+@pytest.mark.parametrize(
+    ("include", "left_out"),
+    [
+        # October's groups in the file: AWS Support (Developer) 280.0621300214, Tax 576.9279878441
+        ("{support: false}", 280.0621300214),
+        ("{tax: false}", 576.9279878441),
+    ],
+)
+def test_the_support_plan_and_tax_can_be_left_out(tmp_path, include, left_out):
+    path = budget_file(tmp_path, f"monthly_usd: 10000\ninclude: {include}\n")
+    _code, out, _ = run("budget", "--budget", path, "--actuals", MONTHLY, "--format", "json")
+    (total,) = json.loads(out)["budgets"]
+    # October's bill 10,192.3944519130 less the line left out
+    assert total["actual"] == pytest.approx(10192.3944519130 - left_out, abs=1e-6)
+
+
 def test_the_amortized_cost_type_reads_the_amortized_metric(tmp_path):
     from decimal import Decimal
     from pathlib import Path
