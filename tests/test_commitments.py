@@ -124,6 +124,8 @@ def test_documented_table(production, catalog):
     assert pd.isna(rds["list_reserved"]) and "cannot be checked" in rds["explanation"]
     total = table.loc["Total"]
     assert total["documented_on_demand"] == 7650 and total["documented_reserved"] == 4550
+    # the document's own savings column: "$1,500/month | $900/month | 40%", "**40%**" in total
+    assert nodes["documented_savings_pct"] == 40 and total["documented_savings_pct"] == 40
     assert total["list_on_demand"] == pytest.approx(744.60 + 2920 + 900.09)
     assert pd.isna(total["list_reserved"])
 
@@ -193,6 +195,10 @@ def test_apply_rejects_bad_usage():
         apply(Portfolio([]), pd.DataFrame({"c5.9xlarge": [1.0]}, index=HOURS[:1]), RATES)
     with pytest.raises(InputError, match="DatetimeIndex"):
         apply(Portfolio([]), pd.DataFrame({"c5.large": [1.0]}), RATES)
+    # a Savings Plan without a rate for a type that runs: refused, naming the type
+    sp = Commitment("savings_plan", hourly_commitment=0.12, sp_rates={"c5.large": 0.06})
+    with pytest.raises(InputError, match=r"Savings Plan has no rate for \['c5.xlarge'\]"):
+        apply(Portfolio([sp]), pd.DataFrame({"c5.large": [1.0], "c5.xlarge": [1.0]}, index=HOURS[:1]), RATES)
 
 
 def test_quantile_rule():
@@ -233,6 +239,25 @@ def test_recommend_from_mixed_sizes_uses_normalized_units(catalog):
     # 2 x 8 + 2 x 16 = 48 units = 3 c5.2xlarge equivalents every hour -> reserve 3
     rec = recommend(usage, instance_type="c5.2xlarge", catalog=catalog)
     assert rec["recommended_count"] == 3 and rec["expected_utilization_pct"] == pytest.approx(100)
+
+
+def test_recommend_prices_a_steady_history_from_the_catalog_given(catalog):
+    usage = pd.Series([3.0] * 10, index=pd.date_range("2026-09-01", periods=10, freq="h"), name="c5.2xlarge")
+    rec = recommend(usage, catalog=catalog)
+    # 3 instances every hour: all 3 reserved (1-year No Upfront, $0.214/h; on demand $0.34/h)
+    # on demand 3 x $0.34 x 730 = $744.60; reserved 3 x $0.214 x 730 = $468.66;
+    # saved $275.94 a month, 1 - 0.214 / 0.34 = 37.06 %
+    assert rec["recommended_count"] == 3
+    assert rec["monthly_on_demand"] == pytest.approx(744.60)
+    assert rec["monthly_with_commitment"] == pytest.approx(468.66)
+    assert rec["recurring_monthly"] == pytest.approx(468.66)
+    assert rec["estimated_monthly_savings"] == pytest.approx(275.94)
+    assert rec["savings_pct"] == pytest.approx(100 * (1 - 0.214 / 0.34))
+    # another catalog's on-demand price is the one used: 3 x $0.40 x 730 = $876.00
+    rows = catalog.rows
+    on_demand = rows["usage_type"].eq("BoxUsage:c5.2xlarge") & rows["term_type"].eq("OnDemand")
+    dearer = catalog.with_rows(rows.assign(price=rows["price"].mask(on_demand, 0.40)))
+    assert recommend(usage, catalog=dearer)["monthly_on_demand"] == pytest.approx(876.00)
 
 
 def test_recommend_with_unknown_price_says_how_to_get_it(catalog):
