@@ -111,6 +111,22 @@ def test_effective_hourly_of_an_unknown_offering_raises(production, catalog):
         commitments.effective_hourly(off)
 
 
+def test_an_offering_with_only_part_of_its_price_has_no_effective_rate(production, catalog):
+    from dataclasses import replace
+
+    from costmodel.commitments.offerings import offering, resources
+    from costmodel.commitments.rules import RULES
+
+    nodes = next(r for r in resources(production) if r.name == "eks-node-group")
+    partial = offering(catalog, RULES["ec2"][0], nodes, 1, "Partial Upfront", 0.34)
+    # $894 upfront / 8,760 h + $0.102/h = $0.204055/h when both parts are known
+    assert commitments.effective_hourly(partial) == pytest.approx(894 / 8760 + 0.102)
+    # the fee alone, or the hourly part alone, is no effective rate: unknown, not a guess
+    for part in (replace(partial, recurring_hourly=None), replace(partial, upfront=None)):
+        with pytest.raises(PriceUnknownError, match="c5.2xlarge"):
+            commitments.effective_hourly(part)
+
+
 def test_documented_table(production, catalog):
     table = documented_table(production, catalog).set_index("item")
     nodes = table.loc["EKS Nodes (c5.2xlarge)"]
@@ -146,6 +162,8 @@ def test_size_flexible_ri_covers_smallest_sizes_first():
     by_type = result.by_type
     assert by_type.loc["c5.large", "ri_covered_hours"] == 4  # 2 + 2
     assert by_type.loc["c5.2xlarge", "ri_covered_hours"] == 0.5 + 0.5 + 1
+    # each type's on-demand hours are priced at the rate given for it
+    assert by_type["on_demand_rate"].to_dict() == {"c5.large": 0.085, "c5.2xlarge": 0.34}
     # utilization: 48 of 4 x 16 = 64 purchased units = 75%;
     # coverage: 6 covered of 10 running instance-hours (4 large + 6 2xlarge) = 60%
     assert result.summary["ri_utilization_pct"] == pytest.approx(75.0)
