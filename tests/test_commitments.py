@@ -107,7 +107,11 @@ def test_effective_hourly_of_an_unknown_offering_raises(production, catalog):
 
     primary = next(r for r in resources(production) if r.name == "rds-primary")
     off = offering(catalog, RULES["rds"][0], primary, 1, "No Upfront", 2.0)
-    with pytest.raises(PriceUnknownError, match=r"db.r5.2xlarge Multi-AZ 1-year No Upfront.*prices refresh"):
+    # the refusal names the offering looked up: its kind, type, deployment, term and payment
+    with pytest.raises(
+        PriceUnknownError,
+        match=r"RDS Reserved DB Instance db.r5.2xlarge Multi-AZ 1-year No Upfront.*prices refresh",
+    ):
         commitments.effective_hourly(off)
 
 
