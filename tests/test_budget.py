@@ -285,6 +285,9 @@ def test_a_charge_billed_on_the_first_is_not_a_daily_rate(tmp_path):
         ("monthly_usd: 100\ninclude: {tax: no-thanks}\n", "include.tax must be true or false"),
         ("monthly_usd: 100\nthresholds: [{on: actual}]\n", "give pct (of the budget) or usd"),
         ("monthly_usd: 100\nthresholds: [{on: spend, pct: 80}]\n", "on must be actual or forecast"),
+        # an item that is no mapping at all (a bare percentage): refused in one line
+        ("monthly_usd: 100\nthresholds: [80]\n", "thresholds item 1: expected on (actual or forecast)"),
+        ("monthly_usd: 100\nthresholds: [actual]\n", "thresholds item 1: expected on (actual or forecast)"),
         ("monthly_usd: 100\nby_tag: {team: 5}\n", "by_tag must map tag keys to {VALUE: USD}"),
         ("monthly_usd: 100\nby_usage_type: {BoxUsage:m9.huge: 5}\n", "is not a usage type on the bill"),
     ],
