@@ -203,6 +203,12 @@ def test_tiered_price_splits_quantity_across_tiers(catalog):
     # 10,240 GB x 0.09 + 40,960 GB x 0.085 + 8,800 GB x 0.07 = 921.60 + 3,481.60 + 616.00
     assert items["quantity"].tolist() == [10_240, 40_960, 8_800]
     assert items["monthly_cost"].sum() == pytest.approx(921.60 + 3481.60 + 616.00)
+    # each line says which tier it prices (the catalog's rows: 0-10,240, 10,240-51,200, 51,200-153,600 GB)
+    assert items["component"].tolist() == [
+        "egress (first 10,240 GB)",
+        "egress (10,240-51,200 GB)",
+        "egress (51,200-153,600 GB)",
+    ]
 
 
 def test_quantity_beyond_the_known_tiers_is_an_error(catalog):
