@@ -485,6 +485,38 @@ def test_lookup_names_what_it_could_not_find_or_read(catalog):
         catalog.lookup(usage_type="none", region="us-east-1")
 
 
+def test_price_refuses_a_component_two_rows_would_price(catalog):
+    # load_snapshot and with_rows refuse such a catalog (overlapping tiers); a PriceCatalog
+    # built from rows directly skips that check, and price() must still not take either row
+    from costmodel.pricing.catalog import PriceCatalog
+
+    rows = catalog.rows
+    c5 = rows.loc[
+        (rows["usage_type"] == "BoxUsage:c5.large")
+        & (rows["term_type"] == "OnDemand")
+        & (rows["region"] == "us-east-1")
+    ]
+    doubled = PriceCatalog(rows=pd.concat([rows, c5.assign(price=0.1)], ignore_index=True))
+    comp = pd.DataFrame(
+        [
+            dict(
+                resource="nodes",
+                component="x",
+                service_code="AmazonEC2",
+                region="us-east-1",
+                usage_type="BoxUsage:c5.large",
+                operation="RunInstances",
+                quantity=730,
+            )
+        ]
+    )
+    with pytest.raises(
+        AmbiguousPriceError,
+        match=r"2 prices in catalog .* match .*usage_type='BoxUsage:c5.large'.* duplicate rows",
+    ):
+        doubled.price(comp)
+
+
 def test_unit_price_refuses_two_matching_rows(catalog):
     # the c5.2xlarge on-demand price and a second one differing only in operation: asked
     # without the operation, two rows match (the smallest ambiguity: 2, not 3)
