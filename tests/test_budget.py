@@ -283,6 +283,10 @@ def test_a_charge_billed_on_the_first_is_not_a_daily_rate(tmp_path):
         ),
         ("monthly_usd: 100\ninclude: {discounts: false}\n", "include has unknown key 'discounts'"),
         ("monthly_usd: 100\ninclude: {tax: no-thanks}\n", "include.tax must be true or false"),
+        (
+            "monthly_usd: 100\ninclude: false\n",
+            "include must map credits, refunds, tax, support to true or false",
+        ),
         ("monthly_usd: 100\nthresholds: [{on: actual}]\n", "give pct (of the budget) or usd"),
         ("monthly_usd: 100\nthresholds: [{on: spend, pct: 80}]\n", "on must be actual or forecast"),
         # an item that is no mapping at all (a bare percentage): refused in one line
