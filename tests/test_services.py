@@ -269,6 +269,43 @@ def test_lifecycle_transitions_into_intelligent_tiering_cost_a_cent_per_thousand
     assert transitions.loc["ia", "monthly_cost"] == pytest.approx(1.00)
 
 
+def test_one_unit_of_a_bucket_request_or_retrieval_is_billed(catalog):
+    raw = dict(load_architecture().raw)
+    raw["s3"] = {
+        "buckets": [
+            {
+                "name": "ia",
+                "storage_class": "standard_ia",
+                "monthly_put_requests": 1000,
+                "monthly_retrieval_gb": 1,
+            },
+            {
+                "name": "cold",
+                "storage_class": "glacier_flexible",
+                "monthly_retrieval_gb": 1,
+                "monthly_retrieval_requests": 1000,
+            },
+        ]
+    }
+    items = estimate(architecture_from_dict(raw, "t.yaml"), catalog).set_index(["resource", "component"])
+    # a quantity of exactly 1 is billed like any other: 1 x 1K PUT x $0.01, 1 GB retrieved x $0.01;
+    # from Glacier Flexible Retrieval, 1 GB at the Standard retrieval tier x $0.01 and
+    # 1 x 1K retrieval requests x $0.03 (the snapshot's Glacier prices)
+    assert items.loc[("ia", "PUT/COPY/POST/LIST requests"), "monthly_cost"] == pytest.approx(0.01)
+    assert items.loc[("ia", "Data retrievals"), "monthly_cost"] == pytest.approx(0.01)
+    assert items.loc[("cold", "Standard retrievals"), "monthly_cost"] == pytest.approx(0.01)
+    assert items.loc[("cold", "Standard retrieval requests"), "monthly_cost"] == pytest.approx(0.03)
+
+
+def test_inter_region_transfer(catalog):
+    arch = load_architecture().with_changes({"network.inter_region_gb": 100})
+    items = estimate(arch, catalog)
+    line = items.loc[items["category"] == "Inter-region transfer"].squeeze()
+    # 100 GB from us-east-1 to the standby in us-west-2 x $0.02 = $2.00
+    assert (line["usage_type"], line["quantity"]) == ("USE1-USW2-AWS-Out-Bytes", 100)
+    assert line["monthly_cost"] == pytest.approx(2.00)
+
+
 def test_cloudwatch_waf_secrets(items):
     # 150 metrics x $0.30 + 250 GB x $0.50 + 1,000 GB x $0.03 + 100 GB x $0.005 + 40 alarms x $0.10,
     # less the always-free tier (AWS-CW-FREE): 10 x 0.30 + 5 x 0.50 + 5 x 0.03 + 5 x 0.005 + 10 x 0.10
