@@ -5,9 +5,9 @@ machine, so docs/mutation-testing.md reports samples: the same seed always draws
 mutants, and the figure printed is the share killed in the sample with its 95 % Wilson
 interval (what the whole module's rate can be, given the sample).
 
-    python tools/mutation_sample.py names variance      # the sample's mutant names
-    .venv/bin/mutmut run --max-children 1 $(python tools/mutation_sample.py names variance)
-    python tools/mutation_sample.py report              # the sampled mutants' results so far
+    .venv/bin/python tools/mutation_sample.py names variance   # the sample's mutant names
+    .venv/bin/mutmut run --max-children 1 $(.venv/bin/python tools/mutation_sample.py names variance)
+    .venv/bin/python tools/mutation_sample.py report           # mutmut's verdicts on the samples
 
 Reads mutmut's own results (mutants/**/*.meta, written by `mutmut run`); run it from the
 project's root after `mutmut run` has generated the mutants once.
