@@ -408,6 +408,15 @@ def test_tiers_must_follow_each_other(second, kind):
         check_tiers(_tiers((0, 10), second), origin="p.csv")
 
 
+def _on_demand_row(rows, usage_type):
+    """The us-east-1 on-demand price row of an EC2 usage type."""
+    return rows.loc[
+        (rows["usage_type"] == usage_type)
+        & (rows["term_type"] == "OnDemand")
+        & (rows["region"] == "us-east-1")
+    ]
+
+
 def _ec2(usage_type, quantity, resource):
     return dict(
         service_code="AmazonEC2",
@@ -424,11 +433,7 @@ def _ec2(usage_type, quantity, resource):
 
 def test_missing_report_keeps_each_gap_as_one_row_that_says_what_was_looked_up(catalog):
     rows = catalog.rows
-    c5 = rows.loc[
-        (rows["usage_type"] == "BoxUsage:c5.2xlarge")
-        & (rows["term_type"] == "OnDemand")
-        & (rows["region"] == "us-east-1")
-    ]
+    c5 = _on_demand_row(rows, "BoxUsage:c5.2xlarge")
     unknown = c5.assign(usage_type="BoxUsage:c9.huge", price_usd="", price=np.nan, status="unknown")
     with_gap = catalog.with_rows(pd.concat([rows, unknown], ignore_index=True))
     components = pd.DataFrame(
@@ -491,25 +496,9 @@ def test_price_refuses_a_component_two_rows_would_price(catalog):
     from costmodel.pricing.catalog import PriceCatalog
 
     rows = catalog.rows
-    c5 = rows.loc[
-        (rows["usage_type"] == "BoxUsage:c5.large")
-        & (rows["term_type"] == "OnDemand")
-        & (rows["region"] == "us-east-1")
-    ]
+    c5 = _on_demand_row(rows, "BoxUsage:c5.large")
     doubled = PriceCatalog(rows=pd.concat([rows, c5.assign(price=0.1)], ignore_index=True))
-    comp = pd.DataFrame(
-        [
-            dict(
-                resource="nodes",
-                component="x",
-                service_code="AmazonEC2",
-                region="us-east-1",
-                usage_type="BoxUsage:c5.large",
-                operation="RunInstances",
-                quantity=730,
-            )
-        ]
-    )
+    comp = pd.DataFrame([_ec2("BoxUsage:c5.large", 730.0, "nodes")])
     with pytest.raises(
         AmbiguousPriceError,
         match=r"2 prices in catalog .* match .*usage_type='BoxUsage:c5.large'.* duplicate rows",
@@ -521,11 +510,7 @@ def test_unit_price_refuses_two_matching_rows(catalog):
     # the c5.2xlarge on-demand price and a second one differing only in operation: asked
     # without the operation, two rows match (the smallest ambiguity: 2, not 3)
     rows = catalog.rows
-    c5 = rows.loc[
-        (rows["usage_type"] == "BoxUsage:c5.2xlarge")
-        & (rows["term_type"] == "OnDemand")
-        & (rows["region"] == "us-east-1")
-    ]
+    c5 = _on_demand_row(rows, "BoxUsage:c5.2xlarge")
     doubled = catalog.with_rows(
         pd.concat([rows, c5.assign(operation="RunInstances:0002")], ignore_index=True)
     )
