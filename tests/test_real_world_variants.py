@@ -223,3 +223,38 @@ def test_a_legacy_cur_period_with_several_assemblies_reads_the_one_its_manifest_
     ]["bill_total"] == pytest.approx(0.34)
     (period / "myreport-Manifest.json").unlink()
     assert "delivered twice" in refused("reconcile", "--cur", tmp_path / "cur")
+
+
+def test_a_gap_in_an_exports_days_is_not_answered_with_fetch_the_whole_range(tmp_path):
+    # a FOCUS export of November with one correction dated 15 October: anomalies cannot run on
+    # a broken series, and the advice is about the export (Cost Explorer's "fetch the whole
+    # range" cannot be done to a file AWS wrote)
+    from datetime import datetime
+    from decimal import Decimal
+
+    from tests.exports import Item, write
+
+    def day(d: datetime, cost: str) -> Item:
+        return Item(
+            f"li-{d:%m%d}",
+            d,
+            24,
+            "AmazonEC2",
+            "Amazon Elastic Compute Cloud",
+            "BoxUsage:c5.2xlarge",
+            "RunInstances",
+            "i-1",
+            "Usage",
+            Decimal(cost),
+            Decimal("24"),
+            "Hrs",
+            "web",
+        )
+
+    items = [day(datetime(2025, 11, d), "8.16") for d in range(1, 31)] + [
+        day(datetime(2025, 10, 15), "-5.00")
+    ]
+    path = write(items, tmp_path / "focus", "focus", "csv")
+    err = refused("anomalies", "--focus", path)
+    assert "daily data has a gap: 16 day(s) missing, first 2025-10-16" in err
+    assert "fetch the whole range" not in err and "give the export of every day in between" in err

@@ -24,6 +24,8 @@ METRIC_COLUMNS = {
     "UsageQuantity": "usage_quantity",
 }
 COST_METRICS = [m for m in METRIC_COLUMNS if m != "UsageQuantity"]
+# the control of a bill read from line items (what its ``control_source`` says)
+EXPORT_TOTAL = "the export's own total (every line item summed)"
 TIDY_COLUMNS = [
     "period_start",
     "period_end",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from costmodel import record_types
-from costmodel.actuals.controls import Actuals
+from costmodel.actuals.controls import EXPORT_TOTAL, Actuals
 from costmodel.errors import InputError
 
 ONE_OFF_RECORD_TYPES = record_types.ONE_OFF
@@ -80,9 +80,18 @@ def require_daily(actuals: Actuals, what: str) -> pd.DataFrame:
     expected = pd.date_range(days[0], days[-1], freq="D")
     missing = expected.difference(days)
     if len(missing):
+        # the advice depends on where the days came from: Cost Explorer can be asked again,
+        # an export holds what AWS wrote (a correction dated in an earlier period leaves a gap)
+        export = (actuals.controls["control_source"] == EXPORT_TOTAL).any()
+        advice = (
+            "the export has no line item on those days (a correction charged to an earlier "
+            "period, or files of some days missing); give the export of every day in between"
+            if export
+            else "fetch the whole range"
+        )
         raise InputError(
             f"{actuals.origin}: daily data has a gap: {len(missing)} day(s) missing, first "
-            f"{missing[0].date()} (between {days[0].date()} and {days[-1].date()}); fetch the whole range"
+            f"{missing[0].date()} (between {days[0].date()} and {days[-1].date()}); {advice}"
         )
     return rows
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from costmodel import record_types
-from costmodel.actuals.controls import TIDY_COLUMNS, Actuals, controls_table
+from costmodel.actuals.controls import EXPORT_TOTAL, TIDY_COLUMNS, Actuals, controls_table
 from costmodel.data_files import data_path
 from costmodel.errors import InputError
 from costmodel.lineitems.engine import Athena, run
@@ -101,9 +101,7 @@ def bill(source: Source, athena: Athena | None = None, granularity: str = "MONTH
     for month, amount in zip(rows["month"], amounts, strict=True):
         sums[month] = sums.get(month, Decimal(0)) + amount
     independent = {m: Decimal(repr(float(v))) for m, v in totals["unblended_cost"].items()}
-    controls = controls_table(
-        rows, sums, independent, "the export's own total (every line item summed)", source.origin
-    )
+    controls = controls_table(rows, sums, independent, EXPORT_TOTAL, source.origin)
     return LineItemBill(rows=rows, controls=controls, origin=source.origin, findings=findings)
 
 
