@@ -249,3 +249,35 @@ def test_the_month_end_forecast_learns_a_month_end_job_from_past_months():
     assert april.actual_to_date == pytest.approx(1200.0)
     assert april.month_edge == pytest.approx(400.0)
     assert april.expected == pytest.approx(3000.0, rel=1e-3)
+
+
+def test_a_known_change_on_daily_data_counts_from_the_day_after_the_data(production):
+    # daily data through 9 September (two replicas, as the file says); a third replica dated
+    # 1 September is charged only from the 10th, the day after the data (the days before are
+    # already billed as they were): $925 a 730-h month (as above) x 21 days x 24 h / 730 h =
+    # $638.63 (from the 1st it would be 925 x 720 / 730 = $912.33)
+    change = parse_change("2026-09-01:rds.read_replicas=3")
+    result = forecast(cut(read_actuals(DAILY), "2026-09-10"), months=2, changes=[change], arch=production)
+    added = result.forecast.set_index("month")["known_changes"]
+    assert added["2026-09"] == pytest.approx(925 * 21 * 24 / 730, abs=0.01)
+    assert added["2026-10"] == pytest.approx(925 * 744 / 730, abs=0.01)
+
+
+def test_monthly_data_whose_last_month_is_in_progress_forecasts_that_month_whole(tmp_path):
+    from tests.test_budget import monthly_cut_short
+
+    # October fetched on its 5th: its amount is so far, so October is the first month forecast
+    result = forecast(read_actuals(monthly_cut_short(tmp_path)), months=2)
+    assert result.forecast["month"].tolist() == ["2026-10", "2026-11"]
+    assert bool(result.forecast["in_progress"].iloc[0]) and not bool(result.forecast["in_progress"].iloc[1])
+    assert any("2026-10 is in progress (not final)" in n for n in result.notes)
+
+
+def test_too_short_a_history_has_an_empty_candidates_table_not_none():
+    # daily data through 9 August: June and July complete, two of the three months ahead need
+    result = forecast(cut(read_actuals(DAILY), "2026-08-10"), months=1)
+    # only the month in progress is forecast (from its days), not the months after it
+    assert result.forecast["month"].tolist() == ["2026-08"] and result.current is not None
+    assert any("months ahead need 3 complete months of history; the file has 2" in n for n in result.notes)
+    assert result.candidates.empty
+    assert list(result.candidates.columns) == ["method", "mase", "mape_pct", "coverage_pct", "forecasts"]
