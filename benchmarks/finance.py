@@ -122,9 +122,10 @@ def forecast_rows(seed: int) -> list[dict]:
 
 
 MONTH_DAYS = (8, 15, 23)  # days of the month in progress a month-end forecast is made on
-MONTH_END_METHODS = {
-    "costmodel (daily ETS + learned month-end days)": True,
-    "daily ETS alone (before)": False,
+MONTH_END_METHODS = {  # name: (month_edges, calibrated)
+    "costmodel (daily ETS + learned month-end days, interval from past months' errors)": (True, True),
+    "same, simulated interval (before)": (True, False),
+    "daily ETS alone (before)": (False, False),
 }
 RUN_RATE = "run rate (recurring cost per day so far x days, plus what was billed once)"
 
@@ -140,13 +141,17 @@ def month_end_rows(seed: int) -> list[dict]:
     truth = generated.monthly_totals()
     actuals = _read(bills.ce_payload(generated, "DAILY"), f"seed {seed} daily")
     rows = []
+    # the forecasts of past months from each day, which the calibrated interval backtests
+    # (the same cuts of the same file: reused, not made again)
+    past_points: dict[int, dict[str, float]] = {day: {} for day in MONTH_DAYS}
     for month in truth.index[3:]:
         for day in MONTH_DAYS:
             so_far = cut(actuals, f"{month}-{day:02d}")
             actual = float(truth[month])
             made = {}
-            for name, edges in MONTH_END_METHODS.items():
-                current = month_end(so_far, month_edges=edges)
+            for name, (edges, calibrated) in MONTH_END_METHODS.items():
+                reuse = past_points[day] if calibrated else None
+                current = month_end(so_far, month_edges=edges, calibrated=calibrated, past_points=reuse)
                 made[name] = (current.expected, current.low, current.high)
             made[RUN_RATE] = (_run_rate(so_far), np.nan, np.nan)
             for name, (expected, low, high) in made.items():

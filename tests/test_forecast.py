@@ -5,6 +5,7 @@ Accuracy on generated bills is measured in benchmarks/finance.py, not here: thes
 series with hand-checked expectations."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -281,3 +282,67 @@ def test_too_short_a_history_has_an_empty_candidates_table_not_none():
     assert any("months ahead need 3 complete months of history; the file has 2" in n for n in result.notes)
     assert result.candidates.empty
     assert list(result.candidates.columns) == ["method", "mase", "mape_pct", "coverage_pct", "forecasts"]
+
+
+def test_conformal_bounds_take_the_order_statistics_of_past_errors():
+    from costmodel.forecast import conformal_bounds
+
+    # 19 errors -9 % .. +9 %: an 80 % interval takes the k-th smallest, k = floor(20 x 0.1)
+    # = 2 (-8 %) and k = ceil(20 x 0.9) = 18 (+8 %): $1,000 x 0.92 and x 1.08
+    errors = np.arange(-9, 10) / 100
+    assert conformal_bounds(1000.0, errors, 0.8) == pytest.approx((920.0, 1080.0))
+    # 8 errors: ceil(9 x 0.9) = 9 > 8, too few for an 80 % interval
+    assert conformal_bounds(1000.0, errors[:8], 0.8) is None
+
+
+def _recurring_and_a_lump_on_the_20th(start: str, end: str, lumps: dict[str, float]):
+    """$100 a day of recurring cost and a charge billed on the 20th of each month (by month)."""
+    from tests.test_anomalies import daily_actuals
+
+    days = pd.date_range(start, end)
+    lump = [lumps[d.strftime("%Y-%m")] if d.day == 20 else 0.0 for d in days]
+    actuals = daily_actuals(
+        {("Amazon EC2", "BoxUsage:m5.large"): [100.0] * len(days), ("AWS Support", "Business"): lump},
+        start=start,
+    )
+    rows = actuals.rows
+    # the charge's rows only on the day it is billed (a $0 row would count as billed)
+    return replace(actuals, rows=rows.loc[(rows["service"] != "AWS Support") | (rows["unblended_cost"] != 0)])
+
+
+def test_the_month_end_interval_comes_from_the_same_forecast_made_in_past_months():
+    from costmodel.forecast import month_end
+
+    # the charge on the 20th: $1,000, $1,400 from April 2025, $300 from September 2025
+    lumps = {f"2025-{m:02d}": 1000.0 if m < 4 else 1400.0 if m < 9 else 300.0 for m in range(1, 13)}
+    january = month_end(_recurring_and_a_lump_on_the_20th("2025-01-01", "2026-01-14", lumps), calibrated=True)
+    # From day 15 a month's forecast is its days x $100 plus last month's charge (not billed
+    # yet). February to December 2025 (January has 14 days before its 15th, too few) are 11
+    # backtests: April (30 days) 3,000 + 1,000 forecast, 3,000 + 1,400 billed: +10 %;
+    # September (30 days) 3,000 + 1,400 forecast, 3,000 + 300 billed: -1,100 / 4,400 = -25 %;
+    # the nine others 0 %. 11 errors: k = floor(12 x 0.1) = 1 and ceil(12 x 0.9) = 11, the
+    # smallest and the largest. January 2026: 14 x $100 billed + 17 x $100 + December's $300
+    # = $3,400; bounds 3,400 x 0.75 = $2,550 and 3,400 x 1.10 = $3,740.
+    assert january.expected == pytest.approx(3400.0, rel=1e-3)
+    assert (january.low, january.high) == pytest.approx((2550.0, 3740.0), rel=1e-3)
+    assert "last 11 complete months (2025-02 to 2025-12; split-conformal)" in january.interval_basis
+
+
+def test_the_forecast_shows_the_month_in_progress_with_its_backtested_interval():
+    lumps = {f"2025-{m:02d}": 1000.0 if m < 4 else 1400.0 if m < 9 else 300.0 for m in range(1, 13)}
+    result = forecast(_recurring_and_a_lump_on_the_20th("2025-01-01", "2026-01-14", lumps), months=1)
+    # the same bounds as above: $3,400 x 0.75 and x 1.10, and the method text says where from
+    row = result.forecast.loc[result.forecast["month"] == "2026-01"].iloc[0]
+    assert (row["low"], row["high"]) == pytest.approx((2550.0, 3740.0), rel=1e-3)
+    assert "its interval: the errors of the same forecast made from day 15" in result.method_description
+
+
+def test_the_month_end_interval_says_it_is_simulated_when_past_months_are_too_few():
+    from costmodel.forecast import month_end
+
+    lumps = {f"2025-{m:02d}": 1000.0 for m in range(5, 13)}
+    january = month_end(_recurring_and_a_lump_on_the_20th("2025-05-01", "2026-01-14", lumps), calibrated=True)
+    # June to December 2025: 7 backtests (May has 14 days before its 15th), 9 are needed
+    assert january.interval_basis.startswith("simulated")
+    assert "only 7 past complete months" in january.interval_basis
+    assert "needs 9" in january.interval_basis

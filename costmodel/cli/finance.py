@@ -213,8 +213,9 @@ VERDICTS = {
 
 
 def _current_text(c: CurrentMonth) -> str:
-    """The month in progress in a line: so far, the month-end forecast and its interval, and
-    how much of it the learned extra of the month's last days is."""
+    """The month in progress in two lines: so far, the month-end forecast and its interval,
+    how much of it the learned extra of the month's last days is, and where the interval
+    comes from."""
     edge = (
         f", {money(c.month_edge)} of it the extra of the month's last days (learned from past months)"
         if c.month_edge
@@ -222,7 +223,8 @@ def _current_text(c: CurrentMonth) -> str:
     )
     return (
         f"\n{c.month} so far: {money(c.actual_to_date)} in {c.days_elapsed} of {c.days_in_month} days; "
-        f"month-end forecast {money(c.expected)} ({money(c.low)} .. {money(c.high)}){edge}"
+        f"month-end forecast {money(c.expected)} ({money(c.low)} .. {money(c.high)}){edge}\n"
+        f"its interval: {c.interval_basis}"
     )
 
 
