@@ -397,14 +397,13 @@ def forecast(
         table, basis = _months_ahead(history, backtest, chosen, ahead, interval)
         if basis.startswith("not calibrated"):
             notes.append(f"the interval is {basis}")
-    if current is not None and current.interval_basis.startswith("simulated"):
-        notes.append(f"the month in progress's interval is {current.interval_basis}")
     if current is not None:
         row = {"month": current.month, "expected": current.expected, "low": current.low, "high": current.high}
         table = pd.concat([pd.DataFrame([row]), table], ignore_index=True)
+        notes += _month_in_progress_notes(current)
     table = _with_changes(table, sized, actuals.rows["period_end"].max(), daily_data)
     table["in_progress"] = table["month"].isin(set(bill.loc[bill["in_progress"], "month"]))
-    description = methods.DESCRIPTIONS.get(chosen, "")
+    description = methods.DESCRIPTIONS.get(chosen, "") + _month_in_progress_method(current)
     return Forecast(
         history=bill[["month", "actual", "complete", "in_progress"]],
         forecast=table.astype(
@@ -416,13 +415,25 @@ def forecast(
         current=current,
         notes=notes,
         method_reason=reason,
-        method_description=description
-        + (f"; month in progress: {DAILY_METHOD}; its interval: {current.interval_basis}" if current else ""),
+        method_description=description,
         candidates=candidates,
         interval_basis=basis,
         changes=sized,
         backtest=backtest,
     )
+
+
+def _month_in_progress_method(current: CurrentMonth | None) -> str:
+    """What the month-in-progress forecast is and where its interval comes from ("" without one)."""
+    if current is None:
+        return ""
+    return f"; month in progress: {DAILY_METHOD}; its interval: {current.interval_basis}"
+
+
+def _month_in_progress_notes(current: CurrentMonth) -> list[str]:
+    """A note when the month in progress's interval is the simulated one (it covers too little)."""
+    simulated = current.interval_basis.startswith("simulated")
+    return [f"the month in progress's interval is {current.interval_basis}"] if simulated else []
 
 
 def _with_month_in_progress(history: methods.History, current: CurrentMonth) -> methods.History:
