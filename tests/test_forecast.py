@@ -346,3 +346,21 @@ def test_the_month_end_interval_says_it_is_simulated_when_past_months_are_too_fe
     assert january.interval_basis.startswith("simulated")
     assert "only 7 past complete months" in january.interval_basis
     assert "needs 9" in january.interval_basis
+
+
+def test_a_once_a_month_charge_not_yet_billed_is_added_though_its_group_lists_zero_days():
+    from costmodel.forecast import month_end
+    from tests.test_anomalies import daily_actuals
+
+    # EC2 $100 a day; a support charge of $300 billed on the 20th, its group listed at $0 on
+    # every other day (as Cost Explorer lists some groups). From 1-14 April: $1,400 billed;
+    # 16 days x $100 = $1,600 to come, and March's $300 not billed yet: $3,300
+    days = pd.date_range("2026-01-01", "2026-04-14")
+    support = np.where(days.day == 20, 300.0, 0.0)
+    april = month_end(
+        daily_actuals(
+            {("Amazon EC2", "BoxUsage:c5.2xlarge"): [100.0] * len(days), ("AWS Support", "Support"): support}
+        )
+    )
+    assert april.actual_to_date == pytest.approx(1400.0)
+    assert april.expected == pytest.approx(3300.0, rel=1e-3)

@@ -130,7 +130,9 @@ def lumps_by_month(actuals: Actuals) -> pd.DataFrame:
     rows = require_daily(actuals, "lump charges")
     lumps = lump_keys(rows)
     key = pd.MultiIndex.from_frame(rows[KEY])
-    picked = rows.loc[key.isin(list(lumps))]
+    # a $0 row (Cost Explorer lists some groups every day) bills nothing: a month of them only
+    # has not billed its charge yet
+    picked = rows.loc[key.isin(list(lumps)) & (rows["unblended_cost"] != 0)]
     return (
         picked.groupby(["month", *KEY], as_index=False)["unblended_cost"]
         .sum()
