@@ -37,15 +37,13 @@ from costmodel import record_types
 from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import KEY, lump_keys, require_daily
 from costmodel.anomaly_rules import MIN_RATIO, MIN_SCORE, WEEKS, monthly_charge_rule, score_series
-from costmodel.constants import CURRENCY
+from costmodel.constants import CURRENCY, TAG_PREFIX, UNTAGGED
 from costmodel.display import Result
 from costmodel.errors import InputError
 
 MIN_USD = 2.0  # the smallest excess over the expected day worth a reviewer's time [USD]
 PLANNED_DAYS = 28  # days a planned change covers: until four weeks of history hold its new level
 SERIES = ["service", "usage_type", "account", "region"]
-TAG = "tag:"  # the prefix of a tag's column in line items by dimension (lineitems.dimensions)
-UNTAGGED = "(untagged)"
 COLUMNS = ["date", "service", "usage_type", "actual", "expected", "score", "explanation"]
 EVENT_COLUMNS = [
     "start",
@@ -124,7 +122,7 @@ def region_of(usage_type: str) -> str:
 
 def tag_columns(frame: pd.DataFrame) -> list[str]:
     """The ``tag:KEY`` columns of a table (line items read with tags), in order."""
-    return [c for c in frame.columns if str(c).startswith(TAG)]
+    return [c for c in frame.columns if str(c).startswith(TAG_PREFIX)]
 
 
 def _usage_rows(actuals: Actuals) -> pd.DataFrame:
@@ -173,7 +171,7 @@ def _label(service: str, usage_type: str, labels: dict[tuple[str, str], str], ta
     base = strip_region_prefix(usage_type)
     named = labels.get((service, base))
     label = f"{named} ({base})" if named else f"{service} {base}"
-    tagged = ", ".join(f"{key[len(TAG) :]}={value or UNTAGGED}" for key, value in tags.items())
+    tagged = ", ".join(f"{key[len(TAG_PREFIX) :]}={value or UNTAGGED}" for key, value in tags.items())
     return f"{label} [{tagged}]" if tagged else label
 
 
@@ -351,7 +349,7 @@ def _tag_causes(contributions: pd.DataFrame, tags: list[str]) -> list[dict]:
             contributions.groupby(column)["contribution"].sum().sort_values(ascending=False, kind="stable")
         )
         out += [
-            {"tag": column[len(TAG) :], "value": str(value) or UNTAGGED, "contribution": float(amount)}
+            {"tag": column[len(TAG_PREFIX) :], "value": str(value) or UNTAGGED, "contribution": float(amount)}
             for value, amount in by_value.items()
         ]
     return out
@@ -363,7 +361,9 @@ def top_cause(causes: list[dict]) -> str:
     from costmodel.output import money
 
     top = causes[0]
-    tags = [f"{k[len(TAG) :]}={v or UNTAGGED}" for k, v in top.items() if str(k).startswith(TAG)]
+    tags = [
+        f"{k[len(TAG_PREFIX) :]}={v or UNTAGGED}" for k, v in top.items() if str(k).startswith(TAG_PREFIX)
+    ]
     where = ", ".join([*tags, *(v for v in (top["account"], top["region"]) if v)])
     return f"{money(top['contribution'])} {top['usage_type']}{f' ({where})' if where else ''}"
 

@@ -47,7 +47,7 @@ from costmodel import record_types
 from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import monthly_bill
 from costmodel.architecture import Architecture
-from costmodel.constants import CURRENCY
+from costmodel.constants import CURRENCY, TAG_PREFIX, UNTAGGED
 from costmodel.errors import InputError
 from costmodel.inputs import finite_decimal, load_yaml, read_text
 from costmodel.pricing.catalog import PriceCatalog
@@ -119,11 +119,15 @@ class BudgetFile:
     @property
     def needs_line_items(self) -> bool:
         """Whether a budget filters by tag or account (only line items carry them)."""
-        return any(scope == "account" or scope.startswith("tag:") for scope, _, _ in self.budgets)
+        return any(scope == "account" or scope.startswith(TAG_PREFIX) for scope, _, _ in self.budgets)
 
     @property
     def tag_keys(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(scope[4:] for scope, _, _ in self.budgets if scope.startswith("tag:")))
+        return tuple(
+            dict.fromkeys(
+                scope[len(TAG_PREFIX) :] for scope, _, _ in self.budgets if scope.startswith(TAG_PREFIX)
+            )
+        )
 
     @property
     def all_thresholds(self) -> tuple[Threshold, ...]:
@@ -332,12 +336,12 @@ def _scoped_rows(rows: pd.DataFrame, scope: str, name: str, budget_file: str) ->
                 f"accounts: {accounts}"
             )
         return rows.loc[rows["account"] == name]
-    if scope.startswith("tag:"):
-        values = rows[scope].replace("", "(untagged)")
+    if scope.startswith(TAG_PREFIX):
+        values = rows[scope].replace("", UNTAGGED)
         if name not in set(values):
             raise InputError(
-                f"{budget_file}: by_tag {scope[4:]}: {name!r} is not a value of that tag in the line items; "
-                f"values: {', '.join(sorted(set(values)))}"
+                f"{budget_file}: by_tag {scope[len(TAG_PREFIX) :]}: {name!r} is not a value of that tag in "
+                f"the line items; values: {', '.join(sorted(set(values)))}"
             )
         return rows.loc[values == name]
     from costmodel import categories

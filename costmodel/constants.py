@@ -8,6 +8,9 @@ carry their real hours (672..744); the difference is a reconciliation line of it
 HOURS_PER_MONTH = 730  # [h / month], estimate basis
 HOURS_PER_YEAR = 8760  # [h / year], reserved-term basis (365 days)
 CURRENCY = "USD"
+# a cost allocation tag as a key or column name (``tag:team``), and the value of cost without it
+TAG_PREFIX = "tag:"
+UNTAGGED = "(untagged)"
 
 
 def calendar_hours(month: str) -> int:

@@ -59,9 +59,8 @@ DAILY_METHOD = (
 SIMULATIONS = 2000
 EDGE_DAYS = 2  # a month's last days whose extra cost (a month-end job) the month-end forecast learns
 EDGE_MONTHS = 3  # past complete months that extra is the median of
-BACKTEST_MONTHS = (
-    12  # past complete months the month-end interval is calibrated on (Cost Explorer keeps ~13 of daily data)
-)
+# past complete months the month-end interval is calibrated on (Cost Explorer keeps ~13 of daily data)
+BACKTEST_MONTHS = 12
 
 
 @dataclass(frozen=True, repr=False)

@@ -312,7 +312,7 @@ def _alarmed_days(detection: Detection, alarms: pd.DataFrame) -> pd.DataFrame:
 
 
 def _event_json(event: dict) -> dict:
-    from costmodel.anomalies import TAG
+    from costmodel.constants import TAG_PREFIX
 
     tagged = bool(event["tag_causes"])
     causes = [
@@ -321,7 +321,11 @@ def _event_json(event: dict) -> dict:
             "usage_type": c["usage_type"],
             "account": c["account"],
             "region": c["region"],
-            **({"tags": {k[len(TAG) :]: v for k, v in c.items() if k.startswith(TAG)}} if tagged else {}),
+            **(
+                {"tags": {k[len(TAG_PREFIX) :]: v for k, v in c.items() if k.startswith(TAG_PREFIX)}}
+                if tagged
+                else {}
+            ),
             "contribution": json_number(c["contribution"]),
         }
         for c in event["root_causes"]

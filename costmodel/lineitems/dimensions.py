@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from costmodel.actuals.controls import TIDY_COLUMNS, Actuals
+from costmodel.constants import TAG_PREFIX
 from costmodel.errors import InputError
 from costmodel.lineitems.engine import Athena
 from costmodel.lineitems.queries import AMORTIZED, canonical_cte, to_athena
@@ -29,7 +30,7 @@ FROM li GROUP BY {keys}"""
 
 def tag_column(key: str) -> str:
     """The column a tag's values are in: ``tag:KEY``."""
-    return f"tag:{key}"
+    return f"{TAG_PREFIX}{key}"
 
 
 def _sql(source: Source, tag_keys: tuple[str, ...]) -> str:

@@ -9,6 +9,7 @@ becomes ``element_at(m, 'k')``. Aggregation is in the query: only aggregated row
 
 from __future__ import annotations
 
+from costmodel.constants import TAG_PREFIX, UNTAGGED
 from costmodel.errors import InputError
 from costmodel.inputs import PLAUSIBLE_MAXIMUM, parse_month
 from costmodel.lineitems.schema import tag_expression
@@ -158,9 +159,11 @@ def breakdown_key(by: str, source: Source, map_keys: set[str] | None = None) -> 
     """(SQL of a breakdown key over ``li``, extra canonical columns it needs): ``account``,
     ``service``, ``usage_type`` or ``tag:KEY`` (untagged cost under ``(untagged)``; the keys
     of the export's tag map, ``map_keys``, choose its one spelling)."""
-    if by.startswith("tag:"):
-        tag = tag_expression(source.schema, by[4:], source.present, source.types, map_keys, source.aliases)
-        return "CASE WHEN tag_value = '' THEN '(untagged)' ELSE tag_value END", {"tag_value": tag}
+    if by.startswith(TAG_PREFIX):
+        tag = tag_expression(
+            source.schema, by[len(TAG_PREFIX) :], source.present, source.types, map_keys, source.aliases
+        )
+        return f"CASE WHEN tag_value = '' THEN '{UNTAGGED}' ELSE tag_value END", {"tag_value": tag}
     if by not in BREAKDOWN_KEYS:
         raise InputError(f"--by {by!r}: expected tag:KEY, account, service or usage_type")
     return BREAKDOWN_KEYS[by], {}

@@ -18,6 +18,7 @@ import pandas as pd
 
 from costmodel import record_types
 from costmodel.actuals.controls import EXPORT_TOTAL, TIDY_COLUMNS, Actuals, controls_table
+from costmodel.constants import TAG_PREFIX, UNTAGGED
 from costmodel.data_files import data_path
 from costmodel.errors import InputError
 from costmodel.lineitems.engine import Athena, run
@@ -256,10 +257,10 @@ def tag_keys(source: Source, athena: Athena | None = None) -> set[str] | None:
 
 def untagged_note(source: Source, by: str, frame: pd.DataFrame, athena: Athena | None = None) -> list[str]:
     """A breakdown by a tag no line item has: one note naming the tag keys the export has."""
-    if not by.startswith("tag:") or set(frame["key"]) != {"(untagged)"}:
+    if not by.startswith(TAG_PREFIX) or set(frame["key"]) != {UNTAGGED}:
         return []
     names = tag_key_names(source.schema, source.present, tag_keys(source, athena))
-    return [absent_tag_note(by[4:], names)]
+    return [absent_tag_note(by[len(TAG_PREFIX) :], names)]
 
 
 def breakdown(source: Source, month: str, by: str, athena: Athena | None = None) -> pd.DataFrame:
@@ -268,7 +269,7 @@ def breakdown(source: Source, month: str, by: str, athena: Athena | None = None)
     key, extra = breakdown_key(by, source)  # a malformed --by is refused before any reading
     source = prepare(source, athena)
     total, _ = month_line_items(source, month, athena)
-    if by.startswith("tag:"):
+    if by.startswith(TAG_PREFIX):
         _check_tag_json(source, athena)
         key, extra = breakdown_key(by, source, tag_keys(source, athena))
     frame = run(source, "breakdown", athena, extra, key=key, month_filter=month_filter(month))
