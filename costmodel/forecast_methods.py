@@ -13,12 +13,17 @@ Candidates forecast the bill of each month ahead [USD] without credits and refun
 * ``combination``: the mean of the drift and the damped trend.
 
 With daily data a fifth, ``calendar``, builds each month ahead day by day: each weekday's
-mean cost over the last four weeks (days at a month's edges left out), the extra cost of a
-month's first and last two days (a month-end batch job) as the median of the last three
+median cost over the last four weeks (days at a month's edges left out), the extra cost of
+a month's first and last two days (a month-end batch job) as the median of the last three
 months, the once-a-month charges of the last month (a support plan, an RI fee), and the
-mean monthly change of the mid-month days over the last :data:`DRIFT_WINDOW` months. It
+slope of a robust line through the mid-month days of the last :data:`TREND_DAYS` days
+(weekday effects fitted beside it; days off the line by more than :data:`OUTLIER_SIGMAS`
+robust standard deviations, a spike or a leak, left out and the line fitted again). It
 knows what monthly totals hide: a step in the middle of last month, the weekdays of the
-month ahead, money billed once a month.
+month ahead, money billed once a month, a slope that changed two months ago. (On the
+benchmark's development seeds the line through 120 days forecast three months ahead with
+MASE 1.24 where the mean monthly change of six months gave 1.40, and weekday medians
+instead of means kept a leak in the last four weeks out of the level.)
 
 **Rolling origin** (:func:`backtest`): from each of the last :data:`MAX_ORIGINS` months
 that leave at least :data:`MIN_TRAIN` complete months before them, every candidate
@@ -66,6 +71,10 @@ SWITCH_MARGIN = 0.2
 PROFILE_DAYS = 28  # days of the weekday profile of the calendar candidate (four whole weeks)
 EDGE_DAYS = 2  # a month's first and last days whose extra cost the calendar candidate learns
 EDGE_MONTHS = 3  # months the extra cost of a month's edge days is the median of
+TREND_DAYS = 120  # days the calendar's line goes through (shorter: noisier; longer: lags a new slope)
+MIN_TREND_DAYS = 56  # mid-month days that line needs; fewer: the mean monthly change of the months
+OUTLIER_SIGMAS = 3.0  # a day this many robust standard deviations off the line is not trend
+ROBUST_PASSES = 3  # refits after leaving the outlying days out
 DEFAULT_MONTHLY = COMBINATION  # the default of monthly data (least error on the development seeds)
 DEFAULT_DAILY = CALENDAR  # the default of daily data
 DESCRIPTIONS = {
@@ -74,9 +83,9 @@ DESCRIPTIONS = {
     DAMPED: "Holt's additive trend with a damped slope (statsmodels ExponentialSmoothing), fitted anew",
     COMBINATION: f"the mean of the {DRIFT} and the {DAMPED} forecasts",
     CALENDAR: (
-        "each day ahead at its weekday's mean of the last 4 weeks, plus the extra cost of a month's first "
-        "and last 2 days (median of 3 months), last month's once-a-month charges and the mean monthly "
-        f"change of the last {DRIFT_WINDOW} months"
+        "each day ahead at its weekday's median of the last 4 weeks, plus the extra cost of a month's first "
+        "and last 2 days (median of 3 months), last month's once-a-month charges and the slope of a robust "
+        f"line through the last {TREND_DAYS} days (spikes and leaks left out)"
     ),
 }
 
@@ -165,7 +174,7 @@ def edge_position(dates: pd.DatetimeIndex, edge_days: int = EDGE_DAYS) -> np.nda
 
 @dataclass(frozen=True)
 class DailyPattern:
-    """The calendar of a daily series as of a day: each weekday's mean [USD per day, Monday
+    """The calendar of a daily series as of a day: each weekday's median [USD per day, Monday
     first], the extra cost of each edge position [USD per day], the monthly change of the
     mid-month days [USD per day per month]; ``anchor``: the middle of the profile's days."""
 
@@ -191,23 +200,64 @@ def daily_pattern(values: pd.Series, profile_days: int = PROFILE_DAYS) -> DailyP
     edge = edge_position(dates)
     recent = values.iloc[-profile_days:]
     middle = recent.loc[edge[-profile_days:] == 0]
-    by_weekday = middle.groupby(pd.DatetimeIndex(middle.index).day_of_week).mean()
-    weekday = by_weekday.reindex(range(7)).fillna(float(middle.mean()) if len(middle) else 0.0).to_numpy()
+    # medians: a spike or a leak in the last four weeks is not the level the month ahead starts from
+    by_weekday = middle.groupby(pd.DatetimeIndex(middle.index).day_of_week).median()
+    weekday = by_weekday.reindex(range(7)).fillna(float(middle.median()) if len(middle) else 0.0).to_numpy()
     edges = {}
     for position in (*range(1, EDGE_DAYS + 1), *range(-EDGE_DAYS, 0)):
         days = values.loc[edge == position].iloc[-EDGE_MONTHS:]
         if len(days):
             extra = days.to_numpy() - weekday[np.asarray(pd.DatetimeIndex(days.index).day_of_week)]
             edges[position] = float(np.median(extra))
-    middle_all = values.loc[edge == 0]
-    weekdays = pd.DatetimeIndex(middle_all.index).day_of_week
+    anchor = dates[-1] - pd.Timedelta(days=(profile_days - 1) / 2)
+    slope = _daily_slope(values.loc[edge == 0])
+    return DailyPattern(weekday=weekday, edges=edges, slope=slope, anchor=anchor)
+
+
+def _daily_slope(middle: pd.Series) -> float:
+    """The monthly change of the mid-month days [USD per day per month]: the
+    :func:`robust_trend` of the last :data:`TREND_DAYS` days; with too few days for it, the
+    mean monthly change of the months' levels (each without its weekdays' mix)."""
+    dates = pd.DatetimeIndex(middle.index)
+    recent = middle.loc[dates > dates[-1] - pd.Timedelta(days=TREND_DAYS)] if len(dates) else middle
+    slope = robust_trend(recent)
+    if slope is not None:
+        return slope
+    weekdays = dates.day_of_week
     # each month's level without its weekdays' mix (a month of five weekends is no drop)
-    adjusted = middle_all - middle_all.groupby(weekdays).transform("mean") + float(middle_all.mean())
-    monthly = adjusted.groupby(pd.DatetimeIndex(middle_all.index).to_period("M")).mean()
+    adjusted = middle - middle.groupby(weekdays).transform("mean") + float(middle.mean())
+    monthly = adjusted.groupby(dates.to_period("M")).mean()
     if len(monthly) and monthly.index[-1] == dates[-1].to_period("M") and dates[-1].day < 20:
         monthly = monthly.iloc[:-1]  # a month begun: too few of its days for its level
-    anchor = dates[-1] - pd.Timedelta(days=(profile_days - 1) / 2)
-    return DailyPattern(weekday=weekday, edges=edges, slope=_slope(monthly.to_numpy()), anchor=anchor)
+    return _slope(monthly.to_numpy())
+
+
+def robust_trend(days: pd.Series) -> float | None:
+    """The slope of a line through a daily series (index: dates) with a level for each
+    weekday [USD per day, per month of 30.4375 days], fitted by least squares, then again
+    without the days more than :data:`OUTLIER_SIGMAS` robust standard deviations (1.4826 x
+    the median absolute residual) off it, :data:`ROBUST_PASSES` times; None with fewer than
+    :data:`MIN_TREND_DAYS` days."""
+    if len(days) < MIN_TREND_DAYS:
+        return None
+    dates = pd.DatetimeIndex(days.index)
+    weekday = np.asarray(dates.day_of_week)
+    present = np.unique(weekday)
+    x = (dates - dates[-1]).days.to_numpy(float)
+    design = np.column_stack([x, *(weekday == k for k in present)]).astype(float)
+    y = days.to_numpy(float)
+    # a floor for the spread: a line that fits most days exactly still leaves rounding
+    floor = 1e-6 * max(float(np.mean(np.abs(y))), 1e-9)
+    keep = np.ones(len(y), dtype=bool)
+    coefficients = np.linalg.lstsq(design, y, rcond=None)[0]
+    for _ in range(ROBUST_PASSES):
+        residuals = y - design @ coefficients
+        spread = max(1.4826 * float(np.median(np.abs(residuals - np.median(residuals)))), floor)
+        keep = np.abs(residuals) <= OUTLIER_SIGMAS * spread
+        if keep.sum() < MIN_TREND_DAYS // 2:  # most days off a line: no line to trust
+            return None
+        coefficients = np.linalg.lstsq(design[keep], y[keep], rcond=None)[0]
+    return float(coefficients[0]) * 30.4375
 
 
 def calendar(history: History, origin: int, ahead: list[str]) -> np.ndarray:
@@ -442,5 +492,6 @@ __all__ = [
     "edge_position",
     "naive",
     "naive_scale",
+    "robust_trend",
     "spread_bounds",
 ]

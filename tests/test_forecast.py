@@ -57,6 +57,20 @@ def test_the_calendar_candidate_builds_the_month_day_by_day():
     assert methods.calendar(h, 2, ["2026-03", "2026-04"]).tolist() == pytest.approx([2760.0, 2710.0])
 
 
+def test_the_calendar_slope_is_a_robust_line_that_leaves_a_leak_and_a_spike_out():
+    days = pd.date_range("2026-01-05", periods=120)  # a Monday; 120 days
+    t = np.arange(120.0)
+    clean = np.where(days.day_of_week >= 5, 50.0, 100.0) + 0.5 * t  # +$0.50 a day, weekends half
+    damaged = clean + np.where((t >= 90) & (t < 104), 60.0, 0.0)  # a leak: +$60 a day for 14 days
+    damaged[30] += 500.0  # a one-day spike
+    # the line's slope: $0.50 a day = 0.5 x 30.4375 = $15.21875 a day per month, leak and spike left out
+    assert methods.robust_trend(pd.Series(damaged, index=days)) == pytest.approx(15.21875, rel=1e-9)
+    # least squares alone follows the leak (late in the window: a steeper line)
+    assert np.polyfit(t, damaged, 1)[0] * 30.4375 > 16
+    # 55 days are too few for a line: None (the calendar falls back to the months' mean change)
+    assert methods.robust_trend(pd.Series(clean[:55], index=days[:55])) is None
+
+
 def test_mase_divides_by_the_mean_month_to_month_change():
     # |100 - 110| + |110 - 95| = 25 over 2 changes: 12.5
     assert methods.naive_scale(np.array([100.0, 110.0, 95.0])) == 12.5
