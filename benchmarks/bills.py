@@ -68,8 +68,9 @@ class Bill:
         return self.days.groupby(self.days["date"].dt.strftime("%Y-%m"))["cost"].sum()
 
 
-def _node_count(days: pd.DatetimeIndex, rng: np.random.Generator) -> np.ndarray:
-    """Nodes running each day: a piecewise-linear trend with 2-3 slope changes [nodes]."""
+def _node_count(days: pd.DatetimeIndex, rng: np.random.Generator, quiet_from: int) -> np.ndarray:
+    """Nodes running each day: a piecewise-linear trend with 2-3 slope changes [nodes]; from
+    day ``quiet_from`` on, the slope in force that day."""
     n = len(days)
     knots = np.sort(rng.choice(np.arange(90, n - 60), size=rng.integers(2, 4), replace=False))
     slopes = rng.uniform(-0.25, 0.7, size=len(knots) + 1) / 30.4  # nodes per day
@@ -77,6 +78,8 @@ def _node_count(days: pd.DatetimeIndex, rng: np.random.Generator) -> np.ndarray:
     edges = [0, *knots, n]
     for i in range(len(edges) - 1):
         slope[edges[i] : edges[i + 1]] = slopes[i]
+    if quiet_from < n:
+        slope[quiet_from:] = slope[quiet_from - 1]
     return np.maximum(10 + np.cumsum(slope), 4)
 
 
@@ -84,18 +87,23 @@ def _weekly(days: pd.DatetimeIndex, weekend: float) -> np.ndarray:
     return np.where(days.day_of_week >= 5, weekend, 1.0)
 
 
-def bill(seed: int) -> Bill:
-    """One generated bill (see the module docstring)."""
+def bill(seed: int, quiet_from: str | None = None) -> Bill:
+    """One generated bill (see the module docstring). With ``quiet_from`` (YYYY-MM-DD), the
+    same bill with nothing new from that day on: the slope in force goes on, no slope change,
+    step, RI fee, spike, leak or duplicate charge starts, and every noise is its mean (the
+    benchmark's *oracle*: what a forecaster knowing the bill's whole state could forecast)."""
     rng = np.random.default_rng(seed)
     end = (pd.Period(START[:7], "M") + MONTHS).start_time
     days = pd.date_range(START, end - pd.Timedelta(days=1), freq="D")
     n = len(days)
-    nodes = _node_count(days, rng)
+    quiet = int(np.searchsorted(days, pd.Timestamp(quiet_from))) if quiet_from else n
+    calm = np.arange(n) >= quiet  # the days nothing new happens on
+    nodes = _node_count(days, rng, quiet)
     traffic = nodes / nodes[0] * _weekly(days, 0.62)  # usage follows the fleet, dips on weekends
     series: dict[tuple[str, str], tuple[np.ndarray, str, float]] = {}  # (cost, unit, unit price)
 
     def noisy(values: np.ndarray, sd: float) -> np.ndarray:
-        return values * np.maximum(rng.normal(1.0, sd, n), 0.2)
+        return values * np.where(calm, 1.0, np.maximum(rng.normal(1.0, sd, n), 0.2))
 
     # compute: fleet hours, weekends a little lower (autoscaling)
     series[(EC2, "BoxUsage:m6i.2xlarge")] = (
@@ -117,16 +125,17 @@ def bill(seed: int) -> Bill:
 
     # planned step: a read replica from a declared day (RDS instance hours)
     planned_day = int(rng.integers(200, n - 150))
-    replicas = np.where(np.arange(n) >= planned_day, 2.0, 1.0)
+    replicas = np.where((np.arange(n) >= planned_day) & (planned_day < quiet), 2.0, 1.0)
     series[(RDS, "InstanceUsage:db.r6g.2xl")] = (replicas * 24 * 0.82, "Hrs", 0.82)
     # unplanned step: a third cache node someone added, never declared; it stays
     unplanned_day = int(rng.integers(150, n - 100))
-    cache_nodes = np.where(np.arange(n) >= unplanned_day, 3.0, 2.0)
+    cache_nodes = np.where((np.arange(n) >= unplanned_day) & (unplanned_day < quiet), 3.0, 2.0)
     series[(CACHE, "NodeUsage:cache.r6g.xlarge")] = (cache_nodes * 24 * 0.411, "Hrs", 0.411)
 
     # month-end batch job: the last two days of every month, a trickle otherwise
     last_two = (days + pd.Timedelta(days=2)).month != days.month
     glue = np.where(last_two, rng.uniform(230, 290, n), rng.uniform(3, 6, n))
+    glue = np.where(calm, np.where(last_two, 260.0, 4.5), glue)
     series[(GLUE, "USE1-ETL-DPU-Hour")] = (glue, "DPU-Hour", 0.44)
 
     cost = pd.DataFrame({key: values for key, (values, _, _) in series.items()}, index=days)
@@ -134,6 +143,8 @@ def bill(seed: int) -> Bill:
     # first-of-month charges: an RI fee from some month on, support on last month's usage
     first = days.day == 1
     ri_from = days[first][int(rng.integers(3, 12))]
+    if quiet < n and ri_from >= days[quiet]:
+        ri_from = pd.Timestamp.max  # the fee starts after the quiet day: never
     cost[(EC2, "HeavyUsage:m6i.2xlarge")] = np.where(first & (days >= ri_from), 4 * 0.242 * 730, 0.0)
 
     anomalies: list[tuple[pd.Timestamp, str, str, str]] = []
@@ -147,15 +158,16 @@ def bill(seed: int) -> Bill:
         length = int(rng.integers(1, 4))
         for d in range(start, min(start + length, n)):
             extra = max(cost[key].iloc[d] * rng.uniform(0.5, 3.0), 40.0)
-            cost.iloc[d, cost.columns.get_loc(key)] += extra
-            anomalies.append((days[d], *key, "spike"))
-            spike_days.add(d)
+            spike_days.add(d)  # kept when calm: the later draws avoid it as in the bill itself
+            if not calm[d]:
+                cost.iloc[d, cost.columns.get_loc(key)] += extra
+                anomalies.append((days[d], *key, "spike"))
     # a leak: +$60 a day for 14 days (a forgotten instance, a log loop)
     key = LEAKABLE[int(rng.integers(len(LEAKABLE)))]
     start = int(rng.integers(70, n - 20))
     while any(abs(start - d) < 20 for d in spike_days):
         start = int(rng.integers(70, n - 20))
-    for d in range(start, start + 14):
+    for d in np.flatnonzero(~calm[start : start + 14]) + start:
         cost.iloc[d, cost.columns.get_loc(key)] += 60.0
         anomalies.append((days[d], *key, "leak"))
 
@@ -170,8 +182,9 @@ def bill(seed: int) -> Bill:
     if seed % 2 == 0:
         month_index = int(rng.integers(6, MONTHS - 1))
         i = np.flatnonzero(first)[month_index]
-        support[i] *= 2
-        anomalies.append((days[i], SUPPORT, "Dollar", "monthly charge"))
+        if not calm[i]:
+            support[i] *= 2
+            anomalies.append((days[i], SUPPORT, "Dollar", "monthly charge"))
     cost[(SUPPORT, "Dollar")] = support
 
     long = cost.stack(level=[0, 1], future_stack=True).rename("cost").reset_index()

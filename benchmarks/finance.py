@@ -7,7 +7,9 @@ runs the real code on them as Cost Explorer files, and prints:
   monthly and daily files): MAPE, MASE and the 80 % interval's coverage per horizon for
   costmodel's chosen forecast, each candidate, the baseline "same as last month" and the
   forecast costmodel made before issue 23 (an OLS line through every past month with its
-  statsmodels interval);
+  statsmodels interval), and an *oracle*, the generator run again with nothing new after
+  the origin (``bills.bill(seed, quiet_from=...)``): the floor a forecast that knew the
+  bill's whole state (the slope in force, the steps taken) could reach;
 * **the month in progress**, forecast to its end on days 8, 15 and 23 of every month from
   the fourth: bias and MAPE (and the 80 % interval's coverage) of costmodel's month-end
   forecast (its interval from the same forecast made in past months, where 9 exist, and
@@ -46,6 +48,9 @@ DEVELOPMENT = list(range(0, 6))
 HELD_OUT = list(range(100, 106))
 OLD = "costmodel before (OLS, all months)"
 CHOSEN = "costmodel (chosen by backtest)"
+# not a method: the generator run again with nothing new after the origin, which knows the
+# bill's whole state there (the slope in force, the steps taken); what no forecast can beat
+ORACLE = "oracle: the bill's own rules, nothing new after the origin (a floor)"
 
 
 def _read(payload: dict, origin: str):
@@ -99,6 +104,8 @@ def forecast_rows(seed: int) -> list[dict]:
                 low, high, _ = methods.calibrate(result.backtest, name, len(ahead), 0.8)
                 made[name] = (expected, expected * low, expected * high)
             made[OLD] = _old_forecast(history, ahead)
+            quiet = bills.bill(seed, quiet_from=day).monthly_totals()[ahead].to_numpy()
+            made[ORACLE] = (quiet, np.full(len(ahead), np.nan), np.full(len(ahead), np.nan))
             for name, (expected, low, high) in made.items():
                 for h, month in enumerate(ahead):
                     actual = float(truth[month])
@@ -369,7 +376,8 @@ def _table(frame: pd.DataFrame) -> str:
         covered = by_h["covered"].mean() * 100
         out.append(
             f"| {method} | {_joined(mape, '.1f')} % | {_joined(mase, '.2f')} | "
-            f"{' / '.join(f'{v:.2f}' for v in relative)} | {' / '.join(f'{v:.0f}' for v in covered)} % |"
+            f"{' / '.join(f'{v:.2f}' for v in relative)} | "
+            + (f"{' / '.join(f'{v:.0f}' for v in covered)} % |" if covered.notna().all() else "- |")
         )
     counts = frame.loc[frame["method"] == CHOSEN].groupby("h").size()
     head = (
@@ -385,8 +393,9 @@ def report_forecasts(rows: list[dict], label: str) -> None:
     order = [
         CHOSEN,
         "same as last month",
-        *[m for m in frame["method"].unique() if m not in (CHOSEN, "same as last month", OLD)],
+        *[m for m in frame["method"].unique() if m not in (CHOSEN, "same as last month", OLD, ORACLE)],
         OLD,
+        ORACLE,
     ]
     frame["method"] = pd.Categorical(frame["method"], order)
     for mode in ("monthly", "daily"):
