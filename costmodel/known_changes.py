@@ -179,6 +179,12 @@ def size_change(
     catalog: PriceCatalog | None = None,
 ) -> SizedChange:
     """One key of a change, sized against ``billed`` (see the module docstring)."""
+    from costmodel.architecture.editing import check_key
+
+    try:
+        check_key(arch, key)
+    except InputError as error:
+        raise InputError(f"--change {start}:{key}={new_value}: {error}") from None
     file_value = arch.get(key)
     old, new = _number(file_value), _number(new_value)
     numeric = old is not None and new is not None

@@ -241,6 +241,12 @@ def test_known_changes_without_an_architecture_are_refused():
         forecast(read_actuals(MONTHLY), changes=[parse_change("2027-01:eks.node_count=5")])
 
 
+def test_a_misspelled_change_key_is_refused_in_one_line_naming_the_closest_key(production):
+    # a tester's traceback (KeyError 'nodecount'): now exit 2, one line, the key it meant
+    with pytest.raises(InputError, match=r"unknown key 'eks.nodecount'; did you mean 'eks.node_count'"):
+        forecast(read_actuals(MONTHLY), changes=[parse_change("2027-01:eks.nodecount=5")], arch=production)
+
+
 def test_forecast_method_offers_exactly_the_candidates():
     # the command line names the candidates without loading numpy (costmodel.forecast_names)
     from costmodel.forecast_names import CANDIDATE_NAMES

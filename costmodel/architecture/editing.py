@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import difflib
 from typing import Any
 
 from costmodel import arguments, limits
@@ -23,18 +24,27 @@ def with_changes(architecture: Architecture, changes: dict[str, Any]) -> Archite
         if isinstance(rds, dict) and rds.get("replica_instance_class") is None:
             rds["replica_instance_class"] = architecture.sections["rds"]["instance_class"]
     for dotted, value in changes.items():
-        path = resolve_key(dotted)
-        section, _, key = path.partition(".")
-        if section not in SCHEMA or key not in SCHEMA[section]:
-            valid = [f"{s}.{k}" for s, keys in SCHEMA.items() for k in keys if keys[k].kind != "list"]
-            raise InputError(f"unknown key {dotted!r}; valid keys: {', '.join(valid)}")
-        if section not in raw:
-            raise InputError(f"{architecture.origin} has no {section!r} section to change {dotted!r} in")
+        section, _, key = check_key(architecture, dotted).partition(".")
         raw.setdefault(section, {})[key] = value
     origin = f"{architecture.origin} with {changes}"
     changed = architecture_from_dict(raw, origin=origin)
     limits.check_no_decrease(architecture.sections, changed.sections, origin)
     return changed
+
+
+def check_key(architecture: Architecture, dotted: str) -> str:
+    """The schema path of ``dotted`` (an alias resolved), or one line saying why it cannot
+    be changed: not a key of the schema, or its section is not in ``architecture``."""
+    path = resolve_key(dotted)
+    section, _, key = path.partition(".")
+    if section not in SCHEMA or key not in SCHEMA[section]:
+        valid = [f"{s}.{k}" for s, keys in SCHEMA.items() for k in keys if keys[k].kind != "list"]
+        close = difflib.get_close_matches(path, valid, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise InputError(f"unknown key {dotted!r}; {hint}valid keys: {', '.join(valid)}")
+    if section not in architecture.raw:
+        raise InputError(f"{architecture.origin} has no {section!r} section to change {dotted!r} in")
+    return path
 
 
 def _check_given_once(changes: dict[str, Any]) -> None:
