@@ -75,6 +75,7 @@ class CurrentMonth(Result):
     low: float
     high: float
     month_edge: float = 0.0  # the learned extra of the month's last days still to come [USD]
+    one_off_to_date: float = 0.0  # credits and refunds billed so far, in actual_to_date [USD]; none forecast
     interval_basis: str = "simulated (daily model's paths)"  # where low and high come from
 
 
@@ -166,7 +167,11 @@ def past_month_errors(
     daily = daily_bill(actuals)
     months = daily["date"].dt.to_period("M")
     current = months.iloc[-1]
-    totals = daily[["recurring", "lumps", "one_off"]].sum(axis=1).groupby(months).sum()
+    # what the forecast forecasts: every day's usage, and only the credits and refunds billed
+    # by its day (none is forecast: a credit that came every day so far may end)
+    billed_by_then = daily["date"].dt.day <= days_elapsed
+    kept = daily["recurring"] + daily["lumps"] + daily["one_off"].where(billed_by_then, 0.0)
+    totals = kept.groupby(months).sum()
     past = [m for m in totals.index if m < current and days_elapsed < m.days_in_month][-BACKTEST_MONTHS:]
     errors = {}
     for month in past:
@@ -240,6 +245,7 @@ def _simulated_month_end(actuals: Actuals, interval: float, seed: int, month_edg
     remaining = days_in_month - last.day
     this_month = daily.loc[daily["date"].dt.strftime("%Y-%m") == month]
     to_date = float(this_month[["recurring", "lumps", "one_off"]].to_numpy().sum())
+    one_off_to_date = float(this_month["one_off"].sum())
     recurring = daily.set_index("date")["recurring"]
     extras = month_edge_extras(recurring) if month_edges else pd.DataFrame()
     ahead = pd.date_range(last + pd.Timedelta(days=1), periods=remaining, freq="D")
@@ -281,6 +287,7 @@ def _simulated_month_end(actuals: Actuals, interval: float, seed: int, month_edg
         low=to_date + float(low) + due,
         high=to_date + float(high) + due,
         month_edge=edge_total,
+        one_off_to_date=one_off_to_date,
     )
 
 
@@ -370,6 +377,7 @@ def forecast(
     sized = size_changes(arch, changes, billed_today(actuals), catalog) if changes and arch else []
     notes += [s.note for s in sized]
     complete = bill.loc[bill["complete"]]
+    notes += _one_off_note(complete)
     chosen, reason, basis = method or "", "", ""
     candidates = pd.DataFrame(columns=["method", "mase", "mape_pct", "coverage_pct", "forecasts"])
     mape, backtest = None, None
@@ -422,6 +430,18 @@ def forecast(
     )
 
 
+def _one_off_note(complete: pd.DataFrame) -> list[str]:
+    """What the forecast leaves out when the last complete month had credits or refunds."""
+    if complete.empty or complete["one_off"].iloc[-1] == 0:
+        return []
+    last = complete.iloc[-1]
+    return [
+        f"credits and refunds are not forecast: {last['month']} had {money(last['one_off'])} of them "
+        f"({money(last['actual'])} billed); the months ahead are the bill before any new ones "
+        "(a month in progress keeps those billed so far)"
+    ]
+
+
 def _month_in_progress_method(current: CurrentMonth | None) -> str:
     """What the month-in-progress forecast is and where its interval comes from ("" without one)."""
     if current is None:
@@ -437,10 +457,12 @@ def _month_in_progress_notes(current: CurrentMonth) -> list[str]:
 
 def _with_month_in_progress(history: methods.History, current: CurrentMonth) -> methods.History:
     """``history`` with the month in progress as one more month, at its month-end forecast
-    (the months ahead start after it)."""
+    without the credits and refunds billed so far, as the other months (the months ahead
+    start after it)."""
+    usage = current.expected - current.one_off_to_date
     return methods.History(
         months=[*history.months, current.month],
-        daily_average=np.append(history.daily_average, current.expected / current.days_in_month),
+        daily_average=np.append(history.daily_average, usage / current.days_in_month),
         days=np.append(history.days, current.days_in_month),
         daily=history.daily,
     )

@@ -21,6 +21,8 @@ from tests.test_trust import refused, run
 
 MONTHLY = "data/actuals/ce-2026-06..2026-10.json"
 DAILY = "data/actuals/ce-daily-2026-06..2026-10.json.gz"
+EC2_USAGE = ("Amazon Elastic Compute Cloud - Compute", "USE1-BoxUsage:m6i.xlarge")
+CREDIT = ("AWS Support (Business)", "Credit")
 OCTOBER_BILL = 10192.394452  # the sample's October, Cost Explorer's ungrouped total
 # the sample's daily averages without credits [USD per day]: June 9,073.334926 / 30; July
 # (9,016.152534 + 300 credit) / 31; August 8,995.276202 / 31; September 9,399.424862 / 30;
@@ -245,6 +247,25 @@ def test_a_misspelled_change_key_is_refused_in_one_line_naming_the_closest_key(p
     # a tester's traceback (KeyError 'nodecount'): now exit 2, one line, the key it meant
     with pytest.raises(InputError, match=r"unknown key 'eks.nodecount'; did you mean 'eks.node_count'"):
         forecast(read_actuals(MONTHLY), changes=[parse_change("2027-01:eks.nodecount=5")], arch=production)
+
+
+def test_credits_billed_every_day_are_kept_so_far_and_not_forecast_point_and_interval_alike():
+    from tests.test_anomalies import daily_actuals
+
+    days = pd.date_range("2025-10-01", "2026-12-05")  # 14 complete months and 5 days of December
+    actuals = daily_actuals({EC2_USAGE: [1000.0] * len(days), CREDIT: [-100.0] * len(days)}, "2025-10-01")
+    rows = actuals.rows.assign(record_type=np.where(actuals.rows["service"] == CREDIT[0], "Credit", ""))
+    result = forecast(replace(actuals, rows=rows), months=2)
+    current = result.current
+    # December so far: 5 x (1,000 - 100) = $4,500; the 26 days to come at $1,000 (no credit forecast):
+    # $30,500. The tester's run gave $30,500 with an interval of $27,900 .. $27,949 (learned with credits).
+    assert current.actual_to_date == pytest.approx(4500.0)
+    assert current.expected == pytest.approx(30500.0, abs=0.01)
+    assert current.low <= current.expected <= current.high
+    # January: 31 x $1,000 (it was 31 x 30,500 / 31 = $30,500: December's credits carried on)
+    january = result.forecast.set_index("month").loc["2027-01"]
+    assert january["expected"] == pytest.approx(31000.0, abs=0.01)
+    assert any("credits and refunds are not forecast" in note for note in result.notes)
 
 
 def test_forecast_method_offers_exactly_the_candidates():
