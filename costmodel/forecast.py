@@ -172,7 +172,11 @@ def past_month_errors(
     billed_by_then = daily["date"].dt.day <= days_elapsed
     kept = daily["recurring"] + daily["lumps"] + daily["one_off"].where(billed_by_then, 0.0)
     totals = kept.groupby(months).sum()
-    past = [m for m in totals.index if m < current and days_elapsed < m.days_in_month][-BACKTEST_MONTHS:]
+    first_day = daily["date"].iloc[0]
+    # whole past months only: a first month the data starts late in has no backtest of its own
+    past = [
+        m for m in totals.index if first_day <= m.start_time and m < current and days_elapsed < m.days_in_month
+    ][-BACKTEST_MONTHS:]
     errors = {}
     for month in past:
         key = str(month)

@@ -268,6 +268,20 @@ def test_credits_billed_every_day_are_kept_so_far_and_not_forecast_point_and_int
     assert any("credits and refunds are not forecast" in note for note in result.notes)
 
 
+def test_a_file_that_starts_mid_month_forecasts_its_month_in_progress():
+    from tests.test_anomalies import daily_actuals
+
+    # 20 August to 5 December: September to November complete, August partial, December in progress.
+    # A tester's file of this shape was refused ('no data before 2026-08-06': the backtest of the
+    # month in progress tried August, which the data starts late in).
+    days = pd.date_range("2026-08-20", "2026-12-05")
+    result = forecast(daily_actuals({EC2_USAGE: [1000.0] * len(days)}, "2026-08-20"), months=1)
+    # December: 5 days billed, 26 to come at $1,000: $31,000; January 31 x $1,000
+    assert result.current.expected == pytest.approx(31000.0, abs=0.01)
+    assert result.forecast.set_index("month").loc["2027-01", "expected"] == pytest.approx(31000.0, abs=0.01)
+    assert "past complete months to backtest" in result.current.interval_basis
+
+
 def test_forecast_method_offers_exactly_the_candidates():
     # the command line names the candidates without loading numpy (costmodel.forecast_names)
     from costmodel.forecast_names import CANDIDATE_NAMES
