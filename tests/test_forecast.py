@@ -73,6 +73,19 @@ def test_the_calendar_slope_is_a_robust_line_that_leaves_a_leak_and_a_spike_out(
     assert methods.robust_trend(pd.Series(clean[:55], index=days[:55])) is None
 
 
+def test_a_new_service_is_a_step_not_a_trend():
+    # $800 a day, and from day 61 a new service at $300 a day (a tester's bill: it was forecast to
+    # climb to $73,544 a month within a year). Level before and after: no slope at all.
+    days = pd.date_range("2026-08-03", periods=120)
+    values = np.where(np.arange(120) >= 60, 1100.0, 800.0)
+    assert methods.robust_trend(pd.Series(values, index=days)) == pytest.approx(0.0, abs=1e-6)
+    # the calendar forecast of the next month: 31 days at $1,100 = $34,100 (the month's first days
+    # measured against their own month, not against today's level: they would count -$300 each)
+    daily = pd.DataFrame({"date": days, "recurring": values, "lumps": 0.0})
+    h = history([800.0, 800.0, 950.0, 1100.0], first="2026-08", daily=daily)
+    assert methods.calendar(h, 4, ["2026-12"])[0] == pytest.approx(31 * 1100.0, abs=0.01)
+
+
 def test_mase_divides_by_the_mean_month_to_month_change():
     # |100 - 110| + |110 - 95| = 25 over 2 changes: 12.5
     assert methods.naive_scale(np.array([100.0, 110.0, 95.0])) == 12.5
