@@ -28,8 +28,10 @@ For each budget, over the period that holds ``month`` (the file's last month by 
 the month is in progress); ``forecast``, the period's end: the actual, plus the rest of the
 month in progress (its daily month-end forecast, :func:`costmodel.forecast.month_end`, which
 never takes a once-a-month charge or a credit for a daily rate), plus the months of the
-period still to come (the forecast of :mod:`costmodel.forecast_methods` on the budget's own
-monthly history); ``status``: ``over`` (actual above budget), ``at risk`` (forecast above),
+period still to come (for the whole bill, unblended with everything included, as of the
+file's last month: the months :func:`costmodel.forecast.forecast` gives, so that the budget
+and ``costmodel forecast`` agree; for any other scope, the default candidate of
+:mod:`costmodel.forecast_methods` on that scope's own monthly history); ``status``: ``over`` (actual above budget), ``at risk`` (forecast above),
 ``unknown`` (no forecast can be made: a month in progress in monthly data, whose days so far
 the file does not say; too short a history) or ``ok``; and each threshold, crossed or not.
 """
@@ -435,6 +437,24 @@ def _later_months(
     return float(np.sum(methods.CANDIDATES[methods.DEFAULT_MONTHLY](history, len(months), later)))
 
 
+def _bill_later_months(actuals: Actuals, later: list[str], month_total: float) -> float:
+    """The whole bill's forecast of the period's months after the month [USD], as
+    ``costmodel forecast`` makes it (the candidate its backtest chose, with daily data the
+    calendar); NaN when it makes none (too short a history, a month whose total is unknown)."""
+    from costmodel.forecast import forecast
+
+    if not later:
+        return 0.0
+    if math.isnan(month_total):
+        return math.nan
+    try:
+        ahead = forecast(actuals, months=len(later), calibrated_month_end=False).forecast
+    except InputError:  # too few complete months to forecast from: unknown, as said in the status
+        return math.nan
+    points = ahead.set_index("month")["expected"]
+    return float(points.loc[later].sum()) if set(later) <= set(points.index) else math.nan
+
+
 def evaluate(
     budget: BudgetFile,
     actuals: Actuals,
@@ -487,7 +507,10 @@ def evaluate(
         actual = float(sum(by_month.get(m, 0.0) for m in so_far))
         month_total = float(by_month.get(month, 0.0)) + _rest_of_month(scoped, at, days, actuals.origin)
         expected = actual - float(by_month.get(month, 0.0)) + month_total
-        expected += _later_months(scoped, bill.reset_index(), at, later, month_total)
+        if scope == "total" and plain and month == bill.index[-1]:
+            expected += _bill_later_months(actuals, later, month_total)
+        else:
+            expected += _later_months(scoped, bill.reset_index(), at, later, month_total)
         table.append(_row(budget, scope, name, amount, actual, expected, months, at.in_progress))
     return month, pd.DataFrame(table)
 

@@ -347,10 +347,13 @@ def forecast(
     catalog: PriceCatalog | None = None,
     interval: float = INTERVAL,
     method: str | None = None,
+    calibrated_month_end: bool = True,
 ) -> Forecast:
     """Forecast ``months`` months after the last complete month of ``actuals`` (and the
     month in progress, when the file's last month is incomplete and daily), with the
-    candidate chosen by backtest (or ``method``, one of :data:`forecast_methods.CANDIDATES`)."""
+    candidate chosen by backtest (or ``method``, one of :data:`forecast_methods.CANDIDATES`).
+    ``calibrated_month_end=False`` skips the backtest of the month in progress's interval
+    (its point, and so every month after it, is the same: for a caller that wants points)."""
     if not 1 <= months <= MAX_MONTHS_AHEAD:
         raise InputError(f"--months must be within 1..{MAX_MONTHS_AHEAD}, got {months}")
     if not 0 < interval < 1:
@@ -367,7 +370,7 @@ def forecast(
     last = pd.Period(bill["month"].iloc[-1], "M")
     if months_so_far:
         if daily_data:
-            current = month_end(actuals, interval, calibrated=True)
+            current = month_end(actuals, interval, calibrated=calibrated_month_end)
         else:
             # monthly data of a month in progress: its amount is so far (how far, the file does
             # not say), so that month is forecast whole like the ones after it

@@ -449,3 +449,33 @@ def test_the_rest_of_a_month_in_progress_is_the_forecast_less_the_spend_so_far(m
     # 20 days of daily data is one short of the 21 a forecast needs: unknown
     assert math.isnan(_rest_of_month(scoped, at, days[-20:], "x"))
     assert _rest_of_month(scoped, at, days[-21:], "x") == pytest.approx(160.0)
+
+
+def test_the_bill_budget_forecasts_the_months_ahead_as_the_forecast_command_does(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    from costmodel.budget import evaluate, read_budget
+    from costmodel.forecast import forecast
+    from tests.test_anomalies import daily_actuals
+
+    # a tester's bill: EC2 $1,000 a day + $100 on weekdays, RDS $500 a day, 1 June 2025 to 5 December 2026
+    days = pd.date_range("2025-06-01", "2026-12-05")
+    ec2 = 1000.0 + 100.0 * (days.day_of_week < 5)
+    actuals = daily_actuals(
+        {
+            ("Amazon Elastic Compute Cloud - Compute", "BoxUsage"): ec2,
+            ("Amazon Relational Database Service", "InstanceUsage"): np.full(len(days), 500.0),
+        },
+        "2025-06-01",
+    )
+    budget = read_budget(
+        budget_file(tmp_path, "amount_usd: 100000\nperiod: quarterly\nfiscal_year_start: 11\n")
+    )
+    _month, table = evaluate(budget, actuals)
+    # November 2026: 30 x 1,500 + 21 weekdays x 100 = 47,100; December: 31 x 1,500 + 23 x 100 =
+    # 48,800; January 2027: 31 x 1,500 + 21 x 100 = 48,600. The quarter: $144,500 (it said
+    # $144,665.13: its months ahead came from another candidate than the forecast command's)
+    assert table.iloc[0]["forecast"] == pytest.approx(144500.0, abs=0.01)
+    points = forecast(actuals, months=1).forecast.set_index("month")["expected"]
+    assert points["2026-12"] + points["2027-01"] == pytest.approx(48800.0 + 48600.0, abs=0.01)
