@@ -31,9 +31,10 @@ never takes a once-a-month charge or a credit for a daily rate), plus the months
 period still to come (for the whole bill, unblended with everything included, as of the
 file's last month: the months :func:`costmodel.forecast.forecast` gives, so that the budget
 and ``costmodel forecast`` agree; for any other scope, the default candidate of
-:mod:`costmodel.forecast_methods` on that scope's own monthly history); ``status``: ``over`` (actual above budget), ``at risk`` (forecast above),
-``unknown`` (no forecast can be made: a month in progress in monthly data, whose days so far
-the file does not say; too short a history) or ``ok``; and each threshold, crossed or not.
+:mod:`costmodel.forecast_methods` on that scope's own monthly history); ``status``:
+``over`` (actual above budget), ``at risk`` (forecast above), ``unknown`` (no forecast can
+be made: a month in progress in monthly data, whose days so far the file does not say; too
+short a history) or ``ok``; and each threshold, crossed or not.
 """
 
 from __future__ import annotations
