@@ -235,7 +235,12 @@ def read_budget(path: str | Path) -> BudgetFile:
     if unknown:
         raise InputError(f"{origin}: unknown key {unknown[0]!r}; valid keys: {', '.join(KEYS)}")
     period = _choice(raw, "period", PERIODS, "monthly", origin)
-    if ("monthly_usd" in raw) == ("amount_usd" in raw):
+    if "monthly_usd" in raw and "amount_usd" in raw:
+        raise InputError(
+            f"{origin}: both monthly_usd ({raw['monthly_usd']}) and amount_usd ({raw['amount_usd']}); give one "
+            "of them: monthly_usd, the month's budget for the whole bill, or amount_usd, the period's"
+        )
+    if "monthly_usd" not in raw and "amount_usd" not in raw:
         raise InputError(
             f"{origin}: monthly_usd is required (the month's budget for the whole bill), or amount_usd "
             "(the period's), one of them"

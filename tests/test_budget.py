@@ -44,7 +44,7 @@ def test_a_month_over_budget_exits_1_with_each_budgets_status(tmp_path):
 def test_all_budgets_ok_exits_0(tmp_path):
     path = budget_file(tmp_path, "monthly_usd: 20000\n")
     code, out, _ = run("budget", "--budget", path, "--actuals", MONTHLY, "--month", "2026-09")
-    assert code == 0 and "all budgets ok" in out
+    assert code == 0 and "no budget over or at risk" in out
 
 
 def test_a_month_in_progress_is_at_risk_when_its_forecast_passes_the_budget(tmp_path):
@@ -275,7 +275,7 @@ def test_a_charge_billed_on_the_first_is_not_a_daily_rate(tmp_path):
     [
         ("amount_usd: 100\nperiod: weekly\n", "period must be one of monthly, quarterly, annual"),
         ("monthly_usd: 100\nperiod: quarterly\n", "monthly_usd with period quarterly: give amount_usd"),
-        ("monthly_usd: 100\namount_usd: 100\n", "one of them"),
+        ("monthly_usd: 100\namount_usd: 100\n", "both monthly_usd (100) and amount_usd (100); give one"),
         ("amount_usd: 100\nfiscal_year_start: 13\n", "fiscal_year_start must be a month number 1..12"),
         (
             "monthly_usd: 100\ncost_type: blended\n",
@@ -479,3 +479,12 @@ def test_the_bill_budget_forecasts_the_months_ahead_as_the_forecast_command_does
     assert table.iloc[0]["forecast"] == pytest.approx(144500.0, abs=0.01)
     points = forecast(actuals, months=1).forecast.set_index("month")["expected"]
     assert points["2026-12"] + points["2027-01"] == pytest.approx(48800.0 + 48600.0, abs=0.01)
+
+
+def test_a_threshold_crossed_under_the_budget_is_not_called_all_ok(tmp_path):
+    # September's bill $9,399.42 is under $20,000 (status ok) but above 10% of it ($2,000): the
+    # tester read "all budgets ok" then "threshold crossed" and exit 1
+    path = budget_file(tmp_path, "monthly_usd: 20000\nthresholds: [{on: actual, pct: 10}]\n")
+    code, out, _ = run("budget", "--budget", path, "--actuals", MONTHLY, "--month", "2026-09")
+    assert code == 1 and "all budgets ok" not in out
+    assert "no budget over or at risk" in out and "threshold crossed" in out

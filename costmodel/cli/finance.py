@@ -204,7 +204,7 @@ def _plain(value: object) -> object:
 
 
 VERDICTS = {
-    "ok": "all budgets ok",
+    "ok": "no budget over or at risk",
     "unknown": "a budget cannot be checked: the month is in progress and the data is monthly (or the "
     "history too short), so its forecast is unknown; give daily data (fetch-actuals --granularity DAILY)",
     "at risk": "a budget is at risk (forecast above budget)",
