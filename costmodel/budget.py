@@ -237,8 +237,8 @@ def read_budget(path: str | Path) -> BudgetFile:
     period = _choice(raw, "period", PERIODS, "monthly", origin)
     if "monthly_usd" in raw and "amount_usd" in raw:
         raise InputError(
-            f"{origin}: both monthly_usd ({raw['monthly_usd']}) and amount_usd ({raw['amount_usd']}); give one "
-            "of them: monthly_usd, the month's budget for the whole bill, or amount_usd, the period's"
+            f"{origin}: both monthly_usd ({raw['monthly_usd']}) and amount_usd ({raw['amount_usd']}); "
+            "give one: monthly_usd, the month's budget for the whole bill, or amount_usd, the period's"
         )
     if "monthly_usd" not in raw and "amount_usd" not in raw:
         raise InputError(
