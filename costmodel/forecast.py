@@ -174,9 +174,8 @@ def past_month_errors(
     totals = kept.groupby(months).sum()
     first_day = daily["date"].iloc[0]
     # whole past months only: a first month the data starts late in has no backtest of its own
-    past = [
-        m for m in totals.index if first_day <= m.start_time and m < current and days_elapsed < m.days_in_month
-    ][-BACKTEST_MONTHS:]
+    whole = [m for m in totals.index if first_day <= m.start_time and m < current]
+    past = [m for m in whole if days_elapsed < m.days_in_month][-BACKTEST_MONTHS:]
     errors = {}
     for month in past:
         key = str(month)
@@ -383,6 +382,7 @@ def forecast(
             ]
     sized = size_changes(arch, changes, billed_today(actuals), catalog) if changes and arch else []
     notes += [s.note for s in sized]
+    notes += _changes_dated_in_the_data(sized, actuals.rows["period_end"].max(), daily_data)
     complete = bill.loc[bill["complete"]]
     notes += _one_off_note(complete)
     chosen, reason, basis = method or "", "", ""
@@ -435,6 +435,21 @@ def forecast(
         changes=sized,
         backtest=backtest,
     )
+
+
+def _changes_dated_in_the_data(
+    sized: list[SizedChange], data_end: pd.Timestamp, daily_data: bool
+) -> list[str]:
+    """A note for each change dated before the data ends (``data_end``: the day after its
+    last): what is billed is as billed, so it is added from the first day or month not billed."""
+    last_day = (data_end - pd.Timedelta(days=1)).date()
+    since = f"from {data_end.date()}" if daily_data else "from the first month forecast"
+    return [
+        f"{s.key} = {s.new_value} from {s.start} is dated before the data ends ({last_day}): the bill "
+        f"up to then is what was billed, so the change is added {since}"
+        for s in sized
+        if pd.Timestamp(s.start) < data_end
+    ]
 
 
 def _one_off_note(complete: pd.DataFrame) -> list[str]:

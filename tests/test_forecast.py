@@ -330,6 +330,11 @@ def test_a_known_change_on_daily_data_counts_from_the_day_after_the_data(product
     added = result.forecast.set_index("month")["known_changes"]
     assert added["2026-09"] == pytest.approx(925 * 21 * 24 / 730, abs=0.01)
     assert added["2026-10"] == pytest.approx(925 * 744 / 730, abs=0.01)
+    # and it says so (a tester saw a change dated before the data priced with no word why)
+    assert any(
+        "from 2026-09-01 is dated before the data ends (2026-09-09)" in n and "added from 2026-09-10" in n
+        for n in result.notes
+    )
 
 
 def test_monthly_data_whose_last_month_is_in_progress_forecasts_that_month_whole(tmp_path):
