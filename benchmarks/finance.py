@@ -78,7 +78,7 @@ def _old_forecast(history, months: list[str]) -> tuple[np.ndarray, np.ndarray, n
 def forecast_rows(seed: int) -> list[dict]:
     """Every method's forecasts from every rolling origin of one generated bill."""
     from costmodel import forecast_methods as methods
-    from costmodel.actuals.series import cut, daily_bill, monthly_bill
+    from costmodel.actuals.series import cut, daily_bill, lumps_by_month, monthly_bill
     from costmodel.forecast import _history, forecast
 
     generated = bills.bill(seed)
@@ -95,7 +95,12 @@ def forecast_rows(seed: int) -> list[dict]:
             so_far = cut(actuals, day)
             result = forecast(so_far, months=HORIZONS)
             bill = monthly_bill(so_far)
-            history = _history(bill.loc[bill["complete"]], daily_bill(so_far) if mode == "daily" else None)
+            daily = mode == "daily"
+            history = _history(
+                bill.loc[bill["complete"]],
+                daily_bill(so_far) if daily else None,
+                lumps_by_month(so_far) if daily else None,
+            )
             ahead = months[origin : origin + HORIZONS]
             scale = methods.naive_scale(history.totals)
             made = {CHOSEN: (result.forecast["expected"], result.forecast["low"], result.forecast["high"])}

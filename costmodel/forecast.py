@@ -304,9 +304,11 @@ def _complete_history(bill: pd.DataFrame, origin: str) -> pd.DataFrame:
     return complete
 
 
-def _history(complete: pd.DataFrame, daily: pd.DataFrame | None) -> methods.History:
+def _history(
+    complete: pd.DataFrame, daily: pd.DataFrame | None, lumps: pd.DataFrame | None = None
+) -> methods.History:
     """The complete months as the candidates see them: daily averages without credits and
-    refunds [USD per day], and the daily bill when there is one."""
+    refunds [USD per day], and the daily bill and its once-a-month charges when there is one."""
     return methods.History(
         months=complete["month"].tolist(),
         daily_average=((complete["actual"] - complete["one_off"]) / complete["days_in_month"]).to_numpy(
@@ -314,6 +316,7 @@ def _history(complete: pd.DataFrame, daily: pd.DataFrame | None) -> methods.Hist
         ),
         days=complete["days_in_month"].to_numpy(float),
         daily=daily,
+        lumps=lumps,
     )
 
 
@@ -395,7 +398,9 @@ def forecast(
         table = pd.DataFrame(columns=["month", "expected", "low", "high", "known_changes"])
     else:
         history = _history(
-            _complete_history(bill, actuals.origin), daily_bill(actuals) if daily_data else None
+            _complete_history(bill, actuals.origin),
+            daily_bill(actuals) if daily_data else None,
+            lumps_by_month(actuals) if daily_data else None,
         )
         backtest = methods.backtest(history, months, names)
         default = methods.DEFAULT_DAILY if daily_data else methods.DEFAULT_MONTHLY

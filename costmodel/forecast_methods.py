@@ -16,7 +16,8 @@ With daily data a fifth, ``calendar``, builds each month ahead day by day: each 
 median cost over the last four weeks (days at a month's edges left out), the extra cost of
 a month's first and last two days (a month-end batch job) as the median of the last three
 months (each over the same weekday one and two weeks inside its month), the once-a-month
-charges of the last month (a support plan, an RI fee), and the slope of a robust line
+charges (:func:`once_a_month`: a support plan at its steady share of the month before, an
+RI fee at last month's amount), and the slope of a robust line
 through the mid-month days of the last :data:`TREND_DAYS` days (weekday effects fitted
 beside it; days off the line by more than :data:`OUTLIER_SIGMAS` robust standard
 deviations, a spike or a leak, left out and the line fitted again; a level step, a new
@@ -79,6 +80,8 @@ OUTLIER_SIGMAS = 3.0  # a day this many robust standard deviations off the line 
 ROBUST_PASSES = 3  # refits after leaving the outlying days out
 STEP_MARGIN_DAYS = 14  # a level step is looked for this many days or more from the window's ends
 STEP_GAIN = 0.2  # a step is taken when it narrows the days' spread around the line this much
+SHARE_MONTHS = 3  # months a once-a-month charge's share of last month's cost must hold to be a share
+SHARE_TOLERANCE = 0.1  # how far from its median share a month may be and still count as steady
 DEFAULT_MONTHLY = COMBINATION  # the default of monthly data (least error on the development seeds)
 DEFAULT_DAILY = CALENDAR  # the default of daily data
 DESCRIPTIONS = {
@@ -88,7 +91,8 @@ DESCRIPTIONS = {
     COMBINATION: f"the mean of the {DRIFT} and the {DAMPED} forecasts",
     CALENDAR: (
         "each day ahead at its weekday's median of the last 4 weeks, plus the extra cost of a month's first "
-        "and last 2 days (median of 3 months), last month's once-a-month charges and the slope of a robust "
+        "and last 2 days (median of 3 months), once-a-month charges (a steady share of the month before, or "
+        "last month's amount) and the slope of a robust "
         f"line through the last {TREND_DAYS} days (spikes and leaks left out, a level step fitted beside it)"
     ),
 }
@@ -105,6 +109,7 @@ class History:
     daily_average: np.ndarray
     days: np.ndarray
     daily: pd.DataFrame | None = None
+    lumps: pd.DataFrame | None = None  # once-a-month charges: month, service, usage_type, amount [USD]
 
     @property
     def totals(self) -> np.ndarray:
@@ -312,13 +317,64 @@ def calendar(history: History, origin: int, ahead: list[str]) -> np.ndarray:
         return np.full(len(ahead), np.nan)
     last = before["date"].iloc[-1]
     complete = last.to_period("M") - (0 if last.day == last.days_in_month else 1)
-    monthly_lumps = float(before.loc[before["date"].dt.to_period("M") == complete, "lumps"].sum())
-    out = []
+    recurring = []
     for m in ahead:
         period = pd.Period(m, "M")
         dates = pd.date_range(period.start_time, period.end_time.normalize(), freq="D")
-        out.append(float(pattern.expected(dates).sum()) + monthly_lumps)
-    return np.array(out)
+        recurring.append(float(pattern.expected(dates).sum()))
+    if history.lumps is None:  # last month's once-a-month charges, as billed
+        monthly_lumps = float(before.loc[before["date"].dt.to_period("M") == complete, "lumps"].sum())
+        return np.array(recurring) + monthly_lumps
+    by_month = before.groupby(before["date"].dt.to_period("M").astype(str))["recurring"].sum()
+    lumps = history.lumps.loc[history.lumps["month"] <= str(complete)]
+    return np.array(recurring) + once_a_month(lumps, by_month.loc[: str(complete)], np.array(recurring))
+
+
+def once_a_month(lumps: pd.DataFrame, recurring: pd.Series, ahead_recurring: np.ndarray) -> np.ndarray:
+    """The once-a-month charges of each month ahead [USD]. ``lumps``: each group's charge by
+    month (month, service, usage_type, amount) up to the last complete month; ``recurring``:
+    each month's recurring cost [USD] by month up to it; ``ahead_recurring``: the months
+    ahead's. A group whose charge has been a steady share of the previous month's recurring
+    cost (at least :data:`SHARE_MONTHS` of its last six months within :data:`SHARE_TOLERANCE`
+    of their median, and two thirds of them: a support plan, a percentage of last month's
+    usage) is that median share of the month before each month ahead; any other, its last
+    month's amount (an RI fee, a subscription; 0 when it was not billed then)."""
+    total = np.zeros(len(ahead_recurring))
+    if lumps.empty or recurring.empty:
+        return total
+    last = recurring.index[-1]
+    previous_recurring = np.concatenate([[float(recurring.iloc[-1])], ahead_recurring[:-1]])
+    for _, group in lumps.groupby(["service", "usage_type"]):
+        amounts = group.groupby("month")["amount"].sum()
+        share = _steady_share(amounts, recurring)
+        total += share * previous_recurring if share is not None else float(amounts.get(last, 0.0))
+    return total
+
+
+def _steady_share(amounts: pd.Series, recurring: pd.Series) -> float | None:
+    """The median share of a once-a-month charge in the previous month's recurring cost,
+    when steady (see :func:`once_a_month`); None otherwise."""
+    shares, billed = [], []
+    for month, amount in amounts.iloc[-6:].items():
+        previous = str(pd.Period(str(month), "M") - 1)
+        if recurring.get(previous, 0.0) > 0:
+            shares.append(float(amount) / float(recurring[previous]))
+            billed.append(float(amount))
+    if len(shares) < SHARE_MONTHS:
+        return None
+    median = float(np.median(shares))
+    if median <= 0:
+        return None
+    close = np.abs(np.array(shares) / median - 1) <= SHARE_TOLERANCE
+    steady = close.sum() >= max(SHARE_MONTHS, math.ceil(2 * len(shares) / 3))
+    # and steadier than the amounts: a flat fee on a growing bill is a drifting share, not a share
+    return median if steady and _spread(shares) < _spread(billed) else None
+
+
+def _spread(values: list[float]) -> float:
+    """The median absolute deviation of ``values`` over their median (0 for a median of 0)."""
+    median = float(np.median(values))
+    return float(np.median(np.abs(np.array(values) - median))) / abs(median) if median else 0.0
 
 
 CANDIDATES: dict[str, Candidate] = {
@@ -531,6 +587,7 @@ __all__ = [
     "edge_position",
     "naive",
     "naive_scale",
+    "once_a_month",
     "robust_trend",
     "spread_bounds",
 ]

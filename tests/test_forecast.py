@@ -86,6 +86,25 @@ def test_a_new_service_is_a_step_not_a_trend():
     assert methods.calendar(h, 4, ["2026-12"])[0] == pytest.approx(31 * 1100.0, abs=0.01)
 
 
+def test_a_once_a_month_charge_that_is_a_share_of_last_month_follows_it():
+    months = ["2026-03", "2026-04", "2026-05", "2026-06", "2026-07"]
+    recurring = pd.Series([2000.0, 2200.0, 2400.0, 2600.0, 2800.0], index=months)
+    # a support plan: 10 % of the month before (April 200, May 220, June 240, July 260), billed
+    # twice in June by mistake (480, one month off its share); an RI fee of $700 from May
+    lumps = pd.DataFrame(
+        {
+            "month": ["2026-04", "2026-05", "2026-06", "2026-07", "2026-05", "2026-06", "2026-07"],
+            "service": ["AWS Support (Business)"] * 4 + ["Amazon EC2"] * 3,
+            "usage_type": ["Dollar"] * 4 + ["HeavyUsage"] * 3,
+            "amount": [200.0, 220.0, 480.0, 260.0, 700.0, 700.0, 700.0],
+        }
+    )
+    # August: 10 % of July's 2,800 = 280, September: 10 % of August's forecast 3,000 = 300; the fee 700
+    # each month (as billed in July). Last month's charges as billed would give 260 + 700 = 960 twice.
+    ahead = methods.once_a_month(lumps, recurring, np.array([3000.0, 3100.0]))
+    assert ahead.tolist() == pytest.approx([280.0 + 700.0, 300.0 + 700.0])
+
+
 def test_mase_divides_by_the_mean_month_to_month_change():
     # |100 - 110| + |110 - 95| = 25 over 2 changes: 12.5
     assert methods.naive_scale(np.array([100.0, 110.0, 95.0])) == 12.5
