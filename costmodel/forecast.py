@@ -341,6 +341,20 @@ def candidates_table(backtest: methods.Backtest, interval: float) -> pd.DataFram
     return pd.DataFrame(rows, columns=["method", "mase", "mape_pct", "coverage_pct", "forecasts"])
 
 
+def _check_arguments(
+    months: int, interval: float, method: str | None, names: list[str], no_arch: bool
+) -> None:
+    """One line on what of the arguments of :func:`forecast` cannot be used."""
+    if not 1 <= months <= MAX_MONTHS_AHEAD:
+        raise InputError(f"--months must be within 1..{MAX_MONTHS_AHEAD}, got {months}")
+    if not 0 < interval < 1:
+        raise InputError(f"the interval must be a fraction within 0..1, got {interval}")
+    if method is not None and method not in names:
+        raise InputError(f"method {method!r}: expected one of {', '.join(map(repr, names))}")
+    if no_arch:
+        raise InputError("known changes need the architecture they change")
+
+
 def forecast(
     actuals: Actuals,
     months: int = 3,
@@ -356,16 +370,9 @@ def forecast(
     candidate chosen by backtest (or ``method``, one of :data:`forecast_methods.CANDIDATES`).
     ``calibrated_month_end=False`` skips the backtest of the month in progress's interval
     (its point, and so every month after it, is the same: for a caller that wants points)."""
-    if not 1 <= months <= MAX_MONTHS_AHEAD:
-        raise InputError(f"--months must be within 1..{MAX_MONTHS_AHEAD}, got {months}")
-    if not 0 < interval < 1:
-        raise InputError(f"the interval must be a fraction within 0..1, got {interval}")
     daily_data = set(actuals.rows["granularity"]) == {"DAILY"}
     names = [n for n in methods.CANDIDATES if daily_data or n != methods.CALENDAR]
-    if method is not None and method not in names:
-        raise InputError(f"method {method!r}: expected one of {', '.join(map(repr, names))}")
-    if changes and arch is None:
-        raise InputError("known changes need the architecture they change")
+    _check_arguments(months, interval, method, names, bool(changes) and arch is None)
     bill = monthly_bill(actuals)
     months_so_far = _trailing_in_progress(bill)
     current, notes = None, []
