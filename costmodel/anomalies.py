@@ -78,6 +78,7 @@ class Planned:
     service: str
     usage_type: str = ""
     note: str = ""
+    where: str = ""  # "FILE, item N" for a planned-events file's ('' from the --change calendar)
 
 
 @dataclass(frozen=True, repr=False)
@@ -405,12 +406,41 @@ def read_planned(path: str | Path) -> list[Planned]:
         if not item.get("service") or "start" not in item:
             raise InputError(f"{where}: start (YYYY-MM-DD) and service (as on the bill) are required")
         start = str(parse_day(item["start"], f"{where}: start").date())
-        out.append(
-            Planned(
-                start, str(item["service"]), str(item.get("usage_type") or ""), str(item.get("note") or "")
-            )
-        )
+        usage_type, note = str(item.get("usage_type") or ""), str(item.get("note") or "")
+        out.append(Planned(start, str(item["service"]), usage_type, note, where))
     return out
+
+
+def check_planned(planned: list[Planned], actuals: Actuals) -> list[str]:
+    """Refuse a planned-events file's change naming a service (or a service's usage type)
+    the bill does not carry, though it starts within the data: a typo would otherwise cover
+    nothing and the change would be alarmed (as a budget's unknown service is refused).
+    One starting after the data's last day may name what is not billed yet: returned as
+    warnings."""
+    from difflib import get_close_matches
+
+    from costmodel.usage_types import strip_region_prefix
+
+    rows = _usage_rows(actuals)
+    last_day = rows["period_start"].max()
+    warnings = []
+    for plan in (p for p in planned if p.where):
+        billed = rows.loc[rows["service"] == plan.service]
+        if billed.empty:
+            what, known = f"service {plan.service!r} is not a service on the bill", set(rows["service"])
+            name = plan.service
+        else:
+            bases = set(billed["usage_type"].map(strip_region_prefix))
+            if not plan.usage_type or strip_region_prefix(plan.usage_type) in bases:
+                continue
+            what = f"usage_type {plan.usage_type!r} is not a usage type of {plan.service} on the bill"
+            known, name = bases, strip_region_prefix(plan.usage_type)
+        close = get_close_matches(name, sorted(known), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; the bill's: {', '.join(sorted(known))}"
+        if pd.Timestamp(plan.start) <= last_day:
+            raise InputError(f"{plan.where}: {what} (through {last_day.date()}){hint}")
+        warnings.append(f"{plan.where}: {what} yet (it starts after {last_day.date()}){hint}")
+    return warnings
 
 
 def planned_from_changes(changes: list, arch: object, catalog: object = None) -> list[Planned]:
@@ -468,6 +498,7 @@ __all__ = [
     "Detection",
     "Planned",
     "alarms",
+    "check_planned",
     "covers",
     "daily_by_usage_type",
     "detect",

@@ -12,6 +12,7 @@ import pytest
 from costmodel.actuals import read_actuals
 from costmodel.actuals.series import cut
 from costmodel.anomalies import detect
+from costmodel.errors import InputError
 from costmodel.estimation import estimate
 from costmodel.usage_types import strip_region_prefix
 from tests.test_trust import refused, run
@@ -317,3 +318,27 @@ def test_line_items_name_the_account_in_root_causes():
     # the NAT gateway's image pulls of 19 August, billed to the sample's first account
     assert code == 0 and event["start"] == "2026-08-19" and cause["usage_type"].endswith("NatGateway-Bytes")
     assert cause["account"] == "111122223333"
+
+
+def test_a_planned_change_naming_what_the_bill_lacks_is_refused_with_the_closest_name(tmp_path):
+    # "AWS Glu" covers nothing: the change it declares would be alarmed, exit 0 (tester, defect 8)
+    typo = tmp_path / "planned.yaml"
+    typo.write_text('- {start: 2026-09-08, service: "AmazonCloudWach", note: debug logging}\n')
+    err = refused("anomalies", "--planned", typo)
+    assert "planned.yaml, item 1: service 'AmazonCloudWach' is not a service on the bill" in err
+    assert "did you mean 'AmazonCloudWatch'?" in err
+    from costmodel.anomalies import Planned, check_planned
+
+    glue = ("AWS Glue", "USE1-ETL-DPU-Hour")
+    actuals = daily_actuals({glue: [10.0] * 40})  # 1 January to 9 February
+    wrong_usage = [Planned("2026-01-31", "AWS Glue", "ETL-DPU-Hr", where="p.yaml, item 2")]
+    with pytest.raises(
+        InputError, match="p.yaml, item 2: usage_type 'ETL-DPU-Hr' .* did you mean 'ETL-DPU-Hour'"
+    ):
+        check_planned(wrong_usage, actuals)
+    # a service planned after the data's last day may not be billed yet: a warning, not a refusal
+    future = [Planned("2026-03-01", "AWS Lambda", where="p.yaml, item 3")]
+    (warning,) = check_planned(future, actuals)
+    assert "'AWS Lambda' is not a service on the bill yet (it starts after 2026-02-09)" in warning
+    # the --change calendar's changes come from the architecture (no file row): not checked here
+    assert check_planned([Planned("2026-01-05", "AWS Lambda")], actuals) == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -260,6 +261,8 @@ def cmd_anomalies(args: argparse.Namespace) -> None:
     labels = anomalies.labels_of(estimate(_architecture(args), missing="report"))
     planned = _planned(args)
     actuals = _actuals(args, by_dimension=line_items, tag_keys=tags, require_tags=True)
+    for warning in anomalies.check_planned(planned, actuals):
+        print(f"warning: {warning}", file=sys.stderr)
     detection = anomalies.detect(actuals, min_usd=args.min_usd, labels=labels, planned=planned)
     if anomalies.too_short(detection):
         raise InputError(anomalies.too_short(detection))
