@@ -15,8 +15,10 @@ series of a bill and turns what they flag into events.
   of the following weeks stays at the new level (a **step**, reported apart).
 * **Sustained shift** (:func:`shifts`): a one-sided CUSUM (Page 1954) of the standardized
   residuals ``z``: over a run of days with ``z`` above the allowance :data:`CUSUM_K`, the
-  sum of ``z - CUSUM_K`` passes :data:`CUSUM_H`. It finds what no single day shows: +$60 a
-  day on a $150-a-day line. A shift whose level stays after it is a step;
+  sum of ``z - CUSUM_K`` passes :data:`CUSUM_H`; ``z`` is scaled by the spread before the
+  run began, floored at :data:`SHIFT_FLOOR` of the day (not the day rule's 5 %: on a flat
+  line +2.5 % for 20 days is a leak). It finds what no single day shows: +$60 a
+  day on a $150-a-day line, +$50 on a flat $2,000 one. A shift whose level stays after it is a step;
   one that ends (the level returns) is a **leak**; one still running at the end of the data
   cannot be told yet and is reported.
 * **Once-a-month charges** (:func:`monthly_charge_rule`): each month's amount against the
@@ -39,7 +41,8 @@ MIN_RATIO = 1.5
 MIN_SCORE = 6.0
 CUSUM_K = 2.0  # allowance [robust deviations a day]: slower drifts (a growing bill) do not add up
 CUSUM_H = 10.0  # decision interval [robust deviations]
-MIN_SHIFT_SHARE = 0.1  # a sustained shift adds at least 10 % to its expected days [fraction]
+SHIFT_FLOOR = 0.005  # the CUSUM's spread is at least 0.5 % of the expected day (a flat line's is 0)
+MIN_SHIFT_SHARE = 0.02  # a sustained shift adds at least 2 % to its expected days [fraction]
 MIN_SHIFT_DAYS = 3  # a sustained shift lasts at least three days
 SETTLE_DAYS = 7  # days after a shift that tell a leak (back to the old level) from a step
 CHARGE_MONTHS = 6  # past months a once-a-month charge is compared with
@@ -107,12 +110,12 @@ def edge_extra(values: np.ndarray, base: np.ndarray, dates: pd.DatetimeIndex) ->
     return extra
 
 
-def robust_scale(values: np.ndarray, expected: np.ndarray) -> np.ndarray:
+def robust_scale(values: np.ndarray, expected: np.ndarray, floor: float = 0.05) -> np.ndarray:
     """Per day, 1.4826 x the median absolute residual of the previous four weeks [USD]
-    (at least 5 % of the expected day and 5 cents)."""
+    (at least ``floor`` of the expected day and 5 cents)."""
     residual = pd.Series(np.abs(values - expected))
     mad = residual.shift(1).rolling(7 * WEEKS, min_periods=7).median().to_numpy()
-    return np.fmax(1.4826 * mad, np.fmax(0.05 * np.nan_to_num(expected), 0.05))
+    return np.fmax(1.4826 * mad, np.fmax(floor * np.nan_to_num(expected), 0.05))
 
 
 def day_rule(values: np.ndarray, expected: np.ndarray, scale: np.ndarray, min_usd: float) -> np.ndarray:
@@ -133,11 +136,17 @@ def shifts(
     :data:`MIN_SHIFT_DAYS` days above the CUSUM allowance (one day below it allowed) whose
     cumulative sum passes :data:`CUSUM_H`, adding at least ``min_usd`` a day on average and
     :data:`MIN_SHIFT_SHARE` of their expected days. Each day counts at most
-    :data:`CUSUM_H` / 2, so that one spike alone (the day rule's) is no shift."""
+    :data:`CUSUM_H` / 2, so that one spike alone (the day rule's) is no shift. A run's
+    days are scaled by the spread of the days before it began: the rolling spread grows
+    with the shift itself and would end a 20-day leak half-way, its second half then read
+    as a level that stayed."""
     z = np.where(np.isfinite(expected), (values - expected) / scale, 0.0)
-    above = z > CUSUM_K
     runs, first, gap = [], -1, 0
-    for i, up in enumerate([*above, False, False]):
+    for i in range(len(values) + 2):
+        up = i < len(values) and z[i] > CUSUM_K
+        if first >= 0 and i < len(values) and np.isfinite(expected[i]):
+            up = (values[i] - expected[i]) / scale[first] > CUSUM_K
+            z[i] = (values[i] - expected[i]) / scale[first]
         if up:
             first, gap = (i if first < 0 else first), 0
         elif first >= 0:
@@ -199,7 +208,7 @@ def _score(values: np.ndarray, baseline: np.ndarray, dates: pd.DatetimeIndex, mi
             steps.append((int(i), float(expected[i]), float(later[i])))
             continue
         flags[i] = "spike" if np.isfinite(later[i]) else "recent"
-    for start, last in shifts(values, expected, scale, min_usd):
+    for start, last in shifts(values, expected, robust_scale(baseline, expected, SHIFT_FLOOR), min_usd):
         span = slice(start, last + 1)
         became = settled(values, expected, start, last)
         if became == "step":

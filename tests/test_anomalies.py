@@ -342,3 +342,47 @@ def test_a_planned_change_naming_what_the_bill_lacks_is_refused_with_the_closest
     assert "'AWS Lambda' is not a service on the bill yet (it starts after 2026-02-09)" in warning
     # the --change calendar's changes come from the architecture (no file row): not checked here
     assert check_planned([Planned("2026-01-05", "AWS Lambda")], actuals) == []
+
+
+NAT = ("EC2 - Other", "USE1-NatGateway-Bytes")
+
+
+def test_a_20_day_leak_that_came_back_is_a_closed_leak_not_a_step():
+    # NAT $400 a day, +$100 a day for the 20 days from 4 May, then $400 again (tester, defect 5). The spread of the last four weeks' residuals grew with the
+    # leak itself (half its days were leak days after two weeks), ended it half-way and read
+    # its second half as "a new level that stayed": 0 events and a step $399 -> $501.
+    values = [400.0] * 150
+    for day in range(123, 143):  # 4 May (day 123 from 1 January) to 23 May
+        values[day] += 100
+    detection = detect(daily_actuals({NAT: values}))
+    (event,) = detection.events.to_dict("records")
+    assert (event["start"], event["end"]) == (pd.Timestamp("2026-05-04"), pd.Timestamp("2026-05-23"))
+    # 20 x $100 over 20 x $400 expected: $2,000, 25 %
+    assert event["total_impact"] == pytest.approx(2000.0) and event["impact_pct"] == pytest.approx(25.0)
+    assert event["kind"] == "leak" and event["status"] == "closed"
+    assert detection.steps.empty
+
+
+def test_a_small_leak_on_a_flat_line_is_found_and_one_within_the_noise_is_not():
+    from costmodel.anomalies import alarms
+
+    # flat $2,000 a day, +$50 (2.5 %) for the 20 days from 20 April (tester, defect 6): the
+    # spread was floored at 5 % of the day ($100), so a flat line's +$50 was half a deviation
+    values = [2000.0] * 150
+    for day in range(109, 129):
+        values[day] += 50
+    detection = detect(daily_actuals({EC2: values}))
+    (event,) = detection.events.to_dict("records")
+    # 20 x $50 = $1,000 over 20 x $2,000 = $40,000 expected: 2.5 %
+    assert event["total_impact"] == pytest.approx(1000.0) and event["impact_pct"] == pytest.approx(2.5)
+    assert (event["start"], event["end"], event["kind"]) == (
+        pd.Timestamp("2026-04-20"),
+        pd.Timestamp("2026-05-09"),
+        "leak",
+    )
+    # the alert thresholds still apply to it: $1,000 < $1,500, 2.5 % < 5 %
+    assert alarms(detection, min_impact_usd=1500).empty and alarms(detection, min_impact_pct=5).empty
+    # days of $2,000 +-$40: the residuals' spread is 1.4826 x $40 = $59; +$50 +-$40 is at most
+    # 1.5 deviations a day, under the CUSUM's 2-deviation allowance: within the noise, no event
+    noisy = [v + (40 if day % 2 else -40) for day, v in enumerate(values)]
+    assert detect(daily_actuals({EC2: noisy})).events.empty
