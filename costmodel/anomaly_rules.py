@@ -6,8 +6,8 @@ series of a bill and turns what they flag into events.
 
 * **Expected day** (:func:`expected_days`): the median of the same weekday over the
   previous :data:`WEEKS` weeks; a day at a month's edge (its first or last
-  :data:`EDGE_DAYS` days) adds the median of the largest extra cost the same
-  edge had in the other months of the data (a month-end batch job, a first-of-month fee: a
+  :data:`EDGE_DAYS` days) adds the lower median of the largest extra cost the same
+  edge had in the :data:`EDGE_MONTHS` months before and after (a month-end batch job, a first-of-month fee: a
   recurring pattern, learned, not alarmed).
 * **Day rule** (:func:`day_rule`): a day at least :data:`MIN_RATIO` times its expected
   value, ``min_usd`` more, and :data:`MIN_SCORE` robust deviations above it (1.4826 x the
@@ -36,6 +36,7 @@ import pandas as pd
 from costmodel.forecast_methods import edge_position
 
 EDGE_DAYS = 3  # a month's first and last days whose extra cost is learned (a job on the last working day)
+EDGE_MONTHS = 2  # months before and after whose edge days teach a month's [months]
 WEEKS = 4  # same-weekday history an expected value is the median of [weeks]
 MIN_RATIO = 1.5
 MIN_SCORE = 6.0
@@ -81,19 +82,27 @@ def same_weekday(values: np.ndarray, offsets: list[int]) -> np.ndarray:
         return np.nanmedian(stack, axis=0)
 
 
-def expected_days(values: np.ndarray, dates: pd.DatetimeIndex) -> np.ndarray:
-    """The expected cost of each day [USD] (NaN for the first :data:`WEEKS` weeks)."""
+def expected_days(
+    values: np.ndarray, dates: pd.DatetimeIndex, billed: np.ndarray | None = None
+) -> np.ndarray:
+    """The expected cost of each day [USD] (NaN for the first :data:`WEEKS` weeks): the
+    same-weekday median of ``values``, plus the month-edge extra of ``billed`` (the days
+    as billed, ``values`` when not given: a month-end job's first run, flagged and taken
+    off ``values`` in a second pass, still teaches the months near it)."""
     base = same_weekday(values, [-w for w in range(1, WEEKS + 1)])
     base[: 7 * WEEKS] = np.nan
-    return base + edge_extra(values, base, dates)
+    return base + edge_extra(values if billed is None else billed, base, dates)
 
 
 def edge_extra(values: np.ndarray, base: np.ndarray, dates: pd.DatetimeIndex) -> np.ndarray:
     """Per day at a month's start or end (its first or last :data:`EDGE_DAYS` days), the
-    median over the other months of the data of the largest extra cost a day of the same
-    edge carried (0 when not positive, and for the days between) [USD]. The largest of the
-    edge, not the same day: a job on the month's last working day moves between its last
-    three days."""
+    lower median over the other months within :data:`EDGE_MONTHS` of it of the largest
+    extra cost a day of the same edge carried (0 when not positive, and for the days
+    between) [USD]. The largest of the edge, not the same day: a job on the month's last
+    working day moves between its last three days. The months near, not all: a job that
+    began in July is learned from its second month (its third in a daily job, which has
+    only the months before), where the median of the whole year (six months without it)
+    alarmed it every month; the lower median, so that one spike at an edge is not learned."""
     position = edge_position(dates, EDGE_DAYS)
     months = np.asarray(dates.to_period("M").astype("int64"))
     baseline = np.where(np.isfinite(base), base, same_weekday(values, [1, 2, 3, 4]))
@@ -104,9 +113,10 @@ def edge_extra(values: np.ndarray, base: np.ndarray, dates: pd.DatetimeIndex) ->
             continue
         by_month = pd.Series(excess[edge]).groupby(months[edge]).max()  # NaN-skipping
         for i in np.flatnonzero(edge):
-            others = by_month.drop(months[i]).dropna()
-            if len(others):
-                extra[i] = max(float(np.median(others)), 0.0)
+            near = by_month.loc[abs(by_month.index - months[i]) <= EDGE_MONTHS]
+            others = np.sort(near.drop(months[i]).dropna().to_numpy())
+            if len(others):  # the lower median: half or more of the months near carry it
+                extra[i] = max(float(others[(len(others) - 1) // 2]), 0.0)
     return extra
 
 
@@ -194,7 +204,7 @@ def score_series(values: np.ndarray, dates: pd.DatetimeIndex, min_usd: float) ->
 
 def _score(values: np.ndarray, baseline: np.ndarray, dates: pd.DatetimeIndex, min_usd: float) -> Scored:
     """One pass of the rules on ``values``, expected days from ``baseline``."""
-    expected = expected_days(baseline, dates)
+    expected = expected_days(baseline, dates, values)
     scale = robust_scale(baseline, expected)
     with np.errstate(all="ignore"):
         ratio = np.where(expected > 0, values / expected, np.inf)

@@ -386,3 +386,21 @@ def test_a_small_leak_on_a_flat_line_is_found_and_one_within_the_noise_is_not():
     # 1.5 deviations a day, under the CUSUM's 2-deviation allowance: within the noise, no event
     noisy = [v + (40 if day % 2 else -40) for day, v in enumerate(values)]
     assert detect(daily_actuals({EC2: noisy})).events.empty
+
+
+def test_a_month_end_job_that_began_in_july_is_learned_once_it_recurs():
+    # $10 a day, and an $800 job on the last day of every month from July (tester, defect 7):
+    # the median over the whole year's other months (six without it) was $0, so it was
+    # alarmed every month, July to November
+    days = pd.date_range("2026-01-01", "2026-11-30")
+    month_end = (days + pd.Timedelta(days=1)).month != days.month
+    values = np.where(month_end & (days.month >= 7), 800.0, 10.0)
+    glue = ("AWS Glue", "USE1-ETL-DPU-Hour")
+    detection = detect(daily_actuals({glue: values}))
+    (event,) = detection.events.to_dict("records")
+    # only its first run is new: $800 against $10 expected, +$790 (7,900 %)
+    assert event["start"] == pd.Timestamp("2026-07-31") and event["total_impact"] == 790.0
+    assert event["impact_pct"] == pytest.approx(7900.0)
+    # a daily job knows only the months before: on 30 September it has seen July's and August's
+    job = detect(cut(daily_actuals({glue: values}), "2026-10-01"))
+    assert pd.Timestamp("2026-09-30") not in set(job.events["start"])
