@@ -61,8 +61,9 @@ EVENT_COLUMNS = [
 ]
 METHOD = (
     f"each series' daily cost against the median of the same weekday over the previous {WEEKS} weeks "
-    "(a month's first and last 2 days plus the extra they carry in the other months: recurring jobs and "
-    f"fees learned); a day is anomalous at {MIN_RATIO}x that, the minimum dollars more and {MIN_SCORE:g} "
+    "(a month's first and last 3 days plus the extra they carry in the 2 months before and after: "
+    f"recurring jobs and fees learned); a day is anomalous at {MIN_RATIO}x that, the minimum dollars more "
+    f"and {MIN_SCORE:g} "
     "robust deviations above it, unless later weeks stay at the new level (a step); sustained shifts by a "
     "CUSUM of the robust residuals (a leak when the level returns); once-a-month charges against the "
     "median of their previous months; credits, refunds and tax left out"
