@@ -46,6 +46,7 @@ SHIFT_FLOOR = 0.005  # the CUSUM's spread is at least 0.5 % of the expected day 
 MIN_SHIFT_SHARE = 0.02  # a sustained shift adds at least 2 % to its expected days [fraction]
 MIN_SHIFT_DAYS = 3  # a sustained shift lasts at least three days
 SETTLE_DAYS = 7  # days after a shift that tell a leak (back to the old level) from a step
+STEP_DAYS = 1  # days after a shift's run, still at its level, that tell a step (the median learned it)
 CHARGE_MONTHS = 6  # past months a once-a-month charge is compared with
 MIN_CHARGE_MONTHS = 2
 
@@ -178,14 +179,19 @@ def shifts(
 
 def settled(values: np.ndarray, expected: np.ndarray, first: int, last: int) -> str:
     """What a shift from ``first`` to ``last`` became: ``step`` (the level after it is nearer
-    the shifted level), ``leak`` (nearer the old one) or ``recent`` (too few days after)."""
+    the shifted level), ``leak`` (nearer the old one) or ``recent`` (too few days after).
+    A shift whose run ended while the level stayed ended because the expected days learned
+    it (their four-week median holds the new level): :data:`STEP_DAYS` days after it
+    tell a step, where a leak's end takes :data:`SETTLE_DAYS`."""
     after = values[last + 1 : last + 1 + SETTLE_DAYS]
-    if len(after) < SETTLE_DAYS:
+    if len(after) < STEP_DAYS:
         return "recent"
     old = float(np.nanmedian(expected[first : last + 1]))
     shifted = float(np.median(values[first : last + 1]))
     level = float(np.median(after))
-    return "step" if abs(level - shifted) < abs(level - old) else "leak"
+    if abs(level - shifted) < abs(level - old):
+        return "step"
+    return "leak" if len(after) == SETTLE_DAYS else "recent"
 
 
 def score_series(values: np.ndarray, dates: pd.DatetimeIndex, min_usd: float) -> Scored:

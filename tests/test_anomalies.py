@@ -404,3 +404,18 @@ def test_a_month_end_job_that_began_in_july_is_learned_once_it_recurs():
     # a daily job knows only the months before: on 30 September it has seen July's and August's
     job = detect(cut(daily_actuals({glue: values}), "2026-10-01"))
     assert pd.Timestamp("2026-09-30") not in set(job.events["start"])
+
+
+def test_a_step_is_told_once_the_four_week_median_holds_it():
+    # an undeclared replica, $40 -> $60 a day from 15 February (day 45); a daily job with
+    # the step's first 22 days (to 8 March). Its last day expects the median of $60, $60, $60
+    # and $40 = $60: the shift's run ended on 7 March, the day after it is still at $60, so it
+    # is a step (not a leak still running): no event. A 20-day leak and a step look the same
+    # until then; the leak test above needs its 7 days after to be back
+    rds = ("Amazon Relational Database Service", "InstanceUsage:db.r6g.2xl")
+    values = [40.0] * 45 + [60.0] * 22
+    detection = detect(daily_actuals({rds: values}))
+    assert detection.events.empty
+    assert detection.steps[["date", "before", "after"]].values.tolist() == [
+        [pd.Timestamp("2026-02-15"), 40.0, 60.0]
+    ]
