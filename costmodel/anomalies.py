@@ -39,7 +39,7 @@ from costmodel.actuals.series import KEY, lump_keys, require_daily
 from costmodel.anomaly_rules import MIN_RATIO, MIN_SCORE, WEEKS, monthly_charge_rule, score_series
 from costmodel.constants import CURRENCY, TAG_PREFIX, UNTAGGED
 from costmodel.display import Result
-from costmodel.errors import InputError
+from costmodel.errors import InputError, closest
 
 MIN_USD = 2.0  # the smallest excess over the expected day worth a reviewer's time [USD]
 PLANNED_DAYS = 28  # days a planned change covers: until four weeks of history hold its new level
@@ -418,8 +418,6 @@ def check_planned(planned: list[Planned], actuals: Actuals) -> list[str]:
     nothing and the change would be alarmed (as a budget's unknown service is refused).
     One starting after the data's last day may name what is not billed yet: returned as
     warnings."""
-    from difflib import get_close_matches
-
     from costmodel.usage_types import strip_region_prefix
 
     rows = _usage_rows(actuals)
@@ -436,8 +434,8 @@ def check_planned(planned: list[Planned], actuals: Actuals) -> list[str]:
                 continue
             what = f"usage_type {plan.usage_type!r} is not a usage type of {plan.service} on the bill"
             known, name = bases, strip_region_prefix(plan.usage_type)
-        close = get_close_matches(name, sorted(known), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else f"; the bill's: {', '.join(sorted(known))}"
+        near = closest(name, known)
+        hint = f"; did you mean {near!r}?" if near else f"; the bill's: {', '.join(sorted(known))}"
         if pd.Timestamp(plan.start) <= last_day:
             raise InputError(f"{plan.where}: {what} (through {last_day.date()}){hint}")
         warnings.append(f"{plan.where}: {what} yet (it starts after {last_day.date()}){hint}")

@@ -1,5 +1,7 @@
 """Errors a user sees: each names what was looked up or read, and what was expected."""
 
+from collections.abc import Iterable
+
 
 class CostModelError(Exception):
     """Base class of every costmodel error meant for the user (no traceback needed)."""
@@ -36,3 +38,11 @@ class AmbiguousPriceError(CostModelError):
 
 class ConservationError(CostModelError):
     """Reconciled money does not add up to the bill's independent total: refused, not shown."""
+
+
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The one of ``known`` (names) nearest ``name``, for a "did you mean" (None if none is near)."""
+    from difflib import get_close_matches
+
+    found = get_close_matches(name, sorted(known), n=1)
+    return found[0] if found else None

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import copy
-import difflib
 from typing import Any
 
 from costmodel import arguments, limits
 from costmodel.architecture.model import Architecture
 from costmodel.architecture.schema import SCHEMA, resolve_key
 from costmodel.architecture.validation import architecture_from_dict
-from costmodel.errors import InputError
+from costmodel.errors import InputError, closest
 
 
 def with_changes(architecture: Architecture, changes: dict[str, Any]) -> Architecture:
@@ -39,8 +38,8 @@ def check_key(architecture: Architecture, dotted: str) -> str:
     section, _, key = path.partition(".")
     if section not in SCHEMA or key not in SCHEMA[section]:
         valid = [f"{s}.{k}" for s, keys in SCHEMA.items() for k in keys if keys[k].kind != "list"]
-        close = difflib.get_close_matches(path, valid, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
+        near = closest(path, valid)
+        hint = f"did you mean {near!r}? " if near else ""
         raise InputError(f"unknown key {dotted!r}; {hint}valid keys: {', '.join(valid)}")
     if section not in architecture.raw:
         raise InputError(f"{architecture.origin} has no {section!r} section to change {dotted!r} in")
