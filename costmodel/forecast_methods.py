@@ -340,10 +340,11 @@ def once_a_month(lumps: pd.DataFrame, recurring: pd.Series, ahead_recurring: np.
     usage) is that median share of the month before each month ahead; any other, its last
     month's amount (an RI fee, a subscription; 0 when it was not billed then)."""
     total = np.zeros(len(ahead_recurring))
-    if lumps.empty or recurring.empty:
+    if lumps.empty:
         return total
-    last = recurring.index[-1]
-    previous_recurring = np.concatenate([[float(recurring.iloc[-1])], ahead_recurring[:-1]])
+    # the last complete month: the recurring cost's, or the charges' when no recurring month is known
+    last = recurring.index[-1] if len(recurring) else str(lumps["month"].max())
+    previous_recurring = np.concatenate([[float(recurring.get(last, 0.0))], ahead_recurring[:-1]])
     for _, group in lumps.groupby(["service", "usage_type"]):
         amounts = group.groupby("month")["amount"].sum()
         share = _steady_share(amounts, recurring)

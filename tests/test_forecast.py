@@ -103,6 +103,10 @@ def test_a_once_a_month_charge_that_is_a_share_of_last_month_follows_it():
     # each month (as billed in July). Last month's charges as billed would give 260 + 700 = 960 twice.
     ahead = methods.once_a_month(lumps, recurring, np.array([3000.0, 3100.0]))
     assert ahead.tolist() == pytest.approx([280.0 + 700.0, 300.0 + 700.0])
+    # no recurring month known: no share can be told, every charge stays at its last month's amount
+    # (July: 260 + 700), none dropped
+    alone = methods.once_a_month(lumps, pd.Series(dtype=float), np.array([3000.0]))
+    assert alone.tolist() == pytest.approx([960.0])
 
 
 def test_mase_divides_by_the_mean_month_to_month_change():
