@@ -129,6 +129,24 @@ def _check_usage(usage: pd.DataFrame) -> pd.DataFrame:
     return usage
 
 
+def _check_reservations_match(portfolio: Portfolio, service: str, types: list[str]) -> None:
+    """Refuse a reservation of another service or instance family than the usage: AWS never
+    lets an RDS or ElastiCache reservation (or an EC2 one of another family) cover it, and
+    applying one would replace on-demand money that stays on the bill."""
+    from costmodel.architecture import instance_types
+
+    table = instance_types().set_index("instance_type")
+    families = {str(table.at[t, "family"]) for t in types if t in table.index}
+    for ri in portfolio.reservations():
+        family = str(table.at[ri.instance_type, "family"]) if ri.instance_type in table.index else "?"
+        if ri.service != service or (families and family not in families):
+            raise InputError(
+                f"reserved instance {ri.service} {ri.instance_type} x {ri.count:g} cannot cover "
+                f"{service} usage of {sorted(families) or types}: apply a portfolio to one service "
+                "and instance family at a time, with only the reservations of that family"
+            )
+
+
 def _cover_with_reservations(
     portfolio: Portfolio,
     counts: np.ndarray,
@@ -149,11 +167,14 @@ def _cover_with_reservations(
     flex_capacity = np.zeros(n_hours)  # normalized units
     for ri in portfolio.reservations():
         capacity = ri.active(index) * ri.count
-        units_each = normalized_units(service, ri.instance_type, deployment_option)
+        # a reservation's units follow its own deployment (RDS Multi-AZ counts twice), not
+        # the usage's: two Single-AZ db.r5.large cover one Multi-AZ db.r5.large, one does not
+        units_each = normalized_units(service, ri.instance_type, ri.deployment_option or deployment_option)
+        other_deployment = bool(ri.deployment_option) and ri.deployment_option != deployment_option
         if ri.size_flexible:
             flex_capacity += capacity * units_each
-        elif ri.instance_type not in types:
-            purchased_units += capacity * units_each  # paid for, nothing of that type runs
+        elif ri.instance_type not in types or other_deployment:
+            purchased_units += capacity * units_each  # paid for, nothing it matches runs
         else:
             j = types.index(ri.instance_type)
             ri_covered[:, j] += np.minimum(capacity, counts[:, j] - ri_covered[:, j])
@@ -277,6 +298,7 @@ def apply(
     missing = [t for t in usage.columns if t not in on_demand_rates]
     if missing:
         raise InputError(f"no on-demand rate given for instance type(s) {missing}")
+    _check_reservations_match(portfolio, service, list(usage.columns))
     factors = np.array([normalized_units(service, t, deployment_option) for t in usage.columns])
     order = np.argsort(factors, kind="stable")  # smallest size first
     types = [usage.columns[i] for i in order]
