@@ -159,3 +159,15 @@ def test_a_service_subtotal_with_unknown_lines_says_at_least(capsys):
     assert "at least $255.50 (2 lines unknown)" in out
     # the node root volumes: no us-west-2 price, 0 nodes: known to be $0.00, and said why
     assert "1 more line(s) have no known price but a quantity of 0: $0.00 whatever the price" in out
+
+
+def test_rds_without_multi_az_is_single_az_as_aws_creates_it(write_yaml, capsys):
+    # CreateDBInstance / `aws rds create-db-instance` without MultiAZ make a Single-AZ
+    # instance. db.r5.large PostgreSQL Single-AZ $0.25/h (EIO-RDS) x 730 h = $182.50;
+    # gp3 100 GB x $0.115 (IC) = $11.50; total $194.00 (Multi-AZ would be $365.00 + $23.00)
+    arch = write_yaml("region: us-east-1\nrds:\n  instance_class: db.r5.large\n  storage_gb: 100\n")
+    assert main(["estimate", str(arch), "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    usage_types = [item["usage_type"] for item in payload["line_items"]]
+    assert "InstanceUsage:db.r5.large" in usage_types
+    assert payload["total_monthly_cost"] == pytest.approx(194.00)

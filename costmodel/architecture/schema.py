@@ -73,7 +73,11 @@ SCHEMA: dict[str, dict[str, Field]] = {
     "rds": {
         "engine": F("str", default="postgres", choices=("postgres",), doc="database engine"),
         "instance_class": F("str", required=True, instance_service="rds", doc="primary instance class"),
-        "multi_az": F("bool", default=True, doc="primary deployed Multi-AZ"),
+        "multi_az": F(
+            "bool",
+            default=False,
+            doc="primary deployed Multi-AZ (default: Single-AZ, as the RDS API and CLI create it)",
+        ),
         "read_replicas": F("int", "instances", 0, doc="read replicas (each its own instance)"),
         "replica_instance_class": F(
             "str",
