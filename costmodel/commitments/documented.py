@@ -45,6 +45,8 @@ def _explain(item: str, picked: pd.DataFrame, doc_od: float, doc_ri: float, list
         return "not in this architecture"
     first = picked.iloc[0]
     count = int(picked["count"].sum())
+    if count == 0:  # e.g. a standby node group scaled to zero: no instance to price
+        return f"0 x {first['instance_type']} modelled: the documented {money(doc_od)} has no list match"
     per_unit_od = float(picked["on_demand_monthly"].sum()) / count
     # e.g. a Multi-AZ primary beside Single-AZ replicas: the per-instance figure is an average
     rates = (picked["on_demand_monthly"] / picked["count"]).round(6).nunique()
@@ -123,7 +125,8 @@ def documented_table(arch: Architecture, catalog: PriceCatalog | None = None) ->
             "explanation": (
                 f"list on-demand instance cost is {money(list_od_total)} for "
                 f"{HOURS_PER_MONTH} h, "
-                f"{money(table.loc['Total', 'on_demand'] - list_od_total)} below "
+                f"{money(abs(table.loc['Total', 'on_demand'] - list_od_total))} "
+                f"{'above' if list_od_total > table.loc['Total', 'on_demand'] else 'below'} "
                 "the documented on-demand total"
                 + (
                     "; the reserved total is unknown while any reserved price is unknown"

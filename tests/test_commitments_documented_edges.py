@@ -1,0 +1,34 @@
+"""The document's on-demand vs reserved table on architectures other than the document's."""
+
+import json
+from pathlib import Path
+
+from costmodel.cli import main
+
+DR_STANDBY = Path(__file__).parent.parent / "data" / "architectures" / "dr-standby-us-west-2.yaml"
+
+
+def _total_row(capsys):
+    table = json.loads(capsys.readouterr().out)["documented_table"]
+    return {row["item"]: row for row in table}
+
+
+def test_a_node_group_scaled_to_zero_is_explained_not_a_traceback(capsys):
+    # the bundled standby runs 0 x c5.2xlarge: before, a ZeroDivisionError traceback
+    assert main(["commitments", str(DR_STANDBY), "--format", "json"]) == 0
+    rows = _total_row(capsys)
+    assert rows["EKS Nodes (c5.2xlarge)"]["list_on_demand"] == 0
+    assert "0 x c5.2xlarge modelled" in rows["EKS Nodes (c5.2xlarge)"]["explanation"]
+
+
+def test_a_list_total_above_the_document_says_above(write_yaml, capsys):
+    arch = write_yaml(
+        "region: us-east-1\neks:\n  kubernetes_version: '1.33'\n  instance_type: c5.2xlarge\n"
+        "  node_count: 100\n  min_nodes: 100\n  max_nodes: 120\n"
+    )
+    assert main(["commitments", str(arch), "--format", "json"]) == 0
+    total = _total_row(capsys)["Total"]
+    # 100 x 730 h x $0.34 (c5.2xlarge on demand, KARP) = $24,820.00; the document's $7,650.00
+    # on-demand total is $17,170.00 below it (before: "-$17,170.00 below")
+    assert total["list_on_demand"] == 24_820.00
+    assert "$17,170.00 above the documented on-demand total" in total["explanation"]
