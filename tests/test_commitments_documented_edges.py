@@ -32,3 +32,14 @@ def test_a_list_total_above_the_document_says_above(write_yaml, capsys):
     # on-demand total is $17,170.00 below it (before: "-$17,170.00 below")
     assert total["list_on_demand"] == 24_820.00
     assert "$17,170.00 above the documented on-demand total" in total["explanation"]
+
+
+def test_an_architecture_with_nothing_to_reserve_lists_no_option(write_yaml, capsys):
+    # EBS only: no instance to reserve (before: KeyError 'resource' traceback, exit 1)
+    arch = write_yaml("region: us-east-1\nebs:\n  volumes:\n    - {name: a, count: 1, size_gb: 100}\n")
+    assert main(["commitments", str(arch), "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["options"] == []
+    assert {row["item"]: row for row in payload["documented_table"]}["Total"]["list_on_demand"] == 0
+    assert main(["commitments", str(arch), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("resource,service,instance_type")

@@ -266,6 +266,28 @@ def offering(
     )
 
 
+OPTION_COLUMNS = (
+    "resource",
+    "service",
+    "instance_type",
+    "count",
+    "deployment_option",
+    "offering",
+    "term_years",
+    "payment_option",
+    "upfront",
+    "recurring_monthly",
+    "effective_monthly",
+    "on_demand_monthly",
+    "savings_pct",
+    "break_even_months",
+    "break_even_utilization",
+    "status",
+    "price_source",
+    "note",
+)
+
+
 def _option_row(
     resource: Resource,
     off: Offering | None,
@@ -366,7 +388,8 @@ def options(arch: Architecture, catalog: PriceCatalog | None = None) -> pd.DataF
                         source=off.price_source,
                     )
                 )
-    return pd.DataFrame(rows)
+    # the columns even with no row: an architecture of EBS or network only has nothing to reserve
+    return pd.DataFrame(rows, columns=list(OPTION_COLUMNS))
 
 
 def normalized_units(service: str, instance_type: str, deployment_option: str = "") -> float:
