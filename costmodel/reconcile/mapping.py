@@ -3,7 +3,8 @@
 Precedence, first match wins:
 
 1. credits, refunds and tax (RECORD_TYPE, or SERVICE ``Tax``) -> their own categories;
-2. the model's own usage types (same region, prefix-insensitive) -> the model's category;
+2. the model's own usage types (same region, prefix-insensitive) -> the model's category,
+   also under another name Cost Explorer gives the service (:data:`SERVICE_ALIASES`);
 3. an RI fee (``HeavyUsage:<type>``) of an instance type the model runs -> its category;
 4. the table ``data/reconcile/usage-type-categories.csv`` (service + regex on the usage
    type without its region prefix);
@@ -24,6 +25,11 @@ from costmodel.architecture import regions
 from costmodel.data_files import data_path
 from costmodel.errors import InputError
 from costmodel.usage_types import EC2_INSTANCE_HOURS, reserved_instance_type, split_region
+
+# Cost Explorer names some usage under another service than the one the model bills it under:
+# data transfer out (product code AWSDataTransfer) may read "AWS Data Transfer" (its CUR
+# product name) where the model, like older bills, has "EC2 - Other".
+SERVICE_ALIASES = {"AWS Data Transfer": "EC2 - Other"}
 
 
 @cache
@@ -147,9 +153,19 @@ def shared_usage_categories(items: pd.DataFrame) -> dict[str, str]:
 
 def _map_key(
     service: str, usage_type: str, record_type: str, keys: dict[tuple[str, str, str], str]
+) -> tuple[str, str, str, bool, str]:
+    """(region, base usage type, category, is an RI fee, the model's service) of one bill key
+    (see the module docstring for the precedence)."""
+    region, base = line_key(usage_type)
+    alias = SERVICE_ALIASES.get(service)
+    if alias is not None and (service, region, base) not in keys and (alias, region, base) in keys:
+        return region, base, keys[(alias, region, base)], False, alias
+    return (*_map_own_key(service, usage_type, record_type, keys), service)
+
+
+def _map_own_key(
+    service: str, usage_type: str, record_type: str, keys: dict[tuple[str, str, str], str]
 ) -> tuple[str, str, str, bool]:
-    """(region, base usage type, category, is an RI fee) of one bill key (see the module
-    docstring for the precedence)."""
     region, base = line_key(usage_type)
     if record_type in record_types.NOT_USAGE or service == record_types.TAX_SERVICE:
         return region, base, _static_category(service, base, record_type or record_types.TAX), False
@@ -168,7 +184,8 @@ def _map_key(
 
 def map_rows(actual: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
     """``actual`` (tidy Cost Explorer rows) with ``region``, ``base_usage_type``, ``category``
-    (empty when unmapped) and ``is_fee`` added.
+    (empty when unmapped), ``is_fee`` and ``model_service`` (the service of the model line
+    it joins: its own, or the model's name of an alias) added.
 
     Each distinct (service, usage type, record type) is mapped once (a bill has hundreds of
     them however many rows it has) and the rows are joined to the result.
@@ -182,6 +199,7 @@ def map_rows(actual: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
         base_usage_type=[m[1] for m in mapped],
         category=[m[2] for m in mapped],
         is_fee=[m[3] for m in mapped],
+        model_service=[m[4] for m in mapped],
     )
     out = actual.merge(table, on=key_columns, how="left", validate="many_to_one")
     out.index = actual.index

@@ -95,7 +95,8 @@ def model_lines(items: pd.DataFrame) -> pd.DataFrame:
 
 def _actual_lines(mapped: pd.DataFrame) -> pd.DataFrame:
     keys = ["category", "service", "region", "base_usage_type"]
-    rows = mapped.loc[mapped["category"] != ""]
+    # joined to the model's line under the model's name of the service (an alias's usage too)
+    rows = mapped.loc[mapped["category"] != ""].assign(service=lambda f: f["model_service"])
     by = rows.groupby(keys, sort=False, dropna=False)
     # amortized cost and quantity stay unknown (NaN) when no row of the line has them
     out = by[["amortized_cost", "usage_quantity"]].sum(min_count=1)

@@ -1,0 +1,53 @@
+"""Cost Explorer may name data transfer's service "AWS Data Transfer" (the CUR product name
+of AWSDataTransfer) where the model bills it under "EC2 - Other": same line, same quantity."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from costmodel.cli import main
+
+ARCH = "region: us-east-1\nnetwork:\n  nat_gateways: 0\n  internet_egress_gb: 500\n"
+
+
+def _response(service: str) -> dict:
+    metric = {
+        "UnblendedCost": {"Amount": "45.00", "Unit": "USD"},
+        "UsageQuantity": {"Amount": "600", "Unit": "GB"},
+    }
+    return {
+        "GroupDefinitions": [
+            {"Type": "DIMENSION", "Key": "SERVICE"},
+            {"Type": "DIMENSION", "Key": "USAGE_TYPE"},
+        ],
+        "ResultsByTime": [
+            {
+                "TimePeriod": {"Start": "2026-10-01", "End": "2026-11-01"},
+                "Total": {},
+                "Groups": [{"Keys": [service, "DataTransfer-Out-Bytes"], "Metrics": metric}],
+                "Estimated": False,
+            }
+        ],
+        "DimensionValueAttributes": [],
+    }
+
+
+@pytest.mark.parametrize("service", ["EC2 - Other", "AWS Data Transfer"])
+def test_data_transfer_under_either_service_name_keeps_its_quantity(write_yaml, tmp_path, capsys, service):
+    arch = write_yaml(ARCH)
+    actuals = tmp_path / "ce.json"
+    actuals.write_text(json.dumps(_response(service)))
+    assert main(["reconcile", "--actuals", str(actuals), str(arch), "--format", "json"]) == 0
+    (line,) = [
+        x
+        for x in json.loads(capsys.readouterr().out)["months"][0]["lines"]
+        if x["category"] == "Data transfer out"
+    ]
+    # model: 500 GB at $0.09 (IC) less the always-free 100 GB = 400 x 0.09 = $36.00, so its
+    # price per GB used is $36.00 / 500 = $0.072. Bill: 600 GB, $45.00 (100 free + 500 x 0.09).
+    # volume (600 - 500) x 0.072 = $7.20; rate 45.00 - 600 x 0.072 = $1.80; sum $9.00 = 45 - 36
+    assert line["actual_quantity"] == 600
+    assert line["volume_variance"] == pytest.approx(7.20)
+    assert line["rate_variance"] == pytest.approx(1.80)
