@@ -51,3 +51,21 @@ def test_data_transfer_under_either_service_name_keeps_its_quantity(write_yaml, 
     assert line["actual_quantity"] == 600
     assert line["volume_variance"] == pytest.approx(7.20)
     assert line["rate_variance"] == pytest.approx(1.80)
+
+
+def test_the_text_table_shows_credits_and_tax_as_their_own_step(write_yaml, tmp_path, capsys):
+    # 600 GB billed $45.00 and a -$20.00 tax line (tax refunded): actual $25.00 - modelled $36.00 = -$11.00 =
+    # volume $7.20 + rate $1.80 + bill adjustment -$20.00; the table must show the -$20.00
+    response = _response("EC2 - Other")
+    tax = {
+        "UnblendedCost": {"Amount": "-20.00", "Unit": "USD"},
+        "UsageQuantity": {"Amount": "0", "Unit": "N/A"},
+    }
+    response["ResultsByTime"][0]["Groups"].append({"Keys": ["Tax", "Tax"], "Metrics": tax})
+    actuals = tmp_path / "ce.json"
+    actuals.write_text(json.dumps(response))
+    assert main(["reconcile", "--actuals", str(actuals), str(write_yaml(ARCH))]) == 0
+    text = capsys.readouterr().out
+    assert "bill_adjustment" in text
+    total_row = next(line for line in text.splitlines() if "Total (lines)" in line)
+    assert "-$20.00" in total_row and "$7.20" in total_row and "$1.80" in total_row

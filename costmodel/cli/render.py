@@ -119,6 +119,8 @@ def print_month(rec: ReconciledMonth, basis: str, previous: float | None = None)
         "calendar_variance",
         "volume_variance",
         "rate_variance",
+        # credits, refunds, tax and support: their own step, so the steps add up to actual - modelled
+        "bill_adjustment",
     ]
     total = {"flag": "", "category": "Total (lines)", "explanation": ""} | {
         c: table[c].sum() for c in columns
