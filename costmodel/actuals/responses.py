@@ -294,7 +294,10 @@ def _ungrouped_totals(pages: list, where: str) -> list[tuple[pd.Timestamp, pd.Ti
             start, end = _period(result, where, i)
             total = result.get("Total") or {}
             metrics = _metrics(total, f"{where}, period {start.date()}, Total", [REQUIRED_METRIC])
-            amount = _amount_decimal(metrics[REQUIRED_METRIC], f"{where}, period {start.date()}", "Total")
+            # the control total is money like every group: in USD, or refused
+            amount = _amount_decimal(
+                metrics[REQUIRED_METRIC], f"{where}, period {start.date()}, Total", REQUIRED_METRIC
+            )
             out.append((start, end, amount))
     return out
 
