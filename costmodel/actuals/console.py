@@ -205,6 +205,7 @@ def read_console(text: str, origin: str = "<memory>") -> Actuals:
     seen: dict[pd.Timestamp, int] = {}
     independent: dict[str, Decimal] = {}
     service_totals: dict[str, Decimal] | None = None
+    grand_total: tuple[int, Decimal] | None = None
     periods: list[tuple[int, list[str]]] = []
     for n, line in enumerate(reader[1:], start=2):
         if not line or all(c.strip() == "" for c in line):
@@ -219,6 +220,7 @@ def read_console(text: str, origin: str = "<memory>") -> Actuals:
                 svc: _console_cell(cell or "0", f"{where}, {svc}")
                 for svc, cell in zip(services, line[1:-1], strict=True)
             }
+            grand_total = (n, _console_cell(line[-1] or "0", f"{where}, Total costs($)"))
             continue
         periods.append((n, line))
     dates = _console_dates([(n, line[0]) for n, line in periods], origin)
@@ -239,6 +241,13 @@ def read_console(text: str, origin: str = "<memory>") -> Actuals:
         raise InputError(f"{origin}: no period rows")
     if service_totals is not None:
         _check_service_totals(service_totals, rows, amounts, origin)
+    if grand_total is not None and abs(grand_total[1] - sum(independent.values())) > Decimal("0.01"):
+        # the Total costs($) column is the control total: it must agree with itself too
+        raise InputError(
+            f"{origin}, line {grand_total[0]}: the periods' 'Total costs($)' add up to "
+            f"{sum(independent.values())} but the 'Service total' row says {grand_total[1]} "
+            "(a period row missing or repeated?)"
+        )
     frame = _console_frame(rows, list(seen), origin)
     sums = group_sums(frame.to_dict("records"), amounts)
     controls = controls_table(frame, sums, independent, "the console's 'Total costs($)' column", origin)
