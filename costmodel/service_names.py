@@ -26,3 +26,8 @@ CE_VPC = "Amazon Virtual Private Cloud"
 CE_KMS = "AWS Key Management Service"
 CE_ECR = "Amazon EC2 Container Registry (ECR)"
 CE_XRAY = "AWS X-Ray"
+# Data transfer out (product code AWSDataTransfer) under its CUR product name, as Cost Explorer
+# may show it; the model, like older bills, has it under "EC2 - Other"
+CE_DATA_TRANSFER = "AWS Data Transfer"
+# a bill's name of a service -> the model's name of it, for usage the model prices
+SERVICE_ALIASES = {CE_DATA_TRANSFER: CE_EC2_OTHER}

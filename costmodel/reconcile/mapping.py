@@ -24,12 +24,8 @@ from costmodel import categories, record_types
 from costmodel.architecture import regions
 from costmodel.data_files import data_path
 from costmodel.errors import InputError
+from costmodel.service_names import SERVICE_ALIASES
 from costmodel.usage_types import EC2_INSTANCE_HOURS, reserved_instance_type, split_region
-
-# Cost Explorer names some usage under another service than the one the model bills it under:
-# data transfer out (product code AWSDataTransfer) may read "AWS Data Transfer" (its CUR
-# product name) where the model, like older bills, has "EC2 - Other".
-SERVICE_ALIASES = {"AWS Data Transfer": "EC2 - Other"}
 
 
 @cache
