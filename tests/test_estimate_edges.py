@@ -171,3 +171,19 @@ def test_rds_without_multi_az_is_single_az_as_aws_creates_it(write_yaml, capsys)
     usage_types = [item["usage_type"] for item in payload["line_items"]]
     assert "InstanceUsage:db.r5.large" in usage_types
     assert payload["total_monthly_cost"] == pytest.approx(194.00)
+
+
+def test_defaults_the_file_did_not_set_are_listed_with_the_estimate(write_yaml, capsys):
+    # a root volume size and Single-AZ change the price: a user must see they were assumed
+    arch = write_yaml(
+        "region: us-east-1\neks:\n  node_count: 3\n  instance_type: c5.2xlarge\n"
+        "rds:\n  instance_class: db.r5.large\n  storage_gb: 100\n"
+    )
+    assert main(["estimate", str(arch), "--format", "json"]) == 0
+    defaults = {row["key"]: row["value"] for row in json.loads(capsys.readouterr().out)["defaults"]}
+    assert defaults["eks.root_volume_gb"] == 100
+    assert defaults["rds.multi_az"] is False
+    assert "rds.instance_class" not in defaults and "eks.node_count" not in defaults  # set in the file
+    assert main(["estimate", str(arch)]) == 0
+    out = capsys.readouterr().out
+    assert "Defaults applied" in out and "eks.root_volume_gb" in out

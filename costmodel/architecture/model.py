@@ -64,6 +64,22 @@ class Architecture(Result):
                     )
         return pd.DataFrame(rows, columns=["key", "value", "unit", "set_in_file", "meaning"])
 
+    def defaults(self) -> pd.DataFrame:
+        """Configuration the file did not set and a default filled in (a root volume's size,
+        Single-AZ), so a priced line never rests on a value the user cannot see: key, value,
+        unit, meaning. Usage assumptions are in :meth:`assumptions`."""
+        rows = [
+            (f"{section}.{key}", spec[key], fld.unit, fld.doc)
+            for section, spec in self.sections.items()
+            for key, fld in SCHEMA[section].items()
+            if fld.kind != "list"
+            and not fld.usage
+            and not fld.required
+            and fld.default is not None
+            and key not in self.given.get(section, set())
+        ]
+        return pd.DataFrame(rows, columns=["key", "value", "unit", "meaning"])
+
     def with_changes(self, changes: dict[str, Any]) -> Architecture:
         """A new, re-validated architecture with dotted-path ``changes`` applied.
 

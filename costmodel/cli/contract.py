@@ -41,6 +41,7 @@ def estimate_payload(
         **total_fields(items["monthly_cost"]),
         "architecture": arch.name,
         "assumptions": arch.assumptions().to_dict(orient="records"),
+        "defaults": arch.defaults().to_dict(orient="records"),
     }
     if comparison is not None:
         payload["documented_comparison"] = records(comparison)

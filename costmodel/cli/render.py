@@ -83,6 +83,10 @@ def print_estimate_notes(arch: Architecture, items: pd.DataFrame) -> None:
     if len(assumptions):
         print("\nUsage assumptions (not stated by the document; set in the architecture file):")
         print(table_text(assumptions))
+    defaults = arch.defaults()
+    if len(defaults):
+        print("\nDefaults applied (not set in the architecture file; set them to change the price):")
+        print(table_text(defaults))
     derived = items.loc[items["price_status"] != "sourced"]
     if len(derived):
         print(
