@@ -60,6 +60,18 @@ def test_defaults_apply_to_omitted_keys(write_yaml):
             MINIMAL.replace("node_count: 3", "node_count: 12"),
             r"eks.node_count = 12 must lie within eks.min_nodes = 3 and eks.max_nodes = 10",
         ),
+        (  # the file set max_nodes only: the message names only what the file says
+            MINIMAL.replace("  min_nodes: 3\n", "").replace("max_nodes: 10", "max_nodes: 2"),
+            r"arch.yaml: eks.node_count = 3 must be at most eks.max_nodes = 2$",
+        ),
+        (
+            MINIMAL.replace("  max_nodes: 10\n", "").replace("min_nodes: 3", "min_nodes: 4"),
+            r"arch.yaml: eks.node_count = 3 must be at least eks.min_nodes = 4$",
+        ),
+        (  # nodes without a cluster would be priced as if they ran somewhere
+            MINIMAL.replace("eks:\n", "eks:\n  clusters: 0\n"),
+            r"eks.node_count = 3 with eks.clusters = 0: nodes need a cluster to join",
+        ),
         (
             MINIMAL.replace("node_count: 3", "node_count: three"),
             r"eks.node_count = 'three' must be of type int",

@@ -175,9 +175,20 @@ def _check_consistency(sections: dict[str, dict], origin: str) -> None:
         lo = eks["min_nodes"] if eks["min_nodes"] is not None else eks["node_count"]
         hi = eks["max_nodes"] if eks["max_nodes"] is not None else eks["node_count"]
         if not lo <= eks["node_count"] <= hi:
+            # name only the bounds the file set: a bound it left out is node_count itself
+            if eks["min_nodes"] is not None and eks["max_nodes"] is not None:
+                rule = f"must lie within eks.min_nodes = {lo} and eks.max_nodes = {hi}"
+            else:
+                rule = (
+                    f"must be at least eks.min_nodes = {lo}"
+                    if lo > eks["node_count"]
+                    else f"must be at most eks.max_nodes = {hi}"
+                )
+            raise InputError(f"{origin}: eks.node_count = {eks['node_count']} {rule}")
+        if eks["clusters"] == 0 and eks["node_count"] > 0:
             raise InputError(
-                f"{origin}: eks.node_count = {eks['node_count']} must lie within "
-                f"eks.min_nodes = {lo} and eks.max_nodes = {hi}"
+                f"{origin}: eks.node_count = {eks['node_count']} with eks.clusters = 0: nodes need a "
+                "cluster to join; set clusters to 1 or more, or node_count to 0"
             )
     cache = sections.get("elasticache")
     if cache:
