@@ -499,6 +499,7 @@ def evaluate(
     )
     months = period_months(month, budget.period, budget.fiscal_year_start)
     so_far = [m for m in months if m <= month]
+    _require_the_period_so_far(bill, so_far, months, budget, actuals.origin)
     later = [m for m in months if m > month]
     plain = budget.cost_type == "unblended" and all(budget.include.values())
     rows = _cost_rows(budget, actuals)
@@ -519,6 +520,38 @@ def evaluate(
             expected += _later_months(scoped, bill.reset_index(), at, later, month_total)
         table.append(_row(budget, scope, name, amount, actual, expected, months, at.in_progress))
     return month, pd.DataFrame(table)
+
+
+def _require_the_period_so_far(
+    bill: pd.DataFrame, so_far: list[str], months: list[str], budget: BudgetFile, origin: str
+) -> None:
+    """Refuse a period whose months so far the file lacks or holds in part (before the file's
+    first month, a month missing in between, a first month that starts late): its actual
+    would leave their spend out and could call a budget ok that is not. (Cost Explorer
+    returns a month without cost as a period with no groups, never leaves it out.)"""
+    absent = [m for m in so_far if m not in bill.index]
+    partial = [
+        m
+        for m in so_far
+        if m in bill.index
+        and 0 < bill.loc[m, "days"] < bill.loc[m, "days_in_month"]
+        and not bill.loc[m, "in_progress"]
+    ]
+    if not absent and not partial:
+        return
+    period = months[0] if len(months) == 1 else f"{months[0]}..{months[-1]}"
+    what = (
+        f"no data for {', '.join(absent)}"
+        if absent
+        else f"only {int(bill.loc[partial[0], 'days'])} of {partial[0]}'s "
+        f"{int(bill.loc[partial[0], 'days_in_month'])} days"
+    )
+    first = (absent or partial)[0]
+    raise InputError(
+        f"{origin} has {what}, which {budget.origin}'s {budget.period} period {period} holds "
+        f"(the file runs {bill.index[0]}..{bill.index[-1]}): the period's actual would leave that "
+        f"spend out; fetch the data from {first}-01, or choose a --month whose period the file covers"
+    )
 
 
 def _row(

@@ -488,3 +488,55 @@ def test_a_threshold_crossed_under_the_budget_is_not_called_all_ok(tmp_path):
     code, out, _ = run("budget", "--budget", path, "--actuals", MONTHLY, "--month", "2026-09")
     assert code == 1 and "all budgets ok" not in out
     assert "no budget over or at risk" in out and "threshold crossed" in out
+
+
+def _monthly_without(tmp_path, month):
+    """The monthly sample with ``month`` left out of every request (a file with a gap)."""
+    from pathlib import Path
+
+    payload = json.loads(Path(MONTHLY).read_text())
+    for request in payload["requests"]:
+        for page in request["pages"]:
+            page["ResultsByTime"] = [
+                r for r in page["ResultsByTime"] if not r["TimePeriod"]["Start"].startswith(month)
+            ]
+    path = tmp_path / "ce-gap.json"
+    path.write_text(json.dumps(payload))
+    return path
+
+
+def test_a_period_that_starts_before_the_data_is_refused_not_counted_from_the_first_month(tmp_path):
+    # tester30: an annual budget from April on the sample (June..October) counted June..October
+    # as the year so far: $46,676.58 of a year whose April and May it never saw, "ok", exit 0
+    path = budget_file(tmp_path, "amount_usd: 120000\nperiod: annual\nfiscal_year_start: 4\n")
+    err = refused("budget", "--budget", path, "--actuals", MONTHLY)
+    assert "has no data for 2026-04, 2026-05" in err and "annual period 2026-04..2027-03" in err
+    assert "budget.yaml" in err and "fetch the data from 2026-04-01" in err
+
+
+def test_a_month_missing_inside_the_period_is_refused_not_counted_as_nothing(tmp_path):
+    # tester30: August left out of the file: the quarter July..September was July + September
+    # ($9,016.15 + $9,399.42 = $18,415.58) where the bill was $27,410.85 with August's $8,995.28
+    path = budget_file(tmp_path, "amount_usd: 20000\nperiod: quarterly\n")
+    err = refused(
+        "budget", "--budget", path, "--actuals", _monthly_without(tmp_path, "2026-08"), "--month", "2026-09"
+    )
+    assert "has no data for 2026-08" in err and "quarterly period 2026-07..2026-09" in err
+
+
+def test_a_first_month_that_starts_late_is_refused_in_a_period(tmp_path):
+    # tester30: a file fetched from 15 June holds 16 of June's 30 days; a quarter April..June
+    # (or a monthly budget of June) would take them for the whole month
+    from pathlib import Path
+
+    payload = json.loads(Path(MONTHLY).read_text())
+    for request in payload["requests"]:
+        for page in request["pages"]:
+            for result in page["ResultsByTime"]:
+                if result["TimePeriod"]["Start"] == "2026-06-01":
+                    result["TimePeriod"]["Start"] = "2026-06-15"
+    late = tmp_path / "ce-late.json"
+    late.write_text(json.dumps(payload))
+    path = budget_file(tmp_path, "monthly_usd: 20000\n")
+    err = refused("budget", "--budget", path, "--actuals", late, "--month", "2026-06")
+    assert "only 16 of 2026-06's 30 days" in err
