@@ -427,6 +427,7 @@ def _later_months(
     candidate of :mod:`costmodel.forecast_methods` on its complete months (the month in
     progress at its month-end forecast); NaN with fewer than 3 months to forecast from."""
     from costmodel import forecast_methods as methods
+    from costmodel.forecast import never_below_zero
 
     if not later:
         return 0.0
@@ -440,7 +441,8 @@ def _later_months(
     totals = np.array([by_month.get(m, 0.0) for m in complete] + [month_total])
     days = np.array([pd.Period(m, "M").days_in_month for m in months], dtype=float)
     history = methods.History(months=months, daily_average=totals / days, days=days)
-    return float(np.sum(methods.CANDIDATES[methods.DEFAULT_MONTHLY](history, len(months), later)))
+    chosen, _ = never_below_zero(history, methods.DEFAULT_MONTHLY, later)
+    return float(np.sum(methods.CANDIDATES[chosen](history, len(months), later)))
 
 
 def _bill_later_months(actuals: Actuals, later: list[str], month_total: float) -> float:

@@ -420,6 +420,8 @@ def forecast(
         ahead = [(last + i).strftime("%Y-%m") for i in range(1, months + 1)]
         if current is not None:
             ahead = [(pd.Period(current.month, "M") + i).strftime("%Y-%m") for i in range(1, months + 1)]
+        if not method:
+            chosen, reason = never_below_zero(history, chosen, ahead, reason)
         table, basis = _months_ahead(history, backtest, chosen, ahead, interval)
         if basis.startswith("not calibrated"):
             notes.append(f"the interval is {basis}")
@@ -557,10 +559,30 @@ def _months_ahead(
         )
     else:
         basis = f"calibrated on {basis}"
-    table = pd.DataFrame(
-        {"month": ahead, "expected": expected, "low": expected * low, "high": expected * high}
-    )
+    # a bill before credits is never below $0: a forced candidate's negative point (a fall
+    # read as a trend) says $0, and bounds scaled from a negative point are put back in order
+    expected = np.maximum(expected, 0.0)
+    bounds = np.sort(np.stack([expected * low, expected * high]), axis=0).clip(min=0.0)
+    table = pd.DataFrame({"month": ahead, "expected": expected, "low": bounds[0], "high": bounds[1]})
     return table, basis
+
+
+def never_below_zero(
+    history: methods.History, chosen: str, ahead: list[str], reason: str = ""
+) -> tuple[str, str]:
+    """``chosen``, or "same as last month" when ``chosen`` forecasts a month ``ahead`` below
+    $0 (a bill before credits never is: a fall that has ended, a service stopped, taken for
+    a trend that goes on), with the reason."""
+    points = methods.CANDIDATES[chosen](history, len(history.months), ahead)
+    below = np.flatnonzero(points < 0)
+    if chosen == methods.NAIVE or not below.size:
+        return chosen, reason
+    first = int(below[0])
+    return methods.NAIVE, (
+        f"{chosen} forecast {money(float(points[first]))} for {ahead[first]}, and a bill before "
+        "credits is never below $0 (a fall that has ended, taken for a trend that goes on): "
+        f"{methods.NAIVE} instead" + (f"; chosen before: {reason}" if reason else "")
+    )
 
 
 __all__ = [

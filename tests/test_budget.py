@@ -540,3 +540,21 @@ def test_a_first_month_that_starts_late_is_refused_in_a_period(tmp_path):
     path = budget_file(tmp_path, "monthly_usd: 20000\n")
     err = refused("budget", "--budget", path, "--actuals", late, "--month", "2026-06")
     assert "only 16 of 2026-06's 30 days" in err
+
+
+def test_a_scope_whose_spend_fell_is_not_forecast_below_zero(tmp_path):
+    # tester30: EC2 at $100 a day in June, $50 in July, $5 from August; a quarter
+    # October..December at October's end: the drift carried the fall on (-$1,725.00 for the
+    # quarter, "ok" at -287.5% of it). Same as last month: 155 + 30 x 5 + 31 x 5 = $460.00
+    from tests.test_forecast import WINDING_DOWN, monthly_response
+
+    path = budget_file(
+        tmp_path,
+        "amount_usd: 400\nperiod: quarterly\nby_service:\n  Amazon Elastic Compute Cloud - Compute: 400\n",
+    )
+    code, out, _ = run(
+        "budget", "--budget", path, "--actuals", monthly_response(tmp_path, WINDING_DOWN), "--format", "json"
+    )
+    rows = json.loads(out)["budgets"]
+    assert [r["forecast"] for r in rows] == pytest.approx([460.0, 460.0])
+    assert [r["status"] for r in rows] == ["at risk", "at risk"] and code == 1

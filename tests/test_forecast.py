@@ -460,3 +460,54 @@ def test_a_once_a_month_charge_not_yet_billed_is_added_though_its_group_lists_ze
     )
     assert april.actual_to_date == pytest.approx(1400.0)
     assert april.expected == pytest.approx(3300.0, rel=1e-3)
+
+
+def monthly_response(tmp_path, per_day: dict[str, float], estimated_from: str = "9999-12"):
+    """A GetCostAndUsage response (MONTHLY, grouped by SERVICE) of EC2 at ``per_day[month]``
+    USD a day, for the months given, as Cost Explorer returns it."""
+    results = []
+    for month, rate in per_day.items():
+        period = pd.Period(month, "M")
+        amount = rate * period.days_in_month
+        results.append(
+            {
+                "TimePeriod": {"Start": f"{month}-01", "End": str((period + 1).start_time.date())},
+                "Total": {},
+                "Groups": [
+                    {
+                        "Keys": ["Amazon Elastic Compute Cloud - Compute"],
+                        "Metrics": {"UnblendedCost": {"Amount": f"{amount:.10f}", "Unit": "USD"}},
+                    }
+                ],
+                "Estimated": month >= estimated_from,
+            }
+        )
+    page = {"GroupDefinitions": [{"Type": "DIMENSION", "Key": "SERVICE"}], "ResultsByTime": results}
+    path = tmp_path / "ce-monthly.json"
+    path.write_text(json.dumps(page))
+    return path
+
+
+WINDING_DOWN = {"2026-06": 100.0, "2026-07": 50.0, "2026-08": 5.0, "2026-09": 5.0, "2026-10": 5.0}
+
+
+def test_a_fall_that_has_ended_is_not_forecast_below_zero(tmp_path):
+    # tester30: a service wound down, $100 a day in June, $50 in July, $5 from August. The
+    # default (drift and damped trend) carried the fall on: November -$562.50 with an
+    # "interval" from -$191.41 to -$933.59 (low above high). A bill before credits is never
+    # below $0: same as last month, $5 a day: November 30 x 5 = $150, December and January
+    # 31 x 5 = $155 each
+    result = forecast(read_actuals(monthly_response(tmp_path, WINDING_DOWN)), months=3)
+    table = result.forecast.set_index("month")
+    assert table["expected"].tolist() == pytest.approx([150.0, 155.0, 155.0])
+    assert result.method == methods.NAIVE and "never below $0" in result.method_reason
+    assert (table["low"] >= 0).all() and (table["low"] <= table["expected"]).all()
+    assert (table["expected"] <= table["high"]).all()
+
+
+def test_a_forced_candidate_that_falls_below_zero_says_zero_with_its_bounds_in_order(tmp_path):
+    # the drift over June..October: (5 - 100) / 4 = -23.75 a day a month, from $5 a day:
+    # November -18.75 a day; asked for by name it is kept, but a bill is never below $0
+    result = forecast(read_actuals(monthly_response(tmp_path, WINDING_DOWN)), months=2, method=methods.DRIFT)
+    table = result.forecast
+    assert (table["expected"] == 0).all() and (table["low"] == 0).all() and (table["high"] >= 0).all()
