@@ -429,6 +429,9 @@ def forecast(
         row = {"month": current.month, "expected": current.expected, "low": current.low, "high": current.high}
         table = pd.concat([pd.DataFrame([row]), table], ignore_index=True)
         notes += _month_in_progress_notes(current)
+    if months_so_far and not daily_data:
+        table, raised = _not_below_billed_so_far(table, bill, months_so_far)
+        notes += raised
     table = _with_changes(table, sized, actuals.rows["period_end"].max(), daily_data)
     table["in_progress"] = table["month"].isin(set(bill.loc[bill["in_progress"], "month"]))
     description = methods.DESCRIPTIONS.get(chosen, "") + _month_in_progress_method(current)
@@ -565,6 +568,38 @@ def _months_ahead(
     bounds = np.sort(np.stack([expected * low, expected * high]), axis=0).clip(min=0.0)
     table = pd.DataFrame({"month": ahead, "expected": expected, "low": bounds[0], "high": bounds[1]})
     return table, basis
+
+
+def _not_below_billed_so_far(
+    table: pd.DataFrame, bill: pd.DataFrame, months: list[str]
+) -> tuple[pd.DataFrame, list[str]]:
+    """``table`` with each month in progress of monthly data (forecast whole, from the months
+    before it) never below what it has billed so far before credits [USD] (an RI fee or a
+    support plan billed early in the month would otherwise be forecast away): where the
+    whole-month forecast is below it, the month is what it billed so far plus the forecast's
+    share of the days its period has not reached yet (low: nothing more), and notes say so."""
+    billed = bill.set_index("month")
+    notes = []
+    for month in months:
+        row = table["month"] == month
+        if not row.any():
+            continue
+        so_far = float(billed.loc[month, "actual"] - billed.loc[month, "one_off"])
+        expected = float(table.loc[row, "expected"].iloc[0])
+        if expected >= so_far:
+            continue
+        days_in_month = float(billed.loc[month, "days_in_month"])
+        left = max(days_in_month - float(billed.loc[month, "days"]), 0.0) / days_in_month
+        table.loc[row, "expected"] = so_far + expected * left
+        table.loc[row, "high"] = so_far + table.loc[row, "high"] * left
+        table.loc[row, "low"] = so_far
+        notes.append(
+            f"{month}'s forecast from the months before it ({money(expected)}) is below what it has "
+            f"billed so far before credits ({money(so_far)}): it is that plus the forecast's share of "
+            f"the {left * days_in_month:.0f} days its data has not reached (at least {money(so_far)}); "
+            "a charge billed once is in the month so far, and a monthly file cannot say which"
+        )
+    return table, notes
 
 
 def never_below_zero(

@@ -462,16 +462,19 @@ def test_a_once_a_month_charge_not_yet_billed_is_added_though_its_group_lists_ze
     assert april.expected == pytest.approx(3300.0, rel=1e-3)
 
 
-def monthly_response(tmp_path, per_day: dict[str, float], estimated_from: str = "9999-12"):
+def monthly_response(
+    tmp_path, per_day: dict[str, float], estimated_from: str = "9999-12", amounts: dict | None = None
+):
     """A GetCostAndUsage response (MONTHLY, grouped by SERVICE) of EC2 at ``per_day[month]``
-    USD a day, for the months given, as Cost Explorer returns it."""
+    USD a day, for the months given, as Cost Explorer returns it; ``amounts``: {month: (USD,
+    the period's end)} for a month fetched before its end (Estimated, its money so far)."""
     results = []
     for month, rate in per_day.items():
         period = pd.Period(month, "M")
-        amount = rate * period.days_in_month
+        amount, end = (amounts or {}).get(month, (rate * period.days_in_month, None))
         results.append(
             {
-                "TimePeriod": {"Start": f"{month}-01", "End": str((period + 1).start_time.date())},
+                "TimePeriod": {"Start": f"{month}-01", "End": end or str((period + 1).start_time.date())},
                 "Total": {},
                 "Groups": [
                     {
@@ -511,3 +514,17 @@ def test_a_forced_candidate_that_falls_below_zero_says_zero_with_its_bounds_in_o
     result = forecast(read_actuals(monthly_response(tmp_path, WINDING_DOWN)), months=2, method=methods.DRIFT)
     table = result.forecast
     assert (table["expected"] == 0).all() and (table["low"] == 0).all() and (table["high"] >= 0).all()
+
+
+def test_a_month_in_progress_of_monthly_data_is_never_forecast_below_what_it_billed_so_far(tmp_path):
+    # tester30: $100 a day from June; October fetched on the 20th (19 days, Estimated) holds
+    # 19 x 100 + an RI fee of $8,760 = $10,660 so far. Forecast whole from the months before,
+    # October was $3,100 (31 x 100), below what it had billed. Now: 10,660 + 3,100 x 12 / 31
+    # (the 12 days after the 19th) = 10,660 + 1,200 = $11,860.00, the true month; low $10,660
+    flat = dict.fromkeys(["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"], 100.0)
+    path = monthly_response(tmp_path, flat, "2026-10", {"2026-10": (10660.0, "2026-10-20")})
+    result = forecast(read_actuals(path), months=2)
+    october = result.forecast.set_index("month").loc["2026-10"]
+    assert october["expected"] == pytest.approx(11860.0, abs=0.01)
+    assert october["low"] == pytest.approx(10660.0) and october["high"] >= october["expected"]
+    assert any("below what it has billed so far" in note for note in result.notes)
