@@ -231,6 +231,29 @@ def month_end(
     return replace(current, low=bounds[0], high=bounds[1], interval_basis=basis)
 
 
+def _once_a_month_due(actuals: Actuals, month: str) -> float:
+    """Last month's once-a-month charges not billed yet in ``month`` [USD]: those billed on
+    last month's first day (a support plan, a reservation's or Savings Plan's monthly fee)
+    or in the month before it too. A charge first billed in the middle of last month (a
+    reservation's upfront fee, bought that day) is billed once: not due again."""
+    lumps = lumps_by_month(actuals)
+    key = lumps["service"] + "|" + lumps["usage_type"]
+    last_month = pd.Period(month, "M") - 1
+    before_last = set(key.loc[lumps["month"] == (last_month - 1).strftime("%Y-%m")])
+    rows = actuals.rows
+    first_day = rows.loc[
+        (rows["period_start"] == last_month.start_time) & (rows["unblended_cost"] != 0),
+        ["service", "usage_type"],
+    ]
+    on_the_first = set(first_day["service"] + "|" + first_day["usage_type"])
+    previous = (
+        (lumps["month"] == last_month.strftime("%Y-%m"))
+        & ~key.isin(set(key.loc[lumps["month"] == month]))
+        & (key.isin(on_the_first) | key.isin(before_last))
+    )
+    return float(lumps.loc[previous, "amount"].sum())
+
+
 def _months_needed(interval: float) -> int:
     """The fewest past errors :func:`conformal_bounds` makes an ``interval`` from."""
     return next(n for n in range(1, 1000) if conformal_bounds(1.0, np.zeros(n), interval) is not None)
@@ -275,11 +298,7 @@ def _simulated_month_end(actuals: Actuals, interval: float, seed: int, month_edg
         totals = np.asarray(paths).reshape(remaining, -1).sum(axis=0)
     # the point takes the median month-end extra; the interval, each past month's (its spread)
     drawn = totals + np.random.default_rng(seed + 1).choice(edge_totals, len(totals))
-    lumps = lumps_by_month(actuals)
-    key = lumps["service"] + "|" + lumps["usage_type"]
-    billed = set(key.loc[lumps["month"] == month])
-    previous = (lumps["month"] == (pd.Period(month, "M") - 1).strftime("%Y-%m")) & ~key.isin(billed)
-    due = float(lumps.loc[previous, "amount"].sum())  # last month's once-a-month charges still to come
+    due = _once_a_month_due(actuals, month)
     low, high = np.quantile(drawn, [(1 - interval) / 2, (1 + interval) / 2])
     return CurrentMonth(
         month=month,

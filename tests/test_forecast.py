@@ -528,3 +528,44 @@ def test_a_month_in_progress_of_monthly_data_is_never_forecast_below_what_it_bil
     assert october["expected"] == pytest.approx(11860.0, abs=0.01)
     assert october["low"] == pytest.approx(10660.0) and october["high"] >= october["expected"]
     assert any("below what it has billed so far" in note for note in result.notes)
+
+
+def test_an_upfront_fee_billed_once_last_month_is_not_due_again_this_month():
+    from costmodel.forecast import month_end
+    from tests.test_anomalies import daily_actuals
+
+    # tester30: EC2 $100 a day from 1 January 2026, support $300 on each 1st, a reservation's
+    # upfront fee $8,760 on 15 October; data through 3 November. The fee was added to
+    # November's month-end as "last month's once-a-month charge not billed yet": $12,060.
+    # It was billed once, mid-month: November is 3 x 100 + 300 so far + 27 x 100 = $3,300
+    days = pd.date_range("2026-01-01", "2026-11-03")
+    actuals = daily_actuals(
+        {
+            ("Amazon Elastic Compute Cloud - Compute", "BoxUsage:c5.2xlarge"): np.full(len(days), 100.0),
+            ("AWS Support (Business)", "Dollar"): np.where(days.day == 1, 300.0, 0.0),
+            ("Amazon Elastic Compute Cloud - Compute", "HeavyUsage:c5.2xlarge"): np.where(
+                days == pd.Timestamp("2026-10-15"), 8760.0, 0.0
+            ),
+        }
+    )
+    november = month_end(actuals, calibrated=False)
+    assert november.actual_to_date == pytest.approx(600.0)
+    assert november.expected == pytest.approx(3300.0, abs=0.01)
+
+
+def test_a_monthly_fee_billed_on_the_first_is_still_due_when_not_billed_yet():
+    from costmodel.forecast import month_end
+    from tests.test_anomalies import daily_actuals
+
+    # a reservation's monthly fee, $730 on each 1st from 1 October (first seen last month):
+    # November's is not on the bill yet on the 3rd (Cost Explorer lists it late): it is due,
+    # 3 x 100 so far + 27 x 100 + 730 = $3,730
+    days = pd.date_range("2026-01-01", "2026-11-03")
+    fee = np.where((days.day == 1) & (days == pd.Timestamp("2026-10-01")), 730.0, 0.0)
+    actuals = daily_actuals(
+        {
+            ("Amazon Elastic Compute Cloud - Compute", "BoxUsage:c5.2xlarge"): np.full(len(days), 100.0),
+            ("Amazon Elastic Compute Cloud - Compute", "HeavyUsage:c5.2xlarge"): fee,
+        }
+    )
+    assert month_end(actuals, calibrated=False).expected == pytest.approx(3730.0, abs=0.01)
