@@ -235,7 +235,8 @@ def _once_a_month_due(actuals: Actuals, month: str) -> float:
     """Last month's once-a-month charges not billed yet in ``month`` [USD]: those billed on
     last month's first day (a support plan, a reservation's or Savings Plan's monthly fee)
     or in the month before it too. A charge first billed in the middle of last month (a
-    reservation's upfront fee, bought that day) is billed once: not due again."""
+    reservation's upfront fee, bought that day) is billed once: not due again (when the
+    data holds the month before last: else every one is due)."""
     lumps = lumps_by_month(actuals)
     key = lumps["service"] + "|" + lumps["usage_type"]
     last_month = pd.Period(month, "M") - 1
@@ -246,10 +247,12 @@ def _once_a_month_due(actuals: Actuals, month: str) -> float:
         ["service", "usage_type"],
     ]
     on_the_first = set(first_day["service"] + "|" + first_day["usage_type"])
+    # with no month before last in the data, which charges recur it cannot say: all are due
+    seen_before = (last_month - 1).start_time >= rows["period_start"].min()
     previous = (
         (lumps["month"] == last_month.strftime("%Y-%m"))
         & ~key.isin(set(key.loc[lumps["month"] == month]))
-        & (key.isin(on_the_first) | key.isin(before_last))
+        & (key.isin(on_the_first) | key.isin(before_last) | (not seen_before))
     )
     return float(lumps.loc[previous, "amount"].sum())
 
