@@ -558,3 +558,39 @@ def test_a_scope_whose_spend_fell_is_not_forecast_below_zero(tmp_path):
     rows = json.loads(out)["budgets"]
     assert [r["forecast"] for r in rows] == pytest.approx([460.0, 460.0])
     assert [r["status"] for r in rows] == ["at risk", "at risk"] and code == 1
+
+
+def _response_with_an_idle_month(tmp_path):
+    """A GetCostAndUsage response (MONTHLY, by SERVICE, no ungrouped total): EC2 $100 a day
+    June..October 2026 but August, which Cost Explorer lists with no groups (no cost)."""
+    from tests.test_forecast import WINDING_DOWN, monthly_response
+
+    path = monthly_response(tmp_path, dict.fromkeys(WINDING_DOWN, 100.0))
+    page = json.loads(path.read_text())
+    page["ResultsByTime"][2]["Groups"] = []
+    path.write_text(json.dumps(page))
+    return path
+
+
+def test_a_month_without_cost_is_a_month_at_zero_not_a_month_missing(tmp_path):
+    # tester30: August listed with no groups was dropped by the reader (when the file has no
+    # ungrouped total), so a quarter July..September was refused for "no data for 2026-08".
+    # The quarter: July 3,100 + August 0 + September 3,000 = $6,100.00
+    from costmodel.actuals import read_actuals
+
+    path = _response_with_an_idle_month(tmp_path)
+    controls = read_actuals(path).controls.set_index("month")["control_total"]
+    assert controls.to_dict() == pytest.approx(
+        {"2026-06": 3000.0, "2026-07": 3100.0, "2026-08": 0.0, "2026-09": 3000.0, "2026-10": 3100.0}
+    )
+    budget = budget_file(tmp_path, "amount_usd: 9000\nperiod: quarterly\n")
+    code, out, _ = run(
+        "budget", "--budget", budget, "--actuals", path, "--month", "2026-09", "--format", "json"
+    )
+    (total,) = json.loads(out)["budgets"]
+    assert total["actual"] == pytest.approx(6100.0) and total["status"] == "ok" and code == 0
+
+
+def test_reconciling_a_month_without_cost_says_so(tmp_path):
+    err = refused("reconcile", "--actuals", _response_with_an_idle_month(tmp_path), "--month", "2026-08")
+    assert "--month 2026-08 has no cost" in err and "it has" not in err

@@ -241,6 +241,10 @@ def read_page(
             raise InputError(f"{period}: 'Groups' must be a list")
         if not groups:
             if not result.get("Total"):
+                # a period without cost: Cost Explorer lists it with no groups; its month is
+                # in the file, at $0 (not missing, which a budget's period must refuse)
+                month = start.strftime("%Y-%m")
+                sums[month] = sums.get(month, Decimal(0))
                 continue
             row = _total_row(result, period, required)
             exact = [row.pop("_exact")]

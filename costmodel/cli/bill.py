@@ -41,6 +41,11 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
     if args.month:
         parse_month(args.month, "--month")
     if args.month and args.month not in set(ce.rows["month"]):
+        if args.month in set(ce.controls["month"]):  # listed with no groups: a month without cost
+            raise InputError(
+                f"{ce.origin}: --month {args.month} has no cost (its period has no groups): "
+                "nothing to reconcile"
+            )
         raise InputError(
             f"{ce.origin} has no data for --month {args.month}; it has {', '.join(ce.controls['month'])}"
         )
