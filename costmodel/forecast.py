@@ -316,6 +316,21 @@ def _simulated_month_end(actuals: Actuals, interval: float, seed: int, month_edg
     )
 
 
+def _require_every_month(bill: pd.DataFrame, origin: str) -> None:
+    """Refuse a file with a month missing between its first and last (a month without cost
+    is listed, at $0): the candidates take the months for consecutive ones, and the
+    backtest the months either side for one month apart."""
+    held = pd.PeriodIndex(bill["month"], freq="M")
+    every = pd.period_range(held.min(), held.max(), freq="M")
+    missing = every.difference(held)
+    if len(missing):
+        raise InputError(
+            f"{origin}: monthly data has a gap: {', '.join(str(m) for m in missing)} missing (between "
+            f"{held.min()} and {held.max()}); fetch the whole range (a month without cost is listed, "
+            "with no groups)"
+        )
+
+
 def _complete_history(bill: pd.DataFrame, origin: str) -> pd.DataFrame:
     complete = bill.loc[bill["complete"]]
     if len(complete) < MIN_MONTHS:
@@ -396,6 +411,7 @@ def forecast(
     names = [n for n in methods.CANDIDATES if daily_data or n != methods.CALENDAR]
     _check_arguments(months, interval, method, names, bool(changes) and arch is None)
     bill = monthly_bill(actuals)
+    _require_every_month(bill, actuals.origin)
     months_so_far = _trailing_in_progress(bill)
     current, notes = None, []
     last = pd.Period(bill["month"].iloc[-1], "M")

@@ -569,3 +569,13 @@ def test_a_monthly_fee_billed_on_the_first_is_still_due_when_not_billed_yet():
         }
     )
     assert month_end(actuals, calibrated=False).expected == pytest.approx(3730.0, abs=0.01)
+
+
+def test_a_monthly_file_with_a_month_missing_is_refused_as_a_daily_one_is(tmp_path):
+    # tester30: August left out of the sample: the history went June, July, September,
+    # October without a word, the drift and the backtest taking July -> September for one
+    # month apart
+    from tests.test_budget import _monthly_without
+
+    err = refused("forecast", "--actuals", _monthly_without(tmp_path, "2026-08"))
+    assert "monthly data has a gap: 2026-08 missing (between 2026-06 and 2026-10)" in err
