@@ -43,13 +43,13 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from costmodel import record_types
 from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import monthly_bill
 from costmodel.architecture import Architecture
+from costmodel.budget_forecast import Month, bill_later_months, later_months, rest_of_month
 from costmodel.constants import CURRENCY, TAG_PREFIX, UNTAGGED
 from costmodel.errors import InputError
 from costmodel.inputs import finite_decimal, load_yaml, read_text
@@ -372,97 +372,6 @@ def _with_categories(
     return Actuals(rows=mapped, controls=actuals.controls, origin=actuals.origin)
 
 
-@dataclass(frozen=True)
-class _Month:
-    """The month a budget is read at: in progress or not, its days left, daily or not."""
-
-    month: str
-    in_progress: bool
-    days_left: int
-    daily: bool
-
-
-def _rest_of_month(scoped: pd.DataFrame, at: _Month, days: pd.DatetimeIndex, origin: str) -> float:
-    """The scope's spend still to come in the month in progress [USD]: 0 when complete; NaN
-    when unknown (monthly data, whose days so far the file does not say; fewer than 3
-    weeks of daily data); else the daily month-end forecast less the spend so far. ``days``:
-    the days of the data up to the month's last one (a scope bills on some of them only)."""
-    from costmodel.forecast import MIN_DAILY_DAYS, month_end
-
-    if not at.in_progress:
-        return 0.0
-    if not at.daily:
-        return math.nan
-    if at.days_left <= 0:  # every day is in, not final yet: nothing left to come
-        return 0.0
-    if len(days) < MIN_DAILY_DAYS:
-        return math.nan
-    upto = scoped.loc[scoped["month"] <= at.month]
-    if upto.empty:  # nothing billed so far: nothing to forecast from, nothing due
-        return 0.0
-    filled = _fill_days(upto, days)
-    ending = month_end(Actuals(rows=filled, controls=pd.DataFrame(), origin=origin))
-    return ending.expected - ending.actual_to_date
-
-
-def _fill_days(rows: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
-    """``rows`` with a $0 row on each day none of them bills (a scope's series has gaps that
-    the whole bill's does not), under a key of its own (so that a charge billed once a month
-    stays one)."""
-    missing = days.difference(pd.DatetimeIndex(rows["period_start"].unique()))
-    if missing.empty:
-        return rows
-    template = rows.iloc[[0]].assign(service="", usage_type="(nothing billed)", record_type="")
-    zeros = pd.concat([template] * len(missing), ignore_index=True)
-    zeros["period_start"], zeros["period_end"] = missing, missing + pd.Timedelta(days=1)
-    zeros["month"] = missing.strftime("%Y-%m")
-    zeros["unblended_cost"] = 0.0
-    return pd.concat([rows, zeros], ignore_index=True).sort_values("period_start", ignore_index=True)
-
-
-def _later_months(
-    scoped: pd.DataFrame, bill: pd.DataFrame, at: _Month, later: list[str], month_total: float
-) -> float:
-    """The scope's forecast of the period's months after the month [USD]: the default
-    candidate of :mod:`costmodel.forecast_methods` on its complete months (the month in
-    progress at its month-end forecast); NaN with fewer than 3 months to forecast from."""
-    from costmodel import forecast_methods as methods
-    from costmodel.forecast import never_below_zero
-
-    if not later:
-        return 0.0
-    if math.isnan(month_total):
-        return math.nan
-    complete = bill.loc[bill["complete"] & (bill["month"] < at.month), "month"].tolist()
-    months = [*complete, at.month]
-    if len(months) < 3:
-        return math.nan
-    by_month = scoped.groupby("month")["unblended_cost"].sum()
-    totals = np.array([by_month.get(m, 0.0) for m in complete] + [month_total])
-    days = np.array([pd.Period(m, "M").days_in_month for m in months], dtype=float)
-    history = methods.History(months=months, daily_average=totals / days, days=days)
-    chosen, _ = never_below_zero(history, methods.DEFAULT_MONTHLY, later)
-    return float(np.sum(methods.CANDIDATES[chosen](history, len(months), later)))
-
-
-def _bill_later_months(actuals: Actuals, later: list[str], month_total: float) -> float:
-    """The whole bill's forecast of the period's months after the month [USD], as
-    ``costmodel forecast`` makes it (the candidate its backtest chose, with daily data the
-    calendar); NaN when it makes none (too short a history, a month whose total is unknown)."""
-    from costmodel.forecast import forecast
-
-    if not later:
-        return 0.0
-    if math.isnan(month_total):
-        return math.nan
-    try:
-        ahead = forecast(actuals, months=len(later), calibrated_month_end=False).forecast
-    except InputError:  # too few complete months to forecast from: unknown, as said in the status
-        return math.nan
-    points = ahead.set_index("month")["expected"]
-    return float(points.loc[later].sum()) if set(later) <= set(points.index) else math.nan
-
-
 def evaluate(
     budget: BudgetFile,
     actuals: Actuals,
@@ -493,7 +402,7 @@ def evaluate(
             raise InputError("budgets by category need the architecture the categories come from")
         actuals = _with_categories(actuals, arch, catalog, items)
     info = bill.loc[month]
-    at = _Month(
+    at = Month(
         month=month,
         in_progress=bool(info["in_progress"]),
         days_left=int(info["days_in_month"] - info["days"]),
@@ -514,12 +423,12 @@ def evaluate(
         if scope == "total" and plain:  # the file's own control totals: money conserved
             by_month = bill["actual"]
         actual = float(sum(by_month.get(m, 0.0) for m in so_far))
-        month_total = float(by_month.get(month, 0.0)) + _rest_of_month(scoped, at, days, actuals.origin)
+        month_total = float(by_month.get(month, 0.0)) + rest_of_month(scoped, at, days, actuals.origin)
         expected = actual - float(by_month.get(month, 0.0)) + month_total
         if scope == "total" and plain and month == bill.index[-1]:
-            expected += _bill_later_months(actuals, later, month_total)
+            expected += bill_later_months(actuals, later, month_total)
         else:
-            expected += _later_months(scoped, bill.reset_index(), at, later, month_total)
+            expected += later_months(scoped, bill.reset_index(), at, later, month_total)
         table.append(_row(budget, scope, name, amount, actual, expected, months, at.in_progress))
     return month, pd.DataFrame(table)
 

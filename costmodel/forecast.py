@@ -41,6 +41,12 @@ from costmodel.architecture import Architecture
 from costmodel.constants import CURRENCY
 from costmodel.display import Result
 from costmodel.errors import InputError
+from costmodel.forecast_bounds import (
+    never_below_zero,
+    not_below_billed_so_far,
+    once_a_month_due,
+    require_every_month,
+)
 from costmodel.forecast_methods import edge_position
 from costmodel.known_changes import Change, SizedChange, billed_today, effects, parse_change, size_changes
 from costmodel.output import money
@@ -231,32 +237,6 @@ def month_end(
     return replace(current, low=bounds[0], high=bounds[1], interval_basis=basis)
 
 
-def _once_a_month_due(actuals: Actuals, month: str) -> float:
-    """Last month's once-a-month charges not billed yet in ``month`` [USD]: those billed on
-    last month's first day (a support plan, a reservation's or Savings Plan's monthly fee)
-    or in the month before it too. A charge first billed in the middle of last month (a
-    reservation's upfront fee, bought that day) is billed once: not due again (when the
-    data holds the month before last: else every one is due)."""
-    lumps = lumps_by_month(actuals)
-    key = lumps["service"] + "|" + lumps["usage_type"]
-    last_month = pd.Period(month, "M") - 1
-    before_last = set(key.loc[lumps["month"] == (last_month - 1).strftime("%Y-%m")])
-    rows = actuals.rows
-    first_day = rows.loc[
-        (rows["period_start"] == last_month.start_time) & (rows["unblended_cost"] != 0),
-        ["service", "usage_type"],
-    ]
-    on_the_first = set(first_day["service"] + "|" + first_day["usage_type"])
-    # with no month before last in the data, which charges recur it cannot say: all are due
-    seen_before = (last_month - 1).start_time >= rows["period_start"].min()
-    previous = (
-        (lumps["month"] == last_month.strftime("%Y-%m"))
-        & ~key.isin(set(key.loc[lumps["month"] == month]))
-        & (key.isin(on_the_first) | key.isin(before_last) | (not seen_before))
-    )
-    return float(lumps.loc[previous, "amount"].sum())
-
-
 def _months_needed(interval: float) -> int:
     """The fewest past errors :func:`conformal_bounds` makes an ``interval`` from."""
     return next(n for n in range(1, 1000) if conformal_bounds(1.0, np.zeros(n), interval) is not None)
@@ -301,7 +281,7 @@ def _simulated_month_end(actuals: Actuals, interval: float, seed: int, month_edg
         totals = np.asarray(paths).reshape(remaining, -1).sum(axis=0)
     # the point takes the median month-end extra; the interval, each past month's (its spread)
     drawn = totals + np.random.default_rng(seed + 1).choice(edge_totals, len(totals))
-    due = _once_a_month_due(actuals, month)
+    due = once_a_month_due(actuals, month)
     low, high = np.quantile(drawn, [(1 - interval) / 2, (1 + interval) / 2])
     return CurrentMonth(
         month=month,
@@ -314,21 +294,6 @@ def _simulated_month_end(actuals: Actuals, interval: float, seed: int, month_edg
         month_edge=edge_total,
         one_off_to_date=one_off_to_date,
     )
-
-
-def _require_every_month(bill: pd.DataFrame, origin: str) -> None:
-    """Refuse a file with a month missing between its first and last (a month without cost
-    is listed, at $0): the candidates take the months for consecutive ones, and the
-    backtest the months either side for one month apart."""
-    held = pd.PeriodIndex(bill["month"], freq="M")
-    every = pd.period_range(held.min(), held.max(), freq="M")
-    missing = every.difference(held)
-    if len(missing):
-        raise InputError(
-            f"{origin}: monthly data has a gap: {', '.join(str(m) for m in missing)} missing (between "
-            f"{held.min()} and {held.max()}); fetch the whole range (a month without cost is listed, "
-            "with no groups)"
-        )
 
 
 def _complete_history(bill: pd.DataFrame, origin: str) -> pd.DataFrame:
@@ -411,7 +376,7 @@ def forecast(
     names = [n for n in methods.CANDIDATES if daily_data or n != methods.CALENDAR]
     _check_arguments(months, interval, method, names, bool(changes) and arch is None)
     bill = monthly_bill(actuals)
-    _require_every_month(bill, actuals.origin)
+    require_every_month(bill, actuals.origin)
     months_so_far = _trailing_in_progress(bill)
     current, notes = None, []
     last = pd.Period(bill["month"].iloc[-1], "M")
@@ -458,8 +423,7 @@ def forecast(
         ahead = [(last + i).strftime("%Y-%m") for i in range(1, months + 1)]
         if current is not None:
             ahead = [(pd.Period(current.month, "M") + i).strftime("%Y-%m") for i in range(1, months + 1)]
-        if not method:
-            chosen, reason = never_below_zero(history, chosen, ahead, reason)
+        chosen, reason = (chosen, reason) if method else never_below_zero(history, chosen, ahead, reason)
         table, basis = _months_ahead(history, backtest, chosen, ahead, interval)
         if basis.startswith("not calibrated"):
             notes.append(f"the interval is {basis}")
@@ -467,9 +431,7 @@ def forecast(
         row = {"month": current.month, "expected": current.expected, "low": current.low, "high": current.high}
         table = pd.concat([pd.DataFrame([row]), table], ignore_index=True)
         notes += _month_in_progress_notes(current)
-    if months_so_far and not daily_data:
-        table, raised = _not_below_billed_so_far(table, bill, months_so_far)
-        notes += raised
+    table, notes = not_below_billed_so_far(table, bill, [] if daily_data else months_so_far, notes)
     table = _with_changes(table, sized, actuals.rows["period_end"].max(), daily_data)
     table["in_progress"] = table["month"].isin(set(bill.loc[bill["in_progress"], "month"]))
     description = methods.DESCRIPTIONS.get(chosen, "") + _month_in_progress_method(current)
@@ -606,56 +568,6 @@ def _months_ahead(
     bounds = np.sort(np.stack([expected * low, expected * high]), axis=0).clip(min=0.0)
     table = pd.DataFrame({"month": ahead, "expected": expected, "low": bounds[0], "high": bounds[1]})
     return table, basis
-
-
-def _not_below_billed_so_far(
-    table: pd.DataFrame, bill: pd.DataFrame, months: list[str]
-) -> tuple[pd.DataFrame, list[str]]:
-    """``table`` with each month in progress of monthly data (forecast whole, from the months
-    before it) never below what it has billed so far before credits [USD] (an RI fee or a
-    support plan billed early in the month would otherwise be forecast away): where the
-    whole-month forecast is below it, the month is what it billed so far plus the forecast's
-    share of the days its period has not reached yet (low: nothing more), and notes say so."""
-    billed = bill.set_index("month")
-    notes = []
-    for month in months:
-        row = table["month"] == month
-        if not row.any():
-            continue
-        so_far = float(billed.loc[month, "actual"] - billed.loc[month, "one_off"])
-        expected = float(table.loc[row, "expected"].iloc[0])
-        if expected >= so_far:
-            continue
-        days_in_month = float(billed.loc[month, "days_in_month"])
-        left = max(days_in_month - float(billed.loc[month, "days"]), 0.0) / days_in_month
-        table.loc[row, "expected"] = so_far + expected * left
-        table.loc[row, "high"] = so_far + table.loc[row, "high"] * left
-        table.loc[row, "low"] = so_far
-        notes.append(
-            f"{month}'s forecast from the months before it ({money(expected)}) is below what it has "
-            f"billed so far before credits ({money(so_far)}): it is that plus the forecast's share of "
-            f"the {left * days_in_month:.0f} days its data has not reached (at least {money(so_far)}); "
-            "a charge billed once is in the month so far, and a monthly file cannot say which"
-        )
-    return table, notes
-
-
-def never_below_zero(
-    history: methods.History, chosen: str, ahead: list[str], reason: str = ""
-) -> tuple[str, str]:
-    """``chosen``, or "same as last month" when ``chosen`` forecasts a month ``ahead`` below
-    $0 (a bill before credits never is: a fall that has ended, a service stopped, taken for
-    a trend that goes on), with the reason."""
-    points = methods.CANDIDATES[chosen](history, len(history.months), ahead)
-    below = np.flatnonzero(points < 0)
-    if chosen == methods.NAIVE or not below.size:
-        return chosen, reason
-    first = int(below[0])
-    return methods.NAIVE, (
-        f"{chosen} forecast {money(float(points[first]))} for {ahead[first]}, and a bill before "
-        "credits is never below $0 (a fall that has ended, taken for a trend that goes on): "
-        f"{methods.NAIVE} instead" + (f"; chosen before: {reason}" if reason else "")
-    )
 
 
 __all__ = [

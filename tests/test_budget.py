@@ -421,7 +421,7 @@ def test_the_rest_of_a_month_in_progress_is_the_forecast_less_the_spend_so_far(m
     import pandas as pd
 
     import costmodel.forecast
-    from costmodel.budget import _Month, _rest_of_month
+    from costmodel.budget_forecast import Month, rest_of_month
 
     days = pd.date_range("2026-09-01", "2026-10-15", freq="D")  # 45 days >= 21
     scoped = pd.DataFrame(
@@ -439,16 +439,16 @@ def test_the_rest_of_a_month_in_progress_is_the_forecast_less_the_spend_so_far(m
     monkeypatch.setattr(
         costmodel.forecast, "month_end", lambda actuals: SimpleNamespace(expected=310.0, actual_to_date=150.0)
     )
-    at = _Month(month="2026-10", in_progress=True, days_left=16, daily=True)
-    assert _rest_of_month(scoped, at, days, "x") == pytest.approx(160.0)
+    at = Month(month="2026-10", in_progress=True, days_left=16, daily=True)
+    assert rest_of_month(scoped, at, days, "x") == pytest.approx(160.0)
     # every day in but not final: nothing left; a complete month: nothing left
-    assert _rest_of_month(scoped, _Month("2026-10", True, 0, True), days, "x") == 0.0
-    assert _rest_of_month(scoped, _Month("2026-10", False, 16, True), days, "x") == 0.0
+    assert rest_of_month(scoped, Month("2026-10", True, 0, True), days, "x") == 0.0
+    assert rest_of_month(scoped, Month("2026-10", False, 16, True), days, "x") == 0.0
     import math
 
     # 20 days of daily data is one short of the 21 a forecast needs: unknown
-    assert math.isnan(_rest_of_month(scoped, at, days[-20:], "x"))
-    assert _rest_of_month(scoped, at, days[-21:], "x") == pytest.approx(160.0)
+    assert math.isnan(rest_of_month(scoped, at, days[-20:], "x"))
+    assert rest_of_month(scoped, at, days[-21:], "x") == pytest.approx(160.0)
 
 
 def test_the_bill_budget_forecasts_the_months_ahead_as_the_forecast_command_does(tmp_path):

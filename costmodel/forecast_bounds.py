@@ -1,0 +1,116 @@
+"""What a bill's forecast can and cannot be, whatever the method: no month below $0 (a bill
+before credits never is), a month in progress never below what it has billed so far, no
+month missing from the history, and which of last month's once-a-month charges are due
+again. Apart from :mod:`costmodel.forecast` (the orchestrator) and
+:mod:`costmodel.forecast_methods` (the candidates)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from costmodel import forecast_methods as methods
+from costmodel.actuals.controls import Actuals
+from costmodel.actuals.series import lumps_by_month
+from costmodel.errors import InputError
+from costmodel.output import money
+
+
+def once_a_month_due(actuals: Actuals, month: str) -> float:
+    """Last month's once-a-month charges not billed yet in ``month`` [USD]: those billed on
+    last month's first day (a support plan, a reservation's or Savings Plan's monthly fee)
+    or in the month before it too. A charge first billed in the middle of last month (a
+    reservation's upfront fee, bought that day) is billed once: not due again (when the
+    data holds the month before last: else every one is due)."""
+    lumps = lumps_by_month(actuals)
+    key = lumps["service"] + "|" + lumps["usage_type"]
+    last_month = pd.Period(month, "M") - 1
+    before_last = set(key.loc[lumps["month"] == (last_month - 1).strftime("%Y-%m")])
+    rows = actuals.rows
+    first_day = rows.loc[
+        (rows["period_start"] == last_month.start_time) & (rows["unblended_cost"] != 0),
+        ["service", "usage_type"],
+    ]
+    on_the_first = set(first_day["service"] + "|" + first_day["usage_type"])
+    # with no month before last in the data, which charges recur it cannot say: all are due
+    seen_before = (last_month - 1).start_time >= rows["period_start"].min()
+    previous = (
+        (lumps["month"] == last_month.strftime("%Y-%m"))
+        & ~key.isin(set(key.loc[lumps["month"] == month]))
+        & (key.isin(on_the_first) | key.isin(before_last) | (not seen_before))
+    )
+    return float(lumps.loc[previous, "amount"].sum())
+
+
+def require_every_month(bill: pd.DataFrame, origin: str) -> None:
+    """Refuse a file with a month missing between its first and last (a month without cost
+    is listed, at $0): the candidates take the months for consecutive ones, and the
+    backtest the months either side for one month apart."""
+    held = pd.PeriodIndex(bill["month"], freq="M")
+    every = pd.period_range(held.min(), held.max(), freq="M")
+    missing = every.difference(held)
+    if len(missing):
+        raise InputError(
+            f"{origin}: monthly data has a gap: {', '.join(str(m) for m in missing)} missing (between "
+            f"{held.min()} and {held.max()}); fetch the whole range (a month without cost is listed, "
+            "with no groups)"
+        )
+
+
+def not_below_billed_so_far(
+    table: pd.DataFrame, bill: pd.DataFrame, months: list[str], notes: list[str]
+) -> tuple[pd.DataFrame, list[str]]:
+    """``table`` with each month in progress of monthly data (forecast whole, from the months
+    before it) never below what it has billed so far before credits [USD] (an RI fee or a
+    support plan billed early in the month would otherwise be forecast away): where the
+    whole-month forecast is below it, the month is what it billed so far plus the forecast's
+    share of the days its period has not reached yet (low: nothing more); ``notes`` with
+    one more for each month raised."""
+    billed = bill.set_index("month")
+    notes = list(notes)
+    for month in months:
+        row = table["month"] == month
+        if not row.any():
+            continue
+        so_far = float(billed.loc[month, "actual"] - billed.loc[month, "one_off"])
+        expected = float(table.loc[row, "expected"].iloc[0])
+        if expected >= so_far:
+            continue
+        days_in_month = float(billed.loc[month, "days_in_month"])
+        left = max(days_in_month - float(billed.loc[month, "days"]), 0.0) / days_in_month
+        table.loc[row, "expected"] = so_far + expected * left
+        table.loc[row, "high"] = so_far + table.loc[row, "high"] * left
+        table.loc[row, "low"] = so_far
+        notes.append(
+            f"{month}'s forecast from the months before it ({money(expected)}) is below what it has "
+            f"billed so far before credits ({money(so_far)}): it is that plus the forecast's share of "
+            f"the {left * days_in_month:.0f} days its data has not reached (at least {money(so_far)}); "
+            "a charge billed once is in the month so far, and a monthly file cannot say which"
+        )
+    return table, notes
+
+
+def never_below_zero(
+    history: methods.History, chosen: str, ahead: list[str], reason: str = ""
+) -> tuple[str, str]:
+    """``chosen``, or "same as last month" when ``chosen`` forecasts a month ``ahead`` below
+    $0 (a bill before credits never is: a fall that has ended, a service stopped, taken for
+    a trend that goes on), with the reason."""
+    points = methods.CANDIDATES[chosen](history, len(history.months), ahead)
+    below = np.flatnonzero(points < 0)
+    if chosen == methods.NAIVE or not below.size:
+        return chosen, reason
+    first = int(below[0])
+    return methods.NAIVE, (
+        f"{chosen} forecast {money(float(points[first]))} for {ahead[first]}, and a bill before "
+        "credits is never below $0 (a fall that has ended, taken for a trend that goes on): "
+        f"{methods.NAIVE} instead" + (f"; chosen before: {reason}" if reason else "")
+    )
+
+
+__all__ = [
+    "never_below_zero",
+    "not_below_billed_so_far",
+    "once_a_month_due",
+    "require_every_month",
+]
