@@ -504,6 +504,7 @@ def _with_month_in_progress(history: methods.History, current: CurrentMonth) -> 
         daily_average=np.append(history.daily_average, usage / current.days_in_month),
         days=np.append(history.days, current.days_in_month),
         daily=history.daily,
+        lumps=history.lumps,  # without them the calendar would take last month's charges as billed
     )
 
 

@@ -24,20 +24,10 @@ def once_a_month_due(actuals: Actuals, month: str) -> float:
     data holds the month before last: else every one is due)."""
     lumps = lumps_by_month(actuals)
     key = lumps["service"] + "|" + lumps["usage_type"]
-    last_month = pd.Period(month, "M") - 1
-    before_last = set(key.loc[lumps["month"] == (last_month - 1).strftime("%Y-%m")])
-    rows = actuals.rows
-    first_day = rows.loc[
-        (rows["period_start"] == last_month.start_time) & (rows["unblended_cost"] != 0),
-        ["service", "usage_type"],
-    ]
-    on_the_first = set(first_day["service"] + "|" + first_day["usage_type"])
-    # with no month before last in the data, which charges recur it cannot say: all are due
-    seen_before = (last_month - 1).start_time >= rows["period_start"].min()
-    previous = (
-        (lumps["month"] == last_month.strftime("%Y-%m"))
-        & ~key.isin(set(key.loc[lumps["month"] == month]))
-        & (key.isin(on_the_first) | key.isin(before_last) | (not seen_before))
+    last_month = str(pd.Period(month, "M") - 1)
+    first_month = actuals.rows["period_start"].min().strftime("%Y-%m")
+    previous = methods.billed_again(lumps, last_month, first_month) & ~key.isin(
+        set(key.loc[lumps["month"] == month])
     )
     return float(lumps.loc[previous, "amount"].sum())
 

@@ -17,7 +17,7 @@ median cost over the last four weeks (days at a month's edges left out), the ext
 a month's first and last two days (a month-end batch job) as the median of the last three
 months (each over the same weekday one and two weeks inside its month), the once-a-month
 charges (:func:`once_a_month`: a support plan at its steady share of the month before, an
-RI fee at last month's amount), and the slope of a robust line
+RI fee at last month's amount, an upfront fee billed once mid-month not again), and the slope of a robust line
 through the mid-month days of the last :data:`TREND_DAYS` days (weekday effects fitted
 beside it; days off the line by more than :data:`OUTLIER_SIGMAS` robust standard
 deviations, a spike or a leak, left out and the line fitted again; a level step, a new
@@ -92,7 +92,7 @@ DESCRIPTIONS = {
     CALENDAR: (
         "each day ahead at its weekday's median of the last 4 weeks, plus the extra cost of a month's first "
         "and last 2 days (median of 3 months), once-a-month charges (a steady share of the month before, or "
-        "last month's amount) and the slope of a robust "
+        "last month's amount when billed on the 1st or the month before too) and the slope of a robust "
         f"line through the last {TREND_DAYS} days (spikes and leaks left out, a level step fitted beside it)"
     ),
 }
@@ -317,20 +317,42 @@ def calendar(history: History, origin: int, ahead: list[str]) -> np.ndarray:
         return np.full(len(ahead), np.nan)
     last = before["date"].iloc[-1]
     complete = last.to_period("M") - (0 if last.day == last.days_in_month else 1)
+    # every month from the last complete one's next (a month in progress may lie between)
+    span = [str(p) for p in pd.period_range(complete + 1, pd.Period(ahead[-1], "M"), freq="M")]
     recurring = []
-    for m in ahead:
+    for m in span:
         period = pd.Period(m, "M")
         dates = pd.date_range(period.start_time, period.end_time.normalize(), freq="D")
         recurring.append(float(pattern.expected(dates).sum()))
+    at = [span.index(m) for m in ahead]
     if history.lumps is None:  # last month's once-a-month charges, as billed
         monthly_lumps = float(before.loc[before["date"].dt.to_period("M") == complete, "lumps"].sum())
-        return np.array(recurring) + monthly_lumps
+        return np.array(recurring)[at] + monthly_lumps
     by_month = before.groupby(before["date"].dt.to_period("M").astype(str))["recurring"].sum()
     lumps = history.lumps.loc[history.lumps["month"] <= str(complete)]
-    return np.array(recurring) + once_a_month(lumps, by_month.loc[: str(complete)], np.array(recurring))
+    first_month = str(daily["date"].iloc[0].to_period("M"))
+    charges = once_a_month(lumps, by_month.loc[: str(complete)], np.array(recurring), first_month)
+    return (np.array(recurring) + charges)[at]
 
 
-def once_a_month(lumps: pd.DataFrame, recurring: pd.Series, ahead_recurring: np.ndarray) -> np.ndarray:
+def billed_again(lumps: pd.DataFrame, month: str, first_month: str) -> pd.Series:
+    """Which of ``month``'s once-a-month charges (rows of ``lumps``, see
+    :func:`costmodel.actuals.series.lumps_by_month`) come again the month after: one billed
+    on the 1st (a support plan, a reservation's or Savings Plan's monthly fee) or in the
+    month before too; not one billed once mid-month (a reservation's upfront fee, bought
+    that day). With no month before in the data (``first_month``: the data's first), which
+    recur cannot be told: every one is taken to."""
+    previous = str(pd.Period(month, "M") - 1)
+    key = lumps["service"] + "|" + lumps["usage_type"]
+    before = set(key.loc[lumps["month"] == previous])
+    return (lumps["month"] == month) & (
+        (lumps["first_day"] == 1) | key.isin(before) | (previous < first_month)
+    )
+
+
+def once_a_month(
+    lumps: pd.DataFrame, recurring: pd.Series, ahead_recurring: np.ndarray, first_month: str = ""
+) -> np.ndarray:
     """The once-a-month charges of each month ahead [USD]. ``lumps``: each group's charge by
     month (month, service, usage_type, amount) up to the last complete month; ``recurring``:
     each month's recurring cost [USD] by month up to it; ``ahead_recurring``: the months
@@ -338,17 +360,22 @@ def once_a_month(lumps: pd.DataFrame, recurring: pd.Series, ahead_recurring: np.
     cost (at least :data:`SHARE_MONTHS` of its last six months within :data:`SHARE_TOLERANCE`
     of their median, and two thirds of them: a support plan, a percentage of last month's
     usage) is that median share of the month before each month ahead; any other, its last
-    month's amount (an RI fee, a subscription; 0 when it was not billed then)."""
+    month's amount when :func:`billed_again` (an RI fee, a subscription; 0 when it was not
+    billed then, or billed once: an upfront fee). ``first_month``: the data's first month."""
     total = np.zeros(len(ahead_recurring))
     if lumps.empty:
         return total
     # the last complete month: the recurring cost's, or the charges' when no recurring month is known
     last = recurring.index[-1] if len(recurring) else str(lumps["month"].max())
     previous_recurring = np.concatenate([[float(recurring.get(last, 0.0))], ahead_recurring[:-1]])
+    again = billed_again(lumps, last, first_month or str(lumps["month"].min()))
     for _, group in lumps.groupby(["service", "usage_type"]):
         amounts = group.groupby("month")["amount"].sum()
         share = _steady_share(amounts, recurring)
-        total += share * previous_recurring if share is not None else float(amounts.get(last, 0.0))
+        if share is not None:
+            total += share * previous_recurring
+        else:
+            total += float(group.loc[again.loc[group.index], "amount"].sum())
     return total
 
 

@@ -97,6 +97,7 @@ def test_a_once_a_month_charge_that_is_a_share_of_last_month_follows_it():
             "service": ["AWS Support (Business)"] * 4 + ["Amazon EC2"] * 3,
             "usage_type": ["Dollar"] * 4 + ["HeavyUsage"] * 3,
             "amount": [200.0, 220.0, 480.0, 260.0, 700.0, 700.0, 700.0],
+            "first_day": [1] * 7,
         }
     )
     # August: 10 % of July's 2,800 = 280, September: 10 % of August's forecast 3,000 = 300; the fee 700
@@ -107,6 +108,27 @@ def test_a_once_a_month_charge_that_is_a_share_of_last_month_follows_it():
     # (July: 260 + 700), none dropped
     alone = methods.once_a_month(lumps, pd.Series(dtype=float), np.array([3000.0]))
     assert alone.tolist() == pytest.approx([960.0])
+
+
+def test_a_charge_billed_once_mid_month_is_not_billed_again():
+    # an RI bought on 15 July: its $8,760 upfront fee billed that day, never before; a $300
+    # fee billed on the 1st of July only (a Savings Plan's monthly fee from July) recurs
+    lumps = pd.DataFrame(
+        {
+            "month": ["2026-07", "2026-07"],
+            "service": ["Amazon EC2", "Savings Plans for AWS Compute usage"],
+            "usage_type": ["HeavyUsage:m5.large", "ComputeSP:1yrNoUpfront"],
+            "amount": [8760.0, 300.0],
+            "first_day": [15, 1],
+        }
+    )
+    recurring = pd.Series([3000.0, 3100.0], index=["2026-06", "2026-07"])
+    # August and September: the $300 fee only (the upfront fee is not due again)
+    ahead = methods.once_a_month(lumps, recurring, np.array([3100.0, 3000.0]), "2026-06")
+    assert ahead.tolist() == pytest.approx([300.0, 300.0])
+    # data from July only: whether the mid-month charge recurs cannot be told, so it stays due
+    unsure = methods.once_a_month(lumps, recurring.loc[["2026-07"]], np.array([3100.0]), "2026-07")
+    assert unsure.tolist() == pytest.approx([9060.0])
 
 
 def test_mase_divides_by_the_mean_month_to_month_change():
@@ -579,3 +601,30 @@ def test_a_monthly_file_with_a_month_missing_is_refused_as_a_daily_one_is(tmp_pa
 
     err = refused("forecast", "--actuals", _monthly_without(tmp_path, "2026-08"))
     assert "monthly data has a gap: 2026-08 missing (between 2026-06 and 2026-10)" in err
+
+
+def test_an_upfront_fee_billed_mid_month_is_not_forecast_again_with_a_month_in_progress():
+    from tests.test_anomalies import daily_actuals
+
+    # $100 a day of EC2 from January, $300 of support billed on each 1st, an RI's $8,760
+    # upfront fee billed once on 15 October; data through 3 November (a month in progress).
+    # December: 31 x 100 + 300 = 3,400; January 3,400 (the fee is not due again; before,
+    # the month in progress dropped the charges' history and the fee came back every month)
+    days = pd.date_range("2026-01-01", "2026-11-03")
+    support = [300.0 if d.day == 1 else 0.0 for d in days]
+    fee = [8760.0 if d == pd.Timestamp("2026-10-15") else 0.0 for d in days]
+    actuals = daily_actuals(
+        {
+            ("Amazon EC2", "BoxUsage:m5.large"): [100.0] * len(days),
+            ("AWS Support", "Business"): support,
+            ("Amazon EC2", "HeavyUsage:m5.large"): fee,
+        },
+        start="2026-01-01",
+    )
+    rows = actuals.rows
+    actuals = replace(
+        actuals, rows=rows.loc[(rows["usage_type"] == "BoxUsage:m5.large") | (rows["unblended_cost"] != 0)]
+    )
+    table = forecast(actuals, months=3).forecast.set_index("month")
+    assert table.loc["2026-12", "expected"] == pytest.approx(3400.0, abs=0.01)
+    assert table.loc["2027-01", "expected"] == pytest.approx(3400.0, abs=0.01)

@@ -126,7 +126,9 @@ def daily_bill(actuals: Actuals) -> pd.DataFrame:
 
 
 def lumps_by_month(actuals: Actuals) -> pd.DataFrame:
-    """Lump charges per month and group: ``month``, ``service``, ``usage_type``, ``amount``."""
+    """Lump charges per month and group: ``month``, ``service``, ``usage_type``, ``amount``
+    [USD] and ``first_day`` (the day of the month it was first billed on: a monthly fee is
+    billed on the 1st, a reservation's upfront fee on the day it was bought)."""
     rows = require_daily(actuals, "lump charges")
     lumps = lump_keys(rows)
     key = pd.MultiIndex.from_frame(rows[KEY])
@@ -134,9 +136,9 @@ def lumps_by_month(actuals: Actuals) -> pd.DataFrame:
     # has not billed its charge yet
     picked = rows.loc[key.isin(list(lumps)) & (rows["unblended_cost"] != 0)]
     return (
-        picked.groupby(["month", *KEY], as_index=False)["unblended_cost"]
-        .sum()
-        .rename(columns={"unblended_cost": "amount"})
+        picked.assign(first_day=picked["period_start"].dt.day)
+        .groupby(["month", *KEY], as_index=False)
+        .agg(amount=("unblended_cost", "sum"), first_day=("first_day", "min"))
     )
 
 
