@@ -369,7 +369,9 @@ def _with_categories(
     from costmodel.reconcile.mapping import map_rows
 
     mapped = map_rows(actuals.rows, items if items is not None else estimate(arch, catalog))
-    return Actuals(rows=mapped, controls=actuals.controls, origin=actuals.origin)
+    return Actuals(
+        rows=mapped, controls=actuals.controls, origin=actuals.origin, empty_periods=actuals.empty_periods
+    )
 
 
 def evaluate(

@@ -567,7 +567,8 @@ def spread_bounds(daily_average: np.ndarray, horizons: int, interval: float) -> 
     root of the horizon (a random walk's spread) [factors on the forecast]."""
     from statistics import NormalDist
 
-    changes = daily_average[1:] / daily_average[:-1] - 1 if len(daily_average) > 1 else np.zeros(1)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a month at $0 has no relative change
+        changes = daily_average[1:] / daily_average[:-1] - 1 if len(daily_average) > 1 else np.zeros(1)
     spread = (
         float(np.sqrt(np.mean(changes[np.isfinite(changes)] ** 2))) if np.isfinite(changes).any() else 0.0
     )

@@ -105,6 +105,32 @@ def test_daily_data_with_a_gap_is_one_line(tmp_path):
     assert "daily data has a gap: 1 day(s) missing, first 2026-08-04" in err
 
 
+def test_a_day_listed_without_cost_is_a_day_at_zero_not_a_gap(tmp_path):
+    from costmodel.actuals.series import daily_bill
+
+    # Cost Explorer lists a day that cost nothing with no groups (and no Total when grouped):
+    # the day is in the file, at $0, not missing
+    payload = daily_payload()
+    billed = 0.0
+    for request in payload["requests"]:
+        for page in request["pages"]:
+            for result in page["ResultsByTime"]:
+                if result["TimePeriod"]["Start"] != "2026-08-04":
+                    continue
+                if result.get("Groups"):
+                    billed += sum(float(g["Metrics"]["UnblendedCost"]["Amount"]) for g in result["Groups"])
+                    result["Groups"], result["Total"] = [], {}
+                else:  # the ungrouped control total of that day: $0
+                    for metric in result["Total"].values():
+                        metric["Amount"] = "0"
+    path = tmp_path / "zero-day.json"
+    path.write_text(json.dumps(payload))
+    actuals = read_actuals(path)
+    day = daily_bill(actuals).set_index("date").loc[pd.Timestamp("2026-08-04")]
+    assert billed > 0 and day["recurring"] == 0.0 and day["lumps"] == 0.0
+    assert run("anomalies", "--actuals", path)[0] == 0
+
+
 def test_a_repeated_day_is_one_line(tmp_path):
     payload = daily_payload()
     page = payload["requests"][0]["pages"][0]

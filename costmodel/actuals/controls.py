@@ -65,11 +65,17 @@ class Actuals(Result):
         when the file carries none, the groups' own sum, said so).
     origin : str
         The file name.
+    empty_periods : tuple
+        (start, end) of the periods the file lists without cost (no groups): days it
+        covers at $0.
     """
 
     rows: pd.DataFrame
     controls: pd.DataFrame
     origin: str = "<memory>"
+    # periods the file lists with no groups and no total (Cost Explorer's way of saying a
+    # day or month cost nothing): (start, end) pairs, covered at $0, not missing
+    empty_periods: tuple[tuple[pd.Timestamp, pd.Timestamp], ...] = ()
 
     def control(self, month: str) -> pd.Series:
         """The control row of ``month``."""

@@ -219,8 +219,9 @@ def _total_row(result: dict, period: str, required: list[str]) -> dict:
 
 def read_page(
     page: dict, where: str, record_type: str = "", required: list[str] | None = None
-) -> tuple[pd.DataFrame, dict[str, Decimal]]:
-    """Tidy rows of one GetCostAndUsage response page, and the exact (Decimal) sum of their
+) -> tuple[pd.DataFrame, dict[str, Decimal], list[tuple[pd.Timestamp, pd.Timestamp]]]:
+    """Tidy rows of one GetCostAndUsage response page, the periods it lists without cost
+    (no groups, no total: covered at $0), and the exact (Decimal) sum of their
     UnblendedCost per month, from the amounts' own text.
 
     Every group must carry the ``required`` metrics (default: UnblendedCost) with a finite
@@ -230,6 +231,7 @@ def read_page(
     required = required if required is not None else [REQUIRED_METRIC]
     frames: list[pd.DataFrame] = []
     sums: dict[str, Decimal] = {}
+    empty: list[tuple[pd.Timestamp, pd.Timestamp]] = []
     results = _results(page, where)
     # with GroupDefinitions the dimensions are the page's, whatever the keys
     page_dims = _group_dimensions(page, []) if page.get("GroupDefinitions") else None
@@ -245,6 +247,7 @@ def read_page(
                 # in the file, at $0 (not missing, which a budget's period must refuse)
                 month = start.strftime("%Y-%m")
                 sums[month] = sums.get(month, Decimal(0))
+                empty.append((start, end))
                 continue
             row = _total_row(result, period, required)
             exact = [row.pop("_exact")]
@@ -277,7 +280,7 @@ def read_page(
                 frame[column] = ""
         frame["source"] = where
         frames.append(frame)
-    return (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()), sums
+    return (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()), sums, empty
 
 
 def _keys_or_empty(group: Any) -> list:
@@ -371,6 +374,7 @@ def read_response(payload: Any, origin: str = "<memory>") -> Actuals:
     requests = _requests_of(payload, origin)
     grouped = [(r, pg) for r, pg in requests if not _is_control_request(r, pg)]
     control_periods: list[tuple[pd.Timestamp, pd.Timestamp, str]] = []
+    empty: list[tuple[pd.Timestamp, pd.Timestamp]] = []
     for r, (request, pages) in enumerate(requests):
         where_request = f"{origin}, request {r + 1}"
         _check_complete(pages, where_request if len(requests) > 1 else origin)
@@ -383,7 +387,8 @@ def read_response(payload: Any, origin: str = "<memory>") -> Actuals:
         required = _required_metrics(request)
         for p, page in enumerate(pages):
             where = f"{where_request}, page {p + 1}" if len(pages) > 1 or r else origin
-            page_frame, page_sums = read_page(page, where, _record_type_of(request), required)
+            page_frame, page_sums, page_empty = read_page(page, where, _record_type_of(request), required)
+            empty += page_empty
             if len(page_frame):
                 frames.append(page_frame)
             for month, amount in page_sums.items():
@@ -400,7 +405,7 @@ def read_response(payload: Any, origin: str = "<memory>") -> Actuals:
     if control_periods:
         check_periods(pd.DataFrame(control_periods, columns=["period_start", "period_end", "source"]), origin)
     controls = controls_table(frame, group_sums, independent, "Cost Explorer's ungrouped total", origin)
-    return Actuals(rows=frame, controls=controls, origin=origin)
+    return Actuals(rows=frame, controls=controls, origin=origin, empty_periods=tuple(sorted(set(empty))))
 
 
 def _required_metrics(request: dict) -> list[str]:

@@ -24,11 +24,21 @@ def _days_in(month: str) -> int:
 
 
 def covered_days(actuals: Actuals) -> pd.Series:
-    """Days of each month the file covers [days], from the periods of its rows."""
-    rows = actuals.rows
-    first = rows.groupby("month")["period_start"].min()
-    last = rows.groupby("month")["period_end"].max()
+    """Days of each month the file covers [days], from the periods of its rows and those it
+    lists without cost."""
+    periods = _periods(actuals)
+    first = periods.groupby("month")["period_start"].min()
+    last = periods.groupby("month")["period_end"].max()
     return ((last - first).dt.days).clip(upper=[_days_in(m) for m in first.index]).rename("days")
+
+
+def _periods(actuals: Actuals) -> pd.DataFrame:
+    """``month``, ``period_start``, ``period_end`` of every period the file covers: its
+    rows' and the ones it lists without cost."""
+    empty = pd.DataFrame(list(actuals.empty_periods), columns=["period_start", "period_end"])
+    empty["month"] = empty["period_start"].dt.strftime("%Y-%m") if len(empty) else ""
+    covered = actuals.rows[["month", "period_start", "period_end"]]
+    return pd.concat([covered, empty], ignore_index=True) if len(empty) else covered
 
 
 def monthly_bill(actuals: Actuals) -> pd.DataFrame:
@@ -76,7 +86,7 @@ def require_daily(actuals: Actuals, what: str) -> pd.DataFrame:
             f"{'/'.join(sorted(set(rows['granularity'])))}; fetch them with "
             "'costmodel fetch-actuals --granularity DAILY' or export Daily from the console"
         )
-    days = pd.DatetimeIndex(sorted(rows["period_start"].unique()))
+    days = pd.DatetimeIndex(sorted(_periods(actuals)["period_start"].unique()))
     expected = pd.date_range(days[0], days[-1], freq="D")
     missing = expected.difference(days)
     if len(missing):
@@ -121,6 +131,9 @@ def daily_bill(actuals: Actuals) -> pd.DataFrame:
             "one_off": rows["unblended_cost"].where(is_one_off, 0.0).groupby(day).sum(),
         }
     )
+    # a day listed without cost is a day at $0 (require_daily has checked every day is there)
+    starts = _periods(actuals)["period_start"]
+    frame = frame.reindex(pd.date_range(starts.min(), starts.max(), freq="D"), fill_value=0.0)
     frame.index.name = "date"
     return frame.reset_index()
 
@@ -170,7 +183,10 @@ def cut(actuals: Actuals, before: str) -> Actuals:
             "control_source": f"the groups' sum up to {before}",
         }
     return Actuals(
-        rows=rows, controls=controls.reset_index(drop=True), origin=f"{actuals.origin} up to {before}"
+        rows=rows,
+        controls=controls.reset_index(drop=True),
+        origin=f"{actuals.origin} up to {before}",
+        empty_periods=tuple(p for p in actuals.empty_periods if p[0] < day),
     )
 
 
