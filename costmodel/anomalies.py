@@ -14,7 +14,9 @@ and charges billed once a month against their own past months. A level that stay
 
 Flagged series-days of one service on consecutive days (a gap of one day allowed) make one
 **event**: ``start``, ``end``, ``total_impact`` (actual minus expected over its days
-[USD]), ``impact_pct`` (of the expected), ``root_causes`` (each series' contribution,
+[USD]), ``impact_pct`` (of the service's expected spend on those days, as AWS's
+TotalImpactPercentage: its other series at what they billed, so a leak of one usage type
+is a share of the service, whatever the split by tag), ``root_causes`` (each series' contribution,
 largest first), ``tag_causes`` (with tags: each tag value's, largest first), ``status``
 (``open`` when it runs to the last day of the data, else ``closed``) and ``planned``. A
 **planned** change (``--planned FILE`` or the ``--change`` calendar) covers its service
@@ -246,7 +248,7 @@ def detect(
         last_scored=str(days[-1].date()) if first is not None else "",
         days=len(days),
         origin=actuals.origin,
-        events=events_of(frame, days[-1] if len(days) else None),
+        events=events_of(frame, days[-1] if len(days) else None, table.T.groupby(level="service").sum().T),
     )
 
 
@@ -295,16 +297,21 @@ def _steps_frame(steps: list[tuple], planned: list[Planned]) -> pd.DataFrame:
     return frame.sort_values("date", ignore_index=True)
 
 
-def events_of(flagged: pd.DataFrame, last_day: pd.Timestamp | None) -> pd.DataFrame:
+def events_of(
+    flagged: pd.DataFrame, last_day: pd.Timestamp | None, by_service: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Flagged series-days grouped into events per service (consecutive days, one day of gap
-    allowed), planned apart from unplanned: the module docstring's columns."""
+    allowed), planned apart from unplanned: the module docstring's columns. ``by_service``
+    (days x service, what each billed [USD per day]) gives an event's actual and expected
+    spend of its whole service; without it, of its flagged series only."""
     rows = []
     for (service, planned), group in flagged.groupby(["service", "planned"], sort=False):
         days = group["date"].drop_duplicates().sort_values()
         breaks = (days.diff() > pd.Timedelta(days=2)).cumsum()
         for _, span in days.groupby(breaks.to_numpy()):
             part = group.loc[group["date"].between(span.iloc[0], span.iloc[-1])]
-            rows.append(_event(part, str(service), bool(planned), last_day))
+            billed = None if by_service is None else by_service[service]
+            rows.append(_event(part, str(service), bool(planned), last_day, billed))
     events = pd.DataFrame(rows, columns=EVENT_COLUMNS)
     # none found: still dates and flags (a quiet bill's table must answer .dt and ~)
     events = events.astype(
@@ -314,7 +321,13 @@ def events_of(flagged: pd.DataFrame, last_day: pd.Timestamp | None) -> pd.DataFr
     return events.sort_values(["start", "total_impact"], ascending=[True, False], ignore_index=True)
 
 
-def _event(part: pd.DataFrame, service: str, planned: bool, last_day: pd.Timestamp | None) -> dict:
+def _event(
+    part: pd.DataFrame,
+    service: str,
+    planned: bool,
+    last_day: pd.Timestamp | None,
+    billed: pd.Series | None = None,
+) -> dict:
     impact = part["actual"] - part["expected"]
     tags = tag_columns(part)
     contributions = part.assign(contribution=impact)
@@ -323,7 +336,10 @@ def _event(part: pd.DataFrame, service: str, planned: bool, last_day: pd.Timesta
         .sum()
         .sort_values("contribution", ascending=False, kind="stable")
     )
-    expected, actual = float(part["expected"].sum()), float(part["actual"].sum())
+    actual = float(part["actual"].sum())
+    if billed is not None:  # the service's whole spend on the event's days [USD]
+        actual = float(billed.loc[part["date"].drop_duplicates()].sum())
+    expected = actual - float(impact.sum())
     end = part["date"].max()
     return {
         "start": part["date"].min(),

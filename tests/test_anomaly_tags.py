@@ -63,12 +63,14 @@ def _two_teams(path, spike_day: int, spike_usd: str):
 
 def test_a_spike_of_one_team_is_that_teams(tmp_path):
     # 4 February (day 34, a Wednesday): the web bucket $70.00 against its four previous
-    # Wednesdays' $10.00: +$60.00, 600 % of its expected day; the data bucket stays at $10
+    # Wednesdays' $10.00: +$60.00; the data bucket stays at $10. The percent is of the
+    # service's expected day, $10 + $10 (as AWS's TotalImpactPercentage): 300 %, the same
+    # as without --tag (it was 600 %, of the web bucket's $10 alone: a split changed it)
     bill = _two_teams(tmp_path, 34, "70.00")
     code, out, _ = run("anomalies", "--cur", bill, "--tag", "team", "--format", "json")
     (event,) = json.loads(out)["events"]
     assert code == 0 and event["start"] == event["end"] == "2026-02-04"
-    assert (event["total_impact"], event["impact_pct"]) == (60.0, 600.0)
+    assert (event["total_impact"], event["impact_pct"]) == (60.0, 300.0)
     (cause,) = event["root_causes"]
     assert cause["tags"] == {"team": "web"} and cause["contribution"] == 60.0
     assert event["tag_causes"] == [{"tag": "team", "value": "web", "contribution": 60.0}]

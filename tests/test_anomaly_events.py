@@ -1,0 +1,34 @@
+"""Anomaly events judged as AWS Cost Anomaly Detection users judge them (tester 30, issue 23):
+an event's percent impact is of its service's expected spend."""
+
+import pandas as pd
+import pytest
+
+from costmodel.anomalies import alarms, detect
+from tests.test_anomalies import daily_actuals
+
+S3 = "Amazon Simple Storage Service"
+
+
+def test_a_leak_of_one_usage_type_is_a_percent_of_its_whole_service():
+    # S3 bills $1,500 a day of TimedStorage-ByteHrs (us-east-1) and $500 a day of
+    # EU-TimedStorage-ByteHrs (eu-west-1); the Irish one leaks +$60 a day for the 14 days
+    # from 15 February (3 % of the service). AWS's TotalImpactPercentage is TotalImpact over
+    # the service's TotalExpectedSpend: 14 x $60 = $840 over 14 x ($1,500 + $500) = $28,000:
+    # 3.0 %, not 840 / (14 x $500) = 12 % (the leaking usage type's own expected spend).
+    storage = [1500.0] * 90
+    leaking = [500.0 + (60.0 if 45 <= day < 59 else 0.0) for day in range(90)]
+    detection = detect(
+        daily_actuals({(S3, "TimedStorage-ByteHrs"): storage, (S3, "EU-TimedStorage-ByteHrs"): leaking})
+    )
+    (event,) = detection.events.to_dict("records")
+    assert (event["start"], event["end"]) == (pd.Timestamp("2026-02-15"), pd.Timestamp("2026-02-28"))
+    assert event["total_impact"] == pytest.approx(840.0)
+    assert event["impact_pct"] == pytest.approx(3.0)
+    # the service's spend on those days: 14 x $2,060 = $28,840 billed, $28,000 expected
+    assert (event["actual"], event["expected"]) == (pytest.approx(28840.0), pytest.approx(28000.0))
+    (cause,) = event["root_causes"]
+    assert cause["usage_type"] == "EU-TimedStorage-ByteHrs" and cause["region"] == "eu-west-1"
+    # a 5 % alert subscription does not fire on a 3 % leak; a 2.5 % one does
+    assert alarms(detection, min_impact_pct=5).empty
+    assert alarms(detection, min_impact_pct=2.5)["total_impact"].tolist() == [pytest.approx(840.0)]
