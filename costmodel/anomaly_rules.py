@@ -11,7 +11,8 @@ series of a bill and turns what they flag into events.
   recurring pattern, learned, not alarmed).
 * **Day rule** (:func:`day_rule`): a day at least :data:`MIN_RATIO` times its expected
   value, ``min_usd`` more, and :data:`MIN_SCORE` robust deviations above it (1.4826 x the
-  median absolute deviation of the previous four weeks' residuals); unless the same weekday
+  median absolute deviation of the previous four weeks' residuals, the first weeks' against
+  the weeks before them); unless the same weekday
   of the following weeks stays at the new level (a **step**, reported apart).
 * **Sustained shift** (:func:`shifts`): a one-sided CUSUM (Page 1954) of the standardized
   residuals ``z``: over a run of days with ``z`` above the allowance :data:`CUSUM_K`, the
@@ -123,8 +124,12 @@ def edge_extra(values: np.ndarray, base: np.ndarray, dates: pd.DatetimeIndex) ->
 
 def robust_scale(values: np.ndarray, expected: np.ndarray, floor: float = 0.05) -> np.ndarray:
     """Per day, 1.4826 x the median absolute residual of the previous four weeks [USD]
-    (at least ``floor`` of the expected day and 5 cents)."""
-    residual = pd.Series(np.abs(values - expected))
+    (at least ``floor`` of the expected day and 5 cents). The first weeks, which have no
+    expected day, give their residuals against the median of the weeks they have: else the
+    first week scored had no spread but the floor, and a line whose days vary by 20 % was
+    alarmed at 1.5x its median, a 2.5-sigma day."""
+    known = np.where(np.isfinite(expected), expected, same_weekday(values, [-w for w in range(1, WEEKS + 1)]))
+    residual = pd.Series(np.abs(values - known))
     mad = residual.shift(1).rolling(7 * WEEKS, min_periods=7).median().to_numpy()
     return np.fmax(1.4826 * mad, np.fmax(floor * np.nan_to_num(expected), 0.05))
 

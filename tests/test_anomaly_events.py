@@ -32,3 +32,21 @@ def test_a_leak_of_one_usage_type_is_a_percent_of_its_whole_service():
     # a 5 % alert subscription does not fire on a 3 % leak; a 2.5 % one does
     assert alarms(detection, min_impact_pct=5).empty
     assert alarms(detection, min_impact_pct=2.5)["total_impact"].tolist() == [pytest.approx(840.0)]
+
+
+def test_the_first_week_scored_knows_the_lines_noise():
+    # NAT processing of $50, $40, $60, $50 a day in weeks 1, 2, 3, 4 and again every four
+    # weeks (days vary by 20 %). Day 28 (29 January, the first scored) is $75: 1.5x its
+    # four same weekdays' median (50, 40, 60, 50 -> $50), +$25. Its spread: the first four
+    # weeks' residuals against the weeks before them (days 7-13: |40 - 50| = 10, days 14-20:
+    # |60 - median(40, 50)| = 15, days 21-27: |50 - median(60, 40, 50)| = 0), median $10,
+    # 1.4826 x $10 = $14.83: +$25 is 1.7 deviations, no anomaly. Before, that week had no
+    # spread but the 5 % floor ($2.50): 10 deviations, alarmed (tester 30, 2026-03-07 on a
+    # generated bill's NAT line). A real spike that week is still found: day 30 $200, +$150,
+    # 10.1 deviations (its window adds day 28's 25 and day 29's 0: median still $10).
+    values = [[50.0, 40.0, 60.0, 50.0][(day // 7) % 4] for day in range(90)]
+    values[28], values[30] = 75.0, 200.0
+    detection = detect(daily_actuals({("EC2 - Other", "USE1-NatGateway-Bytes"): values}))
+    assert detection.anomalies["date"].tolist() == [pd.Timestamp("2026-01-31")]
+    (event,) = detection.events.to_dict("records")
+    assert event["total_impact"] == 150.0 and event["kind"] == "spike"
