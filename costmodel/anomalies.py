@@ -38,7 +38,7 @@ import pandas as pd
 from costmodel import record_types
 from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import KEY, lump_keys, require_daily
-from costmodel.anomaly_rules import MIN_RATIO, MIN_SCORE, WEEKS, monthly_charge_rule, score_series
+from costmodel.anomaly_rules import EDGE_DAYS, MIN_RATIO, MIN_SCORE, WEEKS, monthly_charge_rule, score_series
 from costmodel.constants import CURRENCY, TAG_PREFIX, UNTAGGED
 from costmodel.display import Result
 from costmodel.errors import InputError, closest
@@ -152,9 +152,21 @@ def daily_by_usage_type(actuals: Actuals) -> pd.DataFrame:
 
 
 def _monthly_charge_series(actuals: Actuals) -> set[tuple[str, str]]:
-    """(service, usage type) of charges billed on one day a month (a support plan)."""
+    """(service, usage type) of charges billed on one day a month (a support plan): billed
+    in two months or more, or on a month's first days (a fee starts on the 1st). A usage
+    type billed on one day of the whole data, later in its month, is a one-off (a GPU
+    instance run for a day, a new service's first day in a daily job): scored as a day
+    against its usual nothing, never as a charge with no past months to compare with."""
     rows = require_daily(actuals, "anomaly detection")
-    return {(service, usage_type) for service, usage_type, _ in lump_keys(rows)}
+    billed = rows.loc[rows["unblended_cost"] != 0]
+    out = set()
+    for service, usage_type, _ in lump_keys(rows):
+        days = billed.loc[
+            (billed["service"] == service) & (billed["usage_type"] == usage_type), "period_start"
+        ]
+        if days.dt.strftime("%Y-%m").nunique() > 1 or (days.dt.day <= EDGE_DAYS).all():
+            out.add((service, usage_type))
+    return out
 
 
 def labels_of(items: pd.DataFrame) -> dict[tuple[str, str], str]:

@@ -50,3 +50,34 @@ def test_the_first_week_scored_knows_the_lines_noise():
     assert detection.anomalies["date"].tolist() == [pd.Timestamp("2026-01-31")]
     (event,) = detection.events.to_dict("records")
     assert event["total_impact"] == 150.0 and event["kind"] == "spike"
+
+
+def test_a_usage_type_billed_on_one_day_only_is_a_one_off_not_a_monthly_charge():
+    from costmodel.actuals.series import cut
+
+    ec2 = "Amazon Elastic Compute Cloud - Compute"
+    days = pd.date_range("2026-01-01", periods=90)
+    # EC2 $150 a day; a GPU instance run on 15 February only: $800 of a usage type never
+    # billed before. It was taken for a once-a-month charge (billed on one day of its month)
+    # with no past months to compare with, so never alarmed (tester 30). Against its usual
+    # $0: +$800, of EC2's expected $150 that day: 533.3 %
+    gpu = [800.0 if day == pd.Timestamp("2026-02-15") else 0.0 for day in days]
+    # a support plan's first fee, on the 1st of March: a once-a-month charge, not alarmed
+    support = [100.0 if day == pd.Timestamp("2026-03-01") else 0.0 for day in days]
+    series = {
+        (ec2, "BoxUsage:m5.xlarge"): [150.0] * 90,
+        (ec2, "BoxUsage:p4d.24xlarge"): gpu,
+        ("AWS Support (Business)", "Dollar"): support,
+    }
+    detection = detect(daily_actuals(series))
+    (event,) = detection.events.to_dict("records")
+    assert (event["start"], event["end"], event["kind"]) == (
+        pd.Timestamp("2026-02-15"),
+        pd.Timestamp("2026-02-15"),
+        "spike",
+    )
+    assert event["total_impact"] == 800.0 and event["impact_pct"] == pytest.approx(100 * 800 / 150)
+    assert event["root_causes"][0]["usage_type"] == "BoxUsage:p4d.24xlarge"
+    # the daily job of 16 February sees it on its first day: open
+    (job,) = detect(cut(daily_actuals(series), "2026-02-16")).events.to_dict("records")
+    assert job["status"] == "open" and job["total_impact"] == 800.0
