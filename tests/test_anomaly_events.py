@@ -1,6 +1,8 @@
 """Anomaly events judged as AWS Cost Anomaly Detection users judge them (tester 30, issue 23):
 an event's percent impact is of its service's expected spend."""
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -81,3 +83,17 @@ def test_a_usage_type_billed_on_one_day_only_is_a_one_off_not_a_monthly_charge()
     # the daily job of 16 February sees it on its first day: open
     (job,) = detect(cut(daily_actuals(series), "2026-02-16")).events.to_dict("records")
     assert job["status"] == "open" and job["total_impact"] == 800.0
+
+
+def test_a_daily_job_on_a_file_that_stopped_says_so():
+    from tests.test_trust import run
+
+    # the bundled daily sample runs through 2026-10-31 (all final). A job of 5 December on
+    # it scores nothing after 31 October: 1 November to 4 December, 30 + 4 = 34 days unseen.
+    # Before, it said nothing of them and noted "2026-12 is in progress" (a month with no day).
+    code, out, err = run("anomalies", "--as-of", "2026-12-05", "--format", "json")
+    assert code == 0
+    assert "the data ends 2026-10-31, so 34 days are not scored before --as-of 2026-12-05" in err
+    assert json.loads(out)["in_progress_months"] == []
+    # the job of 1 November has every day before it: no warning
+    assert "warning" not in run("anomalies", "--as-of", "2026-11-01")[2]

@@ -21,6 +21,7 @@ from costmodel.errors import InputError
 from costmodel.output import json_number, money, records, table_text, write_csv, write_json
 
 if TYPE_CHECKING:
+    from costmodel.actuals.controls import Actuals
     from costmodel.anomalies import Detection
     from costmodel.forecast import CurrentMonth
 
@@ -248,7 +249,6 @@ def cmd_anomalies(args: argparse.Namespace) -> None:
     for option in ("min_usd", "min_impact_usd", "min_impact_pct"):
         if getattr(args, option) < 0:
             raise InputError(f"--{option.replace('_', '-')} must be >= 0, got {getattr(args, option):g}")
-    from costmodel.actuals.series import in_progress_months
     from costmodel.estimation import estimate
 
     line_items = any(getattr(args, o, None) for o in ("cur", "focus", "athena"))
@@ -263,6 +263,7 @@ def cmd_anomalies(args: argparse.Namespace) -> None:
     actuals = _actuals(args, by_dimension=line_items, tag_keys=tags, require_tags=True)
     for warning in anomalies.check_planned(planned, actuals):
         print(f"warning: {warning}", file=sys.stderr)
+    progress = _stale_as_of(args, actuals)
     detection = anomalies.detect(actuals, min_usd=args.min_usd, labels=labels, planned=planned)
     if anomalies.too_short(detection):
         raise InputError(anomalies.too_short(detection))
@@ -287,7 +288,7 @@ def cmd_anomalies(args: argparse.Namespace) -> None:
         write_json(
             {
                 "currency": detection.currency,
-                "in_progress_months": in_progress_months(actuals),
+                "in_progress_months": progress,
                 "events": [_event_json(e) for e in events.to_dict("records")],
                 "anomalies": records(shown),
                 "step_changes": records(steps),
@@ -302,7 +303,26 @@ def cmd_anomalies(args: argparse.Namespace) -> None:
     if args.format == "csv":
         write_csv(shown)
         return
-    _print_anomalies(detection, events, shown, steps, in_progress_months(actuals))
+    _print_anomalies(detection, events, shown, steps, progress)
+
+
+def _stale_as_of(args: argparse.Namespace, actuals: Actuals) -> list[str]:
+    """The months in progress that the data has days of; a warning when ``--as-of`` is days
+    after the data's last day (a daily job on a file not fetched again): those days are not
+    scored, and an event "open" ran on the data's last day, not on the day before --as-of."""
+    from costmodel.actuals.series import in_progress_months
+    from costmodel.inputs import parse_day
+
+    last = actuals.rows["period_start"].max()
+    if args.as_of:
+        missing = (parse_day(args.as_of, "--as-of") - last).days - 1
+        if missing > 0:
+            print(
+                f"warning: {actuals.origin}: the data ends {last.date()}, so {missing} day"
+                f"{' is' if missing == 1 else 's are'} not scored before --as-of {args.as_of}; fetch them",
+                file=sys.stderr,
+            )
+    return [month for month in in_progress_months(actuals) if month <= last.strftime("%Y-%m")]
 
 
 def _alarmed_days(detection: Detection, alarms: pd.DataFrame) -> pd.DataFrame:
