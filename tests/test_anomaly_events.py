@@ -97,3 +97,44 @@ def test_a_daily_job_on_a_file_that_stopped_says_so():
     assert json.loads(out)["in_progress_months"] == []
     # the job of 1 November has every day before it: no warning
     assert "warning" not in run("anomalies", "--as-of", "2026-11-01")[2]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_focus_exports_user_tags_name_the_team(tmp_path, fmt):
+    from datetime import datetime, timedelta
+    from decimal import Decimal
+
+    from tests.exports import Item, write
+    from tests.test_trust import run
+
+    # FOCUS keeps AWS's cost allocation tags as "user:team" in its Tags column. `breakdown
+    # --by tag:team` read them, `anomalies --focus --tag team` refused the file: "tag key
+    # 'team' is on no line item ...; the export's tag keys: team" (tester 30). 45 days of one
+    # S3 usage type, bucket web and bucket data $10 a day each; 4 February (a Wednesday) the
+    # web bucket is $70: +$60 against its four previous Wednesdays' $10, all of it team=web;
+    # of S3's expected $20 that day: 300 %
+    items = [
+        Item(
+            f"li-{day}-{team}",
+            datetime(2026, 1, 1) + timedelta(days=day),
+            24,
+            "AmazonS3",
+            "Amazon Simple Storage Service",
+            "Requests-Tier1",
+            "PutObject",
+            f"bucket-{team}",
+            "Usage",
+            Decimal("70.00" if team == "web" and day == 34 else "10.00"),
+            Decimal(1000),
+            "Requests",
+            team,
+        )
+        for day in range(45)
+        for team in ("web", "data")
+    ]
+    bill = write(items, tmp_path / "focus", "focus", fmt, tags="json" if fmt == "parquet" else "map")
+    code, out, err = run("anomalies", "--focus", bill, "--tag", "team", "--format", "json")
+    assert code == 0, err
+    (event,) = json.loads(out)["events"]
+    assert (event["start"], event["total_impact"], event["impact_pct"]) == ("2026-02-04", 60.0, 300.0)
+    assert event["tag_causes"] == [{"tag": "team", "value": "web", "contribution": 60.0}]

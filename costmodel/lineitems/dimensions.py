@@ -33,9 +33,10 @@ def tag_column(key: str) -> str:
     return f"{TAG_PREFIX}{key}"
 
 
-def _sql(source: Source, tag_keys: tuple[str, ...]) -> str:
+def _sql(source: Source, tag_keys: tuple[str, ...], map_keys: set[str] | None = None) -> str:
+    # the keys the tag map holds pick each tag's spelling: FOCUS's ``user:team`` for --tag team
     extra = {
-        f"tag_{i}": tag_expression(source.schema, key, source.present, source.types)
+        f"tag_{i}": tag_expression(source.schema, key, source.present, source.types, map_keys)
         for i, key in enumerate(tag_keys)
     }
     tags = "".join(f", tag_{i}" for i in range(len(tag_keys)))
@@ -53,10 +54,11 @@ def daily_by_dimension(
     otherwise read as all cost untagged)."""
     from costmodel.lineitems.duck import execute
     from costmodel.lineitems.tables import RECORD_TYPES, bill, prepare
+    from costmodel.lineitems.tables import tag_keys as map_keys_of
 
     source = prepare(source, athena)
     daily = bill(source, athena, "DAILY")  # refuses what cannot be read whole; its controls are the totals
-    sql = _sql(source, tag_keys)
+    sql = _sql(source, tag_keys, map_keys_of(source, athena) if tag_keys else None)
     frame = athena.query(sql) if source.engine == "athena" and athena is not None else execute(sql)
     frame["day"] = pd.to_datetime(frame["day"])
     rows = pd.DataFrame(
