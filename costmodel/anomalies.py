@@ -254,7 +254,7 @@ def detect(
     first = days[7 * WEEKS] if len(days) > 7 * WEEKS else None
     return Detection(
         anomalies=frame.loc[~frame["planned"]].reset_index(drop=True),
-        steps=_steps_frame(steps, planned or []),
+        steps=_still_open(_steps_frame(steps, planned or []), frame),
         scored_days=scored,
         first_scored=str(first.date()) if first is not None else "",
         last_scored=str(days[-1].date()) if first is not None else "",
@@ -307,6 +307,24 @@ def _steps_frame(steps: list[tuple], planned: list[Planned]) -> pd.DataFrame:
     )
     frame["planned"] = _planned_mask(frame, planned) if len(frame) else pd.Series(dtype=bool)
     return frame.sort_values("date", ignore_index=True)
+
+
+def _still_open(steps: pd.DataFrame, flagged: pd.DataFrame) -> pd.DataFrame:
+    """The steps, less those whose series is flagged as too recent to tell (``recent``,
+    ``recent shift``) in the week from the step's day: that change is an open event, not yet
+    "a new level that stayed" (a new service 20 days old was listed as both)."""
+    recent = flagged.loc[~flagged["planned"] & flagged["kind"].isin(["recent", "recent shift"])]
+    if steps.empty or recent.empty:
+        return steps
+    keep = [
+        not (
+            (recent["service"] == step.service)
+            & (recent["usage_type"] == step.usage_type)
+            & recent["date"].between(step.date, step.date + pd.Timedelta(days=6))
+        ).any()
+        for step in steps.itertuples()
+    ]
+    return steps.loc[keep].reset_index(drop=True)
 
 
 def events_of(

@@ -138,3 +138,20 @@ def test_a_focus_exports_user_tags_name_the_team(tmp_path, fmt):
     (event,) = json.loads(out)["events"]
     assert (event["start"], event["total_impact"], event["impact_pct"]) == ("2026-02-04", 60.0, 300.0)
     assert event["tag_causes"] == [{"tag": "team", "value": "web", "contribution": 60.0}]
+
+
+def test_a_new_service_still_alarmed_is_not_also_a_step_that_stayed():
+    # SageMaker from 2 March (day 60): $150 a day for the 20 days to 21 March, the end of
+    # the data. Too recent to tell from a leak: one open event, 20 x $150 = $3,000 (its
+    # expected $0: no percent). It was also listed among "step changes (a new level that
+    # stayed: not alarms)", $0 -> $150 on 2 March: the same change said to be both.
+    values = [0.0] * 60 + [150.0] * 20
+    detection = detect(daily_actuals({("Amazon SageMaker", "ml.m5.xlarge-Hosting"): values}))
+    (event,) = detection.events.to_dict("records")
+    assert (event["start"], event["end"], event["status"]) == (
+        pd.Timestamp("2026-03-02"),
+        pd.Timestamp("2026-03-21"),
+        "open",
+    )
+    assert event["total_impact"] == 3000.0 and event["kind"] == "recent"
+    assert detection.steps.empty
