@@ -101,10 +101,7 @@ def test_a_daily_job_on_a_file_that_stopped_says_so():
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_a_focus_exports_user_tags_name_the_team(tmp_path, fmt):
-    from datetime import datetime, timedelta
-    from decimal import Decimal
-
-    from tests.exports import Item, write
+    from tests.test_anomaly_tags import _two_teams
     from tests.test_trust import run
 
     # FOCUS keeps AWS's cost allocation tags as "user:team" in its Tags column. `breakdown
@@ -113,26 +110,8 @@ def test_a_focus_exports_user_tags_name_the_team(tmp_path, fmt):
     # S3 usage type, bucket web and bucket data $10 a day each; 4 February (a Wednesday) the
     # web bucket is $70: +$60 against its four previous Wednesdays' $10, all of it team=web;
     # of S3's expected $20 that day: 300 %
-    items = [
-        Item(
-            f"li-{day}-{team}",
-            datetime(2026, 1, 1) + timedelta(days=day),
-            24,
-            "AmazonS3",
-            "Amazon Simple Storage Service",
-            "Requests-Tier1",
-            "PutObject",
-            f"bucket-{team}",
-            "Usage",
-            Decimal("70.00" if team == "web" and day == 34 else "10.00"),
-            Decimal(1000),
-            "Requests",
-            team,
-        )
-        for day in range(45)
-        for team in ("web", "data")
-    ]
-    bill = write(items, tmp_path / "focus", "focus", fmt, tags="json" if fmt == "parquet" else "map")
+    tags = "json" if fmt == "parquet" else "map"
+    bill = _two_teams(tmp_path, 34, "70.00", schema="focus", fmt=fmt, tags=tags)
     code, out, err = run("anomalies", "--focus", bill, "--tag", "team", "--format", "json")
     assert code == 0, err
     (event,) = json.loads(out)["events"]

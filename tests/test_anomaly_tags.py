@@ -34,9 +34,12 @@ def test_the_samples_debug_logging_is_rooted_in_its_team():
     assert "[team=platform] 3.8x its 4-week same-weekday median ($16.60 billed, $4.40 expected)" in text
 
 
-def _two_teams(path, spike_day: int, spike_usd: str):
+def _two_teams(
+    path, spike_day: int, spike_usd: str, schema: str = "cur2", fmt: str = "parquet", tags: str = "map"
+):
     """45 days from 1 January 2026 of one S3 usage type billed to two buckets, team web and
-    team data, $10.00 a day each; on ``spike_day`` (0-based) the web bucket costs ``spike_usd``."""
+    team data, $10.00 a day each; on ``spike_day`` (0-based) the web bucket costs ``spike_usd``
+    (an export of ``schema`` and ``fmt``, tags as :func:`tests.exports.write` takes them)."""
     items = []
     for day in range(45):
         for team in ("web", "data"):
@@ -58,7 +61,7 @@ def _two_teams(path, spike_day: int, spike_usd: str):
                     team,
                 )
             )
-    return write(items, path / "bill", "cur2", "parquet")
+    return write(items, path / "bill", schema, fmt, tags=tags)
 
 
 def test_a_spike_of_one_team_is_that_teams(tmp_path):
