@@ -78,8 +78,9 @@ def _old_forecast(history, months: list[str]) -> tuple[np.ndarray, np.ndarray, n
 def forecast_rows(seed: int) -> list[dict]:
     """Every method's forecasts from every rolling origin of one generated bill."""
     from costmodel import forecast_methods as methods
-    from costmodel.actuals.series import cut, daily_bill, lumps_by_month, monthly_bill
-    from costmodel.forecast import _history, forecast
+    from costmodel.actuals.series import cut, monthly_bill
+    from costmodel.forecast import forecast
+    from costmodel.forecast_bounds import history_of
 
     generated = bills.bill(seed)
     truth = generated.monthly_totals()
@@ -96,11 +97,7 @@ def forecast_rows(seed: int) -> list[dict]:
             result = forecast(so_far, months=HORIZONS)
             bill = monthly_bill(so_far)
             daily = mode == "daily"
-            history = _history(
-                bill.loc[bill["complete"]],
-                daily_bill(so_far) if daily else None,
-                lumps_by_month(so_far) if daily else None,
-            )
+            history, _ = history_of(so_far, bill, daily)
             ahead = months[origin : origin + HORIZONS]
             scale = methods.naive_scale(history.totals)
             made = {CHOSEN: (result.forecast["expected"], result.forecast["low"], result.forecast["high"])}

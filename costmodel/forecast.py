@@ -36,12 +36,14 @@ import pandas as pd
 
 from costmodel import forecast_methods as methods
 from costmodel.actuals.controls import Actuals
-from costmodel.actuals.series import daily_bill, lumps_by_month, monthly_bill
+from costmodel.actuals.series import daily_bill, monthly_bill
 from costmodel.architecture import Architecture
 from costmodel.constants import CURRENCY
 from costmodel.display import Result
 from costmodel.errors import InputError
 from costmodel.forecast_bounds import (
+    MIN_MONTHS,
+    history_of,
     never_below_zero,
     not_below_billed_so_far,
     once_a_month_due,
@@ -53,7 +55,6 @@ from costmodel.output import money
 from costmodel.pricing.catalog import PriceCatalog
 
 INTERVAL = 0.8  # the share of outcomes a prediction interval covers [fraction]
-MIN_MONTHS = 3  # complete months a forecast of the months ahead needs
 MAX_MONTHS_AHEAD = 12
 MIN_DAILY_DAYS = 21  # days of daily data a month-end forecast needs (three weeks: a level and its season)
 DAILY_METHOD = (
@@ -296,32 +297,6 @@ def _simulated_month_end(actuals: Actuals, interval: float, seed: int, month_edg
     )
 
 
-def _complete_history(bill: pd.DataFrame, origin: str) -> pd.DataFrame:
-    complete = bill.loc[bill["complete"]]
-    if len(complete) < MIN_MONTHS:
-        raise InputError(
-            f"{origin}: a forecast needs at least {MIN_MONTHS} complete months of history, "
-            f"the file has {len(complete)} ({', '.join(complete['month']) or 'none'})"
-        )
-    return complete
-
-
-def _history(
-    complete: pd.DataFrame, daily: pd.DataFrame | None, lumps: pd.DataFrame | None = None
-) -> methods.History:
-    """The complete months as the candidates see them: daily averages without credits and
-    refunds [USD per day], and the daily bill and its once-a-month charges when there is one."""
-    return methods.History(
-        months=complete["month"].tolist(),
-        daily_average=((complete["actual"] - complete["one_off"]) / complete["days_in_month"]).to_numpy(
-            float
-        ),
-        days=complete["days_in_month"].to_numpy(float),
-        daily=daily,
-        lumps=lumps,
-    )
-
-
 def candidates_table(backtest: methods.Backtest, interval: float) -> pd.DataFrame:
     """One row per candidate: its backtest ``mase``, ``mape_pct`` and ``coverage_pct`` of
     its calibrated interval (lists, one per month ahead; None where none was made) and the
@@ -407,11 +382,8 @@ def forecast(
         )
         table = pd.DataFrame(columns=["month", "expected", "low", "high", "known_changes"])
     else:
-        history = _history(
-            _complete_history(bill, actuals.origin),
-            daily_bill(actuals) if daily_data else None,
-            lumps_by_month(actuals) if daily_data else None,
-        )
+        history, stopped = history_of(actuals, bill, daily_data)
+        notes += stopped
         backtest = methods.backtest(history, months, names)
         default = methods.DEFAULT_DAILY if daily_data else methods.DEFAULT_MONTHLY
         chosen, reason = (method, "asked for") if method else methods.choose(backtest, default)

@@ -1,7 +1,8 @@
 """What a bill's forecast can and cannot be, whatever the method: no month below $0 (a bill
 before credits never is), a month in progress never below what it has billed so far, no
 month missing from the history, and which of last month's once-a-month charges are due
-again. Apart from :mod:`costmodel.forecast` (the orchestrator) and
+again; and the history the candidates follow (complete months, without the services that
+stopped). Apart from :mod:`costmodel.forecast` (the orchestrator) and
 :mod:`costmodel.forecast_methods` (the candidates)."""
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ import numpy as np
 import pandas as pd
 
 from costmodel import forecast_methods as methods
+from costmodel import record_types
 from costmodel.actuals.controls import Actuals
-from costmodel.actuals.series import lumps_by_month
+from costmodel.actuals.series import daily_bill, lumps_by_month
 from costmodel.errors import InputError
+from costmodel.forecast_charges import billed_again
 from costmodel.output import money
 
 
@@ -26,10 +29,90 @@ def once_a_month_due(actuals: Actuals, month: str) -> float:
     key = lumps["service"] + "|" + lumps["usage_type"]
     last_month = str(pd.Period(month, "M") - 1)
     first_month = actuals.rows["period_start"].min().strftime("%Y-%m")
-    previous = methods.billed_again(lumps, last_month, first_month) & ~key.isin(
-        set(key.loc[lumps["month"] == month])
-    )
+    previous = billed_again(lumps, last_month, first_month) & ~key.isin(set(key.loc[lumps["month"] == month]))
     return float(lumps.loc[previous, "amount"].sum())
+
+
+MIN_MONTHS = 3  # complete months a forecast of the months ahead needs
+STOPPED_MONTHS = 2  # complete months a service must bill nothing in to count as stopped
+
+
+def stopped_services(actuals: Actuals, months: list[str]) -> pd.DataFrame:
+    """The cost of each stopped service in each of ``months`` (the complete ones) [USD]:
+    services that billed before and nothing in the last :data:`STOPPED_MONTHS` of them nor
+    since (a database shut down, a project ended). A fall that has ended is not a trend
+    that goes on: the months ahead hold none of their cost, and the history the candidates
+    follow is the services still running (else a drift reads the drop as a slope)."""
+    rows = actuals.rows
+    usage = rows.loc[~rows["record_type"].isin(record_types.ONE_OFF)]
+    by_month = usage.pivot_table(
+        index="month", columns="service", values="unblended_cost", aggfunc="sum", fill_value=0.0
+    )
+    if len(months) <= STOPPED_MONTHS or by_month.empty:
+        return pd.DataFrame(index=months)
+    held = by_month.reindex(months, fill_value=0.0)
+    billed = held.abs() >= 0.005
+    since = by_month.loc[by_month.index > months[-1]].abs().max() >= 0.005  # the month in progress
+    stopped = billed.iloc[:-STOPPED_MONTHS].any() & ~billed.iloc[-STOPPED_MONTHS:].any()
+    stopped &= ~since.reindex(stopped.index, fill_value=False)
+    return held.loc[:, stopped[stopped].index]
+
+
+def stopped_notes(stopped: pd.DataFrame) -> list[str]:
+    """One note per stopped service (see :func:`stopped_services`)."""
+    notes = []
+    for service in stopped.columns:
+        billed = stopped[service].loc[stopped[service].abs() >= 0.005]
+        notes.append(
+            f"{service} billed nothing in the last {STOPPED_MONTHS} complete months (last billed "
+            f"{billed.index[-1]}: {money(float(billed.iloc[-1]))}): a service that stopped, so its past cost "
+            "is left out of the history the forecast follows"
+        )
+    return notes
+
+
+def _complete_history(bill: pd.DataFrame, origin: str) -> pd.DataFrame:
+    complete = bill.loc[bill["complete"]]
+    if len(complete) < MIN_MONTHS:
+        raise InputError(
+            f"{origin}: a forecast needs at least {MIN_MONTHS} complete months of history, "
+            f"the file has {len(complete)} ({', '.join(complete['month']) or 'none'})"
+        )
+    return complete
+
+
+def history_of(actuals: Actuals, bill: pd.DataFrame, daily_data: bool) -> tuple[methods.History, list[str]]:
+    """(the :func:`_history` the candidates forecast from, notes on the services left out of
+    it because they stopped)."""
+    complete = _complete_history(bill, actuals.origin)
+    stopped = stopped_services(actuals, complete["month"].tolist())
+    history = _history(
+        complete,
+        daily_bill(actuals) if daily_data else None,
+        lumps_by_month(actuals) if daily_data else None,
+        stopped.sum(axis=1).to_numpy(float),
+    )
+    return history, stopped_notes(stopped)
+
+
+def _history(
+    complete: pd.DataFrame,
+    daily: pd.DataFrame | None,
+    lumps: pd.DataFrame | None = None,
+    stopped: np.ndarray | None = None,
+) -> methods.History:
+    """The complete months as the candidates see them: daily averages without credits and
+    refunds [USD per day] nor the cost of services that stopped (``stopped``: each month's
+    [USD], see :func:`costmodel.forecast_bounds.stopped_services`), and the daily bill and
+    its once-a-month charges when there is one."""
+    still_running = complete["actual"] - complete["one_off"] - (0.0 if stopped is None else stopped)
+    return methods.History(
+        months=complete["month"].tolist(),
+        daily_average=(still_running / complete["days_in_month"]).to_numpy(float),
+        days=complete["days_in_month"].to_numpy(float),
+        daily=daily,
+        lumps=lumps,
+    )
 
 
 def require_every_month(bill: pd.DataFrame, origin: str) -> None:
@@ -99,8 +182,13 @@ def never_below_zero(
 
 
 __all__ = [
+    "MIN_MONTHS",
+    "STOPPED_MONTHS",
+    "history_of",
     "never_below_zero",
     "not_below_billed_so_far",
     "once_a_month_due",
     "require_every_month",
+    "stopped_notes",
+    "stopped_services",
 ]

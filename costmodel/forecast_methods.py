@@ -60,6 +60,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from costmodel.forecast_charges import once_a_month
 from costmodel.forecast_names import CALENDAR, COMBINATION, DAMPED, DRIFT, DRIFT_WINDOW, NAIVE
 
 MIN_TRAIN = 4  # complete months before a backtest origin (a damped trend needs them)
@@ -80,8 +81,6 @@ OUTLIER_SIGMAS = 3.0  # a day this many robust standard deviations off the line 
 ROBUST_PASSES = 3  # refits after leaving the outlying days out
 STEP_MARGIN_DAYS = 14  # a level step is looked for this many days or more from the window's ends
 STEP_GAIN = 0.2  # a step is taken when it narrows the days' spread around the line this much
-SHARE_MONTHS = 3  # months a once-a-month charge's share of last month's cost must hold to be a share
-SHARE_TOLERANCE = 0.1  # how far from its median share a month may be and still count as steady
 DEFAULT_MONTHLY = COMBINATION  # the default of monthly data (least error on the development seeds)
 DEFAULT_DAILY = CALENDAR  # the default of daily data
 DESCRIPTIONS = {
@@ -333,76 +332,6 @@ def calendar(history: History, origin: int, ahead: list[str]) -> np.ndarray:
     first_month = str(daily["date"].iloc[0].to_period("M"))
     charges = once_a_month(lumps, by_month.loc[: str(complete)], np.array(recurring), first_month)
     return (np.array(recurring) + charges)[at]
-
-
-def billed_again(lumps: pd.DataFrame, month: str, first_month: str) -> pd.Series:
-    """Which of ``month``'s once-a-month charges (rows of ``lumps``, see
-    :func:`costmodel.actuals.series.lumps_by_month`) come again the month after: one billed
-    on the 1st (a support plan, a reservation's or Savings Plan's monthly fee) or in the
-    month before too; not one billed once mid-month (a reservation's upfront fee, bought
-    that day). With no month before in the data (``first_month``: the data's first), which
-    recur cannot be told: every one is taken to."""
-    previous = str(pd.Period(month, "M") - 1)
-    key = lumps["service"] + "|" + lumps["usage_type"]
-    before = set(key.loc[lumps["month"] == previous])
-    return (lumps["month"] == month) & (
-        (lumps["first_day"] == 1) | key.isin(before) | (previous < first_month)
-    )
-
-
-def once_a_month(
-    lumps: pd.DataFrame, recurring: pd.Series, ahead_recurring: np.ndarray, first_month: str = ""
-) -> np.ndarray:
-    """The once-a-month charges of each month ahead [USD]. ``lumps``: each group's charge by
-    month (month, service, usage_type, amount) up to the last complete month; ``recurring``:
-    each month's recurring cost [USD] by month up to it; ``ahead_recurring``: the months
-    ahead's. A group whose charge has been a steady share of the previous month's recurring
-    cost (at least :data:`SHARE_MONTHS` of its last six months within :data:`SHARE_TOLERANCE`
-    of their median, and two thirds of them: a support plan, a percentage of last month's
-    usage) is that median share of the month before each month ahead; any other, its last
-    month's amount when :func:`billed_again` (an RI fee, a subscription; 0 when it was not
-    billed then, or billed once: an upfront fee). ``first_month``: the data's first month."""
-    total = np.zeros(len(ahead_recurring))
-    if lumps.empty:
-        return total
-    # the last complete month: the recurring cost's, or the charges' when no recurring month is known
-    last = recurring.index[-1] if len(recurring) else str(lumps["month"].max())
-    previous_recurring = np.concatenate([[float(recurring.get(last, 0.0))], ahead_recurring[:-1]])
-    again = billed_again(lumps, last, first_month or str(lumps["month"].min()))
-    for _, group in lumps.groupby(["service", "usage_type"]):
-        amounts = group.groupby("month")["amount"].sum()
-        share = _steady_share(amounts, recurring)
-        if share is not None:
-            total += share * previous_recurring
-        else:
-            total += float(group.loc[again.loc[group.index], "amount"].sum())
-    return total
-
-
-def _steady_share(amounts: pd.Series, recurring: pd.Series) -> float | None:
-    """The median share of a once-a-month charge in the previous month's recurring cost,
-    when steady (see :func:`once_a_month`); None otherwise."""
-    shares, billed = [], []
-    for month, amount in amounts.iloc[-6:].items():
-        previous = str(pd.Period(str(month), "M") - 1)
-        if recurring.get(previous, 0.0) > 0:
-            shares.append(float(amount) / float(recurring[previous]))
-            billed.append(float(amount))
-    if len(shares) < SHARE_MONTHS:
-        return None
-    median = float(np.median(shares))
-    if median <= 0:
-        return None
-    close = np.abs(np.array(shares) / median - 1) <= SHARE_TOLERANCE
-    steady = close.sum() >= max(SHARE_MONTHS, math.ceil(2 * len(shares) / 3))
-    # and steadier than the amounts: a flat fee on a growing bill is a drifting share, not a share
-    return median if steady and _spread(shares) < _spread(billed) else None
-
-
-def _spread(values: list[float]) -> float:
-    """The median absolute deviation of ``values`` over their median (0 for a median of 0)."""
-    median = float(np.median(values))
-    return float(np.median(np.abs(np.array(values) - median))) / abs(median) if median else 0.0
 
 
 CANDIDATES: dict[str, Candidate] = {

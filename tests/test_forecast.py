@@ -628,3 +628,39 @@ def test_an_upfront_fee_billed_mid_month_is_not_forecast_again_with_a_month_in_p
     table = forecast(actuals, months=3).forecast.set_index("month")
     assert table.loc["2026-12", "expected"] == pytest.approx(3400.0, abs=0.01)
     assert table.loc["2027-01", "expected"] == pytest.approx(3400.0, abs=0.01)
+
+
+def test_a_service_that_stopped_is_a_fall_that_has_ended_not_a_trend(tmp_path):
+    # tester30: EC2 $100 a day from June; RDS $50 a day June to August, nothing from
+    # September (shut down). The drift read the drop as a slope: November $2,625, January
+    # $1,937.50. The history the forecast follows is now the services still running (EC2
+    # alone), flat: November 30 x 100 = $3,000, December and January 31 x 100 = $3,100
+    results = []
+    for month in ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]:
+        period = pd.Period(month, "M")
+        rates = {"Amazon Elastic Compute Cloud - Compute": 100.0}
+        if month <= "2026-08":
+            rates["Amazon Relational Database Service"] = 50.0
+        results.append(
+            {
+                "TimePeriod": {"Start": f"{month}-01", "End": str((period + 1).start_time.date())},
+                "Total": {},
+                "Groups": [
+                    {
+                        "Keys": [service],
+                        "Metrics": {
+                            "UnblendedCost": {"Amount": f"{rate * period.days_in_month:.2f}", "Unit": "USD"}
+                        },
+                    }
+                    for service, rate in rates.items()
+                ],
+                "Estimated": False,
+            }
+        )
+    path = tmp_path / "rds-stops.json"
+    path.write_text(
+        json.dumps({"GroupDefinitions": [{"Type": "DIMENSION", "Key": "SERVICE"}], "ResultsByTime": results})
+    )
+    result = forecast(read_actuals(path), months=3)
+    assert result.forecast["expected"].tolist() == pytest.approx([3000.0, 3100.0, 3100.0])
+    assert any("Amazon Relational Database Service billed nothing" in note for note in result.notes)
