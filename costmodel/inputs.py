@@ -217,9 +217,28 @@ def load_yaml(text: str, origin: str) -> Any:
     except yaml.YAMLError as exc:
         raise InputError(f"{origin}: not valid YAML ({' '.join(str(exc).split())})") from None
     except (ValueError, OverflowError, RecursionError) as exc:  # e.g. a timestamp out of range
-        raise InputError(f"{origin}: a value cannot be read ({exc})") from None
+        bad_line = _unreadable_value_line(text)
+        where = f", line {bad_line}" if bad_line else ""
+        raise InputError(f"{origin}{where}: a value cannot be read ({exc})") from None
     check_finite_tree(data, origin)
     return data
+
+
+def _unreadable_value_line(text: str) -> int | None:
+    """The line of the first plain scalar YAML reads as a timestamp but cannot build (a
+    date such as 2026-13-01), so the message can point at it; None when none is."""
+    resolver = yaml.resolver.Resolver()
+    constructor = yaml.SafeLoader("")
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if not isinstance(event, yaml.ScalarEvent) or not event.implicit[0]:
+            continue
+        if resolver.resolve(yaml.ScalarNode, event.value, (True, False)) != "tag:yaml.org,2002:timestamp":
+            continue
+        try:
+            constructor.construct_yaml_timestamp(yaml.ScalarNode("tag:yaml.org,2002:timestamp", event.value))
+        except (ValueError, OverflowError):
+            return event.start_mark.line + 1 if event.start_mark is not None else None
+    return None
 
 
 # ---------------------------------------------------------------------------- JSON

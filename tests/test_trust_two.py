@@ -44,6 +44,17 @@ def test_yaml_aliases_are_refused_before_anything_is_built(tmp_path, text, argv)
     assert time.monotonic() - started < 10  # the bomb is never expanded
 
 
+def test_an_impossible_date_names_its_line():
+    from costmodel.errors import InputError
+    from costmodel.inputs import load_yaml
+
+    # YAML reads 2026-13-01 as a timestamp and fails building it: the message points at it
+    with pytest.raises(
+        InputError, match=r"planned.yaml, line 3: a value cannot be read \(month must be in 1..12\)"
+    ):
+        load_yaml("- start: 2026-12-01\n  service: A\n- start: 2026-13-01\n  service: B\n", "planned.yaml")
+
+
 def test_a_zero_budget_is_over_with_an_unknown_share_in_json(tmp_path):
     path = tmp_path / "budget.yaml"
     path.write_text("monthly_usd: 0\nby_service:\n  AWS WAF: 0\nalert_pct: [80]\n")
