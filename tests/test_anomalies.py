@@ -276,6 +276,16 @@ def test_thresholds_on_total_impact_keep_the_events_worth_an_alert():
     assert alarms(detection, min_impact_usd=500, min_impact_pct=100).empty  # both must hold
 
 
+def test_a_daily_job_can_fail_on_an_alert_and_only_when_asked():
+    # the September sample has one alarm (CloudWatch logs, 8-9 September, $23.22): exit 0 by
+    # default, 1 with --fail-on-alert (a check the user asked for, DESIGN's exit 1), 0 when
+    # no event passes the threshold
+    assert run("anomalies", "--month", "2026-09")[0] == 0
+    assert run("anomalies", "--month", "2026-09", "--fail-on-alert")[0] == 1
+    assert run("anomalies", "--month", "2026-09", "--fail-on-alert", "--format", "json")[0] == 1
+    assert run("anomalies", "--month", "2026-09", "--fail-on-alert", "--min-impact-usd", "1e9")[0] == 0
+
+
 def test_regions_come_from_the_usage_type_prefix():
     from costmodel.anomalies import region_of
 

@@ -243,7 +243,7 @@ def _planned(args: argparse.Namespace) -> list:
     return planned
 
 
-def cmd_anomalies(args: argparse.Namespace) -> None:
+def cmd_anomalies(args: argparse.Namespace) -> int:
     from costmodel import anomalies
 
     for option in ("min_usd", "min_impact_usd", "min_impact_pct"):
@@ -282,6 +282,8 @@ def cmd_anomalies(args: argparse.Namespace) -> None:
         )
         events = events.loc[in_month]
     events = events.sort_values("start", ignore_index=True)
+    # a daily job acts on the exit code: 1 when asked and an unplanned event passes the thresholds
+    code = 1 if args.fail_on_alert and (~events["planned"].astype(bool)).any() else 0
     shown = found.assign(date=found["date"].dt.strftime("%Y-%m-%d"))[anomalies.COLUMNS]
     steps = steps.assign(date=steps["date"].dt.strftime("%Y-%m-%d"))
     if args.format == "json":
@@ -299,11 +301,12 @@ def cmd_anomalies(args: argparse.Namespace) -> None:
                 "method": anomalies.METHOD,
             }
         )
-        return
+        return code
     if args.format == "csv":
         write_csv(shown)
-        return
+        return code
     _print_anomalies(detection, events, shown, steps, progress)
+    return code
 
 
 def _stale_as_of(args: argparse.Namespace, actuals: Actuals) -> list[str]:

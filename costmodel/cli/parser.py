@@ -248,6 +248,11 @@ def _add_finance_parsers(sub: argparse._SubParsersAction) -> None:
         default=0.0,
         help="alert on events of at least this impact [%%]",
     )
+    p.add_argument(
+        "--fail-on-alert",
+        action="store_true",
+        help="exit 1 when an unplanned event passes the thresholds (for a daily job; default: exit 0)",
+    )
     p.set_defaults(func=Command("finance", "cmd_anomalies"))
 
 
