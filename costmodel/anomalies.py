@@ -159,14 +159,19 @@ def _monthly_charge_series(actuals: Actuals) -> set[tuple[str, str]]:
     against its usual nothing, never as a charge with no past months to compare with."""
     rows = require_daily(actuals, "anomaly detection")
     billed = rows.loc[rows["unblended_cost"] != 0]
-    out = set()
-    for service, usage_type, _ in lump_keys(rows):
-        days = billed.loc[
-            (billed["service"] == service) & (billed["usage_type"] == usage_type), "period_start"
-        ]
-        if days.dt.strftime("%Y-%m").nunique() > 1 or (days.dt.day <= EDGE_DAYS).all():
-            out.add((service, usage_type))
-    return out
+    # one pass over the rows (a line-item file has millions), not one filter per charge
+    seen = billed.groupby(["service", "usage_type"])["period_start"].agg(
+        months=lambda days: days.dt.to_period("M").nunique(), last_day=lambda days: days.dt.day.max()
+    )
+    return {
+        (service, usage_type)
+        for service, usage_type, _ in lump_keys(rows)
+        if (service, usage_type) in seen.index
+        and (
+            seen.at[(service, usage_type), "months"] > 1
+            or seen.at[(service, usage_type), "last_day"] <= EDGE_DAYS
+        )
+    }
 
 
 def labels_of(items: pd.DataFrame) -> dict[tuple[str, str], str]:
