@@ -2,10 +2,10 @@
 with a start, an end, a total impact in dollars and percent, ranked root causes, open or
 closed, and planned changes never alarmed.
 
-Each series (service, usage type, and account where line items give it; region from the
-usage type's prefix; and the value of each cost allocation tag the line items were read
-with, ``tag:KEY`` columns, '' untagged) is its unblended cost per day, credits, refunds and
-tax left out.
+Each series (service, usage type, and account where line items give it; region where
+line items name it, else from the usage type's prefix; and the value of each cost
+allocation tag the line items were read with, ``tag:KEY`` columns, '' untagged) is its
+unblended cost per day, credits, refunds and tax left out.
 :mod:`costmodel.anomaly_rules` scores it: days far above their same-weekday median (a
 month's edge days carry the extra they carry every month: a month-end job is learned, not
 alarmed), sustained shifts by a CUSUM (a leak of +$60 a day that no single day shows),
@@ -136,7 +136,13 @@ def _usage_rows(actuals: Actuals) -> pd.DataFrame:
     ]
     usage = usage.assign(account=usage.get("account", ""))
     regions = {u: region_of(u) for u in usage["usage_type"].unique()}
-    return usage.assign(region=usage["usage_type"].map(regions))
+    from_prefix = usage["usage_type"].map(regions)
+    if "region" not in usage:  # Cost Explorer: the usage type's prefix is all that names it
+        return usage.assign(region=from_prefix)
+    # line items name the region (product_region_code, RegionId); where they do not (global
+    # services, transfer lines), the usage type's prefix may
+    named = usage["region"].fillna("").astype(str)
+    return usage.assign(region=named.where(named != "", from_prefix))
 
 
 def daily_by_usage_type(actuals: Actuals) -> pd.DataFrame:

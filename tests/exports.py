@@ -45,6 +45,7 @@ class Item:
     team: str | None  # the tag team, None when untagged
     provider: str = "AWS"
     currency: str = "USD"
+    region: str | None = None  # the region column's value; None: the export has no region column
 
     @property
     def end(self) -> datetime:
@@ -126,6 +127,7 @@ def _columns(item: Item, schema: str) -> dict[str, object]:
             "x_UsageType": item.usage_type or None,
             "x_ServiceCode": item.product_code,
             "x_Operation": item.operation or None,
+            **({"RegionId": item.region or None} if item.region is not None else {}),
         }
     names = {
         "cur2": {
@@ -180,7 +182,10 @@ def _columns(item: Item, schema: str) -> dict[str, object]:
         "unit": item.unit or None,
         "name": item.product_name,
     }
-    return {names[k]: v for k, v in values.items()}
+    out = {names[k]: v for k, v in values.items()}
+    if item.region is not None:
+        out["product_region_code" if schema == "cur2" else "product/regionCode"] = item.region or None
+    return out
 
 
 def write(

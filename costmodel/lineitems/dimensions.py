@@ -1,11 +1,12 @@
-"""The daily bill of an export by account and by tag: what budgets filtered by account or
-tag and anomaly root causes by account stand on (Cost Explorer files have neither).
+"""The daily bill of an export by account, region and tag: what budgets filtered by account
+or tag and anomaly root causes by account and region stand on (Cost Explorer files have
+none of them; a usage type's prefix is all they say of the region).
 
-One query: per day, bill key (product, usage type, line item type), account and the values
-of the tags asked for, the unblended and amortized cost. Its rows are Cost Explorer rows
-(:data:`costmodel.actuals.controls.TIDY_COLUMNS`) plus ``account`` and one ``tag:KEY`` column
-per tag ('' untagged), and they add up, month by month, to the export's own total, or the
-export is refused.
+One query: per day, bill key (product, usage type, line item type), account, region and the
+values of the tags asked for, the unblended and amortized cost. Its rows are Cost Explorer
+rows (:data:`costmodel.actuals.controls.TIDY_COLUMNS`) plus ``account``, ``region`` ('' where
+the export names none) and one ``tag:KEY`` column per tag ('' untagged), and they add up,
+month by month, to the export's own total, or the export is refused.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from costmodel.lineitems.source import Source
 
 QUERY = """
 SELECT date_trunc('day', usage_start) AS day, product_code, product_name, usage_type, line_item_type,
-       usage_unit, account_id{tags}, SUM(unblended_cost) AS unblended_cost, {amortized} AS amortized_cost,
-       SUM(usage_amount) AS usage_amount, COUNT(*) AS line_items
+       usage_unit, account_id, region{tags}, SUM(unblended_cost) AS unblended_cost,
+       {amortized} AS amortized_cost, SUM(usage_amount) AS usage_amount, COUNT(*) AS line_items
 FROM li GROUP BY {keys}"""
 
 
@@ -40,7 +41,7 @@ def _sql(source: Source, tag_keys: tuple[str, ...], map_keys: set[str] | None = 
         for i, key in enumerate(tag_keys)
     }
     tags = "".join(f", tag_{i}" for i in range(len(tag_keys)))
-    keys = ", ".join(str(i) for i in range(1, 8 + len(tag_keys)))
+    keys = ", ".join(str(i) for i in range(1, 9 + len(tag_keys)))
     sql = canonical_cte(source, extra) + QUERY.format(tags=tags, amortized=AMORTIZED, keys=keys)
     return to_athena(sql) if source.engine == "athena" else sql
 
@@ -48,7 +49,7 @@ def _sql(source: Source, tag_keys: tuple[str, ...], map_keys: set[str] | None = 
 def daily_by_dimension(
     source: Source, athena: Athena | None = None, tag_keys: tuple[str, ...] = (), require_tags: bool = False
 ) -> Actuals:
-    """The export's daily rows with ``account`` and each tag of ``tag_keys`` (see the module
+    """The export's daily rows with ``account``, ``region`` and each tag of ``tag_keys`` (see the module
     docstring), with the export's own monthly totals as controls; with ``require_tags``, a
     tag on no line item is refused, naming the tag keys the export has (a mistyped key would
     otherwise read as all cost untagged)."""
@@ -75,6 +76,7 @@ def daily_by_dimension(
             "usage_quantity": frame["usage_amount"].astype(float),
             "usage_unit": frame["usage_unit"].fillna(""),
             "account": frame["account_id"].fillna("").astype(str),
+            "region": frame["region"].fillna("").astype(str),
         }
     )
     for i, key in enumerate(tag_keys):
@@ -91,7 +93,7 @@ def daily_by_dimension(
     _check_totals(rows, daily.controls, source.origin)
     if require_tags:
         _refuse_absent_tags(rows, tag_keys, source, athena)
-    extra = ["account", *(tag_column(k) for k in tag_keys)]
+    extra = ["account", "region", *(tag_column(k) for k in tag_keys)]
     return Actuals(rows=rows[[*TIDY_COLUMNS, *extra]], controls=daily.controls, origin=source.origin)
 
 

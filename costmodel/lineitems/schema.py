@@ -8,6 +8,7 @@ canonical           CUR 2.0 (Parquet)             legacy CUR (CSV, CSV.gz)    FO
 ==================  ============================  ==========================  ===================
 ``usage_start``     line_item_usage_start_date    lineItem/UsageStartDate     ChargePeriodStart
 ``account_id``      line_item_usage_account_id    lineItem/UsageAccountId     SubAccountId
+``region``          product_region_code           product/regionCode          RegionId
 ``product_code``    line_item_product_code        lineItem/ProductCode        x_ServiceCode
 ``product_name``    product['product_name']       product/ProductName         ServiceName
 ``usage_type``      line_item_usage_type          lineItem/UsageType          x_UsageType
@@ -18,7 +19,10 @@ canonical           CUR 2.0 (Parquet)             legacy CUR (CSV, CSV.gz)    FO
 ``currency``        line_item_currency_code       lineItem/CurrencyCode       BillingCurrency
 ==================  ============================  ==========================  ===================
 
-FOCUS without AWS's ``x_`` columns has no usage types: it reconciles per service.
+FOCUS without AWS's ``x_`` columns has no usage types: it reconciles per service. The region
+falls back to older spellings (legacy CUR's ``product/region``, its Athena name
+``product_region``, FOCUS 1.0-preview's ``Region``); an export with none reads '' (the
+usage type's prefix then tells the region, where it has one).
 
 Every export variant reads to the same canonical columns: Parquet with typed columns or CSV
 read as text (``NULL``, ``null`` and empty are missing values); times naive (UTC, as AWS
@@ -47,6 +51,7 @@ CANONICAL = (
     "usage_start",
     "usage_end",
     "account_id",
+    "region",  # the region code (us-east-1); '' for global services or an export without it
     "product_code",
     "product_name",
     "usage_type",
@@ -233,6 +238,7 @@ CUR2 = Schema(
         "usage_start": "line_item_usage_start_date",
         "usage_end": "line_item_usage_end_date",
         "account_id": "line_item_usage_account_id",
+        "region": "product_region_code",
         "product_code": "line_item_product_code",
         "product_name": "product_product_name",
         "usage_type": "line_item_usage_type",
@@ -246,6 +252,7 @@ CUR2 = Schema(
         "line_item_id": "identity_line_item_id",
         "time_interval": "identity_time_interval",
     },
+    alternatives={"region": ("product_region",)},  # legacy CUR in Parquet (Athena's naming)
     map_columns={"product_name": ("product", "product_name")},
     tag_map="resource_tags",
     tag_prefixes=("resource_tags_user_",),  # legacy CUR in Parquet (its Athena naming)
@@ -281,6 +288,7 @@ LEGACY = Schema(
         "usage_start": "lineItem/UsageStartDate",
         "usage_end": "lineItem/UsageEndDate",
         "account_id": "lineItem/UsageAccountId",
+        "region": "product/regionCode",
         "product_code": "lineItem/ProductCode",
         "product_name": "product/ProductName",
         "usage_type": "lineItem/UsageType",
@@ -294,6 +302,7 @@ LEGACY = Schema(
         "line_item_id": "identity/LineItemId",
         "time_interval": "identity/TimeInterval",
     },
+    alternatives={"region": ("product/region",)},  # older exports: the code, before regionCode
     tag_prefixes=("resourceTags/user:",),
     amortized=dict(
         zip(
@@ -320,6 +329,7 @@ FOCUS = Schema(
         "usage_start": "ChargePeriodStart",
         "usage_end": "ChargePeriodEnd",
         "account_id": "SubAccountId",
+        "region": "RegionId",
         "product_code": "x_ServiceCode",
         "product_name": "ServiceName",
         "usage_type": "x_UsageType",
@@ -333,7 +343,7 @@ FOCUS = Schema(
         "currency": "BillingCurrency",
         "provider": "ProviderName",
     },
-    alternatives={"provider": ("ServiceProviderName",)},
+    alternatives={"provider": ("ServiceProviderName",), "region": ("Region",)},  # 1.0-preview
     tag_map="Tags",
 )
 
