@@ -17,16 +17,16 @@ median cost over the last four weeks (days at a month's edges left out), the ext
 a month's first and last two days (a month-end batch job) as the median of the last three
 months (each over the same weekday one and two weeks inside its month), the once-a-month
 charges (:func:`once_a_month`: a support plan at its steady share of the month before, an
-RI fee at last month's amount, an upfront fee billed once mid-month not again), and the
-slope in force of the mid-month days (:func:`costmodel.forecast_trend.robust_trend`: a
-robust line through the last 180 days with weekday effects beside it, spikes and leaks left
-out, a level step fitted beside it when there is one, and the slope since a slope change
-when one is significant). It knows what monthly totals hide: a step in the middle of last
-month, the weekdays of the month ahead, money billed once a month, a slope that changed two
-months ago. (On the benchmark's development seeds the line through 120 days forecast three
-months ahead with MASE 1.24 where the mean monthly change of six months gave 1.40, weekday
-medians instead of means kept a leak in the last four weeks out of the level, the step
-1.21; the slope since a change, through 180 days, took the calendar from 1.18 to 1.06.)
+RI fee at last month's amount, an upfront fee billed once mid-month not again), and the slope of a robust line
+through the mid-month days of the last :data:`TREND_DAYS` days (weekday effects fitted
+beside it; days off the line by more than :data:`OUTLIER_SIGMAS` robust standard
+deviations, a spike or a leak, left out and the line fitted again; a level step, a new
+service, fitted beside it when it narrows the days' spread by :data:`STEP_GAIN`). It
+knows what monthly totals hide: a step in the middle of last month, the weekdays of the
+month ahead, money billed once a month, a slope that changed two months ago. (On the
+benchmark's development seeds the line through 120 days forecast three months ahead with
+MASE 1.24 where the mean monthly change of six months gave 1.40, weekday medians instead of
+means kept a leak in the last four weeks out of the level, and the step 1.21.)
 
 **Rolling origin** (:func:`backtest`): from each of the last :data:`MAX_ORIGINS` months
 that leave at least :data:`MIN_TRAIN` complete months before them, every candidate
@@ -62,7 +62,6 @@ import pandas as pd
 
 from costmodel.forecast_charges import once_a_month
 from costmodel.forecast_names import CALENDAR, COMBINATION, DAMPED, DRIFT, DRIFT_WINDOW, NAIVE
-from costmodel.forecast_trend import TREND_DAYS, robust_trend
 
 MIN_TRAIN = 4  # complete months before a backtest origin (a damped trend needs them)
 MAX_ORIGINS = 12  # backtest origins: the last twelve months (recent errors are the relevant ones)
@@ -76,6 +75,12 @@ SWITCH_MARGIN = 0.2
 PROFILE_DAYS = 28  # days of the weekday profile of the calendar candidate (four whole weeks)
 EDGE_DAYS = 2  # a month's first and last days whose extra cost the calendar candidate learns
 EDGE_MONTHS = 3  # months the extra cost of a month's edge days is the median of
+TREND_DAYS = 120  # days the calendar's line goes through (shorter: noisier; longer: lags a new slope)
+MIN_TREND_DAYS = 56  # mid-month days that line needs; fewer: the mean monthly change of the months
+OUTLIER_SIGMAS = 3.0  # a day this many robust standard deviations off the line is not trend
+ROBUST_PASSES = 3  # refits after leaving the outlying days out
+STEP_MARGIN_DAYS = 14  # a level step is looked for this many days or more from the window's ends
+STEP_GAIN = 0.2  # a step is taken when it narrows the days' spread around the line this much
 DEFAULT_MONTHLY = COMBINATION  # the default of monthly data (least error on the development seeds)
 DEFAULT_DAILY = CALENDAR  # the default of daily data
 DESCRIPTIONS = {
@@ -87,8 +92,7 @@ DESCRIPTIONS = {
         "each day ahead at its weekday's median of the last 4 weeks, plus the extra cost of a month's first "
         "and last 2 days (median of 3 months), once-a-month charges (a steady share of the month before, or "
         "last month's amount when billed on the 1st or the month before too) and the slope of a robust "
-        f"line through the last {TREND_DAYS} days (spikes and leaks left out, a level step fitted beside it, "
-        "the slope since a slope change when it is significant)"
+        f"line through the last {TREND_DAYS} days (spikes and leaks left out, a level step fitted beside it)"
     ),
 }
 
@@ -239,6 +243,64 @@ def _daily_slope(middle: pd.Series) -> float:
     if len(monthly) and monthly.index[-1] == dates[-1].to_period("M") and dates[-1].day < 20:
         monthly = monthly.iloc[:-1]  # a month begun: too few of its days for its level
     return _slope(monthly.to_numpy())
+
+
+def _robust_fit(design: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """(coefficients, spread): least squares, then again without the rows more than
+    :data:`OUTLIER_SIGMAS` robust standard deviations (1.4826 x the median absolute
+    residual) off the fit, :data:`ROBUST_PASSES` times; spread: that robust standard
+    deviation of every row's residual. None when most rows are off the fit."""
+    # a floor for the spread: a line that fits most days exactly still leaves rounding
+    floor = 1e-6 * max(float(np.mean(np.abs(y))), 1e-9)
+    coefficients = np.linalg.lstsq(design, y, rcond=None)[0]
+    for _ in range(ROBUST_PASSES):
+        residuals = y - design @ coefficients
+        spread = max(1.4826 * float(np.median(np.abs(residuals - np.median(residuals)))), floor)
+        keep = np.abs(residuals) <= OUTLIER_SIGMAS * spread
+        if keep.sum() < len(y) // 2:  # most days off the fit: nothing to trust
+            return None
+        coefficients = np.linalg.lstsq(design[keep], y[keep], rcond=None)[0]
+    residuals = y - design @ coefficients
+    return coefficients, max(1.4826 * float(np.median(np.abs(residuals - np.median(residuals)))), floor)
+
+
+def _step_at(x: np.ndarray, design: np.ndarray, y: np.ndarray) -> np.ndarray | None:
+    """The level step (a column of 0 before, 1 from the day) that least squares fits best,
+    on a day at least :data:`STEP_MARGIN_DAYS` from either end; None without such a day."""
+    candidates = np.unique(x)[STEP_MARGIN_DAYS:-STEP_MARGIN_DAYS]
+    best, best_error = None, np.inf
+    for day in candidates:
+        step = (x >= day).astype(float)
+        with_step = np.column_stack([design, step])
+        residuals = y - with_step @ np.linalg.lstsq(with_step, y, rcond=None)[0]
+        error = float(residuals @ residuals)
+        if error < best_error:
+            best, best_error = step, error
+    return best
+
+
+def robust_trend(days: pd.Series) -> float | None:
+    """The slope of a line through a daily series (index: dates) with a level for each
+    weekday [USD per day, per month of 30.4375 days], fitted robustly (:func:`_robust_fit`:
+    spikes and leaks left out); with a level step in the window (a new service, a replica
+    added), the line's slope beside that step, when the step makes the days' spread
+    :data:`STEP_GAIN` narrower (a step is not a trend: it does not go on). None with fewer
+    than :data:`MIN_TREND_DAYS` days or most days off a line."""
+    if len(days) < MIN_TREND_DAYS:
+        return None
+    dates = pd.DatetimeIndex(days.index)
+    weekday = np.asarray(dates.day_of_week)
+    x = (dates - dates[-1]).days.to_numpy(float)
+    design = np.column_stack([x, *(weekday == k for k in np.unique(weekday))]).astype(float)
+    y = days.to_numpy(float)
+    line = _robust_fit(design, y)
+    if line is None:
+        return None
+    step = _step_at(x, design, y)
+    stepped = _robust_fit(np.column_stack([design, step]), y) if step is not None else None
+    if stepped is not None and stepped[1] <= (1 - STEP_GAIN) * line[1]:
+        return float(stepped[0][0]) * 30.4375
+    return float(line[0][0]) * 30.4375
 
 
 def calendar(history: History, origin: int, ahead: list[str]) -> np.ndarray:

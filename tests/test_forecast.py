@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 
 from costmodel import forecast_methods as methods
-from costmodel import forecast_trend as trend
 from costmodel.actuals import read_actuals
 from costmodel.actuals.series import cut
 from costmodel.errors import InputError
@@ -72,43 +71,6 @@ def test_the_calendar_slope_is_a_robust_line_that_leaves_a_leak_and_a_spike_out(
     assert np.polyfit(t, damaged, 1)[0] * 30.4375 > 16
     # 55 days are too few for a line: None (the calendar falls back to the months' mean change)
     assert methods.robust_trend(pd.Series(clean[:55], index=days[:55])) is None
-
-
-def test_after_a_slope_change_the_slope_in_force_is_the_one_since_the_change():
-    # 180 days (the window): flat at $100 a weekday / $50 a weekend day for 120 days, then +$1 a
-    # day from day 120 on. The slope in force: $1 a day = 30.4375 a day per month.
-    days = pd.date_range("2026-01-05", periods=180)  # a Monday
-    t = np.arange(180.0)
-    values = np.where(days.day_of_week >= 5, 50.0, 100.0) + np.maximum(t - 120, 0.0)
-    assert methods.robust_trend(pd.Series(values, index=days)) == pytest.approx(30.4375, rel=1e-6)
-    # one line through the 180 days lags it: least squares gives about a third of it
-    assert np.polyfit(t, values - np.where(days.day_of_week >= 5, 50.0, 100.0), 1)[0] * 30.4375 < 15
-
-
-def test_a_straight_line_has_no_slope_change():
-    # $2 a day up, no noise: the hinge's coefficient is 0, no change is taken, the line's slope
-    # stays: 2 x 30.4375 = 60.875 a day per month
-    days = pd.date_range("2026-01-05", periods=180)
-    values = 500.0 + 2.0 * np.arange(180.0)
-    x = (days - days[-1]).days.to_numpy(float)
-    design = np.column_stack([x, np.ones(180)])
-    assert trend.slope_change(x, design, values, np.ones(180, dtype=bool)) is None
-    assert methods.robust_trend(pd.Series(values, index=days)) == pytest.approx(60.875, rel=1e-9)
-
-
-def test_a_slope_change_inside_the_noise_is_not_taken(monkeypatch):
-    # flat at $1,000 with days alternately $40 over and under, and a change of 1 cent a day
-    # from day 120: far inside the noise, so no change (the line's slope stands)
-    days = pd.date_range("2026-01-05", periods=180)
-    t = np.arange(180.0)
-    values = 1000.0 + np.where(t % 2 == 0, 40.0, -40.0) + 0.01 * np.maximum(t - 120, 0.0)
-    x = (days - days[-1]).days.to_numpy(float)
-    design = np.column_stack([x, np.ones(180)])
-    kept = np.ones(180, dtype=bool)
-    assert trend.slope_change(x, design, values, kept) is None
-    # without the significance test the best hinge would be taken, noise and all
-    monkeypatch.setattr(trend, "SLOPE_CHANGE_T", 0.0)
-    assert trend.slope_change(x, design, values, kept) is not None
 
 
 def test_a_new_service_is_a_step_not_a_trend():
