@@ -43,6 +43,7 @@ from costmodel.display import Result
 from costmodel.errors import InputError
 from costmodel.forecast_bounds import (
     MIN_MONTHS,
+    before_first_cost,
     history_of,
     never_below_zero,
     not_below_billed_so_far,
@@ -376,9 +377,10 @@ def forecast(
     chosen, reason, basis = method or "", "", ""
     candidates = pd.DataFrame(columns=["method", "mase", "mape_pct", "coverage_pct", "forecasts"])
     mape, backtest = None, None
-    if len(complete) < MIN_MONTHS and current is not None:
+    with_cost = len(complete) - len(before_first_cost(complete))
+    if with_cost < MIN_MONTHS and current is not None:
         notes.append(
-            f"months ahead need {MIN_MONTHS} complete months of history; the file has {len(complete)}"
+            f"months ahead need {MIN_MONTHS} complete months of history with cost; the file has {with_cost}"
         )
         table = pd.DataFrame(columns=["month", "expected", "low", "high", "known_changes"])
     else:

@@ -81,18 +81,52 @@ def _complete_history(bill: pd.DataFrame, origin: str) -> pd.DataFrame:
     return complete
 
 
+def before_first_cost(complete: pd.DataFrame) -> list[str]:
+    """The complete months before the first that billed anything (a range fetched from before
+    the account or the service began: Cost Explorer lists those months without cost). They
+    are no part of the bill's history: a drift or a trend would read the start as a rise."""
+    billed = ((complete["actual"] - complete["one_off"]).abs() >= 0.005).to_numpy()
+    first = int(np.argmax(billed)) if billed.any() else len(billed)
+    return complete["month"].iloc[:first].tolist()
+
+
+def _without_months_before_first_cost(complete: pd.DataFrame, origin: str) -> tuple[pd.DataFrame, list[str]]:
+    """``complete`` without the months :func:`before_first_cost` (and a note naming them);
+    refused when fewer than :data:`MIN_MONTHS` are left."""
+    empty = before_first_cost(complete)
+    if not empty:
+        return complete, []
+    kept = complete.iloc[len(empty) :]
+    span = empty[0] if len(empty) == 1 else f"{empty[0]}..{empty[-1]}"
+    if len(kept) < MIN_MONTHS:
+        raise InputError(
+            f"{origin}: a forecast needs at least {MIN_MONTHS} complete months of history with cost; "
+            f"the file has {len(kept)} ({', '.join(kept['month']) or 'none'}): {span} billed nothing"
+        )
+    note = (
+        f"{span} billed nothing, before the first month with cost ({kept['month'].iloc[0]}): left out "
+        "of the history the forecast follows (a start is not a rise)"
+    )
+    return kept, [note]
+
+
 def history_of(actuals: Actuals, bill: pd.DataFrame, daily_data: bool) -> tuple[methods.History, list[str]]:
-    """(the :func:`_history` the candidates forecast from, notes on the services left out of
-    it because they stopped)."""
+    """(the :func:`_history` the candidates forecast from, notes on what is left out of it:
+    the months before the first cost, the services that stopped)."""
     complete = _complete_history(bill, actuals.origin)
+    complete, notes = _without_months_before_first_cost(complete, actuals.origin)
     stopped = stopped_services(actuals, complete["month"].tolist())
+    daily = daily_bill(actuals) if daily_data else None
+    if daily is not None:  # the daily data the calendar candidate follows starts with the history too
+        daily = daily.loc[daily["date"] >= pd.Period(complete["month"].iloc[0], "M").start_time]
+        daily = daily.reset_index(drop=True)
     history = _history(
         complete,
-        daily_bill(actuals) if daily_data else None,
+        daily,
         lumps_by_month(actuals) if daily_data else None,
         stopped.sum(axis=1).to_numpy(float),
     )
-    return history, stopped_notes(stopped)
+    return history, notes + stopped_notes(stopped)
 
 
 def _history(
@@ -184,6 +218,7 @@ def never_below_zero(
 __all__ = [
     "MIN_MONTHS",
     "STOPPED_MONTHS",
+    "before_first_cost",
     "history_of",
     "never_below_zero",
     "not_below_billed_so_far",

@@ -397,7 +397,9 @@ def test_too_short_a_history_has_an_empty_candidates_table_not_none():
     result = forecast(cut(read_actuals(DAILY), "2026-08-10"), months=1)
     # only the month in progress is forecast (from its days), not the months after it
     assert result.forecast["month"].tolist() == ["2026-08"] and result.current is not None
-    assert any("months ahead need 3 complete months of history; the file has 2" in n for n in result.notes)
+    assert any(
+        "months ahead need 3 complete months of history with cost; the file has 2" in n for n in result.notes
+    )
     assert result.candidates.empty
     assert list(result.candidates.columns) == ["method", "mase", "mape_pct", "coverage_pct", "forecasts"]
 
@@ -664,3 +666,24 @@ def test_a_service_that_stopped_is_a_fall_that_has_ended_not_a_trend(tmp_path):
     result = forecast(read_actuals(path), months=3)
     assert result.forecast["expected"].tolist() == pytest.approx([3000.0, 3100.0, 3100.0])
     assert any("Amazon Relational Database Service billed nothing" in note for note in result.notes)
+
+
+def test_months_before_the_first_cost_are_no_part_of_the_history(tmp_path):
+    # tester31: a history fetched from before the account began (Cost Explorer lists those
+    # months without cost): $0 from November 2025 to March 2026, then a flat $10 a day from
+    # April. The candidates read the start as a rise: December $320.52, January $328.30,
+    # February $303.07, with backtest MASE in the thousands. The months before the first cost
+    # are left out: flat $10 a day, December and January 31 x 10 = $310, February 28 x 10 = $280
+    empty = [str(pd.Period("2025-11", "M") + i) for i in range(5)]
+    running = [str(pd.Period("2026-04", "M") + i) for i in range(8)]
+    per_day = dict.fromkeys(empty, 0.0) | dict.fromkeys(running, 10.0)
+    result = forecast(read_actuals(monthly_response(tmp_path, per_day)), months=3)
+    assert result.forecast["expected"].tolist() == pytest.approx([310.0, 310.0, 280.0])
+    assert any(n.startswith("2025-11..2026-03 billed nothing") for n in result.notes)
+    assert len(result.history) == 13  # the bill as the file has it, its empty months too
+
+
+def test_too_few_months_with_cost_after_empty_ones_are_refused(tmp_path):
+    per_day = dict.fromkeys(["2026-06", "2026-07", "2026-08"], 0.0) | {"2026-09": 10.0, "2026-10": 10.0}
+    with pytest.raises(InputError, match="3 complete months of history with cost; the file has 2"):
+        forecast(read_actuals(monthly_response(tmp_path, per_day)), months=3)
