@@ -193,23 +193,50 @@ def size_change(
     where = f"{key} = {new_value} from {start}"
     if moved.empty:
         return SizedChange(start, key, file_value, None, new_value, 0.0, "", f"{where}: no priced line moves")
-    ref = moved.iloc[0]
+    # a kind (an instance type) is checked on the usage type it replaces: what runs today
+    replaced = moved.loc[moved["cost_moved"] < 0] if not numeric else moved.iloc[:0]
+    ref = replaced.iloc[0] if len(replaced) else moved.iloc[0]
     service, base, unit = str(ref["service"]), str(ref["base"]), str(ref["unit"])
     on_bill = _billed_in_model_units(billed, service, base, unit)
     file_cost = float(moved["cost_moved"].sum()) if new_value != file_value else 0.0
     sized = SizedChange(start, key, file_value, None, new_value, file_cost, base, "", billed.period)
+    if on_bill is None and len(replaced) and _on_bill(billed, moved.loc[moved["cost_moved"] > 0]):
+        return _size_kind(sized, where, 0.0, float(ref["quantity_before"]))  # the bill runs the new kind
     if on_bill is None:
-        note = (
-            f"{where}: {service} {base} is not on the bill ({billed.period or 'no complete month'}), so the "
-            f"file's {key} = {file_value} is unchecked; priced from the file: {money(file_cost)} a month"
-        )
-        return replace(sized, note=note)
+        return replace(sized, note=_unchecked(where, service, base, billed, key, file_value, file_cost))
     if old is not None and new is not None:
         step = float(probe) - old  # type: ignore[arg-type]
         return _size_count(
             sized, where, old, new, on_bill, ref, float(moved["cost_moved"].sum()) / step, step
         )
     return _size_kind(sized, where, on_bill, float(ref["quantity_before"]))
+
+
+def _on_bill(billed: Billed, lines: pd.DataFrame) -> bool:
+    """Whether the bill shows any of the usage types of ``lines`` (the file's lines)."""
+    return any(
+        _billed_in_model_units(billed, str(line["service"]), str(line["base"]), str(line["unit"])) is not None
+        for _, line in lines.iterrows()
+    )
+
+
+def _unchecked(
+    where: str, service: str, base: str, billed: Billed, key: str, file_value: object, file_cost: float
+) -> str:
+    """The note of a change the bill cannot check: the usage type is not on it, or the bill
+    gives no quantity of any usage type (grouped by service or account only, or without
+    UsageQuantity)."""
+    if billed.quantity:
+        why = f"{service} {base} is not on the bill ({billed.period or 'no complete month'})"
+    else:
+        why = (
+            f"the bill gives no usage quantities to check {service} {base} against (it needs Cost Explorer "
+            "grouped by USAGE_TYPE with the UsageQuantity metric)"
+        )
+    return (
+        f"{where}: {why}, so the file's {key} = {file_value} is unchecked; priced from the file: "
+        f"{money(file_cost)} a month"
+    )
 
 
 def _size_count(

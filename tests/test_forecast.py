@@ -687,3 +687,65 @@ def test_too_few_months_with_cost_after_empty_ones_are_refused(tmp_path):
     per_day = dict.fromkeys(["2026-06", "2026-07", "2026-08"], 0.0) | {"2026-09": 10.0, "2026-10": 10.0}
     with pytest.raises(InputError, match="3 complete months of history with cost; the file has 2"):
         forecast(read_actuals(monthly_response(tmp_path, per_day)), months=3)
+
+
+def test_a_new_instance_type_is_sized_on_the_type_it_replaces(production):
+    # tester31: the change was checked on the new type (BoxUsage:c5.4xlarge, not on the bill)
+    # and priced from the file's 3 nodes: $744.60 a month, November $391.68. The bill runs
+    # BoxUsage:c5.2xlarge 3,586 h in October's 744 h, 3,586 x 730 / 744 = 3,518.52 h a 730-h
+    # month against the file's 3 x 730 = 2,190 h: 1.60663 x the file. c5.2xlarge -> c5.4xlarge
+    # is 3 x ($0.68 - $0.34) x 730 = $744.60 for the file's nodes, so $744.60 x 1.60663 =
+    # $1,196.30 a month; November from the 15th (384 h): 1,196.30 x 384 / 730 = $629.29
+    change = parse_change("2026-11-15:eks.instance_type=c5.4xlarge")
+    result = forecast(read_actuals(MONTHLY), months=2, changes=[change], arch=production)
+    added = result.forecast.set_index("month")["known_changes"]
+    scaled = 744.6 * (3586 * 730 / 744) / 2190
+    assert added["2026-11"] == pytest.approx(scaled * 384 / 730, abs=0.01)
+    assert added["2026-12"] == pytest.approx(scaled * 744 / 730, abs=0.01)
+    assert "the bill shows 1.61 x the file's BoxUsage:c5.2xlarge" in result.changes[0].note
+
+
+def test_a_new_instance_type_the_bill_already_runs_adds_nothing(tmp_path, production):
+    # the bill runs five c5.4xlarge nodes (3,650 h in November's 720 h) and no c5.2xlarge:
+    # going to c5.4xlarge is done already, nothing added (it was $744.60 a month from the file)
+    results = []
+    for month in ["2026-08", "2026-09", "2026-10", "2026-11"]:
+        period = pd.Period(month, "M")
+        hours = 5 * 24 * period.days_in_month
+        metrics = {
+            "UnblendedCost": {"Amount": f"{0.68 * hours:.10f}", "Unit": "USD"},
+            "UsageQuantity": {"Amount": f"{hours:.10f}", "Unit": "Hrs"},
+        }
+        results.append(
+            {
+                "TimePeriod": {"Start": f"{month}-01", "End": str((period + 1).start_time.date())},
+                "Total": {},
+                "Groups": [
+                    {
+                        "Keys": ["Amazon Elastic Compute Cloud - Compute", "BoxUsage:c5.4xlarge"],
+                        "Metrics": metrics,
+                    }
+                ],
+                "Estimated": False,
+            }
+        )
+    path = tmp_path / "ce.json"
+    keys = [{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "DIMENSION", "Key": "USAGE_TYPE"}]
+    path.write_text(json.dumps({"GroupDefinitions": keys, "ResultsByTime": results}))
+    change = parse_change("2026-12-15:eks.instance_type=c5.4xlarge")
+    result = forecast(read_actuals(path), months=2, changes=[change], arch=production)
+    assert result.forecast["known_changes"].tolist() == [0.0, 0.0]
+    assert (
+        "the bill shows no BoxUsage:c5.2xlarge (2026-11): replaced, nothing added" in result.changes[0].note
+    )
+
+
+def test_a_bill_without_usage_quantities_says_it_cannot_check_a_change(tmp_path, production):
+    # a file grouped by service only: BoxUsage:c5.2xlarge may well be billed, the file cannot
+    # say; it was "not on the bill". Priced from the file: 3 -> 6 nodes, 3 x $256.20 = $768.60
+    path = monthly_response(tmp_path, dict.fromkeys(["2026-08", "2026-09", "2026-10"], 100.0))
+    change = parse_change("2026-11:eks.node_count=6")
+    result = forecast(read_actuals(path), months=1, changes=[change], arch=production)
+    (sized,) = result.changes
+    assert "the bill gives no usage quantities to check" in sized.note and "not on the bill" not in sized.note
+    assert sized.monthly_difference == pytest.approx(768.60)
