@@ -181,3 +181,15 @@ def test_console_export_granularity_comes_from_its_periods(tmp_path):
     assert set(export("2026-10-01", "2026-10-02", "2026-10-03")["granularity"]) == {"DAILY"}
     with pytest.raises(InputError, match="neither all months nor days"):
         export("2026-10-01", "2026-10-15", "2026-11-01")
+
+
+def test_a_console_export_grouped_by_account_is_refused_naming_its_grouping(tmp_path):
+    # tester31: grouped by Linked account, its total row is "Linked account total" and its
+    # columns accounts; it was refused as "period 'Linked account total' is not a date"
+    path = tmp_path / "export.csv"
+    path.write_text(
+        '"Linked account","111111111111($)","Total costs($)"\n'
+        '"Linked account total","2000","2000"\n"2026-09-01","1000","1000"\n"2026-10-01","1000","1000"\n'
+    )
+    with pytest.raises(InputError, match=r"export.csv, line 1: a console export grouped by 'Linked account'"):
+        read(path)

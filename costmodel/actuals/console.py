@@ -33,6 +33,13 @@ def _console_header(reader: list[list[str]], origin: str) -> list[str]:
     """The service labels of a console export's header (between the first and last cells)."""
     if not reader or not reader[0] or not reader[0][-1].startswith("Total costs"):
         raise InputError(f"{origin}: not a Cost Explorer console export (no 'Total costs($)' column)")
+    grouping = reader[0][0].strip().lstrip("\ufeff")
+    if grouping not in ("Service", ""):
+        # its columns are accounts, usage types or regions: read as services they would be wrong
+        raise InputError(
+            f"{origin}, line 1: a console export grouped by {grouping!r}; costmodel reads one grouped "
+            "by Service (Cost Explorer: Group by Service, then Download CSV)"
+        )
     services = [h.removesuffix("($)") for h in reader[0][1:-1]]
     repeated = [s for s in services if services.count(s) > 1]
     if repeated:
