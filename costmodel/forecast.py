@@ -389,8 +389,9 @@ def forecast(
         backtest = methods.backtest(history, months, names)
         default = methods.DEFAULT_DAILY if daily_data else methods.DEFAULT_MONTHLY
         chosen, reason = (method, "asked for") if method else methods.choose(backtest, default)
-        candidates = candidates_table(backtest, interval)
-        chosen_mape = backtest.mape(chosen)
+        with np.errstate(divide="ignore", invalid="ignore"):  # a month at $0 has no percentage error
+            candidates = candidates_table(backtest, interval)
+            chosen_mape = backtest.mape(chosen)
         mape = float(np.nanmean(chosen_mape)) if np.isfinite(chosen_mape).any() else None
         if current is not None:
             history = _with_month_in_progress(history, current)

@@ -5,6 +5,7 @@ Accuracy on generated bills is measured in benchmarks/finance.py, not here: thes
 series with hand-checked expectations."""
 
 import json
+import warnings
 from dataclasses import replace
 from pathlib import Path
 
@@ -749,3 +750,13 @@ def test_a_bill_without_usage_quantities_says_it_cannot_check_a_change(tmp_path,
     (sized,) = result.changes
     assert "the bill gives no usage quantities to check" in sized.note and "not on the bill" not in sized.note
     assert sized.monthly_difference == pytest.approx(768.60)
+
+
+def test_a_month_at_zero_in_the_history_warns_nothing_on_stderr(tmp_path):
+    # tester31: a month billed $0 between months of $10 a day printed numpy's "divide by zero
+    # encountered in divide" three times on stderr (its percentage error has no value)
+    per_day = {str(pd.Period("2026-01", "M") + i): 10.0 for i in range(10)} | {"2026-05": 0.0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = forecast(read_actuals(monthly_response(tmp_path, per_day)), months=3)
+    assert (result.forecast["low"] <= result.forecast["expected"]).all()
