@@ -408,6 +408,7 @@ def forecast(
         notes += _month_in_progress_notes(current)
     table, notes = not_below_billed_so_far(table, bill, [] if daily_data else months_so_far, notes)
     table = _with_changes(table, sized, actuals.rows["period_end"].max(), daily_data)
+    notes += _changes_after_the_forecast(sized, table["month"].tolist())
     table["in_progress"] = table["month"].isin(set(bill.loc[bill["in_progress"], "month"]))
     description = methods.DESCRIPTIONS.get(chosen, "") + _month_in_progress_method(current)
     return Forecast(
@@ -441,6 +442,20 @@ def _changes_dated_in_the_data(
         f"up to then is what was billed, so the change is added {since}"
         for s in sized
         if pd.Timestamp(s.start) < data_end
+    ]
+
+
+def _changes_after_the_forecast(sized: list[SizedChange], months: list[str]) -> list[str]:
+    """A note for each change that starts after the last month forecast (it adds nothing to
+    any month shown, though its note prices it a month)."""
+    if not months:
+        return []
+    last = months[-1]
+    return [
+        f"{s.key} = {s.new_value} from {s.start} starts after the last month forecast ({last}): "
+        "nothing added (a longer --months shows it)"
+        for s in sized
+        if s.start[:7] > last
     ]
 
 

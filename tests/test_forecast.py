@@ -760,3 +760,12 @@ def test_a_month_at_zero_in_the_history_warns_nothing_on_stderr(tmp_path):
         warnings.simplefilter("error")
         result = forecast(read_actuals(monthly_response(tmp_path, per_day)), months=3)
     assert (result.forecast["low"] <= result.forecast["expected"]).all()
+
+
+def test_a_change_after_the_last_month_forecast_says_it_adds_nothing(production):
+    # tester31: a change from 2028 was priced in its note ("$302.34 a month") and added to no
+    # month of November 2026..January 2027, without a word on why
+    change = parse_change("2028-01-01:eks.node_count=6")
+    result = forecast(read_actuals(MONTHLY), months=3, changes=[change], arch=production)
+    assert result.forecast["known_changes"].tolist() == [0.0, 0.0, 0.0]
+    assert any("starts after the last month forecast (2027-01): nothing added" in n for n in result.notes)
