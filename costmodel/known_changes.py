@@ -86,6 +86,9 @@ class SizedChange:
     usage_type: str
     note: str
     billed_from: str = ""
+    # the share of the difference billed by the month (GB-Mo, IOPS-Mo: a whole month is one
+    # unit, whatever its hours), the rest by the hour (Hrs) or by use [fraction]
+    per_month_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,14 @@ def _moved(arch: Architecture, changes: dict, catalog: PriceCatalog | None) -> p
     return table.loc[table["cost_moved"].abs() > 1e-9].sort_values("cost_moved", key=abs, ascending=False)
 
 
+def _per_month_share(moved: pd.DataFrame) -> float:
+    """The share of the cost ``moved`` in units billed by the month (``*-Mo``) [fraction]."""
+    total = float(moved["cost_moved"].sum())
+    if abs(total) < 1e-9:
+        return 0.0
+    return float(moved.loc[moved["unit"].str.endswith("-Mo"), "cost_moved"].sum()) / total
+
+
 def _billed_in_model_units(billed: Billed, service: str, base: str, model_unit: str) -> float | None:
     from costmodel.reconcile.mapping import quantity_factor
 
@@ -199,7 +210,9 @@ def size_change(
     service, base, unit = str(ref["service"]), str(ref["base"]), str(ref["unit"])
     on_bill = _billed_in_model_units(billed, service, base, unit)
     file_cost = float(moved["cost_moved"].sum()) if new_value != file_value else 0.0
-    sized = SizedChange(start, key, file_value, None, new_value, file_cost, base, "", billed.period)
+    sized = SizedChange(
+        start, key, file_value, None, new_value, file_cost, base, "", billed.period, _per_month_share(moved)
+    )
     if on_bill is None and len(replaced) and _on_bill(billed, moved.loc[moved["cost_moved"] > 0]):
         return _size_kind(sized, where, 0.0, float(ref["quantity_before"]))  # the bill runs the new kind
     if on_bill is None:
@@ -299,18 +312,24 @@ def size_changes(
             earlier = [s for s in sized if s.key == key]
             if earlier:
                 previous = current.with_changes({key: earlier[-1].new_value})
-                difference = (
-                    _moved(previous, {key: value}, catalog)["cost_moved"].sum()
-                    if value != earlier[-1].new_value
-                    else 0.0
-                )
+                moved = _moved(previous, {key: value}, catalog) if value != earlier[-1].new_value else None
+                difference = moved["cost_moved"].sum() if moved is not None else 0.0
+                share = _per_month_share(moved) if moved is not None else 0.0
                 note = (
                     f"{key} = {value} from {change.start}: after the change from {earlier[-1].start}, "
                     f"{money(difference)} a month"
                 )
                 sized.append(
                     SizedChange(
-                        change.start, key, earlier[-1].new_value, None, value, float(difference), "", note
+                        change.start,
+                        key,
+                        earlier[-1].new_value,
+                        None,
+                        value,
+                        float(difference),
+                        "",
+                        note,
+                        per_month_share=share,
                     )
                 )
                 continue
@@ -320,7 +339,10 @@ def size_changes(
 
 def effects(sized: list[SizedChange], months: list[str], from_day: pd.Timestamp | None = None) -> pd.Series:
     """Each month's added cost [USD]: every sized change over its hours in the month, from
-    its start (or ``from_day``, the first day not yet billed, when later) to the month's end."""
+    its start (or ``from_day``, the first day not yet billed, when later) to the month's end:
+    what is billed by the hour (or by use) over the model's 730 h, what is billed by the month
+    (``per_month_share``: GB-Mo, IOPS-Mo) over the month's own hours (a whole month is one
+    month's charge, as AWS prorates it)."""
     out = pd.Series(0.0, index=months)
     for item in sized:
         start = pd.Timestamp(item.start)
@@ -331,7 +353,9 @@ def effects(sized: list[SizedChange], months: list[str], from_day: pd.Timestamp 
             first = max(start, period.start_time)
             end = period.end_time.normalize() + pd.Timedelta(days=1)
             hours = max((end - first).days, 0) * 24
-            out[month] += item.monthly_difference * hours / HOURS_PER_MONTH
+            share = item.per_month_share
+            fraction = (1 - share) * hours / HOURS_PER_MONTH + share * hours / (period.days_in_month * 24)
+            out[month] += item.monthly_difference * fraction
     return out
 
 

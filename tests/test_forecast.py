@@ -200,11 +200,14 @@ def test_a_change_is_prorated_by_day_and_sized_against_the_bill(production):
     changed = forecast(read_actuals(MONTHLY), months=3, changes=[change], arch=production)
     effect = changed.forecast.set_index("month")["expected"] - plain["expected"]
     # the file says 3 nodes; October bills BoxUsage:c5.2xlarge 3,586 h / 744 h = 4.81989 nodes.
-    # A node is $0.34 x 730 h + 100 GB gp3 x $0.08 = $256.20 a 730-h month: (6 - 4.81989) x 256.20
-    # = $302.34; November from the 15th: 16 days x 24 h = 384 h: 302.34 x 384 / 730 = $159.04;
-    # December (744 h): 302.34 x 744 / 730 = $308.14
-    assert effect["2026-11"] == pytest.approx((6 - 3586 / 744) * 256.2 * 384 / 730, abs=0.01)
-    assert effect["2026-12"] == pytest.approx((6 - 3586 / 744) * 256.2 * 744 / 730, abs=0.01)
+    # A node is $0.34 x 730 h = $248.20 by the hour + 100 GB gp3 x $0.08 = $8.00 by the month
+    # (GB-Mo: a whole month is one, whatever its hours): $256.20 a 730-h month, (6 - 4.81989) x
+    # 256.20 = $302.34. November from the 15th, 16 days x 24 h = 384 h of its 720: 1.18011 x
+    # (248.20 x 384 / 730 + 8 x 384 / 720) = $159.11; December: 1.18011 x (248.20 x 744 / 730
+    # + 8) = $307.97 (before tester31 the GB-Mo too went by 730 h: $159.04 and $308.14)
+    nodes = 6 - 3586 / 744
+    assert effect["2026-11"] == pytest.approx(nodes * (248.2 * 384 / 730 + 8 * 384 / 720), abs=0.01)
+    assert effect["2026-12"] == pytest.approx(nodes * (248.2 * 744 / 730 + 8), abs=0.01)
     (sized,) = changed.changes
     assert "the file says 3 but the bill shows 4.82" in sized.note and "$768.60" in sized.note
 
@@ -219,14 +222,15 @@ def test_a_change_already_on_the_bill_adds_nothing(production):
 
 def test_a_mid_month_replica_is_charged_from_its_day(production):
     # as of 1 September the bill shows two replicas, as the file says; a third from the 15th is
-    # $1.00 x 730 h + 1,000 GB x $0.115 + 4,000 IOPS x $0.02 = $925 a 730-h month, charged for
-    # September's last 16 days: 925 x 384 / 730 = $486.58 (a whole month would be $950.34)
+    # $1.00 x 730 h = $730 by the hour + 1,000 GB x $0.115 + 4,000 IOPS x $0.02 = $195 by the
+    # month (GB-Mo, IOPS-Mo: a whole month is one): September's last 16 days, 384 h of its 720:
+    # 730 x 384 / 730 + 195 x 384 / 720 = $488.00; October: 744 + 195 = $939.00
     change = parse_change("2026-09-15:rds.read_replicas=3")
     so_far = cut(read_actuals(MONTHLY), "2026-09-01")
     result = forecast(so_far, months=2, changes=[change], arch=production)
     added = result.forecast.set_index("month")["known_changes"]
-    assert added["2026-09"] == pytest.approx(925 * 384 / 730, abs=0.01)
-    assert added["2026-10"] == pytest.approx(925 * 744 / 730, abs=0.01)
+    assert added["2026-09"] == pytest.approx(384 + 195 * 384 / 720, abs=0.01)
+    assert added["2026-10"] == pytest.approx(744 + 195, abs=0.01)
     assert "as the file says" in result.changes[0].note
 
 
@@ -369,13 +373,14 @@ def test_the_month_end_forecast_learns_a_month_end_job_from_past_months():
 def test_a_known_change_on_daily_data_counts_from_the_day_after_the_data(production):
     # daily data through 9 September (two replicas, as the file says); a third replica dated
     # 1 September is charged only from the 10th, the day after the data (the days before are
-    # already billed as they were): $925 a 730-h month (as above) x 21 days x 24 h / 730 h =
-    # $638.63 (from the 1st it would be 925 x 720 / 730 = $912.33)
+    # already billed as they were): $730 by the hour and $195 by the month (as above), 21 days
+    # x 24 h = 504 h of September's 720: 730 x 504 / 730 + 195 x 504 / 720 = $640.50 (from the
+    # 1st it would be $925)
     change = parse_change("2026-09-01:rds.read_replicas=3")
     result = forecast(cut(read_actuals(DAILY), "2026-09-10"), months=2, changes=[change], arch=production)
     added = result.forecast.set_index("month")["known_changes"]
-    assert added["2026-09"] == pytest.approx(925 * 21 * 24 / 730, abs=0.01)
-    assert added["2026-10"] == pytest.approx(925 * 744 / 730, abs=0.01)
+    assert added["2026-09"] == pytest.approx(504 + 195 * 504 / 720, abs=0.01)
+    assert added["2026-10"] == pytest.approx(744 + 195, abs=0.01)
     # and it says so (a tester saw a change dated before the data priced with no word why)
     assert any(
         "from 2026-09-01 is dated before the data ends (2026-09-09)" in n and "added from 2026-09-10" in n
