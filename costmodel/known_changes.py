@@ -94,9 +94,11 @@ class SizedChange:
 @dataclass(frozen=True)
 class Billed:
     """What runs today by (service, usage type without region prefix): quantity per 730-h
-    month in the bill's units, and where that was read (``period``)."""
+    month in the bill's units, the unit, and the quantity per calendar month (what a GB-Mo
+    line is: a whole month of 1,000 GB is 1,000 GB-Mo, whatever its hours); and where that
+    was read (``period``)."""
 
-    quantity: dict[tuple[str, str], tuple[float, str]] = field(default_factory=dict)
+    quantity: dict[tuple[str, str], tuple[float, str, float]] = field(default_factory=dict)
     period: str = ""
     data_end: pd.Timestamp | None = None  # the last day of data (inclusive)
 
@@ -125,11 +127,16 @@ def billed_today(actuals: Actuals) -> Billed:
         hours = pd.Period(month, "M").days_in_month * 24
         period = month
     base = recent["usage_type"].map(strip_region_prefix)
-    grouped = recent.assign(base=base).groupby(["service", "base"])
+    # each row's quantity over its own month's hours: a GB-Mo line's monthly quantity
+    month_hours = recent["period_start"].dt.days_in_month * 24
+    grouped = recent.assign(base=base, month_share=recent["usage_quantity"] * month_hours).groupby(
+        ["service", "base"]
+    )
     quantity = {
         key: (
             float(frame["usage_quantity"].sum()) * HOURS_PER_MONTH / hours,
             str(frame["usage_unit"].iloc[0]),
+            float(frame["month_share"].sum()) / hours,
         )
         for key, frame in grouped
         if frame["usage_quantity"].notna().all()
@@ -171,7 +178,9 @@ def _billed_in_model_units(billed: Billed, service: str, base: str, model_unit: 
     found = billed.quantity.get((service, base))
     if found is None:
         return None
-    quantity, unit = found
+    per_730_hours, unit, per_month = found
+    # the model's GB-Mo are a calendar month's, its hours and requests a 730-h month's
+    quantity = per_month if model_unit.endswith("-Mo") else per_730_hours
     factor = quantity_factor(unit, model_unit)
     return None if math.isnan(factor) else quantity * factor
 
@@ -267,7 +276,8 @@ def _size_count(
     billed_value = old + (on_bill - float(ref["quantity_before"])) / (float(ref["quantity_moved"]) / step)
     difference = (new - billed_value) * cost_per_unit
     shown = f"{billed_value:,.2f}".rstrip("0").rstrip(".")
-    quantity = f"{sized.usage_type} {on_bill:,.1f} {ref['unit']} per 730 h"
+    per = "a month" if str(ref["unit"]).endswith("-Mo") else "per 730 h"
+    quantity = f"{sized.usage_type} {on_bill:,.1f} {ref['unit']} {per}"
     seen = f"the bill shows {shown} ({quantity}, {sized.billed_from})"
     if abs(billed_value - new) <= AGREE * max(1.0, abs(new)):
         note, difference = f"{where}: already on the bill: {seen}; nothing added", 0.0

@@ -774,3 +774,34 @@ def test_a_change_after_the_last_month_forecast_says_it_adds_nothing(production)
     result = forecast(read_actuals(MONTHLY), months=3, changes=[change], arch=production)
     assert result.forecast["known_changes"].tolist() == [0.0, 0.0, 0.0]
     assert any("starts after the last month forecast (2027-01): nothing added" in n for n in result.notes)
+
+
+def test_a_month_billed_quantity_is_read_per_calendar_month_not_per_730_hours(tmp_path, production):
+    # tester31: EBS:VolumeUsage.gp3 bills 600 GB-Month in February as in every month, what the
+    # file has (three nodes' 100 GB root volumes and 3 x 100 GB of volumes). Read per 730 h
+    # (600 x 730 / 672 = 651.79) the bill "showed 117.26" GB a root volume, a mismatch that is
+    # not there, and 100 -> 200 GB was sized from 117.26: (200 - 117.26) x 3 x $0.08 = $19.86
+    # in March. Per month: 100 GB as the file says, +100 GB x 3 nodes x $0.08 = $24.00 a
+    # month, and March is a whole month: $24.00
+    results = []
+    for month in ["2025-11", "2025-12", "2026-01", "2026-02"]:
+        period = pd.Period(month, "M")
+        metrics = {
+            "UnblendedCost": {"Amount": "48.0", "Unit": "USD"},
+            "UsageQuantity": {"Amount": "600.0", "Unit": "GB-Month"},
+        }
+        results.append(
+            {
+                "TimePeriod": {"Start": f"{month}-01", "End": str((period + 1).start_time.date())},
+                "Total": {},
+                "Groups": [{"Keys": ["EC2 - Other", "EBS:VolumeUsage.gp3"], "Metrics": metrics}],
+                "Estimated": False,
+            }
+        )
+    path = tmp_path / "ce.json"
+    keys = [{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "DIMENSION", "Key": "USAGE_TYPE"}]
+    path.write_text(json.dumps({"GroupDefinitions": keys, "ResultsByTime": results}))
+    change = parse_change("2026-03:eks.root_volume_gb=200")
+    result = forecast(read_actuals(path), months=1, changes=[change], arch=production)
+    assert result.forecast["known_changes"].tolist() == pytest.approx([24.0], abs=0.01)
+    assert "as the file says" in result.changes[0].note
