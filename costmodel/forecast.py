@@ -402,6 +402,7 @@ def forecast(
         table, basis = _months_ahead(history, backtest, chosen, ahead, interval)
         if basis.startswith("not calibrated"):
             notes.append(f"the interval is {basis}")
+        notes += _too_few_errors_for_the_interval(backtest, chosen, interval)
     if current is not None:
         row = {"month": current.month, "expected": current.expected, "low": current.low, "high": current.high}
         table = pd.concat([pd.DataFrame([row]), table], ignore_index=True)
@@ -442,6 +443,21 @@ def _changes_dated_in_the_data(
         f"up to then is what was billed, so the change is added {since}"
         for s in sized
         if pd.Timestamp(s.start) < data_end
+    ]
+
+
+def _too_few_errors_for_the_interval(backtest: methods.Backtest, chosen: str, interval: float) -> list[str]:
+    """A note when the backtest's errors (every horizon's, pooled) are too few for split-
+    conformal quantiles of ``interval``: its bounds are then the errors' extremes, which
+    cover less than asked (on 13 months, a 95 % interval's first month is the 80 % one's)."""
+    made = int(np.isfinite(backtest.ratios(chosen)).sum())
+    needed = _months_needed(interval)
+    if made < methods.MIN_ERRORS or made >= needed:  # not calibrated (said), or enough
+        return []
+    return [
+        f"a {interval:.0%} interval needs {needed} backtest errors; this history gives {made}, so its "
+        f"bounds are the widest errors the backtest made and it covers less than {interval:.0%} (the "
+        "backtest's coverage says how much; a longer history, or a narrower --interval)"
     ]
 
 

@@ -805,3 +805,15 @@ def test_a_month_billed_quantity_is_read_per_calendar_month_not_per_730_hours(tm
     result = forecast(read_actuals(path), months=1, changes=[change], arch=production)
     assert result.forecast["known_changes"].tolist() == pytest.approx([24.0], abs=0.01)
     assert "as the file says" in result.changes[0].note
+
+
+def test_an_interval_wider_than_the_backtest_can_tell_says_so(tmp_path):
+    # tester31: 13 months at a rising daily rate, --interval 0.95: the backtest makes 9 + 8 + 7
+    # = 24 errors; split-conformal 95% bounds need the floor(0.025 (n + 1))-th smallest error
+    # to exist, n >= 39, so the bounds were the extremes and December's "95%" interval was the
+    # 80% one, without a word
+    per_day = {str(pd.Period("2025-11", "M") + i): 30.0 + i + (i % 3) for i in range(13)}
+    path = monthly_response(tmp_path, per_day)
+    wide = forecast(read_actuals(path), months=3, interval=0.95)
+    assert any("a 95% interval needs 39 backtest errors; this history gives 24" in n for n in wide.notes)
+    assert not any("backtest errors; this history gives" in n for n in forecast(read_actuals(path)).notes)
