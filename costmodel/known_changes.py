@@ -248,12 +248,12 @@ def _unchecked(
     """The note of a change the bill cannot check: the usage type is not on it, or the bill
     gives no quantity of any usage type (grouped by service or account only, or without
     UsageQuantity)."""
-    if billed.quantity:
+    if any(usage_type for _, usage_type in billed.quantity):
         why = f"{service} {base} is not on the bill ({billed.period or 'no complete month'})"
-    else:
+    else:  # grouped by service or account only, without UsageQuantity, or FOCUS without x_UsageType
         why = (
             f"the bill gives no usage quantities to check {service} {base} against (it needs Cost Explorer "
-            "grouped by USAGE_TYPE with the UsageQuantity metric)"
+            "grouped by USAGE_TYPE with the UsageQuantity metric, or line items with usage types)"
         )
     return (
         f"{where}: {why}, so the file's {key} = {file_value} is unchecked; priced from the file: "

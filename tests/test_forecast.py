@@ -817,3 +817,23 @@ def test_an_interval_wider_than_the_backtest_can_tell_says_so(tmp_path):
     wide = forecast(read_actuals(path), months=3, interval=0.95)
     assert any("a 95% interval needs 39 backtest errors; this history gives 24" in n for n in wide.notes)
     assert not any("backtest errors; this history gives" in n for n in forecast(read_actuals(path)).notes)
+
+
+def test_a_focus_export_without_usage_types_says_it_cannot_check_a_change(tmp_path):
+    # tester31: a FOCUS export without AWS's x_ columns has no usage types; the change's note
+    # said "BoxUsage:c5.2xlarge is not on the bill" of a bill that runs 4.8 nodes of it
+    from tests.test_lineitems import focus_of
+
+    for month in ["2026-08", "2026-09", "2026-10"]:
+        focus_of(month, tmp_path, aws_columns=False)
+    code, out, _ = run(
+        "forecast",
+        "--focus",
+        str(tmp_path / "*.csv"),
+        "--change",
+        "2026-11:eks.node_count=6",
+        "--format",
+        "json",
+    )
+    (change,) = json.loads(out)["changes"]
+    assert code == 0 and "the bill gives no usage quantities to check" in change["note"]
