@@ -325,6 +325,19 @@ def test_a_period_that_is_not_an_iso_date_is_refused(tmp_path, start):
     assert f"TimePeriod Start {start!r} is not a date YYYY-MM-DD" in err
 
 
+def test_pages_saved_out_of_order_are_refused_as_such_not_as_never_fetched(tmp_path):
+    # tester31: pages joined by a glob (page10.json before page2.json) end on a page with a
+    # NextPageToken; the message said the pages after it "were never fetched", and fetching
+    # again gave the same file
+    payload = json.loads(MONTHLY.read_text())
+    payload["requests"][0]["pages"].reverse()
+    path = tmp_path / "ce.json"
+    path.write_text(json.dumps(payload))
+    err = both_paths("reconcile", "--actuals", path)
+    assert "ce.json, request 1: page 1 has no NextPageToken (the last page of a request) but page 2" in err
+    assert "out of the order they were fetched in" in err
+
+
 def test_a_saved_response_with_a_dangling_next_page_token_is_refused(tmp_path):
     payload = json.loads(MONTHLY.read_text())
     payload["requests"][0]["pages"].pop()  # the first page says there is more; the rest is gone

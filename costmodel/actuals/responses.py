@@ -314,6 +314,18 @@ def _check_complete(pages: list, where: str) -> None:
     were never fetched, and their groups would be missing without a word."""
     last = pages[-1] if pages else None
     if isinstance(last, dict) and last.get("NextPageToken"):
+        final = [
+            n
+            for n, page in enumerate(pages[:-1], start=1)
+            if isinstance(page, dict) and not page.get("NextPageToken")
+        ]
+        if final:  # every page is there, in another order (page10.json sorted before page2.json)
+            raise InputError(
+                f"{where}: page {final[0]} has no NextPageToken (the last page of a request) but page "
+                f"{len(pages)} after it has one: the pages are out of the order they were fetched in "
+                "(page10 sorted before page2?), or the pages after the last were never fetched; save "
+                "every page in the order fetched (costmodel fetch-actuals does)"
+            )
         raise InputError(
             f"{where}, page {len(pages)}: the last page saved still carries a NextPageToken, so the "
             "pages after it were never fetched and the file is incomplete; fetch it again "
