@@ -400,9 +400,7 @@ def forecast(
             ahead = [(pd.Period(current.month, "M") + i).strftime("%Y-%m") for i in range(1, months + 1)]
         chosen, reason = (chosen, reason) if method else never_below_zero(history, chosen, ahead, reason)
         table, basis = _months_ahead(history, backtest, chosen, ahead, interval)
-        if basis.startswith("not calibrated"):
-            notes.append(f"the interval is {basis}")
-        notes += _too_few_errors_for_the_interval(backtest, chosen, interval)
+        notes += _interval_notes(basis, backtest, chosen, interval)
     if current is not None:
         row = {"month": current.month, "expected": current.expected, "low": current.low, "high": current.high}
         table = pd.concat([pd.DataFrame([row]), table], ignore_index=True)
@@ -444,6 +442,13 @@ def _changes_dated_in_the_data(
         for s in sized
         if pd.Timestamp(s.start) < data_end
     ]
+
+
+def _interval_notes(basis: str, backtest: methods.Backtest, chosen: str, interval: float) -> list[str]:
+    """What the interval cannot be: not calibrated (too short a backtest), or too wide for
+    its errors (:func:`_too_few_errors_for_the_interval`)."""
+    uncalibrated = [f"the interval is {basis}"] if basis.startswith("not calibrated") else []
+    return uncalibrated + _too_few_errors_for_the_interval(backtest, chosen, interval)
 
 
 def _too_few_errors_for_the_interval(backtest: methods.Backtest, chosen: str, interval: float) -> list[str]:
