@@ -111,8 +111,9 @@ def _without_months_before_first_cost(complete: pd.DataFrame, origin: str) -> tu
 
 
 def history_of(actuals: Actuals, bill: pd.DataFrame, daily_data: bool) -> tuple[methods.History, list[str]]:
-    """(the :func:`_history` the candidates forecast from, notes on what is left out of it:
-    the months before the first cost, the services that stopped)."""
+    """(the :func:`_history` the candidates forecast from, notes on what is left out of it
+    (the months before the first cost, the services that stopped) and on a bill billed by
+    the month (:func:`costmodel.forecast_methods.billed_by_the_month`))."""
     complete = _complete_history(bill, actuals.origin)
     complete, notes = _without_months_before_first_cost(complete, actuals.origin)
     stopped = stopped_services(actuals, complete["month"].tolist())
@@ -126,6 +127,11 @@ def history_of(actuals: Actuals, bill: pd.DataFrame, daily_data: bool) -> tuple[
         lumps_by_month(actuals) if daily_data else None,
         stopped.sum(axis=1).to_numpy(float),
     )
+    if history.per_month:
+        notes.append(
+            "the monthly totals move less than their daily averages (monthly fees, the same in February as "
+            "in March): the months ahead are forecast per month, not per day"
+        )
     return history, notes + stopped_notes(stopped)
 
 

@@ -60,6 +60,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from costmodel.constants import DAYS_PER_AVERAGE_MONTH
 from costmodel.forecast_charges import once_a_month
 from costmodel.forecast_names import CALENDAR, COMBINATION, DAMPED, DRIFT, DRIFT_WINDOW, NAIVE
 
@@ -72,6 +73,7 @@ MIN_DAMPED = 6  # months a damped trend is fitted on; fewer: the drift (three pa
 # origins a smaller lead is selection noise (the benchmark's development seeds: choosing the
 # plain lowest error forecast worse than keeping the default, benchmarks/finance.py)
 SWITCH_MARGIN = 0.2
+MIN_MONTHS_BY_THE_MONTH = 6  # months before a bill is told billed by the month (monthly fees)
 PROFILE_DAYS = 28  # days of the weekday profile of the calendar candidate (four whole weeks)
 EDGE_DAYS = 2  # a month's first and last days whose extra cost the calendar candidate learns
 EDGE_MONTHS = 3  # months the extra cost of a month's edge days is the median of
@@ -115,17 +117,45 @@ class History:
         """The monthly bill without credits and refunds [USD per month]."""
         return self.daily_average * self.days
 
+    @property
+    def per_month(self) -> bool:
+        """Whether the bill is billed by the month, not by the day (see :func:`billed_by_the_month`)."""
+        return billed_by_the_month(self.totals, self.days)
+
+    @property
+    def level(self) -> np.ndarray:
+        """What the candidates follow [USD per day]: each month's daily average; for a bill
+        billed by the month, its total over an average month's days (a 28-day February is no
+        drop)."""
+        return self.totals / DAYS_PER_AVERAGE_MONTH if self.per_month else self.daily_average
+
+    def days_of(self, ahead: list[str]) -> np.ndarray:
+        """The days each month ahead is billed for [days]: its own, or an average month's
+        for a bill billed by the month."""
+        if self.per_month:
+            return np.full(len(ahead), DAYS_PER_AVERAGE_MONTH)
+        return np.array([pd.Period(m, "M").days_in_month for m in ahead], dtype=float)
+
+
+def billed_by_the_month(totals: np.ndarray, days: np.ndarray) -> bool:
+    """Whether monthly totals move less from month to month than their daily averages do
+    (by half or more), over months of different lengths: a bill of monthly fees (a
+    support plan, a flat subscription) is the same in February and March, where an
+    hourly bill is 10 % less in February. Hourly cost, the usual AWS bill, is billed by
+    the day; so is a history of fewer than :data:`MIN_MONTHS_BY_THE_MONTH` months (on
+    three, two month-to-month changes can be flat by chance) or of months of one length."""
+    if len(totals) < MIN_MONTHS_BY_THE_MONTH or len(np.unique(days)) < 2:
+        return False
+    by_day = totals / days * DAYS_PER_AVERAGE_MONTH
+    return float(np.sum(np.abs(np.diff(totals)))) < 0.5 * float(np.sum(np.abs(np.diff(by_day))))
+
 
 Candidate = Callable[[History, int, list[str]], np.ndarray]
 
 
-def _days_of(months: list[str]) -> np.ndarray:
-    return np.array([pd.Period(m, "M").days_in_month for m in months], dtype=float)
-
-
 def naive(history: History, origin: int, ahead: list[str]) -> np.ndarray:
     """Last month's daily average, for each month ahead [USD per month]."""
-    return np.repeat(history.daily_average[origin - 1], len(ahead)) * _days_of(ahead)
+    return np.repeat(history.level[origin - 1], len(ahead)) * history.days_of(ahead)
 
 
 def _slope(values: np.ndarray, window: int = DRIFT_WINDOW) -> float:
@@ -137,9 +167,9 @@ def _slope(values: np.ndarray, window: int = DRIFT_WINDOW) -> float:
 def drift(history: History, origin: int, ahead: list[str]) -> np.ndarray:
     """Last month's daily average plus ``h`` times the mean monthly change of the last
     :data:`DRIFT_WINDOW` months [USD per month]."""
-    past = history.daily_average[:origin]
+    past = history.level[:origin]
     steps = _months_after(history.months[origin - 1], ahead)
-    return (past[-1] + _slope(past) * steps) * _days_of(ahead)
+    return (past[-1] + _slope(past) * steps) * history.days_of(ahead)
 
 
 def _months_after(last: str, ahead: list[str]) -> np.ndarray:
@@ -152,7 +182,7 @@ def damped_trend(history: History, origin: int, ahead: list[str]) -> np.ndarray:
     [USD per month]; with fewer than :data:`MIN_DAMPED` months or a flat history, the drift."""
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
-    past = history.daily_average[:origin]
+    past = history.level[:origin]
     steps = _months_after(history.months[origin - 1], ahead)
     if len(past) < MIN_DAMPED or np.ptp(past) == 0:
         return drift(history, origin, ahead)
@@ -164,7 +194,7 @@ def damped_trend(history: History, origin: int, ahead: list[str]) -> np.ndarray:
         predicted = np.asarray(fit.forecast(int(steps.max())), dtype=float)[steps.astype(int) - 1]
     if not np.all(np.isfinite(predicted)):
         return drift(history, origin, ahead)
-    return predicted * _days_of(ahead)
+    return predicted * history.days_of(ahead)
 
 
 def combination(history: History, origin: int, ahead: list[str]) -> np.ndarray:
@@ -195,7 +225,7 @@ class DailyPattern:
         """The expected cost of each of ``dates`` [USD per day]."""
         base = self.weekday[np.asarray(dates.day_of_week)]
         edges = np.array([self.edges.get(int(p), 0.0) for p in edge_position(dates)])
-        months = (dates - self.anchor).days.to_numpy() / 30.4375 if with_slope else 0.0
+        months = (dates - self.anchor).days.to_numpy() / DAYS_PER_AVERAGE_MONTH if with_slope else 0.0
         return base + edges + self.slope * months
 
 
@@ -299,8 +329,8 @@ def robust_trend(days: pd.Series) -> float | None:
     step = _step_at(x, design, y)
     stepped = _robust_fit(np.column_stack([design, step]), y) if step is not None else None
     if stepped is not None and stepped[1] <= (1 - STEP_GAIN) * line[1]:
-        return float(stepped[0][0]) * 30.4375
-    return float(line[0][0]) * 30.4375
+        return float(stepped[0][0]) * DAYS_PER_AVERAGE_MONTH
+    return float(line[0][0]) * DAYS_PER_AVERAGE_MONTH
 
 
 def calendar(history: History, origin: int, ahead: list[str]) -> np.ndarray:

@@ -837,3 +837,50 @@ def test_a_focus_export_without_usage_types_says_it_cannot_check_a_change(tmp_pa
     )
     (change,) = json.loads(out)["changes"]
     assert code == 0 and "the bill gives no usage quantities to check" in change["note"]
+
+
+def _monthly_file(path, amounts, first="2025-12"):
+    """A monthly GetCostAndUsage response of one service, ``amounts`` from ``first`` [USD]."""
+    results = []
+    for i, amount in enumerate(amounts):
+        month = pd.Period(first, "M") + i
+        period = {"Start": str(month.start_time.date()), "End": str((month + 1).start_time.date())}
+        metrics = {"UnblendedCost": {"Amount": f"{amount:.2f}", "Unit": "USD"}}
+        groups = [{"Keys": ["AWS Support (Business)"], "Metrics": metrics}]
+        results.append({"TimePeriod": period, "Total": {}, "Groups": groups, "Estimated": False})
+    path.write_text(
+        json.dumps({"ResultsByTime": results, "GroupDefinitions": [{"Type": "DIMENSION", "Key": "SERVICE"}]})
+    )
+    return str(path)
+
+
+def test_a_bill_the_same_every_month_is_forecast_the_same_not_by_its_days(tmp_path):
+    # $1,100.00 in every month December 2025 .. November 2026, 28-, 30- and 31-day months
+    # alike: monthly fees. Per day it would be 1,100 / 30 x 31 = $1,136.67 in December and
+    # 1,100 / 30 x 28 = $1,026.67 in February (tester 31); it is $1,100.00 each month
+    amounts = [1100.0] * 12
+    result = forecast(read_actuals(_monthly_file(tmp_path / "flat.json", amounts)), months=3)
+    assert result.forecast["month"].tolist() == ["2026-12", "2027-01", "2027-02"]
+    assert result.forecast["expected"].round(2).tolist() == [1100.0, 1100.0, 1100.0]
+    assert any("forecast per month, not per day" in note for note in result.notes)
+
+
+def test_an_hourly_bill_is_still_forecast_by_its_days(tmp_path):
+    # $33.00 a day every day: December 2025 .. November 2026 at 33 x their days. Per day:
+    # December 33 x 31 = $1,023.00, January $1,023.00, February 33 x 28 = $924.00
+    amounts = [33.0 * pd.Period("2025-12", "M").__add__(i).days_in_month for i in range(12)]
+    result = forecast(read_actuals(_monthly_file(tmp_path / "hourly.json", amounts)), months=3)
+    assert result.forecast["expected"].round(2).tolist() == [1023.0, 1023.0, 924.0]
+    assert not any("per month, not per day" in note for note in result.notes)
+
+
+def test_billed_by_the_month_needs_months_of_different_lengths():
+    # three 31-day months cannot tell a monthly fee from an hourly bill: by the day
+    assert not methods.billed_by_the_month(np.array([100.0, 100.0, 100.0]), np.array([31.0, 31.0, 31.0]))
+    # June..November: totals 100 each move 0; per average day (x 30.4375 / 30 or 31) 101.46,
+    # 98.19, 98.19, 101.46, 98.19, 101.46 move 3.27 x 4 = 13.09: by the month
+    june_to_november = np.array([30.0, 31.0, 31.0, 30.0, 31.0, 30.0])
+    assert methods.billed_by_the_month(np.full(6, 100.0), june_to_november)
+    # three such months could be a flat stretch of an hourly bill by chance (the sample's
+    # June..August: 9,073.33, 9,016.15, 8,995.28): by the day
+    assert not methods.billed_by_the_month(np.array([9073.33, 9016.15, 8995.28]), june_to_november[:3])

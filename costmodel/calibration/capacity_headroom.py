@@ -20,6 +20,7 @@ import pandas as pd
 from costmodel.architecture import Architecture
 from costmodel.calibration.backtesting import node_model
 from costmodel.calibration.fit import Fit
+from costmodel.constants import DAYS_PER_AVERAGE_MONTH
 from costmodel.display import Result
 
 FACTORS = np.round(np.arange(1.0, 20.0005, 0.001), 3)  # load x1 .. x20
@@ -129,7 +130,7 @@ def _days_step(
     """A data-growth step: ``now`` grows ``per_day`` until ``limit`` (same unit)."""
     if now >= limit:
         return Headroom(service, step, "data", None, as_of, basis + " (already reached)")
-    months = None if per_day <= 0 else math.ceil((limit - now) / per_day / 30.4375)
+    months = None if per_day <= 0 else math.ceil((limit - now) / per_day / DAYS_PER_AVERAGE_MONTH)
     return Headroom(service, step, "data", None, None if months is None else _month(as_of, months), basis)
 
 
