@@ -93,14 +93,17 @@ def bill_later_months(actuals: Actuals, later: list[str], month_total: float) ->
     """The whole bill's forecast of the period's months after the month [USD], as
     ``costmodel forecast`` makes it (the candidate its backtest chose, with daily data the
     calendar); NaN when it makes none (too short a history, a month whose total is unknown)."""
-    from costmodel.forecast import forecast
+    from costmodel.forecast import DEFAULT_MONTHS_AHEAD, forecast
 
     if not later:
         return 0.0
     if math.isnan(month_total):
         return math.nan
+    # the command's default horizon at least: a forecast asked for fewer months can choose
+    # another candidate (one that goes below $0 only later), so its months would differ
+    horizon = max(len(later), DEFAULT_MONTHS_AHEAD)
     try:
-        ahead = forecast(actuals, months=len(later), calibrated_month_end=False).forecast
+        ahead = forecast(actuals, months=horizon, calibrated_month_end=False).forecast
     except InputError:  # too few complete months to forecast from: unknown, as said in the status
         return math.nan
     points = ahead.set_index("month")["expected"]

@@ -57,6 +57,7 @@ from costmodel.pricing.catalog import PriceCatalog
 
 INTERVAL = 0.8  # the share of outcomes a prediction interval covers [fraction]
 MAX_MONTHS_AHEAD = 12
+DEFAULT_MONTHS_AHEAD = 3  # what `costmodel forecast` forecasts without --months
 MIN_DAILY_DAYS = 21  # days of daily data a month-end forecast needs (three weeks: a level and its season)
 DAILY_METHOD = (
     "additive ETS with a weekly season (statsmodels ETSModel, period 7) on the recurring daily "
@@ -335,7 +336,7 @@ def _check_arguments(
 
 def forecast(
     actuals: Actuals,
-    months: int = 3,
+    months: int = DEFAULT_MONTHS_AHEAD,
     changes: list[Change] | None = None,
     arch: Architecture | None = None,
     catalog: PriceCatalog | None = None,
@@ -583,6 +584,7 @@ def _months_ahead(
 
 
 __all__ = [
+    "DEFAULT_MONTHS_AHEAD",
     "INTERVAL",
     "MIN_DAILY_DAYS",
     "Change",

@@ -1,0 +1,121 @@
+"""`costmodel budget` against what AWS Budgets would report, on bills written from the AWS
+specifications by tests/budget_bills.py (not by costmodel's simulator). Every expected figure
+is a hand sum of that module's per-day amounts (see its docstring):
+
+month      days  unblended                                amortized                     net amortized
+2026-01    31    310 + 93 + (124 + 730) + 100 + 30 = 1387  403 + 186 + 100 + 30 = 719    719 - 31 = 688
+2026-02    28    280 + 84 + 112 + 100 + 30 - 50 = 556      364 + 168 + 100 + 30 - 50 = 612  612 - 28 = 584
+2026-03    31    310 + 93 + 124 + 100 + 30 - 20 = 637      403 + 186 + 100 + 30 - 20 = 699  699 - 31 = 668
+"""
+
+import datetime as dt
+import json
+
+import pytest
+
+from tests import budget_bills
+from tests.test_trust import run
+
+MONTHS = ["2026-01", "2026-02", "2026-03"]
+
+
+def _budget(tmp_path, text):
+    path = tmp_path / "budget.yaml"
+    path.write_text(text)
+    return path
+
+
+def _json(*argv):
+    code, out, err = run("budget", *argv, "--format", "json")
+    assert "Traceback" not in err, err
+    return code, json.loads(out)
+
+
+@pytest.fixture
+def monthly(tmp_path):
+    return budget_bills.write_cost_explorer(tmp_path / "ce-monthly.json", MONTHS)
+
+
+@pytest.mark.parametrize(
+    ("text", "month", "actual"),
+    [
+        ("monthly_usd: 600\n", "2026-02", 556.0),
+        ("monthly_usd: 600\ncost_type: amortized\n", "2026-02", 612.0),
+        ("monthly_usd: 600\ncost_type: net_amortized\n", "2026-02", 584.0),
+        # the quarter: 1387 + 556 + 637 = 2580
+        ("amount_usd: 2500\nperiod: quarterly\n", "2026-03", 2580.0),
+        # amortized 719 + 612 + 699 = 2030; + 50 credit + 20 refund - 3 x 30 tax - 3 x 100 support
+        (
+            "amount_usd: 2500\nperiod: quarterly\ncost_type: amortized\n"
+            "include: {credits: false, refunds: false, tax: false, support: false}\n",
+            "2026-03",
+            1710.0,
+        ),
+    ],
+)
+def test_cost_types_and_what_is_included_are_aws_budgets_sums(tmp_path, monthly, text, month, actual):
+    code, out = _json("--budget", _budget(tmp_path, text), "--actuals", monthly, "--month", month)
+    assert out["budgets"][0]["actual"] == pytest.approx(actual, abs=0.005)
+    assert out["budgets"][0]["forecast"] == pytest.approx(actual, abs=0.005)  # complete months
+    assert code == (1 if actual > 600 * (3 if "quarterly" in text else 1) else 0)
+
+
+def test_a_quarter_forecast_from_a_monthly_file_is_the_forecast_commands(tmp_path, monthly):
+    # Quarter February..April (fiscal year from February), read at March, the file's last
+    # month: actual 556 + 637 = 1,193. April as `costmodel forecast` gives it by default:
+    # "same as last month", March before its -20 refund, 657 / 31 x 30 = 635.81, so 1,828.81
+    # (the true April: 10 + 3 + 4 a day x 30 + 100 + 30 = 640). It said 1,475.58: asked for one
+    # month only, the forecast kept the drift through January's 730 upfront fee (April
+    # $282.58), which the default three months turn down as it goes below $0 in May.
+    text = "amount_usd: 2500\nperiod: quarterly\nfiscal_year_start: 2\n"
+    _code, out = _json("--budget", _budget(tmp_path, text), "--actuals", monthly)
+    assert out["budgets"][0]["actual"] == pytest.approx(1193.0, abs=0.005)
+    assert out["budgets"][0]["forecast"] == pytest.approx(1193.0 + 657 / 31 * 30, abs=0.01)
+    _code, ahead, _err = run("forecast", "--actuals", monthly, "--format", "json")
+    april = next(row for row in json.loads(ahead)["forecast"] if row["month"] == "2026-04")
+    assert out["budgets"][0]["forecast"] == pytest.approx(1193.0 + april["expected"], abs=0.01)
+
+
+def test_a_month_in_progress_in_daily_data_is_forecast_to_its_true_end(tmp_path):
+    # data through 14 March: unblended so far 140 EC2 + 42 SP fee + 124 RI fee + 100 support
+    # + 30 tax - 20 refund = 416, the month's end 637; amortized so far 182 + 84 + 100 + 30 -
+    # 20 = 376, the end 699; RDS amortized 14 x 6 - 20 = 64, the end 186 - 20 = 166.
+    daily = budget_bills.write_cost_explorer(
+        tmp_path / "ce-daily.json", MONTHS, "DAILY", through=dt.date(2026, 3, 14)
+    )
+    for cost_type, actual, end, rds_actual, rds_end in (
+        ("unblended", 416.0, 637.0, 104.0, 104.0),
+        ("amortized", 376.0, 699.0, 64.0, 166.0),
+    ):
+        text = f"monthly_usd: 700\ncost_type: {cost_type}\nby_service:\n  {budget_bills.RDS}: 200\n"
+        _code, out = _json("--budget", _budget(tmp_path, text), "--actuals", daily)
+        total, rds = out["budgets"]
+        assert (total["actual"], rds["actual"]) == pytest.approx((actual, rds_actual), abs=0.005)
+        assert (total["forecast"], rds["forecast"]) == pytest.approx((end, rds_end), abs=1.0)
+
+
+def test_line_item_budgets_by_account_and_tag_follow_the_cost_type(tmp_path):
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    frame = pd.DataFrame(budget_bills.cur2_rows(MONTHS))
+    tags = pa.array([list(t.items()) for t in frame.pop("resource_tags")], pa.map_(pa.string(), pa.string()))
+    table = pa.Table.from_pandas(frame, preserve_index=False).append_column("resource_tags", tags)
+    pq.write_table(table, tmp_path / "cur2.parquet")
+    text = (
+        "monthly_usd: 1000\nby_account: {'111111111111': 500, '222222222222': 100}\n"
+        "by_tag: {team: {web: 400, data: 100}}\ncost_type: "
+    )
+    # February. Account A: EC2 280 + SP-covered 140 - 140 negated + SP fee 84 - 50 credit + 30
+    # tax + 100 support = 444 either way (SP effective 84 amortized, its fee 0). Account B:
+    # RIFee 112 unblended, RI effective cost 6 x 28 = 168 amortized. team=web: 280 unblended
+    # (the SP fee carries no resource tag), 280 + 84 = 364 amortized; team=data: 0 unblended
+    # (RI-covered usage is $0 unblended), 168 amortized.
+    for cost_type, expected in (
+        ("unblended", [556, 444, 112, 280, 0]),
+        ("amortized", [612, 444, 168, 364, 168]),
+    ):
+        path = _budget(tmp_path, text + cost_type + "\n")
+        _code, out = _json("--budget", path, "--cur", tmp_path / "cur2.parquet", "--month", "2026-02")
+        assert [b["actual"] for b in out["budgets"]] == pytest.approx(expected, abs=0.005)
