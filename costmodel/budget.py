@@ -13,7 +13,7 @@ A budget file (YAML)::
       - {on: forecast, usd: 29000}
     by_service:                 # Cost Explorer SERVICE names, as on the bill [USD per period]
       Amazon Relational Database Service: 13500
-    by_usage_type:              # usage types, as on the bill (region prefix optional)
+    by_usage_type:              # usage types: no region prefix, every region's; USW2-..., that one's
       NatGateway-Bytes: 300
     by_category:                # model categories (costmodel.categories)
       EKS nodes: 3000
@@ -319,7 +319,7 @@ def _cost_rows(budget: BudgetFile, actuals: Actuals) -> pd.DataFrame:
 def _scoped_rows(rows: pd.DataFrame, scope: str, name: str, budget_file: str) -> pd.DataFrame:
     """The rows a budget counts: every row, a service's, usage type's, model category's,
     account's or tag value's."""
-    from costmodel.usage_types import strip_region_prefix
+    from costmodel.usage_types import split_region, strip_region_prefix
 
     if scope == "total":
         return rows
@@ -331,8 +331,11 @@ def _scoped_rows(rows: pd.DataFrame, scope: str, name: str, budget_file: str) ->
             )
         return rows.loc[rows["service"] == name]
     if scope == "usage_type":
-        base = rows["usage_type"].map(strip_region_prefix)
-        picked = (rows["usage_type"] == name) | (base == strip_region_prefix(name))
+        code, base_name = split_region(name)
+        if code:  # that region's only; us-east-1's older usage types carry no prefix
+            picked = (rows["usage_type"] == name) | ((code == "USE1") & (rows["usage_type"] == base_name))
+        else:  # no prefix: every region's
+            picked = rows["usage_type"].map(strip_region_prefix) == name
         if not picked.any():
             raise InputError(f"{budget_file}: by_usage_type {name!r} is not a usage type on the bill")
         return rows.loc[picked]

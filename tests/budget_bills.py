@@ -131,7 +131,10 @@ def cost_explorer_file(
             totals.append(total_bucket)
     first_day = f"{months[0]}-01"
     after = dt.date(int(months[-1][:4]), int(months[-1][5:]), 1) + dt.timedelta(days=32)
-    base = {"TimePeriod": {"Start": first_day, "End": after.replace(day=1).isoformat()}, "Granularity": granularity}
+    base = {
+        "TimePeriod": {"Start": first_day, "End": after.replace(day=1).isoformat()},
+        "Granularity": granularity,
+    }
     metrics = ["UnblendedCost", "AmortizedCost", "NetAmortizedCost", "UsageQuantity"]
     by_st = [{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "DIMENSION", "Key": "USAGE_TYPE"}]
     by_rt = [{"Type": "DIMENSION", "Key": "RECORD_TYPE"}, {"Type": "DIMENSION", "Key": "SERVICE"}]

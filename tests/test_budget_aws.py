@@ -119,3 +119,30 @@ def test_line_item_budgets_by_account_and_tag_follow_the_cost_type(tmp_path):
         path = _budget(tmp_path, text + cost_type + "\n")
         _code, out = _json("--budget", path, "--cur", tmp_path / "cur2.parquet", "--month", "2026-02")
         assert [b["actual"] for b in out["budgets"]] == pytest.approx(expected, abs=0.005)
+
+
+def test_a_usage_type_budget_with_a_region_prefix_counts_that_region_only(tmp_path):
+    # the bill also runs m5.large in us-west-2: USW2-BoxUsage:m5.large, $1,000 a month
+    bill = budget_bills.cost_explorer_file(MONTHS)
+    for usage, total in zip(
+        bill["requests"][0]["pages"][0]["ResultsByTime"],
+        bill["requests"][2]["pages"][0]["ResultsByTime"],
+        strict=True,
+    ):
+        usage["Groups"].append(
+            {
+                "Keys": [budget_bills.EC2, "USW2-BoxUsage:m5.large"],
+                "Metrics": budget_bills._metrics(1000, 1000, 1000),
+            }
+        )
+        for metric in total["Total"].values():
+            metric["Amount"] = str(float(metric["Amount"]) + 1000)
+    path = tmp_path / "ce.json"
+    path.write_text(json.dumps(bill))
+    text = "monthly_usd: 5000\nby_usage_type:\n  USW2-BoxUsage:m5.large: 1100\n  USE1-BoxUsage:m5.large: 300\n  BoxUsage:m5.large: 1300\n"
+    code, out = _json("--budget", _budget(tmp_path, text), "--actuals", path, "--month", "2026-02")
+    # February: us-west-2's 1,000 alone (it said 1,280, us-east-1's 280 added); USE1- names
+    # us-east-1, whose BoxUsage carries no prefix: 10 x 28 = 280; no prefix: every region's
+    # 1,000 + 280 = 1,280 (as README says: the region prefix is optional)
+    assert [b["actual"] for b in out["budgets"][1:]] == pytest.approx([1000.0, 280.0, 1280.0], abs=0.005)
+    assert code == 0
