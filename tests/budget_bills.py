@@ -390,3 +390,75 @@ def cur2_rows(months: list[str], through: dt.date | None = None) -> list[dict[st
             )
         )
     return rows
+
+
+# ---- FOCUS 1.0 ------------------------------------------------------------------------------
+
+# ChargeCategory by CUR line item type (FOCUS 1.0: Usage, Purchase, Tax, Credit, Adjustment;
+# FOCUS has no refund category: a refund is billed as a credit)
+CHARGE_CATEGORY = {
+    "Usage": "Usage",
+    "DiscountedUsage": "Usage",
+    "SavingsPlanCoveredUsage": "Usage",
+    "SavingsPlanNegation": "Usage",
+    "RIFee": "Purchase",
+    "Fee": "Purchase",
+    "SavingsPlanRecurringFee": "Purchase",
+    "Credit": "Credit",
+    "Refund": "Credit",
+    "Tax": "Tax",
+}
+
+
+def effective_cost(row: dict[str, Any]) -> float:
+    """FOCUS EffectiveCost of a CUR 2.0 row, by the FinOps Foundation converter's recipe."""
+    kind = row["line_item_line_item_type"]
+    if kind == "SavingsPlanCoveredUsage":
+        return float(row["savings_plan_savings_plan_effective_cost"])
+    if kind == "SavingsPlanNegation":
+        return 0.0
+    if kind == "SavingsPlanRecurringFee":
+        return float(row["savings_plan_total_commitment_to_date"] - row["savings_plan_used_commitment"])
+    if kind == "DiscountedUsage":
+        return float(row["reservation_effective_cost"])
+    if kind == "RIFee":
+        return float(
+            row["reservation_unused_amortized_upfront_fee_for_billing_period"]
+            + row["reservation_unused_recurring_fee"]
+        )
+    if kind == "Fee" and row["reservation_reservation_a_r_n"]:
+        return 0.0  # an RI's upfront fee: spread over the usage it covers
+    return float(row["line_item_unblended_cost"])
+
+
+def focus_rows(months: list[str]) -> list[dict[str, Any]]:
+    """The bill as FOCUS 1.0 rows (with AWS's x_UsageType), from :func:`cur2_rows`."""
+    out = []
+    for row in cur2_rows(months):
+        start, end = row["line_item_usage_start_date"], row["line_item_usage_end_date"]
+        period = row["bill_billing_period_start_date"]
+        out.append(
+            {
+                "BillingAccountId": ACCOUNT_A,
+                "BillingCurrency": "USD",
+                "BillingPeriodStart": f"{period:%Y-%m-%dT%H:%M:%SZ}",
+                "BillingPeriodEnd": f"{(period + dt.timedelta(days=32)).replace(day=1):%Y-%m-%dT%H:%M:%SZ}",
+                "ChargePeriodStart": f"{start:%Y-%m-%dT%H:%M:%SZ}",
+                "ChargePeriodEnd": f"{end:%Y-%m-%dT%H:%M:%SZ}",
+                "ChargeCategory": CHARGE_CATEGORY[row["line_item_line_item_type"]],
+                "ChargeDescription": row["line_item_line_item_type"],
+                "BilledCost": row["line_item_unblended_cost"],
+                "EffectiveCost": effective_cost(row),
+                "ListCost": row["pricing_public_on_demand_cost"],
+                "ProviderName": "AWS",
+                "PublisherName": "AWS",
+                "InvoiceIssuerName": "AWS",
+                "ServiceName": row["product_product_name"],
+                "RegionId": "us-east-1",
+                "ResourceId": row["line_item_resource_id"],
+                "SubAccountId": row["line_item_usage_account_id"],
+                "Tags": json.dumps({key[len("user_") :]: v for key, v in row["resource_tags"].items()}),
+                "x_UsageType": row["line_item_usage_type"],
+            }
+        )
+    return out

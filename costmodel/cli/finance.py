@@ -157,6 +157,13 @@ def cmd_budget(args: argparse.Namespace) -> int:
     from costmodel.inputs import parse_month
 
     budget = read_budget(sample(SAMPLE_BUDGET, args.budget))
+    if getattr(args, "focus", None) and not budget.include["refunds"]:
+        # FOCUS's ChargeCategory has no refund: leaving refunds out would leave out nothing
+        raise InputError(
+            f"{budget.origin}: include.refunds false cannot be applied to a FOCUS export: its "
+            "ChargeCategory has no refund (a refund is a Credit or Adjustment charge there); "
+            "leave refunds in, or give --cur or --actuals"
+        )
     actuals = _actuals(args, by_dimension=budget.needs_line_items, tag_keys=budget.tag_keys)
     needs_arch = any(scope == "category" for scope, _, _ in budget.budgets)
     month = parse_month(args.month, "--month") if args.month else None
