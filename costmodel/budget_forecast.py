@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from costmodel import record_types
 from costmodel.actuals.controls import Actuals
 from costmodel.errors import InputError
 
@@ -69,7 +70,8 @@ def later_months(
 ) -> float:
     """The scope's forecast of the period's months after the month [USD]: the default
     candidate of :mod:`costmodel.forecast_methods` on its complete months (the month in
-    progress at its month-end forecast); NaN with fewer than 3 months to forecast from."""
+    progress at its month-end forecast), credits and refunds left out of them; NaN with
+    fewer than 3 months to forecast from."""
     from costmodel import forecast_methods as methods
     from costmodel.forecast_bounds import never_below_zero
 
@@ -81,8 +83,11 @@ def later_months(
     months = [*complete, at.month]
     if len(months) < 3:
         return math.nan
-    by_month = scoped.groupby("month")["unblended_cost"].sum()
-    totals = np.array([by_month.get(m, 0.0) for m in complete] + [month_total])
+    # credits and refunds are one-offs, never a rate to carry on (as the whole bill's forecast)
+    one_off = scoped["record_type"].isin(record_types.ONE_OFF)
+    by_month = scoped.loc[~one_off].groupby("month")["unblended_cost"].sum()
+    month_one_off = float(scoped.loc[one_off & (scoped["month"] == at.month), "unblended_cost"].sum())
+    totals = np.array([by_month.get(m, 0.0) for m in complete] + [month_total - month_one_off])
     days = np.array([pd.Period(m, "M").days_in_month for m in months], dtype=float)
     history = methods.History(months=months, daily_average=totals / days, days=days)
     chosen, _ = never_below_zero(history, methods.DEFAULT_MONTHLY, later)

@@ -163,3 +163,27 @@ def test_a_focus_export_gives_the_same_budgets_and_refuses_to_leave_out_refunds(
     text = "amount_usd: 2500\nperiod: quarterly\ncost_type: amortized\ninclude: {refunds: false}\n"
     err = refused("budget", "--budget", _budget(tmp_path, text), "--focus", path)
     assert "include.refunds" in err and "FOCUS" in err
+
+
+def test_a_scopes_later_months_do_not_carry_a_refund_on_as_a_rate(tmp_path, monthly):
+    # Quarter February..April read at March, RDS alone. Unblended: February's RI fee 4 x 28 =
+    # 112, March's 4 x 31 - 20 refund = 104, so far 216; April's RI fee 4 x 30 = 120 (March
+    # before its one-off refund, 124 / 31 x 30), so 336. It said 316.65: the refund was read as
+    # a fall in the daily rate (104 / 31 x 30 = 100.65).
+    text = (
+        f"amount_usd: 2500\nperiod: quarterly\nfiscal_year_start: 2\nby_service:\n  {budget_bills.RDS}: 400\n"
+    )
+    _code, out = _json("--budget", _budget(tmp_path, text), "--actuals", monthly)
+    assert (out["budgets"][1]["actual"], out["budgets"][1]["forecast"]) == pytest.approx(
+        (216.0, 336.0), abs=0.01
+    )
+    # The same quarter amortized, from daily data through 14 March: February 6 x 28 = 168,
+    # March so far 6 x 14 - 20 = 64; March's end 186 - 20 = 166, April 6 x 30 = 180: 514 (it
+    # said 484.97)
+    daily = budget_bills.write_cost_explorer(
+        tmp_path / "daily.json", MONTHS, "DAILY", through=dt.date(2026, 3, 14)
+    )
+    _code, out = _json("--budget", _budget(tmp_path, "cost_type: amortized\n" + text), "--actuals", daily)
+    assert (out["budgets"][1]["actual"], out["budgets"][1]["forecast"]) == pytest.approx(
+        (232.0, 514.0), abs=1.0
+    )
