@@ -423,6 +423,7 @@ def evaluate(
     days = pd.date_range(starts.min(), starts.max(), freq="D") if at.daily else pd.DatetimeIndex([])
     table = []
     for scope, name, amount in budget.budgets:
+        _refuse_a_scope_left_out(budget, scope, name, actuals.rows, rows)
         scoped = _scoped_rows(rows, scope, name, budget.origin)
         by_month = scoped.groupby("month")["unblended_cost"].sum()
         if scope == "total" and plain:  # the file's own control totals: money conserved
@@ -436,6 +437,19 @@ def evaluate(
             expected += later_months(scoped, bill.reset_index(), at, later, month_total)
         table.append(_row(budget, scope, name, amount, actual, expected, months, at.in_progress))
     return month, pd.DataFrame(table)
+
+
+def _refuse_a_scope_left_out(
+    budget: BudgetFile, scope: str, name: str, every_row: pd.DataFrame, counted: pd.DataFrame
+) -> None:
+    """Refuse a service budget whose every row ``include`` leaves out (``Tax`` with ``tax:
+    false``): it is on the bill, and its budget would count nothing."""
+    if scope == "service" and name in set(every_row["service"]) and name not in set(counted["service"]):
+        left_out = ", ".join(f"{k}: false" for k, v in budget.include.items() if not v)
+        raise InputError(
+            f"{budget.origin}: by_service {name!r} is on the bill, but include ({left_out}) leaves all "
+            "of it out: its budget would count nothing; include it, or drop that budget"
+        )
 
 
 def _require_the_period_so_far(

@@ -95,14 +95,7 @@ def test_a_month_in_progress_in_daily_data_is_forecast_to_its_true_end(tmp_path)
 
 
 def test_line_item_budgets_by_account_and_tag_follow_the_cost_type(tmp_path):
-    import pandas as pd
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    frame = pd.DataFrame(budget_bills.cur2_rows(MONTHS))
-    tags = pa.array([list(t.items()) for t in frame.pop("resource_tags")], pa.map_(pa.string(), pa.string()))
-    table = pa.Table.from_pandas(frame, preserve_index=False).append_column("resource_tags", tags)
-    pq.write_table(table, tmp_path / "cur2.parquet")
+    cur2 = _cur2(tmp_path)
     text = (
         "monthly_usd: 1000\nby_account: {'111111111111': 500, '222222222222': 100}\n"
         "by_tag: {team: {web: 400, data: 100}}\ncost_type: "
@@ -117,7 +110,7 @@ def test_line_item_budgets_by_account_and_tag_follow_the_cost_type(tmp_path):
         ("amortized", [612, 444, 168, 364, 168]),
     ):
         path = _budget(tmp_path, text + cost_type + "\n")
-        _code, out = _json("--budget", path, "--cur", tmp_path / "cur2.parquet", "--month", "2026-02")
+        _code, out = _json("--budget", path, "--cur", cur2, "--month", "2026-02")
         assert [b["actual"] for b in out["budgets"]] == pytest.approx(expected, abs=0.005)
 
 
@@ -187,3 +180,30 @@ def test_a_scopes_later_months_do_not_carry_a_refund_on_as_a_rate(tmp_path, mont
     assert (out["budgets"][1]["actual"], out["budgets"][1]["forecast"]) == pytest.approx(
         (232.0, 514.0), abs=1.0
     )
+
+
+def _cur2(tmp_path):
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    frame = pd.DataFrame(budget_bills.cur2_rows(MONTHS))
+    tags = pa.array([list(t.items()) for t in frame.pop("resource_tags")], pa.map_(pa.string(), pa.string()))
+    table = pa.Table.from_pandas(frame, preserve_index=False).append_column("resource_tags", tags)
+    pq.write_table(table, tmp_path / "cur2.parquet")
+    return tmp_path / "cur2.parquet"
+
+
+def test_a_tag_key_on_no_line_item_is_named_with_the_keys_the_export_has(tmp_path):
+    # it said "'alice' is not a value of that tag in the line items; values: (untagged)",
+    # as if the key were there
+    text = "monthly_usd: 600\nby_tag: {owner: {alice: 5}}\n"
+    err = refused("budget", "--budget", _budget(tmp_path, text), "--cur", _cur2(tmp_path))
+    assert "'owner' is on no line item" in err and "tag keys: team" in err
+
+
+def test_a_service_budget_that_include_leaves_out_is_refused_for_that_reason(tmp_path, monthly):
+    # it said "by_service 'Tax' is not a service on the bill", which has $30 of tax a month
+    text = "monthly_usd: 600\ninclude: {tax: false}\nby_service: {Tax: 50}\n"
+    err = refused("budget", "--budget", _budget(tmp_path, text), "--actuals", monthly)
+    assert "'Tax' is on the bill" in err and "tax: false" in err

@@ -164,7 +164,9 @@ def cmd_budget(args: argparse.Namespace) -> int:
             "ChargeCategory has no refund (a refund is a Credit or Adjustment charge there); "
             "leave refunds in, or give --cur or --actuals"
         )
-    actuals = _actuals(args, by_dimension=budget.needs_line_items, tag_keys=budget.tag_keys)
+    actuals = _actuals(
+        args, by_dimension=budget.needs_line_items, tag_keys=budget.tag_keys, require_tags=True
+    )
     needs_arch = any(scope == "category" for scope, _, _ in budget.budgets)
     month = parse_month(args.month, "--month") if args.month else None
     month, table = evaluate(budget, actuals, month, _architecture(args) if needs_arch else None)
