@@ -207,3 +207,11 @@ def test_a_service_budget_that_include_leaves_out_is_refused_for_that_reason(tmp
     text = "monthly_usd: 600\ninclude: {tax: false}\nby_service: {Tax: 50}\n"
     err = refused("budget", "--budget", _budget(tmp_path, text), "--actuals", monthly)
     assert "'Tax' is on the bill" in err and "tax: false" in err
+
+
+def test_net_amortized_from_line_items_is_refused_saying_why(tmp_path):
+    # it said the export "lacks NetAmortizedCost" and to fetch it with fetch-actuals, as if a
+    # CUR could carry a Cost Explorer metric
+    text = "monthly_usd: 600\ncost_type: net_amortized\n"
+    err = refused("budget", "--budget", _budget(tmp_path, text), "--cur", _cur2(tmp_path))
+    assert "not read from line items (--cur)" in err and "use amortized" in err

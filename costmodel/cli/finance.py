@@ -23,6 +23,7 @@ from costmodel.output import json_number, money, records, table_text, write_csv,
 if TYPE_CHECKING:
     from costmodel.actuals.controls import Actuals
     from costmodel.anomalies import Detection
+    from costmodel.budget import BudgetFile
     from costmodel.forecast import CurrentMonth
 
 
@@ -152,11 +153,8 @@ def cmd_forecast(args: argparse.Namespace) -> None:
 
 
 # ---------------------------------------------------------------------------- budget
-def cmd_budget(args: argparse.Namespace) -> int:
-    from costmodel.budget import any_alarm, evaluate, read_budget, worst_status
-    from costmodel.inputs import parse_month
-
-    budget = read_budget(sample(SAMPLE_BUDGET, args.budget))
+def _refuse_what_line_items_cannot_give(args: argparse.Namespace, budget: BudgetFile) -> None:
+    """Refuse a budget setting the line items given cannot honour (rather than ignore it)."""
     if getattr(args, "focus", None) and not budget.include["refunds"]:
         # FOCUS's ChargeCategory has no refund: leaving refunds out would leave out nothing
         raise InputError(
@@ -164,6 +162,21 @@ def cmd_budget(args: argparse.Namespace) -> int:
             "ChargeCategory has no refund (a refund is a Credit or Adjustment charge there); "
             "leave refunds in, or give --cur or --actuals"
         )
+    line_items = [f"--{o}" for o in ("cur", "focus", "athena") if getattr(args, o, None)]
+    if line_items and budget.cost_type == "net_amortized":
+        raise InputError(
+            f"{budget.origin}: cost_type net_amortized is not read from line items ({line_items[0]}): "
+            "costmodel does not read their net (after discounts) columns; use amortized, or Cost "
+            "Explorer data (--actuals from fetch-actuals, which saves NetAmortizedCost)"
+        )
+
+
+def cmd_budget(args: argparse.Namespace) -> int:
+    from costmodel.budget import any_alarm, evaluate, read_budget, worst_status
+    from costmodel.inputs import parse_month
+
+    budget = read_budget(sample(SAMPLE_BUDGET, args.budget))
+    _refuse_what_line_items_cannot_give(args, budget)
     actuals = _actuals(
         args, by_dimension=budget.needs_line_items, tag_keys=budget.tag_keys, require_tags=True
     )
