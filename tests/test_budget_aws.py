@@ -215,3 +215,15 @@ def test_net_amortized_from_line_items_is_refused_saying_why(tmp_path):
     text = "monthly_usd: 600\ncost_type: net_amortized\n"
     err = refused("budget", "--budget", _budget(tmp_path, text), "--cur", _cur2(tmp_path))
     assert "not read from line items (--cur)" in err and "use amortized" in err
+
+
+def test_an_unknown_forecast_from_daily_data_is_not_told_to_give_daily_data(tmp_path, monthly):
+    # a quarter from January read at January: February and March need 3 complete months
+    # before them. With daily data it said "the data is monthly ...; give daily data"
+    daily = budget_bills.write_cost_explorer(tmp_path / "daily.json", MONTHS, "DAILY")
+    text = _budget(tmp_path, "amount_usd: 2500\nperiod: quarterly\n")
+    code, out, _err = run("budget", "--budget", text, "--actuals", daily, "--month", "2026-01")
+    assert code == 1 and "unknown" in out
+    assert "the history is too short" in out and "give daily data" not in out
+    _code, out, _err = run("budget", "--budget", text, "--actuals", monthly, "--month", "2026-01")
+    assert "give daily data" in out  # monthly data: as before

@@ -216,7 +216,9 @@ def cmd_budget(args: argparse.Namespace) -> int:
         if in_progress:
             print(f"{month} is in progress: the actual is month to date, not the month's bill")
         print(table_text(table.drop(columns=["in_progress", "thresholds", "period"])))
-        print("\n" + VERDICTS[worst_status(table)])
+        status = worst_status(table)
+        daily_month = set(actuals.rows.loc[actuals.rows["month"] == month, "granularity"]) == {"DAILY"}
+        print("\n" + (SHORT_HISTORY if status == "unknown" and daily_month else VERDICTS[status]))
         crossed = table.loc[table["alerts"] != ""]
         for row in crossed.itertuples():
             print(f"threshold crossed: {row.name}: {row.alerts}")
@@ -234,6 +236,11 @@ VERDICTS = {
     "at risk": "a budget is at risk (forecast above budget)",
     "over": "a budget is over",
 }
+# unknown with daily data: the history is too short (daily data is what VERDICTS asks for)
+SHORT_HISTORY = (
+    "a budget cannot be checked: its forecast is unknown, the history is too short (a month in "
+    "progress needs 3 weeks of daily data, the period's later months 3 complete months before them)"
+)
 
 
 def _current_text(c: CurrentMonth) -> str:
