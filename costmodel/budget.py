@@ -30,8 +30,8 @@ month in progress (its daily month-end forecast, :func:`costmodel.forecast.month
 never takes a once-a-month charge or a credit for a daily rate), plus the months of the
 period still to come (for the whole bill, unblended with everything included, as of the
 file's last month: the months :func:`costmodel.forecast.forecast` gives, so that the budget
-and ``costmodel forecast`` agree; for any other scope, the default candidate of
-:mod:`costmodel.forecast_methods` on that scope's own monthly history); ``status``:
+and ``costmodel forecast`` agree; for any other scope, the same forecast of that scope's own
+rows up to the month); ``status``:
 ``over`` (actual above budget), ``at risk`` (forecast above), ``unknown`` (no forecast can
 be made: a month in progress in monthly data, whose days so far the file does not say; too
 short a history) or ``ok``; and each threshold, crossed or not.
@@ -49,7 +49,7 @@ from costmodel import record_types
 from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import monthly_bill
 from costmodel.architecture import Architecture
-from costmodel.budget_forecast import Month, bill_later_months, later_months, rest_of_month
+from costmodel.budget_forecast import Month, bill_later_months, rest_of_month, scope_later_months
 from costmodel.constants import CURRENCY, TAG_PREFIX, UNTAGGED
 from costmodel.errors import InputError
 from costmodel.inputs import finite_decimal, load_yaml, read_text
@@ -434,7 +434,9 @@ def evaluate(
         if scope == "total" and plain and month == bill.index[-1]:
             expected += bill_later_months(actuals, later, month_total)
         else:
-            expected += later_months(scoped, bill.reset_index(), at, later, month_total)
+            expected += scope_later_months(
+                scoped, [m for m in bill.index if m <= month], at, days, later, month_total, actuals.origin
+            )
         table.append(_row(budget, scope, name, amount, actual, expected, months, at.in_progress))
     return month, pd.DataFrame(table)
 

@@ -1,7 +1,7 @@
 """A budget's forecast of its period's end, scope by scope: the rest of the month in
-progress (its daily month-end forecast) and the period's months still to come (for the
-whole bill as ``costmodel forecast`` makes them; for a service, usage type, category, tag
-or account the default candidate on that scope's own months). Used by
+progress (its daily month-end forecast) and the period's months still to come, as
+``costmodel forecast`` makes them: for the whole bill from the bill, for a service, usage
+type, category, tag or account from that scope's rows alone. Used by
 :func:`costmodel.budget.evaluate`."""
 
 from __future__ import annotations
@@ -9,10 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from costmodel import record_types
 from costmodel.actuals.controls import Actuals
 from costmodel.errors import InputError
 
@@ -65,33 +63,47 @@ def fill_days(rows: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
     return pd.concat([rows, zeros], ignore_index=True).sort_values("period_start", ignore_index=True)
 
 
-def later_months(
-    scoped: pd.DataFrame, bill: pd.DataFrame, at: Month, later: list[str], month_total: float
+def scope_later_months(
+    scoped: pd.DataFrame,
+    months: list[str],
+    at: Month,
+    days: pd.DatetimeIndex,
+    later: list[str],
+    month_total: float,
+    origin: str,
 ) -> float:
-    """The scope's forecast of the period's months after the month [USD]: the default
-    candidate of :mod:`costmodel.forecast_methods` on its complete months (the month in
-    progress at its month-end forecast), credits and refunds left out of them; NaN with
-    fewer than 3 months to forecast from."""
-    from costmodel import forecast_methods as methods
-    from costmodel.forecast_bounds import never_below_zero
-
+    """A scope's forecast of the period's months after the month [USD], as ``costmodel
+    forecast`` would make it from the scope's rows alone up to the month (``months``: the
+    bill's months up to it, each given a $0 row where the scope bills nothing; ``days``: the
+    days, with daily data): with daily data the calendar, which takes a charge billed once
+    a month (a reservation's fee) for one, never for a daily rate; NaN when it makes none."""
     if not later:
         return 0.0
-    if math.isnan(month_total):
-        return math.nan
-    complete = bill.loc[bill["complete"] & (bill["month"] < at.month), "month"].tolist()
-    months = [*complete, at.month]
-    if len(months) < 3:
-        return math.nan
-    # credits and refunds are one-offs, never a rate to carry on (as the whole bill's forecast)
-    one_off = scoped["record_type"].isin(record_types.ONE_OFF)
-    by_month = scoped.loc[~one_off].groupby("month")["unblended_cost"].sum()
-    month_one_off = float(scoped.loc[one_off & (scoped["month"] == at.month), "unblended_cost"].sum())
-    totals = np.array([by_month.get(m, 0.0) for m in complete] + [month_total - month_one_off])
-    days = np.array([pd.Period(m, "M").days_in_month for m in months], dtype=float)
-    history = methods.History(months=months, daily_average=totals / days, days=days)
-    chosen, _ = never_below_zero(history, methods.DEFAULT_MONTHLY, later)
-    return float(np.sum(methods.CANDIDATES[chosen](history, len(months), later)))
+    upto = scoped.loc[scoped["month"] <= at.month]
+    if upto.empty:  # the scope billed nothing so far: nothing to follow
+        return 0.0
+    upto = fill_days(upto, days) if at.daily else _fill_months(upto, months)
+    controls = upto.groupby("month", as_index=False)["unblended_cost"].sum()
+    controls = controls.rename(columns={"unblended_cost": "control_total"}).assign(
+        groups=1, control_source="the scope's rows"
+    )
+    return bill_later_months(Actuals(rows=upto, controls=controls, origin=origin), later, month_total)
+
+
+def _fill_months(rows: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """``rows`` with a $0 row spanning each month of ``months`` none of them bills."""
+    missing = [m for m in months if m not in set(rows["month"])]
+    if not missing:
+        return rows
+    starts = pd.DatetimeIndex([pd.Period(m, "M").start_time for m in missing])
+    template = rows.iloc[[0]].assign(service="", usage_type="(nothing billed)", record_type="")
+    zeros = pd.concat([template] * len(missing), ignore_index=True)
+    zeros["period_start"] = starts
+    zeros["period_end"] = starts + pd.offsets.MonthBegin(1)
+    zeros["month"] = missing
+    zeros["unblended_cost"] = 0.0
+    zeros["estimated"] = False
+    return pd.concat([rows, zeros], ignore_index=True).sort_values("period_start", ignore_index=True)
 
 
 def bill_later_months(actuals: Actuals, later: list[str], month_total: float) -> float:
@@ -115,4 +127,4 @@ def bill_later_months(actuals: Actuals, later: list[str], month_total: float) ->
     return float(points.loc[later].sum()) if set(later) <= set(points.index) else math.nan
 
 
-__all__ = ["Month", "bill_later_months", "fill_days", "later_months", "rest_of_month"]
+__all__ = ["Month", "bill_later_months", "fill_days", "rest_of_month", "scope_later_months"]

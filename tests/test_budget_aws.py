@@ -170,16 +170,37 @@ def test_a_scopes_later_months_do_not_carry_a_refund_on_as_a_rate(tmp_path, mont
     assert (out["budgets"][1]["actual"], out["budgets"][1]["forecast"]) == pytest.approx(
         (216.0, 336.0), abs=0.01
     )
-    # The same quarter amortized, from daily data through 14 March: February 6 x 28 = 168,
-    # March so far 6 x 14 - 20 = 64; March's end 186 - 20 = 166, April 6 x 30 = 180: 514 (it
-    # said 484.97)
+    # The same quarter amortized, from daily data from December through 14 March: February
+    # 6 x 28 = 168, March so far 6 x 14 - 20 = 64; March's end 186 - 20 = 166, April 6 x 30 =
+    # 180: 514 (it said 484.97)
     daily = budget_bills.write_cost_explorer(
-        tmp_path / "daily.json", MONTHS, "DAILY", through=dt.date(2026, 3, 14)
+        tmp_path / "daily.json", ["2025-12", *MONTHS], "DAILY", through=dt.date(2026, 3, 14)
     )
     _code, out = _json("--budget", _budget(tmp_path, "cost_type: amortized\n" + text), "--actuals", daily)
     assert (out["budgets"][1]["actual"], out["budgets"][1]["forecast"]) == pytest.approx(
         (232.0, 514.0), abs=1.0
     )
+
+
+def test_a_scopes_later_months_do_not_carry_an_upfront_fee_on_as_a_rate(tmp_path):
+    # Daily data from October through 14 January; the quarter January..March, RDS alone,
+    # unblended. January so far: the RI's 730 upfront fee and its recurring 4 x 31 = 124,
+    # both billed on the 1st: 854. February's fee 4 x 28 = 112 and March's 124 (its refund
+    # cannot be foreseen): 854 + 112 + 124 = 1,090. It said 3,185.81 "at risk" (exit 1): the
+    # scope's months were followed by a monthly candidate, which took January's 854 for a
+    # rate of 27.55 a day. Now as `costmodel forecast` does for the bill, the calendar of
+    # once-a-month charges: the fee at last month's amount (124 for February: within 12).
+    daily = budget_bills.write_cost_explorer(
+        tmp_path / "daily.json",
+        ["2025-10", "2025-11", "2025-12", "2026-01"],
+        "DAILY",
+        through=dt.date(2026, 1, 14),
+    )
+    text = f"amount_usd: 3000\nperiod: quarterly\nby_service:\n  {budget_bills.RDS}: 1200\n"
+    code, out = _json("--budget", _budget(tmp_path, text), "--actuals", daily)
+    assert out["budgets"][1]["actual"] == pytest.approx(854.0, abs=0.005)
+    assert out["budgets"][1]["forecast"] == pytest.approx(1090.0, abs=12.01)
+    assert out["budgets"][1]["status"] == "ok" and code == 0
 
 
 def _cur2(tmp_path):
