@@ -248,3 +248,14 @@ def test_an_unknown_forecast_from_daily_data_is_not_told_to_give_daily_data(tmp_
     assert "the history is too short" in out and "give daily data" not in out
     _code, out, _err = run("budget", "--budget", text, "--actuals", monthly, "--month", "2026-01")
     assert "give daily data" in out  # monthly data: as before
+
+
+def test_an_as_of_after_the_data_warns_that_the_budget_is_read_at_the_data_s_last_month(tmp_path, monthly):
+    # a daily job on 1 May with a file that ends on 31 March: it printed March's budget and
+    # its exit code without a word (30 days, 1 April to 30 April, are not in the file)
+    text = _budget(tmp_path, "monthly_usd: 700\n")
+    code, out, err = run("budget", "--budget", text, "--actuals", monthly, "--as-of", "2026-05-01")
+    assert code == 0 and "Budgets for 2026-03" in out
+    assert "the data ends 2026-03-31, 30 days before --as-of 2026-05-01" in err
+    _code, _out, err = run("budget", "--budget", text, "--actuals", monthly, "--as-of", "2026-04-01")
+    assert err == ""  # nothing of April could be in it yet

@@ -182,6 +182,7 @@ def cmd_budget(args: argparse.Namespace) -> int:
     )
     needs_arch = any(scope == "category" for scope, _, _ in budget.budgets)
     month = parse_month(args.month, "--month") if args.month else None
+    _warn_data_ends_before_as_of(args, actuals, month)
     month, table = evaluate(budget, actuals, month, _architecture(args) if needs_arch else None)
     in_progress = bool(table["in_progress"].iloc[0])
     if args.format == "json":
@@ -336,6 +337,25 @@ def cmd_anomalies(args: argparse.Namespace) -> int:
         return code
     _print_anomalies(detection, events, shown, steps, progress)
     return code
+
+
+def _warn_data_ends_before_as_of(args: argparse.Namespace, actuals: Actuals, month: str | None) -> None:
+    """Warn when ``--as-of`` is days after the data's last day and no ``--month`` is given:
+    the budget is read at the data's last month, not at the month of --as-of (a daily job on
+    a file not fetched again would otherwise check a past month and say nothing)."""
+    from costmodel.inputs import parse_day
+
+    if not args.as_of or month:
+        return
+    last = actuals.rows["period_end"].max() - pd.Timedelta(days=1)
+    missing = (parse_day(args.as_of, "--as-of") - last).days - 1
+    if missing > 0:
+        print(
+            f"warning: {actuals.origin}: the data ends {last.date()}, {missing} day"
+            f"{'' if missing == 1 else 's'} before --as-of {args.as_of}: the budget is read at "
+            f"{last.strftime('%Y-%m')}, the data's last month; fetch the days after it",
+            file=sys.stderr,
+        )
 
 
 def _stale_as_of(args: argparse.Namespace, actuals: Actuals) -> list[str]:
