@@ -227,168 +227,97 @@ def _row(
     return row
 
 
+EC2_PRODUCT = ("AmazonEC2", "Amazon Elastic Compute Cloud")
+RDS_PRODUCT = ("AmazonRDS", "Amazon Relational Database Service")
+SP_PRODUCT = ("ComputeSavingsPlans", "Savings Plans for AWS Compute usage")
+SUPPORT_PRODUCT = ("AWSSupportBusiness", "AWS Support (Business)")
+
+
 def cur2_rows(months: list[str], through: dt.date | None = None) -> list[dict[str, Any]]:
-    """CUR 2.0 line items of the bill, one row per day and resource."""
-    rows = []
-    web = {"team": "web"}
-    data = {"team": "data"}
+    """CUR 2.0 line items of the bill, one row per day and resource (data through ``through``)."""
+    rows: list[dict[str, Any]] = []
+
+    def add(start, end, account, kind, product, usage, cost, amortized=None, arn="", **kw) -> None:
+        row = _row(start, end, account, kind, *product, usage, cost, amortized, **kw)
+        row["savings_plan_savings_plan_a_r_n" if arn == SP_ARN else "reservation_reservation_a_r_n"] = arn
+        rows.append(row)
+
+    web, data = {"team": "web"}, {"team": "data"}
+    sp_used = {
+        "savings_plan_savings_plan_effective_cost": 3,
+        "savings_plan_net_savings_plan_effective_cost": 3,
+    }
+    sp_fee = {"savings_plan_total_commitment_to_date": 3, "savings_plan_used_commitment": 3}
+    ri_used = {"reservation_effective_cost": 6, "reservation_net_effective_cost": 6}
     for month in months:
         year, mon = (int(p) for p in month.split("-"))
         first = dt.datetime(year, mon, 1)
         month_end = first + dt.timedelta(days=days_in(month))
-        last = (
-            days_in(month) if through is None or (year, mon) != (through.year, through.month) else through.day
-        )
-        for day in range(1, last + 1):
+        cut = through is not None and (year, mon) == (through.year, through.month)
+        for day in range(1, (through.day if cut and through else days_in(month)) + 1):
             start = dt.datetime(year, mon, day)
             end = start + dt.timedelta(days=1)
-            rows.append(
-                _row(
-                    start,
-                    end,
-                    ACCOUNT_A,
-                    "Usage",
-                    "AmazonEC2",
-                    "Amazon Elastic Compute Cloud",
-                    EC2_USAGE,
-                    10,
-                    resource="i-web1",
-                    tags=web,
-                )
-            )
-            rows.append(
-                _row(
-                    start,
-                    end,
-                    ACCOUNT_A,
-                    "SavingsPlanCoveredUsage",
-                    "AmazonEC2",
-                    "Amazon Elastic Compute Cloud",
-                    EC2_USAGE,
-                    5,
-                    {
-                        "savings_plan_savings_plan_effective_cost": 3,
-                        "savings_plan_net_savings_plan_effective_cost": 3,
-                    },
-                    resource="i-web2",
-                    tags=web,
-                )
-            )
-            rows[-1]["savings_plan_savings_plan_a_r_n"] = SP_ARN
-            rows.append(
-                _row(
-                    start,
-                    end,
-                    ACCOUNT_A,
-                    "SavingsPlanNegation",
-                    "AmazonEC2",
-                    "Amazon Elastic Compute Cloud",
-                    EC2_USAGE,
-                    -5,
-                    resource="i-web2",
-                    tags=web,
-                )
-            )
-            rows[-1]["savings_plan_savings_plan_a_r_n"] = SP_ARN
-            rows.append(
-                _row(
-                    start,
-                    end,
-                    ACCOUNT_A,
-                    "SavingsPlanRecurringFee",
-                    "ComputeSavingsPlans",
-                    "Savings Plans for AWS Compute usage",
-                    SP_FEE_USAGE,
-                    3,
-                    {"savings_plan_total_commitment_to_date": 3, "savings_plan_used_commitment": 3},
-                )
-            )
-            rows[-1]["savings_plan_savings_plan_a_r_n"] = SP_ARN
-            rows.append(
-                _row(
-                    start,
-                    end,
-                    ACCOUNT_B,
-                    "DiscountedUsage",
-                    "AmazonRDS",
-                    "Amazon Relational Database Service",
-                    RDS_USAGE,
-                    0,
-                    {"reservation_effective_cost": 6, "reservation_net_effective_cost": 6},
-                    resource="db-data",
-                    tags=data,
-                )
-            )
-            rows[-1]["reservation_reservation_a_r_n"] = RI_ARN
-            if (month, day) == ("2026-02", 15):
-                rows.append(
-                    _row(
-                        start,
-                        end,
-                        ACCOUNT_A,
-                        "Credit",
-                        "AmazonEC2",
-                        "Amazon Elastic Compute Cloud",
-                        EC2_USAGE,
-                        -50,
-                    )
-                )
-            if (month, day) == ("2026-03", 10):
-                rows.append(
-                    _row(
-                        start,
-                        end,
-                        ACCOUNT_B,
-                        "Refund",
-                        "AmazonRDS",
-                        "Amazon Relational Database Service",
-                        RDS_USAGE,
-                        -20,
-                    )
-                )
-        # monthly lines span the billing period (as AWS writes RIFee, tax and support)
-        rows.append(
-            _row(
-                first,
-                month_end,
-                ACCOUNT_B,
-                "RIFee",
-                "AmazonRDS",
-                "Amazon Relational Database Service",
-                RI_FEE_USAGE,
-                4 * days_in(month),
-            )
-        )
-        rows[-1]["reservation_reservation_a_r_n"] = RI_ARN
-        if month == "2026-01":
-            rows.append(
-                _row(
-                    first,
-                    first + dt.timedelta(hours=1),
-                    ACCOUNT_B,
-                    "Fee",
-                    "AmazonRDS",
-                    "Amazon Relational Database Service",
-                    RI_FEE_USAGE,
-                    730,
-                )
-            )
-            rows[-1]["reservation_reservation_a_r_n"] = RI_ARN
-        rows.append(
-            _row(first, month_end, ACCOUNT_A, "Tax", "AmazonEC2", "Amazon Elastic Compute Cloud", "", 30)
-        )
-        rows.append(
-            _row(
-                first,
-                month_end,
+            add(start, end, ACCOUNT_A, "Usage", EC2_PRODUCT, EC2_USAGE, 10, resource="i-web1", tags=web)
+            add(
+                start,
+                end,
                 ACCOUNT_A,
-                "Fee",
-                "AWSSupportBusiness",
-                "AWS Support (Business)",
-                "Dollar",
-                100,
+                "SavingsPlanCoveredUsage",
+                EC2_PRODUCT,
+                EC2_USAGE,
+                5,
+                sp_used,
+                SP_ARN,
+                resource="i-web2",
+                tags=web,
             )
-        )
+            add(
+                start,
+                end,
+                ACCOUNT_A,
+                "SavingsPlanNegation",
+                EC2_PRODUCT,
+                EC2_USAGE,
+                -5,
+                None,
+                SP_ARN,
+                resource="i-web2",
+                tags=web,
+            )
+            add(start, end, ACCOUNT_A, "SavingsPlanRecurringFee", SP_PRODUCT, SP_FEE_USAGE, 3, sp_fee, SP_ARN)
+            add(
+                start,
+                end,
+                ACCOUNT_B,
+                "DiscountedUsage",
+                RDS_PRODUCT,
+                RDS_USAGE,
+                0,
+                ri_used,
+                RI_ARN,
+                resource="db-data",
+                tags=data,
+            )
+            if (month, day) == ("2026-02", 15):
+                add(start, end, ACCOUNT_A, "Credit", EC2_PRODUCT, EC2_USAGE, -50)
+            if (month, day) == ("2026-03", 10):
+                add(start, end, ACCOUNT_B, "Refund", RDS_PRODUCT, RDS_USAGE, -20)
+        # monthly lines span the billing period (as AWS writes RIFee, tax and support)
+        add(first, month_end, ACCOUNT_B, "RIFee", RDS_PRODUCT, RI_FEE_USAGE, 4 * days_in(month), None, RI_ARN)
+        if month == "2026-01":  # the RI's upfront fee, billed once
+            add(
+                first,
+                first + dt.timedelta(hours=1),
+                ACCOUNT_B,
+                "Fee",
+                RDS_PRODUCT,
+                RI_FEE_USAGE,
+                730,
+                None,
+                RI_ARN,
+            )
+        add(first, month_end, ACCOUNT_A, "Tax", EC2_PRODUCT, "", 30)
+        add(first, month_end, ACCOUNT_A, "Fee", SUPPORT_PRODUCT, "Dollar", 100)
     return rows
 
 
