@@ -15,9 +15,10 @@ and charges billed once a month against their own past months. A level that stay
 Flagged series-days of one service on consecutive days (a gap of one day allowed) make one
 **event**: ``start``, ``end``, ``total_impact`` (actual minus expected over its days
 [USD]), ``impact_pct`` (of the service's expected spend on those days, as AWS's
-TotalImpactPercentage: its other series at what they billed, so a leak of one usage type
-is a share of the service, whatever the split by tag), ``root_causes`` (each series' contribution,
-largest first), ``tag_causes`` (with tags: each tag value's, largest first), ``status``
+TotalImpactPercentage: its other series at what they billed, less what another event of the
+service flags those days, so a leak of one usage type is a share of the service, whatever
+the split by tag; ``actual`` is that expected spend plus the impact), ``root_causes`` (each
+series' contribution, largest first), ``tag_causes`` (with tags: each tag value's, largest first), ``status``
 (``open`` when it runs to the last day of the data, else ``closed``) and ``planned``. A
 **planned** change (``--planned FILE`` or the ``--change`` calendar) covers its service
 (and usage type, when named) for :data:`PLANNED_DAYS` days from its start: what is flagged
@@ -346,13 +347,20 @@ def events_of(
     (days x service, what each billed [USD per day]) gives an event's actual and expected
     spend of its whole service; without it, of its flagged series only."""
     rows = []
+    # every flagged excess of a service per day, planned or not: a planned event beside an
+    # unplanned spike of the same service must not take the spike for expected spend
+    excess = (flagged["actual"] - flagged["expected"]).groupby([flagged["service"], flagged["date"]]).sum()
     for (service, planned), group in flagged.groupby(["service", "planned"], sort=False):
         days = group["date"].drop_duplicates().sort_values()
         breaks = (days.diff() > pd.Timedelta(days=2)).cumsum()
         for _, span in days.groupby(breaks.to_numpy()):
             part = group.loc[group["date"].between(span.iloc[0], span.iloc[-1])]
-            billed = None if by_service is None else by_service[service]
-            rows.append(_event(part, str(service), bool(planned), last_day, billed))
+            usual = None
+            if by_service is not None:
+                event_days = part["date"].drop_duplicates()
+                flagged_excess = excess.loc[service].reindex(event_days).to_numpy()
+                usual = by_service[service].loc[event_days] - flagged_excess
+            rows.append(_event(part, str(service), bool(planned), last_day, usual))
     events = pd.DataFrame(rows, columns=EVENT_COLUMNS)
     # none found: still dates and flags (a quiet bill's table must answer .dt and ~)
     events = events.astype(
@@ -367,7 +375,7 @@ def _event(
     service: str,
     planned: bool,
     last_day: pd.Timestamp | None,
-    billed: pd.Series | None = None,
+    usual: pd.Series | None = None,
 ) -> dict:
     impact = part["actual"] - part["expected"]
     tags = tag_columns(part)
@@ -378,9 +386,10 @@ def _event(
         .sort_values("contribution", ascending=False, kind="stable")
     )
     actual = float(part["actual"].sum())
-    if billed is not None:  # the service's whole spend on the event's days [USD]
-        actual = float(billed.loc[part["date"].drop_duplicates()].sum())
     expected = actual - float(impact.sum())
+    if usual is not None:  # the service's expected spend on the event's days [USD]
+        expected = float(usual.sum())
+        actual = expected + float(impact.sum())
     end = part["date"].max()
     return {
         "start": part["date"].min(),

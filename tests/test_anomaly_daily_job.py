@@ -1,0 +1,42 @@
+"""`costmodel anomalies` run as a daily job on bills generated apart from the project
+(tester 31, issue 23): a planned change beside an unplanned spike of the same service, an
+emptied planned-events file, a planned step that stayed."""
+
+import pandas as pd
+import pytest
+
+from costmodel.anomalies import Planned, detect
+from tests.test_anomalies import daily_actuals
+
+CACHE = "Amazon ElastiCache"
+
+
+def _planned_step_beside_a_spike():
+    # ElastiCache: NodeUsage $30 a day, two more nodes from 12 March (day 70): $50 a day,
+    # declared planned; its backups $2 a day, $202 on 13 March (day 71, unplanned). 80 days,
+    # through 21 March.
+    nodes = [30.0] * 70 + [50.0] * 10
+    backups = [2.0] * 80
+    backups[71] = 202.0
+    actuals = daily_actuals(
+        {(CACHE, "NodeUsage:cache.r6g.xlarge"): nodes, (CACHE, "USE1-BackupUsage"): backups}
+    )
+    return detect(actuals, planned=[Planned("2026-03-12", CACHE, "NodeUsage:cache.r6g.xlarge")])
+
+
+def test_a_planned_events_percent_leaves_out_an_unplanned_spike_of_its_service():
+    # The planned event, 12-21 March: 10 x $20 = $200 over the service's expected spend on
+    # those days, 10 x ($30 + $2) = $320: 62.5 %. Before, the backups' $200 spike was taken
+    # for expected spend ("its other series at what they billed"): $200 / $520 = 38.5 %.
+    # The unplanned spike, 13 March: $200 over that day's expected $30 + $2 = $32: 625 %
+    # (before: $252 billed - $200 = $52 expected, 384.6 %).
+    events = _planned_step_beside_a_spike().events.set_index("planned")
+    planned, spike = events.loc[True], events.loc[False]
+    assert (planned["start"], planned["end"]) == (pd.Timestamp("2026-03-12"), pd.Timestamp("2026-03-21"))
+    assert planned["total_impact"] == pytest.approx(200.0)
+    assert planned["expected"] == pytest.approx(320.0)
+    assert planned["impact_pct"] == pytest.approx(62.5)
+    assert (spike["start"], spike["end"]) == (pd.Timestamp("2026-03-13"), pd.Timestamp("2026-03-13"))
+    assert spike["total_impact"] == pytest.approx(200.0)
+    assert spike["expected"] == pytest.approx(32.0)
+    assert spike["impact_pct"] == pytest.approx(625.0)
