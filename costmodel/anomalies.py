@@ -450,12 +450,14 @@ def alarms(detection: Detection, min_impact_usd: float = 0.0, min_impact_pct: fl
 
 def read_planned(path: str | Path) -> list[Planned]:
     """A file of planned changes: YAML, a list of ``{start: YYYY-MM-DD, service: NAME,
-    usage_type: optional, note: optional}``."""
+    usage_type: optional, note: optional}``; an empty list (or no document) plans nothing."""
     from costmodel.inputs import load_yaml, parse_day, read_text
 
     path = Path(path)
     raw = load_yaml(read_text(path, "planned changes"), path.name)
-    if not isinstance(raw, list) or not raw:
+    if raw is None or raw == []:  # a daily job's file, cleared (`[]` or only comments)
+        return []
+    if not isinstance(raw, list):
         raise InputError(
             f"{path.name}: expected a list of planned changes, e.g. "
             '- {start: 2026-10-15, service: "Amazon Relational Database Service", note: third replica}'

@@ -5,7 +5,8 @@ emptied planned-events file, a planned step that stayed."""
 import pandas as pd
 import pytest
 
-from costmodel.anomalies import Planned, detect
+from costmodel.anomalies import Planned, detect, read_planned
+from costmodel.errors import InputError
 from tests.test_anomalies import daily_actuals
 
 CACHE = "Amazon ElastiCache"
@@ -40,3 +41,20 @@ def test_a_planned_events_percent_leaves_out_an_unplanned_spike_of_its_service()
     assert spike["total_impact"] == pytest.approx(200.0)
     assert spike["expected"] == pytest.approx(32.0)
     assert spike["impact_pct"] == pytest.approx(625.0)
+
+
+@pytest.mark.parametrize("text", ["[]\n", "# no planned changes this week\n", ""])
+def test_an_emptied_planned_events_file_plans_nothing(tmp_path, text):
+    # A daily job keeps its planned-events file; when the team clears it (`[]`, or only a
+    # comment) there is nothing planned. It was refused ("expected a list of planned
+    # changes", exit 2, though `[]` is one), so the job stopped alarming at all.
+    path = tmp_path / "planned.yaml"
+    path.write_text(text)
+    assert read_planned(path) == []
+
+
+def test_a_planned_events_file_that_is_not_a_list_is_still_refused(tmp_path):
+    path = tmp_path / "planned.yaml"
+    path.write_text("start: 2026-06-16\nservice: Amazon ElastiCache\n")
+    with pytest.raises(InputError, match="expected a list of planned changes"):
+        read_planned(path)
