@@ -324,8 +324,9 @@ def _steps_frame(steps: list[tuple], planned: list[Planned]) -> pd.DataFrame:
 def _still_open(steps: pd.DataFrame, flagged: pd.DataFrame) -> pd.DataFrame:
     """The steps, less those whose series is flagged as too recent to tell (``recent``,
     ``recent shift``) in the week from the step's day: that change is an open event, not yet
-    "a new level that stayed" (a new service 20 days old was listed as both)."""
-    recent = flagged.loc[~flagged["planned"] & flagged["kind"].isin(["recent", "recent shift"])]
+    "a new level that stayed", planned or not (a new service 20 days old, a planned step 10
+    days old, was listed as both)."""
+    recent = flagged.loc[flagged["kind"].isin(["recent", "recent shift"])]
     if steps.empty or recent.empty:
         return steps
     keep = [

@@ -58,3 +58,15 @@ def test_a_planned_events_file_that_is_not_a_list_is_still_refused(tmp_path):
     path.write_text("start: 2026-06-16\nservice: Amazon ElastiCache\n")
     with pytest.raises(InputError, match="expected a list of planned changes"):
         read_planned(path)
+
+
+def test_a_planned_change_still_open_is_not_also_a_step_that_stayed():
+    # The planned nodes, 10 days old at the end of the data: one open planned event
+    # ('recent': too recent to tell), 10 x $20 = $200. It was also listed among the step
+    # changes ($30 -> $50 from 12 March): the same change said to be both, as a new
+    # unplanned service was before (test_anomaly_events); an unplanned change is left out
+    # of the steps until its event closes, and so is a planned one now.
+    detection = _planned_step_beside_a_spike()
+    planned = detection.events.loc[detection.events["planned"]]
+    assert planned[["status", "kind"]].values.tolist() == [["open", "recent"]]
+    assert detection.steps.empty
