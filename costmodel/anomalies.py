@@ -45,6 +45,7 @@ from costmodel.display import Result
 from costmodel.errors import InputError, closest
 
 MIN_USD = 2.0  # the smallest excess over the expected day worth a reviewer's time [USD]
+STEP_GAP_DAYS = 7  # days without a step day that part two steps of one series
 PLANNED_DAYS = 28  # days a planned change covers: until four weeks of history hold its new level
 SERIES = ["service", "usage_type", "account", "region"]
 COLUMNS = ["date", "service", "usage_type", "actual", "expected", "score", "explanation"]
@@ -90,7 +91,8 @@ class Detection(Result):
     """What :func:`detect` found: ``anomalies`` (one row per flagged series-day: the
     contract's columns plus ``ratio``, ``kind``, ``account``, ``region``), ``events`` (see
     the module docstring; planned ones included, ``planned`` True), ``steps`` (persistent
-    level changes: date, service, usage_type, before, after [USD per day]) and
+    level changes: date, the series (service, usage_type, account, region, ``tag:KEY``),
+    before, after [USD per day]) and
     ``scored_days`` (series-days compared, for a false alarm rate)."""
 
     anomalies: pd.DataFrame
@@ -247,7 +249,7 @@ def detect(
         result = score_series(values, days, min_usd)
         scored += int(np.isfinite(result.expected).sum())
         for day, before, after in result.steps:
-            steps.append((days[day], service, usage_type, before, after))
+            steps.append((days[day], *key, before, after))
         for i in np.flatnonzero(result.flags != ""):
             kind = str(result.flags[i])
             shown = "recent shift" if kind == "recent" and result.ratio[i] < MIN_RATIO else kind
@@ -266,7 +268,7 @@ def detect(
     first = days[7 * WEEKS] if len(days) > 7 * WEEKS else None
     return Detection(
         anomalies=frame.loc[~frame["planned"]].reset_index(drop=True),
-        steps=_still_open(_steps_frame(steps, planned or []), frame),
+        steps=_still_open(_steps_frame(steps, planned or [], tags), frame),
         scored_days=scored,
         first_scored=str(first.date()) if first is not None else "",
         last_scored=str(days[-1].date()) if first is not None else "",
@@ -310,13 +312,16 @@ def _planned_mask(frame: pd.DataFrame, planned: list[Planned]) -> pd.Series:
     return mask
 
 
-def _steps_frame(steps: list[tuple], planned: list[Planned]) -> pd.DataFrame:
-    frame = pd.DataFrame(steps, columns=["date", "service", "usage_type", "before", "after"])
+def _steps_frame(steps: list[tuple], planned: list[Planned], tags: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(steps, columns=["date", *SERIES, *tags, "before", "after"])
     frame["date"] = pd.to_datetime(frame["date"])
-    # a step shows on every day of its first week (and to the CUSUM): keep its first day
-    frame = (
-        frame.sort_values("date", kind="stable").groupby(["service", "usage_type"], as_index=False).first()
-    )
+    # a step shows on every day of its first weeks (and to the CUSUM): keep its first day, per
+    # series (one usage type's steps in two accounts are two steps); a week without a step
+    # day parts two steps of one series
+    series = [*SERIES, *tags]
+    frame = frame.sort_values([*series, "date"], kind="stable", ignore_index=True)
+    gap = frame.groupby(series)["date"].diff() > pd.Timedelta(days=STEP_GAP_DAYS)
+    frame = frame.groupby([*series, gap.groupby([frame[c] for c in series]).cumsum()], as_index=False).first()
     frame["planned"] = _planned_mask(frame, planned) if len(frame) else pd.Series(dtype=bool)
     return frame.sort_values("date", ignore_index=True)
 
@@ -329,13 +334,14 @@ def _still_open(steps: pd.DataFrame, flagged: pd.DataFrame) -> pd.DataFrame:
     recent = flagged.loc[flagged["kind"].isin(["recent", "recent shift"])]
     if steps.empty or recent.empty:
         return steps
+    series = [*SERIES, *tag_columns(steps)]
+    same = recent.set_index(series).index
     keep = [
         not (
-            (recent["service"] == step.service)
-            & (recent["usage_type"] == step.usage_type)
-            & recent["date"].between(step.date, step.date + pd.Timedelta(days=6))
+            (same == tuple(step[series]))
+            & recent["date"].between(step["date"], step["date"] + pd.Timedelta(days=6)).to_numpy()
         ).any()
-        for step in steps.itertuples()
+        for _, step in steps.iterrows()
     ]
     return steps.loc[keep].reset_index(drop=True)
 

@@ -70,3 +70,32 @@ def test_a_planned_change_still_open_is_not_also_a_step_that_stayed():
     planned = detection.events.loc[detection.events["planned"]]
     assert planned[["status", "kind"]].values.tolist() == [["open", "recent"]]
     assert detection.steps.empty
+
+
+def test_steps_of_one_usage_type_in_two_accounts_are_both_listed():
+    # RDS Multi-AZUsage:db.r5.2xl in two linked accounts (line items give the account):
+    # 111111111111 $100 a day, $150 from 10 February (day 40); 222222222222 $80 a day, $120
+    # from 12 March (day 70); 100 days, through 10 April: both levels stayed (4 weeks and
+    # more). Two step changes, each with its account. Before, the steps were grouped by
+    # service and usage type and the first kept: 222222222222's $80 -> $120 was not listed
+    # anywhere (nor alarmed: a level that stays is no event).
+    from costmodel.actuals.controls import Actuals
+
+    rds = ("Amazon Relational Database Service", "Multi-AZUsage:db.r5.2xl")
+    first = daily_actuals({rds: [100.0] * 40 + [150.0] * 60})
+    second = daily_actuals({rds: [80.0] * 70 + [120.0] * 30})
+    rows = pd.concat(
+        [first.rows.assign(account="111111111111"), second.rows.assign(account="222222222222")],
+        ignore_index=True,
+    )
+    controls = first.controls.assign(
+        control_total=first.controls["control_total"] + second.controls["control_total"]
+    )
+    controls["groups_total"] = controls["control_total"]
+    detection = detect(Actuals(rows=rows, controls=controls, origin="test"))
+    steps = detection.steps[["date", "account", "before", "after"]].values.tolist()
+    assert steps == [
+        [pd.Timestamp("2026-02-10"), "111111111111", 100.0, 150.0],
+        [pd.Timestamp("2026-03-12"), "222222222222", 80.0, 120.0],
+    ]
+    assert detection.events.empty

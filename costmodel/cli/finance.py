@@ -323,7 +323,7 @@ def cmd_anomalies(args: argparse.Namespace) -> int:
                 "in_progress_months": progress,
                 "events": [_event_json(e) for e in events.to_dict("records")],
                 "anomalies": records(shown),
-                "step_changes": records(steps),
+                "step_changes": _steps_json(steps),
                 "scored_days": detection.scored_days,
                 "first_scored": detection.first_scored,
                 "last_scored": detection.last_scored,
@@ -384,6 +384,18 @@ def _alarmed_days(detection: Detection, alarms: pd.DataFrame) -> pd.DataFrame:
     for event in alarms.itertuples():
         keep |= (days["service"] == event.service) & days["date"].between(event.start, event.end)
     return days.loc[keep].reset_index(drop=True)
+
+
+def _steps_json(steps: pd.DataFrame) -> list[dict]:
+    """Step changes for JSON: each series' key (its tags as ``"tags"``, as in root causes)."""
+    from costmodel.constants import TAG_PREFIX
+
+    tags = [c for c in steps.columns if str(c).startswith(TAG_PREFIX)]
+    out = records(steps.drop(columns=tags))
+    if tags:
+        for row, values in zip(out, steps[tags].to_dict("records"), strict=True):
+            row["tags"] = {k[len(TAG_PREFIX) :]: v for k, v in values.items()}
+    return out
 
 
 def _event_json(event: dict) -> dict:
