@@ -122,14 +122,19 @@ def edge_extra(values: np.ndarray, base: np.ndarray, dates: pd.DatetimeIndex) ->
     return extra
 
 
-def robust_scale(values: np.ndarray, expected: np.ndarray, floor: float = 0.05) -> np.ndarray:
+def robust_scale(
+    values: np.ndarray, expected: np.ndarray, floor: float = 0.05, catching_up: np.ndarray | None = None
+) -> np.ndarray:
     """Per day, 1.4826 x the median absolute residual of the previous four weeks [USD]
     (at least ``floor`` of the expected day and 5 cents). The first weeks, which have no
     expected day, give their residuals against the median of the weeks they have: else the
     first week scored had no spread but the floor, and a line whose days vary by 20 % was
-    alarmed at 1.5x its median, a 2.5-sigma day."""
+    alarmed at 1.5x its median, a 2.5-sigma day. Days ``catching_up`` after a step (their
+    expected still the old level) are the step's, not the line's noise: left out."""
     known = np.where(np.isfinite(expected), expected, same_weekday(values, [-w for w in range(1, WEEKS + 1)]))
     residual = pd.Series(np.abs(values - known))
+    if catching_up is not None:
+        residual[catching_up] = np.nan
     mad = residual.shift(1).rolling(7 * WEEKS, min_periods=7).median().to_numpy()
     return np.fmax(1.4826 * mad, np.fmax(floor * np.nan_to_num(expected), 0.05))
 
@@ -206,17 +211,36 @@ def score_series(values: np.ndarray, dates: pd.DatetimeIndex, min_usd: float) ->
     a spike after it)."""
     first = _score(values, values, dates, min_usd)
     flagged = (first.flags != "") & np.isfinite(first.expected)
-    if not flagged.any():
+    catching_up = _catching_up(first, values)
+    if not flagged.any() and not catching_up.any():
         return first
-    second = _score(values, np.where(flagged, first.expected, values), dates, min_usd)
+    second = _score(values, np.where(flagged, first.expected, values), dates, min_usd, catching_up)
     flags = np.where(first.flags != "", first.flags, second.flags)
     return replace(second, flags=flags, steps=first.steps + second.steps)
 
 
-def _score(values: np.ndarray, baseline: np.ndarray, dates: pd.DatetimeIndex, min_usd: float) -> Scored:
-    """One pass of the rules on ``values``, expected days from ``baseline``."""
+def _catching_up(scored: Scored, values: np.ndarray) -> np.ndarray:
+    """The days after each step whose expected day is still nearer the old level than the
+    new one (the same-weekday median lags a step by up to three weeks): a second step or a
+    leak in those weeks was scaled by the first step's size and never seen."""
+    out = np.zeros(len(values), dtype=bool)
+    for day, before, after in scored.steps:
+        span = slice(day, min(day + 7 * WEEKS, len(values)))
+        out[span] |= np.abs(scored.expected[span] - before) < np.abs(scored.expected[span] - after)
+    return out
+
+
+def _score(
+    values: np.ndarray,
+    baseline: np.ndarray,
+    dates: pd.DatetimeIndex,
+    min_usd: float,
+    catching_up: np.ndarray | None = None,
+) -> Scored:
+    """One pass of the rules on ``values``, expected days from ``baseline``; the residuals
+    of the days ``catching_up`` after a step left out of the spread."""
     expected = expected_days(baseline, dates, values)
-    scale = robust_scale(baseline, expected)
+    scale = robust_scale(baseline, expected, catching_up=catching_up)
     with np.errstate(all="ignore"):
         ratio = np.where(expected > 0, values / expected, np.inf)
         score = (values - expected) / scale
@@ -229,7 +253,8 @@ def _score(values: np.ndarray, baseline: np.ndarray, dates: pd.DatetimeIndex, mi
             steps.append((int(i), float(expected[i]), float(later[i])))
             continue
         flags[i] = "spike" if np.isfinite(later[i]) else "recent"
-    for start, last in shifts(values, expected, robust_scale(baseline, expected, SHIFT_FLOOR), min_usd):
+    spread = robust_scale(baseline, expected, SHIFT_FLOOR, catching_up)
+    for start, last in shifts(values, expected, spread, min_usd):
         span = slice(start, last + 1)
         became = settled(values, expected, start, last)
         if became == "step":

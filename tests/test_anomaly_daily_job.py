@@ -99,3 +99,15 @@ def test_steps_of_one_usage_type_in_two_accounts_are_both_listed():
         [pd.Timestamp("2026-03-12"), "222222222222", 80.0, 120.0],
     ]
     assert detection.events.empty
+
+
+def test_two_steps_of_one_series_are_both_listed():
+    # MSK brokers: $100 a day, $150 from 31 January (day 30: three more brokers), $200 from
+    # 7 March (day 65: three more); 100 days, through 10 April. Both levels stayed: two step
+    # changes. Before, a series kept only its first step day: the second, +$50 a day, was
+    # listed nowhere (a level that stays is no event either).
+    msk = ("Amazon Managed Streaming for Apache Kafka", "USE1-Kafka.m5.large")
+    detection = detect(daily_actuals({msk: [100.0] * 30 + [150.0] * 35 + [200.0] * 35}))
+    steps = detection.steps[["date", "before", "after"]].values.tolist()
+    assert steps == [[pd.Timestamp("2026-01-31"), 100.0, 150.0], [pd.Timestamp("2026-03-07"), 150.0, 200.0]]
+    assert detection.events.empty
