@@ -711,33 +711,40 @@ def test_a_new_instance_type_is_sized_on_the_type_it_replaces(production):
     assert "the bill shows 1.61 x the file's BoxUsage:c5.2xlarge" in result.changes[0].note
 
 
-def test_a_new_instance_type_the_bill_already_runs_adds_nothing(tmp_path, production):
-    # the bill runs five c5.4xlarge nodes (3,650 h in November's 720 h) and no c5.2xlarge:
-    # going to c5.4xlarge is done already, nothing added (it was $744.60 a month from the file)
+def usage_type_response(tmp_path, months, key, cost, quantity, unit):
+    """A GetCostAndUsage response (MONTHLY, grouped by SERVICE and USAGE_TYPE) of one
+    ``key`` (service, usage type) billing ``cost(period)`` [USD] for ``quantity(period)``
+    [``unit``] in each of ``months``."""
     results = []
-    for month in ["2026-08", "2026-09", "2026-10", "2026-11"]:
+    for month in months:
         period = pd.Period(month, "M")
-        hours = 5 * 24 * period.days_in_month
         metrics = {
-            "UnblendedCost": {"Amount": f"{0.68 * hours:.10f}", "Unit": "USD"},
-            "UsageQuantity": {"Amount": f"{hours:.10f}", "Unit": "Hrs"},
+            "UnblendedCost": {"Amount": f"{cost(period):.10f}", "Unit": "USD"},
+            "UsageQuantity": {"Amount": f"{quantity(period):.10f}", "Unit": unit},
         }
         results.append(
             {
                 "TimePeriod": {"Start": f"{month}-01", "End": str((period + 1).start_time.date())},
                 "Total": {},
-                "Groups": [
-                    {
-                        "Keys": ["Amazon Elastic Compute Cloud - Compute", "BoxUsage:c5.4xlarge"],
-                        "Metrics": metrics,
-                    }
-                ],
+                "Groups": [{"Keys": list(key), "Metrics": metrics}],
                 "Estimated": False,
             }
         )
     path = tmp_path / "ce.json"
     keys = [{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "DIMENSION", "Key": "USAGE_TYPE"}]
     path.write_text(json.dumps({"GroupDefinitions": keys, "ResultsByTime": results}))
+    return path
+
+
+def test_a_new_instance_type_the_bill_already_runs_adds_nothing(tmp_path, production):
+    # the bill runs five c5.4xlarge nodes (3,650 h in November's 720 h) and no c5.2xlarge:
+    # going to c5.4xlarge is done already, nothing added (it was $744.60 a month from the file)
+    def hours(period):
+        return 5 * 24 * period.days_in_month
+
+    ec2 = ("Amazon Elastic Compute Cloud - Compute", "BoxUsage:c5.4xlarge")
+    months = ["2026-08", "2026-09", "2026-10", "2026-11"]
+    path = usage_type_response(tmp_path, months, ec2, lambda p: 0.68 * hours(p), hours, "Hrs")
     change = parse_change("2026-12-15:eks.instance_type=c5.4xlarge")
     result = forecast(read_actuals(path), months=2, changes=[change], arch=production)
     assert result.forecast["known_changes"].tolist() == [0.0, 0.0]
@@ -783,24 +790,9 @@ def test_a_month_billed_quantity_is_read_per_calendar_month_not_per_730_hours(tm
     # not there, and 100 -> 200 GB was sized from 117.26: (200 - 117.26) x 3 x $0.08 = $19.86
     # in March. Per month: 100 GB as the file says, +100 GB x 3 nodes x $0.08 = $24.00 a
     # month, and March is a whole month: $24.00
-    results = []
-    for month in ["2025-11", "2025-12", "2026-01", "2026-02"]:
-        period = pd.Period(month, "M")
-        metrics = {
-            "UnblendedCost": {"Amount": "48.0", "Unit": "USD"},
-            "UsageQuantity": {"Amount": "600.0", "Unit": "GB-Month"},
-        }
-        results.append(
-            {
-                "TimePeriod": {"Start": f"{month}-01", "End": str((period + 1).start_time.date())},
-                "Total": {},
-                "Groups": [{"Keys": ["EC2 - Other", "EBS:VolumeUsage.gp3"], "Metrics": metrics}],
-                "Estimated": False,
-            }
-        )
-    path = tmp_path / "ce.json"
-    keys = [{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "DIMENSION", "Key": "USAGE_TYPE"}]
-    path.write_text(json.dumps({"GroupDefinitions": keys, "ResultsByTime": results}))
+    months = ["2025-11", "2025-12", "2026-01", "2026-02"]
+    gp3 = ("EC2 - Other", "EBS:VolumeUsage.gp3")
+    path = usage_type_response(tmp_path, months, gp3, lambda _: 48.0, lambda _: 600.0, "GB-Month")
     change = parse_change("2026-03:eks.root_volume_gb=200")
     result = forecast(read_actuals(path), months=1, changes=[change], arch=production)
     assert result.forecast["known_changes"].tolist() == pytest.approx([24.0], abs=0.01)
@@ -839,27 +831,15 @@ def test_a_focus_export_without_usage_types_says_it_cannot_check_a_change(tmp_pa
     assert code == 0 and "the bill gives no usage quantities to check" in change["note"]
 
 
-def _monthly_file(path, amounts, first="2025-12"):
-    """A monthly GetCostAndUsage response of one service, ``amounts`` from ``first`` [USD]."""
-    results = []
-    for i, amount in enumerate(amounts):
-        month = pd.Period(first, "M") + i
-        period = {"Start": str(month.start_time.date()), "End": str((month + 1).start_time.date())}
-        metrics = {"UnblendedCost": {"Amount": f"{amount:.2f}", "Unit": "USD"}}
-        groups = [{"Keys": ["AWS Support (Business)"], "Metrics": metrics}]
-        results.append({"TimePeriod": period, "Total": {}, "Groups": groups, "Estimated": False})
-    path.write_text(
-        json.dumps({"ResultsByTime": results, "GroupDefinitions": [{"Type": "DIMENSION", "Key": "SERVICE"}]})
-    )
-    return str(path)
-
-
 def test_a_bill_the_same_every_month_is_forecast_the_same_not_by_its_days(tmp_path):
     # $1,100.00 in every month December 2025 .. November 2026, 28-, 30- and 31-day months
     # alike: monthly fees. Per day it would be 1,100 / 30 x 31 = $1,136.67 in December and
     # 1,100 / 30 x 28 = $1,026.67 in February (tester 31); it is $1,100.00 each month
-    amounts = [1100.0] * 12
-    result = forecast(read_actuals(_monthly_file(tmp_path / "flat.json", amounts)), months=3)
+    months = [str(pd.Period("2025-12", "M") + i) for i in range(12)]
+    path = monthly_response(
+        tmp_path, dict.fromkeys(months, 0.0), amounts=dict.fromkeys(months, (1100.0, None))
+    )
+    result = forecast(read_actuals(path), months=3)
     assert result.forecast["month"].tolist() == ["2026-12", "2027-01", "2027-02"]
     assert result.forecast["expected"].round(2).tolist() == [1100.0, 1100.0, 1100.0]
     assert any("forecast per month, not per day" in note for note in result.notes)
@@ -868,8 +848,8 @@ def test_a_bill_the_same_every_month_is_forecast_the_same_not_by_its_days(tmp_pa
 def test_an_hourly_bill_is_still_forecast_by_its_days(tmp_path):
     # $33.00 a day every day: December 2025 .. November 2026 at 33 x their days. Per day:
     # December 33 x 31 = $1,023.00, January $1,023.00, February 33 x 28 = $924.00
-    amounts = [33.0 * pd.Period("2025-12", "M").__add__(i).days_in_month for i in range(12)]
-    result = forecast(read_actuals(_monthly_file(tmp_path / "hourly.json", amounts)), months=3)
+    months = [str(pd.Period("2025-12", "M") + i) for i in range(12)]
+    result = forecast(read_actuals(monthly_response(tmp_path, dict.fromkeys(months, 33.0))), months=3)
     assert result.forecast["expected"].round(2).tolist() == [1023.0, 1023.0, 924.0]
     assert not any("per month, not per day" in note for note in result.notes)
 
