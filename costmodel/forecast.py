@@ -387,7 +387,7 @@ def forecast(
     else:
         history, stopped = history_of(actuals, bill, daily_data)
         notes += stopped
-        backtest = methods.backtest(history, months, names)
+        backtest = methods.backtest(history, max(months, methods.CHOICE_HORIZONS), names)
         default = methods.DEFAULT_DAILY if daily_data else methods.DEFAULT_MONTHLY
         chosen, reason = (method, "asked for") if method else methods.choose(backtest, default)
         with np.errstate(divide="ignore", invalid="ignore"):  # a month at $0 has no percentage error

@@ -164,6 +164,28 @@ def test_the_choice_takes_the_lowest_error_only_when_it_clearly_beats_the_defaul
     assert kept == default and "fewer than the 3 a choice needs" in why
 
 
+def test_the_choice_is_judged_on_three_months_ahead_whatever_is_asked():
+    # three origins, six horizons, actual 100, scale 10: naive off by 3 a month ahead at
+    # every horizon (MASE 0.3), the default by 5 (0.5) on months 1-3 and 0 on months 4-6.
+    # Over months 1-3: naive 0.3 against 0.5, 40 % lower: naive. Over all six it would be
+    # naive 0.3 against 0.25: the default, so --months 6 chose another method than --months
+    # 3 and forecast the next month differently (tester 31: $282.58 with 1, $635.81 with 3)
+    default = methods.DEFAULT_MONTHLY
+    backtest = methods.Backtest(
+        actual=np.full((3, 6), 100.0),
+        predicted={methods.NAIVE: np.full((3, 6), 97.0), default: np.tile([95.0] * 3 + [100.0] * 3, (3, 1))},
+        scale=np.full(3, 10.0),
+        origins=["2026-01", "2026-02", "2026-03"],
+    )
+    assert methods.choose(backtest, default)[0] == methods.NAIVE
+    first_three = replace(
+        backtest,
+        actual=backtest.actual[:, :3],
+        predicted={name: p[:, :3] for name, p in backtest.predicted.items()},
+    )
+    assert methods.choose(first_three, default)[0] == methods.NAIVE
+
+
 def test_the_interval_is_the_conformal_quantile_of_the_backtest_errors():
     # nine origins, actual 100, forecasts 100 - e: ratios actual / forecast from 100 / 104 to 100 / 96
     errors = [-4, -3, -2, -1, 0, 1, 2, 3, 4]
