@@ -53,13 +53,30 @@ def fill_days(rows: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
     the whole bill's does not), under a key of its own (so that a charge billed once a month
     stays one)."""
     missing = days.difference(pd.DatetimeIndex(rows["period_start"].unique()))
-    if missing.empty:
+    return _with_zero_rows(rows, missing, missing + pd.Timedelta(days=1))
+
+
+def _fill_months(rows: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """``rows`` with a $0 row spanning each month of ``months`` none of them bills."""
+    starts = pd.DatetimeIndex([pd.Period(m, "M").start_time for m in months if m not in set(rows["month"])])
+    return _with_zero_rows(rows, starts, starts + pd.offsets.MonthBegin(1))
+
+
+def _with_zero_rows(rows: pd.DataFrame, starts: pd.DatetimeIndex, ends: pd.DatetimeIndex) -> pd.DataFrame:
+    """``rows`` with one row of no cost and no quantity from each of ``starts`` to its end,
+    under a key of its own (its other columns the first row's, its month in progress as the
+    rows say)."""
+    if starts.empty:
         return rows
     template = rows.iloc[[0]].assign(service="", usage_type="(nothing billed)", record_type="")
-    zeros = pd.concat([template] * len(missing), ignore_index=True)
-    zeros["period_start"], zeros["period_end"] = missing, missing + pd.Timedelta(days=1)
-    zeros["month"] = missing.strftime("%Y-%m")
-    zeros["unblended_cost"] = 0.0
+    zeros = pd.concat([template] * len(starts), ignore_index=True)
+    zeros["period_start"], zeros["period_end"] = starts, ends
+    zeros["month"] = starts.strftime("%Y-%m")
+    if "estimated" in rows:  # a month in progress is one, whichever row of it says so
+        zeros["estimated"] = zeros["month"].isin(set(rows.loc[rows["estimated"].astype(bool), "month"]))
+    for column in ("unblended_cost", "amortized_cost", "usage_quantity"):
+        if column in zeros:
+            zeros[column] = 0.0
     return pd.concat([rows, zeros], ignore_index=True).sort_values("period_start", ignore_index=True)
 
 
@@ -88,22 +105,6 @@ def scope_later_months(
         groups=1, control_source="the scope's rows"
     )
     return bill_later_months(Actuals(rows=upto, controls=controls, origin=origin), later, month_total)
-
-
-def _fill_months(rows: pd.DataFrame, months: list[str]) -> pd.DataFrame:
-    """``rows`` with a $0 row spanning each month of ``months`` none of them bills."""
-    missing = [m for m in months if m not in set(rows["month"])]
-    if not missing:
-        return rows
-    starts = pd.DatetimeIndex([pd.Period(m, "M").start_time for m in missing])
-    template = rows.iloc[[0]].assign(service="", usage_type="(nothing billed)", record_type="")
-    zeros = pd.concat([template] * len(missing), ignore_index=True)
-    zeros["period_start"] = starts
-    zeros["period_end"] = starts + pd.offsets.MonthBegin(1)
-    zeros["month"] = missing
-    zeros["unblended_cost"] = 0.0
-    zeros["estimated"] = False
-    return pd.concat([rows, zeros], ignore_index=True).sort_values("period_start", ignore_index=True)
 
 
 def bill_later_months(actuals: Actuals, later: list[str], month_total: float) -> float:
