@@ -6,7 +6,7 @@ A budget file (YAML)::
     amount_usd: 30000           # the period's budget for the whole bill (monthly_usd: a monthly one)
     period: quarterly           # monthly (default), quarterly or annual
     fiscal_year_start: 4        # the month quarters and years start from (default 1, January)
-    cost_type: amortized        # unblended (default), amortized or net_amortized
+    cost_type: amortized        # unblended (default), amortized or net_amortized (after discounts)
     include: {credits: false, refunds: true, tax: true, support: true}   # AWS's default: all true
     thresholds:                 # alerts: on actual or forecasted spend, in % of the budget or USD
       - {on: actual, pct: 80}

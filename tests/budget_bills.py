@@ -215,11 +215,15 @@ def _row(
         "reservation_net_effective_cost": 0.0,
         "reservation_unused_amortized_upfront_fee_for_billing_period": 0.0,
         "reservation_unused_recurring_fee": 0.0,
+        "reservation_net_unused_amortized_upfront_fee_for_billing_period": 0.0,
+        "reservation_net_unused_recurring_fee": 0.0,
         "savings_plan_savings_plan_a_r_n": "",
         "savings_plan_savings_plan_effective_cost": 0.0,
         "savings_plan_net_savings_plan_effective_cost": 0.0,
         "savings_plan_total_commitment_to_date": 0.0,
         "savings_plan_used_commitment": 0.0,
+        "savings_plan_amortized_upfront_commitment_for_billing_period": 0.0,
+        "savings_plan_net_amortized_upfront_commitment_for_billing_period": 0.0,
         "resource_tags": {f"user_{k}": v for k, v in (tags or {}).items()},
     }
     for key, value in (amortized or {}).items():
@@ -249,6 +253,7 @@ def cur2_rows(months: list[str], through: dt.date | None = None) -> list[dict[st
     }
     sp_fee = {"savings_plan_total_commitment_to_date": 3, "savings_plan_used_commitment": 3}
     ri_used = {"reservation_effective_cost": 6, "reservation_net_effective_cost": 6}
+    edp = {"line_item_net_unblended_cost": 9}  # the EDP discount, in the net column (CUR 2.0's default)
     for month in months:
         year, mon = (int(p) for p in month.split("-"))
         first = dt.datetime(year, mon, 1)
@@ -257,7 +262,7 @@ def cur2_rows(months: list[str], through: dt.date | None = None) -> list[dict[st
         for day in range(1, (through.day if cut and through else days_in(month)) + 1):
             start = dt.datetime(year, mon, day)
             end = start + dt.timedelta(days=1)
-            add(start, end, ACCOUNT_A, "Usage", EC2_PRODUCT, EC2_USAGE, 10, resource="i-web1", tags=web)
+            add(start, end, ACCOUNT_A, "Usage", EC2_PRODUCT, EC2_USAGE, 10, edp, resource="i-web1", tags=web)
             add(
                 start,
                 end,

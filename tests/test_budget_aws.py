@@ -230,12 +230,103 @@ def test_a_service_budget_that_include_leaves_out_is_refused_for_that_reason(tmp
     assert "'Tax' is on the bill" in err and "tax: false" in err
 
 
-def test_net_amortized_from_line_items_is_refused_saying_why(tmp_path):
-    # it said the export "lacks NetAmortizedCost" and to fetch it with fetch-actuals, as if a
-    # CUR could carry a Cost Explorer metric
+def test_net_amortized_from_line_items_reads_the_net_columns_by_the_amortized_rule(tmp_path):
+    # it was refused ("not read from line items"). February, net amortized (CE's 584, see the
+    # module docstring): EC2 on demand at its net 9 x 28 = 252, SP-covered usage at its net
+    # effective cost 3 x 28 = 84, negation 0, the plan's fee 0 (fully used), RDS at the RI's net
+    # effective cost 6 x 28 = 168, its RIFee's net unused parts 0, support 100, tax 30, credit
+    # -50: 584. Account A 252 + 84 - 50 + 30 + 100 = 416, B 168; team=web 252 + 84 = 336.
+    text = (
+        "monthly_usd: 1000\ncost_type: net_amortized\nby_account: {'111111111111': 500, "
+        "'222222222222': 100}\nby_tag: {team: {web: 400}}\n"
+    )
+    _code, out = _json("--budget", _budget(tmp_path, text), "--cur", _cur2(tmp_path), "--month", "2026-02")
+    assert [b["actual"] for b in out["budgets"]] == pytest.approx([584.0, 416.0, 168.0, 336.0], abs=0.005)
+    # the whole bill alone (no account or tag budget) reads the same net rule
+    plain = _budget(tmp_path, "monthly_usd: 600\ncost_type: net_amortized\n")
+    _code, out = _json("--budget", plain, "--cur", _cur2(tmp_path), "--month", "2026-03")
+    assert out["budgets"][0]["actual"] == pytest.approx(668.0, abs=0.005)  # 699 - 31
+
+
+def test_net_amortized_from_a_legacy_cur_reads_its_net_columns(tmp_path):
+    # the same bill in legacy CUR's CSV names (AWS's lineItem/..., reservation/...,
+    # savingsPlan/... spellings, written out here, not taken from costmodel): February 584
+    import pandas as pd
+
+    legacy = {
+        "identity_line_item_id": "identity/LineItemId",
+        "identity_time_interval": "identity/TimeInterval",
+        "line_item_usage_account_id": "lineItem/UsageAccountId",
+        "line_item_line_item_type": "lineItem/LineItemType",
+        "line_item_usage_start_date": "lineItem/UsageStartDate",
+        "line_item_usage_end_date": "lineItem/UsageEndDate",
+        "line_item_product_code": "lineItem/ProductCode",
+        "product_product_name": "product/ProductName",
+        "product_region_code": "product/regionCode",
+        "line_item_usage_type": "lineItem/UsageType",
+        "line_item_usage_amount": "lineItem/UsageAmount",
+        "line_item_currency_code": "lineItem/CurrencyCode",
+        "line_item_unblended_cost": "lineItem/UnblendedCost",
+        "line_item_net_unblended_cost": "lineItem/NetUnblendedCost",
+        "reservation_reservation_a_r_n": "reservation/ReservationARN",
+        "reservation_effective_cost": "reservation/EffectiveCost",
+        "reservation_net_effective_cost": "reservation/NetEffectiveCost",
+        "reservation_unused_amortized_upfront_fee_for_billing_period": (
+            "reservation/UnusedAmortizedUpfrontFeeForBillingPeriod"
+        ),
+        "reservation_unused_recurring_fee": "reservation/UnusedRecurringFee",
+        "reservation_net_unused_amortized_upfront_fee_for_billing_period": (
+            "reservation/NetUnusedAmortizedUpfrontFeeForBillingPeriod"
+        ),
+        "reservation_net_unused_recurring_fee": "reservation/NetUnusedRecurringFee",
+        "savings_plan_savings_plan_effective_cost": "savingsPlan/SavingsPlanEffectiveCost",
+        "savings_plan_net_savings_plan_effective_cost": "savingsPlan/NetSavingsPlanEffectiveCost",
+        "savings_plan_total_commitment_to_date": "savingsPlan/TotalCommitmentToDate",
+        "savings_plan_used_commitment": "savingsPlan/UsedCommitment",
+        "savings_plan_amortized_upfront_commitment_for_billing_period": (
+            "savingsPlan/AmortizedUpfrontCommitmentForBillingPeriod"
+        ),
+        "savings_plan_net_amortized_upfront_commitment_for_billing_period": (
+            "savingsPlan/NetAmortizedUpfrontCommitmentForBillingPeriod"
+        ),
+    }
+    frame = pd.DataFrame(budget_bills.cur2_rows(MONTHS))[list(legacy)].rename(columns=legacy)
+    for column in ("lineItem/UsageStartDate", "lineItem/UsageEndDate"):
+        frame[column] = frame[column].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    frame.to_csv(tmp_path / "legacy.csv", index=False)
     text = "monthly_usd: 600\ncost_type: net_amortized\n"
-    err = refused("budget", "--budget", _budget(tmp_path, text), "--cur", _cur2(tmp_path))
-    assert "not read from line items (--cur)" in err and "use amortized" in err
+    _code, out = _json(
+        "--budget", _budget(tmp_path, text), "--cur", tmp_path / "legacy.csv", "--month", "2026-02"
+    )
+    assert out["budgets"][0]["actual"] == pytest.approx(584.0, abs=0.005)
+
+
+def test_net_amortized_from_line_items_without_the_net_columns_is_refused_naming_them(tmp_path):
+    # an account without discounts: AWS leaves the net columns out. Reading the gross in their
+    # place would be a silent guess
+    import pandas as pd
+
+    frame = pd.DataFrame(budget_bills.cur2_rows(MONTHS))
+    frame = frame.drop(columns=[c for c in frame if "_net_" in c])
+    frame.pop("resource_tags")
+    frame.to_parquet(tmp_path / "cur2.parquet", index=False)
+    text = "monthly_usd: 600\ncost_type: net_amortized\n"
+    err = refused("budget", "--budget", _budget(tmp_path, text), "--cur", tmp_path / "cur2.parquet")
+    assert "net amortized cost" in err and "line_item_net_unblended_cost" in err
+    assert "reservation_net_effective_cost" in err and "use cost_type amortized" in err
+
+
+def test_net_amortized_from_focus_is_its_effective_cost(tmp_path):
+    # FOCUS 1.0 defines EffectiveCost as the amortized cost "after applying all reduced rates,
+    # discounts, and the applicable portion of relevant, prepaid purchases": net amortized.
+    # The generator's FOCUS rows carry no discount, so February is 612 (the amortized sum)
+    import pandas as pd
+
+    path = tmp_path / "focus.csv"
+    pd.DataFrame(budget_bills.focus_rows(MONTHS)).to_csv(path, index=False)
+    text = "monthly_usd: 1000\ncost_type: net_amortized\n"
+    _code, out = _json("--budget", _budget(tmp_path, text), "--focus", path, "--month", "2026-02")
+    assert out["budgets"][0]["actual"] == pytest.approx(612.0, abs=0.005)
 
 
 def test_an_unknown_forecast_from_daily_data_is_not_told_to_give_daily_data(tmp_path, monthly):

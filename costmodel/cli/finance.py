@@ -32,10 +32,12 @@ def _actuals(
     by_dimension: bool = False,
     tag_keys: tuple[str, ...] = (),
     require_tags: bool = False,
+    net_amortized: bool = False,
 ):  # -> Actuals
     """The bill the options name, as it stood before ``--as-of``: Cost Explorer data (the
     bundled daily sample by default) or line items by day (with accounts and the tags
-    ``tag_keys`` when ``by_dimension``; a tag on no line item refused when ``require_tags``)."""
+    ``tag_keys`` when ``by_dimension``; a tag on no line item refused when ``require_tags``;
+    with their net amortized cost when ``net_amortized``)."""
     from costmodel.actuals import read_actuals
     from costmodel.actuals.series import cut
     from costmodel.cli.lineitems import line_item_source
@@ -51,8 +53,8 @@ def _actuals(
 
         source, athena = found
         actuals = (
-            daily_by_dimension(source, athena, tag_keys, require_tags)
-            if by_dimension
+            daily_by_dimension(source, athena, tag_keys, require_tags, net_amortized)
+            if by_dimension or net_amortized
             else bill(source, athena, "DAILY")
         )
     else:
@@ -162,13 +164,6 @@ def _refuse_what_line_items_cannot_give(args: argparse.Namespace, budget: Budget
             "ChargeCategory has no refund (a refund is a Credit or Adjustment charge there); "
             "leave refunds in, or give --cur or --actuals"
         )
-    line_items = [f"--{o}" for o in ("cur", "focus", "athena") if getattr(args, o, None)]
-    if line_items and budget.cost_type == "net_amortized":
-        raise InputError(
-            f"{budget.origin}: cost_type net_amortized is not read from line items ({line_items[0]}): "
-            "costmodel does not read their net (after discounts) columns; use amortized, or Cost "
-            "Explorer data (--actuals from fetch-actuals, which saves NetAmortizedCost)"
-        )
 
 
 def cmd_budget(args: argparse.Namespace) -> int:
@@ -178,7 +173,11 @@ def cmd_budget(args: argparse.Namespace) -> int:
     budget = read_budget(sample(SAMPLE_BUDGET, args.budget))
     _refuse_what_line_items_cannot_give(args, budget)
     actuals = _actuals(
-        args, by_dimension=budget.needs_line_items, tag_keys=budget.tag_keys, require_tags=True
+        args,
+        by_dimension=budget.needs_line_items,
+        tag_keys=budget.tag_keys,
+        require_tags=True,
+        net_amortized=budget.cost_type == "net_amortized",
     )
     needs_arch = any(scope == "category" for scope, _, _ in budget.budgets)
     month = parse_month(args.month, "--month") if args.month else None

@@ -3,7 +3,8 @@ or tag and anomaly root causes by account and region stand on (Cost Explorer fil
 none of them; a usage type's prefix is all they say of the region).
 
 One query: per day, bill key (product, usage type, line item type), account, region and the
-values of the tags asked for, the unblended and amortized cost. Its rows are Cost Explorer
+values of the tags asked for, the unblended and amortized cost (and, when asked, the net
+amortized cost: :meth:`costmodel.lineitems.schema.Schema.net_amortized_cost`). Its rows are Cost Explorer
 rows (:data:`costmodel.actuals.controls.TIDY_COLUMNS`) plus ``account``, ``region`` ('' where
 the export names none) and one ``tag:KEY`` column per tag ('' untagged), and they add up,
 month by month, to the export's own total, or the export is refused.
@@ -18,14 +19,15 @@ from costmodel.actuals.controls import TIDY_COLUMNS, Actuals
 from costmodel.constants import TAG_PREFIX
 from costmodel.errors import InputError
 from costmodel.lineitems.engine import Athena
-from costmodel.lineitems.queries import AMORTIZED, canonical_cte, to_athena
+from costmodel.lineitems.queries import AMORTIZED, canonical_cte, known_sum, to_athena
 from costmodel.lineitems.schema import tag_expression
 from costmodel.lineitems.source import Source
 
 QUERY = """
 SELECT date_trunc('day', usage_start) AS day, product_code, product_name, usage_type, line_item_type,
        usage_unit, account_id, region{tags}, SUM(unblended_cost) AS unblended_cost,
-       {amortized} AS amortized_cost, SUM(usage_amount) AS usage_amount, COUNT(*) AS line_items
+       {amortized} AS amortized_cost, {net} AS net_amortized_cost, SUM(usage_amount) AS usage_amount,
+       COUNT(*) AS line_items
 FROM li GROUP BY {keys}"""
 
 
@@ -34,32 +36,43 @@ def tag_column(key: str) -> str:
     return f"{TAG_PREFIX}{key}"
 
 
-def _sql(source: Source, tag_keys: tuple[str, ...], map_keys: set[str] | None = None) -> str:
+def _sql(
+    source: Source, tag_keys: tuple[str, ...], map_keys: set[str] | None = None, net_amortized: bool = False
+) -> str:
     # the keys the tag map holds pick each tag's spelling: FOCUS's ``user:team`` for --tag team
     extra = {
         f"tag_{i}": tag_expression(source.schema, key, source.present, source.types, map_keys)
         for i, key in enumerate(tag_keys)
     }
+    net = "CAST(NULL AS DOUBLE)"
+    if net_amortized:
+        extra["net_amortized_cost"] = source.schema.net_amortized_cost(source.present, source.types)[0]
+        net = known_sum("net_amortized_cost")
     tags = "".join(f", tag_{i}" for i in range(len(tag_keys)))
     keys = ", ".join(str(i) for i in range(1, 9 + len(tag_keys)))
-    sql = canonical_cte(source, extra) + QUERY.format(tags=tags, amortized=AMORTIZED, keys=keys)
+    sql = canonical_cte(source, extra) + QUERY.format(tags=tags, amortized=AMORTIZED, net=net, keys=keys)
     return to_athena(sql) if source.engine == "athena" else sql
 
 
 def daily_by_dimension(
-    source: Source, athena: Athena | None = None, tag_keys: tuple[str, ...] = (), require_tags: bool = False
+    source: Source,
+    athena: Athena | None = None,
+    tag_keys: tuple[str, ...] = (),
+    require_tags: bool = False,
+    net_amortized: bool = False,
 ) -> Actuals:
     """The export's daily rows with ``account``, ``region`` and each tag of ``tag_keys`` (see the module
     docstring), with the export's own monthly totals as controls; with ``require_tags``, a
     tag on no line item is refused, naming the tag keys the export has (a mistyped key would
-    otherwise read as all cost untagged)."""
+    otherwise read as all cost untagged); with ``net_amortized``, ``net_amortized_cost`` too,
+    or a refusal naming the net columns the export lacks (never the gross in their place)."""
     from costmodel.lineitems.duck import execute
     from costmodel.lineitems.tables import RECORD_TYPES, bill, prepare
     from costmodel.lineitems.tables import tag_keys as map_keys_of
 
     source = prepare(source, athena)
     daily = bill(source, athena, "DAILY")  # refuses what cannot be read whole; its controls are the totals
-    sql = _sql(source, tag_keys, map_keys_of(source, athena) if tag_keys else None)
+    sql = _sql(source, tag_keys, map_keys_of(source, athena) if tag_keys else None, net_amortized)
     frame = athena.query(sql) if source.engine == "athena" and athena is not None else execute(sql)
     frame["day"] = pd.to_datetime(frame["day"])
     rows = pd.DataFrame(
@@ -73,6 +86,7 @@ def daily_by_dimension(
             "record_type": frame["line_item_type"].map(RECORD_TYPES).fillna(""),
             "unblended_cost": frame["unblended_cost"].astype(float),
             "amortized_cost": frame["amortized_cost"].astype(float),
+            "net_amortized_cost": frame["net_amortized_cost"].astype(float),
             "usage_quantity": frame["usage_amount"].astype(float),
             "usage_unit": frame["usage_unit"].fillna(""),
             "account": frame["account_id"].fillna("").astype(str),
@@ -91,6 +105,8 @@ def daily_by_dimension(
         if column not in rows:
             rows[column] = np.nan
     _check_totals(rows, daily.controls, source.origin)
+    if net_amortized:
+        _refuse_unknown_net(rows, frame["line_item_type"], source)
     if require_tags:
         _refuse_absent_tags(rows, tag_keys, source, athena)
     extra = ["account", "region", *(tag_column(k) for k in tag_keys)]
@@ -107,6 +123,28 @@ def _refuse_absent_tags(
         if (rows[tag_column(key)] == "").all():
             names = tag_key_names(source.schema, source.present, map_keys(source, athena))
             raise InputError(f"{source.origin}: {absent_tag_note(key, names)}")
+
+
+def _refuse_unknown_net(rows: pd.DataFrame, line_item_types: pd.Series, source: Source) -> None:
+    """One line when a row's net amortized cost is unknown: the net columns its line item
+    type needs are not in the export (AWS writes them only for an account with a discount
+    in the billing period) or are empty."""
+    unknown = rows["net_amortized_cost"].isna()
+    if not unknown.any():
+        return
+    first = rows.loc[unknown].iloc[0]
+    where = f"{unknown.sum()} daily rows, the first {first['month']} {line_item_types[unknown].iloc[0]}"
+    missing = source.schema.net_amortized_cost(source.present, source.types)[1]
+    why = (
+        f"it has no {', '.join(missing)} (AWS writes the net columns only for an account with a "
+        "discount in the billing period)"
+        if missing
+        else "their net columns are empty"
+    )
+    raise InputError(
+        f"{source.origin}: the net amortized cost of {where}, is unknown: {why}; use cost_type "
+        "amortized, or an export with the net columns (never the gross cost in their place)"
+    )
 
 
 def _services(frame: pd.DataFrame) -> pd.Series:

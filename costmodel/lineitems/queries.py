@@ -17,8 +17,14 @@ from costmodel.lineitems.source import Source
 
 # the month of a line item: its usage start, as Cost Explorer's monthly grouping does
 MONTH = "strftime(usage_start, '%Y-%m')"
-# a sum of amortized costs is unknown (NULL) when any of its rows' is: never a partial sum
-AMORTIZED = "CASE WHEN COUNT(*) = COUNT(amortized_cost) THEN SUM(amortized_cost) END"
+
+
+def known_sum(column: str) -> str:
+    """SQL of a sum that is unknown (NULL) when any of its rows' is: never a partial sum."""
+    return f"CASE WHEN COUNT(*) = COUNT({column}) THEN SUM({column}) END"
+
+
+AMORTIZED = known_sum("amortized_cost")
 # no amount on a bill comes near this [USD or usage units]; NaN and infinities fall outside it
 PLAUSIBLE = f"{float(PLAUSIBLE_MAXIMUM):.0e}".replace("+", "")
 # line item types whose usage is instance hours running (on demand, reserved, Savings Plans)

@@ -37,7 +37,13 @@ The amortized (effective) cost follows AWS's CUR query library: reserved usage a
 effective cost, an RI fee at its unused part, Savings Plans covered usage at its effective
 cost and the plan's fee at its unused commitment, upfront fees and negations at 0. A column
 the rule needs that the export lacks makes the amortized cost of those rows unknown (NULL),
-never 0.
+never 0. The net amortized cost (Cost Explorer's NetAmortizedCost: after discounts) is the
+same rule read from the net columns (``line_item_net_unblended_cost``,
+``reservation_net_effective_cost``, ...), with discount line items at 0 (the net columns
+already hold them) and a plan's fee at its unused commitment times the fee's net share of
+its gross (there is no net commitment column). AWS writes the net columns only for an
+account with a discount in the billing period; without them it is unknown, never the gross.
+FOCUS has no gross amortized column: its ``EffectiveCost`` is after discounts by the spec.
 """
 
 from __future__ import annotations
@@ -85,6 +91,8 @@ class Schema:
     required: tuple[str, ...]  # columns reconciliation cannot do without
     columns: dict[str, str]  # canonical name -> source column (or "" when the schema has none)
     amortized: dict[str, str] = field(default_factory=dict)  # rule name -> source column
+    # the same rule names (and ``cost``, ``sp_upfront``, ``sp_net_upfront``) -> the net columns
+    net_amortized: dict[str, str] = field(default_factory=dict)
     # canonical name -> further source columns, the first present used (FOCUS 1.3 renames)
     alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # canonical name -> (map column, key) it is read from when the flat column is absent
@@ -129,7 +137,18 @@ class Schema:
                 return column
         return None
 
-    def _amortized(self, present: set[str], types: dict[str, str]) -> tuple[str, list[str]]:
+    def net_amortized_cost(self, present: set[str], types: dict[str, str]) -> tuple[str, list[str]]:
+        """SQL of the net amortized cost (see the module docstring) and the net columns the
+        rule reads that the export lacks (the rows that need one are NULL)."""
+        if not self.amortized:  # FOCUS: EffectiveCost is after discounts (the spec's definition)
+            return self._amortized(present, types)[0], []
+        sql = self._amortized(present, types, net=True)[0]
+        wanted = {c for k, c in self.net_amortized.items() if k not in ("sp_commitment", "sp_used")}
+        return sql, sorted(wanted - present)
+
+    def _amortized(
+        self, present: set[str], types: dict[str, str], net: bool = False
+    ) -> tuple[str, list[str]]:
         def number(column: str) -> str:
             if column not in present:
                 return "CAST(NULL AS DOUBLE)"
@@ -146,20 +165,33 @@ class Schema:
         if not self.amortized:  # FOCUS: EffectiveCost is the amortized cost
             source = self.columns["amortized_cost"]
             return number(source), unreadable(source)
-        col = {k: number(v) for k, v in self.amortized.items() if k != "reservation_arn"}
+        names = self.net_amortized if net else self.amortized
+        col = {k: number(v) for k, v in names.items() if k != "reservation_arn"}
         arn = q(self.amortized["reservation_arn"]) if self.amortized["reservation_arn"] in present else "''"
-        kind, cost = q(self.columns["line_item_type"]), number(self.columns["unblended_cost"])
+        kind, gross = q(self.columns["line_item_type"]), number(self.columns["unblended_cost"])
+        cost = col["cost"] if net else gross
+        sp_fee = f"{col['sp_commitment']} - {col['sp_used']}"
+        discounts = ""
+        if net:  # no net commitment column: the unused commitment at the fee's net share of its gross
+            sp_fee = (
+                f"CASE WHEN {sp_fee} = 0 THEN 0 WHEN {gross} <> 0 THEN ({sp_fee}) * {cost} / {gross} "
+                f"ELSE ({sp_fee}) * {col['sp_net_upfront']} / NULLIF({col['sp_upfront']}, 0) END"
+            )
+            # a discount's own line item (manual discount compatibility): its net is in the others'
+            discounts = f"WHEN {kind} LIKE '%Discount' THEN 0 "
         sql = (  # Usage first: most line items are, and each WHEN is a comparison of every row left
             f"CASE {kind} WHEN 'Usage' THEN {cost} "
             f"WHEN 'SavingsPlanCoveredUsage' THEN {col['sp_effective']} "
-            f"WHEN 'SavingsPlanRecurringFee' THEN {col['sp_commitment']} - {col['sp_used']} "
+            f"WHEN 'SavingsPlanRecurringFee' THEN {sp_fee} "
             "WHEN 'SavingsPlanNegation' THEN 0 WHEN 'SavingsPlanUpfrontFee' THEN 0 "
             f"WHEN 'DiscountedUsage' THEN {col['ri_effective']} "
             f"WHEN 'RIFee' THEN {col['ri_unused_upfront']} + {col['ri_unused_recurring']} "
             f"WHEN 'Fee' THEN CASE WHEN COALESCE(CAST({arn} AS VARCHAR), '') <> '' THEN 0 ELSE {cost} END "
             f"ELSE {cost} END"
         )
-        used = [v for k, v in self.amortized.items() if k != "reservation_arn"]
+        if discounts:
+            sql = f"CASE {discounts}ELSE {sql} END"
+        used = [v for k, v in names.items() if k != "reservation_arn"]
         return sql, unreadable(*used)
 
 
@@ -222,6 +254,18 @@ _RESERVATION_COLUMNS = (
     "ri_unused_recurring",
     "reservation_arn",
 )
+# the rule's names for the net columns (the plan's commitment has no net column: it is scaled)
+_NET_COLUMNS = (
+    "cost",
+    "sp_effective",
+    "sp_commitment",
+    "sp_used",
+    "ri_effective",
+    "ri_unused_upfront",
+    "ri_unused_recurring",
+    "sp_upfront",
+    "sp_net_upfront",
+)
 
 CUR2 = Schema(
     name="cur2",
@@ -267,6 +311,23 @@ CUR2 = Schema(
                 "reservation_unused_amortized_upfront_fee_for_billing_period",
                 "reservation_unused_recurring_fee",
                 "reservation_reservation_a_r_n",
+            ),
+            strict=True,
+        )
+    ),
+    net_amortized=dict(
+        zip(
+            _NET_COLUMNS,
+            (
+                "line_item_net_unblended_cost",
+                "savings_plan_net_savings_plan_effective_cost",
+                "savings_plan_total_commitment_to_date",
+                "savings_plan_used_commitment",
+                "reservation_net_effective_cost",
+                "reservation_net_unused_amortized_upfront_fee_for_billing_period",
+                "reservation_net_unused_recurring_fee",
+                "savings_plan_amortized_upfront_commitment_for_billing_period",
+                "savings_plan_net_amortized_upfront_commitment_for_billing_period",
             ),
             strict=True,
         )
@@ -319,6 +380,23 @@ LEGACY = Schema(
             strict=True,
         )
     ),
+    net_amortized=dict(
+        zip(
+            _NET_COLUMNS,
+            (
+                "lineItem/NetUnblendedCost",
+                "savingsPlan/NetSavingsPlanEffectiveCost",
+                "savingsPlan/TotalCommitmentToDate",
+                "savingsPlan/UsedCommitment",
+                "reservation/NetEffectiveCost",
+                "reservation/NetUnusedAmortizedUpfrontFeeForBillingPeriod",
+                "reservation/NetUnusedRecurringFee",
+                "savingsPlan/AmortizedUpfrontCommitmentForBillingPeriod",
+                "savingsPlan/NetAmortizedUpfrontCommitmentForBillingPeriod",
+            ),
+            strict=True,
+        )
+    ),
 )
 
 FOCUS = Schema(
@@ -353,6 +431,7 @@ SCHEMAS = (CUR2, LEGACY, FOCUS)
 def _known_columns(schema: Schema) -> set[str]:
     """Every column name ``schema`` reads, as its definition spells it."""
     names = {*schema.marker, *schema.required, *schema.columns.values(), *schema.amortized.values()}
+    names |= set(schema.net_amortized.values())
     names |= {c for columns in schema.alternatives.values() for c in columns}
     names |= {column for column, _ in schema.map_columns.values()} | {schema.tag_map}
     return names - {""}
@@ -431,6 +510,7 @@ def refuse_unreadable_types(schema: Schema, present: set[str], types: dict[str, 
     wanted = {schema.source_column(n, present): "time" for n in TIMES}
     wanted |= {schema.source_column(n, present): "number" for n in NUMBERS}
     wanted |= dict.fromkeys((*schema.amortized.values(), schema.columns.get("amortized_cost", "")), "number")
+    wanted |= dict.fromkeys(schema.net_amortized.values(), "number")
     wanted.pop(schema.amortized.get("reservation_arn", ""), None)
     for column, kind in wanted.items():
         if column and column in present and not _reads_as(kind, types.get(column, "")):
