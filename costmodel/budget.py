@@ -7,7 +7,7 @@ A budget file (YAML)::
     period: quarterly           # monthly (default), quarterly or annual
     fiscal_year_start: 4        # the month quarters and years start from (default 1, January)
     cost_type: amortized        # unblended (default), amortized or net_amortized (after discounts)
-    include: {credits: false, refunds: true, tax: true, support: true}   # AWS's default: all true
+    include: {credits: false, tax: true, upfront: true, recurring: true}  # AWS's default: all true
     thresholds:                 # alerts: on actual or forecasted spend, in % of the budget or USD
       - {on: actual, pct: 80}
       - {on: forecast, usd: 29000}
@@ -67,7 +67,12 @@ METRICS = {
     "amortized_cost": "AmortizedCost",
     "net_amortized_cost": "NetAmortizedCost",
 }
-INCLUDE = ("credits", "refunds", "tax", "support")
+INCLUDE = ("credits", "refunds", "tax", "support", "upfront", "recurring")
+# Cost Explorer RECORD_TYPE values of reservation fees (AWS Budgets' IncludeUpfront and
+# IncludeRecurring): the CUR line item types and the console's names; the API model does not
+# enumerate them. "Fee" is also a support plan's or another fee: it cannot tell
+UPFRONT_RECORD_TYPES = ("SavingsPlanUpfrontFee", "Upfront reservation fee")
+RECURRING_RECORD_TYPES = ("RIFee", "SavingsPlanRecurringFee", "Recurring reservation fee")
 FILTERS = ("by_service", "by_usage_type", "by_category", "by_tag", "by_account")
 KEYS = (
     "monthly_usd",
@@ -286,8 +291,37 @@ def period_months(month: str, period: str, fiscal_year_start: int = 1) -> list[s
     return [(first + i).strftime("%Y-%m") for i in range(length)]
 
 
-def _included(rows: pd.DataFrame, include: dict[str, bool]) -> pd.Series:
+def _reservation_fees(rows: pd.DataFrame, budget: BudgetFile, origin: str) -> pd.Series:
+    """Each row's reservation fee ('upfront', 'recurring' or ''): line items say it
+    (:func:`costmodel.lineitems.dimensions.daily_by_dimension`); Cost Explorer rows by their
+    RECORD_TYPE, or the file is refused when it was not grouped by it (fetch-actuals groups
+    usage by SERVICE and USAGE_TYPE: an RI's fee is a usage type there, its upfront and
+    recurring parts alike)."""
+    if "reservation_fee" in rows:
+        return rows["reservation_fee"]
+    left_out = ", ".join(f"{k}: false" for k in ("upfront", "recurring") if not budget.include[k])
+    untold = rows.loc[(rows["record_type"] == "") | (rows["record_type"] == "Fee")]
+    if not untold.empty:
+        first = untold.iloc[0]
+        raise InputError(
+            f"{budget.origin}: include ({left_out}) needs each charge's RECORD_TYPE, which {origin} "
+            f"does not give ({first['month']}, {first['service']} {first['usage_type']}"
+            f"{': Fee, a support plan or an RI' if first['record_type'] == 'Fee' else ''}): it cannot tell "
+            "a reservation's upfront or recurring fee from usage; give line items (--cur, --focus) or a "
+            "Cost Explorer file grouped by RECORD_TYPE"
+        )
+    fees = pd.Series("", index=rows.index)
+    fees[rows["record_type"].isin(UPFRONT_RECORD_TYPES)] = "upfront"
+    fees[rows["record_type"].isin(RECURRING_RECORD_TYPES)] = "recurring"
+    return fees
+
+
+def _included(rows: pd.DataFrame, budget: BudgetFile, origin: str) -> pd.Series:
+    include = budget.include
     keep = pd.Series(True, index=rows.index)
+    if not (include["upfront"] and include["recurring"]):
+        fees = _reservation_fees(rows, budget, origin)
+        keep &= ~fees.isin([k for k in ("upfront", "recurring") if not include[k]])
     if not include["credits"]:
         keep &= rows["record_type"] != record_types.CREDIT
     if not include["refunds"]:
@@ -301,7 +335,7 @@ def _included(rows: pd.DataFrame, include: dict[str, bool]) -> pd.Series:
 
 def _cost_rows(budget: BudgetFile, actuals: Actuals) -> pd.DataFrame:
     """The rows the budgets count, with ``unblended_cost`` holding the budget's cost type."""
-    rows = actuals.rows.loc[_included(actuals.rows, budget.include)]
+    rows = actuals.rows.loc[_included(actuals.rows, budget, actuals.origin)]
     column = COST_TYPES[budget.cost_type]
     if column != "unblended_cost":
         missing = rows[column].isna()

@@ -329,6 +329,79 @@ def test_net_amortized_from_focus_is_its_effective_cost(tmp_path):
     assert out["budgets"][0]["actual"] == pytest.approx(612.0, abs=0.005)
 
 
+@pytest.mark.parametrize(
+    ("include", "month", "expected"),
+    [
+        # January unblended 1,387 without the RI's 730 upfront fee (a Fee with its ARN): 657
+        ("{upfront: false}", "2026-01", 657.0),
+        # February unblended 556 without the recurring fees: RIFee 4 x 28 = 112 and the
+        # plan's SavingsPlanRecurringFee 3 x 28 = 84: 360
+        ("{recurring: false}", "2026-02", 360.0),
+        # both out in January: 1,387 - 730 - 124 - 93 = 440
+        ("{upfront: false, recurring: false}", "2026-01", 440.0),
+    ],
+)
+def test_aws_budgets_upfront_and_recurring_options_leave_out_the_reservation_fees(
+    tmp_path, include, month, expected
+):
+    # AWS Budgets CostTypes: "IncludeUpfront: Specifies whether a budget includes upfront RI
+    # costs"; "IncludeRecurring: Specifies whether a budget includes recurring fees such as
+    # monthly RI fees". Both were refused as unknown include keys
+    text = f"monthly_usd: 1000\ninclude: {include}\n"
+    _code, out = _json("--budget", _budget(tmp_path, text), "--cur", _cur2(tmp_path), "--month", month)
+    assert out["budgets"][0]["actual"] == pytest.approx(expected, abs=0.005)
+    assert out["include"]["upfront"] is ("upfront: false" not in include)
+
+
+def test_upfront_and_recurring_are_refused_where_the_file_cannot_tell_the_fees(tmp_path, monthly):
+    import pandas as pd
+
+    text = _budget(tmp_path, "monthly_usd: 1000\ninclude: {recurring: false}\n")
+    # fetch-actuals' file groups usage by SERVICE and USAGE_TYPE: the RI's fee is a usage
+    # type there (HeavyUsage:db.r5.large), its upfront and recurring parts in one
+    err = refused("budget", "--budget", text, "--actuals", monthly)
+    assert "RECORD_TYPE" in err and "recurring: false" in err
+    # FOCUS without ChargeFrequency and CommitmentDiscountId cannot tell a commitment's
+    # purchase once from its monthly fee
+    path = tmp_path / "focus.csv"
+    pd.DataFrame(budget_bills.focus_rows(MONTHS)).to_csv(path, index=False)
+    err = refused("budget", "--budget", text, "--focus", path)
+    assert "CommitmentDiscountId" in err and "ChargeFrequency" in err
+
+
+def test_recurring_fees_are_left_out_of_a_cost_explorer_file_grouped_by_record_type(tmp_path):
+    # February by RECORD_TYPE and SERVICE: Usage EC2 280 + support 100, RIFee 112,
+    # SavingsPlanRecurringFee 84, Tax 30, Credit -50: 556; without recurring fees 360
+    groups = [
+        (["Usage", budget_bills.EC2], 280),
+        (["Usage", budget_bills.SUPPORT], 100),
+        (["RIFee", budget_bills.RDS], 112),
+        (["SavingsPlanRecurringFee", budget_bills.SP_SERVICE], 84),
+        (["Tax", "Tax"], 30),
+        (["Credit", budget_bills.EC2], -50),
+    ]
+    by = [{"Type": "DIMENSION", "Key": "RECORD_TYPE"}, {"Type": "DIMENSION", "Key": "SERVICE"}]
+    period = {"Start": "2026-02-01", "End": "2026-03-01"}
+    page = {
+        "GroupDefinitions": by,
+        "ResultsByTime": [
+            {
+                "TimePeriod": period,
+                "Total": {},
+                "Groups": [{"Keys": k, "Metrics": budget_bills._metrics(v, v, v)} for k, v in groups],
+                "Estimated": False,
+            }
+        ],
+        "DimensionValueAttributes": [],
+    }
+    request = {"TimePeriod": period, "Granularity": "MONTHLY", "Metrics": ["UnblendedCost"], "GroupBy": by}
+    path = tmp_path / "ce.json"
+    path.write_text(json.dumps({"requests": [{"request": request, "pages": [page]}]}))
+    text = "monthly_usd: 1000\ninclude: {recurring: false}\n"
+    _code, out = _json("--budget", _budget(tmp_path, text), "--actuals", path)
+    assert out["budgets"][0]["actual"] == pytest.approx(360.0, abs=0.005)
+
+
 def test_an_unknown_forecast_from_daily_data_is_not_told_to_give_daily_data(tmp_path, monthly):
     # a quarter from January read at January: February and March need 3 complete months
     # before them. With daily data it said "the data is monthly ...; give daily data"

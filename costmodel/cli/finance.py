@@ -33,11 +33,13 @@ def _actuals(
     tag_keys: tuple[str, ...] = (),
     require_tags: bool = False,
     net_amortized: bool = False,
+    reservation_fees: bool = False,
 ):  # -> Actuals
     """The bill the options name, as it stood before ``--as-of``: Cost Explorer data (the
     bundled daily sample by default) or line items by day (with accounts and the tags
     ``tag_keys`` when ``by_dimension``; a tag on no line item refused when ``require_tags``;
-    with their net amortized cost when ``net_amortized``)."""
+    with their net amortized cost when ``net_amortized``, each charge's reservation fee
+    when ``reservation_fees``)."""
     from costmodel.actuals import read_actuals
     from costmodel.actuals.series import cut
     from costmodel.cli.lineitems import line_item_source
@@ -53,8 +55,8 @@ def _actuals(
 
         source, athena = found
         actuals = (
-            daily_by_dimension(source, athena, tag_keys, require_tags, net_amortized)
-            if by_dimension or net_amortized
+            daily_by_dimension(source, athena, tag_keys, require_tags, net_amortized, reservation_fees)
+            if by_dimension or net_amortized or reservation_fees
             else bill(source, athena, "DAILY")
         )
     else:
@@ -178,6 +180,7 @@ def cmd_budget(args: argparse.Namespace) -> int:
         tag_keys=budget.tag_keys,
         require_tags=True,
         net_amortized=budget.cost_type == "net_amortized",
+        reservation_fees=not (budget.include["upfront"] and budget.include["recurring"]),
     )
     needs_arch = any(scope == "category" for scope, _, _ in budget.budgets)
     month = parse_month(args.month, "--month") if args.month else None

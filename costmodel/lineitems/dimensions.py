@@ -23,9 +23,11 @@ from costmodel.lineitems.queries import AMORTIZED, canonical_cte, known_sum, to_
 from costmodel.lineitems.schema import tag_expression
 from costmodel.lineitems.source import Source
 
+UNKNOWN_FEE = "?"  # a charge the export cannot tell a reservation's fee or not
+
 QUERY = """
 SELECT date_trunc('day', usage_start) AS day, product_code, product_name, usage_type, line_item_type,
-       usage_unit, account_id, region{tags}, SUM(unblended_cost) AS unblended_cost,
+       usage_unit, account_id, region, reservation_fee{tags}, SUM(unblended_cost) AS unblended_cost,
        {amortized} AS amortized_cost, {net} AS net_amortized_cost, SUM(usage_amount) AS usage_amount,
        COUNT(*) AS line_items
 FROM li GROUP BY {keys}"""
@@ -44,12 +46,13 @@ def _sql(
         f"tag_{i}": tag_expression(source.schema, key, source.present, source.types, map_keys)
         for i, key in enumerate(tag_keys)
     }
+    extra["reservation_fee"] = source.schema.reservation_fee(source.present)[0]
     net = "CAST(NULL AS DOUBLE)"
     if net_amortized:
         extra["net_amortized_cost"] = source.schema.net_amortized_cost(source.present, source.types)[0]
         net = known_sum("net_amortized_cost")
     tags = "".join(f", tag_{i}" for i in range(len(tag_keys)))
-    keys = ", ".join(str(i) for i in range(1, 9 + len(tag_keys)))
+    keys = ", ".join(str(i) for i in range(1, 10 + len(tag_keys)))
     sql = canonical_cte(source, extra) + QUERY.format(tags=tags, amortized=AMORTIZED, net=net, keys=keys)
     return to_athena(sql) if source.engine == "athena" else sql
 
@@ -60,12 +63,16 @@ def daily_by_dimension(
     tag_keys: tuple[str, ...] = (),
     require_tags: bool = False,
     net_amortized: bool = False,
+    reservation_fees: bool = False,
 ) -> Actuals:
     """The export's daily rows with ``account``, ``region`` and each tag of ``tag_keys`` (see the module
     docstring), with the export's own monthly totals as controls; with ``require_tags``, a
     tag on no line item is refused, naming the tag keys the export has (a mistyped key would
     otherwise read as all cost untagged); with ``net_amortized``, ``net_amortized_cost`` too,
-    or a refusal naming the net columns the export lacks (never the gross in their place)."""
+    or a refusal naming the net columns the export lacks (never the gross in their place);
+    ``reservation_fee`` ('upfront', 'recurring' or '': see
+    :meth:`costmodel.lineitems.schema.Schema.reservation_fee`), with ``reservation_fees`` a
+    refusal where the export cannot tell, naming what it lacks."""
     from costmodel.lineitems.duck import execute
     from costmodel.lineitems.tables import RECORD_TYPES, bill, prepare
     from costmodel.lineitems.tables import tag_keys as map_keys_of
@@ -91,6 +98,7 @@ def daily_by_dimension(
             "usage_unit": frame["usage_unit"].fillna(""),
             "account": frame["account_id"].fillna("").astype(str),
             "region": frame["region"].fillna("").astype(str),
+            "reservation_fee": frame["reservation_fee"].fillna(UNKNOWN_FEE).astype(str),
         }
     )
     for i, key in enumerate(tag_keys):
@@ -107,9 +115,11 @@ def daily_by_dimension(
     _check_totals(rows, daily.controls, source.origin)
     if net_amortized:
         _refuse_unknown_net(rows, frame["line_item_type"], source)
+    if reservation_fees:
+        _refuse_unknown_fees(rows, frame["line_item_type"], source)
     if require_tags:
         _refuse_absent_tags(rows, tag_keys, source, athena)
-    extra = ["account", "region", *(tag_column(k) for k in tag_keys)]
+    extra = ["account", "region", "reservation_fee", *(tag_column(k) for k in tag_keys)]
     return Actuals(rows=rows[[*TIDY_COLUMNS, *extra]], controls=daily.controls, origin=source.origin)
 
 
@@ -144,6 +154,21 @@ def _refuse_unknown_net(rows: pd.DataFrame, line_item_types: pd.Series, source: 
     raise InputError(
         f"{source.origin}: the net amortized cost of {where}, is unknown: {why}; use cost_type "
         "amortized, or an export with the net columns (never the gross cost in their place)"
+    )
+
+
+def _refuse_unknown_fees(rows: pd.DataFrame, line_item_types: pd.Series, source: Source) -> None:
+    """One line when a charge may be a reservation's fee but the export cannot tell which."""
+    unknown = rows["reservation_fee"] == UNKNOWN_FEE
+    if not unknown.any():
+        return
+    first = rows.loc[unknown].iloc[0]
+    missing = source.schema.reservation_fee(source.present)[1]
+    raise InputError(
+        f"{source.origin}: whether a {line_item_types[unknown].iloc[0]} charge ({first['month']}, "
+        f"{first['service']}) is a reservation's upfront or recurring fee cannot be told: the export "
+        f"has no {', '.join(missing)}; leave include.upfront and include.recurring true, or give an "
+        "export that has them"
     )
 
 

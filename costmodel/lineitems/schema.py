@@ -146,6 +146,37 @@ class Schema:
         wanted = {c for k, c in self.net_amortized.items() if k not in ("sp_commitment", "sp_used")}
         return sql, sorted(wanted - present)
 
+    def reservation_fee(self, present: set[str]) -> tuple[str, list[str]]:
+        """SQL of what AWS Budgets' IncludeUpfront / IncludeRecurring leave out: 'upfront' (an
+        RI's upfront fee: a ``Fee`` with a reservation ARN; ``SavingsPlanUpfrontFee``),
+        'recurring' (``RIFee``, ``SavingsPlanRecurringFee``), '' (any other charge), NULL when
+        the export cannot tell; and the columns it would need that the export lacks. FOCUS:
+        a ``Purchase`` of a commitment discount, ``One-Time`` or ``Recurring`` by its
+        ``ChargeFrequency``."""
+        kind = q(self.columns["line_item_type"])
+        if not self.amortized:  # FOCUS
+            needed = ["CommitmentDiscountId", "ChargeFrequency"]
+            missing = [c for c in needed if c not in present]
+            if missing:
+                return f"CASE WHEN {kind} = 'Purchase' THEN NULL ELSE '' END", missing
+            commitment, frequency = (f"COALESCE(CAST({q(c)} AS VARCHAR), '')" for c in needed)
+            return (
+                f"CASE WHEN {kind} <> 'Purchase' OR {commitment} = '' THEN '' "
+                f"WHEN {frequency} = 'One-Time' THEN 'upfront' "
+                f"WHEN {frequency} = 'Recurring' THEN 'recurring' END"
+            ), []
+        arn_column = self.amortized["reservation_arn"]
+        ri_upfront = (
+            f"CASE WHEN COALESCE(CAST({q(arn_column)} AS VARCHAR), '') <> '' THEN 'upfront' ELSE '' END"
+            if arn_column in present
+            else "NULL"
+        )
+        sql = (
+            f"CASE {kind} WHEN 'RIFee' THEN 'recurring' WHEN 'SavingsPlanRecurringFee' THEN 'recurring' "
+            f"WHEN 'SavingsPlanUpfrontFee' THEN 'upfront' WHEN 'Fee' THEN {ri_upfront} ELSE '' END"
+        )
+        return sql, [] if arn_column in present else [arn_column]
+
     def _amortized(
         self, present: set[str], types: dict[str, str], net: bool = False
     ) -> tuple[str, list[str]]:
