@@ -91,7 +91,7 @@ STATUSES = ("ok", "unknown", "at risk", "over")  # from best to worst
 @dataclass(frozen=True)
 class Threshold:
     """An alert threshold: on ``actual`` or ``forecast`` spend, at ``pct`` of the budget [%]
-    or at ``usd`` [USD]."""
+    or at ``usd`` [USD]; crossed by spend greater than it (AWS's ``GREATER_THAN``)."""
 
     on: str
     pct: float | None = None
@@ -106,7 +106,7 @@ class Threshold:
     def label(self) -> str:
         if self.from_alert_pct:
             return f"{self.pct:g}%"
-        return f"{self.on} >= " + (f"${self.usd:,.2f}" if self.usd is not None else f"{self.pct:g}%")
+        return f"{self.on} > " + (f"${self.usd:,.2f}" if self.usd is not None else f"{self.pct:g}%")
 
 
 @dataclass(frozen=True)
@@ -534,7 +534,8 @@ def _row(
     for threshold in budget.all_thresholds:
         value = actual if threshold.on == "actual" else expected
         level = threshold.amount(amount)
-        hit = None if math.isnan(value) else bool(value >= level and (level > 0 or value > 0))
+        # AWS Budgets' notifications compare with GREATER_THAN: spend at the threshold is not over it
+        hit = None if math.isnan(value) else bool(value > level)
         crossed.append(
             {"on": threshold.on, "pct": threshold.pct, "usd": threshold.usd, "amount": level, "crossed": hit}
         )

@@ -186,7 +186,7 @@ def test_thresholds_on_actual_and_forecast_in_percent_or_dollars(tmp_path):
     (total,) = json.loads(out)["budgets"]
     # $5,087.07 spent by the 15th is under $6,000; the month-end forecast is above $10,000
     crossed = [(t["on"], t["crossed"]) for t in total["thresholds"]]
-    assert crossed == [("forecast", True), ("actual", False)] and total["alerts"] == "forecast >= 100%"
+    assert crossed == [("forecast", True), ("actual", False)] and total["alerts"] == "forecast > 100%"
     assert code == 1
 
 
@@ -327,27 +327,33 @@ def _one_budget(thresholds, alert_pct=()):
     )
 
 
-def test_a_threshold_is_crossed_at_its_amount_not_before():
+def test_a_threshold_is_crossed_above_its_amount_as_aws_budgets_greater_than():
     from costmodel.budget import Threshold, _row
 
+    # AWS Budgets notifications compare with GREATER_THAN ("notified when you go over 160
+    # dollars" for a threshold of 80 % of $200): spend equal to the threshold does not alert.
+    # It alerted at >=
     budget = _one_budget(
         [Threshold("actual", pct=80), Threshold("forecast", usd=950.0), Threshold("actual", usd=0.0)],
         alert_pct=[100],
     )
-    # actual 800 = 80 % of 1,000: crossed at its amount; forecast 949.99 < $950: not crossed;
-    # a $0 threshold is crossed by spend above 0 only; 100 % of the budget (alert_pct) is $1,000
-    row = _row(budget, "total", "total", 1000.0, 800.0, 949.99, ["2026-10"], False)
+    # actual 800 = 80 % of 1,000 exactly: not over it; forecast 950 = $950: not over it; a $0
+    # threshold is crossed by any spend above 0; 100 % of the budget (alert_pct) is $1,000
+    row = _row(budget, "total", "total", 1000.0, 800.0, 950.0, ["2026-10"], False)
     assert [(t["amount"], t["crossed"]) for t in row["thresholds"]] == [
-        (800.0, True),
+        (800.0, False),
         (950.0, False),
         (0.0, True),
         (1000.0, False),
     ]
-    assert row["alerts"] == "actual >= 80%, actual >= $0.00"
-    # the forecast threshold reads the forecast, not the actual: 950 >= 950 crossed
-    row = _row(budget, "total", "total", 1000.0, 799.99, 950.0, ["2026-10"], False)
+    assert row["alerts"] == "actual > $0.00"
+    # a cent over each: 800.01 > 800 and 950.01 > 950 cross; the forecast threshold reads the
+    # forecast, not the actual
+    row = _row(budget, "total", "total", 1000.0, 800.01, 950.01, ["2026-10"], False)
+    assert [t["crossed"] for t in row["thresholds"]] == [True, True, True, False]
+    assert row["alerts"] == "actual > 80%, forecast > $950.00, actual > $0.00"
+    row = _row(budget, "total", "total", 1000.0, 799.99, 950.01, ["2026-10"], False)
     assert [t["crossed"] for t in row["thresholds"]] == [False, True, True, False]
-    assert row["alerts"] == "forecast >= $950.00, actual >= $0.00"
 
 
 def test_a_zero_threshold_is_not_crossed_by_zero_spend_and_an_unknown_forecast_crosses_nothing():
@@ -383,7 +389,7 @@ def test_threshold_amounts_and_labels():
     # 80 % of $12,500 = $10,000; a USD threshold is its own amount whatever the budget
     assert Threshold("actual", pct=80).amount(12500.0) == pytest.approx(10000.0)
     assert Threshold("forecast", usd=9500.0).amount(12500.0) == 9500.0
-    assert Threshold("forecast", usd=9500.0).label == "forecast >= $9,500.00"
+    assert Threshold("forecast", usd=9500.0).label == "forecast > $9,500.00"
     assert Threshold("actual", pct=80, from_alert_pct=True).label == "80%"
 
 
