@@ -135,7 +135,14 @@ def test_credits_and_tax_can_be_left_out(tmp_path):
     (total,) = json.loads(out)["budgets"]
     # July's bill 9,016.152534 carries a -$300 credit: without it, 9,316.152534
     assert total["actual"] == pytest.approx(9316.152534, abs=1e-6)
-    assert json.loads(out)["include"] == {"credits": False, "refunds": True, "tax": True, "support": True}
+    assert json.loads(out)["include"] == {
+        "credits": False,
+        "refunds": True,
+        "tax": True,
+        "support": True,
+        "upfront": True,
+        "recurring": True,
+    }
 
 
 @pytest.mark.parametrize(
@@ -285,7 +292,7 @@ def test_a_charge_billed_on_the_first_is_not_a_daily_rate(tmp_path):
         ("monthly_usd: 100\ninclude: {tax: no-thanks}\n", "include.tax must be true or false"),
         (
             "monthly_usd: 100\ninclude: false\n",
-            "include must map credits, refunds, tax, support to true or false",
+            "include must map credits, refunds, tax, support, upfront, recurring to true or false",
         ),
         ("monthly_usd: 100\nthresholds: [{on: actual}]\n", "give pct (of the budget) or usd"),
         ("monthly_usd: 100\nthresholds: [{on: spend, pct: 80}]\n", "on must be actual or forecast"),
