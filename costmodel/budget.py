@@ -68,11 +68,6 @@ METRICS = {
     "net_amortized_cost": "NetAmortizedCost",
 }
 INCLUDE = ("credits", "refunds", "tax", "support", "upfront", "recurring")
-# Cost Explorer RECORD_TYPE values of reservation fees (AWS Budgets' IncludeUpfront and
-# IncludeRecurring): the CUR line item types and the console's names; the API model does not
-# enumerate them. "Fee" is also a support plan's or another fee: it cannot tell
-UPFRONT_RECORD_TYPES = ("SavingsPlanUpfrontFee", "Upfront reservation fee")
-RECURRING_RECORD_TYPES = ("RIFee", "SavingsPlanRecurringFee", "Recurring reservation fee")
 FILTERS = ("by_service", "by_usage_type", "by_category", "by_tag", "by_account")
 KEYS = (
     "monthly_usd",
@@ -311,8 +306,8 @@ def _reservation_fees(rows: pd.DataFrame, budget: BudgetFile, origin: str) -> pd
             "Cost Explorer file grouped by RECORD_TYPE"
         )
     fees = pd.Series("", index=rows.index)
-    fees[rows["record_type"].isin(UPFRONT_RECORD_TYPES)] = "upfront"
-    fees[rows["record_type"].isin(RECURRING_RECORD_TYPES)] = "recurring"
+    fees[rows["record_type"].isin(record_types.UPFRONT_FEES)] = "upfront"
+    fees[rows["record_type"].isin(record_types.RECURRING_FEES)] = "recurring"
     return fees
 
 

@@ -15,7 +15,7 @@ from costmodel import record_types
 from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import daily_bill, lumps_by_month
 from costmodel.errors import InputError
-from costmodel.forecast_charges import billed_again
+from costmodel.forecast_charges import billed_again, billed_once_monthly
 from costmodel.output import money
 
 
@@ -121,12 +121,11 @@ def history_of(actuals: Actuals, bill: pd.DataFrame, daily_data: bool) -> tuple[
     if daily is not None:  # the daily data the calendar candidate follows starts with the history too
         daily = daily.loc[daily["date"] >= pd.Period(complete["month"].iloc[0], "M").start_time]
         daily = daily.reset_index(drop=True)
-    history = _history(
-        complete,
-        daily,
-        lumps_by_month(actuals) if daily_data else None,
-        stopped.sum(axis=1).to_numpy(float),
-    )
+    left_out = stopped.sum(axis=1).to_numpy(float)
+    if not daily_data:  # a reservation's upfront fee is no monthly rate (daily data: the calendar's lumps)
+        once, once_notes = billed_once_monthly(actuals.rows, complete["month"].tolist())
+        left_out, notes = left_out + once.to_numpy(float), notes + once_notes
+    history = _history(complete, daily, lumps_by_month(actuals) if daily_data else None, left_out)
     if history.per_month:
         notes.append(
             "the monthly totals move less than their daily averages (monthly fees, the same in February as "

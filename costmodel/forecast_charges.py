@@ -11,6 +11,9 @@ import math
 import numpy as np
 import pandas as pd
 
+from costmodel import record_types
+from costmodel.output import money
+
 SHARE_MONTHS = 3  # months a once-a-month charge's share of last month's cost must hold to be a share
 SHARE_TOLERANCE = 0.1  # how far from its median share a month may be and still count as steady
 
@@ -28,6 +31,42 @@ def billed_again(lumps: pd.DataFrame, month: str, first_month: str) -> pd.Series
     return (lumps["month"] == month) & (
         (lumps["first_day"] == 1) | key.isin(before) | (previous < first_month)
     )
+
+
+def billed_once_monthly(rows: pd.DataFrame, months: list[str]) -> tuple[pd.Series, list[str]]:
+    """From monthly data, each of ``months``' reservation fees billed once [USD by month], and
+    a note on each. A monthly file does not say the day a fee was billed, so
+    :func:`billed_again`'s rule is read by amount: what a fee's usage type billed the month
+    before too (or, for a month with one after it, the month after too; per day, so that a
+    31-day month's recurring fee is no rise on a 30-day one's) recurs, the rise above it was
+    billed that month only (a reservation's upfront fee, bought that month, under the usage
+    type of its recurring fee). A fee's usage type is a reservation's (``HeavyUsage``); a
+    charge Cost Explorer's RECORD_TYPE calls an upfront fee is billed once whole. The data's
+    first month has no month before: nothing of it is taken as billed once."""
+    fees = rows.loc[
+        rows["usage_type"].str.contains(record_types.RESERVATION_FEE_USAGE, regex=False)
+        | rows["record_type"].isin(record_types.UPFRONT_FEES)
+    ]
+    once = pd.Series(0.0, index=months)
+    notes = []
+    days = pd.Series([pd.Period(m, "M").days_in_month for m in months], index=months, dtype=float)
+    for (service, usage_type, record_type), group in fees.groupby(["service", "usage_type", "record_type"]):
+        amounts = group.groupby("month")["unblended_cost"].sum().reindex(months, fill_value=0.0)
+        if record_type in record_types.UPFRONT_FEES:
+            billed = amounts
+        else:
+            rate = amounts / days
+            # the rate billed again: the month before's (and the month after's, when there is one)
+            again = pd.concat([rate.shift(1), rate.shift(-1)], axis=1).max(axis=1)
+            billed = ((rate - again) * days).clip(lower=0.0).where(rate.shift(1).notna(), 0.0)
+        for month, amount in billed.loc[billed > 0.005].items():
+            once[month] += amount
+            notes.append(
+                f"{service} {usage_type or record_type} billed {money(amount)} more in {month} than the "
+                "months beside it: taken as a reservation's fee billed once (an upfront fee), not a monthly "
+                "rate (a monthly file does not say the day it was billed; daily data would)"
+            )
+    return once, notes
 
 
 def once_a_month(
@@ -85,4 +124,4 @@ def _spread(values: list[float]) -> float:
     return float(np.median(np.abs(np.array(values) - median))) / abs(median) if median else 0.0
 
 
-__all__ = ["SHARE_MONTHS", "SHARE_TOLERANCE", "billed_again", "once_a_month"]
+__all__ = ["SHARE_MONTHS", "SHARE_TOLERANCE", "billed_again", "billed_once_monthly", "once_a_month"]

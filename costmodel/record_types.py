@@ -12,3 +12,10 @@ ONE_OFF = (CREDIT, REFUND)
 NOT_USAGE = (CREDIT, REFUND, TAX)
 # The SERVICE dimension Cost Explorer files tax under (GroupBy SERVICE, console CSVs).
 TAX_SERVICE = "Tax"
+# Reservation fees (AWS Budgets' IncludeUpfront / IncludeRecurring) as Cost Explorer names
+# them in RECORD_TYPE: the CUR line item types and the console's names (the API model does
+# not enumerate the values). "Fee" is also a support plan's or another fee: it cannot tell.
+UPFRONT_FEES = ("SavingsPlanUpfrontFee", "Upfront reservation fee")
+RECURRING_FEES = ("RIFee", "SavingsPlanRecurringFee", "Recurring reservation fee")
+# the usage type of a reservation's fees, upfront and recurring alike (HeavyUsage:m5.large)
+RESERVATION_FEE_USAGE = "HeavyUsage"

@@ -402,6 +402,25 @@ def test_recurring_fees_are_left_out_of_a_cost_explorer_file_grouped_by_record_t
     assert out["budgets"][0]["actual"] == pytest.approx(360.0, abs=0.005)
 
 
+def test_a_monthly_file_does_not_carry_a_reservation_s_upfront_fee_into_later_months(tmp_path):
+    # Thirteen months, the RI's 730 upfront fee billed in January 2026, the file's last month,
+    # under the usage type of its recurring fee (HeavyUsage:db.r5.large: 4 x 31 + 730 = 854;
+    # 4 a day every month before). "Same as last month" from January without the fee: 1,387 -
+    # 730 = 657 over 31 days, February 657 / 31 x 28 = 593.42 (true February: 10 + 3 + 4 a
+    # day x 28 + 100 + 30 = 606). It said 1,252.77 (1,387 / 31 x 28), and the backtest's
+    # default 1,154.16: a once-bought fee carried on as a monthly rate
+    months = [f"2025-{m:02d}" for m in range(1, 13)] + ["2026-01"]
+    path = budget_bills.write_cost_explorer(tmp_path / "ce.json", months)
+    _code, out, _err = run("forecast", "--actuals", path, "--method", "same as last month", "--format", "json")
+    ahead = json.loads(out)
+    assert ahead["forecast"][0]["month"] == "2026-02"
+    assert ahead["forecast"][0]["expected"] == pytest.approx(657 / 31 * 28, abs=0.01)
+    assert any("HeavyUsage:db.r5.large" in note and "$730.00" in note for note in ahead["notes"])
+    # whatever the backtest chooses, February is within a month's change of 606, not above 1,000
+    _code, out, _err = run("forecast", "--actuals", path, "--format", "json")
+    assert 550 < json.loads(out)["forecast"][0]["expected"] < 700
+
+
 def test_an_unknown_forecast_from_daily_data_is_not_told_to_give_daily_data(tmp_path, monthly):
     # a quarter from January read at January: February and March need 3 complete months
     # before them. With daily data it said "the data is monthly ...; give daily data"
