@@ -21,6 +21,8 @@ A budget file (YAML)::
       team: {web: 9000}
     by_account:                 # linked accounts; needs line items
       "111122223333": 20000
+    by_region:                  # region codes, as AWS Budgets' Region filter; needs line items
+      us-west-2: 5000
     alert_pct: [80, 100]        # older form of thresholds on actual spend [%]
 
 For each budget, over the period that holds ``month`` (the file's last month by default):
@@ -68,7 +70,8 @@ METRICS = {
     "net_amortized_cost": "NetAmortizedCost",
 }
 INCLUDE = ("credits", "refunds", "tax", "support", "upfront", "recurring")
-FILTERS = ("by_service", "by_usage_type", "by_category", "by_tag", "by_account")
+FILTERS = ("by_service", "by_usage_type", "by_category", "by_tag", "by_account", "by_region")
+LINE_ITEM_SCOPES = ("account", "region")  # and tags: only line items carry them
 KEYS = (
     "monthly_usd",
     "amount_usd",
@@ -107,7 +110,7 @@ class Threshold:
 @dataclass(frozen=True)
 class BudgetFile:
     """A parsed budget file: (scope, name, amount [USD per period]) budgets, where scope is
-    ``total``, ``service``, ``usage_type``, ``category``, ``account`` or ``tag:KEY``; the
+    ``total``, ``service``, ``usage_type``, ``category``, ``account``, ``region`` or ``tag:KEY``; the
     period, cost type, what is included, and the thresholds."""
 
     budgets: tuple[tuple[str, str, float], ...]
@@ -121,8 +124,8 @@ class BudgetFile:
 
     @property
     def needs_line_items(self) -> bool:
-        """Whether a budget filters by tag or account (only line items carry them)."""
-        return any(scope == "account" or scope.startswith(TAG_PREFIX) for scope, _, _ in self.budgets)
+        """Whether a budget filters by tag, account or region (only line items carry them)."""
+        return any(scope in LINE_ITEM_SCOPES or scope.startswith(TAG_PREFIX) for scope, _, _ in self.budgets)
 
     @property
     def tag_keys(self) -> tuple[str, ...]:
@@ -254,6 +257,7 @@ def read_budget(path: str | Path) -> BudgetFile:
         ("by_usage_type", "usage_type"),
         ("by_category", "category"),
         ("by_account", "account"),
+        ("by_region", "region"),
     ):
         budgets += [(scope, n, a) for n, a in _named_amounts(raw.get(name), name, origin)]
     budgets += _tag_amounts(raw.get("by_tag"), origin)
@@ -376,6 +380,8 @@ def _scoped_rows(rows: pd.DataFrame, scope: str, name: str, budget_file: str) ->
                 f"accounts: {accounts}"
             )
         return rows.loc[rows["account"] == name]
+    if scope == "region":
+        return _region_rows(rows, name, budget_file)
     if scope.startswith(TAG_PREFIX):
         values = rows[scope].replace("", UNTAGGED)
         if name not in set(values):
@@ -392,6 +398,23 @@ def _scoped_rows(rows: pd.DataFrame, scope: str, name: str, budget_file: str) ->
             f"{budget_file}: by_category {name!r} is not a model category; known: {', '.join(sorted(known))}"
         )
     return rows.loc[rows["category"] == name]
+
+
+def _region_rows(rows: pd.DataFrame, name: str, budget_file: str) -> pd.DataFrame:
+    """A region's rows (the line items' region code: ``product_region_code``, legacy CUR
+    ``product/regionCode``, FOCUS ``RegionId``); a region none of them has is refused,
+    naming the closest one the line items have."""
+    import difflib
+
+    if name in set(rows["region"]):
+        return rows.loc[rows["region"] == name]
+    regions = sorted(set(rows["region"]) - {""})
+    closest = difflib.get_close_matches(name, regions, n=1, cutoff=0.5)
+    hint = f"closest: {closest[0]}; " if closest else ""
+    raise InputError(
+        f"{budget_file}: by_region {name!r} is not a region of the line items; {hint}regions: "
+        + (", ".join(regions) or "none (the export names no region)")
+    )
 
 
 def _with_categories(
@@ -419,7 +442,7 @@ def evaluate(
     ``forecast_pct`` [%; NaN for a budget of 0], ``status``, ``alerts`` (thresholds crossed,
     as text), ``thresholds`` (each: on, pct, usd, amount, crossed: True, False or None when
     unknown) and ``in_progress`` (the month is month to date), for ``month`` (default: the
-    file's last month). Budgets by tag or account need ``actuals`` from line items
+    file's last month). Budgets by tag, account or region need ``actuals`` from line items
     (:func:`costmodel.lineitems.dimensions.daily_by_dimension`). ``items`` is the
     architecture's estimate when the caller has built it (the categories come from it)."""
     bill = monthly_bill(actuals).set_index("month")
@@ -428,8 +451,8 @@ def evaluate(
         raise InputError(f"{actuals.origin} has no data for --month {month}; it has {', '.join(bill.index)}")
     if budget.needs_line_items and "account" not in actuals.rows:
         raise InputError(
-            f"{budget.origin}: budgets by tag or account need line items (--cur, --focus or --athena); "
-            f"{actuals.origin} is Cost Explorer data, which has neither"
+            f"{budget.origin}: budgets by tag, account or region need line items (--cur, --focus or "
+            f"--athena); {actuals.origin} is Cost Explorer data, which has none of them"
         )
     if any(scope == "category" for scope, _, _ in budget.budgets):
         if arch is None:

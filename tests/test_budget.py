@@ -226,7 +226,7 @@ def test_budgets_by_account_and_tag_come_from_line_items(tmp_path):
     assert rows["444455556666"]["actual"] == pytest.approx(account) and account > 0
     assert rows["web"]["actual"] == pytest.approx(web) and web > 0
     err = refused("budget", "--budget", path, "--actuals", MONTHLY)
-    assert "budgets by tag or account need line items" in err
+    assert "budgets by tag, account or region need line items" in err
 
 
 def monthly_cut_short(tmp_path, end="2026-10-05"):

@@ -411,7 +411,9 @@ def test_a_monthly_file_does_not_carry_a_reservation_s_upfront_fee_into_later_mo
     # default 1,154.16: a once-bought fee carried on as a monthly rate
     months = [f"2025-{m:02d}" for m in range(1, 13)] + ["2026-01"]
     path = budget_bills.write_cost_explorer(tmp_path / "ce.json", months)
-    _code, out, _err = run("forecast", "--actuals", path, "--method", "same as last month", "--format", "json")
+    _code, out, _err = run(
+        "forecast", "--actuals", path, "--method", "same as last month", "--format", "json"
+    )
     ahead = json.loads(out)
     assert ahead["forecast"][0]["month"] == "2026-02"
     assert ahead["forecast"][0]["expected"] == pytest.approx(657 / 31 * 28, abs=0.01)
@@ -419,6 +421,55 @@ def test_a_monthly_file_does_not_carry_a_reservation_s_upfront_fee_into_later_mo
     # whatever the backtest chooses, February is within a month's change of 606, not above 1,000
     _code, out, _err = run("forecast", "--actuals", path, "--format", "json")
     assert 550 < json.loads(out)["forecast"][0]["expected"] < 700
+
+
+def _cur2_with_rds_in_us_west_2(tmp_path):
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    frame = pd.DataFrame(budget_bills.cur2_rows(MONTHS))
+    frame.loc[frame["line_item_product_code"] == "AmazonRDS", "product_region_code"] = "us-west-2"
+    tags = pa.array([list(t.items()) for t in frame.pop("resource_tags")], pa.map_(pa.string(), pa.string()))
+    table = pa.Table.from_pandas(frame, preserve_index=False).append_column("resource_tags", tags)
+    pq.write_table(table, tmp_path / "cur2-regions.parquet")
+    return tmp_path / "cur2-regions.parquet"
+
+
+def test_a_budget_by_region_from_line_items(tmp_path):
+    # AWS Budgets filters by Region. The bill's RDS (account B) moved to us-west-2: February
+    # unblended there is its RIFee 4 x 28 = 112 (RI-covered usage is $0 unblended);
+    # us-east-1 keeps the rest, 556 - 112 = 444. Amortized, us-west-2 is the RI's effective
+    # cost 6 x 28 = 168
+    cur2 = _cur2_with_rds_in_us_west_2(tmp_path)
+    text = "monthly_usd: 1000\nby_region: {us-west-2: 100, us-east-1: 500}\ncost_type: "
+    for cost_type, expected in (("unblended", [556, 112, 444]), ("amortized", [612, 168, 444])):
+        _code, out = _json(
+            "--budget", _budget(tmp_path, text + cost_type + "\n"), "--cur", cur2, "--month", "2026-02"
+        )
+        assert [b["actual"] for b in out["budgets"]] == pytest.approx(expected, abs=0.005)
+        assert [b["scope"] for b in out["budgets"]] == ["total", "region", "region"]
+
+
+def test_a_region_the_line_items_do_not_have_is_refused_naming_the_closest(tmp_path, monthly):
+    cur2 = _cur2_with_rds_in_us_west_2(tmp_path)
+    err = refused(
+        "budget",
+        "--budget",
+        _budget(tmp_path, "monthly_usd: 600\nby_region: {us-west2: 50}\n"),
+        "--cur",
+        cur2,
+    )
+    assert "'us-west2'" in err and "closest: us-west-2" in err
+    # Cost Explorer files carry no region column: refused as account and tag budgets are
+    err = refused(
+        "budget",
+        "--budget",
+        _budget(tmp_path, "monthly_usd: 600\nby_region: {us-east-1: 50}\n"),
+        "--actuals",
+        monthly,
+    )
+    assert "need line items" in err
 
 
 def test_an_unknown_forecast_from_daily_data_is_not_told_to_give_daily_data(tmp_path, monthly):
