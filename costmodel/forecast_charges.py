@@ -37,12 +37,14 @@ def billed_once_monthly(rows: pd.DataFrame, months: list[str]) -> tuple[pd.Serie
     """From monthly data, each of ``months``' reservation fees billed once [USD by month], and
     a note on each. A monthly file does not say the day a fee was billed, so
     :func:`billed_again`'s rule is read by amount: what a fee's usage type billed the month
-    before too (or, for a month with one after it, the month after too; per day, so that a
-    31-day month's recurring fee is no rise on a 30-day one's) recurs, the rise above it was
+    before too (or, for a month with one after it, the month after too; by amount and per
+    day alike, so that neither a 31-day month's fee by the hour nor February's fee by the
+    month is a rise) recurs, the rise above it was
     billed that month only (a reservation's upfront fee, bought that month, under the usage
     type of its recurring fee). A fee's usage type is a reservation's (``HeavyUsage``); a
-    charge Cost Explorer's RECORD_TYPE calls an upfront fee is billed once whole. The data's
-    first month has no month before: nothing of it is taken as billed once."""
+    charge Cost Explorer's RECORD_TYPE calls an upfront fee is billed once whole. A usage
+    type the month before did not bill (the data's first month; a new reservation, whose
+    upfront fee the file cannot tell from its first recurring one) is taken to recur."""
     fees = rows.loc[
         rows["usage_type"].str.contains(record_types.RESERVATION_FEE_USAGE, regex=False)
         | rows["record_type"].isin(record_types.UPFRONT_FEES)
@@ -56,9 +58,14 @@ def billed_once_monthly(rows: pd.DataFrame, months: list[str]) -> tuple[pd.Serie
             billed = amounts
         else:
             rate = amounts / days
-            # the rate billed again: the month before's (and the month after's, when there is one)
+            # billed again: the month before's (and the month after's, when there is one), both
+            # its amount and its rate per day (a fee by the hour or by the month is no rise)
             again = pd.concat([rate.shift(1), rate.shift(-1)], axis=1).max(axis=1)
-            billed = ((rate - again) * days).clip(lower=0.0).where(rate.shift(1).notna(), 0.0)
+            again_amount = pd.concat([amounts.shift(1), amounts.shift(-1)], axis=1).max(axis=1)
+            rise = np.minimum((rate - again) * days, amounts - again_amount)
+            # a usage type not billed the month before is a new fee, whose day (the 1st: it
+            # recurs) the file does not say: taken to recur, as billed_again takes what it cannot tell
+            billed = rise.clip(lower=0.0).where(amounts.shift(1) > 0, 0.0)
         for month, amount in billed.loc[billed > 0.005].items():
             once[month] += amount
             notes.append(
