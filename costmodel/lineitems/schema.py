@@ -285,18 +285,9 @@ _RESERVATION_COLUMNS = (
     "ri_unused_recurring",
     "reservation_arn",
 )
-# the rule's names for the net columns (the plan's commitment has no net column: it is scaled)
-_NET_COLUMNS = (
-    "cost",
-    "sp_effective",
-    "sp_commitment",
-    "sp_used",
-    "ri_effective",
-    "ri_unused_upfront",
-    "ri_unused_recurring",
-    "sp_upfront",
-    "sp_net_upfront",
-)
+# the rule's names for the net columns: the line item's cost, the same reservation and plan
+# columns (the plan's commitment has no net column: it is scaled) and the plan's upfront fee
+_NET_COLUMNS = ("cost", *_RESERVATION_COLUMNS[:-1], "sp_upfront", "sp_net_upfront")
 
 CUR2 = Schema(
     name="cur2",
