@@ -47,11 +47,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from costmodel import record_types
 from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import monthly_bill
 from costmodel.architecture import Architecture
 from costmodel.budget_forecast import Month, bill_later_months, rest_of_month, scope_later_months
+from costmodel.budget_rows import included, region_rows
 from costmodel.constants import CURRENCY, TAG_PREFIX, UNTAGGED
 from costmodel.errors import InputError
 from costmodel.inputs import finite_decimal, load_yaml, read_text
@@ -290,51 +290,9 @@ def period_months(month: str, period: str, fiscal_year_start: int = 1) -> list[s
     return [(first + i).strftime("%Y-%m") for i in range(length)]
 
 
-def _reservation_fees(rows: pd.DataFrame, budget: BudgetFile, origin: str) -> pd.Series:
-    """Each row's reservation fee ('upfront', 'recurring' or ''): line items say it
-    (:func:`costmodel.lineitems.dimensions.daily_by_dimension`); Cost Explorer rows by their
-    RECORD_TYPE, or the file is refused when it was not grouped by it (fetch-actuals groups
-    usage by SERVICE and USAGE_TYPE: an RI's fee is a usage type there, its upfront and
-    recurring parts alike)."""
-    if "reservation_fee" in rows:
-        return rows["reservation_fee"]
-    left_out = ", ".join(f"{k}: false" for k in ("upfront", "recurring") if not budget.include[k])
-    untold = rows.loc[(rows["record_type"] == "") | (rows["record_type"] == "Fee")]
-    if not untold.empty:
-        first = untold.iloc[0]
-        raise InputError(
-            f"{budget.origin}: include ({left_out}) needs each charge's RECORD_TYPE, which {origin} "
-            f"does not give ({first['month']}, {first['service']} {first['usage_type']}"
-            f"{': Fee, a support plan or an RI' if first['record_type'] == 'Fee' else ''}): it cannot tell "
-            "a reservation's upfront or recurring fee from usage; give line items (--cur, --focus) or a "
-            "Cost Explorer file grouped by RECORD_TYPE"
-        )
-    fees = pd.Series("", index=rows.index)
-    fees[rows["record_type"].isin(record_types.UPFRONT_FEES)] = "upfront"
-    fees[rows["record_type"].isin(record_types.RECURRING_FEES)] = "recurring"
-    return fees
-
-
-def _included(rows: pd.DataFrame, budget: BudgetFile, origin: str) -> pd.Series:
-    include = budget.include
-    keep = pd.Series(True, index=rows.index)
-    if not (include["upfront"] and include["recurring"]):
-        fees = _reservation_fees(rows, budget, origin)
-        keep &= ~fees.isin([k for k in ("upfront", "recurring") if not include[k]])
-    if not include["credits"]:
-        keep &= rows["record_type"] != record_types.CREDIT
-    if not include["refunds"]:
-        keep &= rows["record_type"] != record_types.REFUND
-    if not include["tax"]:
-        keep &= (rows["record_type"] != record_types.TAX) & (rows["service"] != record_types.TAX_SERVICE)
-    if not include["support"]:
-        keep &= ~rows["service"].str.startswith("AWS Support")
-    return keep
-
-
 def _cost_rows(budget: BudgetFile, actuals: Actuals) -> pd.DataFrame:
     """The rows the budgets count, with ``unblended_cost`` holding the budget's cost type."""
-    rows = actuals.rows.loc[_included(actuals.rows, budget, actuals.origin)]
+    rows = actuals.rows.loc[included(actuals.rows, budget, actuals.origin)]
     column = COST_TYPES[budget.cost_type]
     if column != "unblended_cost":
         missing = rows[column].isna()
@@ -381,7 +339,7 @@ def _scoped_rows(rows: pd.DataFrame, scope: str, name: str, budget_file: str) ->
             )
         return rows.loc[rows["account"] == name]
     if scope == "region":
-        return _region_rows(rows, name, budget_file)
+        return region_rows(rows, name, budget_file)
     if scope.startswith(TAG_PREFIX):
         values = rows[scope].replace("", UNTAGGED)
         if name not in set(values):
@@ -398,23 +356,6 @@ def _scoped_rows(rows: pd.DataFrame, scope: str, name: str, budget_file: str) ->
             f"{budget_file}: by_category {name!r} is not a model category; known: {', '.join(sorted(known))}"
         )
     return rows.loc[rows["category"] == name]
-
-
-def _region_rows(rows: pd.DataFrame, name: str, budget_file: str) -> pd.DataFrame:
-    """A region's rows (the line items' region code: ``product_region_code``, legacy CUR
-    ``product/regionCode``, FOCUS ``RegionId``); a region none of them has is refused,
-    naming the closest one the line items have."""
-    import difflib
-
-    if name in set(rows["region"]):
-        return rows.loc[rows["region"] == name]
-    regions = sorted(set(rows["region"]) - {""})
-    closest = difflib.get_close_matches(name, regions, n=1, cutoff=0.5)
-    hint = f"closest: {closest[0]}; " if closest else ""
-    raise InputError(
-        f"{budget_file}: by_region {name!r} is not a region of the line items; {hint}regions: "
-        + (", ".join(regions) or "none (the export names no region)")
-    )
 
 
 def _with_categories(

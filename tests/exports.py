@@ -204,7 +204,7 @@ def write(
     if (
         schema == "legacy" and fmt == "parquet"
     ):  # its Athena naming: lineItem/UsageType -> line_item_usage_type
-        from costmodel.lineitems.schema import athena_name
+        from costmodel.lineitems.tag_columns import athena_name
 
         rows = [{athena_name(k): v for k, v in r.items()} for r in rows]
         tags = "flat-parquet"

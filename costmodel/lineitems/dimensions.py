@@ -20,8 +20,8 @@ from costmodel.constants import TAG_PREFIX
 from costmodel.errors import InputError
 from costmodel.lineitems.engine import Athena
 from costmodel.lineitems.queries import AMORTIZED, canonical_cte, known_sum, to_athena
-from costmodel.lineitems.schema import tag_expression
 from costmodel.lineitems.source import Source
+from costmodel.lineitems.tag_columns import tag_expression
 
 UNKNOWN_FEE = "?"  # a charge the export cannot tell a reservation's fee or not
 
@@ -126,8 +126,8 @@ def daily_by_dimension(
 def _refuse_absent_tags(
     rows: pd.DataFrame, tag_keys: tuple[str, ...], source: Source, athena: Athena | None
 ) -> None:
-    from costmodel.lineitems.schema import absent_tag_note, tag_key_names
     from costmodel.lineitems.tables import tag_keys as map_keys
+    from costmodel.lineitems.tag_columns import absent_tag_note, tag_key_names
 
     for key in tag_keys:
         if (rows[tag_column(key)] == "").all():

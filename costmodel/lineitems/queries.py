@@ -12,8 +12,8 @@ from __future__ import annotations
 from costmodel.constants import TAG_PREFIX, UNTAGGED
 from costmodel.errors import InputError
 from costmodel.inputs import PLAUSIBLE_MAXIMUM, parse_month
-from costmodel.lineitems.schema import tag_expression
 from costmodel.lineitems.source import Source
+from costmodel.lineitems.tag_columns import tag_expression
 
 # the month of a line item: its usage start, as Cost Explorer's monthly grouping does
 MONTH = "strftime(usage_start, '%Y-%m')"

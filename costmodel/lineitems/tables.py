@@ -24,8 +24,9 @@ from costmodel.errors import InputError
 from costmodel.lineitems.engine import Athena, run
 from costmodel.lineitems.queries import breakdown_key, month_filter
 from costmodel.lineitems.scan import GROUP_KEYS, check_money, prepare, product_names, scan
-from costmodel.lineitems.schema import absent_tag_note, q, tag_json_column, tag_key_names
+from costmodel.lineitems.schema import q
 from costmodel.lineitems.source import Findings, Source
+from costmodel.lineitems.tag_columns import absent_tag_note, tag_json_column, tag_key_names
 from costmodel.service_names import CE_EC2, CE_EC2_OTHER, CE_EC2_WHOLE
 from costmodel.usage_types import EC2_INSTANCE_HOURS, strip_region_prefix
 

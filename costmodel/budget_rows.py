@@ -1,0 +1,77 @@
+"""Which rows a budget counts, beside :mod:`costmodel.budget`: what ``include`` leaves out
+(credits, refunds, tax, support and, as AWS Budgets' IncludeUpfront / IncludeRecurring, a
+reservation's upfront and recurring fees) and a region's rows (AWS Budgets' Region filter)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from costmodel import record_types
+from costmodel.errors import InputError
+
+if TYPE_CHECKING:
+    from costmodel.budget import BudgetFile
+
+
+def _reservation_fees(rows: pd.DataFrame, budget: BudgetFile, origin: str) -> pd.Series:
+    """Each row's reservation fee ('upfront', 'recurring' or ''): line items say it
+    (:func:`costmodel.lineitems.dimensions.daily_by_dimension`); Cost Explorer rows by their
+    RECORD_TYPE, or the file is refused when it was not grouped by it (fetch-actuals groups
+    usage by SERVICE and USAGE_TYPE: an RI's fee is a usage type there, its upfront and
+    recurring parts alike)."""
+    if "reservation_fee" in rows:
+        return rows["reservation_fee"]
+    left_out = ", ".join(f"{k}: false" for k in ("upfront", "recurring") if not budget.include[k])
+    untold = rows.loc[(rows["record_type"] == "") | (rows["record_type"] == "Fee")]
+    if not untold.empty:
+        first = untold.iloc[0]
+        raise InputError(
+            f"{budget.origin}: include ({left_out}) needs each charge's RECORD_TYPE, which {origin} "
+            f"does not give ({first['month']}, {first['service']} {first['usage_type']}"
+            f"{': Fee, a support plan or an RI' if first['record_type'] == 'Fee' else ''}): it cannot tell "
+            "a reservation's upfront or recurring fee from usage; give line items (--cur, --focus) or a "
+            "Cost Explorer file grouped by RECORD_TYPE"
+        )
+    fees = pd.Series("", index=rows.index)
+    fees[rows["record_type"].isin(record_types.UPFRONT_FEES)] = "upfront"
+    fees[rows["record_type"].isin(record_types.RECURRING_FEES)] = "recurring"
+    return fees
+
+
+def included(rows: pd.DataFrame, budget: BudgetFile, origin: str) -> pd.Series:
+    include = budget.include
+    keep = pd.Series(True, index=rows.index)
+    if not (include["upfront"] and include["recurring"]):
+        fees = _reservation_fees(rows, budget, origin)
+        keep &= ~fees.isin([k for k in ("upfront", "recurring") if not include[k]])
+    if not include["credits"]:
+        keep &= rows["record_type"] != record_types.CREDIT
+    if not include["refunds"]:
+        keep &= rows["record_type"] != record_types.REFUND
+    if not include["tax"]:
+        keep &= (rows["record_type"] != record_types.TAX) & (rows["service"] != record_types.TAX_SERVICE)
+    if not include["support"]:
+        keep &= ~rows["service"].str.startswith("AWS Support")
+    return keep
+
+
+def region_rows(rows: pd.DataFrame, name: str, budget_file: str) -> pd.DataFrame:
+    """A region's rows (the line items' region code: ``product_region_code``, legacy CUR
+    ``product/regionCode``, FOCUS ``RegionId``); a region none of them has is refused,
+    naming the closest one the line items have."""
+    import difflib
+
+    if name in set(rows["region"]):
+        return rows.loc[rows["region"] == name]
+    regions = sorted(set(rows["region"]) - {""})
+    closest = difflib.get_close_matches(name, regions, n=1, cutoff=0.5)
+    hint = f"closest: {closest[0]}; " if closest else ""
+    raise InputError(
+        f"{budget_file}: by_region {name!r} is not a region of the line items; {hint}regions: "
+        + (", ".join(regions) or "none (the export names no region)")
+    )
+
+
+__all__ = ["included", "region_rows"]
