@@ -17,6 +17,8 @@ from costmodel.errors import InputError
 
 ONE_OFF_RECORD_TYPES = record_types.ONE_OFF
 KEY = ["service", "usage_type", "record_type"]
+# With line items: the CUR line item type (or FOCUS charge), one more part of a charge's key
+LINE_ITEM_TYPE = "line_item_type"
 
 
 def _days_in(month: str) -> int:
@@ -108,20 +110,32 @@ def require_daily(actuals: Actuals, what: str) -> pd.DataFrame:
 
 def lump_keys(rows: pd.DataFrame) -> set[tuple]:
     """Groups billed on one day of a month, every month they appear (a support plan)."""
+    return _one_day_groups(rows, KEY)
+
+
+def _one_day_groups(rows: pd.DataFrame, key: list[str]) -> set[tuple]:
+    """The ``key`` groups billed on one day of a month, every month they appear."""
     # days with money: a $0 row (Cost Explorer lists some) bills nothing
     usage = rows.loc[~rows["record_type"].isin(ONE_OFF_RECORD_TYPES) & (rows["unblended_cost"] != 0)]
-    days_billed = usage.groupby([*KEY, "month"])["period_start"].nunique()
-    per_group = days_billed.groupby(level=[0, 1, 2]).max()
+    days_billed = usage.groupby([*key, "month"])["period_start"].nunique()
+    per_group = days_billed.groupby(level=list(range(len(key)))).max()
     return set(per_group.loc[per_group <= 1].index)
+
+
+def _is_lump(rows: pd.DataFrame) -> pd.Series:
+    """Which rows are a lump charge's (:func:`lump_keys`). With line items a charge is also
+    of one line item type: a discount billed once a month on a usage type billed every day
+    (a BundledDiscount beside the usage it discounts) is a lump, never part of a daily rate."""
+    key = [*KEY, LINE_ITEM_TYPE] if LINE_ITEM_TYPE in rows else KEY
+    lumps = _one_day_groups(rows, key)
+    return pd.Series(pd.MultiIndex.from_frame(rows[key]).isin(list(lumps)), index=rows.index)
 
 
 def daily_bill(actuals: Actuals) -> pd.DataFrame:
     """One row per day: ``recurring`` (the bill without one-off money and lump charges [USD])
     and ``lumps`` and ``one_off`` [USD]."""
     rows = require_daily(actuals, "a daily series")
-    lumps = lump_keys(rows)
-    key = pd.MultiIndex.from_frame(rows[KEY])
-    is_lump = pd.Series(key.isin(list(lumps)), index=rows.index)
+    is_lump = _is_lump(rows)
     is_one_off = rows["record_type"].isin(ONE_OFF_RECORD_TYPES)
     day = rows["period_start"]
     frame = pd.DataFrame(
@@ -143,11 +157,9 @@ def lumps_by_month(actuals: Actuals) -> pd.DataFrame:
     [USD] and ``first_day`` (the day of the month it was first billed on: a monthly fee is
     billed on the 1st, a reservation's upfront fee on the day it was bought)."""
     rows = require_daily(actuals, "lump charges")
-    lumps = lump_keys(rows)
-    key = pd.MultiIndex.from_frame(rows[KEY])
     # a $0 row (Cost Explorer lists some groups every day) bills nothing: a month of them only
     # has not billed its charge yet
-    picked = rows.loc[key.isin(list(lumps)) & (rows["unblended_cost"] != 0)]
+    picked = rows.loc[_is_lump(rows) & (rows["unblended_cost"] != 0)]
     return (
         picked.assign(first_day=picked["period_start"].dt.day)
         .groupby(["month", *KEY], as_index=False)

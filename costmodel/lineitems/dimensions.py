@@ -6,8 +6,9 @@ One query: per day, bill key (product, usage type, line item type), account, reg
 values of the tags asked for, the unblended and amortized cost (and, when asked, the net
 amortized cost: :meth:`costmodel.lineitems.schema.Schema.net_amortized_cost`). Its rows are Cost Explorer
 rows (:data:`costmodel.actuals.controls.TIDY_COLUMNS`) plus ``account``, ``region`` ('' where
-the export names none) and one ``tag:KEY`` column per tag ('' untagged), and they add up,
-month by month, to the export's own total, or the export is refused.
+the export names none), ``line_item_type`` (the export's own: a discount billed once a month
+on a usage type billed daily is a charge of its own) and one ``tag:KEY`` column per tag (''
+untagged), and they add up, month by month, to the export's own total, or the export is refused.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from costmodel.actuals.controls import TIDY_COLUMNS, Actuals
+from costmodel.actuals.series import LINE_ITEM_TYPE
 from costmodel.constants import TAG_PREFIX
 from costmodel.errors import InputError
 from costmodel.lineitems.engine import Athena
@@ -99,6 +101,8 @@ def daily_by_dimension(
             "account": frame["account_id"].fillna("").astype(str),
             "region": frame["region"].fillna("").astype(str),
             "reservation_fee": frame["reservation_fee"].fillna(UNKNOWN_FEE).astype(str),
+            # a charge's type (a BundledDiscount billed once a month on a usage type billed daily)
+            LINE_ITEM_TYPE: frame["line_item_type"].fillna("").astype(str),
         }
     )
     for i, key in enumerate(tag_keys):
@@ -119,7 +123,7 @@ def daily_by_dimension(
         _refuse_unknown_fees(rows, frame["line_item_type"], source)
     if require_tags:
         _refuse_absent_tags(rows, tag_keys, source, athena)
-    extra = ["account", "region", "reservation_fee", *(tag_column(k) for k in tag_keys)]
+    extra = ["account", "region", "reservation_fee", LINE_ITEM_TYPE, *(tag_column(k) for k in tag_keys)]
     return Actuals(rows=rows[[*TIDY_COLUMNS, *extra]], controls=daily.controls, origin=source.origin)
 
 
