@@ -15,9 +15,10 @@ and charges billed once a month against their own past months. A level that stay
 Flagged series-days of one service on consecutive days (a gap of one day allowed) make one
 **event**: ``start``, ``end``, ``total_impact`` (actual minus expected over its days
 [USD]), ``impact_pct`` (of the service's expected spend on those days, as AWS's
-TotalImpactPercentage: its other series at what they billed, less what another event of the
-service flags those days, so a leak of one usage type is a share of the service, whatever
-the split by tag; ``actual`` is that expected spend plus the impact), ``root_causes`` (each
+TotalImpactPercentage: each of its series at its expected day (what it billed where not
+scored yet), so a leak of one usage type is a share of the service, whatever the split by
+tag, and a series that fell as the flagged one rose (the work moved) is expected at its
+usual days; ``actual`` is that expected spend plus the impact), ``root_causes`` (each
 series' contribution, largest first), ``tag_causes`` (with tags: each tag value's, largest first), ``status``
 (``open`` when it runs to the last day of the data, else ``closed``) and ``planned``. A
 **planned** change (``--planned FILE`` or the ``--change`` calendar) covers its service
@@ -236,6 +237,7 @@ def detect(
     days = table.index
     monthly = _monthly_charge_series(actuals)
     found, steps, scored = [], [], 0
+    usual = table.copy()  # what each series usually bills each day: its expected where scored [USD]
     for key, series in table.items():
         service, usage_type, account, region = key[: len(SERIES)]
         tagged = key[len(SERIES) :]
@@ -244,10 +246,13 @@ def detect(
         if (service, usage_type) in monthly:
             rows, count = _score_monthly_charge(series, min_usd, label)
             scored += count
+            for day, _, expected, *_ in rows:  # a flagged month's charge at its usual amount
+                usual.loc[day, key] = expected
             found += [(*row[:1], service, usage_type, account, region, *row[1:], *tagged) for row in rows]
             continue
         result = score_series(values, days, min_usd)
         scored += int(np.isfinite(result.expected).sum())
+        usual[key] = np.where(np.isfinite(result.expected), result.expected, values)
         for day, before, after in result.steps:
             steps.append((days[day], *key, before, after))
         for i in np.flatnonzero(result.flags != ""):
@@ -274,7 +279,7 @@ def detect(
         last_scored=str(days[-1].date()) if first is not None else "",
         days=len(days),
         origin=actuals.origin,
-        events=events_of(frame, days[-1] if len(days) else None, table.T.groupby(level="service").sum().T),
+        events=events_of(frame, days[-1] if len(days) else None, usual.T.groupby(level="service").sum().T),
     )
 
 
@@ -351,12 +356,12 @@ def events_of(
 ) -> pd.DataFrame:
     """Flagged series-days grouped into events per service (consecutive days, one day of gap
     allowed), planned apart from unplanned: the module docstring's columns. ``by_service``
-    (days x service, what each billed [USD per day]) gives an event's actual and expected
-    spend of its whole service; without it, of its flagged series only."""
+    (days x service, what its series usually bill [USD per day]: each its expected day where
+    scored, else what it billed) gives an event's expected spend of its whole service (a
+    spike of another event, planned or not, is not expected spend; a series below its usual
+    days, the work moved to the flagged one, is expected at them); without it, of its
+    flagged series only."""
     rows = []
-    # every flagged excess of a service per day, planned or not: a planned event beside an
-    # unplanned spike of the same service must not take the spike for expected spend
-    excess = (flagged["actual"] - flagged["expected"]).groupby([flagged["service"], flagged["date"]]).sum()
     for (service, planned), group in flagged.groupby(["service", "planned"], sort=False):
         days = group["date"].drop_duplicates().sort_values()
         breaks = (days.diff() > pd.Timedelta(days=2)).cumsum()
@@ -364,9 +369,7 @@ def events_of(
             part = group.loc[group["date"].between(span.iloc[0], span.iloc[-1])]
             usual = None
             if by_service is not None:
-                event_days = part["date"].drop_duplicates()
-                flagged_excess = excess.loc[service].reindex(event_days).to_numpy()
-                usual = by_service[service].loc[event_days] - flagged_excess
+                usual = by_service[service].loc[part["date"].drop_duplicates()]
             rows.append(_event(part, str(service), bool(planned), last_day, usual))
     events = pd.DataFrame(rows, columns=EVENT_COLUMNS)
     # none found: still dates and flags (a quiet bill's table must answer .dt and ~)
