@@ -16,6 +16,9 @@ from costmodel.output import money
 
 SHARE_MONTHS = 3  # months a once-a-month charge's share of last month's cost must hold to be a share
 SHARE_TOLERANCE = 0.1  # how far from its median share a month may be and still count as steady
+# CUR line item types of an upfront purchase (a reservation's or Savings Plan's): billed once,
+# on the day it was bought, be it the 1st
+UPFRONT_TYPES = ("Fee", "SavingsPlanUpfrontFee")
 
 
 def billed_again(lumps: pd.DataFrame, month: str, first_month: str) -> pd.Series:
@@ -23,14 +26,18 @@ def billed_again(lumps: pd.DataFrame, month: str, first_month: str) -> pd.Series
     :func:`costmodel.actuals.series.lumps_by_month`) come again the month after: one billed
     on the 1st (a support plan, a reservation's or Savings Plan's monthly fee) or in the
     month before too; not one billed once mid-month (a reservation's upfront fee, bought
-    that day). With no month before in the data (``first_month``: the data's first), which
+    that day). With line items (a ``line_item_type`` column) an upfront fee
+    (:data:`UPFRONT_TYPES`) billed on the 1st is billed once too, unless billed the month
+    before. With no month before in the data (``first_month``: the data's first), which
     recur cannot be told: every one is taken to."""
     previous = str(pd.Period(month, "M") - 1)
     key = lumps["service"] + "|" + lumps["usage_type"]
+    on_the_first = lumps["first_day"] == 1
+    if "line_item_type" in lumps:
+        key = key + "|" + lumps["line_item_type"]
+        on_the_first &= ~lumps["line_item_type"].isin(UPFRONT_TYPES)
     before = set(key.loc[lumps["month"] == previous])
-    return (lumps["month"] == month) & (
-        (lumps["first_day"] == 1) | key.isin(before) | (previous < first_month)
-    )
+    return (lumps["month"] == month) & (on_the_first | key.isin(before) | (previous < first_month))
 
 
 def billed_once_monthly(rows: pd.DataFrame, months: list[str]) -> tuple[pd.Series, list[str]]:
@@ -131,4 +138,11 @@ def _spread(values: list[float]) -> float:
     return float(np.median(np.abs(np.array(values) - median))) / abs(median) if median else 0.0
 
 
-__all__ = ["SHARE_MONTHS", "SHARE_TOLERANCE", "billed_again", "billed_once_monthly", "once_a_month"]
+__all__ = [
+    "SHARE_MONTHS",
+    "SHARE_TOLERANCE",
+    "UPFRONT_TYPES",
+    "billed_again",
+    "billed_once_monthly",
+    "once_a_month",
+]

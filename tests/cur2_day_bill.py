@@ -15,7 +15,7 @@ tax and Business support), 222222222222 (on-demand EC2 and RI-covered RDS) and
 Once a month: RIFee 90 / 0 (payer, the 1st), Tax 30 and Business support 100 (payer, the
 1st), a BundledDiscount -2 on ``BoxUsage:c5.large`` (333, the 10th), Credit -50 (222, the
 15th), Refund -20 (222, the 20th). ``monthly_discount`` adds another once-a-month line item
-(any type, any amount) on the 10th.
+(any type, any amount) on the 10th; ``extra`` any line items (a reservation's upfront fee).
 """
 
 from __future__ import annotations
@@ -117,10 +117,15 @@ def month_items(
 
 
 def write(
-    path: Path, months: list[str], through: dt.date, monthly_discount: tuple[str, float] | None = None
+    path: Path,
+    months: list[str],
+    through: dt.date,
+    monthly_discount: tuple[str, float] | None = None,
+    extra: tuple[dict, ...] = (),
 ) -> Path:
-    """A CUR 2.0 Parquet export of ``months`` (YYYY-MM), data before ``through``."""
-    rows = []
+    """A CUR 2.0 Parquet export of ``months`` (YYYY-MM), data before ``through``, with the
+    line items ``extra`` (see :func:`line_item`) too."""
+    rows = list(extra)
     for month in months:
         year, mon = (int(p) for p in month.split("-"))
         rows += month_items(year, mon, through, monthly_discount)

@@ -36,3 +36,49 @@ def test_a_discount_billed_once_a_month_is_not_a_daily_rate(tmp_path, kind):
     # refund of the 20th are not forecast) -> 468. Was 368.41.
     assert budgets["total bill"]["actual"] == pytest.approx(228.0, abs=0.005)
     assert budgets["total bill"]["forecast"] == pytest.approx(468.0, abs=1.0)
+
+
+def _with_reservation_bought(tmp_path, day, through, budget):
+    """(exit code, the whole bill's budget, stderr) with an RDS reservation bought on ``day``:
+    its upfront fee, $360 (line item type Fee, with the reservation's ARN), on
+    HeavyUsage:db.r5.large, the usage type of the monthly RIFee ($90 on the 1st)."""
+    upfront = cur2_day_bill.line_item(
+        day, cur2_day_bill.PAYER, "Fee", "AmazonRDS", "HeavyUsage:db.r5.large", 360.0,
+        reservation_reservation_a_r_n=cur2_day_bill.RI_ARN,
+    )  # fmt: skip
+    export = cur2_day_bill.write(tmp_path / "cur.parquet", MONTHS, through, extra=(upfront,))
+    (tmp_path / "budget.yaml").write_text(budget)
+    code, out, err = run("budget", "--cur", export, "--budget", tmp_path / "budget.yaml", "--format", "json")
+    (total,) = json.loads(out)["budgets"]
+    return code, total, err
+
+
+def test_a_reservation_bought_mid_month_is_not_a_daily_rate(tmp_path):
+    # bought on 8 September, data to the 14th. Billed once: nothing of it is to come.
+    code, total, err = _with_reservation_bought(
+        tmp_path, dt.date(2026, 9, 8), dt.date(2026, 9, 15), "monthly_usd: 1100\n"
+    )
+    # to 14 September: 14 x 15 + RIFee 90 + tax 30 + support 100 - 2 (bundled discount, the
+    # 10th) + 360 = 788; to come: 16 x 15 = 240 -> 1,028, under the $1,100 budget (exit 0).
+    # Was $2,110.67 (the fee and the RIFee, billed on two days, taken for a daily rate), "at risk".
+    assert total["actual"] == pytest.approx(788.0, abs=0.005)
+    assert total["forecast"] == pytest.approx(1028.0, abs=1.0)
+    assert code == 0, err
+
+
+def test_a_reservation_bought_on_the_first_is_billed_once_in_the_later_months(tmp_path):
+    # bought on 1 September, the day its RIFee is billed. An annual budget from June
+    # (fiscal_year_start 6), read at September complete: June..September 30 x 15 + 31 x 15
+    # + 31 x 15 + 30 x 15 = 1,830 daily + 4 x 218 (RIFee 90, tax 30, support 100, bundled
+    # discount -2) + 4 x -70 (credit, refund) + 360 = 2,782. October..May: 243 days x 15
+    # + 8 x 218 = 5,389 (credits and refunds are not forecast): 8,171 under the $9,000
+    # budget. Was 11,051 (the fee forecast again every month), "at risk".
+    code, total, err = _with_reservation_bought(
+        tmp_path,
+        dt.date(2026, 9, 1),
+        dt.date(2026, 10, 1),
+        "amount_usd: 9000\nperiod: annual\nfiscal_year_start: 6\n",
+    )
+    assert total["actual"] == pytest.approx(2782.0, abs=0.005)
+    assert total["forecast"] == pytest.approx(8171.0, abs=1.0)
+    assert code == 0, err

@@ -122,11 +122,16 @@ def _one_day_groups(rows: pd.DataFrame, key: list[str]) -> set[tuple]:
     return set(per_group.loc[per_group <= 1].index)
 
 
+def _charge_key(rows: pd.DataFrame) -> list[str]:
+    """The columns that tell one charge from another: :data:`KEY`, and with line items their type."""
+    return [*KEY, LINE_ITEM_TYPE] if LINE_ITEM_TYPE in rows else KEY
+
+
 def _is_lump(rows: pd.DataFrame) -> pd.Series:
     """Which rows are a lump charge's (:func:`lump_keys`). With line items a charge is also
     of one line item type: a discount billed once a month on a usage type billed every day
     (a BundledDiscount beside the usage it discounts) is a lump, never part of a daily rate."""
-    key = [*KEY, LINE_ITEM_TYPE] if LINE_ITEM_TYPE in rows else KEY
+    key = _charge_key(rows)
     lumps = _one_day_groups(rows, key)
     return pd.Series(pd.MultiIndex.from_frame(rows[key]).isin(list(lumps)), index=rows.index)
 
@@ -155,14 +160,15 @@ def daily_bill(actuals: Actuals) -> pd.DataFrame:
 def lumps_by_month(actuals: Actuals) -> pd.DataFrame:
     """Lump charges per month and group: ``month``, ``service``, ``usage_type``, ``amount``
     [USD] and ``first_day`` (the day of the month it was first billed on: a monthly fee is
-    billed on the 1st, a reservation's upfront fee on the day it was bought)."""
+    billed on the 1st, a reservation's upfront fee on the day it was bought); with line items
+    ``line_item_type`` too (an upfront ``Fee`` apart from its reservation's ``RIFee``)."""
     rows = require_daily(actuals, "lump charges")
     # a $0 row (Cost Explorer lists some groups every day) bills nothing: a month of them only
     # has not billed its charge yet
     picked = rows.loc[_is_lump(rows) & (rows["unblended_cost"] != 0)]
     return (
         picked.assign(first_day=picked["period_start"].dt.day)
-        .groupby(["month", *KEY], as_index=False)
+        .groupby(["month", *_charge_key(rows)], as_index=False)
         .agg(amount=("unblended_cost", "sum"), first_day=("first_day", "min"))
     )
 

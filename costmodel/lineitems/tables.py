@@ -18,6 +18,7 @@ import pandas as pd
 
 from costmodel import record_types
 from costmodel.actuals.controls import EXPORT_TOTAL, TIDY_COLUMNS, Actuals, controls_table
+from costmodel.actuals.series import LINE_ITEM_TYPE
 from costmodel.constants import TAG_PREFIX, UNTAGGED
 from costmodel.data_files import data_path
 from costmodel.errors import InputError
@@ -145,7 +146,12 @@ def _tidy(
     # an unknown amortized group makes its CE row's amortized cost unknown, not partial
     frame["_amortized_known"] = frame["amortized_cost"].notna()
     period = "month" if granularity == "MONTHLY" else "day"
-    keys = [period, "service", "usage_type", "record_type"] + (["month"] if period == "day" else [])
+    keys = [period, "service", "usage_type", "record_type"]
+    if period == "day":
+        # each line item type a row of its own: a reservation's upfront fee bought mid-month on
+        # the usage type of its monthly RIFee is a charge billed once, not part of a daily rate
+        frame[LINE_ITEM_TYPE] = frame["line_item_type"].fillna("")
+        keys += ["month", LINE_ITEM_TYPE]
     merged = frame.groupby(keys, as_index=False).agg(
         unblended_cost=("unblended_cost", "sum"),
         amortized_cost=("amortized_cost", "sum"),
@@ -166,7 +172,7 @@ def _tidy(
     for column in TIDY_COLUMNS:
         if column not in merged.columns:
             merged[column] = np.nan
-    return merged[TIDY_COLUMNS]
+    return merged[[*TIDY_COLUMNS, *([LINE_ITEM_TYPE] if period == "day" else [])]]
 
 
 def month_line_items(source: Source, month: str, athena: Athena | None = None) -> tuple[float, int]:
