@@ -313,38 +313,73 @@ def _size_kind(sized: SizedChange, where: str, on_bill: float, in_file: float) -
 def size_changes(
     arch: Architecture, changes: list[Change], billed: Billed, catalog: PriceCatalog | None = None
 ) -> list[SizedChange]:
-    """Every key of every change, in the order they start; a key changed twice is sized the
-    second time from the first change's value (the architecture moved on by then)."""
+    """Every key of every change, in the order they start (on one day, numbers before kinds:
+    a count is sized against the bill, an instance type then moves the new count). A key
+    changed twice, or a key moving a usage type an earlier change moved (four nodes, then
+    c5.4xlarge), is priced on the file with the earlier changes: the architecture moved on
+    by then, and the bill shows neither. One key given two values from one day is refused."""
+    _check_each_key_once_a_day(changes)
     sized: list[SizedChange] = []
     current = arch
-    for change in sorted(changes, key=lambda c: c.start):
-        for key, value in change.changes.items():
-            earlier = [s for s in sized if s.key == key]
-            if earlier:
-                previous = current.with_changes({key: earlier[-1].new_value})
-                moved = _moved(previous, {key: value}, catalog) if value != earlier[-1].new_value else None
-                difference = moved["cost_moved"].sum() if moved is not None else 0.0
-                share = _per_month_share(moved) if moved is not None else 0.0
-                note = (
-                    f"{key} = {value} from {change.start}: after the change from {earlier[-1].start}, "
-                    f"{money(difference)} a month"
-                )
-                sized.append(
-                    SizedChange(
-                        change.start,
-                        key,
-                        earlier[-1].new_value,
-                        None,
-                        value,
-                        float(difference),
-                        "",
-                        note,
-                        per_month_share=share,
-                    )
-                )
-                continue
-            sized.append(size_change(arch, change.start, key, value, billed, catalog))
+    moved_so_far: dict[tuple[str, str], SizedChange] = {}
+    keys = [(c.start, key, value) for c in changes for key, value in c.changes.items()]
+    for start, key, value in sorted(keys, key=lambda item: (item[0], _number(item[2]) is None)):
+        moves = _usage_types_moved(current, key, value, catalog)
+        earlier = [s for s in sized if s.key == key] or [moved_so_far[m] for m in sorted(moves) if m in moved_so_far]
+        if earlier:
+            sized.append(_after(current, start, key, value, earlier[-1], catalog))
+        else:
+            sized.append(size_change(arch, start, key, value, billed, catalog))
+        moved_so_far.update(dict.fromkeys(moves, sized[-1]))
+        current = current.with_changes({key: value})
     return sized
+
+
+def _check_each_key_once_a_day(changes: list[Change]) -> None:
+    """One key with two values from one day is a contradiction, not a sequence."""
+    seen: dict[tuple[str, str], object] = {}
+    for change in changes:
+        for key, value in change.changes.items():
+            if (change.start, key) in seen and seen[(change.start, key)] != value:
+                raise InputError(
+                    f"--change {key} from {change.start} given twice ({seen[(change.start, key)]} and "
+                    f"{value}): give one value a day"
+                )
+            seen[(change.start, key)] = value
+
+
+def _usage_types_moved(
+    arch: Architecture, key: str, value: object, catalog: PriceCatalog | None
+) -> set[tuple[str, str]]:
+    """The (service, usage type) lines ``key = value`` moves in ``arch`` (none when unchanged)."""
+    from costmodel.architecture.editing import check_key
+
+    try:
+        check_key(arch, key)
+    except InputError:
+        return set()  # size_change names it
+    if arch.get(key) == value:
+        return set()
+    moved = _moved(arch, {key: value}, catalog)
+    return set(zip(moved["service"].astype(str), moved["base"].astype(str), strict=True))
+
+
+def _after(
+    current: Architecture,
+    start: str,
+    key: str,
+    value: object,
+    earlier: SizedChange,
+    catalog: PriceCatalog | None,
+) -> SizedChange:
+    """``key = value`` priced on the file with the earlier changes (``current``), after
+    ``earlier``: the same key's, or another moving the same usage type."""
+    moved = _moved(current, {key: value}, catalog) if current.get(key) != value else None
+    difference = float(moved["cost_moved"].sum()) if moved is not None else 0.0
+    share = _per_month_share(moved) if moved is not None else 0.0
+    after = f"the change{'' if earlier.key == key else f' of {earlier.key} = {earlier.new_value}'}"
+    note = f"{key} = {value} from {start}: after {after} from {earlier.start}, {money(difference)} a month"
+    return SizedChange(start, key, current.get(key), None, value, difference, "", note, per_month_share=share)
 
 
 def effects(sized: list[SizedChange], months: list[str], from_day: pd.Timestamp | None = None) -> pd.Series:
