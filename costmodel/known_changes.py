@@ -325,7 +325,9 @@ def size_changes(
     keys = [(c.start, key, value) for c in changes for key, value in c.changes.items()]
     for start, key, value in sorted(keys, key=lambda item: (item[0], _number(item[2]) is None)):
         moves = _usage_types_moved(current, key, value, catalog)
-        earlier = [s for s in sized if s.key == key] or [moved_so_far[m] for m in sorted(moves) if m in moved_so_far]
+        earlier = [s for s in sized if s.key == key] or [
+            moved_so_far[m] for m in sorted(moves) if m in moved_so_far
+        ]
         if earlier:
             sized.append(_after(current, start, key, value, earlier[-1], catalog))
         else:
