@@ -13,7 +13,7 @@ import pandas as pd
 from costmodel import forecast_methods as methods
 from costmodel import record_types
 from costmodel.actuals.controls import Actuals
-from costmodel.actuals.series import daily_bill, lumps_by_month
+from costmodel.actuals.series import KEY, daily_bill, lump_keys, lumps_by_month
 from costmodel.errors import InputError
 from costmodel.forecast_charges import billed_again, billed_once_monthly
 from costmodel.output import money
@@ -35,14 +35,18 @@ def once_a_month_due(actuals: Actuals, month: str) -> float:
 
 MIN_MONTHS = 3  # complete months a forecast of the months ahead needs
 STOPPED_MONTHS = 2  # complete months a service must bill nothing in to count as stopped
+STOPPED_DAYS = 7  # with daily data: days to its end a service billed day by day must bill nothing in
+DAY_BY_DAY = 0.75  # billed on this share of the 28 days up to its last: day by day (not a fee) [fraction]
 
 
 def stopped_services(actuals: Actuals, months: list[str]) -> pd.DataFrame:
     """The cost of each stopped service in each of ``months`` (the complete ones) [USD]:
     services that billed before and nothing in the last :data:`STOPPED_MONTHS` of them nor
-    since (a database shut down, a project ended). A fall that has ended is not a trend
-    that goes on: the months ahead hold none of their cost, and the history the candidates
-    follow is the services still running (else a drift reads the drop as a slope)."""
+    since (a database shut down, a project ended), or, with daily data, billed day by day
+    and nothing in the last :data:`STOPPED_DAYS` days or more (:func:`stopped_by_the_day`).
+    A fall that has ended is not a trend that goes on: the months ahead hold none of their
+    cost, and the history the candidates follow is the services still running (else a drift
+    reads the drop as a slope, and a month's weekday medians hold a service gone)."""
     rows = actuals.rows
     usage = rows.loc[~rows["record_type"].isin(record_types.ONE_OFF)]
     by_month = usage.pivot_table(
@@ -55,20 +59,62 @@ def stopped_services(actuals: Actuals, months: list[str]) -> pd.DataFrame:
     since = by_month.loc[by_month.index > months[-1]].abs().max() >= 0.005  # the month in progress
     stopped = billed.iloc[:-STOPPED_MONTHS].any() & ~billed.iloc[-STOPPED_MONTHS:].any()
     stopped &= ~since.reindex(stopped.index, fill_value=False)
+    stopped |= stopped.index.isin(list(stopped_by_the_day(actuals)))
     return held.loc[:, stopped[stopped].index]
 
 
-def stopped_notes(stopped: pd.DataFrame) -> list[str]:
-    """One note per stopped service (see :func:`stopped_services`)."""
+def stopped_by_the_day(actuals: Actuals) -> dict[str, pd.Timestamp]:
+    """Services of daily data billed day by day (on :data:`DAY_BY_DAY` of the 28 days up to
+    their last day with cost: not a monthly fee nor a month-end job) that billed nothing in
+    the :data:`STOPPED_DAYS` days or more to the data's end: {service: first day without cost}."""
+    rows = actuals.rows
+    if set(rows["granularity"]) != {"DAILY"}:
+        return {}
+    usage = rows.loc[~rows["record_type"].isin(record_types.ONE_OFF)]
+    per_day = usage.groupby(["service", "period_start"])["unblended_cost"].sum()
+    per_day = per_day.loc[per_day.abs() >= 0.005]
+    ends = [rows["period_end"].max(), *(end for _, end in actuals.empty_periods)]
+    first_after_data = max(ends)
+    out = {}
+    for service, days in per_day.reset_index().groupby("service")["period_start"]:
+        last = days.max()
+        recent = days.loc[days > last - pd.Timedelta(days=28)]
+        quiet = (first_after_data - last).days - 1
+        if quiet >= STOPPED_DAYS and len(recent) >= DAY_BY_DAY * 28:
+            out[str(service)] = last + pd.Timedelta(days=1)
+    return out
+
+
+def stopped_notes(stopped: pd.DataFrame, quiet_since: dict[str, pd.Timestamp] | None = None) -> list[str]:
+    """One note per stopped service (see :func:`stopped_services`); ``quiet_since``: those
+    of :func:`stopped_by_the_day`."""
     notes = []
+    quiet_since = quiet_since or {}
     for service in stopped.columns:
         billed = stopped[service].loc[stopped[service].abs() >= 0.005]
+        why = (
+            f"billed nothing from {quiet_since[service].date()} to the data's end (billed day by day before)"
+            if service in quiet_since
+            else f"billed nothing in the last {STOPPED_MONTHS} complete months"
+        )
+        last = f"last billed {billed.index[-1]}: {money(float(billed.iloc[-1]))}"
         notes.append(
-            f"{service} billed nothing in the last {STOPPED_MONTHS} complete months (last billed "
-            f"{billed.index[-1]}: {money(float(billed.iloc[-1]))}): a service that stopped, so its past cost "
-            "is left out of the history the forecast follows"
+            f"{service} {why} ({last}): a service that stopped, so its past cost is left out of the history "
+            "the forecast follows"
         )
     return notes
+
+
+def _without_stopped(daily: pd.DataFrame, actuals: Actuals, services: list[str]) -> pd.DataFrame:
+    """The daily bill without the cost of ``services`` billed day by day (their once-a-month
+    charges are lumps, apart in the daily bill) [USD]."""
+    rows = actuals.rows
+    gone = rows.loc[rows["service"].isin(services) & ~rows["record_type"].isin(record_types.ONE_OFF)]
+    lumps = pd.MultiIndex.from_frame(gone[KEY]).isin(list(lump_keys(rows)))
+    per_day = gone.loc[~lumps].groupby("period_start")["unblended_cost"].sum()
+    return daily.assign(
+        recurring=daily["recurring"] - per_day.reindex(daily["date"], fill_value=0.0).to_numpy()
+    )
 
 
 def _complete_history(bill: pd.DataFrame, origin: str) -> pd.DataFrame:
@@ -120,7 +166,7 @@ def history_of(actuals: Actuals, bill: pd.DataFrame, daily_data: bool) -> tuple[
     daily = daily_bill(actuals) if daily_data else None
     if daily is not None:  # the daily data the calendar candidate follows starts with the history too
         daily = daily.loc[daily["date"] >= pd.Period(complete["month"].iloc[0], "M").start_time]
-        daily = daily.reset_index(drop=True)
+        daily = _without_stopped(daily.reset_index(drop=True), actuals, list(stopped.columns))
     left_out = stopped.sum(axis=1).to_numpy(float)
     if not daily_data:  # a reservation's upfront fee is no monthly rate (daily data: the calendar's lumps)
         once, once_notes = billed_once_monthly(actuals.rows, complete["month"].tolist())
@@ -131,7 +177,7 @@ def history_of(actuals: Actuals, bill: pd.DataFrame, daily_data: bool) -> tuple[
             "the monthly totals move less than their daily averages (monthly fees, the same in February as "
             "in March): the months ahead are forecast per month, not per day"
         )
-    return history, notes + stopped_notes(stopped)
+    return history, notes + stopped_notes(stopped, stopped_by_the_day(actuals))
 
 
 def _history(
