@@ -88,6 +88,14 @@ class CurrentMonth(Result):
     interval_basis: str = "simulated (daily model's paths)"  # where low and high come from
 
 
+# what the history and the forecast are: the one cost every reader gives (a file without it
+# is refused), not amortized, so a forecast set beside an amortized budget says so
+COST_BASIS = (
+    "unblended cost (Cost Explorer's UnblendedCost, line items' unblended cost, FOCUS BilledCost): "
+    "tax and fees in; the months ahead before credits and refunds"
+)
+
+
 @dataclass(frozen=True, repr=False)
 class Forecast(Result):
     """History and forecast of the monthly bill (the ``forecast --format json`` contract).
@@ -96,7 +104,8 @@ class Forecast(Result):
     ``candidates`` has one row per candidate: ``method``, ``mase``, ``mape_pct`` and
     ``coverage_pct`` (lists, one per month ahead: the rolling-origin backtest) and
     ``forecasts`` (backtest forecasts made one month ahead); ``interval_basis`` says where
-    the interval comes from; ``changes`` are the known changes as sized."""
+    the interval comes from; ``changes`` are the known changes as sized; ``cost_basis``
+    which cost every figure is."""
 
     history: pd.DataFrame  # month, actual [USD] (so far when in progress), complete, in_progress
     forecast: pd.DataFrame  # month, expected, low, high, known_changes [USD], in_progress
@@ -111,6 +120,7 @@ class Forecast(Result):
     candidates: pd.DataFrame = field(default_factory=pd.DataFrame)
     interval_basis: str = ""
     changes: list[SizedChange] = field(default_factory=list)
+    cost_basis: str = COST_BASIS
     # the rolling-origin backtest the choice stands on (its arrays are not a headline)
     backtest: methods.Backtest | None = field(default=None, repr=False)
 

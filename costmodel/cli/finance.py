@@ -96,6 +96,7 @@ def cmd_forecast(args: argparse.Namespace) -> None:
         write_json(
             {
                 "currency": result.currency,
+                "cost_basis": result.cost_basis,
                 "history": records(result.history),
                 "forecast": records(table),
                 "interval": result.interval,
@@ -140,6 +141,7 @@ def cmd_forecast(args: argparse.Namespace) -> None:
     if result.method:
         print(f"\nmethod: {result.method}: {result.method_description}\nwhy: {result.method_reason}")
         print(f"interval: {result.interval_basis}")
+    print(f"cost: {result.cost_basis}")
     if len(result.candidates):
         print("\nBacktest from rolling origins (per month ahead: 1 / 2 / 3 ...):")
         shown = pd.DataFrame(
