@@ -34,16 +34,16 @@ def once_a_month_due(actuals: Actuals, month: str) -> float:
 
 
 MIN_MONTHS = 3  # complete months a forecast of the months ahead needs
-STOPPED_MONTHS = 2  # complete months a service must bill nothing in to count as stopped
+STOPPED_MONTHS = 1  # the last complete month, without cost, a service that billed before has stopped
 STOPPED_DAYS = 7  # with daily data: days to its end a service billed day by day must bill nothing in
 DAY_BY_DAY = 0.75  # billed on this share of the 28 days up to its last: day by day (not a fee) [fraction]
 
 
 def stopped_services(actuals: Actuals, months: list[str]) -> pd.DataFrame:
     """The cost of each stopped service in each of ``months`` (the complete ones) [USD]:
-    services that billed before and nothing in the last :data:`STOPPED_MONTHS` of them nor
-    since (a database shut down, a project ended), or, with daily data, billed day by day
-    and nothing in the last :data:`STOPPED_DAYS` days or more (:func:`stopped_by_the_day`).
+    services that billed before and nothing in the last complete month nor since (a
+    database shut down, a project ended), or, with daily data, billed day by day and nothing
+    in the last :data:`STOPPED_DAYS` days or more (:func:`stopped_by_the_day`).
     A fall that has ended is not a trend that goes on: the months ahead hold none of their
     cost, and the history the candidates follow is the services still running (else a drift
     reads the drop as a slope, and a month's weekday medians hold a service gone)."""
@@ -95,7 +95,7 @@ def stopped_notes(stopped: pd.DataFrame, quiet_since: dict[str, pd.Timestamp] | 
         why = (
             f"billed nothing from {quiet_since[service].date()} to the data's end (billed day by day before)"
             if service in quiet_since
-            else f"billed nothing in the last {STOPPED_MONTHS} complete months"
+            else "billed nothing in the last complete month"
         )
         last = f"last billed {billed.index[-1]}: {money(float(billed.iloc[-1]))}"
         notes.append(

@@ -9,7 +9,7 @@ import pytest
 
 from costmodel.actuals import read_actuals
 from costmodel.forecast import forecast
-from tests.forecast_world import EC2, RDS, daily_bill, saved_file
+from tests.forecast_world import EC2, RDS, daily_bill, days_in_month, saved_file
 from tests.test_trust import run
 
 SERVERS = (EC2, "BoxUsage:m5.large")
@@ -72,3 +72,18 @@ def test_the_forecast_says_which_cost_it_follows(tmp_path):
     assert payload["cost_basis"].startswith("unblended cost")
     code, out, _ = run("forecast", "--actuals", path, "--months", "1")
     assert "cost: unblended cost" in out
+
+
+def test_a_service_that_billed_nothing_last_month_has_stopped(tmp_path):
+    # monthly data: EC2 $40 a day, RDS $25 a day from January to November 2026, nothing in
+    # December (shut down on 1 December). January 2027 is EC2 alone, $40 x 31 = $1,240.00;
+    # February $40 x 28 = $1,120.00. Before, a service had to bill nothing in two complete
+    # months: the drop of December was read as a slope, $1,435.68 / $1,225.52
+    starts = [dt.date(2026, month, 1) for month in range(1, 13)]
+    bill = {
+        m: {SERVERS: 40.0 * days_in_month(m)} | ({DATABASE: 25.0 * days_in_month(m)} if m.month < 12 else {})
+        for m in starts
+    }
+    result = forecast(read_actuals(saved_file(tmp_path / "ce.json", bill)), months=2)
+    assert result.forecast["expected"].tolist() == pytest.approx([1240.0, 1120.0], abs=0.01)
+    assert any(f"{RDS} billed nothing in the last complete month" in n for n in result.notes)
