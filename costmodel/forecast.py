@@ -51,6 +51,7 @@ from costmodel.forecast_bounds import (
     require_every_month,
 )
 from costmodel.forecast_methods import edge_position
+from costmodel.forecast_names import COST_BASIS
 from costmodel.known_changes import Change, SizedChange, billed_today, effects, parse_change, size_changes
 from costmodel.output import money
 from costmodel.pricing.catalog import PriceCatalog
@@ -86,14 +87,6 @@ class CurrentMonth(Result):
     month_edge: float = 0.0  # the learned extra of the month's last days still to come [USD]
     one_off_to_date: float = 0.0  # credits and refunds billed so far, in actual_to_date [USD]; none forecast
     interval_basis: str = "simulated (daily model's paths)"  # where low and high come from
-
-
-# what the history and the forecast are: the one cost every reader gives (a file without it
-# is refused), not amortized, so a forecast set beside an amortized budget says so
-COST_BASIS = (
-    "unblended cost (Cost Explorer's UnblendedCost, line items' unblended cost, FOCUS BilledCost): "
-    "tax and fees in; the months ahead before credits and refunds"
-)
 
 
 @dataclass(frozen=True, repr=False)
