@@ -73,6 +73,9 @@ MIN_DAMPED = 6  # months a damped trend is fitted on; fewer: the drift (three pa
 # origins a smaller lead is selection noise (the benchmark's development seeds: choosing the
 # plain lowest error forecast worse than keeping the default, benchmarks/finance.py)
 SWITCH_MARGIN = 0.2
+# a MASE denominator at or below a cent [USD per month]: a history flat to the cent (monthly
+# fees), over which a miss measures nothing (a $50 miss read 5,000): not meaningful
+MIN_SCALE = 0.01
 # months ahead a choice is judged on, whatever is asked: the month after next is the same
 # forecast with --months 1, 3 or 6 (a choice on the first month's errors alone differed)
 CHOICE_HORIZONS = 3
@@ -389,8 +392,14 @@ class Backtest:
     origins: list[str]  # the first month forecast from each origin
 
     def mase(self, method: str) -> np.ndarray:
-        """Mean absolute scaled error at each horizon (NaN where none was made)."""
-        return _nanmean(np.abs(self.actual - self.predicted[method]) / self.scale[:, None])
+        """Mean absolute scaled error at each horizon, over the origins whose scale is
+        meaningful (:func:`meaningful_scale`); NaN where none was made or none is."""
+        scale = np.where(meaningful_scale(self.scale), self.scale, np.nan)
+        return _nanmean(np.abs(self.actual - self.predicted[method]) / scale[:, None])
+
+    def flat_origins(self) -> int:
+        """Origins after a history flat to the cent: no MASE is told from them."""
+        return int((np.isfinite(self.scale) & ~meaningful_scale(self.scale)).sum())
 
     def mape(self, method: str) -> np.ndarray:
         """Mean absolute percentage error at each horizon [%]."""
@@ -452,11 +461,33 @@ def backtest(history: History, horizons: int, methods: list[str] | None = None) 
 
 
 def naive_scale(totals: np.ndarray) -> float:
-    """The MASE denominator: the mean absolute month-to-month change [USD per month]; a
-    cent for a flat history (so that any miss scores large); NaN with one month."""
+    """The MASE denominator: the mean absolute month-to-month change [USD per month];
+    :data:`MIN_SCALE` for a history flat to the cent; NaN with one month."""
     if len(totals) < 2:
         return math.nan
-    return max(float(np.mean(np.abs(np.diff(totals)))), 0.01)
+    return max(float(np.mean(np.abs(np.diff(totals)))), MIN_SCALE)
+
+
+def meaningful_scale(scale: np.ndarray) -> np.ndarray:
+    """Whether each origin's MASE denominator says anything: above :data:`MIN_SCALE`. A
+    history flat to the cent has no usual change, and a miss over a cent (a $50 miss: 5,000)
+    measures nothing."""
+    with np.errstate(invalid="ignore"):
+        return np.asarray(scale, dtype=float) > MIN_SCALE
+
+
+def flat_history_note(result: Backtest) -> str:
+    """Why a MASE is missing when the history before some origins was flat to the cent ("" when
+    none was)."""
+    flat = result.flat_origins()
+    if not flat:
+        return ""
+    of = len(result.scale)
+    return (
+        f"MASE not meaningful from {flat} of the {of} backtest origins: the bill before "
+        f"{'it' if flat == 1 else 'them'} was flat to the cent (no usual month-to-month change to scale a "
+        "miss by), so the MASE is over the others only (n/a, null, when none is left)"
+    )
 
 
 def choose(result: Backtest, default: str) -> tuple[str, str]:
@@ -475,15 +506,10 @@ def choose(result: Backtest, default: str) -> tuple[str, str]:
             f"the {MIN_ORIGINS} a choice needs"
         )
     common = np.all([np.isfinite(result.predicted[n][:, 0]) for n in names], axis=0)
-    scores = {
-        name: float(
-            np.nanmean(np.abs(result.actual - result.predicted[name])[common] / result.scale[common, None])
-        )
-        for name in names
-    }
+    scores, origins = _scores(result, names, common)
     best = min(scores, key=lambda name: (scores[name], name != default))
-    ranked = ", ".join(f"{name} {score:.2f}" for name, score in sorted(scores.items(), key=lambda kv: kv[1]))
-    origins = f"mean MASE over {int(common.sum())} rolling origins: {ranked}"
+    if all(math.isclose(v, scores[best], rel_tol=1e-9, abs_tol=1e-9) for v in scores.values()):
+        return default, f"the default: every candidate's backtest error is the same, a tie ({origins})"
     if best != default and scores[best] <= (1 - SWITCH_MARGIN) * scores[default]:
         return (
             best,
@@ -492,6 +518,27 @@ def choose(result: Backtest, default: str) -> tuple[str, str]:
     if best == default:
         return default, f"the default and the lowest backtest error ({origins})"
     return default, f"the default: no candidate's backtest error is {SWITCH_MARGIN:.0%} below it ({origins})"
+
+
+def _scores(result: Backtest, names: list[str], common: np.ndarray) -> tuple[dict[str, float], str]:
+    """({candidate: its mean error}, what the errors are): the mean MASE over the ``common``
+    origins whose scale is meaningful (:func:`meaningful_scale`), or, when fewer than
+    :data:`MIN_ORIGINS` are, the mean absolute error [USD] over every common origin (a
+    MASE over a history flat to the cent would rank by misses of a cent)."""
+    errors = {name: np.abs(result.actual - result.predicted[name]) for name in names}
+    scaled = common & meaningful_scale(result.scale)
+    if scaled.sum() >= MIN_ORIGINS or scaled.sum() == common.sum():
+        scores = {n: float(np.nanmean(e[scaled] / result.scale[scaled, None])) for n, e in errors.items()}
+        ranked = ", ".join(f"{n} {v:.2f}" for n, v in sorted(scores.items(), key=lambda kv: kv[1]))
+        flat = int(common.sum() - scaled.sum())
+        left_out = f" ({flat} after a bill flat to the cent left out: no MASE from them)" if flat else ""
+        return scores, f"mean MASE over {int(scaled.sum())} rolling origins{left_out}: {ranked}"
+    scores = {n: float(np.nanmean(e[common])) for n, e in errors.items()}
+    ranked = ", ".join(f"{n} ${v:,.2f}" for n, v in sorted(scores.items(), key=lambda kv: kv[1]))
+    return scores, (
+        f"mean absolute error over {int(common.sum())} rolling origins, the MASE not being meaningful "
+        f"(the bill before {int(common.sum() - scaled.sum())} of them was flat to the cent): {ranked}"
+    )
 
 
 def calibrate(
@@ -579,6 +626,8 @@ __all__ = [
     "damped_trend",
     "drift",
     "edge_position",
+    "flat_history_note",
+    "meaningful_scale",
     "naive",
     "naive_scale",
     "once_a_month",

@@ -164,6 +164,56 @@ def test_the_choice_takes_the_lowest_error_only_when_it_clearly_beats_the_defaul
     assert kept == default and "fewer than the 3 a choice needs" in why
 
 
+def test_origins_after_a_bill_flat_to_the_cent_do_not_decide_the_choice():
+    default = methods.DEFAULT_MONTHLY
+    # four origins, actual 100: the first after a history flat to the cent (scale at the $0.01
+    # floor), the others after months moving $10. Naive misses 1, 3, 3, 3; the default 0.5, 5, 5, 5.
+    # Over every origin the MASE was naive (100 + 0.3 x 3) / 4 = 25.23 against the default's
+    # (50 + 0.5 x 3) / 4 = 12.88: the cent-scaled origin decided. Over the three with a scale:
+    # naive 0.3 against 0.5, 40 % lower: naive
+    backtest = replace(
+        backtest_of({methods.NAIVE: [1, 3, 3, 3], default: [0.5, 5, 5, 5]}),
+        scale=np.array([0.01, 10, 10, 10]),
+    )
+    chosen, why = methods.choose(backtest, default)
+    assert chosen == methods.NAIVE and "mean MASE over 3 rolling origins" in why
+    assert backtest.mase(methods.NAIVE)[0] == pytest.approx(0.3)  # (3 + 3 + 3) / 10 / 3
+    # every origin flat to the cent: no MASE at all (null), the choice on the mean absolute error,
+    # naive $3 against $5: 40 % lower, naive
+    flat = backtest_of({methods.NAIVE: [3, 3, 3], default: [5, 5, 5]}, scale=0.01)
+    assert np.isnan(flat.mase(methods.NAIVE)).all() and flat.flat_origins() == 3
+    chosen, why = methods.choose(flat, default)
+    assert chosen == methods.NAIVE and "mean absolute error over 3 rolling origins" in why
+    assert "$3.00" in why and "$5.00" in why
+    # the same misses: a tie, the default, said so
+    tie = backtest_of({methods.NAIVE: [3, 3, 3], default: [3, -3, 3]}, scale=0.01)
+    chosen, why = methods.choose(tie, default)
+    assert chosen == default and "a tie" in why
+
+
+def test_a_bill_flat_to_the_cent_reports_no_mase_rather_than_thousands(tmp_path):
+    # tester: $1,100.00 every month December 2025 .. October 2026, $1,150.00 in November. The 8
+    # backtest origins (April .. November) each follow a history flat to the cent, whose MASE
+    # scale was the $0.01 floor: the one $50 miss read 50 / 8 / 0.01 = 625 one month ahead,
+    # 50 / 7 / 0.01 = 714.29 two, 50 / 6 / 0.01 = 833.33 three. Every candidate forecast $1,100
+    # from every origin: a tie on the mean absolute error, 3 misses of $50 in 8 + 7 + 6 = 21
+    # forecasts = $7.14
+    months = [str(pd.Period("2025-12", "M") + i) for i in range(12)]
+    amounts = dict.fromkeys(months, (1100.0, None)) | {"2026-11": (1150.0, None)}
+    path = monthly_response(tmp_path, dict.fromkeys(months, 0.0), amounts=amounts)
+    result = forecast(read_actuals(path), months=3)
+    assert all(m is None for mase in result.candidates["mase"] for m in mase)
+    assert result.mase_note.startswith("MASE not meaningful from 8 of the 8 backtest origins")
+    assert result.method == methods.DEFAULT_MONTHLY and "a tie" in result.method_reason
+    assert "$7.14" in result.method_reason
+    code, out, _ = run("forecast", "--actuals", path, "--format", "json")
+    payload = json.loads(out)
+    assert code == 0 and payload["mase_note"] == result.mase_note
+    assert payload["candidates"][0]["mase"] == [None, None, None]
+    code, out, _ = run("forecast", "--actuals", path)
+    assert "n/a / n/a / n/a" in out and "note: MASE not meaningful" in out
+
+
 def test_the_choice_is_judged_on_three_months_ahead_whatever_is_asked():
     # three origins, six horizons, actual 100, scale 10: naive off by 3 a month ahead at
     # every horizon (MASE 0.3), the default by 5 (0.5) on months 1-3 and 0 on months 4-6.

@@ -73,8 +73,8 @@ def _architecture(args: argparse.Namespace):  # -> Architecture
 
 
 # ---------------------------------------------------------------------------- forecast
-def _listed(values: list) -> str:
-    return " / ".join("-" if v is None else f"{v:g}" for v in values)
+def _listed(values: list, missing: str = "-") -> str:
+    return " / ".join(missing if v is None else f"{v:g}" for v in values)
 
 
 def cmd_forecast(args: argparse.Namespace) -> None:
@@ -105,6 +105,7 @@ def cmd_forecast(args: argparse.Namespace) -> None:
                 "method_reason": result.method_reason,
                 "method_description": result.method_description,
                 "candidates": records(result.candidates),
+                "mase_note": result.mase_note or None,
                 "backtest_mape_pct": json_number(result.backtest_mape_pct)
                 if result.backtest_mape_pct is not None
                 else None,
@@ -147,7 +148,9 @@ def cmd_forecast(args: argparse.Namespace) -> None:
         shown = pd.DataFrame(
             {
                 "method": result.candidates["method"],
-                "MASE": result.candidates["mase"].map(_listed),
+                "MASE": [
+                    _listed(mase, "n/a" if result.mase_note else "-") for mase in result.candidates["mase"]
+                ],
                 "MAPE %": result.candidates["mape_pct"].map(_listed),
                 f"{result.interval:.0%} interval covers %": result.candidates["coverage_pct"].map(_listed),
                 "forecasts": result.candidates["forecasts"],
