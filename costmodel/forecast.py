@@ -399,7 +399,7 @@ def forecast(
             chosen_mape = backtest.mape(chosen)
         mape = float(np.nanmean(chosen_mape)) if np.isfinite(chosen_mape).any() else None
         mase_note = methods.flat_history_note(backtest)
-        notes += [mase_note] if mase_note else []
+        notes += [n for n in (mase_note, methods.zero_month_note(backtest)) if n]
         if current is not None:
             history = _with_month_in_progress(history, current)
         ahead = [(last + i).strftime("%Y-%m") for i in range(1, months + 1)]

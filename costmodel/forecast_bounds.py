@@ -156,17 +156,52 @@ def _without_months_before_first_cost(complete: pd.DataFrame, origin: str) -> tu
     return kept, [note]
 
 
+def months_off(complete: pd.DataFrame) -> list[str]:
+    """The complete months that billed nothing between months with cost, when they are one run
+    (the service was off once, then back: an outage, not the bill's pattern). $0 months in two
+    or more runs recur: they are the bill's pattern, none is returned. Of ``complete`` after
+    :func:`before_first_cost`; the last months are never off (a stop is not known to end)."""
+    billed = ((complete["actual"] - complete["one_off"]).abs() >= 0.005).to_numpy()
+    if not billed.any():
+        return []
+    inside = np.arange(len(billed)) < np.flatnonzero(billed)[-1]
+    off = ~billed & inside
+    runs = int((off & ~np.concatenate([[False], off[:-1]])).sum())
+    return complete["month"].loc[off].tolist() if runs == 1 else []
+
+
+def _without_a_month_off(complete: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """``complete`` without the :func:`months_off` (and a note naming them), when at least
+    :data:`MIN_MONTHS` months are left; as it is otherwise."""
+    off = months_off(complete)
+    kept = complete.loc[~complete["month"].isin(off)]
+    if not off or len(kept) < MIN_MONTHS:
+        return complete, []
+    span = off[0] if len(off) == 1 else f"{off[0]}..{off[-1]}"
+    note = (
+        f"{span} billed nothing between months with cost (off once, then back): left out of the "
+        "history the forecast follows and of its backtest, so one month off is neither a fall and a "
+        "rise nor a miss that widens the interval; $0 months that recur stay (they are the bill's pattern)"
+    )
+    return kept.reset_index(drop=True), [note]
+
+
 def history_of(actuals: Actuals, bill: pd.DataFrame, daily_data: bool) -> tuple[methods.History, list[str]]:
     """(the :func:`_history` the candidates forecast from, notes on what is left out of it
     (the months before the first cost, the services that stopped) and on a bill billed by
     the month (:func:`costmodel.forecast_methods.billed_by_the_month`))."""
     complete = _complete_history(bill, actuals.origin)
     complete, notes = _without_months_before_first_cost(complete, actuals.origin)
+    held = complete["month"]
+    complete, off = _without_a_month_off(complete)
+    notes += off
     stopped = stopped_services(actuals, complete["month"].tolist())
     daily = daily_bill(actuals) if daily_data else None
     if daily is not None:  # the daily data the calendar candidate follows starts with the history too
         daily = daily.loc[daily["date"] >= pd.Period(complete["month"].iloc[0], "M").start_time]
-        daily = _without_stopped(daily.reset_index(drop=True), actuals, list(stopped.columns))
+        # and leaves the month off out as the history does
+        off_days = daily["date"].dt.strftime("%Y-%m").isin(set(held) - set(complete["month"]))
+        daily = _without_stopped(daily.loc[~off_days].reset_index(drop=True), actuals, list(stopped.columns))
     left_out = stopped.sum(axis=1).to_numpy(float)
     if not daily_data:  # a reservation's upfront fee is no monthly rate (daily data: the calendar's lumps)
         once, once_notes = billed_once_monthly(actuals.rows, complete["month"].tolist())
@@ -271,6 +306,7 @@ __all__ = [
     "STOPPED_MONTHS",
     "before_first_cost",
     "history_of",
+    "months_off",
     "never_below_zero",
     "not_below_billed_so_far",
     "once_a_month_due",

@@ -402,8 +402,14 @@ class Backtest:
         return int((np.isfinite(self.scale) & ~meaningful_scale(self.scale)).sum())
 
     def mape(self, method: str) -> np.ndarray:
-        """Mean absolute percentage error at each horizon [%]."""
-        return _nanmean(np.abs(self.actual - self.predicted[method]) / np.abs(self.actual)) * 100
+        """Mean absolute percentage error at each horizon [%], without the forecasts of a month
+        billed $0 (:meth:`zero_actuals`: no percentage error over $0)."""
+        actual = np.where(np.abs(self.actual) >= 0.005, np.abs(self.actual), np.nan)
+        return _nanmean(np.abs(self.actual - self.predicted[method]) / actual) * 100
+
+    def zero_actuals(self) -> int:
+        """Backtest forecasts (origins x horizons) of a month billed $0, left out of the MAPE."""
+        return int((np.abs(self.actual) < 0.005).sum())
 
     def ratios(self, method: str) -> np.ndarray:
         """Actual over forecast, per origin and horizon (NaN where none)."""
@@ -541,6 +547,17 @@ def _scores(result: Backtest, names: list[str], common: np.ndarray) -> tuple[dic
     )
 
 
+def zero_month_note(result: Backtest) -> str:
+    """How many backtest forecasts the MAPE leaves out, of months billed $0 ("" when none)."""
+    skipped = result.zero_actuals()
+    if not skipped:
+        return ""
+    return (
+        f"the backtest MAPE leaves out {skipped} forecast{'' if skipped == 1 else 's'} of a month billed $0 "
+        "(no percentage error over $0; the MASE and the interval keep them)"
+    )
+
+
 def calibrate(
     result: Backtest, method: str, horizons: int, interval: float
 ) -> tuple[np.ndarray, np.ndarray, str]:
@@ -633,4 +650,5 @@ __all__ = [
     "once_a_month",
     "robust_trend",
     "spread_bounds",
+    "zero_month_note",
 ]

@@ -846,6 +846,37 @@ def test_a_month_at_zero_in_the_history_warns_nothing_on_stderr(tmp_path):
     assert (result.forecast["low"] <= result.forecast["expected"]).all()
 
 
+def test_one_month_off_in_the_middle_neither_widens_the_interval_nor_nulls_the_mape(tmp_path):
+    # tester: $10 a day December 2025 .. November 2026, but May 2026 $0 (the service off for a
+    # month, then back). Its forecasts missed by 100 % and the ones after it by far more: December
+    # read $319.80 from $0.00 to $4,623.91, the MAPE null. One month off is left out, as the months
+    # before the first cost are: every other month is $10 a day, so December and January are
+    # 31 x 10 = $310, February 28 x 10 = $280, and each backtest miss is $0 (interval on the point)
+    per_day = {str(pd.Period("2025-12", "M") + i): 10.0 for i in range(12)} | {"2026-05": 0.0}
+    result = forecast(read_actuals(monthly_response(tmp_path, per_day)), months=3)
+    table = result.forecast
+    assert table["expected"].tolist() == pytest.approx([310.0, 310.0, 280.0])
+    assert table["low"].tolist() == pytest.approx([310.0, 310.0, 280.0])
+    assert table["high"].tolist() == pytest.approx([310.0, 310.0, 280.0])
+    assert result.backtest_mape_pct == pytest.approx(0.0)
+    assert any(n.startswith("2026-05 billed nothing between months with cost") for n in result.notes)
+
+
+def test_months_off_that_recur_are_the_bills_pattern_and_the_mape_skips_them(tmp_path):
+    # $10 a day, but March and July 2026 $0: off twice, the bill's pattern, so both stay in the
+    # history. Origins April .. November forecast July 1, 2 and 3 months ahead (from July, June and
+    # May): 3 forecasts of a $0 month, left out of the MAPE (no percentage over $0), said so
+    per_day = {str(pd.Period("2025-12", "M") + i): 10.0 for i in range(12)} | {"2026-03": 0.0, "2026-07": 0.0}
+    result = forecast(read_actuals(monthly_response(tmp_path, per_day)), months=3)
+    assert not any("billed nothing between months" in n for n in result.notes)
+    assert result.backtest_mape_pct is not None and all(
+        v is not None for mape in result.candidates["mape_pct"] for v in mape
+    )
+    assert any(
+        n.startswith("the backtest MAPE leaves out 3 forecasts of a month billed $0") for n in result.notes
+    )
+
+
 def test_a_change_after_the_last_month_forecast_says_it_adds_nothing(production):
     # tester31: a change from 2028 was priced in its note ("$302.34 a month") and added to no
     # month of November 2026..January 2027, without a word on why
