@@ -433,15 +433,20 @@ def _tag_causes(contributions: pd.DataFrame, tags: list[str]) -> list[dict]:
     return out
 
 
+def cause_tags(cause: dict) -> list[str]:
+    """A root cause's tags as ``KEY=VALUE`` ('(untagged)' for none), in the order read."""
+    return [
+        f"{k[len(TAG_PREFIX) :]}={v or UNTAGGED}" for k, v in cause.items() if str(k).startswith(TAG_PREFIX)
+    ]
+
+
 def top_cause(causes: list[dict]) -> str:
     """An event's largest root cause in a line: its contribution [USD], usage type, tags,
     account and region (the figure first: a long cause is cut at its end in a table)."""
     from costmodel.output import money
 
     top = causes[0]
-    tags = [
-        f"{k[len(TAG_PREFIX) :]}={v or UNTAGGED}" for k, v in top.items() if str(k).startswith(TAG_PREFIX)
-    ]
+    tags = cause_tags(top)
     where = ", ".join([*tags, *(v for v in (top["account"], top["region"]) if v)])
     return f"{money(top['contribution'])} {top['usage_type']}{f' ({where})' if where else ''}"
 
@@ -575,6 +580,7 @@ __all__ = [
     "Detection",
     "Planned",
     "alarms",
+    "cause_tags",
     "check_planned",
     "covers",
     "daily_by_usage_type",

@@ -158,3 +158,71 @@ def test_a_series_below_its_usual_days_is_expected_at_them_in_the_services_spend
     assert (event["actual"], event["expected"]) == (pytest.approx(440.0), pytest.approx(240.0))
     assert event["impact_pct"] == pytest.approx(100 * 200 / 240)
     assert alarms(detection, min_impact_pct=100).empty
+
+
+def test_the_csv_has_one_row_per_event_with_its_root_causes_ranked():
+    import math
+
+    from costmodel.cli.finance import events_csv
+
+    # four EC2 usage types at $10 a day for 60 days; on 19 February (day 50, mid-month) they
+    # bill $40, $30, $20 and $16: +$30, +$20, +$10, +$6 over their same-weekday medians of $10.
+    # One event: total impact $66, of the service's expected $40: 165 %. The CSV names the first
+    # three causes by rank and puts the fourth's $6 in other_causes_contribution: 30 + 20 + 10 + 6 = 66
+    ec2 = "Amazon Elastic Compute Cloud - Compute"
+    spikes = {
+        "BoxUsage:c5.xlarge": 40.0,
+        "EBS:VolumeUsage.gp3": 30.0,
+        "NatGateway-Bytes": 20.0,
+        "DataTransfer-Out-Bytes": 16.0,
+    }
+    series = {
+        (ec2, usage_type): [spike if day == 49 else 10.0 for day in range(60)]
+        for usage_type, spike in spikes.items()
+    }
+    (row,) = events_csv(detect(daily_actuals(series)).events).to_dict("records")
+    assert (row["start"], row["end"], row["service"], row["status"]) == (
+        "2026-02-19",
+        "2026-02-19",
+        ec2,
+        "closed",
+    )
+    assert row["total_impact"] == pytest.approx(66.0) and row["impact_pct"] == pytest.approx(165.0)
+    assert row["root_causes"] == 4
+    ranked = [(row[f"cause_{n}_usage_type"], row[f"cause_{n}_contribution"]) for n in (1, 2, 3)]
+    assert ranked == [("BoxUsage:c5.xlarge", 30.0), ("EBS:VolumeUsage.gp3", 20.0), ("NatGateway-Bytes", 10.0)]
+    assert row["other_causes_contribution"] == pytest.approx(6.0)
+    # an event of one cause leaves the other ranks empty (no figure, not $0)
+    (alone,) = events_csv(
+        detect(daily_actuals({(ec2, "BoxUsage:c5.xlarge"): series[(ec2, "BoxUsage:c5.xlarge")]})).events
+    ).to_dict("records")
+    assert alone["cause_2_usage_type"] == "" and math.isnan(alone["cause_2_contribution"])
+
+
+def test_anomalies_csv_carries_the_events_of_the_sample_and_their_tags(tmp_path):
+    import csv
+    import io
+
+    from tests.test_anomaly_tags import _two_teams
+    from tests.test_trust import run
+
+    # the sample's daily bill: the README's four events, the debug logging of 8-9 September
+    # (CloudWatch DataProcessing-Bytes, $23.22) among them; the CSV held the flagged days only
+    code, out, _ = run(
+        "anomalies", "--actuals", "data/actuals/ce-daily-2026-06..2026-10.json.gz", "--format", "csv"
+    )
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and len(rows) == 4
+    logging = next(r for r in rows if r["service"] == "AmazonCloudWatch")
+    assert (logging["start"], logging["end"], logging["root_causes"]) == ("2026-09-08", "2026-09-09", "1")
+    assert round(float(logging["total_impact"]), 2) == 23.22
+    assert (
+        logging["cause_1_usage_type"] == "USE1-DataProcessing-Bytes"
+        and logging["cause_1_region"] == "us-east-1"
+    )
+    # line items with --tag: the cause's tag value, as the JSON's "tags" (the web bucket's +$60, see
+    # test_a_focus_exports_user_tags_name_the_team)
+    bill = _two_teams(tmp_path, 34, "70.00", schema="focus", fmt="csv", tags="map")
+    code, out, _ = run("anomalies", "--focus", bill, "--tag", "team", "--format", "csv")
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert (row["cause_1_tags"], float(row["cause_1_contribution"])) == ("team=web", 60.0)

@@ -340,7 +340,7 @@ def cmd_anomalies(args: argparse.Namespace) -> int:
         )
         return code
     if args.format == "csv":
-        write_csv(shown)
+        write_csv(events_csv(events))
         return code
     _print_anomalies(detection, events, shown, steps, progress)
     return code
@@ -438,6 +438,48 @@ def _event_json(event: dict) -> dict:
         "kind": event["kind"],
         **({"tag_causes": tag_causes} if tagged else {}),
     }
+
+
+CSV_CAUSES = 3  # root causes an event's CSV row names in columns of their own (AWS's console shows the top)
+
+
+def events_csv(events: pd.DataFrame, causes: int = CSV_CAUSES) -> pd.DataFrame:
+    """One row per event for a spreadsheet: the event's columns, ``root_causes`` (how many),
+    the first ``causes`` root causes ranked by contribution (``cause_N_usage_type``,
+    ``_account``, ``_region``, ``_tags`` as ``KEY=VALUE`` ``;``-joined, ``_contribution``
+    [USD]; empty past the last), and ``other_causes_contribution`` [USD], the rest: the
+    contributions add up to ``total_impact``."""
+    from costmodel.anomalies import cause_tags
+
+    rows = []
+    for event in events.to_dict("records"):
+        row = {
+            "start": event["start"].strftime("%Y-%m-%d"),
+            "end": event["end"].strftime("%Y-%m-%d"),
+            **{k: event[k] for k in ("service", "total_impact", "impact_pct", "actual", "expected")},
+            **{k: event[k] for k in ("status", "planned", "kind")},
+            "root_causes": len(event["root_causes"]),
+        }
+        ranked = event["root_causes"]
+        for rank in range(1, causes + 1):
+            cause = ranked[rank - 1] if rank <= len(ranked) else None
+            row |= {
+                f"cause_{rank}_usage_type": cause["usage_type"] if cause else "",
+                f"cause_{rank}_account": cause["account"] if cause else "",
+                f"cause_{rank}_region": cause["region"] if cause else "",
+                f"cause_{rank}_tags": ";".join(cause_tags(cause)) if cause else "",
+                f"cause_{rank}_contribution": float(cause["contribution"]) if cause else math.nan,
+            }
+        row["other_causes_contribution"] = float(sum(c["contribution"] for c in ranked[causes:]))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=_events_csv_columns(causes))
+
+
+def _events_csv_columns(causes: int) -> list[str]:
+    each = ("usage_type", "account", "region", "tags", "contribution")
+    head = ["start", "end", "service", "total_impact", "impact_pct", "actual", "expected"]
+    ranked = [f"cause_{rank}_{part}" for rank in range(1, causes + 1) for part in each]
+    return [*head, "status", "planned", "kind", "root_causes", *ranked, "other_causes_contribution"]
 
 
 def _print_anomalies(
