@@ -8,6 +8,12 @@ For each usage type (region-insensitive prefix, same region) with modelled quant
 * ``volume_variance   = (Qa - Qm * H / 730) * Pm`` (hour-based) or ``(Qa - Qm) * Pm``;
 * ``rate_variance     = Ca - Qa * Pm``;
 
+and, for a period of ``H`` hours shorter than its calendar month of ``Hm`` (one day of daily
+data, a month in progress), the quantities not billed by the hour at the period's share of
+the month (AWS prorates a GB-Mo over the month's own hours): ``calendar_variance = (Qm * H /
+Hm - Qm) * Pm`` and ``volume_variance = (Qa - Qm * H / Hm) * Pm`` (over a whole month the
+contract's, ``H / Hm`` being 1);
+
 and, for money on the bill that is not usage (credits, refunds, tax, the support plan:
 :data:`costmodel.categories.BILL_ADJUSTMENTS`), ``bill_adjustment = Ca`` with the three
 variances 0: each is its own step from the model to the bill, never volume. So
@@ -114,18 +120,26 @@ def _actual_lines(mapped: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index().rename(columns={"region": "region_key"})
 
 
-def decompose(sub: pd.DataFrame, hours: float) -> pd.DataFrame:
-    """Calendar, volume and rate variance of sub-lines with Qm, Pm, Cm, Qa, Ca, unit [USD]."""
+def decompose(sub: pd.DataFrame, hours: float, month_hours: float | None = None) -> pd.DataFrame:
+    """Calendar, volume and rate variance of sub-lines with Qm, Pm, Cm, Qa, Ca, unit [USD].
+
+    ``hours`` is the data's period [h]; ``month_hours`` its calendar month's (672..744; default
+    ``hours``, a whole month). A period shorter than its month (one day of daily data, a month
+    in progress) bills what is not by the hour for its share of the month: a GB-Mo of storage
+    is prorated over the month's own hours as AWS prorates it, a month's usage by the same
+    share, so that part is calendar, not volume (32 GB-Mo billed in a day of a 1,000 GB volume
+    is as modelled)."""
     qm, pm, qa, ca, cm = (sub[c].to_numpy(dtype=float) for c in ("Qm", "Pm", "Qa", "Ca", "Cm"))
     hourly = sub["unit"].isin(HOURLY_UNITS).to_numpy()
-    scale = np.where(hourly, hours / HOURS_PER_MONTH, 1.0)
+    share_of_month = min(hours / month_hours, 1.0) if month_hours else 1.0
+    scale = np.where(hourly, hours / HOURS_PER_MONTH, share_of_month)
     # Unmodelled usage: all of its cost is volume (contract), whatever its quantity;
     # credits, refunds, tax and support are not usage: all of it is their own step.
     adjustment = sub["category"].isin(BILL_ADJUSTMENTS).to_numpy()
     unmodelled = (cm == 0) & (qm == 0) & ~adjustment
     usage = ~adjustment
     return sub.assign(
-        calendar_variance=np.where(hourly & ~unmodelled & usage, (qm * scale - qm) * pm, 0.0),
+        calendar_variance=np.where(~unmodelled & usage, (qm * scale - qm) * pm, 0.0),
         volume_variance=np.where(unmodelled, ca, np.where(usage, (qa - qm * scale) * pm, 0.0)),
         rate_variance=np.where(unmodelled | adjustment, 0.0, ca - qa * pm),
         bill_adjustment=np.where(adjustment, ca, 0.0),
@@ -156,7 +170,15 @@ def _sub_line_prices(sub: pd.DataFrame) -> np.ndarray:
     return np.where(sub["Qm"] > 0, sub["Pm"], own)
 
 
-def _explain(row: pd.Series, hours: float) -> str:
+def _period_text(hours: float, month_hours: float) -> str:
+    """What the calendar variance stands for: the month's hours against the model's 730, or
+    the part of the month the data covers."""
+    if hours < month_hours:
+        return f"the data covers {hours:.0f} h of the month's {month_hours:.0f}"
+    return f"{hours:.0f} h in the month vs {HOURS_PER_MONTH}"
+
+
+def _explain(row: pd.Series, hours: float, month_hours: float | None = None) -> str:
     cat, unit = row["category"], row["unit"]
     if cat in BILL_ADJUSTMENTS:
         what = "the support plan" if cat == SUPPORT.name else cat.lower()
@@ -191,7 +213,7 @@ def _explain(row: pd.Series, hours: float) -> str:
         cause = "commitments, credits or discounts" if variances["rate"] < 0 else "price above list"
         parts.append(f"rate {signed_money(variances['rate'])} ({cause})")
     if abs(variances["calendar"]) >= 0.5:
-        parts.append(f"{hours:.0f} h in the month vs {HOURS_PER_MONTH}")
+        parts.append(_period_text(hours, month_hours or hours))
     if max(abs(v) for v in variances.values()) < 0.005:
         return "as modelled" + (f": {parts[0]}" if parts else "")
     driver = max(variances, key=lambda k: abs(variances[k]))
@@ -417,13 +439,14 @@ def _reconcile(
     sub["unit"] = sub["unit"].fillna("")
     sub["Pm"] = sub["Pm"].fillna(0.0)
     sub["actual_usage_types"] = sub["actual_usage_types"].map(lambda v: v if isinstance(v, list) else [])
-    sub = decompose(_quantities(sub), hours)
+    month_hours = pd.Period(month, "M").days_in_month * 24.0
+    sub = decompose(_quantities(sub), hours, month_hours)
 
     table = _lines(sub, documented, stated)
     threshold_pct, threshold_usd = thresholds
     diff = (table["actual"] - table["modelled"]).abs()
     table["flag"] = (diff >= threshold_usd) & (diff >= threshold_pct / 100 * table["modelled"].abs())
-    table["explanation"] = [_explain(r, hours) for r in table.to_dict("records")]
+    table["explanation"] = [_explain(r, hours, month_hours) for r in table.to_dict("records")]
     table = table[[*LINE_COLUMNS, "quantity_inferred"]]  # "detail" only feeds the explanation
 
     unmapped_rows = mapped.loc[mapped["category"] == ""]
