@@ -463,6 +463,25 @@ def alarms(detection: Detection, min_impact_usd: float = 0.0, min_impact_pct: fl
     return events.loc[keep].reset_index(drop=True)
 
 
+def already_reported(events: pd.DataFrame, before: pd.DataFrame) -> pd.Series:
+    """Whether each of ``events`` was reported by the run of the day before (``before``: the
+    events that run listed, past its thresholds): one of the same service, planned or not
+    alike, whose days overlap it (an event still open yesterday and today is one event: a
+    daily job alerts on it once)."""
+    seen = [
+        bool(
+            (
+                (before["service"] == event["service"])
+                & (before["planned"].astype(bool) == bool(event["planned"]))
+                & (before["start"] <= event["end"])
+                & (before["end"] >= event["start"])
+            ).any()
+        )
+        for event in events.to_dict("records")
+    ]
+    return pd.Series(seen, index=events.index, dtype=bool)
+
+
 def read_planned(path: str | Path) -> list[Planned]:
     """A file of planned changes: YAML, a list of ``{start: YYYY-MM-DD, service: NAME,
     usage_type: optional, note: optional}``; an empty list (or no document) plans nothing."""
@@ -580,6 +599,7 @@ __all__ = [
     "Detection",
     "Planned",
     "alarms",
+    "already_reported",
     "cause_tags",
     "check_planned",
     "covers",

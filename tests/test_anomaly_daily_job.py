@@ -111,3 +111,68 @@ def test_two_steps_of_one_series_are_both_listed():
     steps = detection.steps[["date", "before", "after"]].values.tolist()
     assert steps == [[pd.Timestamp("2026-01-31"), 100.0, 150.0], [pd.Timestamp("2026-03-07"), 150.0, 200.0]]
     assert detection.events.empty
+
+
+def _daily_file(tmp_path, per_day: dict[str, float]):
+    """A DAILY GetCostAndUsage response (grouped by SERVICE) of S3 billing ``per_day[day]``."""
+    import json
+
+    results = [
+        {
+            "TimePeriod": {"Start": day, "End": str((pd.Timestamp(day) + pd.Timedelta(days=1)).date())},
+            "Total": {},
+            "Groups": [
+                {
+                    "Keys": ["Amazon Simple Storage Service"],
+                    "Metrics": {"UnblendedCost": {"Amount": f"{amount:.10f}", "Unit": "USD"}},
+                }
+            ],
+            "Estimated": False,
+        }
+        for day, amount in per_day.items()
+    ]
+    path = tmp_path / "ce-daily.json"
+    path.write_text(
+        json.dumps({"GroupDefinitions": [{"Type": "DIMENSION", "Key": "SERVICE"}], "ResultsByTime": results})
+    )
+    return path
+
+
+def test_a_daily_job_is_told_which_events_the_day_before_reported_already(tmp_path):
+    import json
+
+    from tests.test_trust import run
+
+    # S3 at $10 a day from 1 January 2026 for 60 days, $40 on 19 and 20 February (+$30 each).
+    # The job of 20 February (data through the 19th) reports the event first: new. The job of
+    # the 21st sees it still open, 19-20 February, +$60: the job of the 20th reported it, so not
+    # new (a daily job alerts once per event). The job of the 23rd: closed, reported before too.
+    days = [str(d.date()) for d in pd.date_range("2026-01-01", periods=60)]
+    path = _daily_file(tmp_path, {d: 40.0 if d in ("2026-02-19", "2026-02-20") else 10.0 for d in days})
+
+    def events(as_of: str) -> list[dict]:
+        code, out, err = run("anomalies", "--actuals", path, "--as-of", as_of, "--format", "json")
+        assert code == 0, err
+        return json.loads(out)["events"]
+
+    (first,) = events("2026-02-20")
+    assert (first["start"], first["end"], first["status"], first["new"]) == (
+        "2026-02-19",
+        "2026-02-19",
+        "open",
+        True,
+    )
+    (again,) = events("2026-02-21")
+    assert (again["end"], again["total_impact"], again["status"], again["new"]) == (
+        "2026-02-20",
+        60.0,
+        "open",
+        False,
+    )
+    (closed,) = events("2026-02-23")
+    assert (closed["status"], closed["new"]) == ("closed", False)
+    # the table marks it; without --as-of there is no day before to tell: null
+    code, out, _ = run("anomalies", "--actuals", path, "--as-of", "2026-02-21")
+    assert code == 0 and " open   reported " in out
+    code, out, _ = run("anomalies", "--actuals", path, "--format", "json")
+    assert [e["new"] for e in json.loads(out)["events"]] == [None]

@@ -306,7 +306,10 @@ def cmd_anomalies(args: argparse.Namespace) -> int:
         raise InputError(anomalies.too_short(detection))
     alarms = anomalies.alarms(detection, args.min_impact_usd, args.min_impact_pct)
     found, steps = _alarmed_days(detection, alarms), detection.steps
-    events = pd.concat([alarms, detection.events.loc[detection.events["planned"]]], ignore_index=True)
+    events = _reported(detection, alarms)
+    if args.as_of:  # a daily job: which events the run of the day before reported already
+        before = _reported_the_day_before(args, actuals, labels, planned)
+        events = events.assign(new=~anomalies.already_reported(events, before))
     if args.month:
         from costmodel.inputs import parse_month
 
@@ -384,6 +387,28 @@ def _stale_as_of(args: argparse.Namespace, actuals: Actuals) -> list[str]:
     return [month for month in in_progress_months(actuals) if month <= last.strftime("%Y-%m")]
 
 
+def _reported(detection: Detection, alarms: pd.DataFrame) -> pd.DataFrame:
+    """The events a run lists: its alarms and the planned events."""
+    return pd.concat([alarms, detection.events.loc[detection.events["planned"]]], ignore_index=True)
+
+
+def _reported_the_day_before(
+    args: argparse.Namespace, actuals: Actuals, labels: dict, planned: list
+) -> pd.DataFrame:
+    """The events the same command listed the day before (its data without the last day;
+    none when that is too short to score)."""
+    from costmodel import anomalies
+    from costmodel.actuals.series import cut
+
+    last = actuals.rows["period_start"].max()
+    before = anomalies.detect(
+        cut(actuals, str(last.date())), min_usd=args.min_usd, labels=labels, planned=planned
+    )
+    if anomalies.too_short(before):
+        return before.events.iloc[:0]
+    return _reported(before, anomalies.alarms(before, args.min_impact_usd, args.min_impact_pct))
+
+
 def _alarmed_days(detection: Detection, alarms: pd.DataFrame) -> pd.DataFrame:
     """The flagged series-days of the events that are alarms."""
     days = detection.anomalies
@@ -436,6 +461,8 @@ def _event_json(event: dict) -> dict:
         "status": event["status"],
         "planned": bool(event["planned"]),
         "kind": event["kind"],
+        # with --as-of: false when the run of the day before reported it already (alert once)
+        "new": bool(event["new"]) if "new" in event else None,
         **({"tag_causes": tag_causes} if tagged else {}),
     }
 
@@ -471,8 +498,8 @@ def events_csv(events: pd.DataFrame, causes: int = CSV_CAUSES) -> pd.DataFrame:
                 f"cause_{rank}_contribution": float(cause["contribution"]) if cause else math.nan,
             }
         row["other_causes_contribution"] = float(sum(c["contribution"] for c in ranked[causes:]))
-        rows.append(row)
-    return pd.DataFrame(rows, columns=_events_csv_columns(causes))
+        rows.append(row | ({"new": bool(event["new"])} if "new" in event else {}))
+    return pd.DataFrame(rows, columns=_events_csv_columns(causes) + (["new"] if "new" in events else []))
 
 
 def _events_csv_columns(causes: int) -> list[str]:
@@ -498,11 +525,25 @@ def _print_anomalies(
             continue
         if title:
             print(title)
+        shown_new = ["new"] if "new" in part else []
         table = part.assign(
             start=part["start"].dt.strftime("%Y-%m-%d"),
             end=part["end"].dt.strftime("%Y-%m-%d"),
             top_cause=[top_cause(e) for e in part["root_causes"]],
-        )[["start", "end", "service", "total_impact", "impact_pct", "status", "kind", "top_cause"]]
+            **({"new": part["new"].map({True: "new", False: "reported"})} if shown_new else {}),
+        )[
+            [
+                "start",
+                "end",
+                "service",
+                "total_impact",
+                "impact_pct",
+                "status",
+                *shown_new,
+                "kind",
+                "top_cause",
+            ]
+        ]
         print(table_text(table, money_columns=("total_impact",)))
     if len(shown):
         print()
