@@ -114,7 +114,6 @@ class Forecast(Result):
     interval_basis: str = ""
     changes: list[SizedChange] = field(default_factory=list)
     cost_basis: str = COST_BASIS
-    mase_note: str = ""  # why a MASE is null: a history flat to the cent ("" when every one is told)
     # the rolling-origin backtest the choice stands on (its arrays are not a headline)
     backtest: methods.Backtest | None = field(default=None, repr=False)
 
@@ -381,7 +380,7 @@ def forecast(
     notes += _one_off_note(complete)
     chosen, reason, basis = method or "", "", ""
     candidates = pd.DataFrame(columns=["method", "mase", "mape_pct", "coverage_pct", "forecasts"])
-    mape, backtest, mase_note = None, None, ""
+    mape, backtest = None, None
     with_cost = len(complete) - len(before_first_cost(complete))
     if with_cost < MIN_MONTHS and current is not None:
         notes.append(
@@ -398,8 +397,7 @@ def forecast(
             candidates = candidates_table(backtest, interval)
             chosen_mape = backtest.mape(chosen)
         mape = float(np.nanmean(chosen_mape)) if np.isfinite(chosen_mape).any() else None
-        mase_note = methods.flat_history_note(backtest)
-        notes += [n for n in (mase_note, methods.zero_month_note(backtest)) if n]
+        notes += [n for n in (methods.flat_history_note(backtest), methods.zero_month_note(backtest)) if n]
         if current is not None:
             history = _with_month_in_progress(history, current)
         ahead = [(last + i).strftime("%Y-%m") for i in range(1, months + 1)]
@@ -433,7 +431,6 @@ def forecast(
         interval_basis=basis,
         changes=sized,
         backtest=backtest,
-        mase_note=mase_note,
     )
 
 

@@ -55,8 +55,10 @@ def stopped_services(actuals: Actuals, months: list[str]) -> pd.DataFrame:
     if len(months) <= STOPPED_MONTHS or by_month.empty:
         return pd.DataFrame(index=months)
     held = by_month.reindex(months, fill_value=0.0)
-    billed = held.abs() >= 0.005
-    since = by_month.loc[by_month.index > months[-1]].abs().max() >= 0.005  # the month in progress
+    billed = held.abs() >= methods.NOTHING_BILLED_USD
+    since = (
+        by_month.loc[by_month.index > months[-1]].abs().max() >= methods.NOTHING_BILLED_USD
+    )  # the month in progress
     stopped = billed.iloc[:-STOPPED_MONTHS].any() & ~billed.iloc[-STOPPED_MONTHS:].any()
     stopped &= ~since.reindex(stopped.index, fill_value=False)
     stopped |= stopped.index.isin(list(stopped_by_the_day(actuals)))
@@ -91,7 +93,7 @@ def stopped_notes(stopped: pd.DataFrame, quiet_since: dict[str, pd.Timestamp] | 
     notes = []
     quiet_since = quiet_since or {}
     for service in stopped.columns:
-        billed = stopped[service].loc[stopped[service].abs() >= 0.005]
+        billed = stopped[service].loc[stopped[service].abs() >= methods.NOTHING_BILLED_USD]
         why = (
             f"billed nothing from {quiet_since[service].date()} to the data's end (billed day by day before)"
             if service in quiet_since
@@ -127,11 +129,16 @@ def _complete_history(bill: pd.DataFrame, origin: str) -> pd.DataFrame:
     return complete
 
 
+def _billed(complete: pd.DataFrame) -> np.ndarray:
+    """Whether each month billed anything before credits and refunds."""
+    return ((complete["actual"] - complete["one_off"]).abs() >= methods.NOTHING_BILLED_USD).to_numpy()
+
+
 def before_first_cost(complete: pd.DataFrame) -> list[str]:
     """The complete months before the first that billed anything (a range fetched from before
     the account or the service began: Cost Explorer lists those months without cost). They
     are no part of the bill's history: a drift or a trend would read the start as a rise."""
-    billed = ((complete["actual"] - complete["one_off"]).abs() >= 0.005).to_numpy()
+    billed = _billed(complete)
     first = int(np.argmax(billed)) if billed.any() else len(billed)
     return complete["month"].iloc[:first].tolist()
 
@@ -161,7 +168,7 @@ def months_off(complete: pd.DataFrame) -> list[str]:
     (the service was off once, then back: an outage, not the bill's pattern). $0 months in two
     or more runs recur: they are the bill's pattern, none is returned. Of ``complete`` after
     :func:`before_first_cost`; the last months are never off (a stop is not known to end)."""
-    billed = ((complete["actual"] - complete["one_off"]).abs() >= 0.005).to_numpy()
+    billed = _billed(complete)
     if not billed.any():
         return []
     inside = np.arange(len(billed)) < np.flatnonzero(billed)[-1]

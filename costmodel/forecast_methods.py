@@ -62,12 +62,12 @@ import pandas as pd
 
 from costmodel.constants import DAYS_PER_AVERAGE_MONTH
 from costmodel.forecast_charges import once_a_month
+from costmodel.forecast_intervals import MIN_ERRORS, bounds, spread_bounds
 from costmodel.forecast_names import CALENDAR, COMBINATION, DAMPED, DRIFT, DRIFT_WINDOW, NAIVE
 
 MIN_TRAIN = 4  # complete months before a backtest origin (a damped trend needs them)
 MAX_ORIGINS = 12  # backtest origins: the last twelve months (recent errors are the relevant ones)
 MIN_ORIGINS = 3  # one-month-ahead backtest forecasts a choice needs; fewer: the default candidate
-MIN_ERRORS = 8  # errors a horizon's own quantiles need; fewer: every horizon's, pooled
 MIN_DAMPED = 6  # months a damped trend is fitted on; fewer: the drift (three parameters need them)
 # a candidate replaces the default only when its backtest error is this much lower: on a dozen
 # origins a smaller lead is selection noise (the benchmark's development seeds: choosing the
@@ -76,6 +76,7 @@ SWITCH_MARGIN = 0.2
 # a MASE denominator at or below a cent [USD per month]: a history flat to the cent (monthly
 # fees), over which a miss measures nothing (a $50 miss read 5,000): not meaningful
 MIN_SCALE = 0.01
+NOTHING_BILLED_USD = 0.005  # a month's bill under half a cent is a month billed nothing [USD]
 # months ahead a choice is judged on, whatever is asked: the month after next is the same
 # forecast with --months 1, 3 or 6 (a choice on the first month's errors alone differed)
 CHOICE_HORIZONS = 3
@@ -404,12 +405,12 @@ class Backtest:
     def mape(self, method: str) -> np.ndarray:
         """Mean absolute percentage error at each horizon [%], without the forecasts of a month
         billed $0 (:meth:`zero_actuals`: no percentage error over $0)."""
-        actual = np.where(np.abs(self.actual) >= 0.005, np.abs(self.actual), np.nan)
+        actual = np.where(np.abs(self.actual) >= NOTHING_BILLED_USD, np.abs(self.actual), np.nan)
         return _nanmean(np.abs(self.actual - self.predicted[method]) / actual) * 100
 
     def zero_actuals(self) -> int:
         """Backtest forecasts (origins x horizons) of a month billed $0, left out of the MAPE."""
-        return int((np.abs(self.actual) < 0.005).sum())
+        return int((np.abs(self.actual) < NOTHING_BILLED_USD).sum())
 
     def ratios(self, method: str) -> np.ndarray:
         """Actual over forecast, per origin and horizon (NaN where none)."""
@@ -427,7 +428,7 @@ class Backtest:
         inside = np.full(ratios.shape, np.nan)
         for i in range(ratios.shape[0]):
             others = np.delete(ratios, i, axis=0)
-            low, high, _ = _bounds(others, ratios.shape[1], interval)
+            low, high, _ = bounds(others, ratios.shape[1], interval)
             for h in range(ratios.shape[1]):
                 if np.isfinite(ratios[i, h]) and np.isfinite(low[h]):
                     inside[i, h] = float(low[h] <= ratios[i, h] <= high[h])
@@ -482,11 +483,10 @@ def meaningful_scale(scale: np.ndarray) -> np.ndarray:
         return np.asarray(scale, dtype=float) > MIN_SCALE
 
 
-def flat_history_note(result: Backtest) -> str:
+def flat_history_note(result: Backtest | None) -> str:
     """Why a MASE is missing when the history before some origins was flat to the cent ("" when
-    none was)."""
-    flat = result.flat_origins()
-    if not flat:
+    none was, or without a backtest)."""
+    if result is None or not (flat := result.flat_origins()):
         return ""
     of = len(result.scale)
     return (
@@ -564,64 +564,7 @@ def calibrate(
     """(low, high, how): factors on the forecast of each horizon for the ``interval``
     [fraction] bounds, from the backtest's ratios of actual to forecast; NaN where too few
     errors were made to say."""
-    return _bounds(result.ratios(method), horizons, interval)
-
-
-def _bounds(ratios: np.ndarray, horizons: int, interval: float) -> tuple[np.ndarray, np.ndarray, str]:
-    low, high = np.full(horizons, np.nan), np.full(horizons, np.nan)
-    pooled = _pooled(ratios)
-    ways = []
-    for h in range(horizons):
-        own = ratios[:, h] if h < ratios.shape[1] else np.array([])
-        own = own[np.isfinite(own)] - 1
-        if len(own) >= MIN_ERRORS:
-            low[h], high[h] = _conformal(own, interval)
-            ways.append("own")
-        if len(pooled) >= MIN_ERRORS:
-            lower, upper = _conformal(pooled, interval)
-            if not (lower * (h + 1) >= low[h] and upper * (h + 1) <= high[h]):  # wider, or the only one
-                low[h], high[h] = np.fmin(low[h], lower * (h + 1)), np.fmax(high[h], upper * (h + 1))
-                ways.append("pooled")
-    how = {
-        "own": "each horizon's own backtest errors",
-        "pooled": "every horizon's backtest errors pooled, scaled by the months ahead",
-    }
-    said = " widened by ".join(how[w] for w in dict.fromkeys(ways))
-    return np.minimum(1 + low, 1.0), np.maximum(1 + high, 1.0), said
-
-
-def spread_bounds(daily_average: np.ndarray, horizons: int, interval: float) -> tuple[np.ndarray, np.ndarray]:
-    """Bounds when the backtest is too short to calibrate: the month-to-month relative
-    changes' root mean square, times the normal quantile of ``interval`` and the square
-    root of the horizon (a random walk's spread) [factors on the forecast]."""
-    from statistics import NormalDist
-
-    with np.errstate(divide="ignore", invalid="ignore"):  # a month at $0 has no relative change
-        changes = daily_average[1:] / daily_average[:-1] - 1 if len(daily_average) > 1 else np.zeros(1)
-    spread = (
-        float(np.sqrt(np.mean(changes[np.isfinite(changes)] ** 2))) if np.isfinite(changes).any() else 0.0
-    )
-    z = NormalDist().inv_cdf((1 + interval) / 2)
-    width = z * spread * np.sqrt(np.arange(1, horizons + 1))
-    return 1 - width, 1 + width
-
-
-def _pooled(ratios: np.ndarray) -> np.ndarray:
-    """Relative errors of every horizon, each divided by its horizon [months]."""
-    if ratios.size == 0:
-        return np.array([])
-    flat = np.concatenate([(ratios[:, h] - 1) / (h + 1) for h in range(ratios.shape[1])])
-    return flat[np.isfinite(flat)]
-
-
-def _conformal(errors: np.ndarray, interval: float) -> tuple[float, float]:
-    """The lower and upper split-conformal quantiles of ``errors`` for a central ``interval``."""
-    ordered = np.sort(errors)
-    n = len(ordered)
-    tail = (1 - interval) / 2
-    upper = min(math.ceil((n + 1) * (1 - tail)), n) - 1
-    lower = max(math.floor((n + 1) * tail), 1) - 1
-    return float(ordered[lower]), float(ordered[upper])
+    return bounds(result.ratios(method), horizons, interval)
 
 
 __all__ = [
@@ -630,6 +573,7 @@ __all__ = [
     "DEFAULT_DAILY",
     "DEFAULT_MONTHLY",
     "DESCRIPTIONS",
+    "MIN_ERRORS",
     "NAIVE",
     "Backtest",
     "DailyPattern",

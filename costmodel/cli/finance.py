@@ -79,6 +79,7 @@ def _listed(values: list, missing: str = "-") -> str:
 
 def cmd_forecast(args: argparse.Namespace) -> None:
     from costmodel.forecast import forecast, parse_change
+    from costmodel.forecast_methods import flat_history_note
 
     changes = [parse_change(text) for text in args.change or []]
     arch = _architecture(args) if changes else None
@@ -91,6 +92,7 @@ def cmd_forecast(args: argparse.Namespace) -> None:
         method=args.method,
     )
     table = result.forecast
+    mase_note = flat_history_note(result.backtest)  # why a MASE is null ("" when every one is told)
     if args.format == "json":
         current = result.current
         write_json(
@@ -105,7 +107,7 @@ def cmd_forecast(args: argparse.Namespace) -> None:
                 "method_reason": result.method_reason,
                 "method_description": result.method_description,
                 "candidates": records(result.candidates),
-                "mase_note": result.mase_note or None,
+                "mase_note": mase_note or None,
                 "backtest_mape_pct": json_number(result.backtest_mape_pct)
                 if result.backtest_mape_pct is not None
                 else None,
@@ -148,9 +150,7 @@ def cmd_forecast(args: argparse.Namespace) -> None:
         shown = pd.DataFrame(
             {
                 "method": result.candidates["method"],
-                "MASE": [
-                    _listed(mase, "n/a" if result.mase_note else "-") for mase in result.candidates["mase"]
-                ],
+                "MASE": [_listed(mase, "n/a" if mase_note else "-") for mase in result.candidates["mase"]],
                 "MAPE %": result.candidates["mape_pct"].map(_listed),
                 f"{result.interval:.0%} interval covers %": result.candidates["coverage_pct"].map(_listed),
                 "forecasts": result.candidates["forecasts"],
