@@ -397,7 +397,6 @@ def forecast(
             candidates = candidates_table(backtest, interval)
             chosen_mape = backtest.mape(chosen)
         mape = float(np.nanmean(chosen_mape)) if np.isfinite(chosen_mape).any() else None
-        notes += [n for n in (methods.flat_history_note(backtest), methods.zero_month_note(backtest)) if n]
         if current is not None:
             history = _with_month_in_progress(history, current)
         ahead = [(last + i).strftime("%Y-%m") for i in range(1, months + 1)]
@@ -450,10 +449,10 @@ def _changes_dated_in_the_data(
 
 
 def _interval_notes(basis: str, backtest: methods.Backtest, chosen: str, interval: float) -> list[str]:
-    """What the interval cannot be: not calibrated (too short a backtest), or too wide for
-    its errors (:func:`_too_few_errors_for_the_interval`)."""
+    """Notes on the backtest: a MASE or MAPE left out, an interval not calibrated or too wide."""
     uncalibrated = [f"the interval is {basis}"] if basis.startswith("not calibrated") else []
-    return uncalibrated + _too_few_errors_for_the_interval(backtest, chosen, interval)
+    said = [methods.flat_history_note(backtest), methods.zero_month_note(backtest), *uncalibrated]
+    return [n for n in said if n] + _too_few_errors_for_the_interval(backtest, chosen, interval)
 
 
 def _too_few_errors_for_the_interval(backtest: methods.Backtest, chosen: str, interval: float) -> list[str]:
