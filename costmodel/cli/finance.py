@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from costmodel.actuals.controls import Actuals
     from costmodel.anomalies import Detection
     from costmodel.budget import BudgetFile
-    from costmodel.forecast import CurrentMonth
+    from costmodel.forecast import CurrentMonth, Forecast
 
 
 def _actuals(
@@ -77,9 +77,17 @@ def _listed(values: list, missing: str = "-") -> str:
     return " / ".join(missing if v is None else f"{v:g}" for v in values)
 
 
-def cmd_forecast(args: argparse.Namespace) -> None:
-    from costmodel.forecast import forecast, parse_change
+def _mase_column(result: Forecast) -> list[str]:
+    """Each candidate's backtest MASE per month ahead: n/a where the history was flat to the cent."""
     from costmodel.forecast_methods import flat_history_note
+
+    missing = "n/a" if flat_history_note(result.backtest) else "-"
+    return [_listed(mase, missing) for mase in result.candidates["mase"]]
+
+
+def cmd_forecast(args: argparse.Namespace) -> None:
+    from costmodel import forecast_methods as methods
+    from costmodel.forecast import forecast, parse_change
 
     changes = [parse_change(text) for text in args.change or []]
     arch = _architecture(args) if changes else None
@@ -92,7 +100,6 @@ def cmd_forecast(args: argparse.Namespace) -> None:
         method=args.method,
     )
     table = result.forecast
-    mase_note = flat_history_note(result.backtest)  # why a MASE is null ("" when every one is told)
     if args.format == "json":
         current = result.current
         write_json(
@@ -107,7 +114,7 @@ def cmd_forecast(args: argparse.Namespace) -> None:
                 "method_reason": result.method_reason,
                 "method_description": result.method_description,
                 "candidates": records(result.candidates),
-                "mase_note": mase_note or None,
+                "mase_note": methods.flat_history_note(result.backtest) or None,  # why a MASE is null
                 "backtest_mape_pct": json_number(result.backtest_mape_pct)
                 if result.backtest_mape_pct is not None
                 else None,
@@ -150,7 +157,7 @@ def cmd_forecast(args: argparse.Namespace) -> None:
         shown = pd.DataFrame(
             {
                 "method": result.candidates["method"],
-                "MASE": [_listed(mase, "n/a" if mase_note else "-") for mase in result.candidates["mase"]],
+                "MASE": _mase_column(result),
                 "MAPE %": result.candidates["mape_pct"].map(_listed),
                 f"{result.interval:.0%} interval covers %": result.candidates["coverage_pct"].map(_listed),
                 "forecasts": result.candidates["forecasts"],
