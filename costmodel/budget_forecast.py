@@ -100,11 +100,27 @@ def scope_later_months(
     if upto.empty:  # the scope billed nothing so far: nothing to follow
         return 0.0
     upto = fill_days(upto, days) if at.daily else _fill_months(upto, months)
+    # a bill's forecast never goes below $0, but a scope of discounts only (an account whose
+    # spend is a bundled discount) bills below $0 every month: its mirror image is forecast
+    sign = -1.0 if discounts_only(upto) else 1.0
+    upto = upto.assign(**{c: sign * upto[c] for c in COST_COLUMNS if c in upto})
     controls = upto.groupby("month", as_index=False)["unblended_cost"].sum()
     controls = controls.rename(columns={"unblended_cost": "control_total"}).assign(
         groups=1, control_source="the scope's rows"
     )
-    return bill_later_months(Actuals(rows=upto, controls=controls, origin=origin), later, month_total)
+    later_total = bill_later_months(
+        Actuals(rows=upto, controls=controls, origin=origin), later, sign * month_total
+    )
+    return sign * later_total
+
+
+COST_COLUMNS = ("unblended_cost", "amortized_cost", "net_amortized_cost")
+
+
+def discounts_only(rows: pd.DataFrame) -> bool:
+    """Whether every month of ``rows`` bills $0 or less, one below $0 (a scope of discounts)."""
+    totals = rows.groupby("month")["unblended_cost"].sum()
+    return bool((totals < 0.005).all() and (totals < -0.005).any())
 
 
 def bill_later_months(actuals: Actuals, later: list[str], month_total: float) -> float:
@@ -128,4 +144,4 @@ def bill_later_months(actuals: Actuals, later: list[str], month_total: float) ->
     return float(points.loc[later].sum()) if set(later) <= set(points.index) else math.nan
 
 
-__all__ = ["Month", "bill_later_months", "fill_days", "rest_of_month", "scope_later_months"]
+__all__ = ["Month", "bill_later_months", "discounts_only", "fill_days", "rest_of_month", "scope_later_months"]

@@ -82,3 +82,20 @@ def test_a_reservation_bought_on_the_first_is_billed_once_in_the_later_months(tm
     assert total["actual"] == pytest.approx(2782.0, abs=0.005)
     assert total["forecast"] == pytest.approx(8171.0, abs=1.0)
     assert code == 0, err
+
+
+def test_a_scope_of_discounts_only_forecasts_its_later_months_below_zero(tmp_path):
+    # Data to 15 July; quarter July-September. Account 333 bills nothing a day (SP-covered
+    # usage 8 less its negation 8) and a bundled discount of -2 on the 10th of every month:
+    # -2 so far, -2 in August and -2 in September -> -6. Was -2: the later months were
+    # forecast as a bill, which never goes below $0.
+    months = ["2026-04", "2026-05", "2026-06", "2026-07"]
+    export = cur2_day_bill.write(tmp_path / "cur.parquet", months, dt.date(2026, 7, 16))
+    (tmp_path / "budget.yaml").write_text(
+        'amount_usd: 3000\nperiod: quarterly\nby_account: {"333333333333": 100}\n'
+    )
+    code, out, err = run("budget", "--cur", export, "--budget", tmp_path / "budget.yaml", "--format", "json")
+    assert code == 0, err
+    budgets = {row["name"]: row for row in json.loads(out)["budgets"]}
+    assert budgets["333333333333"]["actual"] == pytest.approx(-2.0, abs=0.005)
+    assert budgets["333333333333"]["forecast"] == pytest.approx(-6.0, abs=0.005)
