@@ -35,15 +35,17 @@ def once_a_month_due(actuals: Actuals, month: str) -> float:
 
 MIN_MONTHS = 3  # complete months a forecast of the months ahead needs
 STOPPED_MONTHS = 1  # the last complete month, without cost, a service that billed before has stopped
+STEADY_MONTHS = 2  # complete months before those a stopped service must have billed in, each
 STOPPED_DAYS = 7  # with daily data: days to its end a service billed day by day must bill nothing in
 DAY_BY_DAY = 0.75  # billed on this share of the 28 days up to its last: day by day (not a fee) [fraction]
 
 
 def stopped_services(actuals: Actuals, months: list[str]) -> pd.DataFrame:
     """The cost of each stopped service in each of ``months`` (the complete ones) [USD]:
-    services that billed before and nothing in the last complete month nor since (a
-    database shut down, a project ended), or, with daily data, billed day by day and nothing
-    in the last :data:`STOPPED_DAYS` days or more (:func:`stopped_by_the_day`).
+    services that billed in each of the :data:`STEADY_MONTHS` months before and nothing in
+    the last complete month nor since (a database shut down, a project ended), or, with
+    daily data, billed day by day and nothing in the last :data:`STOPPED_DAYS` days or more
+    (:func:`stopped_by_the_day`).
     A fall that has ended is not a trend that goes on: the months ahead hold none of their
     cost, and the history the candidates follow is the services still running (else a drift
     reads the drop as a slope, and a month's weekday medians hold a service gone)."""
@@ -60,9 +62,19 @@ def stopped_services(actuals: Actuals, months: list[str]) -> pd.DataFrame:
         by_month.loc[by_month.index > months[-1]].abs().max() >= methods.NOTHING_BILLED_USD
     )  # the month in progress
     stopped = billed.iloc[:-STOPPED_MONTHS].any() & ~billed.iloc[-STOPPED_MONTHS:].any()
+    stopped &= billed.apply(_steady_before_its_last_months_off)
     stopped &= ~since.reindex(stopped.index, fill_value=False)
     stopped |= stopped.index.isin(list(stopped_by_the_day(actuals)))
     return held.loc[:, stopped[stopped].index]
+
+
+def _steady_before_its_last_months_off(billed: pd.Series) -> bool:
+    """Whether a service billed in each of the :data:`STEADY_MONTHS` months before its last
+    run of months without cost: one billed every other month or by the quarter has its $0
+    months as its pattern, not a stop."""
+    off = int((~billed).iloc[::-1].cummin().sum())  # the months without cost at the end
+    before = billed.iloc[max(0, len(billed) - off - STEADY_MONTHS) : len(billed) - off]
+    return bool(off and len(before) and before.all())
 
 
 def stopped_by_the_day(actuals: Actuals) -> dict[str, pd.Timestamp]:

@@ -87,3 +87,20 @@ def test_a_service_that_billed_nothing_last_month_has_stopped(tmp_path):
     result = forecast(read_actuals(saved_file(tmp_path / "ce.json", bill)), months=2)
     assert result.forecast["expected"].tolist() == pytest.approx([1240.0, 1120.0], abs=0.01)
     assert any(f"{RDS} billed nothing in the last complete month" in n for n in result.notes)
+
+
+def test_a_service_billed_every_other_month_has_not_stopped(tmp_path):
+    # monthly data, 2026: EC2 $40 a day every month; RDS $300 in January, March, ..., November
+    # only (its $0 months are its pattern). December is its $0 month, as every even month is:
+    # not a stop. RDS billed Jan..Nov every month and nothing in December has stopped.
+    starts = [dt.date(2026, month, 1) for month in range(1, 13)]
+    alternating = {
+        m: {SERVERS: 40.0 * days_in_month(m)} | ({DATABASE: 300.0} if m.month % 2 else {}) for m in starts
+    }
+    steady = {
+        m: {SERVERS: 40.0 * days_in_month(m)} | ({DATABASE: 300.0} if m.month < 12 else {}) for m in starts
+    }
+    for bill, stops in ((alternating, False), (steady, True)):
+        result = forecast(read_actuals(saved_file(tmp_path / "ce.json", bill)), months=2)
+        said = any(f"{RDS} billed nothing in the last complete month" in n for n in result.notes)
+        assert said is stops, result.notes
