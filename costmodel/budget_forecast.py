@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from costmodel.actuals.controls import Actuals
+from costmodel.constants import NOTHING_BILLED_USD
 from costmodel.errors import InputError
 
 
@@ -120,7 +121,7 @@ COST_COLUMNS = ("unblended_cost", "amortized_cost", "net_amortized_cost")
 def discounts_only(rows: pd.DataFrame) -> bool:
     """Whether every month of ``rows`` bills $0 or less, one below $0 (a scope of discounts)."""
     totals = rows.groupby("month")["unblended_cost"].sum()
-    return bool((totals < 0.005).all() and (totals < -0.005).any())
+    return bool((totals < NOTHING_BILLED_USD).all() and (totals <= -NOTHING_BILLED_USD).any())
 
 
 def bill_later_months(actuals: Actuals, later: list[str], month_total: float) -> float:

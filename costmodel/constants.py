@@ -8,6 +8,7 @@ carry their real hours (672..744); the difference is a reconciliation line of it
 HOURS_PER_MONTH = 730  # [h / month], estimate basis
 HOURS_PER_YEAR = 8760  # [h / year], reserved-term basis (365 days)
 DAYS_PER_AVERAGE_MONTH = 30.4375  # [days / month], 365.25 / 12: a trend's month, leap years counted
+NOTHING_BILLED_USD = 0.005  # a month's (or day's) bill under half a cent is one billed nothing [USD]
 CURRENCY = "USD"
 # a cost allocation tag as a key or column name (``tag:team``), and the value of cost without it
 TAG_PREFIX = "tag:"

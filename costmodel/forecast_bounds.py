@@ -86,7 +86,7 @@ def stopped_by_the_day(actuals: Actuals) -> dict[str, pd.Timestamp]:
         return {}
     usage = rows.loc[~rows["record_type"].isin(record_types.ONE_OFF)]
     per_day = usage.groupby(["service", "period_start"])["unblended_cost"].sum()
-    per_day = per_day.loc[per_day.abs() >= 0.005]
+    per_day = per_day.loc[per_day.abs() >= methods.NOTHING_BILLED_USD]
     ends = [rows["period_end"].max(), *(end for _, end in actuals.empty_periods)]
     first_after_data = max(ends)
     out = {}

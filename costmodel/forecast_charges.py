@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from costmodel import record_types
+from costmodel.constants import NOTHING_BILLED_USD
 from costmodel.output import money
 
 SHARE_MONTHS = 3  # months a once-a-month charge's share of last month's cost must hold to be a share
@@ -73,7 +74,7 @@ def billed_once_monthly(rows: pd.DataFrame, months: list[str]) -> tuple[pd.Serie
             # a usage type not billed the month before is a new fee, whose day (the 1st: it
             # recurs) the file does not say: taken to recur, as billed_again takes what it cannot tell
             billed = rise.clip(lower=0.0).where(amounts.shift(1) > 0, 0.0)
-        for month, amount in billed.loc[billed > 0.005].items():
+        for month, amount in billed.loc[billed > NOTHING_BILLED_USD].items():
             once[month] += amount
             notes.append(
                 f"{service} {usage_type or record_type} billed {money(amount)} more in {month} than the "

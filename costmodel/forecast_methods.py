@@ -60,7 +60,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from costmodel.constants import DAYS_PER_AVERAGE_MONTH
+from costmodel.constants import DAYS_PER_AVERAGE_MONTH, NOTHING_BILLED_USD
 from costmodel.forecast_charges import once_a_month
 from costmodel.forecast_intervals import MIN_ERRORS, bounds, spread_bounds
 from costmodel.forecast_names import CALENDAR, COMBINATION, DAMPED, DRIFT, DRIFT_WINDOW, NAIVE
@@ -76,7 +76,6 @@ SWITCH_MARGIN = 0.2
 # a MASE denominator at or below a cent [USD per month]: a history flat to the cent (monthly
 # fees), over which a miss measures nothing (a $50 miss read 5,000): not meaningful
 MIN_SCALE = 0.01
-NOTHING_BILLED_USD = 0.005  # a month's bill under half a cent is a month billed nothing [USD]
 # months ahead a choice is judged on, whatever is asked: the month after next is the same
 # forecast with --months 1, 3 or 6 (a choice on the first month's errors alone differed)
 CHOICE_HORIZONS = 3
