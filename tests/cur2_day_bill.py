@@ -122,13 +122,15 @@ def write(
     through: dt.date,
     monthly_discount: tuple[str, float] | None = None,
     extra: tuple[dict, ...] = (),
+    since: dt.date | None = None,
 ) -> Path:
-    """A CUR 2.0 Parquet export of ``months`` (YYYY-MM), data before ``through``, with the
-    line items ``extra`` (see :func:`line_item`) too."""
+    """A CUR 2.0 Parquet export of ``months`` (YYYY-MM), data before ``through`` (and from
+    ``since``, when given), with the line items ``extra`` (see :func:`line_item`) too."""
     rows = list(extra)
     for month in months:
         year, mon = (int(p) for p in month.split("-"))
-        rows += month_items(year, mon, through, monthly_discount)
+        items = month_items(year, mon, through, monthly_discount)
+        rows += [r for r in items if since is None or r["line_item_usage_start_date"].date() >= since]
     for number, row in enumerate(rows):
         row["identity_line_item_id"] = f"li-{number}"
     plain = pa.Table.from_pylist([{k: v for k, v in r.items() if k not in MAPS} for r in rows])

@@ -46,6 +46,8 @@ class Item:
     provider: str = "AWS"
     currency: str = "USD"
     region: str | None = None  # the region column's value; None: the export has no region column
+    # the billing period's first day; None: FOCUS writes the start's month, a CUR no bill columns
+    billing_period: datetime | None = None
 
     @property
     def end(self) -> datetime:
@@ -107,11 +109,26 @@ def _interval(item: Item) -> str:
     return f"{item.start:%Y-%m-%dT%H:%M:%SZ}/{item.end:%Y-%m-%dT%H:%M:%SZ}"
 
 
+def _billing_period(item: Item, schema: str) -> dict[str, object]:
+    """The item's billing period columns in ``schema``'s naming ({} when it has none)."""
+    if item.billing_period is None:
+        return {}
+    start = item.billing_period
+    end = (start + timedelta(days=32)).replace(day=1)
+    names = {
+        "cur2": ("bill_billing_period_start_date", "bill_billing_period_end_date"),
+        "legacy": ("bill/BillingPeriodStartDate", "bill/BillingPeriodEndDate"),
+        "focus": ("BillingPeriodStart", "BillingPeriodEnd"),
+    }[schema]
+    return dict(zip(names, (start, end), strict=True))
+
+
 def _columns(item: Item, schema: str) -> dict[str, object]:
     """The item's columns in ``schema``'s naming (times as datetimes, tags apart)."""
     if schema == "focus":
         return {
             "BillingPeriodStart": item.start.replace(day=1, hour=0),
+            **_billing_period(item, schema),
             "ChargePeriodStart": item.start,
             "ChargePeriodEnd": item.end,
             "ChargeCategory": "Tax" if item.line_item_type == "Tax" else "Usage",
@@ -182,7 +199,7 @@ def _columns(item: Item, schema: str) -> dict[str, object]:
         "unit": item.unit or None,
         "name": item.product_name,
     }
-    out = {names[k]: v for k, v in values.items()}
+    out = {names[k]: v for k, v in values.items()} | _billing_period(item, schema)
     if item.region is not None:
         out["product_region_code" if schema == "cur2" else "product/regionCode"] = item.region or None
     return out
