@@ -21,18 +21,19 @@ from costmodel.actuals.series import LINE_ITEM_TYPE
 from costmodel.constants import TAG_PREFIX
 from costmodel.errors import InputError
 from costmodel.lineitems.engine import Athena
-from costmodel.lineitems.queries import AMORTIZED, canonical_cte, known_sum, to_athena
+from costmodel.lineitems.queries import AMORTIZED, PLACED, canonical_cte, known_sum, to_athena
 from costmodel.lineitems.source import Source
 from costmodel.lineitems.tag_columns import tag_expression
 
 UNKNOWN_FEE = "?"  # a charge the export cannot tell a reservation's fee or not
 
-QUERY = """
-SELECT date_trunc('day', usage_start) AS day, product_code, product_name, usage_type, line_item_type,
-       usage_unit, account_id, region, reservation_fee{tags}, SUM(unblended_cost) AS unblended_cost,
-       {amortized} AS amortized_cost, {net} AS net_amortized_cost, SUM(usage_amount) AS usage_amount,
+# the day a line item is counted on: the bill's (a late one on its billing period's first day)
+QUERY = f"""
+SELECT date_trunc('day', {PLACED}) AS day, product_code, product_name, usage_type, line_item_type,
+       usage_unit, account_id, region, reservation_fee{{tags}}, SUM(unblended_cost) AS unblended_cost,
+       {{amortized}} AS amortized_cost, {{net}} AS net_amortized_cost, SUM(usage_amount) AS usage_amount,
        COUNT(*) AS line_items
-FROM li GROUP BY {keys}"""
+FROM li GROUP BY {{keys}}"""
 
 
 def tag_column(key: str) -> str:

@@ -15,8 +15,17 @@ from costmodel.inputs import PLAUSIBLE_MAXIMUM, parse_month
 from costmodel.lineitems.source import Source
 from costmodel.lineitems.tag_columns import tag_expression
 
-# the month of a line item: its usage start, as Cost Explorer's monthly grouping does
-MONTH = "strftime(usage_start, '%Y-%m')"
+# When a line item is counted: its usage start, as Cost Explorer's grouping does, unless that
+# lies before the line item's billing period (late-arriving usage of last month, a refund or a
+# FOCUS ChargeClass "Correction" of a past month): AWS invoices those in the billing period that
+# carries them (FOCUS: a billing period's BilledCost is its invoice), so they are counted there,
+# on its first hour, never in a month whose bill the export does not hold
+PLACED = "CASE WHEN usage_start < billing_start THEN billing_start ELSE usage_start END"
+# a line item billed before its own usage (a start after its billing period's end) has no month
+PERIOD_END = "COALESCE(billing_end, billing_start + INTERVAL 1 MONTH)"
+AFTER_PERIOD = f"(usage_start >= {PERIOD_END})"
+BEFORE_PERIOD = "(usage_start < billing_start)"
+MONTH = f"strftime({PLACED}, '%Y-%m')"
 
 
 def known_sum(column: str) -> str:
@@ -40,6 +49,7 @@ LINE_ITEM_KEY = (
 # a line item whose money, time and text read whole (the rest are named by the "checks" query)
 READABLE = (
     f"currency = 'USD' AND unreadable IS NULL AND usage_start IS NOT NULL "
+    f"AND NOT COALESCE({AFTER_PERIOD}, FALSE) "
     f"AND unblended_cost BETWEEN -{PLAUSIBLE} AND {PLAUSIBLE} "
     f"AND (usage_amount IS NULL OR usage_amount BETWEEN -{PLAUSIBLE} AND {PLAUSIBLE}) "
     f"AND (amortized_cost IS NULL OR amortized_cost BETWEEN -{PLAUSIBLE} AND {PLAUSIBLE})"
@@ -47,6 +57,16 @@ READABLE = (
 OTHER_PROVIDER = f"CASE WHEN lower(provider) IN {AWS_PROVIDERS} THEN '' ELSE provider END"
 # hours of a line item id are marked in 63-hour blocks (one BIGINT of bits each, the sign bit unused)
 HOUR_BLOCK = 63
+
+# per month: the line items counted in their billing period before their usage (late usage,
+# refunds and corrections of earlier months) and their cost, and where the usage data starts
+PERIOD_FACTS = (
+    f"SUM(CASE WHEN {BEFORE_PERIOD} THEN 1 ELSE 0 END) AS billed_late, "
+    f"SUM(CASE WHEN {BEFORE_PERIOD} THEN unblended_cost ELSE 0 END) AS billed_late_cost, "
+    "MIN(CASE WHEN date_diff('second', usage_start, usage_end) <= 86400 "
+    f"AND usage_start >= date_trunc('month', {PLACED}) THEN usage_start END) AS daily_start, "
+    "MIN(billing_start) AS period_start"
+)
 
 QUERIES = {
     # The bill in one pass over the export (what reconcile consumes). Grouping sets: one row per
@@ -65,8 +85,8 @@ QUERIES = {
                  SUM(CASE WHEN {READABLE} THEN 0 ELSE 1 END) AS suspect,
                  MAX(usage_end) AS data_end, MAX(usage_start) AS last_start,
                  MAX(CASE WHEN date_diff('second', usage_start, usage_end) <= 86400 THEN usage_end END)
-                     AS daily_end
-          FROM (SELECT *, date_trunc('month', usage_start) AS month, {{period_of}}
+                     AS daily_end, {PERIOD_FACTS}
+          FROM (SELECT *, date_trunc('month', {PLACED}) AS month, {{period_of}}
                        {{other_provider}} AS other_provider FROM li)
           GROUP BY GROUPING SETS ((month, other_provider, {{period}}{{grouped}}), (month, other_provider))
         ) AS g CROSS JOIN ({{repeats}}) AS r""",
@@ -100,7 +120,12 @@ QUERIES = {
                COUNT(unreadable) AS unreadable, MIN(unreadable) AS first_unreadable,
                MAX(usage_end) AS data_end, MAX(usage_start) AS last_start,
                MAX(CASE WHEN usage_end <= usage_start + INTERVAL 1 DAY THEN usage_end END) AS daily_end,
-               COUNT({LINE_ITEM_KEY}) AS identified, COUNT(DISTINCT {LINE_ITEM_KEY}) AS line_item_keys
+               COUNT({LINE_ITEM_KEY}) AS identified, COUNT(DISTINCT {LINE_ITEM_KEY}) AS line_item_keys,
+               {PERIOD_FACTS},
+               SUM(CASE WHEN {AFTER_PERIOD} THEN 1 ELSE 0 END) AS after_period,
+               MIN(CASE WHEN {AFTER_PERIOD} THEN COALESCE(NULLIF(line_item_id, ''), usage_type) || '|'
+                   || strftime(usage_start, '%Y-%m-%d %H:%M') || '|' || strftime(billing_start, '%Y-%m-%d')
+                   || '|' || strftime({PERIOD_END}, '%Y-%m-%d') END) AS first_after_period
         FROM li GROUP BY 1, 2, 3""",
     # a FOCUS file's rows of other providers, by provider and currency (their money is not
     # this AWS bill's, and need not be in USD): read only where the bill found such rows
@@ -151,13 +176,13 @@ BREAKDOWN_KEYS = {
 
 
 def month_filter(month: str) -> str:
-    """The month as a range of usage start times (so that Athena can prune partitions)."""
+    """The month as a range of the times line items are counted at (:data:`PLACED`)."""
     import pandas as pd
 
     start = pd.Period(parse_month(month, "--month"), "M")
     return (
-        f"usage_start >= TIMESTAMP '{start.start_time:%Y-%m-%d %H:%M:%S}' "
-        f"AND usage_start < TIMESTAMP '{(start + 1).start_time:%Y-%m-%d %H:%M:%S}'"
+        f"{PLACED} >= TIMESTAMP '{start.start_time:%Y-%m-%d %H:%M:%S}' "
+        f"AND {PLACED} < TIMESTAMP '{(start + 1).start_time:%Y-%m-%d %H:%M:%S}'"
     )
 
 
@@ -191,7 +216,7 @@ def bill_parameters(source: Source, period: str) -> dict[str, str]:
         "other_provider": OTHER_PROVIDER if has_provider else "''",
         "grouped": ("period, " if by_day else "") + GROUPED,
         "period": "period, " if by_day else "",
-        "period_of": "date_trunc('day', usage_start) AS period," if by_day else "",
+        "period_of": f"date_trunc('day', {PLACED}) AS period," if by_day else "",
         "repeats": repeated_ids(source),
     }
 

@@ -106,6 +106,8 @@ def _with_findings(
             for r in by_provider.itertuples()
         ),
         in_progress=_in_progress(aws),
+        partial_start=_partial_start(aws),
+        billed_late=_billed_late(aws),
     )
     return replace(source, deduplicate=duplicates > 0, aws_only=not others.empty, findings=findings)
 
@@ -126,6 +128,7 @@ def exact_checks(source: Source, athena: Athena | None = None) -> Source:
     different content. The source checked (read once per line item where needed)."""
     profile = run(source, "checks", athena)
     _refuse_unreadable(source, profile)
+    _refuse_after_period(source, profile)
     aws, others = profile.loc[profile["other_provider"] == ""], profile.loc[profile["other_provider"] != ""]
     if aws.empty:
         _refuse_without_aws(source, others)
@@ -186,6 +189,43 @@ def _in_progress(aws: pd.DataFrame) -> tuple[tuple[str, str], ...]:
         if end < next_month:
             out.append((str(month), end.isoformat()))
     return tuple(out)
+
+
+def _partial_start(aws: pd.DataFrame) -> tuple[tuple[str, str], ...]:
+    """(month, where its usage data starts) for each month whose line items of an hour or a
+    day start after its first hour although its billing period starts with the month: the
+    export holds part of the month (or nothing ran before then; either way it is a part)."""
+    out = []
+    for month, rows in aws.groupby("month"):
+        first = pd.Timestamp(str(month) + "-01")
+        start, period = (pd.to_datetime(rows[c]).min() for c in ("daily_start", "period_start"))
+        if pd.notna(start) and pd.notna(period) and period <= first < start:
+            out.append((str(month), pd.Timestamp(start).isoformat()))
+    return tuple(out)
+
+
+def _billed_late(aws: pd.DataFrame) -> tuple[tuple[str, int, float], ...]:
+    """(month, line items, cost [USD]) counted in their billing period's month although their
+    usage started before it (see :data:`~costmodel.lineitems.queries.PLACED`)."""
+    late = aws.groupby("month")[["billed_late", "billed_late_cost"]].sum()
+    late = late.loc[late["billed_late"] > 0]
+    return tuple((str(m), int(r.billed_late), float(r.billed_late_cost)) for m, r in late.iterrows())
+
+
+def _refuse_after_period(source: Source, profile: pd.DataFrame) -> None:
+    """One line naming the first line item dated after its own billing period's end: it is
+    on no invoice the export holds (a clock or pipeline error), so it has no month."""
+    count = int(profile["after_period"].fillna(0).sum())
+    if not count:
+        return
+    first = str(profile["first_after_period"].dropna().min())
+    row, start, period_start, period_end = first.split("|")
+    columns = source.schema.columns
+    raise InputError(
+        f"{source.origin}: line item {row} starts {start} ({columns['usage_start']}), after its billing "
+        f"period {period_start} .. {period_end} ({columns['billing_start']}); {count} line item(s) so: "
+        "a charge after its billing period is on no invoice here; fix or re-export those rows"
+    )
 
 
 def check_money(source: Source, checks: pd.DataFrame) -> None:

@@ -7,6 +7,7 @@ relation ``li``; a schema says how its own columns make those:
 canonical           CUR 2.0 (Parquet)             legacy CUR (CSV, CSV.gz)    FOCUS 1.0-1.2
 ==================  ============================  ==========================  ===================
 ``usage_start``     line_item_usage_start_date    lineItem/UsageStartDate     ChargePeriodStart
+``billing_start``   bill_billing_period_start...  bill/BillingPeriodStart...  BillingPeriodStart
 ``account_id``      line_item_usage_account_id    lineItem/UsageAccountId     SubAccountId
 ``region``          product_region_code           product/regionCode          RegionId
 ``product_code``    line_item_product_code        lineItem/ProductCode        x_ServiceCode
@@ -71,8 +72,10 @@ CANONICAL = (
     "provider",  # FOCUS ProviderName ('' for a CUR: AWS)
     "line_item_id",  # identity_line_item_id ('' when the export has none)
     "time_interval",  # identity_time_interval ('' when the export has none)
+    "billing_start",  # the billing period (the invoice's month) a line item is on; NULL when
+    "billing_end",  # the export has no billing period columns
 )
-TIMES = ("usage_start", "usage_end")
+TIMES = ("usage_start", "usage_end", "billing_start", "billing_end")
 NUMBERS = ("unblended_cost", "usage_amount")
 
 
@@ -316,6 +319,8 @@ CUR2 = Schema(
         "currency": "line_item_currency_code",
         "line_item_id": "identity_line_item_id",
         "time_interval": "identity_time_interval",
+        "billing_start": "bill_billing_period_start_date",
+        "billing_end": "bill_billing_period_end_date",
     },
     alternatives={"region": ("product_region",)},  # legacy CUR in Parquet (Athena's naming)
     map_columns={"product_name": ("product", "product_name")},
@@ -383,6 +388,8 @@ LEGACY = Schema(
         "currency": "lineItem/CurrencyCode",
         "line_item_id": "identity/LineItemId",
         "time_interval": "identity/TimeInterval",
+        "billing_start": "bill/BillingPeriodStartDate",
+        "billing_end": "bill/BillingPeriodEndDate",
     },
     alternatives={"region": ("product/region",)},  # older exports: the code, before regionCode
     tag_prefixes=("resourceTags/user:",),
@@ -441,6 +448,8 @@ FOCUS = Schema(
         "usage_unit": "ConsumedUnit",
         "currency": "BillingCurrency",
         "provider": "ProviderName",
+        "billing_start": "BillingPeriodStart",
+        "billing_end": "BillingPeriodEnd",
     },
     alternatives={"provider": ("ServiceProviderName",), "region": ("Region",)},  # 1.0-preview
     tag_map="Tags",

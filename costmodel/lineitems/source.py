@@ -48,10 +48,18 @@ class Findings:
     duplicates: int = 0
     other_providers: tuple[tuple[str, int, float, str], ...] = ()
     in_progress: tuple[tuple[str, str], ...] = ()
+    # month -> where its usage data starts, when after the month's first hour (a part month)
+    partial_start: tuple[tuple[str, str], ...] = ()
+    # (month, line items, cost [USD]) counted in their billing period, before their usage month
+    billed_late: tuple[tuple[str, int, float], ...] = ()
 
     def data_end(self, month: str) -> datetime | None:
         """Where ``month``'s data ends (UTC, exclusive), None when the month is complete."""
         return next((datetime.fromisoformat(end) for m, end in self.in_progress if m == month), None)
+
+    def data_start(self, month: str) -> datetime | None:
+        """Where ``month``'s usage data starts (UTC), None when at the month's first hour."""
+        return next((datetime.fromisoformat(start) for m, start in self.partial_start if m == month), None)
 
     def through(self, month: str) -> str:
         """How far ``month``'s data runs: its last day when that day is whole (``2026-10-14``),
@@ -71,6 +79,20 @@ class Findings:
                 out.append(
                     f"{m} is in progress: the export's data runs through {self.through(m)} (UTC), not to "
                     "the month's last hour; its figures are month-to-date, not the month's bill"
+                )
+        for m, start in self.partial_start:
+            if month is None or m == month:
+                starts = start.replace("T", " ")[:16]
+                out.append(
+                    f"{m} is a part month: the export's usage data starts {starts} (UTC), "
+                    "after the month's first hour; it is compared over the hours the data covers"
+                )
+        for m, count, cost in self.billed_late:
+            if month is None or m == month:
+                out.append(
+                    f"{m}: {count:,} line item(s), {_amount(cost, 'USD')}, dated before their billing period "
+                    f"(late usage, refunds, corrections of earlier months) are counted in {m}, the month "
+                    "they are billed (AWS's invoice, FOCUS's billing period), on its first day"
                 )
         if self.duplicates:
             out.append(

@@ -99,6 +99,8 @@ def bill(source: Source, athena: Athena | None = None, granularity: str = "MONTH
     groups = groups.sort_values(["month", *(["day"] if granularity == "DAILY" else []), *GROUP_KEYS])
     usage_types = source.schema.source_column("usage_type", source.present) is not None
     rows = _tidy(groups, source.origin, granularity, {m for m, _ in findings.in_progress}, usage_types)
+    if granularity == "MONTHLY":
+        rows = _covered_part(rows, findings)
     amounts = [Decimal(repr(float(v))) for v in rows["unblended_cost"]]
     sums: dict[str, Decimal] = {}
     for month, amount in zip(rows["month"], amounts, strict=True):
@@ -106,6 +108,18 @@ def bill(source: Source, athena: Athena | None = None, granularity: str = "MONTH
     independent = {m: Decimal(repr(float(v))) for m, v in totals["unblended_cost"].items()}
     controls = controls_table(rows, sums, independent, EXPORT_TOTAL, source.origin)
     return LineItemBill(rows=rows, controls=controls, origin=source.origin, findings=findings)
+
+
+def _covered_part(rows: pd.DataFrame, findings: Findings) -> pd.DataFrame:
+    """Monthly rows whose period is the part of the month the data covers: from where a part
+    month's usage data starts, to where a month in progress's ends (so that the model is
+    compared over the same hours, and the month is not taken for a whole one)."""
+    rows = rows.copy()
+    for month, start in findings.partial_start:
+        rows.loc[rows["month"] == month, "period_start"] = pd.Timestamp(start).floor("h")
+    for month, end in findings.in_progress:
+        rows.loc[rows["month"] == month, "period_end"] = pd.Timestamp(end).ceil("h")
+    return rows
 
 
 def _with_product_names(groups: pd.DataFrame, source: Source, athena: Athena | None) -> pd.DataFrame:
