@@ -139,3 +139,20 @@ def test_a_cur_month_in_progress_is_compared_over_the_hours_it_covers(tmp_path):
     month, _ = _reconciled(tmp_path, dt.date(2026, 10, 1), dt.date(2026, 10, 15))
     assert month["hours_in_month"] == 14 * 24
     assert month["in_progress"] is True
+
+
+def test_budget_forecast_and_anomalies_say_where_a_late_line_item_is_counted(tmp_path):
+    # 30 September usage of $7 on the October bill: each command says it counts it in October
+    export = cur2_day_bill.write(
+        tmp_path / "cur.parquet",
+        ["2026-08", "2026-09", "2026-10"],
+        dt.date(2026, 10, 20),
+        extra=(_late(dt.date(2026, 9, 30), 7.0),),
+    )
+    (tmp_path / "budget.yaml").write_text("monthly_usd: 1000\n")
+    for command in (["budget", "--budget", tmp_path / "budget.yaml"], ["forecast"], ["anomalies"]):
+        code, out, err = run(*command, "--cur", export, "--format", "json")
+        assert code == 0, err
+        json.loads(out)  # the note is on stderr: the JSON stays JSON
+        assert "2026-10: 1 line item(s), $7.00, dated before their billing period" in err
+        assert "are counted in 2026-10, the month they are billed" in err

@@ -42,13 +42,14 @@ def _actuals(
     when ``reservation_fees``)."""
     from costmodel.actuals import read_actuals
     from costmodel.actuals.series import cut
-    from costmodel.cli.lineitems import line_item_source
+    from costmodel.cli.lineitems import line_item_source, notes_of
     from costmodel.inputs import parse_day
 
     given = [o for o in ("actuals", "cur", "focus", "athena") if getattr(args, o, None)]
     if len(given) > 1:
         raise InputError(f"give one bill: {' and '.join('--' + g for g in given)} were both given")
     found = line_item_source(args, required=False) if given and given[0] != "actuals" else None
+    actuals: Actuals
     if found is not None:
         from costmodel.lineitems import bill
         from costmodel.lineitems.dimensions import daily_by_dimension
@@ -59,6 +60,8 @@ def _actuals(
             if by_dimension or net_amortized or reservation_fees
             else bill(source, athena, "DAILY")
         )
+        for note in notes_of(actuals):  # on stderr: a JSON or CSV output stays what it is
+            print(f"costmodel: note: {note}", file=sys.stderr)
     else:
         actuals = read_actuals(sample(SAMPLE_DAILY, args.actuals))
     if getattr(args, "as_of", None):

@@ -13,10 +13,12 @@ untagged), and they add up, month by month, to the export's own total, or the ex
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
-from costmodel.actuals.controls import TIDY_COLUMNS, Actuals
+from costmodel.actuals.controls import TIDY_COLUMNS
 from costmodel.actuals.series import LINE_ITEM_TYPE
 from costmodel.constants import TAG_PREFIX
 from costmodel.errors import InputError
@@ -24,6 +26,9 @@ from costmodel.lineitems.engine import Athena
 from costmodel.lineitems.queries import AMORTIZED, PLACED, canonical_cte, known_sum, to_athena
 from costmodel.lineitems.source import Source
 from costmodel.lineitems.tag_columns import tag_expression
+
+if TYPE_CHECKING:
+    from costmodel.lineitems.tables import LineItemBill
 
 UNKNOWN_FEE = "?"  # a charge the export cannot tell a reservation's fee or not
 
@@ -67,7 +72,7 @@ def daily_by_dimension(
     require_tags: bool = False,
     net_amortized: bool = False,
     reservation_fees: bool = False,
-) -> Actuals:
+) -> LineItemBill:
     """The export's daily rows with ``account``, ``region`` and each tag of ``tag_keys`` (see the module
     docstring), with the export's own monthly totals as controls; with ``require_tags``, a
     tag on no line item is refused, naming the tag keys the export has (a mistyped key would
@@ -77,7 +82,7 @@ def daily_by_dimension(
     :meth:`costmodel.lineitems.schema.Schema.reservation_fee`), with ``reservation_fees`` a
     refusal where the export cannot tell, naming what it lacks."""
     from costmodel.lineitems.duck import execute
-    from costmodel.lineitems.tables import RECORD_TYPES, bill, prepare
+    from costmodel.lineitems.tables import RECORD_TYPES, LineItemBill, bill, prepare
     from costmodel.lineitems.tables import tag_keys as map_keys_of
 
     source = prepare(source, athena)
@@ -125,7 +130,8 @@ def daily_by_dimension(
     if require_tags:
         _refuse_absent_tags(rows, tag_keys, source, athena)
     extra = ["account", "region", "reservation_fee", LINE_ITEM_TYPE, *(tag_column(k) for k in tag_keys)]
-    return Actuals(rows=rows[[*TIDY_COLUMNS, *extra]], controls=daily.controls, origin=source.origin)
+    kept = rows[[*TIDY_COLUMNS, *extra]]
+    return LineItemBill(rows=kept, controls=daily.controls, origin=source.origin, findings=daily.findings)
 
 
 def _refuse_absent_tags(
