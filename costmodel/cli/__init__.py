@@ -77,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             run = args.func.load()
         pd.set_option("display.width", 250)
         code = run(args)
+        for note in getattr(args, "line_item_notes", ()):  # what reading line items found
+            print(f"costmodel: note: {note}", file=sys.stderr)
     except KeyboardInterrupt:
         remove_empty_created_folders()  # an --out folder made for a file never written
         if debug:

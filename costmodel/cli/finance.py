@@ -60,8 +60,9 @@ def _actuals(
             if by_dimension or net_amortized or reservation_fees
             else bill(source, athena, "DAILY")
         )
-        for note in notes_of(actuals):  # on stderr: a JSON or CSV output stays what it is
-            print(f"costmodel: note: {note}", file=sys.stderr)
+        # said on stderr once the command has answered (so JSON and CSV stay as they are, and a
+        # refusal stays one line)
+        args.line_item_notes = notes_of(actuals)
     else:
         actuals = read_actuals(sample(SAMPLE_DAILY, args.actuals))
     if getattr(args, "as_of", None):
