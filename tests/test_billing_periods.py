@@ -64,7 +64,8 @@ def test_a_refund_of_last_month_is_not_taken_out_of_last_months_bill(tmp_path):
 
 def test_a_row_dated_after_its_billing_period_is_refused_not_a_month_in_progress(tmp_path):
     # June-September whole (September: 598, under the 1000 budget); one m5 line item of 20
-    # October on the September bill. Was a month 2026-10 in progress and "at risk" (exit 1).
+    # October on the September bill. Was: budget answered for 2026-10 "in progress" (actual
+    # $10, forecast $326.29, exit 0), a month no billing period of the export holds.
     stray = cur2_day_bill.line_item(
         dt.date(2026, 10, 20), cur2_day_bill.WEB_ACCOUNT, "Usage", "AmazonEC2", "BoxUsage:m5.large", 10.0,
         bill_billing_period_start_date=SEPTEMBER, bill_billing_period_end_date=OCTOBER,
