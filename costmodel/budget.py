@@ -48,7 +48,7 @@ from pathlib import Path
 import pandas as pd
 
 from costmodel.actuals.controls import Actuals
-from costmodel.actuals.series import monthly_bill
+from costmodel.actuals.series import monthly_bill, require_daily
 from costmodel.architecture import Architecture
 from costmodel.budget_forecast import Month, bill_later_months, rest_of_month, scope_later_months
 from costmodel.budget_rows import included, region_rows
@@ -386,6 +386,10 @@ def evaluate(
     file's last month). Budgets by tag, account or region need ``actuals`` from line items
     (:func:`costmodel.lineitems.dimensions.daily_by_dimension`). ``items`` is the
     architecture's estimate when the caller has built it (the categories come from it)."""
+    if set(actuals.rows["granularity"]) == {"DAILY"}:
+        # a day the file lacks (a page not saved) would be read as a day without spend: the
+        # period's actual short by it, the month still "complete" (its first to last day)
+        require_daily(actuals, "a budget")
     bill = monthly_bill(actuals).set_index("month")
     month = month or bill.index[-1]
     if month not in bill.index:

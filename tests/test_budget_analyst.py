@@ -1,0 +1,97 @@
+"""A FinOps analyst's Cost Explorer files against `costmodel budget` (tester session 33).
+
+Inputs from tests/analyst_bills.py (written from the GetCostAndUsage reference, not from
+costmodel's simulator); every expected figure is a hand sum shown beside it."""
+
+import json
+
+from tests.analyst_bills import EC2, ce_response
+from tests.test_trust import refused, run
+
+
+def _flat_ec2(day):
+    return {(EC2,): 100.0}  # $100 every day
+
+
+def _write(tmp_path, payload, name="ce.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(payload))
+    return path
+
+
+def _without_day(payload, day):
+    payload["ResultsByTime"] = [r for r in payload["ResultsByTime"] if r["TimePeriod"]["Start"] != day]
+    return payload
+
+
+def test_a_daily_file_flat_at_100_a_day_reads_as_hand_sums(tmp_path):
+    # the control: 1..14 October at $100 = $1,400 so far; 31 days x $100 = $3,100 forecast
+    ce = ce_response(_flat_ec2, "2026-06-01", "2026-10-15", estimated_from="2026-10-01")
+    budget = _write(tmp_path, None, "b.yaml")
+    budget.write_text("monthly_usd: 4000\n")
+    code, out, _ = run("budget", "--budget", budget, "--actuals", _write(tmp_path, ce), "--format", "json")
+    (total,) = json.loads(out)["budgets"]
+    assert code == 0 and abs(total["actual"] - 1400) < 0.01 and abs(total["forecast"] - 3100) < 0.01
+
+
+def test_a_day_missing_in_the_month_is_refused_not_read_as_no_spend(tmp_path):
+    # 5 October lost (a page not saved): the month's actual would read $1,300 for the true
+    # $1,400, and the forecast $2,975.91 for $3,100, exit 0 ("ok"); refuse, naming the day
+    ce = _without_day(
+        ce_response(_flat_ec2, "2026-06-01", "2026-10-15", estimated_from="2026-10-01"), "2026-10-05"
+    )
+    budget = _write(tmp_path, None, "b.yaml")
+    budget.write_text("monthly_usd: 4000\n")
+    err = refused("budget", "--budget", budget, "--actuals", _write(tmp_path, ce))
+    assert "2026-10-05" in err and "gap" in err
+
+
+def test_a_day_missing_in_a_past_month_of_the_period_is_refused(tmp_path):
+    # quarterly (fiscal year from February: Aug-Oct), 10 September lost: the quarter's actual
+    # would leave $100 out (Aug 3,100 + Sep 2,900 + Oct 1,400 = 7,400 for the true 7,500)
+    ce = _without_day(
+        ce_response(_flat_ec2, "2026-06-01", "2026-10-15", estimated_from="2026-10-01"), "2026-09-10"
+    )
+    budget = _write(tmp_path, None, "b.yaml")
+    budget.write_text("period: quarterly\nfiscal_year_start: 2\namount_usd: 10000\n")
+    err = refused("budget", "--budget", budget, "--actuals", _write(tmp_path, ce))
+    assert "2026-09-10" in err
+
+
+def _three_accounts(day):
+    """A: EC2 $100 a day (team=web, us-east-1) and tax $30 on each month's bill; B: EC2 $55
+    a day (eu-west-1, untagged); C: S3 $1,000 a day in August 2026 only, then nothing."""
+    items = [
+        {"account": "111111111111", "product": "AmazonEC2", "usage_type": "BoxUsage:m5.large", "cost": 100.0,
+         "region": "us-east-1", "tags": {"team": "web"}, "resource": "i-a"},
+        {"account": "222222222222", "product": "AmazonEC2", "usage_type": "EUW1-BoxUsage:m5.large", "cost": 55.0,
+         "region": "eu-west-1", "resource": "i-b"},
+    ]  # fmt: skip
+    if day.month == 8:
+        items.append({"account": "333333333333", "product": "AmazonS3", "usage_type": "TimedStorage-ByteHrs",
+                      "cost": 1000.0, "region": "us-east-1", "resource": "bucket"})  # fmt: skip
+    if day.day == 1:
+        items.append({"account": "111111111111", "type": "Tax", "product": "AmazonEC2", "usage_type": "",
+                      "cost": 30.0, "whole_month": True})  # fmt: skip
+    return items
+
+
+def test_an_account_stopped_weeks_ago_is_not_forecast_to_bill_again(tmp_path):
+    # line items 1 June .. 14 October; October's so far: A 14 x 100 + 30 = 1,430, B 14 x 55 = 770
+    # Month end: A 31 x 100 + 30 = 3,130; B 31 x 55 = 1,705; C billed nothing for 45 days: 0.
+    # The whole bill 3,130 + 1,705 = 4,835 under the $5,000 budget: ok. The daily model fitted
+    # over the last 8 weeks (12 of August's $1,155 days in them) read $5,531.94 and C $696.58:
+    # "at risk", exit 1, for a bill that is under budget.
+    from tests.analyst_bills import cur2_rows, write_cur2_csv
+
+    cur = tmp_path / "cur.csv"
+    write_cur2_csv(cur, cur2_rows(_three_accounts, "2026-06-01", "2026-10-15"))
+    budget = _write(tmp_path, None, "b.yaml")
+    budget.write_text('monthly_usd: 5000\nby_account:\n  "333333333333": 100\n  "111111111111": 3200\n')
+    code, out, _ = run("budget", "--budget", budget, "--cur", cur, "--format", "json")
+    rows = {b["name"]: b for b in json.loads(out)["budgets"]}
+    assert abs(rows["total bill"]["actual"] - 2200) < 0.01
+    assert abs(rows["total bill"]["forecast"] - 4835) < 1, rows["total bill"]
+    assert abs(rows["333333333333"]["forecast"]) < 0.01, rows["333333333333"]
+    assert abs(rows["111111111111"]["forecast"] - 3130) < 1
+    assert code == 0 and rows["total bill"]["status"] == "ok"
