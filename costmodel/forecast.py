@@ -49,8 +49,8 @@ from costmodel.forecast_bounds import (
     not_below_billed_so_far,
     once_a_month_due,
     require_every_month,
+    running_recurring,
 )
-from costmodel.forecast_methods import edge_position
 from costmodel.forecast_names import COST_BASIS
 from costmodel.known_changes import Change, SizedChange, billed_today, effects, parse_change, size_changes
 from costmodel.output import money
@@ -129,7 +129,7 @@ def month_edge_extras(recurring: pd.Series, edge_days: int = EDGE_DAYS) -> pd.Da
     consecutive dates)."""
     dates = pd.DatetimeIndex(recurring.index)
     values = recurring.to_numpy()
-    position = edge_position(dates, edge_days)
+    position = methods.edge_position(dates, edge_days)
     through = dates[-1].to_period("M") - (0 if dates[-1].day == dates[-1].days_in_month else 1)
     usable = (position < 0) & (dates.to_period("M") <= through) & (np.arange(len(values)) >= 14)
     at = np.flatnonzero(usable)
@@ -146,7 +146,7 @@ def _without_month_edges(recurring: pd.Series, extras: pd.DataFrame) -> pd.Serie
         return recurring
     dates = pd.DatetimeIndex(recurring.index)
     long = extras.stack().rename("extra")
-    key = pd.MultiIndex.from_arrays([dates.to_period("M"), edge_position(dates, len(extras.columns))])
+    key = pd.MultiIndex.from_arrays([dates.to_period("M"), methods.edge_position(dates, len(extras.columns))])
     return recurring - long.reindex(key).fillna(0.0).to_numpy()
 
 
@@ -261,10 +261,10 @@ def _simulated_month_end(actuals: Actuals, interval: float, seed: int, month_edg
     this_month = daily.loc[daily["date"].dt.strftime("%Y-%m") == month]
     to_date = float(this_month[["recurring", "lumps", "one_off"]].to_numpy().sum())
     one_off_to_date = float(this_month["one_off"].sum())
-    recurring = daily.set_index("date")["recurring"]
+    recurring = running_recurring(actuals, daily)  # a service stopped is no level to carry on
     extras = month_edge_extras(recurring) if month_edges else pd.DataFrame()
     ahead = pd.date_range(last + pd.Timedelta(days=1), periods=remaining, freq="D")
-    to_come = [p for p in edge_position(ahead, EDGE_DAYS) if p < 0]
+    to_come = [p for p in methods.edge_position(ahead, EDGE_DAYS) if p < 0]
     # each past month's extra on the edge days still to come [USD]
     edge_totals = (
         extras.reindex(columns=to_come, fill_value=0.0).iloc[-EDGE_MONTHS:].sum(axis=1).to_numpy()

@@ -131,6 +131,16 @@ def _without_stopped(daily: pd.DataFrame, actuals: Actuals, services: list[str])
     )
 
 
+def running_recurring(actuals: Actuals, daily: pd.DataFrame) -> pd.Series:
+    """The ``daily`` bill's recurring cost by date [USD per day] without the services that
+    stopped billing day by day (:func:`stopped_by_the_day`): a daily model fitted on weeks
+    that hold a service gone (an account closed in August, read in mid-October) carries part
+    of its level into the days to come."""
+    gone = list(stopped_by_the_day(actuals))
+    running = _without_stopped(daily, actuals, gone) if gone else daily
+    return running.set_index("date")["recurring"]
+
+
 def _complete_history(bill: pd.DataFrame, origin: str) -> pd.DataFrame:
     complete = bill.loc[bill["complete"]]
     if len(complete) < MIN_MONTHS:
@@ -330,6 +340,7 @@ __all__ = [
     "not_below_billed_so_far",
     "once_a_month_due",
     "require_every_month",
+    "running_recurring",
     "stopped_notes",
     "stopped_services",
 ]
