@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from costmodel import record_types
+from costmodel.actuals.controls import MAY_NET_CREDITS
 from costmodel.errors import InputError
 
 if TYPE_CHECKING:
@@ -46,6 +47,8 @@ def included(rows: pd.DataFrame, budget: BudgetFile, origin: str) -> pd.Series:
     if not (include["upfront"] and include["recurring"]):
         fees = _reservation_fees(rows, budget, origin)
         keep &= ~fees.isin([k for k in ("upfront", "recurring") if not include[k]])
+    if not (include["credits"] and include["refunds"]):
+        _refuse_credits_netted_in(rows, budget, origin)
     if not include["credits"]:
         keep &= rows["record_type"] != record_types.CREDIT
     if not include["refunds"]:
@@ -55,6 +58,22 @@ def included(rows: pd.DataFrame, budget: BudgetFile, origin: str) -> pd.Series:
     if not include["support"]:
         keep &= ~rows["service"].str.startswith("AWS Support")
     return keep
+
+
+def _refuse_credits_netted_in(rows: pd.DataFrame, budget: BudgetFile, origin: str) -> None:
+    """Refuse to leave credits or refunds out of Cost Explorer rows that may hold them netted in
+    (a response grouped by SERVICE alone: a credit is in its service's amount)."""
+    netted = rows.loc[rows[MAY_NET_CREDITS].astype(bool)] if MAY_NET_CREDITS in rows else rows.iloc[:0]
+    if netted.empty:
+        return
+    left_out = ", ".join(f"{k}: false" for k in ("credits", "refunds") if not budget.include[k])
+    first = netted.iloc[0]
+    raise InputError(
+        f"{budget.origin}: include ({left_out}) needs credits and refunds apart from usage, which "
+        f"{origin} does not give ({first['month']}, {first['service']}: a credit would be netted in its "
+        "amount); give a Cost Explorer file grouped by RECORD_TYPE or filtered without them "
+        "(costmodel fetch-actuals), or line items (--cur, --focus)"
+    )
 
 
 def region_rows(rows: pd.DataFrame, name: str, budget_file: str) -> pd.DataFrame:

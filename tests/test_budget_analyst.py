@@ -95,3 +95,17 @@ def test_an_account_stopped_weeks_ago_is_not_forecast_to_bill_again(tmp_path):
     assert abs(rows["333333333333"]["forecast"]) < 0.01, rows["333333333333"]
     assert abs(rows["111111111111"]["forecast"] - 3130) < 1
     assert code == 0 and rows["total bill"]["status"] == "ok"
+
+
+def test_credits_left_out_of_a_file_that_nets_them_in_each_service_is_refused(tmp_path):
+    # `aws ce get-cost-and-usage --group-by Type=DIMENSION,Key=SERVICE`, no filter: a $20 daily
+    # credit on $100 of EC2 is in EC2's $80 (Cost Explorer applies it to the service). With
+    # include credits: false AWS Budgets counts $100 a day (30 x 100 = $3,000 for September);
+    # the file cannot say so, and read $2,400 (30 x 80) as "credits left out", exit 0.
+    ce = ce_response(lambda day: {(EC2,): 80.0}, "2026-06-01", "2026-10-01")
+    budget = _write(tmp_path, None, "b.yaml")
+    for left_out in ("credits", "refunds"):
+        budget.write_text(f"monthly_usd: 2500\ninclude: {{{left_out}: false}}\n")
+        err = refused("budget", "--budget", budget, "--actuals", _write(tmp_path, ce))
+        assert f"{left_out}: false" in err and "ce.json" in err and "RECORD_TYPE" in err
+

@@ -12,7 +12,14 @@ import numpy as np
 import pandas as pd
 
 from costmodel import record_types
-from costmodel.actuals.controls import METRIC_COLUMNS, TIDY_COLUMNS, Actuals, controls_table, group_sums
+from costmodel.actuals.controls import (
+    MAY_NET_CREDITS,
+    METRIC_COLUMNS,
+    TIDY_COLUMNS,
+    Actuals,
+    controls_table,
+    group_sums,
+)
 from costmodel.actuals.periods import period_bound
 from costmodel.data_files import data_path
 from costmodel.errors import InputError
@@ -187,7 +194,9 @@ def _console_frame(rows: list[dict], periods: list[pd.Timestamp], origin: str = 
     for column in TIDY_COLUMNS:
         if column not in frame.columns:
             frame[column] = np.nan if column in METRIC_COLUMNS.values() else ""
-    return frame[TIDY_COLUMNS]
+    # the export's services hold whatever credits the console's charge types let in
+    frame[MAY_NET_CREDITS] = frame["record_type"] == ""
+    return frame[[*TIDY_COLUMNS, MAY_NET_CREDITS]]
 
 
 def read_console(text: str, origin: str = "<memory>") -> Actuals:

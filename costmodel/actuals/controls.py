@@ -39,6 +39,9 @@ TIDY_COLUMNS = [
     "estimated",
     "source",
 ]
+# a Cost Explorer row that may hold credits or refunds netted in (grouped without RECORD_TYPE,
+# not filtered to leave them out): a budget that leaves them out cannot count it
+MAY_NET_CREDITS = "may_net_credits"
 KEY_TO_COLUMN = {"SERVICE": "service", "USAGE_TYPE": "usage_type", "RECORD_TYPE": "record_type"}
 
 

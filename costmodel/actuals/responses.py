@@ -25,9 +25,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from costmodel import record_types
 from costmodel.actuals.controls import (
     COST_METRICS,
     KEY_TO_COLUMN,
+    MAY_NET_CREDITS,
     METRIC_COLUMNS,
     REQUIRED_METRIC,
     TIDY_COLUMNS,
@@ -368,6 +370,18 @@ def _record_type_of(request: dict) -> str:
     return ""
 
 
+def _excludes_one_offs(request: dict) -> bool:
+    """Whether a request's filter leaves credits and refunds out (``fetch-actuals``' usage
+    request: ``Not`` RECORD_TYPE ``Credit``, ``Refund``, ...), so that its rows hold none."""
+    flt = request.get("Filter") if isinstance(request, dict) else None
+    negated = flt.get("Not") if isinstance(flt, dict) else None
+    dims = negated.get("Dimensions") if isinstance(negated, dict) else None
+    if not isinstance(dims, dict) or dims.get("Key") != "RECORD_TYPE":
+        return False
+    values = dims.get("Values")
+    return isinstance(values, list) and set(record_types.ONE_OFF) <= set(values)
+
+
 def _is_control_request(request: dict, pages: list) -> bool:
     """An unfiltered request without GroupBy: Cost Explorer's own total of the period, which
     ``fetch-actuals`` saves beside the grouped requests to check them against."""
@@ -402,7 +416,8 @@ def read_response(payload: Any, origin: str = "<memory>") -> Actuals:
             page_frame, page_sums, page_empty = read_page(page, where, _record_type_of(request), required)
             empty += page_empty
             if len(page_frame):
-                frames.append(page_frame)
+                untold = (page_frame["record_type"] == "") & (not _excludes_one_offs(request))
+                frames.append(page_frame.assign(**{MAY_NET_CREDITS: untold}))
             for month, amount in page_sums.items():
                 group_sums[month] = group_sums.get(month, Decimal(0)) + amount
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
