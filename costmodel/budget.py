@@ -150,7 +150,17 @@ def _named_amounts(raw: object, key: str, origin: str) -> list[tuple[str, float]
         return []
     if not isinstance(raw, dict) or not raw:
         raise InputError(f"{origin}: {key} must map names to amounts in USD, e.g. {key}: {{NAME: 1000}}")
+    for name in raw:
+        if key == "by_account" and isinstance(name, int) and len(str(name)) != ACCOUNT_ID_DIGITS:
+            # YAML reads 012345670123 unquoted as an octal number, 1402433619: another account
+            raise InputError(
+                f"{origin}: by_account {name} is not a {ACCOUNT_ID_DIGITS}-digit account id (YAML reads an "
+                "unquoted id with a leading 0 as a number); quote account ids: '012345670123': 1000"
+            )
     return [(str(name), _amount(value, f"{origin}: {key}.{name}")) for name, value in raw.items()]
+
+
+ACCOUNT_ID_DIGITS = 12  # an AWS account id, leading zeros included
 
 
 def _tag_amounts(raw: object, origin: str) -> list[tuple[str, str, float]]:

@@ -109,3 +109,11 @@ def test_credits_left_out_of_a_file_that_nets_them_in_each_service_is_refused(tm
         err = refused("budget", "--budget", budget, "--actuals", _write(tmp_path, ce))
         assert f"{left_out}: false" in err and "ce.json" in err and "RECORD_TYPE" in err
 
+
+def test_an_account_id_with_a_leading_zero_unquoted_is_refused_with_the_reason(tmp_path):
+    # YAML 1.1 reads 012345670123 (digits 0-7 after a 0) as octal: 1402433619, which the
+    # line items never name; the old message said "by_account '1402433619' is not an account"
+    budget = _write(tmp_path, None, "b.yaml")
+    budget.write_text("monthly_usd: 5000\nby_account:\n  012345670123: 3000\n")
+    err = refused("budget", "--budget", budget)
+    assert "1402433619" in err and "quote account ids" in err
