@@ -40,7 +40,15 @@ from costmodel import record_types
 from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import KEY, lump_keys, require_daily
 from costmodel.anomaly_planned import Planned, planned_from_changes, read_planned
-from costmodel.anomaly_rules import EDGE_DAYS, MIN_RATIO, MIN_SCORE, WEEKS, monthly_charge_rule, score_series
+from costmodel.anomaly_rules import (
+    EDGE_DAYS,
+    MIN_CHARGE_MONTHS,
+    MIN_RATIO,
+    MIN_SCORE,
+    WEEKS,
+    monthly_charge_rule,
+    score_series,
+)
 from costmodel.constants import CURRENCY, TAG_PREFIX, UNTAGGED
 from costmodel.display import Result
 from costmodel.errors import InputError, closest
@@ -277,14 +285,26 @@ def _score_monthly_charge(series: pd.Series, min_usd: float, label: str) -> tupl
     billed = series.loc[series != 0]
     if billed.empty:
         return [], 0
-    amounts = billed.to_numpy()
+    # the whole months the data holds before its first billed it $0: a new charge is its rise
+    # from nothing (a new fee, a subscription), as a new daily line is
+    before = _whole_months_before(series.index[0], billed.index[0])
+    amounts = np.concatenate([np.zeros(before), billed.to_numpy()])
     expected, flagged = monthly_charge_rule(amounts, min_usd)
     rows = []
-    for i in np.flatnonzero(flagged):
+    for i in np.flatnonzero(flagged):  # never one of the months before: they have no past
         ratio = amounts[i] / expected[i] if expected[i] > 0 else np.inf
         explanation = _explain("monthly charge", label, ratio, amounts[i], expected[i])
-        rows.append((billed.index[i], amounts[i], expected[i], np.nan, explanation, ratio, "monthly charge"))
+        day = billed.index[i - before]
+        rows.append((day, amounts[i], expected[i], np.nan, explanation, ratio, "monthly charge"))
     return rows, int(np.isfinite(expected).sum())
+
+
+def _whole_months_before(first_day: pd.Timestamp, first_billed: pd.Timestamp) -> int:
+    """How many whole months of the data, up to :data:`MIN_CHARGE_MONTHS`, come before the
+    month of a charge's first billing (the data's first month counts when it starts on the 1st)."""
+    first_whole = first_day.to_period("M") + (0 if first_day.day == 1 else 1)
+    months = (first_billed.to_period("M") - first_whole).n
+    return min(max(months, 0), MIN_CHARGE_MONTHS)
 
 
 def _planned_mask(frame: pd.DataFrame, planned: list[Planned]) -> pd.Series:

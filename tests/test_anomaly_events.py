@@ -64,7 +64,9 @@ def test_a_usage_type_billed_on_one_day_only_is_a_one_off_not_a_monthly_charge()
     # with no past months to compare with, so never alarmed (tester 30). Against its usual
     # $0: +$800, of EC2's expected $150 that day: 533.3 %
     gpu = [800.0 if day == pd.Timestamp("2026-02-15") else 0.0 for day in days]
-    # a support plan's first fee, on the 1st of March: a once-a-month charge, not alarmed
+    # a support plan's first fee, on the 1st of March: a once-a-month charge (not a one-off
+    # spike), against its usual $0 in the two whole months before: +$100 (tester 33; it was
+    # not alarmed, so a new $2,000 fee on a 1st never was either)
     support = [100.0 if day == pd.Timestamp("2026-03-01") else 0.0 for day in days]
     series = {
         (ec2, "BoxUsage:m5.xlarge"): [150.0] * 90,
@@ -72,7 +74,12 @@ def test_a_usage_type_billed_on_one_day_only_is_a_one_off_not_a_monthly_charge()
         ("AWS Support (Business)", "Dollar"): support,
     }
     detection = detect(daily_actuals(series))
-    (event,) = detection.events.to_dict("records")
+    event, fee = detection.events.to_dict("records")  # by start: 15 February, 1 March
+    assert (fee["start"], fee["kind"], fee["total_impact"]) == (
+        pd.Timestamp("2026-03-01"),
+        "monthly charge",
+        100.0,
+    )
     assert (event["start"], event["end"], event["kind"]) == (
         pd.Timestamp("2026-02-15"),
         pd.Timestamp("2026-02-15"),
