@@ -5,6 +5,8 @@ costmodel's simulator); every expected figure is a hand sum shown beside it."""
 
 import json
 
+import pytest
+
 from tests.analyst_bills import EC2, ce_response
 from tests.test_trust import refused, run
 
@@ -19,6 +21,12 @@ def _write(tmp_path, payload, name="ce.json"):
     return path
 
 
+def _budget(tmp_path, text):
+    path = tmp_path / "budget.yaml"
+    path.write_text(text)
+    return path
+
+
 def _without_day(payload, day):
     payload["ResultsByTime"] = [r for r in payload["ResultsByTime"] if r["TimePeriod"]["Start"] != day]
     return payload
@@ -27,35 +35,27 @@ def _without_day(payload, day):
 def test_a_daily_file_flat_at_100_a_day_reads_as_hand_sums(tmp_path):
     # the control: 1..14 October at $100 = $1,400 so far; 31 days x $100 = $3,100 forecast
     ce = ce_response(_flat_ec2, "2026-06-01", "2026-10-15", estimated_from="2026-10-01")
-    budget = _write(tmp_path, None, "b.yaml")
-    budget.write_text("monthly_usd: 4000\n")
+    budget = _budget(tmp_path, "monthly_usd: 4000\n")
     code, out, _ = run("budget", "--budget", budget, "--actuals", _write(tmp_path, ce), "--format", "json")
     (total,) = json.loads(out)["budgets"]
     assert code == 0 and abs(total["actual"] - 1400) < 0.01 and abs(total["forecast"] - 3100) < 0.01
 
 
-def test_a_day_missing_in_the_month_is_refused_not_read_as_no_spend(tmp_path):
-    # 5 October lost (a page not saved): the month's actual would read $1,300 for the true
-    # $1,400, and the forecast $2,975.91 for $3,100, exit 0 ("ok"); refuse, naming the day
-    ce = _without_day(
-        ce_response(_flat_ec2, "2026-06-01", "2026-10-15", estimated_from="2026-10-01"), "2026-10-05"
-    )
-    budget = _write(tmp_path, None, "b.yaml")
-    budget.write_text("monthly_usd: 4000\n")
-    err = refused("budget", "--budget", budget, "--actuals", _write(tmp_path, ce))
-    assert "2026-10-05" in err and "gap" in err
-
-
-def test_a_day_missing_in_a_past_month_of_the_period_is_refused(tmp_path):
-    # quarterly (fiscal year from February: Aug-Oct), 10 September lost: the quarter's actual
-    # would leave $100 out (Aug 3,100 + Sep 2,900 + Oct 1,400 = 7,400 for the true 7,500)
-    ce = _without_day(
-        ce_response(_flat_ec2, "2026-06-01", "2026-10-15", estimated_from="2026-10-01"), "2026-09-10"
-    )
-    budget = _write(tmp_path, None, "b.yaml")
-    budget.write_text("period: quarterly\nfiscal_year_start: 2\namount_usd: 10000\n")
-    err = refused("budget", "--budget", budget, "--actuals", _write(tmp_path, ce))
-    assert "2026-09-10" in err
+@pytest.mark.parametrize(
+    ("lost", "budget_text"),
+    [
+        # 5 October lost (a page not saved): October's actual read $1,300 for the true $1,400
+        # (14 x 100), its forecast $2,975.91 for $3,100 (31 x 100), exit 0 ("ok")
+        ("2026-10-05", "monthly_usd: 4000\n"),
+        # quarterly from February (Aug-Oct), 10 September lost: the quarter's actual read
+        # Aug 3,100 + Sep 2,900 + Oct 1,400 = 7,400 for the true 7,500
+        ("2026-09-10", "period: quarterly\nfiscal_year_start: 2\namount_usd: 10000\n"),
+    ],
+)
+def test_a_day_missing_from_daily_data_is_refused_not_read_as_no_spend(tmp_path, lost, budget_text):
+    ce = _without_day(ce_response(_flat_ec2, "2026-06-01", "2026-10-15", estimated_from="2026-10-01"), lost)
+    err = refused("budget", "--budget", _budget(tmp_path, budget_text), "--actuals", _write(tmp_path, ce))
+    assert lost in err and "gap" in err
 
 
 def _three_accounts(day):
@@ -86,8 +86,9 @@ def test_an_account_stopped_weeks_ago_is_not_forecast_to_bill_again(tmp_path):
 
     cur = tmp_path / "cur.csv"
     write_cur2_csv(cur, cur2_rows(_three_accounts, "2026-06-01", "2026-10-15"))
-    budget = _write(tmp_path, None, "b.yaml")
-    budget.write_text('monthly_usd: 5000\nby_account:\n  "333333333333": 100\n  "111111111111": 3200\n')
+    budget = _budget(
+        tmp_path, 'monthly_usd: 5000\nby_account:\n  "333333333333": 100\n  "111111111111": 3200\n'
+    )
     code, out, _ = run("budget", "--budget", budget, "--cur", cur, "--format", "json")
     rows = {b["name"]: b for b in json.loads(out)["budgets"]}
     assert abs(rows["total bill"]["actual"] - 2200) < 0.01
@@ -103,9 +104,8 @@ def test_credits_left_out_of_a_file_that_nets_them_in_each_service_is_refused(tm
     # include credits: false AWS Budgets counts $100 a day (30 x 100 = $3,000 for September);
     # the file cannot say so, and read $2,400 (30 x 80) as "credits left out", exit 0.
     ce = ce_response(lambda day: {(EC2,): 80.0}, "2026-06-01", "2026-10-01")
-    budget = _write(tmp_path, None, "b.yaml")
     for left_out in ("credits", "refunds"):
-        budget.write_text(f"monthly_usd: 2500\ninclude: {{{left_out}: false}}\n")
+        budget = _budget(tmp_path, f"monthly_usd: 2500\ninclude: {{{left_out}: false}}\n")
         err = refused("budget", "--budget", budget, "--actuals", _write(tmp_path, ce))
         assert f"{left_out}: false" in err and "ce.json" in err and "RECORD_TYPE" in err
 
@@ -113,7 +113,6 @@ def test_credits_left_out_of_a_file_that_nets_them_in_each_service_is_refused(tm
 def test_an_account_id_with_a_leading_zero_unquoted_is_refused_with_the_reason(tmp_path):
     # YAML 1.1 reads 012345670123 (digits 0-7 after a 0) as octal: 1402433619, which the
     # line items never name; the old message said "by_account '1402433619' is not an account"
-    budget = _write(tmp_path, None, "b.yaml")
-    budget.write_text("monthly_usd: 5000\nby_account:\n  012345670123: 3000\n")
+    budget = _budget(tmp_path, "monthly_usd: 5000\nby_account:\n  012345670123: 3000\n")
     err = refused("budget", "--budget", budget)
     assert "1402433619" in err and "quote account ids" in err
