@@ -176,3 +176,8 @@ def test_a_daily_job_is_told_which_events_the_day_before_reported_already(tmp_pa
     assert code == 0 and " open   reported " in out
     code, out, _ = run("anomalies", "--actuals", path, "--format", "json")
     assert [e["new"] for e in json.loads(out)["events"]] == [None]
+    # --fail-on-alert in a daily job fails the day the event is new (the 20th), not the 21st,
+    # when the same event is still open but was reported; without --as-of any unplanned event
+    assert run("anomalies", "--actuals", path, "--as-of", "2026-02-20", "--fail-on-alert")[0] == 1
+    assert run("anomalies", "--actuals", path, "--as-of", "2026-02-21", "--fail-on-alert")[0] == 0
+    assert run("anomalies", "--actuals", path, "--fail-on-alert")[0] == 1

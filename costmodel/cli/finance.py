@@ -333,8 +333,12 @@ def cmd_anomalies(args: argparse.Namespace) -> int:
         )
         events = events.loc[in_month]
     events = events.sort_values("start", ignore_index=True)
-    # a daily job acts on the exit code: 1 when asked and an unplanned event passes the thresholds
-    code = 1 if args.fail_on_alert and (~events["planned"].astype(bool)).any() else 0
+    # a daily job acts on the exit code: 1 when asked and an unplanned event passes the
+    # thresholds; with --as-of only a new one, so that an open event fails one day's job, not each
+    alerting = ~events["planned"].astype(bool)
+    if args.as_of:
+        alerting &= events["new"].astype(bool)
+    code = 1 if args.fail_on_alert and alerting.any() else 0
     shown = found.assign(date=found["date"].dt.strftime("%Y-%m-%d"))[anomalies.COLUMNS]
     steps = steps.assign(date=steps["date"].dt.strftime("%Y-%m-%d"))
     if args.format == "json":

@@ -251,7 +251,8 @@ def _add_finance_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--fail-on-alert",
         action="store_true",
-        help="exit 1 when an unplanned event passes the thresholds (for a daily job; default: exit 0)",
+        help="exit 1 when an unplanned event passes the thresholds, with --as-of only a new one "
+        "(for a daily job; default: exit 0)",
     )
     p.set_defaults(func=Command("finance", "cmd_anomalies"))
 
