@@ -8,6 +8,7 @@ import json
 import pytest
 
 from costmodel.cli import main
+from tests.conftest import DATA
 
 ARCH = "region: us-east-1\nnetwork:\n  nat_gateways: 0\n  internet_egress_gb: 500\n"
 
@@ -69,3 +70,27 @@ def test_the_text_table_shows_credits_and_tax_as_their_own_step(write_yaml, tmp_
     assert "bill_adjustment" in text
     total_row = next(line for line in text.splitlines() if "Total (lines)" in line)
     assert "-$20.00" in total_row and "$7.20" in total_row and "$1.80" in total_row
+
+
+def test_a_file_grouped_by_account_or_tag_only_is_refused_not_reconciled_as_all_unmapped(tmp_path):
+    from tests.analyst_bills import ce_response
+    from tests.test_trust import run
+
+    # two accounts, $100 and $50 a day: October $4,650 (31 x 150) with no service named. Before,
+    # reconcile printed every model line "modelled but absent from the bill" and the whole
+    # $4,650 unmapped under a blank service, exit 0: a comparison that could not be made.
+    def by_account(day):
+        return {("111111111111",): 100.0, ("222222222222",): 50.0}
+
+    path = tmp_path / "by-account.json"
+    path.write_text(
+        json.dumps(ce_response(by_account, "2026-10-01", "2026-11-01", group_by=("LINKED_ACCOUNT",)))
+    )
+    code, out, err = run("reconcile", "--month", "2026-10", "--actuals", path)
+    assert code == 2 and out == ""
+    assert "by-account.json: grouped by LINKED_ACCOUNT, not by SERVICE or USAGE_TYPE" in err
+    # a real response grouped by a tag (tests/data/README.md) is refused the same way
+    code, _, err = run(
+        "reconcile", "--actuals", DATA / "aws" / "ce_get_cost_and_usage.by_tag.real_2i2c_2024-08-30.json"
+    )
+    assert code == 2 and "grouped by TAG:2i2c:hub-name, not by SERVICE" in err

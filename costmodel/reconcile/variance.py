@@ -485,6 +485,17 @@ def _checked_actuals(actual: Any, function: str) -> Actuals:
             "cannot be checked for lost or doubled money)",
             actual,
         )
+    rows = actual.rows
+    if len(rows) and not (rows["service"].astype(bool) | rows["usage_type"].astype(bool)).any():
+        # grouped by account, region or nothing: every model line would read "absent from the bill"
+        grouped = sorted(
+            {k.split("=")[0] for keys in rows.get("other_keys", []) for k in keys.split(";") if k}
+        )
+        raise InputError(
+            f"{actual.origin}: grouped by {', '.join(grouped) or 'nothing'}, not by SERVICE or USAGE_TYPE: "
+            "no cost can be matched to a model line; fetch it grouped by SERVICE and USAGE_TYPE "
+            "(costmodel fetch-actuals does)"
+        )
     return actual
 
 
