@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from costmodel.forecast_methods import edge_position
+from costmodel.forecast_daily_pattern import edge_position
 
 EDGE_DAYS = 3  # a month's first and last days whose extra cost is learned (a job on the last working day)
 EDGE_MONTHS = 2  # months before and after whose edge days teach a month's [months]
