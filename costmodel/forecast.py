@@ -391,8 +391,8 @@ def forecast(
         history, stopped = history_of(actuals, bill, daily_data)
         notes += stopped
         backtest = methods.backtest(history, max(months, methods.CHOICE_HORIZONS), names)
-        default = methods.DEFAULT_DAILY if daily_data else methods.DEFAULT_MONTHLY
-        chosen, reason = (method, "asked for") if method else methods.choose(backtest, default)
+        default, margin = methods.default_of(daily_data)
+        chosen, reason = (method, "asked for") if method else methods.choose(backtest, default, margin)
         with np.errstate(divide="ignore", invalid="ignore"):  # a month at $0 has no percentage error
             candidates = candidates_table(backtest, interval)
             chosen_mape = backtest.mape(chosen)

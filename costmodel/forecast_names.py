@@ -7,8 +7,11 @@ NAIVE = "same as last month"
 DRIFT = f"drift over the last {DRIFT_WINDOW} months"
 DAMPED = "damped-trend ETS"
 COMBINATION = "combination of drift and damped-trend ETS"
+# the mean of the three monthly candidates: "same as last month" beside them halves the part of
+# the slope the months ahead carry (a slope in force now is often not three months on)
+THREE_WAY = "combination of drift, damped-trend ETS and same as last month"
 CALENDAR = "calendar (daily data)"
-CANDIDATE_NAMES = (NAIVE, DRIFT, DAMPED, COMBINATION, CALENDAR)  # in the order they are tried
+CANDIDATE_NAMES = (NAIVE, DRIFT, DAMPED, COMBINATION, THREE_WAY, CALENDAR)  # in the order they are tried
 # the cost the history and the forecast are: the one every reader gives (a file without it
 # is refused), not amortized, so a forecast set beside an amortized budget says so
 COST_BASIS = (
@@ -25,4 +28,5 @@ __all__ = [
     "DRIFT",
     "DRIFT_WINDOW",
     "NAIVE",
+    "THREE_WAY",
 ]

@@ -47,6 +47,19 @@ def test_naive_and_drift_by_hand():
     assert methods.drift(h, 3, ["2026-04"]).tolist() == [13 * 30]
 
 
+def test_the_three_way_combination_by_hand():
+    h = history([10, 11, 12, 13, 14, 15, 16])  # January .. July 2026
+    # from an origin of 5 months (January..May): fewer than 6, so the damped trend is the drift,
+    # 14 + (14 - 10) / 4 = 15 a day in June (30 days) = 450, 16 in July (31) = 496; same as
+    # last month 14 x 30 = 420 and 14 x 31 = 434: June (450 + 450 + 420) / 3 = 440, July
+    # (496 + 496 + 434) / 3 = 475.33
+    assert methods.three_way(h, 5, ["2026-06", "2026-07"]).tolist() == pytest.approx([440.0, 1426 / 3])
+    # the backtest's shortcut (the mean of the three it has made) is the same forecast
+    result = methods.backtest(h, 2, [methods.NAIVE, methods.DRIFT, methods.DAMPED, methods.THREE_WAY])
+    origin = result.origins.index("2026-06")
+    assert result.predicted[methods.THREE_WAY][origin].tolist() == pytest.approx([440.0, 1426 / 3])
+
+
 def test_the_calendar_candidate_builds_the_month_day_by_day():
     days = pd.date_range("2026-01-01", "2026-02-28")
     recurring = np.where(days.day_of_week >= 5, 50.0, 100.0)  # weekdays $100, weekends $50
@@ -159,6 +172,13 @@ def test_the_choice_takes_the_lowest_error_only_when_it_clearly_beats_the_defaul
     # naive 0.3 is 40 % lower: naive is chosen
     kept, _ = methods.choose(backtest_of({methods.NAIVE: [3, 3, 3], default: [5, 5, 5]}), default)
     assert kept == methods.NAIVE
+    # for daily data the calendar gives way only to a candidate half as far off: naive 0.3
+    # against the calendar's 0.5 (40 % lower) keeps the calendar, 0.2 (60 % lower) does not
+    calendar, margin = methods.default_of(True)
+    kept, why = methods.choose(backtest_of({methods.NAIVE: [3, 3, 3], calendar: [5, 5, 5]}), calendar, margin)
+    assert kept == calendar and "50% below it" in why
+    kept, _ = methods.choose(backtest_of({methods.NAIVE: [2, 2, 2], calendar: [5, 5, 5]}), calendar, margin)
+    assert kept == methods.NAIVE
     # two one-month-ahead forecasts are too few to choose by
     kept, why = methods.choose(backtest_of({methods.NAIVE: [1, 1], default: [5, 5]}), default)
     assert kept == default and "fewer than the 3 a choice needs" in why
@@ -252,13 +272,14 @@ def test_the_interval_is_the_conformal_quantile_of_the_backtest_errors():
 def test_months_ahead_of_the_sample_say_their_method_and_its_backtest():
     result = forecast(read_actuals(MONTHLY), months=3)
     table = result.forecast
-    # five months: too few backtest origins to choose, so the monthly default, the combination;
-    # with fewer than 6 months its damped trend is the drift: slope (Oct - Jun) / 4 = 6.585605 a day
-    # a month; November (335.372523 x 30) $10,061.18, December (341.958128 x 31) $10,600.70
-    assert result.method == methods.COMBINATION and "fewer than the 3 a choice needs" in result.method_reason
+    # five months: too few backtest origins to choose, so the monthly default, the mean of drift,
+    # damped trend and same as last month; with fewer than 6 months its damped trend is the drift:
+    # slope (Oct - Jun) / 4 = 6.585605 a day a month, two thirds of it carried: November
+    # (328.786918 + 4.390403) x 30 = $9,995.32, December (328.786918 + 8.780807) x 31 = $10,464.60
+    assert result.method == methods.THREE_WAY and "fewer than the 3 a choice needs" in result.method_reason
     assert table["month"].tolist() == ["2026-11", "2026-12", "2027-01"]
-    assert table["expected"].iloc[0] == pytest.approx((OCTOBER + (OCTOBER - JUNE) / 4) * 30, abs=0.01)
-    assert table["expected"].iloc[1] == pytest.approx((OCTOBER + (OCTOBER - JUNE) / 2) * 31, abs=0.01)
+    assert table["expected"].iloc[0] == pytest.approx(9995.32, abs=0.01)
+    assert table["expected"].iloc[1] == pytest.approx(10464.60, abs=0.01)
     # one backtest error is too few to calibrate on: the spread of the monthly changes, said so.
     # Relative changes -0.63597 %, -3.44425 %, 7.97607 %, 4.93843 %: root mean square 5.00677 %;
     # x 1.281552 (80 %) = 6.41643 % a month ahead
@@ -332,7 +353,7 @@ def test_forecast_json_has_the_contract_shape():
         "candidates",
         "backtest_mape_pct",
     } <= set(payload)
-    assert payload["method"] == methods.COMBINATION
+    assert payload["method"] == methods.THREE_WAY
     assert {"method", "mase", "coverage_pct"} <= set(payload["candidates"][0])
     assert len(payload["candidates"][0]["mase"]) == 3  # one per month ahead
     assert set(payload["forecast"][0]) >= {"month", "expected", "low", "high", "in_progress"}
