@@ -2,7 +2,7 @@
 month in progress from its daily actuals.
 
 * **Months ahead**: the candidates of :mod:`costmodel.forecast_methods` ("same as last
-  month", a drift over the last six months, damped-trend ETS, their combination, and with
+  month", a drift over the last six months, damped-trend ETS, their combinations, and with
   daily data a calendar forecast built day by day) are backtested from rolling origins on
   the bill's own history; the forecast uses the one chosen (:func:`forecast_methods.choose`)
   and says which and why. Its 80 % interval comes from that backtest's own errors at each

@@ -2,7 +2,7 @@
 own history, and prediction intervals calibrated on that backtest's errors.
 
 Candidates forecast the bill of each month ahead [USD] without credits and refunds
-(one-off money). The first four work on the **daily average cost** of each complete month
+(one-off money). The first five work on the **daily average cost** of each complete month
 (so a 28- and a 31-day month compare), times the days of the month forecast:
 
 * ``same as last month`` (the naive baseline): last month's daily average;
@@ -10,9 +10,12 @@ Candidates forecast the bill of each month ahead [USD] without credits and refun
   last six months for each month ahead (a random walk with drift over a recent window);
 * ``damped-trend ETS``: Holt's additive trend with a damped slope (statsmodels
   ``ExponentialSmoothing``, its parameters estimated at each origin);
-* ``combination``: the mean of the drift and the damped trend.
+* ``combination``: the mean of the drift and the damped trend;
+* ``combination of drift, damped-trend ETS and same as last month``: the mean of the three,
+  the trends' slopes carried at two thirds (a slope in force now often is not three months
+  on), the default of monthly data.
 
-With daily data a fifth, ``calendar``, builds each month ahead day by day: each weekday's
+With daily data a sixth, ``calendar``, builds each month ahead day by day: each weekday's
 median cost over the last four weeks (days at a month's edges left out), the extra cost of
 a month's first and last two days (a month-end batch job) as the median of the last three
 months (each over the same weekday one and two weeks inside its month), the once-a-month
@@ -35,8 +38,9 @@ as in the **MASE** (Hyndman & Koehler 2006): by the mean absolute month-to-month
 the monthly bill before the origin (the in-sample error of "same as last month"), so 1 is
 "as far off as a usual month-to-month change". :func:`choose` takes the candidate with the
 lowest mean MASE over the horizons when it is :data:`SWITCH_MARGIN` below the default's
-(the combination for monthly data, the calendar for daily data: the best on the
-benchmark's development seeds); on a dozen origins a smaller lead is selection noise.
+(the three-way combination for monthly data: the best on the benchmark's development
+seeds), :data:`SWITCH_MARGIN_DAILY` below the calendar's for daily data (the calendar
+knows what monthly totals hide); on a dozen origins a smaller lead is selection noise.
 With fewer than :data:`MIN_DAMPED` months the damped trend is the drift (three parameters
 need more months), so a short history is forecast by rules one can check by hand.
 
