@@ -391,8 +391,8 @@ def forecast(
         history, stopped = history_of(actuals, bill, daily_data)
         notes += stopped
         backtest = methods.backtest(history, max(months, methods.CHOICE_HORIZONS), names)
-        default, margin = methods.default_of(daily_data)
-        chosen, reason = (method, "asked for") if method else methods.choose(backtest, default, margin)
+        default = methods.default_of(daily_data)
+        chosen, reason = (method, "asked for") if method else methods.choose(backtest, default)
         with np.errstate(divide="ignore", invalid="ignore"):  # a month at $0 has no percentage error
             candidates = candidates_table(backtest, interval)
             chosen_mape = backtest.mape(chosen)
