@@ -180,12 +180,12 @@ def test_forecast_never_takes_an_estimated_month_for_a_complete_one(tmp_path):
     # the forecast stands on June..September alone (October's half month left out). Daily
     # averages without credits: June 9,073.334926 / 30 = 302.444498; July (9,016.152534 + 300)
     # / 31 = 300.521049; August 8,995.276202 / 31 = 290.170200; September 9,399.424862 / 30 =
-    # 313.314162. Four months: the default (the drift, no damped trend on fewer than six): slope
-    # (313.314162 - 302.444498) / 3 = 3.623221 a month. October 316.937383 x 31 = 9,825.06;
-    # November 320.560604 x 30 = 9,616.82
+    # 313.314162. Four months: the default, the mean of the drift twice (no damped trend on fewer
+    # than six) and same as last month: slope (313.314162 - 302.444498) / 3 = 3.623221 a month,
+    # two thirds of it 2.415481. October 315.729643 x 31 = 9,787.62; November 318.145124 x 30 = 9,544.35
     assert rows["2026-10"]["in_progress"] is True and rows["2026-11"]["in_progress"] is False
-    assert rows["2026-10"]["expected"] == pytest.approx(9825.06, abs=0.01)
-    assert rows["2026-11"]["expected"] == pytest.approx(9616.82, abs=0.01)
+    assert rows["2026-10"]["expected"] == pytest.approx(9787.62, abs=0.01)
+    assert rows["2026-11"]["expected"] == pytest.approx(9544.35, abs=0.01)
     # October so far: 10,192.394452 / 2 = 5,096.20
     assert any("2026-10 is in progress" in n and "$5,096.20 so far" in n for n in payload["notes"])
 
