@@ -95,8 +95,15 @@ def cmd_forecast(args: argparse.Namespace) -> None:
 
     changes = [parse_change(text) for text in args.change or []]
     arch = _architecture(args) if changes else None
+    actuals = _actuals(args)
+    following = (_days_after_the_data(args, actuals)[0] + pd.Timedelta(days=1)).strftime("%Y-%m")
+    _warn_data_ends_before_as_of(
+        args,
+        actuals,
+        f"the forecast starts at {following}, after the data, not at --as-of; fetch the days after it",
+    )
     result = forecast(
-        _actuals(args),
+        actuals,
         months=args.months,
         changes=changes,
         arch=arch,
@@ -200,7 +207,13 @@ def cmd_budget(args: argparse.Namespace) -> int:
     )
     needs_arch = any(scope == "category" for scope, _, _ in budget.budgets)
     month = parse_month(args.month, "--month") if args.month else None
-    _warn_data_ends_before_as_of(args, actuals, month)
+    if month is None:  # a --month given is read whatever --as-of says
+        last_month = _days_after_the_data(args, actuals)[0].strftime("%Y-%m")
+        _warn_data_ends_before_as_of(
+            args,
+            actuals,
+            f"the budget is read at {last_month}, the data's last month; fetch the days after it",
+        )
     month, table = evaluate(budget, actuals, month, _architecture(args) if needs_arch else None)
     in_progress = bool(table["in_progress"].iloc[0])
     if args.format == "json":
@@ -364,21 +377,26 @@ def cmd_anomalies(args: argparse.Namespace) -> int:
     return code
 
 
-def _warn_data_ends_before_as_of(args: argparse.Namespace, actuals: Actuals, month: str | None) -> None:
-    """Warn when ``--as-of`` is days after the data's last day and no ``--month`` is given:
-    the budget is read at the data's last month, not at the month of --as-of (a daily job on
-    a file not fetched again would otherwise check a past month and say nothing)."""
+def _days_after_the_data(args: argparse.Namespace, actuals: Actuals) -> tuple[pd.Timestamp, int]:
+    """(the data's last day, the days between it and ``--as-of`` the data lacks) [days; 0
+    without --as-of or when the data reaches the day before it]."""
     from costmodel.inputs import parse_day
 
-    if not args.as_of or month:
-        return
     last = actuals.rows["period_end"].max() - pd.Timedelta(days=1)
-    missing = (parse_day(args.as_of, "--as-of") - last).days - 1
+    if not getattr(args, "as_of", None):
+        return last, 0
+    return last, max((parse_day(args.as_of, "--as-of") - last).days - 1, 0)
+
+
+def _warn_data_ends_before_as_of(args: argparse.Namespace, actuals: Actuals, consequence: str) -> None:
+    """Warn when ``--as-of`` is days after the data's last day: what the command reads is
+    at the data's end, ``consequence`` says how (a daily job on a file not fetched again
+    would otherwise check a past month and say nothing)."""
+    last, missing = _days_after_the_data(args, actuals)
     if missing > 0:
         print(
             f"warning: {actuals.origin}: the data ends {last.date()}, {missing} day"
-            f"{'' if missing == 1 else 's'} before --as-of {args.as_of}: the budget is read at "
-            f"{last.strftime('%Y-%m')}, the data's last month; fetch the days after it",
+            f"{'' if missing == 1 else 's'} before --as-of {args.as_of}: {consequence}",
             file=sys.stderr,
         )
 

@@ -1,0 +1,62 @@
+"""A new user's forecasts on bills written here from the Cost Explorer GetCostAndUsage
+response shape (``ResultsByTime`` / ``Groups`` / ``Metrics``), not from costmodel's
+simulator: each expected figure is worked by hand beside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from tests.test_trust import run
+
+EC2 = "Amazon Elastic Compute Cloud - Compute"
+RDS = "Amazon Relational Database Service"
+
+
+def daily_response(first: dt.date, end: dt.date, cost_of_day) -> dict:
+    """A DAILY GetCostAndUsage response grouped by SERVICE, one result per day in [first, end)."""
+    results, day = [], first
+    while day < end:
+        groups = [
+            {"Keys": [service], "Metrics": {"UnblendedCost": {"Amount": f"{amount:.10f}", "Unit": "USD"}}}
+            for service, amount in cost_of_day(day).items()
+        ]
+        following = day + dt.timedelta(days=1)
+        results.append(
+            {
+                "TimePeriod": {"Start": day.isoformat(), "End": following.isoformat()},
+                "Total": {},
+                "Groups": groups,
+                "Estimated": False,
+            }
+        )
+        day = following
+    return {"GroupDefinitions": [{"Type": "DIMENSION", "Key": "SERVICE"}], "ResultsByTime": results}
+
+
+def flat_year(tmp_path):
+    """EC2 $100 and RDS $50 every day, 2025-11-01 to 2026-11-30 (13 complete months)."""
+    path = tmp_path / "flat.json"
+    path.write_text(
+        json.dumps(
+            daily_response(dt.date(2025, 11, 1), dt.date(2026, 12, 1), lambda d: {EC2: 100.0, RDS: 50.0})
+        )
+    )
+    return path
+
+
+def test_an_as_of_months_after_the_data_warns_that_the_forecast_starts_at_the_data(tmp_path):
+    # The data ends 2026-11-30; --as-of 2027-03-01 is 90 days later (Dec 31 + Jan 31 + Feb 28).
+    # The forecast can only start from the data: its months are 2026-12, 2027-01, 2027-02, the
+    # months before --as-of, which the user takes for past ones. It must say so, not print them
+    # as "the next 3 months" in silence (as `budget` warns in the same case).
+    code, out, err = run("forecast", "--actuals", flat_year(tmp_path), "--as-of", "2027-03-01")
+    assert code == 0
+    assert "2026-12 $4,650.00" in out  # 31 days x $150 = $4,650: forecast from the data's end
+    assert "the data ends 2026-11-30, 90 days before --as-of 2027-03-01" in err
+    assert "the forecast starts at 2026-12" in err
+
+
+def test_an_as_of_the_day_after_the_data_says_nothing(tmp_path):
+    code, _, err = run("forecast", "--actuals", flat_year(tmp_path), "--as-of", "2026-12-01")
+    assert code == 0 and err == ""
