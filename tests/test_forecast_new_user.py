@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
 from tests.test_trust import run
 
 EC2 = "Amazon Elastic Compute Cloud - Compute"
@@ -60,3 +62,26 @@ def test_an_as_of_months_after_the_data_warns_that_the_forecast_starts_at_the_da
 def test_an_as_of_the_day_after_the_data_says_nothing(tmp_path):
     code, _, err = run("forecast", "--actuals", flat_year(tmp_path), "--as-of", "2026-12-01")
     assert code == 0 and err == ""
+
+
+@pytest.mark.xfail(
+    strict=True, reason="known defect: a one-day spike in the month in progress is read as a weekday rate"
+)
+def test_a_one_day_spike_in_the_month_in_progress_is_not_a_weekly_rate(tmp_path):
+    # EC2 $100 + RDS $50 a day from 2025-11-01 to 2026-12-17, and one incident on Saturday
+    # 2026-12-05: EC2 +$2,000 that day only. December so far: 17 x $150 + $2,000 = $4,550;
+    # the 14 days left at $150: $2,100; month end $6,650. The daily model fits the spike as
+    # part of Saturday's season and adds it again to the Saturdays to come (19 and 26
+    # December): $7,174.22, with an interval of $7,174.22 .. $7,174.22 (its past months'
+    # errors were all 0) that leaves the true figure out. Not fixed here: a spike and a step
+    # at the series' end look alike to a cleaning rule, and the month-end benchmark's figures
+    # would move (see the report of session 33).
+    def cost_of_day(day):
+        return {EC2: 100.0 + (2000.0 if day == dt.date(2026, 12, 5) else 0.0), RDS: 50.0}
+
+    path = tmp_path / "spike.json"
+    path.write_text(json.dumps(daily_response(dt.date(2025, 11, 1), dt.date(2026, 12, 18), cost_of_day)))
+    code, out, _ = run("forecast", "--actuals", path, "--format", "json")
+    current = json.loads(out)["current_month"]
+    assert code == 0 and current["actual_to_date"] == pytest.approx(4550.0)
+    assert current["expected"] == pytest.approx(6650.0, abs=50.0)
