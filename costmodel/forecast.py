@@ -39,6 +39,7 @@ from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import daily_bill, monthly_bill
 from costmodel.architecture import Architecture
 from costmodel.constants import CURRENCY
+from costmodel.daily_spikes import without_one_off_days
 from costmodel.display import Result
 from costmodel.errors import InputError
 from costmodel.forecast_bounds import (
@@ -222,8 +223,7 @@ def month_end(
     (:func:`conformal_bounds`) of the same forecast made from the same day of those months
     (:func:`past_month_errors`; ``past_points`` is passed on to it); otherwise the
     simulated one (the daily model's paths plus the past months' month-end extra), and
-    ``interval_basis`` says which. Not ``calibrated`` by default: the backtest fits the
-    daily model once per past month, wasted on a caller that wants the point only."""
+    ``interval_basis`` says which. Not ``calibrated`` by default: wasted on a caller that wants the point."""
     current = _simulated_month_end(actuals, interval, seed, month_edges)
     if not calibrated or current.days_elapsed == current.days_in_month:
         return current
@@ -272,8 +272,8 @@ def _simulated_month_end(actuals: Actuals, interval: float, seed: int, month_edg
         else np.zeros(1)
     )
     edge_total = float(np.median(edge_totals))
-    # eight weeks: a level and its season
-    recent = _without_month_edges(recurring, extras).iloc[-56:].to_numpy()
+    # eight weeks: a level and its season (a one-off day is neither: its money is in to_date)
+    recent = without_one_off_days(_without_month_edges(recurring, extras).iloc[-56:]).to_numpy()
     if len(recent) < MIN_DAILY_DAYS:
         raise InputError(f"{actuals.origin}: a month-end forecast needs at least 3 weeks of daily data")
     totals = np.zeros(1)  # every day in (a month not final yet): nothing left to simulate

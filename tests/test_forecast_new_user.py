@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pandas as pd
 import pytest
 
+from costmodel.daily_spikes import one_off_days, without_one_off_days
 from tests.test_trust import run
 
 EC2 = "Amazon Elastic Compute Cloud - Compute"
@@ -64,18 +66,14 @@ def test_an_as_of_the_day_after_the_data_says_nothing(tmp_path):
     assert code == 0 and err == ""
 
 
-@pytest.mark.xfail(
-    strict=True, reason="known defect: a one-day spike in the month in progress is read as a weekday rate"
-)
 def test_a_one_day_spike_in_the_month_in_progress_is_not_a_weekly_rate(tmp_path):
     # EC2 $100 + RDS $50 a day from 2025-11-01 to 2026-12-17, and one incident on Saturday
     # 2026-12-05: EC2 +$2,000 that day only. December so far: 17 x $150 + $2,000 = $4,550;
     # the 14 days left at $150: $2,100; month end $6,650. The daily model fits the spike as
     # part of Saturday's season and adds it again to the Saturdays to come (19 and 26
     # December): $7,174.22, with an interval of $7,174.22 .. $7,174.22 (its past months'
-    # errors were all 0) that leaves the true figure out. Not fixed here: a spike and a step
-    # at the series' end look alike to a cleaning rule, and the month-end benchmark's figures
-    # would move (see the report of session 33).
+    # errors were all 0) that leaves the true figure out. A day is one-off when the week after
+    # it is back at its weekday's level; the daily model is fitted without it.
     def cost_of_day(day):
         return {EC2: 100.0 + (2000.0 if day == dt.date(2026, 12, 5) else 0.0), RDS: 50.0}
 
@@ -85,3 +83,18 @@ def test_a_one_day_spike_in_the_month_in_progress_is_not_a_weekly_rate(tmp_path)
     current = json.loads(out)["current_month"]
     assert code == 0 and current["actual_to_date"] == pytest.approx(4550.0)
     assert current["expected"] == pytest.approx(6650.0, abs=50.0)
+
+
+def test_a_one_off_day_is_a_spike_whose_week_after_is_back_never_a_new_level():
+    # 56 days at $150 (each weekday's median $150, spread 0 but for rounding's floor):
+    days = pd.Series(150.0, index=pd.date_range("2026-10-23", periods=56))
+    spike = days.copy()
+    spike.iloc[30] += 2000.0  # the week after it is back at $150: one-off
+    assert one_off_days(spike).nonzero()[0].tolist() == [30]
+    assert without_one_off_days(spike).iloc[30] == 150.0  # its weekday's median
+    step = days.copy()
+    step.iloc[-10:] += 300.0  # a new service 10 days before the end: its level, not a spike
+    assert not one_off_days(step).any()
+    late = days.copy()
+    late.iloc[-3] += 2000.0  # no week after it yet: a spike cannot be told from a step
+    assert not one_off_days(late).any()
