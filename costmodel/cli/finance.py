@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from costmodel.anomalies import Detection
     from costmodel.budget import BudgetFile
     from costmodel.forecast import CurrentMonth, Forecast
+    from costmodel.known_changes import SizedChange
 
 
 def _actuals(
@@ -89,12 +90,8 @@ def _mase_column(result: Forecast) -> list[str]:
     return [_listed(mase, missing) for mase in result.candidates["mase"]]
 
 
-def cmd_forecast(args: argparse.Namespace) -> None:
-    from costmodel import forecast_methods as methods
-    from costmodel.forecast import forecast, parse_change
-
-    changes = [parse_change(text) for text in args.change or []]
-    arch = _architecture(args) if changes else None
+def _forecast_actuals(args: argparse.Namespace) -> Actuals:
+    """The bill to forecast from; a warning when ``--as-of`` is days after its end."""
     actuals = _actuals(args)
     following = (_days_after_the_data(args, actuals)[0] + pd.Timedelta(days=1)).strftime("%Y-%m")
     _warn_data_ends_before_as_of(
@@ -102,8 +99,32 @@ def cmd_forecast(args: argparse.Namespace) -> None:
         actuals,
         f"the forecast starts at {following}, after the data, not at --as-of; fetch the days after it",
     )
+    return actuals
+
+
+def _change_json(sized: SizedChange) -> dict:
+    """One known change as ``forecast --format json`` lists it."""
+    return {
+        "start": sized.start,
+        "key": sized.key,
+        "file_value": sized.file_value,
+        "billed_value": json_number(sized.billed_value) if sized.billed_value is not None else None,
+        "new_value": sized.new_value,
+        "monthly_difference": json_number(sized.monthly_difference),
+        "usage_type": sized.usage_type,
+        "billed_period": sized.billed_from,
+        "note": sized.note,
+    }
+
+
+def cmd_forecast(args: argparse.Namespace) -> None:
+    from costmodel import forecast_methods as methods
+    from costmodel.forecast import forecast, parse_change
+
+    changes = [parse_change(text) for text in args.change or []]
+    arch = _architecture(args) if changes else None
     result = forecast(
-        actuals,
+        _forecast_actuals(args),
         months=args.months,
         changes=changes,
         arch=arch,
@@ -129,20 +150,7 @@ def cmd_forecast(args: argparse.Namespace) -> None:
                 "backtest_mape_pct": json_number(result.backtest_mape_pct)
                 if result.backtest_mape_pct is not None
                 else None,
-                "changes": [
-                    {
-                        "start": s.start,
-                        "key": s.key,
-                        "file_value": s.file_value,
-                        "billed_value": json_number(s.billed_value) if s.billed_value is not None else None,
-                        "new_value": s.new_value,
-                        "monthly_difference": json_number(s.monthly_difference),
-                        "usage_type": s.usage_type,
-                        "billed_period": s.billed_from,
-                        "note": s.note,
-                    }
-                    for s in result.changes
-                ],
+                "changes": [_change_json(s) for s in result.changes],
                 "current_month": None
                 if current is None
                 else {k: getattr(current, k) for k in current.__dataclass_fields__},
