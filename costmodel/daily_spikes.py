@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from costmodel.forecast_methods import OUTLIER_SIGMAS
+from costmodel.forecast_daily_pattern import OUTLIER_SIGMAS
 
 DAYS_BACK = 7  # a week after a day (each weekday once) says whether its level came back
 
