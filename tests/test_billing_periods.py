@@ -157,3 +157,19 @@ def test_budget_forecast_and_anomalies_say_where_a_late_line_item_is_counted(tmp
         json.loads(out)  # the note is on stderr: the JSON stays JSON
         assert "2026-10: 1 line item(s), $7.00, dated before their billing period" in err
         assert "are counted in 2026-10, the month they are billed" in err
+
+
+def test_a_billing_period_that_is_not_a_time_is_refused_naming_the_column_and_value(tmp_path):
+    import pandas as pd
+
+    # one line item's bill_billing_period_start_date damaged to text: refused as a bad time
+    # (it was called "a number" expected, the wording of a money column)
+    export = cur2_day_bill.write(tmp_path / "cur.parquet", ["2026-10"], dt.date(2026, 11, 1))
+    frame = pd.read_parquet(export)
+    frame["bill_billing_period_start_date"] = frame["bill_billing_period_start_date"].astype(str)
+    frame.loc[5, "bill_billing_period_start_date"] = "garbage"
+    damaged = tmp_path / "cur.csv"
+    frame.to_csv(damaged, index=False)
+    code, out, err = run("reconcile", "--cur", damaged)
+    assert code == 2 and out == ""
+    assert "column bill_billing_period_start_date has 'garbage' (1 line item(s)) where a time" in err

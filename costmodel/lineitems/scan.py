@@ -24,6 +24,7 @@ from costmodel.errors import InputError
 from costmodel.inputs import PLAUSIBLE_MAXIMUM
 from costmodel.lineitems.engine import Athena, run
 from costmodel.lineitems.queries import bill_parameters, product_names_parameters
+from costmodel.lineitems.schema import TIMES
 from costmodel.lineitems.source import Findings, Source
 
 GROUP_KEYS = ["product_code", "product_name", "usage_type", "line_item_type", "usage_unit"]
@@ -158,7 +159,7 @@ def _refuse_unreadable(source: Source, profile: pd.DataFrame) -> None:
         column, _, value = str(bad["first_unreadable"].min()).partition("=")
         what = (
             "a time (ISO 8601 in UTC, e.g. 2026-10-01T00:00:00Z)"
-            if column in (source.schema.columns["usage_start"], source.schema.columns["usage_end"])
+            if column in {source.schema.columns.get(name) for name in TIMES}
             else "a number"
         )
         raise InputError(
