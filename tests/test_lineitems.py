@@ -477,3 +477,73 @@ def test_athena_without_a_region_names_the_option_to_give_it(tmp_path, monkeypat
         lineitems.Athena("cur.cur2", "s3://results/")
     err = refused("reconcile", "--athena", "cur.cur2", "--athena-output", "s3://results/")
     assert "--athena-region" in err and "You must specify a region" not in err
+
+
+def athena_table(partitions: str, types: dict[str, str]) -> lineitems.Source:
+    """The CUR sample as an Athena table with a crawler's partition columns (``partitions``:
+    SQL of them over the sample's own columns), to run Athena's SQL back on DuckDB."""
+    import dataclasses
+
+    local = lineitems.open_files(CUR)
+    return dataclasses.replace(
+        local,
+        relation=f"(SELECT *, {partitions} FROM {local.relation})",
+        columns=(*local.columns, *types),
+        types={**local.types, **types},
+        engine="athena",
+    )
+
+
+@pytest.mark.parametrize(
+    ("partitions", "types", "named"),
+    [  # a Data Export's BILLING_PERIOD=2026-10; a legacy CUR crawler's year=2026/month=10, text or numbers
+        (
+            "strftime(bill_billing_period_start_date, '%Y-%m') AS billing_period",
+            {"billing_period": "VARCHAR"},
+            """"billing_period" = '2026-10'""",
+        ),
+        (
+            "strftime(bill_billing_period_start_date, '%Y') AS year, "
+            "CAST(month(bill_billing_period_start_date) AS VARCHAR) AS month",
+            {"year": "VARCHAR", "month": "VARCHAR"},
+            """"year" = '2026' AND "month" IN ('10', '10')""",
+        ),
+        (
+            "year(bill_billing_period_start_date) AS year, month(bill_billing_period_start_date) AS month",
+            {"year": "INTEGER", "month": "INTEGER"},
+            """"year" = 2026 AND "month" = 10""",
+        ),
+    ],
+)
+def test_a_months_athena_query_reads_only_that_months_partition_and_loses_no_line_item(
+    partitions, types, named
+):
+    # Athena bills per byte scanned: a month's resources must not read the organisation's
+    # whole history, and naming the partition must not change a cent of the month
+    remote = athena_table(partitions, types)
+    parameters = {"month_filter": lineitems.queries.month_filter("2026-10")}
+    athena_sql = render("resources", remote, None, "2026-10", **parameters)
+    assert named in athena_sql.split(") SELECT")[0]  # in the CTE that reads the table
+    everything = render("resources", lineitems.open_files(CUR), None, None, **parameters)
+    a, b = duckdb.execute(everything).df(), duckdb.execute(trino_to_duckdb(athena_sql)).df()
+    assert len(a) > 10 and round(b["cost"].sum(), 2) == round(a["cost"].sum(), 2)
+    pd.testing.assert_frame_equal(
+        a.sort_values(["resource_id", "usage_type"], ignore_index=True),
+        b.sort_values(["resource_id", "usage_type"], ignore_index=True),
+        check_dtype=False,
+    )
+
+
+def test_a_months_query_on_files_or_on_an_unpartitioned_table_names_no_partition():
+    import dataclasses
+
+    local = lineitems.open_files(CUR)
+    assert lineitems.queries.partition_filter(local, "2026-10") is None  # DuckDB reads files
+    unpartitioned = dataclasses.replace(local, engine="athena")
+    assert lineitems.queries.partition_filter(unpartitioned, "2026-10") is None
+    assert (
+        lineitems.queries.partition_filter(
+            athena_table("1 AS billing_period", {"billing_period": "VARCHAR"}), None
+        )
+        is None
+    )

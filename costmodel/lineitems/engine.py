@@ -21,10 +21,12 @@ def run(
     name: str,
     athena: Athena | None = None,
     extra: dict[str, str] | None = None,
+    month: str | None = None,
     **parameters: str,
 ) -> pd.DataFrame:
-    """The result of query ``name`` on ``source`` (see :mod:`costmodel.lineitems.queries`)."""
-    sql = render(name, source, extra, **parameters)
+    """The result of query ``name`` on ``source`` (see :mod:`costmodel.lineitems.queries`);
+    ``month``: the one month it reads (an Athena table's other partitions are skipped)."""
+    sql = render(name, source, extra, month, **parameters)
     if source.engine == "athena":
         if athena is None:
             raise ValueError("an Athena source needs its Athena connection")

@@ -9,9 +9,12 @@ becomes ``element_at(m, 'k')``. Aggregation is in the query: only aggregated row
 
 from __future__ import annotations
 
+from typing import Any
+
 from costmodel.constants import TAG_PREFIX, UNTAGGED
 from costmodel.errors import InputError
 from costmodel.inputs import PLAUSIBLE_MAXIMUM, parse_month
+from costmodel.lineitems.schema import q
 from costmodel.lineitems.source import Source
 from costmodel.lineitems.tag_columns import tag_expression
 
@@ -177,9 +180,7 @@ BREAKDOWN_KEYS = {
 
 def month_filter(month: str) -> str:
     """The month as a range of the times line items are counted at (:data:`PLACED`)."""
-    import pandas as pd
-
-    start = pd.Period(parse_month(month, "--month"), "M")
+    start = pd_period(month)
     return (
         f"{PLACED} >= TIMESTAMP '{start.start_time:%Y-%m-%d %H:%M:%S}' "
         f"AND {PLACED} < TIMESTAMP '{(start + 1).start_time:%Y-%m-%d %H:%M:%S}'"
@@ -257,9 +258,37 @@ def product_names_parameters(codes: list[str], hours: list[str]) -> dict[str, st
     }
 
 
-def canonical_cte(source: Source, extra: dict[str, str] | None = None) -> str:
+def partition_filter(source: Source, month: str | None) -> str | None:
+    """SQL naming ``month``'s partition of an Athena table (``BILLING_PERIOD=2026-10`` of a
+    Data Export, ``year=2026/month=10`` of a legacy CUR's crawler), or None: Athena charges per
+    byte scanned, and a month's query would otherwise read the organisation's whole history.
+    Exact because a line item counted in a month (:data:`PLACED`) is on that month's bill."""
+    if source.engine != "athena" or month is None:
+        return None
+    columns = {c.lower(): c for c in source.present}
+    period = pd_period(month)
+    if "billing_period" in columns:
+        return f"{q(columns['billing_period'])} = '{period:%Y-%m}'"
+    if "year" in columns and "month" in columns:
+        year, number = q(columns["year"]), q(columns["month"])
+        if "CHAR" in source.types.get(columns["month"], "VARCHAR").upper():
+            # the crawler's month is text, 9 in S3's month=9 (not 09)
+            return f"{year} = '{period.year}' AND {number} IN ('{period.month}', '{period.month:02d}')"
+        return f"{year} = {period.year} AND {number} = {period.month}"
+    return None
+
+
+def pd_period(month: str) -> Any:
+    """``month`` as a pandas Period (pandas imported late: a command's start-up time)."""
+    import pandas as pd
+
+    return pd.Period(parse_month(month, "--month"), "M")
+
+
+def canonical_cte(source: Source, extra: dict[str, str] | None = None, month: str | None = None) -> str:
     """``WITH li AS (...)``: the source's columns as the canonical ones (and ``extra``
-    columns a query needs, e.g. the value of one tag)."""
+    columns a query needs, e.g. the value of one tag); with ``month``, an Athena table's
+    partitions of other months are not read (:func:`partition_filter`)."""
     expressions = source.schema.expressions(source.present, source.types) | (extra or {})
     # the file a line item is in (ids are unique per partition); Athena's table is one partition here
     expressions["source_file"] = "filename" if source.engine == "duckdb" else "''"
@@ -267,13 +296,22 @@ def canonical_cte(source: Source, extra: dict[str, str] | None = None) -> str:
     # a line item delivered twice (the same id, interval and content) is read once
     distinct = "DISTINCT " if source.deduplicate else ""
     # a FOCUS file's rows of other providers are not this AWS bill's (they are reported apart)
-    where = f"\n WHERE lower({expressions['provider']}) IN {AWS_PROVIDERS}" if source.aws_only else ""
+    conditions = [f"lower({expressions['provider']}) IN {AWS_PROVIDERS}"] if source.aws_only else []
+    conditions += [c for c in [partition_filter(source, month)] if c]
+    where = "\n WHERE " + " AND ".join(conditions) if conditions else ""
     return f"WITH li AS (\n SELECT {distinct}{select}\n FROM {source.relation}{where}\n)"
 
 
-def render(name: str, source: Source, extra: dict[str, str] | None = None, **parameters: str) -> str:
-    """The SQL of query ``name`` on ``source``, in the source engine's dialect."""
-    sql = canonical_cte(source, extra) + "\n" + QUERIES[name].format(**parameters)
+def render(
+    name: str,
+    source: Source,
+    extra: dict[str, str] | None = None,
+    month: str | None = None,
+    **parameters: str,
+) -> str:
+    """The SQL of query ``name`` on ``source``, in the source engine's dialect (``month``: the
+    one month it reads, see :func:`canonical_cte`)."""
+    sql = canonical_cte(source, extra, month) + "\n" + QUERIES[name].format(**parameters)
     return to_athena(sql) if source.engine == "athena" else sql
 
 
@@ -314,6 +352,7 @@ __all__ = [
     "breakdown_key",
     "canonical_cte",
     "month_filter",
+    "partition_filter",
     "product_names_parameters",
     "render",
     "to_athena",

@@ -193,7 +193,7 @@ def month_line_items(source: Source, month: str, athena: Athena | None = None) -
     """The export's own cost total and line-item count for ``month`` [USD, line items]; a
     month the export does not have is an error (its tables would claim nothing ran)."""
     source = prepare(source, athena)
-    total = run(source, "month_total", athena, month_filter=month_filter(month))
+    total = run(source, "month_total", athena, month=month, month_filter=month_filter(month))
     count = int(total["line_items"].iloc[0]) if len(total) and pd.notna(total["line_items"].iloc[0]) else 0
     if count == 0:
         raise InputError(f"{source.origin}: no line items in {month}")
@@ -205,7 +205,7 @@ def resources(source: Source, month: str, athena: Athena | None = None) -> pd.Da
     ``resources`` contract's columns, before the model's components are joined)."""
     source = prepare(source, athena)
     month_line_items(source, month, athena)
-    frame = run(source, "resources", athena, month_filter=month_filter(month))
+    frame = run(source, "resources", athena, month=month, month_filter=month_filter(month))
     frame["service"] = [
         ce_service(c, n, u, "")
         for c, n, u in zip(frame["product_code"], frame["product_name"], frame["usage_type"], strict=True)
@@ -231,7 +231,12 @@ def hourly_instances(
     source = prepare(source, athena)
     month_line_items(source, month, athena)
     frame = run(
-        source, "hourly", athena, month_filter=month_filter(month), box=EC2_INSTANCE_HOURS + instance_type
+        source,
+        "hourly",
+        athena,
+        month=month,
+        month_filter=month_filter(month),
+        box=EC2_INSTANCE_HOURS + instance_type,
     )
     period = pd.Period(month, "M")
     # a month in progress: only the hours its data covers (the rest are unknown, not 0 nodes)
@@ -293,7 +298,7 @@ def breakdown(source: Source, month: str, by: str, athena: Athena | None = None)
     if by.startswith(TAG_PREFIX):
         _check_tag_json(source, athena)
         key, extra = breakdown_key(by, source, tag_keys(source, athena))
-    frame = run(source, "breakdown", athena, extra, key=key, month_filter=month_filter(month))
+    frame = run(source, "breakdown", athena, extra, month, key=key, month_filter=month_filter(month))
     if abs(frame["cost"].sum() - total) > 0.005:
         raise InputError(f"{source.origin}, {month}: the breakdown does not add up to the month's total")
     if by == "service":
