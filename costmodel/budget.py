@@ -51,7 +51,7 @@ from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import monthly_bill, require_daily
 from costmodel.architecture import Architecture
 from costmodel.budget_forecast import Month, bill_later_months, rest_of_month, scope_later_months
-from costmodel.budget_rows import included, region_rows
+from costmodel.budget_rows import included, refuse_categories_without_usage_types, region_rows
 from costmodel.constants import CURRENCY, TAG_PREFIX, UNTAGGED
 from costmodel.errors import InputError
 from costmodel.inputs import finite_decimal, load_yaml, read_text
@@ -412,6 +412,7 @@ def evaluate(
     if any(scope == "category" for scope, _, _ in budget.budgets):
         if arch is None:
             raise InputError("budgets by category need the architecture the categories come from")
+        refuse_categories_without_usage_types(actuals.rows, budget.origin, actuals.origin)
         actuals = _with_categories(actuals, arch, catalog, items)
     info = bill.loc[month]
     at = Month(

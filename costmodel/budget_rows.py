@@ -94,3 +94,23 @@ def region_rows(rows: pd.DataFrame, name: str, budget_file: str) -> pd.DataFrame
 
 
 __all__ = ["included", "region_rows"]
+
+
+def refuse_categories_without_usage_types(rows: pd.DataFrame, budget_file: str, origin: str) -> None:
+    """Refuse budgets by category on rows none of whose usage is told by usage type (a Cost
+    Explorer file grouped by SERVICE and LINKED_ACCOUNT, or SERVICE alone): a category is a set
+    of usage types, so every one would read $0 spent, "ok", whatever was billed."""
+    charged = rows.loc[
+        (rows["unblended_cost"] > 0)
+        & (rows["service"] != record_types.TAX_SERVICE)
+        & ~rows["record_type"].isin([record_types.TAX, record_types.CREDIT, record_types.REFUND])
+    ]
+    if charged.empty or charged["usage_type"].astype(bool).any():
+        return
+    grouped = sorted({k.split("=")[0] for keys in rows.get("other_keys", []) for k in keys.split(";") if k})
+    raise InputError(
+        f"{budget_file}: budgets by category need each charge's usage type, which {origin} does not give "
+        f"(grouped by SERVICE{''.join(', ' + g for g in grouped)}, not USAGE_TYPE): every category would "
+        "read $0; fetch it grouped by SERVICE and USAGE_TYPE (costmodel fetch-actuals does), or give "
+        "line items (--cur, --focus)"
+    )

@@ -116,3 +116,27 @@ def test_an_account_id_with_a_leading_zero_unquoted_is_refused_with_the_reason(t
     budget = _budget(tmp_path, "monthly_usd: 5000\nby_account:\n  012345670123: 3000\n")
     err = refused("budget", "--budget", budget)
     assert "1402433619" in err and "quote account ids" in err
+
+
+@pytest.mark.parametrize("group_by", [("SERVICE", "LINKED_ACCOUNT"), ("SERVICE",)])
+def test_a_category_budget_on_a_file_without_usage_types_is_refused_not_read_as_0(tmp_path, group_by):
+    # EC2 at $100/day in each of two accounts: October's EKS nodes cost 31 x $200 = $6,200, yet a
+    # file grouped by SERVICE and LINKED_ACCOUNT has no usage type to tell them by; the budget of
+    # $1,000 read $0.00 spent, "ok", before
+    def cost(day):
+        return {(EC2, "111111111111"): 100.0, (EC2, "222222222222"): 100.0}
+
+    def by_service(day):
+        return {(EC2,): 200.0}
+
+    ce = ce_response(
+        cost if len(group_by) == 2 else by_service, "2026-09-01", "2026-11-01", group_by=group_by
+    )
+    budget = _budget(tmp_path, "monthly_usd: 10000\nby_category:\n  EKS nodes: 1000\n")
+    message = refused("budget", "--budget", budget, "--actuals", _write(tmp_path, ce), "--month", "2026-10")
+    assert "budgets by category need each charge's usage type" in message
+    assert ("LINKED_ACCOUNT" in message) == (len(group_by) == 2)
+    # the whole bill alone needs no usage type: 31 x $200 = $6,200
+    total = _budget(tmp_path, "monthly_usd: 10000\n")
+    code, out, _ = run("budget", "--budget", total, "--actuals", _write(tmp_path, ce), "--format", "json")
+    assert code == 0 and json.loads(out)["budgets"][0]["actual"] == pytest.approx(6200.0)
