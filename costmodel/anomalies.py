@@ -129,11 +129,27 @@ def tag_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if str(c).startswith(TAG_PREFIX)]
 
 
+# a series' columns named by a Cost Explorer group key (GroupBy LINKED_ACCOUNT, REGION)
+CE_KEYS = {"account": "LINKED_ACCOUNT", "region": "REGION"}
+
+
+def _group_key(other_keys: pd.Series, key: str) -> pd.Series:
+    """Each row's value of Cost Explorer group key ``key`` ('' where it has none)."""
+    prefix = key + "="
+    return other_keys.fillna("").map(
+        lambda keys: next((k[len(prefix) :] for k in keys.split(";") if k.startswith(prefix)), "")
+    )
+
+
 def _usage_rows(actuals: Actuals) -> pd.DataFrame:
     rows = require_daily(actuals, "anomaly detection")
     usage = rows.loc[
         ~rows["record_type"].isin(record_types.NOT_USAGE) & (rows["service"] != record_types.TAX_SERVICE)
     ]
+    if "account" not in usage and "other_keys" in usage:
+        # a Cost Explorer file grouped by LINKED_ACCOUNT or REGION names them in its keys: a
+        # root cause says which account, as AWS Cost Anomaly Detection does
+        usage = usage.assign(**{c: _group_key(usage["other_keys"], k) for c, k in CE_KEYS.items()})
     usage = usage.assign(account=usage.get("account", ""))
     regions = {u: region_of(u) for u in usage["usage_type"].unique()}
     from_prefix = usage["usage_type"].map(regions)
@@ -456,7 +472,9 @@ def top_cause(causes: list[dict]) -> str:
     top = causes[0]
     tags = cause_tags(top)
     where = ", ".join([*tags, *(v for v in (top["account"], top["region"]) if v)])
-    return f"{money(top['contribution'])} {top['usage_type']}{f' ({where})' if where else ''}"
+    return " ".join(
+        p for p in (money(top["contribution"]), top["usage_type"], f"({where})" if where else "") if p
+    )
 
 
 def alarms(detection: Detection, min_impact_usd: float = 0.0, min_impact_pct: float = 0.0) -> pd.DataFrame:

@@ -58,3 +58,22 @@ def test_a_daily_job_on_the_2nd_alerts_on_the_new_charge(tmp_path):
 def test_a_steady_bill_with_its_monthly_support_fee_has_no_anomaly(tmp_path):
     # the control: Support's $300 on every 1st is its usual amount
     assert _events(tmp_path, _steady) == []
+
+
+def test_a_file_grouped_by_linked_account_names_the_account_in_the_root_cause(tmp_path):
+    # EC2 $300/day in account A and $200/day in account B; on 14 Oct B bills $1,200: an event
+    # of $1,200 - $200 = $1,000 whose root cause is account B (A's days are all usual)
+    def cost(day):
+        b = 1200.0 if day == dt.date(2026, 10, 14) else 200.0
+        return {(EC2, "111111111111"): 300.0, (EC2, "222222222222"): b}
+
+    path = tmp_path / "ce.json"
+    path.write_text(
+        json.dumps(ce_response(cost, "2026-06-01", "2026-10-20", group_by=("SERVICE", "LINKED_ACCOUNT")))
+    )
+    code, out, err = run("anomalies", "--actuals", path, "--format", "json")
+    assert code == 0, err
+    (event,) = json.loads(out)["events"]
+    assert event["start"] == event["end"] == "2026-10-14" and abs(event["total_impact"] - 1000) < 0.01
+    (cause,) = event["root_causes"]
+    assert cause["account"] == "222222222222" and cause["service"] == EC2
