@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from costmodel import record_types
-from costmodel.actuals.controls import MAY_NET_CREDITS
+from costmodel.actuals.controls import MAY_NET_CREDITS, other_group_keys
 from costmodel.errors import InputError
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def refuse_categories_without_usage_types(rows: pd.DataFrame, budget_file: str, 
     ]
     if charged.empty or charged["usage_type"].astype(bool).any():
         return
-    grouped = sorted({k.split("=")[0] for keys in rows.get("other_keys", []) for k in keys.split(";") if k})
+    grouped = other_group_keys(rows)
     raise InputError(
         f"{budget_file}: budgets by category need each charge's usage type, which {origin} does not give "
         f"(grouped by SERVICE{''.join(', ' + g for g in grouped)}, not USAGE_TYPE): every category would "

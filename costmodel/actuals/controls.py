@@ -45,6 +45,13 @@ MAY_NET_CREDITS = "may_net_credits"
 KEY_TO_COLUMN = {"SERVICE": "service", "USAGE_TYPE": "usage_type", "RECORD_TYPE": "record_type"}
 
 
+def other_group_keys(rows: pd.DataFrame) -> list[str]:
+    """The Cost Explorer group keys the rows carry beside SERVICE, USAGE_TYPE and RECORD_TYPE
+    (``LINKED_ACCOUNT``, ``REGION``, ...), from their ``other_keys`` (``KEY=value;...``)."""
+    keys = rows.get("other_keys", [])
+    return sorted({k.split("=")[0] for joined in keys for k in str(joined).split(";") if k})
+
+
 # The metric every reconciliation is made of: a group without it would be money lost.
 REQUIRED_METRIC = "UnblendedCost"
 # How far two totals of the same money may differ [USD]: Cost Explorer amounts carry
