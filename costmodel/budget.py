@@ -509,7 +509,7 @@ def _row(
         value = actual if threshold.on == "actual" else expected
         level = threshold.amount(amount)
         # AWS Budgets' notifications compare with GREATER_THAN: spend at the threshold is not over it
-        hit = None if math.isnan(value) else bool(value > level)
+        hit = None if math.isnan(value) else _above(value, level)
         crossed.append(
             {"on": threshold.on, "pct": threshold.pct, "usd": threshold.usd, "amount": level, "crossed": hit}
         )
@@ -535,12 +535,20 @@ def _pct(value: float, budget: float) -> float:
     return 100 * value / budget if budget and not math.isnan(value) else float("nan")
 
 
+def _above(value: float, level: float) -> bool:
+    """True when ``value`` [USD] is above ``level`` [USD] in cents, as the bill and the table
+    show them: a float sum of line items is off by a fraction of a cent either way (31 x $0.10
+    sums to 3.1000000000000014; DuckDB's parallel sum changes with the run), and that must not
+    decide whether $3.10 is over a $3.10 budget."""
+    return round(value, 2) > round(level, 2)
+
+
 def _status(actual: float, forecast: float, budget: float) -> str:
-    if actual > budget:
+    if _above(actual, budget):
         return "over"
     if math.isnan(forecast):
         return "unknown"
-    return "at risk" if forecast > budget else "ok"
+    return "at risk" if _above(forecast, budget) else "ok"
 
 
 def _granularity_of(actuals: Actuals, month: str) -> str:

@@ -1,0 +1,81 @@
+"""`costmodel budget` as an AWS Budgets user reads it (tester34): money compared as money.
+
+CUR 2.0 line items written with tests/cur2_day_bill.py's ``line_item`` (from the CUR 2.0 data
+dictionary), expected figures by hand in comments.
+"""
+
+import datetime as dt
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from tests import cur2_day_bill
+from tests.test_trust import run
+
+MONTHS = (1, 2, 3)  # January to March 2026, every day billed
+
+
+def _daily_export(path, amount):
+    """One EC2 line item of ``amount`` [USD] a day, every day of January to March 2026."""
+    rows = []
+    for month in MONTHS:
+        day = dt.date(2026, month, 1)
+        while day.month == month:
+            rows.append(
+                cur2_day_bill.line_item(
+                    day, cur2_day_bill.PAYER, "Usage", "AmazonEC2", "BoxUsage:m5.large", amount
+                )
+            )
+            day += dt.timedelta(days=1)
+    for number, row in enumerate(rows):
+        row["identity_line_item_id"] = f"li-{number}"
+    maps = cur2_day_bill.MAPS
+    table = pa.Table.from_pylist([{k: v for k, v in r.items() if k not in maps} for r in rows])
+    for name in maps:
+        values = [list(r[name].items()) for r in rows]
+        table = table.append_column(name, pa.array(values, type=pa.map_(pa.string(), pa.string())))
+    pq.write_table(table, path)
+    return path
+
+
+def _budget(tmp_path, text):
+    path = tmp_path / "budget.yaml"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("on", ["actual", "forecast"])
+def test_spend_equal_to_the_budget_to_the_cent_is_not_over_it(tmp_path, on):
+    # March: 31 days x $0.10 = $3.10, a budget of $3.10: at the threshold, not over it (AWS's
+    # GREATER_THAN; the README: 80 % of $1,000, $800.00 does not alert). The float sum of
+    # 31 x 0.1 is 3.1000000000000014: it was "over", "actual > 100%", exit 1.
+    export = _daily_export(tmp_path / "cur.parquet", 0.1)
+    budget = _budget(
+        tmp_path, f"monthly_usd: 3.10\nthresholds: [{{on: {on}, pct: 100}}, {{on: {on}, usd: 3.10}}]\n"
+    )
+    code, out, err = run(
+        "budget", "--cur", export, "--budget", budget, "--month", "2026-03", "--format", "json"
+    )
+    assert "Traceback" not in err, err
+    row = json.loads(out)["budgets"][0]
+    assert row["actual"] == pytest.approx(3.10, abs=0.005)
+    assert row["forecast"] == pytest.approx(3.10, abs=0.005)  # a complete month
+    assert row["status"] == "ok"
+    assert row["alerts"] == ""
+    assert [t["crossed"] for t in row["thresholds"]] == [False, False]
+    assert code == 0, out
+
+
+def test_a_cent_over_the_budget_is_over_it(tmp_path):
+    # the other side of the edge: $3.10 billed against $3.09, one cent over: over, alerted, exit 1
+    export = _daily_export(tmp_path / "cur.parquet", 0.1)
+    budget = _budget(tmp_path, "monthly_usd: 3.09\nthresholds: [{on: actual, pct: 100}]\n")
+    code, out, _ = run(
+        "budget", "--cur", export, "--budget", budget, "--month", "2026-03", "--format", "json"
+    )
+    row = json.loads(out)["budgets"][0]
+    assert row["status"] == "over"
+    assert row["alerts"] == "actual > 100%"
+    assert code == 1
