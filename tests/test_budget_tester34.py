@@ -79,3 +79,34 @@ def test_a_cent_over_the_budget_is_over_it(tmp_path):
     assert row["status"] == "over"
     assert row["alerts"] == "actual > 100%"
     assert code == 1
+
+
+def test_an_as_of_days_after_daily_data_reads_the_data_s_last_month(tmp_path):
+    # daily line items of January to March, a daily job run on 20 April with the file not
+    # fetched again: the warning says the budget is read at 2026-03, and it must be: March,
+    # 31 days x $0.10 = $3.10 against $5, ok, exit 0. It read an April of no data instead:
+    # "Budgets for 2026-04", actual $0.00, forecast unknown, "the data is monthly ... give
+    # daily data" (the data is daily), exit 1.
+    export = _daily_export(tmp_path / "cur.parquet", 0.1)
+    budget = _budget(tmp_path, "monthly_usd: 5\n")
+    code, out, err = run(
+        "budget", "--cur", export, "--budget", budget, "--as-of", "2026-04-20", "--format", "json"
+    )
+    assert "the budget is read at 2026-03, the data's last month" in err
+    result = json.loads(out)
+    assert result["month"] == "2026-03"
+    assert result["budgets"][0]["actual"] == pytest.approx(3.10, abs=0.005)
+    assert result["budgets"][0]["status"] == "ok"
+    assert code == 0
+
+
+def test_an_as_of_days_after_the_data_adds_no_month_of_nothing_to_the_forecast_s_history(tmp_path):
+    # the same file and day: the forecast starts at 2026-04 (its warning says so), after a
+    # history that ends with March's $3.10; it listed an April of $0.00 "in progress"
+    export = _daily_export(tmp_path / "cur.parquet", 0.1)
+    _code, out, err = run("forecast", "--cur", export, "--as-of", "2026-04-20", "--format", "json")
+    assert "the forecast starts at 2026-04, after the data" in err
+    result = json.loads(out)
+    assert result["history"][-1]["month"] == "2026-03"
+    assert result["history"][-1]["actual"] == pytest.approx(3.10, abs=0.005)
+    assert result["forecast"][0]["month"] == "2026-04"

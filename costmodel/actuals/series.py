@@ -191,8 +191,10 @@ def cut(actuals: Actuals, before: str) -> Actuals:
     rows["period_end"] = rows["period_end"].clip(upper=day)
     month = day.strftime("%Y-%m")
     controls = actuals.controls.loc[actuals.controls["month"] < month].copy()
-    if day.day > 1:  # the month in progress: what the rows so far add up to
-        so_far = rows.loc[rows["month"] == month]
+    so_far = rows.loc[rows["month"] == month]
+    # the month in progress: what the rows so far add up to; a month the data does not reach
+    # (a --as-of days after the data's end) is none: no month of $0 in progress after the data
+    if day.day > 1 and not so_far.empty:
         controls.loc[len(controls)] = {
             "month": month,
             "groups": len(so_far),
