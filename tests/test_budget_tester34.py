@@ -31,6 +31,11 @@ def _daily_export(path, amount):
             day += dt.timedelta(days=1)
     for number, row in enumerate(rows):
         row["identity_line_item_id"] = f"li-{number}"
+    return _write(path, rows)
+
+
+def _write(path, rows):
+    """A CUR 2.0 Parquet file of ``rows`` (its map columns as MAPs, as AWS writes them)."""
     maps = cur2_day_bill.MAPS
     table = pa.Table.from_pylist([{k: v for k, v in r.items() if k not in maps} for r in rows])
     for name in maps:
@@ -110,3 +115,22 @@ def test_an_as_of_days_after_the_data_adds_no_month_of_nothing_to_the_forecast_s
     assert result["history"][-1]["month"] == "2026-03"
     assert result["history"][-1]["actual"] == pytest.approx(3.10, abs=0.005)
     assert result["forecast"][0]["month"] == "2026-04"
+
+
+def test_a_budget_s_tag_key_in_another_case_is_refused_without_an_option_budget_has_not(tmp_path):
+    # the export tags team=web; a budget file's by_tag spells the key Team. The refusal told
+    # the user only "e.g. --by tag:team", an option of `breakdown` that `budget` does not take:
+    # it now gives the spelling in each command's words, the budget file's too
+    rows = [
+        cur2_day_bill.line_item(
+            dt.date(2026, 3, day), cur2_day_bill.PAYER, "Usage", "AmazonEC2", "BoxUsage:m5.large", 1.0,
+            resource_tags={"user_team": "web"}, identity_line_item_id=f"li-{day}",
+        )
+        for day in range(1, 32)
+    ]  # fmt: skip
+    export = _write(tmp_path / "cur.parquet", rows)
+    budget = _budget(tmp_path, "monthly_usd: 100\nby_tag: {Team: {web: 50}}\n")
+    code, _out, err = run("budget", "--cur", export, "--budget", budget)
+    assert code == 2
+    assert "tag key 'Team' is not in the export; 'team' is" in err
+    assert "by_tag: {team: ...}" in err and "--by tag:team" in err  # the spelling, for each command

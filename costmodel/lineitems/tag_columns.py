@@ -104,7 +104,8 @@ def _refuse_other_case(schema: Schema, key: str, present: set[str], map_keys: se
         raise InputError(
             f"tag key {key!r} is not in the export; {', '.join(repr(n) for n in other_case)} is "
             "(AWS tag keys are case-sensitive, so they are different tags): give the key as the "
-            f"export spells it, e.g. --by tag:{other_case[0]}"
+            f"export spells it: --by tag:{other_case[0]}, --tag {other_case[0]}, "
+            f"a budget's by_tag: {{{other_case[0]}: ...}}"
         )
 
 
