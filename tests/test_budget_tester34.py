@@ -134,3 +134,41 @@ def test_a_budget_s_tag_key_in_another_case_is_refused_without_an_option_budget_
     assert code == 2
     assert "tag key 'Team' is not in the export; 'team' is" in err
     assert "by_tag: {team: ...}" in err and "--by tag:team" in err  # the spelling, for each command
+
+
+@pytest.mark.parametrize(
+    ("code", "service"),
+    [
+        ("AWSSupportBusiness", "AWS Support (Business)"),
+        ("AWSSupportEnterprise", "AWS Support (Enterprise)"),
+        ("AWSSupportDeveloper", "AWS Support (Developer)"),
+    ],
+)
+def test_support_is_told_by_its_product_code_in_an_export_without_product_names(tmp_path, code, service):
+    # a CUR 2.0 export whose product map has no product_name (Data Exports lets the user
+    # choose the columns): March, 31 days x $1 of EC2 and the support plan's Fee of $100 on
+    # the 1st under AWS's product code. include support false: 31 x $1 = $31.00. The code
+    # was not known (the table had AWSBusinessSupport): the service read 'AWSSupportBusiness',
+    # not support, and the $100 stayed in ($131.00) under "left out: support", exit 0.
+    march = [dt.date(2026, 3, day) for day in range(1, 32)]
+    payer = cur2_day_bill.PAYER
+    rows = [
+        cur2_day_bill.line_item(day, payer, "Usage", "AmazonEC2", "BoxUsage:m5.large", 1.0) for day in march
+    ]
+    rows.append(
+        cur2_day_bill.line_item(
+            march[0], payer, "Fee", "AmazonEC2", "Dollar", 100.0, line_item_product_code=code
+        )
+    )
+    for number, row in enumerate(rows):
+        row.update(identity_line_item_id=f"li-{number}", product={})
+    export = _write(tmp_path / "cur.parquet", rows)
+    left_out = _budget(tmp_path, "monthly_usd: 100\ninclude: {support: false}\n")
+    code_, out, err = run("budget", "--cur", export, "--budget", left_out, "--format", "json")
+    assert "Traceback" not in err, err
+    assert json.loads(out)["budgets"][0]["actual"] == pytest.approx(31.0, abs=0.005)
+    assert code_ == 0
+    by_service = _budget(tmp_path, f"monthly_usd: 200\nby_service: {{{service}: 150}}\n")
+    code_, out, err = run("budget", "--cur", export, "--budget", by_service, "--format", "json")
+    assert code_ == 0, err
+    assert json.loads(out)["budgets"][1]["actual"] == pytest.approx(100.0, abs=0.005)
