@@ -402,6 +402,7 @@ def evaluate(
         require_daily(actuals, "a budget")
     bill = monthly_bill(actuals).set_index("month")
     month = month or bill.index[-1]
+    cut_short = _data_end_inside_a_day(actuals, month)
     if month not in bill.index:
         raise InputError(f"{actuals.origin} has no data for --month {month}; it has {', '.join(bill.index)}")
     if budget.needs_line_items and "account" not in actuals.rows:
@@ -420,6 +421,7 @@ def evaluate(
         in_progress=bool(info["in_progress"]),
         days_left=int(info["days_in_month"] - info["days"]),
         daily=_granularity_of(actuals, month) == "DAILY",
+        cut_short=cut_short,
     )
     months = period_months(month, budget.period, budget.fiscal_year_start)
     so_far = [m for m in months if m <= month]
@@ -447,6 +449,15 @@ def evaluate(
             )
         table.append(_row(budget, scope, name, amount, actual, expected, months, at.in_progress))
     return month, pd.DataFrame(table)
+
+
+def _data_end_inside_a_day(actuals: Actuals, month: str) -> pd.Timestamp | None:
+    """Where line items of ``month`` stop inside a day (hourly data through 06:00), else None."""
+    findings = getattr(actuals, "findings", None)
+    end = findings.data_end(month) if findings is not None else None
+    if end is None or pd.Timestamp(end) == pd.Timestamp(end).normalize():
+        return None
+    return pd.Timestamp(end)
 
 
 def _refuse_a_scope_left_out(

@@ -18,12 +18,14 @@ from costmodel.errors import InputError
 
 @dataclass(frozen=True)
 class Month:
-    """The month a budget is read at: in progress or not, its days left, daily or not."""
+    """The month a budget is read at: in progress or not, its days left, daily or not, and
+    where its data ends when that is inside a day (hourly line items delivered at 06:00)."""
 
     month: str
     in_progress: bool
     days_left: int
     daily: bool
+    cut_short: pd.Timestamp | None = None
 
 
 def rest_of_month(scoped: pd.DataFrame, at: Month, days: pd.DatetimeIndex, origin: str) -> float:
@@ -37,16 +39,38 @@ def rest_of_month(scoped: pd.DataFrame, at: Month, days: pd.DatetimeIndex, origi
         return 0.0
     if not at.daily:
         return math.nan
+    upto = scoped.loc[scoped["month"] <= at.month]
+    if at.cut_short is not None and not upto.empty:
+        return _rest_after_a_day_cut_short(upto, at.cut_short, days, origin)
     if at.days_left <= 0:  # every day is in, not final yet: nothing left to come
         return 0.0
     if len(days) < MIN_DAILY_DAYS:
         return math.nan
-    upto = scoped.loc[scoped["month"] <= at.month]
     if upto.empty:  # nothing billed so far: nothing to forecast from, nothing due
         return 0.0
     filled = fill_days(upto, days)
     ending = month_end(Actuals(rows=filled, controls=pd.DataFrame(), origin=origin))
     return ending.expected - ending.actual_to_date
+
+
+def _rest_after_a_day_cut_short(
+    upto: pd.DataFrame, data_end: pd.Timestamp, days: pd.DatetimeIndex, origin: str
+) -> float:
+    """The spend still to come [USD] when the data ends inside a day: the hours of that day
+    so far are no day of spend (6 hours of $1 read as a day of $6 pulled a flat $24 a day
+    down to $710 for a month of $820); the month-end forecast from the whole days before
+    it, the days from it on prorated by the hours left of them; unknown (NaN) on the month's
+    first day, before which the month has no whole day to forecast it from."""
+    from costmodel.forecast import MIN_DAILY_DAYS, month_end
+
+    day = data_end.normalize()
+    whole_days = days[days < day]
+    if day.day == 1 or len(whole_days) < MIN_DAILY_DAYS:
+        return math.nan
+    whole = upto.loc[upto["period_start"] < day]
+    ending = month_end(Actuals(rows=fill_days(whole, whole_days), controls=pd.DataFrame(), origin=origin))
+    month_after = (day + pd.offsets.MonthBegin(1)).normalize()
+    return (ending.expected - ending.actual_to_date) * ((month_after - data_end) / (month_after - day))
 
 
 def fill_days(rows: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:

@@ -172,3 +172,64 @@ def test_support_is_told_by_its_product_code_in_an_export_without_product_names(
     code_, out, err = run("budget", "--cur", export, "--budget", by_service, "--format", "json")
     assert code_ == 0, err
     assert json.loads(out)["budgets"][1]["actual"] == pytest.approx(100.0, abs=0.005)
+
+
+def _hourly_export(path, end):
+    """$1 of EC2 an hour and a $100 support fee at each month's first hour, from 1 January
+    2026 to the hour before ``end``: as AWS delivers an hourly export during the day."""
+    rows, hour = [], dt.datetime(2026, 1, 1)
+    payer = cur2_day_bill.PAYER
+    while hour < end:
+        interval = f"{hour:%Y-%m-%dT%H:%M:%SZ}/{hour + dt.timedelta(hours=1):%Y-%m-%dT%H:%M:%SZ}"
+        usage = cur2_day_bill.line_item(hour.date(), payer, "Usage", "AmazonEC2", "BoxUsage:m5.large", 1.0)
+        usage.update(
+            line_item_usage_start_date=hour,
+            line_item_usage_end_date=hour + dt.timedelta(hours=1),
+            identity_time_interval=interval,
+        )
+        rows.append(usage)
+        if hour.day == 1 and hour.hour == 0:  # the support fee spans its month, as AWS writes it
+            rows.append(_month_fee(hour, payer))
+        hour += dt.timedelta(hours=1)
+    for number, row in enumerate(rows):
+        row["identity_line_item_id"] = f"li-{number}"
+    return _write(path, rows)
+
+
+def _month_fee(first_hour, payer):
+    """Business support's $100 fee of the month starting at ``first_hour``."""
+    fee = cur2_day_bill.line_item(first_hour.date(), payer, "Fee", "AWSSupportBusiness", "Dollar", 100.0)
+    month_after = (first_hour + dt.timedelta(days=32)).replace(day=1)
+    interval = f"{first_hour:%Y-%m-%dT%H:%M:%SZ}/{month_after:%Y-%m-%dT%H:%M:%SZ}"
+    fee.update(line_item_usage_end_date=month_after, identity_time_interval=interval)
+    return fee
+
+
+def test_a_last_day_cut_short_is_no_day_of_low_spend_in_the_month_end_forecast(tmp_path):
+    # hourly line items through 2026-04-15 06:00 (AWS updates an export during the day):
+    # April so far 14 days x 24 h x $1 + 6 h x $1 + $100 support = $442; the month, a flat
+    # $24 a day: 30 x $24 + $100 = $820, over a budget of $800: at risk, exit 1. The 15th's
+    # 6 hours were read as a whole day of $6: forecast $710.76, "ok", exit 0.
+    export = _hourly_export(tmp_path / "cur.parquet", dt.datetime(2026, 4, 15, 6))
+    budget = _budget(tmp_path, "monthly_usd: 800\n")
+    code, out, err = run("budget", "--cur", export, "--budget", budget, "--format", "json")
+    assert "runs through 2026-04-15 06:00" in err
+    row = json.loads(out)["budgets"][0]
+    assert row["actual"] == pytest.approx(442.0, abs=0.005)
+    assert row["forecast"] == pytest.approx(820.0, abs=1.0)
+    assert row["status"] == "at risk"
+    assert code == 1
+
+
+def test_a_month_s_first_day_cut_short_has_no_month_end_forecast(tmp_path):
+    # through 2026-04-01 06:00: April has no whole day to forecast it from, and 6 hours read as
+    # a day of $6 gave $625.43 for a month of 30 x $24 + $100 = $820 ("ok" against $800):
+    # unknown (exit 1) rather than a wrong number; so far 6 x $1 + $100 = $106
+    export = _hourly_export(tmp_path / "cur.parquet", dt.datetime(2026, 4, 1, 6))
+    budget = _budget(tmp_path, "monthly_usd: 800\n")
+    code, out, _err = run("budget", "--cur", export, "--budget", budget, "--format", "json")
+    row = json.loads(out)["budgets"][0]
+    assert row["actual"] == pytest.approx(106.0, abs=0.005)
+    assert row["forecast"] is None
+    assert row["status"] == "unknown"
+    assert code == 1
