@@ -514,12 +514,12 @@ def _with_month_in_progress(history: methods.History, current: CurrentMonth) -> 
     without the credits and refunds billed so far, as the other months (the months ahead
     start after it)."""
     usage = current.expected - current.one_off_to_date
-    return methods.History(
+    # its daily data, lumps and usage types as they were: the calendar forecasts from them
+    return replace(
+        history,
         months=[*history.months, current.month],
         daily_average=np.append(history.daily_average, usage / current.days_in_month),
         days=np.append(history.days, current.days_in_month),
-        daily=history.daily,
-        lumps=history.lumps,  # without them the calendar would take last month's charges as billed
     )
 
 

@@ -7,15 +7,18 @@ stopped). Apart from :mod:`costmodel.forecast` (the orchestrator) and
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from costmodel import forecast_methods as methods
 from costmodel import record_types
 from costmodel.actuals.controls import Actuals
-from costmodel.actuals.series import KEY, daily_bill, lump_keys, lumps_by_month
+from costmodel.actuals.series import KEY, daily_bill, daily_by_usage_type, lump_keys, lumps_by_month
 from costmodel.errors import InputError
 from costmodel.forecast_charges import billed_again, billed_once_monthly
+from costmodel.forecast_usage_changes import usage_change_notes
 from costmodel.output import money
 
 
@@ -215,6 +218,14 @@ def _without_a_month_off(complete: pd.DataFrame) -> tuple[pd.DataFrame, list[str
     return kept.reset_index(drop=True), [note]
 
 
+def _running_usage_types(actuals: Actuals, daily: pd.DataFrame, stopped: list[str]) -> pd.DataFrame:
+    """Each usage type's recurring cost by day [USD per day] on the days of ``daily`` (the
+    history's), without the ``stopped`` services (left out of the history whole)."""
+    by_key = daily_by_usage_type(actuals).reindex(daily["date"], fill_value=0.0)
+    gone = [key for key in by_key.columns if key.split("|", 1)[0] in set(stopped)]
+    return by_key.drop(columns=gone)
+
+
 def history_of(actuals: Actuals, bill: pd.DataFrame, daily_data: bool) -> tuple[methods.History, list[str]]:
     """(the :func:`_history` the candidates forecast from, notes on what is left out of it
     (the months before the first cost, the services that stopped) and on a bill billed by
@@ -231,17 +242,20 @@ def history_of(actuals: Actuals, bill: pd.DataFrame, daily_data: bool) -> tuple[
         # and leaves the month off out as the history does
         off_days = daily["date"].dt.strftime("%Y-%m").isin(set(held) - set(complete["month"]))
         daily = _without_stopped(daily.loc[~off_days].reset_index(drop=True), actuals, list(stopped.columns))
+    by_usage_type = _running_usage_types(actuals, daily, list(stopped.columns)) if daily is not None else None
     left_out = stopped.sum(axis=1).to_numpy(float)
     if not daily_data:  # a reservation's upfront fee is no monthly rate (daily data: the calendar's lumps)
         once, once_notes = billed_once_monthly(actuals.rows, complete["month"].tolist())
         left_out, notes = left_out + once.to_numpy(float), notes + once_notes
     history = _history(complete, daily, lumps_by_month(actuals) if daily_data else None, left_out)
+    history = replace(history, by_usage_type=by_usage_type)
     if history.per_month:
         notes.append(
             "the monthly totals move less than their daily averages (monthly fees, the same in February as "
             "in March): the months ahead are forecast per month, not per day"
         )
-    return history, notes + stopped_notes(stopped, stopped_by_the_day(actuals))
+    notes += stopped_notes(stopped, stopped_by_the_day(actuals))
+    return history, notes + (usage_change_notes(by_usage_type) if by_usage_type is not None else [])
 
 
 def _history(

@@ -24,9 +24,13 @@ RI fee at last month's amount, an upfront fee billed once mid-month not again), 
 through the mid-month days of the last ``TREND_DAYS`` days (:mod:`costmodel.forecast_daily_pattern`:
 weekday effects fitted beside it; days off the line by more than ``OUTLIER_SIGMAS`` robust standard
 deviations, a spike or a leak, left out and the line fitted again; a level step, a new
-service, fitted beside it when it narrows the days' spread by ``STEP_GAIN``). It
-knows what monthly totals hide: a step in the middle of last month, the weekdays of the
-month ahead, money billed once a month, a slope that changed two months ago. (On the
+service, fitted beside it when it narrows the days' spread by ``STEP_GAIN``), over the
+daily bill as it runs now: a usage type that began or stopped billing inside the last four
+weeks is taken at its level since on every day before (:mod:`costmodel.forecast_usage_changes`:
+else a new service begun 15 days before the end was half in each weekday's median, begun 10
+days before not at all). It knows what monthly totals hide: a step in the middle of last
+month, the weekdays of the month ahead, money billed once a month, a slope that changed two
+months ago. (On the
 benchmark's development seeds the line through 120 days forecast three months ahead with
 MASE 1.24 where the mean monthly change of six months gave 1.40, weekday medians instead of
 means kept a leak in the last four weeks out of the level, and the step 1.21.)
@@ -76,6 +80,7 @@ from costmodel.forecast_daily_pattern import (
 )
 from costmodel.forecast_intervals import MIN_ERRORS, bounds, spread_bounds
 from costmodel.forecast_names import CALENDAR, COMBINATION, DAMPED, DRIFT, DRIFT_WINDOW, NAIVE, THREE_WAY
+from costmodel.forecast_usage_changes import as_running_now
 
 MIN_TRAIN = 4  # complete months before a backtest origin (a damped trend needs them)
 MAX_ORIGINS = 12  # backtest origins: the last twelve months (recent errors are the relevant ones)
@@ -107,7 +112,8 @@ DESCRIPTIONS = {
         "each day ahead at its weekday's median of the last 4 weeks, plus the extra cost of a month's first "
         "and last 2 days (median of 3 months), once-a-month charges (a steady share of the month before, or "
         "last month's amount when billed on the 1st or the month before too) and the slope of a robust "
-        f"line through the last {TREND_DAYS} days (spikes and leaks left out, a level step fitted beside it)"
+        f"line through the last {TREND_DAYS} days (spikes and leaks left out, a level step fitted beside "
+        "it); a usage type begun or stopped in the last 4 weeks taken at its level since"
     ),
 }
 
@@ -124,6 +130,9 @@ class History:
     days: np.ndarray
     daily: pd.DataFrame | None = None
     lumps: pd.DataFrame | None = None  # once-a-month charges: month, service, usage_type, amount [USD]
+    # with daily data, each usage type's recurring cost by day (index: date, columns:
+    # service|usage_type): tells a usage type begun or stopped in the last weeks (see calendar)
+    by_usage_type: pd.DataFrame | None = None
 
     @property
     def totals(self) -> np.ndarray:
@@ -228,7 +237,10 @@ def calendar(history: History, origin: int, ahead: list[str]) -> np.ndarray:
         return np.full(len(ahead), np.nan)
     cut = pd.Period(history.months[origin], "M").start_time if origin < len(history.months) else None
     before = daily.loc[daily["date"] < cut] if cut is not None else daily
-    pattern = daily_pattern(before.set_index("date")["recurring"])
+    recurring = before.set_index("date")["recurring"]
+    if history.by_usage_type is not None:  # a usage type begun or stopped in the profile's weeks
+        recurring = as_running_now(recurring, history.by_usage_type)
+    pattern = daily_pattern(recurring)
     if pattern is None:
         return np.full(len(ahead), np.nan)
     last = before["date"].iloc[-1]

@@ -157,6 +157,21 @@ def daily_bill(actuals: Actuals) -> pd.DataFrame:
     return frame.reset_index()
 
 
+def daily_by_usage_type(actuals: Actuals) -> pd.DataFrame:
+    """The recurring cost of each usage type, day by day [USD per day]: index the days of
+    :func:`daily_bill`, one column per ``service|usage_type`` (what ``recurring`` adds up:
+    no one-off money, no lump charge); a day a usage type did not bill is $0."""
+    rows = require_daily(actuals, "a daily series")
+    kept = rows.loc[~_is_lump(rows) & ~rows["record_type"].isin(ONE_OFF_RECORD_TYPES)]
+    key = kept["service"] + "|" + kept["usage_type"]
+    per_day = kept.groupby([kept["period_start"], key.rename("key")])["unblended_cost"].sum()
+    wide = per_day.unstack(fill_value=0.0)
+    starts = _periods(actuals)["period_start"]
+    wide = wide.reindex(pd.date_range(starts.min(), starts.max(), freq="D"), fill_value=0.0)
+    wide.index.name, wide.columns.name = "date", None
+    return wide
+
+
 def lumps_by_month(actuals: Actuals) -> pd.DataFrame:
     """Lump charges per month and group: ``month``, ``service``, ``usage_type``, ``amount``
     [USD] and ``first_day`` (the day of the month it was first billed on: a monthly fee is
@@ -214,6 +229,7 @@ __all__ = [
     "covered_days",
     "cut",
     "daily_bill",
+    "daily_by_usage_type",
     "in_progress_months",
     "lumps_by_month",
     "monthly_bill",
