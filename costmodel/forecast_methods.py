@@ -27,7 +27,7 @@ deviations, a spike or a leak, left out and the line fitted again; a level step,
 service, fitted beside it when it narrows the days' spread by ``STEP_GAIN``), over the
 daily bill as it runs now: a usage type that began or stopped billing inside the last four
 weeks is taken at its level since on every day before (:mod:`costmodel.forecast_usage_changes`:
-else a new service begun 15 days before the end was half in each weekday's median, begun 10
+else a new service begun 15 days before the end was half in each weekday's median, begun 7
 days before not at all). It knows what monthly totals hide: a step in the middle of last
 month, the weekdays of the month ahead, money billed once a month, a slope that changed two
 months ago. (On the

@@ -3,7 +3,7 @@
 The calendar candidate (:mod:`costmodel.forecast_methods`) takes each weekday's level as its
 median over the last :data:`~costmodel.forecast_daily_pattern.PROFILE_DAYS` days. A usage
 type that began billing 15 days before the data's end is in two of each weekday's four days:
-the median holds half of it, and a usage type begun 10 days or less before holds none (a
+the median holds half of it, and a usage type begun 7 days or less before holds none (a
 new $300-a-day database was forecast at $150 a day, then at $0). A usage type that stopped
 inside those weeks is the mirror (its last weeks still in the medians), where its service
 goes on billing (a service that stopped whole is left out of the history already,
