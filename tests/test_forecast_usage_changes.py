@@ -14,7 +14,8 @@ from costmodel.actuals import read_actuals
 from costmodel.actuals.series import daily_bill, daily_by_usage_type
 from costmodel.forecast import forecast
 from costmodel.forecast_usage_changes import as_running_now, began_on, stopped_on
-from tests.forecast_world import EC2, RDS, daily_bill as bill_of_days, saved_file
+from tests.forecast_world import EC2, RDS, saved_file
+from tests.forecast_world import daily_bill as bill_of_days
 from tests.test_trust import run
 
 SERVERS = (EC2, "BoxUsage:m5.large")
