@@ -148,7 +148,7 @@ def month_end_rows(seed: int) -> list[dict]:
     (the data before that day), against the month's true total: costmodel's, the daily ETS
     without the learned month-end days, and the run rate."""
     from costmodel.actuals.series import cut
-    from costmodel.forecast import month_end
+    from costmodel.forecast_month_end import month_end
 
     generated = bills.bill(seed)
     truth = generated.monthly_totals()

@@ -28,7 +28,7 @@ A budget file (YAML)::
 For each budget, over the period that holds ``month`` (the file's last month by default):
 ``actual``, what was spent in the period up to and including the month (month to date when
 the month is in progress); ``forecast``, the period's end: the actual, plus the rest of the
-month in progress (its daily month-end forecast, :func:`costmodel.forecast.month_end`, which
+month in progress (its daily month-end forecast, :func:`costmodel.forecast_month_end.month_end`, which
 never takes a once-a-month charge or a credit for a daily rate), plus the months of the
 period still to come (for the whole bill, unblended with everything included, as of the
 file's last month: the months :func:`costmodel.forecast.forecast` gives, so that the budget

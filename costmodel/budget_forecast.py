@@ -33,7 +33,7 @@ def rest_of_month(scoped: pd.DataFrame, at: Month, days: pd.DatetimeIndex, origi
     when unknown (monthly data, whose days so far the file does not say; fewer than 3
     weeks of daily data); else the daily month-end forecast less the spend so far. ``days``:
     the days of the data up to the month's last one (a scope bills on some of them only)."""
-    from costmodel.forecast import MIN_DAILY_DAYS, month_end
+    from costmodel.forecast_month_end import MIN_DAILY_DAYS, month_end
 
     if not at.in_progress:
         return 0.0
@@ -61,7 +61,7 @@ def _rest_after_a_day_cut_short(
     down to $710 for a month of $820); the month-end forecast from the whole days before
     it, the days from it on prorated by the hours left of them; unknown (NaN) on the month's
     first day, before which the month has no whole day to forecast it from."""
-    from costmodel.forecast import MIN_DAILY_DAYS, month_end
+    from costmodel.forecast_month_end import MIN_DAILY_DAYS, month_end
 
     day = data_end.normalize()
     whole_days = days[days < day]

@@ -11,24 +11,13 @@ month in progress from its daily actuals.
   left out.
 * **Known changes** (:mod:`costmodel.known_changes`): what-ifs from a day on, sized against
   what the bill shows today, prorated by day, added on top (interval bounds too).
-* **The month in progress** (:data:`DAILY_METHOD`): an additive exponential smoothing model
-  with a weekly season (statsmodels ``ETSModel``, seasonal period 7) on the recurring daily
-  cost of the last weeks; the remaining days are simulated (2,000 paths) and summed; lump
-  charges billed once a month (a support plan) are added as last month's amount if they
-  have not been billed yet. The extra cost a month's last days carry (a month-end batch
-  job: each day over the mean of its weekday one and two weeks before) is learned from the
-  past complete months, taken off the history the model fits and added back, as the median
-  of the last three months', for the last days still to come (on the benchmark's held-out
-  bills the forecast from day 8 was 4.3 % low without it, 0.5 % with it). Its 80 %
-  interval comes from the same forecast made from the same day of the last 12 complete
-  months (split-conformal quantiles of their relative errors) when at least 9 exist;
-  otherwise from the simulation, which spreads the daily noise but not a change of level
-  in the weeks left, and covers too little (see the README).
+* **The month in progress** (:mod:`costmodel.forecast_month_end`): a daily model of the
+  recurring cost with a weekly season, the month's last days and once-a-month charges
+  learned, its interval from the same forecast made in past months.
 """
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -36,10 +25,9 @@ import pandas as pd
 
 from costmodel import forecast_methods as methods
 from costmodel.actuals.controls import Actuals
-from costmodel.actuals.series import daily_bill, monthly_bill
+from costmodel.actuals.series import monthly_bill
 from costmodel.architecture import Architecture
 from costmodel.constants import CURRENCY
-from costmodel.daily_spikes import without_one_off_days
 from costmodel.display import Result
 from costmodel.errors import InputError
 from costmodel.forecast_bounds import (
@@ -48,46 +36,23 @@ from costmodel.forecast_bounds import (
     history_of,
     never_below_zero,
     not_below_billed_so_far,
-    once_a_month_due,
     require_every_month,
-    running_recurring,
+)
+from costmodel.forecast_month_end import (
+    DAILY_METHOD,
+    INTERVAL,
+    MIN_DAILY_DAYS,
+    CurrentMonth,
+    month_end,
+    months_needed,
 )
 from costmodel.forecast_names import COST_BASIS
 from costmodel.known_changes import Change, SizedChange, billed_today, effects, parse_change, size_changes
 from costmodel.output import money
 from costmodel.pricing.catalog import PriceCatalog
 
-INTERVAL = 0.8  # the share of outcomes a prediction interval covers [fraction]
 MAX_MONTHS_AHEAD = 12
 DEFAULT_MONTHS_AHEAD = 3  # what `costmodel forecast` forecasts without --months
-MIN_DAILY_DAYS = 21  # days of daily data a month-end forecast needs (three weeks: a level and its season)
-DAILY_METHOD = (
-    "additive ETS with a weekly season (statsmodels ETSModel, period 7) on the recurring daily "
-    "cost without the extra of each month's last 2 days, remaining days simulated and summed; that "
-    "extra (a month-end job: the median of the last 3 months') added for the last days to come; "
-    "once-a-month charges added if not yet billed"
-)
-SIMULATIONS = 2000
-EDGE_DAYS = 2  # a month's last days whose extra cost (a month-end job) the month-end forecast learns
-EDGE_MONTHS = 3  # past complete months that extra is the median of
-# past complete months the month-end interval is calibrated on (Cost Explorer keeps ~13 of daily data)
-BACKTEST_MONTHS = 12
-
-
-@dataclass(frozen=True, repr=False)
-class CurrentMonth(Result):
-    """The month in progress: billed to date and forecast to its end [USD]."""
-
-    month: str
-    actual_to_date: float
-    days_elapsed: int
-    days_in_month: int
-    expected: float
-    low: float
-    high: float
-    month_edge: float = 0.0  # the learned extra of the month's last days still to come [USD]
-    one_off_to_date: float = 0.0  # credits and refunds billed so far, in actual_to_date [USD]; none forecast
-    interval_basis: str = "simulated (daily model's paths)"  # where low and high come from
 
 
 @dataclass(frozen=True, repr=False)
@@ -120,186 +85,6 @@ class Forecast(Result):
 
     def _tables(self) -> list[tuple[str, pd.DataFrame]]:
         return [("forecast", self.forecast), ("history", self.history)]  # what is ahead first
-
-
-def month_edge_extras(recurring: pd.Series, edge_days: int = EDGE_DAYS) -> pd.DataFrame:
-    """The extra cost each complete month's last ``edge_days`` days carried (a month-end
-    batch job) [USD per day]: one row per month, one column per position (-1 the last day,
-    -2 the one before ...), each day minus the mean of the same weekday one and two weeks
-    before it (its recurring level and weekday). ``recurring``: a daily series (index:
-    consecutive dates)."""
-    dates = pd.DatetimeIndex(recurring.index)
-    values = recurring.to_numpy()
-    position = methods.edge_position(dates, edge_days)
-    through = dates[-1].to_period("M") - (0 if dates[-1].day == dates[-1].days_in_month else 1)
-    usable = (position < 0) & (dates.to_period("M") <= through) & (np.arange(len(values)) >= 14)
-    at = np.flatnonzero(usable)
-    extra = values[at] - (values[at - 7] + values[at - 14]) / 2
-    frame = pd.DataFrame({"month": dates[at].to_period("M"), "position": position[at], "extra": extra})
-    table = frame.pivot_table(index="month", columns="position", values="extra", aggfunc="sum")
-    return table.dropna()  # a month with every edge day measured
-
-
-def _without_month_edges(recurring: pd.Series, extras: pd.DataFrame) -> pd.Series:
-    """``recurring`` with each complete month's last days' extra taken off (what the daily
-    model should see as the level)."""
-    if extras.empty:
-        return recurring
-    dates = pd.DatetimeIndex(recurring.index)
-    long = extras.stack().rename("extra")
-    key = pd.MultiIndex.from_arrays([dates.to_period("M"), methods.edge_position(dates, len(extras.columns))])
-    return recurring - long.reindex(key).fillna(0.0).to_numpy()
-
-
-def conformal_bounds(expected: float, errors: np.ndarray, interval: float) -> tuple[float, float] | None:
-    """Split-conformal bounds [USD] of a forecast ``expected`` from past relative errors
-    ``errors`` ((actual - forecast) / forecast of the same forecast made on past data): the
-    k-th smallest error with k = floor((n + 1) (1 - interval) / 2) below and
-    k = ceil((n + 1) (1 + interval) / 2) above, which cover ``interval`` of the outcomes if
-    the next error is like the past ones; None when ``errors`` are too few for that (an 80 %
-    interval needs 9)."""
-    ordered = np.sort(np.asarray(errors, dtype=float))
-    n = len(ordered)
-    below = int(np.floor((n + 1) * (1 - interval) / 2 + 1e-9))
-    above = int(np.ceil((n + 1) * (1 + interval) / 2 - 1e-9))
-    if below < 1 or above > n:
-        return None
-    return expected * (1 + ordered[below - 1]), expected * (1 + ordered[above - 1])
-
-
-def past_month_errors(
-    actuals: Actuals, days_elapsed: int, month_edges: bool = True, past_points: dict[str, float] | None = None
-) -> pd.Series:
-    """The relative errors ((actual - forecast) / forecast, by month) of the month-end
-    forecast made from the first ``days_elapsed`` days of each of the last
-    :data:`BACKTEST_MONTHS` complete months of daily ``actuals`` (one with too little data
-    before it is skipped). ``past_points``: forecasts already made (by month), reused and
-    filled in (a caller forecasting month after month from the same file)."""
-    from costmodel.actuals.series import cut
-
-    daily = daily_bill(actuals)
-    months = daily["date"].dt.to_period("M")
-    current = months.iloc[-1]
-    # what the forecast forecasts: every day's usage, and only the credits and refunds billed
-    # by its day (none is forecast: a credit that came every day so far may end)
-    billed_by_then = daily["date"].dt.day <= days_elapsed
-    kept = daily["recurring"] + daily["lumps"] + daily["one_off"].where(billed_by_then, 0.0)
-    totals = kept.groupby(months).sum()
-    first_day = daily["date"].iloc[0]
-    # whole past months only: a first month the data starts late in has no backtest of its own
-    whole = [m for m in totals.index if first_day <= m.start_time and m < current]
-    past = [m for m in whole if days_elapsed < m.days_in_month][-BACKTEST_MONTHS:]
-    errors = {}
-    for month in past:
-        key = str(month)
-        if past_points is None or key not in past_points:
-            so_far = cut(actuals, (month.start_time + pd.Timedelta(days=days_elapsed)).strftime("%Y-%m-%d"))
-            try:
-                point = _simulated_month_end(so_far, INTERVAL, 0, month_edges).expected
-            except InputError:  # too little data before that month's day: no backtest of it
-                continue
-            if past_points is not None:
-                past_points[key] = point
-        else:
-            point = past_points[key]
-        if point > 0:
-            errors[key] = (float(totals[month]) - point) / point
-    return pd.Series(errors, dtype=float)
-
-
-def month_end(
-    actuals: Actuals,
-    interval: float = INTERVAL,
-    seed: int = 0,
-    month_edges: bool = True,
-    calibrated: bool = False,
-    past_points: dict[str, float] | None = None,
-) -> CurrentMonth:
-    """Month-end forecast of the last, incomplete month of daily ``actuals``; with
-    ``month_edges``, the extra cost of a month's last days (:func:`month_edge_extras`) is
-    taken off the history the daily model fits, and the remaining days that fall on them
-    get the median of the last :data:`EDGE_MONTHS` months' extra. The interval: with
-    ``calibrated`` and enough past complete months, the split-conformal bounds
-    (:func:`conformal_bounds`) of the same forecast made from the same day of those months
-    (:func:`past_month_errors`; ``past_points`` is passed on to it); otherwise the
-    simulated one (the daily model's paths plus the past months' month-end extra), and
-    ``interval_basis`` says which. Not ``calibrated`` by default: wasted on a caller that wants the point."""
-    current = _simulated_month_end(actuals, interval, seed, month_edges)
-    if not calibrated or current.days_elapsed == current.days_in_month:
-        return current
-    errors = past_month_errors(actuals, current.days_elapsed, month_edges, past_points)
-    bounds = conformal_bounds(current.expected, errors.to_numpy(), interval)
-    if bounds is None:
-        basis = (
-            f"simulated (daily model's paths): only {len(errors)} past complete months to backtest "
-            f"the forecast from day {current.days_elapsed + 1} on, a backtested {interval:.0%} interval "
-            f"needs {_months_needed(interval)}"
-        )
-        return replace(current, interval_basis=basis)
-    basis = (
-        f"the errors of the same forecast made from day {current.days_elapsed + 1} of the last "
-        f"{len(errors)} complete months ({errors.index[0]} to {errors.index[-1]}; split-conformal)"
-    )
-    return replace(current, low=bounds[0], high=bounds[1], interval_basis=basis)
-
-
-def _months_needed(interval: float) -> int:
-    """The fewest past errors :func:`conformal_bounds` makes an ``interval`` from."""
-    return next(n for n in range(1, 1000) if conformal_bounds(1.0, np.zeros(n), interval) is not None)
-
-
-def _simulated_month_end(actuals: Actuals, interval: float, seed: int, month_edges: bool) -> CurrentMonth:
-    """:func:`month_end` with its simulated interval (the daily model's paths plus each of
-    the last :data:`EDGE_MONTHS` months' month-end extra)."""
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-
-    daily = daily_bill(actuals)
-    last = daily["date"].iloc[-1]
-    month = last.strftime("%Y-%m")
-    days_in_month = pd.Period(month, "M").days_in_month
-    remaining = days_in_month - last.day
-    this_month = daily.loc[daily["date"].dt.strftime("%Y-%m") == month]
-    to_date = float(this_month[["recurring", "lumps", "one_off"]].to_numpy().sum())
-    one_off_to_date = float(this_month["one_off"].sum())
-    recurring = running_recurring(actuals, daily)  # a service stopped is no level to carry on
-    extras = month_edge_extras(recurring) if month_edges else pd.DataFrame()
-    ahead = pd.date_range(last + pd.Timedelta(days=1), periods=remaining, freq="D")
-    to_come = [p for p in methods.edge_position(ahead, EDGE_DAYS) if p < 0]
-    # each past month's extra on the edge days still to come [USD]
-    edge_totals = (
-        extras.reindex(columns=to_come, fill_value=0.0).iloc[-EDGE_MONTHS:].sum(axis=1).to_numpy()
-        if len(extras)
-        else np.zeros(1)
-    )
-    edge_total = float(np.median(edge_totals))
-    # eight weeks: a level and its season (a one-off day is neither: its money is in to_date)
-    recent = without_one_off_days(_without_month_edges(recurring, extras).iloc[-56:]).to_numpy()
-    if len(recent) < MIN_DAILY_DAYS:
-        raise InputError(f"{actuals.origin}: a month-end forecast needs at least 3 weeks of daily data")
-    totals = np.zeros(1)  # every day in (a month not final yet): nothing left to simulate
-    if remaining:
-        with warnings.catch_warnings():  # a quiet (constant) series does not converge: said by its interval
-            warnings.simplefilter("ignore")
-            model = ETSModel(recent, error="add", trend=None, seasonal="add", seasonal_periods=7)
-            fit = model.fit(disp=False)
-            rng = np.random.default_rng(seed)
-            paths = fit.simulate(remaining, anchor="end", repetitions=SIMULATIONS, rng=rng)
-        totals = np.asarray(paths).reshape(remaining, -1).sum(axis=0)
-    # the point takes the median month-end extra; the interval, each past month's (its spread)
-    drawn = totals + np.random.default_rng(seed + 1).choice(edge_totals, len(totals))
-    due = once_a_month_due(actuals, month)
-    low, high = np.quantile(drawn, [(1 - interval) / 2, (1 + interval) / 2])
-    return CurrentMonth(
-        month=month,
-        actual_to_date=to_date,
-        days_elapsed=int(last.day),
-        days_in_month=days_in_month,
-        expected=to_date + float(totals.mean()) + edge_total + due,
-        low=to_date + float(low) + due,
-        high=to_date + float(high) + due,
-        month_edge=edge_total,
-        one_off_to_date=one_off_to_date,
-    )
 
 
 def candidates_table(backtest: methods.Backtest, interval: float) -> pd.DataFrame:
@@ -460,7 +245,7 @@ def _too_few_errors_for_the_interval(backtest: methods.Backtest, chosen: str, in
     conformal quantiles of ``interval``: its bounds are then the errors' extremes, which
     cover less than asked (on 13 months, a 95 % interval's first month is the 80 % one's)."""
     made = int(np.isfinite(backtest.ratios(chosen)).sum())
-    needed = _months_needed(interval)
+    needed = months_needed(interval)
     if made < methods.MIN_ERRORS or made >= needed:  # not calibrated (said), or enough
         return []
     return [

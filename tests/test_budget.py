@@ -435,7 +435,7 @@ def test_the_rest_of_a_month_in_progress_is_the_forecast_less_the_spend_so_far(m
 
     import pandas as pd
 
-    import costmodel.forecast
+    import costmodel.forecast_month_end
     from costmodel.budget_forecast import Month, rest_of_month
 
     days = pd.date_range("2026-09-01", "2026-10-15", freq="D")  # 45 days >= 21
@@ -452,7 +452,9 @@ def test_the_rest_of_a_month_in_progress_is_the_forecast_less_the_spend_so_far(m
     )
     # month-end forecast $310 with $150 spent so far: $160 still to come (not 310 + 150)
     monkeypatch.setattr(
-        costmodel.forecast, "month_end", lambda actuals: SimpleNamespace(expected=310.0, actual_to_date=150.0)
+        costmodel.forecast_month_end,
+        "month_end",
+        lambda actuals: SimpleNamespace(expected=310.0, actual_to_date=150.0),
     )
     at = Month(month="2026-10", in_progress=True, days_left=16, daily=True)
     assert rest_of_month(scoped, at, days, "x") == pytest.approx(160.0)

@@ -444,7 +444,7 @@ def test_forecast_method_offers_exactly_the_candidates():
 
 
 def test_the_month_end_forecast_learns_a_month_end_job_from_past_months():
-    from costmodel.forecast import month_end
+    from costmodel.forecast_month_end import month_end
     from tests.test_anomalies import daily_actuals
 
     days = pd.date_range("2026-01-01", "2026-04-14")  # the data before 15 April
@@ -502,7 +502,7 @@ def test_too_short_a_history_has_an_empty_candidates_table_not_none():
 
 
 def test_conformal_bounds_take_the_order_statistics_of_past_errors():
-    from costmodel.forecast import conformal_bounds
+    from costmodel.forecast_month_end import conformal_bounds
 
     # 19 errors -9 % .. +9 %: an 80 % interval takes the k-th smallest, k = floor(20 x 0.1)
     # = 2 (-8 %) and k = ceil(20 x 0.9) = 18 (+8 %): $1,000 x 0.92 and x 1.08
@@ -528,7 +528,7 @@ def _recurring_and_a_lump_on_the_20th(start: str, end: str, lumps: dict[str, flo
 
 
 def test_the_month_end_interval_comes_from_the_same_forecast_made_in_past_months():
-    from costmodel.forecast import month_end
+    from costmodel.forecast_month_end import month_end
 
     # the charge on the 20th: $1,000, $1,400 from April 2025, $300 from September 2025
     lumps = {f"2025-{m:02d}": 1000.0 if m < 4 else 1400.0 if m < 9 else 300.0 for m in range(1, 13)}
@@ -555,7 +555,7 @@ def test_the_forecast_shows_the_month_in_progress_with_its_backtested_interval()
 
 
 def test_the_month_end_interval_says_it_is_simulated_when_past_months_are_too_few():
-    from costmodel.forecast import month_end
+    from costmodel.forecast_month_end import month_end
 
     lumps = {f"2025-{m:02d}": 1000.0 for m in range(5, 13)}
     january = month_end(_recurring_and_a_lump_on_the_20th("2025-05-01", "2026-01-14", lumps), calibrated=True)
@@ -566,7 +566,7 @@ def test_the_month_end_interval_says_it_is_simulated_when_past_months_are_too_fe
 
 
 def test_a_once_a_month_charge_not_yet_billed_is_added_though_its_group_lists_zero_days():
-    from costmodel.forecast import month_end
+    from costmodel.forecast_month_end import month_end
     from tests.test_anomalies import daily_actuals
 
     # EC2 $100 a day; a support charge of $300 billed on the 20th, its group listed at $0 on
@@ -652,7 +652,7 @@ def test_a_month_in_progress_of_monthly_data_is_never_forecast_below_what_it_bil
 
 
 def test_an_upfront_fee_billed_once_last_month_is_not_due_again_this_month():
-    from costmodel.forecast import month_end
+    from costmodel.forecast_month_end import month_end
     from tests.test_anomalies import daily_actuals
 
     # tester30: EC2 $100 a day from 1 January 2026, support $300 on each 1st, a reservation's
@@ -675,7 +675,7 @@ def test_an_upfront_fee_billed_once_last_month_is_not_due_again_this_month():
 
 
 def test_a_monthly_fee_billed_on_the_first_is_still_due_when_not_billed_yet():
-    from costmodel.forecast import month_end
+    from costmodel.forecast_month_end import month_end
     from tests.test_anomalies import daily_actuals
 
     # a reservation's monthly fee, $730 on each 1st from 1 October (first seen last month):
