@@ -17,7 +17,7 @@ from costmodel import record_types
 from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import KEY, daily_bill, daily_by_usage_type, lump_keys, lumps_by_month
 from costmodel.errors import InputError
-from costmodel.forecast_charges import billed_again, billed_once_monthly
+from costmodel.forecast_charges import billed_again, billed_once_monthly, cadence, due_on_cadence
 from costmodel.forecast_usage_changes import usage_change_notes
 from costmodel.output import money
 
@@ -27,13 +27,20 @@ def once_a_month_due(actuals: Actuals, month: str) -> float:
     last month's first day (a support plan, a reservation's or Savings Plan's monthly fee)
     or in the month before it too. A charge first billed in the middle of last month (a
     reservation's upfront fee, bought that day) is billed once: not due again (when the
-    data holds the month before last: else every one is due)."""
+    data holds the month before last: else every one is due). One billed every k > 1 months
+    (:func:`costmodel.forecast_charges.cadence`: a quarterly subscription) is due when its
+    cadence falls on ``month``, whenever it was last billed."""
     lumps = lumps_by_month(actuals)
     key = lumps["service"] + "|" + lumps["usage_type"]
     last_month = str(pd.Period(month, "M") - 1)
     first_month = actuals.rows["period_start"].min().strftime("%Y-%m")
-    previous = billed_again(lumps, last_month, first_month) & ~key.isin(set(key.loc[lumps["month"] == month]))
-    return float(lumps.loc[previous, "amount"].sum())
+    billed_now = set(key.loc[lumps["month"] == month])
+    before = lumps.loc[lumps["month"] < month]
+    amounts = before.groupby([key.loc[before.index], "month"])["amount"].sum()
+    regular = {k for k, a in amounts.groupby(level=0) if cadence(list(a.index.get_level_values(1))) > 1}
+    on_cadence = sum(float(due_on_cadence(amounts.loc[k], last_month, 1)[0]) for k in regular - billed_now)
+    previous = billed_again(lumps, last_month, first_month) & ~key.isin(billed_now | regular)
+    return float(lumps.loc[previous, "amount"].sum()) + on_cadence
 
 
 MIN_MONTHS = 3  # complete months a forecast of the months ahead needs

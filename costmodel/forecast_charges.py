@@ -6,6 +6,7 @@ month-end forecast of :mod:`costmodel.forecast_bounds`."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -17,6 +18,7 @@ from costmodel.output import money
 
 SHARE_MONTHS = 3  # months a once-a-month charge's share of last month's cost must hold to be a share
 SHARE_TOLERANCE = 0.1  # how far from its median share a month may be and still count as steady
+CADENCE_BILLINGS = 3  # billings, each the same months apart, that make a charge billed every k months
 # CUR line item types of an upfront purchase (a reservation's or Savings Plan's): billed once,
 # on the day it was bought, be it the 1st
 UPFRONT_TYPES = ("Fee", "SavingsPlanUpfrontFee")
@@ -39,6 +41,28 @@ def billed_again(lumps: pd.DataFrame, month: str, first_month: str) -> pd.Series
         on_the_first &= ~lumps["line_item_type"].isin(UPFRONT_TYPES)
     before = set(key.loc[lumps["month"] == previous])
     return (lumps["month"] == month) & (on_the_first | key.isin(before) | (previous < first_month))
+
+
+def cadence(billed_months: list[str]) -> int:
+    """Months between a charge's billings when they are regular (a quarterly subscription
+    billed in January, April, July and October: 3), from :data:`CADENCE_BILLINGS` billings
+    or more all the same months apart; 1 otherwise (monthly, irregular, or too few to tell)."""
+    months = sorted({pd.Period(m, "M") for m in billed_months})
+    if len(months) < CADENCE_BILLINGS:
+        return 1
+    gaps = {(later - earlier).n for earlier, later in itertools.pairwise(months)}
+    return gaps.pop() if len(gaps) == 1 else 1
+
+
+def due_on_cadence(amounts: pd.Series, last: str, ahead: int) -> np.ndarray:
+    """A charge billed every :func:`cadence` months > 1 in each of the ``ahead`` months after
+    ``last`` [USD]: its last amount in the months its cadence falls on, 0 in the others (and
+    in all, once it has missed a month it was due: it stopped). ``amounts``: by month billed."""
+    every = cadence([str(m) for m in amounts.index])
+    since = (pd.Period(last, "M") - pd.Period(str(amounts.index.max()), "M")).n
+    months_ahead = since + np.arange(1, ahead + 1)
+    due = (months_ahead % every == 0) & (since < every)
+    return np.where(due, float(amounts.loc[amounts.index.max()]), 0.0)
 
 
 def billed_once_monthly(rows: pd.DataFrame, months: list[str]) -> tuple[pd.Series, list[str]]:
@@ -93,7 +117,9 @@ def once_a_month(
     ahead's. A group whose charge has been a steady share of the previous month's recurring
     cost (at least :data:`SHARE_MONTHS` of its last six months within :data:`SHARE_TOLERANCE`
     of their median, and two thirds of them: a support plan, a percentage of last month's
-    usage) is that median share of the month before each month ahead; any other, its last
+    usage) is that median share of the month before each month ahead; one billed every k > 1
+    months (:func:`cadence`: a quarterly subscription), its last amount in the months its
+    cadence falls on; any other, its last
     month's amount when :func:`billed_again` (an RI fee, a subscription; 0 when it was not
     billed then, or billed once: an upfront fee). ``first_month``: the data's first month."""
     total = np.zeros(len(ahead_recurring))
@@ -108,6 +134,8 @@ def once_a_month(
         share = _steady_share(amounts, recurring)
         if share is not None:
             total += share * previous_recurring
+        elif cadence([str(m) for m in amounts.index]) > 1:
+            total += due_on_cadence(amounts, last, len(ahead_recurring))
         else:
             total += float(group.loc[again.loc[group.index], "amount"].sum())
     return total
@@ -140,10 +168,13 @@ def _spread(values: list[float]) -> float:
 
 
 __all__ = [
+    "CADENCE_BILLINGS",
     "SHARE_MONTHS",
     "SHARE_TOLERANCE",
     "UPFRONT_TYPES",
     "billed_again",
     "billed_once_monthly",
+    "cadence",
+    "due_on_cadence",
     "once_a_month",
 ]
