@@ -61,7 +61,7 @@ def _rest_after_a_day_cut_short(
     down to $710 for a month of $820); the month-end forecast from the whole days before
     it, the days from it on prorated by the hours left of them; unknown (NaN) on the month's
     first day, before which the month has no whole day to forecast it from."""
-    from costmodel.forecast_month_end import MIN_DAILY_DAYS, month_end
+    from costmodel.forecast_month_end import MIN_DAILY_DAYS, month_end, rest_after_a_day_cut_short
 
     day = data_end.normalize()
     whole_days = days[days < day]
@@ -69,8 +69,7 @@ def _rest_after_a_day_cut_short(
         return math.nan
     whole = upto.loc[upto["period_start"] < day]
     ending = month_end(Actuals(rows=fill_days(whole, whole_days), controls=pd.DataFrame(), origin=origin))
-    month_after = (day + pd.offsets.MonthBegin(1)).normalize()
-    return (ending.expected - ending.actual_to_date) * ((month_after - data_end) / (month_after - day))
+    return rest_after_a_day_cut_short(ending.expected - ending.actual_to_date, data_end)
 
 
 def fill_days(rows: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:

@@ -43,7 +43,7 @@ from costmodel.forecast_month_end import (
     INTERVAL,
     MIN_DAILY_DAYS,
     CurrentMonth,
-    month_end,
+    month_in_progress,
     months_needed,
 )
 from costmodel.forecast_names import COST_BASIS
@@ -145,19 +145,19 @@ def forecast(
     months_so_far = _trailing_in_progress(bill)
     current, notes = None, []
     last = pd.Period(bill["month"].iloc[-1], "M")
-    if months_so_far:
-        if daily_data:
-            current = month_end(actuals, interval, calibrated=calibrated_month_end)
-        else:
-            # monthly data of a month in progress: its amount is so far (how far, the file does
-            # not say), so that month is forecast whole like the ones after it
-            last = pd.Period(months_so_far[0], "M") - 1
-            so_far = bill.set_index("month")["actual"]
-            notes += [
-                f"{m} is in progress (not final): {money(so_far[m])} so far, "
-                "not a complete month; its row is the forecast of the whole month"
-                for m in months_so_far
-            ]
+    if months_so_far and daily_data:
+        current, said = month_in_progress(actuals, interval, calibrated=calibrated_month_end)
+        notes += said
+    if months_so_far and current is None:
+        # monthly data of a month in progress: its amount is so far (how far, the file does
+        # not say), so that month is forecast whole like the ones after it
+        last = pd.Period(months_so_far[0], "M") - 1
+        so_far = bill.set_index("month")["actual"]
+        notes += [
+            f"{m} is in progress (not final): {money(so_far[m])} so far, "
+            "not a complete month; its row is the forecast of the whole month"
+            for m in months_so_far
+        ]
     sized = size_changes(arch, changes, billed_today(actuals), catalog) if changes and arch else []
     notes += [s.note for s in sized]
     notes += _changes_dated_in_the_data(sized, actuals.rows["period_end"].max(), daily_data)
@@ -194,7 +194,7 @@ def forecast(
         row = {"month": current.month, "expected": current.expected, "low": current.low, "high": current.high}
         table = pd.concat([pd.DataFrame([row]), table], ignore_index=True)
         notes += _month_in_progress_notes(current)
-    table, notes = not_below_billed_so_far(table, bill, [] if daily_data else months_so_far, notes)
+    table, notes = not_below_billed_so_far(table, bill, months_so_far if current is None else [], notes)
     table = _with_changes(table, sized, actuals.rows["period_end"].max(), daily_data)
     notes += _changes_after_the_forecast(sized, table["month"].tolist())
     table["in_progress"] = table["month"].isin(set(bill.loc[bill["in_progress"], "month"]))
@@ -380,6 +380,5 @@ __all__ = [
     "Forecast",
     "candidates_table",
     "forecast",
-    "month_end",
     "parse_change",
 ]

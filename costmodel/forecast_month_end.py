@@ -30,6 +30,7 @@ from costmodel.daily_spikes import without_one_off_days
 from costmodel.display import Result
 from costmodel.errors import InputError
 from costmodel.forecast_bounds import once_a_month_due, running_recurring
+from costmodel.output import money
 
 INTERVAL = 0.8  # the share of outcomes a prediction interval covers [fraction]
 MIN_DAILY_DAYS = 21  # days of daily data a month-end forecast needs (three weeks: a level and its season)
@@ -242,14 +243,75 @@ def _simulated_month_end(actuals: Actuals, interval: float, seed: int, month_edg
     )
 
 
+def data_end_inside_a_day(actuals: Actuals) -> pd.Timestamp | None:
+    """Where line items of the last month stop inside a day (hourly data through 06:00 of
+    the 15th), else None (Cost Explorer's days are whole)."""
+    findings = getattr(actuals, "findings", None)
+    if findings is None or actuals.rows.empty:
+        return None
+    end = findings.data_end(str(actuals.rows["month"].max()))
+    if end is None or pd.Timestamp(end) == pd.Timestamp(end).normalize():
+        return None
+    return pd.Timestamp(end)
+
+
+def rest_after_a_day_cut_short(rest_of_whole_days: float, data_end: pd.Timestamp) -> float:
+    """The spend still to come [USD] when the data ends inside a day: the forecast of the
+    days from that day on (made from the whole days before it), prorated by the hours left."""
+    day = data_end.normalize()
+    month_after = (day + pd.offsets.MonthBegin(1)).normalize()
+    return rest_of_whole_days * ((month_after - data_end) / (month_after - day))
+
+
+def month_in_progress(
+    actuals: Actuals, interval: float = INTERVAL, calibrated: bool = False
+) -> tuple[CurrentMonth | None, list[str]]:
+    """(:func:`month_end` of daily ``actuals``, notes). Line items that end inside a day
+    (06:00 of the 15th) are forecast from the whole days before it, the rest of the month
+    prorated by the hours left: 6 hours of a $24 day read as a $6 day pulled a flat month
+    of $820 down to $711. None when they end inside the month's first day (no whole day of
+    the month to forecast from: it is forecast whole, as the months after it)."""
+    from costmodel.actuals.series import cut
+
+    data_end = data_end_inside_a_day(actuals)
+    if data_end is None:
+        return month_end(actuals, interval, calibrated=calibrated), []
+    day = data_end.normalize()
+    through = f"the line items end at {data_end:%Y-%m-%d %H:%M}"
+    if day.day == 1:
+        return None, [f"{through}, inside the month's first day: no whole day of it to forecast its end from"]
+    whole = month_end(cut(actuals, f"{day:%Y-%m-%d}"), interval, calibrated=calibrated)
+    rows = actuals.rows
+    part_day = float(rows.loc[rows["period_start"] >= day, "unblended_cost"].sum())
+
+    def from_whole_days(total: float) -> float:
+        rest = rest_after_a_day_cut_short(total - whole.actual_to_date, data_end)
+        return whole.actual_to_date + part_day + rest
+
+    note = (
+        f"{through}: the month's end is forecast from the whole days before {day:%Y-%m-%d}, the rest "
+        f"prorated by the hours left (its {money(part_day)} so far is in the month to date)"
+    )
+    return replace(
+        whole,
+        actual_to_date=whole.actual_to_date + part_day,
+        expected=from_whole_days(whole.expected),
+        low=from_whole_days(whole.low),
+        high=from_whole_days(whole.high),
+    ), [note]
+
+
 __all__ = [
     "DAILY_METHOD",
     "INTERVAL",
     "MIN_DAILY_DAYS",
     "CurrentMonth",
     "conformal_bounds",
+    "data_end_inside_a_day",
     "month_edge_extras",
     "month_end",
+    "month_in_progress",
     "months_needed",
     "past_month_errors",
+    "rest_after_a_day_cut_short",
 ]

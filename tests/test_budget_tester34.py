@@ -233,3 +233,28 @@ def test_a_month_s_first_day_cut_short_has_no_month_end_forecast(tmp_path):
     assert row["forecast"] is None
     assert row["status"] == "unknown"
     assert code == 1
+
+
+def test_forecast_s_month_end_from_a_last_day_cut_short_is_not_a_day_of_low_spend(tmp_path):
+    # the same export through 2026-04-15 06:00, read by `costmodel forecast`: April so far
+    # 14 x 24 x $1 + 6 x $1 + $100 = $442, its end 30 x $24 + $100 = $820 (was $710.76)
+    export = _hourly_export(tmp_path / "cur.parquet", dt.datetime(2026, 4, 15, 6))
+    code, out, err = run("forecast", "--cur", export, "--months", "1", "--format", "json")
+    assert code == 0, err
+    april = json.loads(out)["forecast"][0]
+    assert april["month"] == "2026-04" and april["in_progress"] is True
+    assert april["expected"] == pytest.approx(820.0, abs=1.0)
+    assert any("the line items end at 2026-04-15 06:00" in note for note in json.loads(out)["notes"])
+
+
+def test_forecast_of_a_month_cut_inside_its_first_day_is_of_the_whole_month(tmp_path):
+    # through 2026-04-01 06:00: no whole April day to forecast its end from; April is then
+    # forecast whole, day by day from the days before it: 30 x $24 + $100 = $820, never from
+    # a $6 day (30 x $6 + $100 = $280); so far $106 (6 x $1 + $100)
+    export = _hourly_export(tmp_path / "cur.parquet", dt.datetime(2026, 4, 1, 6))
+    code, out, err = run("forecast", "--cur", export, "--months", "1", "--format", "json")
+    assert code == 0, err
+    april = json.loads(out)["forecast"][0]
+    assert april["month"] == "2026-04"
+    assert april["expected"] == pytest.approx(820.0, abs=1.0)
+    assert any("inside the month's first day" in note for note in json.loads(out)["notes"])

@@ -51,7 +51,7 @@ def test_a_charge_billed_twice_is_too_few_billings_to_tell_a_quarter():
 
 
 def test_a_quarterly_charge_billed_last_month_is_not_due_in_the_month_in_progress():
-    from costmodel.forecast import month_end
+    from costmodel.forecast_month_end import month_end
 
     # Fargate $100 a day from 1 October 2025 to 14 August 2026; $900 on the 1st of October,
     # January, April and July. From 1-14 August: $1,400 billed; 17 days x $100 = $1,700 to
