@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from costmodel import forecast_methods as methods
-from costmodel.actuals.controls import Actuals
+from costmodel.actuals.controls import MAY_NET_CREDITS, Actuals
 from costmodel.actuals.series import monthly_bill
 from costmodel.architecture import Architecture
 from costmodel.constants import CURRENCY
@@ -46,7 +46,7 @@ from costmodel.forecast_month_end import (
     month_in_progress,
     months_needed,
 )
-from costmodel.forecast_names import COST_BASIS
+from costmodel.forecast_names import COST_BASIS, COST_BASIS_CREDITS_NETTED
 from costmodel.known_changes import Change, SizedChange, billed_today, effects, parse_change, size_changes
 from costmodel.output import money
 from costmodel.pricing.catalog import PriceCatalog
@@ -214,8 +214,16 @@ def forecast(
         candidates=candidates,
         interval_basis=basis,
         changes=sized,
+        cost_basis=COST_BASIS_CREDITS_NETTED if _may_net_credits(actuals) else COST_BASIS,
         backtest=backtest,
     )
+
+
+def _may_net_credits(actuals: Actuals) -> bool:
+    """Whether credits may be inside the services' amounts (a Cost Explorer file grouped
+    without RECORD_TYPE, not filtered to leave them out)."""
+    rows = actuals.rows
+    return MAY_NET_CREDITS in rows and bool(rows[MAY_NET_CREDITS].astype(bool).any())
 
 
 def _changes_dated_in_the_data(

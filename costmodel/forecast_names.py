@@ -18,12 +18,20 @@ COST_BASIS = (
     "unblended cost (Cost Explorer's UnblendedCost, line items' unblended cost, FOCUS BilledCost): "
     "tax and fees in; the months ahead before credits and refunds"
 )
+# a Cost Explorer file grouped without RECORD_TYPE and not filtered to leave credits out: a
+# credit is inside its service's amount, so the months ahead cannot be before it
+COST_BASIS_CREDITS_NETTED = (
+    "unblended cost (Cost Explorer's UnblendedCost): tax and fees in; credits and refunds may be "
+    "netted into the services' amounts (the file is grouped without RECORD_TYPE and not filtered to "
+    "leave them out), so the months ahead carry any credit netted so as the bill did"
+)
 
 __all__ = [
     "CALENDAR",
     "CANDIDATE_NAMES",
     "COMBINATION",
     "COST_BASIS",
+    "COST_BASIS_CREDITS_NETTED",
     "DAMPED",
     "DRIFT",
     "DRIFT_WINDOW",

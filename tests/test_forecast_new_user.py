@@ -98,3 +98,20 @@ def test_a_one_off_day_is_a_spike_whose_week_after_is_back_never_a_new_level():
     late = days.copy()
     late.iloc[-3] += 2000.0  # no week after it yet: a spike cannot be told from a step
     assert not one_off_days(late).any()
+
+
+def test_a_file_that_may_net_credits_into_services_says_the_forecast_carries_them(tmp_path):
+    # grouped by SERVICE alone, unfiltered (`aws ce get-cost-and-usage --group-by
+    # Type=DIMENSION,Key=SERVICE`): a $20/day credit would sit inside EC2's $80, so the months
+    # ahead (November: 30 x $80 = $2,400) are after it, not "before credits" as a
+    # file that keeps them apart is
+    path = tmp_path / "ce.json"
+    path.write_text(
+        json.dumps(daily_response(dt.date(2026, 5, 1), dt.date(2026, 11, 1), lambda day: {EC2: 80.0}))
+    )
+    code, out, err = run("forecast", "--actuals", path, "--months", "1", "--format", "json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert "credits and refunds may be netted into the services' amounts" in result["cost_basis"]
+    assert result["forecast"][0]["month"] == "2026-11"
+    assert result["forecast"][0]["expected"] == pytest.approx(30 * 80.0, abs=1.0)  # November: 30 days
