@@ -9,6 +9,8 @@ monthly subscription), which would look like a spike on that day.
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 
 from costmodel import record_types
@@ -105,7 +107,49 @@ def require_daily(actuals: Actuals, what: str) -> pd.DataFrame:
             f"{actuals.origin}: daily data has a gap: {len(missing)} day(s) missing, first "
             f"{missing[0].date()} (between {days[0].date()} and {days[-1].date()}); {advice}"
         )
+    _refuse_days_without_data(rows, expected, actuals.origin)
     return rows
+
+
+def _refuse_days_without_data(rows: pd.DataFrame, days: pd.DatetimeIndex, origin: str) -> None:
+    """Refuse a few days listed without cost while something billed all day around them.
+
+    Cost Explorer returns a day it holds no data for as a day without groups, not as a
+    missing day: read as it is, every series billed $0 on it. A charge billed on each of
+    the week before and on the day after (an instance, a volume, stored bytes) does not
+    stop for a day and come back; a run of days without cost longer than a week (a service
+    off for a month and back) is the bill's own pattern and is read."""
+    billed = rows.loc[rows["unblended_cost"] != 0]
+    unbilled = days.difference(pd.DatetimeIndex(billed["period_start"].unique()))
+    if unbilled.empty:
+        return
+    days_of = billed.groupby(KEY)["period_start"].agg(lambda starts: set(starts))
+    for run in _runs_of_days(unbilled):
+        if len(run) > DAYS_WITHOUT_DATA_AT_MOST:
+            continue
+        around = [
+            *pd.date_range(end=run[0] - pd.Timedelta(days=1), periods=7),
+            run[-1] + pd.Timedelta(days=1),
+        ]
+        steady = [key for key, billed_days in days_of.items() if billed_days.issuperset(around)]
+        if steady:
+            raise InputError(
+                f"{origin}: daily data has a gap: {len(run)} day(s) without any cost, first "
+                f"{run[0].date()}, while {' '.join(steady[0][:2])} billed on each of the 7 days "
+                "before and the day after (Cost Explorer returns a day it holds no data for "
+                "without groups); fetch the whole range again"
+            )
+
+
+# The longest run of days without cost read as a gap in the data (above: the bill's pattern)
+DAYS_WITHOUT_DATA_AT_MOST = 7
+
+
+def _runs_of_days(days: pd.DatetimeIndex) -> list[pd.DatetimeIndex]:
+    """``days`` (sorted) split into runs of consecutive days."""
+    breaks = [i for i in range(1, len(days)) if days[i] - days[i - 1] > pd.Timedelta(days=1)]
+    bounds = [0, *breaks, len(days)]
+    return [days[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def lump_keys(rows: pd.DataFrame) -> set[tuple]:

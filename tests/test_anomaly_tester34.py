@@ -1,0 +1,87 @@
+"""`costmodel anomalies` as an AWS Cost Anomaly Detection user runs it, on Cost Explorer
+responses written from the API's shape (tester 34): a day Cost Explorer returned without
+data in the middle of a bill that runs day by day."""
+
+import datetime as dt
+
+import pytest
+
+from costmodel.actuals.reader import read_actuals
+from costmodel.anomalies import detect
+from costmodel.errors import InputError
+
+RDS = "Amazon Relational Database Service"
+S3 = "Amazon Simple Storage Service"
+
+
+def _day(date: dt.date, groups: list) -> dict:
+    """One day of a Cost Explorer DAILY response, grouped by SERVICE and USAGE_TYPE."""
+    return {
+        "TimePeriod": {"Start": date.isoformat(), "End": (date + dt.timedelta(days=1)).isoformat()},
+        "Total": {},
+        "Groups": [
+            {
+                "Keys": [service, usage_type],
+                "Metrics": {"UnblendedCost": {"Amount": f"{amount:.2f}", "Unit": "USD"}},
+            }
+            for service, usage_type, amount in groups
+        ],
+        "Estimated": False,
+    }
+
+
+def _response(empty_days: set[int]) -> dict:
+    """An `aws ce get-cost-and-usage --granularity DAILY --group-by SERVICE USAGE_TYPE`
+    response over 1 January - 1 March 2026 (59 days): a database $300 a day (a replica more,
+    $450 a day, from 12 February, day 42 counted from 0) and storage $80 a day; the days in
+    ``empty_days`` come back as Cost Explorer returns a day it holds no data for: no groups."""
+    results = []
+    for index in range(59):
+        date = dt.date(2026, 1, 1) + dt.timedelta(days=index)
+        database = 450.0 if index >= 42 else 300.0
+        groups = (
+            []
+            if index in empty_days
+            else [(RDS, "InstanceUsage:db.r5.2xl", database), (S3, "TimedStorage-ByteHrs", 80.0)]
+        )
+        results.append(_day(date, groups))
+    definitions = [{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "DIMENSION", "Key": "USAGE_TYPE"}]
+    return {"GroupDefinitions": definitions, "ResultsByTime": results, "DimensionValueAttributes": []}
+
+
+def test_a_day_cost_explorer_returned_without_data_amid_daily_billing_is_a_gap_not_a_day_at_0():
+    # 14 February (day 44) comes back with no groups while the database and the storage,
+    # billed on every day before it and after it, run all day: Cost Explorer holds no data
+    # for it (a day the file lost), not a day the account billed $0. A day absent from the
+    # response is refused as a gap ("daily data has a gap ... fetch the whole range"); this
+    # one was read as $0 for every series, silently: the database's step of 12 February
+    # ($300 -> $450, 18 days to the data's end) was cut by the $0 day, and with the $0 in
+    # its same-weekday medians a later day at its new level was alarmed (in the generated
+    # bill of tester 34, 25 and 28 October: $150 each, 450 / 300 = 1.5x).
+    with pytest.raises(InputError, match=r"gap.*2026-02-14"):
+        detect(read_actuals(_response({44}), origin="ce.json"))
+
+
+def test_a_bill_without_cost_for_weeks_is_still_read_as_days_at_0():
+    # The service off for a month and back (README: "a month without cost between months
+    # with cost ... with daily data its days too"): 10-31 January (days 9-30, 22 days) with
+    # no groups is the bill's own pattern, not a lost day: it is read, not refused.
+    detection = detect(read_actuals(_response(set(range(9, 31))), origin="ce.json"))
+    assert detection.scored_days > 0
+
+
+def test_a_day_without_cost_where_nothing_billed_every_day_is_a_day_at_0():
+    # A bill of weekday work only (Lambda $12 on Monday-Friday, nothing at weekends) and
+    # Wednesday 4 February (day 34) a holiday: no group billed on each of the 7 days
+    # before it, so the day is the bill's own, read at $0, not refused.
+    from costmodel.actuals.series import daily_bill
+
+    results = []
+    for index in range(59):
+        date = dt.date(2026, 1, 1) + dt.timedelta(days=index)
+        works = date.weekday() < 5 and index != 34
+        results.append(_day(date, [("AWS Lambda", "Lambda-GB-Second", 12.0)] if works else []))
+    definitions = [{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "DIMENSION", "Key": "USAGE_TYPE"}]
+    response = {"GroupDefinitions": definitions, "ResultsByTime": results, "DimensionValueAttributes": []}
+    day = daily_bill(read_actuals(response, origin="ce.json")).set_index("date").loc["2026-02-04"]
+    assert day["recurring"] == 0.0 and day["lumps"] == 0.0
