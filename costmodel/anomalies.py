@@ -39,6 +39,7 @@ import pandas as pd
 from costmodel import record_types
 from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import KEY, lump_keys, require_daily
+from costmodel.anomaly_moves import Moves, fallen, move_note
 from costmodel.anomaly_planned import Planned, planned_from_changes, read_planned
 from costmodel.anomaly_rules import (
     EDGE_DAYS,
@@ -90,7 +91,8 @@ class Detection(Result):
     the module docstring; planned ones included, ``planned`` True), ``steps`` (persistent
     level changes: date, the series (service, usage_type, account, region, ``tag:KEY``),
     before, after [USD per day]) and
-    ``scored_days`` (series-days compared, for a false alarm rate)."""
+    ``scored_days`` (series-days compared, for a false alarm rate); ``moved``: a line on
+    each run of flagged days the lines that fell beside them took to no impact."""
 
     anomalies: pd.DataFrame
     steps: pd.DataFrame
@@ -103,6 +105,7 @@ class Detection(Result):
     events: pd.DataFrame = field(
         default_factory=lambda: events_of(pd.DataFrame(columns=["service", "planned"]), None)
     )
+    moved: tuple[str, ...] = ()
 
 
 @cache
@@ -283,6 +286,10 @@ def detect(
     frame = frame.sort_values(["date", "score"], ascending=[True, False], ignore_index=True)
     frame["planned"] = _planned_mask(frame, planned or [])
     first = days[7 * WEEKS] if len(days) > 7 * WEEKS else None
+    moves = Moves(table, usual, frame, min_usd)  # gathers the notes of the events a move undid
+    events = events_of(
+        frame, days[-1] if len(days) else None, usual.T.groupby(level="service").sum().T, moves
+    )
     return Detection(
         anomalies=frame.loc[~frame["planned"]].reset_index(drop=True),
         steps=_still_open(_steps_frame(steps, planned or [], tags), frame),
@@ -291,7 +298,8 @@ def detect(
         last_scored=str(days[-1].date()) if first is not None else "",
         days=len(days),
         origin=actuals.origin,
-        events=events_of(frame, days[-1] if len(days) else None, usual.T.groupby(level="service").sum().T),
+        events=events,
+        moved=tuple(moves.notes),
     )
 
 
@@ -376,7 +384,10 @@ def _still_open(steps: pd.DataFrame, flagged: pd.DataFrame) -> pd.DataFrame:
 
 
 def events_of(
-    flagged: pd.DataFrame, last_day: pd.Timestamp | None, by_service: pd.DataFrame | None = None
+    flagged: pd.DataFrame,
+    last_day: pd.Timestamp | None,
+    by_service: pd.DataFrame | None = None,
+    moves: Moves | None = None,
 ) -> pd.DataFrame:
     """Flagged series-days grouped into events per service (consecutive days, one day of gap
     allowed), planned apart from unplanned: the module docstring's columns. ``by_service``
@@ -384,7 +395,8 @@ def events_of(
     scored, else what it billed) gives an event's expected spend of its whole service (a
     spike of another event, planned or not, is not expected spend; a series below its usual
     days, the work moved to the flagged one, is expected at them); without it, of its
-    flagged series only."""
+    flagged series only. ``moves`` nets the lines of the service that fell over the event
+    (:mod:`costmodel.anomaly_moves`) into its impact: an event that moved no money is none."""
     rows = []
     for (service, planned), group in flagged.groupby(["service", "planned"], sort=False):
         days = group["date"].drop_duplicates().sort_values()
@@ -394,7 +406,14 @@ def events_of(
             usual = None
             if by_service is not None:
                 usual = by_service[service].loc[part["date"].drop_duplicates()]
-            rows.append(_event(part, str(service), bool(planned), last_day, usual))
+            if moves is not None:
+                days = part["date"].drop_duplicates()
+                part = pd.concat([part, fallen(moves, str(service), days)])
+            event = _event(part, str(service), bool(planned), last_day, usual)
+            if moves is None or event["total_impact"] > 0:
+                rows.append(event)
+            else:
+                moves.notes.append(move_note(event))
     events = pd.DataFrame(rows, columns=EVENT_COLUMNS)
     # none found: still dates and flags (a quiet bill's table must answer .dt and ~)
     events = events.astype(
@@ -422,7 +441,7 @@ def _event(
     actual = float(part["actual"].sum())
     expected = actual - float(impact.sum())
     if usual is not None:  # the service's expected spend on the event's days [USD]
-        expected = float(usual.sum())
+        expected = float(usual.sum()) + float(part.get("held_over_usual", pd.Series(dtype=float)).sum())
         actual = expected + float(impact.sum())
     end = part["date"].max()
     return {
@@ -436,7 +455,7 @@ def _event(
         "root_causes": causes.to_dict("records"),
         "status": "open" if last_day is not None and end >= last_day else "closed",
         "planned": planned,
-        "kind": ", ".join(dict.fromkeys(part["kind"])),
+        "kind": ", ".join(dict.fromkeys(part["kind"].dropna())),  # a line that fell has none
         "tag_causes": _tag_causes(contributions, tags),
     }
 

@@ -4,11 +4,13 @@ data in the middle of a bill that runs day by day."""
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from costmodel.actuals.reader import read_actuals
 from costmodel.anomalies import detect
 from costmodel.errors import InputError
+from tests.test_anomalies import daily_actuals
 
 RDS = "Amazon Relational Database Service"
 S3 = "Amazon Simple Storage Service"
@@ -85,3 +87,42 @@ def test_a_day_without_cost_where_nothing_billed_every_day_is_a_day_at_0():
     response = {"GroupDefinitions": definitions, "ResultsByTime": results, "DimensionValueAttributes": []}
     day = daily_bill(read_actuals(response, origin="ce.json")).set_index("date").loc["2026-02-04"]
     assert day["recurring"] == 0.0 and day["lumps"] == 0.0
+
+
+CACHE = "Amazon ElastiCache"
+R6G, R7G = "NodeUsage:cache.r6g.large", "NodeUsage:cache.r7g.large"
+
+
+def _moved_nodes(new_price: float):
+    # ElastiCache nodes r6g at $150 a day for 70 days (1 January - 11 March), then moved to
+    # r7g from 12 March (day 70) at `new_price` a day, the r6g line at $0: 90 days.
+    return daily_actuals({(CACHE, R6G): [150.0] * 70 + [0.0] * 20, (CACHE, R7G): [0.0] * 70 + [new_price] * 20})
+
+
+def test_nodes_moved_to_another_type_at_the_same_price_are_no_anomaly():
+    # The service billed $150 every day, before and after the move: actual = expected, a
+    # total impact of $0 (AWS: TotalImpact = TotalActualSpend - TotalExpectedSpend). It was
+    # an open event of the r7g line alone: "$4,052 total impact, 154.9 %" on tester 34's
+    # generated bill (27 days x $150 billed, said $6,667 actual), an alarm for nothing.
+    detection = detect(_moved_nodes(150.0))
+    assert detection.events.empty
+    # said, not silently left out: 20 x $150 billed, 20 x $150 expected
+    assert detection.moved == (
+        f"{CACHE} 2026-03-12..2026-03-31: {R7G} rose as {R6G} fell (the work moved): the service "
+        "billed $3,000.00 against $3,000.00 expected, no anomaly",
+    )
+
+
+def test_a_moved_line_counts_at_what_the_service_billed():
+    # r6g $150 -> r7g $250 a day: the service billed 20 x $250 = $5,000 on 12-31 March.
+    # The event's actual is that, its impact actual - expected, and the r6g line that fell
+    # to $0 is a root cause below $0 (the contributions add up to the impact).
+    events = detect(_moved_nodes(250.0)).events
+    assert len(events) == 1
+    event = events.iloc[0]
+    assert (event["start"], event["end"]) == (pd.Timestamp("2026-03-12"), pd.Timestamp("2026-03-31"))
+    assert event["actual"] == pytest.approx(5000.0)
+    assert event["total_impact"] == pytest.approx(event["actual"] - event["expected"])
+    causes = {cause["usage_type"]: cause["contribution"] for cause in event["root_causes"]}
+    assert causes[R6G] < 0 < causes[R7G]
+    assert sum(causes.values()) == pytest.approx(event["total_impact"])

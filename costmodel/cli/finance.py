@@ -36,11 +36,10 @@ def _actuals(
     net_amortized: bool = False,
     reservation_fees: bool = False,
 ):  # -> Actuals
-    """The bill the options name, as it stood before ``--as-of``: Cost Explorer data (the
-    bundled daily sample by default) or line items by day (with accounts and the tags
-    ``tag_keys`` when ``by_dimension``; a tag on no line item refused when ``require_tags``;
-    with their net amortized cost when ``net_amortized``, each charge's reservation fee
-    when ``reservation_fees``)."""
+    """The bill the options name, as it stood before ``--as-of``: Cost Explorer data (the bundled
+    daily sample by default) or line items by day (with accounts and the tags ``tag_keys`` when
+    ``by_dimension``; a tag on no line item refused when ``require_tags``; with their net amortized
+    cost when ``net_amortized``, each charge's reservation fee when ``reservation_fees``)."""
     from costmodel.actuals import read_actuals
     from costmodel.actuals.series import cut
     from costmodel.cli.lineitems import line_item_source, notes_of
@@ -334,6 +333,7 @@ def cmd_anomalies(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     progress = _stale_as_of(args, actuals)
     detection = anomalies.detect(actuals, min_usd=args.min_usd, labels=labels, planned=planned)
+    args.line_item_notes = [*getattr(args, "line_item_notes", ()), *detection.moved]  # said on stderr
     if anomalies.too_short(detection):
         raise InputError(anomalies.too_short(detection))
     alarms = anomalies.alarms(detection, args.min_impact_usd, args.min_impact_pct)
