@@ -396,7 +396,8 @@ def events_of(
     spike of another event, planned or not, is not expected spend; a series below its usual
     days, the work moved to the flagged one, is expected at them); without it, of its
     flagged series only. ``moves`` nets the lines of the service that fell over the event
-    (:mod:`costmodel.anomaly_moves`) into its impact: an event that moved no money is none."""
+    (:mod:`costmodel.anomaly_moves`) into its impact: an event a move takes below the
+    minimum dollars a day is none (said in ``moves.notes``)."""
     rows = []
     for (service, planned), group in flagged.groupby(["service", "planned"], sort=False):
         days = group["date"].drop_duplicates().sort_values()
@@ -406,14 +407,12 @@ def events_of(
             usual = None
             if by_service is not None:
                 usual = by_service[service].loc[part["date"].drop_duplicates()]
-            if moves is not None:
-                days = part["date"].drop_duplicates()
-                part = pd.concat([part, fallen(moves, str(service), days)])
-            event = _event(part, str(service), bool(planned), last_day, usual)
-            if moves is None or event["total_impact"] > 0:
-                rows.append(event)
+            fell = fallen(moves, str(service), span) if moves is not None else pd.DataFrame()
+            event = _event(pd.concat([part, fell]), str(service), bool(planned), last_day, usual)
+            if moves is not None and len(fell) and event["total_impact"] < moves.min_usd * len(span):
+                moves.notes.append(move_note(event))  # a move, not a rise: under the day's minimum
             else:
-                moves.notes.append(move_note(event))
+                rows.append(event)
     events = pd.DataFrame(rows, columns=EVENT_COLUMNS)
     # none found: still dates and flags (a quiet bill's table must answer .dt and ~)
     events = events.astype(

@@ -28,8 +28,8 @@ from costmodel.anomaly_rules import MIN_RATIO
 class Moves:
     """What tells a line that fell: ``billed`` and ``usual`` (days x series [USD], the
     usual day as scored), ``flagged`` (the flagged series-days, each its own event's) and
-    ``min_usd`` (the minimum dollars a day); ``notes`` gathers the events a move took back
-    to no impact (:func:`move_note`): said, never silently left out."""
+    ``min_usd`` (the minimum dollars a day); ``notes`` gathers the events a move took below
+    that (:func:`move_note`): said, never silently left out."""
 
     billed: pd.DataFrame
     usual: pd.DataFrame
@@ -39,7 +39,8 @@ class Moves:
 
 
 def move_note(event: dict) -> str:
-    """One line on an event whose lines that fell took its impact to $0 or below."""
+    """One line on an event whose lines that fell took its impact below the minimum dollars
+    a day."""
     rose = [c["usage_type"] for c in event["root_causes"] if c["contribution"] > 0]
     fell = [c["usage_type"] for c in event["root_causes"] if c["contribution"] < 0]
     return (

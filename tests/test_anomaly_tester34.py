@@ -96,7 +96,9 @@ R6G, R7G = "NodeUsage:cache.r6g.large", "NodeUsage:cache.r7g.large"
 def _moved_nodes(new_price: float):
     # ElastiCache nodes r6g at $150 a day for 70 days (1 January - 11 March), then moved to
     # r7g from 12 March (day 70) at `new_price` a day, the r6g line at $0: 90 days.
-    return daily_actuals({(CACHE, R6G): [150.0] * 70 + [0.0] * 20, (CACHE, R7G): [0.0] * 70 + [new_price] * 20})
+    return daily_actuals(
+        {(CACHE, R6G): [150.0] * 70 + [0.0] * 20, (CACHE, R7G): [0.0] * 70 + [new_price] * 20}
+    )
 
 
 def test_nodes_moved_to_another_type_at_the_same_price_are_no_anomaly():
@@ -126,3 +128,13 @@ def test_a_moved_line_counts_at_what_the_service_billed():
     causes = {cause["usage_type"]: cause["contribution"] for cause in event["root_causes"]}
     assert causes[R6G] < 0 < causes[R7G]
     assert sum(causes.values()) == pytest.approx(event["total_impact"])
+
+
+def test_nodes_moved_to_a_type_a_dollar_dearer_are_under_the_days_minimum():
+    # r7g at $151 a day: the service billed 20 x $151 = $3,020 against 20 x $150 = $3,000,
+    # $20 over 20 days, $1 a day: under the $2 a day (MIN_USD) every flagged day needs. It
+    # was an event (and, in a daily job, an alarm) of $1.57 on tester 34's bill, whose lines
+    # vary by about $1 a day.
+    detection = detect(_moved_nodes(151.0))
+    assert detection.events.empty
+    assert "billed $3,020.00 against $3,000.00 expected" in detection.moved[0]
