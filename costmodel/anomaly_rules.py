@@ -247,10 +247,19 @@ def _score(
     flags = np.full(len(values), "", dtype=object)
     steps: list[tuple[int, float, float]] = []
     later = same_weekday(values, [1, 2, 3])
+    held = np.full(len(values), np.nan)  # per day, the level a step on its weekday before it set
     for i in np.flatnonzero(day_rule(values, expected, scale, min_usd)):
         # a spike's later weeks are back near the old level; a step's stay near the new one
         if np.isfinite(later[i]) and abs(later[i] - expected[i]) >= abs(later[i] - values[i]):
             steps.append((int(i), float(expected[i]), float(later[i])))
+            held[i + 7 : i + 7 * WEEKS + 1 : 7] = later[i]
+            continue
+        # at the level a step on its weekday set in the weeks before (a new weekly job's
+        # next runs, which the four-week median has not learned yet): the step's, not new
+        if (
+            np.isfinite(held[i])
+            and not day_rule(values[i : i + 1], held[i : i + 1], scale[i : i + 1], min_usd)[0]
+        ):
             continue
         flags[i] = "spike" if np.isfinite(later[i]) else "recent"
     spread = robust_scale(baseline, expected, SHIFT_FLOOR, catching_up)

@@ -138,3 +138,28 @@ def test_nodes_moved_to_a_type_a_dollar_dearer_are_under_the_days_minimum():
     detection = detect(_moved_nodes(151.0))
     assert detection.events.empty
     assert "billed $3,020.00 against $3,000.00 expected" in detection.moved[0]
+
+
+STATES = ("AWS Step Functions", "USE1-StateTransition")
+
+
+def _weekly_job_events_as_of(day: int) -> pd.DataFrame:
+    """Events a daily job lists the morning after ``day`` (counted from 1 January) of a bill
+    with a new weekly job: nothing for 70 days, then $150 every Thursday from 12 March
+    (day 70), nothing on the other days."""
+    values = [150.0 if i >= 70 and (i - 70) % 7 == 0 else 0.0 for i in range(day + 1)]
+    return detect(daily_actuals({STATES: values})).events
+
+
+def test_a_new_weekly_job_is_alarmed_on_its_first_run_not_on_its_next_ones():
+    # First run, 12 March: $150 over its usual nothing, alarmed (a new charge). Second run,
+    # 19 March: 12 March already billed $150 and 19 March is at that level: the job, not an
+    # anomaly. Third run, 26 March: its same-weekday median of the four weeks before is
+    # median(0, 0, 150, 150) = $75, and $150 = 2x that: it was alarmed again ($75), a third
+    # alert for one change in a daily job, each run a new event. 12 March, 19 March (the
+    # week after it at $150) are the new level: a step from 12 March.
+    first = _weekly_job_events_as_of(70)
+    assert list(zip(first["start"], first["end"], strict=True)) == [(pd.Timestamp("2026-03-12"),) * 2]
+    for run in (77, 84):
+        events = _weekly_job_events_as_of(run)
+        assert (events["end"] < pd.Timestamp("2026-01-01") + pd.Timedelta(days=run)).all(), run
