@@ -13,14 +13,15 @@ and charges billed once a month against their own past months. A level that stay
 **step change**, listed apart, not an alarm.
 
 Flagged series-days of one service on consecutive days (a gap of one day allowed) make one
-**event**: ``start``, ``end``, ``total_impact`` (actual minus expected over its days
-[USD]), ``impact_pct`` (of the service's expected spend on those days, as AWS's
-TotalImpactPercentage: each of its series at its expected day (what it billed where not
-scored yet), so a leak of one usage type is a share of the service, whatever the split by
-tag, and a series that fell as the flagged one rose (the work moved) is expected at its
-usual days; ``actual`` is that expected spend plus the impact), ``root_causes`` (each
-series' contribution, largest first), ``tag_causes`` (with tags: each tag value's, largest first), ``status``
-(``open`` when it runs to the last day of the data, else ``closed``) and ``planned``. A
+**event**: ``start``, ``end``, ``total_impact`` (actual minus expected over its days [USD]),
+``impact_pct`` (of the service's expected spend on those days, as AWS's TotalImpactPercentage:
+``actual`` is what the service billed on those days, less the money of another event on them,
+``expected`` that less the impact: the lines that stayed at what they billed, so a leak of one
+usage type is a share of the service, whatever the split by tag, and a series that fell as the
+flagged one rose (the work moved, :mod:`costmodel.anomaly_moves`) at its level before),
+``root_causes`` (each series' contribution, largest first), ``tag_causes`` (with tags: each tag
+value's, largest first), ``status`` (``open`` when it runs to the last day of the data, else
+``closed``) and ``planned``. A
 **planned** change (``--planned FILE`` or the ``--change`` calendar) covers its service
 (and usage type, when named) for :data:`PLANNED_DAYS` days from its start: what is flagged
 there is a planned event, never an alarm. Thresholds on the total impact
@@ -288,7 +289,7 @@ def detect(
     first = days[7 * WEEKS] if len(days) > 7 * WEEKS else None
     moves = Moves(table, usual, frame, min_usd)  # gathers the notes of the events a move undid
     events = events_of(
-        frame, days[-1] if len(days) else None, usual.T.groupby(level="service").sum().T, moves
+        frame, days[-1] if len(days) else None, table.T.groupby(level="service").sum().T, moves
     )
     return Detection(
         anomalies=frame.loc[~frame["planned"]].reset_index(drop=True),
@@ -391,11 +392,9 @@ def events_of(
 ) -> pd.DataFrame:
     """Flagged series-days grouped into events per service (consecutive days, one day of gap
     allowed), planned apart from unplanned: the module docstring's columns. ``by_service``
-    (days x service, what its series usually bill [USD per day]: each its expected day where
-    scored, else what it billed) gives an event's expected spend of its whole service (a
-    spike of another event, planned or not, is not expected spend; a series below its usual
-    days, the work moved to the flagged one, is expected at them); without it, of its
-    flagged series only. ``moves`` nets the lines of the service that fell over the event
+    (days x service, what it billed [USD per day]) gives an event's actual spend of its whole
+    service (a spike of another event, planned or not, is that event's money, left out);
+    without it, of its flagged series only. ``moves`` nets the lines of the service that fell over the event
     (:mod:`costmodel.anomaly_moves`) into its impact: an event a move takes below the
     minimum dollars a day is none (said in ``moves.notes``)."""
     rows = []
@@ -404,11 +403,13 @@ def events_of(
         breaks = (days.diff() > pd.Timedelta(days=2)).cumsum()
         for _, span in days.groupby(breaks.to_numpy()):
             part = group.loc[group["date"].between(span.iloc[0], span.iloc[-1])]
-            usual = None
+            billed = None
             if by_service is not None:
-                usual = by_service[service].loc[part["date"].drop_duplicates()]
+                billed = float(by_service[service].loc[span].sum()) - _others_money(
+                    flagged, service, planned, span
+                )
             fell = fallen(moves, str(service), span) if moves is not None else pd.DataFrame()
-            event = _event(pd.concat([part, fell]), str(service), bool(planned), last_day, usual)
+            event = _event(pd.concat([part, fell]), str(service), bool(planned), last_day, billed)
             if moves is not None and len(fell) and event["total_impact"] < moves.min_usd * len(span):
                 moves.notes.append(move_note(event))  # a move, not a rise: under the day's minimum
             else:
@@ -422,12 +423,18 @@ def events_of(
     return events.sort_values(["start", "total_impact"], ascending=[True, False], ignore_index=True)
 
 
+def _others_money(flagged: pd.DataFrame, service: str, planned: bool, days: pd.Series) -> float:
+    """The excess of the events of ``service`` on ``days`` planned otherwise [USD]."""
+    other = (flagged["service"] == service) & (flagged["planned"] != planned) & flagged["date"].isin(days)
+    return float((flagged.loc[other, "actual"] - flagged.loc[other, "expected"]).sum())
+
+
 def _event(
     part: pd.DataFrame,
     service: str,
     planned: bool,
     last_day: pd.Timestamp | None,
-    usual: pd.Series | None = None,
+    billed: float | None = None,
 ) -> dict:
     impact = part["actual"] - part["expected"]
     tags = tag_columns(part)
@@ -437,11 +444,8 @@ def _event(
         .sum()
         .sort_values("contribution", ascending=False, kind="stable")
     )
-    actual = float(part["actual"].sum())
+    actual = float(part["actual"].sum()) if billed is None else billed  # the service's, when given
     expected = actual - float(impact.sum())
-    if usual is not None:  # the service's expected spend on the event's days [USD]
-        expected = float(usual.sum()) + float(part.get("held_over_usual", pd.Series(dtype=float)).sum())
-        actual = expected + float(impact.sum())
     end = part["date"].max()
     return {
         "start": part["date"].min(),

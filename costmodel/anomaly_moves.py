@@ -10,8 +10,8 @@ it billed against its level before the event: a root cause below $0. Its level b
 are held at the old level (the second pass scores them against their weeks before the
 event): a fallen line's four-week median learns its $0 as the event goes on, and the move
 was read as a rise. Only a line that fell by a third or more (the day rule's 1.5x, the other
-way) and by at least the minimum dollars a day: the noise of the lines that stayed is no
-cause.
+way) and by at least the minimum dollars a day, and at its level the day before the event:
+the noise of the lines that stayed is no cause, nor a fall that came before.
 """
 
 from __future__ import annotations
@@ -52,9 +52,8 @@ def move_note(event: dict) -> str:
 
 def fallen(moves: Moves, service: str, days: pd.Series) -> pd.DataFrame:
     """The lines of ``service`` that fell over ``days`` (an event's): one row per series-day
-    with the series' key columns, ``date``, ``actual`` (billed), ``expected`` (its level
-    before the event, held) and ``held_over_usual`` (that less its usual day as scored)
-    [USD], as the flagged rows of an event are."""
+    with the series' key columns, ``date``, ``actual`` (billed) and ``expected`` (its level
+    before the event, held) [USD], as the flagged rows of an event are."""
     columns = moves.billed.columns[moves.billed.columns.get_level_values("service") == service]
     days = pd.DatetimeIndex(sorted(days))
     billed = moves.billed.loc[days, columns]
@@ -65,21 +64,27 @@ def fallen(moves: Moves, service: str, days: pd.Series) -> pd.DataFrame:
     held = pd.DataFrame(moves.usual.loc[known, columns].to_numpy(), index=days, columns=columns)
     billed = billed.where(~_flagged_cells(moves.flagged, billed), held)  # another event's money
     fell = (billed.sum() * MIN_RATIO <= held.sum()) & (held.sum() - billed.sum() >= moves.min_usd * len(days))
+    fell &= _at_its_level_the_day_before(moves, columns, days[0])
     if not fell.any():
         return pd.DataFrame()
-    keys = list(columns.names)
+    levels = list(range(len(columns.names)))
     frame = pd.DataFrame(
         {
-            "actual": billed.loc[:, fell].stack(list(range(len(keys))), future_stack=True),
-            "expected": held.loc[:, fell].stack(list(range(len(keys))), future_stack=True),
-            "usual": moves.usual.loc[days, columns[fell.to_numpy()]].stack(
-                list(range(len(keys))), future_stack=True
-            ),
+            "actual": billed.loc[:, fell].stack(levels, future_stack=True),
+            "expected": held.loc[:, fell].stack(levels, future_stack=True),
         }
     )
-    frame.index.names = ["date", *keys]
-    frame = frame.reset_index()
-    return frame.assign(held_over_usual=frame["expected"] - frame.pop("usual"))
+    frame.index.names = ["date", *columns.names]
+    return frame.reset_index()
+
+
+def _at_its_level_the_day_before(moves: Moves, columns: pd.Index, start: pd.Timestamp) -> pd.Series:
+    """Per series, whether it billed its usual day the day before ``start``: a line that fell
+    before the event (a Savings Plan's negation a week earlier) is no work the event moved."""
+    before = start - pd.Timedelta(days=1)
+    if before not in moves.billed.index:
+        return pd.Series(True, index=columns)
+    return moves.billed.loc[before, columns] * MIN_RATIO > moves.usual.loc[before, columns]
 
 
 def _flagged_cells(flagged: pd.DataFrame, billed: pd.DataFrame) -> pd.DataFrame:

@@ -163,3 +163,27 @@ def test_a_new_weekly_job_is_alarmed_on_its_first_run_not_on_its_next_ones():
     for run in (77, 84):
         events = _weekly_job_events_as_of(run)
         assert (events["end"] < pd.Timestamp("2026-01-01") + pd.Timedelta(days=run)).all(), run
+
+
+def test_a_line_that_fell_before_an_event_is_not_netted_into_it():
+    # EC2: BoxUsage:m5.xlarge $600 a day, $200 from 5 March (day 63: a Savings Plan's
+    # negation nets $400 of it); USW2-BoxUsage:m5.xlarge $300 a day, $750 on 12 March (day
+    # 70). The spike is $750 - $300 = $450 over its expected day. m5's fall a week before
+    # is no work moved by the spike: it is not netted into it (it was: $450 - $400 = $50).
+    ec2 = "Amazon Elastic Compute Cloud - Compute"
+    detection = detect(
+        daily_actuals(
+            {
+                (ec2, "BoxUsage:m5.xlarge"): [600.0] * 63 + [200.0] * 17,
+                (ec2, "USW2-BoxUsage:m5.xlarge"): [750.0 if i == 70 else 300.0 for i in range(80)],
+            }
+        )
+    )
+    (event,) = detection.events.to_dict("records")
+    assert event["start"] == pd.Timestamp("2026-03-12")
+    assert event["total_impact"] == pytest.approx(450.0)
+    # the service billed $200 + $750 = $950 that day (it said $1,350: m5 at its four-week
+    # median, $600, which has not learned the fall yet), expected $950 - $450 = $500: 90 %
+    # (it said 50 %: $450 / $900)
+    assert (event["actual"], event["expected"]) == (pytest.approx(950.0), pytest.approx(500.0))
+    assert event["impact_pct"] == pytest.approx(90.0)
