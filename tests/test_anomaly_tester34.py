@@ -1,6 +1,7 @@
-"""`costmodel anomalies` as an AWS Cost Anomaly Detection user runs it, on Cost Explorer
-responses written from the API's shape (tester 34): a day Cost Explorer returned without
-data in the middle of a bill that runs day by day."""
+"""`costmodel anomalies` as an AWS Cost Anomaly Detection user runs it, on bills written from
+the API's shape (tester 34): a day Cost Explorer returned without data amid a bill that runs
+day by day, work that moved from one usage type to another, a line that fell before an event,
+a new weekly job in a daily job."""
 
 import datetime as dt
 
