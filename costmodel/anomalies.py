@@ -41,6 +41,7 @@ from costmodel import record_types
 from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import KEY, lump_keys, require_daily
 from costmodel.anomaly_moves import Moves, fallen, move_note
+from costmodel.anomaly_news import already_reported
 from costmodel.anomaly_planned import Planned, planned_from_changes, read_planned
 from costmodel.anomaly_rules import (
     EDGE_DAYS,
@@ -509,25 +510,6 @@ def alarms(detection: Detection, min_impact_usd: float = 0.0, min_impact_pct: fl
         & (impact_pct >= min_impact_pct)
     )
     return events.loc[keep].reset_index(drop=True)
-
-
-def already_reported(events: pd.DataFrame, before: pd.DataFrame) -> pd.Series:
-    """Whether each of ``events`` was reported by the run of the day before (``before``: the
-    events that run listed, past its thresholds): one of the same service, planned or not
-    alike, whose days overlap it (an event still open yesterday and today is one event: a
-    daily job alerts on it once)."""
-    seen = [
-        bool(
-            (
-                (before["service"] == event["service"])
-                & (before["planned"].astype(bool) == bool(event["planned"]))
-                & (before["start"] <= event["end"])
-                & (before["end"] >= event["start"])
-            ).any()
-        )
-        for event in events.to_dict("records")
-    ]
-    return pd.Series(seen, index=events.index, dtype=bool)
 
 
 def check_planned(planned: list[Planned], actuals: Actuals) -> list[str]:

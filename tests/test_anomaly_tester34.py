@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from costmodel.actuals.reader import read_actuals
-from costmodel.anomalies import detect
+from costmodel.anomalies import already_reported, detect
 from costmodel.errors import InputError
 from tests.test_anomalies import daily_actuals
 
@@ -188,3 +188,23 @@ def test_a_line_that_fell_before_an_event_is_not_netted_into_it():
     # (it said 50 %: $450 / $900)
     assert (event["actual"], event["expected"]) == (pytest.approx(950.0), pytest.approx(500.0))
     assert event["impact_pct"] == pytest.approx(90.0)
+
+
+def test_a_spike_of_another_usage_type_inside_an_open_event_is_new_for_a_daily_job():
+    # EC2: BoxUsage:m5.xlarge $200 a day with a +$40 leak from 5 March (day 63) on,
+    # USW2-BoxUsage:m5.xlarge $300 a day and $750 on 16 March (day 75). Yesterday's run
+    # (data through 15 March) listed the leak; today's lists one EC2 event from 5 March whose
+    # largest root cause is the $450 spike in us-west-2, which yesterday's did not name. It was
+    # "reported" (the same service on overlapping days): the spike was never alerted
+    # (tester 34's bill: $447.51 on 15 September inside the open leak, exit 0 every day).
+    ec2 = "Amazon Elastic Compute Cloud - Compute"
+    leak = [200.0 + (40.0 if i >= 63 else 0.0) for i in range(76)]
+    spike = [750.0 if i == 75 else 300.0 for i in range(76)]
+    series = {(ec2, "BoxUsage:m5.xlarge"): leak, (ec2, "USW2-BoxUsage:m5.xlarge"): spike}
+    today = detect(daily_actuals(series)).events
+    yesterday = detect(daily_actuals({key: values[:-1] for key, values in series.items()})).events
+    assert len(yesterday) == 1 and len(today) == 1
+    assert not already_reported(today, yesterday).iloc[0]
+    # the leak alone, a day later, is the event yesterday's run reported
+    calm = {key: values[:-1] + [values[-2]] for key, values in series.items()}
+    assert already_reported(detect(daily_actuals(calm)).events, yesterday).iloc[0]
