@@ -206,5 +206,5 @@ def test_a_spike_of_another_usage_type_inside_an_open_event_is_new_for_a_daily_j
     assert len(yesterday) == 1 and len(today) == 1
     assert not already_reported(today, yesterday).iloc[0]
     # the leak alone, a day later, is the event yesterday's run reported
-    calm = {key: values[:-1] + [values[-2]] for key, values in series.items()}
+    calm = {key: [*values[:-1], values[-2]] for key, values in series.items()}
     assert already_reported(detect(daily_actuals(calm)).events, yesterday).iloc[0]
