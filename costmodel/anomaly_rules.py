@@ -45,7 +45,9 @@ CUSUM_K = 2.0  # allowance [robust deviations a day]: slower drifts (a growing b
 CUSUM_H = 10.0  # decision interval [robust deviations]
 SHIFT_FLOOR = 0.005  # the CUSUM's spread is at least 0.5 % of the expected day (a flat line's is 0)
 MIN_SHIFT_SHARE = 0.02  # a sustained shift adds at least 2 % to its expected days [fraction]
-MIN_SHIFT_DAYS = 3  # a sustained shift lasts at least three days
+# a sustained shift lasts at least four days: each counts at most CUSUM_H / 2 - CUSUM_K = 3
+# deviations, so three never pass CUSUM_H (a three-day rise is the day rule's to find)
+MIN_SHIFT_DAYS = 4
 SETTLE_DAYS = 7  # days after a shift that tell a leak (back to the old level) from a step
 STEP_DAYS = 1  # days after a shift's run, still at its level, that tell a step (the median learned it)
 CHARGE_MONTHS = 6  # past months a once-a-month charge is compared with
@@ -156,8 +158,12 @@ def shifts(
     """(first, last) day indexes of sustained upward shifts: runs of at least
     :data:`MIN_SHIFT_DAYS` days above the CUSUM allowance (one day below it allowed) whose
     cumulative sum passes :data:`CUSUM_H`, adding at least ``min_usd`` a day on average and
-    :data:`MIN_SHIFT_SHARE` of their expected days. Each day counts at most
-    :data:`CUSUM_H` / 2, so that one spike alone (the day rule's) is no shift. A run's
+    :data:`MIN_SHIFT_SHARE` of their expected days. Each day's ``z`` is capped at
+    :data:`CUSUM_H` / 2 before the allowance (a day adds at most 3), so that one spike alone
+    (the day rule's) is no shift and a shift needs four days: a three-day rise just under the
+    day rule's 1.5x is missed. Counting a day up to H / 2 after the allowance finds those,
+    but on a tester's bills (session 34) it alarmed nine times a month-end job whose size
+    varies by 10 % from month to month: the cap stays. A run's
     days are scaled by the spread of the days before it began: the rolling spread grows
     with the shift itself and would end a 20-day leak half-way, its second half then read
     as a level that stayed."""
