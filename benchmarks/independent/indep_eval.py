@@ -270,6 +270,13 @@ def summarize(items: list[tuple]) -> str:
     )
 
 
+def daily_job_run(p: dict, as_of: date) -> dict | None:
+    """`costmodel anomalies` on a bill's daily file, planned changes declared, as of a day."""
+    return run(
+        ["anomalies", "--actuals", p["DAILY"], "--planned", p["planned"], "--as-of", as_of.isoformat()]
+    )
+
+
 def daily_job_part(bills: list[ib.Bill], paths: dict) -> None:
     """As-of runs after each planned step (declared: no alarm expected) and each leak (days to the alarm)."""
     print("\n## Daily job (--as-of): alarms on planned changes, days until a leak is alarmed\n")
@@ -278,17 +285,7 @@ def daily_job_part(bills: list[ib.Bill], paths: dict) -> None:
         for key, i in bill.planned:
             alarmed = []
             for lag in (1, 2, 4, 8, 15):
-                out = run(
-                    [
-                        "anomalies",
-                        "--actuals",
-                        p["DAILY"],
-                        "--planned",
-                        p["planned"],
-                        "--as-of",
-                        (ib.DAYS[i] + timedelta(days=lag)).isoformat(),
-                    ]
-                )
+                out = daily_job_run(p, ib.DAYS[i] + timedelta(days=lag))
                 if out and any(unplanned_on(e, key, ib.DAYS[i]) for e in out["events"]):
                     alarmed.append(lag)
             print(
@@ -300,17 +297,7 @@ def daily_job_part(bills: list[ib.Bill], paths: dict) -> None:
                 continue
             found = None
             for lag in (2, 3, 5, 8, 12, 15):
-                out = run(
-                    [
-                        "anomalies",
-                        "--actuals",
-                        p["DAILY"],
-                        "--planned",
-                        p["planned"],
-                        "--as-of",
-                        (ib.DAYS[s] + timedelta(days=lag)).isoformat(),
-                    ]
-                )
+                out = daily_job_run(p, ib.DAYS[s] + timedelta(days=lag))
                 if out and any(
                     any(r["usage_type"] == key[1] for r in ev["root_causes"])
                     and ev["end"] >= ib.DAYS[s].isoformat()
