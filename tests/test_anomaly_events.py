@@ -170,7 +170,7 @@ def test_a_series_below_its_usual_days_is_expected_at_them_in_the_services_spend
 def test_the_csv_has_one_row_per_event_with_its_root_causes_ranked():
     import math
 
-    from costmodel.cli.finance import events_csv
+    from costmodel.cli.anomalies import events_csv
 
     # four EC2 usage types at $10 a day for 60 days; on 19 February (day 50, mid-month) they
     # bill $40, $30, $20 and $16: +$30, +$20, +$10, +$6 over their same-weekday medians of $10.

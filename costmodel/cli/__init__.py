@@ -2,8 +2,8 @@
 
 :func:`main` is the console script. The package is split along its jobs: :mod:`.parser`
 (the wiring), the commands by domain (:mod:`.model`, :mod:`.bill`, :mod:`.prices`,
-:mod:`.finance`, :mod:`.lineitems`, :mod:`.account`), :mod:`.render` (text for a person)
-and :mod:`.contract` (the JSON shapes of DESIGN.md).
+:mod:`.finance`, :mod:`.budget`, :mod:`.anomalies`, :mod:`.lineitems`, :mod:`.account`),
+:mod:`.render` (text for a person) and :mod:`.contract` (the JSON shapes of DESIGN.md).
 """
 
 from __future__ import annotations

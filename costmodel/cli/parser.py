@@ -37,7 +37,7 @@ class Command:
     """A command's function named, not imported: its module (pandas, the model) loads after
     parsing, in :func:`costmodel.cli.main`."""
 
-    module: str  # in costmodel.cli: model, bill, prices, finance, lineitems or account
+    module: str  # in costmodel.cli: model, bill, prices, finance, budget, anomalies, lineitems or account
     function: str
 
     def load(self) -> Callable[[argparse.Namespace], int | None]:
@@ -210,7 +210,7 @@ def _add_finance_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--budget", help="budget YAML (default: the bundled sample budget)")
     p.add_argument("--month", help="the month, YYYY-MM (default: the last month in the data)")
     p.add_argument("--as-of", help="the budget as the data stood at the start of this day, YYYY-MM-DD")
-    p.set_defaults(func=Command("finance", "cmd_budget"))
+    p.set_defaults(func=Command("budget", "cmd_budget"))
 
     p = sub.add_parser("anomalies", help="cost anomalies as events with root causes (daily data)")
     _add_finance_options(p, "daily")
@@ -254,7 +254,7 @@ def _add_finance_parsers(sub: argparse._SubParsersAction) -> None:
         help="exit 1 when an unplanned event passes the thresholds, with --as-of only a new one "
         "(for a daily job; default: exit 0)",
     )
-    p.set_defaults(func=Command("finance", "cmd_anomalies"))
+    p.set_defaults(func=Command("anomalies", "cmd_anomalies"))
 
 
 def _add_line_item_parsers(sub: argparse._SubParsersAction) -> None:

@@ -1,0 +1,117 @@
+"""``costmodel budget``: each budget of a budget file against the bill, as a table, CSV or the
+JSON of the contract (DESIGN.md). It exits 1 when a budget is at risk, over or unknown, or a
+threshold is crossed, so a scheduled job can act.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from typing import TYPE_CHECKING
+
+from costmodel.cli.finance import _actuals, _architecture, _days_after_the_data, _warn_data_ends_before_as_of
+from costmodel.constants import CURRENCY
+from costmodel.data_files import SAMPLE_BUDGET, sample
+from costmodel.errors import InputError
+from costmodel.output import records, table_text, write_csv, write_json
+
+if TYPE_CHECKING:
+    from costmodel.budget import BudgetFile
+
+
+def _refuse_what_line_items_cannot_give(args: argparse.Namespace, budget: BudgetFile) -> None:
+    """Refuse a budget setting the line items given cannot honour (rather than ignore it)."""
+    if getattr(args, "focus", None) and not budget.include["refunds"]:
+        # FOCUS's ChargeCategory has no refund: leaving refunds out would leave out nothing
+        raise InputError(
+            f"{budget.origin}: include.refunds false cannot be applied to a FOCUS export: its "
+            "ChargeCategory has no refund (a refund is a Credit or Adjustment charge there); "
+            "leave refunds in, or give --cur or --actuals"
+        )
+
+
+def cmd_budget(args: argparse.Namespace) -> int:
+    from costmodel.budget import any_alarm, evaluate, read_budget, worst_status
+    from costmodel.inputs import parse_month
+
+    budget = read_budget(sample(SAMPLE_BUDGET, args.budget))
+    _refuse_what_line_items_cannot_give(args, budget)
+    actuals = _actuals(
+        args,
+        by_dimension=budget.needs_line_items,
+        tag_keys=budget.tag_keys,
+        require_tags=True,
+        net_amortized=budget.cost_type == "net_amortized",
+        reservation_fees=not (budget.include["upfront"] and budget.include["recurring"]),
+    )
+    needs_arch = any(scope == "category" for scope, _, _ in budget.budgets)
+    month = parse_month(args.month, "--month") if args.month else None
+    if month is None:  # a --month given is read whatever --as-of says
+        last_month = _days_after_the_data(args, actuals)[0].strftime("%Y-%m")
+        _warn_data_ends_before_as_of(
+            args,
+            actuals,
+            f"the budget is read at {last_month}, the data's last month; fetch the days after it",
+        )
+    month, table = evaluate(budget, actuals, month, _architecture(args) if needs_arch else None)
+    in_progress = bool(table["in_progress"].iloc[0])
+    if args.format == "json":
+        write_json(
+            {
+                "currency": CURRENCY,
+                "month": month,
+                "period": budget.period,
+                "period_months": table["period"].iloc[0],
+                "fiscal_year_start": budget.fiscal_year_start,
+                "cost_type": budget.cost_type,
+                "include": budget.include,
+                "in_progress": in_progress,
+                "budgets": [
+                    {**row, "thresholds": [{k: _plain(v) for k, v in t.items()} for t in row["thresholds"]]}
+                    for row in records(table)
+                ],
+                "alert_pct": list(budget.alert_pct),
+            }
+        )
+    elif args.format == "csv":
+        write_csv(table.drop(columns="thresholds"))
+    else:
+        span = table["period"].iloc[0]
+        what = f"{budget.period} {span}, " if budget.period != "monthly" else ""
+        print(
+            f"Budgets for {month} ({budget.origin}, actuals {actuals.origin}; {what}{budget.cost_type} cost):"
+        )
+        left_out = [k for k, v in budget.include.items() if not v]
+        if left_out:
+            print(f"left out: {', '.join(left_out)}")
+        if in_progress:
+            print(f"{month} is in progress: the actual is month to date, not the month's bill")
+        print(table_text(table.drop(columns=["in_progress", "thresholds", "period"])))
+        status = worst_status(table)
+        daily_month = set(actuals.rows.loc[actuals.rows["month"] == month, "granularity"]) == {"DAILY"}
+        print("\n" + (SHORT_HISTORY if status == "unknown" and daily_month else VERDICTS[status]))
+        crossed = table.loc[table["alerts"] != ""]
+        for row in crossed.itertuples():
+            print(f"threshold crossed: {row.name}: {row.alerts}")
+    return 1 if any_alarm(table) else 0
+
+
+def _plain(value: object) -> object:
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+VERDICTS = {
+    "ok": "no budget over or at risk",
+    "unknown": "a budget cannot be checked: the month is in progress and the data is monthly (or the "
+    "history too short), so its forecast is unknown; give daily data (fetch-actuals --granularity DAILY)",
+    "at risk": "a budget is at risk (forecast above budget)",
+    "over": "a budget is over",
+}
+# unknown with daily data: the history is too short (daily data is what VERDICTS asks for)
+SHORT_HISTORY = (
+    "a budget cannot be checked: its forecast is unknown, the history is too short (a month in "
+    "progress needs 3 weeks of daily data, the period's later months 3 complete months before them)"
+)
+
+
+__all__ = ["SHORT_HISTORY", "VERDICTS", "cmd_budget"]
