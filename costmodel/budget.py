@@ -50,7 +50,14 @@ import pandas as pd
 from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import monthly_bill, require_daily
 from costmodel.architecture import Architecture
-from costmodel.budget_forecast import Month, bill_later_months, rest_of_month, scope_later_months
+from costmodel.budget_forecast import (
+    Month,
+    bill_later_months,
+    granularity_of,
+    rest_of_month,
+    scope_later_months,
+    unknown_reason,
+)
 from costmodel.budget_rows import included, refuse_categories_without_usage_types, region_rows
 from costmodel.constants import CURRENCY, TAG_PREFIX, UNTAGGED
 from costmodel.errors import InputError
@@ -392,7 +399,8 @@ def evaluate(
     month), ``budget``, ``actual``, ``forecast`` [USD; NaN when unknown], ``used_pct``,
     ``forecast_pct`` [%; NaN for a budget of 0], ``status``, ``alerts`` (thresholds crossed,
     as text), ``thresholds`` (each: on, pct, usd, amount, crossed: True, False or None when
-    unknown) and ``in_progress`` (the month is month to date), for ``month`` (default: the
+    unknown), ``in_progress`` (the month is month to date) and ``unknown_reason`` (why the
+    forecast is unknown; None when known), for ``month`` (default: the
     file's last month). Budgets by tag, account or region need ``actuals`` from line items
     (:func:`costmodel.lineitems.dimensions.daily_by_dimension`). ``items`` is the
     architecture's estimate when the caller has built it (the categories come from it)."""
@@ -420,7 +428,7 @@ def evaluate(
         month=month,
         in_progress=bool(info["in_progress"]),
         days_left=int(info["days_in_month"] - info["days"]),
-        daily=_granularity_of(actuals, month) == "DAILY",
+        daily=granularity_of(actuals, month) == "DAILY",
         cut_short=cut_short,
     )
     months = period_months(month, budget.period, budget.fiscal_year_start)
@@ -431,6 +439,7 @@ def evaluate(
     rows = _cost_rows(budget, actuals)
     starts = actuals.rows.loc[actuals.rows["month"] <= month, "period_start"]
     days = pd.date_range(starts.min(), starts.max(), freq="D") if at.daily else pd.DatetimeIndex([])
+    history = [m for m in bill.index if m <= month]
     table = []
     for scope, name, amount in budget.budgets:
         _refuse_a_scope_left_out(budget, scope, name, actuals.rows, rows)
@@ -439,15 +448,15 @@ def evaluate(
         if scope == "total" and plain:  # the file's own control totals: money conserved
             by_month = bill["actual"]
         actual = float(sum(by_month.get(m, 0.0) for m in so_far))
-        month_total = float(by_month.get(month, 0.0)) + rest_of_month(scoped, at, days, actuals.origin)
+        rest = rest_of_month(scoped, at, days, actuals.origin)
+        month_total = float(by_month.get(month, 0.0)) + rest
         expected = actual - float(by_month.get(month, 0.0)) + month_total
         if scope == "total" and plain and month == bill.index[-1]:
             expected += bill_later_months(actuals, later, month_total)
         else:
-            expected += scope_later_months(
-                scoped, [m for m in bill.index if m <= month], at, days, later, month_total, actuals.origin
-            )
-        table.append(_row(budget, scope, name, amount, actual, expected, months, at.in_progress))
+            expected += scope_later_months(scoped, history, at, days, later, month_total, actuals.origin)
+        why = unknown_reason(scoped, at, days, rest, history, later) if math.isnan(expected) else None
+        table.append(_row(budget, scope, name, amount, actual, expected, months, at.in_progress, why))
     return month, pd.DataFrame(table)
 
 
@@ -514,6 +523,7 @@ def _row(
     expected: float,
     months: list[str],
     in_progress: bool,
+    why_unknown: str | None = None,
 ) -> dict:
     crossed = []
     for threshold in budget.all_thresholds:
@@ -538,6 +548,7 @@ def _row(
         "alerts": ", ".join(labels),
         "thresholds": crossed,
         "in_progress": in_progress,
+        "unknown_reason": why_unknown,  # why the forecast is unknown (None when it is known)
     }
 
 
@@ -560,11 +571,6 @@ def _status(actual: float, forecast: float, budget: float) -> str:
     if math.isnan(forecast):
         return "unknown"
     return "at risk" if _above(forecast, budget) else "ok"
-
-
-def _granularity_of(actuals: Actuals, month: str) -> str:
-    kinds = set(actuals.rows.loc[actuals.rows["month"] == month, "granularity"])
-    return kinds.pop() if len(kinds) == 1 else "MONTHLY"
 
 
 def worst_status(table: pd.DataFrame) -> str:

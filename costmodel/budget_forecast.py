@@ -28,6 +28,12 @@ class Month:
     cut_short: pd.Timestamp | None = None
 
 
+def granularity_of(actuals: Actuals, month: str) -> str:
+    """``month``'s granularity in ``actuals``: DAILY or MONTHLY (MONTHLY when mixed)."""
+    kinds = set(actuals.rows.loc[actuals.rows["month"] == month, "granularity"])
+    return kinds.pop() if len(kinds) == 1 else "MONTHLY"
+
+
 def rest_of_month(scoped: pd.DataFrame, at: Month, days: pd.DatetimeIndex, origin: str) -> float:
     """The scope's spend still to come in the month in progress [USD]: 0 when complete; NaN
     when unknown (monthly data, whose days so far the file does not say; fewer than 3
@@ -168,4 +174,68 @@ def bill_later_months(actuals: Actuals, later: list[str], month_total: float) ->
     return float(points.loc[later].sum()) if set(later) <= set(points.index) else math.nan
 
 
-__all__ = ["Month", "bill_later_months", "discounts_only", "fill_days", "rest_of_month", "scope_later_months"]
+def unknown_reason(
+    scoped: pd.DataFrame, at: Month, days: pd.DatetimeIndex, rest: float, months: list[str], later: list[str]
+) -> str:
+    """Why a budget's forecast is unknown, said for each such budget (a budget over or at risk
+    beside it must not hide it): the rest of the month in progress (``rest``, NaN) cannot be
+    told, or its scope has too few complete months with cost before the period's later
+    months. ``months``: the data's months up to the month."""
+    from costmodel.forecast_month_end import MIN_DAILY_DAYS
+
+    if math.isnan(rest):
+        if not at.daily:
+            return (
+                f"{at.month} is in progress and the data is monthly: how much of it is left the file "
+                "does not say; give daily data (fetch-actuals --granularity DAILY)"
+            )
+        whole = len(days) if at.cut_short is None else len(days[days < at.cut_short.normalize()])
+        if at.cut_short is not None and at.cut_short.day == 1:
+            return f"the data ends inside {at.month}'s first day: the month has no whole day to forecast from"
+        return (
+            f"the history is too short: a month in progress needs {MIN_DAILY_DAYS} days of daily data "
+            f"before it is forecast to its end, the data has {whole}"
+        )
+    return _later_months_reason(scoped, at, months, later)
+
+
+def _later_months_reason(scoped: pd.DataFrame, at: Month, months: list[str], later: list[str]) -> str:
+    """Why the period's later months have no forecast: the scope's complete months with
+    cost, counted from its first (the $0 months before it, a service or reservation not
+    begun yet, are no history of it, as in :func:`costmodel.forecast_bounds.before_first_cost`)."""
+    from costmodel.forecast_bounds import MIN_MONTHS
+
+    complete = [m for m in months if m < at.month or (m == at.month and not at.in_progress)]
+    totals = scoped.groupby("month")["unblended_cost"].sum()
+    billed = [m for m in complete if abs(float(totals.get(m, 0.0))) >= NOTHING_BILLED_USD]
+    if not billed:
+        return (
+            f"no complete month before {later[0]} has cost in this scope; a forecast of the period's "
+            f"later months needs {MIN_MONTHS}"
+        )
+    with_cost = len([m for m in complete if m >= billed[0]])
+    months_said = f"{with_cost} complete month{'' if with_cost == 1 else 's'}"
+    if with_cost >= MIN_MONTHS:  # not for want of history: say no more than that
+        return f"no forecast of the period's later months could be made from its {months_said} with cost"
+    if billed[0] == months[0]:
+        return (
+            f"the history is too short: {months_said} of data before {later[0]} (from {billed[0]}); "
+            f"a forecast of the period's later months needs {MIN_MONTHS}"
+        )
+    return (
+        f"it began billing in {billed[0]} ($0 before it in the data from {months[0]}): {months_said} "
+        f"with cost before {later[0]}, fewer than the {MIN_MONTHS} a forecast of the period's later "
+        "months needs"
+    )
+
+
+__all__ = [
+    "Month",
+    "bill_later_months",
+    "discounts_only",
+    "fill_days",
+    "granularity_of",
+    "rest_of_month",
+    "scope_later_months",
+    "unknown_reason",
+]

@@ -3,11 +3,12 @@
 Inputs from tests/analyst_bills.py (written from the GetCostAndUsage reference, not from
 costmodel's simulator); every expected figure is a hand sum shown beside it."""
 
+import datetime as dt
 import json
 
 import pytest
 
-from tests.analyst_bills import EC2, ce_response
+from tests.analyst_bills import EC2, RDS, ce_response
 from tests.test_trust import refused, run
 
 
@@ -140,3 +141,27 @@ def test_a_category_budget_on_a_file_without_usage_types_is_refused_not_read_as_
     total = _budget(tmp_path, "monthly_usd: 10000\n")
     code, out, _ = run("budget", "--budget", total, "--actuals", _write(tmp_path, ce), "--format", "json")
     assert code == 0 and json.loads(out)["budgets"][0]["actual"] == pytest.approx(6200.0)
+
+
+def _ec2_all_along_rds_from_august(day):
+    # EC2 $100 every day; RDS $10 a day from 1 August 2026 (a database added mid-quarter)
+    return {(EC2,): 100.0, **({(RDS,): 10.0} if day >= dt.date(2026, 8, 1) else {})}
+
+
+def test_each_unknown_budget_says_why_even_when_another_is_over(tmp_path):
+    # Daily June..August 2026, read at August (complete), the quarter July..September.
+    # Total: July 31 x $100 + August 31 x ($100 + $10) = 3,100 + 3,410 = $6,510 > $5,000: over.
+    # RDS: August 31 x $10 = $310, under its $1,000; September needs 3 complete months with
+    # cost before it, RDS has 1 (August): its forecast is unknown. The reason was said only
+    # when "unknown" was the file's worst status; with the total over, not at all.
+    ce = ce_response(_ec2_all_along_rds_from_august, "2026-06-01", "2026-09-01")
+    text = f"amount_usd: 5000\nperiod: quarterly\nby_service:\n  {RDS}: 1000\n"
+    budget, actuals = _budget(tmp_path, text), _write(tmp_path, ce)
+    code, out, _ = run("budget", "--budget", budget, "--actuals", actuals, "--format", "json")
+    total, rds = json.loads(out)["budgets"]
+    assert code == 1 and (total["status"], rds["status"]) == ("over", "unknown")
+    assert abs(total["actual"] - 6510) < 0.01 and abs(rds["actual"] - 310) < 0.01
+    assert total["unknown_reason"] is None
+    assert "2026-08" in rds["unknown_reason"] and "1 complete month" in rds["unknown_reason"]
+    code, out, _ = run("budget", "--budget", budget, "--actuals", actuals)
+    assert code == 1 and f"forecast unknown: {RDS}: " in out and "began billing in 2026-08" in out

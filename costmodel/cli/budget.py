@@ -86,10 +86,14 @@ def cmd_budget(args: argparse.Namespace) -> int:
             print(f"left out: {', '.join(left_out)}")
         if in_progress:
             print(f"{month} is in progress: the actual is month to date, not the month's bill")
-        print(table_text(table.drop(columns=["in_progress", "thresholds", "period"])))
+        print(table_text(table.drop(columns=["in_progress", "thresholds", "period", "unknown_reason"])))
         status = worst_status(table)
         daily_month = set(actuals.rows.loc[actuals.rows["month"] == month, "granularity"]) == {"DAILY"}
         print("\n" + (SHORT_HISTORY if status == "unknown" and daily_month else VERDICTS[status]))
+        # each budget's own reason: the verdict above is the worst status's, and an "over"
+        # elsewhere in the file would otherwise hide why this one cannot be checked
+        for row in table.loc[table["unknown_reason"].notna()].itertuples():
+            print(f"forecast unknown: {row.name}: {row.unknown_reason}")
         crossed = table.loc[table["alerts"] != ""]
         for row in crossed.itertuples():
             print(f"threshold crossed: {row.name}: {row.alerts}")
