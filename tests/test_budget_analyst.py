@@ -165,3 +165,45 @@ def test_each_unknown_budget_says_why_even_when_another_is_over(tmp_path):
     assert "2026-08" in rds["unknown_reason"] and "1 complete month" in rds["unknown_reason"]
     code, out, _ = run("budget", "--budget", budget, "--actuals", actuals)
     assert code == 1 and f"forecast unknown: {RDS}: " in out and "began billing in 2026-08" in out
+
+
+HEAVY = "HeavyUsage:db.r5.large"
+
+
+def _reservation_bought_in_may(amortized):
+    """A monthly SERVICE x USAGE_TYPE response, January..June 2026: EC2 $10 a day all along; an
+    RDS reservation bought on 1 May, its fee's usage type listed at $0 from January, from May
+    $4 a day unblended (the recurring fee) and $6 amortized (4 + its upfront spread, 2)."""
+
+    def cost_of(day):
+        bought = day >= dt.date(2026, 5, 1)
+        fee = (6.0 if amortized else 4.0) if bought else 0.0
+        return {(EC2, "BoxUsage:m5.large"): 10.0, (RDS, HEAVY): fee}
+
+    return ce_response(
+        cost_of, "2026-01-01", "2026-07-01", granularity="MONTHLY", group_by=("SERVICE", "USAGE_TYPE")
+    )
+
+
+def test_a_scope_that_began_billing_mid_year_is_said_to_have_begun_not_a_short_history(tmp_path):
+    # Amortized, read at May, the quarter April..June. The reservation's usage type: May
+    # 31 x $6 = $186, under $1,000; June needs 3 complete months with cost before it and the
+    # scope has 1 (May): unknown. Its $0 months January..April are no history of it (dropped
+    # as before its first cost), so the reason is that it began billing in May, not that the
+    # file's history (January..May, five months) is too short.
+    ce = _reservation_bought_in_may(amortized=False)
+    amortized = _reservation_bought_in_may(amortized=True)
+    for bucket, other in zip(ce["ResultsByTime"], amortized["ResultsByTime"], strict=True):
+        for group, twin in zip(bucket["Groups"], other["Groups"], strict=True):
+            group["Metrics"]["AmortizedCost"] = twin["Metrics"]["UnblendedCost"]
+    text = f"amount_usd: 100000\nperiod: quarterly\ncost_type: amortized\nby_usage_type:\n  {HEAVY}: 1000\n"
+    budget, actuals = _budget(tmp_path, text), _write(tmp_path, ce)
+    argv = ("budget", "--budget", budget, "--actuals", actuals, "--month", "2026-05")
+    code, out, _ = run(*argv, "--format", "json")
+    heavy = json.loads(out)["budgets"][1]
+    assert code == 1 and heavy["status"] == "unknown" and abs(heavy["actual"] - 186) < 0.01
+    assert "began billing in 2026-05" in heavy["unknown_reason"]
+    assert "1 complete month with cost before 2026-06" in heavy["unknown_reason"]
+    code, out, _ = run(*argv)
+    assert code == 1 and f"forecast unknown: {HEAVY}: it began billing in 2026-05" in out
+    assert "too short" not in out and "give daily data" not in out

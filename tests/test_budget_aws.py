@@ -480,8 +480,10 @@ def test_an_unknown_forecast_from_daily_data_is_not_told_to_give_daily_data(tmp_
     code, out, _err = run("budget", "--budget", text, "--actuals", daily, "--month", "2026-01")
     assert code == 1 and "unknown" in out
     assert "the history is too short" in out and "give daily data" not in out
+    # monthly data of a complete January: the same too short a history, which daily data would
+    # not lengthen (it said "the month is in progress and the data is monthly ...; give daily data")
     _code, out, _err = run("budget", "--budget", text, "--actuals", monthly, "--month", "2026-01")
-    assert "give daily data" in out  # monthly data: as before
+    assert "the history is too short" in out and "give daily data" not in out
 
 
 def test_an_as_of_after_the_data_warns_that_the_budget_is_read_at_the_data_s_last_month(tmp_path, monthly):

@@ -87,9 +87,7 @@ def cmd_budget(args: argparse.Namespace) -> int:
         if in_progress:
             print(f"{month} is in progress: the actual is month to date, not the month's bill")
         print(table_text(table.drop(columns=["in_progress", "thresholds", "period", "unknown_reason"])))
-        status = worst_status(table)
-        daily_month = set(actuals.rows.loc[actuals.rows["month"] == month, "granularity"]) == {"DAILY"}
-        print("\n" + (SHORT_HISTORY if status == "unknown" and daily_month else VERDICTS[status]))
+        print("\n" + VERDICTS[worst_status(table)])
         # each budget's own reason: the verdict above is the worst status's, and an "over"
         # elsewhere in the file would otherwise hide why this one cannot be checked
         for row in table.loc[table["unknown_reason"].notna()].itertuples():
@@ -106,16 +104,12 @@ def _plain(value: object) -> object:
 
 VERDICTS = {
     "ok": "no budget over or at risk",
-    "unknown": "a budget cannot be checked: the month is in progress and the data is monthly (or the "
-    "history too short), so its forecast is unknown; give daily data (fetch-actuals --granularity DAILY)",
+    # why is each budget's own (the month in progress in monthly data, too short a history, a
+    # scope begun late): said under it, one line each, never guessed for the file as a whole
+    "unknown": "a budget cannot be checked: its forecast is unknown (why, for each: below)",
     "at risk": "a budget is at risk (forecast above budget)",
     "over": "a budget is over",
 }
-# unknown with daily data: the history is too short (daily data is what VERDICTS asks for)
-SHORT_HISTORY = (
-    "a budget cannot be checked: its forecast is unknown, the history is too short (a month in "
-    "progress needs 3 weeks of daily data, the period's later months 3 complete months before them)"
-)
 
 
-__all__ = ["SHORT_HISTORY", "VERDICTS", "cmd_budget"]
+__all__ = ["VERDICTS", "cmd_budget"]
