@@ -96,7 +96,9 @@ def daily_by_dimension(
             "period_end": frame["day"] + pd.Timedelta(days=1),
             "month": frame["day"].dt.strftime("%Y-%m"),
             "granularity": "DAILY",
-            "service": _services(frame),
+            "service": _services(
+                frame, source.schema.source_column("usage_type", source.present) is not None
+            ),
             "usage_type": frame["usage_type"].fillna(""),
             "record_type": frame["line_item_type"].map(RECORD_TYPES).fillna(""),
             "unblended_cost": frame["unblended_cost"].astype(float),
@@ -183,13 +185,15 @@ def _refuse_unknown_fees(rows: pd.DataFrame, line_item_types: pd.Series, source:
     )
 
 
-def _services(frame: pd.DataFrame) -> pd.Series:
-    """Cost Explorer's SERVICE of each row, worked out once per distinct bill key."""
+def _services(frame: pd.DataFrame, usage_types: bool) -> pd.Series:
+    """Cost Explorer's SERVICE of each row, worked out once per distinct bill key; named as
+    :func:`costmodel.lineitems.tables.bill` names it (EC2 whole in an export without usage
+    types, ``usage_types`` false: never "EC2 - Other" for its instance hours)."""
     from costmodel.lineitems.tables import ce_service
 
     keys = ["product_code", "product_name", "usage_type", "line_item_type"]
     distinct = frame[keys].fillna("").drop_duplicates()
-    distinct["service"] = [ce_service(*key) for key in distinct[keys].itertuples(index=False)]
+    distinct["service"] = [ce_service(*key, usage_types) for key in distinct[keys].itertuples(index=False)]
     return frame[keys].fillna("").merge(distinct, on=keys, how="left")["service"].set_axis(frame.index)
 
 
