@@ -12,6 +12,8 @@ Expected figures by hand in comments.
 import datetime as dt
 import json
 
+import pytest
+
 from tests.test_trust import run
 
 HEADER = (
@@ -83,3 +85,42 @@ def test_an_anomaly_names_ec2_whole_without_usage_types(tmp_path):
     (cause,) = event["root_causes"]
     assert cause["service"] == "Amazon Elastic Compute Cloud"
     assert (cause["region"], cause["tags"]) == ("us-east-1", {"team": "web"})
+
+
+def _one_line_with_a_step_and_a_spike(path):
+    """RDS every day from 1 August to 12 November 2026: $100 a day, $140 from 15 October (a
+    step that stayed), $740 on 10 November alone (a spike, the two days after it back at $140)."""
+    lines = [HEADER]
+    day = dt.date(2026, 8, 1)
+    while day <= dt.date(2026, 11, 12):
+        start = day.replace(day=1)
+        end = (start + dt.timedelta(days=32)).replace(day=1)
+        cost = 100.0 + (40.0 if day >= dt.date(2026, 10, 15) else 0.0)
+        cost += 600.0 if day == dt.date(2026, 11, 10) else 0.0
+        charge = f"{day}T00:00:00Z,{day + dt.timedelta(days=1)}T00:00:00Z"
+        lines.append(
+            f"{cost:.2f},USD,{start}T00:00:00Z,{end}T00:00:00Z,Usage,,{charge},{cost:.2f},AWS,"
+            "us-east-1,Amazon Relational Database Service,111111111111,"
+        )
+        day += dt.timedelta(days=1)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open (tester35): a spike in the data's last 7 days is fitted as it is by the month-end "
+    "ETS (daily_spikes: the last 7 days are never one-off); after a step it is carried as ~2.3x its money",
+)
+def test_a_spike_two_days_before_the_data_end_is_not_carried_into_the_month_end(tmp_path):
+    export = _one_line_with_a_step_and_a_spike(tmp_path / "focus.csv")
+    code, out, err = run("forecast", "--focus", export, "--format", "json")
+    assert code == 0, err
+    month = json.loads(out)["current_month"]
+    # so far: 12 days x $140 + $600 = $2,280; the month at the rate the data shows since 15
+    # October (the spike once): 30 x $140 + $600 = $4,800. Even were the spike a day that came
+    # back now and then, 18 days left at $140 are $2,520: allow 10% over them, $2,280 + $2,772 =
+    # $5,052. It said $6,155.41 ($215 a day left), its 80% interval $5,206.84 .. $7,145.16.
+    assert month["actual_to_date"] == 2280.0
+    assert month["expected"] < 5052.0
+    assert month["low"] <= 4800.0
