@@ -193,7 +193,10 @@ def _services(frame: pd.DataFrame, usage_types: bool) -> pd.Series:
 
     keys = ["product_code", "product_name", "usage_type", "line_item_type"]
     distinct = frame[keys].fillna("").drop_duplicates()
-    distinct["service"] = [ce_service(*key, usage_types) for key in distinct[keys].itertuples(index=False)]
+    distinct["service"] = [
+        ce_service(code, name, usage_type, line_item_type, usage_types)
+        for code, name, usage_type, line_item_type in distinct[keys].itertuples(index=False)
+    ]
     return frame[keys].fillna("").merge(distinct, on=keys, how="left")["service"].set_axis(frame.index)
 
 
