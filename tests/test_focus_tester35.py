@@ -12,8 +12,6 @@ Expected figures by hand in comments.
 import datetime as dt
 import json
 
-import pytest
-
 from tests.test_trust import run
 
 HEADER = (
@@ -107,11 +105,6 @@ def _one_line_with_a_step_and_a_spike(path):
     return path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open (tester35): a spike in the data's last 7 days is fitted as it is by the month-end "
-    "ETS (daily_spikes: the last 7 days are never one-off); after a step it is carried as ~2.3x its money",
-)
 def test_a_spike_two_days_before_the_data_end_is_not_carried_into_the_month_end(tmp_path):
     export = _one_line_with_a_step_and_a_spike(tmp_path / "focus.csv")
     code, out, err = run("forecast", "--focus", export, "--format", "json")

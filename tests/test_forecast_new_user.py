@@ -96,8 +96,15 @@ def test_a_one_off_day_is_a_spike_whose_week_after_is_back_never_a_new_level():
     step.iloc[-10:] += 300.0  # a new service 10 days before the end: its level, not a spike
     assert not one_off_days(step).any()
     late = days.copy()
-    late.iloc[-3] += 2000.0  # no week after it yet: a spike cannot be told from a step
-    assert not one_off_days(late).any()
+    late.iloc[-3] += 2000.0  # in the last week, with the 2 days after it both back: one-off
+    assert one_off_days(late).nonzero()[0].tolist() == [53]
+    last_but_one = days.copy()
+    last_but_one.iloc[-2] += 2000.0  # one day after it: a spike cannot be told from a step yet
+    assert not one_off_days(last_but_one).any()
+    still_off = days.copy()
+    still_off.iloc[-3] += 2000.0
+    still_off.iloc[-1] += 300.0  # a day after it still off: not told from a level that changed
+    assert not one_off_days(still_off).any()
 
 
 def test_a_file_that_may_net_credits_into_services_says_the_forecast_carries_them(tmp_path):
