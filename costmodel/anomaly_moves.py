@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from costmodel.anomaly_rules import MIN_RATIO
+from costmodel.output import money
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,8 @@ def move_note(event: dict) -> str:
     fell = [c["usage_type"] for c in event["root_causes"] if c["contribution"] < 0]
     return (
         f"{event['service']} {event['start'].date()}..{event['end'].date()}: {', '.join(rose)} rose as "
-        f"{', '.join(fell)} fell (the work moved): the service billed ${event['actual']:,.2f} against "
-        f"${event['expected']:,.2f} expected, no anomaly"
+        f"{', '.join(fell)} fell (the work moved): the service billed {money(event['actual'])} against "
+        f"{money(event['expected'])} expected, no anomaly"
     )
 
 
