@@ -11,6 +11,7 @@ $1.00/h, db.r5.4xlarge Single-AZ $2.00/h, RDS gp3 Single-AZ $0.115/GB-Mo, EKS $0
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -18,6 +19,7 @@ from costmodel import load_architecture
 from costmodel.actuals import read_actuals
 from costmodel.forecast import forecast, parse_change
 from tests.forecast_world import EC2, RDS, daily_bill, days_in_month, saved_file
+from tests.test_trust import run
 
 EKS = "Amazon Elastic Container Service for Kubernetes"
 EBS = "EC2 - Other"
@@ -54,14 +56,17 @@ def small(tmp_path):
     return load_architecture(path)
 
 
-def a_day(day: dt.date, nodes: int = 3, replicas: int = 1, west_nodes: int = 0) -> dict:
+def a_day(
+    day: dt.date, nodes: int = 3, replicas: int = 1, west_nodes: int = 0, node_type: str = "c5.2xlarge"
+) -> dict:
     """One day of the small service's bill: (usd, quantity, unit) per (service, usage type).
     Instances by the hour (24 h a day each); GB-Mo a day are the month's GB over its days."""
     days = days_in_month(day)
     instances = 1 + replicas
+    node_price = {"c5.2xlarge": 0.34, "c5.4xlarge": 0.68}[node_type]
     rows = {
         (EKS, "USE1-AmazonEKS-Hours:perCluster"): (0.10 * 24, 24.0, "Hrs"),
-        (EC2, "BoxUsage:c5.2xlarge"): (nodes * 0.34 * 24, nodes * 24.0, "Hrs"),
+        (EC2, f"BoxUsage:{node_type}"): (nodes * node_price * 24, nodes * 24.0, "Hrs"),
         (EBS, "EBS:VolumeUsage.gp3"): (nodes * 100 * 0.08 / days, nodes * 100.0 / days, "GB-Mo"),
         (RDS, "InstanceUsage:db.r5.2xl"): (instances * 1.00 * 24, instances * 24.0, "Hrs"),
         (RDS, "USE1-RDS:GP3-Storage"): (instances * 100 * 0.115 / days, instances * 100.0 / days, "GB-Mo"),
@@ -72,6 +77,11 @@ def a_day(day: dt.date, nodes: int = 3, replicas: int = 1, west_nodes: int = 0) 
 
 
 def bill_file(tmp_path, per_day, last: dt.date = LAST):
+    """The actuals of :func:`bill_path`."""
+    return read_actuals(bill_path(tmp_path, per_day, last))
+
+
+def bill_path(tmp_path, per_day, last: dt.date = LAST):
     """A daily Cost Explorer file (UnblendedCost and UsageQuantity) of ``per_day(day)``."""
     days = daily_bill(FIRST, last, per_day)
     usd = {day: {key: row[0] for key, row in rows.items()} for day, rows in days.items()}
@@ -81,10 +91,9 @@ def bill_file(tmp_path, per_day, last: dt.date = LAST):
         return lambda day: days[day].get(key, (0.0, 0.0, "Hrs"))[1:]
 
     quantity = {key: quantity_of(key) for key in keys}
-    path = saved_file(
+    return saved_file(
         tmp_path / "ce-daily.json", usd, granularity="DAILY", groups_per_page=200, quantity=quantity
     )
-    return read_actuals(path)
 
 
 def known(result) -> dict:
@@ -152,3 +161,56 @@ def test_a_change_the_bill_shows_from_its_last_weeks_is_forecast_at_the_new_leve
     result = forecast(actuals, months=1, changes=[change], arch=small)
     november = 72.0 + 4 * 0.34 * 720 + 4 * 100 * 0.08 + 2 * 1.00 * 720 + 2 * 100 * 0.115
     assert result.forecast["expected"].iloc[0] == pytest.approx(november, abs=3.0)
+
+
+def _events(tmp_path, per_day, *argv) -> list[dict]:
+    arch = tmp_path / "small.yaml"
+    arch.write_text(SMALL)
+    path = bill_path(tmp_path, per_day)
+    code, out, err = run(
+        "anomalies", arch, "--actuals", path, "--month", "2026-10", "--format", "json", *argv
+    )
+    assert code == 0, err
+    return json.loads(out)["events"]
+
+
+def test_a_count_declared_after_a_declared_type_change_is_planned_on_the_new_type(tmp_path):
+    # c5.4xlarge nodes from 1 September (declared), then 3 -> 6 of them from 15 October
+    # (declared): October's rise is BoxUsage:c5.4xlarge, 3 x $0.68 x 24 = $48.96 a day more,
+    # 17 days (15..31 October) = $832.32, planned. Before, the count was read on the file
+    # without the type change (it moved BoxUsage:c5.2xlarge), so the rise was alarmed
+    switched, more = dt.date(2026, 9, 1), dt.date(2026, 10, 15)
+
+    def day(d):
+        return a_day(
+            d, nodes=6 if d >= more else 3, node_type="c5.4xlarge" if d >= switched else "c5.2xlarge"
+        )
+
+    changes = [
+        "--change",
+        "2026-09-01:eks.instance_type=c5.4xlarge",
+        "--change",
+        "2026-10-15:eks.node_count=6",
+    ]
+    (event,) = _events(tmp_path, day, *changes)
+    assert event["start"] == "2026-10-15" and event["total_impact"] == pytest.approx(832.32, abs=0.01)
+    assert event["planned"] is True
+
+
+def test_a_planned_node_in_one_region_does_not_hide_an_unplanned_one_in_another(tmp_path):
+    # us-east-1 goes from 3 to 6 nodes on 15 October, declared (--change on the us-east-1
+    # file); us-west-2, where nothing was declared, goes from 1 to 4 c5.2xlarge the same day.
+    # Each is 3 x $0.34 x 24 = $24.48 a day more, 17 days = $416.16: the us-west-2 one is an
+    # unplanned event of its own. Before, the planned change covered BoxUsage:c5.2xlarge in
+    # every region: one planned event of $832.32, nothing alarmed
+    start = dt.date(2026, 10, 15)
+
+    def day(d):
+        return a_day(d, nodes=6 if d >= start else 3, west_nodes=4 if d >= start else 1)
+
+    events = _events(tmp_path, day, "--change", "2026-10-15:eks.node_count=6")
+    by_planned = {e["planned"]: e for e in events}
+    assert set(by_planned) == {True, False}
+    assert by_planned[False]["total_impact"] == pytest.approx(416.16, abs=0.01)
+    assert [c["usage_type"] for c in by_planned[False]["root_causes"]] == ["USW2-BoxUsage:c5.2xlarge"]
+    assert by_planned[True]["total_impact"] == pytest.approx(416.16, abs=0.01)
