@@ -243,3 +243,23 @@ def test_a_declared_step_in_a_monthly_history_is_not_carried_on_as_a_trend(tmp_p
     actuals = read_actuals(saved_file(tmp_path / "ce.json", months, quantity=quantity))
     result = forecast(actuals, months=2, changes=[parse_change("2026-09-15:eks.node_count=4")], arch=small)
     assert result.forecast["expected"].tolist() == pytest.approx([2546.20, 2629.24], abs=10.0)
+
+
+def test_a_planned_file_naming_a_region_s_usage_type_covers_that_region_only(tmp_path):
+    # The planned-events file declares USW2-BoxUsage:c5.2xlarge from 15 October (us-west-2:
+    # 1 -> 4 nodes); us-east-1's nodes go from 3 to 6 the same day, undeclared. Each is 3 x
+    # $0.34 x 24 = $24.48 a day, 17 days = $416.16: us-east-1's is alarmed. Before, the
+    # prefix was dropped and the plan covered BoxUsage:c5.2xlarge of every region
+    start = dt.date(2026, 10, 15)
+    planned = tmp_path / "planned.yaml"
+    planned.write_text(
+        f"- {{start: {start}, service: {EC2}, usage_type: USW2-BoxUsage:c5.2xlarge, note: DR warm-up}}\n"
+    )
+
+    def day(d):
+        return a_day(d, nodes=6 if d >= start else 3, west_nodes=4 if d >= start else 1)
+
+    events = _events(tmp_path, day, "--planned", planned)
+    unplanned = [e for e in events if not e["planned"]]
+    assert [c["usage_type"] for e in unplanned for c in e["root_causes"]] == ["BoxUsage:c5.2xlarge"]
+    assert unplanned[0]["total_impact"] == pytest.approx(416.16, abs=0.01)
