@@ -10,10 +10,11 @@ import pandas as pd
 
 from costmodel import record_types
 from costmodel.actuals.controls import MAY_NET_CREDITS, other_group_keys
+from costmodel.constants import TAG_PREFIX, UNTAGGED
 from costmodel.errors import InputError
 
 if TYPE_CHECKING:
-    from costmodel.budget import BudgetFile
+    from costmodel.budget_file import BudgetFile
 
 
 def _reservation_fees(rows: pd.DataFrame, budget: BudgetFile, origin: str) -> pd.Series:
@@ -93,7 +94,7 @@ def region_rows(rows: pd.DataFrame, name: str, budget_file: str) -> pd.DataFrame
     )
 
 
-__all__ = ["included", "region_rows"]
+__all__ = ["included", "region_rows", "scoped_rows"]
 
 
 def refuse_categories_without_usage_types(rows: pd.DataFrame, budget_file: str, origin: str) -> None:
@@ -114,3 +115,54 @@ def refuse_categories_without_usage_types(rows: pd.DataFrame, budget_file: str, 
         "read $0; fetch it grouped by SERVICE and USAGE_TYPE (costmodel fetch-actuals does), or give "
         "line items (--cur, --focus)"
     )
+
+
+def scoped_rows(rows: pd.DataFrame, scope: str, name: str, budget_file: str) -> pd.DataFrame:
+    """The rows a budget counts: every row, a service's, usage type's, model category's,
+    account's or tag value's."""
+    from costmodel.usage_types import split_region, strip_region_prefix
+
+    if scope == "total":
+        return rows
+    if scope == "service":
+        if name not in set(rows["service"]):
+            services = ", ".join(sorted(set(rows["service"]) - {""}))
+            raise InputError(
+                f"{budget_file}: by_service {name!r} is not a service on the bill; services: {services}"
+            )
+        return rows.loc[rows["service"] == name]
+    if scope == "usage_type":
+        code, base_name = split_region(name)
+        if code:  # that region's only; us-east-1's older usage types carry no prefix
+            picked = (rows["usage_type"] == name) | ((code == "USE1") & (rows["usage_type"] == base_name))
+        else:  # no prefix: every region's
+            picked = rows["usage_type"].map(strip_region_prefix) == name
+        if not picked.any():
+            raise InputError(f"{budget_file}: by_usage_type {name!r} is not a usage type on the bill")
+        return rows.loc[picked]
+    if scope == "account":
+        if name not in set(rows["account"]):
+            accounts = ", ".join(sorted(set(rows["account"]) - {""}))
+            raise InputError(
+                f"{budget_file}: by_account {name!r} is not an account of the line items; "
+                f"accounts: {accounts}"
+            )
+        return rows.loc[rows["account"] == name]
+    if scope == "region":
+        return region_rows(rows, name, budget_file)
+    if scope.startswith(TAG_PREFIX):
+        values = rows[scope].replace("", UNTAGGED)
+        if name not in set(values):
+            raise InputError(
+                f"{budget_file}: by_tag {scope[len(TAG_PREFIX) :]}: {name!r} is not a value of that tag in "
+                f"the line items; values: {', '.join(sorted(set(values)))}"
+            )
+        return rows.loc[values == name]
+    from costmodel import categories
+
+    known = (set(categories.ALL) | set(rows["category"])) - {""}  # "" marks rows in no category
+    if name not in known:
+        raise InputError(
+            f"{budget_file}: by_category {name!r} is not a model category; known: {', '.join(sorted(known))}"
+        )
+    return rows.loc[rows["category"] == name]
