@@ -8,11 +8,13 @@ A budget file (YAML)::
     fiscal_year_start: 4        # the month quarters and years start from (default 1, January)
     cost_type: amortized        # unblended (default), amortized or net_amortized (after discounts)
     include: {credits: false, tax: true, upfront: true, recurring: true}  # AWS's default: all true
-    thresholds:                 # alerts: on actual or forecasted spend, in % of the budget or USD
+    thresholds:                 # alerts: on actual or forecasted spend, in % of the budget or USD;
+                                # a scoped budget without its own takes the pct ones only
       - {on: actual, pct: 80}
       - {on: forecast, usd: 29000}
     by_service:                 # Cost Explorer SERVICE names, as on the bill [USD per period]
       Amazon Relational Database Service: 13500
+      AWS Lambda: {amount_usd: 600, thresholds: [{on: actual, usd: 450}]}  # its own thresholds
     by_usage_type:              # usage types: no region prefix, every region's; USW2-..., that one's
       NatGateway-Bytes: 300
     by_category:                # model categories (costmodel.categories)
@@ -232,8 +234,9 @@ def _row(
     in_progress: bool,
     why_unknown: str | None = None,
 ) -> dict:
+    thresholds = budget.thresholds_of(scope, name)
     crossed = []
-    for threshold in budget.all_thresholds:
+    for threshold in thresholds:
         value = actual if threshold.on == "actual" else expected
         level = threshold.amount(amount)
         # AWS Budgets' notifications compare with GREATER_THAN: spend at the threshold is not over it
@@ -241,7 +244,7 @@ def _row(
         crossed.append(
             {"on": threshold.on, "pct": threshold.pct, "usd": threshold.usd, "amount": level, "crossed": hit}
         )
-    labels = [t.label for t, c in zip(budget.all_thresholds, crossed, strict=True) if c["crossed"]]
+    labels = [t.label for t, c in zip(thresholds, crossed, strict=True) if c["crossed"]]
     return {
         "name": name if scope != "total" else "total bill",
         "scope": scope,

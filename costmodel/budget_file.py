@@ -66,7 +66,8 @@ class Threshold:
 class BudgetFile:
     """A parsed budget file: (scope, name, amount [USD per period]) budgets, where scope is
     ``total``, ``service``, ``usage_type``, ``category``, ``account``, ``region`` or ``tag:KEY``; the
-    period, cost type, what is included, and the thresholds."""
+    period, cost type, what is included, and the thresholds (:meth:`thresholds_of` says
+    which apply to each budget)."""
 
     budgets: tuple[tuple[str, str, float], ...]
     alert_pct: tuple[float, ...]
@@ -76,6 +77,8 @@ class BudgetFile:
     cost_type: str = "unblended"
     include: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(INCLUDE, True))
     thresholds: tuple[Threshold, ...] = ()
+    # a scoped budget's own thresholds, by (scope, name): given as {amount_usd: X, thresholds: [...]}
+    own_thresholds: dict[tuple[str, str], tuple[Threshold, ...]] = field(default_factory=dict)
 
     @property
     def needs_line_items(self) -> bool:
@@ -95,12 +98,26 @@ class BudgetFile:
         """``thresholds`` and ``alert_pct`` (thresholds on actual spend) together."""
         return (*self.thresholds, *(Threshold("actual", pct=p, from_alert_pct=True) for p in self.alert_pct))
 
+    def thresholds_of(self, scope: str, name: str) -> tuple[Threshold, ...]:
+        """The thresholds of one budget, as AWS Budgets gives each budget its own
+        notifications: a scoped budget's own list when it gives one (``[]``: none); else the
+        file's, less its ``usd`` ones for a scoped budget (an amount in dollars is written
+        for the whole bill's budget: $800 of a $1,000 bill is no alert for a $50 service)."""
+        if (scope, name) in self.own_thresholds:
+            return self.own_thresholds[(scope, name)]
+        if scope == "total":
+            return self.all_thresholds
+        return tuple(t for t in self.all_thresholds if t.usd is None)
+
 
 def _amount(value: object, where: str) -> float:
     return float(finite_decimal(value, where, minimum=0))
 
 
-def _named_amounts(raw: object, key: str, origin: str) -> list[tuple[str, float]]:
+ScopedAmount = tuple[str, float, tuple[Threshold, ...] | None]  # name, amount, its own thresholds
+
+
+def _named_amounts(raw: object, key: str, origin: str) -> list[ScopedAmount]:
     if raw is None:
         return []
     if not isinstance(raw, dict) or not raw:
@@ -112,13 +129,28 @@ def _named_amounts(raw: object, key: str, origin: str) -> list[tuple[str, float]
                 f"{origin}: by_account {name} is not a {ACCOUNT_ID_DIGITS}-digit account id (YAML reads an "
                 "unquoted id with a leading 0 as a number); quote account ids: '012345670123': 1000"
             )
-    return [(str(name), _amount(value, f"{origin}: {key}.{name}")) for name, value in raw.items()]
+    return [(str(name), *_scoped_amount(value, f"{origin}: {key}.{name}")) for name, value in raw.items()]
 
 
 ACCOUNT_ID_DIGITS = 12  # an AWS account id, leading zeros included
+SCOPED_KEYS = ("amount_usd", "thresholds")
 
 
-def _tag_amounts(raw: object, origin: str) -> list[tuple[str, str, float]]:
+def _scoped_amount(value: object, where: str) -> tuple[float, tuple[Threshold, ...] | None]:
+    """A scoped budget's amount [USD per period] and its own thresholds (None: the file's):
+    a number, or ``{amount_usd: X, thresholds: [...]}``."""
+    if not isinstance(value, dict):
+        return _amount(value, where), None
+    unknown = [k for k in value if k not in SCOPED_KEYS]
+    if unknown:
+        raise InputError(f"{where}: unknown key {unknown[0]!r}; valid keys: {', '.join(SCOPED_KEYS)}")
+    if "amount_usd" not in value:
+        raise InputError(f"{where}: amount_usd is required, e.g. {{amount_usd: 500, thresholds: [...]}}")
+    own = _thresholds(value["thresholds"], where) if "thresholds" in value else None  # [] or null: none
+    return _amount(value["amount_usd"], f"{where}: amount_usd"), own
+
+
+def _tag_amounts(raw: object, origin: str) -> list[tuple[str, str, float, tuple[Threshold, ...] | None]]:
     if raw is None:
         return []
     if not isinstance(raw, dict) or not raw or not all(isinstance(v, dict) and v for v in raw.values()):
@@ -126,7 +158,7 @@ def _tag_amounts(raw: object, origin: str) -> list[tuple[str, str, float]]:
             f"{origin}: by_tag must map tag keys to {{VALUE: USD}}, e.g. by_tag: {{team: {{web: 1000}}}}"
         )
     return [
-        (f"tag:{key}", str(value), _amount(amount, f"{origin}: by_tag.{key}.{value}"))
+        (f"tag:{key}", str(value), *_scoped_amount(amount, f"{origin}: by_tag.{key}.{value}"))
         for key, values in raw.items()
         for value, amount in values.items()
     ]
@@ -216,16 +248,19 @@ def read_budget(path: str | Path) -> BudgetFile:
     if "monthly_usd" in raw and period != "monthly":
         raise InputError(f"{origin}: monthly_usd with period {period}: give amount_usd, the {period} budget")
     key = "monthly_usd" if "monthly_usd" in raw else "amount_usd"
-    budgets: list[tuple[str, str, float]] = [("total", "total", _amount(raw[key], f"{origin}: {key}"))]
-    for name, scope in (
-        ("by_service", "service"),
-        ("by_usage_type", "usage_type"),
-        ("by_category", "category"),
-        ("by_account", "account"),
-        ("by_region", "region"),
-    ):
-        budgets += [(scope, n, a) for n, a in _named_amounts(raw.get(name), name, origin)]
-    budgets += _tag_amounts(raw.get("by_tag"), origin)
+    scoped = [
+        (scope, *named)
+        for name, scope in (
+            ("by_service", "service"),
+            ("by_usage_type", "usage_type"),
+            ("by_category", "category"),
+            ("by_account", "account"),
+            ("by_region", "region"),
+        )
+        for named in _named_amounts(raw.get(name), name, origin)
+    ] + _tag_amounts(raw.get("by_tag"), origin)
+    budgets = [("total", "total", _amount(raw[key], f"{origin}: {key}"))]
+    budgets += [(scope, name, amount) for scope, name, amount, _ in scoped]
     alerts = raw.get("alert_pct") or []
     if not isinstance(alerts, list):
         raise InputError(f"{origin}: alert_pct must be a list of percentages, e.g. [80, 100]")
@@ -242,6 +277,7 @@ def read_budget(path: str | Path) -> BudgetFile:
         cost_type=cost_type,
         include=_include(raw.get("include"), origin),
         thresholds=_thresholds(raw.get("thresholds"), origin),
+        own_thresholds={(scope, name): own for scope, name, _, own in scoped if own is not None},
     )
 
 
