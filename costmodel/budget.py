@@ -59,7 +59,12 @@ from costmodel.budget_forecast import (
     scope_later_months,
     unknown_reason,
 )
-from costmodel.budget_rows import included, refuse_categories_without_usage_types, scoped_rows
+from costmodel.budget_rows import (
+    credits_beside_usage_type,
+    included,
+    refuse_categories_without_usage_types,
+    scoped_rows,
+)
 from costmodel.constants import CURRENCY
 from costmodel.errors import InputError
 from costmodel.pricing.catalog import PriceCatalog
@@ -165,8 +170,31 @@ def evaluate(
         else:
             expected += scope_later_months(scoped, history, at, days, later, month_total, actuals.origin)
         why = unknown_reason(scoped, at, days, rest, history, later) if math.isnan(expected) else None
-        table.append(_row(budget, scope, name, amount, actual, expected, months, at.in_progress, why))
+        row = _row(budget, scope, name, amount, actual, expected, months, at.in_progress, why)
+        credits = credits_beside_usage_type(rows, scoped, so_far) if scope == "usage_type" else None
+        table.append(row | _credits_left_out(credits, so_far))
     return month, pd.DataFrame(table)
+
+
+def _credits_left_out(credits: dict[str, float] | None, so_far: list[str]) -> dict:
+    """A usage type budget's ``credits_left_out`` [USD] (None for other scopes: they count
+    them) and ``credits_note``, what the text says of them ('' when there are none)."""
+    from costmodel.output import money
+
+    if credits is None:
+        return {"credits_left_out": None, "credits_note": ""}
+    total = sum(credits.values())
+    if not credits or round(total, 2) == 0:
+        return {"credits_left_out": total, "credits_note": ""}
+    span = so_far[0] if len(so_far) == 1 else f"{so_far[0]}..{so_far[-1]}"
+    services = "; ".join(
+        f"{service} had {money(amount)} of them in {span}" for service, amount in credits.items()
+    )
+    return {
+        "credits_left_out": total,
+        "credits_note": "counts no credit or refund (Cost Explorer bills them by service, without a usage "
+        f"type): {services}; a by_service budget counts them",
+    }
 
 
 def _data_end_inside_a_day(actuals: Actuals, month: str) -> pd.Timestamp | None:

@@ -94,7 +94,7 @@ def region_rows(rows: pd.DataFrame, name: str, budget_file: str) -> pd.DataFrame
     )
 
 
-__all__ = ["included", "region_rows", "scoped_rows"]
+__all__ = ["credits_beside_usage_type", "included", "region_rows", "scoped_rows"]
 
 
 def refuse_categories_without_usage_types(rows: pd.DataFrame, budget_file: str, origin: str) -> None:
@@ -166,3 +166,20 @@ def scoped_rows(rows: pd.DataFrame, scope: str, name: str, budget_file: str) -> 
             f"{budget_file}: by_category {name!r} is not a model category; known: {', '.join(sorted(known))}"
         )
     return rows.loc[rows["category"] == name]
+
+
+def credits_beside_usage_type(
+    counted: pd.DataFrame, scoped: pd.DataFrame, months: list[str]
+) -> dict[str, float]:
+    """The credits and refunds [USD] of ``months`` that a usage type budget cannot count, by
+    service: those of the services its usage type is billed under. Cost Explorer bills them by
+    service, without a usage type (fetch-actuals groups them by RECORD_TYPE and SERVICE; line
+    items are read the same way), so no usage type filter can tell which usage they credit;
+    a service budget counts them."""
+    one_off = counted.loc[
+        counted["record_type"].isin(record_types.ONE_OFF)
+        & counted["service"].isin(set(scoped["service"]))
+        & counted["month"].isin(months)
+    ]
+    by_service = one_off.groupby("service", sort=True)["unblended_cost"].sum()
+    return {str(service): float(amount) for service, amount in by_service.items()}

@@ -68,13 +68,13 @@ def cmd_budget(args: argparse.Namespace) -> int:
                 "in_progress": in_progress,
                 "budgets": [
                     {**row, "thresholds": [{k: _plain(v) for k, v in t.items()} for t in row["thresholds"]]}
-                    for row in records(table)
+                    for row in records(table.drop(columns="credits_note"))
                 ],
                 "alert_pct": list(budget.alert_pct),
             }
         )
     elif args.format == "csv":
-        write_csv(table.drop(columns="thresholds"))
+        write_csv(table.drop(columns=["thresholds", "credits_note"]))
     else:
         span = table["period"].iloc[0]
         what = f"{budget.period} {span}, " if budget.period != "monthly" else ""
@@ -86,12 +86,16 @@ def cmd_budget(args: argparse.Namespace) -> int:
             print(f"left out: {', '.join(left_out)}")
         if in_progress:
             print(f"{month} is in progress: the actual is month to date, not the month's bill")
-        print(table_text(table.drop(columns=["in_progress", "thresholds", "period", "unknown_reason"])))
+        hidden = ["in_progress", "thresholds", "period", "unknown_reason", "credits_left_out", "credits_note"]
+        print(table_text(table.drop(columns=hidden)))
         print("\n" + VERDICTS[worst_status(table)])
         # each budget's own reason: the verdict above is the worst status's, and an "over"
         # elsewhere in the file would otherwise hide why this one cannot be checked
         for row in table.loc[table["unknown_reason"].notna()].itertuples():
             print(f"forecast unknown: {row.name}: {row.unknown_reason}")
+        # a usage type budget cannot count the credits of its service: said, not left silent
+        for row in table.loc[table["credits_note"] != ""].itertuples():
+            print(f"note: by_usage_type {row.name} {row.credits_note}")
         crossed = table.loc[table["alerts"] != ""]
         for row in crossed.itertuples():
             print(f"threshold crossed: {row.name}: {row.alerts}")
