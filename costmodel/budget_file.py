@@ -25,7 +25,7 @@ METRICS = {
     "amortized_cost": "AmortizedCost",
     "net_amortized_cost": "NetAmortizedCost",
 }
-INCLUDE = ("credits", "refunds", "tax", "support", "upfront", "recurring")
+INCLUDE = ("credits", "refunds", "tax", "support", "upfront", "recurring", "discounts")
 FILTERS = ("by_service", "by_usage_type", "by_category", "by_tag", "by_account", "by_region")
 LINE_ITEM_SCOPES = ("account", "region")  # and tags: only line items carry them
 KEYS = (
@@ -268,6 +268,13 @@ def read_budget(path: str | Path) -> BudgetFile:
     if any(not 0 < t <= 1000 for t in pcts):
         raise InputError(f"{origin}: alert_pct values must be within 0..1000 %, got {list(pcts)}")
     cost_type = _choice(raw, "cost_type", tuple(COST_TYPES), "unblended", origin)
+    include = _include(raw.get("include"), origin)
+    if cost_type == "net_amortized" and not include["discounts"]:
+        raise InputError(
+            f"{origin}: cost_type net_amortized is the cost after discounts (Cost Explorer's "
+            "NetAmortizedCost): include (discounts: false) cannot leave them out of it; use cost_type "
+            "amortized or unblended"
+        )
     return BudgetFile(
         budgets=tuple(budgets),
         alert_pct=tuple(sorted(pcts)),
@@ -275,7 +282,7 @@ def read_budget(path: str | Path) -> BudgetFile:
         period=period,
         fiscal_year_start=_fiscal_start(raw.get("fiscal_year_start", 1), origin),
         cost_type=cost_type,
-        include=_include(raw.get("include"), origin),
+        include=include,
         thresholds=_thresholds(raw.get("thresholds"), origin),
         own_thresholds={(scope, name): own for scope, name, _, own in scoped if own is not None},
     )

@@ -1,6 +1,7 @@
 """Which rows a budget counts, beside :mod:`costmodel.budget`: what ``include`` leaves out
-(credits, refunds, tax, support and, as AWS Budgets' IncludeUpfront / IncludeRecurring, a
-reservation's upfront and recurring fees) and a region's rows (AWS Budgets' Region filter)."""
+(credits, refunds, tax, support, discounts and, as AWS Budgets' IncludeUpfront /
+IncludeRecurring, a reservation's upfront and recurring fees) and a scope's rows (a service's,
+usage type's, ..., a region's as AWS Budgets' Region filter)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pandas as pd
 
 from costmodel import record_types
 from costmodel.actuals.controls import MAY_NET_CREDITS, other_group_keys
+from costmodel.actuals.series import LINE_ITEM_TYPE
 from costmodel.constants import TAG_PREFIX, UNTAGGED
 from costmodel.errors import InputError
 
@@ -58,7 +60,30 @@ def included(rows: pd.DataFrame, budget: BudgetFile, origin: str) -> pd.Series:
         keep &= (rows["record_type"] != record_types.TAX) & (rows["service"] != record_types.TAX_SERVICE)
     if not include["support"]:
         keep &= ~rows["service"].str.startswith("AWS Support")
+    if not include["discounts"]:
+        keep &= ~_discounts(rows, budget, origin)
     return keep
+
+
+def _discounts(rows: pd.DataFrame, budget: BudgetFile, origin: str) -> pd.Series:
+    """Which rows are discounts (AWS Budgets' IncludeDiscount): line items by their line item
+    type (CUR ``EdpDiscount``, ``PrivateRateDiscount``, ``BundledDiscount``, ``SppDiscount``,
+    ``DistributorDiscount``, ``Discount``: every type ending in Discount, never
+    ``DiscountedUsage``, a reservation's usage); Cost Explorer rows by their RECORD_TYPE, or the
+    file is refused when it was not grouped by it (fetch-actuals groups usage by SERVICE and
+    USAGE_TYPE: a discount is netted into the usage it discounts)."""
+    if LINE_ITEM_TYPE in rows:
+        return rows[LINE_ITEM_TYPE].fillna("").astype(str).map(record_types.is_discount)
+    untold = rows.loc[rows["record_type"] == ""]
+    if not untold.empty:
+        first = untold.iloc[0]
+        raise InputError(
+            f"{budget.origin}: include (discounts: false) needs each charge's RECORD_TYPE, which {origin} "
+            f"does not give ({first['month']}, {first['service']} {first['usage_type']}): a discount "
+            "would be netted into the usage it discounts; give a Cost Explorer file grouped by "
+            "RECORD_TYPE, or line items (--cur)"
+        )
+    return rows["record_type"].map(record_types.is_discount)
 
 
 def _refuse_credits_netted_in(rows: pd.DataFrame, budget: BudgetFile, origin: str) -> None:

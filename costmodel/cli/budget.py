@@ -28,6 +28,14 @@ def _refuse_what_line_items_cannot_give(args: argparse.Namespace, budget: Budget
             "ChargeCategory has no refund (a refund is a Credit or Adjustment charge there); "
             "leave refunds in, or give --cur or --actuals"
         )
+    if getattr(args, "focus", None) and not budget.include["discounts"]:
+        # FOCUS's ChargeCategory has no discount either: a negotiated discount is in the cost
+        # columns (BilledCost below ListCost) or a Credit charge, so none could be left out
+        raise InputError(
+            f"{budget.origin}: include.discounts false cannot be applied to a FOCUS export: its "
+            "ChargeCategory has no discount (a discount is in the cost columns or a Credit charge); "
+            "leave discounts in, or give --cur, or a Cost Explorer file grouped by RECORD_TYPE"
+        )
 
 
 def cmd_budget(args: argparse.Namespace) -> int:
