@@ -109,6 +109,15 @@ class BudgetFile:
             return self.all_thresholds
         return tuple(t for t in self.all_thresholds if t.usd is None)
 
+    @property
+    def whole_bill_only(self) -> tuple[Threshold, ...]:
+        """The file's ``usd`` thresholds when a scoped budget goes without them (it has no
+        thresholds of its own): said, since they once applied to every budget."""
+        scoped = [(scope, name) for scope, name, _ in self.budgets if scope != "total"]
+        if all(key in self.own_thresholds for key in scoped):
+            return ()
+        return tuple(t for t in self.thresholds if t.usd is not None)
+
 
 def _amount(value: object, where: str) -> float:
     return float(finite_decimal(value, where, minimum=0))

@@ -54,6 +54,12 @@ def test_a_file_level_usd_threshold_is_the_whole_bills_not_every_scoped_budgets(
     assert (total["actual"], rds["actual"]) == pytest.approx((556.0, 112.0), abs=0.005)
     assert _levels(total) == [(100.0, True), (300.0, True)]
     assert _levels(rds) == [(75.0, True)] and rds["alerts"] == "actual > 50%"
+    # and the text says so, since the $100 once applied to every budget
+    _code, text_out, _err = run(
+        "budget", "--budget", _budget(tmp_path, text), "--actuals", monthly, "--month", "2026-02"
+    )
+    assert "note: the file's thresholds in dollars (actual > $100.00) are the whole bill's" in text_out
+    assert f"threshold crossed: {RDS}: actual > 50%" in text_out
 
 
 def test_a_scoped_budget_can_have_thresholds_of_its_own(tmp_path, monthly):

@@ -101,6 +101,12 @@ def cmd_budget(args: argparse.Namespace) -> int:
         # elsewhere in the file would otherwise hide why this one cannot be checked
         for row in table.loc[table["unknown_reason"].notna()].itertuples():
             print(f"forecast unknown: {row.name}: {row.unknown_reason}")
+        if budget.whole_bill_only:
+            labels = ", ".join(t.label for t in budget.whole_bill_only)
+            print(
+                f"note: the file's thresholds in dollars ({labels}) are the whole bill's; a scoped budget "
+                "takes its pct thresholds, or its own: {amount_usd: X, thresholds: [...]}"
+            )
         # a usage type budget cannot count the credits of its service: said, not left silent
         for row in table.loc[table["credits_note"] != ""].itertuples():
             print(f"note: by_usage_type {row.name} {row.credits_note}")
