@@ -5,7 +5,7 @@ closed, and planned changes never alarmed.
 Each series (service, usage type, and account where line items give it; region where
 line items name it, else from the usage type's prefix; and the value of each cost
 allocation tag the line items were read with, ``tag:KEY`` columns, '' untagged) is its
-unblended cost per day, credits, refunds and tax left out.
+unblended cost per day, credits, refunds and tax left out (:mod:`costmodel.anomaly_series`).
 :mod:`costmodel.anomaly_rules` scores it: days far above their same-weekday median (a
 month's edge days carry the extra they carry every month: a month-end job is learned, not
 alarmed), sustained shifts by a CUSUM (a leak of +$60 a day that no single day shows),
@@ -13,7 +13,8 @@ and charges billed once a month against their own past months. A level that stay
 **step change**, listed apart, not an alarm.
 
 Flagged series-days of one service on consecutive days (a gap of one day allowed) make one
-**event**: ``start``, ``end``, ``total_impact`` (actual minus expected over its days [USD]),
+**event** (:mod:`costmodel.anomaly_events`): ``start``, ``end``, ``total_impact`` (actual minus
+expected over its days [USD]),
 ``impact_pct`` (of the service's expected spend on those days, as AWS's TotalImpactPercentage:
 ``actual`` is what the service billed on those days, less the money of another event on them,
 ``expected`` that less the impact: the lines that stayed at what they billed, so a leak of one

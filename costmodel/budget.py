@@ -38,7 +38,10 @@ and ``costmodel forecast`` agree; for any other scope, the same forecast of that
 rows up to the month); ``status``:
 ``over`` (actual above budget), ``at risk`` (forecast above), ``unknown`` (no forecast can
 be made: a month in progress in monthly data, whose days so far the file does not say; too
-short a history) or ``ok``; and each threshold, crossed or not.
+short a history) or ``ok``; and each threshold, crossed or not
+(:meth:`costmodel.budget_file.BudgetFile.thresholds_of` says which apply to each budget).
+The file is read by :mod:`costmodel.budget_file`; the rows a budget counts are picked by
+:mod:`costmodel.budget_rows`; its forecast comes from :mod:`costmodel.budget_forecast`.
 """
 
 from __future__ import annotations
