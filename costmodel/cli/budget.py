@@ -105,7 +105,7 @@ def cmd_budget(args: argparse.Namespace) -> int:
             labels = ", ".join(t.label for t in budget.whole_bill_only)
             print(
                 f"note: the file's thresholds in dollars ({labels}) are the whole bill's; a scoped budget "
-                "takes its pct thresholds, or its own: {amount_usd: X, thresholds: [...]}"
+                "takes the file's pct ones, or its own given as {amount_usd: X, thresholds: [...]}"
             )
         # a usage type budget cannot count the credits of its service: said, not left silent
         for row in table.loc[table["credits_note"] != ""].itertuples():
