@@ -20,15 +20,17 @@ if TYPE_CHECKING:
 
 
 def _refuse_what_line_items_cannot_give(args: argparse.Namespace, budget: BudgetFile) -> None:
-    """Refuse a budget setting the line items given cannot honour (rather than ignore it)."""
-    if getattr(args, "focus", None) and not budget.include["refunds"]:
+    """Refuse a budget setting the line items given cannot honour (rather than ignore it):
+    a FOCUS export, given by --focus or found behind --athena (its columns tell)."""
+    focus = getattr(args, "line_item_schema", None) == "focus"
+    if focus and not budget.include["refunds"]:
         # FOCUS's ChargeCategory has no refund: leaving refunds out would leave out nothing
         raise InputError(
             f"{budget.origin}: include.refunds false cannot be applied to a FOCUS export: its "
             "ChargeCategory has no refund (a refund is a Credit or Adjustment charge there); "
             "leave refunds in, or give --cur or --actuals"
         )
-    if getattr(args, "focus", None) and not budget.include["discounts"]:
+    if focus and not budget.include["discounts"]:
         # FOCUS's ChargeCategory has no discount either: a negotiated discount is in the cost
         # columns (BilledCost below ListCost) or a Credit charge, so none could be left out
         raise InputError(
@@ -43,7 +45,6 @@ def cmd_budget(args: argparse.Namespace) -> int:
     from costmodel.inputs import parse_month
 
     budget = read_budget(sample(SAMPLE_BUDGET, args.budget))
-    _refuse_what_line_items_cannot_give(args, budget)
     actuals = _actuals(
         args,
         by_dimension=budget.needs_line_items,
@@ -52,6 +53,7 @@ def cmd_budget(args: argparse.Namespace) -> int:
         net_amortized=budget.cost_type == "net_amortized",
         reservation_fees=not (budget.include["upfront"] and budget.include["recurring"]),
     )
+    _refuse_what_line_items_cannot_give(args, budget)
     needs_arch = any(scope == "category" for scope, _, _ in budget.budgets)
     month = parse_month(args.month, "--month") if args.month else None
     if month is None:  # a --month given is read whatever --as-of says
