@@ -513,4 +513,6 @@ def test_a_focus_table_behind_athena_is_refused_to_leave_out_refunds_or_discount
         with pytest.raises(InputError, match=f"include.{key} false cannot be applied to a FOCUS export"):
             _refuse_what_line_items_cannot_give(behind_athena, budget)
         # the same table in CUR 2.0's columns can tell them: not refused
-        _refuse_what_line_items_cannot_give(argparse.Namespace(athena="cur.cur2", line_item_schema="cur2"), budget)
+        _refuse_what_line_items_cannot_give(
+            argparse.Namespace(athena="cur.cur2", line_item_schema="cur2"), budget
+        )
