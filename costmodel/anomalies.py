@@ -5,7 +5,7 @@ closed, and planned changes never alarmed.
 Each series (service, usage type, and account where line items give it; region where
 line items name it, else from the usage type's prefix; and the value of each cost
 allocation tag the line items were read with, ``tag:KEY`` columns, '' untagged) is its
-unblended cost per day, credits, refunds and tax left out.
+unblended cost per day, credits, refunds and tax left out (:mod:`costmodel.anomaly_series`).
 :mod:`costmodel.anomaly_rules` scores it: days far above their same-weekday median (a
 month's edge days carry the extra they carry every month: a month-end job is learned, not
 alarmed), sustained shifts by a CUSUM (a leak of +$60 a day that no single day shows),
@@ -13,7 +13,8 @@ and charges billed once a month against their own past months. A level that stay
 **step change**, listed apart, not an alarm.
 
 Flagged series-days of one service on consecutive days (a gap of one day allowed) make one
-**event**: ``start``, ``end``, ``total_impact`` (actual minus expected over its days [USD]),
+**event** (:mod:`costmodel.anomaly_events`): ``start``, ``end``, ``total_impact`` (actual minus
+expected over its days [USD]),
 ``impact_pct`` (of the service's expected spend on those days, as AWS's TotalImpactPercentage:
 ``actual`` is what the service billed on those days, less the money of another event on them,
 ``expected`` that less the impact: the lines that stayed at what they billed, so a leak of one
@@ -33,19 +34,17 @@ events worth an alert, as an alert subscription does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 
 import numpy as np
 import pandas as pd
 
-from costmodel import record_types
 from costmodel.actuals.controls import Actuals
-from costmodel.actuals.series import KEY, lump_keys, require_daily
-from costmodel.anomaly_moves import Moves, fallen, move_note
+from costmodel.actuals.series import KEY
+from costmodel.anomaly_events import cause_tags, events_of, top_cause
+from costmodel.anomaly_moves import Moves
 from costmodel.anomaly_news import already_reported
 from costmodel.anomaly_planned import Planned, planned_from_changes, planned_mask, read_planned
 from costmodel.anomaly_rules import (
-    EDGE_DAYS,
     MIN_CHARGE_MONTHS,
     MIN_RATIO,
     MIN_SCORE,
@@ -53,28 +52,21 @@ from costmodel.anomaly_rules import (
     monthly_charge_rule,
     score_series,
 )
+from costmodel.anomaly_series import (
+    SERIES,
+    daily_by_usage_type,
+    monthly_charge_series,
+    region_of,
+    tag_columns,
+    usage_rows,
+)
 from costmodel.constants import CURRENCY, TAG_PREFIX, UNTAGGED
 from costmodel.display import Result
 from costmodel.errors import InputError, closest
 
 MIN_USD = 2.0  # the smallest excess over the expected day worth a reviewer's time [USD]
 STEP_GAP_DAYS = 7  # days without a step day that part two steps of one series
-SERIES = ["service", "usage_type", "account", "region"]
 COLUMNS = ["date", "service", "usage_type", "actual", "expected", "score", "explanation"]
-EVENT_COLUMNS = [
-    "start",
-    "end",
-    "service",
-    "total_impact",
-    "impact_pct",
-    "actual",
-    "expected",
-    "root_causes",
-    "status",
-    "planned",
-    "kind",
-    "tag_causes",
-]
 METHOD = (
     f"each series' daily cost against the median of the same weekday over the previous {WEEKS} weeks "
     "(a month's first and last 3 days plus the extra they carry in the 2 months before and after: "
@@ -108,97 +100,6 @@ class Detection(Result):
         default_factory=lambda: events_of(pd.DataFrame(columns=["service", "planned"]), None)
     )
     moved: tuple[str, ...] = ()
-
-
-@cache
-def _region_codes() -> dict[str, str]:
-    from costmodel.architecture import regions
-
-    table = regions()
-    return dict(zip(table["billing_code"], table["region"], strict=True))
-
-
-def region_of(usage_type: str) -> str:
-    """The region a usage type's prefix names (``USW2-...`` -> ``us-west-2``); '' when it
-    names none (us-east-1's older usage types and global services carry no prefix)."""
-    from costmodel.usage_types import split_region
-
-    code, _ = split_region(usage_type)
-    if code and code[0].islower():  # KMS: the region's own name
-        return code
-    return _region_codes().get(code, "")
-
-
-def tag_columns(frame: pd.DataFrame) -> list[str]:
-    """The ``tag:KEY`` columns of a table (line items read with tags), in order."""
-    return [c for c in frame.columns if str(c).startswith(TAG_PREFIX)]
-
-
-# a series' columns named by a Cost Explorer group key (GroupBy LINKED_ACCOUNT, REGION)
-CE_KEYS = {"account": "LINKED_ACCOUNT", "region": "REGION"}
-
-
-def _group_key(other_keys: pd.Series, key: str) -> pd.Series:
-    """Each row's value of Cost Explorer group key ``key`` ('' where it has none)."""
-    prefix = key + "="
-    return other_keys.fillna("").map(
-        lambda keys: next((k[len(prefix) :] for k in keys.split(";") if k.startswith(prefix)), "")
-    )
-
-
-def _usage_rows(actuals: Actuals) -> pd.DataFrame:
-    rows = require_daily(actuals, "anomaly detection")
-    usage = rows.loc[
-        ~rows["record_type"].isin(record_types.NOT_USAGE) & (rows["service"] != record_types.TAX_SERVICE)
-    ]
-    if "account" not in usage and "other_keys" in usage:
-        # a Cost Explorer file grouped by LINKED_ACCOUNT or REGION names them in its keys: a
-        # root cause says which account, as AWS Cost Anomaly Detection does
-        usage = usage.assign(**{c: _group_key(usage["other_keys"], k) for c, k in CE_KEYS.items()})
-    usage = usage.assign(account=usage.get("account", ""))
-    regions = {u: region_of(u) for u in usage["usage_type"].unique()}
-    from_prefix = usage["usage_type"].map(regions)
-    if "region" not in usage:  # Cost Explorer: the usage type's prefix is all that names it
-        return usage.assign(region=from_prefix)
-    # line items name the region (product_region_code, RegionId); where they do not (global
-    # services, transfer lines), the usage type's prefix may
-    named = usage["region"].fillna("").astype(str)
-    return usage.assign(region=named.where(named != "", from_prefix))
-
-
-def daily_by_usage_type(actuals: Actuals) -> pd.DataFrame:
-    """Days x series (service, usage type, account, region, and each ``tag:KEY`` value the
-    rows carry): the unblended cost [USD per day] (a day without a row costs 0),
-    once-a-month charges included."""
-    rows = _usage_rows(actuals)
-    keys = [*SERIES, *tag_columns(rows)]
-    rows = rows.assign(**{c: rows[c].fillna("").astype(str) for c in keys[len(SERIES) :]})
-    table = rows.pivot_table(index="period_start", columns=keys, values="unblended_cost", aggfunc="sum")
-    days = pd.date_range(rows["period_start"].min(), rows["period_start"].max(), freq="D")
-    return table.reindex(days).fillna(0.0)
-
-
-def _monthly_charge_series(actuals: Actuals) -> set[tuple[str, str]]:
-    """(service, usage type) of charges billed on one day a month (a support plan): billed
-    in two months or more, or on a month's first days (a fee starts on the 1st). A usage
-    type billed on one day of the whole data, later in its month, is a one-off (a GPU
-    instance run for a day, a new service's first day in a daily job): scored as a day
-    against its usual nothing, never as a charge with no past months to compare with."""
-    rows = require_daily(actuals, "anomaly detection")
-    billed = rows.loc[rows["unblended_cost"] != 0]
-    # one pass over the rows (a line-item file has millions), not one filter per charge
-    seen = billed.groupby(["service", "usage_type"])["period_start"].agg(
-        months=lambda days: days.dt.to_period("M").nunique(), last_day=lambda days: days.dt.day.max()
-    )
-    return {
-        (service, usage_type)
-        for service, usage_type, _ in lump_keys(rows)
-        if (service, usage_type) in seen.index
-        and (
-            seen.at[(service, usage_type), "months"] > 1
-            or seen.at[(service, usage_type), "last_day"] <= EDGE_DAYS
-        )
-    }
 
 
 def labels_of(items: pd.DataFrame) -> dict[tuple[str, str], str]:
@@ -252,7 +153,7 @@ def detect(
     table = daily_by_usage_type(actuals)
     tags = list(table.columns.names[len(SERIES) :])
     days = table.index
-    monthly = _monthly_charge_series(actuals)
+    monthly = monthly_charge_series(actuals)
     found, steps, scored = [], [], 0
     usual = table.copy()  # what each series usually bills each day: its expected where scored [USD]
     for key, series in table.items():
@@ -367,121 +268,6 @@ def _still_open(steps: pd.DataFrame, flagged: pd.DataFrame) -> pd.DataFrame:
     return steps.loc[keep].reset_index(drop=True)
 
 
-def events_of(
-    flagged: pd.DataFrame,
-    last_day: pd.Timestamp | None,
-    by_service: pd.DataFrame | None = None,
-    moves: Moves | None = None,
-) -> pd.DataFrame:
-    """Flagged series-days grouped into events per service (consecutive days, one day of gap
-    allowed), planned apart from unplanned: the module docstring's columns. ``by_service``
-    (days x service, what it billed [USD per day]) gives an event's actual spend of its whole
-    service (a spike of another event, planned or not, is that event's money, left out);
-    without it, of its flagged series only. ``moves`` nets the lines of the service that fell over the event
-    (:mod:`costmodel.anomaly_moves`) into its impact: an event a move takes below the
-    minimum dollars a day is none (said in ``moves.notes``)."""
-    rows = []
-    for (service, planned), group in flagged.groupby(["service", "planned"], sort=False):
-        days = group["date"].drop_duplicates().sort_values()
-        breaks = (days.diff() > pd.Timedelta(days=2)).cumsum()
-        for _, span in days.groupby(breaks.to_numpy()):
-            part = group.loc[group["date"].between(span.iloc[0], span.iloc[-1])]
-            billed = None
-            if by_service is not None:
-                billed = float(by_service[service].loc[span].sum()) - _others_money(
-                    flagged, service, planned, span
-                )
-            fell = fallen(moves, str(service), span) if moves is not None else pd.DataFrame()
-            event = _event(pd.concat([part, fell]), str(service), bool(planned), last_day, billed)
-            if moves is not None and len(fell) and event["total_impact"] < moves.min_usd * len(span):
-                moves.notes.append(move_note(event))  # a move, not a rise: under the day's minimum
-            else:
-                rows.append(event)
-    events = pd.DataFrame(rows, columns=EVENT_COLUMNS)
-    # none found: still dates and flags (a quiet bill's table must answer .dt and ~)
-    events = events.astype(
-        {"start": "datetime64[ns]", "end": "datetime64[ns]", "planned": bool}
-        | dict.fromkeys(("total_impact", "impact_pct", "actual", "expected"), float)
-    )
-    return events.sort_values(["start", "total_impact"], ascending=[True, False], ignore_index=True)
-
-
-def _others_money(flagged: pd.DataFrame, service: str, planned: bool, days: pd.Series) -> float:
-    """The excess of the events of ``service`` on ``days`` planned otherwise [USD]."""
-    other = (flagged["service"] == service) & (flagged["planned"] != planned) & flagged["date"].isin(days)
-    return float((flagged.loc[other, "actual"] - flagged.loc[other, "expected"]).sum())
-
-
-def _event(
-    part: pd.DataFrame,
-    service: str,
-    planned: bool,
-    last_day: pd.Timestamp | None,
-    billed: float | None = None,
-) -> dict:
-    impact = part["actual"] - part["expected"]
-    tags = tag_columns(part)
-    contributions = part.assign(contribution=impact)
-    causes = (
-        contributions.groupby([*SERIES, *tags], as_index=False)["contribution"]
-        .sum()
-        .sort_values("contribution", ascending=False, kind="stable")
-    )
-    actual = float(part["actual"].sum()) if billed is None else billed  # the service's, when given
-    expected = actual - float(impact.sum())
-    end = part["date"].max()
-    return {
-        "start": part["date"].min(),
-        "end": end,
-        "service": service,
-        "total_impact": float(impact.sum()),
-        "impact_pct": 100 * float(impact.sum()) / expected if expected > 0 else float("nan"),
-        "actual": actual,
-        "expected": expected,
-        "root_causes": causes.to_dict("records"),
-        "status": "open" if last_day is not None and end >= last_day else "closed",
-        "planned": planned,
-        "kind": ", ".join(dict.fromkeys(part["kind"].dropna())),  # a line that fell has none
-        "tag_causes": _tag_causes(contributions, tags),
-    }
-
-
-def _tag_causes(contributions: pd.DataFrame, tags: list[str]) -> list[dict]:
-    """Each tag value's share of an event's impact, largest first: ``tag`` (the key),
-    ``value`` ('(untagged)' for none) and ``contribution`` [USD]; they add up to the
-    event's total impact for each tag."""
-    out = []
-    for column in tags:
-        by_value = (
-            contributions.groupby(column)["contribution"].sum().sort_values(ascending=False, kind="stable")
-        )
-        out += [
-            {"tag": column[len(TAG_PREFIX) :], "value": str(value) or UNTAGGED, "contribution": float(amount)}
-            for value, amount in by_value.items()
-        ]
-    return out
-
-
-def cause_tags(cause: dict) -> list[str]:
-    """A root cause's tags as ``KEY=VALUE`` ('(untagged)' for none), in the order read."""
-    return [
-        f"{k[len(TAG_PREFIX) :]}={v or UNTAGGED}" for k, v in cause.items() if str(k).startswith(TAG_PREFIX)
-    ]
-
-
-def top_cause(causes: list[dict]) -> str:
-    """An event's largest root cause in a line: its contribution [USD], usage type, tags,
-    account and region (the figure first: a long cause is cut at its end in a table)."""
-    from costmodel.output import money
-
-    top = causes[0]
-    tags = cause_tags(top)
-    where = ", ".join([*tags, *(v for v in (top["account"], top["region"]) if v)])
-    return " ".join(
-        p for p in (money(top["contribution"]), top["usage_type"], f"({where})" if where else "") if p
-    )
-
-
 def alarms(detection: Detection, min_impact_usd: float = 0.0, min_impact_pct: float = 0.0) -> pd.DataFrame:
     """The unplanned events whose total impact reaches both thresholds [USD, %]."""
     events = detection.events
@@ -502,7 +288,7 @@ def check_planned(planned: list[Planned], actuals: Actuals) -> list[str]:
     warnings."""
     from costmodel.usage_types import strip_region_prefix
 
-    rows = _usage_rows(actuals)
+    rows = usage_rows(actuals)
     last_day = rows["period_start"].max()
     warnings = []
     for plan in (p for p in planned if p.where):

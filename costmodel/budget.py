@@ -8,11 +8,13 @@ A budget file (YAML)::
     fiscal_year_start: 4        # the month quarters and years start from (default 1, January)
     cost_type: amortized        # unblended (default), amortized or net_amortized (after discounts)
     include: {credits: false, tax: true, upfront: true, recurring: true}  # AWS's default: all true
-    thresholds:                 # alerts: on actual or forecasted spend, in % of the budget or USD
+    thresholds:                 # alerts: on actual or forecasted spend, in % of the budget or USD;
+                                # a scoped budget without its own takes the pct ones only
       - {on: actual, pct: 80}
       - {on: forecast, usd: 29000}
     by_service:                 # Cost Explorer SERVICE names, as on the bill [USD per period]
       Amazon Relational Database Service: 13500
+      AWS Lambda: {amount_usd: 600, thresholds: [{on: actual, usd: 450}]}  # its own thresholds
     by_usage_type:              # usage types: no region prefix, every region's; USW2-..., that one's
       NatGateway-Bytes: 300
     by_category:                # model categories (costmodel.categories)
@@ -36,20 +38,22 @@ and ``costmodel forecast`` agree; for any other scope, the same forecast of that
 rows up to the month); ``status``:
 ``over`` (actual above budget), ``at risk`` (forecast above), ``unknown`` (no forecast can
 be made: a month in progress in monthly data, whose days so far the file does not say; too
-short a history) or ``ok``; and each threshold, crossed or not.
+short a history) or ``ok``; and each threshold, crossed or not
+(:meth:`costmodel.budget_file.BudgetFile.thresholds_of` says which apply to each budget).
+The file is read by :mod:`costmodel.budget_file`; the rows a budget counts are picked by
+:mod:`costmodel.budget_rows`; its forecast comes from :mod:`costmodel.budget_forecast`.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
 from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import monthly_bill, require_daily
 from costmodel.architecture import Architecture
+from costmodel.budget_file import COST_TYPES, METRICS, BudgetFile, Threshold, period_months, read_budget
 from costmodel.budget_forecast import (
     Month,
     bill_later_months,
@@ -58,253 +62,17 @@ from costmodel.budget_forecast import (
     scope_later_months,
     unknown_reason,
 )
-from costmodel.budget_rows import included, refuse_categories_without_usage_types, region_rows
-from costmodel.constants import CURRENCY, TAG_PREFIX, UNTAGGED
+from costmodel.budget_rows import (
+    credits_beside_usage_type,
+    included,
+    refuse_categories_without_usage_types,
+    scoped_rows,
+)
+from costmodel.constants import CURRENCY
 from costmodel.errors import InputError
-from costmodel.inputs import finite_decimal, load_yaml, read_text
 from costmodel.pricing.catalog import PriceCatalog
 
-PERIODS = ("monthly", "quarterly", "annual")
-PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
-COST_TYPES = {
-    "unblended": "unblended_cost",
-    "amortized": "amortized_cost",
-    "net_amortized": "net_amortized_cost",
-}
-METRICS = {
-    "unblended_cost": "UnblendedCost",
-    "amortized_cost": "AmortizedCost",
-    "net_amortized_cost": "NetAmortizedCost",
-}
-INCLUDE = ("credits", "refunds", "tax", "support", "upfront", "recurring")
-FILTERS = ("by_service", "by_usage_type", "by_category", "by_tag", "by_account", "by_region")
-LINE_ITEM_SCOPES = ("account", "region")  # and tags: only line items carry them
-KEYS = (
-    "monthly_usd",
-    "amount_usd",
-    "period",
-    "fiscal_year_start",
-    "cost_type",
-    "include",
-    "thresholds",
-    "alert_pct",
-    *FILTERS,
-)
 STATUSES = ("ok", "unknown", "at risk", "over")  # from best to worst
-
-
-@dataclass(frozen=True)
-class Threshold:
-    """An alert threshold: on ``actual`` or ``forecast`` spend, at ``pct`` of the budget [%]
-    or at ``usd`` [USD]; crossed by spend greater than it (AWS's ``GREATER_THAN``)."""
-
-    on: str
-    pct: float | None = None
-    usd: float | None = None
-    from_alert_pct: bool = False  # the older alert_pct form: labelled as before ("80%")
-
-    def amount(self, budget: float) -> float:
-        """The spend that crosses it [USD]."""
-        return self.usd if self.usd is not None else budget * (self.pct or 0.0) / 100
-
-    @property
-    def label(self) -> str:
-        if self.from_alert_pct:
-            return f"{self.pct:g}%"
-        return f"{self.on} > " + (f"${self.usd:,.2f}" if self.usd is not None else f"{self.pct:g}%")
-
-
-@dataclass(frozen=True)
-class BudgetFile:
-    """A parsed budget file: (scope, name, amount [USD per period]) budgets, where scope is
-    ``total``, ``service``, ``usage_type``, ``category``, ``account``, ``region`` or ``tag:KEY``; the
-    period, cost type, what is included, and the thresholds."""
-
-    budgets: tuple[tuple[str, str, float], ...]
-    alert_pct: tuple[float, ...]
-    origin: str
-    period: str = "monthly"
-    fiscal_year_start: int = 1
-    cost_type: str = "unblended"
-    include: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(INCLUDE, True))
-    thresholds: tuple[Threshold, ...] = ()
-
-    @property
-    def needs_line_items(self) -> bool:
-        """Whether a budget filters by tag, account or region (only line items carry them)."""
-        return any(scope in LINE_ITEM_SCOPES or scope.startswith(TAG_PREFIX) for scope, _, _ in self.budgets)
-
-    @property
-    def tag_keys(self) -> tuple[str, ...]:
-        return tuple(
-            dict.fromkeys(
-                scope[len(TAG_PREFIX) :] for scope, _, _ in self.budgets if scope.startswith(TAG_PREFIX)
-            )
-        )
-
-    @property
-    def all_thresholds(self) -> tuple[Threshold, ...]:
-        """``thresholds`` and ``alert_pct`` (thresholds on actual spend) together."""
-        return (*self.thresholds, *(Threshold("actual", pct=p, from_alert_pct=True) for p in self.alert_pct))
-
-
-def _amount(value: object, where: str) -> float:
-    return float(finite_decimal(value, where, minimum=0))
-
-
-def _named_amounts(raw: object, key: str, origin: str) -> list[tuple[str, float]]:
-    if raw is None:
-        return []
-    if not isinstance(raw, dict) or not raw:
-        raise InputError(f"{origin}: {key} must map names to amounts in USD, e.g. {key}: {{NAME: 1000}}")
-    for name in raw:
-        if key == "by_account" and isinstance(name, int) and len(str(name)) != ACCOUNT_ID_DIGITS:
-            # YAML reads 012345670123 unquoted as an octal number, 1402433619: another account
-            raise InputError(
-                f"{origin}: by_account {name} is not a {ACCOUNT_ID_DIGITS}-digit account id (YAML reads an "
-                "unquoted id with a leading 0 as a number); quote account ids: '012345670123': 1000"
-            )
-    return [(str(name), _amount(value, f"{origin}: {key}.{name}")) for name, value in raw.items()]
-
-
-ACCOUNT_ID_DIGITS = 12  # an AWS account id, leading zeros included
-
-
-def _tag_amounts(raw: object, origin: str) -> list[tuple[str, str, float]]:
-    if raw is None:
-        return []
-    if not isinstance(raw, dict) or not raw or not all(isinstance(v, dict) and v for v in raw.values()):
-        raise InputError(
-            f"{origin}: by_tag must map tag keys to {{VALUE: USD}}, e.g. by_tag: {{team: {{web: 1000}}}}"
-        )
-    return [
-        (f"tag:{key}", str(value), _amount(amount, f"{origin}: by_tag.{key}.{value}"))
-        for key, values in raw.items()
-        for value, amount in values.items()
-    ]
-
-
-def _choice(raw: dict, key: str, choices: tuple[str, ...], default: str, origin: str) -> str:
-    value = raw.get(key, default)
-    if value not in choices:
-        raise InputError(f"{origin}: {key} must be one of {', '.join(choices)}, got {value!r}")
-    return str(value)
-
-
-def _fiscal_start(raw: object, origin: str) -> int:
-    text = str(raw).strip()
-    if isinstance(raw, bool) or not text.isdigit() or not 1 <= int(text) <= 12:
-        raise InputError(
-            f"{origin}: fiscal_year_start must be a month number 1..12 (e.g. 4 for April), got {raw!r}"
-        )
-    return int(text)
-
-
-def _include(raw: object, origin: str) -> dict[str, bool]:
-    out = dict.fromkeys(INCLUDE, True)
-    if raw is None:
-        return out
-    if not isinstance(raw, dict):
-        raise InputError(f"{origin}: include must map {', '.join(INCLUDE)} to true or false")
-    for key, value in raw.items():
-        if key not in INCLUDE:
-            raise InputError(f"{origin}: include has unknown key {key!r}; valid keys: {', '.join(INCLUDE)}")
-        if not isinstance(value, bool):
-            raise InputError(f"{origin}: include.{key} must be true or false, got {value!r}")
-        out[key] = value
-    return out
-
-
-def _thresholds(raw: object, origin: str) -> tuple[Threshold, ...]:
-    if raw is None:
-        return ()
-    example = "e.g. thresholds: [{on: actual, pct: 80}, {on: forecast, usd: 9500}]"
-    if not isinstance(raw, list):
-        raise InputError(f"{origin}: thresholds must be a list, {example}")
-    out = []
-    for i, item in enumerate(raw, start=1):
-        where = f"{origin}: thresholds item {i}"
-        if isinstance(item, dict) and True in item and "on" not in item:
-            item = {("on" if k is True else k): v for k, v in item.items()}  # YAML 1.1 reads on: as true
-        if not isinstance(item, dict) or set(item) - {"on", "pct", "usd"}:
-            raise InputError(f"{where}: expected on (actual or forecast) and pct or usd, {example}")
-        if item.get("on") not in ("actual", "forecast"):
-            raise InputError(f"{where}: on must be actual or forecast, got {item.get('on')!r}")
-        if ("pct" in item) == ("usd" in item):
-            raise InputError(f"{where}: give pct (of the budget) or usd, one of them")
-        if "pct" in item:
-            pct = _amount(item["pct"], f"{where}: pct")
-            if not 0 < pct <= 1000:
-                raise InputError(f"{where}: pct must be within 0..1000 %, got {pct:g}")
-            out.append(Threshold(str(item["on"]), pct=pct))
-        else:
-            out.append(Threshold(str(item["on"]), usd=_amount(item["usd"], f"{where}: usd")))
-    return tuple(out)
-
-
-def read_budget(path: str | Path) -> BudgetFile:
-    """Read and validate a budget file (see the module docstring)."""
-    path = Path(path)
-    origin = path.name
-    raw = load_yaml(read_text(path, "budget"), origin)
-    if not isinstance(raw, dict):
-        raise InputError(
-            f"{origin}: expected a mapping with monthly_usd or amount_usd (and optional filters)"
-        )
-    unknown = [k for k in raw if k not in KEYS]
-    if unknown:
-        raise InputError(f"{origin}: unknown key {unknown[0]!r}; valid keys: {', '.join(KEYS)}")
-    period = _choice(raw, "period", PERIODS, "monthly", origin)
-    if "monthly_usd" in raw and "amount_usd" in raw:
-        raise InputError(
-            f"{origin}: both monthly_usd ({raw['monthly_usd']}) and amount_usd ({raw['amount_usd']}); "
-            "give one: monthly_usd, the month's budget for the whole bill, or amount_usd, the period's"
-        )
-    if "monthly_usd" not in raw and "amount_usd" not in raw:
-        raise InputError(
-            f"{origin}: monthly_usd is required (the month's budget for the whole bill), or amount_usd "
-            "(the period's), one of them"
-        )
-    if "monthly_usd" in raw and period != "monthly":
-        raise InputError(f"{origin}: monthly_usd with period {period}: give amount_usd, the {period} budget")
-    key = "monthly_usd" if "monthly_usd" in raw else "amount_usd"
-    budgets: list[tuple[str, str, float]] = [("total", "total", _amount(raw[key], f"{origin}: {key}"))]
-    for name, scope in (
-        ("by_service", "service"),
-        ("by_usage_type", "usage_type"),
-        ("by_category", "category"),
-        ("by_account", "account"),
-        ("by_region", "region"),
-    ):
-        budgets += [(scope, n, a) for n, a in _named_amounts(raw.get(name), name, origin)]
-    budgets += _tag_amounts(raw.get("by_tag"), origin)
-    alerts = raw.get("alert_pct") or []
-    if not isinstance(alerts, list):
-        raise InputError(f"{origin}: alert_pct must be a list of percentages, e.g. [80, 100]")
-    pcts = tuple(float(finite_decimal(a, f"{origin}: alert_pct", minimum=0)) for a in alerts)
-    if any(not 0 < t <= 1000 for t in pcts):
-        raise InputError(f"{origin}: alert_pct values must be within 0..1000 %, got {list(pcts)}")
-    cost_type = _choice(raw, "cost_type", tuple(COST_TYPES), "unblended", origin)
-    return BudgetFile(
-        budgets=tuple(budgets),
-        alert_pct=tuple(sorted(pcts)),
-        origin=origin,
-        period=period,
-        fiscal_year_start=_fiscal_start(raw.get("fiscal_year_start", 1), origin),
-        cost_type=cost_type,
-        include=_include(raw.get("include"), origin),
-        thresholds=_thresholds(raw.get("thresholds"), origin),
-    )
-
-
-def period_months(month: str, period: str, fiscal_year_start: int = 1) -> list[str]:
-    """The months of the ``period`` (monthly, quarterly, annual) that holds ``month``, with
-    quarters and years starting at month ``fiscal_year_start``."""
-    this = pd.Period(month, "M")
-    length = PERIOD_MONTHS[period]
-    into = (this.month - fiscal_year_start) % 12 % length
-    first = this - into
-    return [(first + i).strftime("%Y-%m") for i in range(length)]
 
 
 def _cost_rows(budget: BudgetFile, actuals: Actuals) -> pd.DataFrame:
@@ -322,57 +90,6 @@ def _cost_rows(budget: BudgetFile, actuals: Actuals) -> pd.DataFrame:
             )
         rows = rows.assign(unblended_cost=rows[column])
     return rows
-
-
-def _scoped_rows(rows: pd.DataFrame, scope: str, name: str, budget_file: str) -> pd.DataFrame:
-    """The rows a budget counts: every row, a service's, usage type's, model category's,
-    account's or tag value's."""
-    from costmodel.usage_types import split_region, strip_region_prefix
-
-    if scope == "total":
-        return rows
-    if scope == "service":
-        if name not in set(rows["service"]):
-            services = ", ".join(sorted(set(rows["service"]) - {""}))
-            raise InputError(
-                f"{budget_file}: by_service {name!r} is not a service on the bill; services: {services}"
-            )
-        return rows.loc[rows["service"] == name]
-    if scope == "usage_type":
-        code, base_name = split_region(name)
-        if code:  # that region's only; us-east-1's older usage types carry no prefix
-            picked = (rows["usage_type"] == name) | ((code == "USE1") & (rows["usage_type"] == base_name))
-        else:  # no prefix: every region's
-            picked = rows["usage_type"].map(strip_region_prefix) == name
-        if not picked.any():
-            raise InputError(f"{budget_file}: by_usage_type {name!r} is not a usage type on the bill")
-        return rows.loc[picked]
-    if scope == "account":
-        if name not in set(rows["account"]):
-            accounts = ", ".join(sorted(set(rows["account"]) - {""}))
-            raise InputError(
-                f"{budget_file}: by_account {name!r} is not an account of the line items; "
-                f"accounts: {accounts}"
-            )
-        return rows.loc[rows["account"] == name]
-    if scope == "region":
-        return region_rows(rows, name, budget_file)
-    if scope.startswith(TAG_PREFIX):
-        values = rows[scope].replace("", UNTAGGED)
-        if name not in set(values):
-            raise InputError(
-                f"{budget_file}: by_tag {scope[len(TAG_PREFIX) :]}: {name!r} is not a value of that tag in "
-                f"the line items; values: {', '.join(sorted(set(values)))}"
-            )
-        return rows.loc[values == name]
-    from costmodel import categories
-
-    known = (set(categories.ALL) | set(rows["category"])) - {""}  # "" marks rows in no category
-    if name not in known:
-        raise InputError(
-            f"{budget_file}: by_category {name!r} is not a model category; known: {', '.join(sorted(known))}"
-        )
-    return rows.loc[rows["category"] == name]
 
 
 def _with_categories(
@@ -443,7 +160,7 @@ def evaluate(
     table = []
     for scope, name, amount in budget.budgets:
         _refuse_a_scope_left_out(budget, scope, name, actuals.rows, rows)
-        scoped = _scoped_rows(rows, scope, name, budget.origin)
+        scoped = scoped_rows(rows, scope, name, budget.origin)
         by_month = scoped.groupby("month")["unblended_cost"].sum()
         if scope == "total" and plain:  # the file's own control totals: money conserved
             by_month = bill["actual"]
@@ -456,8 +173,31 @@ def evaluate(
         else:
             expected += scope_later_months(scoped, history, at, days, later, month_total, actuals.origin)
         why = unknown_reason(scoped, at, days, rest, history, later) if math.isnan(expected) else None
-        table.append(_row(budget, scope, name, amount, actual, expected, months, at.in_progress, why))
+        row = _row(budget, scope, name, amount, actual, expected, months, at.in_progress, why)
+        credits = credits_beside_usage_type(rows, scoped, so_far) if scope == "usage_type" else None
+        table.append(row | _credits_left_out(credits, so_far))
     return month, pd.DataFrame(table)
+
+
+def _credits_left_out(credits: dict[str, float] | None, so_far: list[str]) -> dict:
+    """A usage type budget's ``credits_left_out`` [USD] (None for other scopes: they count
+    them) and ``credits_note``, what the text says of them ('' when there are none)."""
+    from costmodel.output import money
+
+    if credits is None:
+        return {"credits_left_out": None, "credits_note": ""}
+    total = sum(credits.values())
+    if not credits or round(total, 2) == 0:
+        return {"credits_left_out": total, "credits_note": ""}
+    span = so_far[0] if len(so_far) == 1 else f"{so_far[0]}..{so_far[-1]}"
+    services = "; ".join(
+        f"{service} had {money(amount)} of them in {span}" for service, amount in credits.items()
+    )
+    return {
+        "credits_left_out": total,
+        "credits_note": "counts no credit or refund (Cost Explorer bills them by service, without a usage "
+        f"type): {services}; a by_service budget counts them",
+    }
 
 
 def _data_end_inside_a_day(actuals: Actuals, month: str) -> pd.Timestamp | None:
@@ -525,8 +265,9 @@ def _row(
     in_progress: bool,
     why_unknown: str | None = None,
 ) -> dict:
+    thresholds = budget.thresholds_of(scope, name)
     crossed = []
-    for threshold in budget.all_thresholds:
+    for threshold in thresholds:
         value = actual if threshold.on == "actual" else expected
         level = threshold.amount(amount)
         # AWS Budgets' notifications compare with GREATER_THAN: spend at the threshold is not over it
@@ -534,7 +275,7 @@ def _row(
         crossed.append(
             {"on": threshold.on, "pct": threshold.pct, "usd": threshold.usd, "amount": level, "crossed": hit}
         )
-    labels = [t.label for t, c in zip(budget.all_thresholds, crossed, strict=True) if c["crossed"]]
+    labels = [t.label for t, c in zip(thresholds, crossed, strict=True) if c["crossed"]]
     return {
         "name": name if scope != "total" else "total bill",
         "scope": scope,

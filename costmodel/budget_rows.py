@@ -1,6 +1,7 @@
 """Which rows a budget counts, beside :mod:`costmodel.budget`: what ``include`` leaves out
-(credits, refunds, tax, support and, as AWS Budgets' IncludeUpfront / IncludeRecurring, a
-reservation's upfront and recurring fees) and a region's rows (AWS Budgets' Region filter)."""
+(credits, refunds, tax, support, discounts and, as AWS Budgets' IncludeUpfront /
+IncludeRecurring, a reservation's upfront and recurring fees) and a scope's rows (a service's,
+usage type's, ..., a region's as AWS Budgets' Region filter)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import pandas as pd
 
 from costmodel import record_types
 from costmodel.actuals.controls import MAY_NET_CREDITS, other_group_keys
+from costmodel.actuals.series import LINE_ITEM_TYPE
+from costmodel.constants import TAG_PREFIX, UNTAGGED
 from costmodel.errors import InputError
 
 if TYPE_CHECKING:
-    from costmodel.budget import BudgetFile
+    from costmodel.budget_file import BudgetFile
 
 
 def _reservation_fees(rows: pd.DataFrame, budget: BudgetFile, origin: str) -> pd.Series:
@@ -57,7 +60,30 @@ def included(rows: pd.DataFrame, budget: BudgetFile, origin: str) -> pd.Series:
         keep &= (rows["record_type"] != record_types.TAX) & (rows["service"] != record_types.TAX_SERVICE)
     if not include["support"]:
         keep &= ~rows["service"].str.startswith("AWS Support")
+    if not include["discounts"]:
+        keep &= ~_discounts(rows, budget, origin)
     return keep
+
+
+def _discounts(rows: pd.DataFrame, budget: BudgetFile, origin: str) -> pd.Series:
+    """Which rows are discounts (AWS Budgets' IncludeDiscount): line items by their line item
+    type (CUR ``EdpDiscount``, ``PrivateRateDiscount``, ``BundledDiscount``, ``SppDiscount``,
+    ``DistributorDiscount``, ``Discount``: every type ending in Discount, never
+    ``DiscountedUsage``, a reservation's usage); Cost Explorer rows by their RECORD_TYPE, or the
+    file is refused when it was not grouped by it (fetch-actuals groups usage by SERVICE and
+    USAGE_TYPE: a discount is netted into the usage it discounts)."""
+    if LINE_ITEM_TYPE in rows:
+        return rows[LINE_ITEM_TYPE].fillna("").astype(str).map(record_types.is_discount)
+    untold = rows.loc[rows["record_type"] == ""]
+    if not untold.empty:
+        first = untold.iloc[0]
+        raise InputError(
+            f"{budget.origin}: include (discounts: false) needs each charge's RECORD_TYPE, which {origin} "
+            f"does not give ({first['month']}, {first['service']} {first['usage_type']}): a discount "
+            "would be netted into the usage it discounts; give a Cost Explorer file grouped by "
+            "RECORD_TYPE, or line items (--cur)"
+        )
+    return rows["record_type"].map(record_types.is_discount)
 
 
 def _refuse_credits_netted_in(rows: pd.DataFrame, budget: BudgetFile, origin: str) -> None:
@@ -93,7 +119,7 @@ def region_rows(rows: pd.DataFrame, name: str, budget_file: str) -> pd.DataFrame
     )
 
 
-__all__ = ["included", "region_rows"]
+__all__ = ["credits_beside_usage_type", "included", "region_rows", "scoped_rows"]
 
 
 def refuse_categories_without_usage_types(rows: pd.DataFrame, budget_file: str, origin: str) -> None:
@@ -114,3 +140,71 @@ def refuse_categories_without_usage_types(rows: pd.DataFrame, budget_file: str, 
         "read $0; fetch it grouped by SERVICE and USAGE_TYPE (costmodel fetch-actuals does), or give "
         "line items (--cur, --focus)"
     )
+
+
+def scoped_rows(rows: pd.DataFrame, scope: str, name: str, budget_file: str) -> pd.DataFrame:
+    """The rows a budget counts: every row, a service's, usage type's, model category's,
+    account's or tag value's."""
+    from costmodel.usage_types import split_region, strip_region_prefix
+
+    if scope == "total":
+        return rows
+    if scope == "service":
+        if name not in set(rows["service"]):
+            services = ", ".join(sorted(set(rows["service"]) - {""}))
+            raise InputError(
+                f"{budget_file}: by_service {name!r} is not a service on the bill; services: {services}"
+            )
+        return rows.loc[rows["service"] == name]
+    if scope == "usage_type":
+        code, base_name = split_region(name)
+        if code:  # that region's only; us-east-1's older usage types carry no prefix
+            picked = (rows["usage_type"] == name) | ((code == "USE1") & (rows["usage_type"] == base_name))
+        else:  # no prefix: every region's
+            picked = rows["usage_type"].map(strip_region_prefix) == name
+        if not picked.any():
+            raise InputError(f"{budget_file}: by_usage_type {name!r} is not a usage type on the bill")
+        return rows.loc[picked]
+    if scope == "account":
+        if name not in set(rows["account"]):
+            accounts = ", ".join(sorted(set(rows["account"]) - {""}))
+            raise InputError(
+                f"{budget_file}: by_account {name!r} is not an account of the line items; "
+                f"accounts: {accounts}"
+            )
+        return rows.loc[rows["account"] == name]
+    if scope == "region":
+        return region_rows(rows, name, budget_file)
+    if scope.startswith(TAG_PREFIX):
+        values = rows[scope].replace("", UNTAGGED)
+        if name not in set(values):
+            raise InputError(
+                f"{budget_file}: by_tag {scope[len(TAG_PREFIX) :]}: {name!r} is not a value of that tag in "
+                f"the line items; values: {', '.join(sorted(set(values)))}"
+            )
+        return rows.loc[values == name]
+    from costmodel import categories
+
+    known = (set(categories.ALL) | set(rows["category"])) - {""}  # "" marks rows in no category
+    if name not in known:
+        raise InputError(
+            f"{budget_file}: by_category {name!r} is not a model category; known: {', '.join(sorted(known))}"
+        )
+    return rows.loc[rows["category"] == name]
+
+
+def credits_beside_usage_type(
+    counted: pd.DataFrame, scoped: pd.DataFrame, months: list[str]
+) -> dict[str, float]:
+    """The credits and refunds [USD] of ``months`` that a usage type budget cannot count, by
+    service: those of the services its usage type is billed under. Cost Explorer bills them by
+    service, without a usage type (fetch-actuals groups them by RECORD_TYPE and SERVICE; line
+    items are read the same way), so no usage type filter can tell which usage they credit;
+    a service budget counts them."""
+    one_off = counted.loc[
+        counted["record_type"].isin(record_types.ONE_OFF)
+        & counted["service"].isin(set(scoped["service"]))
+        & counted["month"].isin(months)
+    ]
+    by_service = one_off.groupby("service", sort=True)["unblended_cost"].sum()
+    return {str(service): float(amount) for service, amount in by_service.items()}

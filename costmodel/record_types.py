@@ -19,3 +19,11 @@ UPFRONT_FEES = ("SavingsPlanUpfrontFee", "Upfront reservation fee")
 RECURRING_FEES = ("RIFee", "SavingsPlanRecurringFee", "Recurring reservation fee")
 # the usage type of a reservation's fees, upfront and recurring alike (HeavyUsage:m5.large)
 RESERVATION_FEE_USAGE = "HeavyUsage"
+
+
+def is_discount(kind: str) -> bool:
+    """Whether a CUR line item type or a Cost Explorer RECORD_TYPE is a discount (AWS Budgets'
+    IncludeDiscount): ``EdpDiscount``, ``PrivateRateDiscount``, ``BundledDiscount``,
+    ``SppDiscount``, ``DistributorDiscount``, ``Discount`` and the console's names ("Bundled
+    Discount"), each ending in Discount; ``DiscountedUsage`` is a reservation's usage, no discount."""
+    return kind.strip().lower().endswith("discount")

@@ -69,7 +69,7 @@ def test_the_exports_region_column_names_the_region_of_a_usage_type_without_pref
 
 def test_a_row_without_a_region_falls_back_to_the_usage_type_prefix():
     from costmodel.actuals.controls import TIDY_COLUMNS, Actuals
-    from costmodel.anomalies import _usage_rows
+    from costmodel.anomaly_series import usage_rows as _usage_rows
 
     day = pd.Timestamp("2026-01-01")
     rows = pd.DataFrame(

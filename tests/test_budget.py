@@ -144,6 +144,7 @@ def test_credits_and_tax_can_be_left_out(tmp_path):
         "support": True,
         "upfront": True,
         "recurring": True,
+        "discounts": True,
     }
 
 
@@ -290,11 +291,15 @@ def test_a_charge_billed_on_the_first_is_not_a_daily_rate(tmp_path):
             "monthly_usd: 100\ncost_type: blended\n",
             "cost_type must be one of unblended, amortized, net_amortized",
         ),
-        ("monthly_usd: 100\ninclude: {discounts: false}\n", "include has unknown key 'discounts'"),
+        # AWS Budgets' IncludeOtherSubscription is not offered
+        (
+            "monthly_usd: 100\ninclude: {other_subscription: false}\n",
+            "include has unknown key 'other_subscription'",
+        ),
         ("monthly_usd: 100\ninclude: {tax: no-thanks}\n", "include.tax must be true or false"),
         (
             "monthly_usd: 100\ninclude: false\n",
-            "include must map credits, refunds, tax, support, upfront, recurring to true or false",
+            "include must map credits, refunds, tax, support, upfront, recurring, discounts to true or false",
         ),
         ("monthly_usd: 100\nthresholds: [{on: actual}]\n", "give pct (of the budget) or usd"),
         ("monthly_usd: 100\nthresholds: [{on: spend, pct: 80}]\n", "on must be actual or forecast"),

@@ -495,3 +495,24 @@ def test_an_as_of_after_the_data_warns_that_the_budget_is_read_at_the_data_s_las
     assert "the data ends 2026-03-31, 30 days before --as-of 2026-05-01" in err
     _code, _out, err = run("budget", "--budget", text, "--actuals", monthly, "--as-of", "2026-04-01")
     assert err == ""  # nothing of April could be in it yet
+
+
+def test_a_focus_table_behind_athena_is_refused_to_leave_out_refunds_or_discounts(tmp_path):
+    """--athena names a table, not a format: its columns tell FOCUS, and a FOCUS table cannot
+    leave out refunds or discounts whichever option gave it (before, only --focus was refused,
+    and a FOCUS table on Athena left out nothing without saying so)."""
+    import argparse
+
+    from costmodel.budget import read_budget
+    from costmodel.cli.budget import _refuse_what_line_items_cannot_give
+    from costmodel.errors import InputError
+
+    for key in ("refunds", "discounts"):
+        budget = read_budget(_budget(tmp_path, f"monthly_usd: 1000\ninclude: {{{key}: false}}\n"))
+        behind_athena = argparse.Namespace(athena="cur.focus_export", line_item_schema="focus")
+        with pytest.raises(InputError, match=f"include.{key} false cannot be applied to a FOCUS export"):
+            _refuse_what_line_items_cannot_give(behind_athena, budget)
+        # the same table in CUR 2.0's columns can tell them: not refused
+        _refuse_what_line_items_cannot_give(
+            argparse.Namespace(athena="cur.cur2", line_item_schema="cur2"), budget
+        )

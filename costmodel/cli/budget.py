@@ -20,13 +20,23 @@ if TYPE_CHECKING:
 
 
 def _refuse_what_line_items_cannot_give(args: argparse.Namespace, budget: BudgetFile) -> None:
-    """Refuse a budget setting the line items given cannot honour (rather than ignore it)."""
-    if getattr(args, "focus", None) and not budget.include["refunds"]:
+    """Refuse a budget setting the line items given cannot honour (rather than ignore it):
+    a FOCUS export, given by --focus or found behind --athena (its columns tell)."""
+    focus = getattr(args, "line_item_schema", None) == "focus"
+    if focus and not budget.include["refunds"]:
         # FOCUS's ChargeCategory has no refund: leaving refunds out would leave out nothing
         raise InputError(
             f"{budget.origin}: include.refunds false cannot be applied to a FOCUS export: its "
             "ChargeCategory has no refund (a refund is a Credit or Adjustment charge there); "
             "leave refunds in, or give --cur or --actuals"
+        )
+    if focus and not budget.include["discounts"]:
+        # FOCUS's ChargeCategory has no discount either: a negotiated discount is in the cost
+        # columns (BilledCost below ListCost) or a Credit charge, so none could be left out
+        raise InputError(
+            f"{budget.origin}: include.discounts false cannot be applied to a FOCUS export: its "
+            "ChargeCategory has no discount (a discount is in the cost columns or a Credit charge); "
+            "leave discounts in, or give --cur, or a Cost Explorer file grouped by RECORD_TYPE"
         )
 
 
@@ -35,7 +45,6 @@ def cmd_budget(args: argparse.Namespace) -> int:
     from costmodel.inputs import parse_month
 
     budget = read_budget(sample(SAMPLE_BUDGET, args.budget))
-    _refuse_what_line_items_cannot_give(args, budget)
     actuals = _actuals(
         args,
         by_dimension=budget.needs_line_items,
@@ -44,6 +53,7 @@ def cmd_budget(args: argparse.Namespace) -> int:
         net_amortized=budget.cost_type == "net_amortized",
         reservation_fees=not (budget.include["upfront"] and budget.include["recurring"]),
     )
+    _refuse_what_line_items_cannot_give(args, budget)
     needs_arch = any(scope == "category" for scope, _, _ in budget.budgets)
     month = parse_month(args.month, "--month") if args.month else None
     if month is None:  # a --month given is read whatever --as-of says
@@ -68,13 +78,13 @@ def cmd_budget(args: argparse.Namespace) -> int:
                 "in_progress": in_progress,
                 "budgets": [
                     {**row, "thresholds": [{k: _plain(v) for k, v in t.items()} for t in row["thresholds"]]}
-                    for row in records(table)
+                    for row in records(table.drop(columns="credits_note"))
                 ],
                 "alert_pct": list(budget.alert_pct),
             }
         )
     elif args.format == "csv":
-        write_csv(table.drop(columns="thresholds"))
+        write_csv(table.drop(columns=["thresholds", "credits_note"]))
     else:
         span = table["period"].iloc[0]
         what = f"{budget.period} {span}, " if budget.period != "monthly" else ""
@@ -86,12 +96,22 @@ def cmd_budget(args: argparse.Namespace) -> int:
             print(f"left out: {', '.join(left_out)}")
         if in_progress:
             print(f"{month} is in progress: the actual is month to date, not the month's bill")
-        print(table_text(table.drop(columns=["in_progress", "thresholds", "period", "unknown_reason"])))
+        hidden = ["in_progress", "thresholds", "period", "unknown_reason", "credits_left_out", "credits_note"]
+        print(table_text(table.drop(columns=hidden)))
         print("\n" + VERDICTS[worst_status(table)])
         # each budget's own reason: the verdict above is the worst status's, and an "over"
         # elsewhere in the file would otherwise hide why this one cannot be checked
         for row in table.loc[table["unknown_reason"].notna()].itertuples():
             print(f"forecast unknown: {row.name}: {row.unknown_reason}")
+        if budget.whole_bill_only:
+            labels = ", ".join(t.label for t in budget.whole_bill_only)
+            print(
+                f"note: the file's thresholds in dollars ({labels}) are the whole bill's; a scoped budget "
+                "takes the file's pct ones, or its own given as {amount_usd: X, thresholds: [...]}"
+            )
+        # a usage type budget cannot count the credits of its service: said, not left silent
+        for row in table.loc[table["credits_note"] != ""].itertuples():
+            print(f"note: by_usage_type {row.name} {row.credits_note}")
         crossed = table.loc[table["alerts"] != ""]
         for row in crossed.itertuples():
             print(f"threshold crossed: {row.name}: {row.alerts}")

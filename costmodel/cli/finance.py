@@ -51,6 +51,7 @@ def _actuals(
         from costmodel.lineitems.dimensions import daily_by_dimension
 
         source, athena = found
+        args.line_item_schema = source.schema.name  # a FOCUS table behind --athena is FOCUS too
         actuals = (
             daily_by_dimension(source, athena, tag_keys, require_tags, net_amortized, reservation_fees)
             if by_dimension or net_amortized or reservation_fees
