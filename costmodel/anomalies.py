@@ -24,8 +24,9 @@ flagged one rose (the work moved, :mod:`costmodel.anomaly_moves`) at its level b
 value's, largest first), ``status`` (``open`` when it runs to the last day of the data, else
 ``closed``) and ``planned``. A
 **planned** change (``--planned FILE`` or the ``--change`` calendar) covers its service
-(and usage type, when named) for :data:`PLANNED_DAYS` days from its start: what is flagged
-there is a planned event, never an alarm. Thresholds on the total impact
+(and usage type, and region, when named) for
+:data:`~costmodel.anomaly_planned.PLANNED_DAYS` days from its start: what is flagged there is
+a planned event, never an alarm. Thresholds on the total impact
 (``min_impact_usd``, ``min_impact_pct``; both must hold when both are given) keep the
 events worth an alert, as an alert subscription does.
 """
@@ -42,7 +43,7 @@ from costmodel.actuals.series import KEY
 from costmodel.anomaly_events import cause_tags, events_of, top_cause
 from costmodel.anomaly_moves import Moves
 from costmodel.anomaly_news import already_reported
-from costmodel.anomaly_planned import Planned, planned_from_changes, read_planned
+from costmodel.anomaly_planned import Planned, planned_from_changes, planned_mask, read_planned
 from costmodel.anomaly_rules import (
     MIN_CHARGE_MONTHS,
     MIN_RATIO,
@@ -65,7 +66,6 @@ from costmodel.errors import InputError, closest
 
 MIN_USD = 2.0  # the smallest excess over the expected day worth a reviewer's time [USD]
 STEP_GAP_DAYS = 7  # days without a step day that part two steps of one series
-PLANNED_DAYS = 28  # days a planned change covers: until four weeks of history hold its new level
 COLUMNS = ["date", "service", "usage_type", "actual", "expected", "score", "explanation"]
 METHOD = (
     f"each series' daily cost against the median of the same weekday over the previous {WEEKS} weeks "
@@ -187,7 +187,7 @@ def detect(
     frame = pd.DataFrame(found, columns=[*columns, "explanation", "ratio", "kind", *tags])
     frame["date"] = pd.to_datetime(frame["date"])
     frame = frame.sort_values(["date", "score"], ascending=[True, False], ignore_index=True)
-    frame["planned"] = _planned_mask(frame, planned or [])
+    frame["planned"] = planned_mask(frame, planned or [])
     first = days[7 * WEEKS] if len(days) > 7 * WEEKS else None
     moves = Moves(table, usual, frame, min_usd)  # gathers the notes of the events a move undid
     events = events_of(
@@ -234,24 +234,6 @@ def _whole_months_before(first_day: pd.Timestamp, first_billed: pd.Timestamp) ->
     return min(max(months, 0), MIN_CHARGE_MONTHS)
 
 
-def _planned_mask(frame: pd.DataFrame, planned: list[Planned]) -> pd.Series:
-    """Which flagged series-days a planned change covers."""
-    from costmodel.usage_types import strip_region_prefix
-
-    mask = pd.Series(False, index=frame.index)
-    if frame.empty:
-        return mask
-    base = frame["usage_type"].map(strip_region_prefix)
-    for plan in planned:
-        start = pd.Timestamp(plan.start)
-        covered = (frame["date"] >= start) & (frame["date"] < start + pd.Timedelta(days=PLANNED_DAYS))
-        covered &= frame["service"] == plan.service
-        if plan.usage_type:
-            covered &= base == strip_region_prefix(plan.usage_type)
-        mask |= covered
-    return mask
-
-
 def _steps_frame(steps: list[tuple], planned: list[Planned], tags: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame(steps, columns=["date", *SERIES, *tags, "before", "after"])
     frame["date"] = pd.to_datetime(frame["date"])
@@ -262,7 +244,7 @@ def _steps_frame(steps: list[tuple], planned: list[Planned], tags: list[str]) ->
     frame = frame.sort_values([*series, "date"], kind="stable", ignore_index=True)
     gap = frame.groupby(series)["date"].diff() > pd.Timedelta(days=STEP_GAP_DAYS)
     frame = frame.groupby([*series, gap.groupby([frame[c] for c in series]).cumsum()], as_index=False).first()
-    frame["planned"] = _planned_mask(frame, planned) if len(frame) else pd.Series(dtype=bool)
+    frame["planned"] = planned_mask(frame, planned) if len(frame) else pd.Series(dtype=bool)
     return frame.sort_values("date", ignore_index=True)
 
 

@@ -7,19 +7,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from costmodel.errors import InputError
+
+PLANNED_DAYS = 28  # days a planned change covers: until four weeks of history hold its new level
 
 
 @dataclass(frozen=True)
 class Planned:
     """A planned change: from day ``start`` (YYYY-MM-DD), ``service`` (and ``usage_type``
-    without region prefix, '' for all of the service's) may move; not an anomaly."""
+    without region prefix, '' for all of the service's; in ``region`` only, when it names
+    one) may move; not an anomaly."""
 
     start: str
     service: str
     usage_type: str = ""
     note: str = ""
     where: str = ""  # "FILE, item N" for a planned-events file's ('' from the --change calendar)
+    region: str = ""  # '' every region's (as a budget's unprefixed usage type); else as line_key names it
+
+
+def region_named(usage_type: str) -> str:
+    """The region a usage type's prefix names (``USW2-...``: us-west-2), '' when it has none:
+    as in a budget, an unprefixed name (``BoxUsage:c5.2xlarge``) means every region's."""
+    from costmodel.reconcile.mapping import line_key
+    from costmodel.usage_types import split_region
+
+    return line_key(usage_type)[0] if split_region(usage_type)[0] else ""
 
 
 def read_planned(path: str | Path) -> list[Planned]:
@@ -50,23 +65,50 @@ def read_planned(path: str | Path) -> list[Planned]:
             raise InputError(f"{where}: start (YYYY-MM-DD) and service (as on the bill) are required")
         start = str(parse_day(item["start"], f"{where}: start").date())
         usage_type, note = str(item.get("usage_type") or ""), str(item.get("note") or "")
-        out.append(Planned(start, str(item["service"]), usage_type, note, where))
+        out.append(Planned(start, str(item["service"]), usage_type, note, where, region_named(usage_type)))
     return out
 
 
 def planned_from_changes(changes: list, arch: object, catalog: object = None) -> list[Planned]:
     """The ``--change`` calendar as planned changes: each change covers the services (and
-    usage types) its what-if moves in the architecture file, from its first day."""
+    usage types, in the architecture's region) its what-if moves in the architecture file
+    with the earlier changes made, from its first day: four nodes after a move to c5.4xlarge
+    are c5.4xlarge nodes."""
     from costmodel.known_changes import _moved
 
     out = []
-    for change in changes:
-        moved = _moved(arch, change.changes, catalog)  # type: ignore[arg-type]
-        for service, base in dict.fromkeys(zip(moved["service"], moved["base"], strict=True)):
-            out.append(
-                Planned(change.start, str(service), str(base), f"--change {change.start}: {change.changes}")
-            )
+    current = arch
+    for change in sorted(changes, key=lambda c: c.start):
+        moved = _moved(current, change.changes, catalog)  # type: ignore[arg-type]
+        lines = zip(moved["service"], moved["region"], moved["base"], strict=True)
+        for service, region, base in dict.fromkeys(lines):
+            note = f"--change {change.start}: {change.changes}"
+            out.append(Planned(change.start, str(service), str(base), note, region=str(region)))
+        current = current.with_changes(change.changes)  # type: ignore[attr-defined]
     return out
 
 
-__all__ = ["Planned", "planned_from_changes", "read_planned"]
+def planned_mask(frame: pd.DataFrame, planned: list[Planned]) -> pd.Series:
+    """Which flagged series-days a planned change covers (in its region only, when it names
+    one: a planned us-east-1 node never hides an unplanned one in us-west-2)."""
+    from costmodel.reconcile.mapping import line_key
+    from costmodel.usage_types import strip_region_prefix
+
+    mask = pd.Series(False, index=frame.index)
+    if frame.empty:
+        return mask
+    keys = frame["usage_type"].fillna("").astype(str).map(line_key)
+    region, base = keys.str[0], keys.str[1]
+    for plan in planned:
+        start = pd.Timestamp(plan.start)
+        covered = (frame["date"] >= start) & (frame["date"] < start + pd.Timedelta(days=PLANNED_DAYS))
+        covered &= frame["service"] == plan.service
+        if plan.usage_type:
+            covered &= base == strip_region_prefix(plan.usage_type)
+        if plan.region:
+            covered &= region == plan.region
+        mask |= covered
+    return mask
+
+
+__all__ = ["PLANNED_DAYS", "Planned", "planned_from_changes", "planned_mask", "read_planned"]

@@ -93,12 +93,13 @@ class SizedChange:
 
 @dataclass(frozen=True)
 class Billed:
-    """What runs today by (service, usage type without region prefix): quantity per 730-h
-    month in the bill's units, the unit, and the quantity per calendar month (what a GB-Mo
-    line is: a whole month of 1,000 GB is 1,000 GB-Mo, whatever its hours); and where that
-    was read (``period``)."""
+    """What runs today by (service, region, usage type without region prefix): quantity per
+    730-h month in the bill's units, the unit, and the quantity per calendar month (what a
+    GB-Mo line is: a whole month of 1,000 GB is 1,000 GB-Mo, whatever its hours); and where
+    that was read (``period``). The region is the usage type's prefix (none: us-east-1), so
+    nodes in us-west-2 are never counted as the us-east-1 architecture's."""
 
-    quantity: dict[tuple[str, str], tuple[float, str, float]] = field(default_factory=dict)
+    quantity: dict[tuple[str, str, str], tuple[float, str, float]] = field(default_factory=dict)
     period: str = ""
     data_end: pd.Timestamp | None = None  # the last day of data (inclusive)
 
@@ -108,7 +109,7 @@ def billed_today(actuals: Actuals) -> Billed:
     daily data, else the last complete month, per 730-h month (usage rows only)."""
     from costmodel import record_types
     from costmodel.actuals.series import monthly_bill
-    from costmodel.usage_types import strip_region_prefix
+    from costmodel.reconcile.mapping import line_key
 
     rows = actuals.rows.loc[~actuals.rows["record_type"].isin(record_types.NOT_USAGE)]
     data_end = actuals.rows["period_end"].max() - pd.Timedelta(days=1)
@@ -126,12 +127,12 @@ def billed_today(actuals: Actuals) -> Billed:
         recent = rows.loc[rows["month"] == month]
         hours = pd.Period(month, "M").days_in_month * 24
         period = month
-    base = recent["usage_type"].map(strip_region_prefix)
+    keys = recent["usage_type"].map(line_key)
     # each row's quantity over its own month's hours: a GB-Mo line's monthly quantity
     month_hours = recent["period_start"].dt.days_in_month * 24
-    grouped = recent.assign(base=base, month_share=recent["usage_quantity"] * month_hours).groupby(
-        ["service", "base"]
-    )
+    grouped = recent.assign(
+        region=keys.str[0], base=keys.str[1], month_share=recent["usage_quantity"] * month_hours
+    ).groupby(["service", "region", "base"])
     quantity = {
         key: (
             float(frame["usage_quantity"].sum()) * HOURS_PER_MONTH / hours,
@@ -146,18 +147,22 @@ def billed_today(actuals: Actuals) -> Billed:
 
 def _lines(arch: Architecture, catalog: PriceCatalog | None) -> pd.DataFrame:
     from costmodel.estimation import estimate
-    from costmodel.usage_types import strip_region_prefix
+    from costmodel.reconcile.mapping import line_key
 
     items = estimate(arch, catalog)
-    items = items.assign(base=items["usage_type"].map(strip_region_prefix))
-    return items.groupby(["service", "base", "unit"], as_index=False)[["quantity", "monthly_cost"]].sum()
+    # keyed as the bill's rows are (the region from the usage type's prefix)
+    keys = items["usage_type"].map(line_key)
+    items = items.assign(region=keys.str[0], base=keys.str[1])
+    columns = ["service", "region", "base", "unit"]
+    return items.groupby(columns, as_index=False)[["quantity", "monthly_cost"]].sum()
 
 
 def _moved(arch: Architecture, changes: dict, catalog: PriceCatalog | None) -> pd.DataFrame:
     """The file's lines before and after ``changes``: quantity and cost moved [per 730 h]."""
     before = _lines(arch, catalog)
     after = _lines(arch.with_changes(changes), catalog)
-    table = before.merge(after, on=["service", "base", "unit"], how="outer", suffixes=("_before", "_after"))
+    keys = ["service", "region", "base", "unit"]
+    table = before.merge(after, on=keys, how="outer", suffixes=("_before", "_after"))
     table = table.fillna(0.0)
     table["cost_moved"] = table["monthly_cost_after"] - table["monthly_cost_before"]
     table["quantity_moved"] = table["quantity_after"] - table["quantity_before"]
@@ -172,10 +177,11 @@ def _per_month_share(moved: pd.DataFrame) -> float:
     return float(moved.loc[moved["unit"].str.endswith("-Mo"), "cost_moved"].sum()) / total
 
 
-def _billed_in_model_units(billed: Billed, service: str, base: str, model_unit: str) -> float | None:
+def _billed_in_model_units(billed: Billed, line: pd.Series) -> float | None:
     from costmodel.reconcile.mapping import quantity_factor
 
-    found = billed.quantity.get((service, base))
+    model_unit = str(line["unit"])
+    found = billed.quantity.get((str(line["service"]), str(line["region"]), str(line["base"])))
     if found is None:
         return None
     per_730_hours, unit, per_month = found
@@ -216,8 +222,8 @@ def size_change(
     # a kind (an instance type) is checked on the usage type it replaces: what runs today
     replaced = moved.loc[moved["cost_moved"] < 0] if not numeric else moved.iloc[:0]
     ref = replaced.iloc[0] if len(replaced) else moved.iloc[0]
-    service, base, unit = str(ref["service"]), str(ref["base"]), str(ref["unit"])
-    on_bill = _billed_in_model_units(billed, service, base, unit)
+    service, base = str(ref["service"]), str(ref["base"])
+    on_bill = _billed_in_model_units(billed, ref)
     file_cost = float(moved["cost_moved"].sum()) if new_value != file_value else 0.0
     sized = SizedChange(
         start, key, file_value, None, new_value, file_cost, base, "", billed.period, _per_month_share(moved)
@@ -231,15 +237,15 @@ def size_change(
         return _size_count(
             sized, where, old, new, on_bill, ref, float(moved["cost_moved"].sum()) / step, step
         )
-    return _size_kind(sized, where, on_bill, float(ref["quantity_before"]))
+    # the key may move part of its usage type (the primary's class, not the replicas' billed
+    # under the same InstanceUsage): the bill then cannot say which part differs from the file
+    shared = float(ref["quantity_after"]) > 1e-9
+    return _size_kind(sized, where, on_bill, float(ref["quantity_before"]), shared)
 
 
 def _on_bill(billed: Billed, lines: pd.DataFrame) -> bool:
     """Whether the bill shows any of the usage types of ``lines`` (the file's lines)."""
-    return any(
-        _billed_in_model_units(billed, str(line["service"]), str(line["base"]), str(line["unit"])) is not None
-        for _, line in lines.iterrows()
-    )
+    return any(_billed_in_model_units(billed, line) is not None for _, line in lines.iterrows())
 
 
 def _unchecked(
@@ -248,7 +254,7 @@ def _unchecked(
     """The note of a change the bill cannot check: the usage type is not on it, or the bill
     gives no quantity of any usage type (grouped by service or account only, or without
     UsageQuantity)."""
-    if any(usage_type for _, usage_type in billed.quantity):
+    if any(usage_type for _, _, usage_type in billed.quantity):
         why = f"{service} {base} is not on the bill ({billed.period or 'no complete month'})"
     else:  # grouped by service or account only, without UsageQuantity, or FOCUS without x_UsageType
         why = (
@@ -292,13 +298,25 @@ def _size_count(
     return replace(sized, billed_value=billed_value, monthly_difference=difference, note=note)
 
 
-def _size_kind(sized: SizedChange, where: str, on_bill: float, in_file: float) -> SizedChange:
+def _size_kind(
+    sized: SizedChange, where: str, on_bill: float, in_file: float, shared: bool = False
+) -> SizedChange:
     """A kind (an instance type) sized by how much of the usage type it replaces the bill
-    shows against the file."""
+    shows against the file. When the key moves only part of that usage type (``shared``),
+    a bill that differs from the file cannot say whether the part moved differs: priced
+    from the file, said so."""
     ratio = on_bill / in_file if in_file else math.nan
     if not math.isfinite(ratio) or ratio <= AGREE:
         note = f"{where}: the bill shows no {sized.usage_type} ({sized.billed_from}): replaced, nothing added"
         return replace(sized, billed_value=0.0, monthly_difference=0.0, note=note)
+    if shared and abs(ratio - 1) > AGREE:
+        note = (
+            f"{where}: the bill shows {ratio:.2f} x the file's {sized.usage_type} ({sized.billed_from}), "
+            f"which {sized.key} moves only part of (other instances bill the same usage type): the bill "
+            f"cannot say which part differs, so priced from the file: "
+            f"{money(sized.monthly_difference)} a month"
+        )
+        return replace(sized, billed_value=ratio, note=note)
     difference = sized.monthly_difference * ratio
     note = (
         f"{where}: {money(difference)} a month"
@@ -321,7 +339,7 @@ def size_changes(
     _check_each_key_once_a_day(changes)
     sized: list[SizedChange] = []
     current = arch
-    moved_so_far: dict[tuple[str, str], SizedChange] = {}
+    moved_so_far: dict[tuple[str, str, str], SizedChange] = {}
     keys = [(c.start, key, value) for c in changes for key, value in c.changes.items()]
     for start, key, value in sorted(keys, key=lambda item: (item[0], _number(item[2]) is None)):
         moves = _usage_types_moved(current, key, value, catalog)
@@ -352,8 +370,8 @@ def _check_each_key_once_a_day(changes: list[Change]) -> None:
 
 def _usage_types_moved(
     arch: Architecture, key: str, value: object, catalog: PriceCatalog | None
-) -> set[tuple[str, str]]:
-    """The (service, usage type) lines ``key = value`` moves in ``arch`` (none when unchanged)."""
+) -> set[tuple[str, str, str]]:
+    """The (service, region, usage type) lines ``key = value`` moves in ``arch`` (none when unchanged)."""
     from costmodel.architecture.editing import check_key
 
     try:
@@ -363,7 +381,8 @@ def _usage_types_moved(
     if arch.get(key) == value:
         return set()
     moved = _moved(arch, {key: value}, catalog)
-    return set(zip(moved["service"].astype(str), moved["base"].astype(str), strict=True))
+    columns = (moved[c].astype(str) for c in ["service", "region", "base"])
+    return set(zip(*columns, strict=True))
 
 
 def _after(
