@@ -76,6 +76,8 @@ CANONICAL = (
     "billing_end",  # the export has no billing period columns
 )
 TIMES = ("usage_start", "usage_end", "billing_start", "billing_end")
+ONE_TIME_COLUMN = "ChargeFrequency"  # FOCUS: how often a charge is billed
+ONE_TIME_PURCHASE = "Purchase (One-Time)"  # FOCUS's line item type of a commitment's upfront fee
 NUMBERS = ("unblended_cost", "usage_amount")
 
 
@@ -123,6 +125,15 @@ class Schema:
         if self.product_name_in_map(present):
             column, key = self.map_columns["product_name"]
             out["product_name"] = _map_value(column, [key], types.get(column, ""))
+        if not self.amortized and ONE_TIME_COLUMN in present:
+            # FOCUS: a commitment's upfront fee (a One-Time Purchase) is billed on the usage type
+            # of its Recurring fee; it is a charge of its own, as CUR's SavingsPlanUpfrontFee is
+            # beside SavingsPlanRecurringFee (else the forecast took it for a day of the fee)
+            kind, frequency = out["line_item_type"], f"COALESCE(CAST({q(ONE_TIME_COLUMN)} AS VARCHAR), '')"
+            out["line_item_type"] = (
+                f"CASE WHEN {kind} = 'Purchase' AND {frequency} = 'One-Time' "
+                f"THEN '{ONE_TIME_PURCHASE}' ELSE {kind} END"
+            )
         out["unreadable"] = f"COALESCE({', '.join(unreadable)})" if unreadable else "CAST(NULL AS VARCHAR)"
         return out
 

@@ -1,0 +1,88 @@
+"""Commitments and discounts as real accounts have them (tests/commit_bills.py, hand sums from
+its docstring): a Savings Plan bought mid-month, a Reserved Instance, an EDP discount, a refund
+of a past month, tax and support; CUR 2.0 and FOCUS 1.0 exports of the same bill."""
+
+import datetime as dt
+import json
+
+import pytest
+
+from tests import commit_bills
+from tests.test_trust import run
+
+JUNE_1, OCT_31, NOV_20 = dt.date(2026, 6, 1), dt.date(2026, 10, 31), dt.date(2026, 11, 20)
+
+
+def _bill(through: dt.date) -> commit_bills.Bill:
+    bill = commit_bills.base_bill(JUNE_1, through)
+    commit_bills.add_past_month_refund(bill)
+    return bill
+
+
+def _budget(tmp_path, option, export, text):
+    (tmp_path / "budget.yaml").write_text(text)
+    code, out, err = run("budget", option, export, "--budget", tmp_path / "budget.yaml", "--format", "json")
+    assert "Traceback" not in err, err
+    return code, {row["name"]: row for row in json.loads(out)["budgets"]}
+
+
+# October 2026 (31 days), unblended:
+#   i-web 31 x 24 = 744; its EDP discount 31 x -1.20 = -37.20
+#   i-batch on demand 1-15 Oct: 15 x 24 = 360; covered 16-31: 16 x 24 = 384, negated -384
+#   the plan's upfront fee 2,628 (16 Oct); its recurring fee 16 x 7.20 = 115.20
+#   the RDS reservation: DiscountedUsage 0, RIFee 0.15 x 744 = 111.60
+#   tax 30, support 100, the refund of September's usage -40
+#   = 744 - 37.20 + 360 + 2,628 + 115.20 + 111.60 + 30 + 100 - 40 = 4,011.60
+# amortized: 744 - 37.20 + 360 + 16 x 14.40 (the plan's effective cost) + 31 x 6 (the RI's)
+#   + 30 + 100 - 40 = 1,573.20 (the upfront fee, the negation and both fees fully used: 0)
+# net amortized: i-web at its net 31 x 22.80 = 706.80, the discount's own line 0: 1,573.20
+#   (counting the discount line too would give 1,536.00)
+# IncludeUpfront false: 4,011.60 - 2,628 = 1,383.60; IncludeRecurring false: 4,011.60 - 115.20
+#   - 111.60 = 3,784.80
+OCTOBER = [
+    ("unblended", "", 4011.60),
+    ("amortized", "", 1573.20),
+    ("net_amortized", "", 1573.20),
+    ("unblended", "include: {upfront: false}\n", 1383.60),
+    ("unblended", "include: {recurring: false}\n", 3784.80),
+]
+
+
+@pytest.mark.parametrize("fmt", ["cur", "focus"])
+@pytest.mark.parametrize(("cost_type", "include", "expected"), OCTOBER)
+def test_a_month_with_a_savings_plan_bought_mid_month_is_aws_budgets_sum(
+    tmp_path, fmt, cost_type, include, expected
+):
+    bill = _bill(OCT_31)
+    if fmt == "cur":
+        export = commit_bills.write_cur2(bill, tmp_path / "cur.parquet")
+    else:
+        export = commit_bills.write_focus(bill, tmp_path / "focus.csv")
+    text = f"amount_usd: 10000\ncost_type: {cost_type}\n{include}"
+    code, budgets = _budget(tmp_path, f"--{fmt}", export, text)
+    assert code == 0
+    assert budgets["total bill"]["actual"] == pytest.approx(expected, abs=0.005)
+
+
+# November 2026, data through the 20th. A day now bills i-web 24 - 1.20 (EDP) = 22.80, i-batch
+# 24 - 24 = 0 (covered, negated), the plan's recurring fee 7.20: 30.00 a day. Once a month:
+# RIFee 0.15 x 720 = 108, tax 30, support 100.
+#   so far: 20 x 30 + 108 + 30 + 100 = 838.00; to come: 10 x 30 = 300; month end 1,138.00.
+# The plan's $2,628 upfront fee of 16 October was billed once: it is no day of the level, and
+# the month end cannot be below the 838 already billed (no credit or refund is forecast).
+@pytest.mark.parametrize("fmt", ["cur", "focus"])
+def test_a_savings_plan_s_upfront_fee_is_no_daily_level_of_the_month_in_progress(tmp_path, fmt):
+    bill = _bill(NOV_20)
+    if fmt == "cur":
+        export = commit_bills.write_cur2(bill, tmp_path / "cur.parquet")
+    else:
+        export = commit_bills.write_focus(bill, tmp_path / "focus.csv")
+    code, out, err = run("forecast", f"--{fmt}", export, "--format", "json")
+    assert code == 0, err
+    month = next(row for row in json.loads(out)["forecast"] if row["month"] == "2026-11")
+    # FOCUS's upfront fee (a One-Time Purchase on the usage type of the Recurring one) was
+    # fitted as a day of the plan's fee: $1,105.08 ($-233.47 .. $1,148.69), where the CUR of
+    # the same bill gave $1,136.17 ($1,083.87 .. $1,188.35)
+    assert month["expected"] == pytest.approx(1138.0, rel=0.01)
+    assert month["low"] >= 838.0
+    assert month["low"] <= 1138.0 <= month["high"]
