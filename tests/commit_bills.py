@@ -121,8 +121,12 @@ def _day(date: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
-def base_bill(first: dt.date, through: dt.date, *, ri_end: dt.date | None = None) -> Bill:
-    """The bill described in the module docstring, from `first` through `through` (inclusive)."""
+def base_bill(
+    first: dt.date, through: dt.date, *, ri_end: dt.date | None = None, sp_start: dt.date | None = SP_START
+) -> Bill:
+    """The bill described in the module docstring, from `first` through `through` (inclusive);
+    the reservation expiring on `ri_end` (from then on demand, $12 a day), the plan bought on
+    `sp_start` (None: never bought, i-batch on demand throughout)."""
     bill = Bill()
     web, data = {"team": "web"}, {"team": "data"}
     date = first
@@ -143,7 +147,7 @@ def base_bill(first: dt.date, through: dt.date, *, ri_end: dt.date | None = None
         bill.add(
             start, end, ACCOUNT_A, "EdpDiscount", EC2, "BoxUsage:m5.xlarge", -1.2, resource="i-web", net=0.0
         )
-        if date < SP_START:
+        if sp_start is None or date < sp_start:
             bill.add(start, end, ACCOUNT_A, "Usage", EC2, "BoxUsage:m5.xlarge", 24.0, resource="i-batch")
         else:
             sp = {"savings_plan_savings_plan_a_r_n": SP_ARN}
@@ -160,7 +164,7 @@ def base_bill(first: dt.date, through: dt.date, *, ri_end: dt.date | None = None
                 savings_plan_used_commitment=14.4, savings_plan_amortized_upfront_commitment_for_billing_period=7.2,
                 savings_plan_net_amortized_upfront_commitment_for_billing_period=7.2, **sp,
             )  # fmt: skip
-            if date == SP_START:
+            if date == sp_start:
                 bill.add(start, start + dt.timedelta(hours=1), ACCOUNT_A, "SavingsPlanUpfrontFee", SAVINGS_PLANS,
                          "ComputeSP:1yrPartialUpfront", 2628.0, resource=SP_ARN, **sp)  # fmt: skip
         ri = {"reservation_reservation_a_r_n": RI_ARN}
@@ -184,7 +188,8 @@ def base_bill(first: dt.date, through: dt.date, *, ri_end: dt.date | None = None
                 bill.add(
                     month_start, month_start + dt.timedelta(hours=hours), ACCOUNT_B, "RIFee", RDS,
                     "USW2-HeavyUsage:db.r5.large", round(0.15 * ri_hours, 2), region="us-west-2",
-                    reservation_amortized_upfront_fee_for_billing_period=round(0.10 * ri_hours, 2), **ri,
+                    reservation_amortized_upfront_fee_for_billing_period=round(0.10 * ri_hours, 2),
+                    line_item_usage_amount=float(ri_hours), **ri,  # the reservation's hours in the month
                 )  # fmt: skip
             month_end = month_start + dt.timedelta(hours=hours)
             bill.add(month_start, month_end, ACCOUNT_A, "Tax", EC2, "", 30.0)
