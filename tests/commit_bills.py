@@ -330,3 +330,123 @@ def write_focus(bill: Bill, path: Path) -> Path:
                 }
             )
     return path
+
+
+# ---- Cost Explorer (fetch-actuals' file: usage by SERVICE and USAGE_TYPE; credits, refunds and
+# tax by RECORD_TYPE and SERVICE; the ungrouped total) -------------------------------------------
+
+CE_SERVICE = {
+    "AmazonEC2": "Amazon Elastic Compute Cloud - Compute",
+    "AmazonRDS": "Amazon Relational Database Service",
+    "ComputeSavingsPlans": "Savings Plans for AWS Compute usage",
+    "AWSSupportBusiness": "AWS Support (Business)",
+}
+ADJUSTING = ("Credit", "Refund", "Tax")
+
+
+def _net_amortized(row: dict[str, Any]) -> float:
+    """Cost Explorer's NetAmortizedCost of a row: the amortized rule on the net columns (a
+    discount's own line at 0: its net is in the usage line's)."""
+    if row["line_item_line_item_type"].endswith("Discount"):
+        return 0.0
+    if row["line_item_line_item_type"] == "Usage":
+        return float(row["line_item_net_unblended_cost"])
+    return effective_cost(row)
+
+
+def cost_explorer_file(bill: Bill, granularity: str = "MONTHLY") -> dict[str, Any]:
+    """The bill as the three requests `fetch-actuals` saves (placed on the billing period's first
+    day when a line item is dated before it, as Cost Explorer dates a refund of a past month)."""
+    buckets: dict[dt.date, dict[tuple[str, ...], list[float]]] = {}
+    totals: dict[dt.date, list[float]] = {}
+    for row in bill.rows:
+        start = row["line_item_usage_start_date"]
+        period = row["bill_billing_period_start_date"]
+        day = max(start, period).date()
+        bucket = day.replace(day=1) if granularity == "MONTHLY" else day
+        kind = row["line_item_line_item_type"]
+        service = CE_SERVICE[row["line_item_product_code"]]
+        key = ("adj", kind, service) if kind in ADJUSTING else ("use", service, row["line_item_usage_type"])
+        amounts = [float(row["line_item_unblended_cost"]), effective_cost(row), _net_amortized(row)]
+        group = buckets.setdefault(bucket, {}).setdefault(key, [0.0, 0.0, 0.0, 0.0])
+        total = totals.setdefault(bucket, [0.0, 0.0, 0.0])
+        for i, amount in enumerate(amounts):
+            group[i] += amount
+            total[i] += amount
+        group[3] += float(row["line_item_usage_amount"])
+
+    def money(value: float) -> dict[str, str]:
+        return {"Amount": f"{value:.10f}", "Unit": "USD"}
+
+    def metrics(values: list[float]) -> dict[str, Any]:
+        out = {
+            m: money(v)
+            for m, v in zip(("UnblendedCost", "AmortizedCost", "NetAmortizedCost"), values[:3], strict=True)
+        }
+        if len(values) > 3:
+            out["UsageQuantity"] = {"Amount": f"{values[3]:.10f}", "Unit": "N/A"}
+        return out
+
+    def end_of(bucket: dt.date) -> dt.date:
+        if granularity == "DAILY":
+            return bucket + dt.timedelta(days=1)
+        return (bucket + dt.timedelta(days=32)).replace(day=1)
+
+    usage, adjustments, overall = [], [], []
+    for bucket in sorted(buckets):
+        period = {"Start": bucket.isoformat(), "End": end_of(bucket).isoformat()}
+        groups = buckets[bucket]
+        usage.append({"TimePeriod": period, "Total": {}, "Estimated": False, "Groups": [
+            {"Keys": [k[1], k[2]], "Metrics": metrics(v)} for k, v in groups.items() if k[0] == "use"
+        ]})  # fmt: skip
+        adjustments.append({"TimePeriod": period, "Total": {}, "Estimated": False, "Groups": [
+            {"Keys": [k[1], k[2]], "Metrics": metrics(v[:3])} for k, v in groups.items() if k[0] == "adj"
+        ]})  # fmt: skip
+        overall.append(
+            {"TimePeriod": period, "Total": metrics(totals[bucket]), "Groups": [], "Estimated": False}
+        )
+    first, last = min(buckets), max(buckets)
+    base = {
+        "TimePeriod": {"Start": first.isoformat(), "End": end_of(last).isoformat()},
+        "Granularity": granularity,
+    }
+    names = ["UnblendedCost", "AmortizedCost", "NetAmortizedCost"]
+    by_st = [{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "DIMENSION", "Key": "USAGE_TYPE"}]
+    by_rt = [{"Type": "DIMENSION", "Key": "RECORD_TYPE"}, {"Type": "DIMENSION", "Key": "SERVICE"}]
+    adjusting = {"Dimensions": {"Key": "RECORD_TYPE", "Values": list(ADJUSTING)}}
+    return {
+        "_source": "SYNTHETIC: tests/commit_bills.py (a tester's generator from the AWS specs)",
+        "requests": [
+            {
+                "request": {
+                    **base,
+                    "Metrics": [*names, "UsageQuantity"],
+                    "GroupBy": by_st,
+                    "Filter": {"Not": adjusting},
+                },
+                "pages": [
+                    {"GroupDefinitions": by_st, "ResultsByTime": usage, "DimensionValueAttributes": []}
+                ],
+            },
+            {
+                "request": {
+                    **base,
+                    "Metrics": [*names, "UsageQuantity"],
+                    "GroupBy": by_rt,
+                    "Filter": adjusting,
+                },
+                "pages": [
+                    {"GroupDefinitions": by_rt, "ResultsByTime": adjustments, "DimensionValueAttributes": []}
+                ],
+            },
+            {
+                "request": {**base, "Metrics": names},
+                "pages": [{"ResultsByTime": overall, "DimensionValueAttributes": []}],
+            },
+        ],
+    }
+
+
+def write_cost_explorer(bill: Bill, path: Path, granularity: str = "MONTHLY") -> Path:
+    path.write_text(json.dumps(cost_explorer_file(bill, granularity)))
+    return path

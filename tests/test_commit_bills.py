@@ -95,22 +95,17 @@ def _months_ahead(tmp_path, bill):
     return {row["month"]: row["expected"] for row in json.loads(out)["forecast"]}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a Savings Plan bought mid-month moves its usage off on demand inside a usage type billed "
-    "all along (BoxUsage:m5.xlarge: Usage 48 -> 24 a day): the calendar's weekday medians of the last "
-    "4 weeks still hold the on-demand days before the purchase (forecast_usage_changes tells a usage "
-    "type begun or stopped, not coverage begun), so the month after is forecast 23% high",
-)
 def test_the_month_after_a_savings_plan_is_bought_is_forecast_at_the_covered_level(tmp_path):
     ahead = _months_ahead(tmp_path, _bill(OCT_31))
     # From the end of October, a day bills i-web 22.80 (after EDP) + i-batch 0 (covered 24,
     # negated -24) + the plan's recurring fee 7.20 = 30.00 (the plan bought on 16 October).
     # November: 30 x 30 + RIFee 0.15 x 720 = 108 + tax 30 + support 100 = 1,138.00
     # December: 31 x 30 + RIFee 0.15 x 744 = 111.60 + 130 = 1,171.60
-    # (was 1,405.60 and 1,447.60: i-batch's on-demand days before the 16th kept in the medians)
-    assert ahead["2026-11"] == pytest.approx(1138.0, rel=0.02)
-    assert ahead["2026-12"] == pytest.approx(1171.6, rel=0.02)
+    # Was 1,405.60 and 1,447.60 (23% high): i-batch's on-demand days before the 16th held in the
+    # weekday medians of BoxUsage:m5.xlarge (a step inside a usage type billed all along).
+    # (November within $5: its RIFee is forecast at October's 111.60, not 0.15 x 720 = 108.)
+    assert ahead["2026-11"] == pytest.approx(1138.0, abs=5.0)
+    assert ahead["2026-12"] == pytest.approx(1171.6, abs=0.5)
 
 
 @pytest.mark.xfail(
@@ -129,3 +124,37 @@ def test_the_fee_of_a_reservation_that_expired_is_not_forecast_again(tmp_path):
     # December: 31 x 58.80 + 130 = 1,952.80 (was 2,006.80)
     assert ahead["2026-11"] == pytest.approx(1894.0, abs=5.0)
     assert ahead["2026-12"] == pytest.approx(1952.8, abs=5.0)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a Cost Explorer daily file grouped by SERVICE and USAGE_TYPE bills a Savings Plan's upfront "
+    "fee on the usage type of its recurring fee: the $2,628 day of 16 October, the first of a new level, "
+    "is not fitted as a one-off (the week after it is not back at the level before), so the month-end "
+    "ETS reads it as the plan's daily noise: $1,105.08 ($-233.46 .. $1,148.69) with $838 already billed",
+)
+def test_a_savings_plan_s_upfront_fee_in_a_daily_cost_explorer_file_is_no_daily_level(tmp_path):
+    export = commit_bills.write_cost_explorer(_bill(NOV_20), tmp_path / "ce.json", "DAILY")
+    code, out, err = run("forecast", "--actuals", export, "--format", "json")
+    assert code == 0, err
+    month = next(row for row in json.loads(out)["forecast"] if row["month"] == "2026-11")
+    # as from the CUR: 838.00 billed to the 20th, 10 days x 30.00 to come: 1,138.00
+    assert month["expected"] == pytest.approx(1138.0, rel=0.01)
+    assert month["low"] >= 838.0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a monthly Cost Explorer file: October's Savings Plan upfront fee ($2,628, on the usage type "
+    "ComputeSP:1yrPartialUpfront of its recurring fee) is read as the bill's level and trend: November "
+    "$4,300.72, January $5,229.03, rising, with no note; only a HeavyUsage (RI) fee's rise is told",
+)
+def test_a_savings_plan_s_upfront_fee_in_a_monthly_file_is_not_a_trend(tmp_path):
+    export = commit_bills.write_cost_explorer(_bill(OCT_31), tmp_path / "ce.json", "MONTHLY")
+    code, out, err = run("forecast", "--actuals", export, "--format", "json")
+    assert code == 0, err
+    ahead = {row["month"]: row["expected"] for row in json.loads(out)["forecast"]}
+    # November's bill is 1,138.00 (above); a monthly file cannot say October's split of the
+    # plan's 2,743.20 into upfront and recurring, but 2,628 of it is billed once: within 10 %
+    assert ahead["2026-11"] == pytest.approx(1138.0, rel=0.10)
+    assert ahead["2027-01"] <= ahead["2026-11"] * 1.05  # a one-off is no rising trend

@@ -21,6 +21,8 @@ ONE_OFF_RECORD_TYPES = record_types.ONE_OFF
 KEY = ["service", "usage_type", "record_type"]
 # With line items: the CUR line item type (or FOCUS charge), one more part of a charge's key
 LINE_ITEM_TYPE = "line_item_type"
+SAVINGS_PLAN_NEGATION = "SavingsPlanNegation"  # CUR: the on-demand cost a Savings Plan covered
+NEGATION_SUFFIX = " (Savings Plan negation)"  # its series' name beside its usage type's
 
 
 def _days_in(month: str) -> int:
@@ -208,6 +210,13 @@ def daily_by_usage_type(actuals: Actuals) -> pd.DataFrame:
     rows = require_daily(actuals, "a daily series")
     kept = rows.loc[~_is_lump(rows) & ~rows["record_type"].isin(ONE_OFF_RECORD_TYPES)]
     key = kept["service"] + "|" + kept["usage_type"]
+    if LINE_ITEM_TYPE in kept:
+        # a Savings Plan's negation is the on-demand cost the plan took off its usage type: a
+        # series of its own, so a plan bought in the last weeks is a negation begun (carried at
+        # its level since), not a step inside a usage type billed all along (its covered usage
+        # billed on demand before, at the same cost, stays in the usage type's series)
+        negated = kept[LINE_ITEM_TYPE] == SAVINGS_PLAN_NEGATION
+        key = key.where(~negated, key + NEGATION_SUFFIX)
     per_day = kept.groupby([kept["period_start"], key.rename("key")])["unblended_cost"].sum()
     wide = per_day.unstack(fill_value=0.0)
     starts = _periods(actuals)["period_start"]
