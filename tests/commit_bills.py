@@ -365,7 +365,8 @@ def cost_explorer_file(bill: Bill, granularity: str = "MONTHLY") -> dict[str, An
         day = max(start, period).date()
         bucket = day.replace(day=1) if granularity == "MONTHLY" else day
         kind = row["line_item_line_item_type"]
-        service = CE_SERVICE[row["line_item_product_code"]]
+        # Cost Explorer's SERVICE of tax is "Tax", whatever product the tax is on
+        service = "Tax" if kind == "Tax" else CE_SERVICE[row["line_item_product_code"]]
         key = ("adj", kind, service) if kind in ADJUSTING else ("use", service, row["line_item_usage_type"])
         amounts = [float(row["line_item_unblended_cost"]), effective_cost(row), _net_amortized(row)]
         group = buckets.setdefault(bucket, {}).setdefault(key, [0.0, 0.0, 0.0, 0.0])

@@ -158,3 +158,17 @@ def test_a_savings_plan_s_upfront_fee_in_a_monthly_file_is_not_a_trend(tmp_path)
     # plan's 2,743.20 into upfront and recurring, but 2,628 of it is billed once: within 10 %
     assert ahead["2026-11"] == pytest.approx(1138.0, rel=0.10)
     assert ahead["2027-01"] <= ahead["2026-11"] * 1.05  # a one-off is no rising trend
+
+
+def test_a_quarter_with_a_savings_plan_bought_in_its_first_month_is_not_at_risk(tmp_path):
+    export = commit_bills.write_cur2(_bill(OCT_31), tmp_path / "cur.parquet")
+    text = (
+        "amount_usd: 6400\nperiod: quarterly\nfiscal_year_start: 1\nthresholds: [{on: forecast, pct: 100}]\n"
+    )
+    code, budgets = _budget(tmp_path, "--cur", export, text)
+    quarter = budgets["total bill"]
+    # October 4,011.60 (above) + November 1,138.00 + December 1,171.60 = 6,321.20: under $6,400.
+    # Was $6,864.80, "at risk", exit 1: the months after the purchase forecast 23% high.
+    assert quarter["actual"] == pytest.approx(4011.60, abs=0.005)
+    assert quarter["forecast"] == pytest.approx(6321.20, abs=5.0)
+    assert (quarter["status"], code) == ("ok", 0)
