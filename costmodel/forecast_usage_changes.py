@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from costmodel.actuals.series import NEGATION_SUFFIX
 from costmodel.constants import NOTHING_BILLED_USD
 from costmodel.forecast_daily_pattern import PROFILE_DAYS
 from costmodel.output import money
@@ -111,6 +112,16 @@ def as_running_now(recurring: pd.Series, by_key: pd.DataFrame) -> pd.Series:
     for change in changes:
         values = by_key[change.key].to_numpy(float)
         before = dates < change.day
+        if change.key.endswith(NEGATION_SUFFIX):
+            # a Savings Plan began (or ceased) covering the usage type: the usage type's net cost
+            # (its usage, covered usage and negation) as it runs since, on every day before. Usage
+            # billed on demand before the plan falls by the negation; usage new with the plan (or a
+            # covered instance stopped) leaves the net as it was: nothing to move.
+            net = by_key[change.key] + by_key.get(change.key[: -len(NEGATION_SUFFIX)], 0.0)
+            since = net.loc[~before]
+            levels = _weekday_levels(since, float(np.median(since)))
+            adjusted[before] += levels[np.asarray(dates[before].day_of_week)] - net.to_numpy(float)[before]
+            continue
         if change.began:
             adjusted[before] += (
                 _weekday_levels(by_key[change.key].loc[~before], change.per_day)[
@@ -131,6 +142,14 @@ def usage_change_notes(by_key: pd.DataFrame) -> list[str]:
     for change in usage_changes(by_key):
         service, usage_type = change.key.split("|", 1)
         days = (end - change.day).days + 1  # its days with cost (began) or without (stopped)
+        if usage_type.endswith(NEGATION_SUFFIX):
+            notes.append(
+                f"a Savings Plan {'began' if change.began else 'ceased'} covering {service} "
+                f"{usage_type[: -len(NEGATION_SUFFIX)]} on {change.day.date()} (its negation {days} days to "
+                "the data's end): the calendar forecast carries the usage type's cost as it has run since, "
+                f"not at its share of the last {PROFILE_DAYS} days"
+            )
+            continue
         if change.began:
             notes.append(
                 f"{service} {usage_type} began billing on {change.day.date()} ({days} days to the data's "

@@ -451,3 +451,27 @@ def cost_explorer_file(bill: Bill, granularity: str = "MONTHLY") -> dict[str, An
 def write_cost_explorer(bill: Bill, path: Path, granularity: str = "MONTHLY") -> Path:
     path.write_text(json.dumps(cost_explorer_file(bill, granularity)))
     return path
+
+
+def add_new_covered_instance(bill: Bill, start: dt.date, through: dt.date) -> None:
+    """`i-new`, launched on `start` with a Savings Plan bought the same day that covers it
+    whole: `SavingsPlanCoveredUsage` $24 a day (effective $14.40), its negation -$24, the
+    plan's recurring fee $7.20 a day and its upfront fee $2,628 on `start` (as the base plan)."""
+    sp = {"savings_plan_savings_plan_a_r_n": SP_ARN}
+    date = start
+    while date <= through:
+        begin, end = _day(date)
+        bill.add(
+            begin, end, ACCOUNT_A, "SavingsPlanCoveredUsage", EC2, "BoxUsage:m5.xlarge", 24.0, resource="i-new",
+            savings_plan_savings_plan_effective_cost=14.4, savings_plan_net_savings_plan_effective_cost=14.4, **sp,
+        )  # fmt: skip
+        bill.add(begin, end, ACCOUNT_A, "SavingsPlanNegation", EC2, "BoxUsage:m5.xlarge", -24.0,
+                 resource="i-new", **sp)  # fmt: skip
+        bill.add(
+            begin, end, ACCOUNT_A, "SavingsPlanRecurringFee", SAVINGS_PLANS, "ComputeSP:1yrPartialUpfront", 7.2,
+            resource=SP_ARN, savings_plan_total_commitment_to_date=14.4, savings_plan_used_commitment=14.4, **sp,
+        )  # fmt: skip
+        if date == start:
+            bill.add(begin, begin + dt.timedelta(hours=1), ACCOUNT_A, "SavingsPlanUpfrontFee", SAVINGS_PLANS,
+                     "ComputeSP:1yrPartialUpfront", 2628.0, resource=SP_ARN, **sp)  # fmt: skip
+        date += dt.timedelta(days=1)

@@ -172,3 +172,18 @@ def test_a_quarter_with_a_savings_plan_bought_in_its_first_month_is_not_at_risk(
     assert quarter["actual"] == pytest.approx(4011.60, abs=0.005)
     assert quarter["forecast"] == pytest.approx(6321.20, abs=5.0)
     assert (quarter["status"], code) == ("ok", 0)
+
+
+def test_usage_new_with_its_savings_plan_moves_no_on_demand_cost(tmp_path):
+    bill = commit_bills.base_bill(JUNE_1, OCT_31, sp_start=None)
+    commit_bills.add_new_covered_instance(bill, commit_bills.SP_START, OCT_31)
+    ahead = _months_ahead(tmp_path, bill)
+    # i-batch stays on demand; i-new runs from 16 October covered whole (24 - 24 = 0 a day): no
+    # on-demand cost moved off, the plan's fee 7.20 a day is all that is new.
+    # A day: i-web 22.80 + i-batch 24 + i-new 0 + the fee 7.20 = 54.00.
+    # November: 30 x 54 + RIFee 108 + tax 30 + support 100 = 1,858.00 (within $5: the RIFee is
+    # forecast at October's 111.60); December: 31 x 54 + 111.60 + 130 = 1,915.60.
+    # (Keyed apart without its usage type, the negation alone would take 24 a day off the days
+    # before the 16th, where nothing was billed on demand for i-new.)
+    assert ahead["2026-11"] == pytest.approx(1858.0, abs=5.0)
+    assert ahead["2026-12"] == pytest.approx(1915.6, abs=0.5)
