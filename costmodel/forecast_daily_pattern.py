@@ -1,7 +1,7 @@
 """The daily pattern the calendar candidate of :mod:`costmodel.forecast_methods` builds the
 months ahead from: each weekday's recent median, the extra cost of a month's first and last
 days, and the monthly change of the mid-month days, the slope of a robust line through the
-last :data:`TREND_DAYS` days (spikes and leaks left out, a level step fitted beside it).
+last :data:`TREND_DAYS` days (spikes and leaks left out, up to two level steps fitted beside it).
 Also :func:`edge_position`, a day's place at a month's edge, which the anomaly rules share."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ OUTLIER_SIGMAS = 3.0  # a day this many robust standard deviations off the line 
 ROBUST_PASSES = 3  # refits after leaving the outlying days out
 STEP_MARGIN_DAYS = 14  # a level step is looked for this many days or more from the window's ends
 STEP_GAIN = 0.2  # a step is taken when it narrows the days' spread around the line this much
+MAX_STEPS = 2  # level steps fitted beside the line (two level changes in 4 months are plausible)
 
 
 def mean_change(values: np.ndarray, window: int = DRIFT_WINDOW) -> float:
@@ -123,28 +124,31 @@ def _robust_fit(design: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float] |
     return coefficients, max(1.4826 * float(np.median(np.abs(residuals - np.median(residuals)))), floor)
 
 
-def _step_at(x: np.ndarray, design: np.ndarray, y: np.ndarray) -> np.ndarray | None:
-    """The level step (a column of 0 before, 1 from the day) that least squares fits best,
-    on a day at least :data:`STEP_MARGIN_DAYS` from either end; None without such a day."""
-    candidates = np.unique(x)[STEP_MARGIN_DAYS:-STEP_MARGIN_DAYS]
+def _step_at(x: np.ndarray, design: np.ndarray, y: np.ndarray, taken: list[float]) -> float | None:
+    """The day of the level step (a column of 0 before, 1 from the day) that least squares
+    fits best beside ``design``, on a day at least :data:`STEP_MARGIN_DAYS` from either end
+    and from each step already ``taken``; None without such a day."""
+    days = np.unique(x)[STEP_MARGIN_DAYS:-STEP_MARGIN_DAYS]
+    candidates = [day for day in days if all(abs(day - other) >= STEP_MARGIN_DAYS for other in taken)]
     best, best_error = None, np.inf
     for day in candidates:
-        step = (x >= day).astype(float)
-        with_step = np.column_stack([design, step])
+        with_step = np.column_stack([design, x >= day]).astype(float)
         residuals = y - with_step @ np.linalg.lstsq(with_step, y, rcond=None)[0]
         error = float(residuals @ residuals)
         if error < best_error:
-            best, best_error = step, error
+            best, best_error = float(day), error
     return best
 
 
 def robust_trend(days: pd.Series) -> float | None:
     """The slope of a line through a daily series (index: dates) with a level for each
     weekday [USD per day, per month of 30.4375 days], fitted robustly (:func:`_robust_fit`:
-    spikes and leaks left out); with a level step in the window (a new service, a replica
-    added), the line's slope beside that step, when the step makes the days' spread
-    :data:`STEP_GAIN` narrower (a step is not a trend: it does not go on). None with fewer
-    than :data:`MIN_TREND_DAYS` days or most days off a line."""
+    spikes and leaks left out); with level steps in the window (a new service, a replica
+    added, a Savings Plan bought), the line's slope beside them (a step is not a trend: it
+    does not go on): up to :data:`MAX_STEPS`, each the best beside those before it, ``k`` of
+    them taken when they make the days' spread narrower by :data:`STEP_GAIN` each (the
+    fewest of the most narrowing by that measure). None with fewer than
+    :data:`MIN_TREND_DAYS` days or most days off a line."""
     if len(days) < MIN_TREND_DAYS:
         return None
     dates = pd.DatetimeIndex(days.index)
@@ -152,18 +156,28 @@ def robust_trend(days: pd.Series) -> float | None:
     x = (dates - dates[-1]).days.to_numpy(float)
     design = np.column_stack([x, *(weekday == k for k in np.unique(weekday))]).astype(float)
     y = days.to_numpy(float)
-    line = _robust_fit(design, y)
-    if line is None:
+    fit = _robust_fit(design, y)
+    if fit is None:
         return None
-    step = _step_at(x, design, y)
-    stepped = _robust_fit(np.column_stack([design, step]), y) if step is not None else None
-    if stepped is not None and stepped[1] <= (1 - STEP_GAIN) * line[1]:
-        return float(stepped[0][0]) * DAYS_PER_AVERAGE_MONTH
-    return float(line[0][0]) * DAYS_PER_AVERAGE_MONTH
+    fits = [fit]  # with 0, 1 ... steps
+    taken: list[float] = []  # the steps' days
+    # the steps one at a time, each beside those found before it; a second level change
+    # read as a slope carried a flat bill down or up month after month
+    while len(taken) < MAX_STEPS and (day := _step_at(x, design, y, taken)) is not None:
+        design = np.column_stack([design, x >= day]).astype(float)
+        if (stepped := _robust_fit(design, y)) is None:
+            break
+        fits.append(stepped)
+        taken.append(day)
+    # k steps are taken when they narrow the spread by STEP_GAIN each, on the whole (a step up
+    # and one back down, a month's overlap in a migration, narrow it only together)
+    best = min(range(len(fits)), key=lambda k: fits[k][1] / (1 - STEP_GAIN) ** k)
+    return float(fits[best][0][0]) * DAYS_PER_AVERAGE_MONTH
 
 
 __all__ = [
     "EDGE_DAYS",
+    "MAX_STEPS",
     "PROFILE_DAYS",
     "TREND_DAYS",
     "DailyPattern",

@@ -23,8 +23,9 @@ charges (:func:`once_a_month`: a support plan at its steady share of the month b
 RI fee at last month's amount, an upfront fee billed once mid-month not again), and the slope of a robust line
 through the mid-month days of the last ``TREND_DAYS`` days (:mod:`costmodel.forecast_daily_pattern`:
 weekday effects fitted beside it; days off the line by more than ``OUTLIER_SIGMAS`` robust standard
-deviations, a spike or a leak, left out and the line fitted again; a level step, a new
-service, fitted beside it when it narrows the days' spread by ``STEP_GAIN``), over the
+deviations, a spike or a leak, left out and the line fitted again; up to ``MAX_STEPS`` (2)
+level steps, a new service then a Savings Plan, fitted beside it when they narrow the days'
+spread by ``STEP_GAIN`` each), over the
 daily bill as it runs now: a usage type that began or stopped billing inside the last four
 weeks is taken at its level since on every day before (:mod:`costmodel.forecast_usage_changes`:
 else a new service begun 15 days before the end was half in each weekday's median, begun 7
@@ -71,6 +72,7 @@ import pandas as pd
 from costmodel.constants import DAYS_PER_AVERAGE_MONTH, NOTHING_BILLED_USD
 from costmodel.forecast_charges import once_a_month
 from costmodel.forecast_daily_pattern import (
+    MAX_STEPS,
     TREND_DAYS,
     DailyPattern,
     daily_pattern,
@@ -112,8 +114,8 @@ DESCRIPTIONS = {
         "each day ahead at its weekday's median of the last 4 weeks, plus the extra cost of a month's first "
         "and last 2 days (median of 3 months), once-a-month charges (a steady share of the month before, or "
         "last month's amount when billed on the 1st or the month before too) and the slope of a robust "
-        f"line through the last {TREND_DAYS} days (spikes and leaks left out, a level step fitted beside "
-        "it); a usage type begun or stopped in the last 4 weeks taken at its level since"
+        f"line through the last {TREND_DAYS} days (spikes and leaks left out, up to {MAX_STEPS} level steps "
+        "fitted beside it); a usage type begun or stopped in the last 4 weeks taken at its level since"
     ),
 }
 
