@@ -68,7 +68,7 @@ from costmodel.budget_rows import (
     refuse_categories_without_usage_types,
     scoped_rows,
 )
-from costmodel.constants import CURRENCY
+from costmodel.constants import CURRENCY, TAG_PREFIX
 from costmodel.errors import InputError
 from costmodel.pricing.catalog import PriceCatalog
 
@@ -212,14 +212,31 @@ def _data_end_inside_a_day(actuals: Actuals, month: str) -> pd.Timestamp | None:
 def _refuse_a_scope_left_out(
     budget: BudgetFile, scope: str, name: str, every_row: pd.DataFrame, counted: pd.DataFrame
 ) -> None:
-    """Refuse a service budget whose every row ``include`` leaves out (``Tax`` with ``tax:
-    false``): it is on the bill, and its budget would count nothing."""
-    if scope == "service" and name in set(every_row["service"]) and name not in set(counted["service"]):
-        left_out = ", ".join(f"{k}: false" for k, v in budget.include.items() if not v)
-        raise InputError(
-            f"{budget.origin}: by_service {name!r} is on the bill, but include ({left_out}) leaves all "
-            "of it out: its budget would count nothing; include it, or drop that budget"
-        )
+    """Refuse a scoped budget whose every row ``include`` leaves out (``Tax`` with ``tax:
+    false``, whether a service, a category or a usage type): it is on the bill, and its
+    budget would count nothing, a $0 that never alerts."""
+    if scope == "total" or all(budget.include.values()):
+        return
+    try:
+        whole = scoped_rows(every_row, scope, name, budget.origin)
+    except InputError:
+        return  # not on the bill at all: scoped_rows says so on the rows counted
+    try:
+        kept = scoped_rows(counted, scope, name, budget.origin)
+    except InputError:
+        kept = counted.iloc[0:0]
+    if whole.empty or not kept.empty:
+        return
+    left_out = ", ".join(f"{k}: false" for k, v in budget.include.items() if not v)
+    label = (
+        f"by_tag {scope[len(TAG_PREFIX) :]}: {name!r}"
+        if scope.startswith(TAG_PREFIX)
+        else f"by_{scope} {name!r}"
+    )
+    raise InputError(
+        f"{budget.origin}: {label} is on the bill, but include ({left_out}) leaves all "
+        "of it out: its budget would count nothing; include it, or drop that budget"
+    )
 
 
 def _require_the_period_so_far(
