@@ -195,8 +195,8 @@ def _credits_left_out(credits: dict[str, float] | None, so_far: list[str]) -> di
     )
     return {
         "credits_left_out": total,
-        "credits_note": "counts no credit or refund (Cost Explorer bills them by service, without a usage "
-        f"type): {services}; a by_service budget counts them",
+        "credits_note": "counts no credit or refund (AWS bills them by service, without a usage type: Cost "
+        f"Explorer, CUR and FOCUS alike): {services}; a by_service budget counts them",
     }
 
 

@@ -162,6 +162,12 @@ def scoped_rows(rows: pd.DataFrame, scope: str, name: str, budget_file: str) -> 
             picked = (rows["usage_type"] == name) | ((code == "USE1") & (rows["usage_type"] == base_name))
         else:  # no prefix: every region's
             picked = rows["usage_type"].map(strip_region_prefix) == name
+        if not picked.any() and not rows["usage_type"].astype(bool).any():
+            raise InputError(
+                f"{budget_file}: by_usage_type {name!r}: the file gives no usage types (grouped without "
+                "USAGE_TYPE); fetch it grouped by SERVICE and USAGE_TYPE (costmodel fetch-actuals does), or "
+                "give line items (--cur, --focus)"
+            )
         if not picked.any():
             raise InputError(f"{budget_file}: by_usage_type {name!r} is not a usage type on the bill")
         return rows.loc[picked]

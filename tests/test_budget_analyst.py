@@ -207,3 +207,12 @@ def test_a_scope_that_began_billing_mid_year_is_said_to_have_begun_not_a_short_h
     code, out, _ = run(*argv)
     assert code == 1 and f"forecast unknown: {HEAVY}: it began billing in 2026-05" in out
     assert "too short" not in out and "give daily data" not in out
+
+
+def test_a_usage_type_budget_on_a_file_without_usage_types_says_the_file_gives_none(tmp_path):
+    # a file grouped by SERVICE alone has no usage type at all: "BoxUsage:m5.large is not a
+    # usage type on the bill" sent the analyst to check the spelling; the file is what lacks it
+    ce = ce_response(lambda day: {(EC2,): 200.0}, "2026-09-01", "2026-11-01", group_by=("SERVICE",))
+    budget = _budget(tmp_path, "monthly_usd: 10000\nby_usage_type:\n  BoxUsage:m5.large: 1000\n")
+    message = refused("budget", "--budget", budget, "--actuals", _write(tmp_path, ce), "--month", "2026-10")
+    assert "the file gives no usage types" in message and "USAGE_TYPE" in message
