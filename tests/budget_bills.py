@@ -169,6 +169,28 @@ def write_cost_explorer(
     return path
 
 
+def write_february_by_record_type(path: Path, groups: list[tuple[list[str], int]]) -> Path:
+    """February 2026 as Cost Explorer gives it grouped by RECORD_TYPE and SERVICE: each group
+    ((record type, service), amount), the same amount in every metric."""
+    by = [{"Type": "DIMENSION", "Key": "RECORD_TYPE"}, {"Type": "DIMENSION", "Key": "SERVICE"}]
+    period = {"Start": "2026-02-01", "End": "2026-03-01"}
+    page = {
+        "GroupDefinitions": by,
+        "ResultsByTime": [
+            {
+                "TimePeriod": period,
+                "Total": {},
+                "Groups": [{"Keys": k, "Metrics": _metrics(v, v, v)} for k, v in groups],
+                "Estimated": False,
+            }
+        ],
+        "DimensionValueAttributes": [],
+    }
+    request = {"TimePeriod": period, "Granularity": "MONTHLY", "Metrics": ["UnblendedCost"], "GroupBy": by}
+    path.write_text(json.dumps({"requests": [{"request": request, "pages": [page]}]}))
+    return path
+
+
 # ---- CUR 2.0 line items ---------------------------------------------------------------------
 
 RI_ARN = "arn:aws:rds:us-east-1:222222222222:ri:budget-ri"

@@ -380,23 +380,7 @@ def test_recurring_fees_are_left_out_of_a_cost_explorer_file_grouped_by_record_t
         (["Tax", "Tax"], 30),
         (["Credit", budget_bills.EC2], -50),
     ]
-    by = [{"Type": "DIMENSION", "Key": "RECORD_TYPE"}, {"Type": "DIMENSION", "Key": "SERVICE"}]
-    period = {"Start": "2026-02-01", "End": "2026-03-01"}
-    page = {
-        "GroupDefinitions": by,
-        "ResultsByTime": [
-            {
-                "TimePeriod": period,
-                "Total": {},
-                "Groups": [{"Keys": k, "Metrics": budget_bills._metrics(v, v, v)} for k, v in groups],
-                "Estimated": False,
-            }
-        ],
-        "DimensionValueAttributes": [],
-    }
-    request = {"TimePeriod": period, "Granularity": "MONTHLY", "Metrics": ["UnblendedCost"], "GroupBy": by}
-    path = tmp_path / "ce.json"
-    path.write_text(json.dumps({"requests": [{"request": request, "pages": [page]}]}))
+    path = budget_bills.write_february_by_record_type(tmp_path / "ce.json", groups)
     text = "monthly_usd: 1000\ninclude: {recurring: false}\n"
     _code, out = _json("--budget", _budget(tmp_path, text), "--actuals", path)
     assert out["budgets"][0]["actual"] == pytest.approx(360.0, abs=0.005)

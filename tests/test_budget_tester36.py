@@ -200,23 +200,7 @@ def test_discounts_are_left_out_of_a_cost_explorer_file_grouped_by_record_type(t
         (["Credit", EC2], -50),
         (["EdpDiscount", EC2], -28),
     ]
-    by = [{"Type": "DIMENSION", "Key": "RECORD_TYPE"}, {"Type": "DIMENSION", "Key": "SERVICE"}]
-    period = {"Start": "2026-02-01", "End": "2026-03-01"}
-    page = {
-        "GroupDefinitions": by,
-        "ResultsByTime": [
-            {
-                "TimePeriod": period,
-                "Total": {},
-                "Groups": [{"Keys": k, "Metrics": budget_bills._metrics(v, v, v)} for k, v in groups],
-                "Estimated": False,
-            }
-        ],
-        "DimensionValueAttributes": [],
-    }
-    request = {"TimePeriod": period, "Granularity": "MONTHLY", "Metrics": ["UnblendedCost"], "GroupBy": by}
-    path = tmp_path / "ce.json"
-    path.write_text(json.dumps({"requests": [{"request": request, "pages": [page]}]}))
+    path = budget_bills.write_february_by_record_type(tmp_path / "ce.json", groups)
     for text, expected in (("", 528.0), ("include: {discounts: false}\n", 556.0)):
         _code, out = _json("--budget", _budget(tmp_path, "monthly_usd: 1000\n" + text), "--actuals", path)
         assert out["budgets"][0]["actual"] == pytest.approx(expected, abs=0.005)
