@@ -18,6 +18,7 @@ from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import KEY, daily_bill, daily_by_usage_type, lump_keys, lumps_by_month
 from costmodel.errors import InputError
 from costmodel.forecast_charges import billed_again, billed_once_monthly, cadence, due_on_cadence
+from costmodel.forecast_fees import ended_reservation_notes
 from costmodel.forecast_usage_changes import usage_change_notes
 from costmodel.output import money
 
@@ -254,7 +255,10 @@ def history_of(actuals: Actuals, bill: pd.DataFrame, daily_data: bool) -> tuple[
     if not daily_data:  # a reservation's upfront fee is no monthly rate (daily data: the calendar's lumps)
         once, once_notes = billed_once_monthly(actuals.rows, complete["month"].tolist())
         left_out, notes = left_out + once.to_numpy(float), notes + once_notes
-    history = _history(complete, daily, lumps_by_month(actuals) if daily_data else None, left_out)
+    lumps = lumps_by_month(actuals) if daily_data else None
+    if lumps is not None:
+        notes += ended_reservation_notes(lumps, str(complete["month"].iloc[-1]))
+    history = _history(complete, daily, lumps, left_out)
     history = replace(history, by_usage_type=by_usage_type)
     if history.per_month:
         notes.append(

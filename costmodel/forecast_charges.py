@@ -14,6 +14,7 @@ import pandas as pd
 
 from costmodel import record_types
 from costmodel.constants import NOTHING_BILLED_USD
+from costmodel.forecast_fees import fee_by_the_hour
 from costmodel.output import money
 
 SHARE_MONTHS = 3  # months a once-a-month charge's share of last month's cost must hold to be a share
@@ -120,8 +121,10 @@ def once_a_month(
     usage) is that median share of the month before each month ahead; one billed every k > 1
     months (:func:`cadence`: a quarterly subscription), its last amount in the months its
     cadence falls on; any other, its last
-    month's amount when :func:`billed_again` (an RI fee, a subscription; 0 when it was not
-    billed then, or billed once: an upfront fee). ``first_month``: the data's first month."""
+    month's amount when :func:`billed_again` (a subscription; 0 when it was not
+    billed then, or billed once: an upfront fee); a reservation's fee, by the hour
+    (:func:`costmodel.forecast_fees.fee_by_the_hour`: 0 once it ended). ``first_month``: the
+    data's first month."""
     total = np.zeros(len(ahead_recurring))
     if lumps.empty:
         return total
@@ -137,7 +140,9 @@ def once_a_month(
         elif cadence([str(m) for m in amounts.index]) > 1:
             total += due_on_cadence(amounts, last, len(ahead_recurring))
         else:
-            total += float(group.loc[again.loc[group.index], "amount"].sum())
+            billed = again.loc[group.index]
+            by_the_hour = fee_by_the_hour(group, billed, last, len(ahead_recurring))
+            total += float(group.loc[billed, "amount"].sum()) if by_the_hour is None else by_the_hour
     return total
 
 

@@ -115,7 +115,8 @@ DESCRIPTIONS = {
     CALENDAR: (
         "each day ahead at its weekday's median of the last 4 weeks, plus the extra cost of a month's first "
         "and last 2 days (median of 3 months), once-a-month charges (a steady share of the month before, or "
-        "last month's amount when billed on the 1st or the month before too) and the slope of a robust "
+        "last month's amount when billed on the 1st or the month before too; a reservation's fee by the "
+        "hour) and the slope of a robust "
         f"line through the last {TREND_DAYS} days (spikes and leaks left out, up to {MAX_STEPS} level steps "
         "fitted beside it); a usage type begun or stopped in the last 4 weeks taken at its level since"
     ),

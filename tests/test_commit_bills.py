@@ -103,20 +103,19 @@ def test_the_month_after_a_savings_plan_is_bought_is_forecast_at_the_covered_lev
     # December: 31 x 30 + RIFee 0.15 x 744 = 111.60 + 130 = 1,171.60
     # Was 1,405.60 and 1,447.60 (23% high): i-batch's on-demand days before the 16th held in the
     # weekday medians of BoxUsage:m5.xlarge (a step inside a usage type billed all along).
-    # (November within $5: its RIFee is forecast at October's 111.60, not 0.15 x 720 = 108.)
-    assert ahead["2026-11"] == pytest.approx(1138.0, abs=5.0)
+    # (November was 1,141.60: its RIFee forecast at October's 111.60, not 0.15 x 720 = 108.)
+    assert ahead["2026-11"] == pytest.approx(1138.0, abs=0.5)
     assert ahead["2026-12"] == pytest.approx(1171.6, abs=0.5)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a reservation's recurring fee is carried into the months ahead at last month's amount "
-    "(billed on the 1st: it recurs) although the reservation expired mid-month (its RIFee billed 360 "
-    "of October's 744 hours, its DiscountedUsage stopped on the 16th, the usage billed on demand since)",
-)
 def test_the_fee_of_a_reservation_that_expired_is_not_forecast_again(tmp_path):
     bill = commit_bills.base_bill(JUNE_1, OCT_31, ri_end=dt.date(2026, 10, 16), sp_start=None)
-    ahead = _months_ahead(tmp_path, bill)
+    export = commit_bills.write_cur2(bill, tmp_path / "cur.parquet")
+    code, out, err = run("forecast", "--cur", export, "--format", "json")
+    assert code == 0, err
+    ahead = {row["month"]: row["expected"] for row in json.loads(out)["forecast"]}
+    # the RIFee billed 360 of October's 744 hours, 744 in September: the reservation ended, said so
+    assert any("ended in 2026-10" in note for note in json.loads(out)["notes"])
     # no Savings Plan; the RDS reservation expired on 16 October: from then the database bills
     # on demand, 12 a day, and no RIFee (October's was 0.15 x 360 h = 54).
     # A day: i-web 22.80 + i-batch 24 + the database 12 = 58.80.
@@ -174,6 +173,17 @@ def test_a_quarter_with_a_savings_plan_bought_in_its_first_month_is_not_at_risk(
     assert (quarter["status"], code) == ("ok", 0)
 
 
+def test_a_reservation_fee_is_forecast_by_the_hours_of_the_month_ahead(tmp_path):
+    bill = commit_bills.base_bill(JUNE_1, dt.date(2027, 1, 31), sp_start=None)
+    ahead = _months_ahead(tmp_path, bill)
+    # no Savings Plan: a day bills i-web 22.80 + i-batch 24 + the database 0 (DiscountedUsage)
+    # = 46.80; the RIFee is 0.15 an hour (January's 111.60 / 744 h).
+    # February: 28 x 46.80 = 1,310.40 + 0.15 x 672 = 100.80 + tax 30 + support 100 = 1,541.20
+    # (was 1,552.00: January's 111.60 again); March: 31 x 46.80 = 1,450.80 + 111.60 + 130 = 1,692.40
+    assert ahead["2027-02"] == pytest.approx(1541.2, abs=0.5)
+    assert ahead["2027-03"] == pytest.approx(1692.4, abs=0.5)
+
+
 def test_usage_new_with_its_savings_plan_moves_no_on_demand_cost(tmp_path):
     bill = commit_bills.base_bill(JUNE_1, OCT_31, sp_start=None)
     commit_bills.add_new_covered_instance(bill, commit_bills.SP_START, OCT_31)
@@ -204,3 +214,20 @@ def test_the_month_after_a_savings_plan_is_bought_is_forecast_at_the_covered_lev
     # as from the CUR (above): November 1,138.00, December 1,171.60
     assert ahead["2026-11"] == pytest.approx(1138.0, abs=5.0)
     assert ahead["2026-12"] == pytest.approx(1171.6, abs=0.5)
+
+
+@pytest.mark.parametrize(
+    ("hours", "hours_before", "running"),
+    [
+        # October has 744 hours, September 720
+        (744.0, 720.0, 1),  # one reservation all month
+        (360.0, 720.0, 0),  # the one of September ended on the 16th (15 x 24 = 360 h)
+        (1104.0, 1440.0, 1),  # two in September, one ended on the 16th: 744 + 360
+        (384.0, None, 1),  # none before: one bought on the 16th (16 x 24 = 384 h)
+        (1128.0, 720.0, 2),  # one all month, one bought on the 16th: 744 + 384
+    ],
+)
+def test_the_reservations_running_at_a_month_end_are_told_by_the_fee_s_hours(hours, hours_before, running):
+    from costmodel.forecast_fees import reservations_at_month_end
+
+    assert reservations_at_month_end(hours, "2026-10", hours_before) == running

@@ -229,15 +229,22 @@ def lumps_by_month(actuals: Actuals) -> pd.DataFrame:
     """Lump charges per month and group: ``month``, ``service``, ``usage_type``, ``amount``
     [USD] and ``first_day`` (the day of the month it was first billed on: a monthly fee is
     billed on the 1st, a reservation's upfront fee on the day it was bought); with line items
-    ``line_item_type`` too (an upfront ``Fee`` apart from its reservation's ``RIFee``)."""
+    ``line_item_type`` too (an upfront ``Fee`` apart from its reservation's ``RIFee``), and
+    ``quantity``: its usage quantity (a reservation fee's: the reservation's hours in the
+    month), NaN where the data has none."""
     rows = require_daily(actuals, "lump charges")
     # a $0 row (Cost Explorer lists some groups every day) bills nothing: a month of them only
     # has not billed its charge yet
     picked = rows.loc[_is_lump(rows) & (rows["unblended_cost"] != 0)]
+    quantity = picked["usage_quantity"] if "usage_quantity" in picked else float("nan")
     return (
-        picked.assign(first_day=picked["period_start"].dt.day)
+        picked.assign(first_day=picked["period_start"].dt.day, quantity=quantity)
         .groupby(["month", *_charge_key(rows)], as_index=False)
-        .agg(amount=("unblended_cost", "sum"), first_day=("first_day", "min"))
+        .agg(
+            amount=("unblended_cost", "sum"),
+            first_day=("first_day", "min"),
+            quantity=("quantity", lambda q: q.sum(min_count=1)),
+        )
     )
 
 
