@@ -77,9 +77,15 @@ def billed_once_monthly(rows: pd.DataFrame, months: list[str]) -> tuple[pd.Serie
     type of its recurring fee). A fee's usage type is a reservation's (``HeavyUsage``); a
     charge Cost Explorer's RECORD_TYPE calls an upfront fee is billed once whole. A usage
     type the month before did not bill (the data's first month; a new reservation, whose
-    upfront fee the file cannot tell from its first recurring one) is taken to recur."""
+    upfront fee the file cannot tell from its first recurring one) is taken to recur, but for
+    a Savings Plan with an upfront part (``ComputeSP:1yrPartialUpfront``: its name says it
+    had one, billed the day it was bought): there the rise over the month after, or in the
+    last month, with none after, the whole month (the file cannot split it: its first
+    days of recurring fee are left out with it, said in the note)."""
+    sp_upfront = rows["usage_type"].str.contains(record_types.SAVINGS_PLAN_UPFRONT_USAGE, regex=True)
     fees = rows.loc[
         rows["usage_type"].str.contains(record_types.RESERVATION_FEE_USAGE, regex=False)
+        | sp_upfront
         | rows["record_type"].isin(record_types.UPFRONT_FEES)
     ]
     once = pd.Series(0.0, index=months)
@@ -99,14 +105,37 @@ def billed_once_monthly(rows: pd.DataFrame, months: list[str]) -> tuple[pd.Serie
             # a usage type not billed the month before is a new fee, whose day (the 1st: it
             # recurs) the file does not say: taken to recur, as billed_again takes what it cannot tell
             billed = rise.clip(lower=0.0).where(amounts.shift(1) > 0, 0.0)
+            if sp_upfront.loc[group.index].any():
+                billed = _savings_plan_bought(amounts, rise, billed)
         for month, amount in billed.loc[billed > NOTHING_BILLED_USD].items():
             once[month] += amount
-            notes.append(
-                f"{service} {usage_type or record_type} billed {money(amount)} more in {month} than the "
-                "months beside it: taken as a reservation's fee billed once (an upfront fee), not a monthly "
-                "rate (a monthly file does not say the day it was billed; daily data would)"
+            # a Savings Plan bought in the last month, left out whole
+            whole = (
+                bool(sp_upfront.loc[group.index].any()) and month == months[-1] and amount == amounts[month]
             )
+            notes.append(_once_note(f"{service} {usage_type or record_type}", month, amount, whole))
     return once, notes
+
+
+def _once_note(charge: str, month: str, amount: float, whole: bool) -> str:
+    """The note on a fee taken as billed once in ``month`` (``whole``: all of its last month's)."""
+    billed = (
+        "in its first month, the last of the data" if whole else f"more in {month} than the months beside it"
+    )
+    return (
+        f"{charge} billed {money(amount)} {billed}: taken as a reservation's or Savings Plan's fee billed "
+        "once (an upfront fee), not a monthly rate (a monthly file does not say the day it was billed; daily "
+        "data would)" + (": the plan's recurring fee in it, if any, is left out with it" if whole else "")
+    )
+
+
+def _savings_plan_bought(amounts: pd.Series, rise: pd.Series, billed: pd.Series) -> pd.Series:
+    """``billed`` (the once-billed part of a fee's ``amounts`` by month) for a Savings Plan
+    with an upfront part: in a month the usage type was new (billed nothing the month before,
+    in the data), the rise over the month after, or the whole month when it is the last."""
+    new = amounts.shift(1) == 0
+    last = amounts.shift(-1).isna()
+    return billed.where(~new, rise.clip(lower=0.0).where(~last, amounts))
 
 
 def once_a_month(

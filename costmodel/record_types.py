@@ -19,6 +19,9 @@ UPFRONT_FEES = ("SavingsPlanUpfrontFee", "Upfront reservation fee")
 RECURRING_FEES = ("RIFee", "SavingsPlanRecurringFee", "Recurring reservation fee")
 # the usage type of a reservation's fees, upfront and recurring alike (HeavyUsage:m5.large)
 RESERVATION_FEE_USAGE = "HeavyUsage"
+# the usage type of a Savings Plan's fees when it has an upfront part, upfront and recurring
+# alike (ComputeSP:1yrPartialUpfront, ComputeSP:3yrAllUpfront; not ComputeSP:1yrNoUpfront)
+SAVINGS_PLAN_UPFRONT_USAGE = r"SP:\d+yr(?:All|Partial)Upfront"
 
 
 def is_discount(kind: str) -> bool:
