@@ -181,7 +181,8 @@ def month_end(
         f"the errors of the same forecast made from day {current.days_elapsed + 1} of the last "
         f"{len(errors)} complete months ({errors.index[0]} to {errors.index[-1]}; split-conformal)"
     )
-    return replace(current, low=bounds[0], high=bounds[1], interval_basis=basis)
+    # the month cannot end below what it has billed (credits and refunds to come are not forecast)
+    return replace(current, low=max(bounds[0], current.actual_to_date), high=bounds[1], interval_basis=basis)
 
 
 def months_needed(interval: float) -> int:
@@ -236,7 +237,7 @@ def _simulated_month_end(actuals: Actuals, interval: float, seed: int, month_edg
         days_elapsed=int(last.day),
         days_in_month=days_in_month,
         expected=to_date + float(totals.mean()) + edge_total + due,
-        low=to_date + float(low) + due,
+        low=to_date + max(float(low), 0.0) + due,  # the days to come bill no less than nothing
         high=to_date + float(high) + due,
         month_edge=edge_total,
         one_off_to_date=one_off_to_date,

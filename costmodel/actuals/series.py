@@ -182,17 +182,47 @@ def _is_lump(rows: pd.DataFrame) -> pd.Series:
     return pd.Series(pd.MultiIndex.from_frame(rows[key]).isin(list(lumps)), index=rows.index)
 
 
+PURCHASE_MULTIPLE = 10  # a commitment's day this many times its usual day is a purchase on it
+PURCHASE_DAYS = 3  # days a commitment's usage type must have billed to have a usual day
+
+
+def purchase_excess(rows: pd.DataFrame) -> pd.Series:
+    """Of each row [USD], the part that is a commitment bought that day, billed once: where a
+    commitment's usage type (a reservation's ``HeavyUsage``, a Savings Plan's
+    ``ComputeSP:1yrPartialUpfront``) bills every day, as a Cost Explorer file grouped by usage
+    type does its recurring fee and its upfront fee alike, a day :data:`PURCHASE_MULTIPLE`
+    times its usual one (the median of its days billed, :data:`PURCHASE_DAYS` or more) is the
+    upfront fee: its excess over the usual day; 0 elsewhere (a lump or one-off row, which is
+    never a day of a rate; line items' own upfront fee type, a lump)."""
+    excess = pd.Series(0.0, index=rows.index)
+    usage = rows["usage_type"].fillna("")
+    commitment = usage.str.contains(record_types.RESERVATION_FEE_USAGE, regex=False) | usage.str.contains(
+        record_types.SAVINGS_PLAN_UPFRONT_USAGE, regex=True
+    )
+    daily = rows.loc[commitment & ~_is_lump(rows) & ~rows["record_type"].isin(ONE_OFF_RECORD_TYPES)]
+    for _, group in daily.loc[daily["unblended_cost"] > 0].groupby(_charge_key(rows)):
+        if group["period_start"].nunique() < PURCHASE_DAYS:
+            continue
+        usual = float(group.groupby("period_start")["unblended_cost"].sum().median())
+        bought = group.loc[group["unblended_cost"] > PURCHASE_MULTIPLE * usual, "unblended_cost"]
+        excess.loc[bought.index] = bought - usual
+    return excess
+
+
 def daily_bill(actuals: Actuals) -> pd.DataFrame:
     """One row per day: ``recurring`` (the bill without one-off money and lump charges [USD])
     and ``lumps`` and ``one_off`` [USD]."""
     rows = require_daily(actuals, "a daily series")
     is_lump = _is_lump(rows)
     is_one_off = rows["record_type"].isin(ONE_OFF_RECORD_TYPES)
+    bought = purchase_excess(rows)  # a commitment's upfront fee billed on a day of its recurring one
     day = rows["period_start"]
     frame = pd.DataFrame(
         {
-            "recurring": rows["unblended_cost"].where(~is_lump & ~is_one_off, 0.0).groupby(day).sum(),
-            "lumps": rows["unblended_cost"].where(is_lump & ~is_one_off, 0.0).groupby(day).sum(),
+            "recurring": (rows["unblended_cost"].where(~is_lump & ~is_one_off, 0.0) - bought)
+            .groupby(day)
+            .sum(),
+            "lumps": (rows["unblended_cost"].where(is_lump & ~is_one_off, 0.0) + bought).groupby(day).sum(),
             "one_off": rows["unblended_cost"].where(is_one_off, 0.0).groupby(day).sum(),
         }
     )
@@ -209,6 +239,7 @@ def daily_by_usage_type(actuals: Actuals) -> pd.DataFrame:
     no one-off money, no lump charge); a day a usage type did not bill is $0."""
     rows = require_daily(actuals, "a daily series")
     kept = rows.loc[~_is_lump(rows) & ~rows["record_type"].isin(ONE_OFF_RECORD_TYPES)]
+    kept = kept.assign(unblended_cost=kept["unblended_cost"] - purchase_excess(rows).loc[kept.index])
     key = kept["service"] + "|" + kept["usage_type"]
     if LINE_ITEM_TYPE in kept:
         # a Savings Plan's negation is the on-demand cost the plan took off its usage type: a
@@ -236,6 +267,10 @@ def lumps_by_month(actuals: Actuals) -> pd.DataFrame:
     # a $0 row (Cost Explorer lists some groups every day) bills nothing: a month of them only
     # has not billed its charge yet
     picked = rows.loc[_is_lump(rows) & (rows["unblended_cost"] != 0)]
+    # and a commitment bought on a day of its recurring fee (purchase_excess): billed once, that day
+    excess = purchase_excess(rows)
+    bought = rows.loc[excess > 0].assign(unblended_cost=excess.loc[excess > 0], usage_quantity=float("nan"))
+    picked = pd.concat([picked, bought]) if len(bought) else picked
     quantity = picked["usage_quantity"] if "usage_quantity" in picked else float("nan")
     return (
         picked.assign(first_day=picked["period_start"].dt.day, quantity=quantity)
