@@ -330,7 +330,9 @@ def cur2_rows(months: list[str], through: dt.date | None = None) -> list[dict[st
             if (month, day) == ("2026-03", 10):
                 add(start, end, ACCOUNT_B, "Refund", RDS_PRODUCT, RDS_USAGE, -20)
         # monthly lines span the billing period (as AWS writes RIFee, tax and support)
-        add(first, month_end, ACCOUNT_B, "RIFee", RDS_PRODUCT, RI_FEE_USAGE, 4 * days_in(month), None, RI_ARN)
+        # its usage amount is the reservation's hours in the month, as AWS writes an RIFee
+        hours = {"line_item_usage_amount": 24 * days_in(month)}
+        add(first, month_end, ACCOUNT_B, "RIFee", RDS_PRODUCT, RI_FEE_USAGE, 4 * days_in(month), hours, RI_ARN)
         if month == "2026-01":  # the RI's upfront fee, billed once
             add(
                 first,

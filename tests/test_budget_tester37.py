@@ -64,12 +64,6 @@ def _cur2_through(tmp_path, months, through):
     return tmp_path / "cur2-daily.parquet"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a reservation's recurring fee (RIFee, an hourly rate billed for the month's hours) is carried "
-    "into later months at last month's amount, not by each month's hours: June's 30 days take May's 31 "
-    "days of fee, $124 for $120",
-)
 def test_a_reservation_s_recurring_fee_in_later_months_follows_each_month_s_hours(tmp_path):
     # RDS in the second quarter of 2026, from line items through 25 April: its usage is covered
     # by the RI ($0 unblended); its RIFee is $4 a day of the month (AWS's RecurringCharge is
