@@ -203,8 +203,10 @@ def size_change(
     new_value: object,
     billed: Billed,
     catalog: PriceCatalog | None = None,
+    per_instance: bool = True,
 ) -> SizedChange:
-    """One key of a change, sized against ``billed`` (see the module docstring)."""
+    """One key of a change, sized against ``billed`` (see the module docstring);
+    ``per_instance``: a size per instance at the count the bill runs (:func:`_at_billed_count`)."""
     from costmodel.architecture.editing import check_key
 
     try:
@@ -234,6 +236,7 @@ def size_change(
         return replace(sized, note=_unchecked(where, service, base, billed, key, file_value, file_cost))
     if old is not None and new is not None:
         step = float(probe) - old  # type: ignore[arg-type]
+        ref = _at_billed_count(arch, start, key, ref, billed, catalog) if old and per_instance else ref
         return _size_count(
             sized, where, old, new, on_bill, ref, float(moved["cost_moved"].sum()) / step, step
         )
@@ -241,6 +244,47 @@ def size_change(
     # under the same InstanceUsage): the bill then cannot say which part differs from the file
     shared = float(ref["quantity_after"]) > 1e-9
     return _size_kind(sized, where, on_bill, float(ref["quantity_before"]), shared)
+
+
+def _at_billed_count(
+    arch: Architecture, start: str, key: str, ref: pd.Series, billed: Billed, catalog: PriceCatalog | None
+) -> pd.Series:
+    """``ref`` (the line a size per instance moves: GB per node, per database instance) at the
+    count of instances the bill runs, when another key of the section counts them (a probe of
+    it moves the line) and the bill, sized on that key's own usage type, runs another count:
+    300 GB-Mo of storage beside three instances billed are three volumes of 100 GB, not the
+    file's two of 150. ``ref`` as it is otherwise (no such key, or the bill agrees)."""
+    from costmodel.architecture import SCHEMA
+
+    section, name = key.split(".", 1)
+    line = (str(ref["service"]), str(ref["region"]), str(ref["base"]))
+    counts = [k for k, spec in SCHEMA.get(section, {}).items() if spec.kind == "int" and k != name]
+    for count_key in (f"{section}.{k}" for k in counts):
+        count = _number(arch.get(count_key))
+        if count is None:
+            continue
+        try:
+            moved = _moved(arch, {count_key: int(count) + 1}, catalog)
+        except InputError:  # a bound that must stay where it is (min_nodes above node_count)
+            continue
+        here = moved["service"].eq(line[0]) & moved["region"].eq(line[1]) & moved["base"].eq(line[2])
+        if not here.any() or here.all():  # it counts not this line, or nothing the bill could size it on
+            continue
+        sized = size_change(arch, start, count_key, count, billed, catalog, per_instance=False)
+        if sized.billed_value is None or abs(sized.billed_value - count) <= AGREE * max(1.0, count):
+            return ref
+        extra = (sized.billed_value - count) * float(moved.loc[here, "quantity_moved"].iloc[0])
+        before = float(ref["quantity_before"])
+        scale = (before + extra) / before if before else 1.0
+        shown = f"{sized.billed_value:,.2f}".rstrip("0").rstrip(".")
+        at_count = {
+            "quantity_before": before + extra,
+            "quantity_moved": float(ref["quantity_moved"]) * scale,
+            "count_scale": scale,
+            "count_note": f"{count_key} {shown}",
+        }
+        return pd.concat([ref.drop(["quantity_before", "quantity_moved"]), pd.Series(at_count)])
+    return ref
 
 
 def _on_bill(billed: Billed, lines: pd.DataFrame) -> bool:
@@ -280,10 +324,12 @@ def _size_count(
     """A count (or any number: GB, IOPS) sized from what the bill shows: the units running
     are the file's plus the billed quantity's difference from the file's, per unit."""
     billed_value = old + (on_bill - float(ref["quantity_before"])) / (float(ref["quantity_moved"]) / step)
-    difference = (new - billed_value) * cost_per_unit
+    # a size per instance moves as many instances as the bill runs (see _at_billed_count)
+    difference = (new - billed_value) * cost_per_unit * float(ref.get("count_scale", 1.0))
     shown = f"{billed_value:,.2f}".rstrip("0").rstrip(".")
     per = "a month" if str(ref["unit"]).endswith("-Mo") else "per 730 h"
-    quantity = f"{sized.usage_type} {on_bill:,.1f} {ref['unit']} {per}"
+    counted = f" at the bill's {ref['count_note']}" if "count_note" in ref else ""
+    quantity = f"{sized.usage_type} {on_bill:,.1f} {ref['unit']} {per}{counted}"
     seen = f"the bill shows {shown} ({quantity}, {sized.billed_from})"
     if abs(billed_value - new) <= AGREE * max(1.0, abs(new)):
         note, difference = f"{where}: already on the bill: {seen}; nothing added", 0.0

@@ -126,11 +126,6 @@ def test_resizing_the_primary_moves_one_instance_whatever_the_replicas_billed(tm
     assert known(result) == pytest.approx({"2026-11": 720.0, "2026-12": 744.0}, abs=0.01)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a numeric key of a shared usage type (RDS storage of primary and replicas) is sized "
-    "as if the file's instance count were right: the bill's extra replica reads as bigger volumes",
-)
 def test_storage_per_instance_is_sized_on_the_instances_the_bill_runs(tmp_path, small):
     # The bill runs the primary and 2 replicas (file: 1), each 100 GB: 300 GB-Mo of
     # RDS:GP3-Storage. Storage 100 -> 200 GB on each of the three: 300 GB x $0.115 = $34.50
@@ -139,6 +134,19 @@ def test_storage_per_instance_is_sized_on_the_instances_the_bill_runs(tmp_path, 
     actuals = bill_file(tmp_path, lambda d: a_day(d, replicas=2))
     result = forecast(actuals, months=1, changes=[parse_change("2026-11-01:rds.storage_gb=200")], arch=small)
     assert known(result) == pytest.approx({"2026-11": 34.50}, abs=0.01)
+
+
+def test_a_root_volume_per_node_is_sized_on_the_nodes_the_bill_runs(tmp_path, small):
+    # The bill runs 4 nodes (file: 3), each with a 100 GB gp3 root volume: 400 GB-Mo of
+    # EBS:VolumeUsage.gp3. Root volumes 100 -> 200 GB on each of the four: 400 GB x $0.08 =
+    # $32.00 a month. Read on the file's 3 nodes, "the bill shows 133.33 GB" (400 / 3) and
+    # (200 - 133.33) x 3 x $0.08 = $16.00 was added
+    actuals = bill_file(tmp_path, lambda d: a_day(d, nodes=4))
+    change = parse_change("2026-11-01:eks.root_volume_gb=200")
+    result = forecast(actuals, months=1, changes=[change], arch=small)
+    assert known(result) == pytest.approx({"2026-11": 32.00}, abs=0.01)
+    (sized,) = result.changes
+    assert sized.billed_value == pytest.approx(100.0)
 
 
 @pytest.mark.parametrize("step_day", [21, 25, 28, 31])
