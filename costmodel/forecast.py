@@ -19,6 +19,7 @@ month in progress from its daily actuals.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,7 @@ from costmodel.forecast_bounds import (
     not_below_billed_so_far,
     require_every_month,
 )
+from costmodel.forecast_known_steps import as_declared
 from costmodel.forecast_month_end import (
     DAILY_METHOD,
     INTERVAL,
@@ -158,9 +160,8 @@ def forecast(
             "not a complete month; its row is the forecast of the whole month"
             for m in months_so_far
         ]
-    sized = size_changes(arch, changes, billed_today(actuals), catalog) if changes and arch else []
-    notes += [s.note for s in sized]
-    notes += _changes_dated_in_the_data(sized, actuals.rows["period_end"].max(), daily_data)
+    sized, said = _sized_changes(actuals, changes, arch, catalog, daily_data)
+    notes += said
     complete = bill.loc[bill["complete"]]
     notes += _one_off_note(complete)
     chosen, reason, basis = method or "", "", ""
@@ -174,7 +175,8 @@ def forecast(
         table = pd.DataFrame(columns=["month", "expected", "low", "high", "known_changes"])
     else:
         history, stopped = history_of(actuals, bill, daily_data)
-        notes += stopped
+        history, declared = as_declared(history, actuals, sized, daily_data)
+        notes += stopped + declared
         backtest = methods.backtest(history, max(months, methods.CHOICE_HORIZONS), names)
         default = methods.default_of(daily_data)
         chosen, reason = (method, "asked for") if method else methods.choose(backtest, default)
@@ -219,6 +221,23 @@ def forecast(
     )
 
 
+def _sized_changes(
+    actuals: Actuals,
+    changes: list[Change] | None,
+    arch: Architecture | None,
+    catalog: PriceCatalog | None,
+    daily_data: bool,
+) -> tuple[list[SizedChange], list[str]]:
+    """The known changes sized against the bill (what runs since a change's day, when it is
+    in the last week of daily data), and their notes."""
+    if not changes or arch is None:
+        return [], []
+    since = partial(billed_today, actuals)
+    sized = size_changes(arch, changes, billed_today(actuals), catalog, since)
+    dated = _changes_dated_in_the_data(sized, actuals.rows["period_end"].max(), daily_data)
+    return sized, [s.note for s in sized] + dated
+
+
 def _may_net_credits(actuals: Actuals) -> bool:
     """Whether credits may be inside the services' amounts (a Cost Explorer file grouped
     without RECORD_TYPE, not filtered to leave them out)."""
@@ -235,7 +254,7 @@ def _changes_dated_in_the_data(
     since = f"from {data_end.date()}" if daily_data else "from the first month forecast"
     return [
         f"{s.key} = {s.new_value} from {s.start} is dated before the data ends ({last_day}): the bill "
-        f"up to then is what was billed, so the change is added {since}"
+        f"up to then is what was billed, so what it does not show of the change is added {since}"
         for s in sized
         if pd.Timestamp(s.start) < data_end
     ]

@@ -26,6 +26,7 @@ bill) to the month's end, over the 730 hours of the model's month.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from numbers import Real
 
@@ -89,6 +90,8 @@ class SizedChange:
     # the share of the difference billed by the month (GB-Mo, IOPS-Mo: a whole month is one
     # unit, whatever its hours), the rest by the hour (Hrs) or by use [fraction]
     per_month_share: float = 0.0
+    # the (service, region, usage type without prefix) lines the key moves
+    lines: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,9 +107,10 @@ class Billed:
     data_end: pd.Timestamp | None = None  # the last day of data (inclusive)
 
 
-def billed_today(actuals: Actuals) -> Billed:
+def billed_today(actuals: Actuals, since: str = "") -> Billed:
     """Quantities the bill shows today: the mean of the last :data:`RECENT_DAYS` days of
-    daily data, else the last complete month, per 730-h month (usage rows only)."""
+    daily data (those from ``since``, a change's day, when fewer: what runs since the change),
+    else the last complete month, per 730-h month (usage rows only)."""
     from costmodel import record_types
     from costmodel.actuals.series import monthly_bill
     from costmodel.reconcile.mapping import line_key
@@ -115,8 +119,10 @@ def billed_today(actuals: Actuals) -> Billed:
     data_end = actuals.rows["period_end"].max() - pd.Timedelta(days=1)
     if set(rows["granularity"]) == {"DAILY"}:
         first = data_end - pd.Timedelta(days=RECENT_DAYS - 1)
+        if since and first < pd.Timestamp(since) <= data_end:
+            first = pd.Timestamp(since)
         recent = rows.loc[rows["period_start"] >= first]
-        hours = RECENT_DAYS * 24
+        hours = ((data_end - first).days + 1) * 24
         period = f"{first.date()}..{data_end.date()}"
     else:
         bill = monthly_bill(actuals)
@@ -228,7 +234,17 @@ def size_change(
     on_bill = _billed_in_model_units(billed, ref)
     file_cost = float(moved["cost_moved"].sum()) if new_value != file_value else 0.0
     sized = SizedChange(
-        start, key, file_value, None, new_value, file_cost, base, "", billed.period, _per_month_share(moved)
+        start,
+        key,
+        file_value,
+        None,
+        new_value,
+        file_cost,
+        base,
+        "",
+        billed.period,
+        _per_month_share(moved),
+        _lines_of(moved),
     )
     if on_bill is None and len(replaced) and _on_bill(billed, moved.loc[moved["cost_moved"] > 0]):
         return _size_kind(sized, where, 0.0, float(ref["quantity_before"]))  # the bill runs the new kind
@@ -285,6 +301,12 @@ def _at_billed_count(
         }
         return pd.concat([ref.drop(["quantity_before", "quantity_moved"]), pd.Series(at_count)])
     return ref
+
+
+def _lines_of(moved: pd.DataFrame) -> tuple[tuple[str, str, str], ...]:
+    """The (service, region, usage type) of each line of ``moved``."""
+    columns = (moved[c].astype(str) for c in ["service", "region", "base"])
+    return tuple(zip(*columns, strict=True))
 
 
 def _on_bill(billed: Billed, lines: pd.DataFrame) -> bool:
@@ -375,7 +397,11 @@ def _size_kind(
 
 
 def size_changes(
-    arch: Architecture, changes: list[Change], billed: Billed, catalog: PriceCatalog | None = None
+    arch: Architecture,
+    changes: list[Change],
+    billed: Billed,
+    catalog: PriceCatalog | None = None,
+    billed_since: Callable[[str], Billed] | None = None,
 ) -> list[SizedChange]:
     """Every key of every change, in the order they start (on one day, numbers before kinds:
     a count is sized against the bill, an instance type then moves the new count). A key
@@ -395,7 +421,8 @@ def size_changes(
         if earlier:
             sized.append(_after(current, start, key, value, earlier[-1], catalog))
         else:
-            sized.append(size_change(arch, start, key, value, billed, catalog))
+            on_bill = billed_since(start) if billed_since else billed  # what runs since its day
+            sized.append(size_change(arch, start, key, value, on_bill, catalog))
         moved_so_far.update(dict.fromkeys(moves, sized[-1]))
         current = current.with_changes({key: value})
     return sized
@@ -426,9 +453,7 @@ def _usage_types_moved(
         return set()  # size_change names it
     if arch.get(key) == value:
         return set()
-    moved = _moved(arch, {key: value}, catalog)
-    columns = (moved[c].astype(str) for c in ["service", "region", "base"])
-    return set(zip(*columns, strict=True))
+    return set(_lines_of(_moved(arch, {key: value}, catalog)))
 
 
 def _after(
@@ -446,7 +471,10 @@ def _after(
     share = _per_month_share(moved) if moved is not None else 0.0
     after = f"the change{'' if earlier.key == key else f' of {earlier.key} = {earlier.new_value}'}"
     note = f"{key} = {value} from {start}: after {after} from {earlier.start}, {money(difference)} a month"
-    return SizedChange(start, key, current.get(key), None, value, difference, "", note, per_month_share=share)
+    lines = _lines_of(moved) if moved is not None else ()
+    return SizedChange(
+        start, key, current.get(key), None, value, difference, "", note, per_month_share=share, lines=lines
+    )
 
 
 def effects(sized: list[SizedChange], months: list[str], from_day: pd.Timestamp | None = None) -> pd.Series:

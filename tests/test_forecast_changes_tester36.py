@@ -150,11 +150,6 @@ def test_a_root_volume_per_node_is_sized_on_the_nodes_the_bill_runs(tmp_path, sm
 
 
 @pytest.mark.parametrize("step_day", [21, 25, 28, 31])
-@pytest.mark.xfail(
-    strict=True,
-    reason="a declared change the bill shows from a day of its last 4 weeks: the forecast's "
-    "weekday medians carry the old level while the change is sized against the last 7 days",
-)
 def test_a_change_the_bill_shows_from_its_last_weeks_is_forecast_at_the_new_level(tmp_path, small, step_day):
     # A 4th node runs from `step_day` October, as declared (--change 2026-10-DD:eks.node_count=4);
     # the data ends 31 October. From November on the service runs 4 nodes:
@@ -224,11 +219,6 @@ def test_a_planned_node_in_one_region_does_not_hide_an_unplanned_one_in_another(
     assert by_planned[True]["total_impact"] == pytest.approx(416.16, abs=0.01)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a declared change inside a monthly history stays in the history the candidates "
-    "follow: the drift and the trend read its step as a slope and carry it on",
-)
 def test_a_declared_step_in_a_monthly_history_is_not_carried_on_as_a_trend(tmp_path, small):
     # Monthly file March..October 2026: 3 nodes, a 4th from 15 September (declared:
     # --change 2026-09-15:eks.node_count=4, "already on the bill" in October, rightly). From
