@@ -39,7 +39,7 @@ from costmodel.forecast_bounds import (
     not_below_billed_so_far,
     require_every_month,
 )
-from costmodel.forecast_known_steps import as_declared
+from costmodel.forecast_known_steps import as_declared, touches_a_lump
 from costmodel.forecast_month_end import (
     DAILY_METHOD,
     INTERVAL,
@@ -160,7 +160,7 @@ def forecast(
             "not a complete month; its row is the forecast of the whole month"
             for m in months_so_far
         ]
-    sized, said = _sized_changes(actuals, changes, arch, catalog, daily_data)
+    sized, known, said = _sized_changes(actuals, changes, arch, catalog, daily_data)
     notes += said
     complete = bill.loc[bill["complete"]]
     notes += _one_off_note(complete)
@@ -175,7 +175,7 @@ def forecast(
         table = pd.DataFrame(columns=["month", "expected", "low", "high", "known_changes"])
     else:
         history, stopped = history_of(actuals, bill, daily_data)
-        history, declared = as_declared(history, actuals, sized, daily_data)
+        history, declared = as_declared(history, actuals, known, daily_data)
         notes += stopped + declared
         backtest = methods.backtest(history, max(months, methods.CHOICE_HORIZONS), names)
         default = methods.default_of(daily_data)
@@ -227,15 +227,22 @@ def _sized_changes(
     arch: Architecture | None,
     catalog: PriceCatalog | None,
     daily_data: bool,
-) -> tuple[list[SizedChange], list[str]]:
-    """The known changes sized against the bill (what runs since a change's day, when it is
-    in the last week of daily data), and their notes."""
+) -> tuple[list[SizedChange], list[SizedChange], list[str]]:
+    """(the known changes sized against the bill: what runs since a change's day, when it is
+    in the last week of daily data; those whose step the history is re-levelled by; notes).
+    A change moving a usage type billed on one day of a month so far (begun on the data's
+    last day, or a monthly fee) has no daily level to carry back: every change is then
+    sized on the last 7 days and added on top, none re-levelled."""
     if not changes or arch is None:
-        return [], []
+        return [], [], []
     since = partial(billed_today, actuals)
-    sized = size_changes(arch, changes, billed_today(actuals), catalog, since)
+    sized, known = size_changes(arch, changes, billed_today(actuals), catalog, since), []
+    if touches_a_lump(actuals, sized):
+        sized = size_changes(arch, changes, billed_today(actuals), catalog)
+    else:
+        known = sized
     dated = _changes_dated_in_the_data(sized, actuals.rows["period_end"].max(), daily_data)
-    return sized, [s.note for s in sized] + dated
+    return sized, known, [s.note for s in sized] + dated
 
 
 def _may_net_credits(actuals: Actuals) -> bool:

@@ -41,6 +41,19 @@ def as_declared(
     return _monthly(history, actuals, sized)
 
 
+def touches_a_lump(actuals: Actuals, sized: list[SizedChange]) -> bool:
+    """Whether a change of ``sized`` moves a usage type of daily data billed on one day of a
+    month (:func:`costmodel.actuals.series.lump_keys`): one begun on the data's last day is
+    a lump so far, in no daily series to re-level."""
+    from costmodel.actuals.series import lump_keys
+    from costmodel.reconcile.mapping import line_key
+
+    if set(actuals.rows["granularity"]) != {"DAILY"}:
+        return False
+    lumps = {(str(key[0]), *line_key(str(key[1]))) for key in lump_keys(actuals.rows)}
+    return any(lumps & set(change.lines) for change in sized)
+
+
 def _matching(columns: pd.Index, sized: SizedChange) -> list[str]:
     """The ``service|usage_type`` columns of the bill whose line the change moves."""
     from costmodel.reconcile.mapping import line_key
@@ -147,4 +160,4 @@ def _note(change: SizedChange, step: str) -> str:
     )
 
 
-__all__ = ["BEFORE_DAYS", "as_declared"]
+__all__ = ["BEFORE_DAYS", "as_declared", "touches_a_lump"]
