@@ -332,7 +332,9 @@ def cur2_rows(months: list[str], through: dt.date | None = None) -> list[dict[st
         # monthly lines span the billing period (as AWS writes RIFee, tax and support)
         # its usage amount is the reservation's hours in the month, as AWS writes an RIFee
         hours = {"line_item_usage_amount": 24 * days_in(month)}
-        add(first, month_end, ACCOUNT_B, "RIFee", RDS_PRODUCT, RI_FEE_USAGE, 4 * days_in(month), hours, RI_ARN)
+        add(
+            first, month_end, ACCOUNT_B, "RIFee", RDS_PRODUCT, RI_FEE_USAGE, 4 * days_in(month), hours, RI_ARN
+        )
         if month == "2026-01":  # the RI's upfront fee, billed once
             add(
                 first,
