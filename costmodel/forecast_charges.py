@@ -84,8 +84,7 @@ def billed_once_monthly(rows: pd.DataFrame, months: list[str]) -> tuple[pd.Serie
     days of recurring fee are left out with it, said in the note)."""
     sp_upfront = rows["usage_type"].str.contains(record_types.SAVINGS_PLAN_UPFRONT_USAGE, regex=True)
     fees = rows.loc[
-        rows["usage_type"].str.contains(record_types.RESERVATION_FEE_USAGE, regex=False)
-        | sp_upfront
+        record_types.commitment_fee_usage(rows["usage_type"])
         | rows["record_type"].isin(record_types.UPFRONT_FEES)
     ]
     once = pd.Series(0.0, index=months)

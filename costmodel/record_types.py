@@ -3,6 +3,8 @@
 CUR 2.0 names its ``line_item_line_item_type`` the same way for these three.
 """
 
+import pandas as pd
+
 CREDIT = "Credit"
 REFUND = "Refund"
 TAX = "Tax"
@@ -22,6 +24,15 @@ RESERVATION_FEE_USAGE = "HeavyUsage"
 # the usage type of a Savings Plan's fees when it has an upfront part, upfront and recurring
 # alike (ComputeSP:1yrPartialUpfront, ComputeSP:3yrAllUpfront; not ComputeSP:1yrNoUpfront)
 SAVINGS_PLAN_UPFRONT_USAGE = r"SP:\d+yr(?:All|Partial)Upfront"
+
+
+def commitment_fee_usage(usage_types: pd.Series) -> pd.Series:
+    """Which usage types are a commitment's fees that may hold an upfront part: a
+    reservation's (``HeavyUsage``) or a Savings Plan's with an upfront part."""
+    usage = usage_types.fillna("")
+    return usage.str.contains(RESERVATION_FEE_USAGE, regex=False) | usage.str.contains(
+        SAVINGS_PLAN_UPFRONT_USAGE, regex=True
+    )
 
 
 def is_discount(kind: str) -> bool:

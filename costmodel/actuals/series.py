@@ -195,10 +195,7 @@ def purchase_excess(rows: pd.DataFrame) -> pd.Series:
     upfront fee: its excess over the usual day; 0 elsewhere (a lump or one-off row, which is
     never a day of a rate; line items' own upfront fee type, a lump)."""
     excess = pd.Series(0.0, index=rows.index)
-    usage = rows["usage_type"].fillna("")
-    commitment = usage.str.contains(record_types.RESERVATION_FEE_USAGE, regex=False) | usage.str.contains(
-        record_types.SAVINGS_PLAN_UPFRONT_USAGE, regex=True
-    )
+    commitment = record_types.commitment_fee_usage(rows["usage_type"])
     daily = rows.loc[commitment & ~_is_lump(rows) & ~rows["record_type"].isin(ONE_OFF_RECORD_TYPES)]
     for _, group in daily.loc[daily["unblended_cost"] > 0].groupby(_charge_key(rows)):
         if group["period_start"].nunique() < PURCHASE_DAYS:
