@@ -231,7 +231,7 @@ def read_page(
     is an :class:`InputError`, never a group left out.
     """
     required = required if required is not None else [REQUIRED_METRIC]
-    frames: list[pd.DataFrame] = []
+    blocks = _Blocks()
     sums: dict[str, Decimal] = {}
     empty: list[tuple[pd.Timestamp, pd.Timestamp]] = []
     results = _results(page, where)
@@ -243,36 +243,73 @@ def read_page(
         groups = result.get("Groups") or []
         if not isinstance(groups, list):
             raise InputError(f"{period}: 'Groups' must be a list")
+        month = start.strftime("%Y-%m")
         if not groups:
             if not result.get("Total"):
                 # a period without cost: Cost Explorer lists it with no groups; its month is
                 # in the file, at $0 (not missing, which a budget's period must refuse)
-                month = start.strftime("%Y-%m")
                 sums[month] = sums.get(month, Decimal(0))
                 empty.append((start, end))
                 continue
-            row = _total_row(result, period, required)
-            exact = [row.pop("_exact")]
-            frame = pd.DataFrame([row])
+            columns = _as_columns([_total_row(result, period, required)])
         else:
             dims = page_dims
             if dims is None and not any("$" in k for g in groups for k in _keys_or_empty(g)):
                 dims = _group_dimensions(page, _keys_or_empty(groups[0]))  # the same for every group
             plain = _plain_columns(groups, dims, required) if dims is not None else None
-            if plain is not None:
-                exact = plain.pop("_exact")
-                frame = pd.DataFrame(plain)
-            else:
-                rows = _strict_rows(groups, page, page_dims, period, required)
-                exact = [row.pop("_exact") for row in rows]
-                frame = pd.DataFrame(rows)
-        month = start.strftime("%Y-%m")
+            columns = (
+                plain
+                if plain is not None
+                else _as_columns(_strict_rows(groups, page, page_dims, period, required))
+            )
+        exact = columns.pop("_exact")
         sums[month] = sums.get(month, Decimal(0)) + sum(map(Decimal, map(str, exact)), Decimal(0))
-        frame["period_start"] = start
-        frame["period_end"] = end
-        frame["month"] = month
-        frame["granularity"] = granularity(start, end)
-        frame["estimated"] = bool(result.get("Estimated", False))
+        blocks.add(
+            columns,
+            len(exact),
+            (start, end, month, granularity(start, end), bool(result.get("Estimated", False))),
+        )
+    return blocks.frame(where, record_type), sums, empty
+
+
+def _as_columns(rows: list[dict]) -> dict[str, list]:
+    """Rows as columns; a key some rows lack is NaN in them (as a DataFrame of the rows)."""
+    names = list(dict.fromkeys(name for row in rows for name in row))
+    return {name: [row.get(name, np.nan) for row in rows] for name in names}
+
+
+class _Blocks:
+    """A page's periods, each a block of columns, made one frame at the end: a frame per
+    period cost most of the reading time (a daily file has hundreds of periods)."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list] = {}
+        self.sizes: list[int] = []
+        self.periods: list[tuple[pd.Timestamp, pd.Timestamp, str, str, bool]] = []
+
+    def add(self, columns: dict[str, Any], size: int, period: tuple) -> None:
+        done = sum(self.sizes)
+        for name in columns.keys() - self.columns.keys():
+            self.columns[name] = [np.full(done, np.nan)] if done else []
+        for name, chunks in self.columns.items():
+            chunks.append(columns[name] if name in columns else np.full(size, np.nan))
+        self.sizes.append(size)
+        self.periods.append(period)
+
+    def frame(self, where: str, record_type: str) -> pd.DataFrame:
+        if not self.sizes:
+            return pd.DataFrame()
+        frame = pd.DataFrame({name: _joined(chunks) for name, chunks in self.columns.items()})
+        starts, ends, months, granularities, estimated = zip(*self.periods, strict=True)
+
+        def each_row(values: tuple, dtype: Any = None) -> np.ndarray:
+            return np.repeat(np.array(values, dtype=dtype), self.sizes)
+
+        frame["period_start"] = each_row(tuple(s.to_datetime64() for s in starts))
+        frame["period_end"] = each_row(tuple(e.to_datetime64() for e in ends))
+        frame["month"] = each_row(months, object)
+        frame["granularity"] = each_row(granularities, object)
+        frame["estimated"] = each_row(estimated, bool)
         # a key column (RECORD_TYPE grouped on) says more than the request's filter
         frame["record_type"] = (
             frame["record_type"].fillna(record_type) if "record_type" in frame else record_type
@@ -281,8 +318,13 @@ def read_page(
             if column not in frame:
                 frame[column] = ""
         frame["source"] = where
-        frames.append(frame)
-    return (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()), sums, empty
+        return frame
+
+
+def _joined(chunks: list) -> Any:
+    if all(isinstance(c, np.ndarray) and c.dtype.kind == "f" for c in chunks):
+        return np.concatenate(chunks)
+    return [value for chunk in chunks for value in chunk]
 
 
 def _keys_or_empty(group: Any) -> list:
