@@ -116,9 +116,12 @@ def edge_extra(values: np.ndarray, base: np.ndarray, dates: pd.DatetimeIndex) ->
         if not edge.any():
             continue
         by_month = pd.Series(excess[edge]).groupby(months[edge]).max()  # NaN-skipping
+        month_of, largest = by_month.index.to_numpy(), by_month.to_numpy()
         for i in np.flatnonzero(edge):
-            near = by_month.loc[abs(by_month.index - months[i]) <= EDGE_MONTHS]
-            others = np.sort(near.drop(months[i]).dropna().to_numpy())
+            near = (
+                (np.abs(month_of - months[i]) <= EDGE_MONTHS) & (month_of != months[i]) & np.isfinite(largest)
+            )
+            others = np.sort(largest[near])
             if len(others):  # the lower median: half or more of the months near carry it
                 extra[i] = max(float(others[(len(others) - 1) // 2]), 0.0)
     return extra
