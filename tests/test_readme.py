@@ -155,11 +155,56 @@ def test_the_readme_shows_command_lines_to_run():
         assert not any(a.startswith("[") for a in argv), f"placeholder syntax is not runnable: {argv}"
 
 
-def test_every_command_line_in_the_readme_runs_as_written(clone, aws_emulated):
+def written_by(argv: list[str]) -> str | None:
+    """The file or folder a command line writes (its ``--out``), as later lines name it."""
+    return argv[argv.index("--out") + 1].rstrip("/") if "--out" in argv[:-1] else None
+
+
+def command_groups() -> list[list[int]]:
+    """The README's command lines (indexes into :func:`command_lines`), each with the earlier
+    lines that write what it reads, in order: a test each, so that the workers share them
+    (one test of every line was the suite's longest by far)."""
+    lines = command_lines()
+    writer: dict[str, int] = {}
+    group_of: dict[int, list[int]] = {}
+    for i, (argv, _) in enumerate(lines):
+        needs = {
+            writer[a.rstrip("/")]
+            for a in argv
+            if a.rstrip("/") in writer and a.rstrip("/") != written_by(argv)
+        }
+        group = sorted({j for n in needs for j in group_of[n]} | {i})
+        for j in group:
+            group_of[j] = group
+        if (out := written_by(argv)) is not None:
+            writer[out] = i
+    groups = {tuple(g) for g in group_of.values()}
+    # a line that later lines read from runs in their group, not on its own as well
+    return [list(g) for g in sorted(groups) if not any(set(g) < set(h) for h in groups)]
+
+
+def test_command_groups_keep_each_line_once_and_its_writer_before_it():
+    groups = command_groups()
+    assert sorted(i for g in groups for i in g) == list(range(len(command_lines())))
+    lines = command_lines()
+    for group in groups:
+        written = {written_by(lines[i][0]) for i in group} - {None}
+        for i in group[1:]:
+            # every line after the first in a group reads a file an earlier line of it writes
+            assert any(a.rstrip("/") in written for a in lines[i][0]), lines[i][0]
+    # the README's pairs: `prices refresh --out prices.csv` then `estimate --prices prices.csv`
+    assert any(len(g) > 1 for g in groups)
+
+
+@pytest.mark.parametrize(
+    "group", command_groups(), ids=lambda g: "+".join(f"{i}-{command_lines()[i][0][0]}" for i in g)
+)
+def test_every_command_line_in_the_readme_runs_as_written(group, clone, aws_emulated):
     daily = ROOT / "data" / "actuals" / "ce-daily-2026-06..2026-10.json.gz"
     monthly = ROOT / "data" / "actuals" / "ce-2026-06..2026-10.json"
     failures = []
-    for argv, comment in command_lines():
+    lines = command_lines()
+    for argv, comment in (lines[i] for i in group):
         if argv[0] == "fetch-actuals":
             import gzip
 
@@ -173,14 +218,20 @@ def test_every_command_line_in_the_readme_runs_as_written(clone, aws_emulated):
         code, _, err = run(argv)
         if code != expected_exit(comment) or "Traceback" in err:
             failures.append(f"costmodel {shlex.join(argv)} -> exit {code}: {err.strip()[-300:]}")
+        out = written_by(argv)
+        if out is not None and code == 0:
+            written = clone / out
+            assert written.is_dir() or written.stat().st_size > 0, (
+                f"{shlex.join(argv)} wrote nothing to {out}"
+            )
     assert failures == []
-    # what the fetch wrote is the bill the sample holds, to the cent
-    fetched = json.loads(run(["reconcile", "--actuals", "ce.json", "--format", "json"])[1])
-    bundled = json.loads(run(["reconcile", "--actuals", str(monthly), "--format", "json"])[1])
-    assert [m["totals"]["actual"] for m in fetched["months"]] == [
-        m["totals"]["actual"] for m in bundled["months"]
-    ]
-    assert (clone / "prices.csv").stat().st_size > 0 and (clone / "reports").is_dir()
+    if any(lines[i][0][0] == "fetch-actuals" and "DAILY" not in lines[i][0] for i in group):
+        # what the fetch wrote is the bill the sample holds, to the cent
+        fetched = json.loads(run(["reconcile", "--actuals", "ce.json", "--format", "json"])[1])
+        bundled = json.loads(run(["reconcile", "--actuals", str(monthly), "--format", "json"])[1])
+        assert [m["totals"]["actual"] for m in fetched["months"]] == [
+            m["totals"]["actual"] for m in bundled["months"]
+        ]
 
 
 def test_the_readme_overrides_example_is_the_bundled_file():

@@ -290,10 +290,11 @@ def test_report_out_that_is_a_file_or_unwritable_is_one_line(tmp_path):
 
 
 def test_a_failed_report_write_leaves_the_previous_report_whole(tmp_path, monkeypatch):
-    code, _, err = run("report", "--month", "2026-10", "--out", tmp_path)
-    assert code == 0, err
+    # last month's review, as a previous run wrote it (a report is slow to build; its bytes
+    # are all the test needs)
     report = tmp_path / "cost-report-2026-10.html"
-    before = report.read_bytes()
+    before = b"<!DOCTYPE html><html><body>the review finance read yesterday</body></html>"
+    report.write_bytes(before)
 
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
