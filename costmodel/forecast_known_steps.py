@@ -55,14 +55,16 @@ def touches_a_lump(actuals: Actuals, sized: list[SizedChange]) -> bool:
 
 
 def _matching(columns: pd.Index, sized: SizedChange) -> list[str]:
-    """The ``service|usage_type`` columns of the bill whose line the change moves."""
+    """The ``service|usage_type`` columns of the bill whose line the change moves (each
+    account's, where the data names them; never a Savings Plan's negation)."""
+    from costmodel.actuals.series import NEGATION_SUFFIX, series_parts
     from costmodel.reconcile.mapping import line_key
 
     lines = set(sized.lines)
     out = []
     for column in columns:
-        service, _, usage_type = str(column).partition("|")
-        if (service, *line_key(usage_type)) in lines:
+        service, usage_type, _ = series_parts(str(column))
+        if not str(column).endswith(NEGATION_SUFFIX) and (service, *line_key(usage_type)) in lines:
             out.append(str(column))
     return out
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from costmodel.actuals.series import NEGATION_SUFFIX
+from costmodel.actuals.series import NEGATION_SUFFIX, series_parts
 from costmodel.constants import NOTHING_BILLED_USD
 from costmodel.forecast_daily_pattern import PROFILE_DAYS
 from costmodel.output import money
@@ -140,30 +140,39 @@ def usage_change_notes(by_key: pd.DataFrame) -> list[str]:
     end = pd.Timestamp(by_key.index[-1]) if len(by_key) else None
     notes = []
     for change in usage_changes(by_key):
-        service, usage_type = change.key.split("|", 1)
+        negation = change.key.endswith(NEGATION_SUFFIX)
+        name = _series_name(change.key[: -len(NEGATION_SUFFIX)] if negation else change.key)
         days = (end - change.day).days + 1  # its days with cost (began) or without (stopped)
-        if usage_type.endswith(NEGATION_SUFFIX):
+        if negation:
             notes.append(
-                f"a Savings Plan {'began' if change.began else 'ceased'} covering {service} "
-                f"{usage_type[: -len(NEGATION_SUFFIX)]} on {change.day.date()} (its negation {days} days to "
+                f"a Savings Plan {'began' if change.began else 'ceased'} covering "
+                f"{name} on {change.day.date()} (its negation {days} days to "
                 "the data's end): the calendar forecast carries the usage type's cost as it has run since, "
                 f"not at its share of the last {PROFILE_DAYS} days"
             )
             continue
         if change.began:
             notes.append(
-                f"{service} {usage_type} began billing on {change.day.date()} ({days} days to the data's "
+                f"{name} began billing on {change.day.date()} ({days} days to the data's "
                 f"end, nothing in the {QUIET_BEFORE_START_DAYS} days before): the calendar forecast carries "
                 f"it at each weekday's median since it began (median {money(change.per_day)} a day), not at "
                 f"its share of the last {PROFILE_DAYS} days"
             )
         else:
             notes.append(
-                f"{service} {usage_type} billed nothing from {change.day.date()} to the data's end ({days} "
+                f"{name} billed nothing from {change.day.date()} to the data's end ({days} "
                 "days; billed day by day before): the calendar forecast leaves its past cost out, as of a "
                 "usage type that stopped"
             )
     return notes
+
+
+def _series_name(key: str) -> str:
+    """``Amazon EC2 BoxUsage:m5.large`` (``... (account 111122223333)`` where the key names
+    one) of a key of :func:`costmodel.actuals.series.daily_by_usage_type`."""
+    service, usage_type, account = series_parts(key)
+    name = f"{service} {usage_type}" if usage_type else service
+    return f"{name} ({account})" if account else name
 
 
 def _weekday_levels(since: pd.Series, fallback: float) -> np.ndarray:

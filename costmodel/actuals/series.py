@@ -232,12 +232,13 @@ def daily_bill(actuals: Actuals) -> pd.DataFrame:
 
 def daily_by_usage_type(actuals: Actuals) -> pd.DataFrame:
     """The recurring cost of each usage type, day by day [USD per day]: index the days of
-    :func:`daily_bill`, one column per ``service|usage_type`` (what ``recurring`` adds up:
+    :func:`daily_bill`, one column per ``service|usage_type`` (``service|usage_type|account
+    ...`` where the data names accounts: :func:`_account_part`; what ``recurring`` adds up:
     no one-off money, no lump charge); a day a usage type did not bill is $0."""
     rows = require_daily(actuals, "a daily series")
     kept = rows.loc[~_is_lump(rows) & ~rows["record_type"].isin(ONE_OFF_RECORD_TYPES)]
     kept = kept.assign(unblended_cost=kept["unblended_cost"] - purchase_excess(rows).loc[kept.index])
-    key = kept["service"] + "|" + kept["usage_type"]
+    key = kept["service"] + "|" + kept["usage_type"] + _account_part(kept)
     if LINE_ITEM_TYPE in kept:
         # a Savings Plan's negation is the on-demand cost the plan took off its usage type: a
         # series of its own, so a plan bought in the last weeks is a negation begun (carried at
@@ -251,6 +252,39 @@ def daily_by_usage_type(actuals: Actuals) -> pd.DataFrame:
     wide = wide.reindex(pd.date_range(starts.min(), starts.max(), freq="D"), fill_value=0.0)
     wide.index.name, wide.columns.name = "date", None
     return wide
+
+
+# Cost Explorer's names of the group keys a series may be split by, as a note says them
+GROUP_KEY_NAMES = {"LINKED_ACCOUNT": "account", "REGION": "region"}
+
+
+def _account_part(rows: pd.DataFrame) -> pd.Series:
+    """``|account 111122223333`` (a third part of the series' key) for rows billed to an
+    account the data names: line items read with their accounts, or a Cost Explorer file
+    grouped by LINKED_ACCOUNT (or REGION: the other keys it is grouped by); '' where it names
+    none. An account that joins the bill is a series of its own, begun the day it joined,
+    even where it bills a service or usage type another account billed all along."""
+    if "account" in rows:
+        account = rows["account"].fillna("").astype(str)
+        return ("|account " + account).where(account != "", "")
+    if "other_keys" not in rows:
+        return pd.Series("", index=rows.index)
+
+    def named(keys: str) -> str:
+        parts = [k.split("=", 1) for k in keys.split(";") if "=" in k]
+        return ", ".join(f"{GROUP_KEY_NAMES.get(name, name)} {value}" for name, value in parts)
+
+    detail = rows["other_keys"].fillna("").astype(str).map(named)
+    return ("|" + detail).where(detail != "", "")
+
+
+def series_parts(key: str) -> tuple[str, str, str]:
+    """(service, usage type, account part) of a key of :func:`daily_by_usage_type`; the
+    account part '' where the data names no account (a Savings Plan negation's suffix stays
+    on the last part)."""
+    service, _, rest = key.partition("|")
+    usage_type, _, account = rest.partition("|")
+    return service, usage_type, account
 
 
 def lumps_by_month(actuals: Actuals) -> pd.DataFrame:
@@ -326,4 +360,5 @@ __all__ = [
     "lumps_by_month",
     "monthly_bill",
     "require_daily",
+    "series_parts",
 ]
