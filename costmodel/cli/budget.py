@@ -47,7 +47,7 @@ def cmd_budget(args: argparse.Namespace) -> int:
     budget = read_budget(sample(SAMPLE_BUDGET, args.budget))
     actuals = _actuals(
         args,
-        by_dimension=budget.needs_line_items,
+        by_dimension=True,  # line items by account: an account joining the bill is a series of its own
         tag_keys=budget.tag_keys,
         require_tags=True,
         net_amortized=budget.cost_type == "net_amortized",

@@ -112,7 +112,7 @@ def _mase_column(result: Forecast) -> list[str]:
 
 def _forecast_actuals(args: argparse.Namespace) -> Actuals:
     """The bill to forecast from; a warning when ``--as-of`` is days after its end."""
-    actuals = _actuals(args)
+    actuals = _actuals(args, by_dimension=True)  # line items: each account its own series
     following = (_days_after_the_data(args, actuals)[0] + pd.Timedelta(days=1)).strftime("%Y-%m")
     _warn_data_ends_before_as_of(
         args,
