@@ -26,7 +26,9 @@ value's, largest first), ``status`` (``open`` when it runs to the last day of th
 **planned** change (``--planned FILE`` or the ``--change`` calendar) covers its service
 (and usage type, and region, when named) for
 :data:`~costmodel.anomaly_planned.PLANNED_DAYS` days from its start: what is flagged there is
-a planned event, never an alarm. Thresholds on the total impact
+a planned event, never an alarm; a ``--change`` covers up to the rise its what-if prices on
+each usage type: a rise beyond it is scored on the series less the declared rise, and what
+that flags is alarmed apart (:func:`_beyond_declared`). Thresholds on the total impact
 (``min_impact_usd``, ``min_impact_pct``; both must hold when both are given) keep the
 events worth an alert, as an alert subscription does.
 """
@@ -43,12 +45,19 @@ from costmodel.actuals.series import KEY
 from costmodel.anomaly_events import cause_tags, events_of, top_cause
 from costmodel.anomaly_moves import Moves
 from costmodel.anomaly_news import already_reported
-from costmodel.anomaly_planned import Planned, planned_from_changes, planned_mask, read_planned
+from costmodel.anomaly_planned import (
+    Planned,
+    declared_per_day,
+    planned_from_changes,
+    planned_mask,
+    read_planned,
+)
 from costmodel.anomaly_rules import (
     MIN_CHARGE_MONTHS,
     MIN_RATIO,
     MIN_SCORE,
     WEEKS,
+    Scored,
     monthly_charge_rule,
     score_series,
 )
@@ -166,28 +175,36 @@ def detect(
             scored += count
             for day, _, expected, *_ in rows:  # a flagged month's charge at its usual amount
                 usual.loc[day, key] = expected
-            found += [(*row[:1], service, usage_type, account, region, *row[1:], *tagged) for row in rows]
+            at = (service, usage_type, account, region)
+            found += [(*row[:1], *at, *row[1:], False, *tagged) for row in rows]
             continue
         result = score_series(values, days, min_usd)
         scored += int(np.isfinite(result.expected).sum())
         usual[key] = np.where(np.isfinite(result.expected), result.expected, values)
         for day, before, after in result.steps:
             steps.append((days[day], *key, before, after))
+        declared = declared_per_day(planned or [], key, days)
+        beyond, rest = _beyond_declared(values, days, min_usd, declared)
+        # a day risen beyond its declared change: the declared part is the planned row's
+        billed = np.where(beyond, np.fmin(values, result.expected + declared), values)
         for i in np.flatnonzero(result.flags != ""):
             kind = str(result.flags[i])
             shown = "recent shift" if kind == "recent" and result.ratio[i] < MIN_RATIO else kind
             explanation = _explain(shown, label, result.ratio[i], values[i], result.expected[i])
             found.append(
                 (
-                    days[i], service, usage_type, account, region, values[i], result.expected[i],
-                    result.score[i], explanation, result.ratio[i], shown, *tagged,
+                    days[i], service, usage_type, account, region, billed[i], result.expected[i],
+                    result.score[i], explanation, result.ratio[i], shown, False, *tagged,
                 )
             )  # fmt: skip
+        if rest is not None:
+            found += _rows_beyond(key, values, days, declared, (beyond, rest), label)
     columns = ["date", "service", "usage_type", "account", "region", "actual", "expected", "score"]
-    frame = pd.DataFrame(found, columns=[*columns, "explanation", "ratio", "kind", *tags])
+    frame = pd.DataFrame(found, columns=[*columns, "explanation", "ratio", "kind", "beyond", *tags])
     frame["date"] = pd.to_datetime(frame["date"])
     frame = frame.sort_values(["date", "score"], ascending=[True, False], ignore_index=True)
-    frame["planned"] = planned_mask(frame, planned or [])
+    frame["planned"] = planned_mask(frame, planned or []) & ~frame["beyond"].astype(bool)
+    frame = frame.drop(columns="beyond")
     first = days[7 * WEEKS] if len(days) > 7 * WEEKS else None
     moves = Moves(table, usual, frame, min_usd)  # gathers the notes of the events a move undid
     events = events_of(
@@ -204,6 +221,56 @@ def detect(
         events=events,
         moved=tuple(moves.notes),
     )
+
+
+def _beyond_declared(
+    values: np.ndarray, days: pd.DatetimeIndex, min_usd: float, declared: np.ndarray
+) -> tuple[np.ndarray, Scored | None]:
+    """The days a series rose beyond the change the ``--change`` calendar declared on it
+    (``declared`` [USD per day]): the series less the declared rise, scored as any other,
+    flags them, by (:data:`MIN_RATIO` - 1) of the declared rise or more (a change billed
+    a little above the file's price is the change, not an anomaly); and that series scored
+    (None when nothing was declared)."""
+    if not declared.any():
+        return np.zeros(len(values), dtype=bool), None
+    scored = score_series(values - declared, days, min_usd)
+    with np.errstate(invalid="ignore"):
+        excess = values - declared - scored.expected
+        beyond = (scored.flags != "") & (declared > 0) & (excess >= (MIN_RATIO - 1) * declared)
+    return beyond, scored
+
+
+def _rows_beyond(
+    key: tuple,
+    values: np.ndarray,
+    days: pd.DatetimeIndex,
+    declared: np.ndarray,
+    found: tuple[np.ndarray, Scored],
+    label: str,
+) -> list[tuple]:
+    """The flagged rows of a series' rise beyond its declared change (``found``: the days
+    and the series less the declared rise, scored): billed against the expected day plus
+    the declared rise (never planned)."""
+    from costmodel.output import money
+
+    service, usage_type, account, region = key[: len(SERIES)]
+    beyond, scored = found
+    rows = []
+    for i in np.flatnonzero(beyond):
+        expected = scored.expected[i] + declared[i]
+        ratio = values[i] / expected if expected > 0 else np.inf
+        kind = str(scored.flags[i])
+        shown = "recent shift" if kind == "recent" and ratio < MIN_RATIO else kind
+        explanation = (
+            f"{_explain(shown, label, ratio, values[i], expected)}; beyond the change declared "
+            f"({money(declared[i])} a day)"
+        )
+        score = (values[i] - expected) / scored.scale[i]
+        rows.append(
+            (days[i], service, usage_type, account, region, values[i], expected, score, explanation, ratio,
+             shown, True, *key[len(SERIES):])
+        )  # fmt: skip
+    return rows
 
 
 def _score_monthly_charge(series: pd.Series, min_usd: float, label: str) -> tuple[list[tuple], int]:

@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from costmodel.constants import HOURS_PER_MONTH
 from costmodel.errors import InputError
 
 PLANNED_DAYS = 28  # days a planned change covers: until four weeks of history hold its new level
@@ -26,6 +28,11 @@ class Planned:
     note: str = ""
     where: str = ""  # "FILE, item N" for a planned-events file's ('' from the --change calendar)
     region: str = ""  # '' every region's (as a budget's unprefixed usage type); else as line_key names it
+    # from the --change calendar: what the change adds to the line, priced on the architecture
+    # file as the what-if prices it [USD per 730 h; per calendar month when ``by_month``]; 0:
+    # no size declared (a planned-events file), the whole rise is planned
+    declared_usd: float = 0.0
+    by_month: bool = False  # billed by the month (GB-Mo): a day bills the month's over its days
 
 
 def region_named(usage_type: str) -> str:
@@ -80,11 +87,41 @@ def planned_from_changes(changes: list, arch: object, catalog: object = None) ->
     current = arch
     for change in sorted(changes, key=lambda c: c.start):
         moved = _moved(current, change.changes, catalog)  # type: ignore[arg-type]
-        lines = zip(moved["service"], moved["region"], moved["base"], strict=True)
-        for service, region, base in dict.fromkeys(lines):
+        moved = moved.assign(by_month=moved["unit"].astype(str).str.endswith("-Mo"))
+        lines = moved.groupby(["service", "region", "base", "by_month"], sort=False)["cost_moved"].sum()
+        for (service, region, base, by_month), usd in lines.items():
             note = f"--change {change.start}: {change.changes}"
-            out.append(Planned(change.start, str(service), str(base), note, region=str(region)))
+            out.append(
+                Planned(
+                    change.start, str(service), str(base), note, region=str(region),
+                    declared_usd=float(usd), by_month=bool(by_month),
+                )
+            )  # fmt: skip
         current = current.with_changes(change.changes)  # type: ignore[attr-defined]
+    return out
+
+
+def declared_per_day(planned: list[Planned], key: tuple, dates: pd.DatetimeIndex) -> np.ndarray:
+    """Per day, the rise the ``--change`` calendar declared on the series ``key`` (service,
+    usage type, ...) from each change's first day on [USD]: by the hour over the model's 730
+    h, by the month over the month's days (as a daily bill spreads a GB-Mo line); 0 where
+    none was declared. Falls are left out: a fall is never alarmed, so none can hide one."""
+    from costmodel.reconcile.mapping import line_key
+    from costmodel.usage_types import strip_region_prefix
+
+    service, usage_type = str(key[0]), str(key[1])
+    region, base = line_key(usage_type)
+    out = np.zeros(len(dates))
+    for plan in planned:
+        if plan.declared_usd <= 0 or plan.service != service or strip_region_prefix(plan.usage_type) != base:
+            continue
+        if plan.region and plan.region != region:
+            continue
+        if plan.by_month:
+            per_day = plan.declared_usd / np.asarray(dates.days_in_month, dtype=float)
+        else:
+            per_day = np.full(len(dates), plan.declared_usd * 24 / HOURS_PER_MONTH)
+        out += np.where(dates >= pd.Timestamp(plan.start), per_day, 0.0)
     return out
 
 
@@ -111,4 +148,11 @@ def planned_mask(frame: pd.DataFrame, planned: list[Planned]) -> pd.Series:
     return mask
 
 
-__all__ = ["PLANNED_DAYS", "Planned", "planned_from_changes", "planned_mask", "read_planned"]
+__all__ = [
+    "PLANNED_DAYS",
+    "Planned",
+    "declared_per_day",
+    "planned_from_changes",
+    "planned_mask",
+    "read_planned",
+]
