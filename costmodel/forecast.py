@@ -26,7 +26,7 @@ import pandas as pd
 
 from costmodel import forecast_methods as methods
 from costmodel.actuals.controls import MAY_NET_CREDITS, Actuals
-from costmodel.actuals.series import monthly_bill
+from costmodel.actuals.series import cut, monthly_bill
 from costmodel.architecture import Architecture
 from costmodel.constants import CURRENCY
 from costmodel.display import Result
@@ -49,7 +49,15 @@ from costmodel.forecast_month_end import (
     months_needed,
 )
 from costmodel.forecast_names import COST_BASIS, COST_BASIS_CREDITS_NETTED
-from costmodel.known_changes import Change, SizedChange, billed_today, effects, parse_change, size_changes
+from costmodel.known_changes import (
+    RECENT_DAYS,
+    Change,
+    SizedChange,
+    billed_today,
+    effects,
+    parse_change,
+    size_changes,
+)
 from costmodel.output import money
 from costmodel.pricing.catalog import PriceCatalog
 
@@ -232,17 +240,38 @@ def _sized_changes(
     in the last week of daily data; those whose step the history is re-levelled by; notes).
     A change moving a usage type billed on one day of a month so far (begun on the data's
     last day, or a monthly fee) has no daily level to carry back: every change is then
-    sized on the last 7 days and added on top, none re-levelled."""
+    sized on the last 7 days and added on top, none re-levelled; such a change dated inside
+    those days on the days before its own (the bill's levels are the old ones: an instance
+    type begun on the data's last day is the whole change to come, not 1/7 of it)."""
     if not changes or arch is None:
         return [], [], []
     since = partial(billed_today, actuals)
     sized, known = size_changes(arch, changes, billed_today(actuals), catalog, since), []
     if touches_a_lump(actuals, sized):
-        sized = size_changes(arch, changes, billed_today(actuals), catalog)
+        recent = _begun_as_a_lump(actuals, sized)
+        sized = size_changes(
+            arch,
+            changes,
+            billed_today(actuals),
+            catalog,
+            lambda start: billed_today(cut(actuals, start)) if start in recent else billed_today(actuals),
+        )
     else:
         known = sized
     dated = _changes_dated_in_the_data(sized, actuals.rows["period_end"].max(), daily_data)
     return sized, known, [s.note for s in sized] + dated
+
+
+def _begun_as_a_lump(actuals: Actuals, sized: list[SizedChange]) -> set[str]:
+    """The days (YYYY-MM-DD) of the changes of ``sized`` that move a usage type billed on one
+    day so far and are dated inside the last :data:`~costmodel.known_changes.RECENT_DAYS`
+    days of the data, after its first day: the bill before their day runs what they change."""
+    last_day = actuals.rows["period_end"].max() - pd.Timedelta(days=1)
+    data_first = actuals.rows["period_start"].min() + pd.Timedelta(days=1)  # a day before it to read
+    first = max(last_day - pd.Timedelta(days=RECENT_DAYS - 1), data_first)
+    return {
+        s.start for s in sized if first <= pd.Timestamp(s.start) <= last_day and touches_a_lump(actuals, [s])
+    }
 
 
 def _may_net_credits(actuals: Actuals) -> bool:

@@ -278,12 +278,6 @@ def test_a_rise_beyond_the_declared_change_alarms_its_excess(tmp_path):
     assert sum(e["total_impact"] for e in planned) == pytest.approx(138.72, abs=1.0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an instance type begun on the data's last day is billed on one day so far, a lump in "
-    "no daily series: the change is sized on the last 7 days (6 of them the old type) and the "
-    "weekday medians carry the old type, nothing re-levelled",
-)
 def test_an_instance_type_begun_on_the_data_s_last_day_is_forecast_at_the_new_type(tmp_path, small):
     # c5.4xlarge nodes from 31 October (declared: --change 2026-10-31:eks.instance_type=c5.4xlarge),
     # the data ends that day. November: EKS $72.00 + nodes 3 x $0.68 x 720 = $1,468.80 + root
