@@ -270,8 +270,16 @@ def effective_cost(row: dict[str, Any]) -> float:
     return float(row["line_item_unblended_cost"])
 
 
+# FOCUS bills a commitment's covered usage as a Usage charge at BilledCost 0 (its cost is the
+# commitment's Purchase), PricingCategory Committed, CommitmentDiscountStatus Used: no
+# negation line (the FOCUS spec's AWS Savings Plan scenario,
+# specification/data/commitment_discount_scenarios/aws_savings_plan_no_upfront_100pct.csv)
+COMMITTED = ("SavingsPlanCoveredUsage", "DiscountedUsage")
+
+
 def write_focus(bill: Bill, path: Path) -> Path:
-    """The bill as FOCUS 1.0 CSV (with AWS's x_UsageType), EffectiveCost net of discounts."""
+    """The bill as FOCUS 1.0 CSV (with AWS's x_UsageType), EffectiveCost net of discounts; a
+    Savings Plan's covered usage and its negation are one committed Usage row (:data:`COMMITTED`)."""
     import csv
 
     columns = [
@@ -279,7 +287,7 @@ def write_focus(bill: Bill, path: Path) -> Path:
         "ChargePeriodEnd", "ChargeCategory", "ChargeClass", "ChargeDescription", "ChargeFrequency", "BilledCost",
         "EffectiveCost", "ListCost", "ProviderName", "PublisherName", "InvoiceIssuerName", "ServiceName",
         "RegionId", "ResourceId", "SubAccountId", "Tags", "CommitmentDiscountId", "CommitmentDiscountType",
-        "x_UsageType",
+        "CommitmentDiscountStatus", "PricingCategory", "x_UsageType",
     ]  # fmt: skip
     frequency = {
         "SavingsPlanUpfrontFee": "One-Time",
@@ -291,6 +299,8 @@ def write_focus(bill: Bill, path: Path) -> Path:
         out.writeheader()
         for row in bill.rows:
             kind = row["line_item_line_item_type"]
+            if kind == "SavingsPlanNegation":  # netted into its covered usage's BilledCost
+                continue
             period = row["bill_billing_period_start_date"]
             net = float(row["line_item_net_unblended_cost"]) if kind in ("Usage", "EdpDiscount") else None
             effective = net if net is not None else effective_cost(row)
@@ -307,7 +317,7 @@ def write_focus(bill: Bill, path: Path) -> Path:
                     "ChargeClass": "Correction" if row["line_item_usage_start_date"] < period else "",
                     "ChargeDescription": kind,
                     "ChargeFrequency": frequency.get(kind, "Usage-Based" if kind != "Tax" else "Recurring"),
-                    "BilledCost": row["line_item_unblended_cost"],
+                    "BilledCost": 0.0 if kind in COMMITTED else row["line_item_unblended_cost"],
                     "EffectiveCost": effective,
                     "ListCost": row["pricing_public_on_demand_cost"],
                     "ProviderName": "AWS",
@@ -324,6 +334,14 @@ def write_focus(bill: Bill, path: Path) -> Path:
                         if row["savings_plan_savings_plan_a_r_n"]
                         else "Reservation"
                         if commitment
+                        else ""
+                    ),
+                    "CommitmentDiscountStatus": "Used" if kind in COMMITTED else "",
+                    "PricingCategory": (
+                        "Committed"
+                        if kind in COMMITTED
+                        else "Standard"
+                        if CHARGE_CATEGORY[kind] in ("Usage", "Purchase")
                         else ""
                     ),
                     "x_UsageType": row["line_item_usage_type"],

@@ -210,10 +210,12 @@ def test_usage_new_with_its_savings_plan_moves_no_on_demand_cost(tmp_path):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="FOCUS has no line item type: a Savings Plan's negation is a Usage charge like the usage it "
-    "negates, so the plan bought on 16 October is still a step inside BoxUsage:m5.xlarge the weekday "
+    reason="FOCUS bills a Savings Plan's covered usage as a Usage charge at BilledCost 0 (PricingCategory "
+    "Committed, CommitmentDiscountStatus Used), with no negation line to tell the plan's day, so the plan "
+    "bought on 16 October is a step inside BoxUsage:m5.xlarge ($46.80 to $22.80 a day) that the weekday "
     "medians hold half of: November $1,405.60, December $1,447.60 (the CUR of the same bill: $1,141.60, "
-    "$1,171.60)",
+    "$1,171.60). Telling it needs the committed rows read apart (their ListCost, the on-demand cost the "
+    "plan took off, as the CUR's negation), which the line-item reader does not carry",
 )
 def test_the_month_after_a_savings_plan_is_bought_is_forecast_at_the_covered_level_from_focus(tmp_path):
     export = commit_bills.write_focus(_bill(OCT_31), tmp_path / "focus.csv")
