@@ -343,12 +343,35 @@ def any_alarm(table: pd.DataFrame) -> bool:
     return worst_status(table) != "ok" or bool((table["alerts"] != "").any())
 
 
+def budget_notes(budget: BudgetFile, table: pd.DataFrame) -> list[str]:
+    """What is said under the budgets' table (the ``budget`` command and the report alike):
+    each budget's reason its forecast is unknown (the verdict is the worst status's, and an
+    "over" elsewhere would hide it), the file's thresholds in dollars that are the whole
+    bill's only, and each usage type budget's credits it cannot count."""
+    notes = [f"forecast unknown: {row.name}: {row.unknown_reason}" for row in _with(table, "unknown_reason")]
+    if budget.whole_bill_only:
+        labels = ", ".join(t.label for t in budget.whole_bill_only)
+        notes.append(
+            f"note: the file's thresholds in dollars ({labels}) are the whole bill's; a scoped budget "
+            "takes the file's pct ones, or its own given as {amount_usd: X, thresholds: [...]}"
+        )
+    notes += [f"note: by_usage_type {row.name} {row.credits_note}" for row in _with(table, "credits_note")]
+    return notes
+
+
+def _with(table: pd.DataFrame, column: str) -> list:
+    """The rows of ``table`` whose ``column`` says something (not null, not '')."""
+    said = table[column].notna() & (table[column].astype(str) != "")
+    return list(table.loc[said].itertuples())
+
+
 __all__ = [
     "CURRENCY",
     "STATUSES",
     "BudgetFile",
     "Threshold",
     "any_alarm",
+    "budget_notes",
     "evaluate",
     "period_months",
     "read_budget",

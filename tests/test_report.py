@@ -195,3 +195,21 @@ def test_the_report_builds_the_model_once(monkeypatch):
     context = build.report_context("2026-10")
     assert context["budget"] is not None and context["anomalies"]["available"]
     assert len(built) == 1
+
+
+def test_the_report_says_the_budget_notes_the_budget_command_says(tmp_path):
+    # The bundled sample's July has a -$300.00 credit billed to RDS (Cost Explorer bills it by
+    # service, without a usage type), so a budget on RDS's InstanceUsage:db.r5.2xl counts none
+    # of it; and the file's $8,000 threshold is the whole bill's, not the usage type budget's.
+    # `costmodel budget` says both under its table; the report said neither.
+    (tmp_path / "budget.yaml").write_text(
+        "monthly_usd: 10000\nthresholds: [{on: actual, usd: 8000}]\n"
+        "by_usage_type: {InstanceUsage:db.r5.2xl: 2000}\n"
+    )
+    from html import unescape
+
+    page = build_report("2026-07", tmp_path, budget_path=tmp_path / "budget.yaml").read_text()
+    notes = unescape(page.split('id="budget-notes"', 1)[-1].split("</ul>", 1)[0])
+    assert "the file's thresholds in dollars (actual > $8,000.00) are the whole bill's" in notes
+    assert "by_usage_type InstanceUsage:db.r5.2xl counts no credit or refund" in notes
+    assert "Amazon Relational Database Service had -$300.00 of them in 2026-07" in notes

@@ -41,7 +41,7 @@ def _refuse_what_line_items_cannot_give(args: argparse.Namespace, budget: Budget
 
 
 def cmd_budget(args: argparse.Namespace) -> int:
-    from costmodel.budget import any_alarm, evaluate, read_budget, worst_status
+    from costmodel.budget import any_alarm, budget_notes, evaluate, read_budget, worst_status
     from costmodel.inputs import parse_month
 
     budget = read_budget(sample(SAMPLE_BUDGET, args.budget))
@@ -99,19 +99,8 @@ def cmd_budget(args: argparse.Namespace) -> int:
         hidden = ["in_progress", "thresholds", "period", "unknown_reason", "credits_left_out", "credits_note"]
         print(table_text(table.drop(columns=hidden)))
         print("\n" + VERDICTS[worst_status(table)])
-        # each budget's own reason: the verdict above is the worst status's, and an "over"
-        # elsewhere in the file would otherwise hide why this one cannot be checked
-        for row in table.loc[table["unknown_reason"].notna()].itertuples():
-            print(f"forecast unknown: {row.name}: {row.unknown_reason}")
-        if budget.whole_bill_only:
-            labels = ", ".join(t.label for t in budget.whole_bill_only)
-            print(
-                f"note: the file's thresholds in dollars ({labels}) are the whole bill's; a scoped budget "
-                "takes the file's pct ones, or its own given as {amount_usd: X, thresholds: [...]}"
-            )
-        # a usage type budget cannot count the credits of its service: said, not left silent
-        for row in table.loc[table["credits_note"] != ""].itertuples():
-            print(f"note: by_usage_type {row.name} {row.credits_note}")
+        for note in budget_notes(budget, table):  # the report says the same under its table
+            print(note)
         crossed = table.loc[table["alerts"] != ""]
         for row in crossed.itertuples():
             print(f"threshold crossed: {row.name}: {row.alerts}")

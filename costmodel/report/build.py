@@ -66,7 +66,7 @@ def budget_section(
 ) -> dict | None:
     """The month's budgets (:func:`costmodel.budget.evaluate`), or None without a budget file;
     ``items`` is the architecture's estimate (categories come from it)."""
-    from costmodel.budget import evaluate, read_budget, worst_status
+    from costmodel.budget import budget_notes, evaluate, read_budget, worst_status
 
     if budget_path is None:
         return None
@@ -77,6 +77,7 @@ def budget_section(
         "rows": table.to_dict("records"),
         "total": float(table.loc[table["scope"] == "total", "budget"].iloc[0]),
         "verdict": worst_status(table),
+        "notes": budget_notes(budget, table),  # what the budget command says under its table
     }
 
 
