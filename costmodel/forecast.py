@@ -182,8 +182,8 @@ def forecast(
         )
         table = pd.DataFrame(columns=["month", "expected", "low", "high", "known_changes"])
     else:
-        history, stopped = history_of(actuals, bill, daily_data)
-        history, declared = as_declared(history, actuals, known, daily_data)
+        as_billed, stopped = history_of(actuals, bill, daily_data)
+        history, declared = as_declared(as_billed, actuals, known, daily_data)
         notes += stopped + declared
         backtest = methods.backtest(history, max(months, methods.CHOICE_HORIZONS), names)
         default = methods.default_of(daily_data)
@@ -193,7 +193,7 @@ def forecast(
             chosen_mape = backtest.mape(chosen)
         mape = float(np.nanmean(chosen_mape)) if np.isfinite(chosen_mape).any() else None
         if current is not None:
-            history = _with_month_in_progress(history, current)
+            history = _with_month_in_progress(history, current, as_billed)
         ahead = [(last + i).strftime("%Y-%m") for i in range(1, months + 1)]
         if current is not None:
             ahead = [(pd.Period(current.month, "M") + i).strftime("%Y-%m") for i in range(1, months + 1)]
@@ -357,11 +357,25 @@ def _month_in_progress_notes(current: CurrentMonth) -> list[str]:
     return [f"the month in progress's interval is {current.interval_basis}"] if simulated else []
 
 
-def _with_month_in_progress(history: methods.History, current: CurrentMonth) -> methods.History:
+def _relevelled(as_billed: methods.History, history: methods.History, month: str) -> float:
+    """What the declared steps (:func:`as_declared`) added to the days of ``month`` billed so
+    far [USD]: ``history`` re-levelled against ``as_billed``, its daily series by usage type."""
+    if as_billed.by_usage_type is None or history.by_usage_type is None:
+        return 0.0
+    added = (history.by_usage_type - as_billed.by_usage_type).sum(axis=1)
+    return float(added.loc[pd.DatetimeIndex(added.index).strftime("%Y-%m") == month].sum())
+
+
+def _with_month_in_progress(
+    history: methods.History, current: CurrentMonth, as_billed: methods.History
+) -> methods.History:
     """``history`` with the month in progress as one more month, at its month-end forecast
     without the credits and refunds billed so far, as the other months (the months ahead
-    start after it)."""
-    usage = current.expected - current.one_off_to_date
+    start after it); plus what a declared step dated inside it adds to its days before the
+    step (``history`` against ``as_billed``), as to a complete month's (a 4th node from the
+    10th: its first 9 days at 4 nodes, else the month carried on is 9 days short of one)."""
+    relevelled = _relevelled(as_billed, history, current.month)
+    usage = current.expected - current.one_off_to_date + relevelled
     # its daily data, lumps and usage types as they were: the calendar forecasts from them
     return replace(
         history,

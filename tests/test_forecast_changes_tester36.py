@@ -289,3 +289,18 @@ def test_an_instance_type_begun_on_the_data_s_last_day_is_forecast_at_the_new_ty
     result = forecast(actuals, months=1, changes=[change], arch=small)
     november = 72.0 + 3 * 0.68 * 720 + 3 * 100 * 0.08 + 2 * 1.00 * 720 + 2 * 100 * 0.115
     assert result.forecast["expected"].iloc[0] == pytest.approx(november, abs=3.0)
+
+
+def test_a_change_dated_inside_the_month_in_progress_moves_the_months_after_it_whole(tmp_path, small):
+    # A 4th node from 10 October (declared), data to 20 October: October is in progress. From
+    # November the service runs 4 nodes: EKS $72.00 + nodes 4 x $0.34 x 720 = $979.20 + root
+    # volumes 4 x $8 = $32.00 + RDS $1,440.00 + RDS storage $23.00 = $2,546.20. costmodel
+    # gave $2,470.76: October's month-end forecast (9 days at 3 nodes, 22 at 4: 74.40 +
+    # 9 x 24.48 + 22 x 32.64 + (9 x 24 + 22 x 32) / 31 + 1,488 + 23 = $2,553.48) carried on
+    # over November's 30 days, the step inside it not re-levelled as a complete month's is
+    start = dt.date(2026, 10, 10)
+    actuals = bill_file(tmp_path, lambda d: a_day(d, nodes=4 if d >= start else 3), dt.date(2026, 10, 20))
+    result = forecast(actuals, months=1, changes=[parse_change(f"{start}:eks.node_count=4")], arch=small)
+    expected = result.forecast.set_index("month")["expected"]
+    assert expected["2026-10"] == pytest.approx(2553.48, abs=3.0)
+    assert expected["2026-11"] == pytest.approx(72.0 + 4 * 0.34 * 720 + 32.0 + 1440.0 + 23.0, abs=5.0)
