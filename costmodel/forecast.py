@@ -258,8 +258,43 @@ def _sized_changes(
         )
     else:
         known = sized
-    dated = _changes_dated_in_the_data(sized, actuals.rows["period_end"].max(), daily_data)
+    if not daily_data:
+        sized, known = _in_the_last_complete_month(actuals, arch, changes, catalog, sized)
+    added = [s for s in sized if not s.note.endswith(CARRIED)]  # the others add nothing on top
+    dated = _changes_dated_in_the_data(added, actuals.rows["period_end"].max(), daily_data)
     return sized, known, [s.note for s in sized] + dated
+
+
+CARRIED = "carried as a known step from its day (the history before it re-levelled), nothing added on top"
+
+
+def _in_the_last_complete_month(
+    actuals: Actuals,
+    arch: Architecture,
+    changes: list[Change],
+    catalog: PriceCatalog | None,
+    sized: list[SizedChange],
+) -> tuple[list[SizedChange], list[SizedChange]]:
+    """(the changes to add on top, those to re-level the history by) of a monthly file whose
+    last complete month holds a change's day after its 1st: that month is part old level, part
+    new, so no month shows the step whole. Such a change is sized against the months before
+    its own (what ran until its day) and carried whole as a known step from its day, nothing
+    added on top (sized against the mixed month, a 4th node from 15 October read "the bill
+    shows 3.55", 0.45 of a node added, the rest left in October's total as a rise)."""
+    bill = monthly_bill(actuals)
+    complete = bill.loc[bill["complete"], "month"]
+    last = str(complete.iloc[-1]) if len(complete) else ""
+    inside = {s.start for s in sized if s.start[:7] == last and s.start[8:] != "01"}
+    if not inside or len(complete) < 2:
+        return sized, sized
+    before = {start: billed_today(cut(actuals, start[:7] + "-01")) for start in inside}
+    today = billed_today(actuals)
+    known = size_changes(arch, changes, today, catalog, lambda start: before.get(start, today))
+    on_top = [
+        replace(s, monthly_difference=0.0, note=f"{s.note}; {CARRIED}") if s.start in inside else s
+        for s in known
+    ]
+    return on_top, known
 
 
 def _begun_as_a_lump(actuals: Actuals, sized: list[SizedChange]) -> set[str]:

@@ -23,6 +23,7 @@ import pandas as pd
 from costmodel import forecast_methods as methods
 from costmodel import record_types
 from costmodel.actuals.controls import Actuals
+from costmodel.constants import HOURS_PER_MONTH
 from costmodel.known_changes import SizedChange
 from costmodel.output import money
 
@@ -127,13 +128,7 @@ def _monthly(
         start = pd.Timestamp(change.start)
         month = start.to_period("M")
         # the last month wholly before the day, and the last complete month wholly after it
-        if str(month - 1) not in history.months or (month, start.day > 1) >= (months[-1], True):
-            continue
-        old = history.months.index(str(month - 1))
-        new = old + (1 if start.day == 1 else 2)  # the first month wholly after the day
-        columns = _matching(cost.columns, change)
-        step = float((per_day[columns].iloc[new] - per_day[columns].iloc[old]).sum())
-        if abs(step) < methods.NOTHING_BILLED_USD:
+        if str(month - 1) not in history.months or (month, start.day > 1) > (months[-1], True):
             continue
         days_before = np.array(
             [
@@ -142,9 +137,29 @@ def _monthly(
             ],
             dtype=float,
         )
-        average = average + step * days_before / history.days
+        if (month, start.day > 1) == (months[-1], True):  # no month after it: the step as sized
+            step_of_month = _sized_per_day(change, history.days)
+        else:
+            old = history.months.index(str(month - 1))
+            new = old + (1 if start.day == 1 else 2)  # the first month wholly after the day
+            columns = _matching(cost.columns, change)
+            step_of_month = np.full(
+                len(months), float((per_day[columns].iloc[new] - per_day[columns].iloc[old]).sum())
+            )
+        step = float(step_of_month[-1])
+        if abs(step) < methods.NOTHING_BILLED_USD:
+            continue
+        average = average + step_of_month * days_before / history.days
         notes.append(_note(change, f"{money(step)} a day"))
     return replace(history, daily_average=average), notes
+
+
+def _sized_per_day(change: SizedChange, days: np.ndarray) -> np.ndarray:
+    """A sized change's cost per day in months of ``days`` days [USD per day]: its part billed
+    by the hour over the model's 730 h, its part billed by the month (GB-Mo) over the month's days."""
+    by_month = change.monthly_difference * change.per_month_share
+    by_hour = change.monthly_difference - by_month
+    return by_hour * 24 / HOURS_PER_MONTH + by_month / np.asarray(days, dtype=float)
 
 
 def _weekday_levels(values: pd.Series) -> np.ndarray:

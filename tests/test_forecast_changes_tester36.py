@@ -227,7 +227,13 @@ def test_a_declared_step_in_a_monthly_history_is_not_carried_on_as_a_trend(tmp_p
     # = $1,440.00 + RDS storage $23.00 = $2,546.20; December (31 days) = $74.40 + $1,011.84 +
     # $32.00 + $1,488.00 + $23.00 = $2,629.24. costmodel (the default combination with the
     # drift and the damped trend) gave $2,591.35 and $2,721.16, rising by about $90 a month
-    start = dt.date(2026, 9, 15)
+    actuals = _monthly_file(tmp_path, dt.date(2026, 9, 15))
+    result = forecast(actuals, months=2, changes=[parse_change("2026-09-15:eks.node_count=4")], arch=small)
+    assert result.forecast["expected"].tolist() == pytest.approx([2546.20, 2629.24], abs=10.0)
+
+
+def _monthly_file(tmp_path, start: dt.date):
+    """A monthly Cost Explorer file March..October 2026 of 3 nodes, a 4th from ``start``."""
     days = daily_bill(FIRST, LAST, lambda d: a_day(d, nodes=4 if d >= start else 3))
     months: dict = {}
     quantities: dict = {}
@@ -238,9 +244,18 @@ def test_a_declared_step_in_a_monthly_history_is_not_carried_on_as_a_trend(tmp_p
             got = quantities.setdefault(key, {}).get(day.replace(day=1), (0.0, unit))
             quantities[key][day.replace(day=1)] = (got[0] + quantity, unit)
     quantity = {key: per.__getitem__ for key, per in quantities.items()}
-    actuals = read_actuals(saved_file(tmp_path / "ce.json", months, quantity=quantity))
-    result = forecast(actuals, months=2, changes=[parse_change("2026-09-15:eks.node_count=4")], arch=small)
-    assert result.forecast["expected"].tolist() == pytest.approx([2546.20, 2629.24], abs=10.0)
+    return read_actuals(saved_file(tmp_path / "ce.json", months, quantity=quantity))
+
+
+def test_a_declared_step_in_the_last_month_of_a_monthly_file_is_carried_whole(tmp_path, small):
+    # The same service, the 4th node from 15 October (declared), October the file's last
+    # month: November and December at 4 nodes are $2,546.20 and $2,629.24 (above). costmodel
+    # gave $2,529.00 and $2,624.90: the change sized against October, half of it 3 nodes and
+    # half 4 ("the bill shows 3.55": +0.45 of a node added, $114.17), the rest of the step
+    # left in October's total for the candidates to carry on, as a rise
+    actuals = _monthly_file(tmp_path, dt.date(2026, 10, 15))
+    result = forecast(actuals, months=2, changes=[parse_change("2026-10-15:eks.node_count=4")], arch=small)
+    assert result.forecast["expected"].tolist() == pytest.approx([2546.20, 2629.24], abs=5.0)
 
 
 def test_a_planned_file_naming_a_region_s_usage_type_covers_that_region_only(tmp_path):
