@@ -48,6 +48,7 @@ from costmodel.anomaly_news import already_reported
 from costmodel.anomaly_planned import (
     Planned,
     declared_per_day,
+    declared_window,
     planned_from_changes,
     planned_mask,
     read_planned,
@@ -185,6 +186,7 @@ def detect(
             steps.append((days[day], *key, before, after))
         declared = declared_per_day(planned or [], key, days)
         beyond, rest = _beyond_declared(values, days, min_usd, declared)
+        beyond &= declared_window(planned or [], key, days)  # after it, a day is scored whole
         # a day risen beyond its declared change: the declared part is the planned row's
         billed = np.where(beyond, np.fmin(values, result.expected + declared), values)
         for i in np.flatnonzero(result.flags != ""):

@@ -106,23 +106,42 @@ def declared_per_day(planned: list[Planned], key: tuple, dates: pd.DatetimeIndex
     usage type, ...) from each change's first day on [USD]: by the hour over the model's 730
     h, by the month over the month's days (as a daily bill spreads a GB-Mo line); 0 where
     none was declared. Falls are left out: a fall is never alarmed, so none can hide one."""
-    from costmodel.reconcile.mapping import line_key
-    from costmodel.usage_types import strip_region_prefix
-
-    service, usage_type = str(key[0]), str(key[1])
-    region, base = line_key(usage_type)
     out = np.zeros(len(dates))
-    for plan in planned:
-        if plan.declared_usd <= 0 or plan.service != service or strip_region_prefix(plan.usage_type) != base:
-            continue
-        if plan.region and plan.region != region:
-            continue
+    for plan in _declared_on(planned, key):
         if plan.by_month:
             per_day = plan.declared_usd / np.asarray(dates.days_in_month, dtype=float)
         else:
             per_day = np.full(len(dates), plan.declared_usd * 24 / HOURS_PER_MONTH)
         out += np.where(dates >= pd.Timestamp(plan.start), per_day, 0.0)
     return out
+
+
+def declared_window(planned: list[Planned], key: tuple, dates: pd.DatetimeIndex) -> np.ndarray:
+    """Per day, whether a change of the ``--change`` calendar that declared a rise on the
+    series ``key`` covers it (:data:`PLANNED_DAYS` days from its start)."""
+    out = np.zeros(len(dates), dtype=bool)
+    for plan in _declared_on(planned, key):
+        start = pd.Timestamp(plan.start)
+        out |= (dates >= start) & (dates < start + pd.Timedelta(days=PLANNED_DAYS))
+    return out
+
+
+def _declared_on(planned: list[Planned], key: tuple) -> list[Planned]:
+    """The changes of ``planned`` that declared a rise on the series ``key`` (service, usage
+    type, ...), in its region."""
+    from costmodel.reconcile.mapping import line_key
+    from costmodel.usage_types import strip_region_prefix
+
+    service, usage_type = str(key[0]), str(key[1])
+    region, base = line_key(usage_type)
+    return [
+        plan
+        for plan in planned
+        if plan.declared_usd > 0
+        and plan.service == service
+        and strip_region_prefix(plan.usage_type) == base
+        and (not plan.region or plan.region == region)
+    ]
 
 
 def planned_mask(frame: pd.DataFrame, planned: list[Planned]) -> pd.Series:
@@ -152,6 +171,7 @@ __all__ = [
     "PLANNED_DAYS",
     "Planned",
     "declared_per_day",
+    "declared_window",
     "planned_from_changes",
     "planned_mask",
     "read_planned",
