@@ -52,6 +52,28 @@ def other_group_keys(rows: pd.DataFrame) -> list[str]:
     return sorted({k.split("=")[0] for joined in keys for k in str(joined).split(";") if k})
 
 
+def refuse_unmatchable_grouping(actuals: Actuals) -> None:
+    """Refuse a bill no cost of which can be matched to a model line (the model's lines
+    are keyed by service and usage type): grouped by account, region, tag or nothing, every
+    model line would read "absent from the bill"; by USAGE_TYPE without SERVICE likewise,
+    a usage type alone naming no service."""
+    rows = actuals.rows
+    if not len(rows) or rows["service"].astype(bool).any():
+        return
+    advice = "fetch it grouped by SERVICE and USAGE_TYPE (costmodel fetch-actuals does)"
+    if not rows["usage_type"].astype(bool).any():
+        grouped = other_group_keys(rows)
+        raise InputError(
+            f"{actuals.origin}: grouped by {', '.join(grouped) or 'nothing'}, not by SERVICE or "
+            f"USAGE_TYPE: no cost can be matched to a model line; {advice}"
+        )
+    raise InputError(
+        f"{actuals.origin}: grouped by USAGE_TYPE without SERVICE: a usage type alone names no "
+        "service (TimedStorage-ByteHrs is S3, CloudWatch Logs and ECR), so no cost can be "
+        f"matched to a model line; {advice}"
+    )
+
+
 # The metric every reconciliation is made of: a group without it would be money lost.
 REQUIRED_METRIC = "UnblendedCost"
 # How far two totals of the same money may differ [USD]: Cost Explorer amounts carry

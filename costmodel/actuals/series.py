@@ -113,6 +113,30 @@ def require_daily(actuals: Actuals, what: str) -> pd.DataFrame:
     return rows
 
 
+def refuse_gaps_within_months(actuals: Actuals) -> None:
+    """Refuse a Cost Explorer file whose periods leave days out inside a month (a day of
+    a daily file not saved, a page of one day lost): read as it is, the month's actual
+    would leave that day's spend out and call it volume. Cost Explorer lists every period
+    of the range asked for (one without cost has no groups), so a missing one is data
+    that was not saved. A line-item export is left to its own checks (an export holds what
+    AWS wrote); a month's data starting late or stopping early is a part month, not a gap."""
+    if (actuals.controls["control_source"] == EXPORT_TOTAL).any():
+        return
+    periods = _periods(actuals)[["month", "period_start", "period_end"]].drop_duplicates()
+    for month, spans in periods.sort_values("period_start").groupby("month", sort=True):
+        covered_until = spans["period_start"].iloc[0]
+        for start, end in zip(spans["period_start"], spans["period_end"], strict=True):
+            if start > covered_until:
+                days = (start - covered_until).days
+                raise InputError(
+                    f"{actuals.origin}: {month} has a gap: {days} day(s) missing, first "
+                    f"{covered_until.date()} (between {spans['period_start'].iloc[0].date()} and "
+                    f"{(spans['period_end'].max() - pd.Timedelta(days=1)).date()}): its spend would "
+                    "be left out of the month; fetch the whole range"
+                )
+            covered_until = max(covered_until, end)
+
+
 def _refuse_days_without_data(rows: pd.DataFrame, days: pd.DatetimeIndex, origin: str) -> None:
     """Refuse a few days listed without cost while something billed all day around them.
 

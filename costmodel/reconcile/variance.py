@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 from costmodel import arguments, record_types
-from costmodel.actuals.controls import CONSERVATION_TOLERANCE_USD, Actuals, other_group_keys
+from costmodel.actuals.controls import CONSERVATION_TOLERANCE_USD, Actuals, refuse_unmatchable_grouping
+from costmodel.actuals.series import refuse_gaps_within_months
 from costmodel.architecture import Architecture
 from costmodel.categories import BILL_ADJUSTMENTS, SERVICE_TOTAL_SUFFIX, SUPPORT, service_total
 from costmodel.constants import HOURS_PER_MONTH
@@ -485,15 +486,8 @@ def _checked_actuals(actual: Any, function: str) -> Actuals:
             "cannot be checked for lost or doubled money)",
             actual,
         )
-    rows = actual.rows
-    if len(rows) and not (rows["service"].astype(bool) | rows["usage_type"].astype(bool)).any():
-        # grouped by account, region or nothing: every model line would read "absent from the bill"
-        grouped = other_group_keys(rows)
-        raise InputError(
-            f"{actual.origin}: grouped by {', '.join(grouped) or 'nothing'}, not by SERVICE or USAGE_TYPE: "
-            "no cost can be matched to a model line; fetch it grouped by SERVICE and USAGE_TYPE "
-            "(costmodel fetch-actuals does)"
-        )
+    refuse_unmatchable_grouping(actual)
+    refuse_gaps_within_months(actual)
     return actual
 
 
