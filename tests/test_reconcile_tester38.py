@@ -141,3 +141,49 @@ def test_a_daily_file_of_every_day_reconciles_to_the_hand_sums(arch, tmp_path):
     assert database["calendar_variance"] == pytest.approx(7.00)
     assert month["totals"]["actual"] == pytest.approx(2395.68)  # 2,023.68 + 372.00
 
+
+CACHE_ARCH = """\
+name: tester38-cache
+region: us-east-1
+elasticache:
+  engine: redis
+  node_type: cache.r6g.xlarge
+  node_count: 3
+  shards: 1
+"""
+
+
+def test_a_node_type_the_model_does_not_run_is_named_and_its_line_keeps_the_contract(tmp_path):
+    # modelled: 3 x cache.r6g.xlarge x 730 h x $0.411 = $900.09. October's bill: the three
+    # xlarge nodes, 2,232 h x $0.411 = $917.352, and a cache.r6g.large the model does not run,
+    # 744 h x $0.206 = $153.264. The line: actual $1,070.616, calendar (2,232 - 2,190) x $0.411
+    # = $17.262, volume $153.264 (all of the unmodelled type's cost, contract), rate $0.
+    # Before, the line reported actual_quantity 2,232 and modelled_quantity 2,190 beside that
+    # volume, and "3.00 running on average vs 3.00 modelled": from its own fields the contract
+    # gives volume (2,232 - 2,190 x 744 / 730) x $0.411 = $0.00, and the large node was named
+    # nowhere but in usage_types.
+    arch = tmp_path / "cache.yaml"
+    arch.write_text(CACHE_ARCH)
+    october = _period(
+        dt.date(2026, 10, 1),
+        dt.date(2026, 11, 1),
+        [
+            _group(("Amazon ElastiCache", "NodeUsage:cache.r6g.xlarge"), 917.352, 2232),
+            _group(("Amazon ElastiCache", "NodeUsage:cache.r6g.large"), 153.264, 744),
+        ],
+    )
+    path = tmp_path / "cache.json"
+    path.write_text(json.dumps(_response([october], ("SERVICE", "USAGE_TYPE"))))
+    code, out, err = run("reconcile", "--actuals", path, arch, "--format", "json")
+    assert code == 0, err
+    (month,) = json.loads(out)["months"]
+    (line,) = [line for line in month["lines"] if line["category"] == "ElastiCache nodes"]
+    assert line["modelled"] == pytest.approx(900.09) and line["actual"] == pytest.approx(1070.616)
+    assert line["calendar_variance"] == pytest.approx(17.262)
+    assert line["volume_variance"] == pytest.approx(153.264)
+    assert line["rate_variance"] == pytest.approx(0.0, abs=1e-6)
+    if line["actual_quantity"] is not None:  # quantities given: the contract's formulas hold from them
+        price = line["modelled"] / line["modelled_quantity"]
+        expected = (line["actual_quantity"] - line["modelled_quantity"] * 744 / 730) * price
+        assert line["volume_variance"] == pytest.approx(expected)
+    assert "NodeUsage:cache.r6g.large" in line["explanation"]

@@ -309,7 +309,10 @@ def _lines(sub: pd.DataFrame, documented: pd.Series, stated: pd.Series) -> pd.Da
     # that the contract's formulas hold from the line's own fields; otherwise they are
     # null and the explanation names the usage type that moved most.
     spread = np.where(np.isfinite(high), high - low, 0.0)
-    single = np.array([len(u) == 1 for u in units]) & (spread <= 1e-9 * size)
+    # usage the model lacks, billed without a quantity in the model's unit, has no unit
+    # price: beside priced sub-lines, the line's quantities could not explain its cost
+    unpriced = _per_category(codes, n, ~priced & (sub["Ca"].to_numpy() != 0)) > 0
+    single = np.array([len(u) == 1 for u in units]) & (spread <= 1e-9 * size) & ~unpriced
     on_bill = billed_types > 0
     # nothing on the bill costs nothing, amortized or not; on the bill without the metric: unknown
     amortized_sum = _per_category(codes, n, np.nan_to_num(amortized))
