@@ -187,3 +187,19 @@ def test_a_node_type_the_model_does_not_run_is_named_and_its_line_keeps_the_cont
         expected = (line["actual_quantity"] - line["modelled_quantity"] * 744 / 730) * price
         assert line["volume_variance"] == pytest.approx(expected)
     assert "NodeUsage:cache.r6g.large" in line["explanation"]
+
+
+def test_a_day_listed_without_any_cost_between_days_that_billed_is_refused(arch, tmp_path):
+    # 15 October listed with no groups, the nodes and the database billed on each of the 7
+    # days before and the day after: a day Cost Explorer holds no data for (README), never
+    # read as $0. Before, reconcile exited 0 with the nodes at 30 x $65.28 = $1,958.40 and
+    # volume -$65.28, where 31 x $65.28 = $2,023.68 ran; forecast, budget and anomalies
+    # already refused it.
+    response = _daily_october(skip=set())
+    (day,) = [r for r in response["ResultsByTime"] if r["TimePeriod"]["Start"] == "2026-10-15"]
+    day["Groups"] = []
+    path = tmp_path / "daily-empty-day.json"
+    path.write_text(json.dumps(response))
+    code, out, err = run("reconcile", "--actuals", path, arch)
+    assert code == 2 and out == "", (code, out[-400:])
+    assert "daily-empty-day.json" in err and "2026-10-15" in err

@@ -135,6 +135,11 @@ def refuse_gaps_within_months(actuals: Actuals) -> None:
                     "be left out of the month; fetch the whole range"
                 )
             covered_until = max(covered_until, end)
+    # a day listed without any cost between days that billed all day is no $0 day either
+    daily = actuals.rows.loc[actuals.rows["granularity"] == "DAILY"]
+    if len(daily):
+        days = pd.date_range(daily["period_start"].min(), daily["period_start"].max(), freq="D")
+        _refuse_days_without_data(daily, days, actuals.origin)
 
 
 def _refuse_days_without_data(rows: pd.DataFrame, days: pd.DatetimeIndex, origin: str) -> None:
