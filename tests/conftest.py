@@ -21,6 +21,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+# Test files whose tests share a module-scoped fixture too slow to build on both workers
+# (the notebooks' executions, three reports): each runs whole on one worker.
+ONE_WORKER_FILES = ("tests/test_notebooks.py", "tests/test_finance_exports.py")
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """``--dist loadgroup`` that groups: pytest-xdist 3.8 marks an ``xdist_group`` test by
+    renaming ``item._nodeid``, which pytest 9 no longer reads, so its groups were spread over
+    the workers (each built the shared fixture). Here a file of :data:`ONE_WORKER_FILES` is one
+    unit of work and every other test its own, through xdist's scheduler hook."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneWorkerFiles(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if path in ONE_WORKER_FILES else nodeid
+
+    return OneWorkerFiles(config, log)
+
+
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))

@@ -13,8 +13,7 @@ from costmodel.cli import main
 from costmodel.output import money
 from tests.test_notebooks import raw_total
 
-# one worker builds the module's three reports once (split across workers, each built them)
-pytestmark = pytest.mark.xdist_group("finance_exports")
+# one worker builds the module's three reports once (conftest.ONE_WORKER_FILES)
 
 SAMPLE = "data/actuals/ce-2026-06..2026-10.json"
 CUR = "data/actuals/cur2-2026-06..2026-10.parquet"

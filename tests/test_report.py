@@ -48,7 +48,6 @@ def report(tmp_path_factory):
     return build_report("2026-10", out)
 
 
-@pytest.mark.xdist_group("report_fixture")  # the module's report, built once
 def test_report_is_valid_self_contained_html(report):
     html = report.read_text()
     assert html.startswith("<!DOCTYPE html>")
@@ -62,7 +61,6 @@ def test_report_is_valid_self_contained_html(report):
     assert "<script" not in html
 
 
-@pytest.mark.xdist_group("report_fixture")  # the module's report, built once
 def test_report_totals_match_reconcile_json(report):
     out = io.StringIO()
     with redirect_stdout(out):
