@@ -18,7 +18,7 @@ from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import KEY, daily_bill, daily_by_usage_type, lump_keys, lumps_by_month
 from costmodel.errors import InputError
 from costmodel.forecast_charges import billed_again, billed_once_monthly, cadence, due_on_cadence
-from costmodel.forecast_fees import ended_reservation_notes
+from costmodel.forecast_fees import ended_reservation_notes, fee_by_the_hour
 from costmodel.forecast_usage_changes import usage_change_notes
 from costmodel.output import money
 
@@ -30,7 +30,8 @@ def once_a_month_due(actuals: Actuals, month: str) -> float:
     reservation's upfront fee, bought that day) is billed once: not due again (when the
     data holds the month before last: else every one is due). One billed every k > 1 months
     (:func:`costmodel.forecast_charges.cadence`: a quarterly subscription) is due when its
-    cadence falls on ``month``, whenever it was last billed."""
+    cadence falls on ``month``, whenever it was last billed. A reservation's fee is due by
+    the hour, not at all once its reservation ended (:func:`_due_again`)."""
     lumps = lumps_by_month(actuals)
     key = lumps["service"] + "|" + lumps["usage_type"]
     last_month = str(pd.Period(month, "M") - 1)
@@ -41,7 +42,22 @@ def once_a_month_due(actuals: Actuals, month: str) -> float:
     regular = {k for k, a in amounts.groupby(level=0) if cadence(list(a.index.get_level_values(1))) > 1}
     on_cadence = sum(float(due_on_cadence(amounts.loc[k], last_month, 1)[0]) for k in regular - billed_now)
     previous = billed_again(lumps, last_month, first_month) & ~key.isin(billed_now | regular)
-    return float(lumps.loc[previous, "amount"].sum()) + on_cadence
+    return _due_again(lumps, previous, last_month) + on_cadence
+
+
+def _due_again(lumps: pd.DataFrame, previous: pd.Series, last_month: str) -> float:
+    """The charges of ``last_month`` that ``previous`` marks due again, in the month after it
+    [USD]: last month's amount, but a reservation's fee by the hour
+    (:func:`costmodel.forecast_fees.fee_by_the_hour`: none once its reservation ended, as in
+    the months after)."""
+    total = 0.0
+    for _, group in lumps.groupby(["service", "usage_type"]):
+        billed = previous.loc[group.index]
+        if not bool(billed.any()):
+            continue
+        by_the_hour = fee_by_the_hour(group, billed, last_month, 1)
+        total += float(group.loc[billed, "amount"].sum()) if by_the_hour is None else float(by_the_hour[0])
+    return total
 
 
 MIN_MONTHS = 3  # complete months a forecast of the months ahead needs

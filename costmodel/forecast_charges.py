@@ -33,7 +33,9 @@ def billed_again(lumps: pd.DataFrame, month: str, first_month: str) -> pd.Series
     that day). With line items (a ``line_item_type`` column) an upfront fee
     (:data:`UPFRONT_TYPES`) billed on the 1st is billed once too, unless billed the month
     before. With no month before in the data (``first_month``: the data's first), which
-    recur cannot be told: every one is taken to."""
+    recur cannot be told: every one is taken to. A commitment bought on a day of its
+    recurring fee's usage type (a ``purchase``: a Cost Explorer file's upfront fee) never
+    recurs, be it bought on the 1st."""
     previous = str(pd.Period(month, "M") - 1)
     key = lumps["service"] + "|" + lumps["usage_type"]
     on_the_first = lumps["first_day"] == 1
@@ -41,7 +43,8 @@ def billed_again(lumps: pd.DataFrame, month: str, first_month: str) -> pd.Series
         key = key + "|" + lumps["line_item_type"]
         on_the_first &= ~lumps["line_item_type"].isin(UPFRONT_TYPES)
     before = set(key.loc[lumps["month"] == previous])
-    return (lumps["month"] == month) & (on_the_first | key.isin(before) | (previous < first_month))
+    bought = lumps["purchase"].astype(bool) if "purchase" in lumps else pd.Series(False, index=lumps.index)
+    return (lumps["month"] == month) & (on_the_first | key.isin(before) | (previous < first_month)) & ~bought
 
 
 def cadence(billed_months: list[str]) -> int:

@@ -242,3 +242,32 @@ def test_the_reservations_running_at_a_month_end_are_told_by_the_fee_s_hours(hou
     from costmodel.forecast_fees import reservations_at_month_end
 
     assert reservations_at_month_end(hours, "2026-10", hours_before) == running
+
+
+def test_a_savings_plan_bought_on_the_1st_in_a_daily_cost_explorer_file_is_billed_once(tmp_path):
+    # The plan bought on 1 October: its usage type ComputeSP:1yrPartialUpfront billed 2,628 + 7.20
+    # = 2,635.20 that day, 7.20 on each day after: the 2,628 is a purchase, billed once, even on the
+    # 1st (a monthly fee's day). (Was November $3,770.30 and December $3,799.60: the purchase,
+    # billed on the 1st, read as a monthly fee due again each month.)
+    bill = commit_bills.base_bill(JUNE_1, NOV_20, sp_start=dt.date(2026, 10, 1))
+    export = commit_bills.write_cost_explorer(bill, tmp_path / "ce.json", "DAILY")
+    code, out, err = run("forecast", "--actuals", export, "--format", "json")
+    assert code == 0, err
+    ahead = {row["month"]: row["expected"] for row in json.loads(out)["forecast"]}
+    # November as above: 838.00 billed to the 20th + 10 x 30.00 to come = 1,138.00
+    # December: 31 x 30.00 + RIFee 0.15 x 744 = 111.60 + tax 30 + support 100 = 1,171.60
+    assert ahead["2026-11"] == pytest.approx(1138.0, rel=0.01)
+    assert ahead["2026-12"] == pytest.approx(1171.6, abs=0.5)
+
+
+def test_the_fee_of_a_reservation_that_expired_is_not_due_in_the_month_in_progress(tmp_path):
+    bill = commit_bills.base_bill(JUNE_1, NOV_20, ri_end=dt.date(2026, 10, 16), sp_start=None)
+    export = commit_bills.write_cur2(bill, tmp_path / "cur.parquet")
+    code, out, err = run("forecast", "--cur", export, "--format", "json")
+    assert code == 0, err
+    month = next(row for row in json.loads(out)["forecast"] if row["month"] == "2026-11")
+    # the reservation expired on 16 October (its RIFee billed 360 h of October's 744): none in
+    # November. A day: i-web 22.80 + i-batch 24 + the database on demand 12 = 58.80.
+    # November: 30 x 58.80 + tax 30 + support 100 = 1,894.00 (was 1,949.81: October's RIFee of
+    # 0.15 x 360 = 54 taken as due again, while the months after left it out)
+    assert month["expected"] == pytest.approx(1894.0, abs=5.0)

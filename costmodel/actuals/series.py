@@ -322,14 +322,18 @@ def lumps_by_month(actuals: Actuals) -> pd.DataFrame:
     billed on the 1st, a reservation's upfront fee on the day it was bought); with line items
     ``line_item_type`` too (an upfront ``Fee`` apart from its reservation's ``RIFee``), and
     ``quantity``: its usage quantity (a reservation fee's: the reservation's hours in the
-    month), NaN where the data has none."""
+    month), NaN where the data has none; ``purchase``: a commitment bought on a day of its
+    recurring fee (:func:`purchase_excess`), billed once whatever its day."""
     rows = require_daily(actuals, "lump charges")
     # a $0 row (Cost Explorer lists some groups every day) bills nothing: a month of them only
     # has not billed its charge yet
     picked = rows.loc[_is_lump(rows) & (rows["unblended_cost"] != 0)]
     # and a commitment bought on a day of its recurring fee (purchase_excess): billed once, that day
     excess = purchase_excess(rows)
-    bought = rows.loc[excess > 0].assign(unblended_cost=excess.loc[excess > 0], usage_quantity=float("nan"))
+    bought = rows.loc[excess > 0].assign(
+        unblended_cost=excess.loc[excess > 0], usage_quantity=float("nan"), purchase=True
+    )
+    picked = picked.assign(purchase=False)
     picked = pd.concat([picked, bought]) if len(bought) else picked
     quantity = picked["usage_quantity"] if "usage_quantity" in picked else float("nan")
     return (
@@ -339,6 +343,7 @@ def lumps_by_month(actuals: Actuals) -> pd.DataFrame:
             amount=("unblended_cost", "sum"),
             first_day=("first_day", "min"),
             quantity=("quantity", lambda q: q.sum(min_count=1)),
+            purchase=("purchase", "any"),
         )
     )
 
