@@ -10,6 +10,7 @@ from functools import cache
 import pandas as pd
 
 from costmodel import record_types
+from costmodel import service_names as names
 from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import lump_keys, require_daily
 from costmodel.anomaly_rules import EDGE_DAYS
@@ -37,6 +38,44 @@ def region_of(usage_type: str) -> str:
     return _region_codes().get(code, "")
 
 
+# Services billed per region: an older usage type of theirs without a region prefix is
+# us-east-1's (``BoxUsage:m5.xlarge``; us-east-2's is ``USE2-BoxUsage:m5.xlarge``). Others
+# (CloudFront, Route 53, support, Savings Plans, a service the model does not know) may be
+# global: their unprefixed usage types name no region.
+REGIONAL_SERVICES = frozenset(
+    {
+        names.CE_EKS,
+        names.CE_EC2,
+        names.CE_EC2_OTHER,
+        names.CE_EC2_WHOLE,
+        names.CE_RDS,
+        names.CE_ELASTICACHE,
+        names.CE_MSK,
+        names.CE_S3,
+        names.CE_CLOUDWATCH,
+        names.CE_ELB,
+        names.CE_SECRETS,
+        names.CE_VPC,
+        names.CE_KMS,
+        names.CE_ECR,
+        names.CE_XRAY,
+        names.CE_DATA_TRANSFER,
+    }
+)
+UNPREFIXED_REGION = "us-east-1"  # the region of a regional service's usage type without prefix
+
+
+def region_without_a_column(service: str, usage_type: str) -> str:
+    """The region of a usage type where the file names none (a Cost Explorer file not
+    grouped by REGION): its prefix's (:func:`region_of`), else us-east-1 for a regional
+    service's (:data:`REGIONAL_SERVICES`), else ''."""
+    from costmodel.usage_types import split_region
+
+    if split_region(usage_type)[0] or service not in REGIONAL_SERVICES:
+        return region_of(usage_type)
+    return UNPREFIXED_REGION
+
+
 def tag_columns(frame: pd.DataFrame) -> list[str]:
     """The ``tag:KEY`` columns of a table (line items read with tags), in order."""
     return [c for c in frame.columns if str(c).startswith(TAG_PREFIX)]
@@ -62,12 +101,17 @@ def usage_rows(actuals: Actuals) -> pd.DataFrame:
     if "account" not in usage and "other_keys" in usage:
         # a Cost Explorer file grouped by LINKED_ACCOUNT or REGION names them in its keys: a
         # root cause says which account, as AWS Cost Anomaly Detection does
-        usage = usage.assign(**{c: _group_key(usage["other_keys"], k) for c, k in CE_KEYS.items()})
+        # (a file not grouped by REGION names none: left to the usage type, as without keys)
+        keys = usage["other_keys"].fillna("")
+        grouped = {c: k for c, k in CE_KEYS.items() if keys.str.contains(k + "=", regex=False).any()}
+        usage = usage.assign(**{c: _group_key(keys, k) for c, k in grouped.items()})
     usage = usage.assign(account=usage.get("account", ""))
     regions = {u: region_of(u) for u in usage["usage_type"].unique()}
     from_prefix = usage["usage_type"].map(regions)
     if "region" not in usage:  # Cost Explorer: the usage type's prefix is all that names it
-        return usage.assign(region=from_prefix)
+        lines = list(zip(usage["service"], usage["usage_type"], strict=True))
+        named = {line: region_without_a_column(*line) for line in set(lines)}
+        return usage.assign(region=[named[line] for line in lines])
     # line items name the region (product_region_code, RegionId); where they do not (global
     # services, transfer lines), the usage type's prefix may
     named = usage["region"].fillna("").astype(str)

@@ -92,3 +92,28 @@ def test_a_row_without_a_region_falls_back_to_the_usage_type_prefix():
             rows[column] = None
     usage = _usage_rows(Actuals(rows=rows, controls=pd.DataFrame(), origin="t"))
     assert usage["region"].tolist() == ["us-east-1", "us-west-2", ""]
+
+
+def test_a_cost_explorer_usage_type_without_prefix_is_us_east_1s(tmp_path):
+    import datetime as dt
+
+    from tests import commit_bills
+
+    # tests/commit_bills.py's bill from 1 August to 31 October 2026, no Savings Plan: account A
+    # runs i-web and i-batch (BoxUsage:m5.xlarge, us-east-1, $24 a day each less i-web's EDP
+    # $1.20: $46.80 a day). On Wednesday 14 October a third instance runs a day: +$100.00.
+    bill = commit_bills.base_bill(dt.date(2026, 8, 1), dt.date(2026, 10, 31), sp_start=None)
+    start = dt.datetime(2026, 10, 14)
+    bill.add(start, start + dt.timedelta(days=1), commit_bills.ACCOUNT_A, "Usage", commit_bills.EC2,
+             "BoxUsage:m5.xlarge", 100.0, resource="i-extra")  # fmt: skip
+    export = commit_bills.write_cost_explorer(bill, tmp_path / "ce.json", "DAILY")
+    code, out, err = run("anomalies", "--actuals", export, "--format", "json")
+    assert code == 0, err
+    (event,) = json.loads(out)["events"]
+    # $146.80 against its four previous Wednesdays' $46.80: +$100.00
+    assert event["start"] == "2026-10-14" and event["total_impact"] == pytest.approx(100.0)
+    (cause,) = event["root_causes"]
+    # a Cost Explorer file grouped by SERVICE and USAGE_TYPE names no region: us-east-1's usage
+    # types carry no prefix (USE2-BoxUsage is us-east-2's), so an EC2 one without is us-east-1's
+    # (was '': no region named)
+    assert (cause["usage_type"], cause["region"]) == ("BoxUsage:m5.xlarge", "us-east-1")
