@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from costmodel import record_types
 from costmodel.actuals.controls import Actuals
 from costmodel.actuals.series import KEY
 from costmodel.anomaly_events import cause_tags, events_of, top_cause
@@ -134,9 +135,24 @@ def _label(service: str, usage_type: str, labels: dict[tuple[str, str], str], ta
     return f"{label} [{tagged}]" if tagged else label
 
 
+PURCHASE = "purchase"  # the kind of a flagged day of a commitment's fees: a reservation or plan bought
+
+
+def _is_commitment_fee(usage_type: str) -> bool:
+    """Whether a series is a commitment's fees (an RI's ``HeavyUsage``, a Savings Plan's with an
+    upfront part), whose rise from nothing is a purchase someone made, not a cost anomaly."""
+    return bool(record_types.commitment_fee_usage(pd.Series([usage_type])).iloc[0])
+
+
 def _explain(kind: str, label: str, ratio: float, actual: float, expected: float) -> str:
     times = f"{ratio:.1f}x" if np.isfinite(ratio) else "from nothing to"
     money = f"(${actual:,.2f} billed, ${expected:,.2f} expected)"
+    if kind == PURCHASE:
+        rose = f"{ratio:.1f}x its usual" if np.isfinite(ratio) else "new"
+        return (
+            f"{label} {rose} {money}: a purchase of a reservation or Savings Plan "
+            "(its upfront fee, or its fee's first days), not a usage anomaly"
+        )
     if kind == "monthly charge":
         return f"{label} {times} the median of its previous months {money}"
     if kind in ("leak", "recent shift"):
@@ -192,6 +208,7 @@ def detect(
         for i in np.flatnonzero(result.flags != ""):
             kind = str(result.flags[i])
             shown = "recent shift" if kind == "recent" and result.ratio[i] < MIN_RATIO else kind
+            shown = PURCHASE if _is_commitment_fee(usage_type) else shown
             explanation = _explain(shown, label, result.ratio[i], values[i], result.expected[i])
             found.append(
                 (

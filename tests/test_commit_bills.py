@@ -271,3 +271,20 @@ def test_the_fee_of_a_reservation_that_expired_is_not_due_in_the_month_in_progre
     # November: 30 x 58.80 + tax 30 + support 100 = 1,894.00 (was 1,949.81: October's RIFee of
     # 0.15 x 360 = 54 taken as due again, while the months after left it out)
     assert month["expected"] == pytest.approx(1894.0, abs=5.0)
+
+
+def test_a_savings_plan_purchase_is_no_unexplained_spike(tmp_path):
+    bill = commit_bills.base_bill(dt.date(2026, 8, 1), OCT_31)
+    export = commit_bills.write_cost_explorer(bill, tmp_path / "ce.json", "DAILY")
+    code, out, err = run("anomalies", "--actuals", export, "--format", "json")
+    assert code == 0, err
+    (event,) = json.loads(out)["events"]
+    # 16 October: the plan's usage type ComputeSP:1yrPartialUpfront bills its upfront fee 2,628
+    # and a day of its recurring fee 7.20 over its usual nothing, then 7.20 a day to the 31st (too
+    # recent to be a step): 2,628 + 16 x 7.20 = 2,743.20, a commitment bought, said so (was kind
+    # "spike, recent", "from nothing to its 4-week same-weekday median")
+    assert (event["start"], event["end"]) == ("2026-10-16", "2026-10-31")
+    assert event["total_impact"] == pytest.approx(2743.20)
+    assert event["kind"] == "purchase"
+    assert "a purchase of a reservation or Savings Plan" in json.loads(out)["anomalies"][0]["explanation"]
+
