@@ -94,6 +94,7 @@ class Bill:
             "line_item_net_unblended_cost": cost if net is None else net,
             "pricing_public_on_demand_cost": max(cost, 0.0),
             "reservation_reservation_a_r_n": "",
+            "reservation_end_time": "",  # a reservation's end, on its lines (CUR 2.0 writes it as text)
             "reservation_effective_cost": 0.0,
             "reservation_net_effective_cost": 0.0,
             "reservation_amortized_upfront_fee_for_billing_period": 0.0,
@@ -125,7 +126,8 @@ def base_bill(
     first: dt.date, through: dt.date, *, ri_end: dt.date | None = None, sp_start: dt.date | None = SP_START
 ) -> Bill:
     """The bill described in the module docstring, from `first` through `through` (inclusive);
-    the reservation expiring on `ri_end` (from then on demand, $12 a day), the plan bought on
+    the reservation expiring on `ri_end` (from then on demand, $12 a day; its lines' CUR 2.0
+    `reservation_end_time` says so, also when `ri_end` is after `through`), the plan bought on
     `sp_start` (None: never bought, i-batch on demand throughout)."""
     bill = Bill()
     web, data = {"team": "web"}, {"team": "data"}
@@ -168,6 +170,8 @@ def base_bill(
                 bill.add(start, start + dt.timedelta(hours=1), ACCOUNT_A, "SavingsPlanUpfrontFee", SAVINGS_PLANS,
                          "ComputeSP:1yrPartialUpfront", 2628.0, resource=SP_ARN, **sp)  # fmt: skip
         ri = {"reservation_reservation_a_r_n": RI_ARN}
+        if ri_end is not None:  # the export says when the reservation ends
+            ri["reservation_end_time"] = f"{ri_end:%Y-%m-%d}T00:00:00.000Z"
         if ri_end is None or date < ri_end:
             bill.add(
                 start, end, ACCOUNT_B, "DiscountedUsage", RDS, "USW2-InstanceUsage:db.r5.large", 0.0,
