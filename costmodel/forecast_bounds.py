@@ -15,7 +15,16 @@ import pandas as pd
 from costmodel import forecast_methods as methods
 from costmodel import record_types
 from costmodel.actuals.controls import Actuals
-from costmodel.actuals.series import KEY, daily_bill, daily_by_usage_type, lump_keys, lumps_by_month
+from costmodel.actuals.series import (
+    KEY,
+    daily_bill,
+    daily_by_usage_type,
+    lump_keys,
+    lumps_by_month,
+    service_series,
+    service_series_name,
+    service_series_of,
+)
 from costmodel.errors import InputError
 from costmodel.forecast_charges import billed_again, billed_once_monthly, cadence, due_on_cadence
 from costmodel.forecast_fees import ended_reservation_notes, fee_by_the_hour
@@ -78,8 +87,11 @@ def stopped_services(actuals: Actuals, months: list[str]) -> pd.DataFrame:
     reads the drop as a slope, and a month's weekday medians hold a service gone)."""
     rows = actuals.rows
     usage = rows.loc[~rows["record_type"].isin(record_types.ONE_OFF)]
+    # per account where the data names them: an account closed on a service another account
+    # runs on has stopped, its end no fall of the service to carry on
+    usage = usage.assign(series=service_series(usage))
     by_month = usage.pivot_table(
-        index="month", columns="service", values="unblended_cost", aggfunc="sum", fill_value=0.0
+        index="month", columns="series", values="unblended_cost", aggfunc="sum", fill_value=0.0
     )
     if len(months) <= STOPPED_MONTHS or by_month.empty:
         return pd.DataFrame(index=months)
@@ -112,7 +124,7 @@ def stopped_by_the_day(actuals: Actuals) -> dict[str, pd.Timestamp]:
     if set(rows["granularity"]) != {"DAILY"}:
         return {}
     usage = rows.loc[~rows["record_type"].isin(record_types.ONE_OFF)]
-    per_day = usage.groupby(["service", "period_start"])["unblended_cost"].sum()
+    per_day = usage.groupby([service_series(usage).rename("service"), "period_start"])["unblended_cost"].sum()
     per_day = per_day.loc[per_day.abs() >= methods.NOTHING_BILLED_USD]
     ends = [rows["period_end"].max(), *(end for _, end in actuals.empty_periods)]
     first_after_data = max(ends)
@@ -139,8 +151,9 @@ def stopped_notes(stopped: pd.DataFrame, quiet_since: dict[str, pd.Timestamp] | 
             else "billed nothing in the last complete month"
         )
         last = f"last billed {billed.index[-1]}: {money(float(billed.iloc[-1]))}"
+        name = service_series_name(str(service))
         notes.append(
-            f"{service} {why} ({last}): a service that stopped, so its past cost is left out of the history "
+            f"{name} {why} ({last}): a service that stopped, so its past cost is left out of the history "
             "the forecast follows"
         )
     return notes
@@ -150,7 +163,7 @@ def _without_stopped(daily: pd.DataFrame, actuals: Actuals, services: list[str])
     """The daily bill without the cost of ``services`` billed day by day (their once-a-month
     charges are lumps, apart in the daily bill) [USD]."""
     rows = actuals.rows
-    gone = rows.loc[rows["service"].isin(services) & ~rows["record_type"].isin(record_types.ONE_OFF)]
+    gone = rows.loc[service_series(rows).isin(services) & ~rows["record_type"].isin(record_types.ONE_OFF)]
     lumps = pd.MultiIndex.from_frame(gone[KEY]).isin(list(lump_keys(rows)))
     per_day = gone.loc[~lumps].groupby("period_start")["unblended_cost"].sum()
     return daily.assign(
@@ -246,7 +259,7 @@ def _running_usage_types(actuals: Actuals, daily: pd.DataFrame, stopped: list[st
     """Each usage type's recurring cost by day [USD per day] on the days of ``daily`` (the
     history's), without the ``stopped`` services (left out of the history whole)."""
     by_key = daily_by_usage_type(actuals).reindex(daily["date"], fill_value=0.0)
-    gone = [key for key in by_key.columns if key.split("|", 1)[0] in set(stopped)]
+    gone = [key for key in by_key.columns if service_series_of(str(key)) in set(stopped)]
     return by_key.drop(columns=gone)
 
 

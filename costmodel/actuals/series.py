@@ -307,6 +307,32 @@ def _account_part(rows: pd.DataFrame) -> pd.Series:
     return ("|" + detail).where(detail != "", "")
 
 
+def account_part(rows: pd.DataFrame) -> pd.Series:
+    """:func:`_account_part`, for the readers of a bill's quantities by account."""
+    return _account_part(rows)
+
+
+def service_series(rows: pd.DataFrame) -> pd.Series:
+    """Each row's service as a series: ``service``, or ``service|account 111122223333`` where
+    the data names accounts (regions: :func:`_account_part`). An account that stops billing a
+    service another account goes on billing has stopped as a service would."""
+    return rows["service"] + _account_part(rows)
+
+
+def service_series_of(key: str) -> str:
+    """The :func:`service_series` a key of :func:`daily_by_usage_type` belongs to (a Savings
+    Plan negation's series with its usage type's)."""
+    service, _, account = series_parts(key)
+    account = account.removesuffix(NEGATION_SUFFIX)
+    return f"{service}|{account}" if account else service
+
+
+def service_series_name(series: str) -> str:
+    """A :func:`service_series` as a note says it: ``service (account 111122223333)``."""
+    service, _, account = series.partition("|")
+    return f"{service} ({account})" if account else service
+
+
 def series_parts(key: str) -> tuple[str, str, str]:
     """(service, usage type, account part) of a key of :func:`daily_by_usage_type`; the
     account part '' where the data names no account (a Savings Plan negation's suffix stays
@@ -386,6 +412,7 @@ def cut(actuals: Actuals, before: str) -> Actuals:
 
 
 __all__ = [
+    "account_part",
     "covered_days",
     "cut",
     "daily_bill",
@@ -395,4 +422,7 @@ __all__ = [
     "monthly_bill",
     "require_daily",
     "series_parts",
+    "service_series",
+    "service_series_name",
+    "service_series_of",
 ]
