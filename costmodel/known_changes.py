@@ -105,6 +105,9 @@ class Billed:
     quantity: dict[tuple[str, str, str], tuple[float, str, float]] = field(default_factory=dict)
     period: str = ""
     data_end: pd.Timestamp | None = None  # the last day of data (inclusive)
+    # usage types billed by more than one of the accounts the data names (or regions): the
+    # file names no account, so none of them is its count (left out of ``quantity``)
+    shared: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
 
 
 def billed_today(actuals: Actuals, since: str = "") -> Billed:
@@ -112,7 +115,7 @@ def billed_today(actuals: Actuals, since: str = "") -> Billed:
     daily data (those from ``since``, a change's day, when fewer: what runs since the change),
     else the last complete month, per 730-h month (usage rows only)."""
     from costmodel import record_types
-    from costmodel.actuals.series import monthly_bill
+    from costmodel.actuals.series import account_part, monthly_bill
     from costmodel.reconcile.mapping import line_key
 
     rows = actuals.rows.loc[~actuals.rows["record_type"].isin(record_types.NOT_USAGE)]
@@ -136,9 +139,15 @@ def billed_today(actuals: Actuals, since: str = "") -> Billed:
     keys = recent["usage_type"].map(line_key)
     # each row's quantity over its own month's hours: a GB-Mo line's monthly quantity
     month_hours = recent["period_start"].dt.days_in_month * 24
-    grouped = recent.assign(
-        region=keys.str[0], base=keys.str[1], month_share=recent["usage_quantity"] * month_hours
-    ).groupby(["service", "region", "base"])
+    recent = recent.assign(
+        region=keys.str[0],
+        base=keys.str[1],
+        month_share=recent["usage_quantity"] * month_hours,
+        payer=account_part(recent).str.lstrip("|"),
+    )
+    payers = recent.loc[recent["payer"] != ""].groupby(["service", "region", "base"])["payer"].unique()
+    shared = {key: tuple(sorted(names)) for key, names in payers.items() if len(names) > 1}
+    grouped = recent.groupby(["service", "region", "base"])
     quantity = {
         key: (
             float(frame["usage_quantity"].sum()) * HOURS_PER_MONTH / hours,
@@ -146,9 +155,9 @@ def billed_today(actuals: Actuals, since: str = "") -> Billed:
             float(frame["month_share"].sum()) / hours,
         )
         for key, frame in grouped
-        if frame["usage_quantity"].notna().all()
+        if frame["usage_quantity"].notna().all() and key not in shared
     }
-    return Billed(quantity=quantity, period=period, data_end=data_end)
+    return Billed(quantity=quantity, period=period, data_end=data_end, shared=shared)
 
 
 def _lines(arch: Architecture, catalog: PriceCatalog | None) -> pd.DataFrame:
@@ -320,7 +329,13 @@ def _unchecked(
     """The note of a change the bill cannot check: the usage type is not on it, or the bill
     gives no quantity of any usage type (grouped by service or account only, or without
     UsageQuantity)."""
-    if any(usage_type for _, _, usage_type in billed.quantity):
+    payers = [names for (s, _, b), names in billed.shared.items() if (s, b) == (service, base)]
+    if payers:
+        why = (
+            f"{service} {base} is billed by {len(payers[0])} accounts ({', '.join(payers[0])}, "
+            f"{billed.period}) and the file names none of them"
+        )
+    elif any(usage_type for _, _, usage_type in billed.quantity):
         why = f"{service} {base} is not on the bill ({billed.period or 'no complete month'})"
     else:  # grouped by service or account only, without UsageQuantity, or FOCUS without x_UsageType
         why = (
