@@ -198,9 +198,12 @@ def detect(
         result = score_series(values, days, min_usd)
         scored += int(np.isfinite(result.expected).sum())
         usual[key] = np.where(np.isfinite(result.expected), result.expected, values)
-        for day, before, after in result.steps:
-            steps.append((days[day], *key, before, after))
         declared = declared_per_day(planned or [], key, days)
+        for day, before, after in result.steps:
+            # a step that rose beyond its declared change (as a day does: _beyond_declared) is
+            # no planned step: 3 -> 6 nodes where a 4th was declared
+            beyond = declared[day] > 0 and after - before - declared[day] >= (MIN_RATIO - 1) * declared[day]
+            steps.append((days[day], *key, before, after, bool(beyond)))
         beyond, rest = _beyond_declared(values, days, min_usd, declared)
         beyond &= declared_window(planned or [], key, days)  # after it, a day is scored whole
         # a day risen beyond its declared change: the declared part is the planned row's
@@ -321,7 +324,7 @@ def _whole_months_before(first_day: pd.Timestamp, first_billed: pd.Timestamp) ->
 
 
 def _steps_frame(steps: list[tuple], planned: list[Planned], tags: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(steps, columns=["date", *SERIES, *tags, "before", "after"])
+    frame = pd.DataFrame(steps, columns=["date", *SERIES, *tags, "before", "after", "beyond"])
     frame["date"] = pd.to_datetime(frame["date"])
     # a step shows on every day of its first weeks (and to the CUSUM): keep its first day, per
     # series (one usage type's steps in two accounts are two steps); a week without a step
@@ -330,7 +333,10 @@ def _steps_frame(steps: list[tuple], planned: list[Planned], tags: list[str]) ->
     frame = frame.sort_values([*series, "date"], kind="stable", ignore_index=True)
     gap = frame.groupby(series)["date"].diff() > pd.Timedelta(days=STEP_GAP_DAYS)
     frame = frame.groupby([*series, gap.groupby([frame[c] for c in series]).cumsum()], as_index=False).first()
-    frame["planned"] = planned_mask(frame, planned) if len(frame) else pd.Series(dtype=bool)
+    planned_step = planned_mask(frame, planned) & ~frame["beyond"].astype(bool) if len(frame) else False
+    frame = frame.drop(columns="beyond").assign(planned=planned_step)
+    if frame.empty:
+        frame["planned"] = frame["planned"].astype(bool)
     return frame.sort_values("date", ignore_index=True)
 
 
