@@ -88,3 +88,32 @@ def test_a_change_is_not_sized_against_nodes_another_account_runs(tmp_path):
     changes = {row["month"]: row["known_changes"] for row in payload["forecast"]}
     assert changes == pytest.approx({"2026-11": 0.0, "2026-12": 260.96}, abs=0.01)
     assert any("billed by 2 accounts" in note for note in payload["notes"]), payload["notes"]
+
+
+def test_the_report_s_budget_by_account_reads_the_line_items_it_was_given(tmp_path):
+    # `costmodel report --cur EXPORT --budget FILE` with a budget by account refused: "EXPORT is
+    # Cost Explorer data, which has none of them" (exit 2), while `costmodel budget --cur` read
+    # it. October 2026: account 1's 3 nodes, 31 x 72 h x $0.34 = $758.88 of $700 (over);
+    # account 2's 2 nodes, 31 x 48 h x $0.34 = $505.92 of $600 (ok).
+    from costmodel import load_architecture
+    from costmodel.estimation import estimate
+    from costmodel.lineitems import bill, open_files
+    from costmodel.pricing.catalog import load_snapshot
+    from costmodel.report.build import budget_section
+
+    export = _cur2_csv(tmp_path)
+    budget = tmp_path / "by-account.yaml"
+    budget.write_text('monthly_usd: 2000\nby_account: {"111111111111": 700, "222222222222": 600}\n')
+    source = open_files(str(export), expected="cur")
+    arch, catalog = load_architecture(), load_snapshot()
+    items = estimate(arch, catalog, month="2026-10")
+    section = budget_section(
+        budget, bill(source, None, "MONTHLY"), "2026-10", arch, catalog, items, (source, None)
+    )
+    rows = {
+        row["name"]: (row["actual"], row["status"]) for row in section["rows"] if row["scope"] == "account"
+    }
+    assert rows == {
+        "111111111111": (pytest.approx(758.88, abs=0.01), "over"),
+        "222222222222": (pytest.approx(505.92, abs=0.01), "ok"),
+    }

@@ -63,14 +63,24 @@ def budget_section(
     arch: Architecture,
     catalog: PriceCatalog,
     items: pd.DataFrame,
+    line_items: tuple[Source, Athena | None] | None = None,
 ) -> dict | None:
     """The month's budgets (:func:`costmodel.budget.evaluate`), or None without a budget file;
-    ``items`` is the architecture's estimate (categories come from it)."""
+    ``items`` is the architecture's estimate (categories come from it). With ``line_items``
+    (the export the bill was read from), the bill by day with its accounts, regions and the
+    budget's tags, as ``costmodel budget --cur`` reads it (a budget by account was refused,
+    the export taken for Cost Explorer data)."""
     from costmodel.budget import budget_notes, evaluate, read_budget, worst_status
+    from costmodel.lineitems.dimensions import daily_by_dimension
 
     if budget_path is None:
         return None
     budget = read_budget(budget_path)
+    if line_items is not None:
+        source, athena = line_items
+        fees = not (budget.include["upfront"] and budget.include["recurring"])
+        net = budget.cost_type == "net_amortized"
+        actuals = daily_by_dimension(source, athena, budget.tag_keys, True, net, fees)
     _, table = evaluate(budget, actuals, month, arch, catalog, items)
     return {
         "file": budget.origin,
@@ -235,7 +245,7 @@ def report_context(
     bundled_sample = path.resolve().parent == data_path("actuals").resolve()  # --actuals or --cur of data/
     synthetic = bundled_sample or _says_synthetic(path)
     budget_file = sample(SAMPLE_BUDGET, budget_path) if budget_path or bundled or bundled_sample else None
-    budget = budget_section(budget_file, actuals, month, arch, catalog, model)
+    budget = budget_section(budget_file, actuals, month, arch, catalog, model, line_items)
     by_category = trend(tables)
     findings = getattr(actuals, "findings", None)
     daily = daily or _daily_for(actuals, daily_path, bundled)
