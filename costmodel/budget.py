@@ -50,7 +50,7 @@ import math
 
 import pandas as pd
 
-from costmodel.actuals.controls import Actuals
+from costmodel.actuals.controls import Actuals, other_group_keys
 from costmodel.actuals.series import monthly_bill, require_daily
 from costmodel.architecture import Architecture
 from costmodel.budget_file import COST_TYPES, METRICS, BudgetFile, Threshold, period_months, read_budget
@@ -131,9 +131,16 @@ def evaluate(
     if month not in bill.index:
         raise InputError(f"{actuals.origin} has no data for --month {month}; it has {', '.join(bill.index)}")
     if budget.needs_line_items and "account" not in actuals.rows:
+        grouped = other_group_keys(actuals.rows)
+        what = (
+            f"is Cost Explorer data grouped by {' and '.join(grouped)}, which budgets do not read by "
+            "account or region yet"
+            if grouped
+            else "is Cost Explorer data, which has none of them"
+        )
         raise InputError(
             f"{budget.origin}: budgets by tag, account or region need line items (--cur, --focus or "
-            f"--athena); {actuals.origin} is Cost Explorer data, which has none of them"
+            f"--athena); {actuals.origin} {what}"
         )
     if any(scope == "category" for scope, _, _ in budget.budgets):
         if arch is None:

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from tests.test_trust import run
+from tests.test_trust import refused, run
 
 EC2 = "Amazon Elastic Compute Cloud - Compute"
 MONTHS = [
@@ -65,3 +65,11 @@ def test_an_account_that_left_a_service_another_account_runs_is_left_out_of_a_mo
     payload = json.loads(out)
     assert [row["expected"] for row in payload["forecast"]] == pytest.approx([15000.0, 15500.0], abs=0.01)
     assert any("333333333333" in note and "stopped" in note for note in payload["notes"])
+
+
+def test_a_budget_by_account_on_a_file_grouped_by_linked_account_says_why_it_is_refused(tmp_path):
+    # The file names accounts (grouped by LINKED_ACCOUNT); the refusal said it had "none of them"
+    budget = tmp_path / "by-account.yaml"
+    budget.write_text('monthly_usd: 20000\nby_account: {"111111111111": 16000}\n')
+    err = refused("budget", "--budget", budget, "--actuals", _ce_monthly_by_account(tmp_path))
+    assert "grouped by LINKED_ACCOUNT, which budgets do not read by account or region yet" in err
