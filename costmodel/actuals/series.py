@@ -303,7 +303,9 @@ def _account_part(rows: pd.DataFrame) -> pd.Series:
         parts = [k.split("=", 1) for k in keys.split(";") if "=" in k]
         return ", ".join(f"{GROUP_KEY_NAMES.get(name, name)} {value}" for name, value in parts)
 
-    detail = rows["other_keys"].fillna("").astype(str).map(named)
+    keys = rows["other_keys"].fillna("").astype(str)
+    # a few distinct keys over many rows (50 accounts x 10 services x 396 days: 198,000 rows)
+    detail = keys.map({key: named(key) for key in keys.unique()})
     return ("|" + detail).where(detail != "", "")
 
 
