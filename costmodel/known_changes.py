@@ -257,6 +257,14 @@ def size_change(
     )
     if on_bill is None and len(replaced) and _on_bill(billed, moved.loc[moved["cost_moved"] > 0]):
         return _size_kind(sized, where, 0.0, float(ref["quantity_before"]))  # the bill runs the new kind
+    if on_bill is None and _shared_and_run(billed, service, base, start):
+        # the bill since its day runs it (re-levelled as a known step): priced again from the
+        # file it was counted twice (a 4th node of one account beside 2 of another, from 25 October)
+        why = _unchecked(where, service, base, billed, key, file_value, file_cost).split(", so ")[0]
+        note = (
+            f"{why}; the change is dated inside the data, so what the bill shows since its day is the change"
+        )
+        return replace(sized, monthly_difference=0.0, note=note)
     if on_bill is None:
         return replace(sized, note=_unchecked(where, service, base, billed, key, file_value, file_cost))
     if old is not None and new is not None:
@@ -321,6 +329,13 @@ def _lines_of(moved: pd.DataFrame) -> tuple[tuple[str, str, str], ...]:
 def _on_bill(billed: Billed, lines: pd.DataFrame) -> bool:
     """Whether the bill shows any of the usage types of ``lines`` (the file's lines)."""
     return any(_billed_in_model_units(billed, line) is not None for _, line in lines.iterrows())
+
+
+def _shared_and_run(billed: Billed, service: str, base: str, start: str) -> bool:
+    """Whether ``service`` ``base`` is billed by several accounts (:attr:`Billed.shared`) and
+    the change starting ``start`` is dated inside the data billed."""
+    shared = any((s, b) == (service, base) for s, _, b in billed.shared)
+    return shared and billed.data_end is not None and pd.Timestamp(start) <= billed.data_end
 
 
 def _unchecked(

@@ -34,8 +34,9 @@ COLUMNS = [
 ]
 
 
-def _cur2_csv(tmp_path):
-    """CUR 2.0 (CSV) by day: each account's nodes, BoxUsage:c5.2xlarge, 24 h a node a day."""
+def _cur2_csv(tmp_path, fourth_node_from: dt.date | None = None):
+    """CUR 2.0 (CSV) by day: each account's nodes, BoxUsage:c5.2xlarge, 24 h a node a day
+    (the first account's 4th node from ``fourth_node_from``)."""
     path = tmp_path / "cur2-two-accounts.csv"
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
@@ -45,7 +46,8 @@ def _cur2_csv(tmp_path):
             period = day.replace(day=1)
             period_end = (period + dt.timedelta(days=32)).replace(day=1)
             for account, nodes in ACCOUNTS:
-                hours = 24 * nodes
+                grown = fourth_node_from is not None and day >= fourth_node_from and account == ACCOUNTS[0][0]
+                hours = 24 * (nodes + grown)
                 writer.writerow(
                     [
                         f"{day}-{account}",
@@ -117,3 +119,26 @@ def test_the_report_s_budget_by_account_reads_the_line_items_it_was_given(tmp_pa
         "111111111111": (pytest.approx(758.88, abs=0.01), "over"),
         "222222222222": (pytest.approx(505.92, abs=0.01), "ok"),
     }
+
+
+def test_a_change_dated_inside_the_data_on_a_usage_type_two_accounts_bill_is_not_added_twice(tmp_path):
+    # The first account's 4th node from 25 October, declared (--change 2026-10-25:eks.node_count=4),
+    # billed since. What runs: 4 + 2 nodes, 6 x 24 h x $0.34 = $48.96 a day; November 30 x
+    # $48.96 = $1,468.80, December 31 x $48.96 = $1,517.76 (the bill has no EBS line: nothing
+    # of the root volume to add). Before: $963.20 ("the bill shows 6", sized 6 -> 4: -$505.60);
+    # with the usage type priced from the file alone, $1,721.60 (the node on the bill and
+    # again on top, +$252.80).
+    code, out, err = run(
+        "forecast",
+        "--cur",
+        _cur2_csv(tmp_path, fourth_node_from=dt.date(2026, 10, 25)),
+        "--months",
+        "2",
+        "--change",
+        "2026-10-25:eks.node_count=4",
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    expected = [row["expected"] for row in json.loads(out)["forecast"]]
+    assert expected == pytest.approx([1468.80, 1517.76], abs=0.01)
