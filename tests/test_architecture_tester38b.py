@@ -1,0 +1,91 @@
+"""An independent tester's own architecture (session 38, round 2), read only through the
+command line: figures of the infrastructure document are never compared with an
+architecture it does not describe, a Kafka cluster of no brokers is refused, a month is
+priced at a snapshot price dated later with the same note by estimate and reconcile, a
+what-if that cannot move anything says so, and a month cut short before the next one is
+refused rather than shown as in progress.
+
+Prices (data/prices): c5.4xlarge $0.68/h (dated 2026-07-20), db.r5.xlarge Single-AZ $0.50/h.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from tests.test_trust import refused, run
+
+ARCH = """\
+name: tester38b
+region: us-east-1
+eks:
+  kubernetes_version: "1.34"
+  instance_type: c5.4xlarge
+  node_count: 4
+  min_nodes: 2
+  max_nodes: 8
+rds:
+  instance_class: db.r5.xlarge
+  multi_az: false
+  read_replicas: 0
+  storage_gb: 300
+elasticache:
+  node_type: cache.r6g.large
+  node_count: 2
+msk:
+  broker_type: kafka.m5.xlarge
+  broker_count: 6
+  storage_gb: 500
+"""
+
+NODES = ("Amazon Elastic Compute Cloud - Compute", "BoxUsage:c5.4xlarge")
+
+
+def _response(days: list[tuple[dt.date, dt.date]], cost: float, hours: float) -> dict:
+    """Cost Explorer periods (SERVICE, USAGE_TYPE) each billing the nodes ``cost`` over ``hours``."""
+    group = {
+        "Keys": list(NODES),
+        "Metrics": {
+            "UnblendedCost": {"Amount": f"{cost:.10f}", "Unit": "USD"},
+            "UsageQuantity": {"Amount": f"{hours:.10f}", "Unit": "Hrs"},
+        },
+    }
+    results = [
+        {
+            "TimePeriod": {"Start": s.isoformat(), "End": e.isoformat()},
+            "Total": {},
+            "Groups": [group],
+            "Estimated": False,
+        }
+        for s, e in days
+    ]
+    return {
+        "GroupDefinitions": [
+            {"Type": "DIMENSION", "Key": "SERVICE"},
+            {"Type": "DIMENSION", "Key": "USAGE_TYPE"},
+        ],
+        "ResultsByTime": results,
+        "DimensionValueAttributes": [],
+    }
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tester38b")
+    arch = folder / "arch.yaml"
+    arch.write_text(ARCH)
+    # July 2026, monthly: 4 nodes x 744 h = 2,976 h x $0.68 = $2,023.68
+    july = folder / "july.json"
+    july.write_text(json.dumps(_response([(dt.date(2026, 7, 1), dt.date(2026, 8, 1))], 2023.68, 2976)))
+    return arch, july
+
+
+def test_a_kafka_cluster_of_no_brokers_is_refused(files, tmp_path):
+    # 0 % 3 == 0 passed the "multiple of the AZs" rule and was priced at 0 x $0.42 = $0;
+    # MSK spreads brokers evenly over 2 or 3 AZs, at least one in each.
+    path = tmp_path / "no-brokers.yaml"
+    path.write_text(ARCH.replace("broker_count: 6", "broker_count: 0"))
+    err = refused("estimate", path)
+    assert "msk.broker_count = 0" in err and "msk.availability_zones = 3" in err
