@@ -10,6 +10,7 @@ Where each model category sits in the document's groups is a property of the cat
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -18,7 +19,28 @@ from costmodel.categories import NOT_DOCUMENTED
 from costmodel.data_files import data_path
 from costmodel.errors import InputError
 
+if TYPE_CHECKING:
+    from costmodel.architecture import Architecture
+
 DOCUMENT = "Infrastructure Documentation (seed 000_8c74355d07b0f7ad)"
+# Names an architecture file may give as ``documented_estimate``: the bundled production
+# file names the document that describes it; any other architecture has no documented figures.
+DOCUMENTS = ("infrastructure-doc-costs",)
+NO_DOCUMENT = "no documented estimate for this architecture"
+
+
+def describes(arch: Architecture) -> bool:
+    """Whether the document's figures are about ``arch`` (its file says ``documented_estimate``)."""
+    return arch.documented_estimate in DOCUMENTS
+
+
+def require_document(arch: Architecture, asked: str) -> None:
+    """Refuse ``asked`` (a comparison with the document) for an architecture it does not describe."""
+    if not describes(arch):
+        raise InputError(
+            f"{arch.origin}: {asked}: {NO_DOCUMENT} (its file has no documented_estimate key; "
+            "the document's figures describe the bundled production architecture only)"
+        )
 
 
 @cache

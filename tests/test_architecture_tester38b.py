@@ -82,6 +82,43 @@ def files(tmp_path_factory):
     return arch, july
 
 
+def test_reconcile_compares_no_documented_figure_with_an_architecture_the_document_does_not_describe(files):
+    # The document describes 3 x c5.2xlarge, a Multi-AZ db.r5.2xlarge and 2 replicas: its
+    # "Primary instance: $1,600" and "~$5,700" total are about that, not this file. Before,
+    # the RDS primary line read documented $1,600 and the month's documented total was the
+    # document's groups for the categories present ($3,973 on the tester's file).
+    arch, july = files
+    code, out, err = run("reconcile", "--actuals", july, arch, "--format", "json")
+    assert code == 0, err
+    (month,) = json.loads(out)["months"]
+    assert month["totals"]["documented"] is None
+    for line in month["lines"]:
+        assert line["documented"] is None and line["allocated"] is None, line
+        assert line["documented_basis"] == "no_document"
+    nodes = {line["category"]: line for line in month["lines"]}["EKS nodes"]
+    assert nodes["actual"] == pytest.approx(2023.68)  # the bill, as given
+    assert nodes["modelled"] == pytest.approx(1985.60)  # 4 x 730 h x $0.68
+
+
+def test_commitments_give_list_figures_only_for_an_architecture_the_document_does_not_describe(files):
+    # Before, "EKS Nodes (c5.2xlarge)" read documented $1,500 on-demand / $900 reserved
+    # beside 4 x c5.4xlarge. The list figure stays: 4 x 730 h x $0.68 = $1,985.60.
+    arch, _ = files
+    code, out, err = run("commitments", arch, "--format", "json")
+    assert code == 0, err
+    rows = {row["item"]: row for row in json.loads(out)["documented_table"]}
+    for row in rows.values():
+        assert row["documented_on_demand"] is None and row["documented_reserved"] is None, row
+        assert "no documented estimate for this architecture" in row["explanation"]
+    assert rows["EKS Nodes (c5.2xlarge)"]["list_on_demand"] == pytest.approx(1985.60)
+
+
+def test_estimate_compare_documented_is_refused_for_an_architecture_the_document_does_not_describe(files):
+    arch, _ = files
+    err = refused("estimate", arch, "--compare-documented")
+    assert "arch.yaml" in err and "no documented estimate for this architecture" in err
+
+
 def test_a_kafka_cluster_of_no_brokers_is_refused(files, tmp_path):
     # 0 % 3 == 0 passed the "multiple of the AZs" rule and was priced at 0 x $0.42 = $0;
     # MSK spreads brokers evenly over 2 or 3 AZs, at least one in each.

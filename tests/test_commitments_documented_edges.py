@@ -13,17 +13,23 @@ def _total_row(capsys):
     return {row["item"]: row for row in table}
 
 
-def test_a_node_group_scaled_to_zero_is_explained_not_a_traceback(capsys):
-    # the bundled standby runs 0 x c5.2xlarge: before, a ZeroDivisionError traceback
+def test_a_node_group_scaled_to_zero_is_explained_not_a_traceback(write_yaml, capsys):
+    # the bundled standby runs 0 x c5.2xlarge: before, a ZeroDivisionError traceback. The
+    # document does not describe the standby: no documented figure beside it ...
     assert main(["commitments", str(DR_STANDBY), "--format", "json"]) == 0
     rows = _total_row(capsys)
     assert rows["EKS Nodes (c5.2xlarge)"]["list_on_demand"] == 0
-    assert "0 x c5.2xlarge modelled" in rows["EKS Nodes (c5.2xlarge)"]["explanation"]
+    assert rows["EKS Nodes (c5.2xlarge)"]["documented_on_demand"] is None
+    # ... unless its file says the document describes it
+    declared = write_yaml("documented_estimate: infrastructure-doc-costs\n" + DR_STANDBY.read_text())
+    assert main(["commitments", str(declared), "--format", "json"]) == 0
+    assert "0 x c5.2xlarge modelled" in _total_row(capsys)["EKS Nodes (c5.2xlarge)"]["explanation"]
 
 
 def test_a_list_total_above_the_document_says_above(write_yaml, capsys):
     arch = write_yaml(
-        "region: us-east-1\neks:\n  kubernetes_version: '1.33'\n  instance_type: c5.2xlarge\n"
+        "region: us-east-1\ndocumented_estimate: infrastructure-doc-costs\neks:\n"
+        "  kubernetes_version: '1.33'\n  instance_type: c5.2xlarge\n"
         "  node_count: 100\n  min_nodes: 100\n  max_nodes: 120\n"
     )
     assert main(["commitments", str(arch), "--format", "json"]) == 0

@@ -22,6 +22,9 @@ class Architecture(Result):
     origin: str = "<memory>"
     raw: dict = field(default_factory=dict, repr=False)
     not_read: tuple[str, ...] = ()  # sections or dotted keys the API denied (costmodel discover)
+    # the bundled document whose figures describe this architecture (data/documented/NAME.csv);
+    # None: no document describes it, and no documented figure is compared with it
+    documented_estimate: str | None = None
 
     def get(self, dotted: str) -> Any:
         """Value at a dotted path, e.g. ``arch.get("eks.node_count")``."""

@@ -326,7 +326,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "kms_requests_thousands": F("float", "1K requests", 0, usage=True, doc="KMS API requests per month"),
     },
 }
-TOP_LEVEL = ("name", "region", "description", "source", "not_read", *SCHEMA)
+TOP_LEVEL = ("name", "region", "description", "source", "documented_estimate", "not_read", *SCHEMA)
 
 
 # Short what-if keys of the command-line contract, as aliases of the dotted paths above.

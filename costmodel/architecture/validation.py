@@ -253,4 +253,18 @@ def architecture_from_dict(raw: Any, origin: str = "<memory>") -> Architecture:
         origin=origin,
         raw=copy.deepcopy(raw),
         not_read=_not_read(raw, origin),
+        documented_estimate=_documented_estimate(raw, origin),
     )
+
+
+def _documented_estimate(raw: dict, origin: str) -> str | None:
+    """The ``documented_estimate`` a file names: a document's figures in data/documented."""
+    from costmodel.documented import DOCUMENTS
+
+    value = raw.get("documented_estimate")
+    if value is not None and value not in DOCUMENTS:
+        raise InputError(
+            f"{origin}: documented_estimate = {value!r} is not a bundled document; known: "
+            f"{', '.join(DOCUMENTS)} (leave the key out when no document describes the architecture)"
+        )
+    return value

@@ -23,6 +23,9 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
     arch, catalog = architecture_from_args(args), catalog_from_args(args)
     ce = bill_from_args(args)
     if ce is None:
+        from costmodel.documented import require_document
+
+        require_document(arch, "reconcile without --actuals audits the documented estimate")
         checks, lines = internal_checks(), audit(arch, catalog)
         if args.format == "json":
             write_json(

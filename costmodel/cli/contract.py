@@ -57,10 +57,12 @@ DOCUMENTED_BASIS = {
 
 def documented_basis(stated: pd.Series, allocated: pd.Series) -> pd.Series:
     """Why ``documented`` is what it is: ``stated``, ``in_a_group`` (null, the document's
-    figure covers several categories: ``allocated`` spreads it) or ``not_stated`` (null)."""
+    figure covers several categories: ``allocated`` spreads it), ``not_stated`` (null) or
+    ``no_document`` (null: no document describes the architecture)."""
     basis = pd.Series("not_stated", index=stated.index, dtype=object)
     basis[stated.isna() & (allocated != 0)] = "in_a_group"
     basis[stated.notna()] = "stated"
+    basis[allocated.isna()] = "no_document"  # no document describes the architecture
     return basis
 
 

@@ -17,7 +17,7 @@ from costmodel.cli.render import (
     print_whatif,
 )
 from costmodel.constants import CURRENCY, HOURS_PER_MONTH, calendar_hours
-from costmodel.documented import compare
+from costmodel.documented import compare, require_document
 from costmodel.estimation import estimate
 from costmodel.inputs import parse_month
 from costmodel.output import json_number, known_total, records, total_fields, write_csv, write_json
@@ -42,6 +42,8 @@ def cmd_estimate(args: argparse.Namespace) -> None:
     if args.month:
         check_month_priceable(arch, items, priced_month)
     notes = warnings(arch, priced_month, items)
+    if args.compare_documented:
+        require_document(arch, "--compare-documented")
     comparison = compare(items) if args.compare_documented else None
     basis = price_basis(catalog, free_tiers=not args.no_free_tiers)
     if args.format == "json":

@@ -11,6 +11,7 @@ import pandas as pd
 from costmodel.architecture import Architecture
 from costmodel.cli.contract import documented_basis
 from costmodel.constants import HOURS_PER_MONTH
+from costmodel.documented import NO_DOCUMENT, describes
 from costmodel.output import change_text, is_unknown, money, table_text, total_text
 from costmodel.pricing.catalog import PriceCatalog
 from costmodel.reconcile.variance import ReconciledMonth
@@ -108,8 +109,12 @@ def print_month(rec: ReconciledMonth, basis: str, previous: float | None = None)
     print(f"\n=== {rec.month}: {rec.hours_in_month:.0f} hours{est}")
     print(
         f"actual {money(t['actual'])} (unblended): {change_text(t['actual'], t['modelled'])} vs modelled "
-        f"{money(t['modelled'])} (730 h, {basis}), {change_text(t['actual'], t['documented'])} vs documented "
-        f"{money(t['documented'])}"
+        f"{money(t['modelled'])} (730 h, {basis}), "
+        + (
+            NO_DOCUMENT
+            if is_unknown(t["documented"])
+            else f"{change_text(t['actual'], t['documented'])} vs documented {money(t['documented'])}"
+        )
         + (f", {change_text(t['actual'], previous)} vs last month" if previous is not None else "")
     )
     variance = (table["actual"] - table["modelled"]).abs()
@@ -194,6 +199,8 @@ def print_commitments(
         if len(unknown):
             print(f"  price unknown: {unknown.iloc[0]['note']}")
     print(f"\nThe document's on-demand vs reserved table, recomputed from {catalog.basis} (instance hours):")
+    if not describes(arch):
+        print(f"({NO_DOCUMENT}: {arch.origin} has no documented_estimate key; its list figures only)")
     shown = table.copy()
     for column in (
         "documented_on_demand",

@@ -8,7 +8,7 @@ from costmodel import categories as cat
 from costmodel.architecture import Architecture
 from costmodel.commitments.offerings import options
 from costmodel.constants import HOURS_PER_MONTH
-from costmodel.documented import load_documented
+from costmodel.documented import NO_DOCUMENT, describes, load_documented
 from costmodel.output import money
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.resources import resources_of
@@ -89,6 +89,8 @@ def documented_table(arch: Architecture, catalog: PriceCatalog | None = None) ->
     table = doc.loc[doc["table"] == "od_vs_reserved"].pivot(
         index="group", columns="item", values="amount_usd"
     )
+    if not describes(arch):  # the document's figures are about another architecture
+        table.loc[:, :] = float("nan")
     rows, any_unknown = [], False
     for item, categories in ROWS:
         picked = _pick(opts, resources_of(arch, *categories))
@@ -107,7 +109,9 @@ def documented_table(arch: Architecture, catalog: PriceCatalog | None = None) ->
                 "list_reserved": list_ri,
                 "list_savings_pct": None if list_ri is None or not list_od else 100 * (1 - list_ri / list_od),
                 "reference_offering": f"{REFERENCE_TERM[0]}-year {REFERENCE_TERM[1]}",
-                "explanation": _explain(item, picked, doc_od, doc_ri, list_ri),
+                "explanation": _explain(item, picked, doc_od, doc_ri, list_ri)
+                if describes(arch)
+                else f"{NO_DOCUMENT}: list figures only",
             }
         )
     list_od_total = sum(r["list_on_demand"] or 0.0 for r in rows)
@@ -122,7 +126,10 @@ def documented_table(arch: Architecture, catalog: PriceCatalog | None = None) ->
             "list_reserved": list_ri_total,
             "list_savings_pct": None if list_ri_total is None else 100 * (1 - list_ri_total / list_od_total),
             "reference_offering": f"{REFERENCE_TERM[0]}-year {REFERENCE_TERM[1]}",
-            "explanation": (
+            "explanation": f"{NO_DOCUMENT}: list on-demand instance cost is {money(list_od_total)} for "
+            f"{HOURS_PER_MONTH} h"
+            if not describes(arch)
+            else (
                 f"list on-demand instance cost is {money(list_od_total)} for "
                 f"{HOURS_PER_MONTH} h, "
                 f"{money(abs(table.loc['Total', 'on_demand'] - list_od_total))} "

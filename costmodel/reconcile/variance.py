@@ -38,7 +38,7 @@ from costmodel.actuals.series import refuse_gaps_within_months
 from costmodel.architecture import Architecture
 from costmodel.categories import BILL_ADJUSTMENTS, SERVICE_TOTAL_SUFFIX, SUPPORT, service_total
 from costmodel.constants import HOURS_PER_MONTH
-from costmodel.documented import documented_by_category, documented_stated
+from costmodel.documented import describes, documented_by_category, documented_stated
 from costmodel.errors import ConservationError, InputError
 from costmodel.estimation import dated_facts, estimate
 from costmodel.output import signed_money
@@ -393,7 +393,7 @@ def month(
     if rows.empty:
         known = ", ".join(sorted(table["month"].unique()))
         raise InputError(f"no actuals for month {month}; the file has {known}")
-    model = _prepare_model(items if items is not None else estimate(arch, catalog, month=month))
+    model = _prepare_model(items if items is not None else estimate(arch, catalog, month=month), arch)
     thresholds = (threshold_pct, threshold_usd)
     return _reconcile(rows, map_rows(rows, model.items), model, month, actuals, thresholds)
 
@@ -407,9 +407,10 @@ class _Model:
     documented: pd.Series
     lines: pd.DataFrame
     stated: pd.Series
+    documented_applies: bool = True  # False: no document describes the architecture
 
 
-def _prepare_model(items: pd.DataFrame) -> _Model:
+def _prepare_model(items: pd.DataFrame, arch: Architecture) -> _Model:
     alias = shared_usage_categories(items)
     documented = documented_by_category(items).groupby(lambda c: alias.get(c, c)).sum()
     # merged categories keep a stated figure only when each part has one
@@ -419,7 +420,7 @@ def _prepare_model(items: pd.DataFrame) -> _Model:
         .agg(lambda v: v.sum() if v.notna().all() else np.nan)
     )
     items = items.assign(category=items["category"].map(alias))
-    return _Model(items, documented, model_lines(items), stated)
+    return _Model(items, documented, model_lines(items), stated, describes(arch))
 
 
 def _reconcile(
@@ -447,6 +448,8 @@ def _reconcile(
     sub = decompose(_quantities(sub), hours, month_hours)
 
     table = _lines(sub, documented, stated)
+    if not model.documented_applies:  # unknown (null), never the figures of another architecture
+        table[["documented", "allocated"]] = np.nan
     threshold_pct, threshold_usd = thresholds
     diff = (table["actual"] - table["modelled"]).abs()
     table["flag"] = (diff >= threshold_usd) & (diff >= threshold_pct / 100 * table["modelled"].abs())
@@ -468,7 +471,7 @@ def _reconcile(
         estimated=bool(rows["estimated"].any()) or progress != "",
         progress=progress,
         totals={
-            "documented": float(table["allocated"].sum()),
+            "documented": float(table["allocated"].sum(min_count=1)),
             "modelled": float(table["modelled"].sum()),
             "actual": input_total,
         },
@@ -565,7 +568,7 @@ def months(
     out = []
     for facts, same in by_facts.items():
         items = built[facts] if facts in built else estimate(arch, catalog, month=same[0])
-        model = _prepare_model(items)
+        model = _prepare_model(items, arch)
         rows = table.loc[table["month"].isin(same)]
         rows_by_month = dict(tuple(rows.groupby("month", sort=False)))
         mapped_by_month = dict(tuple(map_rows(rows, model.items).groupby("month", sort=False)))
