@@ -176,9 +176,10 @@ def estimate(
 _EFFECTIVE = r" (\d{4}-\d{2}-\d{2}) \("  # price_source: "SOURCE YYYY-MM-DD (status)"
 
 
-def check_month_priceable(arch: Architecture, items: pd.DataFrame, month: str) -> None:
-    """Refuse to price ``month`` (YYYY-MM) with prices that took effect after it began, or
-    an EKS version not yet released: the catalog does not say what AWS charged then."""
+def check_month_priceable(arch: Architecture, month: str) -> None:
+    """Refuse to price ``month`` (YYYY-MM) with an EKS version not yet released: no cluster
+    of it ran then. Prices dated after the month began are priced with a note
+    (:func:`later_price_notes`)."""
     start = pd.Timestamp(f"{month}-01")
     eks_spec = arch.sections.get("eks") or {}
     version = eks_spec.get("kubernetes_version")
@@ -192,17 +193,31 @@ def check_month_priceable(arch: Architecture, items: pd.DataFrame, month: str) -
                 f"--month {month} is before EKS {version} was released ({released}); "
                 "price a month it ran in, or set eks.kubernetes_version to what ran then"
             )
+
+
+def later_price_notes(items: pd.DataFrame, months: list[str]) -> list[str]:
+    """Notes for the ``months`` (YYYY-MM) that began before some of the snapshot's prices took
+    effect, months of the same such prices in one note: the snapshot holds one price per key,
+    not the one before it, so the month is priced at it, and every command that prices a
+    month (estimate --month, reconcile) says so the same way."""
     dates = pd.to_datetime(items["price_source"].str.extract(_EFFECTIVE, expand=False), errors="coerce")
-    late = dates > start
-    if late.any():
-        latest = dates[late].max()
-        line = items.loc[dates == latest].iloc[0]
-        earliest = latest.to_period("M") + (0 if latest.day == 1 else 1)
-        raise InputError(
-            f"--month {month} is before the price of {line['usage_type']} took effect "
-            f"({line['price_source']}): the price catalog does not say what AWS charged then; "
-            f"price {earliest} or later"
+    dated = items.assign(_date=dates).dropna(subset=["_date"]).drop_duplicates("usage_type")
+    by_prices: dict[tuple, list[str]] = {}
+    for month in months:
+        late = dated.loc[dated["_date"] > pd.Timestamp(f"{month}-01")]
+        if len(late):
+            key = tuple(zip(late["usage_type"], late["_date"].dt.strftime("%Y-%m-%d"), strict=True))
+            by_prices.setdefault(key, []).append(month)
+    notes = []
+    for late_prices, same in by_prices.items():
+        named = ", ".join(f"{usage} ({date})" for usage, date in late_prices[:3])
+        more = f" and {len(late_prices) - 3} more" if len(late_prices) > 3 else ""
+        notes.append(
+            f"{', '.join(same)} began before {len(late_prices)} price(s) of the snapshot took effect: "
+            f"{named}{more}; the snapshot does not hold what AWS charged before, so "
+            f"{'the month is' if len(same) == 1 else 'these months are'} priced at them"
         )
+    return notes
 
 
 def check_finite_costs(items: pd.DataFrame, origin: str) -> None:

@@ -126,3 +126,21 @@ def test_a_kafka_cluster_of_no_brokers_is_refused(files, tmp_path):
     path.write_text(ARCH.replace("broker_count: 6", "broker_count: 0"))
     err = refused("estimate", path)
     assert "msk.broker_count = 0" in err and "msk.availability_zones = 3" in err
+
+
+def test_estimate_and_reconcile_price_a_month_before_a_price_took_effect_with_the_same_note(files):
+    # c5.4xlarge's $0.68/h is dated 2026-07-20. Before, `estimate --month 2026-07` was
+    # refused while `reconcile` of July used the same price without a word. The snapshot
+    # has no earlier price: both price July at it and say so. July, 744 h: the nodes are
+    # 4 x 744 x $0.68 = $2,023.68.
+    arch, july = files
+    code, out, err = run("estimate", arch, "--month", "2026-07", "--format", "json")
+    assert code == 0, err
+    payload = json.loads(out)
+    nodes = [i for i in payload["line_items"] if i["usage_type"] == "BoxUsage:c5.4xlarge"]
+    assert sum(i["monthly_cost"] for i in nodes) == pytest.approx(2023.68)
+    (estimate_note,) = [n for n in payload["warnings"] if "BoxUsage:c5.4xlarge (2026-07-20)" in n]
+    code, out, err = run("reconcile", "--actuals", july, arch, "--format", "json")
+    assert code == 0, err
+    (reconcile_note,) = [n for n in json.loads(out)["notes"] if "BoxUsage:c5.4xlarge (2026-07-20)" in n]
+    assert reconcile_note == estimate_note and reconcile_note.startswith("2026-07 began before")

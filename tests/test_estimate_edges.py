@@ -97,13 +97,16 @@ def test_a_kubernetes_version_written_as_a_number_is_refused(write_yaml, capsys)
     assert len(err) == 1 and "eks.kubernetes_version = 1.3 is a number" in err[0] and "quote it" in err[0]
 
 
-def test_a_month_before_a_price_took_effect_is_refused(capsys):
+def test_a_month_before_a_price_took_effect_is_priced_at_it_with_a_note(capsys):
     """The snapshot's CloudWatch, KMS, X-Ray and Route 53 free-tier rows take effect on
-    2026-11-01 (data/prices): October 2026 is not priced with them."""
-    assert main(["estimate", "--month", "2026-10"]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "--month 2026-10 is before the price of" in err[0]
-    assert "2026-11-01" in err[0] and "price 2026-11 or later" in err[0]
+    2026-11-01 (data/prices): the snapshot holds no earlier price, so October 2026 is priced
+    at them and says so, as reconcile of October does (one rule). October has 744 h, as
+    December: $7,794.19 + 14 x 7.7105 = $7,902.14 (see the test below)."""
+    assert main(["estimate", "--month", "2026-10", "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert round(payload["total_monthly_cost"], 2) == 7902.14
+    (note,) = [w for w in payload["warnings"] if "took effect" in w]
+    assert note.startswith("2026-10 began before") and "(2026-11-01)" in note and "priced at them" in note
 
 
 def test_a_month_before_the_eks_version_was_released_is_refused(write_yaml, capsys):

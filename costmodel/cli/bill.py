@@ -53,7 +53,12 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
             f"{ce.origin} has no data for --month {args.month}; it has {', '.join(ce.controls['month'])}"
         )
     tables = months(ce, arch, catalog, only=args.month)
-    notes = notes_of(ce, args.month)
+    from costmodel.estimation import estimate, later_price_notes
+
+    # the prices' dates do not depend on the month priced: one estimate names them all
+    priced = estimate(arch, catalog, month=tables[0].month) if tables else None
+    dated = later_price_notes(priced, [t.month for t in tables]) if priced is not None else []
+    notes = notes_of(ce, args.month) + dated
     print_notes(notes, args.format)
     if args.format == "json":
         write_json(

@@ -24,7 +24,7 @@ from costmodel.output import json_number, known_total, records, total_fields, wr
 
 
 def cmd_estimate(args: argparse.Namespace) -> None:
-    from costmodel.estimation import check_month_priceable, warnings
+    from costmodel.estimation import check_month_priceable, later_price_notes, warnings
 
     arch, catalog = architecture_from_args(args), catalog_from_args(args)
     priced_month = parse_month(args.month, "--month") if args.month else catalog.as_of
@@ -40,8 +40,10 @@ def cmd_estimate(args: argparse.Namespace) -> None:
         free_tiers=not args.no_free_tiers,
     )
     if args.month:
-        check_month_priceable(arch, items, priced_month)
-    notes = warnings(arch, priced_month, items)
+        check_month_priceable(arch, priced_month)
+    notes = warnings(arch, priced_month, items) + (
+        later_price_notes(items, [priced_month]) if args.month else []
+    )
     if args.compare_documented:
         require_document(arch, "--compare-documented")
     comparison = compare(items) if args.compare_documented else None
