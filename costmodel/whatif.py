@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from costmodel import arguments
-from costmodel.architecture import Architecture, load_architecture
+from costmodel.architecture import Architecture, load_architecture, resolve_key
 from costmodel.data_files import data_path
 from costmodel.display import Result
 from costmodel.estimation import estimate
@@ -62,6 +62,8 @@ class WhatIf(Result):
     scenario_total: float
     difference: float
     line_items: pd.DataFrame
+    # changes that cannot move a line in this architecture, each with why (not an error)
+    notes: tuple[str, ...] = ()
 
     def _title(self) -> str:
         return "WhatIf " + ", ".join(f"{k} = {v}" for k, v in self.changes.items())
@@ -123,7 +125,24 @@ def compare(
         if table["scenario_monthly_cost"].notna().all()
         else np.nan
     )
-    return WhatIf(changes, base_total, scen_total, scen_total - base_total, table)
+    notes = idle_change_notes(changes, scenario)
+    return WhatIf(changes, base_total, scen_total, scen_total - base_total, table, notes)
+
+
+def idle_change_notes(changes: dict[str, Any], scenario: Architecture) -> tuple[str, ...]:
+    """Changes the scenario cannot price, and why: the replicas' class of an architecture
+    with no read replicas moves nothing, and a silent $0 difference would read as "free"."""
+    notes = []
+    for key, value in changes.items():
+        if (
+            resolve_key(key) == "rds.replica_instance_class"
+            and scenario.sections["rds"]["read_replicas"] == 0
+        ):
+            notes.append(
+                f"{key} = {value} changes nothing: rds.read_replicas is 0, so no replica is priced "
+                "(set rds.read_replicas too)"
+            )
+    return tuple(notes)
 
 
 def cold_standby(

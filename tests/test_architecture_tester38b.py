@@ -144,3 +144,13 @@ def test_estimate_and_reconcile_price_a_month_before_a_price_took_effect_with_th
     assert code == 0, err
     (reconcile_note,) = [n for n in json.loads(out)["notes"] if "BoxUsage:c5.4xlarge (2026-07-20)" in n]
     assert reconcile_note == estimate_note and reconcile_note.startswith("2026-07 began before")
+
+
+def test_a_replica_class_with_no_replicas_says_it_changes_nothing(files):
+    arch, _ = files
+    code, out, err = run("whatif", arch, "--set", "rds.replica_class=db.r5.2xlarge", "--format", "json")
+    assert code == 0, err
+    payload = json.loads(out)
+    assert payload["difference"] == 0  # no replica: 0 x any class = $0
+    (note,) = payload["notes"]
+    assert "rds.replica_class = db.r5.2xlarge changes nothing" in note and "rds.read_replicas is 0" in note

@@ -128,6 +128,7 @@ def cmd_whatif(args: argparse.Namespace) -> None:
                 "difference": json_number(difference),
                 "price_basis": catalog.basis,
                 "changes": result.changes,
+                "notes": list(result.notes),
                 "line_items": records(table),
             }
             | (

@@ -237,6 +237,8 @@ def print_whatif(
         f"\nbase {total_text(base)} -> scenario {total_text(scenario)} per month: "
         f"{money(difference)} ({len(table) - len(changed)} line items unchanged{unknown_text})"
     )
+    for note in result.notes:
+        print(f"note: {note}")
 
 
 def print_audit(catalog: PriceCatalog, checks: pd.DataFrame, lines: pd.DataFrame) -> None:
