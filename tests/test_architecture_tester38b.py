@@ -154,3 +154,18 @@ def test_a_replica_class_with_no_replicas_says_it_changes_nothing(files):
     assert payload["difference"] == 0  # no replica: 0 x any class = $0
     (note,) = payload["notes"]
     assert "rds.replica_class = db.r5.2xlarge changes nothing" in note and "rds.read_replicas is 0" in note
+
+
+def test_a_month_cut_short_before_the_next_month_is_refused_not_shown_in_progress(files, tmp_path):
+    # Month-to-date July (1-28) saved, then August whole appended: July 29-31 are missing
+    # while August has data, a gap (3 days x 4 x 24 h x $0.68 = $195.84 left out), not a
+    # month to date. Before, July reconciled "in progress" over its 672 hours (28 x 24).
+    arch, _ = files
+    periods = [(dt.date(2026, 7, 1), dt.date(2026, 7, 29)), (dt.date(2026, 8, 1), dt.date(2026, 9, 1))]
+    path = tmp_path / "cut.json"
+    # 28 days x 96 h = 2,688 h x $0.68 = $1,827.84 (July); 31 x 96 = 2,976 h = $2,023.68 (August)
+    response = _response(periods[:1], 1827.84, 2688)
+    response["ResultsByTime"] += _response(periods[1:], 2023.68, 2976)["ResultsByTime"]
+    path.write_text(json.dumps(response))
+    err = refused("reconcile", "--actuals", path, arch)
+    assert "cut.json" in err and "2026-07-29 to 2026-07-31" in err and "2026-07 is cut short" in err

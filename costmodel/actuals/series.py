@@ -135,11 +135,33 @@ def refuse_gaps_within_months(actuals: Actuals) -> None:
                     "be left out of the month; fetch the whole range"
                 )
             covered_until = max(covered_until, end)
+    _refuse_cut_months(periods, actuals.origin)
     # a day listed without any cost between days that billed all day is no $0 day either
     daily = actuals.rows.loc[actuals.rows["granularity"] == "DAILY"]
     if len(daily):
         days = pd.date_range(daily["period_start"].min(), daily["period_start"].max(), freq="D")
         _refuse_days_without_data(daily, days, actuals.origin)
+
+
+def _refuse_cut_months(periods: pd.DataFrame, origin: str) -> None:
+    """Refuse a month whose data stops before its end while a later month has data (or starts
+    late after an earlier one): the days between were not saved, and read as it is the month
+    would show as in progress, month to date. A whole month missing between two is left as
+    months the file does not hold."""
+    spans = periods.sort_values("period_start")
+    covered_until = spans["period_end"].iloc[0]
+    for start, end in zip(spans["period_start"], spans["period_end"], strict=True):
+        cut = start > covered_until and (covered_until.day != 1 or start.day != 1)
+        if cut:
+            last_missing = start - pd.Timedelta(days=1)
+            short = covered_until if covered_until.day != 1 else start
+            raise InputError(
+                f"{origin}: no data from {covered_until.date()} to {last_missing.date()} "
+                f"({(start - covered_until).days} day(s)) while the file has data before and after: "
+                f"{short:%Y-%m} is cut short, not in progress, and its spend on those days would "
+                "be left out; fetch the whole range"
+            )
+        covered_until = max(covered_until, end)
 
 
 def _refuse_days_without_data(rows: pd.DataFrame, days: pd.DatetimeIndex, origin: str) -> None:
