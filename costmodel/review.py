@@ -20,8 +20,9 @@ import pandas as pd
 from costmodel.actuals import Actuals
 from costmodel.architecture import Architecture, load_architecture
 from costmodel.display import Result
+from costmodel.documented import NO_DOCUMENT
 from costmodel.errors import InputError
-from costmodel.output import change_text, money
+from costmodel.output import change_text, is_unknown, money
 from costmodel.pricing.catalog import PriceCatalog, load_snapshot
 from costmodel.reconcile.variance import ReconciledMonth
 
@@ -69,7 +70,10 @@ class Review(Result):
                 )
             )
         documented = self.rec.totals["documented"]
-        out.append((f"vs documented {money(documented)}", change_text(bill, documented)))
+        if is_unknown(documented):  # no document describes the architecture
+            out.append(("vs documented", NO_DOCUMENT))
+        else:
+            out.append((f"vs documented {money(documented)}", change_text(bill, documented)))
         modelled = self.rec.totals["modelled"]
         out.append((f"vs modelled {money(modelled)} (list prices, 730 h)", change_text(bill, modelled)))
         return out

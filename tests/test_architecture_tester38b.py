@@ -169,3 +169,14 @@ def test_a_month_cut_short_before_the_next_month_is_refused_not_shown_in_progres
     path.write_text(json.dumps(response))
     err = refused("reconcile", "--actuals", path, arch)
     assert "cut.json" in err and "2026-07-29 to 2026-07-31" in err and "2026-07 is cut short" in err
+
+
+def test_the_python_headline_says_no_documented_estimate_rather_than_unknown(files):
+    # Before: "documented  unknown" and "actual − documented  unknown" in the notebook headline.
+    from costmodel import load_architecture, reconcile
+    from costmodel.actuals import read_actuals
+
+    arch, july = files
+    rec = reconcile.month(read_actuals(july), load_architecture(arch), "2026-07")
+    text = repr(rec)
+    assert "no documented estimate for this architecture" in text and "actual − documented" not in text

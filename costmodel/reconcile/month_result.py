@@ -8,7 +8,8 @@ import pandas as pd
 
 from costmodel.actuals.controls import Actuals
 from costmodel.display import Result
-from costmodel.output import money, signed_money
+from costmodel.documented import NO_DOCUMENT
+from costmodel.output import is_unknown, money, signed_money
 
 # The steps from the model to the bill, per line [USD]: actual - modelled is their sum.
 VARIANCES = ("calendar_variance", "volume_variance", "rate_variance", "bill_adjustment")
@@ -58,8 +59,14 @@ class ReconciledMonth(Result):
             ("actual (the bill)", money(actual)),
             ("modelled (list prices, 730 h)", money(modelled)),
             ("actual − modelled", signed_money(actual - modelled)),
-            ("documented", money(documented)),
-            ("actual − documented", signed_money(actual - documented)),
+            *(
+                [("documented", NO_DOCUMENT)]  # no document describes the architecture
+                if is_unknown(documented)
+                else [
+                    ("documented", money(documented)),
+                    ("actual − documented", signed_money(actual - documented)),
+                ]
+            ),
             ("unmapped", money(float(self.unmapped["actual"].sum()))),
             ("hours in the month", f"{self.hours_in_month:,.0f}"),
         ]
