@@ -180,3 +180,43 @@ def test_the_python_headline_says_no_documented_estimate_rather_than_unknown(fil
     rec = reconcile.month(read_actuals(july), load_architecture(arch), "2026-07")
     text = repr(rec)
     assert "no documented estimate for this architecture" in text and "actual − documented" not in text
+
+
+def test_a_copy_of_the_production_file_without_the_key_is_still_the_documented_architecture(tmp_path):
+    # the bundled production file's resources, without documented_estimate (a user's copy
+    # written before the key, or what discover read from the account): the document describes
+    # it, so its audit runs and its documented total is the document's $5,700
+    from pathlib import Path
+
+    production = (Path(__file__).parent.parent / "data" / "architectures" / "production.yaml").read_text()
+    copy = tmp_path / "my-production.yaml"
+    copy.write_text(
+        "\n".join(line for line in production.splitlines() if not line.startswith("documented_estimate"))
+    )
+    code, out, err = run(
+        "reconcile",
+        "--actuals",
+        "data/actuals/ce-2026-06..2026-10.json",
+        "--month",
+        "2026-10",
+        "--format",
+        "json",
+        copy,
+    )
+    assert code == 0, err
+    (month,) = json.loads(out)["months"]
+    assert month["totals"]["documented"] == pytest.approx(5700.0)
+    # one node more is another architecture: no documented figure beside it
+    copy.write_text(copy.read_text().replace("node_count: 3", "node_count: 4", 1))
+    code, out, err = run(
+        "reconcile",
+        "--actuals",
+        "data/actuals/ce-2026-06..2026-10.json",
+        "--month",
+        "2026-10",
+        "--format",
+        "json",
+        copy,
+    )
+    assert code == 0, err
+    assert json.loads(out)["months"][0]["totals"]["documented"] is None

@@ -262,9 +262,27 @@ def _documented_estimate(raw: dict, origin: str) -> str | None:
     from costmodel.documented import DOCUMENTS
 
     value = raw.get("documented_estimate")
+    if value is None and _as_documented(raw):
+        return DOCUMENTS[0]
     if value is not None and value not in DOCUMENTS:
         raise InputError(
             f"{origin}: documented_estimate = {value!r} is not a bundled document; known: "
             f"{', '.join(DOCUMENTS)} (leave the key out when no document describes the architecture)"
         )
     return value
+
+
+def _as_documented(raw: dict) -> bool:
+    """Whether a file without ``documented_estimate`` runs exactly what the bundled production
+    file does (its region and every service section alike: a copy of it, or what ``discover``
+    read from an account that runs it): the document describes it as well."""
+    from costmodel.data_files import data_path
+    from costmodel.inputs import load_yaml, read_text
+
+    path = data_path("architectures", "production.yaml")
+    production = load_yaml(read_text(path, "architecture"), path.name)
+
+    def resources(document: dict) -> dict:
+        return {k: v for k, v in document.items() if k in SCHEMA or k == "region"}
+
+    return isinstance(production, dict) and resources(raw) == resources(production)
