@@ -193,30 +193,13 @@ def test_a_copy_of_the_production_file_without_the_key_is_still_the_documented_a
     copy.write_text(
         "\n".join(line for line in production.splitlines() if not line.startswith("documented_estimate"))
     )
-    code, out, err = run(
-        "reconcile",
-        "--actuals",
-        "data/actuals/ce-2026-06..2026-10.json",
-        "--month",
-        "2026-10",
-        "--format",
-        "json",
-        copy,
-    )
+    october = ("reconcile", "--actuals", "data/actuals/ce-2026-06..2026-10.json", "--month", "2026-10")
+    code, out, err = run(*october, "--format", "json", copy)
     assert code == 0, err
     (month,) = json.loads(out)["months"]
     assert month["totals"]["documented"] == pytest.approx(5700.0)
     # one node more is another architecture: no documented figure beside it
     copy.write_text(copy.read_text().replace("node_count: 3", "node_count: 4", 1))
-    code, out, err = run(
-        "reconcile",
-        "--actuals",
-        "data/actuals/ce-2026-06..2026-10.json",
-        "--month",
-        "2026-10",
-        "--format",
-        "json",
-        copy,
-    )
+    code, out, err = run(*october, "--format", "json", copy)
     assert code == 0, err
     assert json.loads(out)["months"][0]["totals"]["documented"] is None

@@ -6,12 +6,12 @@ usage type (line items) that another account billed all along was no series of i
 so it was taken at its share of the weekday medians (none of it 6 days after it began).
 Bills written here by hand; expected figures by hand in the comments."""
 
-import csv
 import datetime as dt
 import json
 
 import pytest
 
+from tests.account_bills import SERVICE_AND_ACCOUNT, cur2_day_row, save_ce_request, write_cur2_csv
 from tests.test_trust import run
 
 EC2 = "Amazon Elastic Compute Cloud - Compute"
@@ -36,7 +36,6 @@ def _bill(day: dt.date) -> list[tuple[str, str, float]]:
 
 def _ce_by_account(tmp_path):
     """Cost Explorer daily, grouped by SERVICE and LINKED_ACCOUNT, one saved request."""
-    group_by = [{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}]
     results = [
         {
             "TimePeriod": {"Start": day.isoformat(), "End": (day + dt.timedelta(days=1)).isoformat()},
@@ -52,16 +51,9 @@ def _ce_by_account(tmp_path):
         }
         for day in _days(FIRST, END)
     ]
-    request = {
-        "TimePeriod": {"Start": FIRST.isoformat(), "End": END.isoformat()},
-        "Granularity": "DAILY",
-        "Metrics": ["UnblendedCost"],
-        "GroupBy": group_by,
-    }
-    path = tmp_path / "ce-daily-by-account.json"
-    page = {"GroupDefinitions": group_by, "ResultsByTime": results}
-    path.write_text(json.dumps({"requests": [{"request": request, "pages": [page]}]}))
-    return path
+    return save_ce_request(
+        tmp_path / "ce-daily-by-account.json", "DAILY", FIRST, END, SERVICE_AND_ACCOUNT, results
+    )
 
 
 def test_an_account_joining_a_cost_explorer_file_by_account_is_forecast_at_its_level(tmp_path):
@@ -78,59 +70,23 @@ def test_an_account_joining_a_cost_explorer_file_by_account_is_forecast_at_its_l
     assert any("222222222222" in note and "began billing on 2026-10-20" in note for note in payload["notes"])
 
 
-CUR_COLUMNS = [
-    "identity_line_item_id",
-    "bill_billing_period_start_date",
-    "bill_billing_period_end_date",
-    "line_item_usage_account_id",
-    "line_item_line_item_type",
-    "line_item_usage_start_date",
-    "line_item_usage_end_date",
-    "line_item_product_code",
-    "line_item_usage_type",
-    "line_item_resource_id",
-    "line_item_usage_amount",
-    "line_item_currency_code",
-    "line_item_unblended_cost",
-    "product_region_code",
-]
-
-
 def _cur2_csv(tmp_path):
     """CUR 2.0 (CSV) by day to 25 October 2026: the same bill, every EC2 line item of the
     usage type BoxUsage:c5.2xlarge, the joining account's too."""
-    path = tmp_path / "cur2.csv"
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(CUR_COLUMNS)
-        for day in _days(FIRST, dt.date(2026, 10, 26)):
-            period = day.replace(day=1)
-            period_end = (period + dt.timedelta(days=32)).replace(day=1)
-            for number, (service, account, usd) in enumerate(_bill(day)):
-                code, usage_type = (
-                    ("AmazonEC2", "BoxUsage:c5.2xlarge")
-                    if service == EC2
-                    else ("AmazonRDS", "InstanceUsage:db.r5.large")
+    rows = []
+    for day in _days(FIRST, dt.date(2026, 10, 26)):
+        for number, (service, account, usd) in enumerate(_bill(day)):
+            code, usage_type = (
+                ("AmazonEC2", "BoxUsage:c5.2xlarge")
+                if service == EC2
+                else ("AmazonRDS", "InstanceUsage:db.r5.large")
+            )
+            rows.append(
+                cur2_day_row(
+                    f"{day}-{number}", account, day, code, usage_type, f"i-{account}-{code}", 24, usd
                 )
-                writer.writerow(
-                    [
-                        f"{day.isoformat()}-{number}",
-                        f"{period}T00:00:00Z",
-                        f"{period_end}T00:00:00Z",
-                        account,
-                        "Usage",
-                        f"{day}T00:00:00Z",
-                        f"{day + dt.timedelta(days=1)}T00:00:00Z",
-                        code,
-                        usage_type,
-                        f"i-{account}-{code}",
-                        24,
-                        "USD",
-                        usd,
-                        "us-east-1",
-                    ]
-                )
-    return path
+            )
+    return write_cur2_csv(tmp_path / "cur2.csv", rows)
 
 
 def test_line_items_forecast_an_account_joining_on_a_usage_type_billed_all_along(tmp_path):

@@ -11,6 +11,7 @@ import json
 
 import pytest
 
+from tests.account_bills import SERVICE_AND_ACCOUNT, save_ce_request
 from tests.test_trust import refused, run
 
 EC2 = "Amazon Elastic Compute Cloud - Compute"
@@ -23,7 +24,6 @@ LEAVES = dt.date(2026, 10, 1)  # account 333333333333 bills nothing from October
 def _ce_monthly_by_account(tmp_path):
     """Cost Explorer monthly, grouped by SERVICE and LINKED_ACCOUNT: account 1 EC2 $500 a day
     every month, account 3 EC2 $200 a day until September."""
-    group_by = [{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}]
     results = []
     for start, end in itertools.pairwise(MONTHS):
         days = (end - start).days
@@ -42,16 +42,14 @@ def _ce_monthly_by_account(tmp_path):
                 "Estimated": False,
             }
         )
-    request = {
-        "TimePeriod": {"Start": MONTHS[0].isoformat(), "End": MONTHS[-1].isoformat()},
-        "Granularity": "MONTHLY",
-        "Metrics": ["UnblendedCost"],
-        "GroupBy": group_by,
-    }
-    path = tmp_path / "ce-monthly-by-account.json"
-    page = {"GroupDefinitions": group_by, "ResultsByTime": results}
-    path.write_text(json.dumps({"requests": [{"request": request, "pages": [page]}]}))
-    return path
+    return save_ce_request(
+        tmp_path / "ce-monthly-by-account.json",
+        "MONTHLY",
+        MONTHS[0],
+        MONTHS[-1],
+        SERVICE_AND_ACCOUNT,
+        results,
+    )
 
 
 def test_an_account_that_left_a_service_another_account_runs_is_left_out_of_a_monthly_history(tmp_path):

@@ -4,70 +4,44 @@ usage type's quantity summed over every account, so another team's two nodes bes
 file's three read as "the bill shows 5" and going to 4 nodes was priced as one node less.
 Bill written here by hand; expected figures by hand in the comments."""
 
-import csv
 import datetime as dt
 import json
 
 import pytest
 
+from tests.account_bills import cur2_day_row, write_cur2_csv
 from tests.test_trust import run
 
 FIRST, END = dt.date(2026, 8, 1), dt.date(2026, 11, 1)  # data 1 August .. 31 October 2026
 NODE_USD_PER_HOUR = 0.34  # c5.2xlarge on demand, us-east-1
 # (account, nodes): the production file's cluster (3 nodes, as the file says) and another team's 2
 ACCOUNTS = [("111111111111", 3), ("222222222222", 2)]
-COLUMNS = [
-    "identity_line_item_id",
-    "bill_billing_period_start_date",
-    "bill_billing_period_end_date",
-    "line_item_usage_account_id",
-    "line_item_line_item_type",
-    "line_item_usage_start_date",
-    "line_item_usage_end_date",
-    "line_item_product_code",
-    "line_item_usage_type",
-    "line_item_resource_id",
-    "line_item_usage_amount",
-    "line_item_currency_code",
-    "line_item_unblended_cost",
-    "product_region_code",
-]
 
 
 def _cur2_csv(tmp_path, fourth_node_from: dt.date | None = None):
     """CUR 2.0 (CSV) by day: each account's nodes, BoxUsage:c5.2xlarge, 24 h a node a day
     (the first account's 4th node from ``fourth_node_from``)."""
-    path = tmp_path / "cur2-two-accounts.csv"
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        day = FIRST
-        while day < END:
-            period = day.replace(day=1)
-            period_end = (period + dt.timedelta(days=32)).replace(day=1)
-            for account, nodes in ACCOUNTS:
-                grown = fourth_node_from is not None and day >= fourth_node_from and account == ACCOUNTS[0][0]
-                hours = 24 * (nodes + grown)
-                writer.writerow(
-                    [
-                        f"{day}-{account}",
-                        f"{period}T00:00:00Z",
-                        f"{period_end}T00:00:00Z",
-                        account,
-                        "Usage",
-                        f"{day}T00:00:00Z",
-                        f"{day + dt.timedelta(days=1)}T00:00:00Z",
-                        "AmazonEC2",
-                        "BoxUsage:c5.2xlarge",
-                        f"i-{account}",
-                        hours,
-                        "USD",
-                        f"{hours * NODE_USD_PER_HOUR:.2f}",
-                        "us-east-1",
-                    ]
+    rows = []
+    day = FIRST
+    while day < END:
+        for account, nodes in ACCOUNTS:
+            grown = fourth_node_from is not None and day >= fourth_node_from and account == ACCOUNTS[0][0]
+            hours = 24 * (nodes + grown)
+            usd = f"{hours * NODE_USD_PER_HOUR:.2f}"
+            rows.append(
+                cur2_day_row(
+                    f"{day}-{account}",
+                    account,
+                    day,
+                    "AmazonEC2",
+                    "BoxUsage:c5.2xlarge",
+                    f"i-{account}",
+                    hours,
+                    usd,
                 )
-            day += dt.timedelta(days=1)
-    return path
+            )
+        day += dt.timedelta(days=1)
+    return write_cur2_csv(tmp_path / "cur2-two-accounts.csv", rows)
 
 
 def test_a_change_is_not_sized_against_nodes_another_account_runs(tmp_path):
