@@ -318,8 +318,11 @@ def _row(
 
 
 def _pct(value: float, budget: float) -> float:
-    """``value`` as a share of ``budget`` [%]; NaN (unknown) for a budget of 0 or no value."""
-    return 100 * value / budget if budget and not math.isnan(value) else float("nan")
+    """``value`` as a share of ``budget`` [%], both in cents as :func:`_above` compares them
+    (so $0.0217 of a $0.02 budget is 100%, beside status ok, not 108.5%); NaN (unknown) for
+    a budget of 0 or no value."""
+    cents = round(budget, 2)
+    return 100 * round(value, 2) / cents if cents and not math.isnan(value) else float("nan")
 
 
 def _above(value: float, level: float) -> bool:
