@@ -29,6 +29,7 @@ series of a bill and turns what they flag into events.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -69,8 +70,11 @@ class Scored:
     steps: list[tuple[int, float, float]]
 
 
-def same_weekday(values: np.ndarray, offsets: list[int]) -> np.ndarray:
-    """Per day, the median of the same weekday at ``offsets`` weeks away (NaN where none)."""
+def same_weekday(
+    values: np.ndarray, offsets: list[int], reduce: Callable[..., np.ndarray] = np.nanmedian
+) -> np.ndarray:
+    """Per day, the median (or ``reduce``) of the same weekday at ``offsets`` weeks away
+    (NaN where none)."""
     n = len(values)
     stack = np.full((len(offsets), n), np.nan)
     for k, weeks in enumerate(offsets):
@@ -83,7 +87,7 @@ def same_weekday(values: np.ndarray, offsets: list[int]) -> np.ndarray:
             stack[k, -shift:] = values[: n + shift]
     with warnings.catch_warnings():  # a day with none of its weeks in the data: NaN, said so
         warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmedian(stack, axis=0)
+        return reduce(stack, axis=0)
 
 
 def expected_days(
@@ -256,8 +260,16 @@ def _score(
     flags = np.full(len(values), "", dtype=object)
     steps: list[tuple[int, float, float]] = []
     later = same_weekday(values, [1, 2, 3])
+    weekday_high = same_weekday(baseline, [-w for w in range(1, WEEKS + 1)], np.nanmax)
     held = np.full(len(values), np.nan)  # per day, the level a step on its weekday before it set
     for i in np.flatnonzero(day_rule(values, expected, scale, min_usd)):
+        # back at a level its weekday held in the weeks before (two holidays at $0 in four
+        # weeks pulled its median half-way down): neither a spike nor a new level
+        if (
+            np.isfinite(weekday_high[i])
+            and not day_rule(values[i : i + 1], weekday_high[i : i + 1], scale[i : i + 1], min_usd)[0]
+        ):
+            continue
         # a spike's later weeks are back near the old level; a step's stay near the new one
         if np.isfinite(later[i]) and abs(later[i] - expected[i]) >= abs(later[i] - values[i]):
             steps.append((int(i), float(expected[i]), float(later[i])))
