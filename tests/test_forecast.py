@@ -870,13 +870,16 @@ def test_one_month_off_in_the_middle_neither_widens_the_interval_nor_nulls_the_m
     # month, then back). Its forecasts missed by 100 % and the ones after it by far more: December
     # read $319.80 from $0.00 to $4,623.91, the MAPE null. One month off is left out, as the months
     # before the first cost are: every other month is $10 a day, so December and January are
-    # 31 x 10 = $310, February 28 x 10 = $280, and each backtest miss is $0 (interval on the point)
+    # 31 x 10 = $310, February 28 x 10 = $280, and each backtest miss is $0: the interval is
+    # only its floor, 1 % x the square root of the months ahead (session 38: $0 errors are no
+    # bound): $310 x (1 -/+ 0.01) = $306.90 / $313.10, $310 x (1 -/+ 0.01 x 1.41421) = $305.62 /
+    # $314.38, $280 x (1 -/+ 0.01 x 1.73205) = $275.15 / $284.85
     per_day = {str(pd.Period("2025-12", "M") + i): 10.0 for i in range(12)} | {"2026-05": 0.0}
     result = forecast(read_actuals(monthly_response(tmp_path, per_day)), months=3)
     table = result.forecast
     assert table["expected"].tolist() == pytest.approx([310.0, 310.0, 280.0])
-    assert table["low"].tolist() == pytest.approx([310.0, 310.0, 280.0])
-    assert table["high"].tolist() == pytest.approx([310.0, 310.0, 280.0])
+    assert table["low"].tolist() == pytest.approx([306.90, 305.62, 275.15], abs=0.01)
+    assert table["high"].tolist() == pytest.approx([313.10, 314.38, 284.85], abs=0.01)
     assert result.backtest_mape_pct == pytest.approx(0.0)
     assert any(n.startswith("2026-05 billed nothing between months with cost") for n in result.notes)
 
