@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import math
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -276,13 +277,20 @@ def _as_documented(raw: dict) -> bool:
     """Whether a file without ``documented_estimate`` runs exactly what the bundled production
     file does (its region and every service section alike: a copy of it, or what ``discover``
     read from an account that runs it): the document describes it as well."""
+    return _resources(raw) == _documented_resources()
+
+
+def _resources(document: dict) -> dict:
+    return {k: v for k, v in document.items() if k in SCHEMA or k == "region"}
+
+
+@cache
+def _documented_resources() -> dict | None:
+    """The bundled production file's region and service sections, read once (what-ifs and
+    scenarios load an architecture each)."""
     from costmodel.data_files import data_path
     from costmodel.inputs import load_yaml, read_text
 
     path = data_path("architectures", "production.yaml")
     production = load_yaml(read_text(path, "architecture"), path.name)
-
-    def resources(document: dict) -> dict:
-        return {k: v for k, v in document.items() if k in SCHEMA or k == "region"}
-
-    return isinstance(production, dict) and resources(raw) == resources(production)
+    return _resources(production) if isinstance(production, dict) else None
