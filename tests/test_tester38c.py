@@ -90,3 +90,21 @@ def test_a_month_before_the_free_tiers_took_effect_names_them(tmp_path):
     notes = [w for w in payload["warnings"] if "took effect" in w]
     assert len(notes) == 1
     assert "CW:MetricMonitorUsage" in notes[0] or "AWS-CW-FREE" in notes[0], notes
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="budget prints actual $1.01 of a $1.00 budget as 100.0% and ok, exit 0: compared as $1.00",
+)
+def test_an_actual_shown_as_1_01_of_a_1_00_budget_is_over(tmp_path):
+    # $1.005 billed every month, a $1.00 monthly budget. Half up, $1.005 is $1.01, which the
+    # table prints beside the $1.00 budget; compared in those cents $1.01 > $1.00: status
+    # over, used 1.01 / 1.00 = 101.0 %, exit 1. Printed now: $1.01, 100.0 %, ok, exit 0.
+    bill = monthly_bill("2026-06", {(EC2, "BoxUsage:c5.2xlarge"): [1.005] * 5})
+    actuals = saved_file(tmp_path / "ce.json", bill)
+    budget = tmp_path / "budget.yaml"
+    budget.write_text("monthly_usd: 1\n")
+    code, out, err = run("budget", "--budget", str(budget), "--actuals", str(actuals))
+    assert "$1.01" in out, out
+    assert "101.0%" in out and " over" in out, out
+    assert code == 1, err
