@@ -4,12 +4,13 @@ Each test fails now (xfail strict): a defect found, not fixed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
-from tests.forecast_world import EC2, monthly_bill, saved_file
+from tests.forecast_world import EC2, daily_bill, monthly_bill, saved_file
 from tests.test_cli import run
 
 PRODUCTION = Path(__file__).resolve().parents[1] / "data" / "architectures" / "production.yaml"
@@ -108,3 +109,29 @@ def test_an_actual_shown_as_1_01_of_a_1_00_budget_is_over(tmp_path):
     assert "$1.01" in out, out
     assert "101.0%" in out and " over" in out, out
     assert code == 1, err
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a rise that comes back after a closed one is expected at $250 on its last 6 days, not the line's $100",
+)
+def test_a_rise_that_comes_back_is_measured_against_the_lines_usual_level(tmp_path):
+    # EC2 $100 a day from 1 June; $400 a day 14-27 September (an event, closed: 14 x $300 =
+    # $4,200, as printed), $100 again 28 September - 11 October, $400 again from 12 October to
+    # the data's end, 31 October. The same 20-day rise without the September one is listed as
+    # 20 x ($400 - $100) = $6,000 (expected $100 every day). Coming back, it is the same rise
+    # over the same $100 line: $6,000, expected 20 x $100 = $2,000. Printed now: $5,100,
+    # expected $2,900 (26-31 October expected at $250, the median of two $100 and two $400
+    # weeks of the rise itself).
+    def day(d: dt.date) -> dict:
+        high = dt.date(2026, 9, 14) <= d <= dt.date(2026, 9, 27) or d >= dt.date(2026, 10, 12)
+        return {(EC2, "BoxUsage:c5.2xlarge"): 400.0 if high else 100.0}
+
+    bill = daily_bill(dt.date(2026, 6, 1), dt.date(2026, 10, 31), day)
+    path = saved_file(tmp_path / "ce.json", bill, granularity="DAILY", groups_per_page=200)
+    code, out, err = run("anomalies", "--actuals", str(path), "--format", "json")
+    assert code == 0, err
+    events = {e["start"]: e for e in json.loads(out)["events"]}
+    assert events["2026-09-14"]["total_impact"] == pytest.approx(4200.0)
+    assert events["2026-10-12"]["end"] == "2026-10-31"
+    assert events["2026-10-12"]["total_impact"] == pytest.approx(6000.0)
