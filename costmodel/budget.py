@@ -70,6 +70,7 @@ from costmodel.budget_rows import (
 )
 from costmodel.constants import CURRENCY, TAG_PREFIX
 from costmodel.errors import InputError
+from costmodel.output import cents
 from costmodel.pricing.catalog import PriceCatalog
 
 STATUSES = ("ok", "unknown", "at risk", "over")  # from best to worst
@@ -320,9 +321,10 @@ def _row(
 def _pct(value: float, budget: float) -> float:
     """``value`` as a share of ``budget`` [%], both in cents as :func:`_above` compares them
     (so $0.0217 of a $0.02 budget is 100%, beside status ok, not 108.5%); NaN (unknown) for
-    a budget of 0 or no value."""
-    cents = round(budget, 2)
-    return 100 * round(value, 2) / cents if cents and not math.isnan(value) else float("nan")
+    a budget of 0 or no value; never -0.0 (an actual of -$0.004 is $0.00, 0.0%)."""
+    if math.isnan(value) or math.isnan(budget) or not cents(budget):
+        return float("nan")
+    return float(100 * cents(value) / cents(budget)) + 0.0
 
 
 def _above(value: float, level: float) -> bool:
@@ -330,7 +332,9 @@ def _above(value: float, level: float) -> bool:
     show them: a float sum of line items is off by a fraction of a cent either way (31 x $0.10
     sums to 3.1000000000000014; DuckDB's parallel sum changes with the run), and that must not
     decide whether $3.10 is over a $3.10 budget."""
-    return round(value, 2) > round(level, 2)
+    # in cents as money() shows them, half up ($800.005 is $800.01: over an $800.00 alert;
+    # round() on the float 800.00499... said $800.00 beside a printed $800.01)
+    return not (math.isnan(value) or math.isnan(level)) and cents(value) > cents(level)
 
 
 def _status(actual: float, forecast: float, budget: float) -> str:

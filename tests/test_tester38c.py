@@ -18,10 +18,6 @@ from tests.test_cli import run
 PRODUCTION = Path(__file__).resolve().parents[1] / "data" / "architectures" / "production.yaml"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="budget prints actual $800.01 but compares $800.00: the 80% alert ($800.00) is not crossed, exit 0",
-)
 def test_an_actual_shown_as_800_01_crosses_the_80_pct_alert_of_1000(tmp_path):
     # $800.005 billed every month (Cost Explorer's Amount "800.005"), a $1,000 monthly budget
     # with an actual 80% threshold: 80% x $1,000 = $800.00. Rounded half up, $800.005 is
@@ -108,10 +104,6 @@ def test_a_month_before_the_free_tiers_took_effect_names_them(tmp_path):
     assert "CW:MetricMonitorUsage" in notes[0] or "AWS-CW-FREE" in notes[0], notes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="budget prints actual $1.01 of a $1.00 budget as 100.0% and ok, exit 0: compared as $1.00",
-)
 def test_an_actual_shown_as_1_01_of_a_1_00_budget_is_over(tmp_path):
     # $1.005 billed every month, a $1.00 monthly budget. Half up, $1.005 is $1.01, which the
     # table prints beside the $1.00 budget; compared in those cents $1.01 > $1.00: status
@@ -218,7 +210,6 @@ def test_a_negative_broker_count_is_not_told_that_zero_would_do():
     assert ">= 0" not in err, err
 
 
-@pytest.mark.xfail(strict=True, reason="budget table prints -0.0% beside an actual of $0.00")
 def test_an_actual_that_rounds_to_zero_cents_is_zero_percent(tmp_path):
     # October: $1.00 of EC2 and a -$1.004 credit: -$0.004, which is $0.00 in cents (the
     # table prints $0.00); of a $100 budget, 0.00 / 100 = 0.0 %. Printed: -0.0% (used and
