@@ -57,11 +57,6 @@ def _another_load_peak(lines):
     return [line.replace("requests_per_s_peak: 6000", "requests_per_s_peak: 1234") for line in lines]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a copy of production.yaml running the same services (a default spelt out or left out, "
-    "another load section) is refused by --compare-documented",
-)
 @pytest.mark.parametrize(
     "edit", [_state_default_upgrade_policy, _leave_default_msk_zones_out, _another_load_peak]
 )

@@ -254,16 +254,16 @@ def architecture_from_dict(raw: Any, origin: str = "<memory>") -> Architecture:
         origin=origin,
         raw=copy.deepcopy(raw),
         not_read=_not_read(raw, origin),
-        documented_estimate=_documented_estimate(raw, origin),
+        documented_estimate=_documented_estimate(raw, origin, region, sections),
     )
 
 
-def _documented_estimate(raw: dict, origin: str) -> str | None:
+def _documented_estimate(raw: dict, origin: str, region: str, sections: dict[str, dict]) -> str | None:
     """The ``documented_estimate`` a file names: a document's figures in data/documented."""
     from costmodel.documented import DOCUMENTS
 
     value = raw.get("documented_estimate")
-    if value is None and _as_documented(raw):
+    if value is None and _resources(region, sections) == _documented_resources():
         return DOCUMENTS[0]
     if value is not None and value not in DOCUMENTS:
         raise InputError(
@@ -273,24 +273,25 @@ def _documented_estimate(raw: dict, origin: str) -> str | None:
     return value
 
 
-def _as_documented(raw: dict) -> bool:
-    """Whether a file without ``documented_estimate`` runs exactly what the bundled production
-    file does (its region and every service section alike: a copy of it, or what ``discover``
-    read from an account that runs it): the document describes it as well."""
-    return _resources(raw) == _documented_resources()
-
-
-def _resources(document: dict) -> dict:
-    return {k: v for k, v in document.items() if k in SCHEMA or k == "region"}
+def _resources(region: str, sections: dict[str, dict]) -> tuple:
+    """What an architecture runs, to tell whether the document describes a file without
+    ``documented_estimate``: its region and every service section with its defaults filled in
+    (a default stated or left out is the same cluster), not the capacity model's ``load``
+    assumptions (they price nothing)."""
+    return region, {name: spec for name, spec in sections.items() if name != "load"}
 
 
 @cache
-def _documented_resources() -> dict | None:
-    """The bundled production file's region and service sections, read once (what-ifs and
-    scenarios load an architecture each)."""
+def _documented_resources() -> tuple | None:
+    """What the bundled production file runs (:func:`_resources`), read once (what-ifs and
+    scenarios load an architecture each): a copy of it, or what ``discover`` read from an
+    account that runs it, is described by the document as well."""
     from costmodel.data_files import data_path
     from costmodel.inputs import load_yaml, read_text
 
     path = data_path("architectures", "production.yaml")
     production = load_yaml(read_text(path, "architecture"), path.name)
-    return _resources(production) if isinstance(production, dict) else None
+    if not isinstance(production, dict):
+        return None
+    documented = architecture_from_dict(production, path.name)
+    return _resources(documented.region, documented.sections)
