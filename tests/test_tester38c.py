@@ -139,10 +139,6 @@ def test_a_rise_that_comes_back_is_measured_against_the_lines_usual_level(tmp_pa
     assert events["2026-10-12"]["total_impact"] == pytest.approx(6000.0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="report of an architecture with no document prints 'the document's $nan' and 'in a group' per category",
-)
 def test_the_report_of_an_architecture_without_a_document_says_so(tmp_path):
     # production.yaml without its documented_estimate key and with 4 nodes (not what it
     # runs): no documented estimate (reconcile's table prints `no document` on each line,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from costmodel.categories import BILL_ADJUSTMENTS
+from costmodel.output import is_unknown
 from costmodel.reconcile.variance import CONTRACT_LINE_COLUMNS, VARIANCES, ReconciledMonth
 
 STEP_NAMES = {
@@ -27,15 +28,22 @@ TOTAL = "Total (bill)"
 def waterfall(rec: ReconciledMonth) -> pd.DataFrame:
     """Steps from the documented total to the actual total of one reconciled month [USD].
 
-    ``step``, ``amount``: documented, model vs document, calendar hours, volume, rate (the
+    ``step``, ``amount``: documented, model vs document (modelled alone for an architecture no
+    document describes), calendar hours, volume, rate (the
     totals of the reconciliation table's columns), unmapped, then one step per bill
     adjustment (credits, refunds, tax, support), then actual. The steps add up exactly:
     their sum is actual - documented.
     """
     table, totals = rec.lines, rec.totals
+    documented = totals["documented"]
+    # an architecture no document describes: its steps start from the model's total
+    start = (
+        [("modelled", totals["modelled"])]
+        if is_unknown(documented)
+        else [("documented", documented), ("model vs document", totals["modelled"] - documented)]
+    )
     steps = [
-        ("documented", totals["documented"]),
-        ("model vs document", totals["modelled"] - totals["documented"]),
+        *start,
         *((STEP_NAMES[c], float(table[c].sum())) for c in VARIANCES if c in STEP_NAMES),
         ("unmapped", float(rec.unmapped["actual"].sum())),
         *(
