@@ -159,10 +159,6 @@ def test_the_report_of_an_architecture_without_a_document_says_so(tmp_path):
     assert "in a group" not in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reconcile --format csv: the Total (bill) row of an architecture with no document has allocated 0.0, not empty",
-)
 def test_the_csv_total_row_of_an_architecture_without_a_document_allocates_nothing(tmp_path):
     # No document: every line's documented and allocated are empty, and the total row's
     # documented is empty too; its allocated (the document's total spread, README: "it adds
@@ -188,10 +184,6 @@ def test_the_csv_total_row_of_an_architecture_without_a_document_allocates_nothi
     assert total["allocated"] == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="msk.broker_count=-3 is refused as 'must be >= 0 brokers', though 0 is refused too",
-)
 def test_a_negative_broker_count_is_not_told_that_zero_would_do():
     # msk.broker_count = 0 is refused ("MSK needs at least one broker in each of
     # msk.availability_zones = 3"); -3 said "must be >= 0 brokers", and 0 then fails: the

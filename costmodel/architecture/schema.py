@@ -116,7 +116,10 @@ SCHEMA: dict[str, dict[str, Field]] = {
     },
     "msk": {
         "broker_type": F("str", required=True, instance_service="msk", doc="broker instance type"),
-        "broker_count": F("int", "brokers", required=True, doc="brokers (a multiple of availability_zones)"),
+        # no minimum here: below one per AZ is refused with MSK's own rule (0 is no cluster either)
+        "broker_count": F(
+            "int", "brokers", required=True, minimum=None, doc="brokers (a multiple of availability_zones)"
+        ),
         "availability_zones": F(
             "int",
             "AZs",

@@ -147,9 +147,9 @@ def _check_rds_gp3(rds: dict, origin: str) -> None:
 def _check_msk_zones(msk: dict, origin: str) -> None:
     """MSK spreads brokers evenly over its client subnets' AZs: the broker count is a
     multiple of them (Amazon MSK Developer Guide, 'Create a cluster')."""
-    if msk["broker_count"] == 0:  # 0 % 3 == 0: a cluster of no brokers, priced at $0
+    if msk["broker_count"] <= 0:  # 0 % 3 == 0: a cluster of no brokers, priced at $0
         raise InputError(
-            f"{origin}: msk.broker_count = 0: MSK needs at least one broker in each of "
+            f"{origin}: msk.broker_count = {msk['broker_count']}: MSK needs at least one broker in each of "
             f"msk.availability_zones = {msk['availability_zones']}; remove the msk section if the "
             "architecture has no Kafka cluster"
         )

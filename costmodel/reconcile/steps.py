@@ -79,7 +79,8 @@ def export_table(recs: list[ReconciledMonth]) -> pd.DataFrame:
             "category": TOTAL,
             "usage_types": "",
             "documented": rec.totals["documented"],
-            "allocated": float(rec.lines["allocated"].sum()),
+            # null where no document describes the architecture (every line's is): no $0 no document gave
+            "allocated": float(rec.lines["allocated"].sum(min_count=1)),
             "modelled": rec.totals["modelled"],
             "actual": rec.input_total,
             **{c: float(rec.lines[c].sum()) for c in VARIANCES},
