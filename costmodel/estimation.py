@@ -201,20 +201,28 @@ def later_price_notes(items: pd.DataFrame, months: list[str]) -> list[str]:
     not the one before it, so the month is priced at it, and every command that prices a
     month (estimate --month, reconcile) says so the same way."""
     dates = pd.to_datetime(items["price_source"].str.extract(_EFFECTIVE, expand=False), errors="coerce")
-    dated = items.assign(_date=dates).dropna(subset=["_date"]).drop_duplicates("usage_type")
+    # a usage type's price and its free tier are two prices (CW:MetricMonitorUsage at its 2024 price,
+    # its 10 free metrics dated 2026-11-01): each named, the free tier as one
+    free = items["price_source"].str.contains("(free tier)", regex=False)
+    names = items["usage_type"].where(~free, items["usage_type"] + " free tier")
+    dated = items.assign(_date=dates, _name=names).dropna(subset=["_date"]).drop_duplicates("_name")
     by_prices: dict[tuple, list[str]] = {}
     for month in months:
         late = dated.loc[dated["_date"] > pd.Timestamp(f"{month}-01")]
         if len(late):
-            key = tuple(zip(late["usage_type"], late["_date"].dt.strftime("%Y-%m-%d"), strict=True))
+            key = tuple(zip(late["_name"], late["_date"].dt.strftime("%Y-%m-%d"), strict=True))
             by_prices.setdefault(key, []).append(month)
     notes = []
     for late_prices, same in by_prices.items():
-        named = ", ".join(f"{usage} ({date})" for usage, date in late_prices[:3])
-        more = f" and {len(late_prices) - 3} more" if len(late_prices) > 3 else ""
+        by_date: dict[str, list[str]] = {}
+        for name, date in late_prices:
+            by_date.setdefault(date, []).append(name)
+        # every price named (a user checks each against what AWS charged then), by date
+        named = "; ".join(f"{date}: {', '.join(names)}" for date, names in sorted(by_date.items()))
         notes.append(
-            f"{', '.join(same)} began before {len(late_prices)} price(s) of the snapshot took effect: "
-            f"{named}{more}; the snapshot does not hold what AWS charged before, so "
+            f"{', '.join(same)} began before {len(late_prices)} price(s) of the snapshot took effect "
+            f"({named}); "
+            "the snapshot does not hold what AWS charged before, so "
             f"{'the month is' if len(same) == 1 else 'these months are'} priced at them"
         )
     return notes

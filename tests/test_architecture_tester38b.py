@@ -139,10 +139,12 @@ def test_estimate_and_reconcile_price_a_month_before_a_price_took_effect_with_th
     payload = json.loads(out)
     nodes = [i for i in payload["line_items"] if i["usage_type"] == "BoxUsage:c5.4xlarge"]
     assert sum(i["monthly_cost"] for i in nodes) == pytest.approx(2023.68)
-    (estimate_note,) = [n for n in payload["warnings"] if "BoxUsage:c5.4xlarge (2026-07-20)" in n]
+    (estimate_note,) = [n for n in payload["warnings"] if "BoxUsage:c5.4xlarge" in n and "2026-07-20: " in n]
     code, out, err = run("reconcile", "--actuals", july, arch, "--format", "json")
     assert code == 0, err
-    (reconcile_note,) = [n for n in json.loads(out)["notes"] if "BoxUsage:c5.4xlarge (2026-07-20)" in n]
+    (reconcile_note,) = [
+        n for n in json.loads(out)["notes"] if "BoxUsage:c5.4xlarge" in n and "2026-07-20: " in n
+    ]
     assert reconcile_note == estimate_note and reconcile_note.startswith("2026-07 began before")
 
 

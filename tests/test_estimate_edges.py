@@ -106,7 +106,7 @@ def test_a_month_before_a_price_took_effect_is_priced_at_it_with_a_note(capsys):
     payload = json.loads(capsys.readouterr().out)
     assert round(payload["total_monthly_cost"], 2) == 7902.14
     (note,) = [w for w in payload["warnings"] if "took effect" in w]
-    assert note.startswith("2026-10 began before") and "(2026-11-01)" in note and "priced at them" in note
+    assert note.startswith("2026-10 began before") and "(2026-11-01: " in note and "priced at them" in note
 
 
 def test_a_month_before_the_eks_version_was_released_is_refused(write_yaml, capsys):

@@ -76,10 +76,6 @@ def test_a_copy_of_production_running_the_same_services_is_compared_with_the_doc
     assert "$5,700.00" in out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="estimate --month 2026-08 applies free tiers dated 2026-11-01 without naming them in its note",
-)
 def test_a_month_before_the_free_tiers_took_effect_names_them(tmp_path):
     # data/prices/free-tiers.csv dates CloudWatch's 10 free custom metrics (AWS-CW-FREE,
     # CW:MetricMonitorUsage) 2026-11-01; estimate --month 2026-08 applies them (-10 x $0.30 =
