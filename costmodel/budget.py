@@ -47,6 +47,7 @@ The file is read by :mod:`costmodel.budget_file`; the rows a budget counts are p
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import pandas as pd
 
@@ -322,9 +323,9 @@ def _pct(value: float, budget: float) -> float:
     """``value`` as a share of ``budget`` [%], both in cents as :func:`_above` compares them
     (so $0.0217 of a $0.02 budget is 100%, beside status ok, not 108.5%); NaN (unknown) for
     a budget of 0 or no value; never -0.0 (an actual of -$0.004 is $0.00, 0.0%)."""
-    if math.isnan(value) or math.isnan(budget) or not cents(budget):
+    if math.isnan(value) or math.isnan(budget) or not _in_cents(budget):
         return float("nan")
-    return float(100 * cents(value) / cents(budget)) + 0.0
+    return float(100 * float(_in_cents(value)) / float(_in_cents(budget))) + 0.0
 
 
 def _above(value: float, level: float) -> bool:
@@ -334,7 +335,13 @@ def _above(value: float, level: float) -> bool:
     decide whether $3.10 is over a $3.10 budget."""
     # in cents as money() shows them, half up ($800.005 is $800.01: over an $800.00 alert;
     # round() on the float 800.00499... said $800.00 beside a printed $800.01)
-    return not (math.isnan(value) or math.isnan(level)) and cents(value) > cents(level)
+    return not (math.isnan(value) or math.isnan(level)) and _in_cents(value) > _in_cents(level)
+
+
+def _in_cents(value: float) -> Decimal | float:
+    """``value`` in cents as :func:`costmodel.output.cents` shows it; an infinite or vast value
+    (beyond Decimal's 28 digits in cents) as it is, never an error."""
+    return cents(value) if math.isfinite(value) and abs(value) < 1e20 else value
 
 
 def _status(actual: float, forecast: float, budget: float) -> str:
